@@ -1,0 +1,288 @@
+package earshot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// PipelineOptions tune a Pipeline. The zero value of each field takes the
+// default named in its comment.
+type PipelineOptions struct {
+	// BatchSize is how many posts are scored and stored at once (500).
+	BatchSize int
+	// FlushInterval is the longest a post waits in the buffer (2s).
+	FlushInterval time.Duration
+	// MaxTextBytes bounds a post's text (16 KiB).
+	MaxTextBytes int
+	// DedupeWindow is how many recent posts are remembered to skip exact
+	// repeats before they reach the scorer and the store (100,000).
+	DedupeWindow int
+	// MaxPending bounds the posts held while the store fails; posts beyond
+	// it are dropped and counted (100,000).
+	MaxPending int
+	// DropUnmatched discards posts that match no watch, when watches are set.
+	DropUnmatched bool
+	Log           *slog.Logger
+	Now           func() time.Time
+}
+
+func (o *PipelineOptions) defaults() {
+	if o.BatchSize <= 0 {
+		o.BatchSize = 500
+	}
+	if o.FlushInterval <= 0 {
+		o.FlushInterval = 2 * time.Second
+	}
+	if o.MaxTextBytes <= 0 {
+		o.MaxTextBytes = 16 << 10
+	}
+	if o.DedupeWindow <= 0 {
+		o.DedupeWindow = 100_000
+	}
+	if o.MaxPending <= 0 {
+		o.MaxPending = 100_000
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// PipelineStats counts what a Pipeline did with the posts it was given.
+type PipelineStats struct {
+	// Received counts every post given to Add.
+	Received int64 `json:"received"`
+	// Stored counts posts the store accepted.
+	Stored int64 `json:"stored"`
+	// Duplicates counts exact repeats of a post seen recently.
+	Duplicates int64 `json:"duplicates"`
+	// Unmatched counts posts dropped for matching no watch.
+	Unmatched int64 `json:"unmatched"`
+	// Rejected counts posts that failed validation.
+	Rejected int64 `json:"rejected"`
+	// Dropped counts posts lost because the store failed for too long.
+	Dropped int64 `json:"dropped"`
+	// Pending is the number of posts waiting to be stored.
+	Pending int64 `json:"pending"`
+}
+
+// Pipeline carries collected posts to the store: normalize → validate →
+// dedupe → match watches → score → store in batches. Add may be called from
+// many goroutines; Run flushes on a timer and once more when its context
+// ends, so a clean shutdown loses nothing it holds.
+type Pipeline struct {
+	store   PostStore
+	scorer  Scorer
+	matcher *Matcher
+	opts    PipelineOptions
+
+	flushMu sync.Mutex // one flush at a time, in order
+
+	mu      sync.Mutex
+	pending []Post
+	seen    *recentSet
+	stats   PipelineStats
+}
+
+// NewPipeline returns a pipeline into store. scorer may be nil to store
+// posts unscored.
+func NewPipeline(store PostStore, scorer Scorer, watches []Watch, opts PipelineOptions) *Pipeline {
+	opts.defaults()
+	return &Pipeline{
+		store:   store,
+		scorer:  scorer,
+		matcher: NewMatcher(watches),
+		opts:    opts,
+		seen:    newRecentSet(opts.DedupeWindow),
+	}
+}
+
+// ErrRejected wraps the reason a post was not accepted by Add.
+var ErrRejected = errors.New("post rejected")
+
+// Add takes posts into the pipeline. Invalid posts are counted and
+// skipped, and reported in the returned error (wrapping ErrRejected); the
+// others are kept. When a full batch is buffered Add flushes it, and returns
+// the store's error if that fails (the batch stays buffered for retry).
+func (p *Pipeline) Add(ctx context.Context, posts ...Post) error {
+	var rejected []error
+	p.mu.Lock()
+	for _, post := range posts {
+		p.stats.Received++
+		post = Normalize(post, p.opts.MaxTextBytes)
+		if post.CollectedAt.IsZero() {
+			post.CollectedAt = p.opts.Now().UTC()
+			if post.CreatedAt.IsZero() {
+				post.CreatedAt = post.CollectedAt
+			}
+		}
+		if err := Validate(post); err != nil {
+			p.stats.Rejected++
+			rejected = append(rejected, err)
+			continue
+		}
+		if !p.seen.add(post.ID, contentHash(post)) {
+			p.stats.Duplicates++
+			continue
+		}
+		post.Watches = p.matcher.Match(post.Text)
+		if len(post.Watches) == 0 && p.opts.DropUnmatched && p.matcher.Len() > 0 {
+			p.stats.Unmatched++
+			continue
+		}
+		p.pending = append(p.pending, post)
+	}
+	full := len(p.pending) >= p.opts.BatchSize
+	p.mu.Unlock()
+
+	var err error
+	if full {
+		err = p.flush(ctx, false)
+	}
+	if len(rejected) > 0 {
+		err = errors.Join(err, fmt.Errorf("%w: %w", ErrRejected, errors.Join(rejected...)))
+	}
+	return err
+}
+
+// Flush scores and stores everything buffered.
+func (p *Pipeline) Flush(ctx context.Context) error { return p.flush(ctx, true) }
+
+func (p *Pipeline) flush(ctx context.Context, all bool) error {
+	p.flushMu.Lock()
+	defer p.flushMu.Unlock()
+	for {
+		p.mu.Lock()
+		n := min(len(p.pending), p.opts.BatchSize)
+		if n == 0 || (!all && n < p.opts.BatchSize) {
+			p.mu.Unlock()
+			return nil
+		}
+		batch := append([]Post(nil), p.pending[:n]...)
+		p.mu.Unlock()
+
+		if err := p.store1(ctx, batch); err != nil {
+			p.mu.Lock()
+			if over := len(p.pending) - p.opts.MaxPending; over > 0 {
+				// Keep the newest posts: drop the oldest beyond the bound.
+				p.stats.Dropped += int64(over)
+				p.pending = append(p.pending[:0], p.pending[over:]...)
+				p.opts.Log.Error("dropping posts: store failing and buffer full", "dropped", over)
+			}
+			p.mu.Unlock()
+			return err
+		}
+		p.mu.Lock()
+		p.pending = append(p.pending[:0], p.pending[n:]...)
+		p.stats.Stored += int64(n)
+		p.mu.Unlock()
+	}
+}
+
+// store1 scores a batch (unless already scored) and saves it.
+func (p *Pipeline) store1(ctx context.Context, batch []Post) error {
+	if p.scorer != nil {
+		var texts []string
+		var idx []int
+		for i, post := range batch {
+			if !post.Sentiment.Scored() {
+				texts = append(texts, post.Text)
+				idx = append(idx, i)
+			}
+		}
+		if len(texts) > 0 {
+			scores, err := p.scorer.Score(ctx, texts)
+			if err != nil {
+				return fmt.Errorf("scoring posts: %w", err)
+			}
+			for j, i := range idx {
+				batch[i].Sentiment = scores[j]
+			}
+		}
+	}
+	if err := p.store.SavePosts(ctx, batch); err != nil {
+		return fmt.Errorf("storing %d posts: %w", len(batch), err)
+	}
+	p.opts.Log.Debug("stored posts", "n", len(batch))
+	return nil
+}
+
+// Run flushes the buffer every FlushInterval until ctx ends, then flushes
+// what is left (with a fresh context bounded by drain) and returns.
+func (p *Pipeline) Run(ctx context.Context, drain time.Duration) error {
+	t := time.NewTicker(p.opts.FlushInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
+			defer cancel()
+			if err := p.Flush(dctx); err != nil {
+				return fmt.Errorf("flushing on shutdown: %w", err)
+			}
+			return nil
+		case <-t.C:
+			if err := p.Flush(ctx); err != nil && ctx.Err() == nil {
+				p.opts.Log.Warn("flushing posts", "err", err, "pending", p.Stats().Pending)
+			}
+		}
+	}
+}
+
+// Stats returns the pipeline's counters.
+func (p *Pipeline) Stats() PipelineStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.stats
+	s.Pending = int64(len(p.pending))
+	return s
+}
+
+// contentHash summarizes the parts of a post that make a new version worth
+// storing.
+func contentHash(p Post) uint64 {
+	h := fnv.New64a()
+	for _, s := range []string{p.Text, p.URL, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	fmt.Fprintf(h, "%d|%d", p.Author.Followers, p.CreatedAt.UnixNano())
+	return h.Sum64()
+}
+
+// recentSet remembers the content hash of the last n post IDs added.
+type recentSet struct {
+	n     int
+	hash  map[string]uint64
+	order []string
+	next  int
+}
+
+func newRecentSet(n int) *recentSet {
+	return &recentSet{n: n, hash: make(map[string]uint64, min(n, 1024))}
+}
+
+// add records id with hash and reports whether it is new: an unseen ID, or
+// a seen one whose content changed.
+func (r *recentSet) add(id string, hash uint64) bool {
+	if old, ok := r.hash[id]; ok {
+		r.hash[id] = hash
+		return old != hash
+	}
+	if len(r.order) < r.n {
+		r.order = append(r.order, id)
+	} else {
+		delete(r.hash, r.order[r.next])
+		r.order[r.next] = id
+		r.next = (r.next + 1) % r.n
+	}
+	r.hash[id] = hash
+	return true
+}

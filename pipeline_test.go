@@ -1,0 +1,204 @@
+package earshot
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// memPosts is a hand-written fake PostStore keeping saved batches.
+type memPosts struct {
+	PostStore
+	mu      sync.Mutex
+	batches [][]Post
+	fail    error
+}
+
+func (m *memPosts) SavePosts(_ context.Context, posts []Post) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	m.batches = append(m.batches, slices.Clone(posts))
+	return nil
+}
+
+func (m *memPosts) all() []Post {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Concat(m.batches...)
+}
+
+// wordScorer scores "bad" texts -1 and everything else +1, counting calls.
+type wordScorer struct {
+	mu    sync.Mutex
+	texts int
+}
+
+func (w *wordScorer) Score(_ context.Context, texts []string) ([]Sentiment, error) {
+	w.mu.Lock()
+	w.texts += len(texts)
+	w.mu.Unlock()
+	out := make([]Sentiment, len(texts))
+	for i, t := range texts {
+		out[i] = Sentiment{Score: 1, Label: Positive}
+		if strings.Contains(t, "bad") {
+			out[i] = Sentiment{Score: -1, Label: Negative}
+		}
+	}
+	return out, nil
+}
+
+var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+func post(id, text string) Post {
+	return Post{ID: id, Source: "test", Text: text, CreatedAt: t0, CollectedAt: t0}
+}
+
+func TestPipelineFlow(t *testing.T) {
+	store := &memPosts{}
+	scorer := &wordScorer{}
+	p := NewPipeline(store, scorer, []Watch{{Name: "acme", Terms: []string{"Acme"}}}, PipelineOptions{BatchSize: 3})
+	ctx := t.Context()
+
+	err := p.Add(ctx,
+		post("test:1", "<p>Acme is <b>bad</b></p>"),
+		post("test:2", "unrelated but fine"),
+		post("test:1", "<p>Acme is <b>bad</b></p>"), // exact repeat
+		post("", "no id"),
+	)
+	if !errors.Is(err, ErrRejected) {
+		t.Fatalf("Add err = %v, want ErrRejected for the post with no id", err)
+	}
+	if got := len(store.all()); got != 0 {
+		t.Fatalf("stored %d posts before a full batch", got)
+	}
+	if err := p.Add(ctx, post("test:3", "acme rocks")); err != nil {
+		t.Fatal(err)
+	}
+	got := store.all()
+	if len(got) != 3 {
+		t.Fatalf("stored %d posts after a full batch, want 3", len(got))
+	}
+	if got[0].Text != "Acme is bad" || got[0].Sentiment.Label != Negative || !slices.Equal(got[0].Watches, []string{"acme"}) {
+		t.Errorf("first post = %+v", got[0])
+	}
+	if len(got[1].Watches) != 0 || got[1].Sentiment.Label != Positive {
+		t.Errorf("second post = %+v", got[1])
+	}
+	// A changed version of a stored post goes through; Flush stores a partial batch.
+	if err := p.Add(ctx, post("test:2", "unrelated, now bad")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := PipelineStats{Received: 6, Stored: 4, Duplicates: 1, Rejected: 1}
+	if s := p.Stats(); s != want {
+		t.Errorf("stats = %+v, want %+v", s, want)
+	}
+	if scorer.texts != 4 {
+		t.Errorf("scored %d texts, want 4", scorer.texts)
+	}
+}
+
+func TestPipelineKeepsPostsWhileStoreFails(t *testing.T) {
+	store := &memPosts{fail: errors.New("connection refused")}
+	p := NewPipeline(store, nil, nil, PipelineOptions{BatchSize: 2, MaxPending: 3})
+	ctx := t.Context()
+	if err := p.Add(ctx, post("test:1", "a"), post("test:2", "b")); err == nil {
+		t.Fatal("Add with a failing store returned nil")
+	}
+	if err := p.Add(ctx, post("test:3", "c"), post("test:4", "d")); err == nil {
+		t.Fatal("Add with a failing store returned nil")
+	}
+	s := p.Stats()
+	if s.Pending != 3 || s.Dropped != 1 || s.Stored != 0 {
+		t.Fatalf("while failing: %+v, want 3 pending and 1 dropped", s)
+	}
+	store.mu.Lock()
+	store.fail = nil
+	store.mu.Unlock()
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range store.all() {
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []string{"test:2", "test:3", "test:4"}) {
+		t.Errorf("stored %v after recovery, want the newest three", ids)
+	}
+}
+
+func TestPipelineDropUnmatched(t *testing.T) {
+	store := &memPosts{}
+	p := NewPipeline(store, nil, []Watch{{Name: "acme", Terms: []string{"acme"}}}, PipelineOptions{DropUnmatched: true})
+	if err := p.Add(t.Context(), post("test:1", "acme"), post("test:2", "other")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); s.Stored != 1 || s.Unmatched != 1 {
+		t.Errorf("stats = %+v", s)
+	}
+}
+
+func TestPipelineRunFlushesOnShutdown(t *testing.T) {
+	store := &memPosts{}
+	p := NewPipeline(store, nil, nil, PipelineOptions{FlushInterval: time.Hour})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- p.Run(ctx, 5*time.Second) }()
+	if err := p.Add(ctx, post("test:1", "held in the buffer")); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := len(store.all()); got != 1 {
+		t.Errorf("stored %d posts on shutdown, want 1", got)
+	}
+}
+
+func TestPipelineConcurrentAdd(t *testing.T) {
+	store := &memPosts{}
+	p := NewPipeline(store, &wordScorer{}, nil, PipelineOptions{BatchSize: 7})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				_ = p.Add(t.Context(), post("test:"+string(rune('a'+g))+strings.Repeat("x", i), "text"))
+			}
+		})
+	}
+	wg.Wait()
+	if err := p.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(store.all()); got != 200 {
+		t.Errorf("stored %d posts, want 200", got)
+	}
+}
+
+func TestRecentSetEvicts(t *testing.T) {
+	r := newRecentSet(2)
+	if !r.add("a", 1) || r.add("a", 1) || !r.add("a", 2) {
+		t.Fatal("repeat detection wrong")
+	}
+	r.add("b", 1)
+	r.add("c", 1) // evicts a
+	if !r.add("a", 2) {
+		t.Error("evicted id still remembered")
+	}
+	if len(r.hash) != 2 {
+		t.Errorf("set holds %d ids, bound 2", len(r.hash))
+	}
+}

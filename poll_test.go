@@ -1,0 +1,104 @@
+package earshot
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+type memCursors struct {
+	CursorStore
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (c *memCursors) Cursor(_ context.Context, name string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[name], nil
+}
+
+func (c *memCursors) SetCursor(_ context.Context, name, cur string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[name] = cur
+	return nil
+}
+
+type rateLimitErr time.Duration
+
+func (e rateLimitErr) Error() string             { return "rate limited" }
+func (e rateLimitErr) RetryAfter() time.Duration { return time.Duration(e) }
+
+// scriptCollector returns one scripted answer per call.
+type scriptCollector struct {
+	calls   []string // cursors seen
+	answers []func(cursor string) ([]Post, string, error)
+}
+
+func (s *scriptCollector) Name() string { return "script" }
+func (s *scriptCollector) Collect(_ context.Context, cursor string) ([]Post, string, error) {
+	s.calls = append(s.calls, cursor)
+	i := len(s.calls) - 1
+	if i >= len(s.answers) {
+		return nil, cursor, ErrNotModified
+	}
+	return s.answers[i](cursor)
+}
+
+func TestPollerCursorAndBackoff(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	col := &scriptCollector{answers: []func(string) ([]Post, string, error){
+		func(string) ([]Post, string, error) { return []Post{post("t:1", "a")}, "c1", nil },
+		func(string) ([]Post, string, error) { return nil, "", errors.New("boom") },
+		func(string) ([]Post, string, error) { return nil, "", rateLimitErr(time.Hour) },
+		func(string) ([]Post, string, error) { return []Post{post("t:2", "b")}, "c2", nil },
+	}}
+	cursors := &memCursors{m: map[string]string{}}
+	var got []Post
+	var waits []time.Duration
+	p := &Poller{
+		Collector: col, Cursors: cursors, Interval: time.Minute, MaxBackoff: 10 * time.Minute,
+		Sink: func(_ context.Context, posts []Post) error { got = append(got, posts...); return nil },
+		Sleep: func(_ context.Context, d time.Duration) error {
+			waits = append(waits, d)
+			if len(waits) == 4 {
+				cancel()
+				return context.Canceled
+			}
+			return nil
+		},
+	}
+	p.Run(ctx)
+	if want := []string{"", "c1", "c1", "c1"}; len(col.calls) != 4 || col.calls[1] != want[1] || col.calls[3] != want[3] {
+		t.Errorf("cursors passed = %q, want %q", col.calls, want)
+	}
+	if cursors.m["script"] != "c2" || len(got) != 2 {
+		t.Errorf("saved cursor %q, got %d posts", cursors.m["script"], len(got))
+	}
+	if waits[0] != time.Minute || waits[3] != time.Minute {
+		t.Errorf("waits after success = %v, %v, want the interval", waits[0], waits[3])
+	}
+	if waits[1] < time.Minute || waits[1] > 2*time.Minute {
+		t.Errorf("backoff after first failure = %v, want within [1m, 2m]", waits[1])
+	}
+	if waits[2] != time.Hour {
+		t.Errorf("wait after rate limit = %v, want the 1h the source asked for", waits[2])
+	}
+}
+
+func TestPollerKeepsCursorWhenSinkFails(t *testing.T) {
+	col := &scriptCollector{answers: []func(string) ([]Post, string, error){
+		func(string) ([]Post, string, error) { return []Post{post("t:1", "a")}, "c1", nil },
+	}}
+	cursors := &memCursors{m: map[string]string{"script": "c0"}}
+	p := &Poller{Collector: col, Cursors: cursors, Sink: func(context.Context, []Post) error { return errors.New("store down") }}
+	if _, err := p.Once(t.Context()); err == nil {
+		t.Fatal("Once returned nil though the sink failed")
+	}
+	if cursors.m["script"] != "c0" {
+		t.Errorf("cursor moved to %q though the posts were not taken", cursors.m["script"])
+	}
+}

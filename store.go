@@ -1,0 +1,148 @@
+package earshot
+
+import (
+	"context"
+	"time"
+)
+
+// PostStore keeps posts and answers the questions dashboards and detectors
+// ask of them.
+type PostStore interface {
+	// SavePosts stores posts. It is idempotent: a post whose ID is already
+	// stored is replaced when the new version's CollectedAt is later or
+	// equal, and kept otherwise, so replays never duplicate and the latest
+	// version wins. It returns nil only once the posts are durable.
+	SavePosts(ctx context.Context, posts []Post) error
+	// Post returns the stored version of one post, or ErrNotFound.
+	Post(ctx context.Context, id string) (Post, error)
+	// CountPosts counts the posts created in [q.From, q.To) that match
+	// q's filters.
+	CountPosts(ctx context.Context, q PostQuery) (int64, error)
+	// Series buckets the posts created in [q.From, q.To) by creation time,
+	// one Bucket per (bucket start, group key) that has posts, ordered by
+	// start then key.
+	Series(ctx context.Context, q SeriesQuery) ([]Bucket, error)
+	// TopNegative returns the scored posts created in [q.From, q.To)
+	// matching q's filters, most negative first (ties: newest first), at
+	// most q.Limit of them.
+	TopNegative(ctx context.Context, q PostQuery) ([]Post, error)
+	// Authors returns per-author aggregates over the posts created in
+	// [q.From, q.To) matching q's filters, ordered by posts descending then
+	// source and author ID, at most q.Limit of them.
+	Authors(ctx context.Context, q PostQuery) ([]AuthorStats, error)
+	// EraseAuthor removes every post of one author on one source (a data
+	// subject's request) and returns how many posts it removed. It returns
+	// only once they are gone from every query.
+	EraseAuthor(ctx context.Context, source, authorID string) (int64, error)
+}
+
+// PostQuery selects posts.
+type PostQuery struct {
+	From, To time.Time
+	// Watch and Source, when not empty, keep only matching posts.
+	Watch  string
+	Source string
+	// Limit caps the rows returned; 0 means a default of 100.
+	Limit int
+}
+
+// GroupBy says how a series is split.
+type GroupBy string
+
+// Series groupings.
+const (
+	GroupNone   GroupBy = ""
+	GroupWatch  GroupBy = "watch"
+	GroupSource GroupBy = "source"
+)
+
+// SeriesQuery asks for a time-bucketed series.
+type SeriesQuery struct {
+	From, To time.Time
+	// Bucket is the bucket width: time.Minute, time.Hour or 24*time.Hour.
+	// Buckets start at multiples of the width since the Unix epoch, UTC.
+	Bucket time.Duration
+	// GroupBy splits the series by watch (a post counts once for each
+	// watch it matched) or by source.
+	GroupBy GroupBy
+	// Watch and Source, when not empty, keep only matching posts.
+	Watch  string
+	Source string
+}
+
+// Bucket is one point of a series.
+type Bucket struct {
+	Start time.Time `json:"start"`
+	// Key is the watch or source name when the series is grouped.
+	Key   string `json:"key,omitempty"`
+	Count int64  `json:"count"`
+	// Scored, Negative and Positive count posts with a sentiment label.
+	Scored   int64 `json:"scored"`
+	Negative int64 `json:"negative"`
+	Positive int64 `json:"positive"`
+	// MeanSentiment is the mean score of the scored posts (0 when none).
+	MeanSentiment float64 `json:"mean_sentiment"`
+}
+
+// AuthorStats aggregates one author's posts.
+type AuthorStats struct {
+	Source string `json:"source"`
+	Author Author `json:"author"`
+	Posts  int64  `json:"posts"`
+	// Negative counts posts labelled negative.
+	Negative int64 `json:"negative"`
+	// MeanSentiment is the mean score of the author's scored posts.
+	MeanSentiment float64 `json:"mean_sentiment"`
+	// Reach is the largest follower count seen on the author's posts.
+	Reach   int64     `json:"reach"`
+	FirstAt time.Time `json:"first_at"`
+	LastAt  time.Time `json:"last_at"`
+}
+
+// IncidentStore keeps incidents.
+type IncidentStore interface {
+	// SaveIncident creates or replaces the incident with inc.ID.
+	SaveIncident(ctx context.Context, inc Incident) error
+	// Incident returns one incident, or ErrNotFound.
+	Incident(ctx context.Context, id string) (Incident, error)
+	// Incidents returns the incidents open at any time in [from, to),
+	// ordered by StartedAt.
+	Incidents(ctx context.Context, from, to time.Time) ([]Incident, error)
+	// ActiveIncidents returns the incidents open at t, ordered by StartedAt.
+	ActiveIncidents(ctx context.Context, t time.Time) ([]Incident, error)
+}
+
+// FollowUpStore keeps support's follow-up queue.
+type FollowUpStore interface {
+	// SaveFollowUp creates or replaces the follow-up with f.ID.
+	SaveFollowUp(ctx context.Context, f FollowUp) error
+	// FollowUp returns one follow-up, or ErrNotFound.
+	FollowUp(ctx context.Context, id string) (FollowUp, error)
+	// FollowUps returns the follow-ups in any of states (all when none is
+	// given), by priority then CreatedAt.
+	FollowUps(ctx context.Context, states ...FollowUpState) ([]FollowUp, error)
+	// MoveFollowUp applies t to the follow-up with id (see FollowUp.Apply)
+	// and stores the result. It returns ErrNotFound or an error wrapping
+	// ErrInvalidTransition, changing nothing, when the move is not allowed.
+	MoveFollowUp(ctx context.Context, id string, t Transition) (FollowUp, error)
+}
+
+// CursorStore keeps each collector's position, so that a restart resumes
+// without gaps or duplicates.
+type CursorStore interface {
+	// Cursor returns the collector's saved cursor, "" if none.
+	Cursor(ctx context.Context, collector string) (string, error)
+	// SetCursor saves the collector's cursor.
+	SetCursor(ctx context.Context, collector, cursor string) error
+}
+
+// Store is everything Earshot keeps. store/duckdb and store/clickhouse
+// implement it; store/storetest checks that they agree.
+type Store interface {
+	PostStore
+	IncidentStore
+	FollowUpStore
+	CursorStore
+	// Close releases the store's resources.
+	Close() error
+}
