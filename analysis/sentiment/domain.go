@@ -1,0 +1,239 @@
+package sentiment
+
+import (
+	"math"
+	"strings"
+)
+
+// term is the weight of a lexicon entry in [-1, 1], as written and when a
+// negator comes shortly before it.
+type term struct {
+	plain   float64
+	negated float64
+}
+
+// lexicon is the domain layer: words and phrases of service outages,
+// complaints and praise, hand-weighted. Keys are in normalized form
+// (lowercase, apostrophes dropped: "cant"); a key with spaces is a phrase,
+// matched before its words. Some entries weigh nothing plainly and only
+// matter negated ("cant log in", "wont load", "no response").
+//
+// Hand-set for now: a later issue replaces these with fitted weights.
+var lexicon = map[string]term{
+	// Outages and failures.
+	"down":         {-0.5, 0},
+	"outage":       {-0.8, 0},
+	"outages":      {-0.8, 0},
+	"offline":      {-0.5, 0},
+	"unavailable":  {-0.6, 0},
+	"unresponsive": {-0.6, 0},
+	"broken":       {-0.7, 0.1},
+	"broke":        {-0.5, 0},
+	"crash":        {-0.6, 0.1},
+	"crashed":      {-0.6, 0.1},
+	"crashes":      {-0.6, 0.1},
+	"crashing":     {-0.6, 0.1},
+	"error":        {-0.5, 0},
+	"errors":       {-0.5, 0},
+	"500":          {-0.5, 0},
+	"502":          {-0.5, 0},
+	"503":          {-0.5, 0},
+	"404":          {-0.4, 0},
+	"bug":          {-0.4, 0},
+	"bugs":         {-0.4, 0},
+	"glitch":       {-0.4, 0},
+	"issue":        {-0.4, 0.3},
+	"issues":       {-0.4, 0.3},
+	"problem":      {-0.4, 0.3},
+	"problems":     {-0.4, 0.3},
+	"fail":         {-0.6, 0.2},
+	"failed":       {-0.6, 0.1},
+	"fails":        {-0.6, 0.1},
+	"failing":      {-0.6, 0.1},
+	"slow":         {-0.4, 0.1},
+	"timeout":      {-0.5, 0},
+	"timed out":    {-0.5, 0},
+	"delay":        {-0.4, 0.1},
+	"delayed":      {-0.5, 0.1},
+	"delays":       {-0.4, 0.1},
+	"cancelled":    {-0.5, 0},
+	"canceled":     {-0.5, 0},
+	"lost":         {-0.5, 0},
+
+	// Things that work, negated: "not working", "cant log in", "wont load".
+	"work":      {0, -0.7},
+	"works":     {0.2, -0.7},
+	"working":   {0.3, -0.8},
+	"load":      {0, -0.6},
+	"loading":   {0, -0.6},
+	"log in":    {0, -0.7},
+	"login":     {0, -0.7},
+	"sign in":   {0, -0.7},
+	"access":    {0, -0.6},
+	"connect":   {0, -0.6},
+	"help":      {0, -0.5},
+	"response":  {0, -0.5},
+	"respond":   {0, -0.5},
+	"responded": {0, -0.5},
+	"answer":    {0, -0.4},
+
+	// Complaints.
+	"unacceptable":       {-0.9, 0.2},
+	"ridiculous":         {-0.7, 0.2},
+	"terrible":           {-0.8, 0.2},
+	"awful":              {-0.8, 0.2},
+	"horrible":           {-0.8, 0.2},
+	"worst":              {-0.9, 0.2},
+	"useless":            {-0.8, 0.2},
+	"bad":                {-0.6, 0.4},
+	"poor":               {-0.5, 0.2},
+	"hate":               {-0.7, 0.2},
+	"sucks":              {-0.7, 0.2},
+	"disappointed":       {-0.6, 0.3},
+	"disappointing":      {-0.6, 0.3},
+	"frustrated":         {-0.6, 0.2},
+	"frustrating":        {-0.6, 0.2},
+	"annoying":           {-0.5, 0.2},
+	"angry":              {-0.6, 0.2},
+	"rude":               {-0.7, 0.2},
+	"fix":                {-0.3, -0.5},
+	"refund":             {-0.5, 0},
+	"cancel":             {-0.5, 0},
+	"waiting":            {-0.4, 0},
+	"wait":               {-0.2, 0.4},
+	"on hold":            {-0.5, 0},
+	"still waiting":      {-0.6, 0},
+	"let down":           {-0.6, 0},
+	"never again":        {-0.7, 0},
+	"thanks for nothing": {-0.7, 0},
+
+	// Recovery and praise.
+	"fixed":          {0.6, -0.6},
+	"resolved":       {0.6, -0.6},
+	"solved":         {0.6, -0.6},
+	"back up":        {0.6, -0.5},
+	"back online":    {0.6, -0.5},
+	"up and running": {0.6, -0.5},
+	"working again":  {0.7, -0.7},
+	"thank":          {0.6, -0.3},
+	"thanks":         {0.6, -0.3},
+	"thx":            {0.5, -0.3},
+	"appreciate":     {0.6, -0.4},
+	"appreciated":    {0.6, -0.4},
+	"love":           {0.7, -0.5},
+	"loved":          {0.7, -0.5},
+	"great":          {0.7, -0.4},
+	"awesome":        {0.8, -0.4},
+	"amazing":        {0.8, -0.4},
+	"excellent":      {0.8, -0.4},
+	"perfect":        {0.7, -0.4},
+	"best":           {0.6, -0.3},
+	"good":           {0.5, -0.4},
+	"nice":           {0.5, -0.4},
+	"helpful":        {0.6, -0.6},
+	"happy":          {0.6, -0.6},
+	"satisfied":      {0.5, -0.6},
+	"fast":           {0.4, -0.4},
+	"quick":          {0.4, -0.3},
+}
+
+// negators flip the lexicon terms in the negationReach words after them,
+// within a clause.
+var negators = map[string]bool{
+	"not": true, "no": true, "never": true, "nothing": true, "nobody": true,
+	"without": true, "cannot": true, "cant": true, "dont": true,
+	"doesnt": true, "didnt": true, "isnt": true, "arent": true,
+	"wasnt": true, "werent": true, "wont": true, "wouldnt": true,
+	"couldnt": true, "shouldnt": true, "havent": true, "hasnt": true,
+	"hadnt": true, "aint": true,
+}
+
+const negationReach = 3
+
+// phrases indexes the lexicon's multi-word keys by their first word.
+var phrases = indexPhrases(lexicon)
+
+type phrase struct {
+	words []string // after the first
+	term  term
+}
+
+func indexPhrases(lex map[string]term) map[string][]phrase {
+	idx := make(map[string][]phrase)
+	for key, t := range lex {
+		words := strings.Fields(key)
+		if len(words) < 2 {
+			continue
+		}
+		idx[words[0]] = append(idx[words[0]], phrase{words: words[1:], term: t})
+	}
+	// Longest first, so "thanks for nothing" wins over "thanks".
+	for _, ps := range idx {
+		for i := 1; i < len(ps); i++ {
+			for j := i; j > 0 && len(ps[j].words) > len(ps[j-1].words); j-- {
+				ps[j], ps[j-1] = ps[j-1], ps[j]
+			}
+		}
+	}
+	return idx
+}
+
+// match returns the lexicon term starting at tokens[i] and how many tokens
+// it spans, longest phrase first; n is 0 when there is none.
+func match(tokens []string, i int) (t term, n int) {
+	for _, p := range phrases[tokens[i]] {
+		if hasPrefix(tokens[i+1:], p.words) {
+			return p.term, 1 + len(p.words)
+		}
+	}
+	if t, ok := lexicon[tokens[i]]; ok {
+		return t, 1
+	}
+	return term{}, 0
+}
+
+func hasPrefix(tokens, words []string) bool {
+	if len(tokens) < len(words) {
+		return false
+	}
+	for k, w := range words {
+		if tokens[k] != w {
+			return false
+		}
+	}
+	return true
+}
+
+// domainScore is the domain layer's opinion of tokens in [-1, 1]: the sum
+// of the weights of the lexicon terms found (negated ones by their negated
+// weight), squashed by tanh. hits counts the terms that weighed anything.
+func domainScore(tokens []string) (score float64, hits int) {
+	var sum float64
+	lastNegator := -negationReach - 1 // index of the last negator in this clause
+	for i := 0; i < len(tokens); {
+		tok := tokens[i]
+		if tok == clauseBreak {
+			lastNegator = -negationReach - 1
+			i++
+			continue
+		}
+		t, n := match(tokens, i)
+		if n == 0 {
+			if negators[tok] {
+				lastNegator = i
+			}
+			i++
+			continue
+		}
+		w := t.plain
+		if i-lastNegator <= negationReach {
+			w = t.negated
+		}
+		if w != 0 {
+			sum += w
+			hits++
+		}
+		i += n
+	}
+	return math.Tanh(sum), hits
+}

@@ -1,0 +1,51 @@
+package sentiment
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"lowercase", "The Site IS Down", "the site is down"},
+		{"url", "down again https://status.example.com/x?y=1 see", "down again see"},
+		{"url www", "see WWW.example.com now", "see now"},
+		{"url mid-word is not a url", "xhttp://a", "xhttp . a"},
+		{"mention", "@AcmeHelp help me", "help me"},
+		{"mention possessive", "@acme's app", "s app"},
+		{"email is not a mention", "me@example.com", "me example com"},
+		{"hashtag camel", "#NotWorking", "not working"},
+		{"hashtag underscore", "#not_working", "not working"},
+		{"hashtag acronym", "#ISPDown", "isp down"},
+		{"hashtag digits", "#Error500", "error 500"},
+		{"hashtag lowercase stays", "#notworking", "notworking"},
+		{"bare hash", "# 1", "1"},
+		{"apostrophe", "can't won’t it's", "cant wont its"},
+		{"quotes", "'quoted'", "quoted"},
+		{"clause punctuation", "down, again!!! really?", "down . again . really ."},
+		{"punctuation inside a word", "v2.5 example.com", "v2 5 example com"},
+		{"leading punctuation", "... ok", "ok"},
+		{"other punctuation", "log-in (now)", "log in now"},
+		{"unicode", "Ça NE MARCHE pas", "ça ne marche pas"},
+		{"invalid utf-8", "bad\xffbyte", "bad byte"},
+		{"only noise", "@a https://b #", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := normalize(tt.in); got != tt.want {
+				t.Errorf("normalize(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	got := tokenize("@Acme your #AppDown, again: https://x.co")
+	want := []string{"your", "app", "down", clauseBreak, "again", clauseBreak}
+	if !slices.Equal(got, want) {
+		t.Errorf("tokenize = %q, want %q", got, want)
+	}
+}

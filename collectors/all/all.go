@@ -1,0 +1,5 @@
+package all
+
+import (
+	_ "github.com/earshot/earshot/collectors/rss" // RSS, Atom and JSON Feed
+)

@@ -1,0 +1,17 @@
+package all_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/earshot/earshot/collectors"
+	_ "github.com/earshot/earshot/collectors/all"
+)
+
+func TestAllRegistered(t *testing.T) {
+	for _, kind := range []string{"rss"} {
+		if !slices.Contains(collectors.Kinds(), kind) {
+			t.Errorf("kind %q not registered; Kinds() = %v", kind, collectors.Kinds())
+		}
+	}
+}

@@ -1,0 +1,209 @@
+package collectors
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// Decoder decodes one collector's configuration into v. A *yaml.Node from
+// go.yaml.in/yaml/v3 is a Decoder; so is anything with the same method.
+type Decoder interface {
+	Decode(v any) error
+}
+
+// Deps is what the program lends a collector. New fills the zero fields
+// (see WithDefaults).
+type Deps struct {
+	// HTTP is the client every request goes through, shared between
+	// collectors. Collectors bound each request with a context, not by
+	// changing the client. Default: a new http.Client.
+	HTTP *http.Client
+	// Log is already scoped to the collector ("collector", name, "kind",
+	// kind). Default: a logger that discards.
+	Log *slog.Logger
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+	// UserAgent is sent with every request. Default: "earshot".
+	UserAgent string
+}
+
+// Factory builds a collector named name from its configuration. It decodes raw
+// (which may be nil: all defaults) into its own config, fills in defaults
+// and validates it without touching the network, returning a *ConfigError
+// that names the offending key.
+type Factory func(name string, raw Decoder, deps Deps) (earshot.Collector, error)
+
+var (
+	mu        sync.RWMutex
+	factories = map[string]Factory{}
+)
+
+// Register makes a collector kind available to New. It is meant to be called
+// from the init function of the collector's package, and panics if kind is
+// empty, f is nil or kind is already registered.
+func Register(kind string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if kind == "" || f == nil {
+		panic("collectors: Register needs a kind and a factory")
+	}
+	if _, dup := factories[kind]; dup {
+		panic("collectors: Register called twice for kind " + kind)
+	}
+	factories[kind] = f
+}
+
+// Kinds returns the registered kinds, sorted.
+func Kinds() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	kinds := make([]string, 0, len(factories))
+	for k := range factories {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
+
+// New builds a collector of a registered kind. It fills the zero fields of
+// deps, scopes deps.Log to the collector, and calls the kind's factory.
+// An unknown kind is an error that lists the known ones.
+func New(kind, name string, raw Decoder, deps Deps) (earshot.Collector, error) {
+	mu.RLock()
+	f, ok := factories[kind]
+	mu.RUnlock()
+	if !ok {
+		known := Kinds()
+		list := "none (is collectors/all imported?)"
+		if len(known) > 0 {
+			list = strings.Join(known, ", ")
+		}
+		return nil, fmt.Errorf("collectors.%s: unknown collector kind %q; known kinds: %s", kind, kind, list)
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, &ConfigError{Kind: kind, Problem: "needs a name"}
+	}
+	deps = deps.WithDefaults()
+	deps.Log = deps.Log.With("collector", name, "kind", kind)
+	return f(name, raw, deps)
+}
+
+// WithDefaults returns d with its zero fields filled with the defaults.
+func (d Deps) WithDefaults() Deps {
+	if d.HTTP == nil {
+		d.HTTP = &http.Client{}
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.UserAgent == "" {
+		d.UserAgent = "earshot"
+	}
+	return d
+}
+
+// ConfigError is a bad collector configuration. Its message names the key,
+// "collectors.rss[status].url: must be an absolute http(s) URL", so that a
+// user can find it in the configuration file.
+type ConfigError struct {
+	Kind string
+	// Name is the collector's name; empty when the name itself is missing.
+	Name string
+	// Key is the offending key within the collector's config; empty when
+	// the problem is with the whole of it.
+	Key     string
+	Problem string
+	// Err is the underlying error, if any.
+	Err error
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	b.WriteString("collectors.")
+	b.WriteString(e.Kind)
+	if e.Name != "" {
+		b.WriteString("[" + e.Name + "]")
+	}
+	if e.Key != "" {
+		b.WriteString("." + e.Key)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Problem)
+	if e.Err != nil {
+		if e.Problem != "" {
+			b.WriteString(": ")
+		}
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// DecodeConfig decodes raw into cfg, a pointer to a struct with yaml tags
+// already holding the defaults, and rejects keys that cfg has no field for,
+// so that a misspelt key is an error instead of a silently ignored setting.
+// A nil raw leaves cfg as it is. Errors are *ConfigErrors for kind and name.
+func DecodeConfig(kind, name string, raw Decoder, cfg any) error {
+	if raw == nil {
+		return nil
+	}
+	var keys map[string]any
+	if err := raw.Decode(&keys); err != nil {
+		return &ConfigError{Kind: kind, Name: name, Problem: "must be a mapping", Err: err}
+	}
+	known := yamlKeys(cfg)
+	var unknown []string
+	for k := range keys {
+		if !slices.Contains(known, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return &ConfigError{Kind: kind, Name: name, Key: unknown[0],
+			Problem: "unknown key (known keys: " + strings.Join(known, ", ") + ")"}
+	}
+	if err := raw.Decode(cfg); err != nil {
+		return &ConfigError{Kind: kind, Name: name, Problem: "decoding", Err: err}
+	}
+	return nil
+}
+
+// yamlKeys lists the yaml keys of the struct cfg points to, in field order.
+func yamlKeys(cfg any) []string {
+	t := reflect.TypeOf(cfg)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		panic(errors.New("collectors: DecodeConfig needs a pointer to a struct"))
+	}
+	var keys []string
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch tag {
+		case "-":
+			continue
+		case "":
+			tag = strings.ToLower(f.Name)
+		}
+		keys = append(keys, tag)
+	}
+	return keys
+}

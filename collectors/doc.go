@@ -1,0 +1,27 @@
+// Package collectors is the registry of Earshot's collectors: the parts that
+// fetch posts from a source (an RSS feed, a social network's API) and hand
+// them to the pipeline as earshot.Posts.
+//
+// Each collector lives in its own package, collectors/<kind>, and registers
+// a Factory for its kind from an init function:
+//
+//	func init() { collectors.Register("rss", New) }
+//
+// The program imports collectors/all, which imports every collector package
+// for its side effect, and builds the collectors its configuration names:
+//
+//	c, err := collectors.New("rss", "acme-status", node, collectors.Deps{HTTP: client, Log: log})
+//
+// where node is the collector's YAML node (a *yaml.Node, or anything with a
+// Decode(v any) error method). A factory decodes its own config with
+// DecodeConfig, fills in defaults and validates it without a network call;
+// a bad config is a *ConfigError whose message names the key:
+//
+//	collectors.rss[acme-status].url: must be an absolute http(s) URL
+//
+// A collector's Collect takes the cursor it returned last time and returns
+// what is new since; the program keeps the cursor in the store (see
+// earshot.CursorStore), so a restart resumes where it stopped. Collectors
+// report a source asking them to slow down with an error wrapping
+// earshot.ErrRateLimited, and "nothing new" with earshot.ErrNotModified.
+package collectors

@@ -1,0 +1,77 @@
+package collectors
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// MaxRetryAfter caps the wait a source may ask for, so that a hostile or
+// broken server cannot park a collector for years.
+const MaxRetryAfter = 24 * time.Hour
+
+// RetryAfterError is a source asking a collector to slow down. It wraps
+// earshot.ErrRateLimited, so errors.Is(err, earshot.ErrRateLimited) holds;
+// errors.As finds it for the wait.
+//
+// Code that cannot import this package (the pipeline in package earshot)
+// can find the wait through the RetryAfter method:
+//
+//	var ra interface{ RetryAfter() time.Duration }
+//	if errors.As(err, &ra) { wait = ra.RetryAfter() }
+type RetryAfterError struct {
+	// Source says who asked: a redacted URL, an API name.
+	Source string
+	// Status is the HTTP status line, "429 Too Many Requests".
+	Status string
+	// Wait is how long the source asked us to wait; zero when it did not
+	// say, and the caller picks its own backoff.
+	Wait time.Duration
+}
+
+func (e *RetryAfterError) Error() string {
+	var b strings.Builder
+	if e.Source != "" {
+		b.WriteString(e.Source + ": ")
+	}
+	b.WriteString(earshot.ErrRateLimited.Error())
+	if e.Status != "" {
+		b.WriteString(" (" + e.Status + ")")
+	}
+	if e.Wait > 0 {
+		b.WriteString(", retry after " + e.Wait.String())
+	}
+	return b.String()
+}
+
+// Unwrap returns earshot.ErrRateLimited.
+func (e *RetryAfterError) Unwrap() error { return earshot.ErrRateLimited }
+
+// RetryAfter returns e.Wait.
+func (e *RetryAfterError) RetryAfter() time.Duration { return e.Wait }
+
+// ParseRetryAfter reads a Retry-After header value, either seconds ("120")
+// or an HTTP date, relative to now. It returns 0 for an empty, unreadable
+// or past value, and at most MaxRetryAfter.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if strings.Trim(v, "0123456789") == "" { // delay-seconds
+		secs, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || secs > uint64(MaxRetryAfter/time.Second) { // err: too many digits
+			return MaxRetryAfter
+		}
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	} else {
+		return 0
+	}
+	return max(0, min(d, MaxRetryAfter))
+}

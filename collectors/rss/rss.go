@@ -1,0 +1,306 @@
+package rss
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// Kind is the collector kind this package registers.
+const Kind = "rss"
+
+func init() { collectors.Register(Kind, New) }
+
+// Config configures one feed.
+type Config struct {
+	// URL is the feed's address: an absolute http or https URL serving RSS
+	// (0.9x, 1.0 or 2.0), Atom or JSON Feed. Required.
+	URL string `yaml:"url"`
+	// Kind is what the feed's items are, as post kinds: "article" (the
+	// default) for a blog or news feed, "comment" for a comments feed such
+	// as WordPress's /comments/feed/, or "post", "reply", "review". For
+	// comments the post text is the comment alone, without the "Comment on
+	// X by Y" title.
+	Kind earshot.Kind `yaml:"kind"`
+	// Source names where the posts come from; it prefixes their IDs
+	// ("rss:https://blog.example/?p=1"). Default "rss". Letters, digits,
+	// ".", "_" and "-" only.
+	Source string `yaml:"source"`
+	// MaxBytes caps the size of the feed body, after decompression; a
+	// larger body is an error, never silently truncated. Default 10 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one fetch, from request to parsed feed. Default 30s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// DefaultConfig returns the configuration used for the keys a user leaves
+// out.
+func DefaultConfig() Config {
+	return Config{
+		Kind:     earshot.KindArticle,
+		Source:   "rss",
+		MaxBytes: 10 << 20,
+		Timeout:  30 * time.Second,
+	}
+}
+
+var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// Validate checks c without touching the network. name is the collector's
+// name, used in the error, which is a *collectors.ConfigError.
+func (c Config) Validate(name string) error {
+	bad := func(key, problem string) error {
+		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
+	}
+	if c.URL == "" {
+		return bad("url", "required")
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return bad("url", "must be an absolute http(s) URL")
+	}
+	if !c.Kind.Valid() {
+		return bad("kind", fmt.Sprintf("must be one of article, comment, post, reply, review (got %q)", c.Kind))
+	}
+	if !sourcePattern.MatchString(c.Source) {
+		return bad("source", "must be letters, digits, '.', '_' or '-'")
+	}
+	if c.MaxBytes <= 0 {
+		return bad("max_bytes", "must be positive")
+	}
+	if c.Timeout <= 0 {
+		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	return nil
+}
+
+// Collector collects the items of one feed. It is safe for concurrent use,
+// though the caller normally runs one Collect at a time, passing each the
+// cursor the previous one returned.
+type Collector struct {
+	name string
+	cfg  Config
+	url  *url.URL
+	deps collectors.Deps
+}
+
+var _ earshot.Collector = (*Collector)(nil)
+
+// New is the Factory for kind "rss". raw may be nil only in tests: a feed
+// needs a URL.
+func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
+	cfg := DefaultConfig()
+	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
+		return nil, err
+	}
+	return NewCollector(name, cfg, deps)
+}
+
+// NewCollector builds a collector from a decoded configuration, for
+// programs and tests that skip the registry. Zero fields of deps get
+// collectors' defaults.
+func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	u, _ := url.Parse(cfg.URL) // checked by Validate
+	return &Collector{name: name, cfg: cfg, url: u, deps: deps.WithDefaults()}, nil
+}
+
+// Name implements earshot.Collector.
+func (c *Collector) Name() string { return c.name }
+
+// Collect fetches the feed and returns the items not yet collected, in feed
+// order, and the cursor to pass next time (see the package documentation).
+// It returns earshot.ErrNotModified when the server answers 304, and a
+// *collectors.RetryAfterError (wrapping earshot.ErrRateLimited) on 429 or
+// 503.
+func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
+	cur, err := parseCursor(cursor)
+	if err != nil {
+		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		cur = state{}
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+
+	body, validators, err := c.fetch(ctx, cur)
+	if err != nil {
+		return nil, cursor, err
+	}
+	feed, err := c.parse(body)
+	if err != nil {
+		return nil, cursor, err
+	}
+
+	now := c.deps.Now()
+	posts := make([]earshot.Post, 0, len(feed.Items))
+	var items []seenItem
+	taken := make(map[string]bool, len(feed.Items)) // a feed may repeat an item
+	for _, it := range feed.Items {
+		if it == nil {
+			continue
+		}
+		p, key := c.post(feed, it, now)
+		at := itemTime(it)
+		si := seenItem{Key: key}
+		if !at.IsZero() {
+			si.At = at.Unix()
+		}
+		items = append(items, si)
+		if taken[key] || cur.seen(key, at) {
+			continue
+		}
+		taken[key] = true
+		posts = append(posts, p)
+	}
+	cur.remember(items, maxSeen)
+	cur.ETag, cur.LastModified = validators.etag, validators.lastModified
+	c.deps.Log.Debug("fetched feed", "items", len(feed.Items), "new", len(posts))
+	return posts, cur.String(), nil
+}
+
+type validators struct{ etag, lastModified string }
+
+// maxValidator bounds the ETag and Last-Modified values kept in the cursor;
+// longer ones are dropped (and the next fetch is unconditional).
+const maxValidator = 512
+
+// fetch GETs the feed, conditionally when cur has validators, and returns
+// its body, at most MaxBytes of it.
+func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, error) {
+	var v validators
+	where := redact(c.url)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.URL, nil)
+	if err != nil {
+		return nil, v, fmt.Errorf("fetching %s: %w", where, err)
+	}
+	req.Header.Set("User-Agent", c.deps.UserAgent)
+	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
+	if cur.ETag != "" {
+		req.Header.Set("If-None-Match", cur.ETag)
+	}
+	if cur.LastModified != "" {
+		req.Header.Set("If-Modified-Since", cur.LastModified)
+	}
+	resp, err := c.deps.HTTP.Do(req)
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // its message repeats the unredacted URL
+		}
+		return nil, v, fmt.Errorf("fetching %s: %w", where, err)
+	}
+	defer resp.Body.Close()
+
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		return nil, v, earshot.ErrNotModified
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
+		drain(resp.Body)
+		return nil, v, &collectors.RetryAfterError{
+			Source: where,
+			Status: resp.Status,
+			Wait:   collectors.ParseRetryAfter(resp.Header.Get("Retry-After"), c.deps.Now()),
+		}
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		drain(resp.Body)
+		return nil, v, fmt.Errorf("fetching %s: unexpected status %s", where, resp.Status)
+	}
+
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBytes+1))
+	if err != nil {
+		return nil, v, fmt.Errorf("reading %s: %w", where, err)
+	}
+	if int64(len(body)) > c.cfg.MaxBytes {
+		return nil, v, fmt.Errorf("reading %s: body larger than max_bytes (%d)", where, c.cfg.MaxBytes)
+	}
+	if e := resp.Header.Get("ETag"); len(e) <= maxValidator {
+		v.etag = e
+	}
+	if lm := resp.Header.Get("Last-Modified"); len(lm) <= maxValidator {
+		v.lastModified = lm
+	}
+	return body, v, nil
+}
+
+// drain reads a little of an unwanted body so the connection can be reused.
+func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, 64<<10)) }
+
+// parse parses body as RSS, Atom or JSON Feed. A feed declared (or
+// defaulting) to UTF-8 that holds invalid bytes would fail as a whole in
+// the XML parser, so those bytes become U+FFFD first: one bad comment must
+// not hide the rest.
+func (c *Collector) parse(body []byte) (feed *gofeed.Feed, err error) {
+	where := redact(c.url)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("parsing feed %s: empty body", where)
+	}
+	if !utf8.Valid(body) && declaredUTF8(body) {
+		c.deps.Log.Debug("feed has invalid UTF-8; replacing the bad bytes")
+		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
+	// A feed is hostile input; a parser bug it triggers is this feed's
+	// error, not the program's crash.
+	defer func() {
+		if r := recover(); r != nil {
+			feed, err = nil, fmt.Errorf("parsing feed %s: parser panicked: %v", where, r)
+		}
+	}()
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	feed, err = p.Parse(bytes.NewReader(body))
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		return nil, fmt.Errorf("parsing feed %s: not an RSS, Atom or JSON feed", where)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parsing feed %s: %w", where, err)
+	}
+	return feed, nil
+}
+
+var xmlEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']`)
+
+// declaredUTF8 reports whether body is meant to be UTF-8: JSON, or XML with
+// no encoding declared or UTF-8 declared. A UTF-16 body (with its byte
+// order mark) is not.
+func declaredUTF8(body []byte) bool {
+	if bytes.HasPrefix(body, []byte{0xFE, 0xFF}) || bytes.HasPrefix(body, []byte{0xFF, 0xFE}) {
+		return false
+	}
+	head := body[:min(len(body), 256)]
+	m := xmlEncoding.FindSubmatch(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")))
+	if m == nil {
+		return true
+	}
+	enc := string(bytes.ToLower(m[1]))
+	return enc == "utf-8" || enc == "utf8"
+}
+
+// redact returns u fit for errors and logs: no user information, no query
+// values (private feeds carry tokens there).
+func redact(u *url.URL) string {
+	r := *u
+	r.User = nil
+	if r.RawQuery != "" {
+		q := r.Query()
+		for k := range q {
+			q[k] = []string{"REDACTED"}
+		}
+		r.RawQuery = q.Encode()
+	}
+	r.Fragment = ""
+	return r.String()
+}
