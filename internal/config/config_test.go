@@ -1,0 +1,98 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestExampleFileIsValid(t *testing.T) {
+	cfg, err := Load("../../earshot.example.yaml", env(nil))
+	if err != nil {
+		t.Fatalf("earshot.example.yaml: %v", err)
+	}
+	if len(cfg.Watches) == 0 || len(cfg.Collectors) == 0 {
+		t.Fatalf("example config documents no watch or collector: %+v", cfg)
+	}
+	var opts struct {
+		URL string `yaml:"url"`
+	}
+	if err := cfg.Collectors[0].Options.Decode(&opts); err != nil || opts.URL == "" {
+		t.Errorf("collector options not kept for the factory: %+v, %v", opts, err)
+	}
+}
+
+func TestLoadDefaultsAndEnv(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "dsn")
+	if err := os.WriteFile(secret, []byte("clickhouse://u:p@db:9000/e\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load("", env(map[string]string{"EARSHOT_LISTEN": "0.0.0.0:9999", "EARSHOT_STORE_FILE": secret}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "0.0.0.0:9999" || cfg.Store != "clickhouse://u:p@db:9000/e" || cfg.Pipeline.BatchSize != 500 {
+		t.Errorf("cfg = %+v", cfg)
+	}
+}
+
+func TestValidateNamesTheKey(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"store: mysql://x", "store:"},
+		{"listen: nowhere", "listen:"},
+		{"log_level: loud", "log_level:"},
+		{"watches: [{name: a}]", "watches[0]: watch \"a\" has no terms"},
+		{"watches: [{terms: [x]}]", "watches[0].name: is empty"},
+		{"pipeline: {batch_size: 0}", "pipeline.batch_size:"},
+		{"pipeline: {unmatched: maybe}", "pipeline.unmatched:"},
+		{"collectors: [{type: rss, name: a}, {type: rss, name: a}]", "collectors[1].name: \"a\" is used twice"},
+		{"collectors: [{name: a}]", "collectors[0].type: is empty"},
+		{"collectors: [{type: rss, name: a, interval: 1ms}]", "collectors[0].interval:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.yaml, func(t *testing.T) {
+			cfg := Default()
+			if err := Parse([]byte(tt.yaml), &cfg); err != nil {
+				t.Fatal(err)
+			}
+			err := cfg.Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate() = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRefusesUnknownKeys(t *testing.T) {
+	cfg := Default()
+	err := Parse([]byte("stroe: duckdb://x"), &cfg)
+	if err == nil || !strings.Contains(err.Error(), "stroe") {
+		t.Errorf("Parse of a misspelt key = %v", err)
+	}
+}
+
+func TestParseDurations(t *testing.T) {
+	cfg := Default()
+	if err := Parse([]byte("pipeline: {flush_interval: 5s}\ncollectors: [{type: rss, name: a, interval: 10m, url: 'http://x'}]"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Pipeline.FlushInterval != 5*time.Second || cfg.Collectors[0].Interval != 10*time.Minute {
+		t.Errorf("durations = %v %v", cfg.Pipeline.FlushInterval, cfg.Collectors[0].Interval)
+	}
+}
+
+func TestRedactDSN(t *testing.T) {
+	for _, dsn := range []string{"clickhouse://user:s3cret@host:9000/db", "clickhouse://user:s3cret@[bad"} {
+		if got := RedactDSN(dsn); strings.Contains(got, "s3cret") {
+			t.Errorf("RedactDSN(%q) = %q leaks the password", dsn, got)
+		}
+	}
+	if got := RedactDSN("duckdb:///var/lib/e.duckdb"); got != "duckdb:///var/lib/e.duckdb" {
+		t.Errorf("RedactDSN changed a DSN without a password: %q", got)
+	}
+}
