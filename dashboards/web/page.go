@@ -1,0 +1,479 @@
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// pageRange is one choice of the range selector.
+type pageRange struct {
+	name string
+	span time.Duration
+}
+
+var pageRanges = []pageRange{
+	{"24h", 24 * time.Hour},
+	{"7d", 7 * 24 * time.Hour},
+	{"14d", 14 * 24 * time.Hour},
+	{"30d", 30 * 24 * time.Hour},
+}
+
+const (
+	maxBins       = 200 // bars on the charts
+	negativePosts = 15
+	maxPostRunes  = 600
+)
+
+// steps are the widths a chart's bars may have; each divides a day, so
+// time.Truncate aligns them with the store's epoch-aligned buckets.
+var steps = []time.Duration{
+	time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour,
+}
+
+// plan picks the store's bucket for a span and the width of the bars drawn
+// from it: minutes up to two days, hours up to 90 days, days beyond; bars
+// as narrow as allowed while there are at most maxBins of them.
+func plan(span time.Duration) (bucket, step time.Duration) {
+	switch {
+	case span <= 48*time.Hour:
+		bucket = time.Minute
+	case span <= 90*24*time.Hour:
+		bucket = time.Hour
+	default:
+		bucket = 24 * time.Hour
+	}
+	for _, st := range steps {
+		if st >= bucket && span/st <= maxBins {
+			return bucket, st
+		}
+	}
+	return bucket, 24 * time.Hour
+}
+
+func stepName(d time.Duration) string {
+	switch {
+	case d == 24*time.Hour:
+		return "day"
+	case d == time.Hour:
+		return "hour"
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	default:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	}
+}
+
+type rangeLink struct {
+	Name    string
+	URL     string
+	Current bool
+}
+
+type summary struct {
+	Posts         int64
+	Negative      int64
+	NegativeShare string
+	MeanSentiment string
+	Open          int
+}
+
+type sourceRow struct {
+	Source        string
+	URL           string
+	Posts         int64
+	Share         string
+	Negative      int64
+	NegativeShare string
+	PositiveShare string
+	MeanSentiment string
+	Tone          string
+	BarWidth      px // negative share bar, out of 100
+}
+
+type postView struct {
+	Author    string
+	Handle    string
+	Followers string
+	Source    string
+	Kind      string
+	Time      string
+	ISO       string
+	Score     string
+	Tone      string
+	Text      string
+	Link      string
+	Watches   string
+}
+
+type incidentView struct {
+	Title    string
+	Status   string
+	Severity string
+	Services string
+	Started  string
+	Ended    string
+	Duration string
+	Link     string
+	Latest   string
+}
+
+type pageData struct {
+	Title     string
+	Now       string
+	Range     string
+	Ranges    []rangeLink
+	Watch     string
+	Source    string
+	ClearURL  string
+	Empty     bool
+	Step      string
+	Summary   summary
+	Volume    chart
+	Sentiment chart
+	Incidents []incidentView
+	Sources   []sourceRow
+	Negative  []postView
+}
+
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	span, name := s.opts.DefaultRange, ""
+	for _, pr := range pageRanges {
+		if pr.span == span {
+			name = pr.name
+		}
+	}
+	if v := q.Get("range"); v != "" {
+		name = ""
+		for _, pr := range pageRanges {
+			if pr.name == v {
+				span, name = pr.span, pr.name
+			}
+		}
+		if name == "" {
+			pageError(w, http.StatusBadRequest, "range: must be one of 24h, 7d, 14d, 30d")
+			return
+		}
+	}
+	watch, source, err := filters(q)
+	if err != nil {
+		pageError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if name == "" { // a DefaultRange the selector does not offer
+		name = fmt.Sprintf("%dh", span/time.Hour)
+		if span%(24*time.Hour) == 0 {
+			name = fmt.Sprintf("%dd", span/(24*time.Hour))
+		}
+	}
+
+	now := s.opts.Now().UTC()
+	bucket, step := plan(span)
+	from := now.Add(-span).Truncate(step)
+	ctx := r.Context()
+
+	series, err := s.store.Series(ctx, earshot.SeriesQuery{From: from, To: now, Bucket: bucket, Watch: watch, Source: source})
+	if err != nil {
+		s.pageFailed(w, r, "loading the series", err)
+		return
+	}
+	bySource, err := s.store.Series(ctx, earshot.SeriesQuery{From: from, To: now, Bucket: 24 * time.Hour, GroupBy: earshot.GroupSource, Watch: watch, Source: source})
+	if err != nil {
+		s.pageFailed(w, r, "loading the per-source series", err)
+		return
+	}
+	incidents, err := s.store.Incidents(ctx, from, now)
+	if err != nil {
+		s.pageFailed(w, r, "loading incidents", err)
+		return
+	}
+	negative, err := s.store.TopNegative(ctx, earshot.PostQuery{From: from, To: now, Watch: watch, Source: source, Limit: negativePosts})
+	if err != nil {
+		s.pageFailed(w, r, "loading negative posts", err)
+		return
+	}
+
+	bins := rebin(series, from, now, step)
+	d := pageData{
+		Title:  s.opts.Title,
+		Now:    now.Format("Mon 2 Jan 2006 15:04 UTC"),
+		Range:  name,
+		Watch:  watch,
+		Source: source,
+		Step:   stepName(step),
+	}
+	for _, pr := range pageRanges {
+		d.Ranges = append(d.Ranges, rangeLink{Name: pr.name, URL: pageURL(pr.name, watch, source), Current: pr.name == name})
+	}
+	if watch != "" || source != "" {
+		d.ClearURL = pageURL(name, "", "")
+	}
+	d.Summary = summarize(bins, incidents, now)
+	d.Empty = d.Summary.Posts == 0 && len(incidents) == 0
+	if !d.Empty {
+		d.Volume = volumeChart(bins, incidents, now, step)
+		d.Sentiment = sentimentChart(bins, incidents, now, step)
+	}
+	d.Sources = sourceRows(bySource, name, watch)
+	for _, inc := range incidents {
+		d.Incidents = append(d.Incidents, viewIncident(inc, now))
+	}
+	for _, p := range negative {
+		d.Negative = append(d.Negative, viewPost(p))
+	}
+
+	var buf bytes.Buffer
+	if err := s.page.Execute(&buf, d); err != nil {
+		s.log.Error("rendering the dashboard", "err", err)
+		pageError(w, http.StatusInternalServerError, "rendering the dashboard failed; see the server log")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(buf.Bytes())
+}
+
+func pageURL(rng, watch, source string) string {
+	q := url.Values{}
+	q.Set("range", rng)
+	if watch != "" {
+		q.Set("watch", watch)
+	}
+	if source != "" {
+		q.Set("source", source)
+	}
+	return "/?" + q.Encode()
+}
+
+func pageError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(msg + "\n"))
+}
+
+func (s *Server) pageFailed(w http.ResponseWriter, r *http.Request, doing string, err error) {
+	s.logFailure(r, doing, err)
+	pageError(w, http.StatusInternalServerError, doing+" failed; see the server log")
+}
+
+// bin is one bar of the charts.
+type bin struct {
+	start              time.Time
+	count, scored, neg int64
+	pos                int64
+	sum                float64 // of scores
+}
+
+func (b bin) mean() float64 {
+	if b.scored == 0 {
+		return 0
+	}
+	return b.sum / float64(b.scored)
+}
+
+// rebin folds store buckets into step-wide bins covering [from, to), with
+// empty bins where the store had nothing.
+func rebin(series []earshot.Bucket, from, to time.Time, step time.Duration) []bin {
+	var bins []bin
+	for t := from.Truncate(step); t.Before(to); t = t.Add(step) {
+		bins = append(bins, bin{start: t})
+	}
+	if len(bins) == 0 {
+		return nil
+	}
+	first := bins[0].start
+	for _, b := range series {
+		i := int(b.Start.Truncate(step).Sub(first) / step)
+		if i < 0 || i >= len(bins) {
+			continue
+		}
+		bins[i].count += b.Count
+		bins[i].scored += b.Scored
+		bins[i].neg += b.Negative
+		bins[i].pos += b.Positive
+		bins[i].sum += b.MeanSentiment * float64(b.Scored)
+	}
+	return bins
+}
+
+func summarize(bins []bin, incidents []earshot.Incident, now time.Time) summary {
+	var all bin
+	for _, b := range bins {
+		all.count += b.count
+		all.scored += b.scored
+		all.neg += b.neg
+		all.sum += b.sum
+	}
+	s := summary{Posts: all.count, Negative: all.neg, NegativeShare: "–", MeanSentiment: "–"}
+	if all.scored > 0 {
+		s.NegativeShare = percent(all.neg, all.scored)
+		s.MeanSentiment = fmt.Sprintf("%+.2f", all.mean())
+	}
+	for _, inc := range incidents {
+		if inc.ActiveAt(now) {
+			s.Open++
+		}
+	}
+	return s
+}
+
+func percent(n, of int64) string {
+	if of == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(of))
+}
+
+func tone(score float64) string {
+	switch {
+	case score <= -0.2:
+		return "neg"
+	case score >= 0.2:
+		return "pos"
+	}
+	return "neu"
+}
+
+func sourceRows(series []earshot.Bucket, rng, watch string) []sourceRow {
+	by := map[string]*bin{}
+	var total int64
+	for _, b := range series {
+		x := by[b.Key]
+		if x == nil {
+			x = &bin{}
+			by[b.Key] = x
+		}
+		x.count += b.Count
+		x.scored += b.Scored
+		x.neg += b.Negative
+		x.pos += b.Positive
+		x.sum += b.MeanSentiment * float64(b.Scored)
+		total += b.Count
+	}
+	var rows []sourceRow
+	for key, x := range by {
+		row := sourceRow{
+			Source:        key,
+			URL:           pageURL(rng, watch, key),
+			Posts:         x.count,
+			Share:         percent(x.count, total),
+			Negative:      x.neg,
+			NegativeShare: percent(x.neg, x.scored),
+			PositiveShare: percent(x.pos, x.scored),
+			MeanSentiment: "–",
+			Tone:          "neu",
+		}
+		if key == "" {
+			row.Source = "(unknown)"
+		}
+		if x.scored > 0 {
+			row.MeanSentiment = fmt.Sprintf("%+.2f", x.mean())
+			row.Tone = tone(x.mean())
+			row.BarWidth = px(100 * float64(x.neg) / float64(x.scored))
+		}
+		rows = append(rows, row)
+	}
+	slices.SortFunc(rows, func(a, b sourceRow) int {
+		return cmp.Or(cmp.Compare(b.Posts, a.Posts), cmp.Compare(a.Source, b.Source))
+	})
+	return rows
+}
+
+// safeLink returns u when it is an absolute http(s) URL, "" otherwise:
+// a post's URL comes from the post's source and may be anything.
+func safeLink(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || p.Host == "" || (p.Scheme != "http" && p.Scheme != "https") {
+		return ""
+	}
+	return p.String()
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+func viewPost(p earshot.Post) postView {
+	v := postView{
+		Author: p.Author.Name,
+		Source: p.Source,
+		Kind:   string(p.Kind),
+		Time:   p.CreatedAt.UTC().Format("Jan 2 15:04"),
+		ISO:    p.CreatedAt.UTC().Format(time.RFC3339),
+		Score:  fmt.Sprintf("%+.2f", p.Sentiment.Score),
+		Tone:   tone(p.Sentiment.Score),
+		Text:   truncate(p.Text, maxPostRunes),
+		Link:   safeLink(p.URL),
+	}
+	if p.Author.Handle != "" {
+		v.Handle = "@" + strings.TrimPrefix(p.Author.Handle, "@")
+	}
+	if v.Author == "" && v.Handle == "" {
+		v.Author = p.Author.ID
+	}
+	if p.Author.Followers > 0 {
+		v.Followers = humanCount(p.Author.Followers) + " followers"
+	}
+	v.Watches = strings.Join(p.Watches, ", ")
+	return v
+}
+
+func humanCount(n int64) string {
+	switch {
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 10_000:
+		return fmt.Sprintf("%.0fk", float64(n)/1e3)
+	case n >= 1_000:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	}
+	return fmt.Sprint(n)
+}
+
+func viewIncident(inc earshot.Incident, now time.Time) incidentView {
+	v := incidentView{
+		Title:    inc.Title,
+		Status:   string(inc.Status),
+		Severity: inc.Severity,
+		Services: strings.Join(inc.Services, ", "),
+		Started:  inc.StartedAt.UTC().Format("Mon Jan 2 15:04"),
+		Link:     safeLink(inc.URL),
+	}
+	end := now
+	if inc.ResolvedAt.IsZero() {
+		v.Ended = "ongoing"
+	} else {
+		end = inc.ResolvedAt
+		v.Ended = inc.ResolvedAt.UTC().Format("Mon Jan 2 15:04")
+	}
+	v.Duration = duration(end.Sub(inc.StartedAt))
+	if n := len(inc.Updates); n > 0 {
+		latest := slices.MaxFunc(inc.Updates, func(a, b earshot.IncidentUpdate) int { return a.At.Compare(b.At) })
+		v.Latest = truncate(latest.Body, maxPostRunes)
+	}
+	return v
+}
+
+func duration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh %02dm", d/time.Hour, (d%time.Hour)/time.Minute)
+	}
+	return fmt.Sprintf("%d days", d/(24*time.Hour))
+}

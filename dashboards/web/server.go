@@ -1,0 +1,118 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// Store is what the dashboard reads: a subset of earshot.PostStore and
+// earshot.IncidentStore, so any earshot.Store will do.
+type Store interface {
+	Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error)
+	TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error)
+	Incidents(ctx context.Context, from, to time.Time) ([]earshot.Incident, error)
+}
+
+var _ Store = earshot.Store(nil)
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	// Title heads the page; "Earshot" when empty.
+	Title string
+	// Now is the clock; time.Now when nil. The demo sets a fixed clock at
+	// the end of its scenario.
+	Now func() time.Time
+	// Log receives store failures; nothing is logged when nil.
+	Log *slog.Logger
+	// DefaultRange is the page's window when no ?range= is given. The
+	// selector offers 24h, 7d, 14d and 30d; other spans work but have no
+	// entry there. Zero means 7 days.
+	DefaultRange time.Duration
+}
+
+// Server serves the dashboard page and the JSON API.
+type Server struct {
+	store Store
+	opts  Options
+	log   *slog.Logger
+	mux   *http.ServeMux
+	page  *template.Template
+}
+
+//go:embed assets
+var assets embed.FS
+
+// New returns a Server reading from store.
+func New(store Store, opts Options) *Server {
+	if opts.Title == "" {
+		opts.Title = "Earshot"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.DefaultRange <= 0 {
+		opts.DefaultRange = 7 * 24 * time.Hour
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		store: store,
+		opts:  opts,
+		log:   log,
+		mux:   http.NewServeMux(),
+		page:  template.Must(template.New("page.html").ParseFS(assets, "assets/page.html")),
+	}
+	static, err := fs.Sub(assets, "assets/static")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	s.mux.HandleFunc("GET /{$}", s.handlePage)
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.mux.HandleFunc("GET /api/series", s.handleSeries)
+	s.mux.HandleFunc("GET /api/incidents", s.handleIncidents)
+	s.mux.HandleFunc("GET /api/posts/negative", s.handleNegative)
+	s.mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)
+	})
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v) // the client has gone; nothing to do
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}

@@ -1,0 +1,557 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+var now = time.Date(2026, 3, 13, 17, 0, 0, 0, time.UTC)
+
+// fakeStore answers the dashboard's three questions from fixed data and
+// records what it was asked. Any other method panics on the nil embedded
+// interface.
+type fakeStore struct {
+	earshot.Store
+	series    []earshot.Bucket
+	bySource  []earshot.Bucket
+	incidents []earshot.Incident
+	negative  []earshot.Post
+	err       error
+
+	seriesQ   []earshot.SeriesQuery
+	postQ     []earshot.PostQuery
+	incidentQ [][2]time.Time
+}
+
+func (f *fakeStore) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
+	f.seriesQ = append(f.seriesQ, q)
+	if f.err != nil {
+		return nil, f.err
+	}
+	if q.GroupBy == earshot.GroupSource {
+		return f.bySource, nil
+	}
+	return f.series, nil
+}
+
+func (f *fakeStore) TopNegative(_ context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	f.postQ = append(f.postQ, q)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.negative, nil
+}
+
+func (f *fakeStore) Incidents(_ context.Context, from, to time.Time) ([]earshot.Incident, error) {
+	f.incidentQ = append(f.incidentQ, [2]time.Time{from, to})
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.incidents, nil
+}
+
+func newServer(t *testing.T, f *fakeStore) (*Server, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	return New(f, Options{Title: "Acme comms", Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(&logs, nil))}), &logs
+}
+
+func get(t *testing.T, h http.Handler, target string) (*http.Response, string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, target, nil))
+	res := rec.Result()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
+
+var outage = earshot.Incident{
+	ID:        "statuspage:abc",
+	Source:    "statuspage",
+	Title:     "Elevated API error rates and login failures",
+	Status:    earshot.Identified,
+	Severity:  "major",
+	Services:  []string{"api", "login"},
+	StartedAt: now.Add(-3 * time.Hour),
+	URL:       "https://status.acme.example/incidents/abc",
+	Updates: []earshot.IncidentUpdate{
+		{At: now.Add(-3 * time.Hour), Status: earshot.Investigating, Body: "We are investigating."},
+		{At: now.Add(-2 * time.Hour), Status: earshot.Identified, Body: "A bad auth config push; rolling back."},
+	},
+}
+
+func scenario() *fakeStore {
+	f := &fakeStore{incidents: []earshot.Incident{outage}}
+	for h := 7 * 24; h > 0; h-- {
+		start := now.Add(-time.Duration(h) * time.Hour)
+		b := earshot.Bucket{Start: start, Count: 40, Scored: 40, Negative: 6, Positive: 16, MeanSentiment: 0.2}
+		if h <= 3 {
+			b = earshot.Bucket{Start: start, Count: 400, Scored: 400, Negative: 320, Positive: 10, MeanSentiment: -0.6}
+		}
+		f.series = append(f.series, b)
+	}
+	f.bySource = []earshot.Bucket{
+		{Start: now.Add(-24 * time.Hour), Key: "twitter", Count: 900, Scored: 900, Negative: 400, Positive: 200, MeanSentiment: -0.2},
+		{Start: now.Add(-24 * time.Hour), Key: "reddit", Count: 300, Scored: 300, Negative: 60, Positive: 100, MeanSentiment: 0.1},
+	}
+	f.negative = []earshot.Post{{
+		ID: "twitter:1", Source: "twitter", Kind: earshot.KindPost, URL: "https://twitter.example/maya/status/1",
+		Author:    earshot.Author{ID: "1", Handle: "maya", Name: "Maya Kim", Followers: 12_300},
+		Text:      "@acmecloud can't log in, 500 errors everywhere. Unacceptable.",
+		CreatedAt: now.Add(-2 * time.Hour), Watches: []string{"acme"},
+		Sentiment: earshot.Sentiment{Score: -0.91, Label: earshot.Negative},
+	}}
+	return f
+}
+
+func TestPage(t *testing.T) {
+	f := scenario()
+	srv, _ := newServer(t, f)
+	res, body := get(t, srv, "/")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	if ct := res.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+		t.Errorf("content type %q", ct)
+	}
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("CSP %q", csp)
+	}
+	for _, want := range []string{
+		"<title>Acme comms · last 7d</title>",
+		`<meta http-equiv="refresh" content="60">`,
+		`class="band-major"`,
+		"Elevated API error rates and login failures · identified", // band label
+		">identified</span>",
+		"api, login",
+		"ongoing",
+		"A bad auth config push; rolling back.",
+		"@acmecloud can&#39;t log in, 500 errors everywhere. Unacceptable.",
+		"Maya Kim", "@maya", "12k followers", `href="https://twitter.example/maya/status/1"`,
+		"-0.91",
+		"posts per hour",
+		"Time (UTC)",
+		`href="/?range=24h"`, `href="/?range=30d"`,
+		">twitter</a>", ">reddit</a>",
+		"Mar 13", // a labelled day on the time axis
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<script") || strings.Contains(body, `src="http`) || strings.Contains(body, `href="//`) {
+		t.Error("page loads a script or an external asset")
+	}
+	if n := strings.Count(body, `class="bar"`); n != 168 {
+		t.Errorf("%d bars, want 168 (7 days of hours)", n)
+	}
+	// twitter (900 posts) before reddit (300).
+	if strings.Index(body, ">twitter</a>") > strings.Index(body, ">reddit</a>") {
+		t.Error("sources not ordered by volume")
+	}
+	q := f.seriesQ[0]
+	if q.Bucket != time.Hour || !q.From.Equal(now.Add(-7*24*time.Hour)) || !q.To.Equal(now) || q.GroupBy != earshot.GroupNone {
+		t.Errorf("series query %+v", q)
+	}
+	if f.postQ[0].Limit != negativePosts {
+		t.Errorf("negative posts limit %d", f.postQ[0].Limit)
+	}
+}
+
+func TestPageRanges(t *testing.T) {
+	for _, tc := range []struct {
+		rng    string
+		bucket time.Duration
+		bars   int
+		ylabel string
+	}{
+		{"24h", time.Minute, 144, "posts per 10 min"},
+		{"7d", time.Hour, 168, "posts per hour"},
+		{"14d", time.Hour, 169, "posts per 2 h"}, // 16:00 two weeks ago to the bar now open,
+		{"30d", time.Hour, 121, "posts per 6 h"},
+	} {
+		t.Run(tc.rng, func(t *testing.T) {
+			f := scenario()
+			srv, _ := newServer(t, f)
+			res, body := get(t, srv, "/?range="+tc.rng+"&watch=acme")
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			if got := f.seriesQ[0].Bucket; got != tc.bucket {
+				t.Errorf("bucket %v, want %v", got, tc.bucket)
+			}
+			if f.seriesQ[0].Watch != "acme" || f.postQ[0].Watch != "acme" {
+				t.Error("watch filter not passed to the store")
+			}
+			if n := strings.Count(body, `class="bar"`); n != tc.bars {
+				t.Errorf("%d bars, want %d", n, tc.bars)
+			}
+			if !strings.Contains(body, tc.ylabel) || !strings.Contains(body, `class="current" aria-current="page">`+tc.rng+"<") {
+				t.Errorf("page lacks %q or the current range", tc.ylabel)
+			}
+			if !strings.Contains(body, `href="/?range=`+tc.rng+`&amp;source=twitter&amp;watch=acme"`) {
+				t.Error("source links do not keep the range and watch")
+			}
+		})
+	}
+}
+
+func TestPageEscapesHostilePosts(t *testing.T) {
+	f := scenario()
+	f.negative = []earshot.Post{
+		{
+			ID: "twitter:2", Source: "twitter<b>", Kind: "post",
+			URL:       "javascript:alert(3)",
+			Author:    earshot.Author{ID: "2", Handle: `"><img src=x onerror=alert(2)>`, Name: `<script>alert("name")</script>`},
+			Text:      `<script>alert(1)</script> "><img src=x onerror=alert(1)> is down`,
+			CreatedAt: now.Add(-time.Hour), Watches: []string{"<i>acme</i>"},
+			Sentiment: earshot.Sentiment{Score: -0.8, Label: earshot.Negative},
+		},
+		{
+			ID: "mastodon:3", Source: "mastodon", Kind: "post",
+			URL:       `"><img src=x onerror=alert(4)>`,
+			Author:    earshot.Author{ID: "3", Name: "Eve"},
+			Text:      "not a link",
+			CreatedAt: now.Add(-time.Hour),
+			Sentiment: earshot.Sentiment{Score: -0.7, Label: earshot.Negative},
+		},
+		{
+			ID: "bluesky:4", Source: "bluesky", Kind: "post",
+			URL:       ` JaVaScRiPt:alert(5)`,
+			Author:    earshot.Author{ID: "4", Name: "Mallory"},
+			Text:      "also not a link",
+			CreatedAt: now.Add(-time.Hour),
+			Sentiment: earshot.Sentiment{Score: -0.6, Label: earshot.Negative},
+		},
+		{
+			ID: "reddit:5", Source: "reddit", Kind: "comment",
+			URL:       `https://reddit.example/r/x/"onmouseover="alert(6)`,
+			Author:    earshot.Author{ID: "5", Name: "Trudy"},
+			Text:      "a link with a quote in it",
+			CreatedAt: now.Add(-time.Hour),
+			Sentiment: earshot.Sentiment{Score: -0.5, Label: earshot.Negative},
+		},
+	}
+	f.incidents = []earshot.Incident{{
+		ID: "x:1", Title: `<script>alert("incident")</script>`, Status: earshot.Investigating, StartedAt: now.Add(-time.Hour),
+		URL: "javascript:alert(7)", Updates: []earshot.IncidentUpdate{{At: now, Body: `<img src=x onerror=alert(8)>`}},
+	}}
+	f.bySource = append(f.bySource, earshot.Bucket{Key: `<script>alert("source")</script>`, Count: 1})
+	srv, _ := newServer(t, f)
+	res, body := get(t, srv, "/")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	for _, bad := range []string{"<script", "<img", "<b>", "<i>", "javascript:", "JaVaScRiPt", `"onmouseover="`, "alert(4)"} {
+		if i := strings.Index(body, bad); i >= 0 {
+			t.Errorf("page contains %q unescaped: …%s…", bad, body[max(0, i-80):min(len(body), i+80)])
+		}
+	}
+	for _, want := range []string{
+		"&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt; is down",
+		"&lt;script&gt;alert(&#34;name&#34;)&lt;/script&gt;",
+		"@&#34;&gt;&lt;img src=x onerror=alert(2)&gt;",
+		"&lt;script&gt;alert(&#34;incident&#34;)&lt;/script&gt;",
+		"&lt;img src=x onerror=alert(8)&gt;",
+		"&lt;script&gt;alert(&#34;source&#34;)&lt;/script&gt;",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks the escaped %q", want)
+		}
+	}
+	// Only the http(s) post gets a link; the others are text only.
+	if n := strings.Count(body, `class="open"`); n != 1 {
+		t.Errorf("%d post links, want 1 (only the https one)", n)
+	}
+}
+
+func TestPageEmpty(t *testing.T) {
+	srv, _ := newServer(t, &fakeStore{})
+	res, body := get(t, srv, "/?range=24h")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if !strings.Contains(body, "No data yet") || !strings.Contains(body, "No posts and no incidents in the last 24h.") {
+		t.Error("page lacks the empty-state message")
+	}
+	if strings.Contains(body, `class="chart"`) {
+		t.Error("empty page draws charts")
+	}
+}
+
+func TestPageErrors(t *testing.T) {
+	srv, _ := newServer(t, scenario())
+	res, body := get(t, srv, "/?range=2d")
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "range:") {
+		t.Errorf("bad range: %d %q", res.StatusCode, body)
+	}
+	res, _ = get(t, srv, "/nope")
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown page: %d", res.StatusCode)
+	}
+
+	f := &fakeStore{err: errors.New("duckdb: connection refused (secret-dsn)")}
+	srv, logs := newServer(t, f)
+	res, body = get(t, srv, "/")
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("store failure: status %d", res.StatusCode)
+	}
+	if strings.Contains(body, "secret-dsn") {
+		t.Error("store error leaked to the client")
+	}
+	if !strings.Contains(logs.String(), "connection refused") {
+		t.Errorf("store error not logged: %q", logs.String())
+	}
+}
+
+func TestPageDefaultRange(t *testing.T) {
+	f := scenario()
+	srv := New(f, Options{Now: func() time.Time { return now }, DefaultRange: 3 * 24 * time.Hour})
+	res, body := get(t, srv, "/")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "<title>Earshot · last 3d</title>") {
+		t.Fatalf("status %d; title missing", res.StatusCode)
+	}
+	if q := f.seriesQ[0]; q.Bucket != time.Hour || !q.From.Equal(now.Add(-72*time.Hour)) {
+		t.Errorf("series query %+v", q)
+	}
+}
+
+func TestStatic(t *testing.T) {
+	srv, _ := newServer(t, &fakeStore{})
+	res, body := get(t, srv, "/static/style.css")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") || !strings.Contains(body, ".band-major") {
+		t.Fatalf("style.css: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	res, body = get(t, srv, "/healthz")
+	if res.StatusCode != http.StatusOK || body != "ok\n" {
+		t.Fatalf("healthz: %d %q", res.StatusCode, body)
+	}
+}
+
+func decode(t *testing.T, body string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(body), &m); err != nil {
+		t.Fatalf("decoding %q: %v", body, err)
+	}
+	return m
+}
+
+func TestAPISeries(t *testing.T) {
+	f := scenario()
+	f.series = []earshot.Bucket{
+		{Start: now.Add(-2 * time.Hour), Key: "twitter", Count: 12, Scored: 10, Negative: 7, Positive: 1, MeanSentiment: -0.5},
+		{Start: now.Add(-time.Hour), Key: "twitter", Count: 3, Scored: 3, MeanSentiment: 0.25},
+	}
+	f.bySource = f.series
+	srv, _ := newServer(t, f)
+	res, body := get(t, srv, "/api/series?from=2026-03-13T10:00:00Z&to=2026-03-13T17:00:00%2B00:00&bucket=1m&group=source&watch=acme&source=twitter")
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("status %d, type %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+	want := earshot.SeriesQuery{
+		From: time.Date(2026, 3, 13, 10, 0, 0, 0, time.UTC), To: now,
+		Bucket: time.Minute, GroupBy: earshot.GroupSource, Watch: "acme", Source: "twitter",
+	}
+	if got := f.seriesQ[0]; got != want {
+		t.Errorf("query %+v, want %+v", got, want)
+	}
+	var got struct {
+		From, To      time.Time
+		Bucket, Group string
+		Watch, Source string
+		Points        []earshot.Bucket
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.From.Equal(want.From) || !got.To.Equal(now) || got.Bucket != "1m" || got.Group != "source" || got.Watch != "acme" || got.Source != "twitter" {
+		t.Errorf("envelope %+v", got)
+	}
+	if len(got.Points) != 2 || got.Points[0].Count != 12 || got.Points[0].Negative != 7 || got.Points[0].MeanSentiment != -0.5 || got.Points[1].Key != "twitter" {
+		t.Errorf("points %+v", got.Points)
+	}
+	m := decode(t, body)
+	p := m["points"].([]any)[0].(map[string]any)
+	for _, k := range []string{"start", "key", "count", "scored", "negative", "positive", "mean_sentiment"} {
+		if _, ok := p[k]; !ok {
+			t.Errorf("point lacks %q: %v", k, p)
+		}
+	}
+}
+
+func TestAPIDefaults(t *testing.T) {
+	f := &fakeStore{}
+	srv, _ := newServer(t, f)
+	_, body := get(t, srv, "/api/series")
+	q := f.seriesQ[0]
+	if !q.From.Equal(now.Add(-7*24*time.Hour)) || !q.To.Equal(now) || q.Bucket != time.Hour || q.GroupBy != earshot.GroupNone {
+		t.Errorf("default query %+v", q)
+	}
+	if want := `{"from":"2026-03-06T17:00:00Z","to":"2026-03-13T17:00:00Z","bucket":"1h","group":"","points":[]}` + "\n"; body != want {
+		t.Errorf("body %s, want %s", body, want)
+	}
+	_, body = get(t, srv, "/api/incidents")
+	if want := `{"from":"2026-03-06T17:00:00Z","to":"2026-03-13T17:00:00Z","incidents":[]}` + "\n"; body != want {
+		t.Errorf("body %s, want %s", body, want)
+	}
+	_, body = get(t, srv, "/api/posts/negative")
+	if want := `{"from":"2026-03-06T17:00:00Z","to":"2026-03-13T17:00:00Z","limit":20,"posts":[]}` + "\n"; body != want {
+		t.Errorf("body %s, want %s", body, want)
+	}
+	if q := f.postQ[0]; q.Limit != 20 || !q.To.Equal(now) {
+		t.Errorf("default post query %+v", q)
+	}
+}
+
+func TestAPIIncidentsAndPosts(t *testing.T) {
+	f := scenario()
+	srv, _ := newServer(t, f)
+	res, body := get(t, srv, "/api/incidents?from=2026-03-13T00:00:00Z&to=2026-03-14T00:00:00Z")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("incidents: %d %s", res.StatusCode, body)
+	}
+	var inc struct{ Incidents []earshot.Incident }
+	if err := json.Unmarshal([]byte(body), &inc); err != nil {
+		t.Fatal(err)
+	}
+	if len(inc.Incidents) != 1 || inc.Incidents[0].Title != outage.Title || inc.Incidents[0].Status != earshot.Identified {
+		t.Errorf("incidents %+v", inc.Incidents)
+	}
+	if got := f.incidentQ[0]; !got[0].Equal(time.Date(2026, 3, 13, 0, 0, 0, 0, time.UTC)) || !got[1].Equal(time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("incident window %v", got)
+	}
+
+	res, body = get(t, srv, "/api/posts/negative?limit=5&watch=acme&source=twitter")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("posts: %d %s", res.StatusCode, body)
+	}
+	var posts struct {
+		Limit int
+		Posts []earshot.Post
+	}
+	if err := json.Unmarshal([]byte(body), &posts); err != nil {
+		t.Fatal(err)
+	}
+	if posts.Limit != 5 || len(posts.Posts) != 1 || posts.Posts[0].Sentiment.Score != -0.91 || posts.Posts[0].Author.Handle != "maya" {
+		t.Errorf("posts %+v", posts)
+	}
+	if q := f.postQ[0]; q.Limit != 5 || q.Watch != "acme" || q.Source != "twitter" {
+		t.Errorf("post query %+v", q)
+	}
+}
+
+func TestAPIBadParams(t *testing.T) {
+	for _, tc := range []struct {
+		target, param string
+	}{
+		{"/api/series?from=yesterday", "from"},
+		{"/api/series?to=2026-13-01T00:00:00Z", "to"},
+		{"/api/series?from=2026-03-13T00:00:00Z&to=2026-03-12T00:00:00Z", "from"},
+		{"/api/series?from=2026-03-13T00:00:00Z&to=2026-03-13T00:00:00Z", "from"},
+		{"/api/series?bucket=5m", "bucket"},
+		{"/api/series?bucket=1m&from=2020-01-01T00:00:00Z", "bucket"},
+		{"/api/series?group=author", "group"},
+		{"/api/series?watch=" + strings.Repeat("a", 300), "watch"},
+		{"/api/incidents?from=2026-03-13", "from"},
+		{"/api/posts/negative?limit=0", "limit"},
+		{"/api/posts/negative?limit=many", "limit"},
+		{"/api/posts/negative?limit=100000", "limit"},
+		{"/api/posts/negative?source=" + strings.Repeat("s", 300), "source"},
+	} {
+		t.Run(tc.target[:min(len(tc.target), 60)], func(t *testing.T) {
+			f := &fakeStore{}
+			srv, _ := newServer(t, f)
+			res, body := get(t, srv, tc.target)
+			if res.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400: %s", res.StatusCode, body)
+			}
+			msg, _ := decode(t, body)["error"].(string)
+			if !strings.HasPrefix(msg, tc.param+":") {
+				t.Errorf("error %q does not name %q", msg, tc.param)
+			}
+			if len(f.seriesQ)+len(f.postQ)+len(f.incidentQ) > 0 {
+				t.Error("the store was queried despite a bad parameter")
+			}
+		})
+	}
+}
+
+func TestAPIStoreError(t *testing.T) {
+	for _, target := range []string{"/api/series", "/api/incidents", "/api/posts/negative"} {
+		f := &fakeStore{err: errors.New("clickhouse: auth failed for user=earshot password=hunter2")}
+		srv, logs := newServer(t, f)
+		res, body := get(t, srv, target)
+		if res.StatusCode != http.StatusInternalServerError {
+			t.Fatalf("%s: status %d", target, res.StatusCode)
+		}
+		msg, _ := decode(t, body)["error"].(string)
+		if msg == "" || strings.Contains(body, "hunter2") {
+			t.Errorf("%s: error %q", target, body)
+		}
+		if !strings.Contains(logs.String(), "auth failed") {
+			t.Errorf("%s: not logged", target)
+		}
+	}
+}
+
+func TestAPIRouting(t *testing.T) {
+	srv, _ := newServer(t, &fakeStore{})
+	res, body := get(t, srv, "/api/nope")
+	if res.StatusCode != http.StatusNotFound || decode(t, body)["error"] == nil {
+		t.Errorf("unknown endpoint: %d %s", res.StatusCode, body)
+	}
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/api/series", nil))
+	if rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d", rec.Code)
+	}
+}
+
+func TestRebin(t *testing.T) {
+	from := now.Add(-time.Hour)
+	bins := rebin([]earshot.Bucket{
+		{Start: from, Count: 4, Scored: 4, Negative: 2, MeanSentiment: -0.5},
+		{Start: from.Add(5 * time.Minute), Count: 2, Scored: 1, Positive: 1, MeanSentiment: 1},
+		{Start: from.Add(50 * time.Minute), Count: 1, Scored: 0},
+		{Start: from.Add(-time.Hour), Count: 99}, // outside: ignored
+	}, from, now, 10*time.Minute)
+	if len(bins) != 6 {
+		t.Fatalf("%d bins, want 6", len(bins))
+	}
+	if b := bins[0]; b.count != 6 || b.scored != 5 || b.neg != 2 || b.pos != 1 || b.mean() != -0.2 {
+		t.Errorf("first bin %+v mean %v", b, b.mean())
+	}
+	if bins[1].count != 0 || bins[5].count != 1 || bins[5].mean() != 0 {
+		t.Errorf("bins %+v", bins)
+	}
+}
+
+func TestSafeLink(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://twitter.example/a/status/1": "https://twitter.example/a/status/1",
+		"http://blog.example/x?a=1&b=2":      "http://blog.example/x?a=1&b=2",
+		"javascript:alert(1)":                "",
+		" JavaScript:alert(1)":               "",
+		"data:text/html,<script>":            "",
+		"//evil.example/x":                   "",
+		"/relative":                          "",
+		"":                                   "",
+		"https:///nohost":                    "",
+	} {
+		if got := safeLink(in); got != want {
+			t.Errorf("safeLink(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
