@@ -1,0 +1,282 @@
+package clickhouse
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// TestChdbCurrentServer runs every statement the store sends to a current
+// server (the dialect Open picks for 26.x: DateTime64, LowCardinality,
+// Map, TTL, skip index) on chdb, a ClickHouse 26 engine in-process: the
+// migrations, then each insert with rows the store itself builds, then
+// every query with sample parameters. A syntax or semantic error fails
+// the test. chdb-go panics at start-up when the library is missing, so the
+// statements run in a helper program (internal/chdbrun), built here.
+func TestChdbCurrentServer(t *testing.T) {
+	if os.Getenv("CHDB_LIB_PATH") == "" {
+		t.Skip("set CHDB_LIB_PATH to libchdb.so (.ci/chdb.sh DIR prints it) to check the SQL on a current ClickHouse")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go tool is needed to build internal/chdbrun")
+	}
+	bin := filepath.Join(t.TempDir(), "chdbrun")
+	build := exec.Command(goTool, "build", "-o", bin, "./internal/chdbrun")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building chdbrun: %v\n%s", err, out)
+	}
+
+	// Retention long enough that the sample posts of 2026 do not expire.
+	d := DialectFor(Version{26, 7}, "earshot_chdb", "", 20*365*24*time.Hour)
+	stmts := chdbScript(t, d)
+	var in bytes.Buffer
+	enc := json.NewEncoder(&in)
+	for _, st := range stmts {
+		if err := enc.Encode(map[string]string{"name": st.name, "sql": st.sql}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := exec.Command(bin)
+	run.Stdin = &in
+	var stderr bytes.Buffer
+	run.Stderr = &stderr
+	out, err := run.Output()
+	if err != nil && len(out) == 0 {
+		t.Fatalf("running chdbrun: %v\n%s", err, stderr.String())
+	}
+	results := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	n := 0
+	for i := 0; sc.Scan(); i++ {
+		var o struct{ Name, Error, Result string }
+		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
+			t.Fatalf("reading chdbrun output: %v", err)
+		}
+		n++
+		results[o.Name] = o.Result
+		if o.Error != "" {
+			t.Errorf("%s failed on chdb: %s\nSQL:\n%s", o.Name, firstLine(o.Error), stmts[i].sql)
+		}
+	}
+	if n != len(stmts) {
+		t.Fatalf("chdbrun answered %d of %d statements\n%s", n, len(stmts), stderr.String())
+	}
+	v, err := ParseVersion(results[qServerVersion])
+	if err != nil || !v.AtLeast(26, 0) {
+		t.Errorf("chdb reports version %q (%v), want 26 or later", results[qServerVersion], err)
+	}
+	// A few answers, to see the rows went in and come out as meant.
+	for name, want := range map[string]string{
+		qCountPosts:       "2",
+		qCountAuthorPosts: "2",
+		qCursor:           "cursor-2",
+		qFollowUpsInStates: "f-1\ttwitter\tu1\th_u1\tName u1\t10\t['twitter:1','twitter:2']\tangry\t1\topen\t\tinc-1\t" +
+			`[{"at":"2026-03-02T11:00:00Z","author":"bot","text":"flagged"}]` + "\t0\t" +
+			strconv.FormatInt(chdbBase.UnixNano(), 10) + "\t" + strconv.FormatInt(chdbBase.UnixNano(), 10),
+	} {
+		if got := results[name]; got != want {
+			t.Errorf("%s answered %q, want %q", name, got, want)
+		}
+	}
+	// The version collected later wins though it was saved first.
+	if got := results[qPost]; !strings.Contains(got, "acme is down") || strings.Contains(got, "older version") {
+		t.Errorf("post answered %q, want the version collected last", got)
+	}
+	if got, want := results[qSeriesByWatch], "acme\t1\t1\t1\t0\t-0.8\n"; !strings.Contains(got+"\n", want) {
+		t.Errorf("series by watch answered %q, want a row ending %q", got, want)
+	}
+	t.Logf("%d statements ran on chdb %s", n, results[qServerVersion])
+}
+
+type chdbStatement struct{ name, sql string }
+
+var chdbBase = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// chdbScript lists the statements to run, in order, each query with
+// sample parameters bound; it fails the test if a query has no sample.
+func chdbScript(t *testing.T, d Dialect) []chdbStatement {
+	t.Helper()
+	q, err := d.Queries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := d.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{d: d, q: q}
+	var out []chdbStatement
+	covered := map[string]bool{}
+	add := func(name string, args ...any) {
+		sql := mustQuery(q, name)
+		if got := countArgs(sql); got != len(args) {
+			t.Fatalf("%s takes %d parameters, the sample has %d", name, got, len(args))
+		}
+		out = append(out, chdbStatement{name, bindLiterals(t, sql, args)})
+		covered[name] = true
+	}
+	insert := func(name string, rows ...[]any) {
+		var vals []string
+		for _, r := range rows {
+			lits := make([]string, len(r))
+			for i, v := range r {
+				lits[i] = literal(t, v)
+			}
+			vals = append(vals, "("+strings.Join(lits, ", ")+")")
+		}
+		out = append(out, chdbStatement{name, mustQuery(q, name) + " VALUES " + strings.Join(vals, ", ")})
+		covered[name] = true
+	}
+
+	add(qServerVersion)
+	add(qCreateDatabase)
+	for _, m := range ms {
+		for i, stmt := range m.Statements {
+			out = append(out, chdbStatement{fmt.Sprintf("migration %04d_%s #%d", m.Version, m.Name, i+1), stmt})
+		}
+	}
+	insert(qRecordMigration, []any{uint32(1), "posts", sqlExpr("toDateTime('2026-03-02 10:00:00', 'UTC')")})
+	add(qAppliedMigrations)
+	add(qTableColumns, d.DB, "posts")
+	add(qTableEngine, d.DB, "posts")
+	add(qModifyTTL)
+
+	p1 := earshot.Post{
+		ID: "twitter:1", Source: "twitter", Kind: earshot.KindPost, URL: "https://x.test/1",
+		Author: earshot.Author{ID: "u1", Handle: "h_u1", Name: "Name u1", Followers: 10},
+		Text:   "acme is down 'again' \\o/", Lang: "en", CreatedAt: chdbBase, CollectedAt: chdbBase.Add(time.Minute),
+		Watches:   []string{"acme", "acmecloud"},
+		Sentiment: earshot.Sentiment{Score: -0.8, Label: earshot.Negative, Parts: map[string]float64{"vader": -0.7, "lex": -0.9}},
+	}
+	p1old := p1
+	p1old.Text, p1old.CollectedAt = "older version", chdbBase.Add(30*time.Second)
+	p2 := p1
+	p2.ID, p2.Watches, p2.Sentiment, p2.CreatedAt = "twitter:2", nil, earshot.Sentiment{}, chdbBase.Add(90*time.Minute)
+	insert(qInsertPosts, s.postRow(p1), s.postRow(p2))
+	insert(qInsertPosts, s.postRow(p1old))
+
+	from, to := chdbBase.Add(-24*time.Hour), chdbBase.Add(24*time.Hour)
+	window := windowArgs(from, to, "acme", "twitter")
+	anyWindow := windowArgs(from, to, "", "")
+	add(qPost, "twitter:1")
+	add(qCountPosts, anyWindow...)
+	for _, name := range []string{qSeries, qSeriesBySource, qSeriesByWatch} {
+		add(name, append([]any{int64(time.Hour), int64(time.Hour)}, window...)...)
+	}
+	add(qTopNegative, append(window, 100)...)
+	add(qAuthors, append(anyWindow, 100)...)
+	add(qCountAuthorPosts, "twitter", "u1")
+
+	inc := []any{"inc-1", "statuspage", "API down", "investigating", "major", []string{"api"},
+		s.timeArg(chdbBase), s.timeArg(time.Time{}), "https://status.test/1", s.timeArg(chdbBase),
+		`[{"at":"2026-03-02T10:00:00Z","status":"investigating","body":"looking"}]`, uint64(1)}
+	insert(qInsertIncident, inc)
+	add(qIncident, "inc-1")
+	add(qIncidents, toNS(to), toNS(from))
+	add(qActiveIncidents, toNS(chdbBase), toNS(chdbBase))
+
+	fu := []any{"f-1", "twitter", "u1", "h_u1", "Name u1", int64(10), []string{"twitter:1", "twitter:2"},
+		"angry", int64(1), "open", "", "inc-1", `[{"at":"2026-03-02T11:00:00Z","author":"bot","text":"flagged"}]`,
+		s.timeArg(time.Time{}), s.timeArg(chdbBase), s.timeArg(chdbBase), uint64(1)}
+	insert(qInsertFollowUp, fu)
+	add(qFollowUp, "f-1")
+	add(qFollowUps)
+	add(qFollowUpsInStates, []string{"open", "assigned"})
+
+	insert(qInsertCursor, []any{"rss", "cursor-1", uint64(1)}, []any{"rss", "cursor-2", uint64(2)})
+	add(qCursor, "rss")
+
+	add(qEraseAuthor, "twitter", "u2")
+	add(qPendingMutations, d.DB, "posts")
+	add(qPostPartitions, d.DB, "posts")
+	add(qDropPartition, 202001)
+
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		if !covered[name] {
+			t.Errorf("query %s is not in the chdb script", name)
+		}
+	}
+	return out
+}
+
+// sqlExpr is a sample value written as it is.
+type sqlExpr string
+
+// bindLiterals substitutes args for the "?" of sql, in order, as the
+// driver does.
+func bindLiterals(t *testing.T, sql string, args []any) string {
+	t.Helper()
+	var b strings.Builder
+	i := 0
+	for _, r := range sql {
+		if r == '?' {
+			b.WriteString(literal(t, args[i]))
+			i++
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// literal writes v as a ClickHouse literal.
+func literal(t *testing.T, v any) string {
+	t.Helper()
+	switch v := v.(type) {
+	case sqlExpr:
+		return string(v)
+	case string:
+		return quoteString(v)
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case uint32:
+		return strconv.FormatUint(uint64(v), 10)
+	case uint64:
+		return strconv.FormatUint(v, 10)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case time.Time:
+		return fmt.Sprintf("fromUnixTimestamp64Nano(toInt64(%d), 'UTC')", v.UnixNano())
+	case []string:
+		lits := make([]string, len(v))
+		for i, s := range v {
+			lits[i] = quoteString(s)
+		}
+		return "[" + strings.Join(lits, ", ") + "]"
+	case []float64:
+		lits := make([]string, len(v))
+		for i, f := range v {
+			lits[i] = strconv.FormatFloat(f, 'g', -1, 64)
+		}
+		return "[" + strings.Join(lits, ", ") + "]"
+	case map[string]float64:
+		var lits []string
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			lits = append(lits, quoteString(k), strconv.FormatFloat(v[k], 'g', -1, 64))
+		}
+		return "map(" + strings.Join(lits, ", ") + ")"
+	}
+	t.Fatalf("no literal for %T", v)
+	return ""
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -1,0 +1,253 @@
+package clickhouse
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func TestParseVersion(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Version
+	}{
+		{"18.16.1", Version{18, 16}},
+		{"26.7.3.1", Version{26, 7}},
+		{"24.8.4.13\n", Version{24, 8}},
+	}
+	for _, tt := range tests {
+		got, err := ParseVersion(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("ParseVersion(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"", "26", "x.y", "v26.7"} {
+		if _, err := ParseVersion(bad); err == nil {
+			t.Errorf("ParseVersion(%q) succeeded", bad)
+		}
+	}
+}
+
+func TestDialectFor(t *testing.T) {
+	tests := []struct {
+		v                    Version
+		dateTime64, hasMap   bool
+		ttl, sync, lowCardin bool
+	}{
+		{Version{18, 16}, false, false, false, false, false},
+		{Version{20, 7}, false, false, false, false, false},
+		{Version{20, 8}, true, false, true, true, true},
+		{Version{22, 2}, true, false, true, true, true},
+		{Version{22, 3}, true, true, true, true, true},
+		{Version{26, 7}, true, true, true, true, true},
+	}
+	for _, tt := range tests {
+		d := DialectFor(tt.v, "earshot", "", 0)
+		got := []bool{d.DateTime64, d.Map, d.TTL, d.MutationsSync, d.LowCardinality}
+		want := []bool{tt.dateTime64, tt.hasMap, tt.ttl, tt.sync, tt.lowCardin}
+		if !slices.Equal(got, want) {
+			t.Errorf("DialectFor(%v) features = %v, want %v", tt.v, got, want)
+		}
+	}
+}
+
+// schemaCases are the layouts whose SQL is pinned in testdata/.
+var schemaCases = []struct {
+	name string
+	d    Dialect
+}{
+	{"18.16", DialectFor(Version{18, 16}, "earshot", "", 0)},
+	{"18.16-cluster", DialectFor(Version{18, 16}, "earshot", "prod", 90*24*time.Hour)},
+	{"26.7", DialectFor(Version{26, 7}, "earshot", "", 0)},
+	{"26.7-retention", DialectFor(Version{26, 7}, "earshot", "", 90*24*time.Hour)},
+	{"26.7-cluster", DialectFor(Version{26, 7}, "earshot", "prod", 90*24*time.Hour)},
+}
+
+// script renders every migration and query of d as one text.
+func script(t *testing.T, d Dialect) (ddl []string, queries map[string]string, text string) {
+	t.Helper()
+	ms, err := d.Migrations()
+	if err != nil {
+		t.Fatalf("Migrations: %v", err)
+	}
+	var b strings.Builder
+	for _, m := range ms {
+		for i, s := range m.Statements {
+			fmt.Fprintf(&b, "-- migration %04d_%s #%d\n%s;\n\n", m.Version, m.Name, i+1, s)
+			ddl = append(ddl, s)
+		}
+	}
+	queries, err = d.Queries()
+	if err != nil {
+		t.Fatalf("Queries: %v", err)
+	}
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for k := range queries {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		fmt.Fprintf(&b, "-- query %s\n%s;\n\n", name, queries[name])
+	}
+	return ddl, queries, b.String()
+}
+
+func TestSchemaGolden(t *testing.T) {
+	for _, tc := range schemaCases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, got := script(t, tc.d)
+			path := filepath.Join("testdata", "schema-"+tc.name+".sql")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("reading golden file (run with -update to create it): %v", err)
+			}
+			if got != string(want) {
+				t.Errorf("rendered SQL differs from %s (run with -update to accept):\n%s", path, got)
+			}
+		})
+	}
+}
+
+func TestSchemaOldServer(t *testing.T) {
+	ddl, queries, text := script(t, DialectFor(Version{18, 16}, "earshot", "", 90*24*time.Hour))
+	for _, absent := range []string{"DateTime64", "LowCardinality", "Map(", "TTL", "toUnixTimestamp64", "toStartOfInterval", "INDEX", "ON CLUSTER", "Replicated", "Distributed", "{{", "<no value>"} {
+		if strings.Contains(text, absent) {
+			t.Errorf("18.16 SQL contains %q", absent)
+		}
+	}
+	if _, ok := queries[qModifyTTL]; ok {
+		t.Error("18.16 has a TTL query")
+	}
+	posts := findStatement(t, ddl, "`earshot`.`posts`")
+	for _, want := range []string{
+		"created_at Int64", "ENGINE = ReplacingMergeTree(version)",
+		"PARTITION BY toYYYYMM(toDateTime(intDiv(created_at, 1000000000), 'UTC'))",
+		"ORDER BY (source, id)", "part_models Array(String)", "source String",
+	} {
+		if !strings.Contains(posts, want) {
+			t.Errorf("18.16 posts DDL lacks %q:\n%s", want, posts)
+		}
+	}
+	if q := queries[qSeries]; !strings.Contains(q, "intDiv(created_at, toInt64(?)) * toInt64(?)") {
+		t.Errorf("18.16 series query does not bucket on nanoseconds:\n%s", q)
+	}
+	for name, q := range queries {
+		if strings.HasPrefix(q, "INSERT") && !strings.Contains(q, "(") {
+			t.Errorf("%s inserts without a column list", name)
+		}
+	}
+}
+
+func TestSchemaNewServer(t *testing.T) {
+	ddl, queries, _ := script(t, DialectFor(Version{26, 7}, "earshot", "", 90*24*time.Hour))
+	posts := findStatement(t, ddl, "`earshot`.`posts`")
+	for _, want := range []string{
+		"created_at DateTime64(9, 'UTC')", "source LowCardinality(String)",
+		"watches Array(LowCardinality(String))", "parts Map(String, Float64)",
+		"INDEX post_id_bloom id TYPE bloom_filter", "PARTITION BY toYYYYMM(toDateTime(created_at, 'UTC'))",
+		"TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000)", "ttl_only_drop_parts = 1",
+	} {
+		if !strings.Contains(posts, want) {
+			t.Errorf("26.7 posts DDL lacks %q:\n%s", want, posts)
+		}
+	}
+	if q := queries[qModifyTTL]; q != "ALTER TABLE `earshot`.`posts` MODIFY TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000)" {
+		t.Errorf("TTL query = %q", q)
+	}
+	if q := queries[qCountPosts]; !strings.Contains(q, "created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC')") {
+		t.Errorf("count query does not convert its time parameters:\n%s", q)
+	}
+
+	// Without retention there is no TTL.
+	ddl, queries, _ = script(t, DialectFor(Version{26, 7}, "earshot", "", 0))
+	if posts := findStatement(t, ddl, "`earshot`.`posts`"); strings.Contains(posts, "TTL ") {
+		t.Errorf("posts DDL has a TTL without retention:\n%s", posts)
+	}
+	if _, ok := queries[qModifyTTL]; ok {
+		t.Error("a TTL query without retention")
+	}
+}
+
+func TestSchemaCluster(t *testing.T) {
+	for _, v := range []Version{{18, 16}, {26, 7}} {
+		t.Run(v.String(), func(t *testing.T) {
+			ddl, queries, _ := script(t, DialectFor(v, "earshot", "prod", 0))
+			for _, s := range ddl {
+				if !strings.Contains(s, " ON CLUSTER `prod`") {
+					t.Errorf("DDL without ON CLUSTER:\n%s", s)
+				}
+				if strings.Contains(s, "MergeTree") && !strings.Contains(s, "Replicated") {
+					t.Errorf("unreplicated table in cluster mode:\n%s", s)
+				}
+			}
+			local := findStatement(t, ddl, "`earshot`.`posts_local` ON CLUSTER `prod`")
+			if want := "ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/earshot/posts_local', '{replica}', version)"; !strings.Contains(local, want) {
+				t.Errorf("posts_local DDL lacks %q:\n%s", want, local)
+			}
+			dist := findStatement(t, ddl, "CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`")
+			if want := "ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id))"; !strings.Contains(dist, want) {
+				t.Errorf("posts DDL lacks %q:\n%s", want, dist)
+			}
+			inc := findStatement(t, ddl, "`earshot`.`incidents`")
+			if want := "ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/incidents', '{replica}', version)"; !strings.Contains(inc, want) {
+				t.Errorf("incidents DDL lacks %q:\n%s", want, inc)
+			}
+			if q := queries[qEraseAuthor]; !strings.HasPrefix(q, "ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` DELETE") {
+				t.Errorf("erase query = %q", q)
+			}
+			if q := queries[qCountPosts]; !strings.Contains(q, "FROM `earshot`.`posts` FINAL") {
+				t.Errorf("count query does not read the Distributed table:\n%s", q)
+			}
+			if q := queries[qCreateDatabase]; q != "CREATE DATABASE IF NOT EXISTS `earshot` ON CLUSTER `prod`" {
+				t.Errorf("create database = %q", q)
+			}
+		})
+	}
+}
+
+func TestMigrationsOrdered(t *testing.T) {
+	ms, err := DialectFor(Version{26, 7}, "earshot", "", 0).Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range ms {
+		if m.Version != i {
+			t.Errorf("migration %d has version %d", i, m.Version)
+		}
+		if len(m.Statements) == 0 {
+			t.Errorf("migration %04d_%s has no statement", m.Version, m.Name)
+		}
+	}
+}
+
+func TestSplitStatements(t *testing.T) {
+	got := splitStatements("-- a comment\nCREATE x\n  (a);\n\n;\n-- only a comment;\nSELECT 1;\n")
+	want := []string{"CREATE x\n  (a)", "SELECT 1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("splitStatements = %q, want %q", got, want)
+	}
+}
+
+func findStatement(t *testing.T, stmts []string, substr string) string {
+	t.Helper()
+	for _, s := range stmts {
+		if strings.Contains(s, substr+"\n") || strings.Contains(s, substr+" ") {
+			return s
+		}
+	}
+	t.Fatalf("no statement contains %q", substr)
+	return ""
+}

@@ -1,0 +1,118 @@
+package clickhouse
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/earshot/earshot"
+)
+
+// SaveIncident creates or replaces the incident with inc.ID: each save
+// writes a row with a newer version.
+func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
+	updates := make([]earshot.IncidentUpdate, len(inc.Updates))
+	for i, u := range inc.Updates {
+		u.At = u.At.UTC()
+		updates[i] = u
+	}
+	body, err := json.Marshal(updates)
+	if err != nil {
+		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
+	}
+	services := inc.Services
+	if services == nil {
+		services = []string{}
+	}
+	b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, qInsertIncident))
+	if err != nil {
+		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
+	}
+	if err := b.Append(inc.ID, inc.Source, inc.Title, string(inc.Status), inc.Severity, services,
+		s.timeArg(inc.StartedAt), s.timeArg(inc.ResolvedAt), inc.URL, s.timeArg(inc.UpdatedAt),
+		string(body), s.nextVersion()); err != nil {
+		_ = b.Abort()
+		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
+	}
+	return nil
+}
+
+func scanIncident(rows driver.Rows) (earshot.Incident, error) {
+	var (
+		inc                        earshot.Incident
+		status, updates            string
+		started, resolved, updated int64
+	)
+	if err := rows.Scan(&inc.ID, &inc.Source, &inc.Title, &status, &inc.Severity, &inc.Services,
+		&started, &resolved, &inc.URL, &updated, &updates); err != nil {
+		return earshot.Incident{}, err
+	}
+	inc.Status = earshot.IncidentStatus(status)
+	inc.StartedAt, inc.ResolvedAt, inc.UpdatedAt = fromNS(started), fromNS(resolved), fromNS(updated)
+	if len(inc.Services) == 0 {
+		inc.Services = nil
+	}
+	if err := json.Unmarshal([]byte(updates), &inc.Updates); err != nil {
+		return earshot.Incident{}, fmt.Errorf("incident %s: decoding updates: %w", inc.ID, err)
+	}
+	if len(inc.Updates) == 0 {
+		inc.Updates = nil
+	}
+	for i := range inc.Updates {
+		inc.Updates[i].At = inc.Updates[i].At.UTC()
+	}
+	return inc, nil
+}
+
+func (s *Store) queryIncidents(ctx context.Context, query string, args ...any) ([]earshot.Incident, error) {
+	rows, err := s.conn.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []earshot.Incident
+	for rows.Next() {
+		inc, err := scanIncident(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inc)
+	}
+	return out, rows.Err()
+}
+
+// Incident returns one incident, or earshot.ErrNotFound.
+func (s *Store) Incident(ctx context.Context, id string) (earshot.Incident, error) {
+	incs, err := s.queryIncidents(ctx, mustQuery(s.q, qIncident), id)
+	if err != nil {
+		return earshot.Incident{}, fmt.Errorf("reading incident %s: %w", id, err)
+	}
+	if len(incs) == 0 {
+		return earshot.Incident{}, fmt.Errorf("reading incident %s: %w", id, earshot.ErrNotFound)
+	}
+	return incs[0], nil
+}
+
+// Incidents returns the incidents open at any time in [from, to).
+func (s *Store) Incidents(ctx context.Context, from, to time.Time) ([]earshot.Incident, error) {
+	incs, err := s.queryIncidents(ctx, mustQuery(s.q, qIncidents), toNS(to), toNS(from))
+	if err != nil {
+		return nil, fmt.Errorf("reading incidents: %w", err)
+	}
+	return incs, nil
+}
+
+// ActiveIncidents returns the incidents open at t.
+func (s *Store) ActiveIncidents(ctx context.Context, t time.Time) ([]earshot.Incident, error) {
+	incs, err := s.queryIncidents(ctx, mustQuery(s.q, qActiveIncidents), toNS(t), toNS(t))
+	if err != nil {
+		return nil, fmt.Errorf("reading active incidents: %w", err)
+	}
+	return incs, nil
+}

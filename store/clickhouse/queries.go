@@ -1,0 +1,184 @@
+package clickhouse
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The statements the store sends, by name. Each is a text/template
+// rendered once per store against its Dialect (see Dialect.Queries); "?"
+// marks a parameter, bound by the driver. Times travel as int64
+// nanoseconds: {{ts}} turns a parameter into the column's time type and
+// {{ns "col"}} a column into nanoseconds. Batch inserts name their columns.
+const (
+	qInsertPosts       = "insert_posts"
+	qPost              = "post"
+	qCountPosts        = "count_posts"
+	qSeries            = "series"
+	qSeriesBySource    = "series_by_source"
+	qSeriesByWatch     = "series_by_watch"
+	qTopNegative       = "top_negative"
+	qAuthors           = "authors"
+	qCountAuthorPosts  = "count_author_posts"
+	qEraseAuthor       = "erase_author"
+	qPendingMutations  = "pending_mutations"
+	qInsertIncident    = "insert_incident"
+	qIncident          = "incident"
+	qIncidents         = "incidents"
+	qActiveIncidents   = "active_incidents"
+	qInsertFollowUp    = "insert_followup"
+	qFollowUp          = "followup"
+	qFollowUps         = "followups"
+	qFollowUpsInStates = "followups_in_states"
+	qInsertCursor      = "insert_cursor"
+	qCursor            = "cursor"
+	qServerVersion     = "server_version"
+	qCreateDatabase    = "create_database"
+	qAppliedMigrations = "applied_migrations"
+	qRecordMigration   = "record_migration"
+	qTableColumns      = "table_columns"
+	qTableEngine       = "table_engine"
+	qModifyTTL         = "modify_ttl"
+	qPostPartitions    = "post_partitions"
+	qDropPartition     = "drop_partition"
+)
+
+// postColumns are the posts table's columns as the store reads them, in
+// scanning order; postInsertColumns as it writes them.
+const (
+	postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, {{ns "created_at"}}, {{ns "collected_at"}}, watches, score, label,
+    {{if .Map}}parts{{else}}part_models, part_scores{{end}}, incident_id`
+	postInsertColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, created_at, collected_at, watches, score, label,
+    {{if .Map}}parts{{else}}part_models, part_scores{{end}}, incident_id, version`
+
+	// postWindow selects posts created in [from, to) matching the optional
+	// watch and source filters: args from, to, watch, watch, source, source.
+	postWindow = `created_at >= {{ts}} AND created_at < {{ts}}
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?)`
+
+	incidentColumns = `id, source, title, status, severity, services, {{ns "started_at"}},
+    {{ns "resolved_at"}}, url, {{ns "updated_at"}}, updates`
+	incidentInsertColumns = `id, source, title, status, severity, services, started_at,
+    resolved_at, url, updated_at, updates, version`
+
+	followUpColumns = `id, source, author_id, author_handle, author_name, author_followers,
+    post_ids, reason, priority, state, assignee, incident_id, notes, {{ns "due"}},
+    {{ns "created_at"}}, {{ns "updated_at"}}`
+	followUpInsertColumns = `id, source, author_id, author_handle, author_name, author_followers,
+    post_ids, reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
+    version`
+)
+
+// seriesSQL counts posts per bucket and key; args: width, width, then
+// postWindow's.
+func seriesSQL(key, join string) string {
+	return `SELECT intDiv({{ns "created_at"}}, toInt64(?)) * toInt64(?) AS bucket, ` + key + ` AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM {{table "posts"}} FINAL` + join + `
+WHERE ` + postWindow + `
+GROUP BY bucket, key
+ORDER BY bucket, key`
+}
+
+var queryTemplates = map[string]string{
+	qInsertPosts: `INSERT INTO {{table "posts"}} (` + postInsertColumns + `)`,
+	qPost: `SELECT ` + postColumns + `
+FROM {{table "posts"}} FINAL
+WHERE id = ?
+LIMIT 1`,
+	qCountPosts: `SELECT count() FROM {{table "posts"}} FINAL
+WHERE ` + postWindow,
+	qSeries:         seriesSQL("''", ""),
+	qSeriesBySource: seriesSQL("source", ""),
+	qSeriesByWatch:  seriesSQL("watch", "\nARRAY JOIN watches AS watch"),
+	qTopNegative: `SELECT ` + postColumns + `
+FROM {{table "posts"}} FINAL
+WHERE ` + postWindow + ` AND label != ''
+ORDER BY score ASC, created_at DESC, id ASC
+LIMIT ?`,
+	qAuthors: `SELECT source, author_id, argMax(author_handle, created_at), argMax(author_name, created_at),
+    argMax(author_followers, created_at), count() AS posts, countIf(label = 'negative'),
+    countIf(label != ''), sumIf(score, label != ''), max(author_followers),
+    min({{ns "created_at"}}), max({{ns "created_at"}})
+FROM {{table "posts"}} FINAL
+WHERE ` + postWindow + `
+GROUP BY source, author_id
+ORDER BY posts DESC, source ASC, author_id ASC
+LIMIT ?`,
+	qCountAuthorPosts: `SELECT count() FROM {{table "posts"}} FINAL WHERE source = ? AND author_id = ?`,
+	qEraseAuthor:      `ALTER TABLE {{local "posts"}}{{onCluster}} DELETE WHERE source = ? AND author_id = ?`,
+	qPendingMutations: `SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0`,
+
+	qInsertIncident: `INSERT INTO {{table "incidents"}} (` + incidentInsertColumns + `)`,
+	qIncident: `SELECT ` + incidentColumns + `
+FROM {{table "incidents"}} FINAL
+WHERE id = ?
+LIMIT 1`,
+	qIncidents: `SELECT ` + incidentColumns + `
+FROM {{table "incidents"}} FINAL
+WHERE started_at < {{ts}} AND ({{ns "resolved_at"}} = 0 OR resolved_at > {{ts}})
+ORDER BY started_at ASC, id ASC`,
+	qActiveIncidents: `SELECT ` + incidentColumns + `
+FROM {{table "incidents"}} FINAL
+WHERE started_at <= {{ts}} AND ({{ns "resolved_at"}} = 0 OR resolved_at > {{ts}})
+ORDER BY started_at ASC, id ASC`,
+
+	qInsertFollowUp: `INSERT INTO {{table "followups"}} (` + followUpInsertColumns + `)`,
+	qFollowUp: `SELECT ` + followUpColumns + `
+FROM {{table "followups"}} FINAL
+WHERE id = ?
+LIMIT 1`,
+	qFollowUps: `SELECT ` + followUpColumns + `
+FROM {{table "followups"}} FINAL
+ORDER BY priority ASC, created_at ASC, id ASC`,
+	qFollowUpsInStates: `SELECT ` + followUpColumns + `
+FROM {{table "followups"}} FINAL
+WHERE has(?, state)
+ORDER BY priority ASC, created_at ASC, id ASC`,
+
+	qInsertCursor: `INSERT INTO {{table "cursors"}} (collector, cursor, version)`,
+	qCursor:       `SELECT cursor FROM {{table "cursors"}} FINAL WHERE collector = ? LIMIT 1`,
+
+	qServerVersion:     `SELECT version()`,
+	qCreateDatabase:    `CREATE DATABASE IF NOT EXISTS {{.DB | ident}}{{onCluster}}`,
+	qAppliedMigrations: `SELECT version FROM {{table "schema_migrations"}} ORDER BY version`,
+	qRecordMigration:   `INSERT INTO {{table "schema_migrations"}} (version, name, applied_at)`,
+	qTableColumns:      `SELECT name, type FROM system.columns WHERE database = ? AND table = ?`,
+	qTableEngine:       `SELECT engine_full FROM system.tables WHERE database = ? AND name = ?`,
+	qModifyTTL:         `ALTER TABLE {{local "posts"}}{{onCluster}} MODIFY TTL {{postTTL}}`,
+	qPostPartitions: `SELECT DISTINCT partition FROM system.parts
+WHERE database = ? AND table = ? AND active
+ORDER BY partition`,
+	qDropPartition: `ALTER TABLE {{local "posts"}}{{onCluster}} DROP PARTITION ?`,
+}
+
+// Queries renders every statement the store sends, by name, for d.
+func (d Dialect) Queries() (map[string]string, error) {
+	out := make(map[string]string, len(queryTemplates))
+	for name, text := range queryTemplates {
+		if name == qModifyTTL && d.postTTL() == "" {
+			continue
+		}
+		sql, err := d.render(name, text)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = sql
+	}
+	return out, nil
+}
+
+// countArgs returns how many "?" parameters a rendered statement takes.
+func countArgs(sql string) int { return strings.Count(sql, "?") }
+
+func mustQuery(q map[string]string, name string) string {
+	sql, ok := q[name]
+	if !ok {
+		panic(fmt.Sprintf("clickhouse: no query %q", name))
+	}
+	return sql
+}

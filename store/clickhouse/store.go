@@ -1,0 +1,336 @@
+package clickhouse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/earshot/earshot"
+)
+
+var _ earshot.Store = (*Store)(nil)
+
+// Store is an earshot.Store on ClickHouse. It is safe for concurrent use.
+type Store struct {
+	conn    driver.Conn
+	cfg     Config
+	version Version
+	d       Dialect
+	q       map[string]string
+
+	// lastVersion hands out row versions for the tables where the last
+	// save wins: wall-clock nanoseconds, strictly increasing per Store.
+	lastVersion atomic.Int64
+	// mutationTimeout bounds how long EraseAuthor waits for the server.
+	mutationTimeout time.Duration
+}
+
+// Open connects to the servers, creates the database if it is missing,
+// applies the migrations it has not applied yet and returns the store.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	def := DefaultConfig()
+	if len(cfg.Addr) == 0 {
+		cfg.Addr = def.Addr
+	}
+	if cfg.Database == "" {
+		cfg.Database = def.Database
+	}
+	if cfg.Username == "" {
+		cfg.Username = def.Username
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("opening clickhouse store: %w", err)
+	}
+	opts := &clickhouse.Options{
+		Protocol: clickhouse.Native,
+		Addr:     cfg.Addr,
+		// No database in the handshake: it may not exist yet. Every
+		// statement names its tables in full.
+		Auth:        clickhouse.Auth{Username: cfg.Username, Password: cfg.Password},
+		Debug:       cfg.Debug,
+		DialTimeout: 10 * time.Second,
+		Compression: &clickhouse.Compression{Method: clickhouse.CompressionLZ4},
+		ClientInfo: clickhouse.ClientInfo{Products: []struct{ Name, Version string }{
+			{Name: "earshot", Version: "1"},
+		}},
+	}
+	if cfg.Cluster != "" {
+		// Inserts into the Distributed table return once the shards
+		// have the rows, not when they are queued locally.
+		opts.Settings = clickhouse.Settings{"insert_distributed_sync": 1}
+	}
+	conn, err := clickhouse.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to clickhouse: %w", err)
+	}
+	s := &Store{conn: conn, cfg: cfg, mutationTimeout: 5 * time.Minute}
+	if err := s.init(ctx); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context) error {
+	if err := s.conn.Ping(ctx); err != nil {
+		return fmt.Errorf("connecting to clickhouse: %w", err)
+	}
+	var raw string
+	if err := s.conn.QueryRow(ctx, queryTemplates[qServerVersion]).Scan(&raw); err != nil {
+		return fmt.Errorf("asking the server version: %w", err)
+	}
+	v, err := ParseVersion(raw)
+	if err != nil {
+		return err
+	}
+	s.version = v
+	s.d = DialectFor(v, s.cfg.Database, s.cfg.Cluster, s.cfg.Retention)
+	if s.q, err = s.d.Queries(); err != nil {
+		return err
+	}
+	if err := s.conn.Exec(ctx, mustQuery(s.q, qCreateDatabase)); err != nil {
+		return fmt.Errorf("creating database %s: %w", s.cfg.Database, err)
+	}
+	if err := s.adoptSchema(ctx); err != nil {
+		return err
+	}
+	// Render again: the schema in place may have changed the dialect.
+	if s.q, err = s.d.Queries(); err != nil {
+		return err
+	}
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	return s.applyRetention(ctx)
+}
+
+// adoptSchema keeps the dialect of a database created earlier, perhaps by
+// an older server since upgraded: the column types in place decide how
+// times and sentiment parts are read and written.
+func (s *Store) adoptSchema(ctx context.Context) error {
+	rows, err := s.conn.Query(ctx, mustQuery(s.q, qTableColumns), s.d.DB, s.d.localName("posts"))
+	if err != nil {
+		return fmt.Errorf("reading the posts schema: %w", err)
+	}
+	defer rows.Close()
+	cols := map[string]string{}
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return fmt.Errorf("reading the posts schema: %w", err)
+		}
+		cols[name] = typ
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading the posts schema: %w", err)
+	}
+	if len(cols) == 0 {
+		return nil // a new database: the server's dialect it is
+	}
+	s.d.DateTime64 = strings.HasPrefix(cols["created_at"], "DateTime64")
+	_, s.d.Map = cols["parts"]
+	s.d.LowCardinality = strings.HasPrefix(cols["source"], "LowCardinality")
+	return nil
+}
+
+// migrate applies the migrations not recorded in schema_migrations, in
+// order, recording each. Every statement is idempotent (IF NOT EXISTS), so
+// two stores migrating at once do no harm.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := s.d.Migrations()
+	if err != nil {
+		return err
+	}
+	for _, stmt := range ms[0].Statements {
+		if err := s.conn.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("creating schema_migrations: %w", err)
+		}
+	}
+	applied := map[uint32]bool{}
+	rows, err := s.conn.Query(ctx, mustQuery(s.q, qAppliedMigrations))
+	if err != nil {
+		return fmt.Errorf("reading applied migrations: %w", err)
+	}
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("reading applied migrations: %w", err)
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading applied migrations: %w", err)
+	}
+	for _, m := range ms[1:] {
+		if applied[uint32(m.Version)] {
+			continue
+		}
+		for _, stmt := range m.Statements {
+			if err := s.conn.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("applying migration %04d_%s: %w", m.Version, m.Name, err)
+			}
+		}
+		b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, qRecordMigration))
+		if err != nil {
+			return fmt.Errorf("recording migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+		if err := b.Append(uint32(m.Version), m.Name, time.Now().UTC()); err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("recording migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+		if err := b.Send(); err != nil {
+			return fmt.Errorf("recording migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+	}
+	return nil
+}
+
+// applyRetention sets the posts table's TTL to the configured retention
+// when the server knows TTL and the table does not have it yet.
+func (s *Store) applyRetention(ctx context.Context) error {
+	ttl := s.d.postTTL()
+	if ttl == "" {
+		return nil
+	}
+	var engine string
+	if err := s.conn.QueryRow(ctx, mustQuery(s.q, qTableEngine), s.d.DB, s.d.localName("posts")).Scan(&engine); err != nil {
+		return fmt.Errorf("reading the posts TTL: %w", err)
+	}
+	if strings.Contains(engine, fmt.Sprintf("toIntervalSecond(%d)", int64(s.d.Retention/time.Second))) {
+		return nil
+	}
+	if err := s.conn.Exec(ctx, mustQuery(s.q, qModifyTTL)); err != nil {
+		return fmt.Errorf("setting the posts TTL: %w", err)
+	}
+	return nil
+}
+
+// ServerVersion returns the version of the server the store talks to.
+func (s *Store) ServerVersion() Version { return s.version }
+
+// Dialect returns the dialect the store speaks.
+func (s *Store) Dialect() Dialect { return s.d }
+
+// Close closes the connections.
+func (s *Store) Close() error {
+	if err := s.conn.Close(); err != nil {
+		return fmt.Errorf("closing clickhouse store: %w", err)
+	}
+	return nil
+}
+
+// nextVersion returns a row version later than any this store handed out.
+func (s *Store) nextVersion() uint64 {
+	for {
+		last := s.lastVersion.Load()
+		v := max(time.Now().UnixNano(), last+1)
+		if s.lastVersion.CompareAndSwap(last, v) {
+			return uint64(v)
+		}
+	}
+}
+
+// DropExpired drops the months of posts that ended more than Retention
+// before now, and returns the partitions dropped. Servers with TTL expire
+// posts by themselves; older ones need this called now and then. It does
+// nothing when no retention is configured.
+func (s *Store) DropExpired(ctx context.Context, now time.Time) ([]string, error) {
+	if s.cfg.Retention <= 0 {
+		return nil, nil
+	}
+	rows, err := s.conn.Query(ctx, mustQuery(s.q, qPostPartitions), s.d.DB, s.d.localName("posts"))
+	if err != nil {
+		return nil, fmt.Errorf("listing post partitions: %w", err)
+	}
+	var parts []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("listing post partitions: %w", err)
+		}
+		parts = append(parts, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing post partitions: %w", err)
+	}
+	cutoff := now.Add(-s.cfg.Retention)
+	var dropped []string
+	for _, p := range parts {
+		ym, err := strconv.Atoi(strings.Trim(p, "'"))
+		if err != nil {
+			continue
+		}
+		end := time.Date(ym/100, time.Month(ym%100)+1, 1, 0, 0, 0, 0, time.UTC)
+		if end.After(cutoff) {
+			continue
+		}
+		if err := s.conn.Exec(ctx, mustQuery(s.q, qDropPartition), ym); err != nil {
+			return dropped, fmt.Errorf("dropping post partition %d: %w", ym, err)
+		}
+		dropped = append(dropped, strconv.Itoa(ym))
+	}
+	return dropped, nil
+}
+
+// waitMutations waits until the table has no unfinished mutation.
+func (s *Store) waitMutations(ctx context.Context, table string) error {
+	ctx, cancel := context.WithTimeout(ctx, s.mutationTimeout)
+	defer cancel()
+	delay := 10 * time.Millisecond
+	for {
+		var pending uint64
+		if err := s.conn.QueryRow(ctx, mustQuery(s.q, qPendingMutations), s.d.DB, table).Scan(&pending); err != nil {
+			return fmt.Errorf("watching mutations: %w", err)
+		}
+		if pending == 0 {
+			return nil
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("waiting for %d mutations of %s: %w", pending, table, ctx.Err())
+			}
+			return ctx.Err()
+		case <-t.C:
+		}
+		delay = min(2*delay, 500*time.Millisecond)
+	}
+}
+
+// toNS is t in nanoseconds since the epoch; the zero time is 0.
+func toNS(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// fromNS is the inverse of toNS, in UTC.
+func fromNS(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+// timeArg is t as a batch insert takes it for a time column.
+func (s *Store) timeArg(t time.Time) any {
+	ns := toNS(t)
+	if s.d.DateTime64 {
+		return time.Unix(0, ns).UTC()
+	}
+	return ns
+}

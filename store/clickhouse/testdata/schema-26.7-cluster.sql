@@ -1,0 +1,270 @@
+-- migration 0000_schema_migrations #1
+CREATE TABLE IF NOT EXISTS `earshot`.`schema_migrations` ON CLUSTER `prod`
+(
+    version UInt32,
+    name String,
+    applied_at DateTime
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/earshot/schema_migrations', '{replica}')
+ORDER BY version;
+
+-- migration 0001_posts #1
+CREATE TABLE IF NOT EXISTS `earshot`.`posts_local` ON CLUSTER `prod`
+(
+    id String,
+    source LowCardinality(String),
+    kind LowCardinality(String),
+    url String,
+    author_id String,
+    author_handle String,
+    author_name String,
+    author_followers Int64,
+    text String,
+    lang LowCardinality(String),
+    created_at DateTime64(9, 'UTC'),
+    collected_at DateTime64(9, 'UTC'),
+    watches Array(LowCardinality(String)),
+    score Float64,
+    label LowCardinality(String),
+    parts Map(String, Float64),
+    incident_id String,
+    version UInt64,
+    INDEX post_id_bloom id TYPE bloom_filter GRANULARITY 4
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/earshot/posts_local', '{replica}', version)
+PARTITION BY toYYYYMM(toDateTime(created_at, 'UTC'))
+ORDER BY (source, id)
+TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000)
+SETTINGS ttl_only_drop_parts = 1;
+
+-- migration 0001_posts #2
+CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`
+ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id));
+
+-- migration 0002_incidents #1
+CREATE TABLE IF NOT EXISTS `earshot`.`incidents` ON CLUSTER `prod`
+(
+    id String,
+    source LowCardinality(String),
+    title String,
+    status LowCardinality(String),
+    severity LowCardinality(String),
+    services Array(String),
+    started_at DateTime64(9, 'UTC'),
+    resolved_at DateTime64(9, 'UTC'),
+    url String,
+    updated_at DateTime64(9, 'UTC'),
+    updates String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/incidents', '{replica}', version)
+ORDER BY id;
+
+-- migration 0003_followups #1
+CREATE TABLE IF NOT EXISTS `earshot`.`followups` ON CLUSTER `prod`
+(
+    id String,
+    source LowCardinality(String),
+    author_id String,
+    author_handle String,
+    author_name String,
+    author_followers Int64,
+    post_ids Array(String),
+    reason String,
+    priority Int64,
+    state LowCardinality(String),
+    assignee String,
+    incident_id String,
+    notes String,
+    due DateTime64(9, 'UTC'),
+    created_at DateTime64(9, 'UTC'),
+    updated_at DateTime64(9, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/followups', '{replica}', version)
+ORDER BY id;
+
+-- migration 0004_cursors #1
+CREATE TABLE IF NOT EXISTS `earshot`.`cursors` ON CLUSTER `prod`
+(
+    collector String,
+    cursor String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/cursors', '{replica}', version)
+ORDER BY collector;
+
+-- query active_incidents
+SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+FROM `earshot`.`incidents` FINAL
+WHERE started_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+ORDER BY started_at ASC, id ASC;
+
+-- query applied_migrations
+SELECT version FROM `earshot`.`schema_migrations` ORDER BY version;
+
+-- query authors
+SELECT source, author_id, argMax(author_handle, created_at), argMax(author_name, created_at),
+    argMax(author_followers, created_at), count() AS posts, countIf(label = 'negative'),
+    countIf(label != ''), sumIf(score, label != ''), max(author_followers),
+    min(toUnixTimestamp64Nano(created_at)), max(toUnixTimestamp64Nano(created_at))
+FROM `earshot`.`posts` FINAL
+WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?)
+GROUP BY source, author_id
+ORDER BY posts DESC, source ASC, author_id ASC
+LIMIT ?;
+
+-- query count_author_posts
+SELECT count() FROM `earshot`.`posts` FINAL WHERE source = ? AND author_id = ?;
+
+-- query count_posts
+SELECT count() FROM `earshot`.`posts` FINAL
+WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?);
+
+-- query create_database
+CREATE DATABASE IF NOT EXISTS `earshot` ON CLUSTER `prod`;
+
+-- query cursor
+SELECT cursor FROM `earshot`.`cursors` FINAL WHERE collector = ? LIMIT 1;
+
+-- query drop_partition
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` DROP PARTITION ?;
+
+-- query erase_author
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` DELETE WHERE source = ? AND author_id = ?;
+
+-- query followup
+SELECT id, source, author_id, author_handle, author_name, author_followers,
+    post_ids, reason, priority, state, assignee, incident_id, notes, toUnixTimestamp64Nano(due),
+    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at)
+FROM `earshot`.`followups` FINAL
+WHERE id = ?
+LIMIT 1;
+
+-- query followups
+SELECT id, source, author_id, author_handle, author_name, author_followers,
+    post_ids, reason, priority, state, assignee, incident_id, notes, toUnixTimestamp64Nano(due),
+    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at)
+FROM `earshot`.`followups` FINAL
+ORDER BY priority ASC, created_at ASC, id ASC;
+
+-- query followups_in_states
+SELECT id, source, author_id, author_handle, author_name, author_followers,
+    post_ids, reason, priority, state, assignee, incident_id, notes, toUnixTimestamp64Nano(due),
+    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at)
+FROM `earshot`.`followups` FINAL
+WHERE has(?, state)
+ORDER BY priority ASC, created_at ASC, id ASC;
+
+-- query incident
+SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+FROM `earshot`.`incidents` FINAL
+WHERE id = ?
+LIMIT 1;
+
+-- query incidents
+SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+FROM `earshot`.`incidents` FINAL
+WHERE started_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+ORDER BY started_at ASC, id ASC;
+
+-- query insert_cursor
+INSERT INTO `earshot`.`cursors` (collector, cursor, version);
+
+-- query insert_followup
+INSERT INTO `earshot`.`followups` (id, source, author_id, author_handle, author_name, author_followers,
+    post_ids, reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
+    version);
+
+-- query insert_incident
+INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services, started_at,
+    resolved_at, url, updated_at, updates, version);
+
+-- query insert_posts
+INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, created_at, collected_at, watches, score, label,
+    parts, incident_id, version);
+
+-- query modify_ttl
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` MODIFY TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000);
+
+-- query pending_mutations
+SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0;
+
+-- query post
+SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
+    parts, incident_id
+FROM `earshot`.`posts` FINAL
+WHERE id = ?
+LIMIT 1;
+
+-- query post_partitions
+SELECT DISTINCT partition FROM system.parts
+WHERE database = ? AND table = ? AND active
+ORDER BY partition;
+
+-- query record_migration
+INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);
+
+-- query series
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, '' AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
+
+-- query series_by_source
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, source AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
+
+-- query series_by_watch
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, watch AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+ARRAY JOIN watches AS watch
+WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
+
+-- query server_version
+SELECT version();
+
+-- query table_columns
+SELECT name, type FROM system.columns WHERE database = ? AND table = ?;
+
+-- query table_engine
+SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
+
+-- query top_negative
+SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
+    parts, incident_id
+FROM `earshot`.`posts` FINAL
+WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?) AND label != ''
+ORDER BY score ASC, created_at DESC, id ASC
+LIMIT ?;
+

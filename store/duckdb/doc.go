@@ -1,0 +1,27 @@
+// Package duckdb is Earshot's embedded default store: one DuckDB file, or an
+// in-memory database for demos and tests, behind earshot.Store.
+//
+// Open a store with a path ("" or ":memory:" for memory); ParseDSN turns the
+// DSNs of Earshot's configuration, "duckdb:///var/lib/earshot/earshot.duckdb"
+// and "duckdb://:memory:", into such a path:
+//
+//	st, err := duckdb.Open(ctx, "/var/lib/earshot/earshot.duckdb")
+//	if err != nil { ... }
+//	defer st.Close()
+//
+// Open applies the schema migrations embedded from migrations/*.sql that the
+// database has not seen yet, each in its own transaction, and records them in
+// schema_migrations(version, name, applied_at). A database with a migration
+// this build does not know (written by a newer Earshot) is refused.
+//
+// Posts are upserted by ID through DuckDB's query appender: a batch is
+// deduplicated in Go, then merged with INSERT ... ON CONFLICT DO UPDATE that
+// keeps the version collected last, so replays never duplicate. Series,
+// rankings and author aggregates are single SQL queries over the posts table;
+// grouping by watch unnests the watches list. Writes are serialized within a
+// Store, which DuckDB, a single-writer engine, would otherwise do by failing
+// conflicting transactions.
+//
+// store/storetest is the suite this package must pass, the same one as
+// store/clickhouse.
+package duckdb

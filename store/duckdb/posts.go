@@ -1,0 +1,288 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/earshot/earshot"
+)
+
+// defaultLimit is what a query Limit of 0 means.
+const defaultLimit = 100
+
+// upsertPosts merges the appended rows into posts. The query appender
+// hands them over as appended_data(col1, col2, ...), in postColumns order.
+var upsertPosts = func() string {
+	cols := strings.Fields(strings.ReplaceAll(postColumns, ",", " "))
+	var set []string
+	for _, c := range cols[1:] {
+		set = append(set, c+" = excluded."+c)
+	}
+	return `INSERT INTO posts SELECT * FROM appended_data
+		ON CONFLICT (id) DO UPDATE SET ` + strings.Join(set, ", ") + `
+		WHERE excluded.collected_at >= posts.collected_at`
+}()
+
+// SavePosts stores posts, replacing a stored version when the new one was
+// collected at the same time or later. Versions of one post within posts
+// are applied in order. It returns once the batch is committed.
+func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
+	posts = latestVersions(posts)
+	if len(posts) == 0 {
+		return nil
+	}
+	rows := make([]postRow, len(posts))
+	for i, p := range posts {
+		r, err := postRowOf(p)
+		if err != nil {
+			return fmt.Errorf("saving posts: %w", err)
+		}
+		rows[i] = r
+	}
+
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("saving posts: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+		return fmt.Errorf("saving posts: %w", err)
+	}
+	err = conn.Raw(func(dc any) error {
+		a, err := duckdb.NewTableAppender(dc.(driver.Conn), upsertPosts, "", "main", "posts", nil)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			if err := a.AppendRow(rows[i].values()...); err != nil {
+				// Discard what is buffered rather than merge it on Close;
+				// the transaction's rollback takes back what was merged.
+				a.Clear()
+				a.Close()
+				return fmt.Errorf("post %s: %w", rows[i].ID, err)
+			}
+		}
+		return a.CloseWithCancel(ctx)
+	})
+	if err != nil {
+		conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		return fmt.Errorf("saving posts: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		return fmt.Errorf("saving posts: %w", err)
+	}
+	return nil
+}
+
+// latestVersions keeps one version of each post, the one SavePosts would
+// end with applying posts in order: the latest collected, and of equally
+// recent ones the last. The merge statement cannot see two rows with one
+// key, so duplicates are settled here. First appearances keep their order.
+func latestVersions(posts []earshot.Post) []earshot.Post {
+	at := make(map[string]int, len(posts))
+	out := make([]earshot.Post, 0, len(posts))
+	for _, p := range posts {
+		i, ok := at[p.ID]
+		switch {
+		case !ok:
+			at[p.ID] = len(out)
+			out = append(out, p)
+		case !p.CollectedAt.Before(out[i].CollectedAt):
+			out[i] = p
+		}
+	}
+	return out
+}
+
+// Post returns the stored version of the post with id, or ErrNotFound.
+func (s *Store) Post(ctx context.Context, id string) (earshot.Post, error) {
+	var r postRow
+	err := s.db.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts WHERE id = ?`, id).Scan(r.dest()...)
+	if err != nil {
+		return earshot.Post{}, fmt.Errorf("reading post %s: %w", id, notFound(err))
+	}
+	p, err := r.post()
+	if err != nil {
+		return earshot.Post{}, fmt.Errorf("reading post %s: %w", id, err)
+	}
+	return p, nil
+}
+
+// where builds the WHERE clause shared by the post queries: the window
+// and the filters.
+func where(from, to time.Time, watch, source string) (string, []any) {
+	conds := []string{"created_at >= ?", "created_at < ?"}
+	args := []any{from.UTC(), to.UTC()}
+	if watch != "" {
+		conds = append(conds, "list_contains(watches, ?)")
+		args = append(args, watch)
+	}
+	if source != "" {
+		conds = append(conds, "source = ?")
+		args = append(args, source)
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func limit(q earshot.PostQuery) int {
+	if q.Limit <= 0 {
+		return defaultLimit
+	}
+	return q.Limit
+}
+
+// CountPosts counts the posts created in [q.From, q.To) matching q.
+func (s *Store) CountPosts(ctx context.Context, q earshot.PostQuery) (int64, error) {
+	w, args := where(q.From, q.To, q.Watch, q.Source)
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM posts`+w, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("counting posts: %w", err)
+	}
+	return n, nil
+}
+
+// Series buckets the posts created in [q.From, q.To) by creation time, in
+// buckets starting at whole multiples of q.Bucket since the epoch.
+func (s *Store) Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
+	width := q.Bucket.Microseconds()
+	if width <= 0 || q.Bucket%time.Microsecond != 0 {
+		return nil, fmt.Errorf("querying series: bucket width %s is not a positive whole number of microseconds", q.Bucket)
+	}
+	var key string
+	switch q.GroupBy {
+	case earshot.GroupNone:
+		key = "''"
+	case earshot.GroupSource:
+		key = "source"
+	case earshot.GroupWatch:
+		key = "unnest(watches)"
+	default:
+		return nil, fmt.Errorf("querying series: unknown grouping %q", q.GroupBy)
+	}
+	w, args := where(q.From, q.To, q.Watch, q.Source)
+	// The inner query picks the posts and, grouping by watch, repeats each
+	// once per watch; the outer one buckets: floor(us / width) * width.
+	query := `
+		SELECT us - ((us % $width) + $width) % $width AS start_us, key,
+			count(*),
+			count(*) FILTER (WHERE label <> ''),
+			count(*) FILTER (WHERE label = 'negative'),
+			count(*) FILTER (WHERE label = 'positive'),
+			coalesce(avg(score) FILTER (WHERE label <> ''), 0)
+		FROM (SELECT epoch_us(created_at) AS us, ` + key + ` AS key, label, score FROM posts` + w + `)
+		GROUP BY start_us, key
+		ORDER BY start_us, key`
+	query = strings.ReplaceAll(query, "$width", fmt.Sprint(width))
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("querying series: %w", err)
+	}
+	defer rows.Close()
+	var out []earshot.Bucket
+	for rows.Next() {
+		var b earshot.Bucket
+		var startUS int64
+		if err := rows.Scan(&startUS, &b.Key, &b.Count, &b.Scored, &b.Negative, &b.Positive, &b.MeanSentiment); err != nil {
+			return nil, fmt.Errorf("querying series: %w", err)
+		}
+		b.Start = time.UnixMicro(startUS).UTC()
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("querying series: %w", err)
+	}
+	return out, nil
+}
+
+// TopNegative returns the scored posts in the window matching q, most
+// negative first, newest first among equals.
+func (s *Store) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	w, args := where(q.From, q.To, q.Watch, q.Source)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+postColumns+` FROM posts`+w+` AND label <> ''
+		ORDER BY score, created_at DESC, id LIMIT ?`, append(args, limit(q))...)
+	if err != nil {
+		return nil, fmt.Errorf("querying top negative posts: %w", err)
+	}
+	out, err := scanPosts(rows)
+	if err != nil {
+		return nil, fmt.Errorf("querying top negative posts: %w", err)
+	}
+	return out, nil
+}
+
+func scanPosts(rows *sql.Rows) ([]earshot.Post, error) {
+	defer rows.Close()
+	var out []earshot.Post
+	for rows.Next() {
+		var r postRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, err
+		}
+		p, err := r.post()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Authors aggregates the window's posts matching q by source and author.
+// The handle and name are those of the author's latest post.
+func (s *Store) Authors(ctx context.Context, q earshot.PostQuery) ([]earshot.AuthorStats, error) {
+	w, args := where(q.From, q.To, q.Watch, q.Source)
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT source, author_id,
+			arg_max(author_handle, created_at), arg_max(author_name, created_at),
+			count(*) AS n,
+			count(*) FILTER (WHERE label = 'negative'),
+			coalesce(avg(score) FILTER (WHERE label <> ''), 0),
+			max(author_followers), min(created_at), max(created_at)
+		FROM posts`+w+`
+		GROUP BY source, author_id
+		ORDER BY n DESC, source, author_id
+		LIMIT ?`, append(args, limit(q))...)
+	if err != nil {
+		return nil, fmt.Errorf("querying authors: %w", err)
+	}
+	defer rows.Close()
+	var out []earshot.AuthorStats
+	for rows.Next() {
+		var a earshot.AuthorStats
+		if err := rows.Scan(&a.Source, &a.Author.ID, &a.Author.Handle, &a.Author.Name, &a.Posts, &a.Negative,
+			&a.MeanSentiment, &a.Reach, &a.FirstAt, &a.LastAt); err != nil {
+			return nil, fmt.Errorf("querying authors: %w", err)
+		}
+		a.FirstAt, a.LastAt = a.FirstAt.UTC(), a.LastAt.UTC()
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("querying authors: %w", err)
+	}
+	return out, nil
+}
+
+// EraseAuthor deletes every post of authorID on source and returns how
+// many it deleted, once the deletion is committed.
+func (s *Store) EraseAuthor(ctx context.Context, source, authorID string) (int64, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	res, err := s.db.ExecContext(ctx, `DELETE FROM posts WHERE source = ? AND author_id = ?`, source, authorID)
+	if err != nil {
+		return 0, fmt.Errorf("erasing author %s on %s: %w", authorID, source, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("erasing author %s on %s: %w", authorID, source, err)
+	}
+	return n, nil
+}

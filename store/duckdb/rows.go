@@ -1,0 +1,293 @@
+package duckdb
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// Row structs mirror the tables; they are what SQL reads and writes, apart
+// from the domain types so that neither constrains the other.
+
+// postColumns lists the posts table's columns in table order; postRow's
+// values and scan targets follow it.
+const postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
+	text, lang, created_at, collected_at, watches, score, label, parts, incident_id`
+
+type postRow struct {
+	ID, Source, Kind, URL              string
+	AuthorID, AuthorHandle, AuthorName string
+	AuthorFollowers                    int64
+	Text, Lang                         string
+	CreatedAt, CollectedAt             time.Time
+	Watches                            stringList
+	Score                              float64
+	Label                              string
+	Parts                              string // JSON object
+	IncidentID                         string
+}
+
+func postRowOf(p earshot.Post) (postRow, error) {
+	parts := "{}"
+	if len(p.Sentiment.Parts) > 0 {
+		b, err := json.Marshal(p.Sentiment.Parts)
+		if err != nil {
+			return postRow{}, fmt.Errorf("encoding sentiment parts of post %s: %w", p.ID, err)
+		}
+		parts = string(b)
+	}
+	watches := make(stringList, len(p.Watches))
+	for i, w := range p.Watches {
+		watches[i] = validUTF8(w)
+	}
+	return postRow{
+		ID: validUTF8(p.ID), Source: validUTF8(p.Source), Kind: validUTF8(string(p.Kind)), URL: validUTF8(p.URL),
+		AuthorID: validUTF8(p.Author.ID), AuthorHandle: validUTF8(p.Author.Handle), AuthorName: validUTF8(p.Author.Name),
+		AuthorFollowers: p.Author.Followers,
+		Text:            validUTF8(p.Text), Lang: validUTF8(p.Lang),
+		CreatedAt: p.CreatedAt.UTC(), CollectedAt: p.CollectedAt.UTC(),
+		Watches: watches,
+		Score:   p.Sentiment.Score, Label: validUTF8(string(p.Sentiment.Label)), Parts: parts,
+		IncidentID: validUTF8(p.IncidentID),
+	}, nil
+}
+
+// validUTF8 replaces invalid UTF-8 with U+FFFD. The pipeline validates
+// posts, but DuckDB turns an invalid VARCHAR into NULL and would fail the
+// whole batch, which a spool would then replay forever.
+func validUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
+
+// values returns the row for the appender, in postColumns order.
+func (r *postRow) values() []driver.Value {
+	watches := []string(r.Watches)
+	if watches == nil {
+		watches = []string{}
+	}
+	return []driver.Value{
+		r.ID, r.Source, r.Kind, r.URL, r.AuthorID, r.AuthorHandle, r.AuthorName, r.AuthorFollowers,
+		r.Text, r.Lang, r.CreatedAt, r.CollectedAt, watches, r.Score, r.Label, r.Parts, r.IncidentID,
+	}
+}
+
+// dest returns scan targets in postColumns order.
+func (r *postRow) dest() []any {
+	return []any{
+		&r.ID, &r.Source, &r.Kind, &r.URL, &r.AuthorID, &r.AuthorHandle, &r.AuthorName, &r.AuthorFollowers,
+		&r.Text, &r.Lang, &r.CreatedAt, &r.CollectedAt, &r.Watches, &r.Score, &r.Label, &r.Parts, &r.IncidentID,
+	}
+}
+
+func (r *postRow) post() (earshot.Post, error) {
+	p := earshot.Post{
+		ID: r.ID, Source: r.Source, Kind: earshot.Kind(r.Kind), URL: r.URL,
+		Author: earshot.Author{ID: r.AuthorID, Handle: r.AuthorHandle, Name: r.AuthorName, Followers: r.AuthorFollowers},
+		Text:   r.Text, Lang: r.Lang,
+		CreatedAt: r.CreatedAt.UTC(), CollectedAt: r.CollectedAt.UTC(),
+		Watches:    r.Watches.slice(),
+		Sentiment:  earshot.Sentiment{Score: r.Score, Label: earshot.Label(r.Label)},
+		IncidentID: r.IncidentID,
+	}
+	if r.Parts != "" && r.Parts != "{}" {
+		if err := json.Unmarshal([]byte(r.Parts), &p.Sentiment.Parts); err != nil {
+			return earshot.Post{}, fmt.Errorf("decoding sentiment parts of post %s: %w", r.ID, err)
+		}
+	}
+	return p, nil
+}
+
+const incidentColumns = `id, source, title, status, severity, services, started_at, resolved_at, url, updated_at, updates`
+
+type incidentRow struct {
+	ID, Source, Title, Status, Severity string
+	Services                            stringList
+	StartedAt                           time.Time
+	ResolvedAt                          sql.NullTime
+	URL                                 string
+	UpdatedAt                           sql.NullTime
+	Updates                             string // JSON array of updateRow
+}
+
+type updateRow struct {
+	At     time.Time `json:"at"`
+	Status string    `json:"status"`
+	Body   string    `json:"body"`
+}
+
+func incidentRowOf(inc earshot.Incident) (incidentRow, error) {
+	updates := make([]updateRow, len(inc.Updates))
+	for i, u := range inc.Updates {
+		updates[i] = updateRow{At: u.At.UTC(), Status: string(u.Status), Body: u.Body}
+	}
+	b, err := json.Marshal(updates)
+	if err != nil {
+		return incidentRow{}, fmt.Errorf("encoding updates of incident %s: %w", inc.ID, err)
+	}
+	return incidentRow{
+		ID: inc.ID, Source: inc.Source, Title: inc.Title, Status: string(inc.Status), Severity: inc.Severity,
+		Services:  stringList(inc.Services),
+		StartedAt: inc.StartedAt.UTC(), ResolvedAt: nullTime(inc.ResolvedAt),
+		URL: inc.URL, UpdatedAt: nullTime(inc.UpdatedAt),
+		Updates: string(b),
+	}, nil
+}
+
+func (r *incidentRow) args() []any {
+	return []any{r.ID, r.Source, r.Title, r.Status, r.Severity, r.Services.value(), r.StartedAt, arg(r.ResolvedAt), r.URL, arg(r.UpdatedAt), r.Updates}
+}
+
+func (r *incidentRow) dest() []any {
+	return []any{&r.ID, &r.Source, &r.Title, &r.Status, &r.Severity, &r.Services, &r.StartedAt, &r.ResolvedAt, &r.URL, &r.UpdatedAt, &r.Updates}
+}
+
+func (r *incidentRow) incident() (earshot.Incident, error) {
+	inc := earshot.Incident{
+		ID: r.ID, Source: r.Source, Title: r.Title, Status: earshot.IncidentStatus(r.Status), Severity: r.Severity,
+		Services:  r.Services.slice(),
+		StartedAt: r.StartedAt.UTC(), ResolvedAt: timeOf(r.ResolvedAt),
+		URL: r.URL, UpdatedAt: timeOf(r.UpdatedAt),
+	}
+	var updates []updateRow
+	if err := json.Unmarshal([]byte(r.Updates), &updates); err != nil {
+		return earshot.Incident{}, fmt.Errorf("decoding updates of incident %s: %w", r.ID, err)
+	}
+	for _, u := range updates {
+		inc.Updates = append(inc.Updates, earshot.IncidentUpdate{At: u.At.UTC(), Status: earshot.IncidentStatus(u.Status), Body: u.Body})
+	}
+	return inc, nil
+}
+
+const followUpColumns = `id, source, author_id, author_handle, author_name, author_followers, post_ids,
+	reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at`
+
+type followUpRow struct {
+	ID, Source                         string
+	AuthorID, AuthorHandle, AuthorName string
+	AuthorFollowers                    int64
+	PostIDs                            stringList
+	Reason                             string
+	Priority                           int64
+	State, Assignee, IncidentID        string
+	Notes                              string // JSON array of noteRow
+	Due, CreatedAt, UpdatedAt          sql.NullTime
+}
+
+type noteRow struct {
+	At     time.Time `json:"at"`
+	Author string    `json:"author"`
+	Text   string    `json:"text"`
+}
+
+func followUpRowOf(f earshot.FollowUp) (followUpRow, error) {
+	notes := make([]noteRow, len(f.Notes))
+	for i, n := range f.Notes {
+		notes[i] = noteRow{At: n.At.UTC(), Author: n.Author, Text: n.Text}
+	}
+	b, err := json.Marshal(notes)
+	if err != nil {
+		return followUpRow{}, fmt.Errorf("encoding notes of follow-up %s: %w", f.ID, err)
+	}
+	return followUpRow{
+		ID: f.ID, Source: f.Source,
+		AuthorID: f.Author.ID, AuthorHandle: f.Author.Handle, AuthorName: f.Author.Name, AuthorFollowers: f.Author.Followers,
+		PostIDs: stringList(f.PostIDs), Reason: f.Reason, Priority: int64(f.Priority),
+		State: string(f.State), Assignee: f.Assignee, IncidentID: f.IncidentID,
+		Notes: string(b),
+		Due:   nullTime(f.Due), CreatedAt: nullTime(f.CreatedAt), UpdatedAt: nullTime(f.UpdatedAt),
+	}, nil
+}
+
+func (r *followUpRow) args() []any {
+	return []any{r.ID, r.Source, r.AuthorID, r.AuthorHandle, r.AuthorName, r.AuthorFollowers, r.PostIDs.value(),
+		r.Reason, r.Priority, r.State, r.Assignee, r.IncidentID, r.Notes, arg(r.Due), arg(r.CreatedAt), arg(r.UpdatedAt)}
+}
+
+func (r *followUpRow) dest() []any {
+	return []any{&r.ID, &r.Source, &r.AuthorID, &r.AuthorHandle, &r.AuthorName, &r.AuthorFollowers, &r.PostIDs,
+		&r.Reason, &r.Priority, &r.State, &r.Assignee, &r.IncidentID, &r.Notes, &r.Due, &r.CreatedAt, &r.UpdatedAt}
+}
+
+func (r *followUpRow) followUp() (earshot.FollowUp, error) {
+	f := earshot.FollowUp{
+		ID: r.ID, Source: r.Source,
+		Author:  earshot.Author{ID: r.AuthorID, Handle: r.AuthorHandle, Name: r.AuthorName, Followers: r.AuthorFollowers},
+		PostIDs: r.PostIDs.slice(), Reason: r.Reason, Priority: int(r.Priority),
+		State: earshot.FollowUpState(r.State), Assignee: r.Assignee, IncidentID: r.IncidentID,
+		Due: timeOf(r.Due), CreatedAt: timeOf(r.CreatedAt), UpdatedAt: timeOf(r.UpdatedAt),
+	}
+	var notes []noteRow
+	if err := json.Unmarshal([]byte(r.Notes), &notes); err != nil {
+		return earshot.FollowUp{}, fmt.Errorf("decoding notes of follow-up %s: %w", r.ID, err)
+	}
+	for _, n := range notes {
+		f.Notes = append(f.Notes, earshot.Note{At: n.At.UTC(), Author: n.Author, Text: n.Text})
+	}
+	return f, nil
+}
+
+// stringList is a VARCHAR[] column.
+type stringList []string
+
+// Scan reads a LIST, which the driver hands over as []any.
+func (l *stringList) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*l = nil
+	case []any:
+		out := make([]string, len(v))
+		for i, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return fmt.Errorf("scanning list: element %d is %T, not a string", i, e)
+			}
+			out[i] = s
+		}
+		*l = out
+	default:
+		return fmt.Errorf("scanning list: got %T", src)
+	}
+	return nil
+}
+
+// value is the list as a query argument: never nil, as columns are NOT NULL.
+func (l stringList) value() []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+// slice is the list as the domain holds it: nil when empty.
+func (l stringList) slice() []string {
+	if len(l) == 0 {
+		return nil
+	}
+	return []string(l)
+}
+
+// nullTime stores Go's zero time as NULL.
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: t.UTC(), Valid: true}
+}
+
+// arg is a nullable time as a query argument.
+func arg(t sql.NullTime) any {
+	if !t.Valid {
+		return nil
+	}
+	return t.Time
+}
+
+func timeOf(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}

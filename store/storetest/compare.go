@@ -1,0 +1,236 @@
+package storetest
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// floatTolerance absorbs the last-bit differences of summing in another
+// order; every float the suite checks is far coarser than this.
+const floatTolerance = 1e-9
+
+func sameFloat(a, b float64) bool { return math.Abs(a-b) <= floatTolerance }
+
+// diffs collects field-by-field differences between a wanted and a got
+// value, so that a failure names every wrong field at once.
+type diffs []string
+
+func (d *diffs) add(field string, got, want any) {
+	*d = append(*d, fmt.Sprintf("%s: got %#v, want %#v", field, got, want))
+}
+
+func (d *diffs) str(field, got, want string) {
+	if got != want {
+		d.add(field, got, want)
+	}
+}
+
+func (d *diffs) int(field string, got, want int64) {
+	if got != want {
+		d.add(field, got, want)
+	}
+}
+
+func (d *diffs) float(field string, got, want float64) {
+	if !sameFloat(got, want) {
+		d.add(field, got, want)
+	}
+}
+
+func (d *diffs) strings(field string, got, want []string) {
+	if !slices.Equal(got, want) { // nil and empty are equal
+		d.add(field, got, want)
+	}
+}
+
+// time checks that got is the instant want, in UTC. A zero want needs a
+// zero got.
+func (d *diffs) time(field string, got, want time.Time) {
+	switch {
+	case want.IsZero():
+		if !got.IsZero() {
+			d.add(field, got.String(), "zero time")
+		}
+	case !got.Equal(want):
+		d.add(field, got.Format(time.RFC3339Nano), want.Format(time.RFC3339Nano))
+	case got.Location() != time.UTC:
+		d.add(field+" location", got.Location().String(), "UTC")
+	}
+}
+
+func (d diffs) report(t *testing.T, what string) {
+	t.Helper()
+	if len(d) > 0 {
+		t.Errorf("%s differs:\n\t%s", what, strings.Join(d, "\n\t"))
+	}
+}
+
+func diffAuthor(d *diffs, prefix string, got, want earshot.Author) {
+	d.str(prefix+".ID", got.ID, want.ID)
+	d.str(prefix+".Handle", got.Handle, want.Handle)
+	d.str(prefix+".Name", got.Name, want.Name)
+	d.int(prefix+".Followers", got.Followers, want.Followers)
+}
+
+func diffPost(got, want earshot.Post) diffs {
+	var d diffs
+	d.str("ID", got.ID, want.ID)
+	d.str("Source", got.Source, want.Source)
+	d.str("Kind", string(got.Kind), string(want.Kind))
+	d.str("URL", got.URL, want.URL)
+	diffAuthor(&d, "Author", got.Author, want.Author)
+	d.str("Text", got.Text, want.Text)
+	d.str("Lang", got.Lang, want.Lang)
+	d.time("CreatedAt", got.CreatedAt, want.CreatedAt)
+	d.time("CollectedAt", got.CollectedAt, want.CollectedAt)
+	d.strings("Watches", got.Watches, want.Watches)
+	d.float("Sentiment.Score", got.Sentiment.Score, want.Sentiment.Score)
+	d.str("Sentiment.Label", string(got.Sentiment.Label), string(want.Sentiment.Label))
+	if len(got.Sentiment.Parts) != len(want.Sentiment.Parts) {
+		d.add("Sentiment.Parts", got.Sentiment.Parts, want.Sentiment.Parts)
+	} else {
+		for k, w := range want.Sentiment.Parts {
+			g, ok := got.Sentiment.Parts[k]
+			if !ok || !sameFloat(g, w) {
+				d.add("Sentiment.Parts", got.Sentiment.Parts, want.Sentiment.Parts)
+				break
+			}
+		}
+	}
+	d.str("IncidentID", got.IncidentID, want.IncidentID)
+	return d
+}
+
+func checkPost(t *testing.T, got, want earshot.Post) {
+	t.Helper()
+	diffPost(got, want).report(t, "post "+want.ID)
+}
+
+// checkPostIDs compares the IDs of got with want, in order, then each post.
+func checkPosts(t *testing.T, what string, got, want []earshot.Post) {
+	t.Helper()
+	if !slices.Equal(postIDs(got), postIDs(want)) {
+		t.Errorf("%s: got posts %v, want %v", what, postIDs(got), postIDs(want))
+		return
+	}
+	for i := range want {
+		diffPost(got[i], want[i]).report(t, what+": post "+want[i].ID)
+	}
+}
+
+func postIDs(ps []earshot.Post) []string {
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return ids
+}
+
+func diffIncident(got, want earshot.Incident) diffs {
+	var d diffs
+	d.str("ID", got.ID, want.ID)
+	d.str("Source", got.Source, want.Source)
+	d.str("Title", got.Title, want.Title)
+	d.str("Status", string(got.Status), string(want.Status))
+	d.str("Severity", got.Severity, want.Severity)
+	d.strings("Services", got.Services, want.Services)
+	d.time("StartedAt", got.StartedAt, want.StartedAt)
+	d.time("ResolvedAt", got.ResolvedAt, want.ResolvedAt)
+	d.str("URL", got.URL, want.URL)
+	d.time("UpdatedAt", got.UpdatedAt, want.UpdatedAt)
+	if len(got.Updates) != len(want.Updates) {
+		d.add("len(Updates)", len(got.Updates), len(want.Updates))
+	} else {
+		for i, w := range want.Updates {
+			g := got.Updates[i]
+			p := fmt.Sprintf("Updates[%d]", i)
+			d.time(p+".At", g.At, w.At)
+			d.str(p+".Status", string(g.Status), string(w.Status))
+			d.str(p+".Body", g.Body, w.Body)
+		}
+	}
+	return d
+}
+
+func checkIncidents(t *testing.T, what string, got, want []earshot.Incident) {
+	t.Helper()
+	ids := func(is []earshot.Incident) []string {
+		out := make([]string, len(is))
+		for i, in := range is {
+			out[i] = in.ID
+		}
+		return out
+	}
+	if !slices.Equal(ids(got), ids(want)) {
+		t.Errorf("%s: got incidents %v, want %v", what, ids(got), ids(want))
+		return
+	}
+	for i := range want {
+		diffIncident(got[i], want[i]).report(t, what+": incident "+want[i].ID)
+	}
+}
+
+func diffFollowUp(got, want earshot.FollowUp) diffs {
+	var d diffs
+	d.str("ID", got.ID, want.ID)
+	d.str("Source", got.Source, want.Source)
+	diffAuthor(&d, "Author", got.Author, want.Author)
+	d.strings("PostIDs", got.PostIDs, want.PostIDs)
+	d.str("Reason", got.Reason, want.Reason)
+	d.int("Priority", int64(got.Priority), int64(want.Priority))
+	d.str("State", string(got.State), string(want.State))
+	d.str("Assignee", got.Assignee, want.Assignee)
+	d.str("IncidentID", got.IncidentID, want.IncidentID)
+	if len(got.Notes) != len(want.Notes) {
+		d.add("Notes", got.Notes, want.Notes)
+	} else {
+		for i, w := range want.Notes {
+			g := got.Notes[i]
+			p := fmt.Sprintf("Notes[%d]", i)
+			d.time(p+".At", g.At, w.At)
+			d.str(p+".Author", g.Author, w.Author)
+			d.str(p+".Text", g.Text, w.Text)
+		}
+	}
+	d.time("Due", got.Due, want.Due)
+	d.time("CreatedAt", got.CreatedAt, want.CreatedAt)
+	d.time("UpdatedAt", got.UpdatedAt, want.UpdatedAt)
+	return d
+}
+
+func checkFollowUp(t *testing.T, got, want earshot.FollowUp) {
+	t.Helper()
+	diffFollowUp(got, want).report(t, "follow-up "+want.ID)
+}
+
+func checkBuckets(t *testing.T, what string, got, want []earshot.Bucket) {
+	t.Helper()
+	show := func(bs []earshot.Bucket) string {
+		var sb strings.Builder
+		for _, b := range bs {
+			fmt.Fprintf(&sb, "\n\t\t%s %q count=%d scored=%d neg=%d pos=%d mean=%.4f",
+				b.Start.Format(time.RFC3339), b.Key, b.Count, b.Scored, b.Negative, b.Positive, b.MeanSentiment)
+		}
+		return sb.String()
+	}
+	fail := func() { t.Errorf("%s:\n\tgot:%s\n\twant:%s", what, show(got), show(want)) }
+	if len(got) != len(want) {
+		fail()
+		return
+	}
+	for i, w := range want {
+		g := got[i]
+		if !g.Start.Equal(w.Start) || g.Start.Location() != time.UTC || g.Key != w.Key ||
+			g.Count != w.Count || g.Scored != w.Scored || g.Negative != w.Negative ||
+			g.Positive != w.Positive || !sameFloat(g.MeanSentiment, w.MeanSentiment) {
+			fail()
+			return
+		}
+	}
+}

@@ -1,0 +1,37 @@
+// Package storetest is the conformance suite every earshot.Store backend
+// runs, so that store/duckdb, store/clickhouse and any later backend answer
+// every question the same way.
+//
+// A backend's test hands the suite a constructor and runs it:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Suite{
+//			New: func(t *testing.T) earshot.Store { return openEmptyStore(t) },
+//		}.Run(t)
+//	}
+//
+// Each case is a subtest with its own fresh store from New; the suite closes
+// it when the case ends, then calls CleanUp if set. The zero value of Skip
+// runs every case: a backend is excused from a case only by naming it.
+//
+// The cases insert small, hand-made data sets built with [NewPost] around
+// [Base], a fixed instant, and check every answer against values the suite
+// computes itself from what it inserted (posts in [From, To), buckets at
+// multiples of the width since the epoch, and so on), never against what
+// another backend returned. No case depends on the wall clock or sleeps.
+//
+// Where the interface comments in package earshot leave a detail open, the
+// suite pins it down, and says so in the case's comment:
+//
+//   - a Watch filter selects posts; grouping by watch then splits the
+//     selected posts over all their watches, so a post matching both
+//     "acme" and "acmecloud" filtered by "acme" counts in both groups;
+//   - posts that matched no watch appear in no group of a GroupWatch series;
+//   - AuthorStats.Author carries the ID, handle and name from the author's
+//     most recently created post in the window (Followers is not checked;
+//     Reach is);
+//   - of two versions of a post with equal CollectedAt, the one saved last
+//     wins, also within one SavePosts call;
+//   - times come back in UTC, equal to what was saved at millisecond
+//     precision (the suite saves millisecond-precise times only).
+package storetest

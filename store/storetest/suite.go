@@ -1,0 +1,91 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/earshot/earshot"
+)
+
+// Suite runs the conformance cases against one backend.
+type Suite struct {
+	// New returns a fresh, empty store (each call independent).
+	New func(t *testing.T) earshot.Store
+	// CleanUp, if set, is called after each case, once its store is closed.
+	CleanUp func(t *testing.T)
+	// Skip lists case names a backend is excused from, explicitly (zero
+	// value runs all). Names are those of [Cases].
+	Skip []string
+}
+
+// testCase is one conformance case; run gets a fresh store.
+type testCase struct {
+	name string
+	run  func(t *testing.T, st earshot.Store)
+}
+
+var cases = []testCase{
+	{"EmptyStore", testEmptyStore},
+	{"PostRoundTrip", testPostRoundTrip},
+	{"PostNotFound", testPostNotFound},
+	{"PostReplay", testPostReplay},
+	{"PostBatchDuplicates", testPostBatchDuplicates},
+	{"PostLargeBatch", testPostLargeBatch},
+	{"PostConcurrentSaves", testPostConcurrentSaves},
+	{"CountPosts", testCountPosts},
+	{"Series", testSeries},
+	{"SeriesGrouping", testSeriesGrouping},
+	{"TopNegative", testTopNegative},
+	{"TopNegativeDefaultLimit", testTopNegativeDefaultLimit},
+	{"Authors", testAuthors},
+	{"EraseAuthor", testEraseAuthor},
+	{"IncidentRoundTrip", testIncidentRoundTrip},
+	{"IncidentWindows", testIncidentWindows},
+	{"FollowUpRoundTrip", testFollowUpRoundTrip},
+	{"FollowUpOrdering", testFollowUpOrdering},
+	{"FollowUpMoves", testFollowUpMoves},
+	{"Cursors", testCursors},
+}
+
+// Cases returns the names of the suite's cases, in the order Run runs them.
+func Cases() []string {
+	names := make([]string, len(cases))
+	for i, c := range cases {
+		names[i] = c.name
+	}
+	return names
+}
+
+// Run runs every case not in s.Skip as a subtest of t.
+func (s Suite) Run(t *testing.T) {
+	t.Helper()
+	if s.New == nil {
+		t.Fatal("storetest: Suite.New is nil")
+	}
+	for _, name := range s.Skip {
+		if !slices.Contains(Cases(), name) {
+			t.Errorf("storetest: Skip names unknown case %q (known: %v)", name, Cases())
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if slices.Contains(s.Skip, c.name) {
+				t.Skipf("backend is excused from %s", c.name)
+			}
+			if s.CleanUp != nil {
+				t.Cleanup(func() { s.CleanUp(t) })
+			}
+			st := s.New(t)
+			if st == nil {
+				t.Fatal("storetest: New returned a nil store")
+			}
+			// Registered after CleanUp, so it runs first.
+			t.Cleanup(func() {
+				if err := st.Close(); err != nil {
+					t.Errorf("closing store: %v", err)
+				}
+			})
+			c.run(t, st)
+		})
+	}
+}
