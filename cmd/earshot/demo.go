@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/analysis/sentiment"
+	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/internal/demo"
+)
+
+func runDemo(ctx context.Context, args []string, e env) error {
+	fs := newFlags("demo", e.stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to serve the dashboard on")
+	store := fs.String("store", "duckdb://:memory:", "store to fill (duckdb:///path/demo.duckdb keeps it)")
+	days := fs.Int("days", 14, "days of history to generate")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same scenario")
+	scale := fs.Float64("scale", 1, "volume multiplier")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: earshot demo [flags]\n\nGenerates two weeks of posts about an invented brand, Acme Cloud, with an\noutage along the way, runs them through the real pipeline into the store and\nserves the dashboard. Needs no network and no configuration.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if *days < 1 || *days > 90 {
+		return usagef("-days %d: give 1 to 90", *days)
+	}
+	if *scale <= 0 || *scale > 20 {
+		return usagef("-scale %g: give a number above 0 and at most 20", *scale)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return usagef("cannot listen on %s: %v (pick another with -addr)", *addr, err)
+	}
+	defer ln.Close()
+
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := openStore(ctx, *store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	start := time.Now()
+	end := start.UTC().Truncate(time.Minute)
+	sc := demo.Generate(demo.Options{End: end, Days: *days, Seed: *seed, Scale: *scale})
+	fmt.Fprintf(e.stderr, "earshot demo: generated %d posts over %d days and %d incident(s) for %q\n",
+		len(sc.Posts), *days, len(sc.Incidents), sc.Watches[0].Name)
+
+	scorer, err := sentiment.New()
+	if err != nil {
+		return fmt.Errorf("loading the sentiment model: %w", err)
+	}
+	if err := fill(ctx, st, scorer, sc, e); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
+
+	srv := &http.Server{
+		Handler:           web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (JSON API under /api/; Ctrl-C stops)\n", ln.Addr())
+	return serveUntilDone(ctx, srv, ln)
+}
+
+// fill runs the scenario through the pipeline into st, with progress.
+func fill(ctx context.Context, st earshot.Store, scorer earshot.Scorer, sc demo.Scenario, e env) error {
+	p := earshot.NewPipeline(st, scorer, sc.Watches, earshot.PipelineOptions{BatchSize: 2000, DropUnmatched: true})
+	const step = 2000
+	for i := 0; i < len(sc.Posts); i += step {
+		if err := p.Add(ctx, sc.Posts[i:min(i+step, len(sc.Posts))]...); err != nil {
+			return fmt.Errorf("storing demo posts: %w", err)
+		}
+		fmt.Fprintf(e.stderr, "\rearshot demo: storing posts %3d%%", 100*min(i+step, len(sc.Posts))/len(sc.Posts))
+	}
+	if err := p.Flush(ctx); err != nil {
+		return fmt.Errorf("storing demo posts: %w", err)
+	}
+	s := p.Stats()
+	fmt.Fprintf(e.stderr, "\rearshot demo: stored %d posts (%d matched no watch, %d duplicates, %d rejected)\n", s.Stored, s.Unmatched, s.Duplicates, s.Rejected)
+	for _, inc := range sc.Incidents {
+		if err := st.SaveIncident(ctx, inc); err != nil {
+			return fmt.Errorf("storing demo incident: %w", err)
+		}
+	}
+	return nil
+}
+
+// serveUntilDone serves on ln until ctx ends, then shuts down gracefully.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}

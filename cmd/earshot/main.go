@@ -1,0 +1,91 @@
+// Command earshot is Earshot's one binary: `earshot demo` shows it working
+// on a generated scenario, `earshot serve` runs it, and the other
+// subcommands are tools around it. Run `earshot help` for the list.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}
+
+// env is what a command may touch of the process, so tests can run
+// commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, e env) error
+}
+
+func commands() []command {
+	return []command{
+		{"demo", "run Earshot on a generated two-week scenario and serve the dashboard", runDemo},
+		{"serve", "collect, analyze, store and serve dashboards from a config file", runServe},
+		{"analyze", "score the sentiment of JSON lines or plain text lines on stdin", runAnalyze},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// usageError marks bad usage or bad input: exit code 2.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// run runs the subcommand named in args and returns the exit code: 0 ok,
+// 1 runtime failure, 2 bad usage or bad input.
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		printUsage(e.stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, args[1:], e)
+		var u usageError
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &u):
+			fmt.Fprintf(e.stderr, "earshot %s: %v\n", c.name, err)
+			return 2
+		default:
+			fmt.Fprintf(e.stderr, "earshot %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(e.stderr, "earshot: unknown command %q; run 'earshot help' for the list\n", args[0])
+	return 2
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Earshot: hear what customers say about you, see outages first, follow up with everyone still unhappy.")
+	fmt.Fprintln(w, "\nUsage: earshot COMMAND [flags]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'earshot COMMAND -h' for a command's flags.")
+}

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func testEnv(stdin string) (env, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}, &out, &errb
+}
+
+func TestRunExitCodes(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{nil, 2, "Usage: earshot COMMAND"},
+		{[]string{"help"}, 0, "analyze"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"version"}, 0, ""},
+		{[]string{"version", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"analyze", "-nope"}, 2, "flag provided but not defined"},
+		{[]string{"serve", "--config", "/does/not/exist.yaml"}, 2, "reading config"},
+		{[]string{"demo", "-days", "0"}, 2, "-days 0"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			e, _, errb := testEnv("")
+			if code := run(t.Context(), tt.args, e); code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr: %s", code, tt.code, errb)
+			}
+			if !strings.Contains(errb.String(), tt.msg) {
+				t.Errorf("stderr %q does not mention %q", errb, tt.msg)
+			}
+		})
+	}
+}
+
+func TestAnalyze(t *testing.T) {
+	in := strings.Join([]string{
+		`{"id":"1","text":"your app has been down for an hour, this is unacceptable"}`,
+		`{"id":7,"text":"thanks, it's back up and working great"}`,
+		`the site is not working`,
+		`{"id":"broken", "text": `,
+		``,
+		`{"id":"x"}`,
+	}, "\n")
+	e, out, errb := testEnv(in)
+	if code := run(t.Context(), []string{"analyze"}, e); code != 2 {
+		t.Fatalf("exit code %d with two bad lines, want 2; stderr: %s", code, errb)
+	}
+	var rows []analyzeOut
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		var r analyzeOut
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("output line %q: %v", sc.Text(), err)
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) != 6 {
+		t.Fatalf("%d output lines for 6 input lines: %+v", len(rows), rows)
+	}
+	if rows[0].ID != "1" || rows[0].Label != "negative" || rows[0].Score >= 0 {
+		t.Errorf("outage complaint: %+v", rows[0])
+	}
+	if rows[1].ID != "7" || rows[1].Label != "positive" {
+		t.Errorf("thanks: %+v", rows[1])
+	}
+	if rows[2].ID != "3" || rows[2].Label != "negative" {
+		t.Errorf("plain text line: %+v", rows[2])
+	}
+	if rows[3].Error == "" || !strings.Contains(rows[3].Error, "line 4") {
+		t.Errorf("broken JSON line: %+v", rows[3])
+	}
+	if rows[4].ID != "5" || rows[4].Label != "neutral" {
+		t.Errorf("empty line: %+v", rows[4])
+	}
+	if rows[5].ID != "x" || !strings.Contains(rows[5].Error, `no "text"`) {
+		t.Errorf("line without text: %+v", rows[5])
+	}
+}
+
+func TestAnalyzeLongLine(t *testing.T) {
+	in := strings.Repeat("a", maxAnalyzeLine+10) + "\nfine\n"
+	e, out, _ := testEnv(in)
+	run(t.Context(), []string{"analyze"}, e)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "longer than") || !strings.Contains(lines[1], `"id":"2"`) {
+		t.Errorf("output = %q", lines)
+	}
+}
+
+// TestDemoServes runs the demo end to end: generate, pipeline, DuckDB,
+// dashboard, then a clean stop.
+func TestDemoServes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("demo end to end is not short")
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: pw, getenv: func(string) string { return "" }}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"demo", "-addr", "127.0.0.1:0", "-days", "5", "-scale", "0.3"}, e)
+		pw.Close()
+	}()
+
+	addr := regexp.MustCompile(`dashboard at (http://\S+/)`)
+	var url string
+	sc := bufio.NewScanner(pr)
+	var log strings.Builder
+	for url == "" && sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if m := addr.FindStringSubmatch(sc.Text()); m != nil {
+			url = m[1]
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if url == "" {
+		t.Fatalf("demo never served; output:\n%s", log.String())
+	}
+	if !strings.Contains(log.String(), "stored") {
+		t.Errorf("demo printed no progress: %s", log.String())
+	}
+
+	page := get(t, url)
+	for _, want := range []string{"Acme", "Elevated API error rates"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("dashboard page lacks %q", want)
+		}
+	}
+	var series struct {
+		Points []struct {
+			Count    int64 `json:"count"`
+			Negative int64 `json:"negative"`
+		} `json:"points"`
+	}
+	if err := json.Unmarshal([]byte(get(t, url+"api/series?bucket=1h")), &series); err != nil {
+		t.Fatal(err)
+	}
+	var total, neg, peak int64
+	for _, p := range series.Points {
+		total += p.Count
+		neg += p.Negative
+		peak = max(peak, p.Negative)
+	}
+	if total == 0 || neg == 0 {
+		t.Fatalf("series has %d posts, %d negative", total, neg)
+	}
+	// The outage hour must stand out: its negative count is several times
+	// the mean hourly negative count.
+	if mean := float64(neg) / float64(len(series.Points)); float64(peak) < 4*mean {
+		t.Errorf("no negative spike in the series: peak %d vs mean %.1f per hour", peak, mean)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("demo exited %d after Ctrl-C", code)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("demo did not stop after its context ended")
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s: %s", url, resp.Status, b)
+	}
+	return string(b)
+}

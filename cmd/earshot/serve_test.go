@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/duckdb"
+)
+
+const serveFeed = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel>
+<title>Acme community</title><link>https://community.example.com/</link><language>en</language>
+<item><guid>c-1</guid><title>Down again</title>
+<description><![CDATA[<p>Acme Cloud is <b>down</b> again and I can't log in. This is unacceptable.</p><script>alert(1)</script>]]></description>
+<pubDate>Mon, 02 Mar 2026 10:00:00 +0000</pubDate><author>sam@example.com (Sam)</author></item>
+<item><guid>c-2</guid><title>Thanks</title>
+<description>Thanks Acme, it's back up and working great</description>
+<pubDate>Mon, 02 Mar 2026 11:00:00 +0000</pubDate></item>
+<item><guid>c-3</guid><title>Gardening</title>
+<description>My tomatoes are growing</description>
+<pubDate>Mon, 02 Mar 2026 12:00:00 +0000</pubDate></item>
+</channel></rss>`
+
+// TestServeWalkingSkeleton runs `earshot serve` with an RSS collector
+// against a local feed into a DuckDB file, waits until the dashboard's API
+// sees the posts, stops it with its context and checks what the file holds.
+func TestServeWalkingSkeleton(t *testing.T) {
+	if testing.Short() {
+		t.Skip("serve end to end is not short")
+	}
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		io.WriteString(w, serveFeed)
+	}))
+	defer feed.Close()
+
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "earshot.duckdb")
+	cfgPath := filepath.Join(dir, "earshot.yaml")
+	cfg := fmt.Sprintf(`store: duckdb://%s
+listen: 127.0.0.1:0
+watches:
+  - name: acme
+    terms: [Acme, Acme Cloud]
+pipeline:
+  flush_interval: 50ms
+  unmatched: drop
+collectors:
+  - type: rss
+    name: community
+    interval: 1h
+    url: %s
+`, dbPath, feed.URL)
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: pw, getenv: func(string) string { return "" }}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--config", cfgPath}, e)
+		pw.Close()
+	}()
+	urlRe := regexp.MustCompile(`url=(http://\S+/)`)
+	var base string
+	var log strings.Builder
+	sc := bufio.NewScanner(pr)
+	for base == "" && sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if m := urlRe.FindStringSubmatch(sc.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" {
+		t.Fatalf("serve never started; output:\n%s", log.String())
+	}
+
+	api := base + "api/posts/negative?from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z"
+	var posts []earshot.Post
+	for range 200 {
+		var body struct {
+			Posts []earshot.Post `json:"posts"`
+		}
+		if err := json.Unmarshal([]byte(get(t, api)), &body); err != nil {
+			t.Fatal(err)
+		}
+		if posts = body.Posts; len(posts) >= 2 {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if len(posts) != 2 {
+		t.Fatalf("API shows %d posts, want the 2 that mention Acme", len(posts))
+	}
+	worst := posts[0]
+	if !strings.HasSuffix(worst.ID, "#c-1") || worst.Sentiment.Label != earshot.Negative || strings.ContainsAny(worst.Text, "<>") || strings.Contains(worst.Text, "alert") {
+		t.Errorf("most negative post = %+v", worst)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	st, err := duckdb.Open(t.Context(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cur, err := st.Cursor(t.Context(), "community")
+	if err != nil || cur == "" {
+		t.Errorf("collector cursor not saved: %q, %v", cur, err)
+	}
+	n, err := st.CountPosts(t.Context(), earshot.PostQuery{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil || n != 2 {
+		t.Errorf("file holds %d posts (%v), want 2", n, err)
+	}
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/store/clickhouse"
+	"github.com/earshot/earshot/store/duckdb"
+)
+
+// openStore opens the store a DSN names. Errors never show the password.
+func openStore(ctx context.Context, dsn string) (earshot.Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, "duckdb://"):
+		path, err := duckdb.ParseDSN(dsn)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		s, err := duckdb.Open(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", dsn, err)
+		}
+		return s, nil
+	case strings.HasPrefix(dsn, "clickhouse://"):
+		cfg, err := clickhouse.ParseDSN(dsn)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		s, err := clickhouse.Open(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("opening %s: %w", config.RedactDSN(dsn), err)
+		}
+		return s, nil
+	}
+	return nil, usagef("store %q: not a duckdb:// or clickhouse:// address", config.RedactDSN(dsn))
+}
