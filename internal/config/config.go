@@ -56,12 +56,13 @@ type Collector struct {
 	Name string `yaml:"name"`
 	// Interval is how often it collects.
 	Interval time.Duration `yaml:"interval"`
-	// Options is the whole YAML node, for the collector to decode.
+	// Options holds the collector's own keys (all but type, name and
+	// interval), for its factory to decode.
 	Options yaml.Node `yaml:"-"`
 }
 
-// UnmarshalYAML keeps the node so the collector's factory can decode its
-// own keys.
+// UnmarshalYAML keeps the collector's own keys so its factory can decode
+// them.
 func (c *Collector) UnmarshalYAML(n *yaml.Node) error {
 	type plain Collector
 	var p plain
@@ -70,6 +71,14 @@ func (c *Collector) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*c = Collector(p)
 	c.Options = *n
+	c.Options.Content = nil
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch n.Content[i].Value {
+		case "type", "name", "interval":
+		default:
+			c.Options.Content = append(c.Options.Content, n.Content[i], n.Content[i+1])
+		}
+	}
 	return nil
 }
 

@@ -18,11 +18,14 @@ func TestExampleFileIsValid(t *testing.T) {
 	if len(cfg.Watches) == 0 || len(cfg.Collectors) == 0 {
 		t.Fatalf("example config documents no watch or collector: %+v", cfg)
 	}
-	var opts struct {
-		URL string `yaml:"url"`
-	}
-	if err := cfg.Collectors[0].Options.Decode(&opts); err != nil || opts.URL == "" {
+	var opts map[string]any
+	if err := cfg.Collectors[0].Options.Decode(&opts); err != nil || opts["url"] == nil {
 		t.Errorf("collector options not kept for the factory: %+v, %v", opts, err)
+	}
+	for _, k := range []string{"type", "name", "interval"} {
+		if _, ok := opts[k]; ok {
+			t.Errorf("collector options still hold the common key %q", k)
+		}
 	}
 }
 
