@@ -11,7 +11,10 @@ type PostStore interface {
 	// SavePosts stores posts. It is idempotent: a post whose ID is already
 	// stored is replaced when the new version's CollectedAt is later or
 	// equal, and kept otherwise, so replays never duplicate and the latest
-	// version wins. It returns nil only once the posts are durable.
+	// version wins; within one call, of two versions with the same
+	// CollectedAt the later in the slice wins. It returns nil only once the
+	// store has accepted the posts as written (for ClickHouse: once the
+	// server acknowledges the insert).
 	SavePosts(ctx context.Context, posts []Post) error
 	// Post returns the stored version of one post, or ErrNotFound.
 	Post(ctx context.Context, id string) (Post, error)
@@ -63,7 +66,9 @@ type SeriesQuery struct {
 	// Buckets start at multiples of the width since the Unix epoch, UTC.
 	Bucket time.Duration
 	// GroupBy splits the series by watch (a post counts once for each
-	// watch it matched) or by source.
+	// watch it matched; posts with no watch fall in no group) or by source.
+	// Filters pick posts first: with Watch set and GroupWatch, each picked
+	// post still counts under every watch it matched.
 	GroupBy GroupBy
 	// Watch and Source, when not empty, keep only matching posts.
 	Watch  string
@@ -87,6 +92,8 @@ type Bucket struct {
 // AuthorStats aggregates one author's posts.
 type AuthorStats struct {
 	Source string `json:"source"`
+	// Author's handle and name are those of the author's most recent post
+	// in the window; Author.Followers equals Reach.
 	Author Author `json:"author"`
 	Posts  int64  `json:"posts"`
 	// Negative counts posts labelled negative.
@@ -124,6 +131,8 @@ type FollowUpStore interface {
 	// MoveFollowUp applies t to the follow-up with id (see FollowUp.Apply)
 	// and stores the result. It returns ErrNotFound or an error wrapping
 	// ErrInvalidTransition, changing nothing, when the move is not allowed.
+	// Two moves of one follow-up at the same moment are not serialized by
+	// every backend: the later write wins.
 	MoveFollowUp(ctx context.Context, id string, t Transition) (FollowUp, error)
 }
 

@@ -107,32 +107,9 @@ func TestDemoServes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("demo end to end is not short")
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	pr, pw := io.Pipe()
-	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: pw, getenv: func(string) string { return "" }}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"demo", "-addr", "127.0.0.1:0", "-days", "5", "-scale", "0.3"}, e)
-		pw.Close()
-	}()
-
-	addr := regexp.MustCompile(`dashboard at (http://\S+/)`)
-	var url string
-	sc := bufio.NewScanner(pr)
-	var log strings.Builder
-	for url == "" && sc.Scan() {
-		log.WriteString(sc.Text() + "\n")
-		if m := addr.FindStringSubmatch(sc.Text()); m != nil {
-			url = m[1]
-		}
-	}
-	go io.Copy(io.Discard, pr)
-	if url == "" {
-		t.Fatalf("demo never served; output:\n%s", log.String())
-	}
-	if !strings.Contains(log.String(), "stored") {
-		t.Errorf("demo printed no progress: %s", log.String())
+	url, log, stop := startCommand(t, []string{"demo", "-addr", "127.0.0.1:0", "-days", "5", "-scale", "0.3"}, `dashboard at (http://\S+/)`)
+	if !strings.Contains(log, "stored") {
+		t.Errorf("demo printed no progress: %s", log)
 	}
 
 	page := get(t, url)
@@ -165,15 +142,51 @@ func TestDemoServes(t *testing.T) {
 		t.Errorf("no negative spike in the series: peak %d vs mean %.1f per hour", peak, mean)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("demo exited %d after Ctrl-C", code)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("demo did not stop after its context ended")
+	if code := stop(); code != 0 {
+		t.Errorf("demo exited %d after Ctrl-C", code)
 	}
+}
+
+// startCommand runs an earshot command in-process until it prints a line
+// matching pattern, and returns the pattern's first group, what the command
+// printed so far, and a function that stops it (as Ctrl-C would) and
+// returns its exit code.
+func startCommand(t *testing.T, args []string, pattern string) (string, string, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: pw, getenv: func(string) string { return "" }}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, args, e)
+		pw.Close()
+	}()
+	re := regexp.MustCompile(pattern)
+	var found string
+	var log strings.Builder
+	sc := bufio.NewScanner(pr)
+	for found == "" && sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if m := re.FindStringSubmatch(sc.Text()); m != nil {
+			found = m[1]
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	stop := func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(30 * time.Second):
+			t.Fatalf("earshot %s did not stop after its context ended", args[0])
+			return -1
+		}
+	}
+	if found == "" {
+		stop()
+		t.Fatalf("earshot %s never printed %q; output:\n%s", args[0], pattern, log.String())
+	}
+	return found, log.String(), stop
 }
 
 func get(t *testing.T, url string) string {

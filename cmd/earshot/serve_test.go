@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,7 +8,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -67,29 +64,7 @@ collectors:
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	pr, pw := io.Pipe()
-	e := env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: pw, getenv: func(string) string { return "" }}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--config", cfgPath}, e)
-		pw.Close()
-	}()
-	urlRe := regexp.MustCompile(`url=(http://\S+/)`)
-	var base string
-	var log strings.Builder
-	sc := bufio.NewScanner(pr)
-	for base == "" && sc.Scan() {
-		log.WriteString(sc.Text() + "\n")
-		if m := urlRe.FindStringSubmatch(sc.Text()); m != nil {
-			base = m[1]
-		}
-	}
-	go io.Copy(io.Discard, pr)
-	if base == "" {
-		t.Fatalf("serve never started; output:\n%s", log.String())
-	}
+	base, _, stop := startCommand(t, []string{"serve", "--config", cfgPath}, `url=(http://\S+/)`)
 
 	api := base + "api/posts/negative?from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z"
 	var posts []earshot.Post
@@ -113,14 +88,8 @@ collectors:
 		t.Errorf("most negative post = %+v", worst)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("serve exited %d", code)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d", code)
 	}
 	st, err := duckdb.Open(t.Context(), dbPath)
 	if err != nil {
