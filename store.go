@@ -93,7 +93,7 @@ type Bucket struct {
 type AuthorStats struct {
 	Source string `json:"source"`
 	// Author's handle and name are those of the author's most recent post
-	// in the window; Author.Followers equals Reach.
+	// in the window; read the reach from Reach, not Author.Followers.
 	Author Author `json:"author"`
 	Posts  int64  `json:"posts"`
 	// Negative counts posts labelled negative.
