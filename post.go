@@ -45,7 +45,24 @@ type Sentiment struct {
 	Label Label `json:"label,omitempty"`
 	// Parts holds each model's own score, by model name, for explanation.
 	Parts map[string]float64 `json:"parts,omitempty"`
+	// Reason says why a negative post is negative; empty otherwise.
+	Reason Reason `json:"reason,omitempty"`
 }
+
+// Reason is the category of a complaint, so comms can see why people are
+// angry.
+type Reason string
+
+// Reasons for negative posts.
+const (
+	ReasonOutage      Reason = "availability"
+	ReasonPerformance Reason = "performance"
+	ReasonLogin       Reason = "login"
+	ReasonBilling     Reason = "billing"
+	ReasonSupport     Reason = "support"
+	ReasonSecurity    Reason = "security"
+	ReasonOther       Reason = "other"
+)
 
 // Scored reports whether the sentiment was computed.
 func (s Sentiment) Scored() bool { return s.Label != "" }
@@ -89,6 +106,9 @@ type Post struct {
 	Sentiment Sentiment `json:"sentiment"`
 	// IncidentID is the incident the post was linked to, if any.
 	IncidentID string `json:"incident_id,omitempty"`
+	// ParentID is the ID (as in Post.ID) of the post this one replies to
+	// or quotes, so a thread can be shown whole; empty for a top-level post.
+	ParentID string `json:"parent_id,omitempty"`
 }
 
 // PostID builds the stable ID of a post from its source and the source's

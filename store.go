@@ -136,6 +136,16 @@ type FollowUpStore interface {
 	MoveFollowUp(ctx context.Context, id string, t Transition) (FollowUp, error)
 }
 
+// SpikeStore keeps the spikes detectors found.
+type SpikeStore interface {
+	// SaveSpike creates or replaces the spike with s.ID (a spike grows while
+	// it lasts, and is linked to an incident later).
+	SaveSpike(ctx context.Context, s Spike) error
+	// Spikes returns the spikes overlapping [from, to), ordered by Start
+	// then ID.
+	Spikes(ctx context.Context, from, to time.Time) ([]Spike, error)
+}
+
 // CursorStore keeps each collector's position, so that a restart resumes
 // without gaps or duplicates.
 type CursorStore interface {
