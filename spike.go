@@ -32,13 +32,19 @@ const (
 // Spike is an anomaly in a series: more posts, or more negative ones, than
 // expected.
 type Spike struct {
-	ID       string    `json:"id"`
-	Scope    Scope     `json:"scope"`
-	Metric   Metric    `json:"metric"`
-	Start    time.Time `json:"start"`
-	End      time.Time `json:"end"`
-	Observed float64   `json:"observed"`
-	Expected float64   `json:"expected"`
+	ID     string `json:"id"`
+	Scope  Scope  `json:"scope"`
+	Metric Metric `json:"metric"`
+	// Start and End bound the buckets in which the score stayed over the
+	// threshold; End is zero while the spike goes on. Peak is the start of
+	// the bucket with the highest score, where Observed and Expected are
+	// read.
+	Start    time.Time     `json:"start"`
+	Peak     time.Time     `json:"peak"`
+	End      time.Time     `json:"end,omitzero"`
+	Bucket   time.Duration `json:"bucket"`
+	Observed float64       `json:"observed"`
+	Expected float64       `json:"expected"`
 	// Score is the detector's anomaly score in [0, 1].
 	Score float64 `json:"score"`
 	// IncidentID is the incident that explains the spike, if one does;
