@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -182,12 +181,10 @@ const maxValidator = 512
 // its body, at most MaxBytes of it.
 func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, error) {
 	var v validators
-	where := redact(c.url)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.URL, nil)
 	if err != nil {
-		return nil, v, fmt.Errorf("fetching %s: %w", where, err)
+		return nil, v, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
 	}
-	req.Header.Set("User-Agent", c.deps.UserAgent)
 	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
 	if cur.ETag != "" {
 		req.Header.Set("If-None-Match", cur.ETag)
@@ -195,37 +192,9 @@ func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, e
 	if cur.LastModified != "" {
 		req.Header.Set("If-Modified-Since", cur.LastModified)
 	}
-	resp, err := c.deps.HTTP.Do(req)
+	resp, err := collectors.Fetch(c.deps, req, c.cfg.MaxBytes)
 	if err != nil {
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err // its message repeats the unredacted URL
-		}
-		return nil, v, fmt.Errorf("fetching %s: %w", where, err)
-	}
-	defer resp.Body.Close()
-
-	switch {
-	case resp.StatusCode == http.StatusNotModified:
-		return nil, v, earshot.ErrNotModified
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
-		drain(resp.Body)
-		return nil, v, &collectors.RetryAfterError{
-			Source: where,
-			Status: resp.Status,
-			Wait:   collectors.ParseRetryAfter(resp.Header.Get("Retry-After"), c.deps.Now()),
-		}
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		drain(resp.Body)
-		return nil, v, fmt.Errorf("fetching %s: unexpected status %s", where, resp.Status)
-	}
-
-	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBytes+1))
-	if err != nil {
-		return nil, v, fmt.Errorf("reading %s: %w", where, err)
-	}
-	if int64(len(body)) > c.cfg.MaxBytes {
-		return nil, v, fmt.Errorf("reading %s: body larger than max_bytes (%d)", where, c.cfg.MaxBytes)
+		return nil, v, err
 	}
 	if e := resp.Header.Get("ETag"); len(e) <= maxValidator {
 		v.etag = e
@@ -233,18 +202,15 @@ func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, e
 	if lm := resp.Header.Get("Last-Modified"); len(lm) <= maxValidator {
 		v.lastModified = lm
 	}
-	return body, v, nil
+	return resp.Body, v, nil
 }
-
-// drain reads a little of an unwanted body so the connection can be reused.
-func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, 64<<10)) }
 
 // parse parses body as RSS, Atom or JSON Feed. A feed declared (or
 // defaulting) to UTF-8 that holds invalid bytes would fail as a whole in
 // the XML parser, so those bytes become U+FFFD first: one bad comment must
 // not hide the rest.
 func (c *Collector) parse(body []byte) (feed *gofeed.Feed, err error) {
-	where := redact(c.url)
+	where := collectors.Redact(c.url)
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("parsing feed %s: empty body", where)
 	}
@@ -287,20 +253,4 @@ func declaredUTF8(body []byte) bool {
 	}
 	enc := string(bytes.ToLower(m[1]))
 	return enc == "utf-8" || enc == "utf8"
-}
-
-// redact returns u fit for errors and logs: no user information, no query
-// values (private feeds carry tokens there).
-func redact(u *url.URL) string {
-	r := *u
-	r.User = nil
-	if r.RawQuery != "" {
-		q := r.Query()
-		for k := range q {
-			q[k] = []string{"REDACTED"}
-		}
-		r.RawQuery = q.Encode()
-	}
-	r.Fragment = ""
-	return r.String()
 }
