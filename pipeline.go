@@ -128,7 +128,7 @@ func (p *Pipeline) Add(ctx context.Context, posts ...Post) error {
 			rejected = append(rejected, err)
 			continue
 		}
-		if !p.seen.add(post.ID, contentHash(post)) {
+		if !p.seen.add(post.ID, ContentHash(post)) {
 			p.stats.Duplicates++
 			continue
 		}
@@ -168,7 +168,11 @@ func (p *Pipeline) flush(ctx context.Context, all bool) error {
 		batch := append([]Post(nil), p.pending[:n]...)
 		p.mu.Unlock()
 
-		if err := p.store1(ctx, batch); err != nil {
+		batch, dups, err := p.dropStored(ctx, batch)
+		if err == nil {
+			err = p.store1(ctx, batch)
+		}
+		if err != nil {
 			p.mu.Lock()
 			if over := len(p.pending) - p.opts.MaxPending; over > 0 {
 				// Keep the newest posts: drop the oldest beyond the bound.
@@ -181,9 +185,39 @@ func (p *Pipeline) flush(ctx context.Context, all bool) error {
 		}
 		p.mu.Lock()
 		p.pending = append(p.pending[:0], p.pending[n:]...)
-		p.stats.Stored += int64(n)
+		p.stats.Stored += int64(len(batch))
+		p.stats.Duplicates += int64(dups)
 		p.mu.Unlock()
 	}
+}
+
+// dropStored removes from batch the posts the store already holds
+// unchanged, when the store can tell (PostHashStore), and returns how many
+// it removed.
+func (p *Pipeline) dropStored(ctx context.Context, batch []Post) ([]Post, int, error) {
+	hs, ok := p.store.(PostHashStore)
+	if !ok || len(batch) == 0 {
+		return batch, 0, nil
+	}
+	ids := make([]string, len(batch))
+	for i, post := range batch {
+		ids[i] = post.ID
+	}
+	stored, err := hs.PostHashes(ctx, ids)
+	if err != nil {
+		return batch, 0, fmt.Errorf("checking stored posts: %w", err)
+	}
+	if len(stored) == 0 {
+		return batch, 0, nil
+	}
+	kept := batch[:0]
+	for _, post := range batch {
+		if h, ok := stored[post.ID]; ok && h == ContentHash(post) {
+			continue
+		}
+		kept = append(kept, post)
+	}
+	return kept, len(batch) - len(kept), nil
 }
 
 // store1 scores a batch (unless already scored) and saves it.
@@ -245,11 +279,12 @@ func (p *Pipeline) Stats() PipelineStats {
 	return s
 }
 
-// contentHash summarizes the parts of a post that make a new version worth
-// storing.
-func contentHash(p Post) uint64 {
+// ContentHash summarizes the parts of a normalized post that make a new
+// version worth storing: text, URL, author, kind, language, parent,
+// incident and creation time. Stores keep it (see PostHashStore).
+func ContentHash(p Post) uint64 {
 	h := fnv.New64a()
-	for _, s := range []string{p.Text, p.URL, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID} {
+	for _, s := range []string{p.Text, p.URL, p.Author.ID, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID, p.ParentID} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

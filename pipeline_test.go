@@ -202,3 +202,51 @@ func TestRecentSetEvicts(t *testing.T) {
 		t.Errorf("set holds %d ids, bound 2", len(r.hash))
 	}
 }
+
+// hashPosts is a fake store that remembers content hashes, like the real
+// stores do.
+type hashPosts struct {
+	memPosts
+	hashes map[string]uint64
+}
+
+func (h *hashPosts) SavePosts(ctx context.Context, posts []Post) error {
+	for _, p := range posts {
+		h.hashes[p.ID] = ContentHash(p)
+	}
+	return h.memPosts.SavePosts(ctx, posts)
+}
+
+func (h *hashPosts) PostHashes(_ context.Context, ids []string) (map[string]uint64, error) {
+	out := map[string]uint64{}
+	for _, id := range ids {
+		if v, ok := h.hashes[id]; ok {
+			out[id] = v
+		}
+	}
+	return out, nil
+}
+
+func TestPipelineSkipsPostsStoredUnchanged(t *testing.T) {
+	store := &hashPosts{hashes: map[string]uint64{}}
+	scorer := &wordScorer{}
+	run := func(posts ...Post) PipelineStats {
+		// A new pipeline each time: nothing remembered in memory.
+		p := NewPipeline(store, scorer, nil, PipelineOptions{})
+		if err := p.Add(t.Context(), posts...); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return p.Stats()
+	}
+	first := run(post("test:1", "a"), post("test:2", "b"))
+	second := run(post("test:1", "a"), post("test:2", "b, edited"))
+	if first.Stored != 2 || second.Stored != 1 || second.Duplicates != 1 {
+		t.Errorf("first %+v, second %+v: want the unchanged post counted as a duplicate", first, second)
+	}
+	if scorer.texts != 3 {
+		t.Errorf("scored %d texts, want 3 (the unchanged post is not scored again)", scorer.texts)
+	}
+}
