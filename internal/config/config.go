@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors/push"
 )
 
 // Config is the whole configuration of `earshot serve`.
@@ -34,6 +35,9 @@ type Config struct {
 	Pipeline Pipeline        `yaml:"pipeline"`
 	// Collectors are the places to collect from.
 	Collectors []Collector `yaml:"collectors"`
+	// Ingest turns on POST /api/v1/ingest when it has a token or a signing
+	// secret.
+	Ingest push.Config `yaml:"ingest"`
 }
 
 // Pipeline tunes the path from collectors to the store.

@@ -1,0 +1,240 @@
+// Package push is Earshot's ingest API, for systems Earshot has no
+// collector for: POST /api/v1/ingest takes posts in the exchange format
+// (earshot.PostRecord) as a JSON array or as JSON lines, authenticated with
+// a bearer token or an HMAC-SHA256 signature of the body, and answers with
+// what it accepted and, for each post it refused, why.
+//
+//	curl -H "Authorization: Bearer $EARSHOT_INGEST_TOKEN" \
+//	     -H 'Content-Type: application/x-ndjson' --data-binary @posts.jsonl \
+//	     http://127.0.0.1:8080/api/v1/ingest
+//
+// With a signing secret, the sender signs the exact body and sends
+// "X-Earshot-Signature: sha256=<hex HMAC-SHA256(secret, body)>".
+package push
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// SignatureHeader carries the HMAC-SHA256 of the body.
+const SignatureHeader = "X-Earshot-Signature"
+
+// Config configures the ingest API.
+type Config struct {
+	// Tokens are the bearer tokens accepted (collectors.Secret: env:NAME or
+	// file:PATH).
+	Tokens []collectors.Secret `yaml:"tokens"`
+	// SigningSecret, when set, accepts requests signed with it instead of a
+	// token.
+	SigningSecret collectors.Secret `yaml:"signing_secret"`
+	// MaxBytes bounds a request body; larger ones get 413 (default 10 MiB).
+	MaxBytes int64 `yaml:"max_bytes"`
+	// MaxPosts bounds the posts in one request (default 10,000).
+	MaxPosts int `yaml:"max_posts"`
+}
+
+// Handler serves POST /api/v1/ingest.
+type Handler struct {
+	tokens [][]byte
+	secret []byte
+	cfg    Config
+	sink   func(ctx context.Context, posts []earshot.Post) error
+	log    *slog.Logger
+}
+
+// New resolves the configured secrets and returns the handler. sink takes
+// the accepted posts (the pipeline's Add). Without any token or signing
+// secret the API would be open to anyone, so that is an error.
+func New(cfg Config, sink func(context.Context, []earshot.Post) error, getenv func(string) string, log *slog.Logger) (*Handler, error) {
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = 10 << 20
+	}
+	if cfg.MaxPosts <= 0 {
+		cfg.MaxPosts = 10_000
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{cfg: cfg, sink: sink, log: log}
+	for i, t := range cfg.Tokens {
+		v, err := t.Resolve(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("ingest.tokens[%d]: %w", i, err)
+		}
+		h.tokens = append(h.tokens, []byte(v))
+	}
+	if cfg.SigningSecret != "" {
+		v, err := cfg.SigningSecret.Resolve(getenv)
+		if err != nil {
+			return nil, fmt.Errorf("ingest.signing_secret: %w", err)
+		}
+		h.secret = []byte(v)
+	}
+	if len(h.tokens) == 0 && h.secret == nil {
+		return nil, errors.New("ingest: set tokens or signing_secret; a write API without auth is refused")
+	}
+	return h, nil
+}
+
+// ItemError says why one post of a request was refused.
+type ItemError struct {
+	// Index is the post's position in the request, from 0.
+	Index int    `json:"index"`
+	ID    string `json:"id,omitempty"`
+	Error string `json:"error"`
+}
+
+// Result is the answer to an ingest request.
+type Result struct {
+	Accepted int         `json:"accepted"`
+	Rejected int         `json:"rejected"`
+	Errors   []ItemError `json:"errors,omitempty"`
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use POST"})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBytes))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body larger than %d bytes", h.cfg.MaxBytes)})
+		return
+	case err != nil:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "reading body: " + err.Error()})
+		return
+	}
+	if !h.authorized(r, body) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong bearer token or signature"})
+		return
+	}
+	records, res, err := decode(body, h.cfg.MaxPosts)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	posts := make([]earshot.Post, 0, len(records))
+	for _, rec := range records {
+		p, err := rec.rec.Post()
+		if err != nil {
+			res.Errors = append(res.Errors, ItemError{Index: rec.index, ID: rec.rec.ID, Error: err.Error()})
+			continue
+		}
+		posts = append(posts, p)
+	}
+	if len(posts) > 0 {
+		if err := h.sink(r.Context(), posts); err != nil && !errors.Is(err, earshot.ErrRejected) {
+			h.log.Error("ingesting posts", "err", err, "posts", len(posts))
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "could not take the posts now; retry later"})
+			return
+		}
+	}
+	slices.SortFunc(res.Errors, func(a, b ItemError) int { return a.Index - b.Index })
+	res.Accepted = len(posts)
+	res.Rejected = len(res.Errors)
+	status := http.StatusOK
+	if res.Accepted == 0 && res.Rejected > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	writeJSON(w, status, res)
+}
+
+func (h *Handler) authorized(r *http.Request, body []byte) bool {
+	if auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		given := []byte(strings.TrimSpace(auth))
+		for _, t := range h.tokens {
+			if subtle.ConstantTimeCompare(given, t) == 1 {
+				return true
+			}
+		}
+	}
+	if h.secret != nil {
+		sig, ok := strings.CutPrefix(r.Header.Get(SignatureHeader), "sha256=")
+		if !ok {
+			return false
+		}
+		given, err := hex.DecodeString(sig)
+		if err != nil {
+			return false
+		}
+		mac := hmac.New(sha256.New, h.secret)
+		mac.Write(body)
+		return hmac.Equal(given, mac.Sum(nil))
+	}
+	return false
+}
+
+type indexed struct {
+	index int
+	rec   earshot.PostRecord
+}
+
+// decode reads a JSON array or JSON lines. A line or element that is not
+// a post object becomes an item error; a body that is neither form is an
+// error.
+func decode(body []byte, maxPosts int) ([]indexed, Result, error) {
+	var res Result
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil, res, errors.New("empty body: send a JSON array of posts or JSON lines")
+	}
+	if !utf8.Valid(trimmed) {
+		return nil, res, errors.New("body is not valid UTF-8")
+	}
+	var raws []json.RawMessage
+	if trimmed[0] == '[' {
+		if err := json.Unmarshal(trimmed, &raws); err != nil {
+			return nil, res, fmt.Errorf("body is not a JSON array: %v", err)
+		}
+	} else {
+		sc := bufio.NewScanner(bytes.NewReader(trimmed))
+		sc.Buffer(make([]byte, 0, 64<<10), len(trimmed)+1)
+		for sc.Scan() {
+			if line := bytes.TrimSpace(sc.Bytes()); len(line) > 0 {
+				raws = append(raws, json.RawMessage(bytes.Clone(line)))
+			}
+		}
+	}
+	if len(raws) > maxPosts {
+		return nil, res, fmt.Errorf("%d posts in one request; send at most %d", len(raws), maxPosts)
+	}
+	out := make([]indexed, 0, len(raws))
+	for i, raw := range raws {
+		var rec earshot.PostRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			res.Errors = append(res.Errors, ItemError{Index: i, Error: "not a post object: " + err.Error()})
+			continue
+		}
+		out = append(out, indexed{i, rec})
+	}
+	return out, res, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

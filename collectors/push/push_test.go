@@ -1,0 +1,181 @@
+package push
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+type sink struct {
+	posts []earshot.Post
+	err   error
+}
+
+func (s *sink) add(_ context.Context, posts []earshot.Post) error {
+	if s.err != nil {
+		return s.err
+	}
+	s.posts = append(s.posts, posts...)
+	return nil
+}
+
+var env = func(k string) string {
+	return map[string]string{"TOK": "t0ken", "SIGN": "s1gn"}[k]
+}
+
+func newServer(t *testing.T, cfg Config) (*httptest.Server, *sink, *bytes.Buffer) {
+	t.Helper()
+	s := &sink{}
+	var logs bytes.Buffer
+	h, err := New(cfg, s.add, env, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, s, &logs
+}
+
+func post(t *testing.T, url, body string, header map[string]string) (int, Result, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var res Result
+	json.Unmarshal(raw, &res)
+	return resp.StatusCode, res, string(raw)
+}
+
+const twoGood = `[{"id":"1","source":"zendesk","text":"Acme is down","created_at":"2026-03-02T10:00:00Z"},
+{"id":"2","source":"zendesk","text":"fixed, thanks","created_at":"2026-03-02T11:00:00Z","author":{"handle":"sam"}}]`
+
+func TestIngestBearer(t *testing.T) {
+	srv, s, _ := newServer(t, Config{Tokens: []collectors.Secret{"env:TOK"}})
+	code, res, raw := post(t, srv.URL, twoGood, map[string]string{"Authorization": "Bearer t0ken"})
+	if code != 200 || res.Accepted != 2 || res.Rejected != 0 {
+		t.Fatalf("%d %s", code, raw)
+	}
+	if len(s.posts) != 2 || s.posts[0].ID != "zendesk:1" || s.posts[1].Author.Handle != "sam" {
+		t.Errorf("posts = %+v", s.posts)
+	}
+	for name, hdr := range map[string]map[string]string{
+		"no auth":     nil,
+		"wrong token": {"Authorization": "Bearer nope"},
+		"basic":       {"Authorization": "Basic dDBrZW4="},
+	} {
+		if code, _, _ := post(t, srv.URL, twoGood, hdr); code != 401 {
+			t.Errorf("%s: status %d, want 401", name, code)
+		}
+	}
+	if len(s.posts) != 2 {
+		t.Errorf("unauthorized requests reached the sink: %d posts", len(s.posts))
+	}
+}
+
+func TestIngestSignature(t *testing.T) {
+	srv, s, _ := newServer(t, Config{SigningSecret: "env:SIGN"})
+	mac := hmac.New(sha256.New, []byte("s1gn"))
+	mac.Write([]byte(twoGood))
+	sig := "sha256=" + hex.EncodeToString(mac.Sum(nil))
+	if code, _, raw := post(t, srv.URL, twoGood, map[string]string{SignatureHeader: sig}); code != 200 {
+		t.Fatalf("signed: %d %s", code, raw)
+	}
+	if code, _, _ := post(t, srv.URL, twoGood+" ", map[string]string{SignatureHeader: sig}); code != 401 {
+		t.Errorf("body changed after signing: status %d, want 401", code)
+	}
+	if code, _, _ := post(t, srv.URL, twoGood, map[string]string{SignatureHeader: "sha256=zz"}); code != 401 {
+		t.Errorf("garbage signature: status %d", code)
+	}
+	if len(s.posts) != 2 {
+		t.Errorf("%d posts reached the sink, want 2", len(s.posts))
+	}
+}
+
+func TestIngestPerItemErrorsAndJSONLines(t *testing.T) {
+	srv, s, _ := newServer(t, Config{Tokens: []collectors.Secret{"env:TOK"}})
+	body := `{"id":"1","source":"form","text":"Acme login broken","created_at":"2026-03-02T10:00:00Z"}
+
+{"id":"2","source":"form","created_at":"2026-03-02T10:00:00Z"}
+["not", "an object"]
+{"id":"3","source":"form","text":"ok","created_at":"last week"}
+`
+	code, res, raw := post(t, srv.URL, body, map[string]string{"Authorization": "Bearer t0ken"})
+	if code != 200 || res.Accepted != 1 || res.Rejected != 3 {
+		t.Fatalf("%d %s", code, raw)
+	}
+	want := []ItemError{{1, "2", "missing text"}, {2, "", ""}, {3, "3", `created_at "last week" is not an RFC 3339 time`}}
+	for i, w := range want {
+		got := res.Errors[i]
+		if got.Index != w.Index || got.ID != w.ID || (w.Error != "" && got.Error != w.Error) || got.Error == "" {
+			t.Errorf("error %d = %+v, want %+v", i, got, w)
+		}
+	}
+	if len(s.posts) != 1 {
+		t.Errorf("%d posts stored", len(s.posts))
+	}
+	code, res, _ = post(t, srv.URL, `[{"id":"x"}]`, map[string]string{"Authorization": "Bearer t0ken"})
+	if code != 422 || res.Rejected != 1 {
+		t.Errorf("all refused: %d %+v, want 422", code, res)
+	}
+}
+
+func TestIngestLimitsAndBadBodies(t *testing.T) {
+	srv, s, logs := newServer(t, Config{Tokens: []collectors.Secret{"env:TOK"}, MaxBytes: 300, MaxPosts: 1})
+	auth := map[string]string{"Authorization": "Bearer t0ken"}
+	if code, _, _ := post(t, srv.URL, strings.Repeat(" ", 301), auth); code != 413 {
+		t.Errorf("oversized: %d, want 413", code)
+	}
+	if code, _, raw := post(t, srv.URL, twoGood, auth); code != 400 || !strings.Contains(raw, "at most 1") {
+		t.Errorf("too many posts: %d %s", code, raw)
+	}
+	for _, b := range []string{"", "[{", "\xff\xfe"} {
+		if code, _, _ := post(t, srv.URL, b, auth); code != 400 {
+			t.Errorf("body %q: %d, want 400", b, code)
+		}
+	}
+	s.err = errors.New("store down at clickhouse://u:secret@h")
+	one := `[{"id":"1","source":"f","text":"x","created_at":"2026-03-02T10:00:00Z"}]`
+	if code, _, raw := post(t, srv.URL, one, auth); code != 503 || strings.Contains(raw, "secret") {
+		t.Errorf("sink failing: %d %s", code, raw)
+	}
+	if strings.Contains(logs.String(), "t0ken") {
+		t.Error("token logged")
+	}
+	if code, _, _ := post(t, srv.URL+"/", one, auth); code == 405 {
+		t.Error("POST refused")
+	}
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	resp, _ := http.DefaultClient.Do(req)
+	if resp.StatusCode != 405 {
+		t.Errorf("GET: %d, want 405", resp.StatusCode)
+	}
+}
+
+func TestNewRefusesOpenAPI(t *testing.T) {
+	if _, err := New(Config{}, nil, env, nil); err == nil {
+		t.Error("New accepted a config without auth")
+	}
+	if _, err := New(Config{Tokens: []collectors.Secret{"env:UNSET"}}, nil, env, nil); err == nil || !strings.Contains(err.Error(), "tokens[0]") {
+		t.Errorf("unset token variable: %v", err)
+	}
+}
