@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"math/rand/v2"
+	"strconv"
+	"sync"
 	"time"
 )
 
@@ -19,19 +21,40 @@ type RetryAfter interface {
 // sink has taken them, so a restart resumes without gaps. Failures back off
 // exponentially (with jitter) up to MaxBackoff; a rate limit waits at least
 // as long as the source asked.
+//
+// With a HealthStore it records the collector's health after every run, and
+// a Gap when a run fails after a success: the gap opens at the last success
+// and is marked filled by the next successful run, which resumes from the
+// saved cursor.
 type Poller struct {
-	Collector  Collector
+	Collector Collector
+	// Kind is the collector's type, for health and metrics.
+	Kind       string
 	Cursors    CursorStore
 	Sink       func(ctx context.Context, posts []Post) error
+	Health     HealthStore
 	Interval   time.Duration
 	MaxBackoff time.Duration
-	Log        *slog.Logger
+	// Limit, when set, bounds how many collectors sharing it run at once
+	// (one per source kind keeps a shared quota from being hammered).
+	Limit chan struct{}
+	Log   *slog.Logger
+	Now   func() time.Time
 	// Sleep waits for d or until ctx ends; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	mu     sync.Mutex
+	health SourceHealth
+	gap    *Gap
+	recent []postCount // posts per run in the last hour
 }
 
-// Run polls until ctx ends.
-func (p *Poller) Run(ctx context.Context) {
+type postCount struct {
+	at time.Time
+	n  int
+}
+
+func (p *Poller) defaults() {
 	if p.Interval <= 0 {
 		p.Interval = 5 * time.Minute
 	}
@@ -43,6 +66,18 @@ func (p *Poller) Run(ctx context.Context) {
 	}
 	if p.Sleep == nil {
 		p.Sleep = sleepCtx
+	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+}
+
+// Run polls until ctx ends. The first run starts after a random part of a
+// tenth of the interval, so collectors started together spread out.
+func (p *Poller) Run(ctx context.Context) {
+	p.defaults()
+	if p.Sleep(ctx, rand.N(p.Interval/10+1)) != nil {
+		return
 	}
 	failures := 0
 	for ctx.Err() == nil {
@@ -64,6 +99,7 @@ func (p *Poller) Run(ctx context.Context) {
 			}
 			p.Log.Warn("collecting failed", "err", err, "retry_in", wait.Round(time.Second).String())
 		}
+		p.recordBackoff(ctx, wait)
 		if p.Sleep(ctx, wait) != nil {
 			return
 		}
@@ -72,6 +108,23 @@ func (p *Poller) Run(ctx context.Context) {
 
 // Once runs one collection and returns how many posts it handed on.
 func (p *Poller) Once(ctx context.Context) (int, error) {
+	p.defaults()
+	if p.Limit != nil {
+		select {
+		case p.Limit <- struct{}{}:
+			defer func() { <-p.Limit }()
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	n, err := p.collect(ctx)
+	if ctx.Err() == nil {
+		p.record(ctx, n, err)
+	}
+	return n, err
+}
+
+func (p *Poller) collect(ctx context.Context) (int, error) {
 	name := p.Collector.Name()
 	cursor, err := p.Cursors.Cursor(ctx, name)
 	if err != nil {
@@ -92,6 +145,87 @@ func (p *Poller) Once(ctx context.Context) (int, error) {
 		}
 	}
 	return len(posts), nil
+}
+
+// HealthNow returns the collector's health as of its last run.
+func (p *Poller) HealthNow() SourceHealth {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.health
+}
+
+// record updates health and gaps after a run, and stores them.
+func (p *Poller) record(ctx context.Context, n int, err error) {
+	now := p.Now().UTC()
+	p.mu.Lock()
+	h := &p.health
+	h.Collector, h.Kind = p.Collector.Name(), p.Kind
+	h.LastRun, h.UpdatedAt = now, now
+	p.recent = append(p.recent, postCount{now, n})
+	keep := p.recent[:0]
+	var lastHour int64
+	for _, c := range p.recent {
+		if now.Sub(c.at) < time.Hour {
+			keep = append(keep, c)
+			lastHour += int64(c.n)
+		}
+	}
+	p.recent = keep
+	h.PostsLastHour = lastHour
+
+	var gapToSave *Gap
+	if err == nil || errors.Is(err, ErrNotModified) {
+		h.LastSuccess, h.Failures = now, 0
+		if p.gap != nil {
+			p.gap.To, p.gap.FilledAt = now, now
+			gapToSave, p.gap = p.gap, nil
+		}
+	} else {
+		h.LastError, h.LastErrorAt = err.Error(), now
+		h.Failures++
+		if p.gap == nil {
+			from := h.LastSuccess
+			if from.IsZero() {
+				from = now
+			}
+			p.gap = &Gap{ID: h.Collector + "@" + strconv.FormatInt(from.UnixNano(), 10), Collector: h.Collector, From: from}
+		}
+		p.gap.Reason = err.Error()
+		gapToSave = p.gap
+	}
+	health := *h
+	var gap Gap
+	if gapToSave != nil {
+		gap = *gapToSave
+	}
+	p.mu.Unlock()
+
+	if p.Health == nil {
+		return
+	}
+	if err := p.Health.SaveHealth(ctx, health); err != nil {
+		p.Log.Warn("saving collector health", "err", err)
+	}
+	if gapToSave != nil {
+		if err := p.Health.SaveGap(ctx, gap); err != nil {
+			p.Log.Warn("saving collector gap", "err", err)
+		}
+	}
+}
+
+func (p *Poller) recordBackoff(ctx context.Context, wait time.Duration) {
+	p.mu.Lock()
+	p.health.Backoff = 0
+	if p.health.Failures > 0 {
+		p.health.Backoff = wait
+	}
+	health := p.health
+	p.mu.Unlock()
+	if p.Health != nil && health.Collector != "" {
+		if err := p.Health.SaveHealth(ctx, health); err != nil {
+			p.Log.Warn("saving collector health", "err", err)
+		}
+	}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -64,7 +64,7 @@ func TestPollerCursorAndBackoff(t *testing.T) {
 		Sink: func(_ context.Context, posts []Post) error { got = append(got, posts...); return nil },
 		Sleep: func(_ context.Context, d time.Duration) error {
 			waits = append(waits, d)
-			if len(waits) == 4 {
+			if len(waits) == 5 {
 				cancel()
 				return context.Canceled
 			}
@@ -78,6 +78,10 @@ func TestPollerCursorAndBackoff(t *testing.T) {
 	if cursors.m["script"] != "c2" || len(got) != 2 {
 		t.Errorf("saved cursor %q, got %d posts", cursors.m["script"], len(got))
 	}
+	if waits[0] > 6*time.Second {
+		t.Errorf("start jitter %v, want at most a tenth of the interval", waits[0])
+	}
+	waits = waits[1:]
 	if waits[0] != time.Minute || waits[3] != time.Minute {
 		t.Errorf("waits after success = %v, %v, want the interval", waits[0], waits[3])
 	}
@@ -100,5 +104,83 @@ func TestPollerKeepsCursorWhenSinkFails(t *testing.T) {
 	}
 	if cursors.m["script"] != "c0" {
 		t.Errorf("cursor moved to %q though the posts were not taken", cursors.m["script"])
+	}
+}
+
+type memHealth struct {
+	HealthStore
+	health map[string]SourceHealth
+	gaps   map[string]Gap
+}
+
+func (m *memHealth) SaveHealth(_ context.Context, h SourceHealth) error {
+	m.health[h.Collector] = h
+	return nil
+}
+
+func (m *memHealth) SaveGap(_ context.Context, g Gap) error {
+	m.gaps[g.ID] = g
+	return nil
+}
+
+func TestPollerHealthAndGaps(t *testing.T) {
+	clock := t0
+	now := func() time.Time { return clock }
+	col := &scriptCollector{answers: []func(string) ([]Post, string, error){
+		func(string) ([]Post, string, error) { return []Post{post("t:1", "a"), post("t:2", "b")}, "c1", nil },
+		func(string) ([]Post, string, error) { return nil, "", errors.New("401 token expired") },
+		func(string) ([]Post, string, error) { return nil, "", rateLimitErr(time.Minute) },
+		func(string) ([]Post, string, error) { return []Post{post("t:3", "c")}, "c2", nil },
+	}}
+	hs := &memHealth{health: map[string]SourceHealth{}, gaps: map[string]Gap{}}
+	p := &Poller{Collector: col, Kind: "script", Cursors: &memCursors{m: map[string]string{}}, Health: hs, Now: now,
+		Sink: func(context.Context, []Post) error { return nil }}
+
+	p.Once(t.Context())
+	if h := hs.health["script"]; h.PostsLastHour != 2 || !h.LastSuccess.Equal(t0) || h.Failures != 0 || h.Kind != "script" {
+		t.Errorf("after success: %+v", h)
+	}
+	clock = t0.Add(10 * time.Minute)
+	p.Once(t.Context())
+	clock = t0.Add(20 * time.Minute)
+	p.Once(t.Context())
+	h := hs.health["script"]
+	if h.Failures != 2 || h.LastError != "rate limited" || !h.LastSuccess.Equal(t0) {
+		t.Errorf("after two failures: %+v", h)
+	}
+	if len(hs.gaps) != 1 {
+		t.Fatalf("%d gaps recorded for one outage, want 1", len(hs.gaps))
+	}
+	for _, g := range hs.gaps {
+		if !g.From.Equal(t0) || !g.Open() || g.Reason != "rate limited" {
+			t.Errorf("open gap = %+v", g)
+		}
+	}
+	clock = t0.Add(70 * time.Minute)
+	p.Once(t.Context())
+	h = hs.health["script"]
+	if h.Failures != 0 || h.PostsLastHour != 1 {
+		t.Errorf("after recovery: %+v (the first run's 2 posts are over an hour old)", h)
+	}
+	for _, g := range hs.gaps {
+		if g.Open() || !g.To.Equal(clock) {
+			t.Errorf("gap not filled on recovery: %+v", g)
+		}
+	}
+}
+
+func TestPollerLimit(t *testing.T) {
+	limit := make(chan struct{}, 1)
+	limit <- struct{}{} // another collector of the kind is running
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	col := &scriptCollector{}
+	p := &Poller{Collector: col, Cursors: &memCursors{m: map[string]string{}}, Limit: limit}
+	if _, err := p.Once(ctx); !errors.Is(err, context.DeadlineExceeded) || len(col.calls) != 0 {
+		t.Errorf("ran past a full limit: err %v, %d calls", err, len(col.calls))
+	}
+	<-limit
+	if _, err := p.Once(t.Context()); !errors.Is(err, ErrNotModified) || len(limit) != 0 {
+		t.Errorf("after the slot freed: err %v, slot held %d", err, len(limit))
 	}
 }
