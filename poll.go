@@ -72,16 +72,13 @@ func (p *Poller) defaults() {
 	}
 }
 
-// Run polls until ctx ends. The first run starts after a random part of a
-// tenth of the interval, so collectors started together spread out.
+// Run polls until ctx ends: at once, then every Interval give or take a
+// tenth (so collectors started together drift apart), or later on failure.
 func (p *Poller) Run(ctx context.Context) {
 	p.defaults()
-	if p.Sleep(ctx, rand.N(p.Interval/10+1)) != nil {
-		return
-	}
 	failures := 0
 	for ctx.Err() == nil {
-		wait := p.Interval
+		wait := p.Interval - p.Interval/10 + rand.N(p.Interval/5+1)
 		n, err := p.Once(ctx)
 		switch {
 		case err == nil || errors.Is(err, ErrNotModified):

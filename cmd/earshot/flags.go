@@ -27,3 +27,5 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 	}
 	return false, nil
 }
+
+var flagErrHelp = flag.ErrHelp

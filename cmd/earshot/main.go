@@ -38,6 +38,8 @@ func commands() []command {
 		{"demo", "run Earshot on a generated two-week scenario and serve the dashboard", runDemo},
 		{"serve", "collect, analyze, store and serve dashboards from a config file", runServe},
 		{"analyze", "score the sentiment of JSON lines or plain text lines on stdin", runAnalyze},
+		{"collect", "run every configured collector once (--once) and print what each collected", runCollect},
+		{"import", "import posts from JSON lines or CSV files through the pipeline", runImport},
 		{"version", "print the version", runVersion},
 	}
 }

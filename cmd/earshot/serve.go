@@ -11,8 +11,8 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment"
-	"github.com/earshot/earshot/collectors"
-	_ "github.com/earshot/earshot/collectors/all" // register every collector
+	"github.com/earshot/earshot/collectors/push"
+	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/internal/config"
 )
@@ -29,17 +29,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	log := newLogger(e, cfg.LogLevel)
 
-	// Build every collector before touching the store or the network, so
-	// that a configuration mistake is reported at once.
-	httpClient := &http.Client{Timeout: 60 * time.Second}
-	var cols []collectorRun
-	for i, cc := range cfg.Collectors {
-		opts := cc.Options
-		c, err := collectors.New(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: httpClient, Log: log, UserAgent: "earshot/" + version})
-		if err != nil {
-			return usagef("collectors[%d]: %v", i, err)
-		}
-		cols = append(cols, collectorRun{c, cc.Interval})
+	cols, err := buildCollectors(cfg, log)
+	if err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -58,13 +50,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("loading the sentiment model: %w", err)
 	}
-	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, earshot.PipelineOptions{
-		BatchSize:     cfg.Pipeline.BatchSize,
-		FlushInterval: cfg.Pipeline.FlushInterval,
-		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
-		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
-		Log:           log.With("part", "pipeline"),
-	})
+	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
 	sink := func(ctx context.Context, posts []earshot.Post) error {
 		// Posts the pipeline took stay buffered even when the store fails,
 		// so only log here: the cursor may move on.
@@ -74,24 +60,59 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return nil
 	}
 
+	var ingest http.Handler
+	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
+		if ingest, err = push.New(cfg.Ingest, addTo(pipe), e.getenv, log.With("part", "ingest")); err != nil {
+			return usageError{err}
+		}
+	}
+
 	collectCtx, stopCollecting := context.WithCancel(ctx)
 	defer stopCollecting()
 	var wg sync.WaitGroup
+	healthStore, _ := st.(earshot.HealthStore)
+	limits := map[string]chan struct{}{}
+	var pollers []*earshot.Poller
 	for _, cr := range cols {
+		if limits[cr.kind] == nil {
+			limits[cr.kind] = make(chan struct{}, cfg.CollectorConcurrency)
+		}
 		p := &earshot.Poller{
-			Collector: cr.c, Cursors: st, Sink: sink, Interval: cr.interval,
+			Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: sink, Interval: cr.interval,
+			Health: healthStore, Limit: limits[cr.kind],
 			Log: log.With("collector", cr.c.Name()),
 		}
+		pollers = append(pollers, p)
 		wg.Go(func() { p.Run(collectCtx) })
 	}
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
 	go func() { pipeDone <- pipe.Run(pipeCtx, 30*time.Second) }()
 
-	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web")}),
-		ReadHeaderTimeout: 10 * time.Second,
+	mux := http.NewServeMux()
+	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web")}))
+	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
+		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
+		for _, p := range pollers {
+			if h := p.HealthNow(); h.Collector != "" {
+				snap.Collectors = append(snap.Collectors, h)
+			}
+		}
+		if healthStore != nil {
+			gaps, err := healthStore.Gaps(r.Context(), time.Now().Add(-30*24*time.Hour), time.Now())
+			if err != nil {
+				return snap, err
+			}
+			snap.Gaps = gaps
+		}
+		return snap, nil
+	}}
+	mux.Handle("/metrics", ops)
+	mux.Handle("/api/health", ops)
+	if ingest != nil {
+		mux.Handle("/api/v1/ingest", ingest)
 	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))
 	serveErr := serveUntilDone(ctx, srv, ln)
 
@@ -105,11 +126,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	s := pipe.Stats()
 	log.Info("stopped", "stored", s.Stored, "duplicates", s.Duplicates, "rejected", s.Rejected, "dropped", s.Dropped)
 	return serveErr
-}
-
-type collectorRun struct {
-	c        earshot.Collector
-	interval time.Duration
 }
 
 func newLogger(e env, level string) *slog.Logger {

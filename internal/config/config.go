@@ -35,6 +35,9 @@ type Config struct {
 	Pipeline Pipeline        `yaml:"pipeline"`
 	// Collectors are the places to collect from.
 	Collectors []Collector `yaml:"collectors"`
+	// CollectorConcurrency bounds how many collectors of one type run at
+	// once (they often share a quota).
+	CollectorConcurrency int `yaml:"collector_concurrency"`
 	// Ingest turns on POST /api/v1/ingest when it has a token or a signing
 	// secret.
 	Ingest push.Config `yaml:"ingest"`
@@ -89,9 +92,10 @@ func (c *Collector) UnmarshalYAML(n *yaml.Node) error {
 // Default returns the configuration used when no file is given.
 func Default() Config {
 	return Config{
-		Store:    "duckdb://earshot.duckdb",
-		Listen:   "127.0.0.1:8080",
-		LogLevel: "info",
+		Store:                "duckdb://earshot.duckdb",
+		Listen:               "127.0.0.1:8080",
+		LogLevel:             "info",
+		CollectorConcurrency: 2,
 		Pipeline: Pipeline{
 			BatchSize:     500,
 			FlushInterval: 2 * time.Second,
@@ -196,6 +200,9 @@ func (c Config) Validate() error {
 	}
 	if c.Pipeline.Unmatched != "keep" && c.Pipeline.Unmatched != "drop" {
 		bad("pipeline.unmatched", "%q is not keep or drop", c.Pipeline.Unmatched)
+	}
+	if c.CollectorConcurrency < 1 || c.CollectorConcurrency > 64 {
+		bad("collector_concurrency", "%d is not between 1 and 64", c.CollectorConcurrency)
 	}
 	colNames := map[string]bool{}
 	for i, col := range c.Collectors {

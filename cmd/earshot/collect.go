@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"text/tabwriter"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/analysis/sentiment"
+	"github.com/earshot/earshot/collectors"
+	_ "github.com/earshot/earshot/collectors/all" // register every collector
+	"github.com/earshot/earshot/internal/config"
+)
+
+type collectorRun struct {
+	c        earshot.Collector
+	kind     string
+	interval time.Duration
+}
+
+// buildCollectors builds every configured collector without touching the
+// network, so a configuration mistake is reported at once, naming the
+// collector and key.
+func buildCollectors(cfg config.Config, log *slog.Logger) ([]collectorRun, error) {
+	httpClient := &http.Client{Timeout: 60 * time.Second}
+	var cols []collectorRun
+	for i, cc := range cfg.Collectors {
+		opts := cc.Options
+		c, err := collectors.New(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: httpClient, Log: log, UserAgent: "earshot/" + version})
+		if err != nil {
+			return nil, usagef("collectors[%d]: %v", i, err)
+		}
+		cols = append(cols, collectorRun{c, cc.Type, cc.Interval})
+	}
+	return cols, nil
+}
+
+func runCollect(ctx context.Context, args []string, e env) error {
+	fs := newFlags("collect", e.stderr)
+	cfgPath := fs.String("config", "", "configuration file (see earshot.example.yaml)")
+	storeDSN := fs.String("store", "", "store address (default: $EARSHOT_STORE or the config's)")
+	once := fs.Bool("once", false, "run every configured collector once and print what each collected")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if !*once {
+		return usagef("only --once is supported; `earshot serve` collects continuously")
+	}
+	cfg, err := loadConfig(*cfgPath, *storeDSN, e)
+	if err != nil {
+		return err
+	}
+	log := newLogger(e, cfg.LogLevel)
+	cols, err := buildCollectors(cfg, log)
+	if err != nil {
+		return err
+	}
+	if len(cols) == 0 {
+		return usagef("no collectors configured; add some under collectors: (see earshot.example.yaml)")
+	}
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	scorer, err := sentiment.New()
+	if err != nil {
+		return fmt.Errorf("loading the sentiment model: %w", err)
+	}
+	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
+
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "COLLECTOR\tKIND\tPOSTS\tTOOK\tRESULT")
+	failed := 0
+	for _, cr := range cols {
+		p := &earshot.Poller{Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: addTo(pipe)}
+		start := time.Now()
+		n, err := p.Once(ctx)
+		result := "ok"
+		switch {
+		case errors.Is(err, earshot.ErrNotModified):
+			result = "ok (not modified)"
+		case err != nil:
+			failed++
+			result = "FAILED: " + firstLine(err)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", cr.c.Name(), cr.kind, n, time.Since(start).Round(time.Millisecond), result)
+	}
+	if err := pipe.Flush(ctx); err != nil {
+		tw.Flush()
+		return fmt.Errorf("storing posts: %w", err)
+	}
+	tw.Flush()
+	s := pipe.Stats()
+	fmt.Fprintf(e.stdout, "\nstored %d posts (%d duplicates, %d rejected, %d matched no watch)\n", s.Stored, s.Duplicates, s.Rejected, s.Unmatched)
+	if failed > 0 {
+		return fmt.Errorf("%d of %d collectors failed; see the table", failed, len(cols))
+	}
+	return nil
+}
+
+func pipelineOptions(cfg config.Config, log *slog.Logger) earshot.PipelineOptions {
+	return earshot.PipelineOptions{
+		BatchSize:     cfg.Pipeline.BatchSize,
+		FlushInterval: cfg.Pipeline.FlushInterval,
+		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
+		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
+		Log:           log.With("part", "pipeline"),
+	}
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// addTo adapts the pipeline's Add to the sinks collectors feed.
+func addTo(p *earshot.Pipeline) func(context.Context, []earshot.Post) error {
+	return func(ctx context.Context, posts []earshot.Post) error { return p.Add(ctx, posts...) }
+}
