@@ -2,4 +2,6 @@ package all
 
 import (
 	_ "github.com/earshot/earshot/collectors/rss" // RSS, Atom and JSON Feed
+	_ "github.com/earshot/earshot/collectors/twitter"
+	_ "github.com/earshot/earshot/collectors/twitterv2"
 )

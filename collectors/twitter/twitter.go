@@ -1,0 +1,426 @@
+package twitter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	gotwitter "github.com/dghubble/go-twitter/twitter"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// Kind is the collector kind this package registers.
+const Kind = "twitter"
+
+// Source is the source of the posts, the prefix of their IDs. The twitter_v2
+// collector uses the same, so a tweet collected by both is stored once.
+const Source = "twitter"
+
+// apiHost is the host go-twitter sends every request to.
+const apiHost = "api.twitter.com"
+
+// searchPath is the path of the standard search endpoint.
+const searchPath = "/1.1/search/tweets.json"
+
+// searchWindow is how far back the standard search reaches.
+const searchWindow = 7 * 24 * time.Hour
+
+// pageSize is the number of tweets asked for per page, the API's maximum.
+const pageSize = 100
+
+func init() { collectors.Register(Kind, New) }
+
+// Config configures one search.
+type Config struct {
+	// Query is the search query, in the standard search operators:
+	// `"Acme Cloud" OR @acmecloud -filter:retweets`. Required.
+	Query string `yaml:"query"`
+	// BearerToken is the app-only bearer token of a Twitter/X developer
+	// app: "env:NAME" reads it from the environment, "file:/path" from a
+	// file. Required.
+	BearerToken collectors.Secret `yaml:"bearer_token"`
+	// Backfill is how far back the first run (with no cursor) reaches.
+	// Default 24h; at most 168h, the reach of the standard search.
+	Backfill time.Duration `yaml:"backfill"`
+	// MaxPages bounds the pages (of 100 tweets) one run fetches; what it
+	// leaves is fetched by the next runs. Default 10.
+	MaxPages int `yaml:"max_pages"`
+	// BaseURL replaces https://api.twitter.com, for a proxy or a test
+	// server. Default empty: the API itself.
+	BaseURL string `yaml:"base_url"`
+	// MaxBytes caps the size of one response body; a larger one is an
+	// error. Default 10 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one request. Default 30s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// DefaultConfig returns the configuration used for the keys a user leaves
+// out.
+func DefaultConfig() Config {
+	return Config{
+		Backfill: 24 * time.Hour,
+		MaxPages: 10,
+		MaxBytes: collectors.DefaultMaxBytes,
+		Timeout:  30 * time.Second,
+	}
+}
+
+// Validate checks c without touching the network or resolving the token.
+// name is the collector's name, used in the error, a *collectors.ConfigError.
+func (c Config) Validate(name string) error {
+	bad := func(key, problem string) error {
+		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
+	}
+	switch {
+	case strings.TrimSpace(c.Query) == "":
+		return bad("query", "required")
+	case c.BearerToken == "":
+		return bad("bearer_token", `required (write "env:NAME" or "file:/path")`)
+	case c.Backfill <= 0:
+		return bad("backfill", "must be a positive duration such as 24h")
+	case c.Backfill > searchWindow:
+		return bad("backfill", "must be at most 168h: the standard search reaches back 7 days")
+	case c.MaxPages < 1:
+		return bad("max_pages", "must be at least 1")
+	case c.MaxBytes <= 0:
+		return bad("max_bytes", "must be positive")
+	case c.Timeout <= 0:
+		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+			return bad("base_url", "must be an absolute http(s) URL without credentials or query")
+		}
+	}
+	return nil
+}
+
+// Collector runs one search. It is safe for concurrent use, though the
+// caller normally runs one Collect at a time, passing each the cursor the
+// previous one returned.
+type Collector struct {
+	name  string
+	cfg   Config
+	deps  collectors.Deps
+	token string // resolved; never logged, never in an error
+	base  *url.URL
+	where string // the endpoint, for errors
+
+	mu       sync.Mutex
+	resumeAt time.Time // the rate-limit window's reset, when it ran out
+}
+
+var _ earshot.Collector = (*Collector)(nil)
+
+// New is the Factory for kind "twitter". It resolves the bearer token.
+func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
+	cfg := DefaultConfig()
+	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
+		return nil, err
+	}
+	return NewCollector(name, cfg, deps)
+}
+
+// NewCollector builds a collector from a decoded configuration, for
+// programs and tests that skip the registry. Zero fields of deps get
+// collectors' defaults.
+func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	token, err := cfg.BearerToken.Resolve(nil)
+	if err != nil {
+		return nil, &collectors.ConfigError{Kind: Kind, Name: name, Key: "bearer_token", Problem: "resolving", Err: err}
+	}
+	base := &url.URL{Scheme: "https", Host: apiHost}
+	if cfg.BaseURL != "" {
+		base, _ = url.Parse(strings.TrimSuffix(cfg.BaseURL, "/")) // checked by Validate
+	}
+	return &Collector{
+		name:  name,
+		cfg:   cfg,
+		deps:  deps.WithDefaults(),
+		token: token,
+		base:  base,
+		where: base.String() + searchPath,
+	}, nil
+}
+
+// Name implements earshot.Collector.
+func (c *Collector) Name() string { return c.name }
+
+// Collect searches for the tweets posted since the cursor (see the package
+// documentation) and returns them, newest first, with the cursor to pass
+// next time. A run that the rate limit or max_pages stops early returns
+// what it fetched and a cursor that remembers the rest.
+func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
+	now := c.deps.Now()
+	if wait := c.waitFor(now); wait > 0 {
+		return nil, cursor, &collectors.RetryAfterError{Source: c.where, Wait: wait}
+	}
+	st, err := parseCursor(cursor)
+	if err != nil {
+		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		st = state{}
+	}
+	floor := idAt(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
+	r := &run{c: c, now: now, budget: c.cfg.MaxPages, taken: map[string]bool{}}
+
+	top := st.SinceID
+	if top == 0 {
+		top = idAt(now.Add(-c.cfg.Backfill))
+	}
+	if top < floor {
+		c.deps.Log.Warn("the search no longer reaches back to the cursor; tweets in between are lost",
+			"from", timeOf(top).Format(time.RFC3339), "to", timeOf(floor).Format(time.RFC3339))
+		top = floor
+	}
+	next := state{SinceID: top}
+	res, err := r.segment(ctx, top, 0)
+	if err != nil {
+		return nil, cursor, err
+	}
+	next.SinceID = max(top, res.newest)
+	if !res.done && res.maxID != 0 {
+		next.Gaps = append(next.Gaps, gap{SinceID: top, MaxID: res.maxID})
+	}
+	for _, g := range st.Gaps {
+		if g.MaxID < floor {
+			c.deps.Log.Warn("a gap left by an earlier run is out of the search's reach; its tweets are lost",
+				"from", timeOf(g.SinceID).Format(time.RFC3339), "to", timeOf(g.MaxID).Format(time.RFC3339))
+			continue
+		}
+		g.SinceID = max(g.SinceID, floor)
+		if r.stopped() {
+			next.Gaps = append(next.Gaps, g)
+			continue
+		}
+		res, err := r.segment(ctx, g.SinceID, g.MaxID)
+		if err != nil {
+			return nil, cursor, err
+		}
+		if !res.done {
+			next.Gaps = append(next.Gaps, gap{SinceID: g.SinceID, MaxID: res.maxID})
+		}
+	}
+	if len(next.Gaps) > maxGaps {
+		for _, g := range next.Gaps[maxGaps:] {
+			c.deps.Log.Warn("too many gaps; giving up on the oldest, its tweets are lost",
+				"from", timeOf(g.SinceID).Format(time.RFC3339), "to", timeOf(g.MaxID).Format(time.RFC3339))
+		}
+		next.Gaps = next.Gaps[:maxGaps]
+	}
+	if len(next.Gaps) > 0 {
+		c.deps.Log.Info("run stopped early; the next runs fetch the rest", "pages", r.pages, "gaps", len(next.Gaps))
+	}
+	c.deps.Log.Debug("searched", "pages", r.pages, "posts", len(r.posts))
+	return r.posts, next.String(), nil
+}
+
+// waitFor returns how long the rate-limit window that ran out during an
+// earlier run has left, or 0.
+func (c *Collector) waitFor(now time.Time) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.resumeAt.Sub(now)
+}
+
+func (c *Collector) resumeAfter(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.resumeAt = t
+}
+
+// run is one Collect: the pages it may still fetch and the posts so far.
+type run struct {
+	c       *Collector
+	now     time.Time
+	budget  int
+	pages   int
+	limited bool // the rate limit ran out: fetch nothing more
+	posts   []earshot.Post
+	taken   map[string]bool
+}
+
+func (r *run) stopped() bool { return r.limited || r.budget == 0 }
+
+// segmentResult says how far a segment got.
+type segmentResult struct {
+	// newest is the newest ID the search returned, 0 if none.
+	newest int64
+	// done: the segment was searched to its end.
+	done bool
+	// maxID is where the rest of the segment starts (inclusive), when not
+	// done; 0 when nothing was fetched.
+	maxID int64
+}
+
+// segment pages back through the tweets with sinceID < id <= maxID (maxID
+// 0: no upper bound), newest first, until the search has nothing older or
+// the run must stop.
+func (r *run) segment(ctx context.Context, sinceID, maxID int64) (segmentResult, error) {
+	res := segmentResult{maxID: maxID}
+	for {
+		if maxID != 0 && maxID <= sinceID {
+			res.done = true
+			return res, nil
+		}
+		if r.stopped() {
+			return res, nil
+		}
+		r.budget--
+		search, header, err := r.c.search(ctx, sinceID, maxID)
+		if err != nil {
+			var ra *collectors.RetryAfterError
+			if r.pages > 0 && errors.As(err, &ra) {
+				// Keep what this run fetched; the cursor remembers the rest.
+				r.limited = true
+				if ra.Wait > 0 {
+					r.c.resumeAfter(r.now.Add(ra.Wait))
+				}
+				r.c.deps.Log.Warn("rate limited while paging; stopping early", "retry_after", ra.Wait.String())
+				return res, nil
+			}
+			return res, err
+		}
+		r.pages++
+		if wait, ok := collectors.Exhausted(header, r.now); ok {
+			r.limited = true
+			if wait > 0 {
+				r.c.resumeAfter(r.now.Add(wait))
+			}
+			r.c.deps.Log.Debug("rate limit exhausted; stopping after this page", "reset_in", wait.String())
+		}
+		oldest := int64(0)
+		for i := range search.Statuses {
+			t := &search.Statuses[i]
+			id := tweetID(t)
+			if id <= sinceID || (maxID != 0 && id > maxID) {
+				continue // outside the range asked for
+			}
+			res.newest = max(res.newest, id)
+			if oldest == 0 || id < oldest {
+				oldest = id
+			}
+			p, ok := r.c.post(t, r.now)
+			if !ok {
+				r.c.deps.Log.Debug("skipping a tweet without an id")
+				continue
+			}
+			if r.taken[p.ID] {
+				continue // a retweet of a tweet already taken
+			}
+			r.taken[p.ID] = true
+			r.posts = append(r.posts, p)
+		}
+		if oldest == 0 || search.Metadata.NextResults == "" {
+			res.done = true
+			return res, nil
+		}
+		maxID = oldest - 1
+		res.maxID = maxID
+	}
+}
+
+// search fetches one page of results with sinceID < id <= maxID.
+func (c *Collector) search(ctx context.Context, sinceID, maxID int64) (*gotwitter.Search, http.Header, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	client := gotwitter.NewClient(c.httpClient(ctx))
+	search, resp, err := client.Search.Tweets(&gotwitter.SearchTweetParams{
+		Query:           c.cfg.Query,
+		ResultType:      "recent",
+		Count:           pageSize,
+		SinceID:         sinceID,
+		MaxID:           maxID,
+		IncludeEntities: gotwitter.Bool(false),
+		TweetMode:       "extended",
+	})
+	if resp != nil {
+		if err := c.statusError(resp, err); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // its message repeats the URL with the query
+		}
+		var big *tooLargeError
+		if errors.As(err, &big) {
+			return nil, nil, fmt.Errorf("reading %s: %w", c.where, err)
+		}
+		if resp == nil {
+			return nil, nil, fmt.Errorf("requesting %s: %w", c.where, err)
+		}
+		return nil, nil, fmt.Errorf("decoding %s: %w", c.where, c.scrub(err))
+	}
+	if resp.ContentLength == 0 {
+		return nil, nil, fmt.Errorf("decoding %s: empty body", c.where)
+	}
+	if search == nil || search.Metadata == nil {
+		return nil, nil, fmt.Errorf("decoding %s: no search_metadata in the response", c.where)
+	}
+	return search, resp.Header, nil
+}
+
+// statusError turns a response that is not a 2xx into the error
+// collectors.Fetch would give, adding the message of the API's error body
+// (apiErr, as go-twitter decoded it) when there is one.
+func (c *Collector) statusError(resp *http.Response, apiErr error) error {
+	s := resp.StatusCode
+	if s >= 200 && s <= 299 {
+		return nil
+	}
+	detail := ""
+	var ae gotwitter.APIError
+	if errors.As(apiErr, &ae) && len(ae.Errors) > 0 {
+		msg := ae.Errors[0].Message
+		if len(msg) > 200 {
+			msg = msg[:200] + "…"
+		}
+		detail = fmt.Sprintf(" (code %d: %s)", ae.Errors[0].Code, c.scrubString(msg))
+	}
+	switch {
+	case s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable:
+		return &collectors.RetryAfterError{Source: c.where, Status: resp.Status, Wait: collectors.RateLimitWait(resp.Header, c.deps.Now())}
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		return fmt.Errorf("requesting %s: %s%s: %w", c.where, resp.Status, detail, collectors.ErrUnauthorized)
+	}
+	return fmt.Errorf("requesting %s: unexpected status %s%s", c.where, resp.Status, detail)
+}
+
+// scrub keeps the token out of an error that may quote the response.
+func (c *Collector) scrub(err error) error {
+	if c.token == "" || !strings.Contains(err.Error(), c.token) {
+		return err
+	}
+	return errors.New(c.scrubString(err.Error()))
+}
+
+func (c *Collector) scrubString(s string) string {
+	if c.token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, c.token, "[redacted]")
+}
+
+// tweetID returns the ID of a search result, 0 if it has none.
+func tweetID(t *gotwitter.Tweet) int64 {
+	if t.IDStr != "" {
+		if id, err := strconv.ParseInt(t.IDStr, 10, 64); err == nil {
+			return id
+		}
+	}
+	return t.ID
+}

@@ -1,0 +1,392 @@
+package twitterv2
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// Kind is the collector kind this package registers.
+const Kind = "twitter_v2"
+
+// Source is the source of the posts, the prefix of their IDs: the same as
+// the v1.1 collector's, so a tweet collected by both is stored once.
+const Source = "twitter"
+
+// DefaultBaseURL is the API's address.
+const DefaultBaseURL = "https://api.twitter.com"
+
+// searchPath is the path of the recent search endpoint.
+const searchPath = "/2/tweets/search/recent"
+
+// searchWindow is how far back the recent search reaches.
+const searchWindow = 7 * 24 * time.Hour
+
+// The fields asked for. referenced_tweets.id.author_id brings the authors
+// of retweeted and quoted tweets, so a retweet can be collected as its
+// original with the original's author; note_tweet holds the whole text of
+// a tweet longer than 280 characters.
+const (
+	expansions  = "author_id,referenced_tweets.id,referenced_tweets.id.author_id"
+	userFields  = "public_metrics,username,name"
+	tweetFields = "created_at,lang,public_metrics,conversation_id,referenced_tweets,author_id,note_tweet"
+)
+
+func init() { collectors.Register(Kind, New) }
+
+// Config configures one search.
+type Config struct {
+	// Query is the search query, in the v2 search operators:
+	// `("Acme Cloud" OR @acmecloud) -is:retweet lang:en`. Required.
+	Query string `yaml:"query"`
+	// BearerToken is the app-only bearer token of an X developer app:
+	// "env:NAME" reads it from the environment, "file:/path" from a file.
+	// Required.
+	BearerToken collectors.Secret `yaml:"bearer_token"`
+	// Backfill is how far back the first run (with no cursor) reaches.
+	// Default 24h; at most 168h, the reach of the recent search.
+	Backfill time.Duration `yaml:"backfill"`
+	// MaxPages bounds the pages one run fetches; what it leaves is fetched
+	// by the next runs. Default 10.
+	MaxPages int `yaml:"max_pages"`
+	// MaxResults is the number of tweets per page, 10 to 100. Default 100.
+	MaxResults int `yaml:"max_results"`
+	// BaseURL is the API's address, for a proxy or a test server. Default
+	// https://api.twitter.com.
+	BaseURL string `yaml:"base_url"`
+	// MaxBytes caps the size of one response body; a larger one is an
+	// error. Default 10 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one request. Default 30s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// DefaultConfig returns the configuration used for the keys a user leaves
+// out.
+func DefaultConfig() Config {
+	return Config{
+		Backfill:   24 * time.Hour,
+		MaxPages:   10,
+		MaxResults: 100,
+		BaseURL:    DefaultBaseURL,
+		MaxBytes:   collectors.DefaultMaxBytes,
+		Timeout:    30 * time.Second,
+	}
+}
+
+// Validate checks c without touching the network or resolving the token.
+// name is the collector's name, used in the error, a *collectors.ConfigError.
+func (c Config) Validate(name string) error {
+	bad := func(key, problem string) error {
+		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
+	}
+	switch {
+	case strings.TrimSpace(c.Query) == "":
+		return bad("query", "required")
+	case c.BearerToken == "":
+		return bad("bearer_token", `required (write "env:NAME" or "file:/path")`)
+	case c.Backfill <= 0:
+		return bad("backfill", "must be a positive duration such as 24h")
+	case c.Backfill > searchWindow:
+		return bad("backfill", "must be at most 168h: the recent search reaches back 7 days")
+	case c.MaxPages < 1:
+		return bad("max_pages", "must be at least 1")
+	case c.MaxResults < 10 || c.MaxResults > 100:
+		return bad("max_results", "must be between 10 and 100")
+	case c.MaxBytes <= 0:
+		return bad("max_bytes", "must be positive")
+	case c.Timeout <= 0:
+		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+		return bad("base_url", "must be an absolute http(s) URL without credentials or query")
+	}
+	return nil
+}
+
+// Collector runs one search. It is safe for concurrent use, though the
+// caller normally runs one Collect at a time, passing each the cursor the
+// previous one returned.
+type Collector struct {
+	name     string
+	cfg      Config
+	deps     collectors.Deps
+	endpoint string
+	token    string      // resolved; never logged, never in an error
+	header   http.Header // carries the token
+
+	mu       sync.Mutex
+	resumeAt time.Time // the rate-limit window's reset, when it ran out
+}
+
+var _ earshot.Collector = (*Collector)(nil)
+
+// New is the Factory for kind "twitter_v2". It resolves the bearer token.
+func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
+	cfg := DefaultConfig()
+	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
+		return nil, err
+	}
+	return NewCollector(name, cfg, deps)
+}
+
+// NewCollector builds a collector from a decoded configuration, for
+// programs and tests that skip the registry. Zero fields of deps get
+// collectors' defaults.
+func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	token, err := cfg.BearerToken.Resolve(nil)
+	if err != nil {
+		return nil, &collectors.ConfigError{Kind: Kind, Name: name, Key: "bearer_token", Problem: "resolving", Err: err}
+	}
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+token)
+	deps = deps.WithDefaults()
+	// The API does not redirect, and a redirect must not carry the token
+	// elsewhere (net/http keeps it for another port or scheme of the same
+	// host): redirects are not followed, a 3xx is an error.
+	deps.HTTP = &http.Client{
+		Transport: deps.HTTP.Transport,
+		Jar:       deps.HTTP.Jar,
+		Timeout:   deps.HTTP.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+	return &Collector{
+		name:     name,
+		cfg:      cfg,
+		deps:     deps,
+		endpoint: strings.TrimSuffix(cfg.BaseURL, "/") + searchPath,
+		token:    token,
+		header:   h,
+	}, nil
+}
+
+// Name implements earshot.Collector.
+func (c *Collector) Name() string { return c.name }
+
+// Collect searches for the tweets posted since the cursor (see the package
+// documentation) and returns them, newest first, with the cursor to pass
+// next time. A run that the rate limit or max_pages stops early returns
+// what it fetched and a cursor that remembers the rest.
+func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
+	now := c.deps.Now()
+	if wait := c.waitFor(now); wait > 0 {
+		return nil, cursor, &collectors.RetryAfterError{Source: c.endpoint, Wait: wait}
+	}
+	st, err := parseCursor(cursor)
+	if err != nil {
+		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		st = state{}
+	}
+	floor := idAt(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
+	r := &run{c: c, now: now, budget: c.cfg.MaxPages, taken: map[string]bool{}}
+
+	top := st.SinceID
+	if top == 0 {
+		top = idAt(now.Add(-c.cfg.Backfill))
+	}
+	if top < floor {
+		c.deps.Log.Warn("the search no longer reaches back to the cursor; tweets in between are lost",
+			"from", timeOf(top).Format(time.RFC3339), "to", timeOf(floor).Format(time.RFC3339))
+		top = floor
+	}
+	next := state{SinceID: top}
+	res, err := r.segment(ctx, top, 0)
+	if err != nil {
+		return nil, cursor, err
+	}
+	next.SinceID = max(top, res.newest)
+	if !res.done && res.untilID != 0 {
+		next.Gaps = append(next.Gaps, gap{SinceID: top, UntilID: res.untilID})
+	}
+	for _, g := range st.Gaps {
+		if g.UntilID <= floor {
+			c.deps.Log.Warn("a gap left by an earlier run is out of the search's reach; its tweets are lost",
+				"from", timeOf(g.SinceID).Format(time.RFC3339), "to", timeOf(g.UntilID).Format(time.RFC3339))
+			continue
+		}
+		g.SinceID = max(g.SinceID, floor)
+		if r.stopped() {
+			next.Gaps = append(next.Gaps, g)
+			continue
+		}
+		res, err := r.segment(ctx, g.SinceID, g.UntilID)
+		if err != nil {
+			return nil, cursor, err
+		}
+		if !res.done {
+			next.Gaps = append(next.Gaps, gap{SinceID: g.SinceID, UntilID: res.untilID})
+		}
+	}
+	if len(next.Gaps) > maxGaps {
+		for _, g := range next.Gaps[maxGaps:] {
+			c.deps.Log.Warn("too many gaps; giving up on the oldest, its tweets are lost",
+				"from", timeOf(g.SinceID).Format(time.RFC3339), "to", timeOf(g.UntilID).Format(time.RFC3339))
+		}
+		next.Gaps = next.Gaps[:maxGaps]
+	}
+	if len(next.Gaps) > 0 {
+		c.deps.Log.Info("run stopped early; the next runs fetch the rest", "pages", r.pages, "gaps", len(next.Gaps))
+	}
+	c.deps.Log.Debug("searched", "pages", r.pages, "posts", len(r.posts))
+	return r.posts, next.String(), nil
+}
+
+// waitFor returns how long the rate-limit window that ran out during an
+// earlier run has left, or 0.
+func (c *Collector) waitFor(now time.Time) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.resumeAt.Sub(now)
+}
+
+func (c *Collector) resumeAfter(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.resumeAt = t
+}
+
+// run is one Collect: the pages it may still fetch and the posts so far.
+type run struct {
+	c       *Collector
+	now     time.Time
+	budget  int
+	pages   int
+	limited bool // the rate limit ran out: fetch nothing more
+	posts   []earshot.Post
+	taken   map[string]bool
+}
+
+func (r *run) stopped() bool { return r.limited || r.budget == 0 }
+
+// segmentResult says how far a segment got.
+type segmentResult struct {
+	// newest is the newest ID the search returned, 0 if none.
+	newest int64
+	// done: the segment was searched to its end.
+	done bool
+	// untilID is where the rest of the segment ends (exclusive), when not
+	// done; 0 when nothing was fetched.
+	untilID int64
+}
+
+// segment pages (with next_token) through the tweets with sinceID < id <
+// untilID (untilID 0: no upper bound), newest first, until the search has
+// nothing older or the run must stop.
+func (r *run) segment(ctx context.Context, sinceID, untilID int64) (segmentResult, error) {
+	res := segmentResult{untilID: untilID}
+	token := ""
+	for {
+		if untilID != 0 && untilID <= sinceID+1 {
+			res.done = true
+			return res, nil
+		}
+		if r.stopped() {
+			return res, nil
+		}
+		r.budget--
+		pg, header, err := r.c.search(ctx, sinceID, untilID, token)
+		if err != nil {
+			var ra *collectors.RetryAfterError
+			if r.pages > 0 && errors.As(err, &ra) {
+				// Keep what this run fetched; the cursor remembers the rest.
+				r.limited = true
+				if ra.Wait > 0 {
+					r.c.resumeAfter(r.now.Add(ra.Wait))
+				}
+				r.c.deps.Log.Warn("rate limited while paging; stopping early", "retry_after", ra.Wait.String())
+				return res, nil
+			}
+			return res, err
+		}
+		r.pages++
+		if wait, ok := collectors.Exhausted(header, r.now); ok {
+			r.limited = true
+			if wait > 0 {
+				r.c.resumeAfter(r.now.Add(wait))
+			}
+			r.c.deps.Log.Debug("rate limit exhausted; stopping after this page", "reset_in", wait.String())
+		}
+		for _, e := range pg.Errors {
+			r.c.deps.Log.Debug("partial error in the search results", "title", e.Title, "detail", e.Detail)
+		}
+		inc := pg.index()
+		oldest := int64(0)
+		for i := range pg.Data {
+			t := &pg.Data[i]
+			id, err := strconv.ParseInt(t.ID, 10, 64)
+			if err != nil || id <= sinceID || (untilID != 0 && id >= untilID) {
+				continue // not an ID, or outside the range asked for
+			}
+			res.newest = max(res.newest, id)
+			if oldest == 0 || id < oldest {
+				oldest = id
+			}
+			p, ok := r.c.post(t, inc, r.now)
+			if !ok {
+				r.c.deps.Log.Debug("skipping a retweet whose original is not in the response", "id", t.ID)
+				continue
+			}
+			if r.taken[p.ID] {
+				continue // a retweet of a tweet already taken
+			}
+			r.taken[p.ID] = true
+			r.posts = append(r.posts, p)
+		}
+		if oldest != 0 {
+			res.untilID = oldest
+		}
+		if oldest == 0 || pg.Meta.NextToken == "" {
+			res.done = true
+			return res, nil
+		}
+		token = pg.Meta.NextToken
+	}
+}
+
+// search fetches one page of results with sinceID < id < untilID, or the
+// page token names.
+func (c *Collector) search(ctx context.Context, sinceID, untilID int64, token string) (*page, http.Header, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	q := url.Values{}
+	q.Set("query", c.cfg.Query)
+	q.Set("max_results", strconv.Itoa(c.cfg.MaxResults))
+	q.Set("since_id", formatID(sinceID))
+	if untilID != 0 {
+		q.Set("until_id", formatID(untilID))
+	}
+	if token != "" {
+		q.Set("next_token", token)
+	}
+	q.Set("expansions", expansions)
+	q.Set("user.fields", userFields)
+	q.Set("tweet.fields", tweetFields)
+	var pg page
+	resp, err := collectors.GetJSON(ctx, c.deps, c.endpoint+"?"+q.Encode(), c.header, c.cfg.MaxBytes, &pg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if pg.Meta == nil {
+		detail := ""
+		if len(pg.Errors) > 0 {
+			detail = ": " + strings.ReplaceAll(pg.Errors[0].String(), c.token, "[redacted]")
+		}
+		return nil, nil, fmt.Errorf("decoding %s: no meta in the response%s", c.endpoint, detail)
+	}
+	return &pg, resp.Header, nil
+}
