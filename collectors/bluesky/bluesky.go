@@ -1,0 +1,466 @@
+package bluesky
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// Kind is the collector kind this package registers.
+const Kind = "bluesky"
+
+func init() { collectors.Register(Kind, New) }
+
+// Config configures one Bluesky search.
+type Config struct {
+	// Query is the search, in the syntax of app.bsky.feed.searchPosts
+	// ("acme cloud", "#acmecloud", "from:acme.example outage"). Required.
+	Query string `yaml:"query"`
+	// BaseURL is the AppView answering without credentials. Default
+	// https://public.api.bsky.app.
+	BaseURL string `yaml:"base_url"`
+	// PDS is the server of the account in Identifier: the collector logs
+	// in there and, once logged in, sends every request there (it passes
+	// them on to the AppView). Default https://bsky.social.
+	PDS string `yaml:"pds"`
+	// Identifier is the account's handle or DID, to log in with
+	// AppPassword. Optional; both or neither.
+	Identifier string `yaml:"identifier"`
+	// AppPassword is an app password of that account (Settings > Privacy
+	// and security > App passwords), as "env:NAME" or "file:/path".
+	AppPassword collectors.Secret `yaml:"app_password"`
+	// Backfill is how far back the first run (with no cursor) reaches.
+	// Default 24h.
+	Backfill time.Duration `yaml:"backfill"`
+	// MaxPages bounds the search requests in one run (100 posts a page).
+	// What a run leaves is fetched by the next. Default 10.
+	MaxPages int `yaml:"max_pages"`
+	// MaxBytes caps one response body; a larger one is an error. Default
+	// 10 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one request. Default 30s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// DefaultConfig returns the configuration used for the keys a user leaves
+// out.
+func DefaultConfig() Config {
+	return Config{
+		BaseURL:  "https://public.api.bsky.app",
+		PDS:      "https://bsky.social",
+		Backfill: 24 * time.Hour,
+		MaxPages: 10,
+		MaxBytes: collectors.DefaultMaxBytes,
+		Timeout:  30 * time.Second,
+	}
+}
+
+// Validate checks c without touching the network. name is the collector's
+// name, used in the error, which is a *collectors.ConfigError.
+func (c Config) Validate(name string) error {
+	bad := func(key, problem string) error {
+		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
+	}
+	if strings.TrimSpace(c.Query) == "" {
+		return bad("query", "required")
+	}
+	for key, v := range map[string]string{"base_url": c.BaseURL, "pds": c.PDS} {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+			return bad(key, "must be an absolute http(s) URL such as https://bsky.social")
+		}
+	}
+	if c.Identifier != "" && c.AppPassword == "" {
+		return bad("app_password", "required with identifier")
+	}
+	if c.Identifier == "" && c.AppPassword != "" {
+		return bad("identifier", "required with app_password")
+	}
+	if c.Backfill <= 0 {
+		return bad("backfill", "must be a positive duration such as 24h")
+	}
+	if c.MaxPages <= 0 {
+		return bad("max_pages", "must be positive")
+	}
+	if c.MaxBytes <= 0 {
+		return bad("max_bytes", "must be positive")
+	}
+	if c.Timeout <= 0 {
+		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	return nil
+}
+
+// Collector collects the posts matching one search. The caller runs one
+// Collect at a time, passing each the cursor the previous one returned.
+type Collector struct {
+	name string
+	cfg  Config
+	deps collectors.Deps
+
+	mu sync.Mutex
+	// resumeAt is when the server allows requests again after telling us
+	// to stop; Collect refuses before then without a request.
+	resumeAt time.Time
+	// followers caches follower counts by DID.
+	followers map[string]followerCount
+
+	sessMu sync.Mutex
+	sess   *session
+}
+
+type followerCount struct {
+	n  int64
+	at time.Time
+}
+
+var _ earshot.Collector = (*Collector)(nil)
+
+// New is the Factory for kind "bluesky".
+func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
+	cfg := DefaultConfig()
+	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
+		return nil, err
+	}
+	return NewCollector(name, cfg, deps)
+}
+
+// NewCollector builds a collector from a decoded configuration, for
+// programs and tests that skip the registry. It checks that the app
+// password, if any, can be read (an unset variable, a missing file).
+func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	if cfg.AppPassword != "" {
+		if _, err := cfg.AppPassword.Resolve(nil); err != nil {
+			return nil, &collectors.ConfigError{Kind: Kind, Name: name, Key: "app_password", Err: err}
+		}
+	}
+	cfg.Query = strings.TrimSpace(cfg.Query)
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	cfg.PDS = strings.TrimSuffix(cfg.PDS, "/")
+	deps = deps.WithDefaults()
+	deps.HTTP = withXRPCErrors(deps.HTTP)
+	return &Collector{name: name, cfg: cfg, deps: deps, followers: make(map[string]followerCount)}, nil
+}
+
+// Name implements earshot.Collector.
+func (c *Collector) Name() string { return c.name }
+
+// run is the state of one Collect.
+type run struct {
+	now   time.Time
+	pages int  // successful search requests so far
+	stop  bool // the server asked us to stop
+	posts []earshot.Post
+	dids  []string // posts[i]'s author
+	taken map[string]bool
+}
+
+// Collect searches for what is new since cursor, then for what earlier
+// runs left unfetched, and returns the posts, newest first, with the
+// cursor to pass next time (see the package documentation).
+func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
+	now := c.deps.Now()
+	c.mu.Lock()
+	wait := c.resumeAt.Sub(now)
+	c.mu.Unlock()
+	if wait > 0 {
+		return nil, cursor, &collectors.RetryAfterError{Source: c.host(), Wait: wait}
+	}
+	cur, err := parseCursor(cursor)
+	if err != nil {
+		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		cur = state{}
+	}
+	if cur.Query != "" && cur.Query != c.cfg.Query {
+		c.deps.Log.Info("the query changed; starting afresh")
+		cur = state{}
+	}
+	r := &run{now: now, taken: make(map[string]bool)}
+
+	head := span{Since: cur.Top, SinceURIs: cur.TopURIs}
+	if cur.Top.IsZero() {
+		head = span{Since: now.Add(-c.cfg.Backfill).UTC().Truncate(time.Millisecond)}
+	}
+	todo := append([]span{head}, cur.Gaps...)
+	next := state{Query: c.cfg.Query, Top: cur.Top, TopURIs: cur.TopURIs}
+	budget := c.cfg.MaxPages
+	for i, sp := range todo {
+		if r.stop || budget <= 0 {
+			if i > 0 {
+				next.Gaps = append(next.Gaps, sp)
+			}
+			continue
+		}
+		w, err := c.walk(ctx, r, sp, &budget)
+		if i == 0 && !w.newest.IsZero() {
+			next.Top, next.TopURIs = raise(next.Top, next.TopURIs, w.newest, w.newestURIs)
+		}
+		if err != nil {
+			var ra *collectors.RetryAfterError
+			if !errors.As(err, &ra) || r.pages == 0 {
+				return nil, cursor, err
+			}
+			// Keep what this run has: the cursor records what is left.
+			c.pause(r, ra.Wait)
+			c.deps.Log.Info("rate limited; stopping early, the rest comes next run", "retry_in", ra.Wait.String())
+		}
+		if !w.done && (i > 0 || w.fetched) {
+			next.Gaps = append(next.Gaps, w.rest)
+		}
+	}
+	if len(next.Gaps) > maxGaps {
+		c.deps.Log.Warn("too many gaps; merging the oldest (some posts will come twice)", "gaps", len(next.Gaps))
+		next.Gaps = mergeOldest(next.Gaps, maxGaps)
+	}
+	if err := c.addFollowers(ctx, r); err != nil {
+		return nil, cursor, err
+	}
+	c.deps.Log.Debug("collected", "requests", r.pages, "posts", len(r.posts))
+	return r.posts, next.String(), nil
+}
+
+// host is where requests go: the PDS once logged in, else the AppView.
+func (c *Collector) host() string {
+	if c.cfg.Identifier != "" {
+		return c.cfg.PDS
+	}
+	return c.cfg.BaseURL
+}
+
+// pause stops the run and remembers when the server allows requests
+// again.
+func (c *Collector) pause(r *run, wait time.Duration) {
+	r.stop = true
+	if wait <= 0 {
+		return
+	}
+	c.mu.Lock()
+	if t := r.now.Add(wait); t.After(c.resumeAt) {
+		c.resumeAt = t
+	}
+	c.mu.Unlock()
+}
+
+// walked is what walk did with a span.
+type walked struct {
+	done       bool // the span is fully fetched
+	fetched    bool // at least one page came
+	rest       span // what is left when not done
+	newest     time.Time
+	newestURIs []string
+}
+
+// pageSize is the most posts searchPosts returns a request.
+const pageSize = 100
+
+// walk pages through the search between sp's ends, newest first, with
+// the server's cursor, until the end of the results, the budget runs out
+// or the server asks us to stop.
+func (c *Collector) walk(ctx context.Context, r *run, sp span, budget *int) (walked, error) {
+	w := walked{rest: sp}
+	skip := make(map[string]bool, len(sp.SinceURIs)+len(sp.UntilURIs))
+	for _, u := range slices.Concat(sp.SinceURIs, sp.UntilURIs) {
+		skip[u] = true
+	}
+	q := url.Values{}
+	q.Set("q", c.cfg.Query)
+	q.Set("sort", "latest")
+	q.Set("limit", strconv.Itoa(pageSize))
+	q.Set("since", formatTime(sp.Since))
+	if !sp.Until.IsZero() {
+		// until is exclusive; the span's upper end is not.
+		q.Set("until", formatTime(sp.Until.Add(time.Millisecond)))
+	}
+	for *budget > 0 && !r.stop {
+		var res searchResult
+		resp, err := c.get(ctx, "app.bsky.feed.searchPosts", q, &res)
+		if err != nil {
+			return w, err
+		}
+		*budget--
+		r.pages++
+		w.fetched = true
+		if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
+			c.pause(r, d)
+			c.deps.Log.Info("rate limit exhausted; stopping early, the rest comes next run", "retry_in", d.String())
+		}
+		for _, p := range res.Posts {
+			if p.URI == "" {
+				continue
+			}
+			if at, ok := p.sortAt(); ok {
+				w.newest, w.newestURIs = raise(w.newest, w.newestURIs, at, []string{p.URI})
+				w.rest.Until, w.rest.UntilURIs = lower(w.rest.Until, w.rest.UntilURIs, at, p.URI)
+			}
+			if !skip[p.URI] {
+				c.take(r, p)
+			}
+		}
+		if len(res.Posts) == 0 || res.Cursor == "" {
+			w.done = true
+			return w, nil
+		}
+		q.Set("cursor", res.Cursor)
+	}
+	return w, nil
+}
+
+// take adds the post to the run's posts, once.
+func (c *Collector) take(r *run, p postView) {
+	post := c.post(p, r.now)
+	if r.taken[post.ID] {
+		return
+	}
+	r.taken[post.ID] = true
+	r.posts = append(r.posts, post)
+	r.dids = append(r.dids, p.Author.DID)
+}
+
+// raise returns the later of (top, uris) and (at, more), the URIs of both
+// when they are at the same time.
+func raise(top time.Time, uris []string, at time.Time, more []string) (time.Time, []string) {
+	switch {
+	case top.IsZero() || at.After(top):
+		return at, slices.Clone(more)
+	case at.Equal(top):
+		return top, union(uris, more)
+	}
+	return top, uris
+}
+
+// lower lowers the upper end of a rest span to at: a zero end (the head's
+// "now") or a later one moves down; at the same time the URI joins those
+// already collected there.
+func lower(end time.Time, uris []string, at time.Time, uri string) (time.Time, []string) {
+	switch {
+	case end.IsZero() || at.Before(end):
+		return at, []string{uri}
+	case at.Equal(end):
+		return end, union(uris, []string{uri})
+	}
+	return end, uris
+}
+
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Follower counts are cached this long, and at most maxFollowers of them.
+const (
+	followersTTL = 6 * time.Hour
+	maxFollowers = 20000
+	profileBatch = 25 // the most actors getProfiles takes
+)
+
+// addFollowers sets the authors' follower counts, from the cache or from
+// app.bsky.actor.getProfiles in batches. Counts it cannot get stay 0: a
+// failed lookup is logged, not an error, but for refused credentials.
+func (c *Collector) addFollowers(ctx context.Context, r *run) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var missing []string
+	for _, did := range r.dids {
+		f, ok := c.followers[did]
+		if (!ok || r.now.Sub(f.at) > followersTTL) && !slices.Contains(missing, did) {
+			missing = append(missing, did)
+		}
+	}
+	if len(c.followers)+len(missing) > maxFollowers {
+		for did, f := range c.followers {
+			if r.now.Sub(f.at) > followersTTL {
+				delete(c.followers, did)
+			}
+		}
+		if len(c.followers)+len(missing) > maxFollowers {
+			clear(c.followers)
+		}
+	}
+	for batch := range slices.Chunk(missing, profileBatch) {
+		if r.stop {
+			break
+		}
+		q := url.Values{"actors": batch}
+		var res profilesResult
+		resp, err := c.get(ctx, "app.bsky.actor.getProfiles", q, &res)
+		var ra *collectors.RetryAfterError
+		switch {
+		case errors.Is(err, collectors.ErrUnauthorized):
+			return err
+		case errors.As(err, &ra):
+			c.pauseLocked(r, ra.Wait)
+			c.deps.Log.Info("rate limited looking up followers; leaving the rest unknown", "retry_in", ra.Wait.String())
+			continue
+		case err != nil:
+			c.deps.Log.Warn("looking up followers failed; leaving them unknown", "err", err)
+			r.stop = true
+			continue
+		}
+		if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
+			c.pauseLocked(r, d)
+		}
+		for _, p := range res.Profiles {
+			c.followers[p.DID] = followerCount{n: p.FollowersCount, at: r.now}
+		}
+	}
+	for i, did := range r.dids {
+		r.posts[i].Author.Followers = c.followers[did].n
+	}
+	return nil
+}
+
+// pauseLocked is pause for a caller holding c.mu.
+func (c *Collector) pauseLocked(r *run, wait time.Duration) {
+	r.stop = true
+	if t := r.now.Add(wait); wait > 0 && t.After(c.resumeAt) {
+		c.resumeAt = t
+	}
+}
+
+// get calls an XRPC query and decodes its answer into v: with the
+// session's access token once logged in, renewing the session once when
+// the token is refused.
+func (c *Collector) get(ctx context.Context, method string, q url.Values, v any) (*collectors.Response, error) {
+	u := c.host() + "/xrpc/" + method + "?" + q.Encode()
+	if c.cfg.Identifier == "" {
+		ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		defer cancel()
+		return collectors.GetJSON(ctx, c.deps, u, nil, c.cfg.MaxBytes, v)
+	}
+	for attempt := 0; ; attempt++ {
+		tok, err := c.accessToken(ctx)
+		if err != nil {
+			return nil, err
+		}
+		h := http.Header{"Authorization": {"Bearer " + tok}}
+		resp, err := func() (*collectors.Response, error) {
+			ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+			defer cancel()
+			return collectors.GetJSON(ctx, c.deps, u, h, c.cfg.MaxBytes, v)
+		}()
+		if attempt > 0 || !errors.Is(err, collectors.ErrUnauthorized) {
+			return resp, err
+		}
+		c.deps.Log.Debug("access token refused; renewing the session", "err", err)
+		if err := c.renew(ctx, tok); err != nil {
+			return nil, err
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package bluesky
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// cursorVersion is bumped when the cursor's meaning changes; a cursor of
+// another version is ignored (the next run backfills afresh).
+const cursorVersion = 1
+
+// maxGaps bounds the gaps the cursor remembers; past it the two oldest
+// merge.
+const maxGaps = 20
+
+// state is what the cursor string holds, as JSON:
+//
+//	{"v":1,"q":"acme cloud","top":"2025-06-02T11:58:00.123Z",
+//	 "top_uris":["at://did:plc:…/app.bsky.feed.post/3lqa…"],
+//	 "gaps":[{"since":"2025-06-01T12:00:00Z","until":"2025-06-02T09:15:00Z",
+//	          "until_uris":["at://…"]}]}
+//
+// Top is the sort time of the newest post collected and TopURIs the posts
+// collected at exactly that time: the next run searches since Top
+// (inclusive) and skips those. Gaps are spans a run did not finish (it ran
+// out of pages or was rate limited), newest first.
+type state struct {
+	V       int       `json:"v"`
+	Query   string    `json:"q,omitempty"`
+	Top     time.Time `json:"top,omitzero"`
+	TopURIs []string  `json:"top_uris,omitempty"`
+	Gaps    []span    `json:"gaps,omitempty"`
+}
+
+// span is a range of sort times still to collect, both ends included,
+// with the posts at each end already collected. A zero Until is "now".
+type span struct {
+	Since     time.Time `json:"since"`
+	SinceURIs []string  `json:"since_uris,omitempty"`
+	Until     time.Time `json:"until,omitzero"`
+	UntilURIs []string  `json:"until_uris,omitempty"`
+}
+
+func parseCursor(s string) (state, error) {
+	var st state
+	if s == "" {
+		return st, nil
+	}
+	if err := json.Unmarshal([]byte(s), &st); err != nil {
+		return state{}, fmt.Errorf("decoding cursor: %w", err)
+	}
+	if st.V != cursorVersion {
+		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	}
+	return st, nil
+}
+
+// String encodes the cursor.
+func (st state) String() string {
+	st.V = cursorVersion
+	b, err := json.Marshal(st)
+	if err != nil {
+		panic(err) // strings and times always marshal
+	}
+	return string(b)
+}
+
+// mergeOldest merges the oldest gaps into one until at most limit are left:
+// the merged gap spans what lay between them too, which comes again (the
+// store keeps one copy) rather than never.
+func mergeOldest(gaps []span, limit int) []span {
+	for len(gaps) > limit {
+		n := len(gaps)
+		newer, older := gaps[n-2], gaps[n-1]
+		gaps = append(gaps[:n-2], span{Since: older.Since, SinceURIs: older.SinceURIs, Until: newer.Until, UntilURIs: newer.UntilURIs})
+	}
+	return gaps
+}
