@@ -1,0 +1,328 @@
+package spikes
+
+import (
+	"math"
+	"time"
+)
+
+// Point is the detector's reading of one bucket.
+type Point struct {
+	Time time.Time
+	// Observed is the value given; Expected the baseline's forecast for
+	// it, made before seeing it.
+	Observed, Expected float64
+	// Z is the deviation in units of the usual deviation (signed: positive
+	// above the baseline), after smoothing.
+	Z float64
+	// Severity in [0, 1] is how rare a deviation this is for the series:
+	// 0.5 for one seen about once a week. It is 0 during warm-up, for
+	// buckets under the volume guards and for deviations in the other
+	// direction. The Tracker follows it.
+	Severity float64
+	// Score in [0, 1] is the anomaly score, the alerting signal: Severity
+	// less the part of it already reported in the recent past (Novelty),
+	// so that it is high when a spike starts or escalates and not at every
+	// bucket it lasts. It equals Severity when Novelty is 0.
+	Score float64
+}
+
+// Detector scores one series, bucket by bucket, against a baseline it
+// learns as it goes. It keeps a fixed amount of state (about 1.2 KB),
+// whatever the length of the series, and never looks ahead: the score of a
+// bucket depends on it and the buckets before it only.
+//
+// A Detector is not safe for concurrent use.
+type Detector struct {
+	cfg Config
+	loc *time.Location
+
+	// Rates and spans derived from the bucket width, once known.
+	bucket                          time.Duration
+	aLevel, aDaily, aWeekly, aNoise float64
+	aSmooth, smoothNorm             float64
+	aTail, aPeak                    float64
+	warmUp, shiftAfter              int
+	perWeek                         float64 // buckets per week
+
+	last time.Time
+	seen int // buckets learned from
+
+	// The baseline: level + daily[hour] + weekly[hour of week], in
+	// transformed space, and the usual absolute error.
+	level, noise float64
+	daily        [24]float32
+	weekly       [168]float32
+	dailySeen    [24]bool
+	smooth       float64 // exponential average of z (Smooth)
+
+	// A run of deviations beyond the clip on one side (level shifts).
+	shiftRun int
+	shiftSum float64
+
+	// Tail model of the deviations, for calibration: the rate of
+	// exceeding tailU and the mean excess over it.
+	exceed, excess, tailN float64
+	peak                  float64 // recent peak surprise (Novelty)
+}
+
+// NewDetector returns a detector for cfg, which must be valid (see
+// Config.Validate); an unknown time zone falls back to UTC.
+func NewDetector(cfg Config) *Detector {
+	loc := time.UTC
+	if cfg.TimeZone != "" && cfg.TimeZone != "UTC" {
+		if l, err := time.LoadLocation(cfg.TimeZone); err == nil {
+			loc = l
+		}
+	}
+	d := &Detector{cfg: cfg, loc: loc}
+	if cfg.Bucket > 0 {
+		d.setBucket(cfg.Bucket)
+	}
+	return d
+}
+
+// Bucket returns the bucket width, configured or inferred (0 until the
+// second observation when inferred).
+func (d *Detector) Bucket() time.Duration { return d.bucket }
+
+// halfLifeAlpha is the weight of a new value in an exponential average
+// that half forgets an old one after n updates.
+func halfLifeAlpha(n float64) float64 {
+	if n <= 1 {
+		return 0.5
+	}
+	return 1 - math.Exp2(-1/n)
+}
+
+func (d *Detector) setBucket(b time.Duration) {
+	d.bucket = b
+	per := float64(time.Hour) / float64(b) // buckets per hour-slot visit
+	if per < 1 {
+		per = 1
+	}
+	steps := func(h time.Duration) float64 { return float64(h) / float64(b) }
+	d.aLevel = halfLifeAlpha(steps(d.cfg.LevelHalfLife))
+	d.aNoise = halfLifeAlpha(steps(d.cfg.NoiseHalfLife))
+	d.aDaily = halfLifeAlpha(d.cfg.DailyHalfLife * per)
+	d.aWeekly = halfLifeAlpha(d.cfg.WeeklyHalfLife * per)
+	d.aSmooth = 2 / (d.cfg.Smooth + 1)
+	d.smoothNorm = math.Sqrt(d.aSmooth / (2 - d.aSmooth))
+	d.aTail = halfLifeAlpha(steps(d.cfg.TailHalfLife))
+	d.aPeak = math.Exp2(-1 / max(1, steps(d.cfg.Refractory)))
+	d.perWeek = steps(7 * 24 * time.Hour)
+	d.warmUp = int(math.Ceil(steps(d.cfg.WarmUp)))
+	d.shiftAfter = max(1, int(math.Ceil(steps(d.cfg.ShiftAfter))))
+}
+
+// transform maps an observed value into the space the baseline lives in.
+func (d *Detector) transform(v float64) float64 {
+	if d.cfg.Transform == TransformLog {
+		return math.Log(max(v, 0) + d.cfg.LogOffset)
+	}
+	return v
+}
+
+func (d *Detector) untransform(y float64) float64 {
+	if d.cfg.Transform == TransformLog {
+		return math.Exp(y) - d.cfg.LogOffset
+	}
+	return y
+}
+
+// slots returns the hour-of-day and hour-of-week of t.
+func (d *Detector) slots(t time.Time) (hour, week int) {
+	lt := t.In(d.loc)
+	hour = lt.Hour()
+	week = int(lt.Weekday())*24 + hour
+	return hour, week
+}
+
+// Observe scores the bucket starting at t with value v and learns from it.
+// n is the volume behind a ratio (the posts a negative share is computed
+// over), used by the volume guards; for a count, pass the count itself
+// (or any n < 0, which means "v is the volume").
+//
+// Buckets must come in increasing time order, one per bucket: a missing
+// bucket of a count is a bucket with v = 0. A bucket not after the
+// previous one is scored 0 and not learned from. A ratio bucket whose
+// volume is under MinVolume is scored 0 and not learned from (it says too
+// little).
+func (d *Detector) Observe(t time.Time, v, n float64) Point {
+	p := Point{Time: t, Observed: v}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return p
+	}
+	if n < 0 {
+		n = v
+	}
+	if d.seen > 0 && !t.After(d.last) {
+		p.Expected = d.untransform(d.expectedAt(t))
+		return p
+	}
+	if d.bucket == 0 && d.seen > 0 {
+		d.setBucket(t.Sub(d.last))
+	}
+	linear := d.cfg.Transform == TransformLinear
+	if linear && n < d.cfg.MinVolume {
+		if d.seen > 0 {
+			p.Expected = d.untransform(d.expectedAt(t))
+		}
+		return p
+	}
+	y := d.transform(v)
+	hour, week := d.slots(t)
+	if d.seen == 0 {
+		d.last = t
+		d.level = y
+		d.seen = 1
+		p.Expected = v
+		return p
+	}
+	d.last = t
+
+	if !d.dailySeen[hour] {
+		// First visit of this hour: its first value is the first guess of
+		// its rhythm (bounded: the first day may hold a spike).
+		d.dailySeen[hour] = true
+		d.daily[hour] = float32(math.Max(-1, math.Min(1, y-d.level)))
+	}
+	fy := d.level + float64(d.daily[hour]) + float64(d.weekly[week])
+	expected := d.untransform(fy)
+	p.Expected = expected
+
+	// The usual deviation: learned, with a sampling-noise floor.
+	sigma := 1.25 * d.noise
+	var floor float64
+	if linear {
+		floor = 0.5 / math.Sqrt(max(n, 1))
+	} else {
+		// Poisson: the deviation of log(X+c) is about sqrt(λ)/(λ+c).
+		floor = math.Sqrt(max(expected, 0)+1) / (max(expected, 0) + d.cfg.LogOffset)
+	}
+	sigma = max(sigma, floor)
+	e := y - fy
+	z := e / sigma
+
+	// Score before learning: no look-ahead, and the bucket cannot hide
+	// itself.
+	d.smooth += d.aSmooth * (z - d.smooth)
+	zs := z
+	if d.cfg.Smooth > 1 {
+		zs = d.smooth / d.smoothNorm
+		if math.Abs(z) > math.Abs(zs) && sameSign(z, zs) {
+			// A jump is news at once; smoothing only adds evidence.
+			zs = z
+		}
+	}
+	p.Z = zs
+	d.peak *= d.aPeak
+	p.Severity, p.Score = d.score(zs, v, expected, n)
+	d.learnTail(zs)
+
+	// Learn, robustly: one bucket pulls the baseline by at most Clip
+	// usual deviations, so past spikes do not inflate it.
+	c := d.cfg.Clip * sigma
+	ec := math.Max(-c, math.Min(c, e))
+	d.level += d.aLevel * ec
+	d.daily[hour] += float32(d.aDaily * ec)
+	d.weekly[week] += float32(d.aWeekly * (ec - d.aDaily*ec))
+	d.noise += d.aNoise * (math.Min(math.Abs(e), c) - d.noise)
+
+	// A deviation that lasts is a new level, not an anomaly.
+	if math.Abs(z) > d.cfg.Clip && (d.shiftRun == 0 || sameSign(e, d.shiftSum)) {
+		d.shiftRun++
+		d.shiftSum += e - ec
+		if d.shiftRun >= d.shiftAfter {
+			d.level += d.shiftSum / float64(d.shiftRun)
+			d.shiftRun, d.shiftSum = 0, 0
+			d.smooth = 0
+		}
+	} else if math.Abs(z) < 1 || !sameSign(e, d.shiftSum) {
+		d.shiftRun, d.shiftSum = 0, 0
+	}
+	d.seen++
+	return p
+}
+
+// expectedAt is the baseline's forecast at t in transformed space.
+func (d *Detector) expectedAt(t time.Time) float64 {
+	hour, week := d.slots(t)
+	return d.level + float64(d.daily[hour]) + float64(d.weekly[week])
+}
+
+// score maps a deviation to its severity and score in [0, 1], after the
+// warm-up and volume guards.
+func (d *Detector) score(z, v, expected, n float64) (severity, score float64) {
+	if d.seen < d.warmUp {
+		return 0, 0
+	}
+	z = max(d.directed(z), 0)
+	if z == 0 {
+		return 0, 0
+	}
+	if n < d.cfg.MinVolume && d.cfg.Transform == TransformLog {
+		return 0, 0
+	}
+	if math.Abs(v-expected) < d.cfg.MinExcess {
+		return 0, 0
+	}
+	// Surprise in decades: -log10 of how often the series deviates this
+	// much, from the tail model; u50 is that of a once-a-week deviation.
+	u := -math.Log10(d.tail(z))
+	u50 := math.Log10(max(d.perWeek, 10))
+	squash := func(u float64) float64 {
+		if u <= 0 {
+			return 0
+		}
+		return u * u / (u*u + u50*u50)
+	}
+	// The news: what exceeds the recent peak surprise.
+	news := u - d.cfg.Novelty*d.peak
+	d.peak = max(u, d.peak)
+	return squash(u), squash(news)
+}
+
+// tailU is the deviation above which the tail is modelled as exponential.
+const tailU = 2
+
+func (d *Detector) directed(z float64) float64 {
+	switch d.cfg.Direction {
+	case Up:
+		return z
+	case Down:
+		return -z
+	}
+	return math.Abs(z)
+}
+
+// learnTail updates the tail model with one deviation.
+func (d *Detector) learnTail(z float64) {
+	z = d.directed(z)
+	if d.tailN == 0 {
+		d.exceed, d.excess = 0.05, 1
+	}
+	d.tailN++
+	a := max(d.aTail, 1/(d.tailN+20))
+	hit := 0.0
+	if z > tailU {
+		hit = 1
+		ex := math.Min(z-tailU, 4*d.excess+1)
+		// Mean excess over the exceedances only: weight by the rate.
+		d.excess += a / max(d.exceed, a) * (ex - d.excess)
+	}
+	d.exceed += a * (hit - d.exceed)
+}
+
+// tail is the modelled probability of a deviation of at least z.
+func (d *Detector) tail(z float64) float64 {
+	if d.tailN == 0 {
+		return 0.5
+	}
+	pu := max(d.exceed, 1e-4)
+	if z <= tailU {
+		return math.Pow(pu/0.5, z/tailU) * 0.5
+	}
+	return pu * math.Exp(-(z-tailU)/max(d.excess, 0.1))
+}
+
+func sameSign(a, b float64) bool { return (a >= 0) == (b >= 0) }
