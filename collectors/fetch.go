@@ -35,8 +35,8 @@ type Response struct {
 // API shares into errors: 304 is earshot.ErrNotModified; 429 and 503 are a
 // *RetryAfterError with the wait the source gave (see RateLimitWait); 401
 // and 403 wrap ErrUnauthorized; any other status outside 2xx is an error
-// naming it. URLs in errors are redacted (see Redact). The request's
-// context bounds it.
+// naming it, a *StatusError. URLs in errors are redacted (see Redact). The
+// request's context bounds it.
 func Fetch(deps Deps, req *http.Request, maxBytes int64) (*Response, error) {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
@@ -69,12 +69,10 @@ func Fetch(deps Deps, req *http.Request, maxBytes int64) (*Response, error) {
 	case s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable:
 		drain(resp.Body)
 		return nil, &RetryAfterError{Source: where, Status: resp.Status, Wait: RateLimitWait(resp.Header, now())}
-	case s == http.StatusUnauthorized || s == http.StatusForbidden:
-		drain(resp.Body)
-		return nil, fmt.Errorf("requesting %s: %s: %w", where, resp.Status, ErrUnauthorized)
 	case s < 200 || s > 299:
+		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
 		drain(resp.Body)
-		return nil, fmt.Errorf("requesting %s: unexpected status %s", where, resp.Status)
+		return nil, &StatusError{Where: where, Code: s, Status: resp.Status, Header: resp.Header, Body: snippet}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
 	if err != nil {
@@ -84,6 +82,33 @@ func Fetch(deps Deps, req *http.Request, maxBytes int64) (*Response, error) {
 		return nil, fmt.Errorf("reading %s: body larger than %d bytes", where, maxBytes)
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// StatusError is an answer outside 2xx that Fetch has no better error
+// for. 401 and 403 unwrap to ErrUnauthorized. Body holds the start of the
+// answer (at most 1 KiB) for collectors that read an API's error codes
+// from it; it is kept out of Error() since a server may echo credentials.
+type StatusError struct {
+	Where  string
+	Code   int
+	Status string
+	Header http.Header
+	Body   []byte
+}
+
+func (e *StatusError) Error() string {
+	if e.Code == http.StatusUnauthorized || e.Code == http.StatusForbidden {
+		return fmt.Sprintf("requesting %s: %s: %v", e.Where, e.Status, ErrUnauthorized)
+	}
+	return fmt.Sprintf("requesting %s: unexpected status %s", e.Where, e.Status)
+}
+
+// Unwrap returns ErrUnauthorized for 401 and 403.
+func (e *StatusError) Unwrap() error {
+	if e.Code == http.StatusUnauthorized || e.Code == http.StatusForbidden {
+		return ErrUnauthorized
+	}
+	return nil
 }
 
 // GetJSON fetches u (with the headers given) and decodes the JSON body into

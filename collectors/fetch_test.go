@@ -69,6 +69,23 @@ func waitIs(d time.Duration) func(error) bool {
 	}
 }
 
+func TestStatusErrorKeepsTheBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(400)
+		w.Write([]byte(`{"error":"ExpiredToken","message":"Token has expired"}`))
+	}))
+	defer srv.Close()
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL, nil)
+	_, err := Fetch(Deps{HTTP: srv.Client()}, req, 0)
+	var se *StatusError
+	if !errors.As(err, &se) || se.Code != 400 || !strings.Contains(string(se.Body), "ExpiredToken") {
+		t.Fatalf("err = %#v", err)
+	}
+	if strings.Contains(err.Error(), "ExpiredToken") || errors.Is(err, ErrUnauthorized) {
+		t.Errorf("400 error %q: body leaked into the message or taken for a refused credential", err)
+	}
+}
+
 func TestGetJSONMalformed(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer t" || r.Header.Get("Accept") != "application/json" {
