@@ -127,21 +127,23 @@ func (p *Poller) collect(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, errorf("loading cursor of %s: %w", name, err)
 	}
-	posts, next, err := p.Collector.Collect(ctx, cursor)
-	if err != nil {
-		return 0, err
+	posts, next, cerr := p.Collector.Collect(ctx, cursor)
+	if cerr != nil && len(posts) == 0 {
+		return 0, cerr
 	}
+	// Posts that came with an error are partial progress: keep them and
+	// their cursor, then report the error so the poller backs off.
 	if len(posts) > 0 {
 		if err := p.Sink(ctx, posts); err != nil && !errors.Is(err, ErrRejected) {
 			return 0, errorf("passing on posts of %s: %w", name, err)
 		}
 	}
-	if next != cursor {
+	if next != cursor && next != "" {
 		if err := p.Cursors.SetCursor(ctx, name, next); err != nil {
 			return len(posts), errorf("saving cursor of %s: %w", name, err)
 		}
 	}
-	return len(posts), nil
+	return len(posts), cerr
 }
 
 // HealthNow returns the collector's health as of its last run.

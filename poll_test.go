@@ -182,3 +182,24 @@ func TestPollerLimit(t *testing.T) {
 		t.Errorf("after the slot freed: err %v, slot held %d", err, len(limit))
 	}
 }
+
+func TestPollerKeepsPartialProgress(t *testing.T) {
+	col := &scriptCollector{answers: []func(string) ([]Post, string, error){
+		func(string) ([]Post, string, error) {
+			return []Post{post("t:1", "a")}, "c-partial", &collectorsRetry{time.Minute}
+		},
+	}}
+	cursors := &memCursors{m: map[string]string{"script": "c0"}}
+	var got []Post
+	p := &Poller{Collector: col, Cursors: cursors, Sink: func(_ context.Context, ps []Post) error { got = append(got, ps...); return nil }}
+	n, err := p.Once(t.Context())
+	var ra RetryAfter
+	if n != 1 || len(got) != 1 || cursors.m["script"] != "c-partial" || !errors.As(err, &ra) {
+		t.Errorf("partial run: n %d, got %d posts, cursor %q, err %v", n, len(got), cursors.m["script"], err)
+	}
+}
+
+type collectorsRetry struct{ wait time.Duration }
+
+func (e *collectorsRetry) Error() string             { return "quota used up" }
+func (e *collectorsRetry) RetryAfter() time.Duration { return e.wait }

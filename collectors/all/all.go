@@ -2,7 +2,9 @@ package all
 
 import (
 	_ "github.com/earshot/earshot/collectors/bluesky"
+	_ "github.com/earshot/earshot/collectors/hackernews"
 	_ "github.com/earshot/earshot/collectors/mastodon"
+	_ "github.com/earshot/earshot/collectors/reddit"
 	_ "github.com/earshot/earshot/collectors/rss" // RSS, Atom and JSON Feed
 	_ "github.com/earshot/earshot/collectors/twitter"
 	_ "github.com/earshot/earshot/collectors/twitterv2"

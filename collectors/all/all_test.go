@@ -9,7 +9,7 @@ import (
 )
 
 func TestAllRegistered(t *testing.T) {
-	for _, kind := range []string{"rss"} {
+	for _, kind := range []string{"rss", "twitter", "twitter_v2", "mastodon", "bluesky", "reddit", "hackernews"} {
 		if !slices.Contains(collectors.Kinds(), kind) {
 			t.Errorf("kind %q not registered; Kinds() = %v", kind, collectors.Kinds())
 		}
