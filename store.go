@@ -161,6 +161,7 @@ type Store interface {
 	PostStore
 	IncidentStore
 	FollowUpStore
+	SpikeStore
 	CursorStore
 	// Close releases the store's resources.
 	Close() error

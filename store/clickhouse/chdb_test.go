@@ -96,6 +96,16 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got := results[qPost]; !strings.Contains(got, "acme is down") || strings.Contains(got, "older version") {
 		t.Errorf("post answered %q, want the version collected last", got)
 	}
+	if got, want := results[qPost], "\t\ttwitter:0\tavailability"; !strings.HasSuffix(got, want) { // no incident, a parent, a reason
+		t.Errorf("post answered %q, want it to end with its parent and reason", got)
+	}
+	// The spike's later version only; the one ended an hour before the
+	// window is out.
+	if got, want := results[qSpikes], "s-1\twatch\tacme\tvolume\t"+strconv.FormatInt(chdbBase.UnixNano(), 10)+"\t"+
+		strconv.FormatInt(chdbBase.Add(5*time.Minute).UnixNano(), 10)+"\t"+strconv.FormatInt(chdbBase.Add(30*time.Minute).UnixNano(), 10)+
+		"\t300000000000\t40\t10\t0.9\tinc-1\t0.75"; got != want {
+		t.Errorf("spikes answered %q, want %q", got, want)
+	}
 	if got, want := results[qSeriesByWatch], "acme\t1\t1\t1\t0\t-0.8\n"; !strings.Contains(got+"\n", want) {
 		t.Errorf("series by watch answered %q, want a row ending %q", got, want)
 	}
@@ -159,13 +169,16 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 		ID: "twitter:1", Source: "twitter", Kind: earshot.KindPost, URL: "https://x.test/1",
 		Author: earshot.Author{ID: "u1", Handle: "h_u1", Name: "Name u1", Followers: 10},
 		Text:   "acme is down 'again' \\o/", Lang: "en", CreatedAt: chdbBase, CollectedAt: chdbBase.Add(time.Minute),
-		Watches:   []string{"acme", "acmecloud"},
-		Sentiment: earshot.Sentiment{Score: -0.8, Label: earshot.Negative, Parts: map[string]float64{"vader": -0.7, "lex": -0.9}},
+		Watches: []string{"acme", "acmecloud"},
+		Sentiment: earshot.Sentiment{Score: -0.8, Label: earshot.Negative, Parts: map[string]float64{"vader": -0.7, "lex": -0.9},
+			Reason: earshot.ReasonOutage},
+		ParentID: "twitter:0",
 	}
 	p1old := p1
 	p1old.Text, p1old.CollectedAt = "older version", chdbBase.Add(30*time.Second)
 	p2 := p1
 	p2.ID, p2.Watches, p2.Sentiment, p2.CreatedAt = "twitter:2", nil, earshot.Sentiment{}, chdbBase.Add(90*time.Minute)
+	p2.ParentID = "twitter:1"
 	insert(qInsertPosts, s.postRow(p1), s.postRow(p2))
 	insert(qInsertPosts, s.postRow(p1old))
 
@@ -196,6 +209,16 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qFollowUp, "f-1")
 	add(qFollowUps)
 	add(qFollowUpsInStates, []string{"open", "assigned"})
+
+	open := earshot.Spike{ID: "s-1", Scope: earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme"}, Metric: earshot.MetricVolume,
+		Start: chdbBase, Peak: chdbBase.Add(5 * time.Minute), Bucket: 5 * time.Minute, Observed: 40, Expected: 10, Score: 0.9}
+	ended := open
+	ended.End, ended.IncidentID, ended.LinkConfidence = chdbBase.Add(30*time.Minute), "inc-1", 0.75
+	before := open
+	before.ID, before.Start, before.Peak, before.End = "s-0", chdbBase.Add(-2*time.Hour), chdbBase.Add(-2*time.Hour), chdbBase.Add(-time.Hour)
+	insert(qInsertSpike, s.spikeRow(open), s.spikeRow(before))
+	insert(qInsertSpike, s.spikeRow(ended))
+	add(qSpikes, toNS(chdbBase.Add(time.Hour)), toNS(chdbBase.Add(-time.Hour)))
 
 	insert(qInsertCursor, []any{"rss", "cursor-1", uint64(1)}, []any{"rss", "cursor-2", uint64(2)})
 	add(qCursor, "rss")

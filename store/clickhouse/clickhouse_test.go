@@ -27,19 +27,26 @@ func testServer(t *testing.T) string {
 	return addr
 }
 
-// openTestStore opens a store on a fresh database, dropped at cleanup.
-func openTestStore(t *testing.T, addr string) *Store {
+// testConfig is the configuration of a store on a fresh database, dropped
+// at cleanup.
+func testConfig(t *testing.T, addr string) Config {
 	t.Helper()
 	buf := make([]byte, 6)
 	_, _ = rand.Read(buf)
 	cfg := DefaultConfig()
 	cfg.Addr = []string{addr}
 	cfg.Database = "earshot_test_" + hex.EncodeToString(buf)
-	st, err := Open(t.Context(), cfg)
+	t.Cleanup(func() { dropDatabase(t, addr, cfg.Database) })
+	return cfg
+}
+
+// openTestStore opens a store on a fresh database, dropped at cleanup.
+func openTestStore(t *testing.T, addr string) *Store {
+	t.Helper()
+	st, err := Open(t.Context(), testConfig(t, addr))
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	t.Cleanup(func() { dropDatabase(t, addr, cfg.Database) })
 	return st
 }
 
@@ -87,6 +94,106 @@ func TestReopen(t *testing.T) {
 	ms, _ := st.d.Migrations()
 	if int(n) != len(ms)-1 {
 		t.Errorf("schema_migrations has %d rows, want %d", n, len(ms)-1)
+	}
+}
+
+// TestUpgradeHalfApplied: a database at migration 0004, with posts, and
+// with one column of 0005 added before a crash, opens on this build: 0005
+// completes (on servers without ADD COLUMN IF NOT EXISTS the column already
+// there counts as added), old posts read with no parent and no reason, and
+// new ones keep theirs.
+func TestUpgradeHalfApplied(t *testing.T) {
+	addr := testServer(t)
+	ctx := t.Context()
+	cfg := testConfig(t, addr)
+	conn, err := clickhouse.Open(&clickhouse.Options{Addr: cfg.Addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var raw string
+	if err := conn.QueryRow(ctx, "SELECT version()").Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	v, err := ParseVersion(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := DialectFor(v, cfg.Database, "", 0)
+	q, err := d.Queries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := d.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := func(sql string) {
+		t.Helper()
+		if err := conn.Exec(ctx, sql); err != nil {
+			t.Fatalf("%v\n%s", err, sql)
+		}
+	}
+	insert := func(sql string, row ...any) {
+		t.Helper()
+		b, err := conn.PrepareBatch(ctx, sql)
+		if err == nil {
+			if err = b.Append(row...); err == nil {
+				err = b.Send()
+			}
+		}
+		if err != nil {
+			t.Fatalf("%v\n%s", err, sql)
+		}
+	}
+	exec(q[qCreateDatabase])
+	var upgrade *Migration
+	for _, m := range ms {
+		if m.Name == "replies_reasons_spikes" {
+			upgrade = &m
+			break
+		}
+		for _, stmt := range m.Statements {
+			exec(stmt)
+		}
+		if m.Version > 0 {
+			insert(q[qRecordMigration], uint32(m.Version), m.Name, time.Now().UTC())
+		}
+	}
+	if upgrade == nil {
+		t.Fatal("no migration replies_reasons_spikes")
+	}
+	insert("INSERT INTO "+d.table("posts")+" (id, source, kind, score, label, version)", "rss:old", "rss", "post", -0.5, "negative", uint64(1))
+	exec(upgrade.Statements[0]) // parent_id, then the crash
+
+	st, err := Open(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Open of a half-migrated database: %v", err)
+	}
+	defer st.Close()
+	var n uint64
+	if err := st.conn.QueryRow(ctx, "SELECT count() FROM "+d.table("schema_migrations")).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if int(n) != len(ms)-1 {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(ms)-1)
+	}
+	old, err := st.Post(ctx, "rss:old")
+	if err != nil {
+		t.Fatalf("Post of the old post: %v", err)
+	}
+	if old.ParentID != "" || old.Sentiment.Reason != "" || old.Sentiment.Label != earshot.Negative {
+		t.Errorf("old post after upgrading: %+v", old)
+	}
+	reply := storetest.NewPost("rss", "reply", storetest.Base).Parent("rss:old").Score(-0.6).Reason(earshot.ReasonBilling).Post()
+	if err := st.SavePosts(ctx, []earshot.Post{reply}); err != nil {
+		t.Fatalf("SavePosts after upgrading: %v", err)
+	}
+	if got, err := st.Post(ctx, reply.ID); err != nil || got.ParentID != "rss:old" || got.Sentiment.Reason != earshot.ReasonBilling {
+		t.Errorf("reply after upgrading: %+v, %v", got, err)
+	}
+	if err := st.SaveSpike(ctx, earshot.Spike{ID: "s1", Start: storetest.Base}); err != nil {
+		t.Errorf("SaveSpike after upgrading: %v", err)
 	}
 }
 

@@ -65,6 +65,10 @@ type Dialect struct {
 	MutationsSync bool
 	// SkipIndexes adds a bloom filter on post IDs, for Post lookups.
 	SkipIndexes bool
+	// AddColumnIfNotExists writes ALTER TABLE ... ADD COLUMN IF NOT
+	// EXISTS. Without it (18.16 has not) a migration adding a column that
+	// is already there fails, and the store takes the failure as done.
+	AddColumnIfNotExists bool
 }
 
 // DialectFor returns the dialect of a server of version v holding db.
@@ -80,6 +84,8 @@ func DialectFor(v Version, db, cluster string, retention time.Duration) Dialect 
 		TTL:            modern,
 		MutationsSync:  modern,
 		SkipIndexes:    modern,
+
+		AddColumnIfNotExists: modern,
 	}
 }
 
@@ -186,6 +192,15 @@ func (d Dialect) postTTL() string {
 	return fmt.Sprintf("%s + toIntervalSecond(%d)", d.dateTime("created_at"), int64(d.Retention/time.Second))
 }
 
+// addColumn starts an ALTER TABLE action adding a column, idempotent where
+// the server allows.
+func (d Dialect) addColumn() string {
+	if d.AddColumnIfNotExists {
+		return "ADD COLUMN IF NOT EXISTS"
+	}
+	return "ADD COLUMN"
+}
+
 func (d Dialect) funcs() template.FuncMap {
 	return template.FuncMap{
 		"table":       d.table,
@@ -199,6 +214,7 @@ func (d Dialect) funcs() template.FuncMap {
 		"ts":          d.ts,
 		"dateTime":    d.dateTime,
 		"postTTL":     d.postTTL,
+		"addColumn":   d.addColumn,
 		"string":      quoteString,
 		"ident":       quoteIdent,
 	}

@@ -141,6 +141,34 @@ func TestSchemaOldServer(t *testing.T) {
 			t.Errorf("18.16 posts DDL lacks %q:\n%s", want, posts)
 		}
 	}
+	spikes := findStatement(t, ddl, "`earshot`.`spikes`")
+	for _, want := range []string{
+		"start_at Int64", "end_at Int64", "bucket Int64", "scope_value String",
+		"ENGINE = ReplacingMergeTree(version)", "ORDER BY id",
+	} {
+		if !strings.Contains(spikes, want) {
+			t.Errorf("18.16 spikes DDL lacks %q:\n%s", want, spikes)
+		}
+	}
+	if q := queries[qSpikes]; !strings.Contains(q, "FROM `earshot`.`spikes` FINAL") || !strings.Contains(q, "(end_at = 0 OR end_at > ?)") {
+		t.Errorf("18.16 spikes query does not read with FINAL or mishandles open spikes:\n%s", q)
+	}
+	// 18.16 has no ADD COLUMN IF NOT EXISTS.
+	var added []string
+	for _, s := range ddl {
+		if strings.HasPrefix(s, "ALTER TABLE") {
+			added = append(added, s)
+			if strings.Contains(s, "IF NOT EXISTS") {
+				t.Errorf("18.16 ALTER with IF NOT EXISTS:\n%s", s)
+			}
+		}
+	}
+	if want := []string{
+		"ALTER TABLE `earshot`.`posts` ADD COLUMN parent_id String",
+		"ALTER TABLE `earshot`.`posts` ADD COLUMN reason String",
+	}; !slices.Equal(added, want) {
+		t.Errorf("18.16 ALTER statements = %q, want %q", added, want)
+	}
 	if q := queries[qSeries]; !strings.Contains(q, "intDiv(created_at, toInt64(?)) * toInt64(?)") {
 		t.Errorf("18.16 series query does not bucket on nanoseconds:\n%s", q)
 	}
@@ -163,6 +191,23 @@ func TestSchemaNewServer(t *testing.T) {
 		if !strings.Contains(posts, want) {
 			t.Errorf("26.7 posts DDL lacks %q:\n%s", want, posts)
 		}
+	}
+	spikes := findStatement(t, ddl, "`earshot`.`spikes`")
+	for _, want := range []string{"start_at DateTime64(9, 'UTC')", "end_at DateTime64(9, 'UTC')", "metric LowCardinality(String)"} {
+		if !strings.Contains(spikes, want) {
+			t.Errorf("26.7 spikes DDL lacks %q:\n%s", want, spikes)
+		}
+	}
+	for _, want := range []string{
+		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS parent_id String",
+		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS reason LowCardinality(String)",
+	} {
+		if !slices.Contains(ddl, want) {
+			t.Errorf("26.7 DDL lacks %q", want)
+		}
+	}
+	if q := queries[qSpikes]; !strings.Contains(q, "(toUnixTimestamp64Nano(end_at) = 0 OR end_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))") {
+		t.Errorf("26.7 spikes query mishandles open spikes:\n%s", q)
 	}
 	if q := queries[qModifyTTL]; q != "ALTER TABLE `earshot`.`posts` MODIFY TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000)" {
 		t.Errorf("TTL query = %q", q)
@@ -200,6 +245,21 @@ func TestSchemaCluster(t *testing.T) {
 			dist := findStatement(t, ddl, "CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`")
 			if want := "ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id))"; !strings.Contains(dist, want) {
 				t.Errorf("posts DDL lacks %q:\n%s", want, dist)
+			}
+			// Both the shards' tables and the Distributed one get the new
+			// post columns.
+			for _, table := range []string{"posts_local", "posts"} {
+				for _, col := range []string{"parent_id", "reason"} {
+					if !slices.ContainsFunc(ddl, func(s string) bool {
+						return strings.HasPrefix(s, "ALTER TABLE `earshot`.`"+table+"` ON CLUSTER `prod` ADD COLUMN ") &&
+							strings.Contains(s, " "+col+" ")
+					}) {
+						t.Errorf("no ALTER adds %s to %s", col, table)
+					}
+				}
+			}
+			if sp := findStatement(t, ddl, "`earshot`.`spikes`"); !strings.Contains(sp, "ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/spikes', '{replica}', version)") {
+				t.Errorf("spikes DDL is not replicated whole:\n%s", sp)
 			}
 			inc := findStatement(t, ddl, "`earshot`.`incidents`")
 			if want := "ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/incidents', '{replica}', version)"; !strings.Contains(inc, want) {

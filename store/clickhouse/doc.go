@@ -13,8 +13,8 @@
 // Saving a post again adds a row; every query reads with FINAL, so a
 // replay never counts twice and the latest collected version wins even
 // when an older one is saved later. Saves go out as batched inserts.
-// Incidents, follow-ups and cursors are ReplacingMergeTrees too, versioned
-// by write, so the last save wins.
+// Incidents, follow-ups, spikes and cursors are ReplacingMergeTrees too,
+// versioned by write, so the last save wins.
 //
 // The SQL is written for every server from 18.16 on. SELECT version()
 // picks a Dialect: newer servers get DateTime64, LowCardinality, Map, TTL,
@@ -23,7 +23,9 @@
 // epoch (intDiv), not with calendar functions. A database keeps the
 // dialect it was created with, even after the server is upgraded.
 // Dialect.Migrations and Dialect.Queries render every statement for any
-// version, so the SQL can be checked without a server.
+// version, so the SQL can be checked without a server. Migrations are
+// idempotent: where the server has no ADD COLUMN IF NOT EXISTS (18.16), a
+// column already added counts as done.
 //
 // With Config.Cluster set, tables are created ON CLUSTER with Replicated
 // engines; posts are sharded by ID behind a Distributed table, the small

@@ -92,18 +92,18 @@ func (s *Store) postRow(p earshot.Post) []any {
 		}
 		row = append(row, models, scores)
 	}
-	return append(row, p.IncidentID, uint64(max(toNS(p.CollectedAt), 0)))
+	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), uint64(max(toNS(p.CollectedAt), 0)))
 }
 
 // scanPost reads one row of postColumns.
 func (s *Store) scanPost(rows driver.Rows) (earshot.Post, error) {
 	var (
-		p                  earshot.Post
-		kind, label        string
-		created, collected int64
-		parts              map[string]float64
-		models             []string
-		scores             []float64
+		p                   earshot.Post
+		kind, label, reason string
+		created, collected  int64
+		parts               map[string]float64
+		models              []string
+		scores              []float64
 	)
 	dest := []any{
 		&p.ID, &p.Source, &kind, &p.URL,
@@ -115,12 +115,13 @@ func (s *Store) scanPost(rows driver.Rows) (earshot.Post, error) {
 	} else {
 		dest = append(dest, &models, &scores)
 	}
-	dest = append(dest, &p.IncidentID)
+	dest = append(dest, &p.IncidentID, &p.ParentID, &reason)
 	if err := rows.Scan(dest...); err != nil {
 		return earshot.Post{}, err
 	}
 	p.Kind = earshot.Kind(kind)
 	p.Sentiment.Label = earshot.Label(label)
+	p.Sentiment.Reason = earshot.Reason(reason)
 	p.CreatedAt, p.CollectedAt = fromNS(created), fromNS(collected)
 	if len(p.Watches) == 0 {
 		p.Watches = nil

@@ -30,6 +30,8 @@ const (
 	qFollowUp          = "followup"
 	qFollowUps         = "followups"
 	qFollowUpsInStates = "followups_in_states"
+	qInsertSpike       = "insert_spike"
+	qSpikes            = "spikes"
 	qInsertCursor      = "insert_cursor"
 	qCursor            = "cursor"
 	qServerVersion     = "server_version"
@@ -48,10 +50,10 @@ const (
 const (
 	postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, {{ns "created_at"}}, {{ns "collected_at"}}, watches, score, label,
-    {{if .Map}}parts{{else}}part_models, part_scores{{end}}, incident_id`
+    {{if .Map}}parts{{else}}part_models, part_scores{{end}}, incident_id, parent_id, reason`
 	postInsertColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    {{if .Map}}parts{{else}}part_models, part_scores{{end}}, incident_id, version`
+    {{if .Map}}parts{{else}}part_models, part_scores{{end}}, incident_id, parent_id, reason, version`
 
 	// postWindow selects posts created in [from, to) matching the optional
 	// watch and source filters: args from, to, watch, watch, source, source.
@@ -70,6 +72,11 @@ const (
 	followUpInsertColumns = `id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
     version`
+
+	spikeColumns = `id, scope_kind, scope_value, metric, {{ns "start_at"}}, {{ns "peak_at"}},
+    {{ns "end_at"}}, bucket, observed, expected, score, incident_id, link_confidence`
+	spikeInsertColumns = `id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
+    observed, expected, score, incident_id, link_confidence, version`
 )
 
 // seriesSQL counts posts per bucket and key; args: width, width, then
@@ -139,6 +146,12 @@ ORDER BY priority ASC, created_at ASC, id ASC`,
 FROM {{table "followups"}} FINAL
 WHERE has(?, state)
 ORDER BY priority ASC, created_at ASC, id ASC`,
+
+	qInsertSpike: `INSERT INTO {{table "spikes"}} (` + spikeInsertColumns + `)`,
+	qSpikes: `SELECT ` + spikeColumns + `
+FROM {{table "spikes"}} FINAL
+WHERE start_at < {{ts}} AND ({{ns "end_at"}} = 0 OR end_at > {{ts}})
+ORDER BY start_at ASC, id ASC`,
 
 	qInsertCursor: `INSERT INTO {{table "cursors"}} (collector, cursor, version)`,
 	qCursor:       `SELECT cursor FROM {{table "cursors"}} FINAL WHERE collector = ? LIMIT 1`,

@@ -142,7 +142,8 @@ func (s *Store) adoptSchema(ctx context.Context) error {
 
 // migrate applies the migrations not recorded in schema_migrations, in
 // order, recording each. Every statement is idempotent (IF NOT EXISTS), so
-// two stores migrating at once do no harm.
+// two stores migrating at once do no harm; where the server has no ADD
+// COLUMN IF NOT EXISTS, a column already added counts as done.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := s.d.Migrations()
 	if err != nil {
@@ -175,7 +176,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			continue
 		}
 		for _, stmt := range m.Statements {
-			if err := s.conn.Exec(ctx, stmt); err != nil {
+			if err := s.conn.Exec(ctx, stmt); err != nil && !columnExists(stmt, err) {
 				return fmt.Errorf("applying migration %04d_%s: %w", m.Version, m.Name, err)
 			}
 		}
@@ -192,6 +193,15 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// columnExists reports whether err is the server refusing stmt, an ALTER
+// TABLE adding a column, because the column is there already (code 44,
+// ILLEGAL_COLUMN: "column with this name already exists").
+func columnExists(stmt string, err error) bool {
+	var ex *clickhouse.Exception
+	return strings.HasPrefix(stmt, "ALTER TABLE") && strings.Contains(stmt, " ADD COLUMN ") &&
+		errors.As(err, &ex) && ex.Code == 44 && strings.Contains(ex.Message, "already exists")
 }
 
 // applyRetention sets the posts table's TTL to the configured retention

@@ -1,7 +1,9 @@
 package duckdb
 
 import (
+	"database/sql"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"testing"
 	"testing/fstest"
@@ -77,18 +79,16 @@ func TestMigrationsReopen(t *testing.T) {
 		t.Errorf("after reopening: migrations %v, want unchanged %v", again, first)
 	}
 
-	// A build with one more migration applies only that one.
-	next := fstest.MapFS{
-		"migrations/0002_flags.sql": {Data: []byte(`CREATE TABLE flags (name VARCHAR PRIMARY KEY);
-			INSERT INTO flags VALUES ('a'), ('b');`)},
-		"migrations/0001_init.sql": {Data: []byte(`SELECT error('0001 must not run again')`)},
-	}
+	// A build with one more migration applies only that one; the ones
+	// already applied would fail if they ran again.
+	next, flagsName := nextBuild(t, "flags", `CREATE TABLE flags (name VARCHAR PRIMARY KEY);
+		INSERT INTO flags VALUES ('a'), ('b');`)
 	done, err := migrate(ctx, st.db, next)
 	if err != nil {
-		t.Fatalf("migrating to 0002: %v", err)
+		t.Fatalf("migrating to %s: %v", flagsName, err)
 	}
-	if fmt.Sprint(done) != "[0002_flags]" {
-		t.Errorf("applied %v, want [0002_flags]", done)
+	if want := "[" + flagsName + "]"; fmt.Sprint(done) != want {
+		t.Errorf("applied %v, want %s", done, want)
 	}
 	var flags int
 	if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM flags`).Scan(&flags); err != nil || flags != 2 {
@@ -103,11 +103,62 @@ func TestMigrationsReopen(t *testing.T) {
 	}
 	st.Close()
 
-	// The embedded migrations lack 0002: this build must refuse the newer
-	// database rather than run against a schema it does not know.
+	// The embedded migrations lack the flags one: this build must refuse
+	// the newer database rather than run against a schema it does not know.
 	if st, err := Open(ctx, path); err == nil {
 		st.Close()
 		t.Errorf("Open of a database with an unknown migration succeeded")
+	}
+}
+
+// TestMigrationUpgrade: a database written before replies, reasons and
+// spikes opens with them added; its posts come back with no parent and no
+// reason, and take both from then on.
+func TestMigrationUpgrade(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "earshot.duckdb")
+	initSQL, err := fs.ReadFile(migrationFiles, "migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrate(ctx, db, fstest.MapFS{"migrations/0001_init.sql": {Data: initSQL}}); err != nil {
+		t.Fatalf("migrating to 0001: %v", err)
+	}
+	created := storetest.Base.UTC()
+	if _, err := db.ExecContext(ctx, `INSERT INTO posts VALUES ('rss:old', 'rss', 'post', '', 'u1', '', '', 0,
+		'old text', 'en', ?, ?, ['acme'], -0.5, 'negative', '{}', '')`, created, created); err != nil {
+		t.Fatalf("inserting a post of the old schema: %v", err)
+	}
+	db.Close()
+
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open of a 0001 database: %v", err)
+	}
+	defer st.Close()
+	if got := appliedMigrations(t, st); len(got) < 2 || got[1].name != "0002_replies_reasons_spikes" {
+		t.Errorf("migrations after upgrading: %v, want 0002_replies_reasons_spikes applied", got)
+	}
+	old, err := st.Post(ctx, "rss:old")
+	if err != nil {
+		t.Fatalf("Post of the old post: %v", err)
+	}
+	if old.Text != "old text" || old.ParentID != "" || old.Sentiment.Reason != "" || old.Sentiment.Label != earshot.Negative {
+		t.Errorf("old post after upgrading: %+v", old)
+	}
+	reply := storetest.NewPost("rss", "reply", created).Parent("rss:old").Score(-0.6).Reason(earshot.ReasonBilling).Post()
+	if err := st.SavePosts(ctx, []earshot.Post{reply}); err != nil {
+		t.Fatalf("SavePosts after upgrading: %v", err)
+	}
+	if got, err := st.Post(ctx, reply.ID); err != nil || got.ParentID != "rss:old" || got.Sentiment.Reason != earshot.ReasonBilling {
+		t.Errorf("reply after upgrading: %+v, %v", got, err)
+	}
+	if err := st.SaveSpike(ctx, earshot.Spike{ID: "s1", Start: created}); err != nil {
+		t.Errorf("SaveSpike after upgrading: %v", err)
 	}
 }
 
@@ -116,10 +167,8 @@ func TestMigrationFailureRollsBack(t *testing.T) {
 	ctx := t.Context()
 	st := openMemory(t)
 	defer st.Close()
-	bad := fstest.MapFS{
-		"migrations/0001_init.sql": {Data: []byte(`SELECT 1`)},
-		"migrations/0002_half.sql": {Data: []byte(`CREATE TABLE half (x INTEGER); SELECT error('boom');`)},
-	}
+	before := appliedMigrations(t, st)
+	bad, _ := nextBuild(t, "half", `CREATE TABLE half (x INTEGER); SELECT error('boom');`)
 	if _, err := migrate(ctx, st.db, bad); err == nil {
 		t.Fatal("migrate with a failing migration succeeded")
 	}
@@ -127,9 +176,27 @@ func TestMigrationFailureRollsBack(t *testing.T) {
 	if err := st.db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'half'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("table of the failed migration: %d, %v; want none", n, err)
 	}
-	if got := appliedMigrations(t, st); len(got) != 1 {
-		t.Errorf("migrations after a failure: %v, want only 0001", got)
+	if got := appliedMigrations(t, st); fmt.Sprint(got) != fmt.Sprint(before) {
+		t.Errorf("migrations after a failure: %v, want unchanged %v", got, before)
 	}
+}
+
+// nextBuild returns the migrations of a build one migration ahead of this
+// one, and that migration's name: the embedded ones, each failing if it
+// runs again, then name with text, numbered next.
+func nextBuild(t *testing.T, name, text string) (fstest.MapFS, string) {
+	t.Helper()
+	embedded, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, m := range embedded {
+		fsys["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(`SELECT error('` + m.name + ` must not run again')`)}
+	}
+	next := fmt.Sprintf("%04d_%s", embedded[len(embedded)-1].version+1, name)
+	fsys["migrations/"+next+".sql"] = &fstest.MapFile{Data: []byte(text)}
+	return fsys, next
 }
 
 type appliedMigration struct {

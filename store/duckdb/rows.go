@@ -17,7 +17,7 @@ import (
 // postColumns lists the posts table's columns in table order; postRow's
 // values and scan targets follow it.
 const postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
-	text, lang, created_at, collected_at, watches, score, label, parts, incident_id`
+	text, lang, created_at, collected_at, watches, score, label, parts, incident_id, parent_id, reason`
 
 type postRow struct {
 	ID, Source, Kind, URL              string
@@ -29,7 +29,7 @@ type postRow struct {
 	Score                              float64
 	Label                              string
 	Parts                              string // JSON object
-	IncidentID                         string
+	IncidentID, ParentID, Reason       string
 }
 
 func postRowOf(p earshot.Post) (postRow, error) {
@@ -53,7 +53,7 @@ func postRowOf(p earshot.Post) (postRow, error) {
 		CreatedAt: p.CreatedAt.UTC(), CollectedAt: p.CollectedAt.UTC(),
 		Watches: watches,
 		Score:   p.Sentiment.Score, Label: validUTF8(string(p.Sentiment.Label)), Parts: parts,
-		IncidentID: validUTF8(p.IncidentID),
+		IncidentID: validUTF8(p.IncidentID), ParentID: validUTF8(p.ParentID), Reason: validUTF8(string(p.Sentiment.Reason)),
 	}, nil
 }
 
@@ -71,6 +71,7 @@ func (r *postRow) values() []driver.Value {
 	return []driver.Value{
 		r.ID, r.Source, r.Kind, r.URL, r.AuthorID, r.AuthorHandle, r.AuthorName, r.AuthorFollowers,
 		r.Text, r.Lang, r.CreatedAt, r.CollectedAt, watches, r.Score, r.Label, r.Parts, r.IncidentID,
+		r.ParentID, r.Reason,
 	}
 }
 
@@ -79,6 +80,7 @@ func (r *postRow) dest() []any {
 	return []any{
 		&r.ID, &r.Source, &r.Kind, &r.URL, &r.AuthorID, &r.AuthorHandle, &r.AuthorName, &r.AuthorFollowers,
 		&r.Text, &r.Lang, &r.CreatedAt, &r.CollectedAt, &r.Watches, &r.Score, &r.Label, &r.Parts, &r.IncidentID,
+		&r.ParentID, &r.Reason,
 	}
 }
 
@@ -89,8 +91,9 @@ func (r *postRow) post() (earshot.Post, error) {
 		Text:   r.Text, Lang: r.Lang,
 		CreatedAt: r.CreatedAt.UTC(), CollectedAt: r.CollectedAt.UTC(),
 		Watches:    r.Watches.slice(),
-		Sentiment:  earshot.Sentiment{Score: r.Score, Label: earshot.Label(r.Label)},
+		Sentiment:  earshot.Sentiment{Score: r.Score, Label: earshot.Label(r.Label), Reason: earshot.Reason(r.Reason)},
 		IncidentID: r.IncidentID,
+		ParentID:   r.ParentID,
 	}
 	if r.Parts != "" && r.Parts != "{}" {
 		if err := json.Unmarshal([]byte(r.Parts), &p.Sentiment.Parts); err != nil {
@@ -227,6 +230,52 @@ func (r *followUpRow) followUp() (earshot.FollowUp, error) {
 		f.Notes = append(f.Notes, earshot.Note{At: n.At.UTC(), Author: n.Author, Text: n.Text})
 	}
 	return f, nil
+}
+
+const spikeColumns = `id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket_ns,
+	observed, expected, score, incident_id, link_confidence`
+
+type spikeRow struct {
+	ID, ScopeKind, ScopeValue, Metric string
+	StartAt                           time.Time
+	PeakAt, EndAt                     sql.NullTime
+	BucketNS                          int64
+	Observed, Expected, Score         float64
+	IncidentID                        string
+	LinkConfidence                    float64
+}
+
+func spikeRowOf(sp earshot.Spike) spikeRow {
+	return spikeRow{
+		ID: validUTF8(sp.ID), ScopeKind: validUTF8(string(sp.Scope.Kind)), ScopeValue: validUTF8(sp.Scope.Value),
+		Metric:  validUTF8(string(sp.Metric)),
+		StartAt: sp.Start.UTC(), PeakAt: nullTime(sp.Peak), EndAt: nullTime(sp.End),
+		BucketNS: int64(sp.Bucket),
+		Observed: sp.Observed, Expected: sp.Expected, Score: sp.Score,
+		IncidentID: validUTF8(sp.IncidentID), LinkConfidence: sp.LinkConfidence,
+	}
+}
+
+func (r *spikeRow) args() []any {
+	return []any{r.ID, r.ScopeKind, r.ScopeValue, r.Metric, r.StartAt, arg(r.PeakAt), arg(r.EndAt), r.BucketNS,
+		r.Observed, r.Expected, r.Score, r.IncidentID, r.LinkConfidence}
+}
+
+func (r *spikeRow) dest() []any {
+	return []any{&r.ID, &r.ScopeKind, &r.ScopeValue, &r.Metric, &r.StartAt, &r.PeakAt, &r.EndAt, &r.BucketNS,
+		&r.Observed, &r.Expected, &r.Score, &r.IncidentID, &r.LinkConfidence}
+}
+
+func (r *spikeRow) spike() earshot.Spike {
+	return earshot.Spike{
+		ID:     r.ID,
+		Scope:  earshot.Scope{Kind: earshot.ScopeKind(r.ScopeKind), Value: r.ScopeValue},
+		Metric: earshot.Metric(r.Metric),
+		Start:  r.StartAt.UTC(), Peak: timeOf(r.PeakAt), End: timeOf(r.EndAt),
+		Bucket:   time.Duration(r.BucketNS),
+		Observed: r.Observed, Expected: r.Expected, Score: r.Score,
+		IncidentID: r.IncidentID, LinkConfidence: r.LinkConfidence,
+	}
 }
 
 // stringList is a VARCHAR[] column.

@@ -84,7 +84,7 @@ func (b PostBuilder) Score(s float64) PostBuilder {
 	return b.Sentiment(s, label)
 }
 
-// Sentiment sets score and label as given, keeping any parts.
+// Sentiment sets score and label as given, keeping any parts and reason.
 func (b PostBuilder) Sentiment(score float64, label earshot.Label) PostBuilder {
 	b.p.Sentiment.Score = score
 	b.p.Sentiment.Label = label
@@ -97,11 +97,17 @@ func (b PostBuilder) Parts(parts map[string]float64) PostBuilder {
 	return b
 }
 
+// Reason sets why the post is negative.
+func (b PostBuilder) Reason(r earshot.Reason) PostBuilder { b.p.Sentiment.Reason = r; return b }
+
 // Unscored clears the sentiment: a post the scorers could not rate.
 func (b PostBuilder) Unscored() PostBuilder { b.p.Sentiment = earshot.Sentiment{}; return b }
 
 // Incident links the post to an incident.
 func (b PostBuilder) Incident(id string) PostBuilder { b.p.IncidentID = id; return b }
+
+// Parent makes the post a reply to, or quote of, the post with ID id.
+func (b PostBuilder) Parent(id string) PostBuilder { b.p.ParentID = id; return b }
 
 // Post returns the post built so far; it shares nothing with the builder.
 func (b PostBuilder) Post() earshot.Post {

@@ -92,6 +92,7 @@ func diffPost(got, want earshot.Post) diffs {
 	d.strings("Watches", got.Watches, want.Watches)
 	d.float("Sentiment.Score", got.Sentiment.Score, want.Sentiment.Score)
 	d.str("Sentiment.Label", string(got.Sentiment.Label), string(want.Sentiment.Label))
+	d.str("Sentiment.Reason", string(got.Sentiment.Reason), string(want.Sentiment.Reason))
 	if len(got.Sentiment.Parts) != len(want.Sentiment.Parts) {
 		d.add("Sentiment.Parts", got.Sentiment.Parts, want.Sentiment.Parts)
 	} else {
@@ -104,6 +105,7 @@ func diffPost(got, want earshot.Post) diffs {
 		}
 	}
 	d.str("IncidentID", got.IncidentID, want.IncidentID)
+	d.str("ParentID", got.ParentID, want.ParentID)
 	return d
 }
 
@@ -207,6 +209,44 @@ func diffFollowUp(got, want earshot.FollowUp) diffs {
 func checkFollowUp(t *testing.T, got, want earshot.FollowUp) {
 	t.Helper()
 	diffFollowUp(got, want).report(t, "follow-up "+want.ID)
+}
+
+func diffSpike(got, want earshot.Spike) diffs {
+	var d diffs
+	d.str("ID", got.ID, want.ID)
+	d.str("Scope.Kind", string(got.Scope.Kind), string(want.Scope.Kind))
+	d.str("Scope.Value", got.Scope.Value, want.Scope.Value)
+	d.str("Metric", string(got.Metric), string(want.Metric))
+	d.time("Start", got.Start, want.Start)
+	d.time("Peak", got.Peak, want.Peak)
+	d.time("End", got.End, want.End)
+	d.int("Bucket", int64(got.Bucket), int64(want.Bucket))
+	d.float("Observed", got.Observed, want.Observed)
+	d.float("Expected", got.Expected, want.Expected)
+	d.float("Score", got.Score, want.Score)
+	d.str("IncidentID", got.IncidentID, want.IncidentID)
+	d.float("LinkConfidence", got.LinkConfidence, want.LinkConfidence)
+	return d
+}
+
+func spikeIDs(ss []earshot.Spike) []string {
+	ids := make([]string, len(ss))
+	for i, sp := range ss {
+		ids[i] = sp.ID
+	}
+	return ids
+}
+
+// checkSpikes compares the IDs of got with want, in order, then each spike.
+func checkSpikes(t *testing.T, what string, got, want []earshot.Spike) {
+	t.Helper()
+	if !slices.Equal(spikeIDs(got), spikeIDs(want)) {
+		t.Errorf("%s: got spikes %v, want %v", what, spikeIDs(got), spikeIDs(want))
+		return
+	}
+	for i := range want {
+		diffSpike(got[i], want[i]).report(t, what+": spike "+want[i].ID)
+	}
 }
 
 func checkBuckets(t *testing.T, what string, got, want []earshot.Bucket) {

@@ -33,5 +33,9 @@
 //   - of two versions of a post with equal CollectedAt, the one saved last
 //     wins, also within one SavePosts call;
 //   - times come back in UTC, equal to what was saved at millisecond
-//     precision (the suite saves millisecond-precise times only).
+//     precision (the suite saves millisecond-precise times only);
+//   - a spike covers [Start, End): one ending exactly at from, or starting
+//     exactly at to, does not overlap [from, to); an open spike (zero End)
+//     overlaps every window that ends after its Start;
+//   - spikes with equal Start are ordered by ID compared byte by byte.
 package storetest

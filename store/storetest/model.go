@@ -208,3 +208,22 @@ func checkAuthors(t *testing.T, what string, got, want []earshot.AuthorStats) {
 		d.report(t, what+": author "+w.Source+"/"+w.Author.ID)
 	}
 }
+
+// spikeOverlaps reports whether sp overlaps [from, to): it started before
+// to and had not ended by from. An open spike (zero End) has not ended.
+func spikeOverlaps(sp earshot.Spike, from, to time.Time) bool {
+	return sp.Start.Before(to) && (sp.End.IsZero() || sp.End.After(from))
+}
+
+func modelSpikes(spikes []earshot.Spike, from, to time.Time) []earshot.Spike {
+	var out []earshot.Spike
+	for _, sp := range spikes {
+		if spikeOverlaps(sp, from, to) {
+			out = append(out, sp)
+		}
+	}
+	slices.SortFunc(out, func(a, b earshot.Spike) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}

@@ -85,6 +85,9 @@ func testEmptyStore(t *testing.T, st earshot.Store) {
 	if fs, err := st.FollowUps(ctx); err != nil || len(fs) != 0 {
 		t.Errorf("FollowUps: got %v, %v; want none", fs, err)
 	}
+	if ss, err := st.Spikes(ctx, wide.From, wide.To); err != nil || len(ss) != 0 {
+		t.Errorf("Spikes: got %v, %v; want none", ss, err)
+	}
 	if c, err := st.Cursor(ctx, "rss"); err != nil || c != "" {
 		t.Errorf("Cursor: got %q, %v; want empty", c, err)
 	}
@@ -92,7 +95,8 @@ func testEmptyStore(t *testing.T, st earshot.Store) {
 
 // testPostRoundTrip: every field of a post comes back as saved: unicode
 // and control characters in text, a long text, watches in order, sentiment
-// parts, times in UTC at millisecond precision; empty fields stay empty.
+// parts and reason, the parent of a reply, times in UTC at millisecond
+// precision; empty fields stay empty.
 func testPostRoundTrip(t *testing.T, st earshot.Store) {
 	full := NewPost("twitter", "1893", Base.Add(123*time.Millisecond)).
 		Kind(earshot.KindReview).
@@ -103,8 +107,10 @@ func testPostRoundTrip(t *testing.T, st earshot.Store) {
 		Collected(Base.Add(5*time.Minute+456*time.Millisecond)).
 		Watches("acme", "acme-cloud", "Ünïcode watch").
 		Sentiment(-0.734, earshot.Negative).
+		Reason(earshot.ReasonOutage).
 		Parts(map[string]float64{"lexicon": -0.5, "model/v2": -0.968, "zero": 0}).
 		Incident("statuspage:inc-42").
+		Parent("twitter:1890").
 		Post()
 	bare := earshot.Post{
 		ID:          "rss:bare",
@@ -119,18 +125,23 @@ func testPostRoundTrip(t *testing.T, st earshot.Store) {
 		Text(strings.Repeat("long text, ", 2000) + "end").
 		Score(0.5).
 		Post()
+	// A reply with a parent but no reason, and a complaint with a reason
+	// but no parent.
+	reply := NewPost("mastodon", "109/ü", Base.Add(90*time.Minute)).Kind(earshot.KindReply).
+		Parent("mastodon:109/ü-parent 'q'").Score(0.3).Post()
+	complaint := NewPost("rss", "c", Base.Add(91*time.Minute)).Score(-0.9).Reason(earshot.ReasonBilling).Post()
 	// A time given in another zone is the same instant; it must come back
 	// in UTC.
 	zoned := NewPost("mastodon", "zoned", Base).Score(0).Post()
 	zoned.CreatedAt = Base.Add(2 * time.Hour).In(time.FixedZone("CET", 3600))
 	zoned.CollectedAt = Base.Add(3 * time.Hour).In(time.FixedZone("PST", -8*3600))
 
-	save(t, st, full, bare, long, zoned)
-	for _, want := range []earshot.Post{full, bare, long, zoned} {
+	save(t, st, full, bare, long, zoned, reply, complaint)
+	for _, want := range []earshot.Post{full, bare, long, zoned, reply, complaint} {
 		checkPost(t, getPost(t, st, want.ID), want)
 	}
-	if n := count(t, st, wide); n != 4 {
-		t.Errorf("CountPosts: got %d, want 4", n)
+	if n := count(t, st, wide); n != 6 {
+		t.Errorf("CountPosts: got %d, want 6", n)
 	}
 }
 
@@ -151,13 +162,14 @@ func testPostNotFound(t *testing.T, st earshot.Store) {
 // testPostReplay: saving a post again replaces it when the new version was
 // collected later or at the same time, and leaves it alone when the new
 // version is older; the post is stored once, and queries see only the
-// winning version.
+// winning version, whole: a parent or reason the winner lacks is gone.
 func testPostReplay(t *testing.T, st earshot.Store) {
 	b := NewPost("twitter", "1", Base.Add(10*time.Minute)).Author("u1", 100)
-	v1 := b.Text("first").Collected(Base.Add(11 * time.Minute)).Watches("acme").Score(-0.5).Post()
+	v1 := b.Text("first").Collected(Base.Add(11 * time.Minute)).Watches("acme").Score(-0.5).Reason(earshot.ReasonLogin).Post()
 	v2 := b.Author("u1", 250).Text("edited").Collected(Base.Add(20*time.Minute)).
-		Watches("acme", "acmecloud").Score(0.3).Parts(map[string]float64{"m": 0.3}).Incident("inc-1").Post()
-	stale := b.Text("stale").Collected(Base.Add(15 * time.Minute)).Watches("old").Score(-0.9).Post()
+		Watches("acme", "acmecloud").Score(0.3).Parts(map[string]float64{"m": 0.3}).Incident("inc-1").Parent("twitter:0").Post()
+	stale := b.Text("stale").Collected(Base.Add(15 * time.Minute)).Watches("old").Score(-0.9).
+		Reason(earshot.ReasonSecurity).Parent("twitter:stale").Post()
 	ancient := b.Text("ancient").Collected(Base.Add(10*time.Minute + time.Millisecond)).Unscored().Post()
 	sameTime := b.Author("u1", 300).Text("same collection time, saved later").Collected(v2.CollectedAt).
 		Watches("acmecloud").Score(-0.1).Post()

@@ -35,14 +35,14 @@ func describeQuery(q earshot.PostQuery) string {
 
 func topNegativeData() []earshot.Post {
 	return []earshot.Post{
-		NewPost("twitter", "n1", Base.Add(1*time.Minute)).Watches("acme").Score(-0.9).Post(),
-		NewPost("twitter", "n2", Base.Add(5*time.Minute)).Watches("acme").Score(-0.9).Post(),
-		NewPost("rss", "n3", Base.Add(10*time.Minute)).Watches("acmecloud").Score(-0.5).Post(),
+		NewPost("twitter", "n1", Base.Add(1*time.Minute)).Watches("acme").Score(-0.9).Reason(earshot.ReasonOutage).Post(),
+		NewPost("twitter", "n2", Base.Add(5*time.Minute)).Watches("acme").Score(-0.9).Reason(earshot.ReasonOutage).Parent("twitter:n1").Post(),
+		NewPost("rss", "n3", Base.Add(10*time.Minute)).Watches("acmecloud").Score(-0.5).Reason(earshot.ReasonSupport).Post(),
 		NewPost("twitter", "n4", Base.Add(15*time.Minute)).Score(0).Post(),
 		NewPost("hn", "n5", Base.Add(20*time.Minute)).Watches("acme").Score(0.7).Post(),
 		NewPost("rss", "unscored", Base.Add(25*time.Minute)).Watches("acme").Unscored().Post(),
-		NewPost("rss", "n6", Base.Add(30*time.Minute)).Watches("acme").Score(-0.95).Post(),
-		NewPost("twitter", "n7", Base.Add(40*time.Minute)).Score(-0.9).Post(),
+		NewPost("rss", "n6", Base.Add(30*time.Minute)).Watches("acme").Score(-0.95).Reason(earshot.ReasonBilling).Post(),
+		NewPost("twitter", "n7", Base.Add(40*time.Minute)).Score(-0.9).Parent("twitter:n2").Post(),
 		NewPost("rss", "before", Base.Add(-time.Millisecond)).Watches("acme").Score(-1).Post(),
 		NewPost("twitter", "at-to", Base.Add(time.Hour)).Watches("acme").Score(-1).Post(),
 	}

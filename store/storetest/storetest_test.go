@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
+	"os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +25,7 @@ type memStore struct {
 	posts     map[string]earshot.Post
 	incidents map[string]earshot.Incident
 	followUps map[string]earshot.FollowUp
+	spikes    map[string]earshot.Spike
 	cursors   map[string]string
 	closed    bool
 }
@@ -33,6 +37,7 @@ func newMemStore() *memStore {
 		posts:     map[string]earshot.Post{},
 		incidents: map[string]earshot.Incident{},
 		followUps: map[string]earshot.FollowUp{},
+		spikes:    map[string]earshot.Spike{},
 		cursors:   map[string]string{},
 	}
 }
@@ -210,6 +215,24 @@ func (m *memStore) MoveFollowUp(_ context.Context, id string, t earshot.Transiti
 	return moved, nil
 }
 
+func (m *memStore) SaveSpike(_ context.Context, sp earshot.Spike) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	sp.Start, sp.Peak, sp.End = sp.Start.UTC(), sp.Peak.UTC(), sp.End.UTC()
+	m.spikes[sp.ID] = sp
+	return nil
+}
+
+func (m *memStore) allSpikes() []earshot.Spike {
+	return slices.Collect(maps.Values(m.spikes))
+}
+
+func (m *memStore) Spikes(_ context.Context, from, to time.Time) ([]earshot.Spike, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return modelSpikes(m.allSpikes(), from, to), nil
+}
+
 func (m *memStore) Cursor(_ context.Context, collector string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -278,5 +301,235 @@ func TestBucketStart(t *testing.T) {
 		if got := bucketStart(at(tc.at), tc.width); !got.Equal(at(tc.want)) {
 			t.Errorf("bucketStart(%s, %s) = %s, want %s", tc.at, tc.width, got, tc.want)
 		}
+	}
+}
+
+// mutant is a memStore wrong in one way a backend could be: each hook, when
+// set, replaces what the model does.
+type mutant struct {
+	*memStore
+	// savePosts rewrites each post before it is saved over old (zero when
+	// new).
+	savePosts func(p, old earshot.Post) earshot.Post
+	// topNegative rewrites each post TopNegative returns.
+	topNegative func(p earshot.Post) earshot.Post
+	// saveSpike rewrites each spike before it is saved over old (zero
+	// when new).
+	saveSpike func(sp, old earshot.Spike) earshot.Spike
+	// spikes answers Spikes from every stored spike.
+	spikes func(all []earshot.Spike, from, to time.Time) []earshot.Spike
+}
+
+func (m *mutant) SavePosts(ctx context.Context, posts []earshot.Post) error {
+	if m.savePosts != nil {
+		changed := make([]earshot.Post, len(posts))
+		for i, p := range posts {
+			m.mu.Lock()
+			old := m.posts[p.ID]
+			m.mu.Unlock()
+			changed[i] = m.savePosts(clonePost(p), old)
+		}
+		posts = changed
+	}
+	return m.memStore.SavePosts(ctx, posts)
+}
+
+func (m *mutant) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	ps, err := m.memStore.TopNegative(ctx, q)
+	if m.topNegative != nil {
+		for i := range ps {
+			ps[i] = m.topNegative(ps[i])
+		}
+	}
+	return ps, err
+}
+
+func (m *mutant) SaveSpike(ctx context.Context, sp earshot.Spike) error {
+	if m.saveSpike != nil {
+		m.mu.Lock()
+		old := m.memStore.spikes[sp.ID]
+		m.mu.Unlock()
+		sp = m.saveSpike(sp, old)
+	}
+	return m.memStore.SaveSpike(ctx, sp)
+}
+
+func (m *mutant) Spikes(ctx context.Context, from, to time.Time) ([]earshot.Spike, error) {
+	if m.spikes == nil {
+		return m.memStore.Spikes(ctx, from, to)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.spikes(m.allSpikes(), from, to), nil
+}
+
+// filterSpikes keeps the spikes for which keep holds, ordered by order.
+func filterSpikes(all []earshot.Spike, keep func(earshot.Spike) bool, order func(a, b earshot.Spike) int) []earshot.Spike {
+	var out []earshot.Spike
+	for _, sp := range all {
+		if keep(sp) {
+			out = append(out, sp)
+		}
+	}
+	slices.SortFunc(out, order)
+	return out
+}
+
+func byStartThenID(a, b earshot.Spike) int {
+	return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
+}
+
+// mutants are the ways the suite's cases on replies, reasons and spikes
+// must catch a backend going wrong, with the cases that must fail on each.
+var mutants = map[string]struct {
+	cases []string
+	m     mutant
+}{
+	"drops the parent": {
+		[]string{"PostRoundTrip", "PostReplay", "TopNegative"},
+		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.ParentID = ""; return p }},
+	},
+	"drops the reason": {
+		[]string{"PostRoundTrip", "PostReplay", "TopNegative"},
+		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.Sentiment.Reason = ""; return p }},
+	},
+	"keeps the parent and reason of the version replaced": {
+		[]string{"PostReplay"},
+		mutant{savePosts: func(p, old earshot.Post) earshot.Post {
+			p.ParentID = cmp.Or(p.ParentID, old.ParentID)
+			p.Sentiment.Reason = cmp.Or(p.Sentiment.Reason, old.Sentiment.Reason)
+			return p
+		}},
+	},
+	"TopNegative reads no parent or reason": {
+		[]string{"TopNegative"},
+		mutant{topNegative: func(p earshot.Post) earshot.Post { p.ParentID, p.Sentiment.Reason = "", ""; return p }},
+	},
+	"drops the link confidence": {
+		[]string{"SpikeRoundTrip"},
+		mutant{saveSpike: func(sp, _ earshot.Spike) earshot.Spike { sp.LinkConfidence = 0; return sp }},
+	},
+	"keeps times in whole seconds": {
+		[]string{"SpikeRoundTrip", "SpikeOrdering"},
+		mutant{saveSpike: func(sp, _ earshot.Spike) earshot.Spike { sp.Start = sp.Start.Truncate(time.Second); return sp }},
+	},
+	"keeps the first version": {
+		[]string{"SpikeRoundTrip"},
+		mutant{saveSpike: func(sp, old earshot.Spike) earshot.Spike {
+			if old.ID != "" {
+				return old
+			}
+			return sp
+		}},
+	},
+	"merges versions": {
+		[]string{"SpikeRoundTrip"},
+		mutant{saveSpike: func(sp, old earshot.Spike) earshot.Spike {
+			sp.IncidentID = cmp.Or(sp.IncidentID, old.IncidentID)
+			sp.LinkConfidence = cmp.Or(sp.LinkConfidence, old.LinkConfidence)
+			return sp
+		}},
+	},
+	"keeps the first start": {
+		[]string{"SpikeRoundTrip"},
+		mutant{saveSpike: func(sp, old earshot.Spike) earshot.Spike {
+			if old.ID != "" {
+				sp.Start = old.Start
+			}
+			return sp
+		}},
+	},
+	"leaves open spikes out": {
+		[]string{"SpikeRoundTrip", "SpikeWindows", "SpikeOrdering"},
+		mutant{spikes: func(all []earshot.Spike, from, to time.Time) []earshot.Spike {
+			return filterSpikes(all, func(sp earshot.Spike) bool { return sp.Start.Before(to) && sp.End.After(from) }, byStartThenID)
+		}},
+	},
+	"takes End as inclusive": {
+		[]string{"SpikeRoundTrip", "SpikeWindows"},
+		mutant{spikes: func(all []earshot.Spike, from, to time.Time) []earshot.Spike {
+			return filterSpikes(all, func(sp earshot.Spike) bool {
+				return sp.Start.Before(to) && (sp.End.IsZero() || !sp.End.Before(from))
+			}, byStartThenID)
+		}},
+	},
+	"takes to as inclusive": {
+		[]string{"SpikeRoundTrip", "SpikeWindows"},
+		mutant{spikes: func(all []earshot.Spike, from, to time.Time) []earshot.Spike {
+			return filterSpikes(all, func(sp earshot.Spike) bool {
+				return !sp.Start.After(to) && (sp.End.IsZero() || sp.End.After(from))
+			}, byStartThenID)
+		}},
+	},
+	"keeps spikes started in the window only": {
+		[]string{"SpikeRoundTrip", "SpikeWindows", "SpikeOrdering"},
+		mutant{spikes: func(all []earshot.Spike, from, to time.Time) []earshot.Spike {
+			return filterSpikes(all, func(sp earshot.Spike) bool { return !sp.Start.Before(from) && sp.Start.Before(to) }, byStartThenID)
+		}},
+	},
+	"orders by ID only": {
+		[]string{"SpikeRoundTrip", "SpikeWindows", "SpikeOrdering"},
+		mutant{spikes: func(all []earshot.Spike, from, to time.Time) []earshot.Spike {
+			return filterSpikes(all, func(sp earshot.Spike) bool { return spikeOverlaps(sp, from, to) },
+				func(a, b earshot.Spike) int { return cmp.Compare(a.ID, b.ID) })
+		}},
+	},
+	"orders ties by score, then by ID backwards": {
+		[]string{"SpikeWindows", "SpikeOrdering"},
+		mutant{spikes: func(all []earshot.Spike, from, to time.Time) []earshot.Spike {
+			return filterSpikes(all, func(sp earshot.Spike) bool { return spikeOverlaps(sp, from, to) },
+				func(a, b earshot.Spike) int {
+					return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Score, b.Score), cmp.Compare(b.ID, a.ID))
+				})
+		}},
+	},
+	"orders ties by ID ignoring case": {
+		[]string{"SpikeOrdering"},
+		mutant{spikes: func(all []earshot.Spike, from, to time.Time) []earshot.Spike {
+			return filterSpikes(all, func(sp earshot.Spike) bool { return spikeOverlaps(sp, from, to) },
+				func(a, b earshot.Spike) int {
+					return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(strings.ToLower(a.ID), strings.ToLower(b.ID)))
+				})
+		}},
+	},
+}
+
+// TestMutantsFail runs the suite on each mutant in a child process (a case
+// failing fails its test binary) and checks that the cases meant to catch
+// it fail, and only they.
+func TestMutantsFail(t *testing.T) {
+	if name := os.Getenv("STORETEST_MUTANT"); name != "" {
+		m := mutants[name].m
+		Suite{New: func(t *testing.T) earshot.Store {
+			mu := m
+			mu.memStore = newMemStore()
+			return &mu
+		}}.Run(t)
+		return
+	}
+	if testing.Short() {
+		t.Skip("runs the suite once per mutant")
+	}
+	for _, name := range slices.Sorted(maps.Keys(mutants)) {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestMutantsFail$", "-test.v", "-test.count=1")
+			cmd.Env = append(os.Environ(), "STORETEST_MUTANT="+name)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the suite passed on a store that %s", name)
+			}
+			var failed []string
+			for line := range strings.Lines(string(out)) {
+				if c, ok := strings.CutPrefix(strings.TrimSpace(line), "--- FAIL: TestMutantsFail/"); ok {
+					c, _, _ = strings.Cut(c, " ")
+					failed = append(failed, c)
+				}
+			}
+			slices.Sort(failed)
+			want := slices.Sorted(slices.Values(mutants[name].cases))
+			if !slices.Equal(failed, want) {
+				t.Errorf("on a store that %s, cases %v failed, want %v\n%s", name, failed, want, out)
+			}
+		})
 	}
 }

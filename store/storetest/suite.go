@@ -44,6 +44,9 @@ var cases = []testCase{
 	{"FollowUpRoundTrip", testFollowUpRoundTrip},
 	{"FollowUpOrdering", testFollowUpOrdering},
 	{"FollowUpMoves", testFollowUpMoves},
+	{"SpikeRoundTrip", testSpikeRoundTrip},
+	{"SpikeWindows", testSpikeWindows},
+	{"SpikeOrdering", testSpikeOrdering},
 	{"Cursors", testCursors},
 }
 

@@ -92,6 +92,39 @@ CREATE TABLE IF NOT EXISTS `earshot`.`cursors` ON CLUSTER `prod`
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/cursors', '{replica}', version)
 ORDER BY collector;
 
+-- migration 0005_replies_reasons_spikes #1
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN parent_id String;
+
+-- migration 0005_replies_reasons_spikes #2
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN reason String;
+
+-- migration 0005_replies_reasons_spikes #3
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN parent_id String;
+
+-- migration 0005_replies_reasons_spikes #4
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN reason String;
+
+-- migration 0005_replies_reasons_spikes #5
+CREATE TABLE IF NOT EXISTS `earshot`.`spikes` ON CLUSTER `prod`
+(
+    id String,
+    scope_kind String,
+    scope_value String,
+    metric String,
+    start_at Int64,
+    peak_at Int64,
+    end_at Int64,
+    bucket Int64,
+    observed Float64,
+    expected Float64,
+    score Float64,
+    incident_id String,
+    link_confidence Float64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/spikes', '{replica}', version)
+ORDER BY id;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
     resolved_at, url, updated_at, updates
@@ -188,7 +221,11 @@ INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    part_models, part_scores, incident_id, version);
+    part_models, part_scores, incident_id, parent_id, reason, version);
+
+-- query insert_spike
+INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
+    observed, expected, score, incident_id, link_confidence, version);
 
 -- query pending_mutations
 SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0;
@@ -196,7 +233,7 @@ SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_don
 -- query post
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    part_models, part_scores, incident_id
+    part_models, part_scores, incident_id, parent_id, reason
 FROM `earshot`.`posts` FINAL
 WHERE id = ?
 LIMIT 1;
@@ -246,6 +283,13 @@ ORDER BY bucket, key;
 -- query server_version
 SELECT version();
 
+-- query spikes
+SELECT id, scope_kind, scope_value, metric, start_at, peak_at,
+    end_at, bucket, observed, expected, score, incident_id, link_confidence
+FROM `earshot`.`spikes` FINAL
+WHERE start_at < ? AND (end_at = 0 OR end_at > ?)
+ORDER BY start_at ASC, id ASC;
+
 -- query table_columns
 SELECT name, type FROM system.columns WHERE database = ? AND table = ?;
 
@@ -255,7 +299,7 @@ SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
 -- query top_negative
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    part_models, part_scores, incident_id
+    part_models, part_scores, incident_id, parent_id, reason
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR has(watches, ?))

@@ -94,6 +94,39 @@ CREATE TABLE IF NOT EXISTS `earshot`.`cursors` ON CLUSTER `prod`
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/cursors', '{replica}', version)
 ORDER BY collector;
 
+-- migration 0005_replies_reasons_spikes #1
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS parent_id String;
+
+-- migration 0005_replies_reasons_spikes #2
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS reason LowCardinality(String);
+
+-- migration 0005_replies_reasons_spikes #3
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS parent_id String;
+
+-- migration 0005_replies_reasons_spikes #4
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS reason LowCardinality(String);
+
+-- migration 0005_replies_reasons_spikes #5
+CREATE TABLE IF NOT EXISTS `earshot`.`spikes` ON CLUSTER `prod`
+(
+    id String,
+    scope_kind LowCardinality(String),
+    scope_value LowCardinality(String),
+    metric LowCardinality(String),
+    start_at DateTime64(9, 'UTC'),
+    peak_at DateTime64(9, 'UTC'),
+    end_at DateTime64(9, 'UTC'),
+    bucket Int64,
+    observed Float64,
+    expected Float64,
+    score Float64,
+    incident_id String,
+    link_confidence Float64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/spikes', '{replica}', version)
+ORDER BY id;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
@@ -190,7 +223,11 @@ INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    parts, incident_id, version);
+    parts, incident_id, parent_id, reason, version);
+
+-- query insert_spike
+INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
+    observed, expected, score, incident_id, link_confidence, version);
 
 -- query modify_ttl
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` MODIFY TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000);
@@ -201,7 +238,7 @@ SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_don
 -- query post
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
-    parts, incident_id
+    parts, incident_id, parent_id, reason
 FROM `earshot`.`posts` FINAL
 WHERE id = ?
 LIMIT 1;
@@ -251,6 +288,13 @@ ORDER BY bucket, key;
 -- query server_version
 SELECT version();
 
+-- query spikes
+SELECT id, scope_kind, scope_value, metric, toUnixTimestamp64Nano(start_at), toUnixTimestamp64Nano(peak_at),
+    toUnixTimestamp64Nano(end_at), bucket, observed, expected, score, incident_id, link_confidence
+FROM `earshot`.`spikes` FINAL
+WHERE start_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(end_at) = 0 OR end_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+ORDER BY start_at ASC, id ASC;
+
 -- query table_columns
 SELECT name, type FROM system.columns WHERE database = ? AND table = ?;
 
@@ -260,7 +304,7 @@ SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
 -- query top_negative
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
-    parts, incident_id
+    parts, incident_id, parent_id, reason
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
     AND (? = '' OR has(watches, ?))
