@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment"
+	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/internal/demo"
 )
@@ -61,6 +62,22 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	if err := fill(ctx, st, scorer, sc, e); err != nil {
 		return err
 	}
+	// Run the spike detectors over the whole scenario, as serve does live.
+	mon := spikes.NewMonitor(st, st, spikes.MonitorOptions{
+		History: time.Duration(*days) * 24 * time.Hour,
+		Now:     func() time.Time { return end.Add(5 * time.Minute) },
+	})
+	evs, err := mon.Step(ctx)
+	if err != nil {
+		return fmt.Errorf("detecting spikes: %w", err)
+	}
+	opened := 0
+	for _, ev := range evs {
+		if ev.Kind == spikes.Opened {
+			opened++
+		}
+	}
+	fmt.Fprintf(e.stderr, "earshot demo: detected %d spikes over %d series\n", opened, mon.Tracked())
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
 	srv := &http.Server{

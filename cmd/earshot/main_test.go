@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot"
 )
 
 func testEnv(stdin string) (env, *bytes.Buffer, *bytes.Buffer) {
@@ -107,7 +109,7 @@ func TestDemoServes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("demo end to end is not short")
 	}
-	url, log, stop := startCommand(t, []string{"demo", "-addr", "127.0.0.1:0", "-days", "5", "-scale", "0.3"}, `dashboard at (http://\S+/)`)
+	url, log, stop := startCommand(t, []string{"demo", "-addr", "127.0.0.1:0"}, `dashboard at (http://\S+/)`)
 	if !strings.Contains(log, "stored") {
 		t.Errorf("demo printed no progress: %s", log)
 	}
@@ -142,6 +144,33 @@ func TestDemoServes(t *testing.T) {
 		t.Errorf("no negative spike in the series: peak %d vs mean %.1f per hour", peak, mean)
 	}
 
+	// The outage is detected within its first buckets: customers report it
+	// 15 to 25 minutes before the incident opens.
+	var inc struct {
+		Incidents []earshot.Incident `json:"incidents"`
+	}
+	var sp struct {
+		Spikes []earshot.Spike `json:"spikes"`
+	}
+	json.Unmarshal([]byte(get(t, url+"api/incidents")), &inc)
+	json.Unmarshal([]byte(get(t, url+"api/spikes")), &sp)
+	var outage earshot.Incident
+	for _, i := range inc.Incidents {
+		if i.Severity == "major" {
+			outage = i
+		}
+	}
+	found := false
+	for _, s := range sp.Spikes {
+		if s.Scope == (earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme"}) {
+			if d := s.Start.Sub(outage.StartedAt); d >= -40*time.Minute && d <= 10*time.Minute {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no spike on the acme watch within 10 minutes of the outage opened at %s; spikes: %+v", outage.StartedAt, sp.Spikes)
+	}
 	if code := stop(); code != 0 {
 		t.Errorf("demo exited %d after Ctrl-C", code)
 	}

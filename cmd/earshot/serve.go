@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment"
+	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
@@ -85,6 +86,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 		pollers = append(pollers, p)
 		wg.Go(func() { p.Run(collectCtx) })
 	}
+	monitor := spikes.NewMonitor(st, st, spikes.MonitorOptions{Log: log.With("part", "spikes")})
+	wg.Go(func() { monitor.Run(collectCtx) })
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
 	go func() { pipeDone <- pipe.Run(pipeCtx, 30*time.Second) }()

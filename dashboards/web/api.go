@@ -143,6 +143,27 @@ func (s *Server) handleIncidents(w http.ResponseWriter, r *http.Request) {
 	}{from, to, incidents})
 }
 
+func (s *Server) handleSpikes(w http.ResponseWriter, r *http.Request) {
+	from, to, err := window(r.URL.Query(), s.opts.Now())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	spikes, err := s.store.Spikes(r.Context(), from, to)
+	if err != nil {
+		s.storeFailed(w, r, "loading spikes", err)
+		return
+	}
+	if spikes == nil {
+		spikes = []earshot.Spike{}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		From   time.Time       `json:"from"`
+		To     time.Time       `json:"to"`
+		Spikes []earshot.Spike `json:"spikes"`
+	}{from, to, spikes})
+}
+
 func (s *Server) handleNegative(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	from, to, err := window(q, s.opts.Now())

@@ -140,6 +140,7 @@ type pageData struct {
 	Volume    chart
 	Sentiment chart
 	Incidents []incidentView
+	Spikes    []spikeView
 	Sources   []sourceRow
 	Negative  []postView
 }
@@ -196,6 +197,11 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		s.pageFailed(w, r, "loading incidents", err)
 		return
 	}
+	spikes, err := s.store.Spikes(ctx, from, now)
+	if err != nil {
+		s.pageFailed(w, r, "loading spikes", err)
+		return
+	}
 	negative, err := s.store.TopNegative(ctx, earshot.PostQuery{From: from, To: now, Watch: watch, Source: source, Limit: negativePosts})
 	if err != nil {
 		s.pageFailed(w, r, "loading negative posts", err)
@@ -226,6 +232,11 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	d.Sources = sourceRows(bySource, name, watch)
 	for _, inc := range incidents {
 		d.Incidents = append(d.Incidents, viewIncident(inc, now))
+	}
+	for _, sp := range spikes {
+		if scopeShown(sp.Scope, watch, source) {
+			d.Spikes = append(d.Spikes, viewSpike(sp, incidents))
+		}
 	}
 	for _, p := range negative {
 		d.Negative = append(d.Negative, viewPost(p))
@@ -464,6 +475,66 @@ func viewIncident(inc earshot.Incident, now time.Time) incidentView {
 		latest := slices.MaxFunc(inc.Updates, func(a, b earshot.IncidentUpdate) int { return a.At.Compare(b.At) })
 		v.Latest = truncate(latest.Body, maxPostRunes)
 	}
+	return v
+}
+
+// spikeView is one detected spike, as the page lists it.
+type spikeView struct {
+	Scope, Metric      string
+	Started, Ended     string
+	Observed, Expected string
+	Score              string
+	Incident           string
+	Unexplained        bool
+}
+
+// scopeShown reports whether a spike belongs on a page filtered to watch
+// and source: with no filter, the spikes over all posts and each watch;
+// with one, that watch's or source's.
+func scopeShown(sc earshot.Scope, watch, source string) bool {
+	switch {
+	case watch != "":
+		return sc.Kind == earshot.ScopeWatch && sc.Value == watch
+	case source != "":
+		return sc.Kind == earshot.ScopeSource && sc.Value == source
+	}
+	return sc.Kind == earshot.ScopeAll || sc.Kind == earshot.ScopeWatch
+}
+
+var metricNames = map[earshot.Metric]string{
+	earshot.MetricVolume:        "volume",
+	earshot.MetricNegativeShare: "negative share",
+	earshot.MetricNetSentiment:  "net sentiment",
+}
+
+func viewSpike(sp earshot.Spike, incidents []earshot.Incident) spikeView {
+	v := spikeView{
+		Scope:    "all posts",
+		Metric:   metricNames[sp.Metric],
+		Started:  sp.Start.UTC().Format("Mon Jan 2 15:04"),
+		Ended:    "ongoing",
+		Score:    fmt.Sprintf("%.2f", sp.Score),
+		Incident: sp.IncidentID,
+	}
+	if sp.Scope.Kind != earshot.ScopeAll {
+		v.Scope = string(sp.Scope.Kind) + " " + sp.Scope.Value
+	}
+	if !sp.End.IsZero() {
+		v.Ended = sp.End.UTC().Format("Mon Jan 2 15:04")
+	}
+	if sp.Metric == earshot.MetricVolume {
+		v.Observed, v.Expected = fmt.Sprintf("%.0f", sp.Observed), fmt.Sprintf("%.0f", sp.Expected)
+	} else if sp.Metric == earshot.MetricNegativeShare {
+		v.Observed, v.Expected = fmt.Sprintf("%.0f%%", 100*sp.Observed), fmt.Sprintf("%.0f%%", 100*sp.Expected)
+	} else {
+		v.Observed, v.Expected = fmt.Sprintf("%+.2f", sp.Observed), fmt.Sprintf("%+.2f", sp.Expected)
+	}
+	for _, inc := range incidents {
+		if inc.ID == sp.IncidentID {
+			v.Incident = inc.Title
+		}
+	}
+	v.Unexplained = sp.IncidentID == ""
 	return v
 }
 

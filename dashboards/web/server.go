@@ -13,12 +13,14 @@ import (
 	"github.com/earshot/earshot"
 )
 
-// Store is what the dashboard reads: a subset of earshot.PostStore and
-// earshot.IncidentStore, so any earshot.Store will do.
+// Store is what the dashboard reads: a subset of earshot.PostStore,
+// earshot.IncidentStore and earshot.SpikeStore, so any earshot.Store will
+// do.
 type Store interface {
 	Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error)
 	TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error)
 	Incidents(ctx context.Context, from, to time.Time) ([]earshot.Incident, error)
+	Spikes(ctx context.Context, from, to time.Time) ([]earshot.Spike, error)
 }
 
 var _ Store = earshot.Store(nil)
@@ -81,6 +83,7 @@ func New(store Store, opts Options) *Server {
 	s.mux.HandleFunc("GET /healthz", s.handleHealth)
 	s.mux.HandleFunc("GET /api/series", s.handleSeries)
 	s.mux.HandleFunc("GET /api/incidents", s.handleIncidents)
+	s.mux.HandleFunc("GET /api/spikes", s.handleSpikes)
 	s.mux.HandleFunc("GET /api/posts/negative", s.handleNegative)
 	s.mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)

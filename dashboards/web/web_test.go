@@ -27,6 +27,7 @@ type fakeStore struct {
 	bySource  []earshot.Bucket
 	incidents []earshot.Incident
 	negative  []earshot.Post
+	spikes    []earshot.Spike
 	err       error
 
 	seriesQ   []earshot.SeriesQuery
@@ -59,6 +60,13 @@ func (f *fakeStore) Incidents(_ context.Context, from, to time.Time) ([]earshot.
 		return nil, f.err
 	}
 	return f.incidents, nil
+}
+
+func (f *fakeStore) Spikes(_ context.Context, from, to time.Time) ([]earshot.Spike, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return f.spikes, nil
 }
 
 func newServer(t *testing.T, f *fakeStore) (*Server, *bytes.Buffer) {
@@ -553,5 +561,36 @@ func TestSafeLink(t *testing.T) {
 		if got := safeLink(in); got != want {
 			t.Errorf("safeLink(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestPageListsSpikes(t *testing.T) {
+	start := now.Add(-26 * time.Hour)
+	f := &fakeStore{
+		series:    []earshot.Bucket{{Start: start, Count: 40, Scored: 40, Negative: 30}},
+		incidents: []earshot.Incident{{ID: "sp:1", Title: "API errors", Status: earshot.Resolved, StartedAt: start, ResolvedAt: start.Add(time.Hour)}},
+		spikes: []earshot.Spike{
+			{ID: "a", Scope: earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme"}, Metric: earshot.MetricVolume, Start: start, End: start.Add(time.Hour), Observed: 412, Expected: 38, Score: 0.93, IncidentID: "sp:1"},
+			{ID: "b", Scope: earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme<script>"}, Metric: earshot.MetricNegativeShare, Start: start.Add(3 * time.Hour), Observed: 0.71, Expected: 0.2, Score: 0.8},
+			{ID: "c", Scope: earshot.Scope{Kind: earshot.ScopeSource, Value: "reddit"}, Metric: earshot.MetricVolume, Start: start},
+		},
+	}
+	srv, _ := newServer(t, f)
+	_, body := get(t, srv, "/")
+	for _, want := range []string{"Spikes detected", "watch acme", "412", "API errors", "negative share", "71%", "no known incident", "ongoing", "acme&lt;script&gt;"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "source reddit") {
+		t.Error("a per-source spike is listed on the unfiltered page")
+	}
+	_, body = get(t, srv, "/?source=reddit")
+	if !strings.Contains(body, "source reddit") || strings.Contains(body, "watch acme") {
+		t.Error("the source filter does not pick that source's spikes")
+	}
+	_, js := get(t, srv, "/api/spikes")
+	if !strings.Contains(js, `"spikes":[`) || !strings.Contains(js, `"observed":412`) {
+		t.Errorf("/api/spikes = %s", js)
 	}
 }
