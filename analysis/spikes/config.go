@@ -24,6 +24,15 @@ const (
 	TransformLinear Transform = "linear"
 )
 
+// Calibration says how deviations are calibrated to the series.
+type Calibration string
+
+// Calibrations.
+const (
+	CalibrateDailyMax    Calibration = "daily_max"
+	CalibrateExceedances Calibration = "exceedances"
+)
+
 // Direction says which deviations are anomalies.
 type Direction string
 
@@ -68,14 +77,20 @@ type Config struct {
 	// ShiftAfter is how long the series must stay far on one side of the
 	// baseline before that is taken as a new level rather than an anomaly.
 	ShiftAfter time.Duration `yaml:"shift_after"`
-	// Smooth is how many buckets of evidence the score combines (an
-	// exponential average of that span): a one-bucket blip scores less
-	// than a sustained rise of the same height. 1 uses each bucket alone.
-	Smooth float64 `yaml:"smooth"`
+	// Scales are the spans (at most 3) over which evidence is also
+	// accumulated, besides the single bucket: an exponential average of
+	// the deviations over each span, calibrated by its own tail model. The
+	// surprise of a bucket is the largest over the scales, so a sustained
+	// rise of modest buckets is noticed as well as a one-bucket jump.
+	Scales []time.Duration `yaml:"scales"`
 
 	// TailHalfLife is how long the detector remembers how often the
 	// series deviates how far: the calibration of Severity to the series.
 	TailHalfLife time.Duration `yaml:"tail_half_life"`
+	// Calibration is how a deviation is turned into a rarity:
+	// "daily_max" fits an extreme-value (Gumbel) law to the series' daily
+	// maxima, "exceedances" an exponential tail to its deviations over 2.
+	Calibration Calibration `yaml:"calibration"`
 	// Novelty in [0, 1] is how much of the recent peak surprise (decaying
 	// with half-life Refractory) a bucket must exceed to score: at 1, a
 	// spike scores at its onset and as it escalates, not again at every
@@ -116,13 +131,14 @@ func DefaultConfig() Config {
 		LevelHalfLife:  6 * time.Hour,
 		DailyHalfLife:  4,
 		WeeklyHalfLife: 3,
-		NoiseHalfLife:  3 * 24 * time.Hour,
-		Clip:           1.5,
+		NoiseHalfLife:  24 * time.Hour,
+		Clip:           1,
 		ShiftAfter:     6 * time.Hour,
-		Smooth:         1,
+		Scales:         []time.Duration{30 * time.Minute, 2 * time.Hour, 6 * time.Hour},
+		Calibration:    CalibrateDailyMax,
 		TailHalfLife:   28 * 24 * time.Hour,
-		Novelty:        0.8,
-		Refractory:     24 * time.Hour,
+		Novelty:        0.7,
+		Refractory:     48 * time.Hour,
 		MinVolume:      5,
 		MinExcess:      5,
 		Z50:            4,
@@ -194,8 +210,18 @@ func (c Config) Validate() error {
 	if c.Clip <= 0 {
 		bad("clip", "must be positive, got %v", c.Clip)
 	}
-	if c.Smooth < 1 {
-		bad("smooth", "must be at least 1, got %v", c.Smooth)
+	switch c.Calibration {
+	case CalibrateDailyMax, CalibrateExceedances:
+	default:
+		bad("calibration", "%q is not daily_max or exceedances", c.Calibration)
+	}
+	if len(c.Scales) > maxScales {
+		bad("scales", "at most %d spans, got %d", maxScales, len(c.Scales))
+	}
+	for _, s := range c.Scales {
+		if s <= 0 {
+			bad("scales", "spans must be positive, got %v", s)
+		}
 	}
 	if c.Novelty < 0 || c.Novelty > 1 {
 		bad("novelty", "must be in [0, 1], got %v", c.Novelty)

@@ -12,7 +12,7 @@ type Point struct {
 	// it, made before seeing it.
 	Observed, Expected float64
 	// Z is the deviation in units of the usual deviation (signed: positive
-	// above the baseline), after smoothing.
+	// above the baseline), of the bucket alone.
 	Z float64
 	// Severity in [0, 1] is how rare a deviation this is for the series:
 	// 0.5 for one seen about once a week. It is 0 during warm-up, for
@@ -27,7 +27,7 @@ type Point struct {
 }
 
 // Detector scores one series, bucket by bucket, against a baseline it
-// learns as it goes. It keeps a fixed amount of state (about 1.2 KB),
+// learns as it goes. It keeps a fixed amount of state (about 1.4 KB),
 // whatever the length of the series, and never looks ahead: the score of a
 // bucket depends on it and the buckets before it only.
 //
@@ -39,8 +39,9 @@ type Detector struct {
 	// Rates and spans derived from the bucket width, once known.
 	bucket                          time.Duration
 	aLevel, aDaily, aWeekly, aNoise float64
-	aSmooth, smoothNorm             float64
 	aTail, aPeak                    float64
+	nScales                         int
+	aScale, scaleNorm               [maxScales]float64
 	warmUp, shiftAfter              int
 	perWeek                         float64 // buckets per week
 
@@ -53,16 +54,31 @@ type Detector struct {
 	daily        [24]float32
 	weekly       [168]float32
 	dailySeen    [24]bool
-	smooth       float64 // exponential average of z (Smooth)
+	// Evidence over longer spans: exponential averages of z, each with
+	// its own tail model (index 0 is the single bucket).
+	ew [maxScales]float64
+	tl [maxScales + 1]tailModel
 
 	// A run of deviations beyond the clip on one side (level shifts).
 	shiftRun int
 	shiftSum float64
 
-	// Tail model of the deviations, for calibration: the rate of
-	// exceeding tailU and the mean excess over it.
-	exceed, excess, tailN float64
-	peak                  float64 // recent peak surprise (Novelty)
+	peak         float64 // recent peak surprise (Novelty)
+	day          int64   // local day number of the last bucket
+	perDay, aDay float64
+}
+
+// maxScales bounds len(Config.Scales).
+const maxScales = 3
+
+// tailModel calibrates the deviations of one scale: how often the series
+// deviates how far. It keeps, in float32 to stay small, an exponential
+// model of the exceedances over tailU (their rate and mean excess) and an
+// extreme-value fit of the daily maxima (today's maximum, and the
+// exponentially weighted mean and variance of past days').
+type tailModel struct {
+	exceed, excess, n       float32
+	dmax, gMean, gVar, days float32
 }
 
 // NewDetector returns a detector for cfg, which must be valid (see
@@ -105,11 +121,17 @@ func (d *Detector) setBucket(b time.Duration) {
 	d.aNoise = halfLifeAlpha(steps(d.cfg.NoiseHalfLife))
 	d.aDaily = halfLifeAlpha(d.cfg.DailyHalfLife * per)
 	d.aWeekly = halfLifeAlpha(d.cfg.WeeklyHalfLife * per)
-	d.aSmooth = 2 / (d.cfg.Smooth + 1)
-	d.smoothNorm = math.Sqrt(d.aSmooth / (2 - d.aSmooth))
+	d.nScales = min(len(d.cfg.Scales), maxScales)
+	for k := range d.nScales {
+		a := 2 / (max(steps(d.cfg.Scales[k]), 1) + 1)
+		d.aScale[k] = a
+		d.scaleNorm[k] = math.Sqrt(a / (2 - a))
+	}
 	d.aTail = halfLifeAlpha(steps(d.cfg.TailHalfLife))
 	d.aPeak = math.Exp2(-1 / max(1, steps(d.cfg.Refractory)))
 	d.perWeek = steps(7 * 24 * time.Hour)
+	d.perDay = steps(24 * time.Hour)
+	d.aDay = halfLifeAlpha(float64(d.cfg.TailHalfLife) / float64(24*time.Hour))
 	d.warmUp = int(math.Ceil(steps(d.cfg.WarmUp)))
 	d.shiftAfter = max(1, int(math.Ceil(steps(d.cfg.ShiftAfter))))
 }
@@ -124,7 +146,7 @@ func (d *Detector) transform(v float64) float64 {
 
 func (d *Detector) untransform(y float64) float64 {
 	if d.cfg.Transform == TransformLog {
-		return math.Exp(y) - d.cfg.LogOffset
+		return max(0, math.Exp(y)-d.cfg.LogOffset)
 	}
 	return y
 }
@@ -205,19 +227,22 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 
 	// Score before learning: no look-ahead, and the bucket cannot hide
 	// itself.
-	d.smooth += d.aSmooth * (z - d.smooth)
-	zs := z
-	if d.cfg.Smooth > 1 {
-		zs = d.smooth / d.smoothNorm
-		if math.Abs(z) > math.Abs(zs) && sameSign(z, zs) {
-			// A jump is news at once; smoothing only adds evidence.
-			zs = z
-		}
-	}
-	p.Z = zs
+	p.Z = z
 	d.peak *= d.aPeak
-	p.Severity, p.Score = d.score(zs, v, expected, n)
-	d.learnTail(zs)
+	if day := d.localDay(t); day != d.day {
+		if d.day != 0 {
+			for k := range d.tl {
+				d.tl[k].closeDay(d.aDay)
+			}
+		}
+		d.day = day
+	}
+	u := d.surprise(0, z)
+	for k := range d.nScales {
+		d.ew[k] += d.aScale[k] * (math.Max(-zCap, math.Min(zCap, z)) - d.ew[k])
+		u = max(u, d.surprise(k+1, d.ew[k]/d.scaleNorm[k]))
+	}
+	p.Severity, p.Score = d.score(u, v, expected, n)
 
 	// Learn, robustly: one bucket pulls the baseline by at most Clip
 	// usual deviations, so past spikes do not inflate it.
@@ -235,7 +260,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 		if d.shiftRun >= d.shiftAfter {
 			d.level += d.shiftSum / float64(d.shiftRun)
 			d.shiftRun, d.shiftSum = 0, 0
-			d.smooth = 0
+			d.ew = [maxScales]float64{}
 		}
 	} else if math.Abs(z) < 1 || !sameSign(e, d.shiftSum) {
 		d.shiftRun, d.shiftSum = 0, 0
@@ -250,25 +275,41 @@ func (d *Detector) expectedAt(t time.Time) float64 {
 	return d.level + float64(d.daily[hour]) + float64(d.weekly[week])
 }
 
-// score maps a deviation to its severity and score in [0, 1], after the
-// warm-up and volume guards.
-func (d *Detector) score(z, v, expected, n float64) (severity, score float64) {
-	if d.seen < d.warmUp {
-		return 0, 0
+// surprise returns how surprising deviation z is at scale k, in decades
+// (-log10 of how often the series deviates this much at that scale), and
+// learns from it.
+func (d *Detector) surprise(k int, z float64) float64 {
+	z = d.directed(z)
+	m := &d.tl[k]
+	u := 0.0
+	if z > 0 {
+		if d.cfg.Calibration == CalibrateDailyMax && m.days >= 3 {
+			u = m.gumbel(z, d.perDay)
+		} else {
+			u = -math.Log10(m.tail(z))
+		}
 	}
-	z = max(d.directed(z), 0)
-	if z == 0 {
+	m.learn(z, d.aTail)
+	m.dmax = max(m.dmax, float32(z))
+	return u
+}
+
+// zCap bounds the deviation one bucket adds to the longer-span evidence.
+const zCap = 10
+
+// score maps a surprise to severity and score in [0, 1], after the
+// warm-up and volume guards.
+func (d *Detector) score(u, v, expected, n float64) (severity, score float64) {
+	if d.seen < d.warmUp || u <= 0 {
 		return 0, 0
 	}
 	if n < d.cfg.MinVolume && d.cfg.Transform == TransformLog {
 		return 0, 0
 	}
-	if math.Abs(v-expected) < d.cfg.MinExcess {
+	if d.directed(v-expected) < d.cfg.MinExcess {
 		return 0, 0
 	}
-	// Surprise in decades: -log10 of how often the series deviates this
-	// much, from the tail model; u50 is that of a once-a-week deviation.
-	u := -math.Log10(d.tail(z))
+	// u50 is the surprise of a once-a-week deviation.
 	u50 := math.Log10(max(d.perWeek, 10))
 	squash := func(u float64) float64 {
 		if u <= 0 {
@@ -295,34 +336,73 @@ func (d *Detector) directed(z float64) float64 {
 	return math.Abs(z)
 }
 
-// learnTail updates the tail model with one deviation.
-func (d *Detector) learnTail(z float64) {
-	z = d.directed(z)
-	if d.tailN == 0 {
-		d.exceed, d.excess = 0.05, 1
+// learn updates the exceedance model with one (directed) deviation.
+func (m *tailModel) learn(z, aTail float64) {
+	exceed, excess := float64(m.exceed), float64(m.excess)
+	if m.n == 0 {
+		exceed, excess = 0.05, 1
 	}
-	d.tailN++
-	a := max(d.aTail, 1/(d.tailN+20))
+	m.n++
+	a := max(aTail, 1/(float64(m.n)+20))
 	hit := 0.0
 	if z > tailU {
 		hit = 1
-		ex := math.Min(z-tailU, 4*d.excess+1)
+		ex := math.Min(z-tailU, 4*excess+1)
 		// Mean excess over the exceedances only: weight by the rate.
-		d.excess += a / max(d.exceed, a) * (ex - d.excess)
+		excess += a / max(exceed, a) * (ex - excess)
 	}
-	d.exceed += a * (hit - d.exceed)
+	exceed += a * (hit - exceed)
+	m.exceed, m.excess = float32(exceed), float32(excess)
+}
+
+// closeDay folds today's maximum into the fit of daily maxima; a is the
+// weight of a day (TailHalfLife).
+func (m *tailModel) closeDay(a float64) {
+	m.days++
+	a = max(a, 1/float64(m.days))
+	mean, v := float64(m.gMean), float64(m.gVar)
+	d := float64(m.dmax) - mean
+	mean += a * d
+	v = (1 - a) * (v + a*d*d)
+	m.gMean, m.gVar, m.dmax = float32(mean), float32(v), 0
+}
+
+// gumbel is the surprise of a deviation z, in decades (-log10 of its
+// probability per bucket), under a Gumbel law fitted by moments to the
+// daily maxima: a deviation as large as the usual daily maximum is about
+// once a day, log10(buckets a day).
+func (m *tailModel) gumbel(z, perDay float64) float64 {
+	beta := max(math.Sqrt(float64(m.gVar))*math.Sqrt(6)/math.Pi, 0.25)
+	mu := float64(m.gMean) - 0.5772*beta
+	x := (z - mu) / beta
+	var l float64 // log10 of the probability that a day's maximum exceeds z
+	if x > 20 {
+		l = -x / math.Ln10
+	} else {
+		l = math.Log10(-math.Expm1(-math.Exp(-x)))
+	}
+	return math.Log10(perDay) - l
+}
+
+// localDay numbers t's day in the detector's zone (UTC: no conversion).
+func (d *Detector) localDay(t time.Time) int64 {
+	if d.loc == time.UTC {
+		return t.Unix() / 86400
+	}
+	y, m, dd := t.In(d.loc).Date()
+	return int64(y)*400 + int64(m)*32 + int64(dd)
 }
 
 // tail is the modelled probability of a deviation of at least z.
-func (d *Detector) tail(z float64) float64 {
-	if d.tailN == 0 {
+func (m *tailModel) tail(z float64) float64 {
+	if m.n == 0 {
 		return 0.5
 	}
-	pu := max(d.exceed, 1e-4)
+	pu := max(float64(m.exceed), 1e-4)
 	if z <= tailU {
 		return math.Pow(pu/0.5, z/tailU) * 0.5
 	}
-	return pu * math.Exp(-(z-tailU)/max(d.excess, 0.1))
+	return pu * math.Exp(-(z-tailU)/max(float64(m.excess), 0.1))
 }
 
 func sameSign(a, b float64) bool { return (a >= 0) == (b >= 0) }

@@ -76,7 +76,10 @@ func TestSeasonality(t *testing.T) {
 	times, values := series(1, 28, func(t time.Time) float64 { return rhythm(t, 40) })
 	pts := observeAll(DefaultConfig(), times, values)
 	// In the fourth week, the morning peak (2.5 times the night) is
-	// expected, not an anomaly.
+	// expected, not an anomaly: it never reaches the threshold at which
+	// the Tracker opens a spike. (Monday's first morning hours, after the
+	// weekend's lower level, still run above the learned rhythm, which
+	// the two- and six-hour evidence notices: up to about 0.55.)
 	var worst float64
 	for day := 21; day < 28; day++ {
 		for m := 0; m < 120; m += 5 {
@@ -84,8 +87,8 @@ func TestSeasonality(t *testing.T) {
 			worst = max(worst, p.Severity)
 		}
 	}
-	if worst >= 0.5 {
-		t.Errorf("the daily peak in week 4 scores up to %.2f, want < 0.5", worst)
+	if worst >= DefaultConfig().Threshold {
+		t.Errorf("the daily peak in week 4 scores up to %.2f, want < %.2f", worst, DefaultConfig().Threshold)
 	}
 	// Monday 10:00 and Sunday 3:00 are expected differently.
 	mon, sun := pts[index(at(21, 10, 0))].Expected, pts[index(at(27, 3, 0))].Expected
@@ -127,12 +130,16 @@ func TestRobustToEarlierSpike(t *testing.T) {
 
 	for _, s := range []time.Time{first, second} {
 		i := index(s)
-		// Severity is the bucket on its own; Score is damped by the
-		// recent peak (Novelty), so a repeat a day later scores less than
-		// the first, but still clearly.
-		if p := pts[i]; p.Severity < DefaultConfig().Threshold || p.Score < 0.5 {
-			t.Errorf("spike at %s: severity %.2f, score %.2f; want severity over %.2f and score over 0.5", s.Format("Mon 15:04"), p.Severity, p.Score, DefaultConfig().Threshold)
+		// Severity is the bucket on its own, and both spikes open one in
+		// the Tracker. Score is damped by the recent peak (Novelty): the
+		// first alerts, a same-size repeat within the refractory period
+		// need not.
+		if p := pts[i]; p.Severity < DefaultConfig().Threshold {
+			t.Errorf("spike at %s: severity %.2f; want over %.2f", s.Format("Mon 15:04"), p.Severity, DefaultConfig().Threshold)
 		}
+	}
+	if p := pts[index(first)]; p.Score < 0.5 {
+		t.Errorf("first spike: score %.2f, want over 0.5", p.Score)
 	}
 	// The baseline after the first spike is not inflated by it.
 	i := index(second)
@@ -264,7 +271,7 @@ func TestConfigValidate(t *testing.T) {
 		{"threshold", func(c *Config) { c.Threshold = 1.5 }, "threshold:"},
 		{"hysteresis", func(c *Config) { c.CloseBelow = 0.9 }, "close_below:"},
 		{"novelty", func(c *Config) { c.Novelty = 2 }, "novelty:"},
-		{"smooth", func(c *Config) { c.Smooth = 0 }, "smooth:"},
+		{"scales", func(c *Config) { c.Scales = []time.Duration{0} }, "scales:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,7 +7,7 @@
 // and returns a [Point] with the value expected before seeing it, a
 // Severity and a Score in [0, 1]. Nothing is looked up later: a bucket's
 // Point depends on it and on the buckets before it only. A Detector keeps
-// about 1.2 KB whatever the length of the series, so a deployment can
+// about 1.4 KB whatever the length of the series, so a deployment can
 // follow thousands of scopes.
 //
 // The baseline, in log(v+c) space for counts (linear for ratios), is
@@ -27,11 +27,15 @@
 // instead of 1 is not a crisis.
 //
 // Severity calibrates the deviation z (error over usual deviation) to the
-// series: an exponential tail model of z above 2 (how often the series
-// exceeds 2, and by how much on average, over TailHalfLife) gives the
-// probability of a deviation at least as large, and Severity maps its
-// -log10 so that a deviation seen about once a week scores 0.5. A noisy
-// series must deviate further than a calm one for the same severity.
+// series, at several scales: the bucket alone, and exponential averages of
+// z over each of Scales (30 min, 2 h, 6 h), so a sustained rise of modest
+// buckets counts as well as a jump. Each scale has its own calibration
+// (Calibration): by default an extreme-value (Gumbel) fit of the series'
+// daily maxima of that scale's z, over TailHalfLife, gives the probability
+// of a deviation at least as large; the surprise of a bucket is the largest
+// -log10 over the scales, and Severity maps it so that a deviation seen
+// about once a week scores 0.5. A noisy series must deviate further than a
+// calm one for the same severity.
 //
 // Score is the alerting signal, the one `earshot detect` writes: the
 // severity less Novelty times the highest severity of the recent past
