@@ -139,3 +139,10 @@ type PostLinker interface {
 	// returns how many it changed.
 	LinkPosts(ctx context.Context, q PostQuery, incidentID string) (int64, error)
 }
+
+// PostLister lists posts, for linking and explaining spikes.
+type PostLister interface {
+	// Posts returns the posts created in [q.From, q.To) matching q's
+	// filters, newest first (ties by ID), at most q.Limit (0: 100).
+	Posts(ctx context.Context, q PostQuery) ([]Post, error)
+}
