@@ -335,7 +335,7 @@ func raise(top time.Time, uris []string, at time.Time, more []string) (time.Time
 	case top.IsZero() || at.After(top):
 		return at, slices.Clone(more)
 	case at.Equal(top):
-		return top, union(uris, more)
+		return top, collectors.UnionIDs(uris, more)
 	}
 	return top, uris
 }
@@ -348,19 +348,9 @@ func lower(end time.Time, uris []string, at time.Time, uri string) (time.Time, [
 	case end.IsZero() || at.Before(end):
 		return at, []string{uri}
 	case at.Equal(end):
-		return end, union(uris, []string{uri})
+		return end, collectors.UnionIDs(uris, []string{uri})
 	}
 	return end, uris
-}
-
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, s := range b {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // Follower counts are cached this long, and at most maxFollowers of them.

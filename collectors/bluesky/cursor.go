@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
@@ -66,14 +68,10 @@ func (st state) String() string {
 	return string(b)
 }
 
-// mergeOldest merges the oldest gaps into one until at most limit are left:
-// the merged gap spans what lay between them too, which comes again (the
-// store keeps one copy) rather than never.
+// mergeOldest merges the oldest gaps into one until at most limit are left
+// (see collectors.MergeOldest).
 func mergeOldest(gaps []span, limit int) []span {
-	for len(gaps) > limit {
-		n := len(gaps)
-		newer, older := gaps[n-2], gaps[n-1]
-		gaps = append(gaps[:n-2], span{Since: older.Since, SinceURIs: older.SinceURIs, Until: newer.Until, UntilURIs: newer.UntilURIs})
-	}
-	return gaps
+	return collectors.MergeOldest(gaps, limit, func(newer, older span) span {
+		return span{Since: older.Since, SinceURIs: older.SinceURIs, Until: newer.Until, UntilURIs: newer.UntilURIs}
+	})
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
@@ -74,11 +76,9 @@ func parseCursor(s, query string) (state, error) {
 func (st *state) addGap(w window) {
 	st.Gaps = append(st.Gaps, w)
 	slices.SortStableFunc(st.Gaps, func(a, b window) int { return cmp.Compare(b.From, a.From) })
-	if n := len(st.Gaps); n > maxGaps {
-		newer, older := st.Gaps[n-2], st.Gaps[n-1]
-		st.Gaps[n-2] = window{From: older.From, FromIDs: older.FromIDs, To: newer.To, ToIDs: newer.ToIDs}
-		st.Gaps = st.Gaps[:n-1]
-	}
+	st.Gaps = collectors.MergeOldest(st.Gaps, maxGaps, func(newer, older window) window {
+		return window{From: older.From, FromIDs: older.FromIDs, To: newer.To, ToIDs: newer.ToIDs}
+	})
 }
 
 // String encodes the cursor.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -157,7 +156,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if r.newest > st.Newest {
 		st.Newest, st.NewestIDs = r.newest, r.newestIDs
 	} else if r.newest == st.Newest {
-		st.NewestIDs = union(st.NewestIDs, r.newestIDs)
+		st.NewestIDs = collectors.UnionIDs(st.NewestIDs, r.newestIDs)
 	}
 	if !done && rest.To != 0 { // To is 0 when nothing came: Newest still covers it
 		st.addGap(rest)
@@ -216,7 +215,7 @@ func (r *run) collect(ctx context.Context, w window, open bool) (rest window, do
 		}
 		ids := oldestIDs
 		if oldest == w.To {
-			ids = union(w.ToIDs, ids)
+			ids = collectors.UnionIDs(w.ToIDs, ids)
 		}
 		return window{From: w.From, FromIDs: w.FromIDs, To: oldest, ToIDs: ids}
 	}
@@ -239,14 +238,14 @@ func (r *run) collect(ctx context.Context, w window, open bool) (rest window, do
 			case oldest == 0 || t < oldest:
 				oldest, oldestIDs = t, []string{h.ObjectID}
 			case t == oldest:
-				oldestIDs = union(oldestIDs, []string{h.ObjectID})
+				oldestIDs = collectors.UnionIDs(oldestIDs, []string{h.ObjectID})
 			}
 			if open {
 				switch {
 				case t > r.newest:
 					r.newest, r.newestIDs = t, []string{h.ObjectID}
 				case t == r.newest:
-					r.newestIDs = union(r.newestIDs, []string{h.ObjectID})
+					r.newestIDs = collectors.UnionIDs(r.newestIDs, []string{h.ObjectID})
 				}
 			}
 			r.take(h)
@@ -339,15 +338,4 @@ func (c *Collector) waitUntil(t time.Time) {
 	if t.After(c.notBefore) {
 		c.notBefore = t
 	}
-}
-
-// union returns a with the elements of b it lacks appended.
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, s := range b {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }

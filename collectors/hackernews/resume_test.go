@@ -17,6 +17,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/collectors/collectortest"
 	"github.com/earshot/earshot/collectors/hackernews"
 )
 
@@ -134,7 +135,7 @@ func TestResumeNoGapNoDuplicate(t *testing.T) {
 				fake.mu.Lock()
 				fake.now = now
 				fake.mu.Unlock()
-				c, cerr := hackernews.NewCollector("hn", cfg, collectors.Deps{HTTP: clientFor(srv), Now: func() time.Time { return now }})
+				c, cerr := hackernews.NewCollector("hn", cfg, collectors.Deps{HTTP: collectortest.Client(srv), Now: func() time.Time { return now }})
 				if cerr != nil {
 					t.Fatal(cerr)
 				}

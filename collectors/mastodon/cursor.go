@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
@@ -68,16 +70,12 @@ func (st state) String() string {
 	return string(b)
 }
 
-// mergeOldest merges the oldest gaps into one until at most limit are left:
-// the merged gap spans what lay between them too, which comes again (the
-// store keeps one copy) rather than never.
+// mergeOldest merges the oldest gaps into one until at most limit are left
+// (see collectors.MergeOldest).
 func mergeOldest(gaps []span, limit int) []span {
-	for len(gaps) > limit {
-		n := len(gaps)
-		newer, older := gaps[n-2], gaps[n-1]
-		gaps = append(gaps[:n-2], span{Since: older.Since, NotBefore: older.NotBefore, Max: newer.Max})
-	}
-	return gaps
+	return collectors.MergeOldest(gaps, limit, func(newer, older span) span {
+		return span{Since: older.Since, NotBefore: older.NotBefore, Max: newer.Max}
+	})
 }
 
 // compareIDs orders status IDs. Mastodon's are decimal snowflakes of

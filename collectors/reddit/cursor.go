@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
@@ -79,11 +81,9 @@ func parseCursor(s string) (state, error) {
 func (ss *streamState) addGap(w window) {
 	ss.Gaps = append(ss.Gaps, w)
 	slices.SortStableFunc(ss.Gaps, func(a, b window) int { return cmp.Compare(b.From, a.From) })
-	if n := len(ss.Gaps); n > maxGaps {
-		newer, older := ss.Gaps[n-2], ss.Gaps[n-1]
-		ss.Gaps[n-2] = window{After: newer.After, From: older.From, FromIDs: older.FromIDs, To: newer.To, ToIDs: newer.ToIDs}
-		ss.Gaps = ss.Gaps[:n-1]
-	}
+	ss.Gaps = collectors.MergeOldest(ss.Gaps, maxGaps, func(newer, older window) window {
+		return window{After: newer.After, From: older.From, FromIDs: older.FromIDs, To: newer.To, ToIDs: newer.ToIDs}
+	})
 }
 
 // String encodes the cursor.
@@ -94,15 +94,4 @@ func (st state) String() string {
 		panic(err) // strings and integers always marshal
 	}
 	return string(b)
-}
-
-// union returns a with the elements of b it lacks appended.
-func union(a, b []string) []string {
-	out := slices.Clone(a)
-	for _, s := range b {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }

@@ -257,7 +257,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		if newest > ss.Newest {
 			ss.Newest, ss.NewestIDs = newest, newestIDs
 		} else if newest == ss.Newest {
-			ss.NewestIDs = union(ss.NewestIDs, newestIDs)
+			ss.NewestIDs = collectors.UnionIDs(ss.NewestIDs, newestIDs)
 		}
 		if !done && rest.To != 0 { // To is 0 when nothing came: Newest still covers it
 			ss.addGap(rest)
@@ -351,7 +351,7 @@ func (r *run) collect(ctx context.Context, s stream, w window, open bool) (rest 
 		}
 		ids := oldestIDs
 		if oldest == w.To {
-			ids = union(w.ToIDs, ids)
+			ids = collectors.UnionIDs(w.ToIDs, ids)
 		}
 		return window{After: after, From: w.From, FromIDs: w.FromIDs, To: oldest, ToIDs: ids}
 	}
@@ -381,14 +381,14 @@ func (r *run) collect(ctx context.Context, s stream, w window, open bool) (rest 
 			case oldest == 0 || t < oldest:
 				oldest, oldestIDs = t, []string{id}
 			case t == oldest:
-				oldestIDs = union(oldestIDs, []string{id})
+				oldestIDs = collectors.UnionIDs(oldestIDs, []string{id})
 			}
 			if open {
 				switch {
 				case t > newest:
 					newest, newestIDs = t, []string{id}
 				case t == newest:
-					newestIDs = union(newestIDs, []string{id})
+					newestIDs = collectors.UnionIDs(newestIDs, []string{id})
 				}
 			}
 			r.take(th)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
@@ -36,6 +38,9 @@ type gap struct {
 	SinceID int64 `json:"since_id,string"`
 	MaxID   int64 `json:"max_id,string"`
 }
+
+// idGap returns g as the exclusive range collectors.IDSearch works on.
+func (g gap) idGap() collectors.IDGap { return collectors.IDGap{Since: g.SinceID, Until: g.MaxID + 1} }
 
 func parseCursor(s string) (state, error) {
 	var st state

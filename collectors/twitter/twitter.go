@@ -180,45 +180,33 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if top == 0 {
 		top = idAt(now.Add(-c.cfg.Backfill))
 	}
-	if top < floor {
-		c.deps.Log.Warn("the search no longer reaches back to the cursor; tweets in between are lost",
-			"from", timeOf(top).Format(time.RFC3339), "to", timeOf(floor).Format(time.RFC3339))
-		top = floor
+	gaps := make([]collectors.IDGap, len(st.Gaps))
+	for i, g := range st.Gaps {
+		gaps[i] = g.idGap()
 	}
-	next := state{SinceID: top}
-	res, err := r.segment(ctx, top, 0)
+	search := collectors.IDSearch{
+		Floor: floor, MaxGaps: maxGaps, Stopped: r.stopped, Log: c.deps.Log, TimeOf: timeOf,
+		Search: func(ctx context.Context, since, until int64) (collectors.IDSegment, error) {
+			// The v1.1 search's max_id is inclusive.
+			maxID := int64(0)
+			if until != 0 {
+				maxID = until - 1
+			}
+			res, err := r.segment(ctx, since, maxID)
+			seg := collectors.IDSegment{Newest: res.newest, Done: res.done}
+			if res.maxID != 0 {
+				seg.Until = res.maxID + 1
+			}
+			return seg, err
+		},
+	}
+	top, gaps, err = search.Run(ctx, top, gaps)
 	if err != nil {
 		return nil, cursor, err
 	}
-	next.SinceID = max(top, res.newest)
-	if !res.done && res.maxID != 0 {
-		next.Gaps = append(next.Gaps, gap{SinceID: top, MaxID: res.maxID})
-	}
-	for _, g := range st.Gaps {
-		if g.MaxID < floor {
-			c.deps.Log.Warn("a gap left by an earlier run is out of the search's reach; its tweets are lost",
-				"from", timeOf(g.SinceID).Format(time.RFC3339), "to", timeOf(g.MaxID).Format(time.RFC3339))
-			continue
-		}
-		g.SinceID = max(g.SinceID, floor)
-		if r.stopped() {
-			next.Gaps = append(next.Gaps, g)
-			continue
-		}
-		res, err := r.segment(ctx, g.SinceID, g.MaxID)
-		if err != nil {
-			return nil, cursor, err
-		}
-		if !res.done {
-			next.Gaps = append(next.Gaps, gap{SinceID: g.SinceID, MaxID: res.maxID})
-		}
-	}
-	if len(next.Gaps) > maxGaps {
-		for _, g := range next.Gaps[maxGaps:] {
-			c.deps.Log.Warn("too many gaps; giving up on the oldest, its tweets are lost",
-				"from", timeOf(g.SinceID).Format(time.RFC3339), "to", timeOf(g.MaxID).Format(time.RFC3339))
-		}
-		next.Gaps = next.Gaps[:maxGaps]
+	next := state{SinceID: top}
+	for _, g := range gaps {
+		next.Gaps = append(next.Gaps, gap{SinceID: g.Since, MaxID: g.Until - 1})
 	}
 	if len(next.Gaps) > 0 {
 		c.deps.Log.Info("run stopped early; the next runs fetch the rest", "pages", r.pages, "gaps", len(next.Gaps))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
@@ -26,16 +28,9 @@ const maxGaps = 20
 // since_id < id < until_id, newest gap first. Each run first fetches what is
 // new, then works on the gaps with the pages it has left.
 type state struct {
-	V       int   `json:"v"`
-	SinceID int64 `json:"since_id,string,omitempty"`
-	Gaps    []gap `json:"gaps,omitempty"`
-}
-
-// gap is a range of tweet IDs still to fetch: SinceID < id < UntilID, the
-// meaning of the search's since_id and until_id.
-type gap struct {
-	SinceID int64 `json:"since_id,string"`
-	UntilID int64 `json:"until_id,string"`
+	V       int                `json:"v"`
+	SinceID int64              `json:"since_id,string,omitempty"`
+	Gaps    []collectors.IDGap `json:"gaps,omitempty"`
 }
 
 func parseCursor(s string) (state, error) {
@@ -50,8 +45,8 @@ func parseCursor(s string) (state, error) {
 		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
 	}
 	for _, g := range st.Gaps {
-		if g.SinceID < 0 || g.UntilID <= g.SinceID {
-			return state{}, fmt.Errorf("decoding cursor: bad gap %d..%d", g.SinceID, g.UntilID)
+		if g.Since < 0 || g.Until <= g.Since {
+			return state{}, fmt.Errorf("decoding cursor: bad gap %d..%d", g.Since, g.Until)
 		}
 	}
 	return st, nil

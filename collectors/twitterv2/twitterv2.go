@@ -199,46 +199,18 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if top == 0 {
 		top = idAt(now.Add(-c.cfg.Backfill))
 	}
-	if top < floor {
-		c.deps.Log.Warn("the search no longer reaches back to the cursor; tweets in between are lost",
-			"from", timeOf(top).Format(time.RFC3339), "to", timeOf(floor).Format(time.RFC3339))
-		top = floor
+	search := collectors.IDSearch{
+		Floor: floor, MaxGaps: maxGaps, Stopped: r.stopped, Log: c.deps.Log, TimeOf: timeOf,
+		Search: func(ctx context.Context, since, until int64) (collectors.IDSegment, error) {
+			res, err := r.segment(ctx, since, until)
+			return collectors.IDSegment{Newest: res.newest, Done: res.done, Until: res.untilID}, err
+		},
 	}
-	next := state{SinceID: top}
-	res, err := r.segment(ctx, top, 0)
+	top, gaps, err := search.Run(ctx, top, st.Gaps)
 	if err != nil {
 		return nil, cursor, err
 	}
-	next.SinceID = max(top, res.newest)
-	if !res.done && res.untilID != 0 {
-		next.Gaps = append(next.Gaps, gap{SinceID: top, UntilID: res.untilID})
-	}
-	for _, g := range st.Gaps {
-		if g.UntilID <= floor {
-			c.deps.Log.Warn("a gap left by an earlier run is out of the search's reach; its tweets are lost",
-				"from", timeOf(g.SinceID).Format(time.RFC3339), "to", timeOf(g.UntilID).Format(time.RFC3339))
-			continue
-		}
-		g.SinceID = max(g.SinceID, floor)
-		if r.stopped() {
-			next.Gaps = append(next.Gaps, g)
-			continue
-		}
-		res, err := r.segment(ctx, g.SinceID, g.UntilID)
-		if err != nil {
-			return nil, cursor, err
-		}
-		if !res.done {
-			next.Gaps = append(next.Gaps, gap{SinceID: g.SinceID, UntilID: res.untilID})
-		}
-	}
-	if len(next.Gaps) > maxGaps {
-		for _, g := range next.Gaps[maxGaps:] {
-			c.deps.Log.Warn("too many gaps; giving up on the oldest, its tweets are lost",
-				"from", timeOf(g.SinceID).Format(time.RFC3339), "to", timeOf(g.UntilID).Format(time.RFC3339))
-		}
-		next.Gaps = next.Gaps[:maxGaps]
-	}
+	next := state{SinceID: top, Gaps: gaps}
 	if len(next.Gaps) > 0 {
 		c.deps.Log.Info("run stopped early; the next runs fetch the rest", "pages", r.pages, "gaps", len(next.Gaps))
 	}
