@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
+
 	"github.com/earshot/earshot"
 )
 
@@ -106,6 +108,20 @@ func TestChdbCurrentServer(t *testing.T) {
 		"\t300000000000\t40\t10\t0.9\tinc-1\t0.75"; got != want {
 		t.Errorf("spikes answered %q, want %q", got, want)
 	}
+	// The hash of the version collected last, computed when saved; none
+	// for IDs not stored.
+	if got, want := results[qPostHashes], "twitter:1\t"+strconv.FormatUint(earshot.ContentHash(chdbPost), 10); got != want {
+		t.Errorf("post hashes answered %q, want %q", got, want)
+	}
+	// The recovered collector's later health only, by name.
+	if got, want := results[qHealth], "hn\t\t0\t0\t\t0\t0\t0\t0\t0\nrss\trss\t"+ns(chdbBase.Add(time.Minute))+"\t"+
+		ns(chdbBase.Add(time.Minute))+"\t\t0\t0\t60000000000\t12\t"+ns(chdbBase.Add(time.Minute)); got != want {
+		t.Errorf("health answered %q, want %q", got, want)
+	}
+	// The gap filled before the window is out; the one still open is in.
+	if got, want := results[qGaps], "hn@1\thn\t"+ns(chdbBase.Add(-2*time.Hour))+"\t0\ttoken refused\t0"; got != want {
+		t.Errorf("gaps answered %q, want %q", got, want)
+	}
 	if got, want := results[qSeriesByWatch], "acme\t1\t1\t1\t0\t-0.8\n"; !strings.Contains(got+"\n", want) {
 		t.Errorf("series by watch answered %q, want a row ending %q", got, want)
 	}
@@ -114,7 +130,22 @@ func TestChdbCurrentServer(t *testing.T) {
 
 type chdbStatement struct{ name, sql string }
 
+// ns is t in nanoseconds since the epoch, as the queries answer times.
+func ns(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }
+
 var chdbBase = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// chdbPost is the sample post the script saves, with an older version
+// saved after it.
+var chdbPost = earshot.Post{
+	ID: "twitter:1", Source: "twitter", Kind: earshot.KindPost, URL: "https://x.test/1",
+	Author: earshot.Author{ID: "u1", Handle: "h_u1", Name: "Name u1", Followers: 10},
+	Text:   "acme is down 'again' \\o/", Lang: "en", CreatedAt: chdbBase, CollectedAt: chdbBase.Add(time.Minute),
+	Watches: []string{"acme", "acmecloud"},
+	Sentiment: earshot.Sentiment{Score: -0.8, Label: earshot.Negative, Parts: map[string]float64{"vader": -0.7, "lex": -0.9},
+		Reason: earshot.ReasonOutage},
+	ParentID: "twitter:0",
+}
 
 // chdbScript lists the statements to run, in order, each query with
 // sample parameters bound; it fails the test if a query has no sample.
@@ -165,15 +196,7 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qTableEngine, d.DB, "posts")
 	add(qModifyTTL)
 
-	p1 := earshot.Post{
-		ID: "twitter:1", Source: "twitter", Kind: earshot.KindPost, URL: "https://x.test/1",
-		Author: earshot.Author{ID: "u1", Handle: "h_u1", Name: "Name u1", Followers: 10},
-		Text:   "acme is down 'again' \\o/", Lang: "en", CreatedAt: chdbBase, CollectedAt: chdbBase.Add(time.Minute),
-		Watches: []string{"acme", "acmecloud"},
-		Sentiment: earshot.Sentiment{Score: -0.8, Label: earshot.Negative, Parts: map[string]float64{"vader": -0.7, "lex": -0.9},
-			Reason: earshot.ReasonOutage},
-		ParentID: "twitter:0",
-	}
+	p1 := chdbPost
 	p1old := p1
 	p1old.Text, p1old.CollectedAt = "older version", chdbBase.Add(30*time.Second)
 	p2 := p1
@@ -219,6 +242,24 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	insert(qInsertSpike, s.spikeRow(open), s.spikeRow(before))
 	insert(qInsertSpike, s.spikeRow(ended))
 	add(qSpikes, toNS(chdbBase.Add(time.Hour)), toNS(chdbBase.Add(-time.Hour)))
+
+	add(qPostHashes, clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:404", "it's"}})
+
+	failing := earshot.SourceHealth{Collector: "rss", Kind: "rss", LastRun: chdbBase, LastSuccess: chdbBase.Add(-time.Hour),
+		LastError: "HTTP 429 'slow down'", LastErrorAt: chdbBase, Failures: 3, Backoff: 90*time.Second + 1, UpdatedAt: chdbBase}
+	recovered := earshot.SourceHealth{Collector: "rss", Kind: "rss", LastRun: chdbBase.Add(time.Minute), LastSuccess: chdbBase.Add(time.Minute),
+		Backoff: time.Minute, PostsLastHour: 12, UpdatedAt: chdbBase.Add(time.Minute)}
+	insert(qInsertHealth, s.healthRow(failing), s.healthRow(earshot.SourceHealth{Collector: "hn"}))
+	insert(qInsertHealth, s.healthRow(recovered))
+	add(qHealth)
+
+	openGap := earshot.Gap{ID: "rss@1", Collector: "rss", From: chdbBase.Add(-time.Hour), Reason: "quota"}
+	filledGap := openGap
+	filledGap.To, filledGap.FilledAt = chdbBase.Add(-30*time.Minute), chdbBase
+	longOpen := earshot.Gap{ID: "hn@1", Collector: "hn", From: chdbBase.Add(-2 * time.Hour), Reason: "token refused"}
+	insert(qInsertGap, s.gapRow(openGap), s.gapRow(longOpen))
+	insert(qInsertGap, s.gapRow(filledGap))
+	add(qGaps, toNS(chdbBase.Add(time.Hour)), toNS(chdbBase.Add(-10*time.Minute)))
 
 	insert(qInsertCursor, []any{"rss", "cursor-1", uint64(1)}, []any{"rss", "cursor-2", uint64(2)})
 	add(qCursor, "rss")
@@ -276,6 +317,12 @@ func literal(t *testing.T, v any) string {
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case time.Time:
 		return fmt.Sprintf("fromUnixTimestamp64Nano(toInt64(%d), 'UTC')", v.UnixNano())
+	case clickhouse.GroupSet:
+		lits := make([]string, len(v.Value))
+		for i, e := range v.Value {
+			lits[i] = literal(t, e)
+		}
+		return "(" + strings.Join(lits, ", ") + ")"
 	case []string:
 		lits := make([]string, len(v))
 		for i, s := range v {

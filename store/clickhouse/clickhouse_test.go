@@ -97,13 +97,20 @@ func TestReopen(t *testing.T) {
 	}
 }
 
-// TestUpgradeHalfApplied: a database at migration 0004, with posts, and
-// with one column of 0005 added before a crash, opens on this build: 0005
-// completes (on servers without ADD COLUMN IF NOT EXISTS the column already
-// there counts as added), old posts read with no parent and no reason, and
-// new ones keep theirs.
+// TestUpgradeHalfApplied: a database at the migration before 0005 (or
+// 0006), with posts, and with the first column of that migration added
+// before a crash, opens on this build: the migrations complete (on servers
+// without ADD COLUMN IF NOT EXISTS the column already there counts as
+// added), old posts read with no parent, no reason and no hash, and new
+// ones keep theirs.
 func TestUpgradeHalfApplied(t *testing.T) {
 	addr := testServer(t)
+	for _, crashed := range []string{"replies_reasons_spikes", "hashes_health"} {
+		t.Run(crashed, func(t *testing.T) { testUpgradeHalfApplied(t, addr, crashed) })
+	}
+}
+
+func testUpgradeHalfApplied(t *testing.T, addr, crashed string) {
 	ctx := t.Context()
 	cfg := testConfig(t, addr)
 	conn, err := clickhouse.Open(&clickhouse.Options{Addr: cfg.Addr})
@@ -149,7 +156,7 @@ func TestUpgradeHalfApplied(t *testing.T) {
 	exec(q[qCreateDatabase])
 	var upgrade *Migration
 	for _, m := range ms {
-		if m.Name == "replies_reasons_spikes" {
+		if m.Name == crashed {
 			upgrade = &m
 			break
 		}
@@ -161,10 +168,10 @@ func TestUpgradeHalfApplied(t *testing.T) {
 		}
 	}
 	if upgrade == nil {
-		t.Fatal("no migration replies_reasons_spikes")
+		t.Fatalf("no migration %s", crashed)
 	}
 	insert("INSERT INTO "+d.table("posts")+" (id, source, kind, score, label, version)", "rss:old", "rss", "post", -0.5, "negative", uint64(1))
-	exec(upgrade.Statements[0]) // parent_id, then the crash
+	exec(upgrade.Statements[0]) // a column, then the crash
 
 	st, err := Open(ctx, cfg)
 	if err != nil {
@@ -192,8 +199,19 @@ func TestUpgradeHalfApplied(t *testing.T) {
 	if got, err := st.Post(ctx, reply.ID); err != nil || got.ParentID != "rss:old" || got.Sentiment.Reason != earshot.ReasonBilling {
 		t.Errorf("reply after upgrading: %+v, %v", got, err)
 	}
+	// The old post has no hash: left out, it is stored again when it comes.
+	hashes, err := st.PostHashes(ctx, []string{"rss:old", reply.ID})
+	if err != nil || len(hashes) != 1 || hashes[reply.ID] != earshot.ContentHash(reply) {
+		t.Errorf("PostHashes after upgrading = %v, %v; want only %s's, %#x", hashes, err, reply.ID, earshot.ContentHash(reply))
+	}
 	if err := st.SaveSpike(ctx, earshot.Spike{ID: "s1", Start: storetest.Base}); err != nil {
 		t.Errorf("SaveSpike after upgrading: %v", err)
+	}
+	if err := st.SaveGap(ctx, earshot.Gap{ID: "g1", Collector: "rss", From: storetest.Base}); err != nil {
+		t.Errorf("SaveGap after upgrading: %v", err)
+	}
+	if err := st.SaveHealth(ctx, earshot.SourceHealth{Collector: "rss"}); err != nil {
+		t.Errorf("SaveHealth after upgrading: %v", err)
 	}
 }
 

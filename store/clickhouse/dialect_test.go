@@ -166,8 +166,28 @@ func TestSchemaOldServer(t *testing.T) {
 	if want := []string{
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN parent_id String",
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN reason String",
+		"ALTER TABLE `earshot`.`posts` ADD COLUMN content_hash UInt64",
 	}; !slices.Equal(added, want) {
 		t.Errorf("18.16 ALTER statements = %q, want %q", added, want)
+	}
+	health := findStatement(t, ddl, "`earshot`.`health`")
+	for _, want := range []string{"last_run Int64", "backoff Int64", "kind String", "ENGINE = ReplacingMergeTree(version)", "ORDER BY collector"} {
+		if !strings.Contains(health, want) {
+			t.Errorf("18.16 health DDL lacks %q:\n%s", want, health)
+		}
+	}
+	gaps := findStatement(t, ddl, "`earshot`.`gaps`")
+	for _, want := range []string{"from_at Int64", "to_at Int64", "filled_at Int64", "ENGINE = ReplacingMergeTree(version)", "ORDER BY id"} {
+		if !strings.Contains(gaps, want) {
+			t.Errorf("18.16 gaps DDL lacks %q:\n%s", want, gaps)
+		}
+	}
+	if q := queries[qGaps]; !strings.Contains(q, "FROM `earshot`.`gaps` FINAL") || !strings.Contains(q, "(to_at = 0 OR to_at > ?)") {
+		t.Errorf("18.16 gaps query does not read with FINAL or mishandles open gaps:\n%s", q)
+	}
+	// 18.16 takes no array on the right of IN: the IDs go as a tuple.
+	if q := queries[qPostHashes]; !strings.Contains(q, "FROM `earshot`.`posts` FINAL\nWHERE id IN ? AND") || strings.Contains(q, "has(") {
+		t.Errorf("18.16 post hashes query:\n%s", q)
 	}
 	if q := queries[qSeries]; !strings.Contains(q, "intDiv(created_at, toInt64(?)) * toInt64(?)") {
 		t.Errorf("18.16 series query does not bucket on nanoseconds:\n%s", q)
@@ -201,6 +221,7 @@ func TestSchemaNewServer(t *testing.T) {
 	for _, want := range []string{
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS parent_id String",
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS reason LowCardinality(String)",
+		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS content_hash UInt64",
 	} {
 		if !slices.Contains(ddl, want) {
 			t.Errorf("26.7 DDL lacks %q", want)
@@ -208,6 +229,15 @@ func TestSchemaNewServer(t *testing.T) {
 	}
 	if q := queries[qSpikes]; !strings.Contains(q, "(toUnixTimestamp64Nano(end_at) = 0 OR end_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))") {
 		t.Errorf("26.7 spikes query mishandles open spikes:\n%s", q)
+	}
+	gaps := findStatement(t, ddl, "`earshot`.`gaps`")
+	for _, want := range []string{"from_at DateTime64(9, 'UTC')", "filled_at DateTime64(9, 'UTC')", "collector LowCardinality(String)"} {
+		if !strings.Contains(gaps, want) {
+			t.Errorf("26.7 gaps DDL lacks %q:\n%s", want, gaps)
+		}
+	}
+	if q := queries[qGaps]; !strings.Contains(q, "(toUnixTimestamp64Nano(to_at) = 0 OR to_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))") {
+		t.Errorf("26.7 gaps query mishandles open gaps:\n%s", q)
 	}
 	if q := queries[qModifyTTL]; q != "ALTER TABLE `earshot`.`posts` MODIFY TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000)" {
 		t.Errorf("TTL query = %q", q)
@@ -249,7 +279,7 @@ func TestSchemaCluster(t *testing.T) {
 			// Both the shards' tables and the Distributed one get the new
 			// post columns.
 			for _, table := range []string{"posts_local", "posts"} {
-				for _, col := range []string{"parent_id", "reason"} {
+				for _, col := range []string{"parent_id", "reason", "content_hash"} {
 					if !slices.ContainsFunc(ddl, func(s string) bool {
 						return strings.HasPrefix(s, "ALTER TABLE `earshot`.`"+table+"` ON CLUSTER `prod` ADD COLUMN ") &&
 							strings.Contains(s, " "+col+" ")
@@ -260,6 +290,11 @@ func TestSchemaCluster(t *testing.T) {
 			}
 			if sp := findStatement(t, ddl, "`earshot`.`spikes`"); !strings.Contains(sp, "ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/spikes', '{replica}', version)") {
 				t.Errorf("spikes DDL is not replicated whole:\n%s", sp)
+			}
+			for _, table := range []string{"health", "gaps"} {
+				if st := findStatement(t, ddl, "`earshot`.`"+table+"`"); !strings.Contains(st, "ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/"+table+"', '{replica}', version)") {
+					t.Errorf("%s DDL is not replicated whole:\n%s", table, st)
+				}
 			}
 			inc := findStatement(t, ddl, "`earshot`.`incidents`")
 			if want := "ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/incidents', '{replica}', version)"; !strings.Contains(inc, want) {

@@ -13,8 +13,11 @@
 // Saving a post again adds a row; every query reads with FINAL, so a
 // replay never counts twice and the latest collected version wins even
 // when an older one is saved later. Saves go out as batched inserts.
-// Incidents, follow-ups, spikes and cursors are ReplacingMergeTrees too,
-// versioned by write, so the last save wins.
+// Each row keeps the earshot.ContentHash of its version (content_hash,
+// computed as it is saved); PostHashes reads a batch of IDs with FINAL in
+// one query, the IDs bound as a tuple for IN (18.16 takes no array there).
+// Incidents, follow-ups, spikes, collector health, gaps and cursors are
+// ReplacingMergeTrees too, versioned by write, so the last save wins.
 //
 // The SQL is written for every server from 18.16 on. SELECT version()
 // picks a Dialect: newer servers get DateTime64, LowCardinality, Map, TTL,

@@ -92,7 +92,8 @@ func (s *Store) postRow(p earshot.Post) []any {
 		}
 		row = append(row, models, scores)
 	}
-	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), uint64(max(toNS(p.CollectedAt), 0)))
+	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), earshot.ContentHash(p),
+		uint64(max(toNS(p.CollectedAt), 0)))
 }
 
 // scanPost reads one row of postColumns.

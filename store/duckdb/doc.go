@@ -18,8 +18,11 @@
 // deduplicated in Go, then merged with INSERT ... ON CONFLICT DO UPDATE that
 // keeps the version collected last, so replays never duplicate. Series,
 // rankings and author aggregates are single SQL queries over the posts table;
-// grouping by watch unnests the watches list. Incidents, follow-ups and
-// spikes are replaced whole by ID (INSERT OR REPLACE). Writes are serialized within a
+// grouping by watch unnests the watches list. Each post row keeps the
+// earshot.ContentHash of the version stored, computed as it is saved, and
+// PostHashes answers a batch of IDs in one query (the IDs bound as one
+// list). Incidents, follow-ups, spikes, collector health and gaps are
+// replaced whole by ID (INSERT OR REPLACE). Writes are serialized within a
 // Store, which DuckDB, a single-writer engine, would otherwise do by failing
 // conflicting transactions.
 //

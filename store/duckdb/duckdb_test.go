@@ -111,9 +111,10 @@ func TestMigrationsReopen(t *testing.T) {
 	}
 }
 
-// TestMigrationUpgrade: a database written before replies, reasons and
-// spikes opens with them added; its posts come back with no parent and no
-// reason, and take both from then on.
+// TestMigrationUpgrade: a database written before replies, reasons,
+// spikes, post hashes and health opens with them added; its posts come
+// back with no parent, no reason and no hash, and take all three from then
+// on.
 func TestMigrationUpgrade(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "earshot.duckdb")
@@ -159,6 +160,17 @@ func TestMigrationUpgrade(t *testing.T) {
 	}
 	if err := st.SaveSpike(ctx, earshot.Spike{ID: "s1", Start: created}); err != nil {
 		t.Errorf("SaveSpike after upgrading: %v", err)
+	}
+	// The old post has no hash: left out, it is stored again when it comes.
+	hashes, err := st.PostHashes(ctx, []string{"rss:old", reply.ID})
+	if err != nil || len(hashes) != 1 || hashes[reply.ID] != earshot.ContentHash(reply) {
+		t.Errorf("PostHashes after upgrading = %v, %v; want only %s's, %#x", hashes, err, reply.ID, earshot.ContentHash(reply))
+	}
+	if err := st.SaveGap(ctx, earshot.Gap{ID: "g1", Collector: "rss", From: created}); err != nil {
+		t.Errorf("SaveGap after upgrading: %v", err)
+	}
+	if err := st.SaveHealth(ctx, earshot.SourceHealth{Collector: "rss"}); err != nil {
+		t.Errorf("SaveHealth after upgrading: %v", err)
 	}
 }
 
@@ -238,4 +250,35 @@ func BenchmarkSavePosts(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "posts/s")
+}
+
+// BenchmarkPostHashes asks for the hashes of 5,000 IDs, half of them
+// stored, in a store of 200,000 posts.
+func BenchmarkPostHashes(b *testing.B) {
+	st := openMemory(b)
+	defer st.Close()
+	const stored, asked = 200_000, 5_000
+	batch := make([]earshot.Post, 0, 10_000)
+	for i := range stored {
+		batch = append(batch, storetest.NewPost("twitter", fmt.Sprint(i), storetest.Base.Add(time.Duration(i)*time.Second)).Post())
+		if len(batch) == cap(batch) {
+			if err := st.SavePosts(b.Context(), batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	ids := make([]string, asked)
+	for i := range ids {
+		ids[i] = earshot.PostID("twitter", fmt.Sprint(stored-asked/2+i))
+	}
+	for b.Loop() {
+		got, err := st.PostHashes(b.Context(), ids)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(got) != asked/2 {
+			b.Fatalf("got %d hashes", len(got))
+		}
+	}
 }

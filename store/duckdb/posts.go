@@ -17,9 +17,10 @@ import (
 const defaultLimit = 100
 
 // upsertPosts merges the appended rows into posts. The query appender
-// hands them over as appended_data(col1, col2, ...), in postColumns order.
+// hands them over as appended_data(col1, col2, ...), in postTableColumns
+// order.
 var upsertPosts = func() string {
-	cols := strings.Fields(strings.ReplaceAll(postColumns, ",", " "))
+	cols := strings.Fields(strings.ReplaceAll(postTableColumns, ",", " "))
 	var set []string
 	for _, c := range cols[1:] {
 		set = append(set, c+" = excluded."+c)

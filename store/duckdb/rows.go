@@ -14,10 +14,15 @@ import (
 // Row structs mirror the tables; they are what SQL reads and writes, apart
 // from the domain types so that neither constrains the other.
 
-// postColumns lists the posts table's columns in table order; postRow's
-// values and scan targets follow it.
-const postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
+// postColumns lists the posts table's columns in table order, as a post
+// is read back; postRow's scan targets follow it. postTableColumns adds
+// the columns only written, the last in the table: postRow's values
+// follow it.
+const (
+	postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
 	text, lang, created_at, collected_at, watches, score, label, parts, incident_id, parent_id, reason`
+	postTableColumns = postColumns + `, content_hash`
+)
 
 type postRow struct {
 	ID, Source, Kind, URL              string
@@ -30,6 +35,9 @@ type postRow struct {
 	Label                              string
 	Parts                              string // JSON object
 	IncidentID, ParentID, Reason       string
+	// ContentHash is earshot.ContentHash of the post as given to
+	// SavePosts; it is written, never read back into a post.
+	ContentHash uint64
 }
 
 func postRowOf(p earshot.Post) (postRow, error) {
@@ -54,6 +62,7 @@ func postRowOf(p earshot.Post) (postRow, error) {
 		Watches: watches,
 		Score:   p.Sentiment.Score, Label: validUTF8(string(p.Sentiment.Label)), Parts: parts,
 		IncidentID: validUTF8(p.IncidentID), ParentID: validUTF8(p.ParentID), Reason: validUTF8(string(p.Sentiment.Reason)),
+		ContentHash: earshot.ContentHash(p),
 	}, nil
 }
 
@@ -62,7 +71,7 @@ func postRowOf(p earshot.Post) (postRow, error) {
 // whole batch, which a spool would then replay forever.
 func validUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
-// values returns the row for the appender, in postColumns order.
+// values returns the row for the appender, in postTableColumns order.
 func (r *postRow) values() []driver.Value {
 	watches := []string(r.Watches)
 	if watches == nil {
@@ -71,7 +80,7 @@ func (r *postRow) values() []driver.Value {
 	return []driver.Value{
 		r.ID, r.Source, r.Kind, r.URL, r.AuthorID, r.AuthorHandle, r.AuthorName, r.AuthorFollowers,
 		r.Text, r.Lang, r.CreatedAt, r.CollectedAt, watches, r.Score, r.Label, r.Parts, r.IncidentID,
-		r.ParentID, r.Reason,
+		r.ParentID, r.Reason, r.ContentHash,
 	}
 }
 
@@ -339,4 +348,80 @@ func timeOf(t sql.NullTime) time.Time {
 		return time.Time{}
 	}
 	return t.Time.UTC()
+}
+
+const healthColumns = `collector, kind, last_run, last_success, last_error, last_error_at, failures,
+	backoff_ns, posts_last_hour, updated_at`
+
+type healthRow struct {
+	Collector, Kind                    string
+	LastRun, LastSuccess               sql.NullTime
+	LastError                          string
+	LastErrorAt                        sql.NullTime
+	Failures, BackoffNS, PostsLastHour int64
+	UpdatedAt                          sql.NullTime
+}
+
+func healthRowOf(h earshot.SourceHealth) healthRow {
+	return healthRow{
+		Collector: validUTF8(h.Collector), Kind: validUTF8(h.Kind),
+		LastRun: nullTime(h.LastRun), LastSuccess: nullTime(h.LastSuccess),
+		LastError: validUTF8(h.LastError), LastErrorAt: nullTime(h.LastErrorAt),
+		Failures: int64(h.Failures), BackoffNS: int64(h.Backoff), PostsLastHour: h.PostsLastHour,
+		UpdatedAt: nullTime(h.UpdatedAt),
+	}
+}
+
+func (r *healthRow) args() []any {
+	return []any{r.Collector, r.Kind, arg(r.LastRun), arg(r.LastSuccess), r.LastError, arg(r.LastErrorAt),
+		r.Failures, r.BackoffNS, r.PostsLastHour, arg(r.UpdatedAt)}
+}
+
+func (r *healthRow) dest() []any {
+	return []any{&r.Collector, &r.Kind, &r.LastRun, &r.LastSuccess, &r.LastError, &r.LastErrorAt,
+		&r.Failures, &r.BackoffNS, &r.PostsLastHour, &r.UpdatedAt}
+}
+
+func (r *healthRow) health() earshot.SourceHealth {
+	return earshot.SourceHealth{
+		Collector: r.Collector, Kind: r.Kind,
+		LastRun: timeOf(r.LastRun), LastSuccess: timeOf(r.LastSuccess),
+		LastError: r.LastError, LastErrorAt: timeOf(r.LastErrorAt),
+		Failures: int(r.Failures), Backoff: time.Duration(r.BackoffNS), PostsLastHour: r.PostsLastHour,
+		UpdatedAt: timeOf(r.UpdatedAt),
+	}
+}
+
+const gapColumns = `id, collector, from_at, to_at, reason, filled_at`
+
+type gapRow struct {
+	ID, Collector string
+	FromAt        time.Time
+	ToAt          sql.NullTime
+	Reason        string
+	FilledAt      sql.NullTime
+}
+
+func gapRowOf(g earshot.Gap) gapRow {
+	return gapRow{
+		ID: validUTF8(g.ID), Collector: validUTF8(g.Collector),
+		FromAt: g.From.UTC(), ToAt: nullTime(g.To),
+		Reason: validUTF8(g.Reason), FilledAt: nullTime(g.FilledAt),
+	}
+}
+
+func (r *gapRow) args() []any {
+	return []any{r.ID, r.Collector, r.FromAt, arg(r.ToAt), r.Reason, arg(r.FilledAt)}
+}
+
+func (r *gapRow) dest() []any {
+	return []any{&r.ID, &r.Collector, &r.FromAt, &r.ToAt, &r.Reason, &r.FilledAt}
+}
+
+func (r *gapRow) gap() earshot.Gap {
+	return earshot.Gap{
+		ID: r.ID, Collector: r.Collector,
+		From: r.FromAt.UTC(), To: timeOf(r.ToAt),
+		Reason: r.Reason, FilledAt: timeOf(r.FilledAt),
+	}
 }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -272,5 +273,97 @@ func checkBuckets(t *testing.T, what string, got, want []earshot.Bucket) {
 			fail()
 			return
 		}
+	}
+}
+
+func diffHealth(got, want earshot.SourceHealth) diffs {
+	var d diffs
+	d.str("Collector", got.Collector, want.Collector)
+	d.str("Kind", got.Kind, want.Kind)
+	d.time("LastRun", got.LastRun, want.LastRun)
+	d.time("LastSuccess", got.LastSuccess, want.LastSuccess)
+	d.str("LastError", got.LastError, want.LastError)
+	d.time("LastErrorAt", got.LastErrorAt, want.LastErrorAt)
+	d.int("Failures", int64(got.Failures), int64(want.Failures))
+	d.int("Backoff", int64(got.Backoff), int64(want.Backoff))
+	d.int("PostsLastHour", got.PostsLastHour, want.PostsLastHour)
+	d.time("UpdatedAt", got.UpdatedAt, want.UpdatedAt)
+	return d
+}
+
+// checkHealth compares the collectors of got with want, in order, then
+// each collector's health.
+func checkHealth(t *testing.T, what string, got, want []earshot.SourceHealth) {
+	t.Helper()
+	names := func(hs []earshot.SourceHealth) []string {
+		out := make([]string, len(hs))
+		for i, h := range hs {
+			out[i] = h.Collector
+		}
+		return out
+	}
+	if !slices.Equal(names(got), names(want)) {
+		t.Errorf("%s: got collectors %q, want %q", what, names(got), names(want))
+		return
+	}
+	for i := range want {
+		diffHealth(got[i], want[i]).report(t, what+": health of "+want[i].Collector)
+	}
+}
+
+func diffGap(got, want earshot.Gap) diffs {
+	var d diffs
+	d.str("ID", got.ID, want.ID)
+	d.str("Collector", got.Collector, want.Collector)
+	d.time("From", got.From, want.From)
+	d.time("To", got.To, want.To)
+	d.str("Reason", got.Reason, want.Reason)
+	d.time("FilledAt", got.FilledAt, want.FilledAt)
+	return d
+}
+
+func gapIDs(gs []earshot.Gap) []string {
+	ids := make([]string, len(gs))
+	for i, g := range gs {
+		ids[i] = g.ID
+	}
+	return ids
+}
+
+// checkGaps compares the IDs of got with want, in order, then each gap.
+func checkGaps(t *testing.T, what string, got, want []earshot.Gap) {
+	t.Helper()
+	if !slices.Equal(gapIDs(got), gapIDs(want)) {
+		t.Errorf("%s: got gaps %q, want %q", what, gapIDs(got), gapIDs(want))
+		return
+	}
+	for i := range want {
+		diffGap(got[i], want[i]).report(t, what+": gap "+want[i].ID)
+	}
+}
+
+// checkHashes compares got, the answer of PostHashes, with want.
+func checkHashes(t *testing.T, what string, got, want map[string]uint64) {
+	t.Helper()
+	var d []string
+	for _, id := range slices.Sorted(maps.Keys(want)) {
+		g, ok := got[id]
+		switch {
+		case !ok:
+			d = append(d, fmt.Sprintf("%q: missing, want %#x", id, want[id]))
+		case g != want[id]:
+			d = append(d, fmt.Sprintf("%q: got %#x, want %#x", id, g, want[id]))
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(got)) {
+		if _, ok := want[id]; !ok {
+			d = append(d, fmt.Sprintf("%q: got %#x, want no entry", id, got[id]))
+		}
+	}
+	if len(d) > 10 {
+		d = append(d[:10], fmt.Sprintf("... and %d more", len(d)-10))
+	}
+	if len(d) > 0 {
+		t.Errorf("%s differs:\n\t%s", what, strings.Join(d, "\n\t"))
 	}
 }

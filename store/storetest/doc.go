@@ -37,5 +37,15 @@
 //   - a spike covers [Start, End): one ending exactly at from, or starting
 //     exactly at to, does not overlap [from, to); an open spike (zero End)
 //     overlaps every window that ends after its Start;
-//   - spikes with equal Start are ordered by ID compared byte by byte.
+//   - spikes with equal Start are ordered by ID compared byte by byte;
+//   - PostHashes hashes the version SavePosts keeps (the rule above), and
+//     leaves out IDs not stored, once each however often asked;
+//   - gaps follow the spikes' rules with From, To and ID: an open gap
+//     (zero To) overlaps every window that ends after its From, and a
+//     closed one ends at To whether filled or not; health is ordered by
+//     collector name compared byte by byte.
+//
+// The cases on post hashes and on health need the store to implement
+// earshot.PostHashStore and earshot.HealthStore; a backend that does not
+// is excused from them only by naming them in Skip.
 package storetest

@@ -227,3 +227,46 @@ func modelSpikes(spikes []earshot.Spike, from, to time.Time) []earshot.Spike {
 	})
 	return out
 }
+
+// modelPostHashes is PostHashes over the stored posts: the ContentHash of
+// the stored version of each of ids that is stored.
+func modelPostHashes(posts []earshot.Post, ids []string) map[string]uint64 {
+	byID := make(map[string]earshot.Post, len(posts))
+	for _, p := range posts {
+		byID[p.ID] = p
+	}
+	out := map[string]uint64{}
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out[id] = earshot.ContentHash(p)
+		}
+	}
+	return out
+}
+
+// modelHealth orders every collector's health by collector name, compared
+// byte by byte.
+func modelHealth(all []earshot.SourceHealth) []earshot.SourceHealth {
+	out := slices.Clone(all)
+	slices.SortFunc(out, func(a, b earshot.SourceHealth) int { return cmp.Compare(a.Collector, b.Collector) })
+	return out
+}
+
+// gapOverlaps reports whether g overlaps [from, to): it began before to and
+// had not ended by from. A gap with a zero To has not ended.
+func gapOverlaps(g earshot.Gap, from, to time.Time) bool {
+	return g.From.Before(to) && (g.To.IsZero() || g.To.After(from))
+}
+
+func modelGaps(gaps []earshot.Gap, from, to time.Time) []earshot.Gap {
+	var out []earshot.Gap
+	for _, g := range gaps {
+		if gapOverlaps(g, from, to) {
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b earshot.Gap) int {
+		return cmp.Or(a.From.Compare(b.From), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}

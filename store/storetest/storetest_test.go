@@ -27,10 +27,16 @@ type memStore struct {
 	followUps map[string]earshot.FollowUp
 	spikes    map[string]earshot.Spike
 	cursors   map[string]string
+	health    map[string]earshot.SourceHealth
+	gaps      map[string]earshot.Gap
 	closed    bool
 }
 
-var _ earshot.Store = (*memStore)(nil)
+var (
+	_ earshot.Store         = (*memStore)(nil)
+	_ earshot.PostHashStore = (*memStore)(nil)
+	_ earshot.HealthStore   = (*memStore)(nil)
+)
 
 func newMemStore() *memStore {
 	return &memStore{
@@ -39,6 +45,8 @@ func newMemStore() *memStore {
 		followUps: map[string]earshot.FollowUp{},
 		spikes:    map[string]earshot.Spike{},
 		cursors:   map[string]string{},
+		health:    map[string]earshot.SourceHealth{},
+		gaps:      map[string]earshot.Gap{},
 	}
 }
 
@@ -246,6 +254,44 @@ func (m *memStore) SetCursor(_ context.Context, collector, cursor string) error 
 	return nil
 }
 
+func (m *memStore) PostHashes(_ context.Context, ids []string) (map[string]uint64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return modelPostHashes(m.all(), ids), nil
+}
+
+func (m *memStore) SaveHealth(_ context.Context, h earshot.SourceHealth) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	h.LastRun, h.LastSuccess, h.LastErrorAt, h.UpdatedAt = h.LastRun.UTC(), h.LastSuccess.UTC(), h.LastErrorAt.UTC(), h.UpdatedAt.UTC()
+	m.health[h.Collector] = h
+	return nil
+}
+
+func (m *memStore) Health(context.Context) ([]earshot.SourceHealth, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return modelHealth(slices.Collect(maps.Values(m.health))), nil
+}
+
+func (m *memStore) SaveGap(_ context.Context, g earshot.Gap) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	g.From, g.To, g.FilledAt = g.From.UTC(), g.To.UTC(), g.FilledAt.UTC()
+	m.gaps[g.ID] = g
+	return nil
+}
+
+func (m *memStore) allGaps() []earshot.Gap {
+	return slices.Collect(maps.Values(m.gaps))
+}
+
+func (m *memStore) Gaps(_ context.Context, from, to time.Time) ([]earshot.Gap, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return modelGaps(m.allGaps(), from, to), nil
+}
+
 func (m *memStore) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -318,9 +364,32 @@ type mutant struct {
 	saveSpike func(sp, old earshot.Spike) earshot.Spike
 	// spikes answers Spikes from every stored spike.
 	spikes func(all []earshot.Spike, from, to time.Time) []earshot.Spike
+	// postHashes answers PostHashes from every version given to
+	// SavePosts, by ID in the order saved, and the stored posts.
+	postHashes func(saved map[string][]earshot.Post, stored []earshot.Post, ids []string) map[string]uint64
+	// saveHealth rewrites each health before it is saved over old (zero
+	// when new).
+	saveHealth func(h, old earshot.SourceHealth) earshot.SourceHealth
+	// health answers Health from every stored health.
+	health func(all []earshot.SourceHealth) []earshot.SourceHealth
+	// saveGap rewrites each gap before it is saved over old (zero when
+	// new).
+	saveGap func(g, old earshot.Gap) earshot.Gap
+	// gaps answers Gaps from every stored gap.
+	gaps func(all []earshot.Gap, from, to time.Time) []earshot.Gap
+
+	saved map[string][]earshot.Post // every version given to SavePosts
 }
 
 func (m *mutant) SavePosts(ctx context.Context, posts []earshot.Post) error {
+	m.mu.Lock()
+	if m.saved == nil {
+		m.saved = map[string][]earshot.Post{}
+	}
+	for _, p := range posts {
+		m.saved[p.ID] = append(m.saved[p.ID], clonePost(p))
+	}
+	m.mu.Unlock()
 	if m.savePosts != nil {
 		changed := make([]earshot.Post, len(posts))
 		for i, p := range posts {
@@ -363,6 +432,84 @@ func (m *mutant) Spikes(ctx context.Context, from, to time.Time) ([]earshot.Spik
 	return m.spikes(m.allSpikes(), from, to), nil
 }
 
+func (m *mutant) PostHashes(ctx context.Context, ids []string) (map[string]uint64, error) {
+	if m.postHashes == nil {
+		return m.memStore.PostHashes(ctx, ids)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.postHashes(m.saved, m.all(), ids), nil
+}
+
+func (m *mutant) SaveHealth(ctx context.Context, h earshot.SourceHealth) error {
+	if m.saveHealth != nil {
+		m.mu.Lock()
+		old := m.memStore.health[h.Collector]
+		m.mu.Unlock()
+		h = m.saveHealth(h, old)
+	}
+	return m.memStore.SaveHealth(ctx, h)
+}
+
+func (m *mutant) Health(ctx context.Context) ([]earshot.SourceHealth, error) {
+	if m.health == nil {
+		return m.memStore.Health(ctx)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.health(slices.Collect(maps.Values(m.memStore.health))), nil
+}
+
+func (m *mutant) SaveGap(ctx context.Context, g earshot.Gap) error {
+	if m.saveGap != nil {
+		m.mu.Lock()
+		old := m.memStore.gaps[g.ID]
+		m.mu.Unlock()
+		g = m.saveGap(g, old)
+	}
+	return m.memStore.SaveGap(ctx, g)
+}
+
+func (m *mutant) Gaps(ctx context.Context, from, to time.Time) ([]earshot.Gap, error) {
+	if m.gaps == nil {
+		return m.memStore.Gaps(ctx, from, to)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.gaps(m.allGaps(), from, to), nil
+}
+
+// hashVersion answers PostHashes with the hash of the version pick chooses
+// among the saved versions of each stored ID.
+func hashVersion(pick func(versions []earshot.Post) earshot.Post) func(map[string][]earshot.Post, []earshot.Post, []string) map[string]uint64 {
+	return func(saved map[string][]earshot.Post, stored []earshot.Post, ids []string) map[string]uint64 {
+		out := map[string]uint64{}
+		for id, h := range modelPostHashes(stored, ids) {
+			out[id] = h
+			if vs := saved[id]; len(vs) > 0 {
+				out[id] = earshot.ContentHash(pick(vs))
+			}
+		}
+		return out
+	}
+}
+
+// filterGaps keeps the gaps for which keep holds, ordered by order.
+func filterGaps(all []earshot.Gap, keep func(earshot.Gap) bool, order func(a, b earshot.Gap) int) []earshot.Gap {
+	var out []earshot.Gap
+	for _, g := range all {
+		if keep(g) {
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, order)
+	return out
+}
+
+func byFromThenID(a, b earshot.Gap) int {
+	return cmp.Or(a.From.Compare(b.From), cmp.Compare(a.ID, b.ID))
+}
+
 // filterSpikes keeps the spikes for which keep holds, ordered by order.
 func filterSpikes(all []earshot.Spike, keep func(earshot.Spike) bool, order func(a, b earshot.Spike) int) []earshot.Spike {
 	var out []earshot.Spike
@@ -379,14 +526,15 @@ func byStartThenID(a, b earshot.Spike) int {
 	return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
 }
 
-// mutants are the ways the suite's cases on replies, reasons and spikes
-// must catch a backend going wrong, with the cases that must fail on each.
+// mutants are the ways the suite's cases on replies, reasons, spikes, post
+// hashes, health and gaps must catch a backend going wrong, with the cases
+// that must fail on each.
 var mutants = map[string]struct {
 	cases []string
 	m     mutant
 }{
 	"drops the parent": {
-		[]string{"PostRoundTrip", "PostReplay", "TopNegative"},
+		[]string{"PostRoundTrip", "PostReplay", "TopNegative", "PostHashes"},
 		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.ParentID = ""; return p }},
 	},
 	"drops the reason": {
@@ -394,7 +542,7 @@ var mutants = map[string]struct {
 		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.Sentiment.Reason = ""; return p }},
 	},
 	"keeps the parent and reason of the version replaced": {
-		[]string{"PostReplay"},
+		[]string{"PostReplay", "PostHashes"},
 		mutant{savePosts: func(p, old earshot.Post) earshot.Post {
 			p.ParentID = cmp.Or(p.ParentID, old.ParentID)
 			p.Sentiment.Reason = cmp.Or(p.Sentiment.Reason, old.Sentiment.Reason)
@@ -480,6 +628,148 @@ var mutants = map[string]struct {
 			return filterSpikes(all, func(sp earshot.Spike) bool { return spikeOverlaps(sp, from, to) },
 				func(a, b earshot.Spike) int {
 					return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Score, b.Score), cmp.Compare(b.ID, a.ID))
+				})
+		}},
+	},
+	"hashes the version saved last": {
+		[]string{"PostHashes"},
+		mutant{postHashes: hashVersion(func(vs []earshot.Post) earshot.Post { return vs[len(vs)-1] })},
+	},
+	"hashes the version saved first": {
+		[]string{"PostHashes", "PostHashesLargeBatch"},
+		mutant{postHashes: hashVersion(func(vs []earshot.Post) earshot.Post { return vs[0] })},
+	},
+	"hashes the first of versions collected at the same time": {
+		[]string{"PostHashes"},
+		mutant{postHashes: hashVersion(func(vs []earshot.Post) earshot.Post {
+			win := vs[0]
+			for _, v := range vs[1:] {
+				if v.CollectedAt.After(win.CollectedAt) {
+					win = v
+				}
+			}
+			return win
+		})},
+	},
+	"answers at most 1000 IDs": {
+		[]string{"PostHashesLargeBatch"},
+		mutant{postHashes: func(_ map[string][]earshot.Post, stored []earshot.Post, ids []string) map[string]uint64 {
+			return modelPostHashes(stored, ids[:min(len(ids), 1000)])
+		}},
+	},
+	"answers missing IDs with 0": {
+		[]string{"PostHashes", "PostHashesLargeBatch"},
+		mutant{postHashes: func(_ map[string][]earshot.Post, stored []earshot.Post, ids []string) map[string]uint64 {
+			out := modelPostHashes(stored, ids)
+			for _, id := range ids {
+				if _, ok := out[id]; !ok {
+					out[id] = 0
+				}
+			}
+			return out
+		}},
+	},
+	"keeps the backoff in whole milliseconds": {
+		[]string{"HealthRoundTrip"},
+		mutant{saveHealth: func(h, _ earshot.SourceHealth) earshot.SourceHealth {
+			h.Backoff = h.Backoff.Truncate(time.Millisecond)
+			return h
+		}},
+	},
+	"reads a zero time as 1970": {
+		[]string{"HealthRoundTrip"},
+		mutant{saveHealth: func(h, _ earshot.SourceHealth) earshot.SourceHealth {
+			if h.LastSuccess.IsZero() {
+				h.LastSuccess = time.Unix(0, 0)
+			}
+			return h
+		}},
+	},
+	"merges health": {
+		[]string{"HealthRoundTrip"},
+		mutant{saveHealth: func(h, old earshot.SourceHealth) earshot.SourceHealth {
+			h.LastError = cmp.Or(h.LastError, old.LastError)
+			h.LastErrorAt = cmp.Or(h.LastErrorAt, old.LastErrorAt)
+			return h
+		}},
+	},
+	"orders health by collector ignoring case": {
+		[]string{"HealthRoundTrip", "HealthOrdering"},
+		mutant{health: func(all []earshot.SourceHealth) []earshot.SourceHealth {
+			slices.SortFunc(all, func(a, b earshot.SourceHealth) int {
+				return cmp.Compare(strings.ToLower(a.Collector), strings.ToLower(b.Collector))
+			})
+			return all
+		}},
+	},
+	"orders health by kind": {
+		[]string{"HealthRoundTrip", "HealthOrdering"},
+		mutant{health: func(all []earshot.SourceHealth) []earshot.SourceHealth {
+			slices.SortFunc(all, func(a, b earshot.SourceHealth) int {
+				return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Collector, b.Collector))
+			})
+			return all
+		}},
+	},
+	"keeps the first version of a gap": {
+		[]string{"GapRoundTrip"},
+		mutant{saveGap: func(g, old earshot.Gap) earshot.Gap {
+			if old.ID != "" {
+				return old
+			}
+			return g
+		}},
+	},
+	"merges gaps": {
+		[]string{"GapRoundTrip"},
+		mutant{saveGap: func(g, old earshot.Gap) earshot.Gap {
+			g.FilledAt = cmp.Or(g.FilledAt, old.FilledAt)
+			return g
+		}},
+	},
+	"leaves open gaps out": {
+		[]string{"GapRoundTrip", "GapWindows"},
+		mutant{gaps: func(all []earshot.Gap, from, to time.Time) []earshot.Gap {
+			return filterGaps(all, func(g earshot.Gap) bool { return g.From.Before(to) && g.To.After(from) }, byFromThenID)
+		}},
+	},
+	"takes unfilled gaps as open": {
+		[]string{"GapRoundTrip", "GapWindows"},
+		mutant{gaps: func(all []earshot.Gap, from, to time.Time) []earshot.Gap {
+			return filterGaps(all, func(g earshot.Gap) bool { return g.From.Before(to) && (g.Open() || g.To.After(from)) }, byFromThenID)
+		}},
+	},
+	"takes a gap's To as inclusive": {
+		[]string{"GapWindows"},
+		mutant{gaps: func(all []earshot.Gap, from, to time.Time) []earshot.Gap {
+			return filterGaps(all, func(g earshot.Gap) bool { return g.From.Before(to) && (g.To.IsZero() || !g.To.Before(from)) }, byFromThenID)
+		}},
+	},
+	"takes Gaps' to as inclusive": {
+		[]string{"GapRoundTrip", "GapWindows"},
+		mutant{gaps: func(all []earshot.Gap, from, to time.Time) []earshot.Gap {
+			return filterGaps(all, func(g earshot.Gap) bool { return !g.From.After(to) && (g.To.IsZero() || g.To.After(from)) }, byFromThenID)
+		}},
+	},
+	"keeps gaps begun in the window only": {
+		[]string{"GapRoundTrip", "GapWindows"},
+		mutant{gaps: func(all []earshot.Gap, from, to time.Time) []earshot.Gap {
+			return filterGaps(all, func(g earshot.Gap) bool { return !g.From.Before(from) && g.From.Before(to) }, byFromThenID)
+		}},
+	},
+	"orders gaps by ID only": {
+		[]string{"GapRoundTrip", "GapWindows"},
+		mutant{gaps: func(all []earshot.Gap, from, to time.Time) []earshot.Gap {
+			return filterGaps(all, func(g earshot.Gap) bool { return gapOverlaps(g, from, to) },
+				func(a, b earshot.Gap) int { return cmp.Compare(a.ID, b.ID) })
+		}},
+	},
+	"orders gaps with equal From by ID ignoring case": {
+		[]string{"GapWindows"},
+		mutant{gaps: func(all []earshot.Gap, from, to time.Time) []earshot.Gap {
+			return filterGaps(all, func(g earshot.Gap) bool { return gapOverlaps(g, from, to) },
+				func(a, b earshot.Gap) int {
+					return cmp.Or(a.From.Compare(b.From), cmp.Compare(strings.ToLower(a.ID), strings.ToLower(b.ID)))
 				})
 		}},
 	},

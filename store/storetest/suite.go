@@ -48,6 +48,12 @@ var cases = []testCase{
 	{"SpikeWindows", testSpikeWindows},
 	{"SpikeOrdering", testSpikeOrdering},
 	{"Cursors", testCursors},
+	{"PostHashes", testPostHashes},
+	{"PostHashesLargeBatch", testPostHashesLargeBatch},
+	{"HealthRoundTrip", testHealthRoundTrip},
+	{"HealthOrdering", testHealthOrdering},
+	{"GapRoundTrip", testGapRoundTrip},
+	{"GapWindows", testGapWindows},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.

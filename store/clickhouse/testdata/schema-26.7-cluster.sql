@@ -127,6 +127,44 @@ CREATE TABLE IF NOT EXISTS `earshot`.`spikes` ON CLUSTER `prod`
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/spikes', '{replica}', version)
 ORDER BY id;
 
+-- migration 0006_hashes_health #1
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS content_hash UInt64;
+
+-- migration 0006_hashes_health #2
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS content_hash UInt64;
+
+-- migration 0006_hashes_health #3
+CREATE TABLE IF NOT EXISTS `earshot`.`health` ON CLUSTER `prod`
+(
+    collector String,
+    kind LowCardinality(String),
+    last_run DateTime64(9, 'UTC'),
+    last_success DateTime64(9, 'UTC'),
+    last_error String,
+    last_error_at DateTime64(9, 'UTC'),
+    failures Int64,
+    backoff Int64,
+    posts_last_hour Int64,
+    updated_at DateTime64(9, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/health', '{replica}', version)
+ORDER BY collector;
+
+-- migration 0006_hashes_health #4
+CREATE TABLE IF NOT EXISTS `earshot`.`gaps` ON CLUSTER `prod`
+(
+    id String,
+    collector LowCardinality(String),
+    from_at DateTime64(9, 'UTC'),
+    to_at DateTime64(9, 'UTC'),
+    reason String,
+    filled_at DateTime64(9, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/gaps', '{replica}', version)
+ORDER BY id;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
@@ -194,6 +232,18 @@ FROM `earshot`.`followups` FINAL
 WHERE has(?, state)
 ORDER BY priority ASC, created_at ASC, id ASC;
 
+-- query gaps
+SELECT id, collector, toUnixTimestamp64Nano(from_at), toUnixTimestamp64Nano(to_at), reason, toUnixTimestamp64Nano(filled_at)
+FROM `earshot`.`gaps` FINAL
+WHERE from_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(to_at) = 0 OR to_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+ORDER BY from_at ASC, id ASC;
+
+-- query health
+SELECT collector, kind, toUnixTimestamp64Nano(last_run), toUnixTimestamp64Nano(last_success), last_error,
+    toUnixTimestamp64Nano(last_error_at), failures, backoff, posts_last_hour, toUnixTimestamp64Nano(updated_at)
+FROM `earshot`.`health` FINAL
+ORDER BY collector ASC;
+
 -- query incident
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
@@ -216,6 +266,13 @@ INSERT INTO `earshot`.`followups` (id, source, author_id, author_handle, author_
     post_ids, reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
     version);
 
+-- query insert_gap
+INSERT INTO `earshot`.`gaps` (id, collector, from_at, to_at, reason, filled_at, version);
+
+-- query insert_health
+INSERT INTO `earshot`.`health` (collector, kind, last_run, last_success, last_error, last_error_at,
+    failures, backoff, posts_last_hour, updated_at, version);
+
 -- query insert_incident
 INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services, started_at,
     resolved_at, url, updated_at, updates, version);
@@ -223,7 +280,8 @@ INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    parts, incident_id, parent_id, reason, version);
+    parts, incident_id, parent_id, reason, content_hash,
+    version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -242,6 +300,11 @@ SELECT id, source, kind, url, author_id, author_handle, author_name, author_foll
 FROM `earshot`.`posts` FINAL
 WHERE id = ?
 LIMIT 1;
+
+-- query post_hashes
+SELECT id, content_hash
+FROM `earshot`.`posts` FINAL
+WHERE id IN ? AND content_hash != 0;
 
 -- query post_partitions
 SELECT DISTINCT partition FROM system.parts
