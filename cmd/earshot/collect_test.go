@@ -1,0 +1,80 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "earshot.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCollectOnce(t *testing.T) {
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, serveFeed)
+	}))
+	defer feed.Close()
+	broken := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusBadGateway)
+	}))
+	defer broken.Close()
+	dir := t.TempDir()
+	cfg := writeConfig(t, fmt.Sprintf(`store: duckdb://%s/e.duckdb
+watches: [{name: acme, terms: [Acme]}]
+collectors:
+  - {type: rss, name: community, url: %q}
+  - {type: rss, name: flaky, url: %q}
+`, dir, feed.URL, broken.URL))
+
+	e, out, errb := testEnv("")
+	code := run(t.Context(), []string{"collect", "--once", "--config", cfg}, e)
+	if code != 1 {
+		t.Fatalf("exit %d with one collector failing, want 1; stderr %s", code, errb)
+	}
+	table := out.String()
+	for _, want := range []string{"COLLECTOR", "community", "rss", "flaky", "FAILED: requesting", "502", "stored 3 posts"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("output lacks %q:\n%s", want, table)
+		}
+	}
+	if !strings.Contains(errb.String(), "1 of 2 collectors failed") {
+		t.Errorf("stderr = %q", errb)
+	}
+
+	// A second run: the feed's items are all seen, nothing new is stored.
+	e, out, _ = testEnv("")
+	run(t.Context(), []string{"collect", "--once", "--config", cfg}, e)
+	if !strings.Contains(out.String(), "stored 0 posts") {
+		t.Errorf("second run:\n%s", out)
+	}
+}
+
+func TestCollectMisconfigured(t *testing.T) {
+	tests := []struct{ config, want string }{
+		{"collectors: [{type: rss, name: blog, url: 'not a url'}]", "collectors.rss[blog].url"},
+		{"collectors: [{type: rss, name: blog, url: 'http://x', max_byte: 3}]", "max_byte: unknown key"},
+		{"collectors: [{type: frobnicator, name: x}]", `unknown collector kind "frobnicator"`},
+		{"collectors: [{type: twitter, name: tw, query: acme, bearer_token: 'env:EARSHOT_TEST_UNSET_TOKEN'}]", "collectors[0]: collectors.twitter[tw].bearer_token: resolving: environment variable EARSHOT_TEST_UNSET_TOKEN is not set"},
+		{"watches: []", "no collectors configured"},
+	}
+	for _, tt := range tests {
+		t.Run("", func(t *testing.T) {
+			e, _, errb := testEnv("")
+			code := run(t.Context(), []string{"collect", "--once", "--config", writeConfig(t, "store: 'duckdb://:memory:'\n"+tt.config)}, e)
+			if code != 2 || !strings.Contains(errb.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errb, tt.want)
+			}
+		})
+	}
+}
