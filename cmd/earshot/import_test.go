@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/earshot/earshot/store/clickhouse/chtest"
 )
 
 const importJSONL = `{"id":"1","source":"twitter","text":"Acme is down again, unacceptable","created_at":"2026-03-02T10:00:00Z","author":{"id":"u1","handle":"sam","followers":120}}
@@ -25,12 +27,20 @@ const importCSV = "id,source,text,created_at,author_handle,author_followers\n" +
 	"c3,hackernews,,2026-03-02T12:02:00Z,y,1\n"
 
 func TestImport(t *testing.T) {
+	testImport(t, "duckdb://"+filepath.Join(t.TempDir(), "e.duckdb"))
+}
+
+func TestImportClickHouse(t *testing.T) {
+	addr, db := chtest.Fresh(t, "earshot_import")
+	testImport(t, "clickhouse://"+addr+"/"+db)
+}
+
+func testImport(t *testing.T, store string) {
 	dir := t.TempDir()
 	jsonl := filepath.Join(dir, "posts.jsonl")
 	csvf := filepath.Join(dir, "posts.csv")
 	os.WriteFile(jsonl, []byte(importJSONL), 0o600)
 	os.WriteFile(csvf, []byte(importCSV), 0o600)
-	store := "duckdb://" + filepath.Join(dir, "e.duckdb")
 
 	imp := func(files ...string) (importSummary, string) {
 		t.Helper()

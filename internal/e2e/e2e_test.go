@@ -2,20 +2,15 @@ package e2e_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	ch "github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment"
@@ -24,6 +19,7 @@ import (
 	"github.com/earshot/earshot/collectors/collectortest"
 	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/store/clickhouse"
+	"github.com/earshot/earshot/store/clickhouse/chtest"
 	"github.com/earshot/earshot/store/duckdb"
 )
 
@@ -114,37 +110,17 @@ func TestDuckDB(t *testing.T) {
 }
 
 func TestClickHouse(t *testing.T) {
-	addr := os.Getenv("EARSHOT_TEST_CLICKHOUSE")
-	if addr == "" {
-		t.Skip("set EARSHOT_TEST_CLICKHOUSE=host:port to run the end-to-end test on ClickHouse")
-	}
 	run(t, func(t *testing.T) earshot.Store {
-		buf := make([]byte, 6)
-		_, _ = rand.Read(buf)
+		addr, db := chtest.Fresh(t, "earshot_e2e")
 		cfg := clickhouse.DefaultConfig()
 		cfg.Addr = []string{addr}
-		cfg.Database = "earshot_e2e_" + hex.EncodeToString(buf)
-		t.Cleanup(func() { dropDatabase(t, addr, cfg.Database) })
+		cfg.Database = db
 		st, err := clickhouse.Open(t.Context(), cfg)
 		if err != nil {
 			t.Fatalf("opening ClickHouse: %v", err)
 		}
 		return st
 	})
-}
-
-func dropDatabase(t *testing.T, addr, db string) {
-	conn, err := ch.Open(&ch.Options{Addr: []string{addr}})
-	if err != nil {
-		t.Errorf("connecting to drop %s: %v", db, err)
-		return
-	}
-	defer conn.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"`"); err != nil {
-		t.Errorf("dropping %s: %v", db, err)
-	}
 }
 
 // run runs every source, and the push API, into a store of its own made
