@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -95,10 +97,15 @@ Flags:`)
 	})
 	imp := &importer{pipe: pipe, e: e, progress: isTerminal(e.stderr)}
 	start := time.Now()
+	imp.start(ctx)
 	for _, f := range files {
 		if err := imp.file(ctx, f); err != nil {
+			imp.finish()
 			return err
 		}
+	}
+	if err := imp.finish(); err != nil {
+		return err
 	}
 	if err := pipe.Flush(ctx); err != nil {
 		return fmt.Errorf("storing posts: %w", err)
@@ -118,7 +125,9 @@ Flags:`)
 	return nil
 }
 
-// importer reads files into a pipeline, counting and reporting.
+// importer reads files into a pipeline, counting and reporting. Reading
+// and parsing run in the caller's goroutine while a second one hands the
+// batches to the pipeline (scoring, storing), so the two overlap.
 type importer struct {
 	pipe     *earshot.Pipeline
 	e        env
@@ -127,6 +136,54 @@ type importer struct {
 	rejected int64
 	batch    []earshot.Post
 	lastDraw time.Time
+
+	work   chan importBatch
+	done   chan error
+	failed atomic.Bool
+	outMu  sync.Mutex // stderr: progress and rejected lines
+}
+
+type importBatch struct {
+	name  string
+	posts []earshot.Post
+}
+
+func (im *importer) start(ctx context.Context) {
+	im.work = make(chan importBatch, 4)
+	im.done = make(chan error, 1)
+	go func() {
+		var first error
+		for b := range im.work {
+			if first != nil {
+				continue
+			}
+			err := im.pipe.Add(ctx, b.posts...)
+			if err != nil && !errors.Is(err, earshot.ErrRejected) {
+				first = fmt.Errorf("storing posts: %w", err)
+				im.failed.Store(true)
+				continue
+			}
+			if err != nil {
+				// The pipeline's own checks (an implausible time, say) name
+				// the post; the line is not known here.
+				im.outMu.Lock()
+				im.clearProgress()
+				for _, line := range strings.Split(err.Error(), "\n") {
+					if line != "" && !strings.HasPrefix(line, earshot.ErrRejected.Error()) {
+						fmt.Fprintf(im.e.stderr, "%s: rejected: %s\n", b.name, line)
+					}
+				}
+				im.outMu.Unlock()
+			}
+		}
+		im.done <- first
+	}()
+}
+
+// finish waits until every batch read is in the pipeline.
+func (im *importer) finish() error {
+	close(im.work)
+	return <-im.done
 }
 
 func (im *importer) file(ctx context.Context, name string) error {
@@ -154,8 +211,10 @@ func (im *importer) file(ctx context.Context, name string) error {
 	reject := func(line int, reason string) {
 		im.read++
 		im.rejected++
+		im.outMu.Lock()
 		im.clearProgress()
 		fmt.Fprintf(im.e.stderr, "%s:%d: rejected: %s\n", name, line, reason)
+		im.outMu.Unlock()
 	}
 	add := func(p earshot.Post) error {
 		im.batch = append(im.batch, p)
@@ -176,31 +235,28 @@ func (im *importer) file(ctx context.Context, name string) error {
 	return im.flush(ctx, name, cr.n, size)
 }
 
-// flush hands the posts read so far to the pipeline and redraws progress.
+// flush hands the posts read so far to the pipeline's goroutine and
+// redraws progress.
 func (im *importer) flush(ctx context.Context, name string, done, size int64) error {
+	if im.failed.Load() {
+		return nil // finish reports the store's error
+	}
 	im.read += int64(len(im.batch))
-	err := im.pipe.Add(ctx, im.batch...)
-	im.batch = im.batch[:0]
-	if err != nil && !errors.Is(err, earshot.ErrRejected) {
-		return fmt.Errorf("storing posts: %w", err)
+	select {
+	case im.work <- importBatch{name, im.batch}:
+	case <-ctx.Done():
+		return ctx.Err()
 	}
-	if err != nil {
-		// The pipeline's own checks (an implausible time, say) name the
-		// post; the line is not known here.
-		im.clearProgress()
-		for _, line := range strings.Split(err.Error(), "\n") {
-			if line != "" && !strings.HasPrefix(line, earshot.ErrRejected.Error()) {
-				fmt.Fprintf(im.e.stderr, "%s: rejected: %s\n", name, line)
-			}
-		}
-	}
+	im.batch = make([]earshot.Post, 0, cap(im.batch))
 	if im.progress && time.Since(im.lastDraw) > 100*time.Millisecond {
 		im.lastDraw = time.Now()
 		pct := ""
 		if size > 0 {
 			pct = fmt.Sprintf("%3d%% ", min(100, 100*done/size))
 		}
+		im.outMu.Lock()
 		fmt.Fprintf(im.e.stderr, "\r\x1b[Kimporting %s %s%d posts", filepath.Base(name), pct, im.read)
+		im.outMu.Unlock()
 	}
 	return nil
 }
