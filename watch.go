@@ -1,8 +1,9 @@
 package earshot
 
 import (
-	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Watch is a brand or product to listen for.
@@ -31,8 +32,8 @@ type Matcher struct {
 
 type compiledWatch struct {
 	name    string
-	include *regexp.Regexp
-	exclude *regexp.Regexp
+	include []string // lowercase phrases, single-spaced; handles with "@"
+	exclude []string
 }
 
 // NewMatcher compiles watches into a Matcher. Terms and keywords match as
@@ -41,62 +42,89 @@ type compiledWatch struct {
 func NewMatcher(watches []Watch) *Matcher {
 	m := &Matcher{}
 	for _, w := range watches {
-		var inc []string
+		cw := compiledWatch{name: w.Name}
 		for _, t := range append(append([]string(nil), w.Terms...), w.Keywords...) {
-			if t = strings.TrimSpace(t); t != "" {
-				inc = append(inc, wordPattern(t))
+			if t = phrase(t); t != "" {
+				cw.include = append(cw.include, t)
 			}
 		}
 		for _, h := range w.Handles {
-			h = strings.TrimPrefix(strings.TrimSpace(h), "@")
-			if h != "" {
-				inc = append(inc, `@`+regexp.QuoteMeta(h)+`\b`)
+			if h = strings.TrimPrefix(phrase(h), "@"); h != "" {
+				cw.include = append(cw.include, "@"+h)
 			}
 		}
-		if len(inc) == 0 {
-			continue
-		}
-		cw := compiledWatch{name: w.Name, include: regexp.MustCompile(`(?i)(?:` + strings.Join(inc, "|") + `)`)}
-		var exc []string
 		for _, e := range w.Exclude {
-			if e = strings.TrimSpace(e); e != "" {
-				exc = append(exc, wordPattern(e))
+			if e = phrase(e); e != "" {
+				cw.exclude = append(cw.exclude, e)
 			}
 		}
-		if len(exc) > 0 {
-			cw.exclude = regexp.MustCompile(`(?i)(?:` + strings.Join(exc, "|") + `)`)
+		if len(cw.include) > 0 {
+			m.watches = append(m.watches, cw)
 		}
-		m.watches = append(m.watches, cw)
 	}
 	return m
 }
 
-// wordPattern matches phrase as a whole word: not preceded or followed by a
-// letter, digit or underscore. Phrases may start or end with a non-word
-// character ("#acmedown", "acme.com"), so boundaries are written out rather
-// than left to \b, which would demand a word character there.
-func wordPattern(phrase string) string {
-	fields := strings.Fields(phrase)
-	for i, f := range fields {
-		fields[i] = regexp.QuoteMeta(f)
-	}
-	return `(?:^|[^\pL\pN_])` + strings.Join(fields, `\s+`) + `(?:$|[^\pL\pN_])`
-}
+// phrase lowercases s and folds its white space to single spaces.
+func phrase(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 
 // Match returns the names of the watches text mentions, in watch order.
 func (m *Matcher) Match(text string) []string {
+	if len(m.watches) == 0 {
+		return nil
+	}
+	lower := strings.ToLower(text)
+	if strings.ContainsAny(lower, "\t\n\r\v\f") || strings.Contains(lower, "  ") {
+		lower = phrase(lower)
+	}
 	var names []string
 	for _, w := range m.watches {
-		if !w.include.MatchString(text) {
-			continue
+		if containsAny(lower, w.include) && !containsAny(lower, w.exclude) {
+			names = append(names, w.name)
 		}
-		if w.exclude != nil && w.exclude.MatchString(text) {
-			continue
-		}
-		names = append(names, w.name)
 	}
 	return names
 }
+
+// containsAny reports whether text holds one of phrases as a whole word:
+// not preceded or followed by a letter, digit or underscore. A phrase may
+// start or end with a non-word character ("#acmedown", "acme.com").
+func containsAny(text string, phrases []string) bool {
+	for _, p := range phrases {
+		for from := 0; ; {
+			i := strings.Index(text[from:], p)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(p)
+			if !wordBefore(text, i) && !wordAfter(text, end) {
+				return true
+			}
+			_, size := utf8.DecodeRuneInString(text[i:])
+			from = i + size
+		}
+	}
+	return false
+}
+
+func wordBefore(s string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return isWordRune(r)
+}
+
+func wordAfter(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWordRune(r)
+}
+
+func isWordRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // Len returns the number of watches that can match anything.
 func (m *Matcher) Len() int { return len(m.watches) }

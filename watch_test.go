@@ -40,3 +40,15 @@ func TestMatcher(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkMatch(b *testing.B) {
+	m := NewMatcher([]Watch{
+		{Name: "acme", Terms: []string{"Acme", "Acme Cloud"}, Handles: []string{"acmecloud"}, Keywords: []string{"#acmedown"}, Exclude: []string{"acme anvil"}},
+		{Name: "pay", Terms: []string{"Acme Pay"}},
+	})
+	text := "@AcmeCloud the dashboard has been down for an hour and support is not answering, switching to another provider #acmedown"
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Match(text)
+	}
+}
