@@ -207,3 +207,59 @@ func yamlKeys(cfg any) []string {
 	}
 	return keys
 }
+
+// IncidentFactory builds an incident collector (a status page, a status
+// feed) named name from its configuration, as Factory does a post
+// collector: it decodes raw with DecodeConfig, fills in defaults and
+// validates without touching the network.
+type IncidentFactory func(name string, raw Decoder, deps Deps) (earshot.IncidentCollector, error)
+
+var incidentFactories = map[string]IncidentFactory{}
+
+// RegisterIncidents makes an incident collector kind available to
+// NewIncidents, as Register does for post collectors; it panics on an empty
+// kind, a nil f or a kind registered twice.
+func RegisterIncidents(kind string, f IncidentFactory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if kind == "" || f == nil {
+		panic("collectors: RegisterIncidents needs a kind and a factory")
+	}
+	if _, dup := incidentFactories[kind]; dup {
+		panic("collectors: RegisterIncidents called twice for kind " + kind)
+	}
+	incidentFactories[kind] = f
+}
+
+// IncidentKinds returns the registered incident collector kinds, sorted.
+func IncidentKinds() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	kinds := make([]string, 0, len(incidentFactories))
+	for k := range incidentFactories {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
+
+// NewIncidents builds an incident collector of a registered kind, as New
+// does a post collector.
+func NewIncidents(kind, name string, raw Decoder, deps Deps) (earshot.IncidentCollector, error) {
+	mu.RLock()
+	f, ok := incidentFactories[kind]
+	mu.RUnlock()
+	if !ok {
+		list := "none (is collectors/all imported?)"
+		if known := IncidentKinds(); len(known) > 0 {
+			list = strings.Join(known, ", ")
+		}
+		return nil, fmt.Errorf("collectors.%s: unknown incident collector kind %q; known kinds: %s", kind, kind, list)
+	}
+	if strings.TrimSpace(name) == "" {
+		return nil, &ConfigError{Kind: kind, Problem: "needs a name"}
+	}
+	deps = deps.WithDefaults()
+	deps.Log = deps.Log.With("collector", name, "kind", kind)
+	return f(name, raw, deps)
+}

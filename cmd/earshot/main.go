@@ -40,6 +40,7 @@ func commands() []command {
 		{"analyze", "score the sentiment of JSON lines or plain text lines on stdin", runAnalyze},
 		{"collect", "run every configured collector once (--once) and print what each collected", runCollect},
 		{"import", "import posts from JSON lines or CSV files through the pipeline", runImport},
+		{"incident", "open, update, resolve or list incidents by hand (incident open --title T)", runIncident},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -34,6 +34,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	incidentCols, err := buildIncidentCollectors(cfg, log)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return usagef("listen: cannot listen on %s: %v", cfg.Listen, err)
@@ -67,6 +71,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 			return usageError{err}
 		}
 	}
+	incidentHandlers, err := incidentRoutes(cfg, st, e.getenv, log)
+	if err != nil {
+		return usageError{err}
+	}
 
 	collectCtx, stopCollecting := context.WithCancel(ctx)
 	defer stopCollecting()
@@ -83,6 +91,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 			Health: healthStore, Limit: limits[cr.kind],
 			Log: log.With("collector", cr.c.Name()),
 		}
+		pollers = append(pollers, p)
+		wg.Go(func() { p.Run(collectCtx) })
+	}
+	for _, p := range incidentPollers(incidentCols, st, healthStore, log) {
 		pollers = append(pollers, p)
 		wg.Go(func() { p.Run(collectCtx) })
 	}
@@ -114,6 +126,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	mux.Handle("/api/health", ops)
 	if ingest != nil {
 		mux.Handle("/api/v1/ingest", ingest)
+	}
+	for path, h := range incidentHandlers {
+		mux.Handle(path, h)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))

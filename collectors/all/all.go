@@ -6,6 +6,8 @@ import (
 	_ "github.com/earshot/earshot/collectors/mastodon"
 	_ "github.com/earshot/earshot/collectors/reddit"
 	_ "github.com/earshot/earshot/collectors/rss" // RSS, Atom and JSON Feed
+	_ "github.com/earshot/earshot/collectors/statusfeed"
+	_ "github.com/earshot/earshot/collectors/statuspage"
 	_ "github.com/earshot/earshot/collectors/twitter"
 	_ "github.com/earshot/earshot/collectors/twitterv2"
 )

@@ -18,6 +18,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/collectors/opsgenie"
+	"github.com/earshot/earshot/collectors/pagerduty"
 	"github.com/earshot/earshot/collectors/push"
 )
 
@@ -41,6 +44,35 @@ type Config struct {
 	// Ingest turns on POST /api/v1/ingest when it has a token or a signing
 	// secret.
 	Ingest push.Config `yaml:"ingest"`
+	// Incidents are the places to collect incidents from (status pages,
+	// status feeds), each configured like a collector: a type, a name unique
+	// among collectors and incidents (its cursor is kept under it), an
+	// interval, and its own keys.
+	Incidents []Collector `yaml:"incidents"`
+	// Webhooks receive incidents from paging tools.
+	Webhooks Webhooks `yaml:"webhooks"`
+	// IncidentAPI turns on the incident write API (/api/v1/incidents) when
+	// it has a token.
+	IncidentAPI IncidentAPI `yaml:"incident_api"`
+}
+
+// Webhooks configures the endpoints paging tools post incidents to; each is
+// on when its secret is set.
+type Webhooks struct {
+	// PagerDuty serves /hooks/pagerduty (v3 webhooks, signed).
+	PagerDuty pagerduty.Config `yaml:"pagerduty"`
+	// Opsgenie serves /hooks/opsgenie (webhook integration, token or basic
+	// auth).
+	Opsgenie opsgenie.Config `yaml:"opsgenie"`
+}
+
+// IncidentAPI configures the API for incidents opened by hand.
+type IncidentAPI struct {
+	// Tokens are the bearer tokens that may open, update and resolve
+	// incidents (env:NAME or file:PATH).
+	Tokens []collectors.Secret `yaml:"tokens"`
+	// MaxBytes bounds a request body (default 64 KiB).
+	MaxBytes int64 `yaml:"max_bytes"`
 }
 
 // Pipeline tunes the path from collectors to the store.
@@ -219,6 +251,35 @@ func (c Config) Validate() error {
 		if col.Interval != 0 && col.Interval < time.Second {
 			bad(key+".interval", "%s is too short (at least 1s)", col.Interval)
 		}
+	}
+	for i, inc := range c.Incidents {
+		key := fmt.Sprintf("incidents[%d]", i)
+		if inc.Type == "" {
+			bad(key+".type", "is empty")
+		}
+		if inc.Name == "" {
+			bad(key+".name", "is empty")
+		} else if colNames[inc.Name] {
+			bad(key+".name", "%q is used twice (among collectors and incidents); cursors are kept by name", inc.Name)
+		}
+		colNames[inc.Name] = true
+		if inc.Interval != 0 && inc.Interval < time.Second {
+			bad(key+".interval", "%s is too short (at least 1s)", inc.Interval)
+		}
+	}
+	if err := c.Webhooks.PagerDuty.Validate("webhooks.pagerduty"); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Webhooks.Opsgenie.Validate("webhooks.opsgenie"); err != nil {
+		errs = append(errs, err)
+	}
+	for i, t := range c.IncidentAPI.Tokens {
+		if strings.TrimSpace(string(t)) == "" {
+			bad(fmt.Sprintf("incident_api.tokens[%d]", i), "is empty")
+		}
+	}
+	if c.IncidentAPI.MaxBytes < 0 {
+		bad("incident_api.max_bytes", "must not be negative")
 	}
 	return errors.Join(errs...)
 }

@@ -1,0 +1,247 @@
+package statusfeed
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// Kind is the incident collector kind this package registers.
+const Kind = "status_feed"
+
+func init() { collectors.RegisterIncidents(Kind, New) }
+
+// Config configures one status feed.
+type Config struct {
+	// URL is the feed's address: an absolute http or https URL serving RSS
+	// or Atom, such as https://status.example.com/history.atom. Required.
+	URL string `yaml:"url"`
+	// Services are the services every incident of this feed affects, as
+	// watches name them. Feeds do not say; without them an incident covers
+	// every watch.
+	Services []string `yaml:"services"`
+	// Source names where the incidents come from and prefixes their IDs.
+	// Default "status_feed". Letters, digits, ".", "_" and "-" only.
+	Source string `yaml:"source"`
+	// MaxBytes caps the feed body; a larger one is an error. Default 10 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one fetch. Default 30s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// DefaultConfig returns the configuration used for the keys left out.
+func DefaultConfig() Config {
+	return Config{Source: "status_feed", MaxBytes: 10 << 20, Timeout: 30 * time.Second}
+}
+
+var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// Validate checks c without touching the network. Errors are
+// *collectors.ConfigErrors naming the key.
+func (c Config) Validate(name string) error {
+	bad := func(key, problem string) error {
+		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
+	}
+	if c.URL == "" {
+		return bad("url", "required (the feed's address, such as https://status.example.com/history.atom)")
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return bad("url", "must be an absolute http(s) URL")
+	}
+	for i, s := range c.Services {
+		if strings.TrimSpace(s) == "" {
+			return bad(fmt.Sprintf("services[%d]", i), "is empty")
+		}
+	}
+	if !sourcePattern.MatchString(c.Source) {
+		return bad("source", "must be letters, digits, '.', '_' or '-'")
+	}
+	if c.MaxBytes <= 0 {
+		return bad("max_bytes", "must be positive")
+	}
+	if c.Timeout <= 0 {
+		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	return nil
+}
+
+// Collector collects the incidents of one status feed.
+type Collector struct {
+	name string
+	cfg  Config
+	url  *url.URL
+	deps collectors.Deps
+}
+
+var _ earshot.IncidentCollector = (*Collector)(nil)
+
+// New is the IncidentFactory for kind "status_feed".
+func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.IncidentCollector, error) {
+	cfg := DefaultConfig()
+	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
+		return nil, err
+	}
+	return NewCollector(name, cfg, deps)
+}
+
+// NewCollector builds a collector from a decoded configuration.
+func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	u, _ := url.Parse(cfg.URL) // checked by Validate
+	return &Collector{name: name, cfg: cfg, url: u, deps: deps.WithDefaults()}, nil
+}
+
+// Name implements earshot.IncidentCollector.
+func (c *Collector) Name() string { return c.name }
+
+// cursor is what the cursor string holds, as JSON.
+type cursor struct {
+	V            int    `json:"v"`
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+	// Seen maps the ID of each incident in the feed to a hash of what was
+	// collected of it.
+	Seen map[string]string `json:"seen,omitempty"`
+}
+
+const (
+	cursorVersion = 1
+	maxValidator  = 512
+	// maxItems bounds the items read from one feed (history feeds hold 25
+	// or so).
+	maxItems = 500
+)
+
+func parseCursor(s string) (cursor, error) {
+	var cur cursor
+	if s == "" {
+		return cur, nil
+	}
+	if err := json.Unmarshal([]byte(s), &cur); err != nil {
+		return cursor{}, fmt.Errorf("decoding cursor: %w", err)
+	}
+	if cur.V != cursorVersion {
+		return cursor{}, fmt.Errorf("cursor version %d, want %d", cur.V, cursorVersion)
+	}
+	return cur, nil
+}
+
+func (cur cursor) String() string {
+	cur.V = cursorVersion
+	b, _ := json.Marshal(cur) // strings only
+	return string(b)
+}
+
+// CollectIncidents fetches the feed and returns its new or changed
+// incidents, each whole.
+func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]earshot.Incident, string, error) {
+	cur, err := parseCursor(cursorText)
+	if err != nil {
+		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		cur = cursor{}
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.URL, nil)
+	if err != nil {
+		return nil, cursorText, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
+	}
+	req.Header.Set("Accept", "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5")
+	if cur.ETag != "" {
+		req.Header.Set("If-None-Match", cur.ETag)
+	}
+	if cur.LastModified != "" {
+		req.Header.Set("If-Modified-Since", cur.LastModified)
+	}
+	resp, err := collectors.Fetch(c.deps, req, c.cfg.MaxBytes)
+	if err != nil {
+		return nil, cursorText, err
+	}
+	feed, err := c.parse(resp.Body)
+	if err != nil {
+		return nil, cursorText, err
+	}
+
+	next := cursor{Seen: map[string]string{}}
+	if v := resp.Header.Get("ETag"); len(v) <= maxValidator {
+		next.ETag = v
+	}
+	if v := resp.Header.Get("Last-Modified"); len(v) <= maxValidator {
+		next.LastModified = v
+	}
+	var incidents []earshot.Incident
+	for i, it := range feed.Items {
+		if i == maxItems {
+			break
+		}
+		if it == nil {
+			continue
+		}
+		inc, ok := c.incident(it)
+		if !ok {
+			continue
+		}
+		h := hash(inc)
+		if _, dup := next.Seen[inc.ID]; dup {
+			continue // a feed may repeat an item; the first (newest) wins
+		}
+		next.Seen[inc.ID] = h
+		if cur.Seen[inc.ID] != h {
+			incidents = append(incidents, inc)
+		}
+	}
+	c.deps.Log.Debug("fetched status feed", "items", len(feed.Items), "changed", len(incidents))
+	return incidents, next.String(), nil
+}
+
+// parse parses body as RSS or Atom, mending invalid UTF-8 first.
+func (c *Collector) parse(body []byte) (feed *gofeed.Feed, err error) {
+	where := collectors.Redact(c.url)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("parsing feed %s: empty body", where)
+	}
+	if !utf8.Valid(body) {
+		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			feed, err = nil, fmt.Errorf("parsing feed %s: parser panicked: %v", where, r)
+		}
+	}()
+	p := gofeed.NewParser()
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	feed, err = p.Parse(bytes.NewReader(body))
+	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+		return nil, fmt.Errorf("parsing feed %s: not an RSS or Atom feed", where)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("parsing feed %s: %w", where, err)
+	}
+	return feed, nil
+}
+
+// hash sums what an incident says, to tell a changed one.
+func hash(inc earshot.Incident) string {
+	b, _ := json.Marshal(inc)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}

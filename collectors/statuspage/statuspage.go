@@ -1,0 +1,212 @@
+package statuspage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// Kind is the incident collector kind this package registers.
+const Kind = "statuspage"
+
+// Source is the source of the incidents, and the prefix of their IDs.
+const Source = "statuspage"
+
+func init() { collectors.RegisterIncidents(Kind, New) }
+
+// Config configures one status page.
+type Config struct {
+	// Page is the status page's address, such as https://status.example.com
+	// or https://example.statuspage.io. Required.
+	Page string `yaml:"page"`
+	// Components maps component names, as the page shows them, to the
+	// service names watches use ("API": api). A component not in the map
+	// counts as a service of its own name.
+	Components map[string]string `yaml:"components"`
+	// MaxBytes caps a response body; a larger one is an error. Default 10 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one collection, both requests included. Default 30s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// DefaultConfig returns the configuration used for the keys left out.
+func DefaultConfig() Config {
+	return Config{MaxBytes: 10 << 20, Timeout: 30 * time.Second}
+}
+
+// Validate checks c without touching the network. Errors are
+// *collectors.ConfigErrors naming the key.
+func (c Config) Validate(name string) error {
+	bad := func(key, problem string) error {
+		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
+	}
+	if c.Page == "" {
+		return bad("page", "required (the status page's address, such as https://status.example.com)")
+	}
+	u, err := url.Parse(c.Page)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return bad("page", "must be an absolute http(s) URL")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return bad("page", "must be the page's address, without a query or fragment")
+	}
+	for k, v := range c.Components {
+		if strings.TrimSpace(k) == "" || strings.TrimSpace(v) == "" {
+			return bad("components", fmt.Sprintf("component %q maps to %q; both must be non-empty", k, v))
+		}
+	}
+	if c.MaxBytes <= 0 {
+		return bad("max_bytes", "must be positive")
+	}
+	if c.Timeout <= 0 {
+		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	return nil
+}
+
+// Collector collects the incidents of one status page.
+type Collector struct {
+	name string
+	cfg  Config
+	base string // the page's address without a trailing slash
+	deps collectors.Deps
+}
+
+var _ earshot.IncidentCollector = (*Collector)(nil)
+
+// New is the IncidentFactory for kind "statuspage".
+func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.IncidentCollector, error) {
+	cfg := DefaultConfig()
+	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
+		return nil, err
+	}
+	return NewCollector(name, cfg, deps)
+}
+
+// NewCollector builds a collector from a decoded configuration.
+func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	return &Collector{name: name, cfg: cfg, base: strings.TrimRight(cfg.Page, "/"), deps: deps.WithDefaults()}, nil
+}
+
+// Name implements earshot.IncidentCollector.
+func (c *Collector) Name() string { return c.name }
+
+// cursor is what the cursor string holds, as JSON.
+type cursor struct {
+	V    int    `json:"v"`
+	ETag string `json:"etag,omitempty"`
+	// Updated is the newest updated_at collected.
+	Updated time.Time `json:"updated,omitzero"`
+}
+
+const cursorVersion = 1
+
+// maxETag bounds the ETag kept in the cursor; a longer one is dropped.
+const maxETag = 512
+
+func parseCursor(s string) (cursor, error) {
+	var cur cursor
+	if s == "" {
+		return cur, nil
+	}
+	if err := json.Unmarshal([]byte(s), &cur); err != nil {
+		return cursor{}, fmt.Errorf("decoding cursor: %w", err)
+	}
+	if cur.V != cursorVersion {
+		return cursor{}, fmt.Errorf("cursor version %d, want %d", cur.V, cursorVersion)
+	}
+	return cur, nil
+}
+
+func (cur cursor) String() string {
+	cur.V = cursorVersion
+	b, _ := json.Marshal(cur) // strings and a time always marshal
+	return string(b)
+}
+
+// CollectIncidents fetches the page's incidents and returns those updated
+// since the cursor, each whole. A 304 answer is earshot.ErrNotModified.
+func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]earshot.Incident, string, error) {
+	cur, err := parseCursor(cursorText)
+	if err != nil {
+		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		cur = cursor{}
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+
+	header := http.Header{}
+	if cur.ETag != "" {
+		header.Set("If-None-Match", cur.ETag)
+	}
+	var doc incidentsDoc
+	resp, err := collectors.GetJSON(ctx, c.deps, c.base+"/api/v2/incidents.json", header, c.cfg.MaxBytes, &doc)
+	if err != nil {
+		return nil, cursorText, err
+	}
+
+	var changed []apiIncident
+	newest := cur.Updated
+	for _, in := range doc.Incidents {
+		if in.ID == "" {
+			continue
+		}
+		updated := in.updatedAt()
+		// At or after: two incidents may share the newest time, and saving
+		// one again is harmless.
+		if !cur.Updated.IsZero() && updated.Before(cur.Updated) {
+			continue
+		}
+		changed = append(changed, in)
+		if updated.After(newest) {
+			newest = updated
+		}
+	}
+
+	var names map[string]string
+	if needsComponentNames(changed) {
+		if names, err = c.componentNames(ctx); err != nil {
+			return nil, cursorText, err
+		}
+	}
+	incidents := make([]earshot.Incident, 0, len(changed))
+	for _, in := range changed {
+		if inc, ok := c.incident(in, names); ok {
+			incidents = append(incidents, inc)
+		}
+	}
+	slices.SortStableFunc(incidents, func(a, b earshot.Incident) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+
+	next := cursor{Updated: newest.UTC()}
+	if etag := resp.Header.Get("ETag"); len(etag) <= maxETag {
+		next.ETag = etag
+	}
+	c.deps.Log.Debug("fetched incidents", "incidents", len(doc.Incidents), "changed", len(incidents))
+	return incidents, next.String(), nil
+}
+
+// componentNames fetches the page's components, by ID.
+func (c *Collector) componentNames(ctx context.Context) (map[string]string, error) {
+	var doc componentsDoc
+	if _, err := collectors.GetJSON(ctx, c.deps, c.base+"/api/v2/components.json", nil, c.cfg.MaxBytes, &doc); err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(doc.Components))
+	for _, comp := range doc.Components {
+		if comp.ID != "" && comp.Name != "" {
+			names[comp.ID] = comp.Name
+		}
+	}
+	return names, nil
+}

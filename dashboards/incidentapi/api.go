@@ -1,0 +1,277 @@
+package incidentapi
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// Options configures the API.
+type Options struct {
+	// Tokens are the bearer tokens that may write, already resolved.
+	// At least one is required.
+	Tokens []string
+	// MaxBytes bounds a request body (default 64 KiB).
+	MaxBytes int64
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// Handler serves the incident API.
+type Handler struct {
+	store  earshot.IncidentStore
+	tokens [][]byte
+	opts   Options
+	mux    *http.ServeMux
+
+	mu sync.Mutex // one read-modify-write at a time
+}
+
+// New returns the API over store. A write API without tokens would be open
+// to anyone, so that is an error.
+func New(store earshot.IncidentStore, opts Options) (*Handler, error) {
+	h := &Handler{store: store, opts: opts, mux: http.NewServeMux()}
+	for _, t := range opts.Tokens {
+		if t = strings.TrimSpace(t); t != "" {
+			h.tokens = append(h.tokens, []byte(t))
+		}
+	}
+	if len(h.tokens) == 0 {
+		return nil, errors.New("incident_api.tokens: at least one token is required; a write API without auth is refused")
+	}
+	if h.opts.MaxBytes <= 0 {
+		h.opts.MaxBytes = 64 << 10
+	}
+	if h.opts.Now == nil {
+		h.opts.Now = time.Now
+	}
+	if h.opts.Log == nil {
+		h.opts.Log = slog.New(slog.DiscardHandler)
+	}
+	h.mux.HandleFunc("GET /api/v1/incidents", h.list)
+	h.mux.HandleFunc("GET /api/v1/incidents/{id}", h.get)
+	h.mux.HandleFunc("POST /api/v1/incidents", h.write(h.open))
+	h.mux.HandleFunc("POST /api/v1/incidents/{id}/updates", h.write(h.update))
+	h.mux.HandleFunc("POST /api/v1/incidents/{id}/resolve", h.write(h.resolve))
+	return h, nil
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// apiError is the body of every error answer.
+type apiError struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	now := h.opts.Now().UTC()
+	from, to := now.Add(-7*24*time.Hour), now
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := r.URL.Query().Get(p.name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, apiError{fmt.Sprintf("%s: %q is not an RFC 3339 time", p.name, v), p.name})
+				return
+			}
+			*p.t = t
+		}
+	}
+	if !from.Before(to) {
+		writeJSON(w, http.StatusBadRequest, apiError{"from: must be before to", "from"})
+		return
+	}
+	incidents, err := h.store.Incidents(r.Context(), from, to)
+	if err != nil {
+		h.storeFailed(w, "listing incidents", err)
+		return
+	}
+	if incidents == nil {
+		incidents = []earshot.Incident{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "incidents": incidents})
+}
+
+func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
+	inc, err := h.store.Incident(r.Context(), r.PathValue("id"))
+	switch {
+	case errors.Is(err, earshot.ErrNotFound):
+		writeJSON(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no incident %q", r.PathValue("id"))})
+	case err != nil:
+		h.storeFailed(w, "reading an incident", err)
+	default:
+		writeJSON(w, http.StatusOK, inc)
+	}
+}
+
+// write wraps a write endpoint: token, body size, one at a time.
+func (h *Handler) write(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !h.authorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
+			writeJSON(w, http.StatusUnauthorized, apiError{Error: "missing or wrong bearer token"})
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBytes))
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body larger than %d bytes", h.opts.MaxBytes)})
+			return
+		case err != nil:
+			writeJSON(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error()})
+			return
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		next(w, r, body)
+	}
+}
+
+func (h *Handler) authorized(r *http.Request) bool {
+	given, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return false
+	}
+	g := []byte(strings.TrimSpace(given))
+	found := 0
+	for _, t := range h.tokens {
+		found |= subtle.ConstantTimeCompare(g, t)
+	}
+	return found == 1
+}
+
+func (h *Handler) open(w http.ResponseWriter, r *http.Request, body []byte) {
+	var req OpenRequest
+	if !decode(w, body, &req) {
+		return
+	}
+	inc, err := Open(req, h.opts.Now())
+	if err != nil {
+		h.refuse(w, err)
+		return
+	}
+	switch _, err := h.store.Incident(r.Context(), inc.ID); {
+	case err == nil:
+		writeJSON(w, http.StatusConflict, apiError{fmt.Sprintf("incident %s already exists", inc.ID), "id"})
+		return
+	case !errors.Is(err, earshot.ErrNotFound):
+		h.storeFailed(w, "reading an incident", err)
+		return
+	}
+	if err := h.store.SaveIncident(r.Context(), inc); err != nil {
+		h.storeFailed(w, "saving an incident", err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/incidents/"+inc.ID)
+	writeJSON(w, http.StatusCreated, inc)
+}
+
+func (h *Handler) update(w http.ResponseWriter, r *http.Request, body []byte) {
+	var req UpdateRequest
+	if !decode(w, body, &req) {
+		return
+	}
+	h.change(w, r, req)
+}
+
+func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, body []byte) {
+	var req struct {
+		Message string    `json:"message"`
+		At      time.Time `json:"at,omitzero"`
+	}
+	if len(strings.TrimSpace(string(body))) > 0 && !decode(w, body, &req) {
+		return
+	}
+	h.change(w, r, UpdateRequest{Status: earshot.Resolved, Message: req.Message, At: req.At})
+}
+
+// change loads an incident, applies req and saves it.
+func (h *Handler) change(w http.ResponseWriter, r *http.Request, req UpdateRequest) {
+	id := r.PathValue("id")
+	inc, err := h.store.Incident(r.Context(), id)
+	switch {
+	case errors.Is(err, earshot.ErrNotFound):
+		writeJSON(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no incident %q", id)})
+		return
+	case err != nil:
+		h.storeFailed(w, "reading an incident", err)
+		return
+	}
+	inc, err = Update(inc, req, h.opts.Now())
+	if err != nil {
+		h.refuse(w, err)
+		return
+	}
+	if err := h.store.SaveIncident(r.Context(), inc); err != nil {
+		h.storeFailed(w, "saving an incident", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, inc)
+}
+
+// refuse answers a request Open or Update refused.
+func (h *Handler) refuse(w http.ResponseWriter, err error) {
+	var fe *FieldError
+	switch {
+	case errors.As(err, &fe):
+		writeJSON(w, http.StatusBadRequest, apiError{fe.Error(), fe.Field})
+	case errors.Is(err, earshot.ErrInvalidTransition):
+		writeJSON(w, http.StatusConflict, apiError{Error: strings.TrimSuffix(err.Error(), ": "+earshot.ErrInvalidTransition.Error())})
+	default:
+		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+	}
+}
+
+func (h *Handler) storeFailed(w http.ResponseWriter, doing string, err error) {
+	h.opts.Log.Error(doing, "err", err)
+	writeJSON(w, http.StatusServiceUnavailable, apiError{Error: "the store is unavailable; retry later"})
+}
+
+// decode reads a JSON object into v, refusing unknown fields, and answers
+// 400 naming the field when it cannot.
+func decode(w http.ResponseWriter, body []byte, v any) bool {
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("one JSON object expected")
+	}
+	if err == nil {
+		return true
+	}
+	e := apiError{Error: "body is not a JSON object of the expected form: " + err.Error()}
+	var typeErr *json.UnmarshalTypeError
+	var timeErr *time.ParseError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		e = apiError{fmt.Sprintf("%s: must be a %s", typeErr.Field, typeErr.Type), typeErr.Field}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		e = apiError{f + ": unknown field", f}
+	case errors.As(err, &timeErr):
+		e = apiError{Error: "times must be RFC 3339, such as 2026-03-02T09:15:00Z: " + err.Error()}
+	}
+	writeJSON(w, http.StatusBadRequest, e)
+	return false
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,222 @@
+package incidentapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// memStore is an in-memory IncidentStore.
+type memStore struct {
+	mu  sync.Mutex
+	m   map[string]earshot.Incident
+	err error
+}
+
+func (s *memStore) SaveIncident(_ context.Context, inc earshot.Incident) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
+	s.m[inc.ID] = inc
+	return nil
+}
+
+func (s *memStore) Incident(_ context.Context, id string) (earshot.Incident, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return earshot.Incident{}, s.err
+	}
+	inc, ok := s.m[id]
+	if !ok {
+		return earshot.Incident{}, earshot.ErrNotFound
+	}
+	return inc, nil
+}
+
+func (s *memStore) Incidents(_ context.Context, from, to time.Time) ([]earshot.Incident, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []earshot.Incident
+	for _, inc := range s.m {
+		if inc.Overlaps(from, to) {
+			out = append(out, inc)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].StartedAt.Before(out[j].StartedAt) })
+	return out, nil
+}
+
+func (s *memStore) ActiveIncidents(ctx context.Context, t time.Time) ([]earshot.Incident, error) {
+	return s.Incidents(ctx, t, t.Add(time.Nanosecond))
+}
+
+var now = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+func newServer(t *testing.T) (*httptest.Server, *memStore) {
+	t.Helper()
+	st := &memStore{m: map[string]earshot.Incident{}}
+	clock := now
+	h, err := New(st, Options{Tokens: []string{"other", "s3cret"}, MaxBytes: 4096, Now: func() time.Time {
+		clock = clock.Add(time.Minute)
+		return clock
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, st
+}
+
+func call(t *testing.T, method, url, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var v map[string]any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("%s %s: answer is not a JSON object: %s", method, url, raw)
+	}
+	return resp.StatusCode, v
+}
+
+func TestLifecycle(t *testing.T) {
+	srv, st := newServer(t)
+	base := srv.URL + "/api/v1/incidents"
+
+	code, v := call(t, "POST", base, "s3cret", `{"title": "Checkout failing", "services": ["checkout", "api"], "severity": "major", "message": "Customers report failed payments."}`)
+	if code != 201 {
+		t.Fatalf("open: %d %v", code, v)
+	}
+	id := v["id"].(string)
+	if !strings.HasPrefix(id, "manual:20260302-1001") || v["status"] != "investigating" || v["source"] != "manual" {
+		t.Fatalf("opened %v", v)
+	}
+
+	code, v = call(t, "POST", base+"/"+id+"/updates", "s3cret", `{"status": "identified", "message": "A bad deploy of the payment service."}`)
+	if code != 200 || v["status"] != "identified" {
+		t.Fatalf("update: %d %v", code, v)
+	}
+	code, v = call(t, "POST", base+"/"+id+"/updates", "s3cret", `{"message": "Rollback 60% done."}`)
+	if code != 200 || v["status"] != "identified" {
+		t.Fatalf("note: %d %v", code, v)
+	}
+	code, v = call(t, "POST", base+"/"+id+"/resolve", "s3cret", ``)
+	if code != 200 || v["status"] != "resolved" || v["resolved_at"] != "2026-03-02T10:04:00Z" {
+		t.Fatalf("resolve: %d %v", code, v)
+	}
+	if n := len(st.m[id].Updates); n != 4 {
+		t.Errorf("%d updates, want 4", n)
+	}
+
+	code, v = call(t, "POST", base+"/"+id+"/updates", "s3cret", `{"status": "monitoring", "message": "again?"}`)
+	if code != 409 || !strings.Contains(v["error"].(string), "already resolved") {
+		t.Errorf("update after resolve: %d %v", code, v)
+	}
+	code, _ = call(t, "POST", base+"/"+id+"/resolve", "s3cret", `{}`)
+	if code != 409 {
+		t.Errorf("second resolve: %d", code)
+	}
+
+	code, v = call(t, "GET", base+"?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z", "", "")
+	if list := v["incidents"].([]any); code != 200 || len(list) != 1 {
+		t.Errorf("list: %d %v", code, v)
+	}
+	code, v = call(t, "GET", base+"?from=2026-03-03T00:00:00Z&to=2026-03-04T00:00:00Z", "", "")
+	if list := v["incidents"].([]any); code != 200 || len(list) != 0 {
+		t.Errorf("list of a later day: %d %v", code, v)
+	}
+	if code, v = call(t, "GET", base+"/"+id, "", ""); code != 200 || v["id"] != id {
+		t.Errorf("get: %d %v", code, v)
+	}
+	if code, _ = call(t, "GET", base+"/manual:nope", "", ""); code != 404 {
+		t.Errorf("get unknown: %d", code)
+	}
+}
+
+func TestAuthAndValidation(t *testing.T) {
+	srv, st := newServer(t)
+	base := srv.URL + "/api/v1/incidents"
+	call(t, "POST", base, "s3cret", `{"id": "db-1", "title": "Database slow"}`)
+
+	tests := []struct {
+		name, method, path, token, body string
+		code                            int
+		field, msg                      string
+	}{
+		{"no token", "POST", "", "", `{"title": "x"}`, 401, "", "bearer token"},
+		{"wrong token", "POST", "", "s3cre", `{"title": "x"}`, 401, "", ""},
+		{"no token on update", "POST", "/manual:db-1/updates", "", `{"message": "x"}`, 401, "", ""},
+		{"no token on resolve", "POST", "/manual:db-1/resolve", "", ``, 401, "", ""},
+		{"oversized", "POST", "", "s3cret", `{"title": "` + strings.Repeat("x", 5000) + `"}`, 413, "", "larger than 4096"},
+		{"not JSON", "POST", "", "s3cret", `title=x`, 400, "", "not a JSON object"},
+		{"two objects", "POST", "", "s3cret", `{"title": "x"} {"title": "y"}`, 400, "", "one JSON object"},
+		{"no title", "POST", "", "s3cret", `{"services": ["api"]}`, 400, "title", "title: required"},
+		{"title too long", "POST", "", "s3cret", `{"title": "` + strings.Repeat("x", 1100) + `"}`, 400, "title", "longer than"},
+		{"services not a list", "POST", "", "s3cret", `{"title": "x", "services": "api"}`, 400, "services", "services: must be"},
+		{"empty service", "POST", "", "s3cret", `{"title": "x", "services": ["api", " "]}`, 400, "services[1]", "empty"},
+		{"bad severity", "POST", "", "s3cret", `{"title": "x", "severity": "sev1"}`, 400, "severity", "not one of"},
+		{"opened resolved", "POST", "", "s3cret", `{"title": "x", "status": "resolved"}`, 400, "status", "cannot be opened resolved"},
+		{"bad status", "POST", "", "s3cret", `{"title": "x", "status": "down"}`, 400, "status", "not one of"},
+		{"bad time", "POST", "", "s3cret", `{"title": "x", "started_at": "yesterday"}`, 400, "", "RFC 3339"},
+		{"future start", "POST", "", "s3cret", `{"title": "x", "started_at": "2027-01-01T00:00:00Z"}`, 400, "started_at", "in the future"},
+		{"bad url", "POST", "", "s3cret", `{"title": "x", "url": "javascript:alert(1)"}`, 400, "url", "http(s)"},
+		{"unknown field", "POST", "", "s3cret", `{"title": "x", "impact": "major"}`, 400, "impact", "unknown field"},
+		{"bad id", "POST", "", "s3cret", `{"id": "a b", "title": "x"}`, 400, "id", "letters"},
+		{"id taken", "POST", "", "s3cret", `{"id": "db-1", "title": "x"}`, 409, "id", "already exists"},
+		{"update needs something", "POST", "/manual:db-1/updates", "s3cret", `{}`, 400, "message", "required"},
+		{"update bad status", "POST", "/manual:db-1/updates", "s3cret", `{"status": "fixed"}`, 400, "status", "not one of"},
+		{"update before the last", "POST", "/manual:db-1/updates", "s3cret", `{"message": "x", "at": "2026-03-01T00:00:00Z"}`, 400, "at", "before"},
+		{"update unknown", "POST", "/manual:nope/updates", "s3cret", `{"message": "x"}`, 404, "", "no incident"},
+		{"bad window", "GET", "?from=last-week", "", ``, 400, "from", "RFC 3339"},
+		{"empty window", "GET", "?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "", ``, 400, "from", "before to"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, v := call(t, tt.method, base+tt.path, tt.token, tt.body)
+			msg, _ := v["error"].(string)
+			field, _ := v["field"].(string)
+			if code != tt.code || field != tt.field || !strings.Contains(msg, tt.msg) {
+				t.Errorf("%d %v, want %d field %q %q", code, v, tt.code, tt.field, tt.msg)
+			}
+		})
+	}
+	if len(st.m) != 1 || len(st.m["manual:db-1"].Updates) != 1 {
+		t.Errorf("refused requests changed the store: %+v", st.m)
+	}
+}
+
+func TestStoreDown(t *testing.T) {
+	srv, st := newServer(t)
+	st.err = errors.New("connection refused by 10.0.0.5")
+	code, v := call(t, "POST", srv.URL+"/api/v1/incidents", "s3cret", `{"title": "x"}`)
+	if code != 503 || strings.Contains(v["error"].(string), "10.0.0.5") {
+		t.Errorf("%d %v", code, v)
+	}
+}
+
+func TestNewNeedsTokens(t *testing.T) {
+	if _, err := New(&memStore{}, Options{Tokens: []string{" "}}); err == nil || !strings.Contains(err.Error(), "incident_api.tokens") {
+		t.Errorf("err = %v", err)
+	}
+}
