@@ -59,8 +59,12 @@ func runCollect(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if len(cols) == 0 {
-		return usagef("no collectors configured; add some under collectors: (see earshot.example.yaml)")
+	incidentCols, err := buildIncidentCollectors(cfg, log)
+	if err != nil {
+		return err
+	}
+	if len(cols)+len(incidentCols) == 0 {
+		return usagef("no collectors configured; add some under collectors: or incidents: (see earshot.example.yaml)")
 	}
 	st, err := openStore(ctx, cfg.Store)
 	if err != nil {
@@ -76,8 +80,7 @@ func runCollect(ctx context.Context, args []string, e env) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COLLECTOR\tKIND\tPOSTS\tTOOK\tRESULT")
 	failed := 0
-	for _, cr := range cols {
-		p := &earshot.Poller{Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: addTo(pipe)}
+	runOnce := func(p *earshot.Poller, posts bool) {
 		start := time.Now()
 		n, err := p.Once(ctx)
 		result := "ok"
@@ -88,7 +91,17 @@ func runCollect(ctx context.Context, args []string, e env) error {
 			failed++
 			result = "FAILED: " + firstLine(err)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", cr.c.Name(), cr.kind, n, time.Since(start).Round(time.Millisecond), result)
+		count := fmt.Sprint(n)
+		if !posts {
+			count = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Collector.Name(), p.Kind, count, time.Since(start).Round(time.Millisecond), result)
+	}
+	for _, cr := range cols {
+		runOnce(&earshot.Poller{Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: addTo(pipe)}, true)
+	}
+	for _, p := range incidentPollers(incidentCols, st, nil, log) {
+		runOnce(p, false)
 	}
 	if err := pipe.Flush(ctx); err != nil {
 		tw.Flush()
@@ -98,7 +111,7 @@ func runCollect(ctx context.Context, args []string, e env) error {
 	s := pipe.Stats()
 	fmt.Fprintf(e.stdout, "\nstored %d posts (%d duplicates, %d rejected, %d matched no watch)\n", s.Stored, s.Duplicates, s.Rejected, s.Unmatched)
 	if failed > 0 {
-		return fmt.Errorf("%d of %d collectors failed; see the table", failed, len(cols))
+		return fmt.Errorf("%d of %d collectors failed; see the table", failed, len(cols)+len(incidentCols))
 	}
 	return nil
 }

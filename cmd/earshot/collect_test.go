@@ -35,7 +35,9 @@ watches: [{name: acme, terms: [Acme]}]
 collectors:
   - {type: rss, name: community, url: %q}
   - {type: rss, name: flaky, url: %q}
-`, dir, feed.URL, broken.URL))
+incidents:
+  - {type: statuspage, name: acme-status, page: %q}
+`, dir, feed.URL, broken.URL, broken.URL))
 
 	e, out, errb := testEnv("")
 	code := run(t.Context(), []string{"collect", "--once", "--config", cfg}, e)
@@ -48,7 +50,10 @@ collectors:
 			t.Errorf("output lacks %q:\n%s", want, table)
 		}
 	}
-	if !strings.Contains(errb.String(), "1 of 2 collectors failed") {
+	if !strings.Contains(table, "acme-status  statuspage  -") {
+		t.Errorf("the incident collector is not in the table:\n%s", table)
+	}
+	if !strings.Contains(errb.String(), "2 of 3 collectors failed") {
 		t.Errorf("stderr = %q", errb)
 	}
 
