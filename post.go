@@ -109,6 +109,13 @@ type Post struct {
 	// ParentID is the ID (as in Post.ID) of the post this one replies to
 	// or quotes, so a thread can be shown whole; empty for a top-level post.
 	ParentID string `json:"parent_id,omitempty"`
+	// Rating is the star rating of a review, 1 to 5; 0 when the source has
+	// none. A 1- or 2-star review is negative whatever its words.
+	Rating int `json:"rating,omitempty"`
+	// FromBrand marks posts by the brand's own accounts (a reply from
+	// support under a customer's comment): shown in threads, never flagged
+	// as a customer.
+	FromBrand bool `json:"from_brand,omitempty"`
 }
 
 // PostID builds the stable ID of a post from its source and the source's

@@ -11,15 +11,17 @@ import (
 // import`, the push API and `earshot replay`: one JSON object per post.
 // id, source, text and created_at are required.
 type PostRecord struct {
-	ID        string       `json:"id"`
-	Source    string       `json:"source"`
-	Text      *string      `json:"text"`
-	CreatedAt string       `json:"created_at"`
-	Kind      string       `json:"kind,omitempty"`
-	URL       string       `json:"url,omitempty"`
-	Lang      string       `json:"lang,omitempty"`
-	ParentID  string       `json:"parent_id,omitempty"`
-	Author    RecordAuthor `json:"author,omitzero"`
+	ID        string  `json:"id"`
+	Source    string  `json:"source"`
+	Text      *string `json:"text"`
+	CreatedAt string  `json:"created_at"`
+	Kind      string  `json:"kind,omitempty"`
+	URL       string  `json:"url,omitempty"`
+	Lang      string  `json:"lang,omitempty"`
+	ParentID  string  `json:"parent_id,omitempty"`
+	// Rating is a review's stars, 1 to 5 (0 or absent: none).
+	Rating int          `json:"rating,omitempty"`
+	Author RecordAuthor `json:"author,omitzero"`
 }
 
 // RecordAuthor is the optional author of a PostRecord.
@@ -57,6 +59,9 @@ func (r PostRecord) Post() (Post, error) {
 	if !kind.Valid() {
 		return Post{}, fmt.Errorf("kind %q is not one of post, reply, comment, article, review", r.Kind)
 	}
+	if r.Rating < 0 || r.Rating > 5 {
+		return Post{}, fmt.Errorf("rating %d is not between 1 and 5", r.Rating)
+	}
 	if r.Author.Followers < 0 {
 		return Post{}, fmt.Errorf("author followers %d is negative", r.Author.Followers)
 	}
@@ -66,7 +71,7 @@ func (r PostRecord) Post() (Post, error) {
 	}
 	return Post{
 		ID: id, Source: r.Source, Kind: kind, URL: r.URL, Lang: r.Lang, Text: *r.Text,
-		CreatedAt: created, ParentID: r.ParentID,
+		CreatedAt: created, ParentID: r.ParentID, Rating: r.Rating,
 		Author: Author{ID: r.Author.ID, Handle: r.Author.Handle, Name: r.Author.Name, Followers: r.Author.Followers},
 	}, nil
 }

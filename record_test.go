@@ -35,6 +35,7 @@ func TestPostRecord(t *testing.T) {
 		{func(r *PostRecord) { r.CreatedAt = "2026-03-02" }, "not an RFC 3339 time"},
 		{func(r *PostRecord) { r.Kind = "tweet" }, `kind "tweet"`},
 		{func(r *PostRecord) { r.Author.Followers = -1 }, "negative"},
+		{func(r *PostRecord) { r.Rating = 6 }, "rating 6"},
 	}
 	for _, b := range bad {
 		r := ok
