@@ -21,8 +21,8 @@ type term struct {
 // Hand-set for now: a later issue replaces these with fitted weights.
 var lexicon = map[string]term{
 	// Outages and failures.
-	"down":         {-0.5, 0},
-	"outage":       {-0.8, 0},
+	"down":         {-0.7, 0},
+	"outage":       {-0.9, 0},
 	"outages":      {-0.8, 0},
 	"offline":      {-0.5, 0},
 	"unavailable":  {-0.6, 0},
@@ -64,8 +64,8 @@ var lexicon = map[string]term{
 	"work":      {0, -0.7},
 	"works":     {0.2, -0.7},
 	"working":   {0.3, -0.8},
-	"load":      {0, -0.6},
-	"loading":   {0, -0.6},
+	"load":      {0, -0.8},
+	"loading":   {0, -0.8},
 	"log in":    {0, -0.7},
 	"login":     {0, -0.7},
 	"sign in":   {0, -0.7},
@@ -135,7 +135,98 @@ var lexicon = map[string]term{
 	"satisfied":      {0.5, -0.6},
 	"fast":           {0.4, -0.4},
 	"quick":          {0.4, -0.3},
+
+	// Leaving and asking for money back.
+	"switching":      {-0.5, 0},
+	"switch to":      {-0.5, 0},
+	"switched to":    {-0.5, 0},
+	"unsubscribe":    {-0.5, 0},
+	"cancelling":     {-0.5, 0},
+	"canceling":      {-0.5, 0},
+	"cancellation":   {-0.4, 0},
+	"money back":     {-0.5, 0},
+	"charged twice":  {-0.7, 0},
+	"overcharged":    {-0.7, 0},
+	"still down":     {-0.7, 0},
+	"great another":  {-0.7, 0},
+	"another outage": {-0.9, 0},
+	"still broken":   {-0.8, 0},
+	"down again":     {-0.7, 0},
+	"again":          {-0.1, 0},
+	"any update":     {-0.3, 0},
+	"any updates":    {-0.3, 0},
+	"wtf":            {-0.7, 0},
+	"smh":            {-0.5, 0},
+	"fail whale":     {-0.7, 0},
+	"epic fail":      {-0.8, 0},
+	"keeps crashing": {-0.8, 0},
+	"all good":       {0.5, -0.3},
+	"well done":      {0.6, -0.3},
+	"good job":       {0.6, -0.3},
+	"kudos":          {0.6, 0},
+	"shoutout":       {0.4, 0},
+
+	// Emoticons and emoji, as normalize writes them.
+	":)":  {0.6, 0},
+	";)":  {0.4, 0},
+	":d":  {0.7, 0},
+	":p":  {0.3, 0},
+	"<3":  {0.7, 0},
+	":(":  {-0.6, 0},
+	":'(": {-0.7, 0},
+	":/":  {-0.4, 0},
+	":|":  {-0.2, 0},
+	"</3": {-0.6, 0},
+	"😀":   {0.6, 0},
+	"😃":   {0.6, 0},
+	"😄":   {0.6, 0},
+	"😁":   {0.6, 0},
+	"😊":   {0.6, 0},
+	"🙂":   {0.4, 0},
+	"😍":   {0.8, 0},
+	"🥰":   {0.8, 0},
+	"😂":   {0.3, 0},
+	"🤣":   {0.3, 0},
+	"❤":   {0.7, 0},
+	"💕":   {0.7, 0},
+	"👍":   {0.5, 0},
+	"👏":   {0.5, 0},
+	"🙏":   {0.4, 0},
+	"🎉":   {0.6, 0},
+	"🔥":   {0.3, 0},
+	"✅":   {0.4, 0},
+	"💯":   {0.5, 0},
+	"😞":   {-0.6, 0},
+	"😟":   {-0.5, 0},
+	"😢":   {-0.6, 0},
+	"😭":   {-0.5, 0},
+	"😠":   {-0.8, 0},
+	"😡":   {-0.9, 0},
+	"🤬":   {-0.9, 0},
+	"😤":   {-0.7, 0},
+	"🙄":   {-0.6, 0},
+	"😒":   {-0.6, 0},
+	"😩":   {-0.6, 0},
+	"😫":   {-0.6, 0},
+	"🤦":   {-0.6, 0},
+	"👎":   {-0.7, 0},
+	"💩":   {-0.6, 0},
+	"😕":   {-0.4, 0},
+	"😐":   {-0.2, 0},
 }
+
+// intensifiers scale the next lexicon term within intensifierReach words:
+// "really slow" weighs more than "slow", "a bit slow" less.
+var intensifiers = map[string]float64{
+	"very": 1.4, "so": 1.3, "really": 1.4, "extremely": 1.6, "totally": 1.4,
+	"completely": 1.5, "absolutely": 1.5, "super": 1.4, "incredibly": 1.5,
+	"seriously": 1.4, "utterly": 1.5, "such": 1.3, "most": 1.3, "too": 1.2,
+	"fucking": 1.6, "freaking": 1.5, "damn": 1.4, "literally": 1.2,
+	"bit": 0.6, "slightly": 0.6, "somewhat": 0.7, "kinda": 0.7, "barely": 0.6,
+	"little": 0.7, "fairly": 0.8, "pretty": 1.1, "quite": 1.1,
+}
+
+const intensifierReach = 2
 
 // negators flip the lexicon terms in the negationReach words after them,
 // within a clause.
@@ -210,17 +301,41 @@ func hasPrefix(tokens, words []string) bool {
 func domainScore(tokens []string) (score float64, hits int) {
 	var sum float64
 	lastNegator := -negationReach - 1 // index of the last negator in this clause
+	lastIntensifier, factor := -intensifierReach-1, 1.0
+	// A clause that is nothing but praise, followed by a complaint, is
+	// sarcasm: "great, another outage", "thanks. down again".
+	var clause, praise float64 // this clause's sum; the last clause's if it was all praise
+	clauseWords, clauseStart := 0, true
+	endClause := func() {
+		if praise > 0 && clause < 0 {
+			sum -= 2 * praise
+		}
+		praise = 0
+		if clause > 0 && clauseWords == 1 {
+			praise = clause
+		}
+		clause, clauseWords = 0, 0
+	}
 	for i := 0; i < len(tokens); {
 		tok := tokens[i]
 		if tok == clauseBreak {
+			if !clauseStart {
+				endClause()
+			}
+			clauseStart = true
 			lastNegator = -negationReach - 1
+			lastIntensifier = -intensifierReach - 1
 			i++
 			continue
 		}
+		clauseStart = false
 		t, n := match(tokens, i)
+		clauseWords++
 		if n == 0 {
 			if negators[tok] {
 				lastNegator = i
+			} else if f, ok := intensifiers[tok]; ok {
+				lastIntensifier, factor = i, f
 			}
 			i++
 			continue
@@ -229,11 +344,16 @@ func domainScore(tokens []string) (score float64, hits int) {
 		if i-lastNegator <= negationReach {
 			w = t.negated
 		}
+		if i-lastIntensifier <= intensifierReach {
+			w = max(-1, min(1, w*factor))
+		}
 		if w != 0 {
 			sum += w
+			clause += w
 			hits++
 		}
 		i += n
 	}
+	endClause()
 	return math.Tanh(sum), hits
 }

@@ -30,6 +30,9 @@ func TestDomainScore(t *testing.T) {
 		{"not one two great", -1, 1},        // within it
 		{"not great or helpful", -1, 2},     // one negator, two terms
 		{"down down down down down", -1, 5}, // tanh keeps it in range
+		{"great . another outage", -1, 2},   // praise alone, then a complaint: sarcasm
+		{"thanks . it is back up", 1, 2},    // praise, then more praise
+		{"great service . one issue", 1, 2}, // more than praise alone
 		{"", 0, 0},
 	}
 	for _, tt := range tests {

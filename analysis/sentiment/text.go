@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // clauseBreak is the token normalize puts where punctuation ends a clause;
@@ -26,17 +27,63 @@ func tokenize(text string) []string {
 //     becomes a clauseBreak token ("down, again"; not "3.5" or "example.com");
 //     any other rune that is not a letter or digit separates words.
 func normalize(text string) string {
-	var b strings.Builder
-	b.Grow(len(text) + 8)
+	return strings.TrimSpace(string(appendNormalized(nil, text)))
+}
+
+// tokenizeInto appends the tokens of text to tokens, using buf (returned,
+// to reuse) for their bytes. The tokens alias buf: they are valid until buf
+// is next written.
+func tokenizeInto(tokens []string, buf []byte, text string) ([]string, []byte) {
+	buf = appendNormalized(buf[:0], text)
+	if len(buf) == 0 {
+		return tokens, buf
+	}
+	all := unsafe.String(&buf[0], len(buf))
+	for len(all) > 0 {
+		sp := strings.IndexByte(all, ' ')
+		if sp < 0 {
+			tokens = append(tokens, all)
+			break
+		}
+		if sp > 0 {
+			tokens = append(tokens, all[:sp])
+		}
+		all = all[sp+1:]
+	}
+	return tokens, buf
+}
+
+// nbuf is the byte buffer normalize writes to.
+type nbuf []byte
+
+func (b *nbuf) addByte(c byte)         { *b = append(*b, c) }
+func (b *nbuf) WriteString(s string)   { *b = append(*b, s...) }
+func (b *nbuf) WriteRune(r rune)       { *b = utf8.AppendRune(*b, r) }
+func (b *nbuf) Len() int               { return len(*b) }
+func (b *nbuf) endsWith(s string) bool { return strings.HasSuffix(string(*b), s) }
+
+// appendNormalized appends the normalized form of text to dst (see
+// normalize), with a space after every token but perhaps the last.
+func appendNormalized(dst []byte, text string) []byte {
+	b := nbuf(dst)
 	space := func() {
-		if b.Len() > 0 && !strings.HasSuffix(b.String(), " ") {
-			b.WriteByte(' ')
+		if b.Len() > 0 && !b.endsWith(" ") {
+			b.addByte(' ')
 		}
 	}
 	var prev rune = ' '
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		atWordStart := !isWordRune(prev)
+		if r < utf8.RuneSelf && emoticonStart[r] {
+			if emo, n := matchEmoticon(text[i:]); n > 0 {
+				space()
+				b.WriteString(emo)
+				b.addByte(' ')
+				i, prev = i+n, ' '
+				continue
+			}
+		}
 		switch {
 		case atWordStart && isURL(text[i:]):
 			i = skipUntilSpace(text, i)
@@ -58,15 +105,24 @@ func normalize(text string) string {
 				continue
 			}
 			space()
+		case r == 0xFE0F || r == 0x200D || (r >= 0x1F3FB && r <= 0x1F3FF):
+			// Variation selectors, joiners and skin tones: part of an emoji.
+			prev = ' '
+			i += size
+			continue
+		case r >= 0x2100 && isEmoji(r):
+			space()
+			b.WriteRune(r)
+			b.addByte(' ')
 		case isWordRune(r):
 			b.WriteRune(unicode.ToLower(r))
 		case isApostrophe(r) && unicode.IsLetter(prev) && nextIsLetter(text[i+size:]):
 			// Joined: "can't" → "cant".
 		case strings.ContainsRune(".,;:!?", r):
 			space()
-			if b.Len() > 0 && !strings.HasSuffix(b.String(), clauseBreak+" ") && !nextIsWord(text[i+size:]) {
+			if b.Len() > 0 && !b.endsWith(clauseBreak+" ") && !nextIsWord(text[i+size:]) {
 				b.WriteString(clauseBreak)
-				b.WriteByte(' ')
+				b.addByte(' ')
 			}
 		default:
 			space()
@@ -74,21 +130,21 @@ func normalize(text string) string {
 		prev = r
 		i += size
 	}
-	return strings.TrimSpace(b.String())
+	return b
 }
 
 // writeHashtag writes the body of a hashtag (no '#') to b as lowercase
 // words, splitting at underscores, lower-to-upper changes ("NotWorking"),
 // the end of an acronym ("ISPDown") and letter-digit changes ("Error500").
-func writeHashtag(b *strings.Builder, tag string) {
+func writeHashtag(b *nbuf, tag string) {
 	runes := []rune(tag)
 	for k, r := range runes {
 		if r == '_' {
-			b.WriteByte(' ')
+			b.addByte(' ')
 			continue
 		}
 		if k > 0 && hashtagBoundary(runes[k-1], r, runes[k+1:]) {
-			b.WriteByte(' ')
+			b.addByte(' ')
 		}
 		b.WriteRune(unicode.ToLower(r))
 	}
@@ -151,4 +207,113 @@ func skipHandle(s string, i int) int {
 		i += size
 	}
 	return i
+}
+
+// emoticons maps the emoticons normalize recognises to the token it writes
+// for each: variants of one face share a token.
+var emoticons = map[string]string{
+	":)": ":)", ":-)": ":)", ":))": ":)", "=)": ":)", ":]": ":)",
+	":(": ":(", ":-(": ":(", ":((": ":(", "=(": ":(", ":[": ":(",
+	":'(": ":'(",
+	":d":  ":d", ":-d": ":d", "=d": ":d",
+	";)": ";)", ";-)": ";)",
+	":p": ":p", ":-p": ":p",
+	":/": ":/", ":-/": ":/", ":\\": ":/",
+	":|": ":|", ":-|": ":|",
+	":o": ":o", ":-o": ":o",
+	"<3": "<3", "</3": "</3",
+}
+
+// emoticonStart marks the bytes an emoticon can start with.
+var emoticonStart = func() (m [utf8.RuneSelf]bool) {
+	for e := range emoticons {
+		m[e[0]] = true
+	}
+	return m
+}()
+
+// matchEmoticon returns the token of the emoticon s starts with and its
+// length in bytes, longest first; n is 0 when s starts with none. An
+// emoticon must not run into a letter, a digit or a slash (":Done",
+// "http://").
+func matchEmoticon(s string) (token string, n int) {
+	for l := min(len(s), 4); l >= 2; l-- {
+		key := s[:l]
+		var lower [4]byte
+		for k := 0; k < l; k++ {
+			c := key[k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower[k] = c
+		}
+		tok, ok := emoticons[string(lower[:l])]
+		if !ok {
+			continue
+		}
+		if l < len(s) && (nextIsWord(s[l:]) || s[l] == '/') {
+			return "", 0
+		}
+		return tok, l
+	}
+	return "", 0
+}
+
+// isEmoji reports whether r is a pictograph or dingbat, written as a token
+// of its own.
+func isEmoji(r rune) bool {
+	switch {
+	case r >= 0x1F300 && r <= 0x1FAFF, r >= 0x2600 && r <= 0x27BF, r >= 0x1F000 && r <= 0x1F2FF:
+		return true
+	}
+	return r >= 0x2100 && r != utf8.RuneError && unicode.Is(unicode.So, r)
+}
+
+// vaderText prepares text for the VADER part, which reads case and
+// punctuation ("GREAT!!!"): URLs and @mentions are dropped and hashtags
+// split into words keeping their case (#NotWorking → "Not Working"); the
+// rest is kept as written.
+func vaderText(text string) string {
+	if !strings.ContainsAny(text, "@#") && !strings.Contains(text, "://") && !strings.Contains(text, "www.") && !strings.Contains(text, "WWW.") {
+		return text // no mention, hashtag or URL: nothing to do
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	var prev rune = ' '
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		atWordStart := !isWordRune(prev)
+		switch {
+		case atWordStart && isURL(text[i:]):
+			i = skipUntilSpace(text, i)
+			prev = ' '
+			continue
+		case r == '@' && atWordStart:
+			i = skipHandle(text, i+size)
+			prev = ' '
+			continue
+		case r == '#' && atWordStart:
+			end := skipHandle(text, i+size)
+			runes := []rune(text[i+size : end])
+			for k, r := range runes {
+				switch {
+				case r == '_':
+					b.WriteByte(' ')
+					continue
+				case k > 0 && hashtagBoundary(runes[k-1], r, runes[k+1:]):
+					b.WriteByte(' ')
+				}
+				b.WriteRune(r)
+			}
+			if end == i+size {
+				b.WriteByte('#')
+			}
+			i, prev = end, ' '
+			continue
+		}
+		b.WriteString(text[i : i+size])
+		prev = r
+		i += size
+	}
+	return b.String()
 }

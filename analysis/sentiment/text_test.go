@@ -32,6 +32,9 @@ func TestNormalize(t *testing.T) {
 		{"unicode", "Ça NE MARCHE pas", "ça ne marche pas"},
 		{"invalid utf-8", "bad\xffbyte", "bad byte"},
 		{"only noise", "@a https://b #", ""},
+		{"emoticons", "down again :( :-( thanks:) :D", "down again :( :( thanks :) :d"},
+		{"not emoticons", "3:45 http://x :Done", "3 45 done"},
+		{"emoji", "fixed👍🏽 love it❤️😍", "fixed 👍 love it ❤ 😍"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,5 +50,29 @@ func TestTokenize(t *testing.T) {
 	want := []string{"your", "app", "down", clauseBreak, "again", clauseBreak}
 	if !slices.Equal(got, want) {
 		t.Errorf("tokenize = %q, want %q", got, want)
+	}
+}
+
+func TestTokenizeInto(t *testing.T) {
+	var tokens []string
+	var buf []byte
+	for _, text := range []string{"@Acme your #AppDown, again: https://x.co", "", "thanks :) 😍", "a"} {
+		tokens, buf = tokenizeInto(tokens[:0], buf, text)
+		if want := tokenize(text); !slices.Equal(tokens, want) {
+			t.Errorf("tokenizeInto(%q) = %q, want %q", text, tokens, want)
+		}
+	}
+}
+
+func TestVaderText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"GREAT service!!!", "GREAT service!!!"},
+		{"@Acme the app is #NotWorking https://x.co/1 :(", " the app is Not Working  :("},
+		{"# alone", "# alone"},
+	}
+	for _, tt := range tests {
+		if got := vaderText(tt.in); got != tt.want {
+			t.Errorf("vaderText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

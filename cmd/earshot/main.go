@@ -38,9 +38,11 @@ func commands() []command {
 		{"demo", "run Earshot on a generated two-week scenario and serve the dashboard", runDemo},
 		{"serve", "collect, analyze, store and serve dashboards from a config file", runServe},
 		{"analyze", "score the sentiment of JSON lines or plain text lines on stdin", runAnalyze},
+		{"eval", "measure quality on labelled data (eval sentiment --data FILE)", runEval},
 		{"collect", "run every configured collector once (--once) and print what each collected", runCollect},
 		{"import", "import posts from JSON lines or CSV files through the pipeline", runImport},
 		{"incident", "open, update, resolve or list incidents by hand (incident open --title T)", runIncident},
+		{"detect", "score a timestamp,value CSV for anomalies, streaming (timestamp,value,anomaly_score out)", runDetect},
 		{"version", "print the version", runVersion},
 	}
 }
