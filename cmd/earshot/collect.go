@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/collectors"
 	_ "github.com/earshot/earshot/collectors/all" // register every collector
 	"github.com/earshot/earshot/internal/config"
@@ -71,9 +70,9 @@ func runCollect(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	scorer, err := sentiment.New()
+	scorer, err := newScorer(cfg, log)
 	if err != nil {
-		return fmt.Errorf("loading the sentiment model: %w", err)
+		return err
 	}
 	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
 

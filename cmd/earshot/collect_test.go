@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/duckdb"
 )
 
 func writeConfig(t *testing.T, body string) string {
@@ -81,5 +84,39 @@ func TestCollectMisconfigured(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errb, tt.want)
 			}
 		})
+	}
+}
+
+// TestRemoteScorerFallsBack configures a remote scorer that is down: posts
+// are still scored, by the local ensemble.
+func TestRemoteScorerFallsBack(t *testing.T) {
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "model loading", http.StatusServiceUnavailable)
+	}))
+	defer down.Close()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "posts.jsonl")
+	os.WriteFile(path, []byte(`{"id":"1","source":"x","text":"the site is down again, unacceptable","created_at":"2026-03-02T10:00:00Z"}`+"\n"), 0o600)
+	cfg := writeConfig(t, fmt.Sprintf("sentiment: {scorer: remote, remote: {url: %q, api: tei, retries: 0, timeout: 2s}}\n", down.URL))
+	e, out, errb := testEnv("")
+	if code := run(t.Context(), []string{"import", "--config", cfg, "--store", "duckdb://" + filepath.Join(dir, "e.duckdb"), path}, e); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	if !strings.Contains(out.String(), "stored 1") {
+		t.Errorf("output %q", out)
+	}
+	st, err := duckdb.Open(t.Context(), filepath.Join(dir, "e.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Post(t.Context(), "x:1")
+	st.Close()
+	if err != nil || p.Sentiment.Label != earshot.Negative {
+		t.Errorf("post scored %+v (%v); want the local ensemble's negative label", p.Sentiment, err)
+	}
+	e, _, errb = testEnv("")
+	bad := writeConfig(t, "sentiment: {scorer: remote, remote: {api: tei, url: ''}}\n")
+	if code := run(t.Context(), []string{"import", "--config", bad, path}, e); code != 2 || !strings.Contains(errb.String(), "sentiment.remote") {
+		t.Errorf("bad remote config: exit %d, %s", code, errb)
 	}
 }

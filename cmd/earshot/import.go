@@ -19,7 +19,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/analysis/sentiment"
 )
 
 // importSummary is what import prints at the end; with --json exactly
@@ -85,9 +84,9 @@ Flags:`)
 		return err
 	}
 	defer st.Close()
-	scorer, err := sentiment.New()
+	scorer, err := newScorer(cfg, nil)
 	if err != nil {
-		return fmt.Errorf("loading the sentiment model: %w", err)
+		return err
 	}
 	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, earshot.PipelineOptions{
 		BatchSize:     5000,

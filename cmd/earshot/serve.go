@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/dashboards/metrics"
@@ -51,9 +49,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	defer st.Close()
 	log.Info("store open", "store", config.RedactDSN(cfg.Store))
 
-	scorer, err := sentiment.New()
+	scorer, err := newScorer(cfg, log)
 	if err != nil {
-		return fmt.Errorf("loading the sentiment model: %w", err)
+		return err
 	}
 	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
 	sink := func(ctx context.Context, posts []earshot.Post) error {

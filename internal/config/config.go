@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/analysis/sentiment/remote"
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/collectors/opsgenie"
 	"github.com/earshot/earshot/collectors/pagerduty"
@@ -36,6 +37,8 @@ type Config struct {
 	// Watches are the brands and products to listen for.
 	Watches  []earshot.Watch `yaml:"watches"`
 	Pipeline Pipeline        `yaml:"pipeline"`
+	// Sentiment picks the scorer.
+	Sentiment Sentiment `yaml:"sentiment"`
 	// Collectors are the places to collect from.
 	Collectors []Collector `yaml:"collectors"`
 	// CollectorConcurrency bounds how many collectors of one type run at
@@ -87,6 +90,16 @@ type Pipeline struct {
 	Unmatched string `yaml:"unmatched"`
 }
 
+// Sentiment picks how posts are scored.
+type Sentiment struct {
+	// Scorer is "local" (the built-in ensemble) or "remote" (a transformer
+	// model served over HTTP, falling back to the local ensemble whenever
+	// it fails).
+	Scorer string `yaml:"scorer"`
+	// Remote configures the remote scorer.
+	Remote remote.Config `yaml:"remote"`
+}
+
 // Collector is one configured collector. Type picks the implementation;
 // every other key is that collector's own and is passed on in Options.
 type Collector struct {
@@ -128,6 +141,7 @@ func Default() Config {
 		Listen:               "127.0.0.1:8080",
 		LogLevel:             "info",
 		CollectorConcurrency: 2,
+		Sentiment:            Sentiment{Scorer: "local", Remote: remote.DefaultConfig()},
 		Pipeline: Pipeline{
 			BatchSize:     500,
 			FlushInterval: 2 * time.Second,
@@ -232,6 +246,15 @@ func (c Config) Validate() error {
 	}
 	if c.Pipeline.Unmatched != "keep" && c.Pipeline.Unmatched != "drop" {
 		bad("pipeline.unmatched", "%q is not keep or drop", c.Pipeline.Unmatched)
+	}
+	switch c.Sentiment.Scorer {
+	case "local":
+	case "remote":
+		if err := c.Sentiment.Remote.Validate(); err != nil {
+			bad("sentiment.remote", "%v", err)
+		}
+	default:
+		bad("sentiment.scorer", "%q is not local or remote", c.Sentiment.Scorer)
 	}
 	if c.CollectorConcurrency < 1 || c.CollectorConcurrency > 64 {
 		bad("collector_concurrency", "%d is not between 1 and 64", c.CollectorConcurrency)

@@ -99,3 +99,25 @@ func TestRedactDSN(t *testing.T) {
 		t.Errorf("RedactDSN changed a DSN without a password: %q", got)
 	}
 }
+
+func TestSentimentScorer(t *testing.T) {
+	cfg := Default()
+	if err := Parse([]byte("sentiment: {scorer: remote, remote: {url: 'http://tei:8080', api: tei, timeout: 5s}}"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil || cfg.Sentiment.Remote.URL != "http://tei:8080" || cfg.Sentiment.Remote.BatchSize == 0 {
+		t.Errorf("remote scorer config: %+v, %v", cfg.Sentiment, err)
+	}
+	for yaml, want := range map[string]string{
+		"sentiment: {scorer: cloud}":                            "sentiment.scorer",
+		"sentiment: {scorer: remote, remote: {api: carrier}}": "sentiment.remote",
+	} {
+		cfg := Default()
+		if err := Parse([]byte(yaml), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Validate() = %v, want it to name %s", yaml, err, want)
+		}
+	}
+}
