@@ -1,46 +1,20 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
+	"strings"
 	"testing"
-	"time"
-
-	"github.com/earshot/earshot"
 )
 
-// writePosts writes n posts in the import format to a file: generated
-// tweet-like texts about a brand, spread over a month.
+// writePosts writes n generated posts to a file, as earshot bench does.
 func writePosts(tb testing.TB, n int) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "posts.jsonl")
-	f, err := os.Create(path)
-	if err != nil {
+	if err := writeBenchFile(path, n); err != nil {
 		tb.Fatal(err)
 	}
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	words := []string{"acme", "cloud", "api", "down", "again", "login", "broken", "great", "love", "thanks", "dashboard",
-		"slow", "error", "outage", "support", "refund", "billing", "fast", "works", "fine", "today", "deploy"}
-	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	for i := range n {
-		text := "Acme"
-		for k := range 6 + i%14 {
-			text += " " + words[(i*7+k*13+k*k)%len(words)]
-		}
-		enc.Encode(earshot.PostRecord{
-			ID: fmt.Sprint(i), Source: "twitter", Text: &text,
-			CreatedAt: t0.Add(time.Duration(i) * 13 * time.Second).Format(time.RFC3339),
-			Author:    earshot.RecordAuthor{ID: fmt.Sprint("u", i%5000), Handle: fmt.Sprint("h", i%5000), Followers: int64(i % 1000)},
-		})
-	}
-	if err := w.Flush(); err != nil {
-		tb.Fatal(err)
-	}
-	f.Close()
 	return path
 }
 
@@ -58,4 +32,28 @@ func BenchmarkImportDuckDB(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "posts/s")
+}
+
+func TestBench(t *testing.T) {
+	e, out, errb := testEnv("")
+	if code := run(t.Context(), []string{"bench", "-posts", "2000", "-json"}, e); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb)
+	}
+	var steps []string
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var r benchResult
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		if r.Posts != 2000 || r.Seconds <= 0 || r.PerSec <= 0 {
+			t.Errorf("result %+v", r)
+		}
+		steps = append(steps, r.Step)
+	}
+	if len(steps) != 2 {
+		t.Errorf("steps %v, want analyze and the DuckDB import", steps)
+	}
+	if code := run(t.Context(), []string{"bench", "-posts", "5"}, e); code != 2 {
+		t.Errorf("-posts 5: exit %d, want 2", code)
+	}
 }

@@ -43,6 +43,7 @@ func commands() []command {
 		{"import", "import posts from JSON lines or CSV files through the pipeline", runImport},
 		{"incident", "open, update, resolve or list incidents by hand (incident open --title T)", runIncident},
 		{"detect", "score a timestamp,value CSV for anomalies, streaming (timestamp,value,anomaly_score out)", runDetect},
+		{"bench", "measure analyze and import speed on this machine, end to end", runBench},
 		{"version", "print the version", runVersion},
 	}
 }
