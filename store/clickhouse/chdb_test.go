@@ -125,6 +125,26 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got, want := results[qSeriesByWatch], "acme\t1\t1\t1\t0\t-0.8\n"; !strings.Contains(got+"\n", want) {
 		t.Errorf("series by watch answered %q, want a row ending %q", got, want)
 	}
+	// The latest versions, newest first.
+	if got := results[qPosts]; !strings.HasPrefix(got, "twitter:2\t") || !strings.Contains(got, "\ntwitter:1\t") || strings.Contains(got, "older version") {
+		t.Errorf("posts answered %q, want twitter:2 then twitter:1's latest version", got)
+	}
+	if got, want := results[qPostLinks], "twitter:2\tinc-1"; got != want {
+		t.Errorf("post links answered %q, want %q", got, want)
+	}
+	if got, want := results[qLinkCandidates], "\t"+strconv.FormatUint(earshot.ContentHash(chdbPost), 10)+"\t"+ns(chdbPost.CollectedAt); !strings.HasPrefix(got, "twitter:1\t") || !strings.HasSuffix(got, want) {
+		t.Errorf("link candidates answered %q, want twitter:1 ending %q", got, want)
+	}
+	if got, want := results["post after linking"], "\tinc-7\ttwitter:0\tavailability"; !strings.HasSuffix(got, want) || !strings.Contains(got, "acme is down") {
+		t.Errorf("post after linking answered %q, want the latest version ending %q", got, want)
+	}
+	if got := results[qAlerts]; !strings.HasPrefix(got, "a-1\tresolved\t") || strings.Count(got, "\n") != 0 ||
+		!strings.HasSuffix(got, "\t"+ns(chdbBase.Add(time.Hour))+"\t"+ns(chdbBase.Add(30*time.Minute))) {
+		t.Errorf("alerts answered %q, want a-1's later version only", got)
+	}
+	if got, want := results[qDeliveries], "d-1\tslack\tg\t['a-1']\t2\t"+ns(chdbBase.Add(time.Minute))+"\t1"; got != want {
+		t.Errorf("deliveries answered %q, want %q", got, want)
+	}
 	t.Logf("%d statements ran on chdb %s", n, results[qServerVersion])
 }
 
@@ -145,6 +165,14 @@ var chdbPost = earshot.Post{
 	Sentiment: earshot.Sentiment{Score: -0.8, Label: earshot.Negative, Parts: map[string]float64{"vader": -0.7, "lex": -0.9},
 		Reason: earshot.ReasonOutage},
 	ParentID: "twitter:0",
+}
+
+// chdbAlert is the sample alert the script saves, then replaces.
+var chdbAlert = earshot.Alert{
+	ID: "a-1", Kind: earshot.AlertSpike, SpikeID: "s-1", Watch: "acme", Metric: earshot.MetricVolume, Severity: "critical",
+	Labels: map[string]string{"watch": "acme"}, IncidentID: "inc-1", Confidence: 0.75, Summary: "acme: 4× the usual 'volume'",
+	Why:      earshot.Why{Terms: []earshot.TermLift{{Term: "down", Count: 3, Lift: 2.5}}, Posts: []earshot.Post{chdbPost}},
+	StartsAt: chdbBase, At: chdbBase.Add(30 * time.Minute),
 }
 
 // chdbScript lists the statements to run, in order, each query with
@@ -201,7 +229,7 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	p1old.Text, p1old.CollectedAt = "older version", chdbBase.Add(30*time.Second)
 	p2 := p1
 	p2.ID, p2.Watches, p2.Sentiment, p2.CreatedAt = "twitter:2", nil, earshot.Sentiment{}, chdbBase.Add(90*time.Minute)
-	p2.ParentID = "twitter:1"
+	p2.ParentID, p2.IncidentID = "twitter:1", "inc-1"
 	insert(qInsertPosts, s.postRow(p1), s.postRow(p2))
 	insert(qInsertPosts, s.postRow(p1old))
 
@@ -244,6 +272,37 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qSpikes, toNS(chdbBase.Add(time.Hour)), toNS(chdbBase.Add(-time.Hour)))
 
 	add(qPostHashes, clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:404", "it's"}})
+
+	add(qPosts, append(anyWindow, 100)...)
+	add(qPostLinks, clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:2", "it's"}})
+	add(qLinkCandidates, append(window, "inc-7")...)
+	// LinkPosts writes the winning version again with the incident, the
+	// same version and hash: it wins over the row it copies.
+	linked := p1
+	linked.IncidentID = "inc-7"
+	insert(qInsertPosts, s.postRowWith(linked, earshot.ContentHash(p1), collectedVersion(p1)))
+	out = append(out, chdbStatement{"post after linking", bindLiterals(t, mustQuery(q, qPost), []any{"twitter:1"})})
+
+	alertRow, err := s.alertRow(chdbAlert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolved := chdbAlert
+	resolved.Kind, resolved.EndsAt, resolved.Why = earshot.AlertResolved, chdbBase.Add(time.Hour), earshot.Why{}
+	resolvedRow, err := s.alertRow(resolved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(qInsertAlert, alertRow)
+	insert(qInsertAlert, resolvedRow)
+	add(qAlerts, toNS(chdbBase), toNS(chdbBase.Add(time.Hour)))
+	failed := earshot.Delivery{ID: "d-1", Receiver: "slack", GroupKey: "g", AlertIDs: []string{"a-1"}, Attempt: 1,
+		At: chdbBase, Error: "HTTP 503 'busy'"}
+	retried := failed
+	retried.Attempt, retried.OK, retried.Error, retried.At = 2, true, "", chdbBase.Add(time.Minute)
+	insert(qInsertDelivery, s.deliveryRow(failed), s.deliveryRow(earshot.Delivery{ID: "d-0", At: chdbBase.Add(-time.Hour)}))
+	insert(qInsertDelivery, s.deliveryRow(retried))
+	add(qDeliveries, toNS(chdbBase), toNS(chdbBase.Add(time.Hour)))
 
 	failing := earshot.SourceHealth{Collector: "rss", Kind: "rss", LastRun: chdbBase, LastSuccess: chdbBase.Add(-time.Hour),
 		LastError: "HTTP 429 'slow down'", LastErrorAt: chdbBase, Failures: 3, Backoff: 90*time.Second + 1, UpdatedAt: chdbBase}
@@ -309,6 +368,8 @@ func literal(t *testing.T, v any) string {
 		return strconv.Itoa(v)
 	case int64:
 		return strconv.FormatInt(v, 10)
+	case uint8:
+		return strconv.FormatUint(uint64(v), 10)
 	case uint32:
 		return strconv.FormatUint(uint64(v), 10)
 	case uint64:

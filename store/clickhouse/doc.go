@@ -34,6 +34,17 @@
 // engines; posts are sharded by ID behind a Distributed table, the small
 // tables replicated to every server.
 //
+// Posts lists a window's posts with FINAL, newest first. LinkPosts needs
+// no mutation: it reads the winning version of each post to link and
+// inserts it again with the incident set and the same row version, which
+// wins over the row it copies (of equal versions the last inserted wins),
+// so the link is visible at once on every server and costs what reading
+// and inserting those posts costs. A link outlives re-collection:
+// SavePosts reads the stored incident of posts saved without one (one
+// query per insert, IDs as a tuple) and writes it with the new version.
+// Alerts and deliveries are ReplacingMergeTrees versioned by write, an
+// alert's labels and Why kept as JSON text.
+//
 // EraseAuthor deletes with an ALTER TABLE ... DELETE mutation and returns
 // once it is applied. Retention is a TTL where the server has one, and
 // Store.DropExpired (dropping whole months) where it has not.

@@ -16,7 +16,9 @@ var _ earshot.PostHashStore = (*Store)(nil)
 const defaultMaxQuerySize = 256 << 10
 
 // PostHashes returns the content hash of the stored version of each of ids
-// that is stored, in one query. Posts saved before hashes were kept have
+// that is stored, in one query: the hash of the version as SavePosts was
+// given it (an incident link kept from an earlier version or set by
+// LinkPosts is not part of it). Posts saved before hashes were kept have
 // none, and are left out.
 func (s *Store) PostHashes(ctx context.Context, ids []string) (map[string]uint64, error) {
 	out := make(map[string]uint64, len(ids))
@@ -24,16 +26,12 @@ func (s *Store) PostHashes(ctx context.Context, ids []string) (map[string]uint64
 		return out, nil
 	}
 	set := make([]any, len(ids))
-	size := len(mustQuery(s.q, qPostHashes))
 	for i, id := range ids {
 		set[i] = id
-		size += 2*len(id) + 4 // quoted, escaped at worst, and a separator
 	}
 	// The IDs are part of the query's text: let the server parse it all.
-	if size > defaultMaxQuerySize/2 {
-		ctx = clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_query_size": 2 * size}))
-	}
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qPostHashes), clickhouse.GroupSet{Value: set})
+	query := mustQuery(s.q, qPostHashes)
+	rows, err := s.conn.Query(idSetContext(ctx, query, set), query, clickhouse.GroupSet{Value: set})
 	if err != nil {
 		return nil, fmt.Errorf("reading post hashes: %w", err)
 	}

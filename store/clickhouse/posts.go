@@ -19,11 +19,19 @@ const maxBatch = 50_000
 // defaultLimit is the row cap of a PostQuery whose Limit is 0.
 const defaultLimit = 100
 
+// maxPosts caps the posts Posts returns, whatever the query's Limit.
+const maxPosts = 10_000
+
 // SavePosts stores posts in batched inserts. A post's row version is its
 // CollectedAt, so the table keeps the latest collected version whatever
 // the order of saves; of versions collected at the same instant the one
 // saved last wins, also within one call (duplicates in posts are settled
-// here, before sending).
+// here, before sending). A version without an IncidentID is written with
+// the incident of the stored version, if it has one (read first, in one
+// query per insert), so that a link outlives re-collection; content_hash
+// stays the hash of the version as given. A LinkPosts running at the same
+// time as a save of a newer version of one of its posts may lose that
+// post's link (the newer version wins); linking again restores it.
 func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	if len(posts) == 0 {
 		return nil
@@ -42,29 +50,100 @@ func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 		keep = append(keep, p)
 	}
 	for chunk := range slices.Chunk(keep, maxBatch) {
-		if err := s.insertPosts(ctx, chunk); err != nil {
+		links, err := s.storedLinks(ctx, chunk)
+		if err != nil {
+			return fmt.Errorf("saving posts: %w", err)
+		}
+		rows := make([][]any, len(chunk))
+		for i, p := range chunk {
+			hash := earshot.ContentHash(p)
+			if p.IncidentID == "" {
+				p.IncidentID = links[p.ID]
+			}
+			rows[i] = s.postRowWith(p, hash, collectedVersion(p))
+		}
+		if err := s.insertPosts(ctx, chunk, rows); err != nil {
 			return fmt.Errorf("saving posts: %w", err)
 		}
 	}
 	return nil
 }
 
-func (s *Store) insertPosts(ctx context.Context, posts []earshot.Post) error {
+// storedLinks returns the incident of the stored version of each post of
+// posts that has none of its own, where the stored version has one.
+func (s *Store) storedLinks(ctx context.Context, posts []earshot.Post) (map[string]string, error) {
+	var ids []any
+	for _, p := range posts {
+		if p.IncidentID == "" {
+			ids = append(ids, p.ID)
+		}
+	}
+	links := map[string]string{}
+	if len(ids) == 0 {
+		return links, nil
+	}
+	query := mustQuery(s.q, qPostLinks)
+	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, clickhouse.GroupSet{Value: ids})
+	if err != nil {
+		return nil, fmt.Errorf("reading links: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, incident string
+		if err := rows.Scan(&id, &incident); err != nil {
+			return nil, fmt.Errorf("reading links: %w", err)
+		}
+		links[id] = incident
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading links: %w", err)
+	}
+	return links, nil
+}
+
+// idSetContext lets the server parse a query whose text holds ids (bound
+// as a tuple) whole: it raises max_query_size when they need it.
+func idSetContext(ctx context.Context, query string, ids []any) context.Context {
+	size := len(query)
+	for _, id := range ids {
+		if s, ok := id.(string); ok {
+			size += 2*len(s) + 4 // quoted, escaped at worst, and a separator
+		}
+	}
+	if size > defaultMaxQuerySize/2 {
+		return clickhouse.Context(ctx, clickhouse.WithSettings(clickhouse.Settings{"max_query_size": 2 * size}))
+	}
+	return ctx
+}
+
+// insertPosts sends rows, the rows of posts, in one insert.
+func (s *Store) insertPosts(ctx context.Context, posts []earshot.Post, rows [][]any) error {
 	b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, qInsertPosts))
 	if err != nil {
 		return err
 	}
-	for _, p := range posts {
-		if err := b.Append(s.postRow(p)...); err != nil {
+	for i, row := range rows {
+		if err := b.Append(row...); err != nil {
 			_ = b.Abort()
-			return fmt.Errorf("post %s: %w", p.ID, err)
+			return fmt.Errorf("post %s: %w", posts[i].ID, err)
 		}
 	}
 	return b.Send()
 }
 
-// postRow is p as the posts table's insert columns.
+// collectedVersion is the row version of a post saved by SavePosts: its
+// CollectedAt in nanoseconds.
+func collectedVersion(p earshot.Post) uint64 { return uint64(max(toNS(p.CollectedAt), 0)) }
+
+// postRow is p as the posts table's insert columns, as SavePosts writes a
+// post given with no stored link to keep.
 func (s *Store) postRow(p earshot.Post) []any {
+	return s.postRowWith(p, earshot.ContentHash(p), collectedVersion(p))
+}
+
+// postRowWith is p as the posts table's insert columns, with the content
+// hash and row version given.
+func (s *Store) postRowWith(p earshot.Post, hash, version uint64) []any {
 	watches := p.Watches
 	if watches == nil {
 		watches = []string{}
@@ -92,12 +171,12 @@ func (s *Store) postRow(p earshot.Post) []any {
 		}
 		row = append(row, models, scores)
 	}
-	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), earshot.ContentHash(p),
-		uint64(max(toNS(p.CollectedAt), 0)))
+	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), hash, version)
 }
 
-// scanPost reads one row of postColumns.
-func (s *Store) scanPost(rows driver.Rows) (earshot.Post, error) {
+// scanPost reads one row of postColumns, then any extra columns into
+// extra.
+func (s *Store) scanPost(rows driver.Rows, extra ...any) (earshot.Post, error) {
 	var (
 		p                   earshot.Post
 		kind, label, reason string
@@ -117,6 +196,7 @@ func (s *Store) scanPost(rows driver.Rows) (earshot.Post, error) {
 		dest = append(dest, &models, &scores)
 	}
 	dest = append(dest, &p.IncidentID, &p.ParentID, &reason)
+	dest = append(dest, extra...)
 	if err := rows.Scan(dest...); err != nil {
 		return earshot.Post{}, err
 	}
@@ -310,4 +390,63 @@ func (s *Store) EraseAuthor(ctx context.Context, source, authorID string) (int64
 		return 0, fmt.Errorf("erasing author: %w", err)
 	}
 	return int64(n), nil
+}
+
+// Posts returns the posts created in [q.From, q.To) matching q, newest
+// first, ties by ID, at most q.Limit (0: 100; never more than 10,000),
+// reading the winning version of each with FINAL.
+func (s *Store) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	args := append(windowArgs(q.From, q.To, q.Watch, q.Source), min(limit(q.Limit), maxPosts))
+	posts, err := s.queryPosts(ctx, mustQuery(s.q, qPosts), args...)
+	if err != nil {
+		return nil, fmt.Errorf("listing posts: %w", err)
+	}
+	return posts, nil
+}
+
+// LinkPosts sets the incident of the posts created in [q.From, q.To)
+// matching q's filters (not its Limit) and returns how many it changed:
+// posts linked to incidentID already are left alone and not counted. ""
+// unlinks.
+//
+// It needs no mutation: it reads the winning version of each post to
+// change (FINAL) and writes it again, whole, with the incident set and
+// with the same row version, hash and CollectedAt. Of rows with equal
+// versions the one inserted last wins, so the linked row replaces the one
+// it copies, on every server; a newer version saved later still wins (and
+// keeps the link, see SavePosts). The cost is reading and inserting the
+// posts linked, not rewriting parts, and the link is visible when
+// LinkPosts returns.
+func (s *Store) LinkPosts(ctx context.Context, q earshot.PostQuery, incidentID string) (int64, error) {
+	args := append(windowArgs(q.From, q.To, q.Watch, q.Source), incidentID)
+	rows, err := s.conn.Query(ctx, mustQuery(s.q, qLinkCandidates), args...)
+	if err != nil {
+		return 0, fmt.Errorf("linking posts to %s: %w", incidentID, err)
+	}
+	var (
+		posts []earshot.Post
+		out   [][]any
+	)
+	for rows.Next() {
+		var hash, version uint64
+		p, err := s.scanPost(rows, &hash, &version)
+		if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("linking posts to %s: %w", incidentID, err)
+		}
+		p.IncidentID = incidentID
+		posts = append(posts, p)
+		out = append(out, s.postRowWith(p, hash, version))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("linking posts to %s: %w", incidentID, err)
+	}
+	for start := 0; start < len(posts); start += maxBatch {
+		end := min(start+maxBatch, len(posts))
+		if err := s.insertPosts(ctx, posts[start:end], out[start:end]); err != nil {
+			return 0, fmt.Errorf("linking posts to %s: %w", incidentID, err)
+		}
+	}
+	return int64(len(posts)), nil
 }

@@ -33,6 +33,13 @@ const (
 	qInsertSpike       = "insert_spike"
 	qSpikes            = "spikes"
 	qPostHashes        = "post_hashes"
+	qPosts             = "posts"
+	qPostLinks         = "post_links"
+	qLinkCandidates    = "link_candidates"
+	qInsertAlert       = "insert_alert"
+	qAlerts            = "alerts"
+	qInsertDelivery    = "insert_delivery"
+	qDeliveries        = "deliveries"
 	qInsertHealth      = "insert_health"
 	qHealth            = "health"
 	qInsertGap         = "insert_gap"
@@ -89,8 +96,16 @@ const (
 	healthInsertColumns = `collector, kind, last_run, last_success, last_error, last_error_at,
     failures, backoff, posts_last_hour, updated_at, version`
 
-	gapColumns       = `id, collector, {{ns "from_at"}}, {{ns "to_at"}}, reason, {{ns "filled_at"}}`
-	gapInsertColumns = `id, collector, from_at, to_at, reason, filled_at, version`
+	gapColumns = `id, collector, {{ns "from_at"}}, {{ns "to_at"}}, reason, {{ns "filled_at"}}`
+
+	alertColumns = `id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
+    summary, why, {{ns "starts_at"}}, {{ns "ends_at"}}, {{ns "raised_at"}}`
+	alertInsertColumns = `id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
+    summary, why, starts_at, ends_at, raised_at, version`
+
+	deliveryColumns       = `id, receiver, group_key, alert_ids, attempt, {{ns "attempted_at"}}, ok, error`
+	deliveryInsertColumns = `id, receiver, group_key, alert_ids, attempt, attempted_at, ok, error, version`
+	gapInsertColumns      = `id, collector, from_at, to_at, reason, filled_at, version`
 )
 
 // seriesSQL counts posts per bucket and key; args: width, width, then
@@ -176,6 +191,35 @@ ORDER BY start_at ASC, id ASC`,
 	qPostHashes: `SELECT id, content_hash
 FROM {{table "posts"}} FINAL
 WHERE id IN ? AND content_hash != 0`,
+
+	qPosts: `SELECT ` + postColumns + `
+FROM {{table "posts"}} FINAL
+WHERE ` + postWindow + `
+ORDER BY created_at DESC, id ASC
+LIMIT ?`,
+	// The links of the stored versions of a batch's posts, which a version
+	// saved without an incident keeps; the IDs go as a tuple, as for
+	// post_hashes.
+	qPostLinks: `SELECT id, incident_id
+FROM {{table "posts"}} FINAL
+WHERE id IN ? AND incident_id != ''`,
+	// The window's posts LinkPosts changes, whole, with the hash and
+	// version to write them again with: postWindow's args, then the
+	// incident.
+	qLinkCandidates: `SELECT ` + postColumns + `, content_hash, version
+FROM {{table "posts"}} FINAL
+WHERE ` + postWindow + ` AND incident_id != ?`,
+
+	qInsertAlert: `INSERT INTO {{table "alerts"}} (` + alertInsertColumns + `)`,
+	qAlerts: `SELECT ` + alertColumns + `
+FROM {{table "alerts"}} FINAL
+WHERE raised_at >= {{ts}} AND raised_at < {{ts}}
+ORDER BY raised_at ASC, id ASC`,
+	qInsertDelivery: `INSERT INTO {{table "deliveries"}} (` + deliveryInsertColumns + `)`,
+	qDeliveries: `SELECT ` + deliveryColumns + `
+FROM {{table "deliveries"}} FINAL
+WHERE attempted_at >= {{ts}} AND attempted_at < {{ts}}
+ORDER BY attempted_at ASC, id ASC`,
 
 	qInsertHealth: `INSERT INTO {{table "health"}} (` + healthInsertColumns + `)`,
 	qHealth: `SELECT ` + healthColumns + `

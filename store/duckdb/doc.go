@@ -21,8 +21,13 @@
 // grouping by watch unnests the watches list. Each post row keeps the
 // earshot.ContentHash of the version stored, computed as it is saved, and
 // PostHashes answers a batch of IDs in one query (the IDs bound as one
-// list). Incidents, follow-ups, spikes, collector health and gaps are
-// replaced whole by ID (INSERT OR REPLACE). Writes are serialized within a
+// list); the hash is of the version as given, so an incident link does not
+// change it. A link outlives re-collection: the merge keeps the stored
+// incident_id when the new version has none. LinkPosts is one UPDATE of
+// the window's posts not linked to the incident yet, and returns how many
+// it changed. Incidents, follow-ups, spikes, collector health, gaps,
+// alerts and deliveries are replaced whole by ID (INSERT OR REPLACE); an
+// alert's labels and Why are kept as JSON text. Writes are serialized within a
 // Store, which DuckDB, a single-writer engine, would otherwise do by failing
 // conflicting transactions.
 //

@@ -16,6 +16,9 @@ import (
 // defaultLimit is what a query Limit of 0 means.
 const defaultLimit = 100
 
+// maxPosts caps the posts Posts returns, whatever the query's Limit.
+const maxPosts = 10_000
+
 // upsertPosts merges the appended rows into posts. The query appender
 // hands them over as appended_data(col1, col2, ...), in postTableColumns
 // order.
@@ -23,6 +26,12 @@ var upsertPosts = func() string {
 	cols := strings.Fields(strings.ReplaceAll(postTableColumns, ",", " "))
 	var set []string
 	for _, c := range cols[1:] {
+		if c == "incident_id" {
+			// A link outlives re-collection: a version without an
+			// incident keeps the stored one's.
+			set = append(set, "incident_id = CASE WHEN excluded.incident_id = '' THEN posts.incident_id ELSE excluded.incident_id END")
+			continue
+		}
 		set = append(set, c+" = excluded."+c)
 	}
 	return `INSERT INTO posts SELECT * FROM appended_data
@@ -32,7 +41,10 @@ var upsertPosts = func() string {
 
 // SavePosts stores posts, replacing a stored version when the new one was
 // collected at the same time or later. Versions of one post within posts
-// are applied in order. It returns once the batch is committed.
+// are settled first (the latest collected, the later of equals). A
+// winning version without an IncidentID keeps the stored version's link;
+// content_hash stays the hash of the version as given. It returns once
+// the batch is committed.
 func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	posts = latestVersions(posts)
 	if len(posts) == 0 {
@@ -284,6 +296,43 @@ func (s *Store) EraseAuthor(ctx context.Context, source, authorID string) (int64
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("erasing author %s on %s: %w", authorID, source, err)
+	}
+	return n, nil
+}
+
+// Posts returns the posts created in [q.From, q.To) matching q, newest
+// first, ties by ID, at most q.Limit (0: 100; never more than 10,000).
+func (s *Store) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	w, args := where(q.From, q.To, q.Watch, q.Source)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+postColumns+` FROM posts`+w+`
+		ORDER BY created_at DESC, id LIMIT ?`, append(args, min(limit(q), maxPosts))...)
+	if err != nil {
+		return nil, fmt.Errorf("listing posts: %w", err)
+	}
+	out, err := scanPosts(rows)
+	if err != nil {
+		return nil, fmt.Errorf("listing posts: %w", err)
+	}
+	return out, nil
+}
+
+// LinkPosts sets incident_id on the posts created in [q.From, q.To)
+// matching q's filters (not its Limit), and returns how many it changed:
+// posts linked to incidentID already are left alone and not counted.
+// Nothing else changes, content_hash included. "" unlinks.
+func (s *Store) LinkPosts(ctx context.Context, q earshot.PostQuery, incidentID string) (int64, error) {
+	incidentID = validUTF8(incidentID)
+	w, args := where(q.From, q.To, q.Watch, q.Source)
+	args = append(append([]any{incidentID}, args...), incidentID)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	res, err := s.db.ExecContext(ctx, `UPDATE posts SET incident_id = ?`+w+` AND incident_id <> ?`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("linking posts to %s: %w", incidentID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("linking posts to %s: %w", incidentID, err)
 	}
 	return n, nil
 }

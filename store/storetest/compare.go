@@ -367,3 +367,119 @@ func checkHashes(t *testing.T, what string, got, want map[string]uint64) {
 		t.Errorf("%s differs:\n\t%s", what, strings.Join(d, "\n\t"))
 	}
 }
+
+func diffLabels(d *diffs, field string, got, want map[string]string) {
+	if !maps.Equal(got, want) { // nil and empty are equal
+		d.add(field, got, want)
+	}
+}
+
+func diffCounts(d *diffs, field string, got, want []earshot.Count) {
+	if len(got) != len(want) {
+		d.add(field, got, want)
+		return
+	}
+	for i, w := range want {
+		if g := got[i]; g.Name != w.Name || g.Count != w.Count || !sameFloat(g.Share, w.Share) {
+			d.add(fmt.Sprintf("%s[%d]", field, i), g, w)
+		}
+	}
+}
+
+func diffWhy(d *diffs, got, want earshot.Why) {
+	if len(got.Terms) != len(want.Terms) {
+		d.add("Why.Terms", got.Terms, want.Terms)
+	} else {
+		for i, w := range want.Terms {
+			if g := got.Terms[i]; g.Term != w.Term || g.Count != w.Count || !sameFloat(g.Lift, w.Lift) {
+				d.add(fmt.Sprintf("Why.Terms[%d]", i), g, w)
+			}
+		}
+	}
+	diffCounts(d, "Why.Reasons", got.Reasons, want.Reasons)
+	diffCounts(d, "Why.Sources", got.Sources, want.Sources)
+	if len(got.Posts) != len(want.Posts) {
+		d.add("Why.Posts", postIDs(got.Posts), postIDs(want.Posts))
+	} else {
+		for i, w := range want.Posts {
+			for _, pd := range diffPost(got.Posts[i], w) {
+				*d = append(*d, fmt.Sprintf("Why.Posts[%d].%s", i, pd))
+			}
+		}
+	}
+	d.str("Why.Link", got.Link, want.Link)
+}
+
+func diffAlert(got, want earshot.Alert) diffs {
+	var d diffs
+	d.str("ID", got.ID, want.ID)
+	d.str("Kind", string(got.Kind), string(want.Kind))
+	d.str("SpikeID", got.SpikeID, want.SpikeID)
+	d.str("Watch", got.Watch, want.Watch)
+	d.str("Metric", string(got.Metric), string(want.Metric))
+	d.str("Severity", got.Severity, want.Severity)
+	diffLabels(&d, "Labels", got.Labels, want.Labels)
+	d.str("IncidentID", got.IncidentID, want.IncidentID)
+	d.float("Confidence", got.Confidence, want.Confidence)
+	d.str("Summary", got.Summary, want.Summary)
+	diffWhy(&d, got.Why, want.Why)
+	d.time("StartsAt", got.StartsAt, want.StartsAt)
+	d.time("EndsAt", got.EndsAt, want.EndsAt)
+	d.time("At", got.At, want.At)
+	return d
+}
+
+// checkAlerts compares the IDs of got with want, in order, then each
+// alert.
+func checkAlerts(t *testing.T, what string, got, want []earshot.Alert) {
+	t.Helper()
+	ids := func(as []earshot.Alert) []string {
+		out := make([]string, len(as))
+		for i, a := range as {
+			out[i] = a.ID
+		}
+		return out
+	}
+	if !slices.Equal(ids(got), ids(want)) {
+		t.Errorf("%s: got alerts %q, want %q", what, ids(got), ids(want))
+		return
+	}
+	for i := range want {
+		diffAlert(got[i], want[i]).report(t, what+": alert "+want[i].ID)
+	}
+}
+
+func diffDelivery(got, want earshot.Delivery) diffs {
+	var d diffs
+	d.str("ID", got.ID, want.ID)
+	d.str("Receiver", got.Receiver, want.Receiver)
+	d.str("GroupKey", got.GroupKey, want.GroupKey)
+	d.strings("AlertIDs", got.AlertIDs, want.AlertIDs)
+	d.int("Attempt", int64(got.Attempt), int64(want.Attempt))
+	d.time("At", got.At, want.At)
+	if got.OK != want.OK {
+		d.add("OK", got.OK, want.OK)
+	}
+	d.str("Error", got.Error, want.Error)
+	return d
+}
+
+// checkDeliveries compares the IDs of got with want, in order, then each
+// attempt.
+func checkDeliveries(t *testing.T, what string, got, want []earshot.Delivery) {
+	t.Helper()
+	ids := func(ds []earshot.Delivery) []string {
+		out := make([]string, len(ds))
+		for i, d := range ds {
+			out[i] = d.ID
+		}
+		return out
+	}
+	if !slices.Equal(ids(got), ids(want)) {
+		t.Errorf("%s: got deliveries %q, want %q", what, ids(got), ids(want))
+		return
+	}
+	for i := range want {
+		diffDelivery(got[i], want[i]).report(t, what+": delivery "+want[i].ID)
+	}
+}

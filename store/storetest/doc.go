@@ -38,14 +38,33 @@
 //     exactly at to, does not overlap [from, to); an open spike (zero End)
 //     overlaps every window that ends after its Start;
 //   - spikes with equal Start are ordered by ID compared byte by byte;
-//   - PostHashes hashes the version SavePosts keeps (the rule above), and
-//     leaves out IDs not stored, once each however often asked;
+//   - PostHashes hashes the version SavePosts keeps (the rule above) as
+//     SavePosts was given it, and leaves out IDs not stored, once each
+//     however often asked; an incident link kept from an earlier version
+//     or set by LinkPosts is not part of the hash, so a post collected
+//     again unchanged is still skipped by the pipeline;
+//   - an incident link outlives re-collection: a winning version with no
+//     IncidentID keeps the stored version's, one with its own replaces
+//     it; versions within one SavePosts call are settled first (latest
+//     collected, later in the slice among equals), then the winner meets
+//     the stored version;
+//   - Posts orders posts created at the same instant by ID compared byte
+//     by byte, returns 100 when Limit is 0 and never more than 10,000;
+//   - LinkPosts ignores Limit, replaces another incident, and links to ""
+//     to unlink; it returns how many posts it changed: posts linked to
+//     that incident already do not count, so linking twice returns 0;
+//   - alerts and deliveries come back as saved, times in UTC (also those
+//     of the posts in an alert's Why), nil and empty labels alike; a save
+//     replaces the one with the same ID whole; Alerts and Deliveries hold
+//     those with At in [from, to), by At then ID compared byte by byte;
 //   - gaps follow the spikes' rules with From, To and ID: an open gap
 //     (zero To) overlaps every window that ends after its From, and a
 //     closed one ends at To whether filled or not; health is ordered by
 //     collector name compared byte by byte.
 //
 // The cases on post hashes and on health need the store to implement
-// earshot.PostHashStore and earshot.HealthStore; a backend that does not
-// is excused from them only by naming them in Skip.
+// earshot.PostHashStore and earshot.HealthStore, those on listing and
+// linking posts earshot.PostLister and earshot.PostLinker, those on alerts
+// and deliveries earshot.AlertStore; a backend that does not is excused
+// from them only by naming them in Skip.
 package storetest

@@ -45,6 +45,79 @@ func limitOf(q earshot.PostQuery) int {
 	return q.Limit
 }
 
+// maxPosts caps what Posts returns, whatever q.Limit asks.
+const maxPosts = 10_000
+
+// modelPosts is Posts over the stored posts: the window's posts matching
+// the filters, newest first, ties by ID byte by byte, at most
+// min(limit, maxPosts).
+func modelPosts(posts []earshot.Post, q earshot.PostQuery) []earshot.Post {
+	out := selectPosts(posts, q)
+	slices.SortFunc(out, func(a, b earshot.Post) int {
+		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	if n := min(limitOf(q), maxPosts); len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// latestOf settles the versions of each post within one SavePosts call:
+// the latest collected, of equally recent ones the later in posts. First
+// appearances keep their order.
+func latestOf(posts []earshot.Post) []earshot.Post {
+	at := map[string]int{}
+	var out []earshot.Post
+	for _, p := range posts {
+		i, ok := at[p.ID]
+		switch {
+		case !ok:
+			at[p.ID] = len(out)
+			out = append(out, p)
+		case !p.CollectedAt.Before(out[i].CollectedAt):
+			out[i] = p
+		}
+	}
+	return out
+}
+
+// keepLink is the version stored when p, the winner of one SavePosts
+// call, replaces old: p whole, except that a post collected again without
+// an incident keeps the one it was linked to (a link is an annotation of
+// the post, not part of what a collector sees).
+func keepLink(p, old earshot.Post) earshot.Post {
+	if p.IncidentID == "" {
+		p.IncidentID = old.IncidentID
+	}
+	return p
+}
+
+// alertsIn is Alerts over every stored alert: raised in [from, to), by At
+// then ID byte by byte.
+func alertsIn(all []earshot.Alert, from, to time.Time) []earshot.Alert {
+	var out []earshot.Alert
+	for _, a := range all {
+		if !a.At.Before(from) && a.At.Before(to) {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b earshot.Alert) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
+	return out
+}
+
+// deliveriesIn is Deliveries over every stored attempt: made in [from,
+// to), by At then ID byte by byte.
+func deliveriesIn(all []earshot.Delivery, from, to time.Time) []earshot.Delivery {
+	var out []earshot.Delivery
+	for _, d := range all {
+		if !d.At.Before(from) && d.At.Before(to) {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b earshot.Delivery) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
+	return out
+}
+
 func modelCount(posts []earshot.Post, q earshot.PostQuery) int64 {
 	return int64(len(selectPosts(posts, q)))
 }

@@ -162,7 +162,8 @@ func testPostNotFound(t *testing.T, st earshot.Store) {
 // testPostReplay: saving a post again replaces it when the new version was
 // collected later or at the same time, and leaves it alone when the new
 // version is older; the post is stored once, and queries see only the
-// winning version, whole: a parent or reason the winner lacks is gone.
+// winning version, whole: a parent or reason the winner lacks is gone. An
+// incident link the winner lacks is kept (see testLinkSurvivesRecollection).
 func testPostReplay(t *testing.T, st earshot.Store) {
 	b := NewPost("twitter", "1", Base.Add(10*time.Minute)).Author("u1", 100)
 	v1 := b.Text("first").Collected(Base.Add(11 * time.Minute)).Watches("acme").Score(-0.5).Reason(earshot.ReasonLogin).Post()
@@ -198,6 +199,8 @@ func testPostReplay(t *testing.T, st earshot.Store) {
 	}
 
 	save(t, st, sameTime)
+	// The version without an incident keeps v2's link.
+	sameTime.IncidentID = v2.IncidentID
 	checkPost(t, getPost(t, st, v1.ID), sameTime)
 	if n := count(t, st, wide); n != 2 {
 		t.Errorf("CountPosts after replays: got %d, want 2", n)

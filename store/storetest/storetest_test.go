@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"os/exec"
 	"slices"
@@ -29,13 +30,23 @@ type memStore struct {
 	cursors   map[string]string
 	health    map[string]earshot.SourceHealth
 	gaps      map[string]earshot.Gap
-	closed    bool
+	// hashes holds the ContentHash of each stored post as SavePosts was
+	// given it: a kept or set incident link is not part of it.
+	hashes     map[string]uint64
+	alerts     map[string]earshot.Alert
+	deliveries map[string]earshot.Delivery
+	// keep is the version stored when a post replaces old: keepLink.
+	keep   func(p, old earshot.Post) earshot.Post
+	closed bool
 }
 
 var (
 	_ earshot.Store         = (*memStore)(nil)
 	_ earshot.PostHashStore = (*memStore)(nil)
 	_ earshot.HealthStore   = (*memStore)(nil)
+	_ earshot.PostLister    = (*memStore)(nil)
+	_ earshot.PostLinker    = (*memStore)(nil)
+	_ earshot.AlertStore    = (*memStore)(nil)
 )
 
 func newMemStore() *memStore {
@@ -47,6 +58,11 @@ func newMemStore() *memStore {
 		cursors:   map[string]string{},
 		health:    map[string]earshot.SourceHealth{},
 		gaps:      map[string]earshot.Gap{},
+
+		hashes:     map[string]uint64{},
+		alerts:     map[string]earshot.Alert{},
+		deliveries: map[string]earshot.Delivery{},
+		keep:       keepLink,
 	}
 }
 
@@ -69,9 +85,10 @@ func (m *memStore) all() []earshot.Post {
 func (m *memStore) SavePosts(_ context.Context, posts []earshot.Post) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, p := range posts {
+	for _, p := range latestOf(posts) {
 		if old, ok := m.posts[p.ID]; !ok || !p.CollectedAt.Before(old.CollectedAt) {
-			m.posts[p.ID] = clonePost(p)
+			m.posts[p.ID] = m.keep(clonePost(p), old)
+			m.hashes[p.ID] = earshot.ContentHash(p)
 		}
 	}
 	return nil
@@ -118,6 +135,7 @@ func (m *memStore) EraseAuthor(_ context.Context, source, authorID string) (int6
 	for id, p := range m.posts {
 		if p.Source == source && p.Author.ID == authorID {
 			delete(m.posts, id)
+			delete(m.hashes, id)
 			n++
 		}
 	}
@@ -257,7 +275,91 @@ func (m *memStore) SetCursor(_ context.Context, collector, cursor string) error 
 func (m *memStore) PostHashes(_ context.Context, ids []string) (map[string]uint64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return modelPostHashes(m.all(), ids), nil
+	return hashesFor(m.hashes, ids), nil
+}
+
+// hashesFor answers PostHashes for ids from the hashes of the stored posts.
+func hashesFor(stored map[string]uint64, ids []string) map[string]uint64 {
+	out := map[string]uint64{}
+	for _, id := range ids {
+		if h, ok := stored[id]; ok {
+			out[id] = h
+		}
+	}
+	return out
+}
+
+func (m *memStore) Posts(_ context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return modelPosts(m.all(), q), nil
+}
+
+func (m *memStore) LinkPosts(_ context.Context, q earshot.PostQuery, incidentID string) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return modelLink(m.posts, q, incidentID), nil
+}
+
+func cloneAlert(a earshot.Alert) earshot.Alert {
+	a.Labels = maps.Clone(a.Labels)
+	a.Why.Terms = slices.Clone(a.Why.Terms)
+	a.Why.Reasons = slices.Clone(a.Why.Reasons)
+	a.Why.Sources = slices.Clone(a.Why.Sources)
+	a.Why.Posts = slices.Clone(a.Why.Posts)
+	for i, p := range a.Why.Posts {
+		a.Why.Posts[i] = clonePost(p)
+	}
+	a.StartsAt, a.EndsAt, a.At = a.StartsAt.UTC(), a.EndsAt.UTC(), a.At.UTC()
+	return a
+}
+
+func (m *memStore) SaveAlert(_ context.Context, a earshot.Alert) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.alerts[a.ID] = cloneAlert(a)
+	return nil
+}
+
+func (m *memStore) allAlerts() []earshot.Alert {
+	var out []earshot.Alert
+	for _, a := range m.alerts {
+		out = append(out, cloneAlert(a))
+	}
+	return out
+}
+
+func (m *memStore) Alerts(_ context.Context, from, to time.Time) ([]earshot.Alert, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return alertsIn(m.allAlerts(), from, to), nil
+}
+
+func cloneDelivery(d earshot.Delivery) earshot.Delivery {
+	d.AlertIDs = slices.Clone(d.AlertIDs)
+	d.At = d.At.UTC()
+	return d
+}
+
+func (m *memStore) SaveDelivery(_ context.Context, d earshot.Delivery) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deliveries[d.ID] = cloneDelivery(d)
+	return nil
+}
+
+func (m *memStore) allDeliveries() []earshot.Delivery {
+	var out []earshot.Delivery
+	for _, d := range m.deliveries {
+		out = append(out, cloneDelivery(d))
+	}
+	return out
+}
+
+func (m *memStore) Deliveries(_ context.Context, from, to time.Time) ([]earshot.Delivery, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return deliveriesIn(m.allDeliveries(), from, to), nil
 }
 
 func (m *memStore) SaveHealth(_ context.Context, h earshot.SourceHealth) error {
@@ -365,8 +467,9 @@ type mutant struct {
 	// spikes answers Spikes from every stored spike.
 	spikes func(all []earshot.Spike, from, to time.Time) []earshot.Spike
 	// postHashes answers PostHashes from every version given to
-	// SavePosts, by ID in the order saved, and the stored posts.
-	postHashes func(saved map[string][]earshot.Post, stored []earshot.Post, ids []string) map[string]uint64
+	// SavePosts, by ID in the order saved, and the right hashes of the
+	// stored posts.
+	postHashes func(saved map[string][]earshot.Post, stored map[string]uint64, ids []string) map[string]uint64
 	// saveHealth rewrites each health before it is saved over old (zero
 	// when new).
 	saveHealth func(h, old earshot.SourceHealth) earshot.SourceHealth
@@ -377,6 +480,24 @@ type mutant struct {
 	saveGap func(g, old earshot.Gap) earshot.Gap
 	// gaps answers Gaps from every stored gap.
 	gaps func(all []earshot.Gap, from, to time.Time) []earshot.Gap
+	// oneByOne saves the posts of one call one at a time, in order.
+	oneByOne bool
+	// keep replaces keepLink: the version stored when p replaces old.
+	keep func(p, old earshot.Post) earshot.Post
+	// listPosts answers Posts from every stored post.
+	listPosts func(all []earshot.Post, q earshot.PostQuery) []earshot.Post
+	// linkPosts does LinkPosts on the store, locked.
+	linkPosts func(m *memStore, q earshot.PostQuery, incidentID string) int64
+	// saveAlert rewrites each alert before it is saved over old (zero
+	// when new).
+	saveAlert func(a, old earshot.Alert) earshot.Alert
+	// listAlerts answers Alerts from every stored alert.
+	listAlerts func(all []earshot.Alert, from, to time.Time) []earshot.Alert
+	// saveDelivery rewrites each delivery before it is saved over old
+	// (zero when new).
+	saveDelivery func(d, old earshot.Delivery) earshot.Delivery
+	// listDeliveries answers Deliveries from every stored delivery.
+	listDeliveries func(all []earshot.Delivery, from, to time.Time) []earshot.Delivery
 
 	saved map[string][]earshot.Post // every version given to SavePosts
 }
@@ -399,6 +520,14 @@ func (m *mutant) SavePosts(ctx context.Context, posts []earshot.Post) error {
 			changed[i] = m.savePosts(clonePost(p), old)
 		}
 		posts = changed
+	}
+	if m.oneByOne {
+		for _, p := range posts {
+			if err := m.memStore.SavePosts(ctx, []earshot.Post{p}); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return m.memStore.SavePosts(ctx, posts)
 }
@@ -438,7 +567,63 @@ func (m *mutant) PostHashes(ctx context.Context, ids []string) (map[string]uint6
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.postHashes(m.saved, m.all(), ids), nil
+	return m.postHashes(m.saved, maps.Clone(m.hashes), ids), nil
+}
+
+func (m *mutant) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	if m.listPosts == nil {
+		return m.memStore.Posts(ctx, q)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.listPosts(m.all(), q), nil
+}
+
+func (m *mutant) LinkPosts(ctx context.Context, q earshot.PostQuery, incidentID string) (int64, error) {
+	if m.linkPosts == nil {
+		return m.memStore.LinkPosts(ctx, q, incidentID)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.linkPosts(m.memStore, q, incidentID), nil
+}
+
+func (m *mutant) SaveAlert(ctx context.Context, a earshot.Alert) error {
+	if m.saveAlert != nil {
+		m.mu.Lock()
+		old := m.memStore.alerts[a.ID]
+		m.mu.Unlock()
+		a = m.saveAlert(cloneAlert(a), old)
+	}
+	return m.memStore.SaveAlert(ctx, a)
+}
+
+func (m *mutant) Alerts(ctx context.Context, from, to time.Time) ([]earshot.Alert, error) {
+	if m.listAlerts == nil {
+		return m.memStore.Alerts(ctx, from, to)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.listAlerts(m.allAlerts(), from, to), nil
+}
+
+func (m *mutant) SaveDelivery(ctx context.Context, d earshot.Delivery) error {
+	if m.saveDelivery != nil {
+		m.mu.Lock()
+		old := m.memStore.deliveries[d.ID]
+		m.mu.Unlock()
+		d = m.saveDelivery(cloneDelivery(d), old)
+	}
+	return m.memStore.SaveDelivery(ctx, d)
+}
+
+func (m *mutant) Deliveries(ctx context.Context, from, to time.Time) ([]earshot.Delivery, error) {
+	if m.listDeliveries == nil {
+		return m.memStore.Deliveries(ctx, from, to)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.listDeliveries(m.allDeliveries(), from, to), nil
 }
 
 func (m *mutant) SaveHealth(ctx context.Context, h earshot.SourceHealth) error {
@@ -481,10 +666,10 @@ func (m *mutant) Gaps(ctx context.Context, from, to time.Time) ([]earshot.Gap, e
 
 // hashVersion answers PostHashes with the hash of the version pick chooses
 // among the saved versions of each stored ID.
-func hashVersion(pick func(versions []earshot.Post) earshot.Post) func(map[string][]earshot.Post, []earshot.Post, []string) map[string]uint64 {
-	return func(saved map[string][]earshot.Post, stored []earshot.Post, ids []string) map[string]uint64 {
+func hashVersion(pick func(versions []earshot.Post) earshot.Post) func(map[string][]earshot.Post, map[string]uint64, []string) map[string]uint64 {
+	return func(saved map[string][]earshot.Post, stored map[string]uint64, ids []string) map[string]uint64 {
 		out := map[string]uint64{}
-		for id, h := range modelPostHashes(stored, ids) {
+		for id, h := range hashesFor(stored, ids) {
 			out[id] = h
 			if vs := saved[id]; len(vs) > 0 {
 				out[id] = earshot.ContentHash(pick(vs))
@@ -538,7 +723,7 @@ var mutants = map[string]struct {
 		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.ParentID = ""; return p }},
 	},
 	"drops the reason": {
-		[]string{"PostRoundTrip", "PostReplay", "TopNegative"},
+		[]string{"PostRoundTrip", "PostReplay", "TopNegative", "Posts"},
 		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.Sentiment.Reason = ""; return p }},
 	},
 	"keeps the parent and reason of the version replaced": {
@@ -636,7 +821,7 @@ var mutants = map[string]struct {
 		mutant{postHashes: hashVersion(func(vs []earshot.Post) earshot.Post { return vs[len(vs)-1] })},
 	},
 	"hashes the version saved first": {
-		[]string{"PostHashes", "PostHashesLargeBatch"},
+		[]string{"PostHashes", "PostHashesLargeBatch", "LinkedPostHashes"},
 		mutant{postHashes: hashVersion(func(vs []earshot.Post) earshot.Post { return vs[0] })},
 	},
 	"hashes the first of versions collected at the same time": {
@@ -653,14 +838,14 @@ var mutants = map[string]struct {
 	},
 	"answers at most 1000 IDs": {
 		[]string{"PostHashesLargeBatch"},
-		mutant{postHashes: func(_ map[string][]earshot.Post, stored []earshot.Post, ids []string) map[string]uint64 {
-			return modelPostHashes(stored, ids[:min(len(ids), 1000)])
+		mutant{postHashes: func(_ map[string][]earshot.Post, stored map[string]uint64, ids []string) map[string]uint64 {
+			return hashesFor(stored, ids[:min(len(ids), 1000)])
 		}},
 	},
 	"answers missing IDs with 0": {
 		[]string{"PostHashes", "PostHashesLargeBatch"},
-		mutant{postHashes: func(_ map[string][]earshot.Post, stored []earshot.Post, ids []string) map[string]uint64 {
-			out := modelPostHashes(stored, ids)
+		mutant{postHashes: func(_ map[string][]earshot.Post, stored map[string]uint64, ids []string) map[string]uint64 {
+			out := hashesFor(stored, ids)
 			for _, id := range ids {
 				if _, ok := out[id]; !ok {
 					out[id] = 0
@@ -782,6 +967,155 @@ var mutants = map[string]struct {
 				})
 		}},
 	},
+	"lists posts oldest first": {
+		[]string{"Posts", "PostsLimits"},
+		mutant{listPosts: func(all []earshot.Post, q earshot.PostQuery) []earshot.Post {
+			return listPostsBy(all, q, maxPosts, func(a, b earshot.Post) int {
+				return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+			})
+		}},
+	},
+	"lists posts created at once by ID backwards": {
+		[]string{"Posts", "PostsLimits"},
+		mutant{listPosts: func(all []earshot.Post, q earshot.PostQuery) []earshot.Post {
+			return listPostsBy(all, q, maxPosts, func(a, b earshot.Post) int {
+				return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(b.ID, a.ID))
+			})
+		}},
+	},
+	"lists as many posts as Limit asks": {
+		[]string{"PostsLimits"},
+		mutant{listPosts: func(all []earshot.Post, q earshot.PostQuery) []earshot.Post {
+			return listPostsBy(all, q, math.MaxInt, func(a, b earshot.Post) int {
+				return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(a.ID, b.ID))
+			})
+		}},
+	},
+	"links ignoring the source filter": {
+		[]string{"LinkPosts"},
+		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
+			q.Source = ""
+			return modelLink(m.posts, q, incidentID)
+		}},
+	},
+	"links ignoring the watch filter": {
+		[]string{"LinkPosts"},
+		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
+			q.Watch = ""
+			return modelLink(m.posts, q, incidentID)
+		}},
+	},
+	"links the posts created at To": {
+		[]string{"LinkPosts", "LinkSurvivesRecollection"},
+		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
+			q.To = q.To.Add(time.Nanosecond)
+			return modelLink(m.posts, q, incidentID)
+		}},
+	},
+	"counts the posts linked already": {
+		[]string{"LinkPosts"},
+		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
+			n := int64(len(selectPosts(m.all(), q)))
+			modelLink(m.posts, q, incidentID)
+			return n
+		}},
+	},
+	"marks linked posts as collected again": {
+		[]string{"LinkPosts"},
+		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
+			before := maps.Clone(m.posts)
+			n := modelLink(m.posts, q, incidentID)
+			for id, p := range m.posts {
+				if p.IncidentID != before[id].IncidentID {
+					p.CollectedAt = p.CollectedAt.Add(time.Millisecond)
+					m.posts[id] = p
+				}
+			}
+			return n
+		}},
+	},
+	"hashes the linked version": {
+		[]string{"LinkedPostHashes"},
+		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
+			n := modelLink(m.posts, q, incidentID)
+			for _, p := range selectPosts(m.all(), q) {
+				m.hashes[p.ID] = earshot.ContentHash(p)
+			}
+			return n
+		}},
+	},
+	"drops the incident link on re-collection": {
+		[]string{"PostReplay", "LinkSurvivesRecollection", "LinkedPostHashes"},
+		mutant{keep: func(p, _ earshot.Post) earshot.Post { return p }},
+	},
+	"keeps the link of the version beaten in the same call": {
+		[]string{"LinkSurvivesRecollection"},
+		mutant{oneByOne: true},
+	},
+	"drops an alert's Why": {
+		[]string{"AlertRoundTrip"},
+		mutant{saveAlert: func(a, _ earshot.Alert) earshot.Alert { a.Why = earshot.Why{}; return a }},
+	},
+	"drops the posts of an alert's Why": {
+		[]string{"AlertRoundTrip"},
+		mutant{saveAlert: func(a, _ earshot.Alert) earshot.Alert { a.Why.Posts = nil; return a }},
+	},
+	"merges an alert's labels": {
+		[]string{"AlertRoundTrip"},
+		mutant{saveAlert: func(a, old earshot.Alert) earshot.Alert {
+			for k, v := range old.Labels {
+				if _, ok := a.Labels[k]; !ok {
+					a.Labels[k] = v
+				}
+			}
+			return a
+		}},
+	},
+	"orders alerts by ID only": {
+		[]string{"AlertRoundTrip", "AlertWindows"},
+		mutant{listAlerts: func(all []earshot.Alert, from, to time.Time) []earshot.Alert {
+			out := alertsIn(all, from, to)
+			slices.SortFunc(out, func(a, b earshot.Alert) int { return cmp.Compare(a.ID, b.ID) })
+			return out
+		}},
+	},
+	"takes Alerts' to as inclusive": {
+		[]string{"AlertWindows"},
+		mutant{listAlerts: func(all []earshot.Alert, from, to time.Time) []earshot.Alert {
+			return alertsIn(all, from, to.Add(time.Nanosecond))
+		}},
+	},
+	"keeps the first attempt of a delivery": {
+		[]string{"DeliveryRoundTrip"},
+		mutant{saveDelivery: func(d, old earshot.Delivery) earshot.Delivery {
+			if old.ID != "" {
+				return old
+			}
+			return d
+		}},
+	},
+	"drops a delivery's error": {
+		[]string{"DeliveryRoundTrip"},
+		mutant{saveDelivery: func(d, _ earshot.Delivery) earshot.Delivery { d.Error = ""; return d }},
+	},
+	"orders deliveries made at once by ID backwards": {
+		[]string{"DeliveryWindows"},
+		mutant{listDeliveries: func(all []earshot.Delivery, from, to time.Time) []earshot.Delivery {
+			out := deliveriesIn(all, from, to)
+			slices.SortFunc(out, func(a, b earshot.Delivery) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(b.ID, a.ID)) })
+			return out
+		}},
+	},
+}
+
+// listPostsBy answers Posts ordered by order, at most min(limit, most).
+func listPostsBy(all []earshot.Post, q earshot.PostQuery, most int, order func(a, b earshot.Post) int) []earshot.Post {
+	out := selectPosts(all, q)
+	slices.SortFunc(out, order)
+	if n := min(limitOf(q), most); len(out) > n {
+		out = out[:n]
+	}
+	return out
 }
 
 // TestMutantsFail runs the suite on each mutant in a child process (a case
@@ -793,6 +1127,9 @@ func TestMutantsFail(t *testing.T) {
 		Suite{New: func(t *testing.T) earshot.Store {
 			mu := m
 			mu.memStore = newMemStore()
+			if m.keep != nil {
+				mu.memStore.keep = m.keep
+			}
 			return &mu
 		}}.Run(t)
 		return

@@ -54,6 +54,15 @@ var cases = []testCase{
 	{"HealthOrdering", testHealthOrdering},
 	{"GapRoundTrip", testGapRoundTrip},
 	{"GapWindows", testGapWindows},
+	{"Posts", testPosts},
+	{"PostsLimits", testPostsLimits},
+	{"LinkPosts", testLinkPosts},
+	{"LinkSurvivesRecollection", testLinkSurvivesRecollection},
+	{"LinkedPostHashes", testLinkedPostHashes},
+	{"AlertRoundTrip", testAlertRoundTrip},
+	{"AlertWindows", testAlertWindows},
+	{"DeliveryRoundTrip", testDeliveryRoundTrip},
+	{"DeliveryWindows", testDeliveryWindows},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.

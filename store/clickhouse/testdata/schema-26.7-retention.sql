@@ -152,12 +152,57 @@ CREATE TABLE IF NOT EXISTS `earshot`.`gaps`
 ENGINE = ReplacingMergeTree(version)
 ORDER BY id;
 
+-- migration 0007_alerts #1
+CREATE TABLE IF NOT EXISTS `earshot`.`alerts`
+(
+    id String,
+    kind LowCardinality(String),
+    spike_id String,
+    watch String,
+    metric LowCardinality(String),
+    severity LowCardinality(String),
+    labels String,
+    incident_id String,
+    confidence Float64,
+    summary String,
+    why String,
+    starts_at DateTime64(9, 'UTC'),
+    ends_at DateTime64(9, 'UTC'),
+    raised_at DateTime64(9, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
+
+-- migration 0007_alerts #2
+CREATE TABLE IF NOT EXISTS `earshot`.`deliveries`
+(
+    id String,
+    receiver String,
+    group_key String,
+    alert_ids Array(String),
+    attempt Int64,
+    attempted_at DateTime64(9, 'UTC'),
+    ok UInt8,
+    error String,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
 FROM `earshot`.`incidents` FINAL
 WHERE started_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
 ORDER BY started_at ASC, id ASC;
+
+-- query alerts
+SELECT id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
+    summary, why, toUnixTimestamp64Nano(starts_at), toUnixTimestamp64Nano(ends_at), toUnixTimestamp64Nano(raised_at)
+FROM `earshot`.`alerts` FINAL
+WHERE raised_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND raised_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+ORDER BY raised_at ASC, id ASC;
 
 -- query applied_migrations
 SELECT version FROM `earshot`.`schema_migrations` ORDER BY version;
@@ -189,6 +234,12 @@ CREATE DATABASE IF NOT EXISTS `earshot`;
 
 -- query cursor
 SELECT cursor FROM `earshot`.`cursors` FINAL WHERE collector = ? LIMIT 1;
+
+-- query deliveries
+SELECT id, receiver, group_key, alert_ids, attempt, toUnixTimestamp64Nano(attempted_at), ok, error
+FROM `earshot`.`deliveries` FINAL
+WHERE attempted_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND attempted_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+ORDER BY attempted_at ASC, id ASC;
 
 -- query drop_partition
 ALTER TABLE `earshot`.`posts` DROP PARTITION ?;
@@ -245,8 +296,15 @@ FROM `earshot`.`incidents` FINAL
 WHERE started_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
 ORDER BY started_at ASC, id ASC;
 
+-- query insert_alert
+INSERT INTO `earshot`.`alerts` (id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
+    summary, why, starts_at, ends_at, raised_at, version);
+
 -- query insert_cursor
 INSERT INTO `earshot`.`cursors` (collector, cursor, version);
+
+-- query insert_delivery
+INSERT INTO `earshot`.`deliveries` (id, receiver, group_key, alert_ids, attempt, attempted_at, ok, error, version);
 
 -- query insert_followup
 INSERT INTO `earshot`.`followups` (id, source, author_id, author_handle, author_name, author_followers,
@@ -274,6 +332,15 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
     observed, expected, score, incident_id, link_confidence, version);
 
+-- query link_candidates
+SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
+    parts, incident_id, parent_id, reason, content_hash, version
+FROM `earshot`.`posts` FINAL
+WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?) AND incident_id != ?;
+
 -- query modify_ttl
 ALTER TABLE `earshot`.`posts` MODIFY TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000);
 
@@ -293,10 +360,26 @@ SELECT id, content_hash
 FROM `earshot`.`posts` FINAL
 WHERE id IN ? AND content_hash != 0;
 
+-- query post_links
+SELECT id, incident_id
+FROM `earshot`.`posts` FINAL
+WHERE id IN ? AND incident_id != '';
+
 -- query post_partitions
 SELECT DISTINCT partition FROM system.parts
 WHERE database = ? AND table = ? AND active
 ORDER BY partition;
+
+-- query posts
+SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
+    parts, incident_id, parent_id, reason
+FROM `earshot`.`posts` FINAL
+WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    AND (? = '' OR has(watches, ?))
+    AND (? = '' OR source = ?)
+ORDER BY created_at DESC, id ASC
+LIMIT ?;
 
 -- query record_migration
 INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);
