@@ -136,13 +136,17 @@ type IncidentCollector interface {
 type PostLinker interface {
 	// LinkPosts sets IncidentID on the posts created in [q.From, q.To)
 	// matching q's Watch and Source filters, changing nothing else, and
-	// returns how many it changed.
+	// returns how many it changed (posts already linked to incidentID are
+	// not counted). q.Limit is ignored; "" unlinks. A link annotates the
+	// post: it survives re-collection and is not part of the stored
+	// ContentHash.
 	LinkPosts(ctx context.Context, q PostQuery, incidentID string) (int64, error)
 }
 
 // PostLister lists posts, for linking and explaining spikes.
 type PostLister interface {
 	// Posts returns the posts created in [q.From, q.To) matching q's
-	// filters, newest first (ties by ID), at most q.Limit (0: 100).
+	// filters, newest first (ties by ID), at most q.Limit (0: 100), never
+	// more than 10,000.
 	Posts(ctx context.Context, q PostQuery) ([]Post, error)
 }

@@ -12,7 +12,8 @@ type PostStore interface {
 	// stored is replaced when the new version's CollectedAt is later or
 	// equal, and kept otherwise, so replays never duplicate and the latest
 	// version wins; within one call, of two versions with the same
-	// CollectedAt the later in the slice wins. It returns nil only once the
+	// CollectedAt the later in the slice wins. A winning version with an
+	// empty IncidentID keeps the stored version's incident link. It returns nil only once the
 	// store has accepted the posts as written (for ClickHouse: once the
 	// server acknowledges the insert).
 	SavePosts(ctx context.Context, posts []Post) error
