@@ -109,7 +109,7 @@ func TestSentimentScorer(t *testing.T) {
 		t.Errorf("remote scorer config: %+v, %v", cfg.Sentiment, err)
 	}
 	for yaml, want := range map[string]string{
-		"sentiment: {scorer: cloud}":                            "sentiment.scorer",
+		"sentiment: {scorer: cloud}":                          "sentiment.scorer",
 		"sentiment: {scorer: remote, remote: {api: carrier}}": "sentiment.remote",
 	} {
 		cfg := Default()
