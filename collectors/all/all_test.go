@@ -9,7 +9,7 @@ import (
 )
 
 func TestAllRegistered(t *testing.T) {
-	for _, kind := range []string{"rss", "twitter", "twitter_v2", "mastodon", "bluesky", "reddit", "hackernews"} {
+	for _, kind := range []string{"rss", "twitter", "twitter_v2", "mastodon", "bluesky", "reddit", "hackernews", "facebook", "linkedin", "youtube", "wordpress", "disqus", "appstore", "googleplay"} {
 		if !slices.Contains(collectors.Kinds(), kind) {
 			t.Errorf("kind %q not registered; Kinds() = %v", kind, collectors.Kinds())
 		}

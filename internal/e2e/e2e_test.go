@@ -97,6 +97,34 @@ var sources = []source{
 		Config: map[string]any{"base_url": "http://hn.algolia.test/api/v1"},
 		Header: map[string]string{"Content-Type": "application/json; charset=utf-8"},
 	}},
+	{kind: "facebook", dir: "facebook/testdata/first_run", suite: collectortest.Suite{
+		Config: map[string]any{"page_id": "104857600123", "access_token": "env:EARSHOT_E2E_TOKEN", "base_url": "http://graph.facebook.test"},
+		Header: map[string]string{"Content-Type": "application/json; charset=UTF-8"},
+	}},
+	{kind: "linkedin", dir: "linkedin/testdata/first_run", suite: collectortest.Suite{
+		Config: map[string]any{"organization_id": "2414183", "access_token": "env:EARSHOT_E2E_TOKEN", "base_url": "http://api.linkedin.test"},
+		Header: map[string]string{"Content-Type": "application/json"},
+	}},
+	{kind: "youtube", dir: "youtube/testdata/first_run", suite: collectortest.Suite{
+		Config: map[string]any{"channel_id": "UCacmeCloud0000000000001", "api_key": "env:EARSHOT_E2E_TOKEN", "base_url": "http://youtube.googleapis.test"},
+		Header: map[string]string{"Content-Type": "application/json; charset=UTF-8"},
+	}},
+	{kind: "wordpress", dir: "wordpress/testdata/first_run", suite: collectortest.Suite{
+		Config: map[string]any{"site": "http://blog.acme.test/"},
+		Header: map[string]string{"Content-Type": "application/json; charset=UTF-8"},
+	}},
+	{kind: "disqus", dir: "disqus/testdata/first_run", suite: collectortest.Suite{
+		Config: map[string]any{"forum": "acmecloud", "api_key": "env:EARSHOT_E2E_TOKEN", "base_url": "http://disqus.test/api/3.0"},
+		Header: map[string]string{"Content-Type": "application/json"},
+	}},
+	{kind: "appstore", dir: "appstore/testdata/first_run", suite: collectortest.Suite{
+		Config: map[string]any{"app_id": "1500000001", "base_url": "http://itunes.apple.test"},
+		Header: map[string]string{"Content-Type": "text/javascript; charset=utf-8"},
+	}},
+	{kind: "googleplay", dir: "googleplay/testdata/first_run", suite: collectortest.Suite{
+		Config: map[string]any{"package_name": "com.acme.cloud", "service_account": "env:EARSHOT_E2E_GOOGLE_SA", "base_url": "http://androidpublisher.googleapis.test"},
+		Header: map[string]string{"Content-Type": "application/json; charset=UTF-8"},
+	}},
 }
 
 func TestDuckDB(t *testing.T) {
@@ -128,6 +156,7 @@ func TestClickHouse(t *testing.T) {
 func run(t *testing.T, open func(t *testing.T) earshot.Store) {
 	t.Setenv("EARSHOT_E2E_TOKEN", token)
 	t.Setenv("EARSHOT_E2E_REDDIT_ID", "e2e-client")
+	t.Setenv("EARSHOT_E2E_GOOGLE_SA", serviceAccount(t))
 	scorer, err := sentiment.New()
 	if err != nil {
 		t.Fatalf("sentiment.New: %v", err)
@@ -279,6 +308,10 @@ func checkStored(t *testing.T, st earshot.PostStore, want []earshot.Post) {
 		}
 		if got.Sentiment.Scored() {
 			scored++
+		}
+		// Stars overrule words: a 1- or 2-star review is negative.
+		if w.Rating >= 1 && w.Rating <= 2 && got.Sentiment.Label != earshot.Negative {
+			t.Errorf("%s: %d stars but %q", w.ID, w.Rating, got.Sentiment.Label)
 		}
 		if wantW := matcher.Match(n.Text); strings.Join(got.Watches, ",") != strings.Join(wantW, ",") {
 			t.Errorf("%s: watches %q, want %q", w.ID, got.Watches, wantW)

@@ -1,0 +1,19 @@
+package appstore_test
+
+import (
+	"testing"
+
+	_ "github.com/earshot/earshot/collectors/appstore"
+	"github.com/earshot/earshot/collectors/collectortest"
+)
+
+// TestCases runs testdata/*/case.yaml (see collectortest).
+func TestCases(t *testing.T) {
+	collectortest.Suite{
+		Kind:    "appstore",
+		Config:  map[string]any{"app_id": "1500000001", "base_url": "http://itunes.apple.test"},
+		Header:  map[string]string{"Content-Type": "text/javascript; charset=utf-8"},
+		Repeats: true, // an edited review comes again under its ID
+		Layout:  collectortest.Layout{Cursor: collectortest.CursorString},
+	}.Run(t)
+}

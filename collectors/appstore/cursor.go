@@ -1,0 +1,54 @@
+package appstore
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// cursorVersion is bumped when the cursor's meaning changes; a cursor of
+// another version is ignored (the next run starts afresh).
+const cursorVersion = 1
+
+// state is what the cursor string holds, as JSON:
+//
+//	{"v":1,"app":"1500000001","countries":{
+//	  "us":{"newest":1748862000,"ids":["11900000001"]},
+//	  "gb":{"newest":1748790000,"ids":["11900000017"]}}}
+type state struct {
+	V int `json:"v"`
+	// App is the app the cursor was made for: a cursor of another app is
+	// ignored.
+	App       string                   `json:"app"`
+	Countries map[string]*countryState `json:"countries"`
+}
+
+// countryState is one country's position: the newest update time
+// collected (Unix seconds) and the reviews collected at that second.
+type countryState struct {
+	Newest int64    `json:"newest"`
+	IDs    []string `json:"ids,omitempty"`
+}
+
+func parseCursor(s, app string) (state, error) {
+	var st state
+	if err := json.Unmarshal([]byte(s), &st); err != nil {
+		return state{}, fmt.Errorf("decoding cursor: %w", err)
+	}
+	if st.V != cursorVersion {
+		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	}
+	if st.App != app {
+		return state{}, fmt.Errorf("cursor is for another app")
+	}
+	return st, nil
+}
+
+// String encodes the cursor.
+func (st state) String() string {
+	st.V = cursorVersion
+	b, err := json.Marshal(st)
+	if err != nil {
+		panic(err) // strings and integers always marshal
+	}
+	return string(b)
+}

@@ -1,0 +1,48 @@
+package googleplay
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// cursorVersion is bumped when the cursor's meaning changes; a cursor of
+// another version is ignored (the next run starts afresh).
+const cursorVersion = 1
+
+// state is what the cursor string holds, as JSON:
+//
+//	{"v":1,"package":"com.acme.cloud","newest":1748862000,"ids":["gp:AOqpTOH1"]}
+//
+// Newest is the latest modification (Unix seconds) of any review or
+// developer answer collected, IDs the reviews whose latest modification
+// is that second.
+type state struct {
+	V       int      `json:"v"`
+	Package string   `json:"package"`
+	Newest  int64    `json:"newest"`
+	IDs     []string `json:"ids,omitempty"`
+}
+
+func parseCursor(s, pkg string) (state, error) {
+	var st state
+	if err := json.Unmarshal([]byte(s), &st); err != nil {
+		return state{}, fmt.Errorf("decoding cursor: %w", err)
+	}
+	if st.V != cursorVersion {
+		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	}
+	if st.Package != pkg {
+		return state{}, fmt.Errorf("cursor is for another app")
+	}
+	return st, nil
+}
+
+// String encodes the cursor.
+func (st state) String() string {
+	st.V = cursorVersion
+	b, err := json.Marshal(st)
+	if err != nil {
+		panic(err) // strings and integers always marshal
+	}
+	return string(b)
+}

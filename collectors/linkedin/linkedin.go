@@ -1,0 +1,384 @@
+package linkedin
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// Kind is the collector kind this package registers; it is also the
+// source of the posts and the prefix of their IDs.
+const Kind = "linkedin"
+
+// Page sizes asked of the API: posts per page, comments per page.
+const (
+	postsPerPage    = 50
+	commentsPerPage = 100
+)
+
+func init() { collectors.Register(Kind, New) }
+
+// Config configures the collection of one LinkedIn organization (a
+// company page).
+type Config struct {
+	// OrganizationID is the organization's numeric ID (in the URL of the
+	// page's admin view, linkedin.com/company/ID/admin). Required.
+	OrganizationID string `yaml:"organization_id"`
+	// AccessToken is a 3-legged OAuth 2.0 access token of a page admin
+	// with r_organization_social, from an app with the Community
+	// Management API, as "env:NAME" or "file:/path". Required.
+	AccessToken collectors.Secret `yaml:"access_token"`
+	// APIVersion is the LinkedIn-Version header, YYYYMM. LinkedIn keeps a
+	// version for about a year. Default 202505.
+	APIVersion string `yaml:"api_version"`
+	// BrandAccounts are the brand's own accounts, as URNs
+	// ("urn:li:organization:2414183", "urn:li:person:AbC123") or numeric
+	// organization IDs: their posts and comments are marked as the
+	// brand's. Default: the organization itself.
+	BrandAccounts []string `yaml:"brand_accounts"`
+	// Backfill is how far back the first run (with no cursor) collects.
+	// Default 24h.
+	Backfill time.Duration `yaml:"backfill"`
+	// Revisit is how long after it is created a post is read again on
+	// every run, for new comments, replies and edits. Default 72h.
+	Revisit time.Duration `yaml:"revisit"`
+	// MaxPages caps the requests of one run (pages of posts, of comments
+	// and of replies). A run that reaches it remembers where it stopped
+	// and the next run carries on. Default 50.
+	MaxPages int `yaml:"max_pages"`
+	// MaxBytes caps the size of one response body; a larger one is an
+	// error. Default 10 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one request. Default 30s.
+	Timeout time.Duration `yaml:"timeout"`
+	// BaseURL is the API's root. Default https://api.linkedin.com.
+	BaseURL string `yaml:"base_url"`
+}
+
+// DefaultConfig returns the configuration used for the keys a user leaves
+// out.
+func DefaultConfig() Config {
+	return Config{
+		APIVersion: "202505",
+		Backfill:   24 * time.Hour,
+		Revisit:    72 * time.Hour,
+		MaxPages:   50,
+		MaxBytes:   collectors.DefaultMaxBytes,
+		Timeout:    30 * time.Second,
+		BaseURL:    "https://api.linkedin.com",
+	}
+}
+
+var (
+	idPattern      = regexp.MustCompile(`^[0-9]{1,20}$`)
+	versionPattern = regexp.MustCompile(`^20[0-9]{2}(0[1-9]|1[0-2])$`)
+	urnPattern     = regexp.MustCompile(`^urn:li:[A-Za-z]+:[A-Za-z0-9_-]{1,100}$`)
+)
+
+// Validate checks c without touching the network. name is the collector's
+// name, used in the error, which is a *collectors.ConfigError.
+func (c Config) Validate(name string) error {
+	bad := func(key, problem string) error {
+		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
+	}
+	switch {
+	case !idPattern.MatchString(c.OrganizationID):
+		return bad("organization_id", "required: the organization's numeric ID")
+	case c.AccessToken == "":
+		return bad("access_token", `required (an OAuth access token, as "env:NAME" or "file:/path")`)
+	case !versionPattern.MatchString(c.APIVersion):
+		return bad("api_version", `must be a LinkedIn-Version, YYYYMM, such as "202505"`)
+	case c.Backfill <= 0:
+		return bad("backfill", "must be a positive duration such as 24h")
+	case c.Revisit <= 0:
+		return bad("revisit", "must be a positive duration such as 72h")
+	case c.MaxPages <= 0:
+		return bad("max_pages", "must be positive")
+	case c.MaxBytes <= 0:
+		return bad("max_bytes", "must be positive")
+	case c.Timeout <= 0:
+		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	for _, a := range c.BrandAccounts {
+		if !idPattern.MatchString(a) && !urnPattern.MatchString(a) {
+			return bad("brand_accounts", strconv.Quote(a)+` is not a URN ("urn:li:person:…") or an organization ID`)
+		}
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+		return bad("base_url", "must be an absolute http(s) URL without a query")
+	}
+	return nil
+}
+
+// Collector collects a LinkedIn organization's posts with the comments
+// and replies under them. It is safe for concurrent use, though the
+// caller normally runs one Collect at a time, passing each the cursor the
+// previous one returned.
+type Collector struct {
+	name  string
+	cfg   Config
+	base  string
+	org   string   // the organization's URN
+	brand []string // URNs
+	deps  collectors.Deps
+
+	mu sync.Mutex
+	// notBefore is when the API lets us ask again, after a 429.
+	notBefore time.Time
+}
+
+var _ earshot.Collector = (*Collector)(nil)
+
+// New is the Factory for kind "linkedin".
+func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
+	cfg := DefaultConfig()
+	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
+		return nil, err
+	}
+	return NewCollector(name, cfg, deps)
+}
+
+// NewCollector builds a collector from a decoded configuration, for
+// programs and tests that skip the registry. Zero fields of deps get
+// collectors' defaults.
+func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	c := &Collector{
+		name: name,
+		cfg:  cfg,
+		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/rest",
+		org:  "urn:li:organization:" + cfg.OrganizationID,
+		deps: deps.WithDefaults(),
+	}
+	for _, a := range cfg.BrandAccounts {
+		if idPattern.MatchString(a) {
+			a = "urn:li:organization:" + a
+		}
+		c.brand = append(c.brand, a)
+	}
+	if len(c.brand) == 0 {
+		c.brand = []string{c.org}
+	}
+	return c, nil
+}
+
+// Name implements earshot.Collector.
+func (c *Collector) Name() string { return c.name }
+
+// Collect reads the organization's posts from the newest down to those it
+// revisits (see the package documentation) and returns the posts,
+// comments and replies that are new or whose text changed, with the
+// cursor to pass next time. An error before anything was collected is
+// returned with the cursor unchanged; one after is logged, and what was
+// collected is returned with a cursor that remembers where to carry on.
+func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
+	now := c.deps.Now()
+	if wait := c.wait(now); wait > 0 {
+		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
+	}
+	token, err := c.cfg.AccessToken.Resolve(nil)
+	if err != nil {
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
+	}
+	var st state
+	if cursor != "" {
+		if st, err = parseCursor(cursor, c.cfg.OrganizationID); err != nil {
+			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		}
+	}
+	if cursor == "" || err != nil {
+		st = state{Organization: c.cfg.OrganizationID, Since: now.Add(-c.cfg.Backfill).Unix()}
+	}
+
+	r := &run{c: c, now: now, token: token, st: &st}
+	if sw := st.Sweep; sw != nil {
+		// What is new since the sweep began, then the sweep.
+		var done bool
+		if done, _, err = r.pass(ctx, sw.Start, 0); err == nil && done {
+			var offset int
+			if done, offset, err = r.pass(ctx, st.Since, sw.Offset); done {
+				st.Since = max(st.Since, sw.Start-int64(c.cfg.Revisit/time.Second))
+				st.Sweep = nil
+			} else {
+				sw.Offset = offset
+			}
+		}
+	} else {
+		done, offset, perr := r.pass(ctx, st.Since, 0)
+		err = perr
+		if done {
+			st.Since = max(st.Since, now.Add(-c.cfg.Revisit).Unix())
+		} else {
+			st.Sweep = &sweep{Start: now.Unix(), Offset: offset}
+		}
+	}
+	st.prune()
+
+	if err != nil {
+		var ra *collectors.RetryAfterError
+		if errors.As(err, &ra) {
+			c.waitUntil(now.Add(ra.Wait))
+		}
+		if len(r.posts) == 0 {
+			return nil, cursor, err
+		}
+		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
+	}
+	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests, "sweep", st.Sweep != nil)
+	return r.posts, st.String(), nil
+}
+
+// run is the state of one Collect.
+type run struct {
+	c        *Collector
+	now      time.Time
+	token    string
+	st       *state
+	requests int
+	posts    []earshot.Post
+}
+
+// pass reads the posts created from since on, newest first, from the
+// list's index offset. It returns done when it reached since or the end,
+// else the offset to carry on from.
+func (r *run) pass(ctx context.Context, since int64, offset int) (done bool, next int, err error) {
+	start := offset
+	for {
+		if r.requests >= r.c.cfg.MaxPages {
+			return false, start, nil
+		}
+		q := "q=author&author=" + escapeURN(r.c.org) + "&sortBy=CREATED" +
+			"&count=" + strconv.Itoa(postsPerPage) + "&start=" + strconv.Itoa(start)
+		var page list[post]
+		if err := r.get(ctx, "/posts?"+q, &page); err != nil {
+			return false, start, err
+		}
+		older := false
+		for i, p := range page.Elements {
+			created := millis(p.CreatedAt)
+			if created.IsZero() || created.Unix() < since {
+				older = true // posts come newest first: the rest are older
+				continue
+			}
+			ok, err := r.thread(ctx, p)
+			if err != nil || !ok {
+				return false, start + i, err // from this post again
+			}
+		}
+		if older || page.last(start, postsPerPage) {
+			return true, 0, nil
+		}
+		start += len(page.Elements)
+	}
+}
+
+// thread takes post p and the comments and replies under it. ok is false
+// when the run ran out of requests before the end.
+func (r *run) thread(ctx context.Context, p post) (ok bool, err error) {
+	created := millis(p.CreatedAt)
+	th := r.st.thread(p.ID, created.Unix())
+	if p.LifecycleState == "" || p.LifecycleState == "PUBLISHED" {
+		if pub := millis(p.PublishedAt); !pub.IsZero() {
+			created = pub
+		}
+		r.take(th, item{urn: p.ID, text: p.Commentary, url: postURL(p.ID), author: p.Author,
+			created: created, kind: earshot.KindPost})
+	}
+	return r.comments(ctx, th, p.ID, p.ID, true)
+}
+
+// comments takes the comments on urn (a post, or a comment for its
+// replies), whose post is postURN, and with nested the replies to each.
+func (r *run) comments(ctx context.Context, th *thread, urn, postURN string, nested bool) (ok bool, err error) {
+	for start := 0; ; {
+		if r.requests >= r.c.cfg.MaxPages {
+			return false, nil
+		}
+		q := "count=" + strconv.Itoa(commentsPerPage) + "&start=" + strconv.Itoa(start)
+		var page list[comment]
+		if err := r.get(ctx, "/socialActions/"+escapeURN(urn)+"/comments?"+q, &page); err != nil {
+			return false, err
+		}
+		for _, cm := range page.Elements {
+			id := cm.CommentURN
+			parent := urn
+			if cm.ParentComment != "" {
+				parent = cm.ParentComment
+			}
+			text := ""
+			if cm.Message != nil {
+				text = cm.Message.Text
+			}
+			r.take(th, item{urn: id, text: text, author: cm.Actor, created: millis(cm.Created.Time),
+				kind: earshot.KindComment, parent: parent,
+				url: postURL(postURN) + "?commentUrn=" + url.QueryEscape(id)})
+			if nested && id != "" && cm.replies() {
+				if ok, err := r.comments(ctx, th, id, postURN, false); err != nil || !ok {
+					return false, err
+				}
+			}
+		}
+		if page.last(start, commentsPerPage) {
+			return true, nil
+		}
+		start += len(page.Elements)
+	}
+}
+
+// take adds the post of it unless it was returned before with the same
+// text.
+func (r *run) take(th *thread, it item) {
+	p, ok := r.c.toPost(it, r.now)
+	if !ok {
+		r.c.deps.Log.Debug("skipping item without text", "urn", it.urn)
+		return
+	}
+	fp := fingerprint(p.Text)
+	if th.IDs[it.urn] == fp {
+		return
+	}
+	th.IDs[it.urn] = fp
+	r.posts = append(r.posts, p)
+}
+
+// get fetches the path and query pathQuery (escaped) into v with the
+// headers LinkedIn's versioned API wants.
+func (r *run) get(ctx context.Context, pathQuery string, v any) error {
+	r.requests++
+	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.Timeout)
+	defer cancel()
+	h := http.Header{
+		"Authorization":             {"Bearer " + r.token},
+		"Linkedin-Version":          {r.c.cfg.APIVersion},
+		"X-Restli-Protocol-Version": {"2.0.0"},
+	}
+	_, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+pathQuery, h, r.c.cfg.MaxBytes, v)
+	return describe(err)
+}
+
+// wait returns how long the API asked us to wait still.
+func (c *Collector) wait(now time.Time) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.notBefore.Sub(now)
+}
+
+func (c *Collector) waitUntil(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.notBefore) {
+		c.notBefore = t
+	}
+}

@@ -1,0 +1,376 @@
+package youtube
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
+)
+
+// Kind is the collector kind this package registers; it is also the
+// source of the posts and the prefix of their IDs.
+const Kind = "youtube"
+
+// maxResults is the page size asked of the API, its maximum.
+const maxResults = 100
+
+func init() { collectors.Register(Kind, New) }
+
+// Config configures the collection of the comments on one YouTube
+// channel.
+type Config struct {
+	// ChannelID is the channel's ID, "UC" and 22 more characters (YouTube
+	// Studio, Settings, Channel, Advanced settings). Required.
+	ChannelID string `yaml:"channel_id"`
+	// APIKey is a Google Cloud API key with the YouTube Data API v3
+	// enabled, as "env:NAME" or "file:/path". It or AccessToken is
+	// required.
+	APIKey collectors.Secret `yaml:"api_key"`
+	// AccessToken is an OAuth 2.0 access token (scope
+	// youtube.force-ssl or youtube.readonly) of the channel's owner,
+	// instead of APIKey; it also shows comments held for review.
+	AccessToken collectors.Secret `yaml:"access_token"`
+	// BrandAccounts are the channel IDs of the brand's own accounts: their
+	// comments and replies are marked as the brand's. Default: the
+	// channel itself.
+	BrandAccounts []string `yaml:"brand_accounts"`
+	// Backfill is how far back the first run (with no cursor) collects.
+	// Default 24h.
+	Backfill time.Duration `yaml:"backfill"`
+	// Revisit is how long after its top-level comment a thread is read
+	// again on every run, for new replies and edits. Default 72h.
+	Revisit time.Duration `yaml:"revisit"`
+	// MaxPages caps the requests of one run (pages of threads and of
+	// replies; one quota unit each). A run that reaches it remembers where
+	// it stopped and the next run carries on. Default 20.
+	MaxPages int `yaml:"max_pages"`
+	// MaxBytes caps the size of one response body; a larger one is an
+	// error. Default 10 MiB.
+	MaxBytes int64 `yaml:"max_bytes"`
+	// Timeout bounds one request. Default 30s.
+	Timeout time.Duration `yaml:"timeout"`
+	// BaseURL is the API's root. Default https://www.googleapis.com.
+	BaseURL string `yaml:"base_url"`
+}
+
+// DefaultConfig returns the configuration used for the keys a user leaves
+// out.
+func DefaultConfig() Config {
+	return Config{
+		Backfill: 24 * time.Hour,
+		Revisit:  72 * time.Hour,
+		MaxPages: 20,
+		MaxBytes: collectors.DefaultMaxBytes,
+		Timeout:  30 * time.Second,
+		BaseURL:  "https://www.googleapis.com",
+	}
+}
+
+var channelPattern = regexp.MustCompile(`^UC[0-9A-Za-z_-]{22}$`)
+
+// Validate checks c without touching the network. name is the collector's
+// name, used in the error, which is a *collectors.ConfigError.
+func (c Config) Validate(name string) error {
+	bad := func(key, problem string) error {
+		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
+	}
+	switch {
+	case !channelPattern.MatchString(c.ChannelID):
+		return bad("channel_id", `required: the channel's ID, "UC" and 22 more characters`)
+	case c.APIKey == "" && c.AccessToken == "":
+		return bad("api_key", `api_key or access_token required (as "env:NAME" or "file:/path")`)
+	case c.APIKey != "" && c.AccessToken != "":
+		return bad("access_token", "give api_key or access_token, not both")
+	case c.Backfill <= 0:
+		return bad("backfill", "must be a positive duration such as 24h")
+	case c.Revisit <= 0:
+		return bad("revisit", "must be a positive duration such as 72h")
+	case c.MaxPages <= 0:
+		return bad("max_pages", "must be positive")
+	case c.MaxBytes <= 0:
+		return bad("max_bytes", "must be positive")
+	case c.Timeout <= 0:
+		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	for _, id := range c.BrandAccounts {
+		if !channelPattern.MatchString(id) {
+			return bad("brand_accounts", strconv.Quote(id)+" is not a channel ID")
+		}
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
+		return bad("base_url", "must be an absolute http(s) URL without a query")
+	}
+	return nil
+}
+
+// Collector collects the comment threads of a YouTube channel's videos,
+// replies included. It is safe for concurrent use, though the caller
+// normally runs one Collect at a time, passing each the cursor the
+// previous one returned.
+type Collector struct {
+	name string
+	cfg  Config
+	base string
+	deps collectors.Deps
+
+	mu sync.Mutex
+	// notBefore is when the API lets us ask again, after it said our
+	// quota was used up.
+	notBefore time.Time
+}
+
+var _ earshot.Collector = (*Collector)(nil)
+
+// New is the Factory for kind "youtube".
+func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
+	cfg := DefaultConfig()
+	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
+		return nil, err
+	}
+	return NewCollector(name, cfg, deps)
+}
+
+// NewCollector builds a collector from a decoded configuration, for
+// programs and tests that skip the registry. Zero fields of deps get
+// collectors' defaults.
+func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {
+	if err := cfg.Validate(name); err != nil {
+		return nil, err
+	}
+	if len(cfg.BrandAccounts) == 0 {
+		cfg.BrandAccounts = []string{cfg.ChannelID}
+	}
+	return &Collector{
+		name: name,
+		cfg:  cfg,
+		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/youtube/v3",
+		deps: deps.WithDefaults(),
+	}, nil
+}
+
+// Name implements earshot.Collector.
+func (c *Collector) Name() string { return c.name }
+
+// Collect reads the channel's comment threads from the newest down to
+// those it revisits (see the package documentation) and returns the
+// comments and replies that are new or whose text changed, with the
+// cursor to pass next time. An error before anything was collected is
+// returned with the cursor unchanged; one after is logged, and what was
+// collected is returned with a cursor that remembers where to carry on.
+func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
+	now := c.deps.Now()
+	if wait := c.wait(now); wait > 0 {
+		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
+	}
+	r := &run{c: c, now: now}
+	var err error
+	if c.cfg.APIKey != "" {
+		if r.key, err = c.cfg.APIKey.Resolve(nil); err != nil {
+			return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "api_key", Err: err}
+		}
+	} else if r.token, err = c.cfg.AccessToken.Resolve(nil); err != nil {
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
+	}
+	var st state
+	if cursor != "" {
+		if st, err = parseCursor(cursor, c.cfg.ChannelID); err != nil {
+			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		}
+	}
+	if cursor == "" || err != nil {
+		st = state{Channel: c.cfg.ChannelID, Since: now.Add(-c.cfg.Backfill).Unix()}
+	}
+	r.st = &st
+
+	if sw := st.Sweep; sw != nil {
+		// What is new since the sweep began, then the sweep.
+		var done bool
+		if done, _, err = r.pass(ctx, sw.Start, ""); err == nil && done {
+			var token string
+			if done, token, err = r.pass(ctx, st.Since, sw.PageToken); done {
+				st.Since = max(st.Since, sw.Start-int64(c.cfg.Revisit/time.Second))
+				st.Sweep = nil
+			} else {
+				sw.PageToken = token
+			}
+		}
+	} else {
+		done, token, perr := r.pass(ctx, st.Since, "")
+		err = perr
+		if done {
+			st.Since = max(st.Since, now.Add(-c.cfg.Revisit).Unix())
+		} else {
+			st.Sweep = &sweep{Start: now.Unix(), PageToken: token}
+		}
+	}
+	st.prune()
+
+	if err != nil {
+		var ra *collectors.RetryAfterError
+		if errors.As(err, &ra) {
+			c.waitUntil(now.Add(ra.Wait))
+		}
+		if len(r.posts) == 0 {
+			return nil, cursor, err
+		}
+		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
+	}
+	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests, "sweep", st.Sweep != nil)
+	return r.posts, st.String(), nil
+}
+
+// run is the state of one Collect.
+type run struct {
+	c          *Collector
+	now        time.Time
+	key, token string
+	st         *state
+	requests   int
+	posts      []earshot.Post
+}
+
+// pass reads the threads started from since on, newest first, from the
+// page token (empty: the first page). It returns done when it reached
+// since or the end, else the page token to carry on from.
+func (r *run) pass(ctx context.Context, since int64, token string) (done bool, next string, err error) {
+	for {
+		if r.requests >= r.c.cfg.MaxPages {
+			return false, token, nil
+		}
+		q := url.Values{
+			"part":                         {"snippet,replies"},
+			"allThreadsRelatedToChannelId": {r.c.cfg.ChannelID},
+			"order":                        {"time"},
+			"maxResults":                   {strconv.Itoa(maxResults)},
+			"textFormat":                   {"plainText"},
+		}
+		if token != "" {
+			q.Set("pageToken", token)
+		}
+		var list threadList
+		if err := r.get(ctx, "/commentThreads", q, &list); err != nil {
+			return false, token, err
+		}
+		older := false
+		for _, th := range list.Items {
+			top := th.Snippet.TopLevelComment
+			if top.Snippet.PublishedAt.IsZero() || top.Snippet.PublishedAt.Unix() < since {
+				older = true // threads come newest first: the rest are older
+				continue
+			}
+			ok, err := r.thread(ctx, th)
+			if err != nil || !ok {
+				return false, token, err // this page again
+			}
+		}
+		if older || list.NextPageToken == "" || len(list.Items) == 0 {
+			return true, "", nil
+		}
+		token = list.NextPageToken
+	}
+}
+
+// thread takes the top-level comment of th and its replies, fetching
+// them with comments.list when th holds fewer than there are. ok is false
+// when the run ran out of requests before the end.
+func (r *run) thread(ctx context.Context, th commentThread) (ok bool, err error) {
+	top := th.Snippet.TopLevelComment
+	id := th.ID
+	if id == "" {
+		id = top.ID
+	}
+	rec := r.st.thread(id, top.Snippet.PublishedAt.Unix())
+	video := th.Snippet.VideoID
+	r.take(rec, top, video, video)
+	for _, reply := range th.Replies.Comments {
+		r.take(rec, reply, video, id)
+	}
+	if th.Snippet.TotalReplyCount <= len(th.Replies.Comments) {
+		return true, nil
+	}
+	token := ""
+	for {
+		if r.requests >= r.c.cfg.MaxPages {
+			return false, nil
+		}
+		q := url.Values{
+			"part":       {"snippet"},
+			"parentId":   {id},
+			"maxResults": {strconv.Itoa(maxResults)},
+			"textFormat": {"plainText"},
+		}
+		if token != "" {
+			q.Set("pageToken", token)
+		}
+		var list commentList
+		if err := r.get(ctx, "/comments", q, &list); err != nil {
+			return false, err
+		}
+		for _, reply := range list.Items {
+			r.take(rec, reply, video, id)
+		}
+		if list.NextPageToken == "" || len(list.Items) == 0 {
+			return true, nil
+		}
+		token = list.NextPageToken
+	}
+}
+
+// take adds the post of cm, which answers parent, unless it was returned
+// before with the same text.
+func (r *run) take(rec *thread, cm comment, video, parent string) {
+	if cm.Snippet.ParentID != "" {
+		parent = cm.Snippet.ParentID
+	}
+	p, ok := r.c.post(cm, video, parent, r.now)
+	if !ok {
+		r.c.deps.Log.Debug("skipping comment without text", "id", cm.ID)
+		return
+	}
+	fp := fingerprint(p.Text)
+	if rec.IDs[cm.ID] == fp {
+		return
+	}
+	rec.IDs[cm.ID] = fp
+	r.posts = append(r.posts, p)
+}
+
+// get fetches path with q into v: the API key goes in the query (which
+// errors and logs redact), an access token in the Authorization header.
+func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
+	r.requests++
+	var h http.Header
+	if r.key != "" {
+		q.Set("key", r.key)
+	} else {
+		h = http.Header{"Authorization": {"Bearer " + r.token}}
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.Timeout)
+	defer cancel()
+	_, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+path+"?"+q.Encode(), h, r.c.cfg.MaxBytes, v)
+	return classify(err, r.now)
+}
+
+// wait returns how long the API asked us to wait still.
+func (c *Collector) wait(now time.Time) time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.notBefore.Sub(now)
+}
+
+func (c *Collector) waitUntil(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t.After(c.notBefore) {
+		c.notBefore = t
+	}
+}
