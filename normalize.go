@@ -27,6 +27,7 @@ func Normalize(p Post, maxText int) Post {
 	p.Source = clip(strings.ToLower(cleanString(p.Source)), maxNameBytes)
 	p.URL = clip(cleanString(p.URL), maxURLBytes)
 	p.Lang = clip(cleanString(p.Lang), maxLangBytes)
+	p.AppVersion = clip(cleanString(p.AppVersion), maxLangBytes)
 	p.Author.ID = clip(cleanString(p.Author.ID), maxNameBytes)
 	p.Author.Handle = clip(strings.TrimPrefix(cleanString(p.Author.Handle), "@"), maxNameBytes)
 	p.Author.Name = clip(foldSpace(cleanString(p.Author.Name)), maxNameBytes)

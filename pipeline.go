@@ -310,7 +310,7 @@ func (p *Pipeline) Stats() PipelineStats {
 // incident and creation time. Stores keep it (see PostHashStore).
 func ContentHash(p Post) uint64 {
 	h := fnv.New64a()
-	for _, s := range []string{p.Text, p.URL, p.Author.ID, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID, p.ParentID} {
+	for _, s := range []string{p.Text, p.URL, p.Author.ID, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID, p.ParentID, p.AppVersion} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

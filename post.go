@@ -112,6 +112,9 @@ type Post struct {
 	// Rating is the star rating of a review, 1 to 5; 0 when the source has
 	// none. A 1- or 2-star review is negative whatever its words.
 	Rating int `json:"rating,omitempty"`
+	// AppVersion is the version of the app a store review is about, so a
+	// bad release shows in the reviews of that version.
+	AppVersion string `json:"app_version,omitempty"`
 	// FromBrand marks posts by the brand's own accounts (a reply from
 	// support under a customer's comment): shown in threads, never flagged
 	// as a customer.

@@ -94,5 +94,6 @@ func (e entry) post(app, country string, updated, now time.Time) earshot.Post {
 		CreatedAt:   updated,
 		CollectedAt: now,
 		Rating:      e.rating(),
+		AppVersion:  e.Version.Label,
 	}
 }

@@ -105,6 +105,7 @@ func userPost(pkg string, r review, u *userComment, at, now time.Time) earshot.P
 		CreatedAt:   at,
 		CollectedAt: now,
 	}
+	p.AppVersion = u.AppVersionName
 	if u.StarRating >= 1 && u.StarRating <= 5 {
 		p.Rating = u.StarRating
 	}

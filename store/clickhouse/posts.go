@@ -29,9 +29,10 @@ const maxPosts = 10_000
 // here, before sending). A version without an IncidentID is written with
 // the incident of the stored version, if it has one (read first, in one
 // query per insert), so that a link outlives re-collection; content_hash
-// stays the hash of the version as given. A LinkPosts running at the same
-// time as a save of a newer version of one of its posts may lose that
-// post's link (the newer version wins); linking again restores it.
+// stays the hash of the version as given. A rating outside 1 to 5 is
+// stored as 0, none. A LinkPosts running at the same time as a save of a
+// newer version of one of its posts may lose that post's link (the newer
+// version wins); linking again restores it.
 func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	if len(posts) == 0 {
 		return nil
@@ -171,7 +172,25 @@ func (s *Store) postRowWith(p earshot.Post, hash, version uint64) []any {
 		}
 		row = append(row, models, scores)
 	}
-	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), hash, version)
+	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), stars(p.Rating), boolByte(p.FromBrand),
+		hash, version)
+}
+
+// stars is a post's rating as the rating column holds it: 1 to 5, and 0
+// (none) for anything else, which a UInt8 might not hold.
+func stars(rating int) uint8 {
+	if rating < 1 || rating > 5 {
+		return 0
+	}
+	return uint8(rating)
+}
+
+// boolByte is b as a UInt8 column holds it.
+func boolByte(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // scanPost reads one row of postColumns, then any extra columns into
@@ -180,6 +199,7 @@ func (s *Store) scanPost(rows driver.Rows, extra ...any) (earshot.Post, error) {
 	var (
 		p                   earshot.Post
 		kind, label, reason string
+		rating, fromBrand   uint8
 		created, collected  int64
 		parts               map[string]float64
 		models              []string
@@ -195,7 +215,7 @@ func (s *Store) scanPost(rows driver.Rows, extra ...any) (earshot.Post, error) {
 	} else {
 		dest = append(dest, &models, &scores)
 	}
-	dest = append(dest, &p.IncidentID, &p.ParentID, &reason)
+	dest = append(dest, &p.IncidentID, &p.ParentID, &reason, &rating, &fromBrand)
 	dest = append(dest, extra...)
 	if err := rows.Scan(dest...); err != nil {
 		return earshot.Post{}, err
@@ -203,6 +223,7 @@ func (s *Store) scanPost(rows driver.Rows, extra ...any) (earshot.Post, error) {
 	p.Kind = earshot.Kind(kind)
 	p.Sentiment.Label = earshot.Label(label)
 	p.Sentiment.Reason = earshot.Reason(reason)
+	p.Rating, p.FromBrand = int(rating), fromBrand != 0
 	p.CreatedAt, p.CollectedAt = fromNS(created), fromNS(collected)
 	if len(p.Watches) == 0 {
 		p.Watches = nil

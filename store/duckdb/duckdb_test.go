@@ -112,9 +112,9 @@ func TestMigrationsReopen(t *testing.T) {
 }
 
 // TestMigrationUpgrade: a database written before replies, reasons,
-// spikes, post hashes and health opens with them added; its posts come
-// back with no parent, no reason and no hash, and take all three from then
-// on.
+// spikes, post hashes, health, ratings and posts by the brand opens with
+// them added; its posts come back with no parent, no reason, no hash, no
+// rating and not by the brand, and take all of them from then on.
 func TestMigrationUpgrade(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "earshot.duckdb")
@@ -148,14 +148,17 @@ func TestMigrationUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Post of the old post: %v", err)
 	}
-	if old.Text != "old text" || old.ParentID != "" || old.Sentiment.Reason != "" || old.Sentiment.Label != earshot.Negative {
+	if old.Text != "old text" || old.ParentID != "" || old.Sentiment.Reason != "" || old.Sentiment.Label != earshot.Negative ||
+		old.Rating != 0 || old.FromBrand {
 		t.Errorf("old post after upgrading: %+v", old)
 	}
-	reply := storetest.NewPost("rss", "reply", created).Parent("rss:old").Score(-0.6).Reason(earshot.ReasonBilling).Post()
+	reply := storetest.NewPost("rss", "reply", created).Parent("rss:old").Score(-0.6).Reason(earshot.ReasonBilling).
+		Rating(1).FromBrand(true).Post()
 	if err := st.SavePosts(ctx, []earshot.Post{reply}); err != nil {
 		t.Fatalf("SavePosts after upgrading: %v", err)
 	}
-	if got, err := st.Post(ctx, reply.ID); err != nil || got.ParentID != "rss:old" || got.Sentiment.Reason != earshot.ReasonBilling {
+	if got, err := st.Post(ctx, reply.ID); err != nil || got.ParentID != "rss:old" || got.Sentiment.Reason != earshot.ReasonBilling ||
+		got.Rating != 1 || !got.FromBrand {
 		t.Errorf("reply after upgrading: %+v, %v", got, err)
 	}
 	if err := st.SaveSpike(ctx, earshot.Spike{ID: "s1", Start: created}); err != nil {

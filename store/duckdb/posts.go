@@ -43,8 +43,8 @@ var upsertPosts = func() string {
 // collected at the same time or later. Versions of one post within posts
 // are settled first (the latest collected, the later of equals). A
 // winning version without an IncidentID keeps the stored version's link;
-// content_hash stays the hash of the version as given. It returns once
-// the batch is committed.
+// content_hash stays the hash of the version as given. A rating outside 1
+// to 5 is stored as 0, none. It returns once the batch is committed.
 func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	posts = latestVersions(posts)
 	if len(posts) == 0 {

@@ -14,14 +14,18 @@ import (
 // Row structs mirror the tables; they are what SQL reads and writes, apart
 // from the domain types so that neither constrains the other.
 
-// postColumns lists the posts table's columns in table order, as a post
-// is read back; postRow's scan targets follow it. postTableColumns adds
-// the columns only written, the last in the table: postRow's values
+// postColumns lists the posts table's columns as a post is read back
+// (from_brand, which may be NULL, as false then); postRow's scan targets
+// follow it. postTableColumns lists every column in
+// table order, content_hash (only written) included: postRow's values
 // follow it.
 const (
 	postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
-	text, lang, created_at, collected_at, watches, score, label, parts, incident_id, parent_id, reason`
-	postTableColumns = postColumns + `, content_hash`
+	text, lang, created_at, collected_at, watches, score, label, parts, incident_id, parent_id, reason,
+	rating, coalesce(from_brand, false) AS from_brand`
+	postTableColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
+	text, lang, created_at, collected_at, watches, score, label, parts, incident_id, parent_id, reason,
+	content_hash, rating, from_brand`
 )
 
 type postRow struct {
@@ -38,6 +42,8 @@ type postRow struct {
 	// ContentHash is earshot.ContentHash of the post as given to
 	// SavePosts; it is written, never read back into a post.
 	ContentHash uint64
+	Rating      uint8
+	FromBrand   bool
 }
 
 func postRowOf(p earshot.Post) (postRow, error) {
@@ -63,7 +69,17 @@ func postRowOf(p earshot.Post) (postRow, error) {
 		Score:   p.Sentiment.Score, Label: validUTF8(string(p.Sentiment.Label)), Parts: parts,
 		IncidentID: validUTF8(p.IncidentID), ParentID: validUTF8(p.ParentID), Reason: validUTF8(string(p.Sentiment.Reason)),
 		ContentHash: earshot.ContentHash(p),
+		Rating:      stars(p.Rating), FromBrand: p.FromBrand,
 	}, nil
+}
+
+// stars is a post's rating as stored: 1 to 5, and 0 (none) for anything
+// else, which a UTINYINT might not hold and the batch would fail on.
+func stars(rating int) uint8 {
+	if rating < 1 || rating > 5 {
+		return 0
+	}
+	return uint8(rating)
 }
 
 // validUTF8 replaces invalid UTF-8 with U+FFFD. The pipeline validates
@@ -80,7 +96,7 @@ func (r *postRow) values() []driver.Value {
 	return []driver.Value{
 		r.ID, r.Source, r.Kind, r.URL, r.AuthorID, r.AuthorHandle, r.AuthorName, r.AuthorFollowers,
 		r.Text, r.Lang, r.CreatedAt, r.CollectedAt, watches, r.Score, r.Label, r.Parts, r.IncidentID,
-		r.ParentID, r.Reason, r.ContentHash,
+		r.ParentID, r.Reason, r.ContentHash, r.Rating, r.FromBrand,
 	}
 }
 
@@ -89,7 +105,7 @@ func (r *postRow) dest() []any {
 	return []any{
 		&r.ID, &r.Source, &r.Kind, &r.URL, &r.AuthorID, &r.AuthorHandle, &r.AuthorName, &r.AuthorFollowers,
 		&r.Text, &r.Lang, &r.CreatedAt, &r.CollectedAt, &r.Watches, &r.Score, &r.Label, &r.Parts, &r.IncidentID,
-		&r.ParentID, &r.Reason,
+		&r.ParentID, &r.Reason, &r.Rating, &r.FromBrand,
 	}
 }
 
@@ -103,6 +119,8 @@ func (r *postRow) post() (earshot.Post, error) {
 		Sentiment:  earshot.Sentiment{Score: r.Score, Label: earshot.Label(r.Label), Reason: earshot.Reason(r.Reason)},
 		IncidentID: r.IncidentID,
 		ParentID:   r.ParentID,
+		Rating:     int(r.Rating),
+		FromBrand:  r.FromBrand,
 	}
 	if r.Parts != "" && r.Parts != "{}" {
 		if err := json.Unmarshal([]byte(r.Parts), &p.Sentiment.Parts); err != nil {

@@ -109,6 +109,12 @@ func (b PostBuilder) Incident(id string) PostBuilder { b.p.IncidentID = id; retu
 // Parent makes the post a reply to, or quote of, the post with ID id.
 func (b PostBuilder) Parent(id string) PostBuilder { b.p.ParentID = id; return b }
 
+// Rating sets the stars of a review, 1 to 5; 0 for none.
+func (b PostBuilder) Rating(stars int) PostBuilder { b.p.Rating = stars; return b }
+
+// FromBrand marks the post as written by the brand's own account, or not.
+func (b PostBuilder) FromBrand(brand bool) PostBuilder { b.p.FromBrand = brand; return b }
+
 // Post returns the post built so far; it shares nothing with the builder.
 func (b PostBuilder) Post() earshot.Post {
 	p := b.p

@@ -107,6 +107,10 @@ func diffPost(got, want earshot.Post) diffs {
 	}
 	d.str("IncidentID", got.IncidentID, want.IncidentID)
 	d.str("ParentID", got.ParentID, want.ParentID)
+	d.int("Rating", int64(got.Rating), int64(want.Rating))
+	if got.FromBrand != want.FromBrand {
+		d.add("FromBrand", got.FromBrand, want.FromBrand)
+	}
 	return d
 }
 

@@ -711,9 +711,9 @@ func byStartThenID(a, b earshot.Spike) int {
 	return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
 }
 
-// mutants are the ways the suite's cases on replies, reasons, spikes, post
-// hashes, health and gaps must catch a backend going wrong, with the cases
-// that must fail on each.
+// mutants are the ways the suite's cases on replies, reasons, ratings,
+// posts by the brand, spikes, post hashes, health and gaps must catch a
+// backend going wrong, with the cases that must fail on each.
 var mutants = map[string]struct {
 	cases []string
 	m     mutant
@@ -737,6 +737,22 @@ var mutants = map[string]struct {
 	"TopNegative reads no parent or reason": {
 		[]string{"TopNegative"},
 		mutant{topNegative: func(p earshot.Post) earshot.Post { p.ParentID, p.Sentiment.Reason = "", ""; return p }},
+	},
+	"drops the rating": {
+		[]string{"LinkPosts", "PostReplay", "PostRoundTrip", "Posts"},
+		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.Rating = 0; return p }},
+	},
+	"drops from_brand": {
+		[]string{"LinkPosts", "PostReplay", "PostRoundTrip", "Posts"},
+		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.FromBrand = false; return p }},
+	},
+	"keeps the rating and from_brand of the version replaced": {
+		[]string{"PostReplay"},
+		mutant{savePosts: func(p, old earshot.Post) earshot.Post {
+			p.Rating = cmp.Or(p.Rating, old.Rating)
+			p.FromBrand = p.FromBrand || old.FromBrand
+			return p
+		}},
 	},
 	"drops the link confidence": {
 		[]string{"SpikeRoundTrip"},
@@ -1010,6 +1026,20 @@ var mutants = map[string]struct {
 		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
 			q.To = q.To.Add(time.Nanosecond)
 			return modelLink(m.posts, q, incidentID)
+		}},
+	},
+	"drops the rating and from_brand of linked posts": {
+		[]string{"LinkPosts"},
+		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
+			before := maps.Clone(m.posts)
+			n := modelLink(m.posts, q, incidentID)
+			for id, p := range m.posts {
+				if p.IncidentID != before[id].IncidentID {
+					p.Rating, p.FromBrand = 0, false
+					m.posts[id] = p
+				}
+			}
+			return n
 		}},
 	},
 	"counts the posts linked already": {

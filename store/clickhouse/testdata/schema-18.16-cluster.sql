@@ -201,6 +201,18 @@ CREATE TABLE IF NOT EXISTS `earshot`.`deliveries` ON CLUSTER `prod`
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/deliveries', '{replica}', version)
 ORDER BY id;
 
+-- migration 0008_ratings_brand #1
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN rating UInt8;
+
+-- migration 0008_ratings_brand #2
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN from_brand UInt8;
+
+-- migration 0008_ratings_brand #3
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN rating UInt8;
+
+-- migration 0008_ratings_brand #4
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN from_brand UInt8;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
     resolved_at, url, updated_at, updates
@@ -336,8 +348,8 @@ INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    part_models, part_scores, incident_id, parent_id, reason, content_hash,
-    version);
+    part_models, part_scores, incident_id, parent_id, reason, rating,
+    from_brand, content_hash, version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -346,7 +358,8 @@ INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, p
 -- query link_candidates
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    part_models, part_scores, incident_id, parent_id, reason, content_hash, version
+    part_models, part_scores, incident_id, parent_id, reason, rating,
+    from_brand, content_hash, version
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR has(watches, ?))
@@ -358,7 +371,8 @@ SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_don
 -- query post
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    part_models, part_scores, incident_id, parent_id, reason
+    part_models, part_scores, incident_id, parent_id, reason, rating,
+    from_brand
 FROM `earshot`.`posts` FINAL
 WHERE id = ?
 LIMIT 1;
@@ -381,7 +395,8 @@ ORDER BY partition;
 -- query posts
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    part_models, part_scores, incident_id, parent_id, reason
+    part_models, part_scores, incident_id, parent_id, reason, rating,
+    from_brand
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR has(watches, ?))
@@ -445,7 +460,8 @@ SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
 -- query top_negative
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    part_models, part_scores, incident_id, parent_id, reason
+    part_models, part_scores, incident_id, parent_id, reason, rating,
+    from_brand
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR has(watches, ?))

@@ -190,6 +190,12 @@ CREATE TABLE IF NOT EXISTS `earshot`.`deliveries`
 ENGINE = ReplacingMergeTree(version)
 ORDER BY id;
 
+-- migration 0008_ratings_brand #1
+ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS rating UInt8;
+
+-- migration 0008_ratings_brand #2
+ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS from_brand UInt8;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
@@ -325,8 +331,8 @@ INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
-    parts, incident_id, parent_id, reason, content_hash,
-    version);
+    parts, incident_id, parent_id, reason, rating,
+    from_brand, content_hash, version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -335,7 +341,8 @@ INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, p
 -- query link_candidates
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
-    parts, incident_id, parent_id, reason, content_hash, version
+    parts, incident_id, parent_id, reason, rating,
+    from_brand, content_hash, version
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
     AND (? = '' OR has(watches, ?))
@@ -350,7 +357,8 @@ SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_don
 -- query post
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
-    parts, incident_id, parent_id, reason
+    parts, incident_id, parent_id, reason, rating,
+    from_brand
 FROM `earshot`.`posts` FINAL
 WHERE id = ?
 LIMIT 1;
@@ -373,7 +381,8 @@ ORDER BY partition;
 -- query posts
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
-    parts, incident_id, parent_id, reason
+    parts, incident_id, parent_id, reason, rating,
+    from_brand
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
     AND (? = '' OR has(watches, ?))
@@ -437,7 +446,8 @@ SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
 -- query top_negative
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
-    parts, incident_id, parent_id, reason
+    parts, incident_id, parent_id, reason, rating,
+    from_brand
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
     AND (? = '' OR has(watches, ?))
