@@ -98,8 +98,8 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got := results[qPost]; !strings.Contains(got, "acme is down") || strings.Contains(got, "older version") {
 		t.Errorf("post answered %q, want the version collected last", got)
 	}
-	if got, want := results[qPost], "\t\ttwitter:0\tavailability\t2\t1"; !strings.HasSuffix(got, want) { // no incident, a parent, a reason, stars, by the brand
-		t.Errorf("post answered %q, want it to end with its parent, reason, rating and from_brand", got)
+	if got, want := results[qPost], "\t\ttwitter:0\tavailability\t2\t1\t4.12.0 (881)"; !strings.HasSuffix(got, want) { // no incident, a parent, a reason, stars, by the brand, the app version
+		t.Errorf("post answered %q, want it to end with its parent, reason, rating, from_brand and app_version", got)
 	}
 	// The spike's later version only; the one ended an hour before the
 	// window is out.
@@ -132,10 +132,10 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got, want := results[qPostLinks], "twitter:2\tinc-1"; got != want {
 		t.Errorf("post links answered %q, want %q", got, want)
 	}
-	if got, want := results[qLinkCandidates], "\t"+strconv.FormatUint(earshot.ContentHash(chdbPost), 10)+"\t"+ns(chdbPost.CollectedAt); !strings.HasPrefix(got, "twitter:1\t") || !strings.HasSuffix(got, want) {
+	if got, want := results[qLinkCandidates], "\t4.12.0 (881)\t"+strconv.FormatUint(earshot.ContentHash(chdbPost), 10)+"\t"+ns(chdbPost.CollectedAt); !strings.HasPrefix(got, "twitter:1\t") || !strings.HasSuffix(got, want) {
 		t.Errorf("link candidates answered %q, want twitter:1 ending %q", got, want)
 	}
-	if got, want := results["post after linking"], "\tinc-7\ttwitter:0\tavailability\t2\t1"; !strings.HasSuffix(got, want) || !strings.Contains(got, "acme is down") {
+	if got, want := results["post after linking"], "\tinc-7\ttwitter:0\tavailability\t2\t1\t4.12.0 (881)"; !strings.HasSuffix(got, want) || !strings.Contains(got, "acme is down") {
 		t.Errorf("post after linking answered %q, want the latest version ending %q", got, want)
 	}
 	if got := results[qAlerts]; !strings.HasPrefix(got, "a-1\tresolved\t") || strings.Count(got, "\n") != 0 ||
@@ -164,7 +164,7 @@ var chdbPost = earshot.Post{
 	Watches: []string{"acme", "acmecloud"},
 	Sentiment: earshot.Sentiment{Score: -0.8, Label: earshot.Negative, Parts: map[string]float64{"vader": -0.7, "lex": -0.9},
 		Reason: earshot.ReasonOutage},
-	ParentID: "twitter:0", Rating: 2, FromBrand: true,
+	ParentID: "twitter:0", Rating: 2, FromBrand: true, AppVersion: "4.12.0 (881)",
 }
 
 // chdbAlert is the sample alert the script saves, then replaces.
@@ -226,7 +226,7 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 
 	p1 := chdbPost
 	p1old := p1
-	p1old.Text, p1old.CollectedAt = "older version", chdbBase.Add(30*time.Second)
+	p1old.Text, p1old.CollectedAt, p1old.AppVersion = "older version", chdbBase.Add(30*time.Second), "4.11.9"
 	p2 := p1
 	p2.ID, p2.Watches, p2.Sentiment, p2.CreatedAt = "twitter:2", nil, earshot.Sentiment{}, chdbBase.Add(90*time.Minute)
 	p2.ParentID, p2.IncidentID = "twitter:1", "inc-1"

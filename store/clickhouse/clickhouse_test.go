@@ -98,14 +98,15 @@ func TestReopen(t *testing.T) {
 }
 
 // TestUpgradeHalfApplied: a database at the migration before 0005 (or
-// 0006, or 0008), with posts, and with the first column of that migration
-// added before a crash, opens on this build: the migrations complete (on
-// servers without ADD COLUMN IF NOT EXISTS the column already there counts
-// as added), old posts read with no parent, no reason, no hash, no rating
-// and not by the brand, and new ones keep theirs.
+// 0006, 0008 or 0009), with posts, and with the first column of that
+// migration added before a crash, opens on this build: the migrations
+// complete (on servers without ADD COLUMN IF NOT EXISTS the column already
+// there counts as added), old posts read with no parent, no reason, no
+// hash, no rating, not by the brand and with no app version, and new ones
+// keep theirs.
 func TestUpgradeHalfApplied(t *testing.T) {
 	addr := testServer(t)
-	for _, crashed := range []string{"replies_reasons_spikes", "hashes_health", "ratings_brand"} {
+	for _, crashed := range []string{"replies_reasons_spikes", "hashes_health", "ratings_brand", "app_version"} {
 		t.Run(crashed, func(t *testing.T) { testUpgradeHalfApplied(t, addr, crashed) })
 	}
 }
@@ -189,16 +190,17 @@ func testUpgradeHalfApplied(t *testing.T, addr, crashed string) {
 	if err != nil {
 		t.Fatalf("Post of the old post: %v", err)
 	}
-	if old.ParentID != "" || old.Sentiment.Reason != "" || old.Sentiment.Label != earshot.Negative || old.Rating != 0 || old.FromBrand {
+	if old.ParentID != "" || old.Sentiment.Reason != "" || old.Sentiment.Label != earshot.Negative || old.Rating != 0 || old.FromBrand ||
+		old.AppVersion != "" {
 		t.Errorf("old post after upgrading: %+v", old)
 	}
 	reply := storetest.NewPost("rss", "reply", storetest.Base).Parent("rss:old").Score(-0.6).Reason(earshot.ReasonBilling).
-		Rating(1).FromBrand(true).Post()
+		Rating(1).FromBrand(true).AppVersion("5.0.2").Post()
 	if err := st.SavePosts(ctx, []earshot.Post{reply}); err != nil {
 		t.Fatalf("SavePosts after upgrading: %v", err)
 	}
 	if got, err := st.Post(ctx, reply.ID); err != nil || got.ParentID != "rss:old" || got.Sentiment.Reason != earshot.ReasonBilling ||
-		got.Rating != 1 || !got.FromBrand {
+		got.Rating != 1 || !got.FromBrand || got.AppVersion != "5.0.2" {
 		t.Errorf("reply after upgrading: %+v, %v", got, err)
 	}
 	// The old post has no hash: left out, it is stored again when it comes.

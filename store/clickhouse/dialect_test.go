@@ -169,6 +169,7 @@ func TestSchemaOldServer(t *testing.T) {
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN content_hash UInt64",
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN rating UInt8",
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN from_brand UInt8",
+		"ALTER TABLE `earshot`.`posts` ADD COLUMN app_version String",
 	}; !slices.Equal(added, want) {
 		t.Errorf("18.16 ALTER statements = %q, want %q", added, want)
 	}
@@ -226,6 +227,7 @@ func TestSchemaNewServer(t *testing.T) {
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS content_hash UInt64",
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS rating UInt8",
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS from_brand UInt8",
+		"ALTER TABLE `earshot`.`posts` ADD COLUMN IF NOT EXISTS app_version LowCardinality(String)",
 	} {
 		if !slices.Contains(ddl, want) {
 			t.Errorf("26.7 DDL lacks %q", want)
@@ -283,7 +285,7 @@ func TestSchemaCluster(t *testing.T) {
 			// Both the shards' tables and the Distributed one get the new
 			// post columns.
 			for _, table := range []string{"posts_local", "posts"} {
-				for _, col := range []string{"parent_id", "reason", "content_hash", "rating", "from_brand"} {
+				for _, col := range []string{"parent_id", "reason", "content_hash", "rating", "from_brand", "app_version"} {
 					if !slices.ContainsFunc(ddl, func(s string) bool {
 						return strings.HasPrefix(s, "ALTER TABLE `earshot`.`"+table+"` ON CLUSTER `prod` ADD COLUMN ") &&
 							strings.Contains(s, " "+col+" ")

@@ -173,7 +173,7 @@ func (s *Store) postRowWith(p earshot.Post, hash, version uint64) []any {
 		row = append(row, models, scores)
 	}
 	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), stars(p.Rating), boolByte(p.FromBrand),
-		hash, version)
+		p.AppVersion, hash, version)
 }
 
 // stars is a post's rating as the rating column holds it: 1 to 5, and 0
@@ -215,7 +215,7 @@ func (s *Store) scanPost(rows driver.Rows, extra ...any) (earshot.Post, error) {
 	} else {
 		dest = append(dest, &models, &scores)
 	}
-	dest = append(dest, &p.IncidentID, &p.ParentID, &reason, &rating, &fromBrand)
+	dest = append(dest, &p.IncidentID, &p.ParentID, &reason, &rating, &fromBrand, &p.AppVersion)
 	dest = append(dest, extra...)
 	if err := rows.Scan(dest...); err != nil {
 		return earshot.Post{}, err

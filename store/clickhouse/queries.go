@@ -63,11 +63,11 @@ const (
 	postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, {{ns "created_at"}}, {{ns "collected_at"}}, watches, score, label,
     {{if .Map}}parts{{else}}part_models, part_scores{{end}}, incident_id, parent_id, reason, rating,
-    from_brand`
+    from_brand, app_version`
 	postInsertColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     {{if .Map}}parts{{else}}part_models, part_scores{{end}}, incident_id, parent_id, reason, rating,
-    from_brand, content_hash, version`
+    from_brand, app_version, content_hash, version`
 
 	// postWindow selects posts created in [from, to) matching the optional
 	// watch and source filters: args from, to, watch, watch, source, source.

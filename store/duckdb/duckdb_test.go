@@ -112,9 +112,10 @@ func TestMigrationsReopen(t *testing.T) {
 }
 
 // TestMigrationUpgrade: a database written before replies, reasons,
-// spikes, post hashes, health, ratings and posts by the brand opens with
-// them added; its posts come back with no parent, no reason, no hash, no
-// rating and not by the brand, and take all of them from then on.
+// spikes, post hashes, health, ratings, posts by the brand and app
+// versions opens with them added; its posts come back with no parent, no
+// reason, no hash, no rating, not by the brand and with no app version,
+// and take all of them from then on.
 func TestMigrationUpgrade(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "earshot.duckdb")
@@ -149,16 +150,16 @@ func TestMigrationUpgrade(t *testing.T) {
 		t.Fatalf("Post of the old post: %v", err)
 	}
 	if old.Text != "old text" || old.ParentID != "" || old.Sentiment.Reason != "" || old.Sentiment.Label != earshot.Negative ||
-		old.Rating != 0 || old.FromBrand {
+		old.Rating != 0 || old.FromBrand || old.AppVersion != "" {
 		t.Errorf("old post after upgrading: %+v", old)
 	}
 	reply := storetest.NewPost("rss", "reply", created).Parent("rss:old").Score(-0.6).Reason(earshot.ReasonBilling).
-		Rating(1).FromBrand(true).Post()
+		Rating(1).FromBrand(true).AppVersion("5.0.2").Post()
 	if err := st.SavePosts(ctx, []earshot.Post{reply}); err != nil {
 		t.Fatalf("SavePosts after upgrading: %v", err)
 	}
 	if got, err := st.Post(ctx, reply.ID); err != nil || got.ParentID != "rss:old" || got.Sentiment.Reason != earshot.ReasonBilling ||
-		got.Rating != 1 || !got.FromBrand {
+		got.Rating != 1 || !got.FromBrand || got.AppVersion != "5.0.2" {
 		t.Errorf("reply after upgrading: %+v, %v", got, err)
 	}
 	if err := st.SaveSpike(ctx, earshot.Spike{ID: "s1", Start: created}); err != nil {

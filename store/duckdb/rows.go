@@ -22,10 +22,10 @@ import (
 const (
 	postColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
 	text, lang, created_at, collected_at, watches, score, label, parts, incident_id, parent_id, reason,
-	rating, coalesce(from_brand, false) AS from_brand`
+	rating, coalesce(from_brand, false) AS from_brand, app_version`
 	postTableColumns = `id, source, kind, url, author_id, author_handle, author_name, author_followers,
 	text, lang, created_at, collected_at, watches, score, label, parts, incident_id, parent_id, reason,
-	content_hash, rating, from_brand`
+	content_hash, rating, from_brand, app_version`
 )
 
 type postRow struct {
@@ -44,6 +44,7 @@ type postRow struct {
 	ContentHash uint64
 	Rating      uint8
 	FromBrand   bool
+	AppVersion  string
 }
 
 func postRowOf(p earshot.Post) (postRow, error) {
@@ -69,7 +70,7 @@ func postRowOf(p earshot.Post) (postRow, error) {
 		Score:   p.Sentiment.Score, Label: validUTF8(string(p.Sentiment.Label)), Parts: parts,
 		IncidentID: validUTF8(p.IncidentID), ParentID: validUTF8(p.ParentID), Reason: validUTF8(string(p.Sentiment.Reason)),
 		ContentHash: earshot.ContentHash(p),
-		Rating:      stars(p.Rating), FromBrand: p.FromBrand,
+		Rating:      stars(p.Rating), FromBrand: p.FromBrand, AppVersion: validUTF8(p.AppVersion),
 	}, nil
 }
 
@@ -96,7 +97,7 @@ func (r *postRow) values() []driver.Value {
 	return []driver.Value{
 		r.ID, r.Source, r.Kind, r.URL, r.AuthorID, r.AuthorHandle, r.AuthorName, r.AuthorFollowers,
 		r.Text, r.Lang, r.CreatedAt, r.CollectedAt, watches, r.Score, r.Label, r.Parts, r.IncidentID,
-		r.ParentID, r.Reason, r.ContentHash, r.Rating, r.FromBrand,
+		r.ParentID, r.Reason, r.ContentHash, r.Rating, r.FromBrand, r.AppVersion,
 	}
 }
 
@@ -105,7 +106,7 @@ func (r *postRow) dest() []any {
 	return []any{
 		&r.ID, &r.Source, &r.Kind, &r.URL, &r.AuthorID, &r.AuthorHandle, &r.AuthorName, &r.AuthorFollowers,
 		&r.Text, &r.Lang, &r.CreatedAt, &r.CollectedAt, &r.Watches, &r.Score, &r.Label, &r.Parts, &r.IncidentID,
-		&r.ParentID, &r.Reason, &r.Rating, &r.FromBrand,
+		&r.ParentID, &r.Reason, &r.Rating, &r.FromBrand, &r.AppVersion,
 	}
 }
 
@@ -121,6 +122,7 @@ func (r *postRow) post() (earshot.Post, error) {
 		ParentID:   r.ParentID,
 		Rating:     int(r.Rating),
 		FromBrand:  r.FromBrand,
+		AppVersion: r.AppVersion,
 	}
 	if r.Parts != "" && r.Parts != "{}" {
 		if err := json.Unmarshal([]byte(r.Parts), &p.Sentiment.Parts); err != nil {

@@ -112,6 +112,9 @@ func (b PostBuilder) Parent(id string) PostBuilder { b.p.ParentID = id; return b
 // Rating sets the stars of a review, 1 to 5; 0 for none.
 func (b PostBuilder) Rating(stars int) PostBuilder { b.p.Rating = stars; return b }
 
+// AppVersion sets the version of the app a store review is about.
+func (b PostBuilder) AppVersion(v string) PostBuilder { b.p.AppVersion = v; return b }
+
 // FromBrand marks the post as written by the brand's own account, or not.
 func (b PostBuilder) FromBrand(brand bool) PostBuilder { b.p.FromBrand = brand; return b }
 

@@ -108,6 +108,7 @@ func diffPost(got, want earshot.Post) diffs {
 	d.str("IncidentID", got.IncidentID, want.IncidentID)
 	d.str("ParentID", got.ParentID, want.ParentID)
 	d.int("Rating", int64(got.Rating), int64(want.Rating))
+	d.str("AppVersion", got.AppVersion, want.AppVersion)
 	if got.FromBrand != want.FromBrand {
 		d.add("FromBrand", got.FromBrand, want.FromBrand)
 	}

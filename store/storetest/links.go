@@ -106,7 +106,7 @@ func testPosts(t *testing.T, st earshot.Store) {
 	// A later version of b leaves the watch acme; an older one of a,
 	// saved afterwards, changes nothing.
 	b2 := NewPost("twitter", "b", Base.Add(time.Minute)).Text("edited").Collected(Base.Add(time.Hour)).
-		Watches("acmecloud").Score(-0.6).Reason(earshot.ReasonLogin).Rating(1).FromBrand(true).Post()
+		Watches("acmecloud").Score(-0.6).Reason(earshot.ReasonLogin).Rating(1).AppVersion("2.0.1").FromBrand(true).Post()
 	aOld := NewPost("twitter", "a", Base).Text("stale").Collected(Base.Add(-time.Hour)).Watches("nope").Post()
 	save(t, st, b2, aOld)
 	stored := byID(posts...)
@@ -175,9 +175,9 @@ func testPostsLimits(t *testing.T, st earshot.Store) {
 
 // testLinkPosts: LinkPosts sets the incident of the window's posts
 // matching the filters, replacing another incident, and changes nothing
-// else (a rating or the brand's mark included); it returns how many posts
-// it changed: posts linked to that incident already do not count, so
-// linking again returns 0. Linking to "" unlinks.
+// else (a rating, an app version or the brand's mark included); it
+// returns how many posts it changed: posts linked to that incident already
+// do not count, so linking again returns 0. Linking to "" unlinks.
 func testLinkPosts(t *testing.T, st earshot.Store) {
 	l := linker(t, st)
 	if n := link(t, l, wide, "inc-0"); n != 0 {
@@ -189,8 +189,10 @@ func testLinkPosts(t *testing.T, st earshot.Store) {
 		case "twitter:i":
 			posts[i].IncidentID = "inc-0"
 			posts[i].Rating = 4
+			posts[i].AppVersion = "7.0.3"
 		case "twitter:b":
 			posts[i].FromBrand = true
+			posts[i].AppVersion = "7.1"
 		}
 	}
 	save(t, st, posts...)

@@ -95,9 +95,9 @@ func testEmptyStore(t *testing.T, st earshot.Store) {
 
 // testPostRoundTrip: every field of a post comes back as saved: unicode
 // and control characters in text, a long text, watches in order, sentiment
-// parts and reason, the parent of a reply, a review's rating, a post by
-// the brand's own account, times in UTC at millisecond precision; empty
-// fields stay empty.
+// parts and reason, the parent of a reply, a review's rating and app
+// version, a post by the brand's own account, times in UTC at millisecond
+// precision; empty fields stay empty.
 func testPostRoundTrip(t *testing.T, st earshot.Store) {
 	full := NewPost("twitter", "1893", Base.Add(123*time.Millisecond)).
 		Kind(earshot.KindReview).
@@ -113,6 +113,7 @@ func testPostRoundTrip(t *testing.T, st earshot.Store) {
 		Incident("statuspage:inc-42").
 		Parent("twitter:1890").
 		Rating(2).
+		AppVersion("12.4.0-beta.2 (8812) 'ü' \\ 🦊").
 		Post()
 	bare := earshot.Post{
 		ID:          "rss:bare",
@@ -128,11 +129,11 @@ func testPostRoundTrip(t *testing.T, st earshot.Store) {
 		Score(0.5).
 		Post()
 	// A reply with a parent but no reason, from the brand's own account,
-	// and a five-star review with a reason but no parent.
+	// and a five-star review of an app version with a reason but no parent.
 	reply := NewPost("mastodon", "109/ü", Base.Add(90*time.Minute)).Kind(earshot.KindReply).
 		Parent("mastodon:109/ü-parent 'q'").Score(0.3).FromBrand(true).Post()
 	complaint := NewPost("rss", "c", Base.Add(91*time.Minute)).Kind(earshot.KindReview).Rating(5).
-		Score(-0.9).Reason(earshot.ReasonBilling).Post()
+		AppVersion("3.1").Score(-0.9).Reason(earshot.ReasonBilling).Post()
 	// A time given in another zone is the same instant; it must come back
 	// in UTC.
 	zoned := NewPost("mastodon", "zoned", Base).Score(0).Post()
@@ -165,22 +166,25 @@ func testPostNotFound(t *testing.T, st earshot.Store) {
 // testPostReplay: saving a post again replaces it when the new version was
 // collected later or at the same time, and leaves it alone when the new
 // version is older; the post is stored once, and queries see only the
-// winning version, whole: a parent, reason or rating the winner lacks is
-// gone, and the winner alone says whether the brand wrote the post. An
+// winning version, whole: a parent, reason, rating or app version the
+// winner lacks is gone, and the winner alone says whether the brand wrote
+// the post. An
 // incident link the winner lacks is kept (see testLinkSurvivesRecollection).
 func testPostReplay(t *testing.T, st earshot.Store) {
 	b := NewPost("twitter", "1", Base.Add(10*time.Minute)).Author("u1", 100)
 	v1 := b.Text("first").Collected(Base.Add(11 * time.Minute)).Watches("acme").Score(-0.5).Reason(earshot.ReasonLogin).
-		Rating(4).FromBrand(true).Post()
+		Rating(4).AppVersion("4.1").FromBrand(true).Post()
 	v2 := b.Author("u1", 250).Text("edited").Collected(Base.Add(20*time.Minute)).
 		Watches("acme", "acmecloud").Score(0.3).Parts(map[string]float64{"m": 0.3}).Incident("inc-1").Parent("twitter:0").
-		Rating(2).Post()
+		Rating(2).AppVersion("4.2.0").Post()
 	stale := b.Text("stale").Collected(Base.Add(15 * time.Minute)).Watches("old").Score(-0.9).
-		Reason(earshot.ReasonSecurity).Parent("twitter:stale").Rating(5).FromBrand(true).Post()
-	ancient := b.Text("ancient").Collected(Base.Add(10*time.Minute + time.Millisecond)).Unscored().Rating(1).Post()
+		Reason(earshot.ReasonSecurity).Parent("twitter:stale").Rating(5).AppVersion("9.9").FromBrand(true).Post()
+	ancient := b.Text("ancient").Collected(Base.Add(10*time.Minute + time.Millisecond)).Unscored().Rating(1).
+		AppVersion("1.0").Post()
 	sameTime := b.Author("u1", 300).Text("same collection time, saved later").Collected(v2.CollectedAt).
 		Watches("acmecloud").Score(-0.1).FromBrand(true).Post()
-	other := NewPost("twitter", "2", Base.Add(12*time.Minute)).Kind(earshot.KindReview).Score(0.9).Rating(5).Post()
+	other := NewPost("twitter", "2", Base.Add(12*time.Minute)).Kind(earshot.KindReview).Score(0.9).Rating(5).
+		AppVersion("4.2.0").Post()
 
 	save(t, st, v1, other)
 	checkPost(t, getPost(t, st, v1.ID), v1)

@@ -712,8 +712,8 @@ func byStartThenID(a, b earshot.Spike) int {
 }
 
 // mutants are the ways the suite's cases on replies, reasons, ratings,
-// posts by the brand, spikes, post hashes, health and gaps must catch a
-// backend going wrong, with the cases that must fail on each.
+// app versions, posts by the brand, spikes, post hashes, health and gaps
+// must catch a backend going wrong, with the cases that must fail on each.
 var mutants = map[string]struct {
 	cases []string
 	m     mutant
@@ -745,6 +745,17 @@ var mutants = map[string]struct {
 	"drops from_brand": {
 		[]string{"LinkPosts", "PostReplay", "PostRoundTrip", "Posts"},
 		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.FromBrand = false; return p }},
+	},
+	"drops the app version": {
+		[]string{"LinkPosts", "PostReplay", "PostRoundTrip", "Posts"},
+		mutant{savePosts: func(p, _ earshot.Post) earshot.Post { p.AppVersion = ""; return p }},
+	},
+	"keeps the app version of the version replaced": {
+		[]string{"PostReplay"},
+		mutant{savePosts: func(p, old earshot.Post) earshot.Post {
+			p.AppVersion = cmp.Or(p.AppVersion, old.AppVersion)
+			return p
+		}},
 	},
 	"keeps the rating and from_brand of the version replaced": {
 		[]string{"PostReplay"},
@@ -1036,6 +1047,20 @@ var mutants = map[string]struct {
 			for id, p := range m.posts {
 				if p.IncidentID != before[id].IncidentID {
 					p.Rating, p.FromBrand = 0, false
+					m.posts[id] = p
+				}
+			}
+			return n
+		}},
+	},
+	"drops the app version of linked posts": {
+		[]string{"LinkPosts"},
+		mutant{linkPosts: func(m *memStore, q earshot.PostQuery, incidentID string) int64 {
+			before := maps.Clone(m.posts)
+			n := modelLink(m.posts, q, incidentID)
+			for id, p := range m.posts {
+				if p.IncidentID != before[id].IncidentID {
+					p.AppVersion = ""
 					m.posts[id] = p
 				}
 			}

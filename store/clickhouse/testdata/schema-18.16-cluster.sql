@@ -213,6 +213,12 @@ ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN rating UInt8;
 -- migration 0008_ratings_brand #4
 ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN from_brand UInt8;
 
+-- migration 0009_app_version #1
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN app_version String;
+
+-- migration 0009_app_version #2
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN app_version String;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
     resolved_at, url, updated_at, updates
@@ -349,7 +355,7 @@ INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     part_models, part_scores, incident_id, parent_id, reason, rating,
-    from_brand, content_hash, version);
+    from_brand, app_version, content_hash, version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -359,7 +365,7 @@ INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, p
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     part_models, part_scores, incident_id, parent_id, reason, rating,
-    from_brand, content_hash, version
+    from_brand, app_version, content_hash, version
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR has(watches, ?))
@@ -372,7 +378,7 @@ SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_don
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     part_models, part_scores, incident_id, parent_id, reason, rating,
-    from_brand
+    from_brand, app_version
 FROM `earshot`.`posts` FINAL
 WHERE id = ?
 LIMIT 1;
@@ -396,7 +402,7 @@ ORDER BY partition;
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     part_models, part_scores, incident_id, parent_id, reason, rating,
-    from_brand
+    from_brand, app_version
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR has(watches, ?))
@@ -461,7 +467,7 @@ SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     part_models, part_scores, incident_id, parent_id, reason, rating,
-    from_brand
+    from_brand, app_version
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR has(watches, ?))

@@ -215,6 +215,12 @@ ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS rating 
 -- migration 0008_ratings_brand #4
 ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS from_brand UInt8;
 
+-- migration 0009_app_version #1
+ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS app_version LowCardinality(String);
+
+-- migration 0009_app_version #2
+ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS app_version LowCardinality(String);
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
@@ -351,7 +357,7 @@ INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     parts, incident_id, parent_id, reason, rating,
-    from_brand, content_hash, version);
+    from_brand, app_version, content_hash, version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -361,7 +367,7 @@ INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, p
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
     parts, incident_id, parent_id, reason, rating,
-    from_brand, content_hash, version
+    from_brand, app_version, content_hash, version
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
     AND (? = '' OR has(watches, ?))
@@ -377,7 +383,7 @@ SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_don
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
     parts, incident_id, parent_id, reason, rating,
-    from_brand
+    from_brand, app_version
 FROM `earshot`.`posts` FINAL
 WHERE id = ?
 LIMIT 1;
@@ -401,7 +407,7 @@ ORDER BY partition;
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
     parts, incident_id, parent_id, reason, rating,
-    from_brand
+    from_brand, app_version
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
     AND (? = '' OR has(watches, ?))
@@ -466,7 +472,7 @@ SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
     parts, incident_id, parent_id, reason, rating,
-    from_brand
+    from_brand, app_version
 FROM `earshot`.`posts` FINAL
 WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
     AND (? = '' OR has(watches, ?))

@@ -1,0 +1,8 @@
+-- The version of the app a store review is about, '' for none, so a bad
+-- release shows in the reviews of that version. Rows written before read
+-- as ''. Few distinct values, like lang: LowCardinality where the server
+-- has it. In cluster mode the Distributed table gets it too.
+ALTER TABLE {{local "posts"}}{{onCluster}} {{addColumn}} app_version {{lc}};
+{{- if .Cluster}}
+ALTER TABLE {{table "posts"}}{{onCluster}} {{addColumn}} app_version {{lc}};
+{{- end}}
