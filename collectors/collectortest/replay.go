@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,9 @@ func (s Suite) Replay(t testing.TB, dir string, n int) *http.Client {
 				target = "/" + target
 			}
 			target, _, _ = strings.Cut(target, "?")
+			if unescaped, err := url.PathUnescape(target); err == nil {
+				target = unescaped // the server matches decoded paths
+			}
 			key = method + " " + target
 		}
 		byPath[key] = append(byPath[key], ex)
