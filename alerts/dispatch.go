@@ -422,7 +422,7 @@ func (d *Dispatcher) flushGroup(g *group, t time.Time) (earshot.Notification, bo
 		for _, tr := range first {
 			if !tr.notified {
 				tr.notified = true
-				d.cool[coolKey{tr.labels["watch"], tr.alert.Kind}] = coolState{at: t, peak: tr.peak, spikeID: tr.alert.SpikeID}
+				d.cool[coolKey{tr.labels["watch"], tr.alert.Kind}] = coolState{at: t, peak: tr.peak, metric: tr.alert.Metric, spikeID: tr.alert.SpikeID}
 			}
 		}
 	case changed:

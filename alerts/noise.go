@@ -45,6 +45,7 @@ type coolKey struct {
 type coolState struct {
 	at      time.Time
 	peak    float64
+	metric  earshot.Metric
 	spikeID string
 }
 
@@ -79,7 +80,9 @@ func (d *Dispatcher) admit(a earshot.Alert, s *earshot.Spike, t time.Time) Outco
 		st, ok := d.cool[coolKey{watch, a.Kind}]
 		if ok && t.Before(st.at.Add(set.cooldown)) && (a.SpikeID == "" || a.SpikeID != st.spikeID) {
 			p := peak(s)
-			wave := set.newWave > 0 && st.peak > 0 && p >= st.peak*(1+set.newWave/100)
+			// Peaks compare within one metric only: posts and shares are
+			// not in the same units.
+			wave := set.newWave > 0 && st.peak > 0 && st.metric == a.Metric && p >= st.peak*(1+set.newWave/100)
 			if !wave {
 				return CoolingDown
 			}

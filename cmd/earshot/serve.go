@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
@@ -73,6 +72,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return usageError{err}
 	}
+	eng, err := newEngine(cfg, st, e.getenv, log)
+	if err != nil {
+		return err
+	}
 
 	collectCtx, stopCollecting := context.WithCancel(ctx)
 	defer stopCollecting()
@@ -96,8 +99,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 		pollers = append(pollers, p)
 		wg.Go(func() { p.Run(collectCtx) })
 	}
-	monitor := spikes.NewMonitor(st, st, spikes.MonitorOptions{Log: log.With("part", "spikes")})
-	wg.Go(func() { monitor.Run(collectCtx) })
+	// Detection, linking and alerting, on the wall clock.
+	wg.Go(func() { eng.Run(collectCtx, 0) })
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
 	go func() { pipeDone <- pipe.Run(pipeCtx, 30*time.Second) }()
@@ -126,6 +129,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		mux.Handle("/api/v1/ingest", ingest)
 	}
 	for path, h := range incidentHandlers {
+		mux.Handle(path, h)
+	}
+	for path, h := range alertRoutes(eng) {
 		mux.Handle(path, h)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/analysis/sentiment/remote"
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/collectors/opsgenie"
@@ -57,6 +58,10 @@ type Config struct {
 	// IncidentAPI turns on the incident write API (/api/v1/incidents) when
 	// it has a token.
 	IncidentAPI IncidentAPI `yaml:"incident_api"`
+	// Alerting routes alerts to people: the route tree, receivers,
+	// inhibitions, quiet hours, noise controls and retries (see package
+	// alerts). Its secrets are written env:NAME or file:PATH.
+	Alerting alerts.Config `yaml:"alerting"`
 }
 
 // Webhooks configures the endpoints paging tools post incidents to; each is
@@ -148,6 +153,7 @@ func Default() Config {
 			MaxTextBytes:  16 << 10,
 			Unmatched:     "keep",
 		},
+		Alerting: alerts.DefaultConfig(),
 	}
 }
 
@@ -303,6 +309,9 @@ func (c Config) Validate() error {
 	}
 	if c.IncidentAPI.MaxBytes < 0 {
 		bad("incident_api.max_bytes", "must not be negative")
+	}
+	if err := c.Alerting.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

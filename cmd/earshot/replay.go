@@ -1,0 +1,437 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/alerts/notify"
+	"github.com/earshot/earshot/analysis/sentiment"
+	"github.com/earshot/earshot/analysis/spikes"
+	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/engine"
+	"github.com/earshot/earshot/store/duckdb"
+)
+
+// allWatch is the watch every post belongs to when replay has no
+// configuration (or one with no watch).
+const allWatch = "all"
+
+// replayLine is one line of replay's output: one alert of a notification
+// routing would send.
+type replayLine struct {
+	At         string  `json:"at"`
+	Kind       string  `json:"kind"`
+	Watch      string  `json:"watch"`
+	Metric     string  `json:"metric"`
+	Incident   *string `json:"incident"`
+	Confidence float64 `json:"confidence"`
+	Summary    string  `json:"summary"`
+}
+
+// replayIncident is a line of --incidents.
+type replayIncident struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Services   []string `json:"services"`
+	StartedAt  string   `json:"started_at"`
+	ResolvedAt string   `json:"resolved_at"`
+}
+
+// incidentEvent is an incident as it becomes known at a time: opened at
+// its start, resolved at its resolution.
+type incidentEvent struct {
+	at  time.Time
+	inc earshot.Incident
+}
+
+func runReplay(ctx context.Context, args []string, e env) error {
+	fs := newFlags("replay", e.stderr)
+	postsPath := fs.String("posts", "", "posts in the import format, JSON lines (required)")
+	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"started_at","resolved_at"}`)
+	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")
+	deliver := fs.Bool("deliver", false, "deliver notifications through the configured receivers (default: only print them)")
+	learn := fs.Duration("learn", 7*24*time.Hour, "history the detectors learn from before anything may alert (at most half the data)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--config FILE] [--deliver]
+
+Runs history through the live pipeline: the same scoring, detection, linking,
+routing and grouping code as serve, on an in-memory store, on a clock driven
+by the data's timestamps. Each incident becomes known at its started_at and
+its resolution at its resolved_at. Without --config every post belongs to one
+watch, "all", and every alert goes to one receiver.
+
+As when serve starts on a store that holds history, the detectors first learn
+the data's rhythm: the clock starts --learn (7 days; at most half the data)
+after the first post, the first step reads everything before it, and spikes
+found in that history are linked and saved but raise no alert.
+
+Writes one JSON line per alert of each notification routing would send, in
+order:
+  {"at":RFC3339,"kind":"spike"|"unreported_incident"|"resolved","watch":...,
+   "metric":...,"incident":ID or null,"confidence":0..1,"summary":...}
+Notifiers deliver only with --deliver.
+
+Flags:`)
+		fs.PrintDefaults()
+	}
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if *postsPath == "" {
+		return usagef("--posts FILE is required")
+	}
+	if *learn < 0 {
+		return usagef("--learn %v: must not be negative", *learn)
+	}
+	cfg := config.Default()
+	if *cfgPath != "" {
+		var err error
+		if cfg, err = config.Load(*cfgPath, e.getenv); err != nil {
+			return usageError{err}
+		}
+	}
+	events, err := readReplayIncidents(*incPath)
+	if err != nil {
+		return err
+	}
+	posts, err := os.Open(*postsPath)
+	if err != nil {
+		return usagef("cannot read %s: %v", *postsPath, errors.Unwrap(err))
+	}
+	defer posts.Close()
+
+	st, err := duckdb.Open(ctx, ":memory:")
+	if err != nil {
+		return fmt.Errorf("opening the in-memory store: %w", err)
+	}
+	defer st.Close()
+	scorer, err := sentiment.New()
+	if err != nil {
+		return fmt.Errorf("loading the sentiment model: %w", err)
+	}
+	log := newLogger(e, "warn")
+	progress := isTerminal(e.stderr)
+	started := time.Now()
+
+	// Score and store every post first. Nothing downstream reads a post
+	// created after the clock (the monitor reads completed buckets, the
+	// linker the spike's window and the day before it), so this is the
+	// same as feeding posts in as the clock reaches them, and much faster.
+	pipe := earshot.NewPipeline(postsOnly{st}, scorer, cfg.Watches, earshot.PipelineOptions{
+		BatchSize:     replayBatch,
+		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
+		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
+		DedupeWindow:  1 << 20,
+		Log:           log,
+	})
+	first, last, err := loadReplayPosts(ctx, pipe, scorer, cfg.Pipeline.MaxTextBytes, posts, *postsPath, e, progress)
+	if err != nil {
+		return err
+	}
+	ps := pipe.Stats()
+	loaded := time.Since(started)
+	if ps.Stored == 0 {
+		return usagef("%s: no post to replay", *postsPath)
+	}
+
+	bucket, lag := 5*time.Minute, 2*time.Minute
+	warm := min(*learn, last.Sub(first)/2).Truncate(bucket)
+	alertStore := engine.AlertStoreOf(st)
+	ecfg := engine.Config{
+		Store: st, Watches: cfg.Watches, Alerting: &cfg.Alerting,
+		Alerts: alertStore, Series: engine.NewSeriesCache(st), ManualIncidents: true,
+		Monitor: spikes.MonitorOptions{Bucket: bucket, Lag: lag, History: warm + 2*bucket},
+		Log:     log,
+	}
+	if len(cfg.Watches) == 0 {
+		ecfg.AllWatch = allWatch
+	}
+	if *deliver {
+		receivers, err := cfg.Alerting.Notifiers(alerts.NotifierOptions{
+			Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(e.getenv) },
+			Deliveries: alertStore,
+			Logger:     log.With("part", "notify"),
+		})
+		if err != nil {
+			return usageError{err}
+		}
+		ecfg.Deliver = receivers
+	}
+	eng, err := engine.New(ecfg)
+	if err != nil {
+		return usageError{err}
+	}
+
+	// The clock walks the data in detection buckets, each step reading the
+	// bucket that ended Lag before it, as serve does; it runs an hour past
+	// the data so that spikes close and groups due are flushed.
+	if len(events) > 0 && events[len(events)-1].at.After(last) {
+		last = events[len(events)-1].at
+	}
+	end := last.Add(time.Hour)
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	lines, next := 0, 0
+	lastDraw := time.Time{}
+	for t := first.Truncate(bucket).Add(warm + bucket + lag); ; t = t.Add(bucket) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for ; next < len(events) && !events[next].at.After(t); next++ {
+			ev := events[next]
+			if err := st.SaveIncident(ctx, ev.inc); err != nil {
+				return fmt.Errorf("storing incident %s: %w", ev.inc.ID, err)
+			}
+			if err := eng.IncidentChanged(ctx, ev.inc); err != nil {
+				return err
+			}
+		}
+		notes, err := eng.Step(ctx, t)
+		if err != nil {
+			return err
+		}
+		for _, n := range notes {
+			for _, a := range n.Alerts {
+				if err := enc.Encode(lineOf(n, a)); err != nil {
+					return fmt.Errorf("writing: %w", err)
+				}
+				lines++
+			}
+		}
+		if progress && time.Since(lastDraw) > 100*time.Millisecond {
+			lastDraw = time.Now()
+			pct := 100 * t.Sub(first) / max(end.Sub(first), 1)
+			fmt.Fprintf(e.stderr, "\r\x1b[Kreplaying %s %3d%%, %d lines", t.Format("2006-01-02 15:04"), min(pct, 100), lines)
+		}
+		if t.After(end) {
+			break
+		}
+	}
+	if err := out.Flush(); err != nil {
+		return fmt.Errorf("writing: %w", err)
+	}
+	if progress {
+		fmt.Fprint(e.stderr, "\r\x1b[K")
+	}
+	s := eng.Stats()
+	fmt.Fprintf(e.stderr, "earshot replay: %d posts (%s to %s) stored in %.1fs, replayed in %.1fs: %d spike events, %d notifications, %d lines\n",
+		ps.Stored, first.Format(time.RFC3339), last.Format(time.RFC3339), loaded.Seconds(),
+		(time.Since(started) - loaded).Seconds(), s.SpikeEvents, s.Notifications, lines)
+	return nil
+}
+
+// lineOf is a's line in a notification n.
+func lineOf(n earshot.Notification, a earshot.Alert) replayLine {
+	kind := string(a.Kind)
+	if notify.Resolved(a, n.At) {
+		kind = string(earshot.AlertResolved)
+	}
+	watch := a.Watch
+	if watch == "" {
+		watch = a.Labels["watch"]
+	}
+	if watch == "" {
+		watch = allWatch
+	}
+	l := replayLine{At: n.At.UTC().Format(time.RFC3339), Kind: kind, Watch: watch, Metric: string(a.Metric),
+		Confidence: a.Confidence, Summary: a.Summary}
+	if a.IncidentID != "" {
+		id := a.IncidentID
+		l.Incident = &id
+	}
+	return l
+}
+
+// loadReplayPosts reads posts into the pipeline and returns the first and
+// last creation times. Three stages overlap: this goroutine parses, a
+// second scores each batch (on every core, with the pipeline's scorer, on
+// the text as the pipeline normalizes it, so the pipeline keeps the score
+// rather than scoring again), a third hands the batches to the pipeline,
+// which stores them. Rejected lines are reported on stderr, as import
+// does.
+func loadReplayPosts(ctx context.Context, pipe *earshot.Pipeline, scorer earshot.Scorer, maxText int, r io.Reader, name string, e env, progress bool) (first, last time.Time, err error) {
+	toScore := make(chan []earshot.Post, 2)
+	toStore := make(chan []earshot.Post, 2)
+	scored := make(chan error, 1)
+	stored := make(chan error, 1)
+	go func() {
+		defer close(toStore)
+		texts := make([]string, 0, replayBatch)
+		for batch := range toScore {
+			texts = texts[:0]
+			for _, p := range batch {
+				texts = append(texts, earshot.Normalize(p, maxText).Text)
+			}
+			ss, err := scorer.Score(ctx, texts)
+			if err != nil {
+				scored <- fmt.Errorf("scoring posts: %w", err)
+				for range toScore {
+				}
+				return
+			}
+			for i := range batch {
+				batch[i].Sentiment = ss[i]
+			}
+			toStore <- batch
+		}
+		scored <- nil
+	}()
+	go func() {
+		var failed error
+		for batch := range toStore {
+			if failed != nil {
+				continue
+			}
+			if err := pipe.Add(ctx, batch...); err != nil && !errors.Is(err, earshot.ErrRejected) {
+				failed = fmt.Errorf("storing posts: %w", err)
+			}
+		}
+		stored <- failed
+	}()
+	batch := make([]earshot.Post, 0, replayBatch)
+	read := 0
+	lastDraw := time.Time{}
+	add := func(p earshot.Post) error {
+		// Collected as created: the data's clock.
+		p.CollectedAt = p.CreatedAt
+		if first.IsZero() || p.CreatedAt.Before(first) {
+			first = p.CreatedAt
+		}
+		if p.CreatedAt.After(last) {
+			last = p.CreatedAt
+		}
+		batch = append(batch, p)
+		if len(batch) < replayBatch {
+			return nil
+		}
+		read += len(batch)
+		select {
+		case toScore <- batch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		batch = make([]earshot.Post, 0, replayBatch)
+		if progress && time.Since(lastDraw) > 100*time.Millisecond {
+			lastDraw = time.Now()
+			fmt.Fprintf(e.stderr, "\r\x1b[Kloading %d posts", read)
+		}
+		return nil
+	}
+	reject := func(line int, reason string) {
+		if progress {
+			fmt.Fprint(e.stderr, "\r\x1b[K")
+		}
+		fmt.Fprintf(e.stderr, "%s:%d: rejected: %s\n", name, line, reason)
+	}
+	rerr := readJSONLines(bufio.NewReaderSize(r, 1<<20), add, reject)
+	if rerr == nil && len(batch) > 0 {
+		toScore <- batch
+	}
+	close(toScore)
+	if err := errors.Join(<-scored, <-stored); err != nil {
+		return first, last, err
+	}
+	if rerr != nil {
+		return first, last, rerr
+	}
+	if err := pipe.Flush(ctx); err != nil {
+		return first, last, fmt.Errorf("storing posts: %w", err)
+	}
+	if progress {
+		fmt.Fprint(e.stderr, "\r\x1b[K")
+	}
+	return first.UTC(), last.UTC(), nil
+}
+
+// replayBatch is how many posts are scored and stored at once.
+const replayBatch = 5000
+
+// postsOnly hides the optional interfaces of a store (PostHashStore):
+// replay's store starts empty, so there is nothing stored to compare with.
+type postsOnly struct{ earshot.PostStore }
+
+// readReplayIncidents reads --incidents into the events that make each
+// incident known: opened at started_at, resolved at resolved_at, in time
+// order. Any bad line is bad input.
+func readReplayIncidents(path string) ([]incidentEvent, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	var events []incidentEvent
+	seen := map[string]bool{}
+	for i, raw := range bytes.Split(b, []byte("\n")) {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 {
+			continue
+		}
+		bad := func(format string, args ...any) error {
+			return usagef("%s:%d: %s", path, i+1, fmt.Sprintf(format, args...))
+		}
+		if !utf8.Valid(raw) {
+			return nil, bad("invalid UTF-8")
+		}
+		var ri replayIncident
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ri); err != nil {
+			return nil, bad("not an incident: %v", err)
+		}
+		if strings.TrimSpace(ri.ID) == "" {
+			return nil, bad("missing id")
+		}
+		if seen[ri.ID] {
+			return nil, bad("incident %q appears twice", ri.ID)
+		}
+		seen[ri.ID] = true
+		started, err := time.Parse(time.RFC3339, ri.StartedAt)
+		if err != nil {
+			return nil, bad("started_at %q is not an RFC 3339 time", ri.StartedAt)
+		}
+		var resolved time.Time
+		if ri.ResolvedAt != "" {
+			if resolved, err = time.Parse(time.RFC3339, ri.ResolvedAt); err != nil {
+				return nil, bad("resolved_at %q is not an RFC 3339 time", ri.ResolvedAt)
+			}
+			if !resolved.After(started) {
+				return nil, bad("resolved_at is not after started_at")
+			}
+		}
+		source := "replay"
+		if s, _, ok := strings.Cut(ri.ID, ":"); ok && s != "" {
+			source = s
+		}
+		started = started.UTC()
+		open := earshot.Incident{ID: ri.ID, Source: source, Title: ri.Title, Status: earshot.Investigating,
+			Services: ri.Services, StartedAt: started, UpdatedAt: started,
+			Updates: []earshot.IncidentUpdate{{At: started, Status: earshot.Investigating}}}
+		events = append(events, incidentEvent{started, open})
+		if !resolved.IsZero() {
+			resolved = resolved.UTC()
+			done := open
+			done.Status, done.ResolvedAt, done.UpdatedAt = earshot.Resolved, resolved, resolved
+			done.Updates = append(slices.Clone(open.Updates), earshot.IncidentUpdate{At: resolved, Status: earshot.Resolved})
+			events = append(events, incidentEvent{resolved, done})
+		}
+	}
+	slices.SortStableFunc(events, func(a, b incidentEvent) int { return a.at.Compare(b.at) })
+	return events, nil
+}

@@ -1,0 +1,111 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+// Memory is an earshot.AlertStore in memory, for stores that are not one
+// (and for replay): it keeps the most recent alerts and deliveries, by
+// time, up to a bound each, and forgets the oldest beyond it.
+type Memory struct {
+	max        int
+	mu         sync.Mutex
+	alerts     map[string]earshot.Alert
+	deliveries map[string]earshot.Delivery
+}
+
+var _ earshot.AlertStore = (*Memory)(nil)
+
+// AlertStoreOf returns st when it is an earshot.AlertStore, else a new
+// Memory.
+func AlertStoreOf(st any) earshot.AlertStore {
+	if as, ok := st.(earshot.AlertStore); ok {
+		return as
+	}
+	return NewMemory(0)
+}
+
+// NewMemory returns a Memory keeping up to max alerts and as many
+// deliveries (0 means 10,000).
+func NewMemory(max int) *Memory {
+	if max <= 0 {
+		max = 10_000
+	}
+	return &Memory{max: max, alerts: map[string]earshot.Alert{}, deliveries: map[string]earshot.Delivery{}}
+}
+
+// SaveAlert creates or replaces the alert with a.ID.
+func (m *Memory) SaveAlert(_ context.Context, a earshot.Alert) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.alerts[a.ID] = a
+	bound(m.alerts, m.max, func(a earshot.Alert) time.Time { return a.At })
+	return nil
+}
+
+// Alerts returns the alerts raised in [from, to), by At then ID.
+func (m *Memory) Alerts(_ context.Context, from, to time.Time) ([]earshot.Alert, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return within(m.alerts, from, to, func(a earshot.Alert) (time.Time, string) { return a.At, a.ID }), nil
+}
+
+// SaveDelivery records a delivery attempt.
+func (m *Memory) SaveDelivery(_ context.Context, d earshot.Delivery) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deliveries[d.ID] = d
+	bound(m.deliveries, m.max, func(d earshot.Delivery) time.Time { return d.At })
+	return nil
+}
+
+// Deliveries returns the attempts made in [from, to), by At then ID.
+func (m *Memory) Deliveries(_ context.Context, from, to time.Time) ([]earshot.Delivery, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return within(m.deliveries, from, to, func(d earshot.Delivery) (time.Time, string) { return d.At, d.ID }), nil
+}
+
+// bound drops the oldest entries of m beyond max (a tenth at a time, so
+// that dropping is rare).
+func bound[V any](m map[string]V, max int, at func(V) time.Time) {
+	if len(m) <= max {
+		return
+	}
+	type kv struct {
+		k string
+		t time.Time
+	}
+	all := make([]kv, 0, len(m))
+	for k, v := range m {
+		all = append(all, kv{k, at(v)})
+	}
+	slices.SortFunc(all, func(a, b kv) int { return a.t.Compare(b.t) })
+	for _, x := range all[:len(m)-max+max/10] {
+		delete(m, x.k)
+	}
+}
+
+func within[V any](m map[string]V, from, to time.Time, key func(V) (time.Time, string)) []V {
+	var out []V
+	for _, v := range m {
+		if t, _ := key(v); !t.Before(from) && t.Before(to) {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b V) int {
+		ta, ia := key(a)
+		tb, ib := key(b)
+		if c := ta.Compare(tb); c != 0 {
+			return c
+		}
+		return cmp.Compare(ia, ib)
+	})
+	return out
+}
