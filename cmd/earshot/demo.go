@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/dashboards/web"
@@ -78,12 +79,26 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		}
 	}
 	fmt.Fprintf(e.stderr, "earshot demo: detected %d spikes over %d series\n", opened, mon.Tracked())
+	// Flag the customers support should reach, stepping through the
+	// scenario as serve would have live.
+	flagger, err := newFlagger(st, followup.DefaultConfig(), log)
+	if err != nil {
+		return err
+	}
+	fst, err := flagger.Replay(ctx, end.Add(-time.Duration(*days)*24*time.Hour), end, 30*time.Minute)
+	if err != nil {
+		return fmt.Errorf("flagging follow-ups: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "earshot demo: flagged %d customers to follow up\n", fst.Opened)
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
 	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log}),
+		Handler:           web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken}}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
+	fmt.Fprintf(e.stderr, "earshot demo: support queue at http://%s/support; the demo's write token is %q, e.g.\n"+
+		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
+		ln.Addr(), demoToken, demoToken, ln.Addr())
 	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (JSON API under /api/; Ctrl-C stops)\n", ln.Addr())
 	return serveUntilDone(ctx, srv, ln)
 }

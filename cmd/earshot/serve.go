@@ -76,6 +76,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	flagger, err := newFlagger(st, cfg.Followups, log.With("part", "followups"))
+	if err != nil {
+		return err
+	}
+	writeTokens, err := webTokens(cfg, e.getenv)
+	if err != nil {
+		return err
+	}
 
 	collectCtx, stopCollecting := context.WithCancel(ctx)
 	defer stopCollecting()
@@ -101,12 +109,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	// Detection, linking and alerting, on the wall clock.
 	wg.Go(func() { eng.Run(collectCtx, 0) })
+	// Support's follow-up queue, every followups.interval.
+	wg.Go(func() { flagger.Run(collectCtx) })
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
 	go func() { pipeDone <- pipe.Run(pipeCtx, 30*time.Second) }()
 
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web")}))
+	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens}))
 	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
 		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
 		for _, p := range pollers {

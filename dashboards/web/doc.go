@@ -3,8 +3,8 @@
 // the standard library and works offline: no external scripts, fonts or
 // styles.
 //
-// New takes a Store (the few PostStore and IncidentStore methods it reads)
-// and returns a Server, an http.Handler:
+// New takes a Store (the few PostStore, IncidentStore, SpikeStore and
+// FollowUpStore methods it uses) and returns a Server, an http.Handler:
 //
 //	GET /                     the timeline: volume and mean sentiment over
 //	                          time with incidents as bands, a per-source
@@ -16,6 +16,22 @@
 //	GET /api/incidents        {"from","to","incidents":[Incident]}
 //	GET /api/posts/negative   {"from","to","limit","posts":[Post]}
 //	                          ?from=&to=&limit=&watch=&source=
+//	GET /support              the support queue: follow-ups by priority
+//	                          then due time, overdue ones highlighted, each
+//	                          with its customer, reason, latest posts,
+//	                          incident, state, assignee and notes.
+//	                          ?state=active|open|assigned|contacted|
+//	                          resolved|dismissed|all (default active).
+//	GET /api/followups        {"states","followups":[FollowUp]} in the same
+//	                          order; ?state= takes states, comma-separated
+//	                          or repeated, "active" (the default) or "all".
+//	POST /api/followups/{id}/move
+//	                          {"to","assignee","note","actor"}: moves a
+//	                          follow-up (see earshot.FollowUp.Apply) and
+//	                          answers it. Needs Authorization: Bearer with
+//	                          one of Options.WriteTokens, else 401; 404 for
+//	                          an unknown follow-up, 409 with a plain message
+//	                          for a move its state does not allow.
 //	GET /healthz              "ok"
 //
 // API windows default to the last 7 days up to Options.Now, buckets to 1h.
@@ -27,4 +43,9 @@
 // a post's link is rendered only when it is an absolute http or https URL.
 // Responses carry a strict Content-Security-Policy: the page runs no
 // script at all and refreshes itself with a meta tag every 60 seconds.
+//
+// The pages only read. Moves go through the API alone: a browser form
+// cannot send a bearer header, a form that took the token would invite the
+// browser to save it and add a cross-site request surface, and a
+// read-only page needs neither cookies nor CSRF tokens.
 package web

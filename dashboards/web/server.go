@@ -2,25 +2,33 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
 	"encoding/json"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot"
 )
 
-// Store is what the dashboard reads: a subset of earshot.PostStore,
-// earshot.IncidentStore and earshot.SpikeStore, so any earshot.Store will
+// Store is what the dashboard reads, and the one change it makes (moving a
+// follow-up): a subset of earshot.PostStore, earshot.IncidentStore,
+// earshot.SpikeStore and earshot.FollowUpStore, so any earshot.Store will
 // do.
 type Store interface {
 	Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error)
 	TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error)
+	Post(ctx context.Context, id string) (earshot.Post, error)
 	Incidents(ctx context.Context, from, to time.Time) ([]earshot.Incident, error)
+	Incident(ctx context.Context, id string) (earshot.Incident, error)
 	Spikes(ctx context.Context, from, to time.Time) ([]earshot.Spike, error)
+	FollowUp(ctx context.Context, id string) (earshot.FollowUp, error)
+	FollowUps(ctx context.Context, states ...earshot.FollowUpState) ([]earshot.FollowUp, error)
+	MoveFollowUp(ctx context.Context, id string, t earshot.Transition) (earshot.FollowUp, error)
 }
 
 var _ Store = earshot.Store(nil)
@@ -38,15 +46,21 @@ type Options struct {
 	// selector offers 24h, 7d, 14d and 30d; other spans work but have no
 	// entry there. Zero means 7 days.
 	DefaultRange time.Duration
+	// WriteTokens are the bearer tokens the write API accepts (POST
+	// /api/followups/{id}/move); with none, every write is refused with a
+	// 401. Empty tokens are ignored.
+	WriteTokens []string
 }
 
 // Server serves the dashboard page and the JSON API.
 type Server struct {
-	store Store
-	opts  Options
-	log   *slog.Logger
-	mux   *http.ServeMux
-	page  *template.Template
+	store   Store
+	opts    Options
+	log     *slog.Logger
+	mux     *http.ServeMux
+	page    *template.Template
+	support *template.Template
+	tokens  [][sha256.Size]byte // the write tokens' hashes
 }
 
 //go:embed assets
@@ -68,11 +82,17 @@ func New(store Store, opts Options) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		store: store,
-		opts:  opts,
-		log:   log,
-		mux:   http.NewServeMux(),
-		page:  template.Must(template.New("page.html").ParseFS(assets, "assets/page.html")),
+		store:   store,
+		opts:    opts,
+		log:     log,
+		mux:     http.NewServeMux(),
+		page:    template.Must(template.New("page.html").ParseFS(assets, "assets/page.html")),
+		support: template.Must(template.New("support.html").ParseFS(assets, "assets/support.html")),
+	}
+	for _, t := range opts.WriteTokens {
+		if t = strings.TrimSpace(t); t != "" {
+			s.tokens = append(s.tokens, sha256.Sum256([]byte(t)))
+		}
 	}
 	static, err := fs.Sub(assets, "assets/static")
 	if err != nil {
@@ -85,6 +105,9 @@ func New(store Store, opts Options) *Server {
 	s.mux.HandleFunc("GET /api/incidents", s.handleIncidents)
 	s.mux.HandleFunc("GET /api/spikes", s.handleSpikes)
 	s.mux.HandleFunc("GET /api/posts/negative", s.handleNegative)
+	s.mux.HandleFunc("GET /support", s.handleSupport)
+	s.mux.HandleFunc("GET /api/followups", s.handleFollowUps)
+	s.mux.HandleFunc("POST /api/followups/{id}/move", s.handleMove)
 	s.mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)
 	})

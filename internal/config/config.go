@@ -19,6 +19,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment/remote"
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/collectors/opsgenie"
@@ -62,6 +63,20 @@ type Config struct {
 	// inhibitions, quiet hours, noise controls and retries (see package
 	// alerts). Its secrets are written env:NAME or file:PATH.
 	Alerting alerts.Config `yaml:"alerting"`
+	// Followups flags dissatisfied customers into support's follow-up
+	// queue: thresholds, window, priorities and due times (see package
+	// analysis/followup).
+	Followups followup.Config `yaml:"followups"`
+	// Web configures the dashboard.
+	Web Web `yaml:"web"`
+}
+
+// Web configures the dashboard and its API.
+type Web struct {
+	// APITokens are the bearer tokens the dashboard's write API accepts
+	// (moving follow-ups: POST /api/followups/{id}/move), written env:NAME
+	// or file:PATH. With none, the API only reads.
+	APITokens []collectors.Secret `yaml:"api_tokens"`
 }
 
 // Webhooks configures the endpoints paging tools post incidents to; each is
@@ -153,7 +168,8 @@ func Default() Config {
 			MaxTextBytes:  16 << 10,
 			Unmatched:     "keep",
 		},
-		Alerting: alerts.DefaultConfig(),
+		Alerting:  alerts.DefaultConfig(),
+		Followups: followup.DefaultConfig(),
 	}
 }
 
@@ -312,6 +328,14 @@ func (c Config) Validate() error {
 	}
 	if err := c.Alerting.Validate(); err != nil {
 		errs = append(errs, err)
+	}
+	if err := c.Followups.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	for i, t := range c.Web.APITokens {
+		if strings.TrimSpace(string(t)) == "" {
+			bad(fmt.Sprintf("web.api_tokens[%d]", i), "is empty")
+		}
 	}
 	return errors.Join(errs...)
 }
