@@ -85,7 +85,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	fst, err := flagger.Replay(ctx, end.Add(-time.Duration(*days)*24*time.Hour), end, 30*time.Minute)
+	fst, err := flagger.Replay(ctx, end.Add(-time.Duration(*days)*24*time.Hour), end, 6*time.Hour)
 	if err != nil {
 		return fmt.Errorf("flagging follow-ups: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/earshot/earshot"
 )
@@ -29,6 +30,10 @@ var pageRanges = []pageRange{
 const (
 	maxBins       = 200 // bars on the charts
 	negativePosts = 15
+	// negativeFetch is how many of the most negative posts are read to
+	// fill negativePosts distinct texts: the same complaint copied or
+	// retweeted is shown once, with a count.
+	negativeFetch = 200
 	maxPostRunes  = 600
 )
 
@@ -112,6 +117,9 @@ type postView struct {
 	Text      string
 	Link      string
 	Watches   string
+	// Similar counts the other posts in the window with the same text
+	// (shown once).
+	Similar int
 }
 
 type incidentView struct {
@@ -202,7 +210,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		s.pageFailed(w, r, "loading spikes", err)
 		return
 	}
-	negative, err := s.store.TopNegative(ctx, earshot.PostQuery{From: from, To: now, Watch: watch, Source: source, Limit: negativePosts})
+	negative, err := s.store.TopNegative(ctx, earshot.PostQuery{From: from, To: now, Watch: watch, Source: source, Limit: negativeFetch})
 	if err != nil {
 		s.pageFailed(w, r, "loading negative posts", err)
 		return
@@ -238,9 +246,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 			d.Spikes = append(d.Spikes, viewSpike(sp, incidents))
 		}
 	}
-	for _, p := range negative {
-		d.Negative = append(d.Negative, viewPost(p))
-	}
+	d.Negative = distinctPosts(negative, negativePosts)
 
 	var buf bytes.Buffer
 	if err := s.page.Execute(&buf, d); err != nil {
@@ -440,6 +446,43 @@ func viewPost(p earshot.Post) postView {
 	}
 	v.Watches = strings.Join(p.Watches, ", ")
 	return v
+}
+
+// distinctPosts views the first n posts with distinct texts, counting the
+// repeats of each: texts compare without case, mentions, links and
+// punctuation, so a retweet or a copied complaint folds into the first.
+func distinctPosts(posts []earshot.Post, n int) []postView {
+	var out []postView
+	index := map[string]int{}
+	for _, p := range posts {
+		key := textKey(p.Text)
+		if i, ok := index[key]; ok {
+			out[i].Similar++
+			continue
+		}
+		if len(out) == n {
+			continue // still count repeats of those shown
+		}
+		index[key] = len(out)
+		out = append(out, viewPost(p))
+	}
+	return out
+}
+
+// textKey is a post's text reduced to its words.
+func textKey(text string) string {
+	var b strings.Builder
+	for _, f := range strings.Fields(strings.ToLower(text)) {
+		if strings.HasPrefix(f, "@") || strings.HasPrefix(f, "http://") || strings.HasPrefix(f, "https://") || f == "rt" {
+			continue
+		}
+		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if f != "" {
+			b.WriteString(f)
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
 }
 
 func humanCount(n int64) string {

@@ -172,7 +172,7 @@ func TestPage(t *testing.T) {
 	if q.Bucket != time.Hour || !q.From.Equal(now.Add(-7*24*time.Hour)) || !q.To.Equal(now) || q.GroupBy != earshot.GroupNone {
 		t.Errorf("series query %+v", q)
 	}
-	if f.postQ[0].Limit != negativePosts {
+	if f.postQ[0].Limit != negativeFetch {
 		t.Errorf("negative posts limit %d", f.postQ[0].Limit)
 	}
 }
@@ -592,5 +592,32 @@ func TestPageListsSpikes(t *testing.T) {
 	_, js := get(t, srv, "/api/spikes")
 	if !strings.Contains(js, `"spikes":[`) || !strings.Contains(js, `"observed":412`) {
 		t.Errorf("/api/spikes = %s", js)
+	}
+}
+
+func TestNegativePostsFoldRepeats(t *testing.T) {
+	post := func(id, text string, score float64) earshot.Post {
+		return earshot.Post{ID: id, Source: "twitter", Text: text, CreatedAt: now.Add(-time.Hour), Sentiment: earshot.Sentiment{Score: score, Label: earshot.Negative}}
+	}
+	f := &fakeStore{
+		series: []earshot.Bucket{{Start: now.Add(-2 * time.Hour), Count: 5, Scored: 5, Negative: 5}},
+		negative: []earshot.Post{
+			post("a", "@acmecloud Login is BROKEN again!", -0.9),
+			post("b", "RT @someone: login is broken again https://t.co/x", -0.9),
+			post("c", "Billing charged me twice", -0.8),
+			post("d", "login is broken again.", -0.7),
+		},
+	}
+	srv, _ := newServer(t, f)
+	_, body := get(t, srv, "/")
+	if n := strings.Count(body, `<p class="text">`); n != 2 {
+		t.Errorf("%d posts listed, want 2 distinct texts", n)
+	}
+	if !strings.Contains(body, "and 2 more posts saying the same") {
+		t.Error("the repeats of the login complaint are not counted")
+	}
+	got := distinctPosts(f.negative, 1)
+	if len(got) != 1 || got[0].Similar != 2 {
+		t.Errorf("distinctPosts(.., 1) = %+v; repeats of the post shown still count", got)
 	}
 }
