@@ -78,7 +78,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 			opened++
 		}
 	}
-	fmt.Fprintf(e.stderr, "earshot demo: detected %d spikes over %d series\n", opened, mon.Tracked())
+	fmt.Fprintf(e.stderr, "earshot demo: detected %d spikes over %d series (%s)\n", opened, mon.Tracked(), time.Since(start).Round(10*time.Millisecond))
 	// Flag the customers support should reach, stepping through the
 	// scenario as serve would have live.
 	flagger, err := newFlagger(st, followup.DefaultConfig(), log)
@@ -89,7 +89,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("flagging follow-ups: %w", err)
 	}
-	fmt.Fprintf(e.stderr, "earshot demo: flagged %d customers to follow up\n", fst.Opened)
+	fmt.Fprintf(e.stderr, "earshot demo: flagged %d customers to follow up (%s)\n", fst.Opened, time.Since(start).Round(10*time.Millisecond))
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
 	srv := &http.Server{
