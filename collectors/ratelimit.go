@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -74,4 +75,27 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 		return 0
 	}
 	return max(0, min(d, MaxRetryAfter))
+}
+
+// Backoff is when a rate-limited API lets a collector ask again. It is
+// safe for concurrent use; the zero value lets it ask at once.
+type Backoff struct {
+	mu        sync.Mutex
+	notBefore time.Time
+}
+
+// Wait returns how long to wait still at now (not positive: none).
+func (b *Backoff) Wait(now time.Time) time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.notBefore.Sub(now)
+}
+
+// Until makes the collector wait until t, unless it already waits longer.
+func (b *Backoff) Until(t time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t.After(b.notBefore) {
+		b.notBefore = t
+	}
 }

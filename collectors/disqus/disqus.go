@@ -156,8 +156,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 	}
 	if fresh {
-		since := now.Add(-c.cfg.Backfill).Unix()
-		st = state{Forum: c.cfg.Forum, Since: since, Newest: since}
+		st = state{Forum: c.cfg.Forum, Reread: collectors.NewReread[string](now, c.cfg.Backfill)}
 	}
 	key, err := c.cfg.APIKey.Resolve(nil)
 	if err != nil {
@@ -167,7 +166,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	q := st.Resume
 	st.Resume = nil
 	if q == nil {
-		q = &resume{Since: max(st.Since, min(st.Newest, now.Add(-c.cfg.Reread).Unix()))}
+		q = &resume{Since: st.Start(now, c.cfg.Reread)}
 	}
 	var posts []earshot.Post
 	pages := 0
@@ -210,7 +209,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(posts))
 	}
 	if st.Resume == nil {
-		st.prune(min(st.Newest, now.Add(-c.cfg.Reread).Unix()))
+		st.Prune(st.Window(now, c.cfg.Reread))
 	}
 	c.deps.Log.Debug("collected", "posts", len(posts), "requests", pages)
 	return posts, st.String(), nil
@@ -231,16 +230,13 @@ func (c *Collector) take(st *state, p post, from int64, now time.Time) (earshot.
 		c.deps.Log.Debug("skipping deleted or spam post", "id", p.ID)
 		return earshot.Post{}, false
 	}
-	h := p.hash()
-	old := st.hash(p.ID)
-	if old == h {
+	take, edited := st.Take(p.ID, created.Unix(), p.hash())
+	if !take {
 		return earshot.Post{}, false
 	}
-	if old != "" {
+	if edited {
 		c.deps.Log.Debug("post edited", "id", p.ID, "is_edited", p.IsEdited)
 	}
-	st.remember(p.ID, created.Unix(), h)
-	st.Newest = max(st.Newest, created.Unix())
 	return p.toPost(created, now, c.cfg.BrandAuthors), true
 }
 

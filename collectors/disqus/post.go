@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
 )
 
 // listing is the answer of forums/listPosts: {"code":0,"cursor":{...},
@@ -101,7 +102,7 @@ func (p post) text() string {
 	return p.Message
 }
 
-func (p post) hash() string { return hashOf(p.text(), p.Author.Name) }
+func (p post) hash() string { return collectors.HashOf(p.text(), p.Author.Name) }
 
 // toPost turns p into a Post.
 func (p post) toPost(created, now time.Time, brand []string) earshot.Post {

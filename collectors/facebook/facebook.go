@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -133,10 +132,9 @@ type Collector struct {
 	base string
 	deps collectors.Deps
 
-	mu sync.Mutex
-	// notBefore is when the API lets us ask again, after it said we had
+	// backoff is when the API lets us ask again, after it said we had
 	// used up our calls.
-	notBefore time.Time
+	backoff collectors.Backoff
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -179,7 +177,7 @@ func (c *Collector) Name() string { return c.name }
 // a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.deps.Now()
-	if wait := c.wait(now); wait > 0 {
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
 	token, err := c.cfg.AccessToken.Resolve(nil)
@@ -193,37 +191,19 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 	}
 	if cursor == "" || err != nil {
-		st = state{Page: c.cfg.PageID, Since: now.Add(-c.cfg.Backfill).Unix()}
+		st = state{Page: c.cfg.PageID, Revisit: collectors.Revisit[sweepUntil]{Since: now.Add(-c.cfg.Backfill).Unix()}}
 	}
 
 	r := &run{c: c, now: now, token: token, st: &st}
-	if sw := st.Sweep; sw != nil {
-		// What is new since the sweep began, then the sweep.
-		var done bool
-		if done, _, err = r.pass(ctx, sw.Start, 0); err == nil && done {
-			var until int64
-			if done, until, err = r.pass(ctx, st.Since, sw.Until); done {
-				st.Since = max(st.Since, sw.Start-int64(c.cfg.Revisit/time.Second))
-				st.Sweep = nil
-			} else if until != 0 {
-				sw.Until = until
-			}
-		}
-	} else {
-		done, until, perr := r.pass(ctx, st.Since, 0)
-		err = perr
-		if done {
-			st.Since = max(st.Since, now.Add(-c.cfg.Revisit).Unix())
-		} else {
-			st.Sweep = &sweep{Start: now.Unix(), Until: until}
-		}
-	}
-	st.prune()
+	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepUntil) (bool, sweepUntil, error) {
+		done, next, err := r.pass(ctx, since, int64(from))
+		return done, sweepUntil(next), err
+	})
 
 	if err != nil {
 		var ra *collectors.RetryAfterError
 		if errors.As(err, &ra) {
-			c.waitUntil(now.Add(ra.Wait))
+			c.backoff.Until(now.Add(ra.Wait))
 		}
 		if len(r.posts) == 0 {
 			return nil, cursor, err
@@ -295,7 +275,7 @@ func (r *run) pass(ctx context.Context, since, until int64) (done bool, next int
 // pages the feed did not hold. ok is false when the run ran out of
 // requests before the end.
 func (r *run) thread(ctx context.Context, p feedPost) (ok bool, err error) {
-	th := r.st.thread(p.ID, p.CreatedTime.Unix())
+	th := r.st.Thread(p.ID, p.CreatedTime.Unix())
 	r.take(th, item{id: p.ID, text: p.Message, url: p.Permalink, from: p.From,
 		created: p.CreatedTime.Time, kind: earshot.KindPost})
 	comments := p.Comments
@@ -333,7 +313,7 @@ func (r *run) thread(ctx context.Context, p feedPost) (ok bool, err error) {
 
 // takeComment takes cm, which answers parent (a post or, for a reply, a
 // comment), and the replies the answer nests in it.
-func (r *run) takeComment(th *thread, cm graphComment, parent string) {
+func (r *run) takeComment(th *collectors.RevisitThread, cm graphComment, parent string) {
 	if cm.Parent != nil && cm.Parent.ID != "" {
 		parent = cm.Parent.ID
 	}
@@ -351,20 +331,19 @@ func (r *run) takeComment(th *thread, cm graphComment, parent string) {
 
 // take adds the post of it unless it was returned before with the same
 // text.
-func (r *run) take(th *thread, it item) {
+func (r *run) take(th *collectors.RevisitThread, it item) {
 	p, ok := r.c.post(it, r.now)
 	if !ok {
 		r.c.deps.Log.Debug("skipping item without text", "id", it.id)
 		return
 	}
-	fp := fingerprint(p.Text)
-	if th.IDs[it.id] == fp {
+	take, edited := th.Take(it.id, p.Text)
+	if !take {
 		return
 	}
-	if _, edited := th.IDs[it.id]; edited {
+	if edited {
 		r.c.deps.Log.Debug("edited", "id", it.id)
 	}
-	th.IDs[it.id] = fp
 	r.posts = append(r.posts, p)
 }
 
@@ -400,24 +379,9 @@ func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	if wait, pct := usage(resp.Header); pct >= r.c.cfg.UsageThreshold {
 		r.stop = true
 		if wait > 0 {
-			r.c.waitUntil(r.now.Add(wait))
+			r.c.backoff.Until(r.now.Add(wait))
 		}
 		r.c.deps.Log.Info("rate limit nearly used up; the next run carries on", "percent", pct, "wait", wait.String())
 	}
 	return nil
-}
-
-// wait returns how long the API asked us to wait still.
-func (c *Collector) wait(now time.Time) time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.notBefore.Sub(now)
-}
-
-func (c *Collector) waitUntil(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.notBefore) {
-		c.notBefore = t
-	}
 }

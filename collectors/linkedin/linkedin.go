@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -132,9 +131,8 @@ type Collector struct {
 	brand []string // URNs
 	deps  collectors.Deps
 
-	mu sync.Mutex
-	// notBefore is when the API lets us ask again, after a 429.
-	notBefore time.Time
+	// backoff is when the API lets us ask again, after a 429.
+	backoff collectors.Backoff
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -185,7 +183,7 @@ func (c *Collector) Name() string { return c.name }
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.deps.Now()
-	if wait := c.wait(now); wait > 0 {
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
 	token, err := c.cfg.AccessToken.Resolve(nil)
@@ -199,37 +197,19 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 	}
 	if cursor == "" || err != nil {
-		st = state{Organization: c.cfg.OrganizationID, Since: now.Add(-c.cfg.Backfill).Unix()}
+		st = state{Organization: c.cfg.OrganizationID, Revisit: collectors.Revisit[sweepOffset]{Since: now.Add(-c.cfg.Backfill).Unix()}}
 	}
 
 	r := &run{c: c, now: now, token: token, st: &st}
-	if sw := st.Sweep; sw != nil {
-		// What is new since the sweep began, then the sweep.
-		var done bool
-		if done, _, err = r.pass(ctx, sw.Start, 0); err == nil && done {
-			var offset int
-			if done, offset, err = r.pass(ctx, st.Since, sw.Offset); done {
-				st.Since = max(st.Since, sw.Start-int64(c.cfg.Revisit/time.Second))
-				st.Sweep = nil
-			} else {
-				sw.Offset = offset
-			}
-		}
-	} else {
-		done, offset, perr := r.pass(ctx, st.Since, 0)
-		err = perr
-		if done {
-			st.Since = max(st.Since, now.Add(-c.cfg.Revisit).Unix())
-		} else {
-			st.Sweep = &sweep{Start: now.Unix(), Offset: offset}
-		}
-	}
-	st.prune()
+	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepOffset) (bool, sweepOffset, error) {
+		done, next, err := r.pass(ctx, since, int(from))
+		return done, sweepOffset(next), err
+	})
 
 	if err != nil {
 		var ra *collectors.RetryAfterError
 		if errors.As(err, &ra) {
-			c.waitUntil(now.Add(ra.Wait))
+			c.backoff.Until(now.Add(ra.Wait))
 		}
 		if len(r.posts) == 0 {
 			return nil, cursor, err
@@ -288,7 +268,7 @@ func (r *run) pass(ctx context.Context, since int64, offset int) (done bool, nex
 // when the run ran out of requests before the end.
 func (r *run) thread(ctx context.Context, p post) (ok bool, err error) {
 	created := millis(p.CreatedAt)
-	th := r.st.thread(p.ID, created.Unix())
+	th := r.st.Thread(p.ID, created.Unix())
 	if p.LifecycleState == "" || p.LifecycleState == "PUBLISHED" {
 		if pub := millis(p.PublishedAt); !pub.IsZero() {
 			created = pub
@@ -301,7 +281,7 @@ func (r *run) thread(ctx context.Context, p post) (ok bool, err error) {
 
 // comments takes the comments on urn (a post, or a comment for its
 // replies), whose post is postURN, and with nested the replies to each.
-func (r *run) comments(ctx context.Context, th *thread, urn, postURN string, nested bool) (ok bool, err error) {
+func (r *run) comments(ctx context.Context, th *collectors.RevisitThread, urn, postURN string, nested bool) (ok bool, err error) {
 	for start := 0; ; {
 		if r.requests >= r.c.cfg.MaxPages {
 			return false, nil
@@ -339,17 +319,15 @@ func (r *run) comments(ctx context.Context, th *thread, urn, postURN string, nes
 
 // take adds the post of it unless it was returned before with the same
 // text.
-func (r *run) take(th *thread, it item) {
+func (r *run) take(th *collectors.RevisitThread, it item) {
 	p, ok := r.c.toPost(it, r.now)
 	if !ok {
 		r.c.deps.Log.Debug("skipping item without text", "urn", it.urn)
 		return
 	}
-	fp := fingerprint(p.Text)
-	if th.IDs[it.urn] == fp {
+	if take, _ := th.Take(it.urn, p.Text); !take {
 		return
 	}
-	th.IDs[it.urn] = fp
 	r.posts = append(r.posts, p)
 }
 
@@ -366,19 +344,4 @@ func (r *run) get(ctx context.Context, pathQuery string, v any) error {
 	}
 	_, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+pathQuery, h, r.c.cfg.MaxBytes, v)
 	return describe(err)
-}
-
-// wait returns how long the API asked us to wait still.
-func (c *Collector) wait(now time.Time) time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.notBefore.Sub(now)
-}
-
-func (c *Collector) waitUntil(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.notBefore) {
-		c.notBefore = t
-	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
 )
 
 // fields is the _fields parameter: the parts of a comment the collector
@@ -48,7 +49,9 @@ func (c comment) gone() bool { return c.Status == "spam" || c.Status == "trash" 
 
 // hash is what the cursor keeps of the comment's version: an edit of the
 // text or the name changes it.
-func (c comment) hash() string { return hashOf(c.Content.Rendered, c.AuthorName, c.AuthorURL) }
+func (c comment) hash() string {
+	return collectors.HashOf(c.Content.Rendered, c.AuthorName, c.AuthorURL)
+}
 
 // post turns c into a Post of site (the site's key, "blog.acme.test").
 func (c comment) post(site string, created, now time.Time, brand []int64) earshot.Post {

@@ -181,14 +181,13 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 	}
 	if fresh {
-		since := now.Add(-c.cfg.Backfill).Unix()
-		st = state{Site: c.site, Since: since, Newest: since}
+		st = state{Site: c.site, Reread: collectors.NewReread[int64](now, c.cfg.Backfill)}
 	}
 
 	q := st.Resume
 	st.Resume = nil
 	if q == nil {
-		from := max(st.Since, min(st.Newest, now.Add(-c.cfg.Reread).Unix()))
+		from := st.Start(now, c.cfg.Reread)
 		after := time.Unix(from, 0).UTC().Add(-zoneSlack).Format("2006-01-02T15:04:05")
 		q = &resume{After: after, Page: 1, From: from}
 	}
@@ -229,7 +228,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(posts))
 	}
 	if st.Resume == nil {
-		st.prune(min(st.Newest, now.Add(-c.cfg.Reread).Unix()))
+		st.Prune(st.Window(now, c.cfg.Reread))
 	}
 	c.deps.Log.Debug("collected", "posts", len(posts), "requests", pages)
 	return posts, st.String(), nil
@@ -246,16 +245,13 @@ func (c *Collector) take(st *state, cm comment, from int64, now time.Time) (ears
 		c.deps.Log.Debug("skipping removed comment", "id", cm.ID, "status", cm.Status)
 		return earshot.Post{}, false
 	}
-	h := cm.hash()
-	old := st.hash(cm.ID)
-	if old == h {
+	take, changed := st.Take(cm.ID, created.Unix(), cm.hash())
+	if !take {
 		return earshot.Post{}, false
 	}
-	if old != "" {
+	if changed {
 		c.deps.Log.Debug("comment changed", "id", cm.ID)
 	}
-	st.remember(cm.ID, created.Unix(), h)
-	st.Newest = max(st.Newest, created.Unix())
 	return cm.post(c.site, created, now, c.cfg.BrandAuthors), true
 }
 

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -122,10 +121,9 @@ type Collector struct {
 	base string
 	deps collectors.Deps
 
-	mu sync.Mutex
-	// notBefore is when the API lets us ask again, after it said our
-	// quota was used up.
-	notBefore time.Time
+	// backoff is when the API lets us ask again, after it said our quota
+	// was used up.
+	backoff collectors.Backoff
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -168,7 +166,7 @@ func (c *Collector) Name() string { return c.name }
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.deps.Now()
-	if wait := c.wait(now); wait > 0 {
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
 	r := &run{c: c, now: now}
@@ -187,37 +185,19 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 	}
 	if cursor == "" || err != nil {
-		st = state{Channel: c.cfg.ChannelID, Since: now.Add(-c.cfg.Backfill).Unix()}
+		st = state{Channel: c.cfg.ChannelID, Revisit: collectors.Revisit[sweepToken]{Since: now.Add(-c.cfg.Backfill).Unix()}}
 	}
 	r.st = &st
 
-	if sw := st.Sweep; sw != nil {
-		// What is new since the sweep began, then the sweep.
-		var done bool
-		if done, _, err = r.pass(ctx, sw.Start, ""); err == nil && done {
-			var token string
-			if done, token, err = r.pass(ctx, st.Since, sw.PageToken); done {
-				st.Since = max(st.Since, sw.Start-int64(c.cfg.Revisit/time.Second))
-				st.Sweep = nil
-			} else {
-				sw.PageToken = token
-			}
-		}
-	} else {
-		done, token, perr := r.pass(ctx, st.Since, "")
-		err = perr
-		if done {
-			st.Since = max(st.Since, now.Add(-c.cfg.Revisit).Unix())
-		} else {
-			st.Sweep = &sweep{Start: now.Unix(), PageToken: token}
-		}
-	}
-	st.prune()
+	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepToken) (bool, sweepToken, error) {
+		done, next, err := r.pass(ctx, since, string(from))
+		return done, sweepToken(next), err
+	})
 
 	if err != nil {
 		var ra *collectors.RetryAfterError
 		if errors.As(err, &ra) {
-			c.waitUntil(now.Add(ra.Wait))
+			c.backoff.Until(now.Add(ra.Wait))
 		}
 		if len(r.posts) == 0 {
 			return nil, cursor, err
@@ -288,7 +268,7 @@ func (r *run) thread(ctx context.Context, th commentThread) (ok bool, err error)
 	if id == "" {
 		id = top.ID
 	}
-	rec := r.st.thread(id, top.Snippet.PublishedAt.Unix())
+	rec := r.st.Thread(id, top.Snippet.PublishedAt.Unix())
 	video := th.Snippet.VideoID
 	r.take(rec, top, video, video)
 	for _, reply := range th.Replies.Comments {
@@ -327,7 +307,7 @@ func (r *run) thread(ctx context.Context, th commentThread) (ok bool, err error)
 
 // take adds the post of cm, which answers parent, unless it was returned
 // before with the same text.
-func (r *run) take(rec *thread, cm comment, video, parent string) {
+func (r *run) take(rec *collectors.RevisitThread, cm comment, video, parent string) {
 	if cm.Snippet.ParentID != "" {
 		parent = cm.Snippet.ParentID
 	}
@@ -336,11 +316,9 @@ func (r *run) take(rec *thread, cm comment, video, parent string) {
 		r.c.deps.Log.Debug("skipping comment without text", "id", cm.ID)
 		return
 	}
-	fp := fingerprint(p.Text)
-	if rec.IDs[cm.ID] == fp {
+	if take, _ := rec.Take(cm.ID, p.Text); !take {
 		return
 	}
-	rec.IDs[cm.ID] = fp
 	r.posts = append(r.posts, p)
 }
 
@@ -358,19 +336,4 @@ func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	defer cancel()
 	_, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+path+"?"+q.Encode(), h, r.c.cfg.MaxBytes, v)
 	return classify(err, r.now)
-}
-
-// wait returns how long the API asked us to wait still.
-func (c *Collector) wait(now time.Time) time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.notBefore.Sub(now)
-}
-
-func (c *Collector) waitUntil(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t.After(c.notBefore) {
-		c.notBefore = t
-	}
 }
