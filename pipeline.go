@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -27,8 +27,14 @@ type PipelineOptions struct {
 	MaxPending int
 	// DropUnmatched discards posts that match no watch, when watches are set.
 	DropUnmatched bool
-	Log           *slog.Logger
-	Now           func() time.Time
+	// Overlap scores the next batch while the one before it is being
+	// stored, for bulk loads: a flush that Add starts returns with the
+	// last batch's save still running, and a store failure is returned by
+	// the next Add that flushes, or by Flush, which waits for every save.
+	// Call Flush at the end.
+	Overlap bool
+	Log     *slog.Logger
+	Now     func() time.Time
 }
 
 func (o *PipelineOptions) defaults() {
@@ -84,6 +90,7 @@ type Pipeline struct {
 	opts    PipelineOptions
 
 	flushMu sync.Mutex // one flush at a time, in order
+	saving  *saving    // under flushMu: the batch being stored, with Overlap
 
 	mu      sync.Mutex
 	pending []Post
@@ -159,35 +166,111 @@ func (p *Pipeline) flush(ctx context.Context, all bool) error {
 	p.flushMu.Lock()
 	defer p.flushMu.Unlock()
 	for {
+		// The posts of a save under way are still pending, at the head.
+		off := 0
+		if p.saving != nil {
+			off = p.saving.n
+		}
 		p.mu.Lock()
-		n := min(len(p.pending), p.opts.BatchSize)
+		n := min(len(p.pending)-off, p.opts.BatchSize)
 		if n == 0 || (!all && n < p.opts.BatchSize) {
 			p.mu.Unlock()
-			return nil
+			break
 		}
-		batch := append([]Post(nil), p.pending[:n]...)
+		batch := append([]Post(nil), p.pending[off:off+n]...)
 		p.mu.Unlock()
 
 		batch, dups, err := p.dropStored(ctx, batch)
 		if err == nil {
-			err = p.store1(ctx, batch)
+			err = p.score(ctx, batch)
+		}
+		if werr := p.wait(); werr != nil {
+			// The earlier batch comes first: it is retried, this one
+			// with it.
+			err = werr
 		}
 		if err != nil {
-			p.mu.Lock()
-			if over := len(p.pending) - p.opts.MaxPending; over > 0 {
-				// Keep the newest posts: drop the oldest beyond the bound.
-				p.stats.Dropped += int64(over)
-				p.pending = append(p.pending[:0], p.pending[over:]...)
-				p.opts.Log.Error("dropping posts: store failing and buffer full", "dropped", over)
-			}
-			p.mu.Unlock()
+			p.failed()
 			return err
 		}
-		p.mu.Lock()
-		p.pending = append(p.pending[:0], p.pending[n:]...)
-		p.stats.Stored += int64(len(batch))
-		p.stats.Duplicates += int64(dups)
-		p.mu.Unlock()
+		sv := &saving{n: n, dups: dups, stored: len(batch), done: make(chan struct{})}
+		p.saving = sv
+		if !p.opts.Overlap {
+			sv.err = p.save(ctx, batch)
+			close(sv.done)
+			if err := p.wait(); err != nil {
+				p.failed()
+				return err
+			}
+			continue
+		}
+		go func() {
+			sv.err = p.save(ctx, batch)
+			close(sv.done)
+		}()
+	}
+	if !all {
+		return nil
+	}
+	if err := p.wait(); err != nil {
+		p.failed()
+		return err
+	}
+	return nil
+}
+
+// Wait waits for a save under way (with Overlap) and returns its error,
+// starting nothing: what is pending stays pending. Call it before closing
+// the store when not ending with Flush.
+func (p *Pipeline) Wait() error {
+	p.flushMu.Lock()
+	defer p.flushMu.Unlock()
+	if err := p.wait(); err != nil {
+		p.failed()
+		return err
+	}
+	return nil
+}
+
+// saving is a batch being stored: the first n pending posts, of which
+// dups were found stored unchanged and the other stored are saved.
+type saving struct {
+	n, dups, stored int
+	done            chan struct{}
+	err             error
+}
+
+// wait waits for the save under way, if any, and takes its posts off the
+// pending ones when it succeeded; it returns the save's error. The caller
+// holds flushMu.
+func (p *Pipeline) wait() error {
+	sv := p.saving
+	if sv == nil {
+		return nil
+	}
+	<-sv.done
+	p.saving = nil
+	if sv.err != nil {
+		return sv.err
+	}
+	p.mu.Lock()
+	p.pending = append(p.pending[:0], p.pending[sv.n:]...)
+	p.stats.Stored += int64(sv.stored)
+	p.stats.Duplicates += int64(sv.dups)
+	p.mu.Unlock()
+	return nil
+}
+
+// failed bounds the pending posts after a failed flush, with no save
+// under way. The caller holds flushMu.
+func (p *Pipeline) failed() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if over := len(p.pending) - p.opts.MaxPending; over > 0 {
+		// Keep the newest posts: drop the oldest beyond the bound.
+		p.stats.Dropped += int64(over)
+		p.pending = append(p.pending[:0], p.pending[over:]...)
+		p.opts.Log.Error("dropping posts: store failing and buffer full", "dropped", over)
 	}
 }
 
@@ -220,26 +303,36 @@ func (p *Pipeline) dropStored(ctx context.Context, batch []Post) ([]Post, int, e
 	return kept, len(batch) - len(kept), nil
 }
 
-// store1 scores a batch (unless already scored) and saves it.
-func (p *Pipeline) store1(ctx context.Context, batch []Post) error {
-	if p.scorer != nil {
-		var texts []string
-		var idx []int
-		for i, post := range batch {
-			if !post.Sentiment.Scored() {
-				texts = append(texts, post.Text)
-				idx = append(idx, i)
-			}
+// score scores the posts of a batch not already scored.
+func (p *Pipeline) score(ctx context.Context, batch []Post) error {
+	if p.scorer == nil {
+		return nil
+	}
+	var texts []string
+	var idx []int
+	for i, post := range batch {
+		if !post.Sentiment.Scored() {
+			texts = append(texts, post.Text)
+			idx = append(idx, i)
 		}
-		if len(texts) > 0 {
-			scores, err := p.scorer.Score(ctx, texts)
-			if err != nil {
-				return fmt.Errorf("scoring posts: %w", err)
-			}
-			for j, i := range idx {
-				batch[i].Sentiment = rated(scores[j], batch[i].Rating)
-			}
-		}
+	}
+	if len(texts) == 0 {
+		return nil
+	}
+	scores, err := p.scorer.Score(ctx, texts)
+	if err != nil {
+		return fmt.Errorf("scoring posts: %w", err)
+	}
+	for j, i := range idx {
+		batch[i].Sentiment = Rated(scores[j], batch[i].Rating)
+	}
+	return nil
+}
+
+// save stores a scored batch.
+func (p *Pipeline) save(ctx context.Context, batch []Post) error {
+	if len(batch) == 0 {
+		return nil
 	}
 	if err := p.store.SavePosts(ctx, batch); err != nil {
 		return fmt.Errorf("storing %d posts: %w", len(batch), err)
@@ -248,10 +341,10 @@ func (p *Pipeline) store1(ctx context.Context, batch []Post) error {
 	return nil
 }
 
-// rated lets a review's stars overrule its words where they disagree: a
+// Rated lets a review's stars overrule its words where they disagree: a
 // 1- or 2-star review is negative, a 4- or 5-star one not negative. The
 // model's own score is kept in Parts["text"].
-func rated(s Sentiment, stars int) Sentiment {
+func Rated(s Sentiment, stars int) Sentiment {
 	if stars < 1 || stars > 5 {
 		return s
 	}
@@ -309,13 +402,38 @@ func (p *Pipeline) Stats() PipelineStats {
 // version worth storing: text, URL, author, kind, language, parent,
 // incident and creation time. Stores keep it (see PostHashStore).
 func ContentHash(p Post) uint64 {
-	h := fnv.New64a()
-	for _, s := range []string{p.Text, p.URL, p.Author.ID, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID, p.ParentID, p.AppVersion} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+	// FNV-1a, 64 bits, over each string and a zero byte, then
+	// "followers|created ns|rating|brand": as hash/fnv with fmt.Fprintf
+	// would write it, without their allocations.
+	h := uint64(fnvOffset64)
+	for _, s := range [...]string{p.Text, p.URL, p.Author.ID, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID, p.ParentID, p.AppVersion} {
+		h = fnvString(h, s)
+		h = (h ^ 0) * fnvPrime64
 	}
-	fmt.Fprintf(h, "%d|%d|%d|%t", p.Author.Followers, p.CreatedAt.UnixNano(), p.Rating, p.FromBrand)
-	return h.Sum64()
+	var buf [80]byte
+	b := strconv.AppendInt(buf[:0], p.Author.Followers, 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, p.CreatedAt.UnixNano(), 10)
+	b = append(b, '|')
+	b = strconv.AppendInt(b, int64(p.Rating), 10)
+	b = append(b, '|')
+	b = strconv.AppendBool(b, p.FromBrand)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime64
+	}
+	return h
+}
+
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
+
+func fnvString(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime64
+	}
+	return h
 }
 
 // recentSet remembers the content hash of the last n post IDs added.

@@ -3,6 +3,9 @@ package earshot
 import (
 	"context"
 	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -268,7 +271,7 @@ func TestRatedReviews(t *testing.T) {
 		{neg, 1, Negative},
 	}
 	for _, tt := range tests {
-		got := rated(tt.s, tt.stars)
+		got := Rated(tt.s, tt.stars)
 		if got.Label != tt.label {
 			t.Errorf("%+v with %d stars: label %s, want %s", tt.s, tt.stars, got.Label, tt.label)
 		}
@@ -276,10 +279,162 @@ func TestRatedReviews(t *testing.T) {
 			t.Errorf("%d stars: the text's own score is not kept: %v", tt.stars, got.Parts)
 		}
 	}
-	if got := rated(pos, 1); got.Score > -0.5 || got.Reason != ReasonOther {
+	if got := Rated(pos, 1); got.Score > -0.5 || got.Reason != ReasonOther {
 		t.Errorf("1-star praise = %+v, want a clearly negative score and a reason", got)
 	}
-	if got := rated(neg, 1); got.Reason != ReasonBilling {
+	if got := Rated(neg, 1); got.Reason != ReasonBilling {
 		t.Errorf("a 1-star review keeps the reason its words give: %+v", got)
+	}
+}
+
+// contentHashFmt is ContentHash as first written, with hash/fnv and
+// fmt: stores keep the hashes, so the fast one must not differ.
+func contentHashFmt(p Post) uint64 {
+	h := fnv.New64a()
+	for _, s := range []string{p.Text, p.URL, p.Author.ID, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID, p.ParentID, p.AppVersion} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	fmt.Fprintf(h, "%d|%d|%d|%t", p.Author.Followers, p.CreatedAt.UnixNano(), p.Rating, p.FromBrand)
+	return h.Sum64()
+}
+
+func TestContentHashUnchanged(t *testing.T) {
+	base := Post{ID: "x:1", Source: "x", Kind: KindReview, Text: "Acme is down ☹ again", URL: "https://example.com/1",
+		Author: Author{ID: "u1", Handle: "h", Name: "Ünï Code", Followers: 12345}, Lang: "en",
+		CreatedAt: time.Date(2026, 3, 2, 10, 0, 0, 123, time.UTC), IncidentID: "inc", ParentID: "x:0",
+		Rating: 4, FromBrand: true, AppVersion: "1.2.3"}
+	posts := []Post{{}, base}
+	for _, change := range []func(*Post){
+		func(p *Post) { p.Author.Followers = -7 },
+		func(p *Post) { p.Rating = -1 },
+		func(p *Post) { p.FromBrand = false },
+		func(p *Post) { p.CreatedAt = time.Time{} },
+		func(p *Post) { p.CreatedAt = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC) },
+		func(p *Post) { p.Text = "\xff\x00 bytes" },
+		func(p *Post) { p.Author.Followers = math.MaxInt64 },
+	} {
+		p := base
+		change(&p)
+		posts = append(posts, p)
+	}
+	for _, p := range posts {
+		if got, want := ContentHash(p), contentHashFmt(p); got != want {
+			t.Errorf("ContentHash(%+v) = %x, want %x", p, got, want)
+		}
+	}
+}
+
+// gatedPosts is a fake store whose SavePosts waits for a token on gate,
+// and says on entered when it starts.
+type gatedPosts struct {
+	memPosts
+	entered chan struct{}
+	gate    chan struct{}
+}
+
+func (g *gatedPosts) SavePosts(ctx context.Context, posts []Post) error {
+	g.entered <- struct{}{}
+	<-g.gate
+	return g.memPosts.SavePosts(ctx, posts)
+}
+
+// TestPipelineOverlap: with Overlap, the next batch is scored while the
+// one before it is being stored; batches are stored in order, and Flush
+// waits for every save.
+func TestPipelineOverlap(t *testing.T) {
+	store := &gatedPosts{entered: make(chan struct{}, 10), gate: make(chan struct{}, 10)}
+	scorer := &wordScorer{}
+	p := NewPipeline(store, scorer, nil, PipelineOptions{BatchSize: 2, Overlap: true})
+	ctx := t.Context()
+	if err := p.Add(ctx, post("test:1", "a"), post("test:2", "bad")); err != nil {
+		t.Fatal(err)
+	}
+	<-store.entered // the first batch is being stored, and Add has returned
+	if s := p.Stats(); s.Stored != 0 || s.Pending != 2 {
+		t.Errorf("while storing: %+v, want 2 pending", s)
+	}
+	added := make(chan error, 1)
+	go func() { added <- p.Add(ctx, post("test:3", "c"), post("test:4", "d"), post("test:5", "e")) }()
+	deadline := time.After(5 * time.Second)
+	for {
+		scorer.mu.Lock()
+		n := scorer.texts
+		scorer.mu.Unlock()
+		if n == 4 {
+			break // the second batch scored before the first is stored
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("scored %d texts while the first batch was being stored, want 4", n)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	store.gate <- struct{}{} // the first save ends; the second starts
+	<-store.entered
+	if err := <-added; err != nil {
+		t.Fatal(err)
+	}
+	store.gate <- struct{}{}
+	// Wait waits for the second save and starts no other.
+	if err := p.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); s.Stored != 4 || s.Pending != 1 {
+		t.Errorf("after Wait: %+v, want 4 stored and 1 pending", s)
+	}
+	store.gate <- struct{}{} // for the partial batch Flush stores
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range store.all() {
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []string{"test:1", "test:2", "test:3", "test:4", "test:5"}) {
+		t.Errorf("stored %v, want all five in order", ids)
+	}
+	if got := store.all()[1].Sentiment.Label; got != Negative {
+		t.Errorf("second post labelled %q, want negative", got)
+	}
+	if s := p.Stats(); s != (PipelineStats{Received: 5, Stored: 5}) {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+// TestPipelineOverlapStoreFails: with Overlap, a failed save is reported
+// by the next flush, and its posts, with those after them, stay pending
+// for the retry, in order.
+func TestPipelineOverlapStoreFails(t *testing.T) {
+	store := &memPosts{fail: errors.New("disk full")}
+	p := NewPipeline(store, nil, nil, PipelineOptions{BatchSize: 2, Overlap: true})
+	ctx := t.Context()
+	if err := p.Add(ctx, post("test:1", "a"), post("test:2", "b")); err != nil {
+		t.Fatalf("Add: %v; want the save's failure later", err)
+	}
+	if err := p.Add(ctx, post("test:3", "c"), post("test:4", "d")); err == nil {
+		t.Fatal("the next Add did not report the failed save")
+	}
+	if s := p.Stats(); s.Pending != 4 || s.Stored != 0 {
+		t.Fatalf("after the failure: %+v, want 4 pending", s)
+	}
+	if err := p.Flush(ctx); err == nil {
+		t.Fatal("Flush with a failing store returned nil")
+	}
+	store.mu.Lock()
+	store.fail = nil
+	store.mu.Unlock()
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range store.all() {
+		ids = append(ids, p.ID)
+	}
+	if !slices.Equal(ids, []string{"test:1", "test:2", "test:3", "test:4"}) {
+		t.Errorf("stored %v after recovery", ids)
+	}
+	if s := p.Stats(); s.Stored != 4 || s.Pending != 0 {
+		t.Errorf("stats %+v", s)
 	}
 }

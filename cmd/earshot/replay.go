@@ -135,8 +135,10 @@ Flags:`)
 		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
 		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
 		DedupeWindow:  1 << 20,
+		Overlap:       true,
 		Log:           log,
 	})
+	defer pipe.Wait() // no save under way when the store closes
 	first, last, err := loadReplayPosts(ctx, pipe, scorer, cfg.Pipeline.MaxTextBytes, posts, *postsPath, e, progress)
 	if err != nil {
 		return err
@@ -150,9 +152,11 @@ Flags:`)
 	bucket, lag := 5*time.Minute, 2*time.Minute
 	warm := min(*learn, last.Sub(first)/2).Truncate(bucket)
 	alertStore := engine.AlertStoreOf(st)
+	postsCache := &engine.PostsCache{Lister: st, Linker: st}
 	ecfg := engine.Config{
 		Store: st, Watches: cfg.Watches, Alerting: &cfg.Alerting,
 		Alerts: alertStore, Series: engine.NewSeriesCache(st), ManualIncidents: true,
+		Posts: postsCache, PostLinker: postsCache,
 		Monitor: spikes.MonitorOptions{Bucket: bucket, Lag: lag, History: warm + 2*bucket},
 		Log:     log,
 	}
@@ -285,7 +289,7 @@ func loadReplayPosts(ctx context.Context, pipe *earshot.Pipeline, scorer earshot
 				return
 			}
 			for i := range batch {
-				batch[i].Sentiment = ss[i]
+				batch[i].Sentiment = earshot.Rated(ss[i], batch[i].Rating)
 			}
 			toStore <- batch
 		}
@@ -359,7 +363,7 @@ func loadReplayPosts(ctx context.Context, pipe *earshot.Pipeline, scorer earshot
 }
 
 // replayBatch is how many posts are scored and stored at once.
-const replayBatch = 5000
+const replayBatch = 20_000
 
 // postsOnly hides the optional interfaces of a store (PostHashStore):
 // replay's store starts empty, so there is nothing stored to compare with.

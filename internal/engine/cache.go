@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -62,4 +63,55 @@ func (c *SeriesCache) Series(ctx context.Context, q earshot.SeriesQuery) ([]ears
 	lo := sort.Search(len(ch.buckets), func(i int) bool { return !ch.buckets[i].Start.Before(q.From) })
 	hi := sort.Search(len(ch.buckets), func(i int) bool { return !ch.buckets[i].Start.Before(q.To) })
 	return append([]earshot.Bucket(nil), ch.buckets[lo:hi]...), nil
+}
+
+// PostsCache is a PostLister and PostLinker in front of a store that
+// answers a query it has answered before from memory, as the linker asks
+// for a spike's baseline again at each of the spike's events. Like
+// SeriesCache it is only right for posts that no longer change, as in
+// replay, apart from links: LinkPosts goes to the store and empties the
+// cache. It keeps the answers to at most Max queries (64 when 0).
+type PostsCache struct {
+	Lister earshot.PostLister
+	Linker earshot.PostLinker
+	Max    int
+
+	mu      sync.Mutex
+	answers map[earshot.PostQuery][]earshot.Post
+}
+
+var (
+	_ earshot.PostLister = (*PostsCache)(nil)
+	_ earshot.PostLinker = (*PostsCache)(nil)
+)
+
+// Posts answers from the cache when it can, else from the store.
+func (c *PostsCache) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	q.From, q.To = q.From.UTC(), q.To.UTC()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if posts, ok := c.answers[q]; ok {
+		return slices.Clone(posts), nil
+	}
+	posts, err := c.Lister.Posts(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	max := c.Max
+	if max <= 0 {
+		max = 64
+	}
+	if c.answers == nil || len(c.answers) >= max {
+		c.answers = map[earshot.PostQuery][]earshot.Post{}
+	}
+	c.answers[q] = slices.Clone(posts)
+	return posts, nil
+}
+
+// LinkPosts links posts in the store and forgets every cached answer.
+func (c *PostsCache) LinkPosts(ctx context.Context, q earshot.PostQuery, incidentID string) (int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.answers = nil
+	return c.Linker.LinkPosts(ctx, q, incidentID)
 }

@@ -20,6 +20,9 @@ type Store struct {
 	// touch the same rows rather than waiting, and read-modify-write moves
 	// need to see their own reads unchanged.
 	writeMu sync.Mutex
+	// allNew, under writeMu, says SavePosts last found none of a batch
+	// stored, and so appends the next batch without looking.
+	allNew bool
 }
 
 var (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -45,6 +46,14 @@ var upsertPosts = func() string {
 // winning version without an IncidentID keeps the stored version's link;
 // content_hash stays the hash of the version as given. A rating outside 1
 // to 5 is stored as 0, none. It returns once the batch is committed.
+//
+// Within one transaction, the posts not stored yet are appended as they
+// are (fast: no merge), and only the others go through the merge
+// statement. Which are stored is looked up first, unless the last lookup
+// found none, when the whole batch is appended on the guess that it is
+// new again (a fresh import, replay). Should a plain append meet a stored
+// ID after all, the transaction is rolled back and the batch saved the
+// careful way: looked up and split, or at worst all merged.
 func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	posts = latestVersions(posts)
 	if len(posts) == 0 {
@@ -66,34 +75,152 @@ func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 		return fmt.Errorf("saving posts: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
-		return fmt.Errorf("saving posts: %w", err)
+	err = errFastPath
+	if s.allNew {
+		_, err = savePostRows(ctx, conn, rows, saveAppend)
+		s.allNew = err == nil
 	}
-	err = conn.Raw(func(dc any) error {
-		a, err := duckdb.NewTableAppender(dc.(driver.Conn), upsertPosts, "", "main", "posts", nil)
-		if err != nil {
-			return err
-		}
-		for i := range rows {
-			if err := a.AppendRow(rows[i].values()...); err != nil {
-				// Discard what is buffered rather than merge it on Close;
-				// the transaction's rollback takes back what was merged.
-				a.Clear()
-				a.Close()
-				return fmt.Errorf("post %s: %w", rows[i].ID, err)
-			}
-		}
-		return a.CloseWithCancel(ctx)
-	})
+	if errors.Is(err, errFastPath) {
+		var found int
+		found, err = savePostRows(ctx, conn, rows, saveSplit)
+		s.allNew = err == nil && found == 0
+	}
+	if errors.Is(err, errFastPath) {
+		_, err = savePostRows(ctx, conn, rows, saveMerge)
+	}
 	if err != nil {
-		conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
-		return fmt.Errorf("saving posts: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
-		conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
 		return fmt.Errorf("saving posts: %w", err)
 	}
 	return nil
+}
+
+// errFastPath wraps a failure of a plain append, after which SavePosts
+// tries a more careful way.
+var errFastPath = errors.New("appending new posts")
+
+// How savePostRows writes rows.
+const (
+	saveAppend = iota // append all plainly
+	saveSplit         // look up which are stored: append the others, merge those
+	saveMerge         // merge all
+)
+
+// savePostRows writes rows in one transaction, the way mode says, and
+// returns how many of them a split found stored.
+func savePostRows(ctx context.Context, conn *sql.Conn, rows []postRow, mode int) (found int, err error) {
+	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+		return 0, err
+	}
+	defer func() {
+		if err != nil {
+			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		}
+	}()
+	var fresh, merge []postRow
+	switch mode {
+	case saveAppend:
+		fresh = rows
+	case saveMerge:
+		merge = rows
+	default:
+		stored, err := lookupStored(ctx, conn, rows)
+		if err != nil {
+			return 0, err
+		}
+		found = len(stored)
+		fresh, merge = splitStored(rows, stored)
+	}
+	err = conn.Raw(func(dc any) error {
+		if len(fresh) > 0 {
+			a, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "posts")
+			if err != nil {
+				return fmt.Errorf("%w: %w", errFastPath, err)
+			}
+			if err := appendPostRows(ctx, a, fresh); err != nil {
+				return fmt.Errorf("%w: %w", errFastPath, err)
+			}
+		}
+		if len(merge) > 0 {
+			a, err := duckdb.NewTableAppender(dc.(driver.Conn), upsertPosts, "", "main", "posts", nil)
+			if err != nil {
+				return err
+			}
+			return appendPostRows(ctx, a, merge)
+		}
+		return nil
+	})
+	if err != nil {
+		return found, err
+	}
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		return found, err
+	}
+	return found, nil
+}
+
+// appendPostRows appends rows to a and closes it, which writes them.
+func appendPostRows(ctx context.Context, a *duckdb.Appender, rows []postRow) error {
+	vals := make([]driver.Value, 0, postTableWidth)
+	for i := range rows {
+		vals = rows[i].appendValues(vals[:0])
+		if err := a.AppendRow(vals...); err != nil {
+			// Discard what is buffered rather than write it on Close; the
+			// transaction's rollback takes back what was written.
+			a.Clear()
+			a.Close()
+			return fmt.Errorf("post %s: %w", rows[i].ID, err)
+		}
+	}
+	return a.CloseWithCancel(ctx)
+}
+
+// lookupStored is storedIDs; tests replace it to exercise the fallbacks.
+var lookupStored = storedIDs
+
+// storedIDs returns which of the rows' IDs are stored, in one query.
+func storedIDs(ctx context.Context, conn *sql.Conn, rows []postRow) (map[string]struct{}, error) {
+	ids := make([]string, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	res, err := conn.QueryContext(ctx, `SELECT id FROM posts WHERE id IN (SELECT unnest(?::VARCHAR[]))`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("looking up stored posts: %w", err)
+	}
+	defer res.Close()
+	stored := map[string]struct{}{}
+	for res.Next() {
+		var id string
+		if err := res.Scan(&id); err != nil {
+			return nil, fmt.Errorf("looking up stored posts: %w", err)
+		}
+		stored[id] = struct{}{}
+	}
+	if err := res.Err(); err != nil {
+		return nil, fmt.Errorf("looking up stored posts: %w", err)
+	}
+	return stored, nil
+}
+
+// splitStored splits rows into those whose IDs are not in stored and the
+// others, each in order.
+func splitStored(rows []postRow, stored map[string]struct{}) (fresh, merge []postRow) {
+	if len(stored) == 0 {
+		return rows, nil
+	}
+	if len(stored) == len(rows) {
+		return nil, rows
+	}
+	fresh = make([]postRow, 0, len(rows)-len(stored))
+	merge = make([]postRow, 0, len(stored))
+	for _, r := range rows {
+		if _, ok := stored[r.ID]; ok {
+			merge = append(merge, r)
+		} else {
+			fresh = append(fresh, r)
+		}
+	}
+	return fresh, merge
 }
 
 // latestVersions keeps one version of each post, the one SavePosts would

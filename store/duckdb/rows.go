@@ -5,6 +5,9 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,13 +51,9 @@ type postRow struct {
 }
 
 func postRowOf(p earshot.Post) (postRow, error) {
-	parts := "{}"
-	if len(p.Sentiment.Parts) > 0 {
-		b, err := json.Marshal(p.Sentiment.Parts)
-		if err != nil {
-			return postRow{}, fmt.Errorf("encoding sentiment parts of post %s: %w", p.ID, err)
-		}
-		parts = string(b)
+	parts, err := partsJSON(p.Sentiment.Parts)
+	if err != nil {
+		return postRow{}, fmt.Errorf("encoding sentiment parts of post %s: %w", p.ID, err)
 	}
 	watches := make(stringList, len(p.Watches))
 	for i, w := range p.Watches {
@@ -74,6 +73,66 @@ func postRowOf(p earshot.Post) (postRow, error) {
 	}, nil
 }
 
+// partsJSON is parts as a JSON object, "{}" when empty, exactly as
+// json.Marshal writes it; the common case (plain keys, finite numbers)
+// without reflection.
+func partsJSON(parts map[string]float64) (string, error) {
+	if len(parts) == 0 {
+		return "{}", nil
+	}
+	var keys [8]string
+	ks := keys[:0]
+	for k, v := range parts {
+		if !plainKey(k) || math.IsInf(v, 0) || math.IsNaN(v) {
+			b, err := json.Marshal(parts)
+			return string(b), err
+		}
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	var buf [128]byte
+	b := append(buf[:0], '{')
+	for i, k := range ks {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, '"', ':')
+		b = appendJSONFloat(b, parts[k])
+	}
+	return string(append(b, '}')), nil
+}
+
+// plainKey reports whether k needs no escaping in JSON: letters, digits,
+// '_', '-' and '.' only.
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// appendJSONFloat appends finite f as encoding/json writes a float64.
+func appendJSONFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// e-09 to e-9, as encoding/json does.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
 // stars is a post's rating as stored: 1 to 5, and 0 (none) for anything
 // else, which a UTINYINT might not hold and the batch would fail on.
 func stars(rating int) uint8 {
@@ -88,17 +147,21 @@ func stars(rating int) uint8 {
 // whole batch, which a spool would then replay forever.
 func validUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
-// values returns the row for the appender, in postTableColumns order.
-func (r *postRow) values() []driver.Value {
+// postTableWidth is the number of columns in postTableColumns.
+const postTableWidth = 23
+
+// appendValues appends the row for the appender to dst, in
+// postTableColumns order.
+func (r *postRow) appendValues(dst []driver.Value) []driver.Value {
 	watches := []string(r.Watches)
 	if watches == nil {
 		watches = []string{}
 	}
-	return []driver.Value{
+	return append(dst,
 		r.ID, r.Source, r.Kind, r.URL, r.AuthorID, r.AuthorHandle, r.AuthorName, r.AuthorFollowers,
 		r.Text, r.Lang, r.CreatedAt, r.CollectedAt, watches, r.Score, r.Label, r.Parts, r.IncidentID,
 		r.ParentID, r.Reason, r.ContentHash, r.Rating, r.FromBrand, r.AppVersion,
-	}
+	)
 }
 
 // dest returns scan targets in postColumns order.
