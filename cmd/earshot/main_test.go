@@ -163,13 +163,13 @@ func TestDemoServes(t *testing.T) {
 	found := false
 	for _, s := range sp.Spikes {
 		if s.Scope == (earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme"}) {
-			if d := s.Start.Sub(outage.StartedAt); d >= -40*time.Minute && d <= 10*time.Minute {
+			if d := s.Start.Sub(outage.StartedAt); d >= -40*time.Minute && d <= 10*time.Minute && s.IncidentID == outage.ID {
 				found = true
 			}
 		}
 	}
 	if !found {
-		t.Errorf("no spike on the acme watch within 10 minutes of the outage opened at %s; spikes: %+v", outage.StartedAt, sp.Spikes)
+		t.Errorf("no spike on the acme watch within 10 minutes of the outage opened at %s and linked to it; spikes: %+v", outage.StartedAt, sp.Spikes)
 	}
 	if code := stop(); code != 0 {
 		t.Errorf("demo exited %d after Ctrl-C", code)
