@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	gotwitter "github.com/dghubble/go-twitter/twitter"
@@ -116,8 +115,7 @@ type Collector struct {
 	base  *url.URL
 	where string // the endpoint, for errors
 
-	mu       sync.Mutex
-	resumeAt time.Time // the rate-limit window's reset, when it ran out
+	backoff collectors.Backoff // the rate-limit window's reset, when it ran out
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -165,7 +163,7 @@ func (c *Collector) Name() string { return c.name }
 // what it fetched and a cursor that remembers the rest.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.deps.Now()
-	if wait := c.waitFor(now); wait > 0 {
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.where, Wait: wait}
 	}
 	st, err := parseCursor(cursor)
@@ -173,9 +171,6 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 		st = state{}
 	}
-	floor := idAt(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
-	r := &run{c: c, now: now, budget: c.cfg.MaxPages, taken: map[string]bool{}}
-
 	top := st.SinceID
 	if top == 0 {
 		top = idAt(now.Add(-c.cfg.Backfill))
@@ -184,23 +179,36 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	for i, g := range st.Gaps {
 		gaps[i] = g.idGap()
 	}
-	search := collectors.IDSearch{
-		Floor: floor, MaxGaps: maxGaps, Stopped: r.stopped, Log: c.deps.Log, TimeOf: timeOf,
-		Search: func(ctx context.Context, since, until int64) (collectors.IDSegment, error) {
-			// The v1.1 search's max_id is inclusive.
+	r := &collectors.IDRun[gotwitter.Tweet]{
+		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
+		// The v1.1 search pages back by max_id, which is inclusive.
+		Narrow: true,
+		Fetch: func(ctx context.Context, since, until int64, _ string) (collectors.IDPage[gotwitter.Tweet], error) {
 			maxID := int64(0)
 			if until != 0 {
 				maxID = until - 1
 			}
-			res, err := r.segment(ctx, since, maxID)
-			seg := collectors.IDSegment{Newest: res.newest, Done: res.done}
-			if res.maxID != 0 {
-				seg.Until = res.maxID + 1
+			search, header, err := c.search(ctx, since, maxID)
+			if err != nil {
+				return collectors.IDPage[gotwitter.Tweet]{}, err
 			}
-			return seg, err
+			return collectors.IDPage[gotwitter.Tweet]{
+				Items: search.Statuses, Header: header, Next: search.Metadata.NextResults,
+				Post: func(t *gotwitter.Tweet) (earshot.Post, bool) {
+					p, ok := c.post(t, now)
+					if !ok {
+						c.deps.Log.Debug("skipping a tweet without an id")
+					}
+					return p, ok
+				},
+			}, nil
 		},
+		// A result without an ID gets 0, which is never in range.
+		ID: func(t *gotwitter.Tweet) (int64, bool) { return tweetID(t), true },
 	}
-	top, gaps, err = search.Run(ctx, top, gaps)
+	floor := idAt(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
+	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: timeOf}
+	top, gaps, err = r.Run(ctx, search, top, gaps)
 	if err != nil {
 		return nil, cursor, err
 	}
@@ -208,116 +216,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	for _, g := range gaps {
 		next.Gaps = append(next.Gaps, gap{SinceID: g.Since, MaxID: g.Until - 1})
 	}
-	if len(next.Gaps) > 0 {
-		c.deps.Log.Info("run stopped early; the next runs fetch the rest", "pages", r.pages, "gaps", len(next.Gaps))
-	}
-	c.deps.Log.Debug("searched", "pages", r.pages, "posts", len(r.posts))
-	return r.posts, next.String(), nil
-}
-
-// waitFor returns how long the rate-limit window that ran out during an
-// earlier run has left, or 0.
-func (c *Collector) waitFor(now time.Time) time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.resumeAt.Sub(now)
-}
-
-func (c *Collector) resumeAfter(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.resumeAt = t
-}
-
-// run is one Collect: the pages it may still fetch and the posts so far.
-type run struct {
-	c       *Collector
-	now     time.Time
-	budget  int
-	pages   int
-	limited bool // the rate limit ran out: fetch nothing more
-	posts   []earshot.Post
-	taken   map[string]bool
-}
-
-func (r *run) stopped() bool { return r.limited || r.budget == 0 }
-
-// segmentResult says how far a segment got.
-type segmentResult struct {
-	// newest is the newest ID the search returned, 0 if none.
-	newest int64
-	// done: the segment was searched to its end.
-	done bool
-	// maxID is where the rest of the segment starts (inclusive), when not
-	// done; 0 when nothing was fetched.
-	maxID int64
-}
-
-// segment pages back through the tweets with sinceID < id <= maxID (maxID
-// 0: no upper bound), newest first, until the search has nothing older or
-// the run must stop.
-func (r *run) segment(ctx context.Context, sinceID, maxID int64) (segmentResult, error) {
-	res := segmentResult{maxID: maxID}
-	for {
-		if maxID != 0 && maxID <= sinceID {
-			res.done = true
-			return res, nil
-		}
-		if r.stopped() {
-			return res, nil
-		}
-		r.budget--
-		search, header, err := r.c.search(ctx, sinceID, maxID)
-		if err != nil {
-			var ra *collectors.RetryAfterError
-			if r.pages > 0 && errors.As(err, &ra) {
-				// Keep what this run fetched; the cursor remembers the rest.
-				r.limited = true
-				if ra.Wait > 0 {
-					r.c.resumeAfter(r.now.Add(ra.Wait))
-				}
-				r.c.deps.Log.Warn("rate limited while paging; stopping early", "retry_after", ra.Wait.String())
-				return res, nil
-			}
-			return res, err
-		}
-		r.pages++
-		if wait, ok := collectors.Exhausted(header, r.now); ok {
-			r.limited = true
-			if wait > 0 {
-				r.c.resumeAfter(r.now.Add(wait))
-			}
-			r.c.deps.Log.Debug("rate limit exhausted; stopping after this page", "reset_in", wait.String())
-		}
-		oldest := int64(0)
-		for i := range search.Statuses {
-			t := &search.Statuses[i]
-			id := tweetID(t)
-			if id <= sinceID || (maxID != 0 && id > maxID) {
-				continue // outside the range asked for
-			}
-			res.newest = max(res.newest, id)
-			if oldest == 0 || id < oldest {
-				oldest = id
-			}
-			p, ok := r.c.post(t, r.now)
-			if !ok {
-				r.c.deps.Log.Debug("skipping a tweet without an id")
-				continue
-			}
-			if r.taken[p.ID] {
-				continue // a retweet of a tweet already taken
-			}
-			r.taken[p.ID] = true
-			r.posts = append(r.posts, p)
-		}
-		if oldest == 0 || search.Metadata.NextResults == "" {
-			res.done = true
-			return res, nil
-		}
-		maxID = oldest - 1
-		res.maxID = maxID
-	}
+	return r.Posts, next.String(), nil
 }
 
 // search fetches one page of results with sinceID < id <= maxID.

@@ -1,7 +1,6 @@
 package twitterv2_test
 
 import (
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -10,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/collectors/collectortest"
 	"github.com/earshot/earshot/collectors/twitterv2"
 )
 
@@ -24,59 +22,27 @@ func TestConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	const ok = "query: acme\nbearer_token: env:" + tokenEnv + "\n"
-	tests := []struct {
-		name    string
-		yaml    string
-		wantErr string // empty: valid
-	}{
-		{"minimal", ok, ""},
-		{"everything", ok + "backfill: 168h\nmax_pages: 3\nmax_results: 10\nbase_url: http://proxy.internal/twitter/\nmax_bytes: 4096\ntimeout: 5s", ""},
-		{"max_results too small", ok + "max_results: 5", "collectors.twitter_v2[c].max_results: must be between 10 and 100"},
-		{"max_results too large", ok + "max_results: 500", "collectors.twitter_v2[c].max_results: must be between 10 and 100"},
-		{"empty base_url", ok + "base_url: ''", "collectors.twitter_v2[c].base_url: must be an absolute http(s) URL"},
-		{"token from a file", "query: acme\nbearer_token: file:" + secretFile, ""},
-		{"no query", "bearer_token: env:" + tokenEnv, "collectors.twitter_v2[c].query: required"},
-		{"blank query", "query: '  '\nbearer_token: x", "collectors.twitter_v2[c].query: required"},
-		{"no token", "query: acme", "collectors.twitter_v2[c].bearer_token: required"},
-		{"unset variable", "query: acme\nbearer_token: env:EARSHOT_TEST_UNSET_TOKEN", "collectors.twitter_v2[c].bearer_token: resolving: environment variable EARSHOT_TEST_UNSET_TOKEN is not set"},
-		{"missing file", "query: acme\nbearer_token: file:/nonexistent/earshot-token", "collectors.twitter_v2[c].bearer_token: resolving: reading secret file"},
-		{"backfill too long", ok + "backfill: 169h", "collectors.twitter_v2[c].backfill: must be at most 168h"},
-		{"negative backfill", ok + "backfill: -1h", "collectors.twitter_v2[c].backfill: must be a positive duration"},
-		{"zero max_pages", ok + "max_pages: 0", "collectors.twitter_v2[c].max_pages: must be at least 1"},
-		{"relative base_url", ok + "base_url: /proxy", "collectors.twitter_v2[c].base_url: must be an absolute http(s) URL"},
-		{"base_url with credentials", ok + "base_url: https://u:p@proxy.internal", "collectors.twitter_v2[c].base_url: must be an absolute http(s) URL"},
-		{"zero max_bytes", ok + "max_bytes: 0", "collectors.twitter_v2[c].max_bytes: must be positive"},
-		{"misspelt key", ok + "max_page: 3", "collectors.twitter_v2[c].max_page: unknown key (known keys: query, bearer_token, backfill, max_pages, max_results, base_url, max_bytes, timeout)"},
-		{"not a mapping", "- query", "collectors.twitter_v2[c]: must be a mapping"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var doc yaml.Node
-			if err := yaml.Unmarshal([]byte(tt.yaml), &doc); err != nil {
-				t.Fatal(err)
-			}
-			c, err := collectors.New("twitter_v2", "c", doc.Content[0], collectors.Deps{})
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				if c.Name() != "c" {
-					t.Errorf("Name() = %q", c.Name())
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)
-			}
-			if strings.Contains(err.Error(), testToken) {
-				t.Errorf("error %q leaks the token", err)
-			}
-			var ce *collectors.ConfigError
-			if !errors.As(err, &ce) {
-				t.Errorf("%v is not a *collectors.ConfigError", err)
-			}
-		})
-	}
+	collectortest.RunConfigCases(t, "twitter_v2", []collectortest.ConfigCase{
+		{Name: "minimal", YAML: ok},
+		{Name: "everything", YAML: ok + "backfill: 168h\nmax_pages: 3\nmax_results: 10\nbase_url: http://proxy.internal/twitter/\nmax_bytes: 4096\ntimeout: 5s"},
+		{Name: "max_results too small", YAML: ok + "max_results: 5", WantErr: "collectors.twitter_v2[c].max_results: must be between 10 and 100"},
+		{Name: "max_results too large", YAML: ok + "max_results: 500", WantErr: "collectors.twitter_v2[c].max_results: must be between 10 and 100"},
+		{Name: "empty base_url", YAML: ok + "base_url: ''", WantErr: "collectors.twitter_v2[c].base_url: must be an absolute http(s) URL"},
+		{Name: "token from a file", YAML: "query: acme\nbearer_token: file:" + secretFile},
+		{Name: "no query", YAML: "bearer_token: env:" + tokenEnv, WantErr: "collectors.twitter_v2[c].query: required"},
+		{Name: "blank query", YAML: "query: '  '\nbearer_token: x", WantErr: "collectors.twitter_v2[c].query: required"},
+		{Name: "no token", YAML: "query: acme", WantErr: "collectors.twitter_v2[c].bearer_token: required"},
+		{Name: "unset variable", YAML: "query: acme\nbearer_token: env:EARSHOT_TEST_UNSET_TOKEN", WantErr: "collectors.twitter_v2[c].bearer_token: resolving: environment variable EARSHOT_TEST_UNSET_TOKEN is not set"},
+		{Name: "missing file", YAML: "query: acme\nbearer_token: file:/nonexistent/earshot-token", WantErr: "collectors.twitter_v2[c].bearer_token: resolving: reading secret file"},
+		{Name: "backfill too long", YAML: ok + "backfill: 169h", WantErr: "collectors.twitter_v2[c].backfill: must be at most 168h"},
+		{Name: "negative backfill", YAML: ok + "backfill: -1h", WantErr: "collectors.twitter_v2[c].backfill: must be a positive duration"},
+		{Name: "zero max_pages", YAML: ok + "max_pages: 0", WantErr: "collectors.twitter_v2[c].max_pages: must be at least 1"},
+		{Name: "relative base_url", YAML: ok + "base_url: /proxy", WantErr: "collectors.twitter_v2[c].base_url: must be an absolute http(s) URL"},
+		{Name: "base_url with credentials", YAML: ok + "base_url: https://u:p@proxy.internal", WantErr: "collectors.twitter_v2[c].base_url: must be an absolute http(s) URL"},
+		{Name: "zero max_bytes", YAML: ok + "max_bytes: 0", WantErr: "collectors.twitter_v2[c].max_bytes: must be positive"},
+		{Name: "misspelt key", YAML: ok + "max_page: 3", WantErr: "collectors.twitter_v2[c].max_page: unknown key (known keys: query, bearer_token, backfill, max_pages, max_results, base_url, max_bytes, timeout)"},
+		{Name: "not a mapping", YAML: "- query", WantErr: "collectors.twitter_v2[c]: must be a mapping"},
+	}, testToken)
 }
 
 func TestDefaultConfig(t *testing.T) {

@@ -2,13 +2,11 @@ package twitterv2
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -125,8 +123,7 @@ type Collector struct {
 	token    string      // resolved; never logged, never in an error
 	header   http.Header // carries the token
 
-	mu       sync.Mutex
-	resumeAt time.Time // the rate-limit window's reset, when it ran out
+	backoff collectors.Backoff // the rate-limit window's reset, when it ran out
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -184,7 +181,7 @@ func (c *Collector) Name() string { return c.name }
 // what it fetched and a cursor that remembers the rest.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.deps.Now()
-	if wait := c.waitFor(now); wait > 0 {
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.endpoint, Wait: wait}
 	}
 	st, err := parseCursor(cursor)
@@ -192,142 +189,45 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 		st = state{}
 	}
-	floor := idAt(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
-	r := &run{c: c, now: now, budget: c.cfg.MaxPages, taken: map[string]bool{}}
-
 	top := st.SinceID
 	if top == 0 {
 		top = idAt(now.Add(-c.cfg.Backfill))
 	}
-	search := collectors.IDSearch{
-		Floor: floor, MaxGaps: maxGaps, Stopped: r.stopped, Log: c.deps.Log, TimeOf: timeOf,
-		Search: func(ctx context.Context, since, until int64) (collectors.IDSegment, error) {
-			res, err := r.segment(ctx, since, until)
-			return collectors.IDSegment{Newest: res.newest, Done: res.done, Until: res.untilID}, err
+	r := &collectors.IDRun[tweet]{
+		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
+		// The v2 search pages (with next_token) through the same range.
+		Fetch: func(ctx context.Context, since, until int64, token string) (collectors.IDPage[tweet], error) {
+			pg, header, err := c.search(ctx, since, until, token)
+			if err != nil {
+				return collectors.IDPage[tweet]{}, err
+			}
+			for _, e := range pg.Errors {
+				c.deps.Log.Debug("partial error in the search results", "title", e.Title, "detail", e.Detail)
+			}
+			inc := pg.index()
+			return collectors.IDPage[tweet]{
+				Items: pg.Data, Header: header, Next: pg.Meta.NextToken,
+				Post: func(t *tweet) (earshot.Post, bool) {
+					p, ok := c.post(t, inc, now)
+					if !ok {
+						c.deps.Log.Debug("skipping a retweet whose original is not in the response", "id", t.ID)
+					}
+					return p, ok
+				},
+			}, nil
+		},
+		ID: func(t *tweet) (int64, bool) {
+			id, err := strconv.ParseInt(t.ID, 10, 64)
+			return id, err == nil
 		},
 	}
-	top, gaps, err := search.Run(ctx, top, st.Gaps)
+	floor := idAt(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
+	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: timeOf}
+	top, gaps, err := r.Run(ctx, search, top, st.Gaps)
 	if err != nil {
 		return nil, cursor, err
 	}
-	next := state{SinceID: top, Gaps: gaps}
-	if len(next.Gaps) > 0 {
-		c.deps.Log.Info("run stopped early; the next runs fetch the rest", "pages", r.pages, "gaps", len(next.Gaps))
-	}
-	c.deps.Log.Debug("searched", "pages", r.pages, "posts", len(r.posts))
-	return r.posts, next.String(), nil
-}
-
-// waitFor returns how long the rate-limit window that ran out during an
-// earlier run has left, or 0.
-func (c *Collector) waitFor(now time.Time) time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.resumeAt.Sub(now)
-}
-
-func (c *Collector) resumeAfter(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.resumeAt = t
-}
-
-// run is one Collect: the pages it may still fetch and the posts so far.
-type run struct {
-	c       *Collector
-	now     time.Time
-	budget  int
-	pages   int
-	limited bool // the rate limit ran out: fetch nothing more
-	posts   []earshot.Post
-	taken   map[string]bool
-}
-
-func (r *run) stopped() bool { return r.limited || r.budget == 0 }
-
-// segmentResult says how far a segment got.
-type segmentResult struct {
-	// newest is the newest ID the search returned, 0 if none.
-	newest int64
-	// done: the segment was searched to its end.
-	done bool
-	// untilID is where the rest of the segment ends (exclusive), when not
-	// done; 0 when nothing was fetched.
-	untilID int64
-}
-
-// segment pages (with next_token) through the tweets with sinceID < id <
-// untilID (untilID 0: no upper bound), newest first, until the search has
-// nothing older or the run must stop.
-func (r *run) segment(ctx context.Context, sinceID, untilID int64) (segmentResult, error) {
-	res := segmentResult{untilID: untilID}
-	token := ""
-	for {
-		if untilID != 0 && untilID <= sinceID+1 {
-			res.done = true
-			return res, nil
-		}
-		if r.stopped() {
-			return res, nil
-		}
-		r.budget--
-		pg, header, err := r.c.search(ctx, sinceID, untilID, token)
-		if err != nil {
-			var ra *collectors.RetryAfterError
-			if r.pages > 0 && errors.As(err, &ra) {
-				// Keep what this run fetched; the cursor remembers the rest.
-				r.limited = true
-				if ra.Wait > 0 {
-					r.c.resumeAfter(r.now.Add(ra.Wait))
-				}
-				r.c.deps.Log.Warn("rate limited while paging; stopping early", "retry_after", ra.Wait.String())
-				return res, nil
-			}
-			return res, err
-		}
-		r.pages++
-		if wait, ok := collectors.Exhausted(header, r.now); ok {
-			r.limited = true
-			if wait > 0 {
-				r.c.resumeAfter(r.now.Add(wait))
-			}
-			r.c.deps.Log.Debug("rate limit exhausted; stopping after this page", "reset_in", wait.String())
-		}
-		for _, e := range pg.Errors {
-			r.c.deps.Log.Debug("partial error in the search results", "title", e.Title, "detail", e.Detail)
-		}
-		inc := pg.index()
-		oldest := int64(0)
-		for i := range pg.Data {
-			t := &pg.Data[i]
-			id, err := strconv.ParseInt(t.ID, 10, 64)
-			if err != nil || id <= sinceID || (untilID != 0 && id >= untilID) {
-				continue // not an ID, or outside the range asked for
-			}
-			res.newest = max(res.newest, id)
-			if oldest == 0 || id < oldest {
-				oldest = id
-			}
-			p, ok := r.c.post(t, inc, r.now)
-			if !ok {
-				r.c.deps.Log.Debug("skipping a retweet whose original is not in the response", "id", t.ID)
-				continue
-			}
-			if r.taken[p.ID] {
-				continue // a retweet of a tweet already taken
-			}
-			r.taken[p.ID] = true
-			r.posts = append(r.posts, p)
-		}
-		if oldest != 0 {
-			res.untilID = oldest
-		}
-		if oldest == 0 || pg.Meta.NextToken == "" {
-			res.done = true
-			return res, nil
-		}
-		token = pg.Meta.NextToken
-	}
+	return r.Posts, state{SinceID: top, Gaps: gaps}.String(), nil
 }
 
 // search fetches one page of results with sinceID < id < untilID, or the
