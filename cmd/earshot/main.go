@@ -44,6 +44,7 @@ func commands() []command {
 		{"incident", "open, update, resolve or list incidents by hand (incident open --title T)", runIncident},
 		{"replay", "run history through detection, linking and alerting on the data's clock (replay --posts FILE)", runReplay},
 		{"detect", "score a timestamp,value CSV for anomalies, streaming (timestamp,value,anomaly_score out)", runDetect},
+		{"digest", "write a reputation digest of a period for execs (digest --period 7d --format html|md)", runDigest},
 		{"bench", "measure analyze and import speed on this machine, end to end", runBench},
 		{"version", "print the version", runVersion},
 	}

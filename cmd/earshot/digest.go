@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/dashboards/digest"
+)
+
+func runDigest(ctx context.Context, args []string, e env) error {
+	fs := newFlags("digest", e.stderr)
+	periodStr := fs.String("period", "7d", "the digest's length: 7d, 30d, 24h (compared with the period before it)")
+	endStr := fs.String("end", "", "end of the period, RFC 3339 (default now)")
+	watch := fs.String("watch", "", "only this watch's posts and spikes")
+	format := fs.String("format", "md", "html or md")
+	config := fs.String("config", "", "configuration file: its store is used")
+	store := fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n\n"+
+			"Writes a reputation digest of the period to stdout: volume, negative share and\n"+
+			"mean sentiment against the period before, incidents, unexplained spikes, top\n"+
+			"complaint reasons, sources, the most negative posts and follow-ups.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	period, err := parsePeriod(*periodStr)
+	if err != nil {
+		return usagef("--period: %v", err)
+	}
+	var end time.Time
+	if *endStr != "" {
+		if end, err = time.Parse(time.RFC3339, *endStr); err != nil {
+			return usagef("--end: %q is not an RFC 3339 time such as 2026-03-09T00:00:00Z", *endStr)
+		}
+	}
+	render := map[string]func(w *bufio.Writer, d digest.Digest) error{
+		"html": func(w *bufio.Writer, d digest.Digest) error { return digest.HTML(w, d) },
+		"md":   func(w *bufio.Writer, d digest.Digest) error { return digest.Markdown(w, d) },
+	}[*format]
+	if render == nil {
+		return usagef("--format: %q is not html or md", *format)
+	}
+	cfg, err := loadConfig(*config, *store, e)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := digest.Build(ctx, st, digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch)})
+	if err != nil {
+		return fmt.Errorf("building the digest: %w", err)
+	}
+	w := bufio.NewWriter(e.stdout)
+	if err := render(w, d); err != nil {
+		return fmt.Errorf("writing the digest: %w", err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("writing the digest: %w", err)
+	}
+	return nil
+}
+
+// parsePeriod reads a period: whole days ("7d") or a Go duration ("36h"),
+// from one hour to digest.MaxPeriod.
+func parsePeriod(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number of days such as 7d", s)
+		}
+		d = time.Duration(days) * 24 * time.Hour
+		if days > 366 {
+			d = digest.MaxPeriod + 1
+		}
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("%q is not a period such as 7d, 30d or 24h", s)
+		}
+	}
+	if d < time.Hour || d > digest.MaxPeriod {
+		return 0, fmt.Errorf("%s: give one hour to 366 days", s)
+	}
+	return d, nil
+}
