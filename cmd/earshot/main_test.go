@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/config"
 )
 
 func testEnv(stdin string) (env, *bytes.Buffer, *bytes.Buffer) {
@@ -230,4 +232,19 @@ func get(t *testing.T, url string) string {
 		t.Fatalf("GET %s: %s: %s", url, resp.Status, b)
 	}
 	return string(b)
+}
+
+// TestDefaultStoreOpens guards the default configuration: with no config
+// file, serve, import and collect open the default store in the working
+// directory.
+func TestDefaultStoreOpens(t *testing.T) {
+	t.Chdir(t.TempDir())
+	st, err := openStore(t.Context(), config.Default().Store)
+	if err != nil {
+		t.Fatalf("the default store %q does not open: %v", config.Default().Store, err)
+	}
+	st.Close()
+	if _, err := os.Stat("earshot.duckdb"); err != nil {
+		t.Errorf("no earshot.duckdb in the working directory: %v", err)
+	}
 }

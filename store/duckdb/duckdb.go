@@ -63,7 +63,8 @@ func (s *Store) Close() error {
 
 // ParseDSN returns the database path of a DuckDB store DSN:
 // "duckdb:///var/lib/earshot/earshot.duckdb" is the file
-// /var/lib/earshot/earshot.duckdb and "duckdb://:memory:" an in-memory
+// /var/lib/earshot/earshot.duckdb, "duckdb://earshot.duckdb" a file in the
+// working directory, and "duckdb://:memory:" an in-memory
 // database (path ":memory:").
 func ParseDSN(dsn string) (path string, err error) {
 	rest, ok := strings.CutPrefix(dsn, "duckdb://")
@@ -72,10 +73,12 @@ func ParseDSN(dsn string) (path string, err error) {
 		return "", fmt.Errorf("parsing store DSN %q: want duckdb:///path/to/file.duckdb or duckdb://:memory:", dsn)
 	case rest == ":memory:":
 		return ":memory:", nil
-	case strings.HasPrefix(rest, "/") && len(rest) > 1 && !strings.ContainsAny(rest, "?#"):
+	case rest != "" && rest != "/" && !strings.ContainsAny(rest, "?#"):
+		// duckdb:///abs/path.duckdb, or duckdb://file.duckdb relative to
+		// the working directory (the default store).
 		return rest, nil
 	}
-	return "", fmt.Errorf("parsing store DSN %q: want an absolute file path (duckdb:///path/to/file.duckdb) or duckdb://:memory:", dsn)
+	return "", fmt.Errorf("parsing store DSN %q: want duckdb:///path/to/file.duckdb, duckdb://relative/file.duckdb or duckdb://:memory:", dsn)
 }
 
 // notFound turns sql.ErrNoRows into earshot.ErrNotFound.
