@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -262,4 +263,18 @@ func NewIncidents(kind, name string, raw Decoder, deps Deps) (earshot.IncidentCo
 	deps = deps.WithDefaults()
 	deps.Log = deps.Log.With("collector", name, "kind", kind)
 	return f(name, raw, deps)
+}
+
+// BaseURLProblem is what a config error says of a base URL that
+// ValidBaseURL rejects.
+const BaseURLProblem = "must be an absolute http(s) URL without a query, fragment or user info"
+
+// ValidBaseURL reports whether s can be the root of an API or site that a
+// collector appends paths to: an absolute http(s) URL with a host and no
+// query, fragment or user info (credentials belong in secrets, where they
+// are never logged).
+func ValidBaseURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.RawQuery == "" && u.Fragment == "" && u.User == nil
 }

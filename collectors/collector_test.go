@@ -165,3 +165,22 @@ func TestRetryAfterError(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
+
+func TestValidBaseURL(t *testing.T) {
+	for s, want := range map[string]bool{
+		"https://graph.facebook.com":       true,
+		"http://127.0.0.1:8080/api/":       true,
+		"graph.facebook.com":               false, // relative
+		"ftp://example.com":                false,
+		"https://":                         false, // no host
+		"https://example.com/?key=1":       false, // a query would be lost
+		"https://example.com/#top":         false,
+		"https://user:secret@example.com/": false, // credentials belong in secrets
+		"":                                 false,
+		"https://exa mple.com":             false,
+	} {
+		if got := collectors.ValidBaseURL(s); got != want {
+			t.Errorf("ValidBaseURL(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -97,9 +96,8 @@ func (c Config) Validate(name string) error {
 			return bad("countries", fmt.Sprintf("%q is listed twice", cc))
 		}
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
-		return bad("base_url", "must be an absolute http(s) URL without a query")
+	if !collectors.ValidBaseURL(c.BaseURL) {
+		return bad("base_url", collectors.BaseURLProblem)
 	}
 	return nil
 }

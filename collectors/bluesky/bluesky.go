@@ -74,9 +74,8 @@ func (c Config) Validate(name string) error {
 		return bad("query", "required")
 	}
 	for key, v := range map[string]string{"base_url": c.BaseURL, "pds": c.PDS} {
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
-			return bad(key, "must be an absolute http(s) URL such as https://bsky.social")
+		if !collectors.ValidBaseURL(v) {
+			return bad(key, collectors.BaseURLProblem+", such as https://bsky.social")
 		}
 	}
 	if c.Identifier != "" && c.AppPassword == "" {

@@ -115,9 +115,8 @@ func (c Config) Validate(name string) error {
 			return bad("brand_accounts", strconv.Quote(id)+" is not a numeric Facebook ID")
 		}
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
-		return bad("base_url", "must be an absolute http(s) URL without a query")
+	if !collectors.ValidBaseURL(c.BaseURL) {
+		return bad("base_url", collectors.BaseURLProblem)
 	}
 	return nil
 }

@@ -78,9 +78,8 @@ func (c Config) Validate(name string) error {
 	case c.Timeout <= 0:
 		return bad("timeout", "must be a positive duration such as 30s")
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return bad("base_url", "must be an absolute http(s) URL without a query")
+	if !collectors.ValidBaseURL(c.BaseURL) {
+		return bad("base_url", collectors.BaseURLProblem)
 	}
 	return nil
 }

@@ -112,9 +112,8 @@ func (c Config) Validate(name string) error {
 			return bad("brand_accounts", strconv.Quote(a)+` is not a URN ("urn:li:person:…") or an organization ID`)
 		}
 	}
-	u, err := url.Parse(c.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
-		return bad("base_url", "must be an absolute http(s) URL without a query")
+	if !collectors.ValidBaseURL(c.BaseURL) {
+		return bad("base_url", collectors.BaseURLProblem)
 	}
 	return nil
 }

@@ -75,9 +75,8 @@ func (c Config) Validate(name string) error {
 	if c.Instance == "" {
 		return bad("instance", "required")
 	}
-	u, err := url.Parse(c.Instance)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
-		return bad("instance", "must be an absolute http(s) URL such as https://mastodon.social")
+	if !collectors.ValidBaseURL(c.Instance) {
+		return bad("instance", collectors.BaseURLProblem+", such as https://mastodon.social")
 	}
 	if len(c.Hashtags) == 0 && strings.TrimSpace(c.Query) == "" {
 		return bad("hashtags", "hashtags or query required")

@@ -124,9 +124,8 @@ func (c Config) Validate(name string) error {
 		}
 	}
 	for key, v := range map[string]string{"auth_url": c.AuthURL, "api_url": c.APIURL} {
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
-			return bad(key, "must be an absolute http(s) URL without a query")
+		if !collectors.ValidBaseURL(v) {
+			return bad(key, collectors.BaseURLProblem)
 		}
 	}
 	return nil

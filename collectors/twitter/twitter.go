@@ -96,9 +96,8 @@ func (c Config) Validate(name string) error {
 		return bad("timeout", "must be a positive duration such as 30s")
 	}
 	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.User != nil {
-			return bad("base_url", "must be an absolute http(s) URL without credentials or query")
+		if !collectors.ValidBaseURL(c.BaseURL) {
+			return bad("base_url", collectors.BaseURLProblem)
 		}
 	}
 	return nil

@@ -88,12 +88,11 @@ func (c Config) Validate(name string) error {
 	bad := func(key, problem string) error {
 		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
 	}
-	u, err := url.Parse(c.Site)
 	switch {
 	case c.Site == "":
 		return bad("site", "required (the site's address, such as https://blog.acme.example)")
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil:
-		return bad("site", "must be an absolute http(s) URL without a query")
+	case !collectors.ValidBaseURL(c.Site):
+		return bad("site", collectors.BaseURLProblem)
 	case (c.Username == "") != (c.AppPassword == ""):
 		return bad("app_password", "username and app_password go together")
 	case c.Status != StatusApproved && c.Status != StatusAll:
