@@ -18,9 +18,10 @@ import (
 // reach Since (out of requests, rate limited) leaves a Sweep that the next
 // runs carry on.
 //
-// A collector embeds it in its cursor, after its own fields, so the JSON
-// reads {"v":1,"page":"…","since":…,"sweep":{…},"seen":{…}}. P is the
-// list position a sweep carries on from (a timestamp, an index, a page
+// A collector embeds it in its cursor after its own fields (as
+// [RevisitCursor] does), so the JSON reads
+// {"v":2,"owner":"…","since":…,"sweep":{…},"seen":{…}}. P is the list
+// position a sweep carries on from (a timestamp, an index, a page
 // token); see [SweepPosition].
 type Revisit[P SweepPosition] struct {
 	// Since is the oldest creation time (Unix seconds) of the items still

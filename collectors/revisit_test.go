@@ -170,3 +170,27 @@ func TestBackoff(t *testing.T) {
 		t.Errorf("Wait = %v, want 1m", got)
 	}
 }
+
+func TestRevisitCursor(t *testing.T) {
+	c := NewRevisitCursor[testUntil]("104857600123", 1748606400)
+	c.Sweep = &Sweep[testUntil]{Start: 1748865600, At: 1748851201}
+	c.Seen = map[string]*RevisitThread{"901": {T: 1748851200, IDs: map[string]string{"901": "6b1f0c2a"}}}
+	s := c.String()
+	want := `{"v":2,"owner":"104857600123","since":1748606400,"sweep":{"start":1748865600,"until":1748851201},"seen":{"901":{"t":1748851200,"ids":{"901":"6b1f0c2a"}}}}`
+	if s != want {
+		t.Fatalf("String:\n got %s\nwant %s", s, want)
+	}
+	back, err := ParseRevisitCursor[testUntil](s, "104857600123")
+	if err != nil || back.String() != s {
+		t.Fatalf("round trip: %v, %s", err, back.String())
+	}
+	for _, bad := range []struct{ cursor, owner, why string }{
+		{s, "999", "another owner's cursor"},
+		{`{"v":1,"owner":"104857600123","since":1}`, "104857600123", "an older version"},
+		{`{"v":2,"owner":`, "104857600123", "truncated JSON"},
+	} {
+		if _, err := ParseRevisitCursor[testUntil](bad.cursor, bad.owner); err == nil {
+			t.Errorf("%s was accepted", bad.why)
+		}
+	}
+}

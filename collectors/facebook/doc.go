@@ -67,7 +67,7 @@
 // keeps as the latest version). Comments on posts older than revisit are
 // not collected.
 //
-//	{"v":1,"page":"104857600123","since":1748606400,
+//	{"v":2,"owner":"104857600123","since":1748606400,
 //	 "sweep":{"start":1748865600,"until":1748851201},
 //	 "seen":{"104857600123_1202":{"t":1748854800,"ids":{"104857600123_1202":"5c9a635d","1202_3301":"90c8effa"}}}}
 //

@@ -185,12 +185,12 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	}
 	var st state
 	if cursor != "" {
-		if st, err = parseCursor(cursor, c.cfg.PageID); err != nil {
+		if st, err = collectors.ParseRevisitCursor[sweepUntil](cursor, c.cfg.PageID); err != nil {
 			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 		}
 	}
 	if cursor == "" || err != nil {
-		st = state{Page: c.cfg.PageID, Revisit: collectors.Revisit[sweepUntil]{Since: now.Add(-c.cfg.Backfill).Unix()}}
+		st = collectors.NewRevisitCursor[sweepUntil](c.cfg.PageID, now.Add(-c.cfg.Backfill).Unix())
 	}
 
 	r := &run{c: c, now: now, token: token, st: &st}

@@ -70,7 +70,7 @@
 // under those posts; an item comes again only when its text changed.
 // Comments on posts older than revisit are not collected.
 //
-//	{"v":1,"organization":"2414183","since":1748606400,
+//	{"v":2,"owner":"2414183","since":1748606400,
 //	 "sweep":{"start":1748865600,"offset":3},
 //	 "seen":{"urn:li:share:7335000000000000011":{"t":1748854800,"ids":{"urn:li:share:7335000000000000011":"5c9a635d"}}}}
 //

@@ -191,12 +191,12 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	}
 	var st state
 	if cursor != "" {
-		if st, err = parseCursor(cursor, c.cfg.OrganizationID); err != nil {
+		if st, err = collectors.ParseRevisitCursor[sweepOffset](cursor, c.cfg.OrganizationID); err != nil {
 			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 		}
 	}
 	if cursor == "" || err != nil {
-		st = state{Organization: c.cfg.OrganizationID, Revisit: collectors.Revisit[sweepOffset]{Since: now.Add(-c.cfg.Backfill).Unix()}}
+		st = collectors.NewRevisitCursor[sweepOffset](c.cfg.OrganizationID, now.Add(-c.cfg.Backfill).Unix())
 	}
 
 	r := &run{c: c, now: now, token: token, st: &st}

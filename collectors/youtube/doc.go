@@ -61,7 +61,7 @@
 // comment comes again only when its text changed. Replies to threads older
 // than revisit are not collected.
 //
-//	{"v":1,"channel":"UCacmeCloud0000000000001","since":1748606400,
+//	{"v":2,"owner":"UCacmeCloud0000000000001","since":1748606400,
 //	 "sweep":{"start":1748865600,"page_token":"CAIQAA"},
 //	 "seen":{"UgzAcmeT1aaaaaaaaaaaaa4AaABAg":{"t":1748856000,"ids":{"UgzAcmeT1aaaaaaaaaaaaa4AaABAg":"90c8effa"}}}}
 //

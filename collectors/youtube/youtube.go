@@ -179,12 +179,12 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	}
 	var st state
 	if cursor != "" {
-		if st, err = parseCursor(cursor, c.cfg.ChannelID); err != nil {
+		if st, err = collectors.ParseRevisitCursor[sweepToken](cursor, c.cfg.ChannelID); err != nil {
 			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 		}
 	}
 	if cursor == "" || err != nil {
-		st = state{Channel: c.cfg.ChannelID, Revisit: collectors.Revisit[sweepToken]{Since: now.Add(-c.cfg.Backfill).Unix()}}
+		st = collectors.NewRevisitCursor[sweepToken](c.cfg.ChannelID, now.Add(-c.cfg.Backfill).Unix())
 	}
 	r.st = &st
 
