@@ -91,12 +91,24 @@ type Config struct {
 	// "daily_max" fits an extreme-value (Gumbel) law to the series' daily
 	// maxima, "exceedances" an exponential tail to its deviations over 2.
 	Calibration Calibration `yaml:"calibration"`
-	// Novelty in [0, 1] is how much of the recent peak surprise (decaying
-	// with half-life Refractory) a bucket must exceed to score: at 1, a
-	// spike scores at its onset and as it escalates, not again at every
-	// bucket it lasts; at 0, every bucket scores on its own.
+	// Novelty in [0, 1] is how much of the surprise already reported (the
+	// peak of the current or last episode, decaying with half-life
+	// Refractory) a bucket must exceed to score: at 1, a spike scores at
+	// its onset and as it escalates, not again at every bucket it lasts;
+	// at 0, every bucket scores on its own.
 	Novelty    float64       `yaml:"novelty"`
 	Refractory time.Duration `yaml:"refractory"`
+	// ReportAt in [0, 1) is the Score at which an episode counts as
+	// reported. Until then its rise is measured against what was reported
+	// before it, so that a slow rise scores once it has grown enough;
+	// after, only an escalation beyond its peak scores. 0: every bucket's
+	// surprise counts as reported at once.
+	ReportAt float64 `yaml:"report_at"`
+	// EpisodeGap is how long the series must stay calm (no deviation
+	// beyond an everyday one at any scale) for an episode to end: its
+	// peak is then forgotten, and a new rise is news even if it comes
+	// soon after a bigger one. 0: episodes never end, the peak only fades.
+	EpisodeGap time.Duration `yaml:"episode_gap"`
 
 	// MinVolume is the least volume (posts in the bucket; for a ratio, the
 	// posts behind it) a bucket needs to score at all.
@@ -139,6 +151,8 @@ func DefaultConfig() Config {
 		TailHalfLife:   28 * 24 * time.Hour,
 		Novelty:        0.7,
 		Refractory:     48 * time.Hour,
+		ReportAt:       0.25,
+		EpisodeGap:     12 * time.Hour,
 		MinVolume:      5,
 		MinExcess:      5,
 		Z50:            4,
@@ -228,6 +242,12 @@ func (c Config) Validate() error {
 	}
 	if c.Refractory <= 0 {
 		bad("refractory", "must be positive, got %v", c.Refractory)
+	}
+	if c.ReportAt < 0 || c.ReportAt >= 1 {
+		bad("report_at", "must be in [0, 1), got %v", c.ReportAt)
+	}
+	if c.EpisodeGap < 0 {
+		bad("episode_gap", "must not be negative, got %v", c.EpisodeGap)
 	}
 	if c.MinVolume < 0 {
 		bad("min_volume", "must not be negative, got %v", c.MinVolume)

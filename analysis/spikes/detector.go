@@ -20,9 +20,12 @@ type Point struct {
 	// direction. The Tracker follows it.
 	Severity float64
 	// Score in [0, 1] is the anomaly score, the alerting signal: Severity
-	// less the part of it already reported in the recent past (Novelty),
-	// so that it is high when a spike starts or escalates and not at every
-	// bucket it lasts. It equals Severity when Novelty is 0.
+	// less the part of it already reported (Novelty), so that it is high
+	// when an episode starts or escalates and not at every bucket it
+	// lasts. It crosses ReportAt once as an episode rises, and after that
+	// only an escalation beyond the episode's peak scores again; an
+	// episode ends after EpisodeGap of calm. It equals Severity when
+	// Novelty is 0.
 	Score float64
 }
 
@@ -40,6 +43,7 @@ type Detector struct {
 	bucket                          time.Duration
 	aLevel, aDaily, aWeekly, aNoise float64
 	aTail, aPeak                    float64
+	calmAfter                       int32
 	nScales                         int
 	aScale, scaleNorm               [maxScales]float64
 	warmUp, shiftAfter              int
@@ -63,8 +67,13 @@ type Detector struct {
 	shiftRun int
 	shiftSum float64
 
-	peak         float64 // recent peak surprise (Novelty)
-	day          int64   // local day number of the last bucket
+	// Novelty: the surprise already reported (the current or last
+	// episode's peak, fading with Refractory), whether the current
+	// episode has been reported, and how long the series has been calm.
+	peak         float64
+	calm         int32
+	reported     bool
+	day          int64 // local day number of the last bucket
 	perDay, aDay float64
 }
 
@@ -129,6 +138,7 @@ func (d *Detector) setBucket(b time.Duration) {
 	}
 	d.aTail = halfLifeAlpha(steps(d.cfg.TailHalfLife))
 	d.aPeak = math.Exp2(-1 / max(1, steps(d.cfg.Refractory)))
+	d.calmAfter = int32(min(math.Ceil(steps(d.cfg.EpisodeGap)), math.MaxInt32))
 	d.perWeek = steps(7 * 24 * time.Hour)
 	d.perDay = steps(24 * time.Hour)
 	d.aDay = halfLifeAlpha(float64(d.cfg.TailHalfLife) / float64(24*time.Hour))
@@ -300,28 +310,56 @@ const zCap = 10
 // score maps a surprise to severity and score in [0, 1], after the
 // warm-up and volume guards.
 func (d *Detector) score(u, v, expected, n float64) (severity, score float64) {
-	if d.seen < d.warmUp || u <= 0 {
-		return 0, 0
-	}
-	if n < d.cfg.MinVolume && d.cfg.Transform == TransformLog {
-		return 0, 0
-	}
-	if d.directed(v-expected) < d.cfg.MinExcess {
-		return 0, 0
-	}
-	// u50 is the surprise of a once-a-week deviation.
+	// u50 is the surprise of a once-a-week deviation, uDay that of the
+	// series' usual daily maximum.
 	u50 := math.Log10(max(d.perWeek, 10))
+	uDay := math.Log10(max(d.perDay, 1))
+	guarded := d.seen < d.warmUp || u <= 0 ||
+		(n < d.cfg.MinVolume && d.cfg.Transform == TransformLog) ||
+		d.directed(v-expected) < d.cfg.MinExcess
+
+	// Episodes. A bucket is calm when no scale deviates beyond the
+	// series' daily maximum on an ordinary day (uDay + calmU); after
+	// EpisodeGap of calm buckets, the episode is over: its peak is
+	// released and the next rise is news again.
+	if guarded || u <= uDay+calmU {
+		d.calm = min(d.calm+1, math.MaxInt32-1)
+		if d.calmAfter > 0 && d.calm >= d.calmAfter {
+			d.reported = false
+			d.peak = min(d.peak, uDay)
+		}
+	} else {
+		d.calm = 0
+	}
+	if guarded {
+		return 0, 0
+	}
 	squash := func(u float64) float64 {
 		if u <= 0 {
 			return 0
 		}
 		return u * u / (u*u + u50*u50)
 	}
-	// The news: what exceeds the recent peak surprise.
-	news := u - d.cfg.Novelty*d.peak
+	// The news: what exceeds the surprise already reported, which is
+	// never less than an everyday deviation's.
+	news := u - d.cfg.Novelty*max(d.peak, uDay)
+	if d.cfg.ReportAt > 0 && !d.reported {
+		// Until the episode is reported, its own rise is measured
+		// against what came before it: a slow rise is news once it has
+		// grown enough, not damped by its own first buckets.
+		if squash(news) < d.cfg.ReportAt {
+			return squash(u), squash(news)
+		}
+		d.reported = true
+	}
 	d.peak = max(u, d.peak)
 	return squash(u), squash(news)
 }
+
+// calmU is the margin over the surprise of the usual daily maximum under
+// which a bucket is calm: a deviation no larger than the series' daily
+// maximum on an ordinary day, which half the days exceed (log10 2).
+const calmU = 0.30103
 
 // tailU is the deviation above which the tail is modelled as exponential.
 const tailU = 2

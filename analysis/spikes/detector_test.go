@@ -271,6 +271,8 @@ func TestConfigValidate(t *testing.T) {
 		{"threshold", func(c *Config) { c.Threshold = 1.5 }, "threshold:"},
 		{"hysteresis", func(c *Config) { c.CloseBelow = 0.9 }, "close_below:"},
 		{"novelty", func(c *Config) { c.Novelty = 2 }, "novelty:"},
+		{"report_at", func(c *Config) { c.ReportAt = 1 }, "report_at:"},
+		{"episode_gap", func(c *Config) { c.EpisodeGap = -time.Hour }, "episode_gap:"},
 		{"scales", func(c *Config) { c.Scales = []time.Duration{0} }, "scales:"},
 	}
 	for _, tt := range tests {
@@ -334,5 +336,59 @@ func BenchmarkMemoryPerSeries(b *testing.B) {
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/series, "B/series")
 		runtime.KeepAlive(ds)
 		runtime.KeepAlive(ts)
+	}
+}
+
+// TestEpisodes checks the alerting Score: a big spike and a sustained
+// episode each cross ReportAt once, and a new, smaller episode two days
+// after a big one still alerts (the big one's peak is released once the
+// series has been calm for EpisodeGap).
+func TestEpisodes(t *testing.T) {
+	big, next, long := at(14, 14, 0), at(16, 12, 0), at(19, 10, 0)
+	rate := func(t time.Time) float64 {
+		r := rhythm(t, 40)
+		switch {
+		case !t.Before(big) && t.Before(big.Add(time.Hour)):
+			r *= 10
+		case !t.Before(next) && t.Before(next.Add(2*time.Hour)):
+			r *= 5
+		case !t.Before(long) && t.Before(long.Add(3*time.Hour)):
+			r *= 5
+		}
+		return r
+	}
+	times, values := series(11, 22, rate)
+	cfg := DefaultConfig()
+	pts := observeAll(cfg, times, values)
+	alerts := func(from, to time.Time) (n int, best float64) {
+		above := false
+		for _, p := range pts[index(from):index(to)] {
+			if p.Score >= cfg.ReportAt && !above {
+				n++
+			}
+			above = p.Score >= cfg.ReportAt
+			best = max(best, p.Score)
+		}
+		return n, best
+	}
+	for _, c := range []struct {
+		what  string
+		start time.Time
+		hours int
+		want  int
+	}{
+		{"a big spike", big, 3, 1},
+		{"a smaller episode two days later", next, 4, 1},
+		{"a three-hour episode", long, 5, 1},
+	} {
+		if n, best := alerts(c.start, c.start.Add(time.Duration(c.hours)*time.Hour)); n != c.want {
+			t.Errorf("%s: %d alerts (best score %.2f), want %d", c.what, n, best, c.want)
+		}
+	}
+	// Without episodes (the peak only fades), the smaller one is damped.
+	cfg.EpisodeGap = 0
+	pts = observeAll(cfg, times, values)
+	if n, best := alerts(next, next.Add(4*time.Hour)); n != 0 {
+		t.Errorf("without episodes, the smaller episode alerts (%d, best %.2f); the test no longer tests episodes", n, best)
 	}
 }

@@ -38,10 +38,13 @@
 // calm one for the same severity.
 //
 // Score is the alerting signal, the one `earshot detect` writes: the
-// severity less Novelty times the highest severity of the recent past
-// (fading with half-life Refractory), in the same -log10 units. It is high
-// when a spike starts or escalates, and does not re-alert at every bucket
-// the spike lasts.
+// severity less Novelty times the surprise already reported, in the same
+// -log10 units. It follows episodes: a rise is measured against what came
+// before it until its Score reaches ReportAt (so a slow rise alerts once
+// it has grown enough), after which only an escalation beyond the
+// episode's peak scores; the episode ends, and its peak is forgotten,
+// after EpisodeGap of calm, so a new episode alerts even soon after a
+// bigger one. It does not re-alert at every bucket a spike lasts.
 //
 // A [Tracker] turns Points into [earshot.Spike] records with hysteresis,
 // following Severity: a spike opens once severity has held at or above

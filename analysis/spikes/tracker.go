@@ -38,7 +38,7 @@ type Event struct {
 type Tracker struct {
 	scope  earshot.Scope
 	metric earshot.Metric
-	cfg    Config
+	cfg    trackerConfig
 	bucket time.Duration
 
 	// pending or open spike
@@ -52,7 +52,18 @@ type Tracker struct {
 // NewTracker returns a tracker of one scope's metric. bucket is the series'
 // bucket width (0: inferred from the first two points).
 func NewTracker(scope earshot.Scope, metric earshot.Metric, bucket time.Duration, cfg Config) *Tracker {
-	return &Tracker{scope: scope, metric: metric, cfg: cfg, bucket: bucket}
+	tc := trackerConfig{
+		Threshold: cfg.Threshold, CloseBelow: cfg.CloseBelow,
+		MinDuration: cfg.MinDuration, CloseAfter: cfg.CloseAfter,
+	}
+	return &Tracker{scope: scope, metric: metric, cfg: tc, bucket: bucket}
+}
+
+// trackerConfig is the part of Config a Tracker follows (a Tracker is
+// kept per series: it does not carry the detector's settings).
+type trackerConfig struct {
+	Threshold, CloseBelow   float64
+	MinDuration, CloseAfter time.Duration
 }
 
 // Open returns the spike in progress, if one is open.
