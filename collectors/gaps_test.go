@@ -132,3 +132,32 @@ func TestUnionIDs(t *testing.T) {
 		t.Error("UnionIDs(nil, nil) is not nil")
 	}
 }
+
+func TestIDCursor(t *testing.T) {
+	c := IDCursor{SinceID: 1929523463413514240, Gaps: []IDGap{{Since: 1929518430559092736, Until: 1929521046567469056}}}
+	s := c.String()
+	want := `{"v":1,"since_id":"1929523463413514240","gaps":[{"since_id":"1929518430559092736","until_id":"1929521046567469056"}]}`
+	if s != want {
+		t.Fatalf("String:\n got %s\nwant %s", s, want)
+	}
+	back, err := ParseIDCursor(s)
+	if err != nil || back.String() != s {
+		t.Fatalf("round trip: %v, %s", err, back.String())
+	}
+	if c, err := ParseIDCursor(""); err != nil || c.SinceID != 0 || len(c.Gaps) != 0 {
+		t.Errorf(`ParseIDCursor("") = %+v, %v; want the zero cursor`, c, err)
+	}
+	for _, bad := range []struct{ cursor, why string }{
+		{`{"v":2,"since_id":"5"}`, "another version"},
+		{`{"v":1,"since_id":"5","gaps":[{"since_id":"3","until_id":"3"}]}`, "an empty gap"},
+		// The Twitter v1.1 collector's cursors kept gaps as max_id: read
+		// as until_id 0, they are refused and the run starts afresh.
+		{`{"v":1,"since_id":"9","gaps":[{"since_id":"3","max_id":"7"}]}`, "a gap in the old max_id form"},
+		{`{"v":1,"since_id":5}`, "an ID that is not a string"},
+		{`not json`, "garbage"},
+	} {
+		if _, err := ParseIDCursor(bad.cursor); err == nil {
+			t.Errorf("%s was accepted: %s", bad.why, bad.cursor)
+		}
+	}
+}

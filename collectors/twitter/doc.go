@@ -39,7 +39,7 @@
 //
 // The cursor is a small JSON document:
 //
-//	{"v":1,"since_id":"1929523463413514240","gaps":[{"since_id":"1929518430559092736","max_id":"1929521046567469055"}]}
+//	{"v":1,"since_id":"1929523463413514240","gaps":[{"since_id":"1929518430559092736","until_id":"1929521046567469056"}]}
 //
 // A run asks for the tweets after since_id (on the first run, after the
 // Snowflake ID of now-backfill: tweet IDs encode their time), newest first,
@@ -47,9 +47,10 @@
 // becomes the newest ID returned, so a restart resumes with no gap and no
 // duplicate. When a run has to stop before reaching the old since_id
 // (max_pages used up, or the rate limit exhausted), the range still to fetch
-// is kept as a gap: since_id < id <= max_id. The next run fetches what is
-// new first, then works through the gaps, newest first, with the pages it has
-// left. A gap that falls out of the search's 7-day reach, or the oldest once
+// is kept as a gap: since_id < id < until_id (the search's max_id is
+// until_id - 1; the cursor is the same [collectors.IDCursor] as the v2
+// collector's). The next run fetches what is new first, then works
+// through the gaps, newest first, with the pages it has left. A gap that falls out of the search's 7-day reach, or the oldest once
 // more than 20 pile up, is given up with a warning naming its time range:
 // a blind spot is logged, never silent.
 //

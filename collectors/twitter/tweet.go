@@ -7,6 +7,7 @@ import (
 	gotwitter "github.com/dghubble/go-twitter/twitter"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors/internal/snowflake"
 )
 
 // post turns a search result into a post. A retweet becomes the tweet it
@@ -31,7 +32,7 @@ func (c *Collector) post(t *gotwitter.Tweet, now time.Time) (p earshot.Post, ok 
 	}
 	created, err := t.CreatedAtTime()
 	if err != nil {
-		created = timeOf(id) // the ID knows when it was made
+		created = snowflake.Time(id) // the ID knows when it was made
 	}
 	p.CreatedAt = created.UTC()
 	handle := ""

@@ -14,6 +14,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/collectors/internal/snowflake"
 )
 
 // Kind is the collector kind this package registers.
@@ -31,6 +32,13 @@ const searchPath = "/1.1/search/tweets.json"
 
 // searchWindow is how far back the standard search reaches.
 const searchWindow = 7 * 24 * time.Hour
+
+// maxGaps bounds the gaps a cursor keeps. A run adds at most one, so only a
+// search that outruns max_pages for many runs in a row reaches it; then the
+// oldest gap is given up, with a warning.
+const maxGaps = 20
+
+func formatID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // pageSize is the number of tweets asked for per page, the API's maximum.
 const pageSize = 100
@@ -165,18 +173,14 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.where, Wait: wait}
 	}
-	st, err := parseCursor(cursor)
+	st, err := collectors.ParseIDCursor(cursor)
 	if err != nil {
 		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		st = state{}
+		st = collectors.IDCursor{}
 	}
 	top := st.SinceID
 	if top == 0 {
-		top = idAt(now.Add(-c.cfg.Backfill))
-	}
-	gaps := make([]collectors.IDGap, len(st.Gaps))
-	for i, g := range st.Gaps {
-		gaps[i] = g.idGap()
+		top = snowflake.At(now.Add(-c.cfg.Backfill))
 	}
 	r := &collectors.IDRun[gotwitter.Tweet]{
 		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
@@ -205,17 +209,13 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		// A result without an ID gets 0, which is never in range.
 		ID: func(t *gotwitter.Tweet) (int64, bool) { return tweetID(t), true },
 	}
-	floor := idAt(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
-	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: timeOf}
-	top, gaps, err = r.Run(ctx, search, top, gaps)
+	floor := snowflake.At(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
+	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: snowflake.Time}
+	top, gaps, err := r.Run(ctx, search, top, st.Gaps)
 	if err != nil {
 		return nil, cursor, err
 	}
-	next := state{SinceID: top}
-	for _, g := range gaps {
-		next.Gaps = append(next.Gaps, gap{SinceID: g.Since, MaxID: g.Until - 1})
-	}
-	return r.Posts, next.String(), nil
+	return r.Posts, collectors.IDCursor{SinceID: top, Gaps: gaps}.String(), nil
 }
 
 // search fetches one page of results with sinceID < id <= maxID.

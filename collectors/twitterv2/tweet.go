@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors/internal/snowflake"
 )
 
 // page is one page of the recent search, as the API sends it.
@@ -126,7 +127,7 @@ func (c *Collector) post(t *tweet, inc includes, now time.Time) (p earshot.Post,
 	}
 	created, err := time.Parse(time.RFC3339, t.CreatedAt)
 	if err != nil {
-		created = timeOf(id) // the ID knows when it was made
+		created = snowflake.Time(id) // the ID knows when it was made
 	}
 	p.CreatedAt = created.UTC()
 	p.Author = earshot.Author{ID: t.AuthorID}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/collectors/internal/snowflake"
 )
 
 // Kind is the collector kind this package registers.
@@ -28,6 +29,13 @@ const searchPath = "/2/tweets/search/recent"
 
 // searchWindow is how far back the recent search reaches.
 const searchWindow = 7 * 24 * time.Hour
+
+// maxGaps bounds the gaps a cursor keeps. A run adds at most one, so only a
+// search that outruns max_pages for many runs in a row reaches it; then the
+// oldest gap is given up, with a warning.
+const maxGaps = 20
+
+func formatID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // The fields asked for. referenced_tweets.id.author_id brings the authors
 // of retweeted and quoted tweets, so a retweet can be collected as its
@@ -183,14 +191,14 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.endpoint, Wait: wait}
 	}
-	st, err := parseCursor(cursor)
+	st, err := collectors.ParseIDCursor(cursor)
 	if err != nil {
 		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		st = state{}
+		st = collectors.IDCursor{}
 	}
 	top := st.SinceID
 	if top == 0 {
-		top = idAt(now.Add(-c.cfg.Backfill))
+		top = snowflake.At(now.Add(-c.cfg.Backfill))
 	}
 	r := &collectors.IDRun[tweet]{
 		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
@@ -220,13 +228,13 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 			return id, err == nil
 		},
 	}
-	floor := idAt(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
-	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: timeOf}
+	floor := snowflake.At(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
+	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: snowflake.Time}
 	top, gaps, err := r.Run(ctx, search, top, st.Gaps)
 	if err != nil {
 		return nil, cursor, err
 	}
-	return r.Posts, state{SinceID: top, Gaps: gaps}.String(), nil
+	return r.Posts, collectors.IDCursor{SinceID: top, Gaps: gaps}.String(), nil
 }
 
 // search fetches one page of results with sinceID < id < untilID, or the
