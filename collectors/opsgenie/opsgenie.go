@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/internal/httpjson"
 )
 
 // Source is the source of the incidents, and the prefix of their IDs.
@@ -139,39 +139,28 @@ const (
 )
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use POST"})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBytes))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body larger than %d bytes", h.cfg.MaxBytes)})
-		return
-	case err != nil:
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "reading body: " + err.Error()})
+	body, ok := httpjson.ReadPost(w, r, h.cfg.MaxBytes)
+	if !ok {
 		return
 	}
 	if !h.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong token or credentials"})
+		httpjson.Error(w, http.StatusUnauthorized, "missing or wrong token or credentials")
 		return
 	}
 	p, at, err := decode(body)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		httpjson.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	id, changed, err := h.upsert(r, p, at)
 	if err != nil {
 		h.log.Error("keeping an Opsgenie incident", "err", err, "action", p.Action)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "could not store the incident now; retry later"})
+		httpjson.Error(w, http.StatusServiceUnavailable, "could not store the incident now; retry later")
 		return
 	}
 	h.log.Debug("Opsgenie action", "action", p.Action, "incident", id, "changed", changed)
-	writeJSON(w, http.StatusOK, map[string]any{"incident": id, "changed": changed})
+	httpjson.Write(w, http.StatusOK, map[string]any{"incident": id, "changed": changed})
 }
 
 // authorized checks the token (Authorization: Bearer, or TokenHeader) or
@@ -395,11 +384,4 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/internal/httpjson"
 )
 
 // Source is the source of the incidents, and the prefix of their IDs.
@@ -130,42 +130,31 @@ const (
 )
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use POST"})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBytes))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body larger than %d bytes", h.cfg.MaxBytes)})
-		return
-	case err != nil:
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "reading body: " + err.Error()})
+	body, ok := httpjson.ReadPost(w, r, h.cfg.MaxBytes)
+	if !ok {
 		return
 	}
 	if !h.verify(r.Header.Get(SignatureHeader), body) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong " + SignatureHeader})
+		httpjson.Error(w, http.StatusUnauthorized, "missing or wrong "+SignatureHeader)
 		return
 	}
 	ev, err := decode(body)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		httpjson.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if ev.EventType == "pagey.ping" || !strings.HasPrefix(ev.EventType, "incident.") {
-		writeJSON(w, http.StatusOK, map[string]string{"ignored": ev.EventType})
+		httpjson.Write(w, http.StatusOK, map[string]string{"ignored": ev.EventType})
 		return
 	}
 	id, changed, err := h.upsert(r, ev)
 	if err != nil {
 		h.log.Error("keeping a PagerDuty incident", "err", err, "event", ev.ID)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "could not store the incident now; retry later"})
+		httpjson.Error(w, http.StatusServiceUnavailable, "could not store the incident now; retry later")
 		return
 	}
 	h.log.Debug("PagerDuty event", "event", ev.ID, "type", ev.EventType, "incident", id, "changed", changed)
-	writeJSON(w, http.StatusOK, map[string]any{"incident": id, "changed": changed})
+	httpjson.Write(w, http.StatusOK, map[string]any{"incident": id, "changed": changed})
 }
 
 // verify reports whether one of the v1 signatures in header is the body's.
@@ -404,11 +393,4 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -23,7 +23,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -32,6 +31,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/internal/httpjson"
 )
 
 // SignatureHeader carries the HMAC-SHA256 of the body.
@@ -110,29 +110,18 @@ type Result struct {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use POST"})
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBytes))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("body larger than %d bytes", h.cfg.MaxBytes)})
-		return
-	case err != nil:
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "reading body: " + err.Error()})
+	body, ok := httpjson.ReadPost(w, r, h.cfg.MaxBytes)
+	if !ok {
 		return
 	}
 	if !h.authorized(r, body) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "missing or wrong bearer token or signature"})
+		httpjson.Error(w, http.StatusUnauthorized, "missing or wrong bearer token or signature")
 		return
 	}
 	records, res, err := decode(body, h.cfg.MaxPosts)
 	if err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		httpjson.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	posts := make([]earshot.Post, 0, len(records))
@@ -147,7 +136,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if len(posts) > 0 {
 		if err := h.sink(r.Context(), posts); err != nil && !errors.Is(err, earshot.ErrRejected) {
 			h.log.Error("ingesting posts", "err", err, "posts", len(posts))
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "could not take the posts now; retry later"})
+			httpjson.Error(w, http.StatusServiceUnavailable, "could not take the posts now; retry later")
 			return
 		}
 	}
@@ -158,7 +147,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if res.Accepted == 0 && res.Rejected > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	writeJSON(w, status, res)
+	httpjson.Write(w, status, res)
 }
 
 func (h *Handler) authorized(r *http.Request, body []byte) bool {
@@ -230,11 +219,4 @@ func decode(body []byte, maxPosts int) ([]indexed, Result, error) {
 		out = append(out, indexed{i, rec})
 	}
 	return out, res, nil
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/httpjson"
 )
 
 // Options configures the API.
@@ -84,14 +85,14 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 		if v := r.URL.Query().Get(p.name); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				writeJSON(w, http.StatusBadRequest, apiError{fmt.Sprintf("%s: %q is not an RFC 3339 time", p.name, v), p.name})
+				httpjson.Write(w, http.StatusBadRequest, apiError{fmt.Sprintf("%s: %q is not an RFC 3339 time", p.name, v), p.name})
 				return
 			}
 			*p.t = t
 		}
 	}
 	if !from.Before(to) {
-		writeJSON(w, http.StatusBadRequest, apiError{"from: must be before to", "from"})
+		httpjson.Write(w, http.StatusBadRequest, apiError{"from: must be before to", "from"})
 		return
 	}
 	incidents, err := h.store.Incidents(r.Context(), from, to)
@@ -102,18 +103,18 @@ func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
 	if incidents == nil {
 		incidents = []earshot.Incident{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from, "to": to, "incidents": incidents})
+	httpjson.Write(w, http.StatusOK, map[string]any{"from": from, "to": to, "incidents": incidents})
 }
 
 func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
 	inc, err := h.store.Incident(r.Context(), r.PathValue("id"))
 	switch {
 	case errors.Is(err, earshot.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no incident %q", r.PathValue("id"))})
+		httpjson.Write(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no incident %q", r.PathValue("id"))})
 	case err != nil:
 		h.storeFailed(w, "reading an incident", err)
 	default:
-		writeJSON(w, http.StatusOK, inc)
+		httpjson.Write(w, http.StatusOK, inc)
 	}
 }
 
@@ -122,17 +123,17 @@ func (h *Handler) write(next func(w http.ResponseWriter, r *http.Request, body [
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !h.authorized(r) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
-			writeJSON(w, http.StatusUnauthorized, apiError{Error: "missing or wrong bearer token"})
+			httpjson.Write(w, http.StatusUnauthorized, apiError{Error: "missing or wrong bearer token"})
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBytes))
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			writeJSON(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body larger than %d bytes", h.opts.MaxBytes)})
+			httpjson.Write(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body larger than %d bytes", h.opts.MaxBytes)})
 			return
 		case err != nil:
-			writeJSON(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error()})
+			httpjson.Write(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error()})
 			return
 		}
 		h.mu.Lock()
@@ -166,7 +167,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	switch _, err := h.store.Incident(r.Context(), inc.ID); {
 	case err == nil:
-		writeJSON(w, http.StatusConflict, apiError{fmt.Sprintf("incident %s already exists", inc.ID), "id"})
+		httpjson.Write(w, http.StatusConflict, apiError{fmt.Sprintf("incident %s already exists", inc.ID), "id"})
 		return
 	case !errors.Is(err, earshot.ErrNotFound):
 		h.storeFailed(w, "reading an incident", err)
@@ -177,7 +178,7 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/incidents/"+inc.ID)
-	writeJSON(w, http.StatusCreated, inc)
+	httpjson.Write(w, http.StatusCreated, inc)
 }
 
 func (h *Handler) update(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -205,7 +206,7 @@ func (h *Handler) change(w http.ResponseWriter, r *http.Request, req UpdateReque
 	inc, err := h.store.Incident(r.Context(), id)
 	switch {
 	case errors.Is(err, earshot.ErrNotFound):
-		writeJSON(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no incident %q", id)})
+		httpjson.Write(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no incident %q", id)})
 		return
 	case err != nil:
 		h.storeFailed(w, "reading an incident", err)
@@ -220,7 +221,7 @@ func (h *Handler) change(w http.ResponseWriter, r *http.Request, req UpdateReque
 		h.storeFailed(w, "saving an incident", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, inc)
+	httpjson.Write(w, http.StatusOK, inc)
 }
 
 // refuse answers a request Open or Update refused.
@@ -228,17 +229,17 @@ func (h *Handler) refuse(w http.ResponseWriter, err error) {
 	var fe *FieldError
 	switch {
 	case errors.As(err, &fe):
-		writeJSON(w, http.StatusBadRequest, apiError{fe.Error(), fe.Field})
+		httpjson.Write(w, http.StatusBadRequest, apiError{fe.Error(), fe.Field})
 	case errors.Is(err, earshot.ErrInvalidTransition):
-		writeJSON(w, http.StatusConflict, apiError{Error: strings.TrimSuffix(err.Error(), ": "+earshot.ErrInvalidTransition.Error())})
+		httpjson.Write(w, http.StatusConflict, apiError{Error: strings.TrimSuffix(err.Error(), ": "+earshot.ErrInvalidTransition.Error())})
 	default:
-		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+		httpjson.Write(w, http.StatusBadRequest, apiError{Error: err.Error()})
 	}
 }
 
 func (h *Handler) storeFailed(w http.ResponseWriter, doing string, err error) {
 	h.opts.Log.Error(doing, "err", err)
-	writeJSON(w, http.StatusServiceUnavailable, apiError{Error: "the store is unavailable; retry later"})
+	httpjson.Write(w, http.StatusServiceUnavailable, apiError{Error: "the store is unavailable; retry later"})
 }
 
 // decode reads a JSON object into v, refusing unknown fields, and answers
@@ -265,13 +266,6 @@ func decode(w http.ResponseWriter, body []byte, v any) bool {
 	case errors.As(err, &timeErr):
 		e = apiError{Error: "times must be RFC 3339, such as 2026-03-02T09:15:00Z: " + err.Error()}
 	}
-	writeJSON(w, http.StatusBadRequest, e)
+	httpjson.Write(w, http.StatusBadRequest, e)
 	return false
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

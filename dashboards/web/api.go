@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/httpjson"
 )
 
 const (
@@ -111,7 +112,7 @@ func (s *Server) handleSeries(w http.ResponseWriter, r *http.Request) {
 	if points == nil {
 		points = []earshot.Bucket{}
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpjson.Write(w, http.StatusOK, struct {
 		From   time.Time        `json:"from"`
 		To     time.Time        `json:"to"`
 		Bucket string           `json:"bucket"`
@@ -136,7 +137,7 @@ func (s *Server) handleIncidents(w http.ResponseWriter, r *http.Request) {
 	if incidents == nil {
 		incidents = []earshot.Incident{}
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpjson.Write(w, http.StatusOK, struct {
 		From      time.Time          `json:"from"`
 		To        time.Time          `json:"to"`
 		Incidents []earshot.Incident `json:"incidents"`
@@ -157,7 +158,7 @@ func (s *Server) handleSpikes(w http.ResponseWriter, r *http.Request) {
 	if spikes == nil {
 		spikes = []earshot.Spike{}
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpjson.Write(w, http.StatusOK, struct {
 		From   time.Time       `json:"from"`
 		To     time.Time       `json:"to"`
 		Spikes []earshot.Spike `json:"spikes"`
@@ -193,7 +194,7 @@ func (s *Server) handleNegative(w http.ResponseWriter, r *http.Request) {
 	if posts == nil {
 		posts = []earshot.Post{}
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpjson.Write(w, http.StatusOK, struct {
 		From  time.Time      `json:"from"`
 		To    time.Time      `json:"to"`
 		Limit int            `json:"limit"`

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/httpjson"
 )
 
 const (
@@ -112,7 +113,7 @@ func (s *Server) handleFollowUps(w http.ResponseWriter, r *http.Request) {
 	if fs == nil {
 		fs = []earshot.FollowUp{}
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpjson.Write(w, http.StatusOK, struct {
 		States    []earshot.FollowUpState `json:"states"`
 		FollowUps []earshot.FollowUp      `json:"followups"`
 	}{states, fs})
@@ -205,7 +206,7 @@ func (s *Server) handleMove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("follow-up moved", "id", id, "to", t.To, "actor", actor)
-	writeJSON(w, http.StatusOK, moved)
+	httpjson.Write(w, http.StatusOK, moved)
 }
 
 // refusal says in words why a move was refused.

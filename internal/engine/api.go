@@ -1,13 +1,13 @@
 package engine
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/internal/httpjson"
 )
 
 // defaultWindow is the window the alert API reads when not told.
@@ -29,40 +29,40 @@ func Handler(as earshot.AlertStore, d *alerts.Dispatcher, now func() time.Time) 
 	mux.HandleFunc("GET /api/alerts", func(w http.ResponseWriter, r *http.Request) {
 		from, to, err := window(r.URL.Query(), now())
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			httpjson.Error(w, http.StatusBadRequest, err.Error())
 			return
 		}
 		out, err := as.Alerts(r.Context(), from, to)
 		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "listing alerts failed"})
+			httpjson.Error(w, http.StatusInternalServerError, "listing alerts failed")
 			return
 		}
-		writeJSON(w, http.StatusOK, orEmpty(out))
+		httpjson.Write(w, http.StatusOK, orEmpty(out))
 	})
 	mux.HandleFunc("GET /api/alerts/deliveries", func(w http.ResponseWriter, r *http.Request) {
 		from, to, err := window(r.URL.Query(), now())
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+			httpjson.Error(w, http.StatusBadRequest, err.Error())
 			return
 		}
 		out, err := as.Deliveries(r.Context(), from, to)
 		if err != nil {
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "listing deliveries failed"})
+			httpjson.Error(w, http.StatusInternalServerError, "listing deliveries failed")
 			return
 		}
-		writeJSON(w, http.StatusOK, orEmpty(out))
+		httpjson.Write(w, http.StatusOK, orEmpty(out))
 	})
 	mux.HandleFunc("GET /api/alerts/weekly", func(w http.ResponseWriter, r *http.Request) {
 		at := now()
 		if v := r.URL.Query().Get("at"); v != "" {
 			t, err := time.Parse(time.RFC3339, v)
 			if err != nil {
-				writeJSON(w, http.StatusBadRequest, map[string]string{"error": "at: not an RFC 3339 time, such as 2026-03-10T14:00:00Z"})
+				httpjson.Error(w, http.StatusBadRequest, "at: not an RFC 3339 time, such as 2026-03-10T14:00:00Z")
 				return
 			}
 			at = t
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"week": alerts.WeekStart(at), "counts": orEmpty(d.WeeklyCounts(at))})
+		httpjson.Write(w, http.StatusOK, map[string]any{"week": alerts.WeekStart(at), "counts": orEmpty(d.WeeklyCounts(at))})
 	})
 	return mux
 }
@@ -96,11 +96,4 @@ func orEmpty[T any](xs []T) []T {
 		return []T{}
 	}
 	return xs
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v) // the client has gone; nothing to do
 }
