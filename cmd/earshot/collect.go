@@ -99,7 +99,7 @@ func runCollect(ctx context.Context, args []string, e env) error {
 	for _, cr := range cols {
 		runOnce(&earshot.Poller{Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: addTo(pipe)}, true)
 	}
-	for _, p := range incidentPollers(incidentCols, st, nil, log) {
+	for _, p := range incidentPollers(incidentCols, st, st, nil, log) {
 		runOnce(p, false)
 	}
 	if err := pipe.Flush(ctx); err != nil {

@@ -332,10 +332,10 @@ func buildIncidentCollectors(cfg config.Config, log *slog.Logger) ([]incidentRun
 
 // incidentPollers makes a poller for each incident collector, saving into
 // st.
-func incidentPollers(runs []incidentRun, st earshot.Store, health earshot.HealthStore, log *slog.Logger) []*earshot.Poller {
+func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*earshot.Poller {
 	var out []*earshot.Poller
 	for _, r := range runs {
-		p := earshot.NewIncidentPoller(r.c, st, st)
+		p := earshot.NewIncidentPoller(r.c, incidents, cursors)
 		p.Kind, p.Interval, p.Health = r.kind, r.interval, health
 		p.Log = log.With("collector", r.c.Name(), "kind", r.kind)
 		out = append(out, p)
@@ -378,4 +378,19 @@ func incidentRoutes(cfg config.Config, st earshot.IncidentStore, getenv func(str
 		routes["/api/v1/incidents/"] = h
 	}
 	return routes, nil
+}
+
+// wakingIncidents is an IncidentStore that calls wake after every incident
+// it saves.
+type wakingIncidents struct {
+	earshot.IncidentStore
+	wake func()
+}
+
+func (w wakingIncidents) SaveIncident(ctx context.Context, inc earshot.Incident) error {
+	if err := w.IncidentStore.SaveIncident(ctx, inc); err != nil {
+		return err
+	}
+	w.wake()
+	return nil
 }

@@ -68,13 +68,16 @@ func runServe(ctx context.Context, args []string, e env) error {
 			return usageError{err}
 		}
 	}
-	incidentHandlers, err := incidentRoutes(cfg, st, e.getenv, log)
-	if err != nil {
-		return usageError{err}
-	}
 	eng, err := newEngine(cfg, st, e.getenv, log)
 	if err != nil {
 		return err
+	}
+	// An incident saved by a webhook, the API or a poller wakes the engine,
+	// so the spike it explains is linked within seconds.
+	incidents := wakingIncidents{IncidentStore: st, wake: eng.Wake}
+	incidentHandlers, err := incidentRoutes(cfg, incidents, e.getenv, log)
+	if err != nil {
+		return usageError{err}
 	}
 	flagger, err := newFlagger(st, cfg.Followups, log.With("part", "followups"))
 	if err != nil {
@@ -103,7 +106,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		pollers = append(pollers, p)
 		wg.Go(func() { p.Run(collectCtx) })
 	}
-	for _, p := range incidentPollers(incidentCols, st, healthStore, log) {
+	for _, p := range incidentPollers(incidentCols, incidents, st, healthStore, log) {
 		pollers = append(pollers, p)
 		wg.Go(func() { p.Run(collectCtx) })
 	}

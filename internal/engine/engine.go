@@ -83,6 +83,8 @@ type Engine struct {
 	links map[string]spikeLink
 	// counters
 	stats Stats
+	// wake asks Run to step now (Wake).
+	wake chan struct{}
 }
 
 type spikeLink struct {
@@ -136,7 +138,8 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{cfg: cfg, store: cfg.Store, alerts: cfg.Alerts, log: cfg.Log, seen: map[string]incidentSeen{}, links: map[string]spikeLink{}}
+	e := &Engine{cfg: cfg, store: cfg.Store, alerts: cfg.Alerts, log: cfg.Log, seen: map[string]incidentSeen{}, links: map[string]spikeLink{},
+		wake: make(chan struct{}, 1)}
 	clock := func() time.Time { return e.now }
 
 	mo := cfg.Monitor
@@ -396,15 +399,31 @@ func lastChange(inc earshot.Incident) time.Time {
 	return t
 }
 
+// Wake asks Run to step now rather than at its next tick: an incident was
+// opened, updated or resolved (a webhook, the API, a status page), and a
+// spike it explains should be linked, or an "unreported" alert answered,
+// within seconds. Steps come at most one a second (wakeGap); Wake never
+// blocks.
+func (e *Engine) Wake() {
+	select {
+	case e.wake <- struct{}{}:
+	default: // a wake is already pending
+	}
+}
+
+// wakeGap is the least time between two steps Wake causes.
+const wakeGap = time.Second
+
 // Run steps the engine on the wall clock (time.Now) every interval (30s
-// when 0) until ctx ends, and sooner when a notification group falls due.
-// Notifications go to Config.Deliver on a queue per receiver, so a slow
-// receiver delays only itself and never detection; a full queue drops the
-// notification and logs it.
+// when 0) until ctx ends, sooner when a notification group falls due, and
+// soon after Wake. Notifications go to Config.Deliver on a queue per
+// receiver, so a slow receiver delays only itself and never detection; a
+// full queue drops the notification and logs it.
 func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
+	var lastStep time.Time
 	queues := map[string]chan earshot.Notification{}
 	var wg sync.WaitGroup
 	defer func() {
@@ -420,8 +439,16 @@ func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-timer.C:
+		case <-e.wake:
+			if wait := wakeGap - time.Since(lastStep); wait > 0 {
+				// Too soon after the last step: step once the gap is
+				// over.
+				timer.Reset(wait)
+				continue
+			}
 		}
-		notes, err := e.step(ctx, time.Now())
+		lastStep = time.Now()
+		notes, err := e.step(ctx, lastStep)
 		if err != nil && ctx.Err() == nil {
 			e.log.Warn("running the alert engine", "err", err)
 		}
