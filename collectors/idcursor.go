@@ -1,9 +1,6 @@
 package collectors
 
-import (
-	"encoding/json"
-	"fmt"
-)
+import "fmt"
 
 // idCursorVersion is bumped when the meaning of an IDCursor changes; a
 // cursor of another version is ignored (the next run backfills afresh).
@@ -30,15 +27,9 @@ type IDCursor struct {
 // one with an empty or negative gap is an error: the caller logs it and
 // starts afresh.
 func ParseIDCursor(s string) (IDCursor, error) {
-	var c IDCursor
-	if s == "" {
-		return c, nil
-	}
-	if err := json.Unmarshal([]byte(s), &c); err != nil {
-		return IDCursor{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if c.V != idCursorVersion {
-		return IDCursor{}, fmt.Errorf("cursor version %d, want %d", c.V, idCursorVersion)
+	c, err := DecodeCursor[IDCursor](s, idCursorVersion)
+	if err != nil {
+		return IDCursor{}, err
 	}
 	for _, g := range c.Gaps {
 		if g.Since < 0 || g.Until <= g.Since {
@@ -51,9 +42,5 @@ func ParseIDCursor(s string) (IDCursor, error) {
 // String encodes the cursor.
 func (c IDCursor) String() string {
 	c.V = idCursorVersion
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(err) // integers always marshal
-	}
-	return string(b)
+	return EncodeCursor(c)
 }

@@ -1,9 +1,6 @@
 package collectors
 
-import (
-	"encoding/json"
-	"fmt"
-)
+import "fmt"
 
 // revisitCursorVersion is bumped when the meaning of a RevisitCursor
 // changes; a cursor of another version is ignored (the next run starts
@@ -35,12 +32,9 @@ func NewRevisitCursor[P SweepPosition](owner string, since int64) RevisitCursor[
 // of another version or owner is an error: the caller logs it and starts
 // afresh.
 func ParseRevisitCursor[P SweepPosition](s, owner string) (RevisitCursor[P], error) {
-	var c RevisitCursor[P]
-	if err := json.Unmarshal([]byte(s), &c); err != nil {
-		return RevisitCursor[P]{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if c.V != revisitCursorVersion {
-		return RevisitCursor[P]{}, fmt.Errorf("cursor version %d, want %d", c.V, revisitCursorVersion)
+	c, err := DecodeCursor[RevisitCursor[P]](s, revisitCursorVersion)
+	if err != nil {
+		return RevisitCursor[P]{}, err
 	}
 	if c.Owner != owner {
 		return RevisitCursor[P]{}, fmt.Errorf("cursor is for %q, not %q", c.Owner, owner)
@@ -51,9 +45,5 @@ func ParseRevisitCursor[P SweepPosition](s, owner string) (RevisitCursor[P], err
 // String encodes the cursor.
 func (c RevisitCursor[P]) String() string {
 	c.V = revisitCursorVersion
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(err) // strings and integers always marshal
-	}
-	return string(b)
+	return EncodeCursor(c)
 }

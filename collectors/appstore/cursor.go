@@ -1,8 +1,9 @@
 package appstore
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
@@ -30,12 +31,9 @@ type countryState struct {
 }
 
 func parseCursor(s, app string) (state, error) {
-	var st state
-	if err := json.Unmarshal([]byte(s), &st); err != nil {
-		return state{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if st.V != cursorVersion {
-		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	st, err := collectors.DecodeCursor[state](s, cursorVersion)
+	if err != nil {
+		return state{}, err
 	}
 	if st.App != app {
 		return state{}, fmt.Errorf("cursor is for another app")
@@ -46,9 +44,5 @@ func parseCursor(s, app string) (state, error) {
 // String encodes the cursor.
 func (st state) String() string {
 	st.V = cursorVersion
-	b, err := json.Marshal(st)
-	if err != nil {
-		panic(err) // strings and integers always marshal
-	}
-	return string(b)
+	return collectors.EncodeCursor(st)
 }

@@ -1,7 +1,6 @@
 package disqus
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/earshot/earshot/collectors"
@@ -37,12 +36,9 @@ type resume struct {
 }
 
 func parseCursor(s, forum string) (state, error) {
-	var st state
-	if err := json.Unmarshal([]byte(s), &st); err != nil {
-		return state{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if st.V != cursorVersion {
-		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	st, err := collectors.DecodeCursor[state](s, cursorVersion)
+	if err != nil {
+		return state{}, err
 	}
 	if st.Forum != forum {
 		return state{}, fmt.Errorf("cursor is for another forum")
@@ -53,9 +49,5 @@ func parseCursor(s, forum string) (state, error) {
 // String encodes the cursor.
 func (st state) String() string {
 	st.V = cursorVersion
-	b, err := json.Marshal(st)
-	if err != nil {
-		panic(err) // strings and integers always marshal
-	}
-	return string(b)
+	return collectors.EncodeCursor(st)
 }

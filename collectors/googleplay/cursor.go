@@ -1,8 +1,9 @@
 package googleplay
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
@@ -24,12 +25,9 @@ type state struct {
 }
 
 func parseCursor(s, pkg string) (state, error) {
-	var st state
-	if err := json.Unmarshal([]byte(s), &st); err != nil {
-		return state{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if st.V != cursorVersion {
-		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	st, err := collectors.DecodeCursor[state](s, cursorVersion)
+	if err != nil {
+		return state{}, err
 	}
 	if st.Package != pkg {
 		return state{}, fmt.Errorf("cursor is for another app")
@@ -40,9 +38,5 @@ func parseCursor(s, pkg string) (state, error) {
 // String encodes the cursor.
 func (st state) String() string {
 	st.V = cursorVersion
-	b, err := json.Marshal(st)
-	if err != nil {
-		panic(err) // strings and integers always marshal
-	}
-	return string(b)
+	return collectors.EncodeCursor(st)
 }

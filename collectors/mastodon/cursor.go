@@ -1,8 +1,6 @@
 package mastodon
 
 import (
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -47,15 +45,9 @@ type span struct {
 }
 
 func parseCursor(s string) (state, error) {
-	var st state
-	if s == "" {
-		return st, nil
-	}
-	if err := json.Unmarshal([]byte(s), &st); err != nil {
-		return state{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if st.V != cursorVersion {
-		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	st, err := collectors.DecodeCursor[state](s, cursorVersion)
+	if err != nil {
+		return state{}, err
 	}
 	return st, nil
 }
@@ -63,11 +55,7 @@ func parseCursor(s string) (state, error) {
 // String encodes the cursor.
 func (st state) String() string {
 	st.V = cursorVersion
-	b, err := json.Marshal(st)
-	if err != nil {
-		panic(err) // strings and times always marshal
-	}
-	return string(b)
+	return collectors.EncodeCursor(st)
 }
 
 // mergeOldest merges the oldest gaps into one until at most limit are left

@@ -2,8 +2,6 @@ package reddit
 
 import (
 	"cmp"
-	"encoding/json"
-	"fmt"
 	"slices"
 
 	"github.com/earshot/earshot/collectors"
@@ -63,15 +61,9 @@ func (w window) skip(id string, t int64) bool {
 }
 
 func parseCursor(s string) (state, error) {
-	var st state
-	if s == "" {
-		return st, nil
-	}
-	if err := json.Unmarshal([]byte(s), &st); err != nil {
-		return state{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if st.V != cursorVersion {
-		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	st, err := collectors.DecodeCursor[state](s, cursorVersion)
+	if err != nil {
+		return state{}, err
 	}
 	return st, nil
 }
@@ -89,9 +81,5 @@ func (ss *streamState) addGap(w window) {
 // String encodes the cursor.
 func (st state) String() string {
 	st.V = cursorVersion
-	b, err := json.Marshal(st)
-	if err != nil {
-		panic(err) // strings and integers always marshal
-	}
-	return string(b)
+	return collectors.EncodeCursor(st)
 }

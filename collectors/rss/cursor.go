@@ -2,10 +2,10 @@ package rss
 
 import (
 	"cmp"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/earshot/earshot/collectors"
 )
 
 // maxSeen bounds the item keys a cursor remembers: ten times a large feed.
@@ -45,15 +45,9 @@ type seenItem struct {
 }
 
 func parseCursor(s string) (state, error) {
-	var st state
-	if s == "" {
-		return st, nil
-	}
-	if err := json.Unmarshal([]byte(s), &st); err != nil {
-		return state{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if st.V != cursorVersion {
-		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	st, err := collectors.DecodeCursor[state](s, cursorVersion)
+	if err != nil {
+		return state{}, err
 	}
 	return st, nil
 }
@@ -98,9 +92,5 @@ func (st *state) remember(items []seenItem, limit int) {
 // String encodes the cursor.
 func (st state) String() string {
 	st.V = cursorVersion
-	b, err := json.Marshal(st)
-	if err != nil {
-		panic(err) // strings and integers always marshal
-	}
-	return string(b)
+	return collectors.EncodeCursor(st)
 }

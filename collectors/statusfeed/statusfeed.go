@@ -131,23 +131,16 @@ const (
 )
 
 func parseCursor(s string) (cursor, error) {
-	var cur cursor
-	if s == "" {
-		return cur, nil
-	}
-	if err := json.Unmarshal([]byte(s), &cur); err != nil {
-		return cursor{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if cur.V != cursorVersion {
-		return cursor{}, fmt.Errorf("cursor version %d, want %d", cur.V, cursorVersion)
+	cur, err := collectors.DecodeCursor[cursor](s, cursorVersion)
+	if err != nil {
+		return cursor{}, err
 	}
 	return cur, nil
 }
 
 func (cur cursor) String() string {
 	cur.V = cursorVersion
-	b, _ := json.Marshal(cur) // strings only
-	return string(b)
+	return collectors.EncodeCursor(cur)
 }
 
 // CollectIncidents fetches the feed and returns its new or changed

@@ -2,7 +2,6 @@ package statuspage
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -116,23 +115,16 @@ const cursorVersion = 1
 const maxETag = 512
 
 func parseCursor(s string) (cursor, error) {
-	var cur cursor
-	if s == "" {
-		return cur, nil
-	}
-	if err := json.Unmarshal([]byte(s), &cur); err != nil {
-		return cursor{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if cur.V != cursorVersion {
-		return cursor{}, fmt.Errorf("cursor version %d, want %d", cur.V, cursorVersion)
+	cur, err := collectors.DecodeCursor[cursor](s, cursorVersion)
+	if err != nil {
+		return cursor{}, err
 	}
 	return cur, nil
 }
 
 func (cur cursor) String() string {
 	cur.V = cursorVersion
-	b, _ := json.Marshal(cur) // strings and a time always marshal
-	return string(b)
+	return collectors.EncodeCursor(cur)
 }
 
 // CollectIncidents fetches the page's incidents and returns those updated

@@ -1,7 +1,6 @@
 package wordpress
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -41,12 +40,9 @@ type resume struct {
 }
 
 func parseCursor(s, site string) (state, error) {
-	var st state
-	if err := json.Unmarshal([]byte(s), &st); err != nil {
-		return state{}, fmt.Errorf("decoding cursor: %w", err)
-	}
-	if st.V != cursorVersion {
-		return state{}, fmt.Errorf("cursor version %d, want %d", st.V, cursorVersion)
+	st, err := collectors.DecodeCursor[state](s, cursorVersion)
+	if err != nil {
+		return state{}, err
 	}
 	if st.Site != site {
 		return state{}, fmt.Errorf("cursor is for another site")
@@ -57,11 +53,7 @@ func parseCursor(s, site string) (state, error) {
 // String encodes the cursor.
 func (st state) String() string {
 	st.V = cursorVersion
-	b, err := json.Marshal(st)
-	if err != nil {
-		panic(err) // strings and integers always marshal
-	}
-	return string(b)
+	return collectors.EncodeCursor(st)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,42 @@
+package collectors
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// DecodeCursor reads into a new C a cursor that EncodeCursor wrote. Every
+// cursor is a JSON object whose "v" is the version of its format: one of
+// another version (its meaning has changed since) is an error, as is one
+// that is not JSON; the collector logs it and starts afresh. "" is the zero
+// C: no cursor yet.
+func DecodeCursor[C any](s string, version int) (C, error) {
+	var zero C
+	if s == "" {
+		return zero, nil
+	}
+	var head struct {
+		V int `json:"v"`
+	}
+	if err := json.Unmarshal([]byte(s), &head); err != nil {
+		return zero, fmt.Errorf("decoding cursor: %w", err)
+	}
+	if head.V != version {
+		return zero, fmt.Errorf("cursor version %d, want %d", head.V, version)
+	}
+	var c C
+	if err := json.Unmarshal([]byte(s), &c); err != nil {
+		return zero, fmt.Errorf("decoding cursor: %w", err)
+	}
+	return c, nil
+}
+
+// EncodeCursor writes a cursor, its version field set by the caller, as
+// JSON. Cursors hold strings, numbers and times, which always marshal.
+func EncodeCursor(c any) string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		panic(fmt.Sprintf("encoding cursor: %v", err))
+	}
+	return string(b)
+}
