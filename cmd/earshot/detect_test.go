@@ -127,6 +127,9 @@ func TestEvalSpikes(t *testing.T) {
 	if len(lines) < 5 || !strings.Contains(lines[2], "standard") || !strings.Contains(lines[3], "oracle") || !strings.Contains(lines[3], "100.00") || !strings.Contains(lines[4], "earshot") {
 		t.Errorf("output:\n%s\nwant the oracle first at 100, then earshot", out)
 	}
+	if !strings.Contains(out.String(), "earshot spikes opened") {
+		t.Errorf("output:\n%s\nwant a row for the spikes the Tracker opens", out)
+	}
 
 	e, _, _ = testEnv("")
 	if err := runEvalSpikes(t.Context(), []string{"--data", filepath.Join(dir, "nope")}, e); err == nil {

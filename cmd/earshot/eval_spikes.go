@@ -8,6 +8,7 @@ import (
 	"slices"
 	"text/tabwriter"
 
+	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/analysis/spikes/nab"
 )
@@ -25,7 +26,9 @@ DIR/data/*.csv, scores it as the Numenta Anomaly Benchmark does (windows,
 scaled sigmoid, the threshold that maximises each profile's score over all
 files) and prints the normalised standard, reward-low-FP and reward-low-FN
 scores (null detector 0, perfect 100), with the same scores for every
-published detector in DIR/results, scored the same way, best first.
+published detector in DIR/results, scored the same way, best first. The
+row "earshot spikes opened" scores the buckets where the Tracker opens a
+spike (what alerts follow) as a detector of its own.
 
 Flags:`)
 		fs.PrintDefaults()
@@ -70,17 +73,28 @@ func evalSpikes(ctx context.Context, ds *nab.Dataset, cfg spikes.Config, publish
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	var ours nab.Corpus
+	// ours is the detector's Score; opened marks the buckets where the
+	// Tracker opens a spike (what alerts follow), as a 0/1 detector.
+	var ours, opened nab.Corpus
 	for _, f := range ds.Files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		d := spikes.NewDetector(cfg)
+		tr := spikes.NewTracker(earshot.Scope{Kind: earshot.ScopeAll}, earshot.MetricVolume, 0, cfg)
 		scores := make([]float64, len(f.Values))
+		opens := make([]float64, len(f.Values))
 		for i, v := range f.Values {
-			scores[i] = d.Observe(f.Times[i], v, -1).Score
+			p := d.Observe(f.Times[i], v, -1)
+			scores[i] = p.Score
+			if ev, ok := tr.Observe(p); ok && ev.Kind == spikes.Opened {
+				opens[i] = 1
+			}
 		}
 		if err := ours.Add(f.Name, f.Times, scores, f.Windows); err != nil {
+			return nil, err
+		}
+		if err := opened.Add(f.Name, f.Times, opens, f.Windows); err != nil {
 			return nil, err
 		}
 	}
@@ -96,6 +110,11 @@ func evalSpikes(ctx context.Context, ds *nab.Dataset, cfg spikes.Config, publish
 		return row
 	}
 	rows := []evalSpikesRow{score("earshot", &ours)}
+	spikeRow := evalSpikesRow{Detector: "earshot spikes opened"}
+	for _, p := range ds.Profiles {
+		spikeRow.Results = append(spikeRow.Results, opened.At(p.Costs, 0.5))
+	}
+	rows = append(rows, spikeRow)
 	for _, det := range ds.Detectors {
 		c, err := ds.Results(det)
 		if err != nil {
