@@ -110,6 +110,14 @@ type Config struct {
 	// soon after a bigger one. 0: episodes never end, the peak only fades.
 	EpisodeGap time.Duration `yaml:"episode_gap"`
 
+	// RarityMemory is how many buckets it takes the value histogram
+	// behind Point.Rarity to half forget a value (3000: about ten days of
+	// 5-minute buckets, four months of hours).
+	RarityMemory float64 `yaml:"rarity_memory"`
+	// RarityBands is how many bands the value histogram has, from 8 to
+	// 64: the finer, the more values are new to the series.
+	RarityBands int `yaml:"rarity_bands"`
+
 	// MinVolume is the least volume (posts in the bucket; for a ratio, the
 	// posts behind it) a bucket needs to score at all.
 	MinVolume float64 `yaml:"min_volume"`
@@ -153,6 +161,8 @@ func DefaultConfig() Config {
 		Refractory:     48 * time.Hour,
 		ReportAt:       0.25,
 		EpisodeGap:     12 * time.Hour,
+		RarityMemory:   3000,
+		RarityBands:    32,
 		MinVolume:      5,
 		MinExcess:      5,
 		Z50:            4,
@@ -178,6 +188,19 @@ func ConfigFor(m earshot.Metric) Config {
 		c.MinVolume = 10
 		c.MinExcess = 0.15
 	}
+	return c
+}
+
+// GenericConfig returns the configuration for a measurement of any kind
+// (latency, CPU, temperature, prices): compared as it is, without volume
+// guards, and anomalous both ways. `earshot detect --metric value` and
+// `earshot eval spikes` use it.
+func GenericConfig() Config {
+	c := DefaultConfig()
+	c.Transform = TransformLinear
+	c.Direction = Both
+	c.MinVolume = 0
+	c.MinExcess = 0
 	return c
 }
 
@@ -248,6 +271,12 @@ func (c Config) Validate() error {
 	}
 	if c.EpisodeGap < 0 {
 		bad("episode_gap", "must not be negative, got %v", c.EpisodeGap)
+	}
+	if c.RarityMemory < 1 {
+		bad("rarity_memory", "must be at least 1 bucket, got %v", c.RarityMemory)
+	}
+	if c.RarityBands < 8 || c.RarityBands > maxBands {
+		bad("rarity_bands", "must be from 8 to %d, got %d", maxBands, c.RarityBands)
 	}
 	if c.MinVolume < 0 {
 		bad("min_volume", "must not be negative, got %v", c.MinVolume)

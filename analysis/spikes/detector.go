@@ -27,6 +27,14 @@ type Point struct {
 	// episode ends after EpisodeGap of calm. It equals Severity when
 	// Novelty is 0.
 	Score float64
+	// Rarity in [0, 1] is how rarely the series has taken a value like
+	// this one: 1 for a value outside every value it has held in its
+	// memory (RarityMemory), less as more of its history lies in the same
+	// band. It is calibrated by the series' own history, so one threshold
+	// (about 0.97) serves every series; it needs no rhythm and sees drops
+	// as well as rises. It is the anomaly score `earshot detect` writes and
+	// the NAB evaluation scores (see docs/spikes.md).
+	Rarity float64
 }
 
 // Detector scores one series, bucket by bucket, against a baseline it
@@ -42,7 +50,7 @@ type Detector struct {
 	// Rates and spans derived from the bucket width, once known.
 	bucket                          time.Duration
 	aLevel, aDaily, aWeekly, aNoise float64
-	aTail, aPeak                    float64
+	aTail, aPeak, aDow, dowMin      float64
 	calmAfter                       int32
 	nScales                         int
 	aScale, scaleNorm               [maxScales]float64
@@ -58,10 +66,21 @@ type Detector struct {
 	daily        [24]float32
 	weekly       [168]float32
 	dailySeen    [24]bool
+	// dow is the level of each day of the week, over the level's own
+	// (weekends are quieter): dowN counts the buckets it has learned
+	// from, so that a day's first visits learn as a running mean and a new
+	// series knows its weekend (and that Monday is back to normal) from
+	// the first one, instead of letting the level sink and then alerting
+	// on Monday morning.
+	dow  [7]float32
+	dowN [7]uint32
 	// Evidence over longer spans: exponential averages of z, each with
 	// its own tail model (index 0 is the single bucket).
 	ew [maxScales]float64
 	tl [maxScales + 1]tailModel
+
+	// The value histogram behind Rarity.
+	hist histogram
 
 	// A run of deviations beyond the clip on one side (level shifts).
 	shiftRun int
@@ -100,6 +119,9 @@ func NewDetector(cfg Config) *Detector {
 		}
 	}
 	d := &Detector{cfg: cfg, loc: loc}
+	d.hist.keep = math.Exp2(-1 / max(1, cfg.RarityMemory))
+	d.hist.nb = max(2, min(maxBands, cfg.RarityBands))
+
 	if cfg.Bucket > 0 {
 		d.setBucket(cfg.Bucket)
 	}
@@ -130,6 +152,9 @@ func (d *Detector) setBucket(b time.Duration) {
 	d.aNoise = halfLifeAlpha(steps(d.cfg.NoiseHalfLife))
 	d.aDaily = halfLifeAlpha(d.cfg.DailyHalfLife * per)
 	d.aWeekly = halfLifeAlpha(d.cfg.WeeklyHalfLife * per)
+	d.aDow = halfLifeAlpha(d.cfg.WeeklyHalfLife * steps(24*time.Hour))
+	d.dowMin = max(1, steps(4*time.Hour))
+
 	d.nScales = min(len(d.cfg.Scales), maxScales)
 	for k := range d.nScales {
 		a := 2 / (max(steps(d.cfg.Scales[k]), 1) + 1)
@@ -174,9 +199,11 @@ func (d *Detector) slots(t time.Time) (hour, week int) {
 // over), used by the volume guards; for a count, pass the count itself
 // (or any n < 0, which means "v is the volume").
 //
-// Buckets must come in increasing time order, one per bucket: a missing
-// bucket of a count is a bucket with v = 0. A bucket not after the
-// previous one is scored 0 and not learned from. A ratio bucket whose
+// Buckets come in increasing time order, one per bucket: a missing bucket
+// of a count is a bucket with v = 0. A bucket not after the previous one
+// is taken as the one after it (the bucket width known; before that, it
+// is scored 0 and not learned from). A NaN or infinite value is scored 0
+// and not learned from. A ratio bucket whose
 // volume is under MinVolume is scored 0 and not learned from (it says too
 // little).
 func (d *Detector) Observe(t time.Time, v, n float64) Point {
@@ -188,18 +215,30 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 		n = v
 	}
 	if d.seen > 0 && !t.After(d.last) {
-		p.Expected = d.untransform(d.expectedAt(t))
-		return p
+		if d.bucket == 0 {
+			p.Expected = d.untransform(d.expectedAt(t))
+			return p
+		}
+		// A timestamp told twice or going back (an hour repeated when
+		// clocks go back, a duplicated row) is the next bucket: real
+		// exports have them, and every row is a reading.
+		t = d.last.Add(d.bucket)
 	}
 	if d.bucket == 0 && d.seen > 0 {
 		d.setBucket(t.Sub(d.last))
 	}
 	linear := d.cfg.Transform == TransformLinear
-	if linear && n < d.cfg.MinVolume {
+	if linear && d.cfg.MinVolume > 0 && n < d.cfg.MinVolume {
 		if d.seen > 0 {
 			p.Expected = d.untransform(d.expectedAt(t))
 		}
 		return p
+	}
+	// Rarity, of every value the forecast learns from, in the series'
+	// own units; not in the warm-up, nor under the volume guard.
+	p.Rarity = d.hist.rarity(v)
+	if d.seen < d.warmUp || (d.cfg.MinVolume > 0 && n < d.cfg.MinVolume) {
+		p.Rarity = 0
 	}
 	y := d.transform(v)
 	hour, week := d.slots(t)
@@ -218,7 +257,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 		d.dailySeen[hour] = true
 		d.daily[hour] = float32(math.Max(-1, math.Min(1, y-d.level)))
 	}
-	fy := d.level + float64(d.daily[hour]) + float64(d.weekly[week])
+	fy := d.level + float64(d.daily[hour]) + float64(d.weekly[week]) + float64(d.dow[week/24])
 	expected := d.untransform(fy)
 	p.Expected = expected
 
@@ -261,6 +300,21 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	d.level += d.aLevel * ec
 	d.daily[hour] += float32(d.aDaily * ec)
 	d.weekly[week] += float32(d.aWeekly * (ec - d.aDaily*ec))
+	if d.seen >= d.warmUp {
+		// Not in the warm-up, while the level and the daily rhythm
+		// are still being found: the first day would learn their
+		// transients as its own.
+		wd := week / 24
+		ad := d.aDow
+		if n := float64(d.dowN[wd]); n < d.perDay {
+			// A running mean over the day's first visit, but never
+			// faster than over its first four hours: one spike is not
+			// the day's level.
+			ad = max(ad, 1/max(n+2, d.dowMin))
+		}
+		d.dowN[wd] = min(d.dowN[wd]+1, math.MaxUint32-1)
+		d.dow[wd] += float32(ad * (ec - d.aLevel*ec))
+	}
 	d.noise += d.aNoise * (math.Min(math.Abs(e), c) - d.noise)
 
 	// A deviation that lasts is a new level, not an anomaly.
@@ -282,7 +336,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 // expectedAt is the baseline's forecast at t in transformed space.
 func (d *Detector) expectedAt(t time.Time) float64 {
 	hour, week := d.slots(t)
-	return d.level + float64(d.daily[hour]) + float64(d.weekly[week])
+	return d.level + float64(d.daily[hour]) + float64(d.weekly[week]) + float64(d.dow[week/24])
 }
 
 // surprise returns how surprising deviation z is at scale k, in decades
@@ -301,8 +355,13 @@ func (d *Detector) surprise(k int, z float64) float64 {
 	}
 	m.learn(z, d.aTail)
 	m.dmax = max(m.dmax, float32(z))
-	return u
+	// A deviation past every float (a series in the billions against a
+	// noise floor for shares) is as surprising as can be, not NaN later.
+	return min(u, maxSurprise)
 }
+
+// maxSurprise bounds a surprise, in decades.
+const maxSurprise = 300
 
 // zCap bounds the deviation one bucket adds to the longer-span evidence.
 const zCap = 10
@@ -315,7 +374,7 @@ func (d *Detector) score(u, v, expected, n float64) (severity, score float64) {
 	u50 := math.Log10(max(d.perWeek, 10))
 	uDay := math.Log10(max(d.perDay, 1))
 	guarded := d.seen < d.warmUp || u <= 0 ||
-		(n < d.cfg.MinVolume && d.cfg.Transform == TransformLog) ||
+		(d.cfg.MinVolume > 0 && n < d.cfg.MinVolume && d.cfg.Transform == TransformLog) ||
 		d.directed(v-expected) < d.cfg.MinExcess
 
 	// Episodes. A bucket is calm when no scale deviates beyond the

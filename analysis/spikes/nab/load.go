@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -16,7 +18,14 @@ import (
 
 // File is one data file of a benchmark folder.
 type File struct {
-	Name    string // base name, e.g. Twitter_volume_AAPL.csv
+	// Name is the file's path under data/, e.g.
+	// realTweets/Twitter_volume_AAPL.csv, or its base name when the folder
+	// has no categories.
+	Name string
+	// Category is the subfolder of data/ the file is in ("" at the top).
+	Category string
+	// Times and Values are the rows in file order. A blank or unreadable
+	// value is NaN; timestamps may repeat or go back, as real exports do.
 	Times   []time.Time
 	Values  []float64
 	Windows []Window
@@ -34,8 +43,8 @@ type Dataset struct {
 
 // LoadDir reads a folder laid out as
 //
-//	data/*.csv          timestamp,value
-//	windows.json        {"FILE.csv": [["start", "end"], ...]}
+//	data/*.csv          timestamp,value (or data/CATEGORY/*.csv)
+//	windows.json        {"[CATEGORY/]FILE.csv": [["start", "end"], ...]}
 //	profiles.json       NAB's profiles (optional: NAB's defaults otherwise)
 //	results/DET/*.csv   timestamp,anomaly_score (optional)
 func LoadDir(dir string) (*Dataset, error) {
@@ -48,25 +57,47 @@ func LoadDir(dir string) (*Dataset, error) {
 	if err != nil {
 		return nil, err
 	}
-	paths, err := filepath.Glob(filepath.Join(dir, "data", "*.csv"))
+	top, err := filepath.Glob(filepath.Join(dir, "data", "*.csv"))
 	if err != nil {
 		return nil, err
 	}
+	nested, err := filepath.Glob(filepath.Join(dir, "data", "*", "*.csv"))
+	if err != nil {
+		return nil, err
+	}
+	paths := append(top, nested...)
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("no data files in %s", filepath.Join(dir, "data"))
 	}
 	slices.Sort(paths)
 	for _, p := range paths {
-		name := filepath.Base(p)
+		rel, err := filepath.Rel(filepath.Join(dir, "data"), p)
+		if err != nil {
+			return nil, err
+		}
+		name := filepath.ToSlash(rel)
+		category := ""
+		if i := strings.LastIndexByte(name, '/'); i >= 0 {
+			category = name[:i]
+		}
 		times, values, err := ReadCSVFile(p)
 		if err != nil {
 			return nil, err
 		}
 		w, ok := windows[name]
+		if !ok && category == "" {
+			// A flat folder of files whose windows are keyed by category.
+			for key, kw := range windows {
+				if path.Base(key) == name {
+					w, ok = kw, true
+					break
+				}
+			}
+		}
 		if !ok {
 			return nil, fmt.Errorf("%s: no entry in windows.json", name)
 		}
-		ds.Files = append(ds.Files, File{Name: name, Times: times, Values: values, Windows: w})
+		ds.Files = append(ds.Files, File{Name: name, Category: category, Times: times, Values: values, Windows: w})
 	}
 	entries, err := os.ReadDir(filepath.Join(dir, "results"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -86,7 +117,7 @@ func LoadDir(dir string) (*Dataset, error) {
 func (ds *Dataset) Results(detector string) (*Corpus, error) {
 	var c Corpus
 	for _, f := range ds.Files {
-		p := filepath.Join(ds.Dir, "results", detector, f.Name)
+		p := filepath.Join(ds.Dir, "results", detector, filepath.FromSlash(f.Name))
 		times, scores, err := ReadCSVFile(p)
 		if err != nil {
 			return nil, err
@@ -138,7 +169,8 @@ func ReadCSVFile(path string) ([]time.Time, []float64, error) {
 }
 
 // ReadCSV reads a CSV with a header whose first two columns are a
-// timestamp and a number.
+// timestamp and a number. A blank value is read as NaN (a row with no
+// reading); timestamps are kept as they are, repeats and all.
 func ReadCSV(r io.Reader) ([]time.Time, []float64, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -165,9 +197,11 @@ func ReadCSV(r io.Reader) ([]time.Time, []float64, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
-		if err != nil {
-			return nil, nil, fmt.Errorf("line %d: %q is not a number", line, rec[1])
+		v := math.NaN()
+		if s := strings.TrimSpace(rec[1]); s != "" {
+			if v, err = strconv.ParseFloat(s, 64); err != nil {
+				return nil, nil, fmt.Errorf("line %d: %q is not a number", line, rec[1])
+			}
 		}
 		times = append(times, t)
 		values = append(values, v)
@@ -186,6 +220,7 @@ func readWindows(path string) (map[string][]Window, error) {
 	}
 	out := make(map[string][]Window, len(raw))
 	for name, ws := range raw {
+		out[name] = []Window{} // present, if empty: a file with no anomaly
 		for i, w := range ws {
 			if len(w) != 2 {
 				return nil, fmt.Errorf("%s: %s window %d: want [start, end]", path, name, i+1)
@@ -198,7 +233,7 @@ func readWindows(path string) (map[string][]Window, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s window %d: %w", path, name, i+1, err)
 			}
-			out[filepath.Base(name)] = append(out[filepath.Base(name)], Window{start, end})
+			out[name] = append(out[name], Window{start, end})
 		}
 	}
 	return out, nil
@@ -257,4 +292,92 @@ func ReadThresholds(path string) (map[string]map[string]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// Published is one published detector's raw NAB score on one file, at the
+// threshold NAB tuned for it over its whole corpus.
+type Published struct {
+	Threshold, Raw float64
+}
+
+// PublishedScores holds published_raw_scores.csv:
+// scores[detector][profile][file], the file named as in the data folder.
+type PublishedScores map[string]map[string]map[string]Published
+
+// ReadPublishedScores reads NAB's published_raw_scores.csv (columns
+// Detector, Profile, File, Threshold, Score, ...). It returns nil and no
+// error when the file does not exist.
+func ReadPublishedScores(name string) (PublishedScores, error) {
+	f, err := os.Open(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.FieldsPerRecord = -1
+	out := PublishedScores{}
+	for line := 1; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if line == 1 {
+			continue
+		}
+		if len(rec) < 5 {
+			return nil, fmt.Errorf("%s: line %d: want at least 5 columns, got %d", name, line, len(rec))
+		}
+		th, err1 := strconv.ParseFloat(rec[3], 64)
+		raw, err2 := strconv.ParseFloat(rec[4], 64)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("%s: line %d: %w", name, line, err)
+		}
+		det, prof := rec[0], rec[1]
+		if out[det] == nil {
+			out[det] = map[string]map[string]Published{}
+		}
+		if out[det][prof] == nil {
+			out[det][prof] = map[string]Published{}
+		}
+		file := filepath.ToSlash(rec[2])
+		out[det][prof][file] = Published{Threshold: th, Raw: raw}
+		// Also by base name, for flat data folders.
+		if _, dup := out[det][prof][path.Base(file)]; !dup {
+			out[det][prof][path.Base(file)] = Published{Threshold: th, Raw: raw}
+		}
+	}
+	return out, nil
+}
+
+// Score returns detector's normalised score over files (with windows
+// windows in all) under profile p, summing its published raw scores. ok is
+// false when a file has no published score.
+func (ps PublishedScores) Score(detector string, p Profile, files []File) (normalized float64, ok bool) {
+	byFile := ps[detector][p.Name]
+	raw, windows := 0.0, 0
+	for _, f := range files {
+		s, found := byFile[f.Name]
+		if !found {
+			return 0, false
+		}
+		raw += s.Raw
+		windows += len(f.Windows)
+	}
+	return Normalize(raw, windows, p.Costs), true
+}
+
+// Detectors lists the detectors with published scores, sorted.
+func (ps PublishedScores) Detectors() []string {
+	out := make([]string, 0, len(ps))
+	for d := range ps {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -83,7 +83,7 @@ func (c *Corpus) Files() []string {
 	return names
 }
 
-// Add adds one file: its rows' timestamps (increasing), the detector's
+// Add adds one file: its rows' timestamps (in file order), the detector's
 // anomaly score for each row, and the file's windows (in order, not
 // overlapping). A window starts at the first row at or after its Start and
 // ends at the last row at or before its End.
@@ -99,8 +99,18 @@ func (c *Corpus) Add(name string, times []time.Time, scores []float64, windows [
 	type span struct{ left, right int }
 	spans := make([]span, 0, len(windows))
 	for k, w := range windows {
-		left := sort.Search(len(times), func(i int) bool { return !times[i].Before(w.Start) })
-		right := sort.Search(len(times), func(i int) bool { return times[i].After(w.End) }) - 1
+		// By scanning, not searching: real files repeat timestamps and
+		// now and then step back. A window runs from the first row at or
+		// after its start to the last row at or before its end.
+		left, right := len(times), -1
+		for i, t := range times {
+			if left == len(times) && !t.Before(w.Start) {
+				left = i
+			}
+			if !t.After(w.End) {
+				right = i
+			}
+		}
 		if left > right {
 			return fmt.Errorf("%s: window %d (%s to %s) holds no row", name, k+1, w.Start, w.End)
 		}
