@@ -6,13 +6,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // writePosts writes n generated posts to a file, as earshot bench does.
 func writePosts(tb testing.TB, n int) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "posts.jsonl")
-	if err := writeBenchFile(path, n); err != nil {
+	if _, err := writeBenchFile(path, n, 30*24*time.Hour); err != nil {
 		tb.Fatal(err)
 	}
 	return path
@@ -36,11 +37,22 @@ func BenchmarkImportDuckDB(b *testing.B) {
 
 func TestBench(t *testing.T) {
 	e, out, errb := testEnv("")
-	if code := run(t.Context(), []string{"bench", "-posts", "2000", "-json"}, e); code != 0 {
+	if code := run(t.Context(), []string{"bench", "-posts", "2000", "-days", "3", "-runs", "3", "-json"}, e); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
-	var steps []string
+	var steps, queries []string
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if strings.Contains(line, `"query"`) {
+			var q benchQuery
+			if err := json.Unmarshal([]byte(line), &q); err != nil {
+				t.Fatalf("line %q: %v", line, err)
+			}
+			if q.Store != "DuckDB" || q.Runs != 3 || q.P50 <= 0 || q.P95 < q.P50 {
+				t.Errorf("query %+v", q)
+			}
+			queries = append(queries, q.Query)
+			continue
+		}
 		var r benchResult
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("line %q: %v", line, err)
@@ -53,7 +65,49 @@ func TestBench(t *testing.T) {
 	if len(steps) != 2 {
 		t.Errorf("steps %v, want analyze and the DuckDB import", steps)
 	}
-	if code := run(t.Context(), []string{"bench", "-posts", "5"}, e); code != 2 {
-		t.Errorf("-posts 5: exit %d, want 2", code)
+	if len(queries) != 4 {
+		t.Errorf("queries %v, want the page, two series and the negative posts", queries)
+	}
+	for _, bad := range [][]string{{"-posts", "5"}, {"-days", "0"}, {"-runs", "0"}} {
+		if code := run(t.Context(), append([]string{"bench"}, bad...), e); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+}
+
+// TestBenchPostsSpread: the generated posts cover the span, from four
+// sources, all mentioning the watch.
+func TestBenchPostsSpread(t *testing.T) {
+	var b strings.Builder
+	span := 10 * 24 * time.Hour
+	if err := writeBenchPosts(&b, 400, span); err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]bool{}
+	var first, last time.Time
+	for i, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
+		var r struct {
+			Source    string `json:"source"`
+			Text      string `json:"text"`
+			CreatedAt string `json:"created_at"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		at, err := time.Parse(time.RFC3339Nano, r.CreatedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = at
+		}
+		last = at
+		sources[r.Source] = true
+		if !strings.HasPrefix(r.Text, "Acme") {
+			t.Fatalf("post %d does not mention the watch: %q", i, r.Text)
+		}
+	}
+	if len(sources) != 4 || last.Sub(first) < span*9/10 || last.Sub(first) >= span {
+		t.Errorf("sources %v, %v to %v; want four sources over %v", sources, first, last, span)
 	}
 }
