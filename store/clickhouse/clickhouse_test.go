@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -250,4 +251,52 @@ func TestDropExpired(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Errorf("CountPosts after DropExpired = %d, %v; want 2", n, err)
 	}
+}
+
+// testCluster returns a shard's address and the cluster's name from
+// EARSHOT_TEST_CLICKHOUSE_CLUSTER (host:port/cluster, as .ci/cluster.sh
+// prints), or skips the test.
+func testCluster(t *testing.T) (addr, cluster string) {
+	t.Helper()
+	v := os.Getenv("EARSHOT_TEST_CLICKHOUSE_CLUSTER")
+	if v == "" {
+		t.Skip("set EARSHOT_TEST_CLICKHOUSE_CLUSTER=host:port/cluster (see .ci/cluster.sh) to run the suite on a cluster")
+	}
+	addr, cluster, ok := strings.Cut(v, "/")
+	if !ok || addr == "" || cluster == "" {
+		t.Fatalf("EARSHOT_TEST_CLICKHOUSE_CLUSTER=%q: want host:port/cluster", v)
+	}
+	return addr, cluster
+}
+
+// TestConformanceCluster runs the whole conformance suite on a cluster:
+// posts sharded over the shards behind a Distributed table, the other
+// tables replicated through ZooKeeper, DDL sent ON CLUSTER. Each case has
+// a fresh database, dropped on every server at cleanup.
+func TestConformanceCluster(t *testing.T) {
+	addr, cluster := testCluster(t)
+	storetest.Suite{
+		New: func(t *testing.T) earshot.Store {
+			buf := make([]byte, 6)
+			_, _ = rand.Read(buf)
+			cfg := DefaultConfig()
+			cfg.Addr = []string{addr}
+			cfg.Cluster = cluster
+			cfg.Database = "earshot_cluster_" + hex.EncodeToString(buf)
+			st, err := Open(t.Context(), cfg)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			t.Cleanup(func() {
+				drop, err := Open(context.Background(), cfg)
+				if err == nil {
+					err = drop.DropDatabase(context.Background())
+				}
+				if err != nil {
+					t.Errorf("dropping %s on the cluster: %v", cfg.Database, err)
+				}
+			})
+			return st
+		},
+	}.Run(t)
 }

@@ -145,6 +145,19 @@ func (d Dialect) distributed(name, shardKey string) string {
 		quoteString(d.Cluster), quoteString(d.DB), quoteString(name+"_local"), shardKey)
 }
 
+// redistribute renders, in cluster mode, the statements that bring the
+// Distributed table in front of a sharded one up to the local table's
+// columns after a migration changed them: drop it and create it again
+// (it holds no rows). ALTER ... ON CLUSTER cannot do it on 18.16: with
+// internal replication, the servers refuse an ALTER of a table that is not
+// replicated. Outside cluster mode it renders nothing.
+func (d Dialect) redistribute(name, shardKey string) string {
+	if d.Cluster == "" {
+		return ""
+	}
+	return fmt.Sprintf("DROP TABLE IF EXISTS %s%s;\n%s", d.table(name), d.onCluster(), d.distributed(name, shardKey))
+}
+
 func (d Dialect) lowCardinality() string {
 	if d.LowCardinality {
 		return "LowCardinality(String)"
@@ -203,20 +216,21 @@ func (d Dialect) addColumn() string {
 
 func (d Dialect) funcs() template.FuncMap {
 	return template.FuncMap{
-		"table":       d.table,
-		"local":       d.local,
-		"onCluster":   d.onCluster,
-		"engine":      d.engine,
-		"distributed": d.distributed,
-		"lc":          d.lowCardinality,
-		"time":        d.timeType,
-		"ns":          d.ns,
-		"ts":          d.ts,
-		"dateTime":    d.dateTime,
-		"postTTL":     d.postTTL,
-		"addColumn":   d.addColumn,
-		"string":      quoteString,
-		"ident":       quoteIdent,
+		"table":        d.table,
+		"local":        d.local,
+		"onCluster":    d.onCluster,
+		"engine":       d.engine,
+		"distributed":  d.distributed,
+		"redistribute": d.redistribute,
+		"lc":           d.lowCardinality,
+		"time":         d.timeType,
+		"ns":           d.ns,
+		"ts":           d.ts,
+		"dateTime":     d.dateTime,
+		"postTTL":      d.postTTL,
+		"addColumn":    d.addColumn,
+		"string":       quoteString,
+		"ident":        quoteIdent,
 	}
 }
 

@@ -282,17 +282,34 @@ func TestSchemaCluster(t *testing.T) {
 			if want := "ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id))"; !strings.Contains(dist, want) {
 				t.Errorf("posts DDL lacks %q:\n%s", want, dist)
 			}
-			// Both the shards' tables and the Distributed one get the new
-			// post columns.
-			for _, table := range []string{"posts_local", "posts"} {
-				for _, col := range []string{"parent_id", "reason", "content_hash", "rating", "from_brand", "app_version"} {
-					if !slices.ContainsFunc(ddl, func(s string) bool {
-						return strings.HasPrefix(s, "ALTER TABLE `earshot`.`"+table+"` ON CLUSTER `prod` ADD COLUMN ") &&
-							strings.Contains(s, " "+col+" ")
-					}) {
-						t.Errorf("no ALTER adds %s to %s", col, table)
-					}
+			// The shards' tables get the new post columns by ALTER; the
+			// Distributed table, which 18.16 will not ALTER ON CLUSTER, is
+			// dropped and made again after each such migration (and never
+			// altered).
+			for _, col := range []string{"parent_id", "reason", "content_hash", "rating", "from_brand", "app_version"} {
+				if !slices.ContainsFunc(ddl, func(s string) bool {
+					return strings.HasPrefix(s, "ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN ") &&
+						strings.Contains(s, " "+col+" ")
+				}) {
+					t.Errorf("no ALTER adds %s to posts_local", col)
 				}
+			}
+			drops, creates, lastAlter, lastCreate := 0, 0, -1, -1
+			for i, s := range ddl {
+				switch {
+				case strings.HasPrefix(s, "ALTER TABLE `earshot`.`posts` "):
+					t.Errorf("the Distributed table is altered:\n%s", s)
+				case s == "DROP TABLE IF EXISTS `earshot`.`posts` ON CLUSTER `prod`":
+					drops++
+				case strings.HasPrefix(s, "CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`"):
+					creates++
+					lastCreate = i
+				case strings.HasPrefix(s, "ALTER TABLE `earshot`.`posts_local` ") && strings.Contains(s, "ADD COLUMN"):
+					lastAlter = i
+				}
+			}
+			if drops != 4 || creates != 5 || lastCreate < lastAlter {
+				t.Errorf("%d drops and %d creates of the Distributed table, the last at statement %d, the last ALTER at %d; want it made again after each of the 4 migrations that add post columns", drops, creates, lastCreate, lastAlter)
 			}
 			if sp := findStatement(t, ddl, "`earshot`.`spikes`"); !strings.Contains(sp, "ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/spikes', '{replica}', version)") {
 				t.Errorf("spikes DDL is not replicated whole:\n%s", sp)

@@ -42,7 +42,9 @@ func Drop(t testing.TB, addr, db string) {
 		return
 	}
 	defer conn.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	// Generous: a busy 18.16 server can take a while to drop a database
+	// whose tables are still merging.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := conn.Exec(ctx, "DROP DATABASE IF EXISTS `"+db+"`"); err != nil {
 		t.Errorf("dropping %s: %v", db, err)

@@ -3,13 +3,10 @@
 -- Rows written before read them as ''. One column per statement, so that
 -- on servers without ADD COLUMN IF NOT EXISTS a column already there fails
 -- only its own statement (which the store then takes as done). In cluster
--- mode the Distributed table gets the columns too.
+-- mode the Distributed table is made again with the new columns.
 ALTER TABLE {{local "posts"}}{{onCluster}} {{addColumn}} parent_id String;
 ALTER TABLE {{local "posts"}}{{onCluster}} {{addColumn}} reason {{lc}};
-{{- if .Cluster}}
-ALTER TABLE {{table "posts"}}{{onCluster}} {{addColumn}} parent_id String;
-ALTER TABLE {{table "posts"}}{{onCluster}} {{addColumn}} reason {{lc}};
-{{- end}}
+{{redistribute "posts" "cityHash64(id)"}};
 
 -- Spikes the detectors found. A spike is saved again as it grows, when it
 -- ends and when it is linked to an incident: the last save wins (version

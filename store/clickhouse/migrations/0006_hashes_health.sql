@@ -2,11 +2,9 @@
 -- when it is saved, so the pipeline can skip posts stored unchanged. Rows
 -- written before read as 0, which PostHashes leaves out (they are stored
 -- again, with a hash, the next time they come). One column per statement,
--- as in 0005; in cluster mode the Distributed table gets it too.
+-- as in 0005; in cluster mode the Distributed table is made again with it.
 ALTER TABLE {{local "posts"}}{{onCluster}} {{addColumn}} content_hash UInt64;
-{{- if .Cluster}}
-ALTER TABLE {{table "posts"}}{{onCluster}} {{addColumn}} content_hash UInt64;
-{{- end}}
+{{redistribute "posts" "cityHash64(id)"}};
 
 -- Collector health, one row per collector: the last save wins (version is
 -- a write counter, wall-clock nanoseconds). Queries read with FINAL. Zero

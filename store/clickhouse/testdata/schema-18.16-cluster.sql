@@ -99,10 +99,11 @@ ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN parent_id Strin
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN reason String;
 
 -- migration 0005_replies_reasons_spikes #3
-ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN parent_id String;
+DROP TABLE IF EXISTS `earshot`.`posts` ON CLUSTER `prod`;
 
 -- migration 0005_replies_reasons_spikes #4
-ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN reason String;
+CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`
+ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id));
 
 -- migration 0005_replies_reasons_spikes #5
 CREATE TABLE IF NOT EXISTS `earshot`.`spikes` ON CLUSTER `prod`
@@ -129,9 +130,13 @@ ORDER BY id;
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN content_hash UInt64;
 
 -- migration 0006_hashes_health #2
-ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN content_hash UInt64;
+DROP TABLE IF EXISTS `earshot`.`posts` ON CLUSTER `prod`;
 
 -- migration 0006_hashes_health #3
+CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`
+ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id));
+
+-- migration 0006_hashes_health #4
 CREATE TABLE IF NOT EXISTS `earshot`.`health` ON CLUSTER `prod`
 (
     collector String,
@@ -149,7 +154,7 @@ CREATE TABLE IF NOT EXISTS `earshot`.`health` ON CLUSTER `prod`
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/health', '{replica}', version)
 ORDER BY collector;
 
--- migration 0006_hashes_health #4
+-- migration 0006_hashes_health #5
 CREATE TABLE IF NOT EXISTS `earshot`.`gaps` ON CLUSTER `prod`
 (
     id String,
@@ -208,16 +213,21 @@ ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN rating UInt8;
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN from_brand UInt8;
 
 -- migration 0008_ratings_brand #3
-ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN rating UInt8;
+DROP TABLE IF EXISTS `earshot`.`posts` ON CLUSTER `prod`;
 
 -- migration 0008_ratings_brand #4
-ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN from_brand UInt8;
+CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`
+ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id));
 
 -- migration 0009_app_version #1
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` ADD COLUMN app_version String;
 
 -- migration 0009_app_version #2
-ALTER TABLE `earshot`.`posts` ON CLUSTER `prod` ADD COLUMN app_version String;
+DROP TABLE IF EXISTS `earshot`.`posts` ON CLUSTER `prod`;
+
+-- migration 0009_app_version #3
+CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`
+ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id));
 
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
