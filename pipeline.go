@@ -144,10 +144,10 @@ type queued struct {
 func NewPipeline(store PostStore, scorer Scorer, watches []Watch, opts PipelineOptions) *Pipeline {
 	opts.defaults()
 	return &Pipeline{
-		store:   store,
-		scorer:  scorer,
-		matcher: NewMatcher(watches),
-		opts:    opts,
+		store:    store,
+		scorer:   scorer,
+		matcher:  NewMatcher(watches),
+		opts:     opts,
 		seen:     newRecentSet(opts.DedupeWindow),
 		inflight: map[string]uint64{},
 		kick:     make(chan struct{}, 1),
