@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/spool"
 )
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -52,15 +53,28 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
-	sink := func(ctx context.Context, posts []earshot.Post) error {
-		// Posts the pipeline took stay buffered even when the store fails,
-		// so only log here: the cursor may move on.
-		if err := pipe.Add(ctx, posts...); err != nil {
-			log.Warn("adding posts", "err", err)
+	popts := pipelineOptions(cfg, log)
+	var sp *spool.Spool
+	if dir := cfg.SpoolDir(); dir != "" {
+		if sp, err = spool.Open(dir, spool.Options{MaxBytes: cfg.Spool.MaxBytes}); err != nil {
+			return err
 		}
-		return nil
+		defer sp.Close()
+		popts.Spool = sp
+		ss := sp.SpoolStats()
+		log.Info("spool open", "dir", dir, "records", ss.Records, "bytes", ss.Bytes, "torn_tails_cut", ss.TornTails)
+	} else {
+		log.Warn("no spool: posts waiting for the store are in memory only, and a crash loses them")
 	}
+	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, popts)
+	if n, err := pipe.Recover(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("recovered spooled posts; storing them first", "posts", n)
+	}
+	// A post is acknowledged (cursor saved, 2xx to a pusher) only once Add
+	// returns nil: with a spool, once it is fsynced there.
+	sink := addTo(pipe)
 
 	var ingest http.Handler
 	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
@@ -114,14 +128,21 @@ func runServe(ctx context.Context, args []string, e env) error {
 	wg.Go(func() { eng.Run(collectCtx, 0) })
 	// Support's follow-up queue, every followups.interval.
 	wg.Go(func() { flagger.Run(collectCtx) })
+	// Shutdown budget: a quarter for requests in flight, a quarter for
+	// collectors and the engine to stop, half for draining into the store.
+	grace := cfg.ShutdownTimeout / 4
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
-	go func() { pipeDone <- pipe.Run(pipeCtx, 30*time.Second) }()
+	go func() { pipeDone <- pipe.Run(pipeCtx, cfg.ShutdownTimeout/2) }()
 
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens}))
 	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
 		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
+		if sp != nil {
+			ss := sp.SpoolStats()
+			snap.Spool = &ss
+		}
 		for _, p := range pollers {
 			if h := p.HealthNow(); h.Collector != "" {
 				snap.Collectors = append(snap.Collectors, h)
@@ -149,17 +170,27 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))
-	serveErr := serveUntilDone(ctx, srv, ln)
+	serveErr := serveUntilDone(ctx, srv, ln, grace)
 
-	// Shutdown: stop collecting, then drain the pipeline into the store.
+	// Shutdown: refuse what still comes (ingest handlers that outlived the
+	// grace answer 503; collectors keep their cursor), stop collecting,
+	// then drain the pipeline into the store; what it does not take in
+	// time stays spooled.
+	pipe.Close()
 	stopCollecting()
-	wg.Wait()
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(grace):
+		log.Warn("collectors or the engine did not stop in time; draining anyway")
+	}
 	stopPipe()
 	if err := <-pipeDone; err != nil {
 		return err
 	}
 	s := pipe.Stats()
-	log.Info("stopped", "stored", s.Stored, "duplicates", s.Duplicates, "rejected", s.Rejected, "dropped", s.Dropped)
+	log.Info("stopped", "stored", s.Stored, "duplicates", s.Duplicates, "rejected", s.Rejected, "dropped", s.Dropped, "refused", s.Refused, "left_spooled", s.Pending)
 	return serveErr
 }
 
