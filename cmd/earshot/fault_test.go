@@ -135,12 +135,12 @@ type faultPlan struct {
 
 // faultReport is what a run measured.
 type faultReport struct {
-	FeedItems, FeedStored, FeedRows   int
-	Pushed, Acked, AckedStored, Rows  int
+	FeedItems, FeedStored, FeedRows    int
+	Pushed, Acked, AckedStored, Rows   int
 	Refused503, ConnErrors, RetryAfter int
-	Restarts                          int
-	PeakRSSMiB                        float64
-	ShutdownSeconds                   float64
+	Restarts                           int
+	PeakRSSMiB                         float64
+	ShutdownSeconds                    float64
 }
 
 func runFault(t *testing.T, name string, plan faultPlan) faultReport {
@@ -609,15 +609,16 @@ func skipFault(t *testing.T) {
 
 // TestFaultKillAndFreeze is the run on DuckDB: a feed growing 20
 // items a second collected every second, a client pushing 50 posts every
-// half second, SIGKILL and restart, then the store frozen.
+// half second, the store frozen, and SIGKILL and restart while it is
+// frozen (so the posts waiting for it are only in the spool).
 func TestFaultKillAndFreeze(t *testing.T) {
 	skipFault(t)
 	plan := faultPlan{
 		load: 20 * time.Second, feedRate: 20, pushers: 1, pushBatch: 50, pushEvery: 500 * time.Millisecond,
-		killAt: 5 * time.Second, freezeAt: 9 * time.Second, freezeFor: 8 * time.Second, spoolBytes: 64 << 20,
+		freezeAt: 4 * time.Second, freezeFor: 8 * time.Second, killAt: 8 * time.Second, spoolBytes: 64 << 20,
 	}
 	if soak() {
-		plan.load, plan.killAt, plan.freezeAt, plan.freezeFor = 60*time.Second, 20*time.Second, 30*time.Second, 15*time.Second
+		plan.load, plan.freezeAt, plan.freezeFor, plan.killAt = 60*time.Second, 25*time.Second, 15*time.Second, 32*time.Second
 	}
 	dir := t.TempDir()
 	plan.store = "duckdb://" + filepath.Join(dir, "e.duckdb")
