@@ -193,6 +193,7 @@ collectors:
 	}
 	child := &serveChild{t: t, cfg: cfgPath, dir: dir, base: "http://" + addr}
 	child.start()
+	child.waitReady()
 	defer child.kill()
 
 	var rep faultReport
@@ -217,9 +218,9 @@ collectors:
 		var steps []step
 		if plan.killAt > 0 {
 			steps = append(steps, step{plan.killAt, func() {
+				// Restart at once; the pushers retry until it answers.
 				child.kill()
 				child.start()
-				rep.Restarts++
 			}})
 		}
 		if plan.freezeFor > 0 {
@@ -460,25 +461,31 @@ type serveChild struct {
 	cfg, dir  string
 	base      string
 	cmd       *exec.Cmd
-	stderr    *bytes.Buffer
+	stderr    *lockedWriter
 	starts    int
 	peakRSS   atomic.Int64 // KiB, over every run
 	stopWatch chan struct{}
 }
 
+// start starts the child; it may be called from any goroutine.
 func (c *serveChild) start() {
-	c.t.Helper()
 	cmd := exec.Command(os.Args[0], "serve", "--config", c.cfg)
 	cmd.Env = append(os.Environ(), faultChildEnv+"=1", faultDirEnv+"="+c.dir, faultTokenEnv+"="+faultToken)
-	c.stderr = &bytes.Buffer{}
-	cmd.Stderr = &lockedWriter{w: c.stderr}
+	c.stderr = &lockedWriter{w: &bytes.Buffer{}}
+	cmd.Stderr = c.stderr
 	if err := cmd.Start(); err != nil {
-		c.t.Fatal(err)
+		c.t.Error(err)
+		return
 	}
 	c.cmd = cmd
 	c.starts++
 	c.stopWatch = make(chan struct{})
 	go c.watchRSS(cmd.Process.Pid, c.stopWatch)
+}
+
+// waitReady waits until the child answers /metrics.
+func (c *serveChild) waitReady() {
+	c.t.Helper()
 	for range 600 {
 		if resp, err := http.Get(c.base + "/metrics"); err == nil {
 			resp.Body.Close()
@@ -581,13 +588,19 @@ func (c *serveChild) metrics() map[string]float64 {
 
 type lockedWriter struct {
 	mu sync.Mutex
-	w  io.Writer
+	w  *bytes.Buffer
 }
 
 func (l *lockedWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(b)
+}
+
+func (l *lockedWriter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.String()
 }
 
 func freeAddr(t *testing.T) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -42,7 +43,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer ln.Close()
 
-	st, err := openStore(ctx, cfg.Store)
+	st, err := openStoreRetrying(ctx, cfg.Store, time.Minute, log)
 	if err != nil {
 		return err
 	}
@@ -192,6 +193,28 @@ func runServe(ctx context.Context, args []string, e env) error {
 	s := pipe.Stats()
 	log.Info("stopped", "stored", s.Stored, "duplicates", s.Duplicates, "rejected", s.Rejected, "dropped", s.Dropped, "refused", s.Refused, "left_spooled", s.Pending)
 	return serveErr
+}
+
+// openStoreRetrying opens the store, retrying for up to patience when it
+// does not answer (a store restarting, or hanging, as earshot restarts);
+// a bad DSN fails at once.
+func openStoreRetrying(ctx context.Context, dsn string, patience time.Duration, log *slog.Logger) (earshot.Store, error) {
+	deadline := time.Now().Add(patience)
+	wait := 500 * time.Millisecond
+	for {
+		st, err := openStore(ctx, dsn)
+		var u usageError
+		if err == nil || errors.As(err, &u) || time.Now().Add(wait).After(deadline) {
+			return st, err
+		}
+		log.Warn("store not answering; retrying", "err", err, "retry_in", wait.String())
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 8*time.Second)
+	}
 }
 
 func newLogger(e env, level string) *slog.Logger {
