@@ -95,7 +95,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
 		ln.Addr(), demoToken, demoToken, ln.Addr())
 	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (JSON API under /api/; Ctrl-C stops)\n", ln.Addr())
-	return serveUntilDone(ctx, srv, ln, 10*time.Second)
+	return serveUntilDone(ctx, srv, ln)
 }
 
 // fill runs the scenario through the pipeline into st, with progress.
@@ -191,9 +191,8 @@ func incidentVersions(incidents []earshot.Incident) []incidentVersion {
 	return out
 }
 
-// serveUntilDone serves on ln until ctx ends, then shuts down gracefully,
-// giving requests in flight up to grace to finish.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, grace time.Duration) error {
+// serveUntilDone serves on ln until ctx ends, then shuts down gracefully.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -201,7 +200,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, grac
 		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutting down: %w", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -129,8 +130,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	wg.Go(func() { eng.Run(collectCtx, 0) })
 	// Support's follow-up queue, every followups.interval.
 	wg.Go(func() { flagger.Run(collectCtx) })
-	// Shutdown budget: a quarter for requests in flight, a quarter for
-	// collectors and the engine to stop, half for draining into the store.
+	// Shutdown budget: a quarter for collectors and the engine to stop,
+	// half for draining into the store, a quarter for requests in flight.
 	grace := cfg.ShutdownTimeout / 4
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
@@ -171,12 +172,20 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))
-	serveErr := serveUntilDone(ctx, srv, ln, grace)
+	serveErrc := make(chan error, 1)
+	go func() { serveErrc <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case err := <-serveErrc:
+		serveErr = fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
 
-	// Shutdown: refuse what still comes (ingest handlers that outlived the
-	// grace answer 503; collectors keep their cursor), stop collecting,
-	// then drain the pipeline into the store; what it does not take in
-	// time stays spooled.
+	// Shutdown: from now on ingest answers 503 with Retry-After and
+	// collectors keep their cursor (refused, not lost); collectors stop,
+	// the pipeline drains into the store (what it does not take in time
+	// stays spooled), and last the server stops, giving requests in
+	// flight a grace.
 	pipe.Close()
 	stopCollecting()
 	stopped := make(chan struct{})
@@ -189,6 +198,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 	stopPipe()
 	if err := <-pipeDone; err != nil {
 		return err
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) && serveErr == nil {
+		serveErr = fmt.Errorf("shutting down: %w", err)
 	}
 	s := pipe.Stats()
 	log.Info("stopped", "stored", s.Stored, "duplicates", s.Duplicates, "rejected", s.Rejected, "dropped", s.Dropped, "refused", s.Refused, "left_spooled", s.Pending)
