@@ -276,3 +276,39 @@ func TestSeenMeansStored(t *testing.T) {
 		t.Errorf("Duplicates = %d, want 3 (2 pending repeats, 1 stored repeat)", s.Duplicates)
 	}
 }
+
+// BenchmarkAdd measures Add of a 50-post batch (as one push), with and
+// without a spool (the spool fsyncs every call); the store is a fast fake
+// and Flush runs every 10 batches.
+func BenchmarkAdd(b *testing.B) {
+	for _, durable := range []bool{false, true} {
+		name := "memory"
+		if durable {
+			name = "spool"
+		}
+		b.Run(name, func(b *testing.B) {
+			opts := earshot.PipelineOptions{BatchSize: 500}
+			if durable {
+				sp, err := spool.Open(b.TempDir(), spool.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer sp.Close()
+				opts.Spool = sp
+			}
+			p := earshot.NewPipeline(newFaultStore(), nil, nil, opts)
+			n := 0
+			for i := 0; b.Loop(); i++ {
+				if err := p.Add(b.Context(), posts(n, n+50)...); err != nil {
+					b.Fatal(err)
+				}
+				n += 50
+				if i%10 == 9 {
+					if err := p.Flush(b.Context()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}

@@ -266,3 +266,24 @@ func TestOldest(t *testing.T) {
 		t.Errorf("Oldest after reopen = %v, want %v", got, now)
 	}
 }
+
+// BenchmarkAppend measures one durable append (write + fsync) of a batch
+// of 50 posts' worth of JSON (about 12 KiB), acknowledged every 100.
+func BenchmarkAppend(b *testing.B) {
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	payload := make([]byte, 12<<10)
+	b.SetBytes(int64(len(payload)))
+	for i := 0; b.Loop(); i++ {
+		seq, err := s.Append(payload)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i%100 == 99 {
+			s.Ack(seq)
+		}
+	}
+}
