@@ -197,8 +197,13 @@ func (p *Pipeline) Add(ctx context.Context, posts ...Post) error {
 	err := p.take(keep)
 	full := len(p.pending) >= p.opts.BatchSize
 	p.mu.Unlock()
+	if err != nil {
+		// Nothing was kept: the caller sends it all again, so the error
+		// is not mixed with rejections (which callers treat as taken).
+		return err
+	}
 
-	if err == nil && full {
+	if full {
 		if p.opts.Spool != nil {
 			select {
 			case p.kick <- struct{}{}:

@@ -194,10 +194,16 @@ func TestDurableSpoolFull(t *testing.T) {
 			taken += 10
 		}
 	}
-	if !errors.Is(err, earshot.ErrBusy) || !errors.Is(err, earshot.ErrBusy) {
+	if !errors.Is(err, earshot.ErrBusy) {
 		t.Fatalf("Add into a full spool = %v, want ErrBusy", err)
 	}
-	if ss := sp.SpoolStats(); ss.Full != 1 || ss.Bytes > 8<<10 {
+	// A refusal is not mixed with rejections, which callers take for
+	// "the rest was taken".
+	bad := earshot.Post{ID: "push:bad", Source: "push", Kind: earshot.KindPost}
+	if err := p.Add(t.Context(), append(posts(2000, 2010), bad)...); !errors.Is(err, earshot.ErrBusy) || errors.Is(err, earshot.ErrRejected) {
+		t.Errorf("refused Add with an invalid post = %v, want ErrBusy alone", err)
+	}
+	if ss := sp.SpoolStats(); ss.Full != 2 || ss.Bytes > 8<<10 {
 		t.Errorf("spool = %+v", ss)
 	}
 	if got := p.Stats().Pending; got != int64(taken) {
