@@ -251,13 +251,14 @@ collectors:
 	wg.Wait()
 	<-faultDone
 	feed.stop()
-	stopped := time.Now()
 
-	// Let the collector see the whole feed and the pipeline store all.
+	// Let the collector finish a run that fetched the whole feed, and the
+	// pipeline store all.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		m := child.metrics()
-		if m["earshot_collector_last_success_timestamp_seconds"] > float64(stopped.Add(time.Second).Unix()) &&
+		whole := feed.servedWhole()
+		if !whole.IsZero() && m["earshot_collector_last_success_timestamp_seconds"] > float64(whole.UnixNano())/1e9 &&
 			m["earshot_pipeline_pending"] == 0 && m["earshot_spool_records"] == 0 {
 			break
 		}
@@ -349,7 +350,16 @@ type growingFeed struct {
 	rate    int
 	mu      sync.Mutex
 	started time.Time
-	final   int // -1 while growing
+	final   int       // -1 while growing
+	whole   time.Time // when the whole final feed was first served
+}
+
+// servedWhole returns when the feed, stopped, was first served whole
+// (zero: not yet).
+func (f *growingFeed) servedWhole() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.whole
 }
 
 func newGrowingFeed(rate int) *growingFeed { return &growingFeed{rate: rate, final: -1} }
@@ -381,6 +391,11 @@ func (f *growingFeed) count() int {
 
 func (f *growingFeed) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := f.count()
+	f.mu.Lock()
+	if f.final >= 0 && f.whole.IsZero() {
+		f.whole = time.Now()
+	}
+	f.mu.Unlock()
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>growing</title><link>https://feed.example.com/</link>`)
 	for i := n - 1; i >= 0; i-- {
@@ -664,8 +679,10 @@ func TestFaultBurstStoreRefusing(t *testing.T) {
 		freezeAt: 4 * time.Second, freezeFor: 6 * time.Second, refuse: true, spoolBytes: 1 << 20,
 	}
 	if soak() {
+		// Three minutes, the store refusing for one, with an 8 MiB spool
+		// that fills and stays full for most of that minute.
 		plan.load, plan.freezeAt, plan.freezeFor = 3*time.Minute, 60*time.Second, 60*time.Second
-		plan.spoolBytes = 64 << 20
+		plan.spoolBytes = 8 << 20
 	}
 	dir := t.TempDir()
 	plan.store = "duckdb://" + filepath.Join(dir, "e.duckdb")
