@@ -639,10 +639,14 @@ func freeAddr(t *testing.T) string {
 
 func soak() bool { return os.Getenv("EARSHOT_FAULT_SOAK") != "" }
 
+// skipFault skips fault runs in -short mode, and runs them in parallel
+// with each other otherwise: they wait on the wall clock far more than
+// they compute.
 func skipFault(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault tests start child processes for tens of seconds; not short")
 	}
+	t.Parallel()
 }
 
 // TestFaultKillAndFreeze is the run on DuckDB: a feed growing 20
