@@ -1,21 +1,11 @@
-package main
-
-// Fault tests (issue 14): a child `earshot serve` (this test binary,
-// re-executed) collects a growing RSS feed and takes pushes on
-// /api/v1/ingest while the test kills it with SIGKILL, freezes or refuses
-// its store, or bursts ten times the load; then it checks that no feed
-// item and no acknowledged push was lost, and that each was stored once.
-// Each run logs one "fault report" line; docs/reliability.md quotes them.
-//
-// The default runs take tens of seconds each. EARSHOT_FAULT_SOAK=1 runs
-// them at full length (the issue's: a minute of load, a 15 s freeze; the
-// burst for three minutes).
+package faulttest
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -38,80 +28,37 @@ import (
 )
 
 const (
-	faultChildEnv = "EARSHOT_FAULT_CHILD"
 	faultDirEnv   = "EARSHOT_FAULT_DIR"
 	faultTokenEnv = "EARSHOT_FAULT_TOKEN"
 	faultToken    = "fault-test-token"
 )
 
+// earshotBin is the earshot binary built with -tags faultinject, whose
+// DuckDB store hangs or refuses while the test says so (see
+// cmd/earshot/faultinject.go).
+var earshotBin string
+
 func TestMain(m *testing.M) {
-	if os.Getenv(faultChildEnv) == "1" {
-		// The child: `earshot serve` with its store wrapped so the test
-		// can freeze or refuse it through files in EARSHOT_FAULT_DIR.
-		dir := os.Getenv(faultDirEnv)
-		open := openStore
-		openStore = func(ctx context.Context, dsn string) (earshot.Store, error) {
-			st, err := open(ctx, dsn)
-			if d, ok := st.(*duckdb.Store); ok && err == nil {
-				return &faultyDuck{Store: d, dir: dir}, nil
-			}
-			return st, err
-		}
-		main()
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run()) // every test here skips
 	}
-	os.Exit(m.Run())
-}
-
-// faultyDuck is a DuckDB store that hangs while the file "freeze" exists
-// in dir and refuses while "refuse" does, on every call the pipeline and
-// the collectors make (posts, hashes, cursors).
-type faultyDuck struct {
-	*duckdb.Store
-	dir string
-}
-
-func (f *faultyDuck) fault(ctx context.Context) error {
-	for {
-		if _, err := os.Stat(filepath.Join(f.dir, "refuse")); err == nil {
-			return fmt.Errorf("fault test: store refusing")
-		}
-		if _, err := os.Stat(filepath.Join(f.dir, "freeze")); err != nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
+	dir, err := os.MkdirTemp("", "earshot-faulttest")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
-}
-
-func (f *faultyDuck) SavePosts(ctx context.Context, posts []earshot.Post) error {
-	if err := f.fault(ctx); err != nil {
-		return err
+	earshotBin = filepath.Join(dir, "earshot")
+	build := exec.Command("go", "build", "-tags", "faultinject", "-o", earshotBin, "github.com/earshot/earshot/cmd/earshot")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building earshot with -tags faultinject:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
 	}
-	return f.Store.SavePosts(ctx, posts)
-}
-
-func (f *faultyDuck) PostHashes(ctx context.Context, ids []string) (map[string]uint64, error) {
-	if err := f.fault(ctx); err != nil {
-		return nil, err
-	}
-	return f.Store.PostHashes(ctx, ids)
-}
-
-func (f *faultyDuck) Cursor(ctx context.Context, name string) (string, error) {
-	if err := f.fault(ctx); err != nil {
-		return "", err
-	}
-	return f.Store.Cursor(ctx, name)
-}
-
-func (f *faultyDuck) SetCursor(ctx context.Context, name, cur string) error {
-	if err := f.fault(ctx); err != nil {
-		return err
-	}
-	return f.Store.SetCursor(ctx, name, cur)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // faultPlan is one fault run.
@@ -494,8 +441,8 @@ type serveChild struct {
 
 // start starts the child; it may be called from any goroutine.
 func (c *serveChild) start() {
-	cmd := exec.Command(os.Args[0], "serve", "--config", c.cfg)
-	cmd.Env = append(os.Environ(), faultChildEnv+"=1", faultDirEnv+"="+c.dir, faultTokenEnv+"="+faultToken)
+	cmd := exec.Command(earshotBin, "serve", "--config", c.cfg)
+	cmd.Env = append(os.Environ(), faultDirEnv+"="+c.dir, faultTokenEnv+"="+faultToken)
 	c.stderr = &lockedWriter{w: &bytes.Buffer{}}
 	cmd.Stderr = c.stderr
 	if err := cmd.Start(); err != nil {
