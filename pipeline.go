@@ -2,6 +2,7 @@ package earshot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,9 +23,24 @@ type PipelineOptions struct {
 	// DedupeWindow is how many recent posts are remembered to skip exact
 	// repeats before they reach the scorer and the store (100,000).
 	DedupeWindow int
-	// MaxPending bounds the posts held while the store fails; posts beyond
-	// it are dropped and counted (100,000).
+	// MaxPending bounds the posts held while the store fails (100,000).
+	// Without a Spool, the oldest posts beyond it are dropped and counted;
+	// with one, Add refuses posts beyond it (ErrBusy).
 	MaxPending int
+	// Spool, when set, makes the pipeline durable: Add writes the posts it
+	// keeps to the spool and returns nil only once they are fsynced there
+	// (so a collector's cursor or a pusher's 2xx follows only durable
+	// posts); it never flushes inline, so a slow store never slows Add;
+	// when the spool or the buffer is full it refuses the whole call with
+	// a *BusyError and keeps nothing of it. Posts leave the spool once
+	// stored; Recover takes back what a previous run left.
+	Spool Spool
+	// RetryAfter is how long a refused caller is told to wait (the
+	// FlushInterval, at least 1s).
+	RetryAfter time.Duration
+	// SaveTimeout bounds each call to the store when a Spool is set, so a
+	// hung connection is given up and retried (1m).
+	SaveTimeout time.Duration
 	// DropUnmatched discards posts that match no watch, when watches are set.
 	DropUnmatched bool
 	// Overlap scores the next batch while the one before it is being
@@ -53,6 +69,12 @@ func (o *PipelineOptions) defaults() {
 	if o.MaxPending <= 0 {
 		o.MaxPending = 100_000
 	}
+	if o.RetryAfter <= 0 {
+		o.RetryAfter = max(o.FlushInterval, time.Second)
+	}
+	if o.SaveTimeout <= 0 {
+		o.SaveTimeout = time.Minute
+	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
@@ -73,8 +95,14 @@ type PipelineStats struct {
 	Unmatched int64 `json:"unmatched"`
 	// Rejected counts posts that failed validation.
 	Rejected int64 `json:"rejected"`
-	// Dropped counts posts lost because the store failed for too long.
+	// Dropped counts posts lost because the store failed for too long
+	// (only without a spool).
 	Dropped int64 `json:"dropped"`
+	// Refused counts posts Add turned away with ErrBusy (spool or buffer
+	// full, or shutting down): the sender keeps them and retries.
+	Refused int64 `json:"refused"`
+	// Replayed counts posts taken back from the spool by Recover.
+	Replayed int64 `json:"replayed"`
 	// Pending is the number of posts waiting to be stored.
 	Pending int64 `json:"pending"`
 }
@@ -92,10 +120,23 @@ type Pipeline struct {
 	flushMu sync.Mutex // one flush at a time, in order
 	saving  *saving    // under flushMu: the batch being stored, with Overlap
 
-	mu      sync.Mutex
-	pending []Post
-	seen    *recentSet
-	stats   PipelineStats
+	mu       sync.Mutex
+	pending  []queued
+	inflight map[string]uint64 // ID → content hash of the latest pending version
+	seen     *recentSet        // stored posts only: seen means stored
+	lastSeq  uint64            // of the last spool record
+	closed   bool
+	stats    PipelineStats
+
+	kick chan struct{} // a full batch is waiting (with a Spool)
+}
+
+// queued is a post waiting to be stored, with its content hash and the
+// spool record holding it.
+type queued struct {
+	post Post
+	hash uint64
+	seq  uint64
 }
 
 // NewPipeline returns a pipeline into store. scorer may be nil to store
@@ -103,11 +144,13 @@ type Pipeline struct {
 func NewPipeline(store PostStore, scorer Scorer, watches []Watch, opts PipelineOptions) *Pipeline {
 	opts.defaults()
 	return &Pipeline{
-		store:   store,
-		scorer:  scorer,
-		matcher: NewMatcher(watches),
-		opts:    opts,
-		seen:    newRecentSet(opts.DedupeWindow),
+		store:    store,
+		scorer:   scorer,
+		matcher:  NewMatcher(watches),
+		opts:     opts,
+		seen:     newRecentSet(opts.DedupeWindow),
+		inflight: map[string]uint64{},
+		kick:     make(chan struct{}, 1),
 	}
 }
 
@@ -116,10 +159,13 @@ var ErrRejected = errors.New("post rejected")
 
 // Add takes posts into the pipeline. Invalid posts are counted and
 // skipped, and reported in the returned error (wrapping ErrRejected); the
-// others are kept. When a full batch is buffered Add flushes it, and returns
-// the store's error if that fails (the batch stays buffered for retry).
+// others are kept. Without a Spool, when a full batch is buffered Add
+// flushes it, and returns the store's error if that fails (the batch stays
+// buffered for retry). With one, see PipelineOptions.Spool.
 func (p *Pipeline) Add(ctx context.Context, posts ...Post) error {
 	var rejected []error
+	keep := make([]queued, 0, len(posts))
+	batchSeen := map[string]uint64{}
 	p.mu.Lock()
 	for _, post := range posts {
 		p.stats.Received++
@@ -135,28 +181,134 @@ func (p *Pipeline) Add(ctx context.Context, posts ...Post) error {
 			rejected = append(rejected, err)
 			continue
 		}
-		if !p.seen.add(post.ID, ContentHash(post)) {
+		h := ContentHash(post)
+		if old, ok := batchSeen[post.ID]; (ok && old == h) || (!ok && p.known(post.ID, h)) {
 			p.stats.Duplicates++
 			continue
 		}
+		batchSeen[post.ID] = h
 		post.Watches = p.matcher.Match(post.Text)
 		if len(post.Watches) == 0 && p.opts.DropUnmatched && p.matcher.Len() > 0 {
 			p.stats.Unmatched++
 			continue
 		}
-		p.pending = append(p.pending, post)
+		keep = append(keep, queued{post: post, hash: h})
 	}
+	err := p.take(keep)
 	full := len(p.pending) >= p.opts.BatchSize
 	p.mu.Unlock()
+	if err != nil {
+		// Nothing was kept: the caller sends it all again, so the error
+		// is not mixed with rejections (which callers treat as taken).
+		return err
+	}
 
-	var err error
 	if full {
-		err = p.flush(ctx, false)
+		if p.opts.Spool != nil {
+			select {
+			case p.kick <- struct{}{}:
+			default:
+			}
+		} else {
+			err = p.flush(ctx, false)
+		}
 	}
 	if len(rejected) > 0 {
 		err = errors.Join(err, fmt.Errorf("%w: %w", ErrRejected, errors.Join(rejected...)))
 	}
 	return err
+}
+
+// known reports whether the latest version of the post with id that is
+// pending, or else stored, has content hash h. The caller holds mu.
+func (p *Pipeline) known(id string, h uint64) bool {
+	if old, ok := p.inflight[id]; ok {
+		return old == h
+	}
+	old, ok := p.seen.get(id)
+	return ok && old == h
+}
+
+// take queues posts, first writing them to the spool when there is one.
+// The caller holds mu.
+func (p *Pipeline) take(keep []queued) error {
+	if p.opts.Spool != nil && p.closed {
+		p.stats.Refused += int64(len(keep))
+		return &BusyError{Reason: "shutting down", After: p.opts.RetryAfter}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	if p.opts.Spool != nil {
+		if len(p.pending)+len(keep) > p.opts.MaxPending {
+			p.stats.Refused += int64(len(keep))
+			return &BusyError{Reason: fmt.Sprintf("%d posts wait for the store", len(p.pending)), After: p.opts.RetryAfter}
+		}
+		batch := make([]Post, len(keep))
+		for i, q := range keep {
+			batch[i] = q.post
+		}
+		payload, err := json.Marshal(batch)
+		if err != nil {
+			return fmt.Errorf("encoding posts for the spool: %w", err)
+		}
+		seq, err := p.opts.Spool.Append(payload)
+		if errors.Is(err, ErrSpoolFull) {
+			p.stats.Refused += int64(len(keep))
+			return &BusyError{Reason: err.Error(), After: p.opts.RetryAfter}
+		}
+		if err != nil {
+			return fmt.Errorf("spooling posts: %w", err)
+		}
+		p.lastSeq = seq
+		for i := range keep {
+			keep[i].seq = seq
+		}
+	}
+	for _, q := range keep {
+		p.inflight[q.post.ID] = q.hash
+	}
+	p.pending = append(p.pending, keep...)
+	return nil
+}
+
+// Recover takes back the posts a previous run left in the spool, to be
+// stored first, and returns how many. Call it once, before Add.
+func (p *Pipeline) Recover(ctx context.Context) (int, error) {
+	if p.opts.Spool == nil {
+		return 0, nil
+	}
+	n := 0
+	err := p.opts.Spool.Replay(func(seq uint64, payload []byte) error {
+		var posts []Post
+		if err := json.Unmarshal(payload, &posts); err != nil {
+			return fmt.Errorf("decoding spool record %d: %w", seq, err)
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		for _, post := range posts {
+			h := ContentHash(post)
+			p.inflight[post.ID] = h
+			p.pending = append(p.pending, queued{post: post, hash: h, seq: seq})
+		}
+		p.lastSeq = seq
+		p.stats.Replayed += int64(len(posts))
+		n += len(posts)
+		return ctx.Err()
+	})
+	if err != nil {
+		return n, fmt.Errorf("recovering spooled posts: %w", err)
+	}
+	return n, nil
+}
+
+// Close makes Add refuse posts with ErrBusy from now on (with a Spool;
+// without one it does nothing): the first step of a shutdown, so that
+// what comes after is refused rather than lost.
+func (p *Pipeline) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
 }
 
 // Flush scores and stores everything buffered.
@@ -177,7 +329,10 @@ func (p *Pipeline) flush(ctx context.Context, all bool) error {
 			p.mu.Unlock()
 			break
 		}
-		batch := append([]Post(nil), p.pending[off:off+n]...)
+		batch := make([]Post, n)
+		for i, q := range p.pending[off : off+n] {
+			batch[i] = q.post
+		}
 		p.mu.Unlock()
 
 		batch, dups, err := p.dropStored(ctx, batch)
@@ -254,10 +409,28 @@ func (p *Pipeline) wait() error {
 		return sv.err
 	}
 	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, q := range p.pending[:sv.n] {
+		p.seen.add(q.post.ID, q.hash)
+		if p.inflight[q.post.ID] == q.hash {
+			delete(p.inflight, q.post.ID)
+		}
+	}
 	p.pending = append(p.pending[:0], p.pending[sv.n:]...)
 	p.stats.Stored += int64(sv.stored)
 	p.stats.Duplicates += int64(sv.dups)
-	p.mu.Unlock()
+	if p.opts.Spool != nil {
+		// Every record before the first pending post's is stored.
+		acked := p.lastSeq
+		if len(p.pending) > 0 {
+			acked = p.pending[0].seq - 1
+		}
+		if err := p.opts.Spool.Ack(acked); err != nil {
+			// The posts are stored; the spool keeps them a while longer
+			// and a restart stores them again, harmlessly.
+			p.opts.Log.Warn("marking spooled posts stored", "err", err)
+		}
+	}
 	return nil
 }
 
@@ -266,9 +439,17 @@ func (p *Pipeline) wait() error {
 func (p *Pipeline) failed() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.opts.Spool != nil {
+		return // Add refuses instead
+	}
 	if over := len(p.pending) - p.opts.MaxPending; over > 0 {
 		// Keep the newest posts: drop the oldest beyond the bound.
 		p.stats.Dropped += int64(over)
+		for _, q := range p.pending[:over] {
+			if p.inflight[q.post.ID] == q.hash {
+				delete(p.inflight, q.post.ID)
+			}
+		}
 		p.pending = append(p.pending[:0], p.pending[over:]...)
 		p.opts.Log.Error("dropping posts: store failing and buffer full", "dropped", over)
 	}
@@ -286,6 +467,8 @@ func (p *Pipeline) dropStored(ctx context.Context, batch []Post) ([]Post, int, e
 	for i, post := range batch {
 		ids[i] = post.ID
 	}
+	ctx, cancel := p.storeContext(ctx)
+	defer cancel()
 	stored, err := hs.PostHashes(ctx, ids)
 	if err != nil {
 		return batch, 0, fmt.Errorf("checking stored posts: %w", err)
@@ -334,11 +517,21 @@ func (p *Pipeline) save(ctx context.Context, batch []Post) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	ctx, cancel := p.storeContext(ctx)
+	defer cancel()
 	if err := p.store.SavePosts(ctx, batch); err != nil {
 		return fmt.Errorf("storing %d posts: %w", len(batch), err)
 	}
 	p.opts.Log.Debug("stored posts", "n", len(batch))
 	return nil
+}
+
+// storeContext bounds a call to the store by SaveTimeout, with a Spool.
+func (p *Pipeline) storeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if p.opts.Spool == nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, p.opts.SaveTimeout)
 }
 
 // Rated lets a review's stars overrule its words where they disagree: a
@@ -367,26 +560,57 @@ func Rated(s Sentiment, stars int) Sentiment {
 	return s
 }
 
-// Run flushes the buffer every FlushInterval until ctx ends, then flushes
-// what is left (with a fresh context bounded by drain) and returns.
+// Run flushes the buffer every FlushInterval (and, with a Spool, as soon
+// as a full batch waits) until ctx ends, then flushes what is left with a
+// fresh context bounded by drain, and returns within drain even when the
+// store hangs. With a Spool, what the store did not take by then stays
+// spooled for the next start, and Run returns nil; without one that is an
+// error.
 func (p *Pipeline) Run(ctx context.Context, drain time.Duration) error {
-	t := time.NewTicker(p.opts.FlushInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
-			defer cancel()
-			if err := p.Flush(dctx); err != nil {
-				return fmt.Errorf("flushing on shutdown: %w", err)
+	loopDone := make(chan struct{})
+	go func() {
+		defer close(loopDone)
+		t := time.NewTicker(p.opts.FlushInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			case <-p.kick:
 			}
-			return nil
-		case <-t.C:
 			if err := p.Flush(ctx); err != nil && ctx.Err() == nil {
 				p.opts.Log.Warn("flushing posts", "err", err, "pending", p.Stats().Pending)
 			}
 		}
+	}()
+	<-ctx.Done()
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drain)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		select {
+		case <-loopDone:
+			done <- p.Flush(dctx)
+		case <-dctx.Done():
+			done <- dctx.Err()
+		}
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-dctx.Done():
+		err = dctx.Err()
 	}
+	if err == nil {
+		return nil
+	}
+	if p.opts.Spool != nil {
+		p.opts.Log.Warn("the store did not take every post before shutdown; the rest stay spooled for the next start",
+			"err", err, "pending", p.Stats().Pending)
+		return nil
+	}
+	return fmt.Errorf("flushing on shutdown: %w", err)
 }
 
 // Stats returns the pipeline's counters.
@@ -446,6 +670,12 @@ type recentSet struct {
 
 func newRecentSet(n int) *recentSet {
 	return &recentSet{n: n, hash: make(map[string]uint64, min(n, 1024))}
+}
+
+// get returns the hash recorded for id.
+func (r *recentSet) get(id string) (uint64, bool) {
+	h, ok := r.hash[id]
+	return h, ok
 }
 
 // add records id with hash and reports whether it is new: an unseen ID, or

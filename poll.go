@@ -18,7 +18,9 @@ type RetryAfter interface {
 
 // Poller runs one collector on an interval: it loads the collector's cursor,
 // collects, hands the posts to Sink, and saves the new cursor only once the
-// sink has taken them, so a restart resumes without gaps. Failures back off
+// sink has taken them, so a restart resumes without gaps. A sink that
+// refuses with ErrBusy pauses the collector for the wait it gives, with
+// its cursor unchanged. Failures back off
 // exponentially (with jitter) up to MaxBackoff; a rate limit waits at least
 // as long as the source asked.
 //
@@ -86,6 +88,14 @@ func (p *Poller) Run(ctx context.Context) {
 			p.Log.Debug("collected", "posts", n)
 		case ctx.Err() != nil:
 			return
+		case errors.Is(err, ErrBusy):
+			// The pipeline is full: the cursor did not move, so wait as
+			// asked and collect the same posts again, no backoff growing.
+			var ra RetryAfter
+			if errors.As(err, &ra) {
+				wait = ra.RetryAfter()
+			}
+			p.Log.Info("collecting paused: pipeline busy", "err", err, "retry_in", wait.String())
 		default:
 			failures++
 			wait = min(p.Interval<<min(failures, 10), p.MaxBackoff)
@@ -173,7 +183,11 @@ func (p *Poller) record(ctx context.Context, n int, err error) {
 	h.PostsLastHour = lastHour
 
 	var gapToSave *Gap
-	if err == nil || errors.Is(err, ErrNotModified) {
+	if errors.Is(err, ErrBusy) {
+		// Paused with the cursor kept: nothing is missed, so no failure
+		// and no gap; the reason shows as the last error.
+		h.LastError, h.LastErrorAt = err.Error(), now
+	} else if err == nil || errors.Is(err, ErrNotModified) {
 		h.LastSuccess, h.Failures = now, 0
 		if p.gap != nil {
 			p.gap.To, p.gap.FilledAt = now, now

@@ -203,3 +203,53 @@ type collectorsRetry struct{ wait time.Duration }
 
 func (e *collectorsRetry) Error() string             { return "quota used up" }
 func (e *collectorsRetry) RetryAfter() time.Duration { return e.wait }
+
+// A busy pipeline pauses the collector for the wait it gives, cursor
+// unchanged, with no failure, gap or growing backoff; the same posts are
+// collected again and taken.
+func TestPollerPausesWhenBusy(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	again := func(cur string) ([]Post, string, error) { return []Post{post("t:1", "a")}, "c1", nil }
+	col := &scriptCollector{answers: []func(string) ([]Post, string, error){again, again, again, again}}
+	cursors := &memCursors{m: map[string]string{"script": "c0"}}
+	health := &memHealth{health: map[string]SourceHealth{}, gaps: map[string]Gap{}}
+	sinks := 0
+	var waits []time.Duration
+	var cursorsSeen []string
+	p := &Poller{
+		Collector: col, Cursors: cursors, Health: health, Interval: time.Minute,
+		Sink: func(context.Context, []Post) error {
+			sinks++
+			cursorsSeen = append(cursorsSeen, cursors.m["script"])
+			if sinks <= 3 {
+				return &BusyError{Reason: "spool full", After: 7 * time.Second}
+			}
+			return nil
+		},
+		Sleep: func(_ context.Context, d time.Duration) error {
+			waits = append(waits, d)
+			if len(waits) == 4 {
+				cancel()
+				return context.Canceled
+			}
+			return nil
+		},
+	}
+	p.Run(ctx)
+	for i, w := range waits[:3] {
+		if w != 7*time.Second {
+			t.Errorf("wait %d while busy = %v, want the 7s asked", i, w)
+		}
+	}
+	for i, c := range col.calls {
+		if c != "c0" {
+			t.Errorf("collect %d from cursor %q, want c0 (unchanged while busy)", i, c)
+		}
+	}
+	if cursors.m["script"] != "c1" || sinks != 4 {
+		t.Errorf("cursor %q after %d sinks; want c1 once taken", cursors.m["script"], sinks)
+	}
+	if h := health.health["script"]; h.Failures != 0 || len(health.gaps) != 0 {
+		t.Errorf("busy counted as failure: %+v, gaps %v", h, health.gaps)
+	}
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/spool"
 )
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -41,7 +44,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer ln.Close()
 
-	st, err := openStore(ctx, cfg.Store)
+	st, err := openStoreRetrying(ctx, cfg.Store, time.Minute, log)
 	if err != nil {
 		return err
 	}
@@ -52,15 +55,28 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
-	sink := func(ctx context.Context, posts []earshot.Post) error {
-		// Posts the pipeline took stay buffered even when the store fails,
-		// so only log here: the cursor may move on.
-		if err := pipe.Add(ctx, posts...); err != nil {
-			log.Warn("adding posts", "err", err)
+	popts := pipelineOptions(cfg, log)
+	var sp *spool.Spool
+	if dir := cfg.SpoolDir(); dir != "" {
+		if sp, err = spool.Open(dir, spool.Options{MaxBytes: cfg.Spool.MaxBytes}); err != nil {
+			return err
 		}
-		return nil
+		defer sp.Close()
+		popts.Spool = sp
+		ss := sp.SpoolStats()
+		log.Info("spool open", "dir", dir, "records", ss.Records, "bytes", ss.Bytes, "torn_tails_cut", ss.TornTails)
+	} else {
+		log.Warn("no spool: posts waiting for the store are in memory only, and a crash loses them")
 	}
+	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, popts)
+	if n, err := pipe.Recover(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("recovered spooled posts; storing them first", "posts", n)
+	}
+	// A post is acknowledged (cursor saved, 2xx to a pusher) only once Add
+	// returns nil: with a spool, once it is fsynced there.
+	sink := addTo(pipe)
 
 	var ingest http.Handler
 	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
@@ -114,14 +130,21 @@ func runServe(ctx context.Context, args []string, e env) error {
 	wg.Go(func() { eng.Run(collectCtx, 0) })
 	// Support's follow-up queue, every followups.interval.
 	wg.Go(func() { flagger.Run(collectCtx) })
+	// Shutdown budget: a quarter for collectors and the engine to stop,
+	// half for draining into the store, a quarter for requests in flight.
+	grace := cfg.ShutdownTimeout / 4
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
-	go func() { pipeDone <- pipe.Run(pipeCtx, 30*time.Second) }()
+	go func() { pipeDone <- pipe.Run(pipeCtx, cfg.ShutdownTimeout/2) }()
 
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens}))
 	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
 		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
+		if sp != nil {
+			ss := sp.SpoolStats()
+			snap.Spool = &ss
+		}
 		for _, p := range pollers {
 			if h := p.HealthNow(); h.Collector != "" {
 				snap.Collectors = append(snap.Collectors, h)
@@ -149,18 +172,63 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))
-	serveErr := serveUntilDone(ctx, srv, ln)
+	serveErrc := make(chan error, 1)
+	go func() { serveErrc <- srv.Serve(ln) }()
+	var serveErr error
+	select {
+	case err := <-serveErrc:
+		serveErr = fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
 
-	// Shutdown: stop collecting, then drain the pipeline into the store.
+	// Shutdown: from now on ingest answers 503 with Retry-After and
+	// collectors keep their cursor (refused, not lost); collectors stop,
+	// the pipeline drains into the store (what it does not take in time
+	// stays spooled), and last the server stops, giving requests in
+	// flight a grace.
+	pipe.Close()
 	stopCollecting()
-	wg.Wait()
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(grace):
+		log.Warn("collectors or the engine did not stop in time; draining anyway")
+	}
 	stopPipe()
 	if err := <-pipeDone; err != nil {
 		return err
 	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) && serveErr == nil {
+		serveErr = fmt.Errorf("shutting down: %w", err)
+	}
 	s := pipe.Stats()
-	log.Info("stopped", "stored", s.Stored, "duplicates", s.Duplicates, "rejected", s.Rejected, "dropped", s.Dropped)
+	log.Info("stopped", "stored", s.Stored, "duplicates", s.Duplicates, "rejected", s.Rejected, "dropped", s.Dropped, "refused", s.Refused, "left_spooled", s.Pending)
 	return serveErr
+}
+
+// openStoreRetrying opens the store, retrying for up to patience when it
+// does not answer (a store restarting, or hanging, as earshot restarts);
+// a bad DSN fails at once.
+func openStoreRetrying(ctx context.Context, dsn string, patience time.Duration, log *slog.Logger) (earshot.Store, error) {
+	deadline := time.Now().Add(patience)
+	wait := 500 * time.Millisecond
+	for {
+		st, err := openStore(ctx, dsn)
+		var u usageError
+		if err == nil || errors.As(err, &u) || time.Now().Add(wait).After(deadline) {
+			return st, err
+		}
+		log.Warn("store not answering; retrying", "err", err, "retry_in", wait.String())
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 8*time.Second)
+	}
 }
 
 func newLogger(e env, level string) *slog.Logger {

@@ -12,7 +12,10 @@ import (
 )
 
 // openStore opens the store a DSN names. Errors never show the password.
-func openStore(ctx context.Context, dsn string) (earshot.Store, error) {
+// The fault tests wrap it in the child serve they start.
+var openStore = openStoreDSN
+
+func openStoreDSN(ctx context.Context, dsn string) (earshot.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "duckdb://"):
 		path, err := duckdb.ParseDSN(dsn)

@@ -2,7 +2,10 @@
 // collector for: POST /api/v1/ingest takes posts in the exchange format
 // (earshot.PostRecord) as a JSON array or as JSON lines, authenticated with
 // a bearer token or an HMAC-SHA256 signature of the body, and answers with
-// what it accepted and, for each post it refused, why.
+// what it accepted and, for each post it refused, why. A 2xx answer means
+// the accepted posts are durable (stored, or fsynced in the spool); when
+// the pipeline is full or shutting down the answer is 503 with
+// Retry-After and nothing of the request is kept.
 //
 //	curl -H "Authorization: Bearer $EARSHOT_INGEST_TOKEN" \
 //	     -H 'Content-Type: application/x-ndjson' --data-binary @posts.jsonl \
@@ -24,8 +27,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -135,6 +140,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(posts) > 0 {
 		if err := h.sink(r.Context(), posts); err != nil && !errors.Is(err, earshot.ErrRejected) {
+			// Nothing of the request was kept: 503 with Retry-After, and
+			// the sender sends it all again.
+			var ra earshot.RetryAfter
+			if errors.As(err, &ra) {
+				w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(ra.RetryAfter().Seconds())))))
+				h.log.Warn("refusing posts", "err", err, "posts", len(posts))
+				httpjson.Error(w, http.StatusServiceUnavailable, "busy: could not take the posts now; retry after the Retry-After seconds")
+				return
+			}
 			h.log.Error("ingesting posts", "err", err, "posts", len(posts))
 			httpjson.Error(w, http.StatusServiceUnavailable, "could not take the posts now; retry later")
 			return

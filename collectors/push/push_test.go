@@ -14,6 +14,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
@@ -178,4 +179,47 @@ func TestNewRefusesOpenAPI(t *testing.T) {
 	if _, err := New(Config{Tokens: []collectors.Secret{"env:UNSET"}}, nil, env, nil); err == nil || !strings.Contains(err.Error(), "tokens[0]") {
 		t.Errorf("unset token variable: %v", err)
 	}
+}
+
+// A busy pipeline is a 503 with the wait in Retry-After (whole seconds,
+// rounded up), and nothing of the request is kept.
+func TestIngestBusy(t *testing.T) {
+	srv, s, _ := newServer(t, Config{Tokens: []collectors.Secret{"env:TOK"}})
+	auth := map[string]string{"Authorization": "Bearer t0ken"}
+	s.err = &earshot.BusyError{Reason: "spool full", After: 2500 * time.Millisecond}
+	req, _ := http.NewRequest("POST", srv.URL, strings.NewReader(twoGood))
+	req.Header.Set("Authorization", auth["Authorization"])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "3" {
+		t.Errorf("busy: %d, Retry-After %q; want 503 and 3", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if len(s.posts) != 0 {
+		t.Errorf("%d posts kept from a refused request", len(s.posts))
+	}
+	// Any other failure is a 503 without a promise of when.
+	s.err = errors.New("spooling posts: disk error")
+	resp, err = http.DefaultClient.Do(mustReq(t, srv.URL, twoGood, auth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "" {
+		t.Errorf("failing: %d, Retry-After %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+}
+
+func mustReq(t *testing.T, url, body string, header map[string]string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	return req
 }

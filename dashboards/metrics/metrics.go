@@ -22,6 +22,10 @@ type Snapshot struct {
 	Collectors []earshot.SourceHealth
 	Gaps       []earshot.Gap
 	Pipeline   earshot.PipelineStats
+	// Spool is the spool's state, nil when there is none.
+	Spool *earshot.SpoolStats
+	// At is when the snapshot was taken, for ages (zero: now).
+	At time.Time
 }
 
 // Handler serves /metrics and /api/health from snapshot, called per request.
@@ -62,12 +66,13 @@ type healthBody struct {
 	Collectors []earshot.SourceHealth `json:"collectors"`
 	OpenGaps   []earshot.Gap          `json:"open_gaps"`
 	Pipeline   earshot.PipelineStats  `json:"pipeline"`
+	Spool      *earshot.SpoolStats    `json:"spool,omitempty"`
 }
 
 // healthJSON says "ok" when every collector's last run succeeded, and
 // "degraded" otherwise.
 func healthJSON(s Snapshot, _ time.Time) healthBody {
-	b := healthBody{Status: "ok", Collectors: s.Collectors, OpenGaps: []earshot.Gap{}, Pipeline: s.Pipeline}
+	b := healthBody{Status: "ok", Collectors: s.Collectors, OpenGaps: []earshot.Gap{}, Pipeline: s.Pipeline, Spool: s.Spool}
 	if b.Collectors == nil {
 		b.Collectors = []earshot.SourceHealth{}
 	}
@@ -122,11 +127,37 @@ func WriteProm(w io.Writer, s Snapshot) {
 	for _, o := range []struct {
 		name string
 		n    int64
-	}{{"stored", p.Stored}, {"duplicate", p.Duplicates}, {"rejected", p.Rejected}, {"unmatched", p.Unmatched}, {"dropped", p.Dropped}} {
+	}{{"stored", p.Stored}, {"duplicate", p.Duplicates}, {"rejected", p.Rejected}, {"unmatched", p.Unmatched}, {"dropped", p.Dropped}, {"refused", p.Refused}} {
 		fmt.Fprintf(w, "earshot_pipeline_posts_total{outcome=%q} %d\n", o.name, o.n)
 	}
 	fmt.Fprintf(w, "# HELP earshot_pipeline_received_total Posts given to the pipeline.\n# TYPE earshot_pipeline_received_total counter\nearshot_pipeline_received_total %d\n", p.Received)
 	fmt.Fprintf(w, "# HELP earshot_pipeline_pending Posts waiting to be stored.\n# TYPE earshot_pipeline_pending gauge\nearshot_pipeline_pending %d\n", p.Pending)
+	if s.Spool == nil {
+		return
+	}
+	sp := *s.Spool
+	at := s.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	age := 0.0
+	if !sp.Oldest.IsZero() {
+		age = max(0, at.Sub(sp.Oldest).Seconds())
+	}
+	for _, m := range []struct {
+		name, kind, help string
+		v                float64
+	}{
+		{"earshot_pipeline_replayed_total", "counter", "Posts taken back from the spool at start.", float64(p.Replayed)},
+		{"earshot_spool_records", "gauge", "Batches in the spool not yet stored (depth).", float64(sp.Records)},
+		{"earshot_spool_bytes", "gauge", "Size of the spool on disk.", float64(sp.Bytes)},
+		{"earshot_spool_max_bytes", "gauge", "Bound on the spool's size (spool.max_bytes).", float64(sp.MaxBytes)},
+		{"earshot_spool_oldest_age_seconds", "gauge", "Age of the oldest batch not yet stored (0: none).", age},
+		{"earshot_spool_torn_tails_total", "counter", "Damaged records cut off the spool when it was opened.", float64(sp.TornTails)},
+		{"earshot_spool_full_total", "counter", "Writes refused because the spool was full.", float64(sp.Full)},
+	} {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s %s\n", m.name, m.help, m.name, m.kind, m.name, num(m.v))
+	}
 }
 
 // quote writes a label value: quoted, with \, " and newlines escaped.

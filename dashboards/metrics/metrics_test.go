@@ -82,3 +82,33 @@ func TestHealthJSON(t *testing.T) {
 		t.Errorf("POST: %d", rec.Code)
 	}
 }
+
+func TestPromSpool(t *testing.T) {
+	s := snapshot()
+	s.Pipeline.Refused, s.Pipeline.Replayed = 50, 12
+	s.Spool = &earshot.SpoolStats{Records: 3, Bytes: 4096, MaxBytes: 1 << 20, Oldest: at.Add(-90 * time.Second), TornTails: 1, Full: 2}
+	s.At = at
+	var b strings.Builder
+	WriteProm(&b, s)
+	for _, want := range []string{
+		`earshot_pipeline_posts_total{outcome="refused"} 50`,
+		"earshot_pipeline_replayed_total 12",
+		"earshot_spool_records 3",
+		"earshot_spool_bytes 4096",
+		"earshot_spool_max_bytes 1.048576e+06",
+		"earshot_spool_oldest_age_seconds 90",
+		"earshot_spool_torn_tails_total 1",
+		"earshot_spool_full_total 2",
+		"# TYPE earshot_spool_full_total counter",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("/metrics lacks %q\n%s", want, b.String())
+		}
+	}
+	// Without a spool, no spool series.
+	b.Reset()
+	WriteProm(&b, snapshot())
+	if strings.Contains(b.String(), "earshot_spool_") {
+		t.Error("spool series written without a spool")
+	}
+}

@@ -39,6 +39,13 @@ type Config struct {
 	// Watches are the brands and products to listen for.
 	Watches  []earshot.Watch `yaml:"watches"`
 	Pipeline Pipeline        `yaml:"pipeline"`
+	// Spool is the durable queue between collection or ingest and the
+	// store (see docs/reliability.md).
+	Spool Spool `yaml:"spool"`
+	// ShutdownTimeout bounds a shutdown (SIGTERM): in-flight requests are
+	// finished, then the pipeline drains into the store; what the store
+	// does not take in time stays in the spool for the next start.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	// Sentiment picks the scorer.
 	Sentiment Sentiment `yaml:"sentiment"`
 	// Collectors are the places to collect from.
@@ -110,6 +117,43 @@ type Pipeline struct {
 	Unmatched string `yaml:"unmatched"`
 }
 
+// Spool configures the durable queue: a post is acknowledged (a
+// collector's cursor saved, 2xx to a pusher) only once it is stored or
+// fsynced here.
+type Spool struct {
+	// Dir holds the spool's files. Empty: next to a DuckDB file store
+	// (<file>.spool), "earshot-spool" in the working directory with
+	// ClickHouse, none with duckdb://:memory: (nothing there outlives the
+	// process anyway). "none" turns the spool off: posts wait in memory
+	// only and a crash loses them.
+	Dir string `yaml:"dir"`
+	// MaxBytes bounds the spool on disk (default 256 MiB). When it is
+	// full, ingest answers 503 with Retry-After and collectors pause with
+	// their cursor kept. It also bounds the memory posts waiting for the
+	// store take (about as much again).
+	MaxBytes int64 `yaml:"max_bytes"`
+}
+
+// SpoolDir returns the spool directory in use, "" for none.
+func (c Config) SpoolDir() string {
+	switch {
+	case c.Spool.Dir == "none":
+		return ""
+	case c.Spool.Dir != "":
+		return c.Spool.Dir
+	case strings.HasPrefix(c.Store, "clickhouse://"):
+		return "earshot-spool"
+	}
+	path := strings.TrimPrefix(c.Store, "duckdb://")
+	if path == "" || strings.HasPrefix(path, ":memory:") {
+		return ""
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	return path + ".spool"
+}
+
 // Sentiment picks how posts are scored.
 type Sentiment struct {
 	// Scorer is "local" (the built-in ensemble) or "remote" (a transformer
@@ -168,8 +212,10 @@ func Default() Config {
 			MaxTextBytes:  16 << 10,
 			Unmatched:     "keep",
 		},
-		Alerting:  alerts.DefaultConfig(),
-		Followups: followup.DefaultConfig(),
+		Spool:           Spool{MaxBytes: 256 << 20},
+		ShutdownTimeout: 20 * time.Second,
+		Alerting:        alerts.DefaultConfig(),
+		Followups:       followup.DefaultConfig(),
 	}
 }
 
@@ -268,6 +314,12 @@ func (c Config) Validate() error {
 	}
 	if c.Pipeline.Unmatched != "keep" && c.Pipeline.Unmatched != "drop" {
 		bad("pipeline.unmatched", "%q is not keep or drop", c.Pipeline.Unmatched)
+	}
+	if c.Spool.MaxBytes < 1<<20 {
+		bad("spool.max_bytes", "%d is too small (at least 1048576, 1 MiB)", c.Spool.MaxBytes)
+	}
+	if c.ShutdownTimeout < time.Second || c.ShutdownTimeout > 10*time.Minute {
+		bad("shutdown_timeout", "%s is not between 1s and 10m", c.ShutdownTimeout)
 	}
 	switch c.Sentiment.Scorer {
 	case "local":

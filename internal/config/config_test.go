@@ -56,6 +56,8 @@ func TestValidateNamesTheKey(t *testing.T) {
 		{"collectors: [{type: rss, name: a}, {type: rss, name: a}]", "collectors[1].name: \"a\" is used twice"},
 		{"collectors: [{name: a}]", "collectors[0].type: is empty"},
 		{"collectors: [{type: rss, name: a, interval: 1ms}]", "collectors[0].interval:"},
+		{"spool: {max_bytes: 1000}", "spool.max_bytes:"},
+		{"shutdown_timeout: 0s", "shutdown_timeout:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.yaml, func(t *testing.T) {
@@ -118,6 +120,23 @@ func TestSentimentScorer(t *testing.T) {
 		}
 		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: Validate() = %v, want it to name %s", yaml, err, want)
+		}
+	}
+}
+
+func TestSpoolDir(t *testing.T) {
+	for _, tt := range []struct{ store, dir, want string }{
+		{"duckdb:///var/lib/earshot/e.duckdb", "", "/var/lib/earshot/e.duckdb.spool"},
+		{"duckdb://earshot.duckdb", "", "earshot.duckdb.spool"},
+		{"duckdb://:memory:", "", ""},
+		{"clickhouse://h:9000/e", "", "earshot-spool"},
+		{"clickhouse://h:9000/e", "/data/spool", "/data/spool"},
+		{"duckdb://e.duckdb", "none", ""},
+	} {
+		cfg := Default()
+		cfg.Store, cfg.Spool.Dir = tt.store, tt.dir
+		if got := cfg.SpoolDir(); got != tt.want {
+			t.Errorf("SpoolDir(%q, %q) = %q, want %q", tt.store, tt.dir, got, tt.want)
 		}
 	}
 }
