@@ -42,6 +42,6 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 
 // alertRoutes are the alert API's endpoints, by the path to serve each at.
 func alertRoutes(eng *engine.Engine) map[string]http.Handler {
-	h := engine.Handler(eng.Alerts(), eng.Dispatcher(), time.Now)
+	h := engine.Handler(eng.Alerts(), eng.Episodes(), eng.Dispatcher(), time.Now)
 	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h}
 }

@@ -29,10 +29,15 @@ import (
 // configuration (or one with no watch).
 const allWatch = "all"
 
-// replayLine is one line of replay's output: one alert of a notification
-// routing would send.
+// replayLine is one line of replay's output: one message routing would
+// send, new or an update of an open conversation (episode). Kind, metric,
+// incident, confidence and summary are the message's headline alert's
+// (the most severe, firing first); kind is "resolved" when the episode is
+// over.
 type replayLine struct {
 	At         string  `json:"at"`
+	Episode    string  `json:"episode"`
+	Update     bool    `json:"update"`
 	Kind       string  `json:"kind"`
 	Watch      string  `json:"watch"`
 	Metric     string  `json:"metric"`
@@ -63,9 +68,10 @@ func runReplay(ctx context.Context, args []string, e env) error {
 	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"started_at","resolved_at"}`)
 	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")
 	deliver := fs.Bool("deliver", false, "deliver notifications through the configured receivers (default: only print them)")
+	truthPath := fs.String("truth", "", `what really happened, JSON lines {"start","end","kind"}: prints latency, precision and messages per episode on stderr`)
 	learn := fs.Duration("learn", 7*24*time.Hour, "history the detectors learn from before anything may alert (at most half the data)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--config FILE] [--deliver]
+		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--config FILE] [--truth FILE] [--deliver]
 
 Runs history through the live pipeline: the same scoring, detection, linking,
 routing and grouping code as serve, on an in-memory store, on a clock driven
@@ -78,10 +84,13 @@ the data's rhythm: the clock starts --learn (7 days; at most half the data)
 after the first post, the first step reads everything before it, and spikes
 found in that history are linked and saved but raise no alert.
 
-Writes one JSON line per alert of each notification routing would send, in
-order:
-  {"at":RFC3339,"kind":"spike"|"unreported_incident"|"resolved","watch":...,
+Writes one JSON line per message routing would send, new or an update of
+an open conversation (episode: one per watch and trouble), in order:
+  {"at":RFC3339,"episode":ID,"update":bool,
+   "kind":"spike"|"unreported_incident"|"resolved","watch":...,
    "metric":...,"incident":ID or null,"confidence":0..1,"summary":...}
+With --truth (JSON lines {"start","end","kind"}), prints on stderr each true
+episode's latency, conversations and messages, and the precision.
 Notifiers deliver only with --deliver.
 
 Flags:`)
@@ -104,6 +113,10 @@ Flags:`)
 		}
 	}
 	events, err := readReplayIncidents(*incPath)
+	if err != nil {
+		return err
+	}
+	truth, err := readTruth(*truthPath)
 	if err != nil {
 		return err
 	}
@@ -210,11 +223,13 @@ Flags:`)
 			return err
 		}
 		for _, n := range notes {
-			for _, a := range n.Alerts {
-				if err := enc.Encode(lineOf(n, a)); err != nil {
-					return fmt.Errorf("writing: %w", err)
-				}
-				lines++
+			l := lineOf(n)
+			if err := enc.Encode(l); err != nil {
+				return fmt.Errorf("writing: %w", err)
+			}
+			lines++
+			if truth != nil {
+				truth.add(l, n)
 			}
 		}
 		if progress && time.Since(lastDraw) > 100*time.Millisecond {
@@ -236,11 +251,16 @@ Flags:`)
 	fmt.Fprintf(e.stderr, "earshot replay: %d posts (%s to %s) stored in %.1fs, replayed in %.1fs: %d spike events, %d notifications, %d lines\n",
 		ps.Stored, first.Format(time.RFC3339), last.Format(time.RFC3339), loaded.Seconds(),
 		(time.Since(started) - loaded).Seconds(), s.SpikeEvents, s.Notifications, lines)
+	if truth != nil {
+		truth.report(e.stderr)
+	}
 	return nil
 }
 
-// lineOf is a's line in a notification n.
-func lineOf(n earshot.Notification, a earshot.Alert) replayLine {
+// lineOf is n's line: its headline alert's, the first (Episodes puts the
+// firing, most severe first).
+func lineOf(n earshot.Notification) replayLine {
+	a := n.Alerts[0]
 	kind := string(a.Kind)
 	if notify.Resolved(a, n.At) {
 		kind = string(earshot.AlertResolved)
@@ -252,7 +272,7 @@ func lineOf(n earshot.Notification, a earshot.Alert) replayLine {
 	if watch == "" {
 		watch = allWatch
 	}
-	l := replayLine{At: n.At.UTC().Format(time.RFC3339), Kind: kind, Watch: watch, Metric: string(a.Metric),
+	l := replayLine{At: n.At.UTC().Format(time.RFC3339), Episode: n.Episode, Update: n.Update, Kind: kind, Watch: watch, Metric: string(a.Metric),
 		Confidence: a.Confidence, Summary: a.Summary}
 	if a.IncidentID != "" {
 		id := a.IncidentID

@@ -17,11 +17,12 @@ const defaultWindow = 7 * 24 * time.Hour
 //
 //	/api/alerts?from=&to=             alerts raised in the window (7 days to now by default)
 //	/api/alerts/deliveries?from=&to=  every delivery attempt in the window
+//	/api/alerts/episodes?from=&to=    the episodes (conversations) with a message in the window
 //	/api/alerts/weekly?at=            alerts and notifications sent in the week holding at
 //	                                  (now by default), by route, receiver and watch
 //
 // Times are RFC 3339; a bad one is a 400 {"error": "..."} naming it.
-func Handler(as earshot.AlertStore, d *alerts.Dispatcher, now func() time.Time) http.Handler {
+func Handler(as earshot.AlertStore, eps earshot.EpisodeStore, d *alerts.Dispatcher, now func() time.Time) http.Handler {
 	if now == nil {
 		now = time.Now
 	}
@@ -48,6 +49,19 @@ func Handler(as earshot.AlertStore, d *alerts.Dispatcher, now func() time.Time) 
 		out, err := as.Deliveries(r.Context(), from, to)
 		if err != nil {
 			httpjson.Error(w, http.StatusInternalServerError, "listing deliveries failed")
+			return
+		}
+		httpjson.Write(w, http.StatusOK, orEmpty(out))
+	})
+	mux.HandleFunc("GET /api/alerts/episodes", func(w http.ResponseWriter, r *http.Request) {
+		from, to, err := window(r.URL.Query(), now())
+		if err != nil {
+			httpjson.Error(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		out, err := eps.Episodes(r.Context(), from, to)
+		if err != nil {
+			httpjson.Error(w, http.StatusInternalServerError, "listing episodes failed")
 			return
 		}
 		httpjson.Write(w, http.StatusOK, orEmpty(out))
