@@ -53,3 +53,36 @@ type EpisodeStore interface {
 	// before to, last updated at or after from), by OpenedAt then ID.
 	Episodes(ctx context.Context, from, to time.Time) ([]Episode, error)
 }
+
+// ThreadStore keeps, per episode and receiver, what the receiver needs to
+// answer in the episode's conversation (a Slack message's ts), so updates
+// find it after a restart.
+type ThreadStore interface {
+	// SaveThread sets the reference of episode's conversation on
+	// receiver (create or replace).
+	SaveThread(ctx context.Context, episode, receiver, ref string) error
+	// Thread returns it; "" when none was saved.
+	Thread(ctx context.Context, episode, receiver string) (string, error)
+}
+
+// Silence mutes the alerts its matchers select between StartsAt and
+// EndsAt: planned maintenance, a known issue being handled.
+type Silence struct {
+	ID string `json:"id"`
+	// Matchers select the alerts, as in routes: 'watch="acme"'.
+	Matchers  []string  `json:"matchers"`
+	StartsAt  time.Time `json:"starts_at"`
+	EndsAt    time.Time `json:"ends_at"`
+	CreatedBy string    `json:"created_by,omitempty"`
+	Comment   string    `json:"comment,omitempty"`
+}
+
+// SilenceStore keeps silences, so that the CLI, the API and every serve
+// process share them.
+type SilenceStore interface {
+	// SaveSilence creates or replaces the silence with s.ID.
+	SaveSilence(ctx context.Context, s Silence) error
+	// Silences returns the silences ending after since (pending, active,
+	// and expired since then), by StartsAt then ID.
+	Silences(ctx context.Context, since time.Time) ([]Silence, error)
+}
