@@ -233,8 +233,8 @@ ORDER BY attempted_at ASC, id ASC`,
 FROM {{table "episodes"}} FINAL
 WHERE opened_at < {{ts}} AND updated_at >= {{ts}}
 ORDER BY opened_at ASC, id ASC`,
-	qInsertThread: `INSERT INTO {{table "episode_threads"}} (episode_id, receiver, ref, version)`,
-	qThread:       `SELECT ref FROM {{table "episode_threads"}} FINAL WHERE episode_id = ? AND receiver = ? LIMIT 1`,
+	qInsertThread:  `INSERT INTO {{table "episode_threads"}} (episode_id, receiver, ref, version)`,
+	qThread:        `SELECT ref FROM {{table "episode_threads"}} FINAL WHERE episode_id = ? AND receiver = ? LIMIT 1`,
 	qInsertSilence: `INSERT INTO {{table "silences"}} (id, starts_at, ends_at, body, version)`,
 	qSilences: `SELECT body
 FROM {{table "silences"}} FINAL
