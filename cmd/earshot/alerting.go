@@ -40,8 +40,10 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 	return eng, nil
 }
 
-// alertRoutes are the alert API's endpoints, by the path to serve each at.
-func alertRoutes(eng *engine.Engine) map[string]http.Handler {
-	h := engine.Handler(eng.Alerts(), eng.Episodes(), eng.Dispatcher(), time.Now)
-	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h}
+// alertRoutes are the alert API's endpoints, by the path to serve each at;
+// tokens may write silences.
+func alertRoutes(eng *engine.Engine, tokens []string) map[string]http.Handler {
+	h := engine.Handler(engine.APIOptions{Alerts: eng.Alerts(), Episodes: eng.Episodes(), Dispatcher: eng.Dispatcher(),
+		Silences: eng.SilenceStore(), Tokens: tokens, Changed: eng.Wake, Now: time.Now})
+	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h, "/api/silences": h, "/api/silences/": h}
 }

@@ -70,7 +70,13 @@ type incidentFlags struct {
 }
 
 func newIncidentFlags(name string, e env) *incidentFlags {
-	fs := newFlags("incident "+name, e.stderr)
+	return newStoreFlags("incident "+name, e)
+}
+
+// newStoreFlags are the flags of a command (incident ..., silence ...)
+// that works on the configured store.
+func newStoreFlags(command string, e env) *incidentFlags {
+	fs := newFlags(command, e.stderr)
 	return &incidentFlags{
 		fs:     fs,
 		config: fs.String("config", "", "configuration file: its store is used"),
@@ -98,7 +104,8 @@ func (f *incidentFlags) parse(args []string, takesID bool) (help bool, err error
 		return false, usagef("unexpected argument %q", rest[0])
 	}
 	if takesID && strings.TrimSpace(f.id) == "" {
-		return false, usagef("name the incident: earshot incident %s ID", strings.TrimPrefix(f.fs.Name(), "earshot incident "))
+		what, _, _ := strings.Cut(strings.TrimPrefix(f.fs.Name(), "earshot "), " ")
+		return false, usagef("name the %s: %s ID", what, f.fs.Name())
 	}
 	return false, nil
 }

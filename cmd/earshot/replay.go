@@ -68,10 +68,11 @@ func runReplay(ctx context.Context, args []string, e env) error {
 	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"started_at","resolved_at"}`)
 	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")
 	deliver := fs.Bool("deliver", false, "deliver notifications through the configured receivers (default: only print them)")
+	silPath := fs.String("silences", "", `silences, JSON lines {"matchers":[...],"starts_at","ends_at" (or "duration"),"created_by","comment"}`)
 	truthPath := fs.String("truth", "", `what really happened, JSON lines {"start","end","kind"}: prints latency, precision and messages per episode on stderr`)
 	learn := fs.Duration("learn", 7*24*time.Hour, "history the detectors learn from before anything may alert (at most half the data)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--config FILE] [--truth FILE] [--deliver]
+		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--silences FILE] [--config FILE] [--truth FILE] [--deliver]
 
 Runs history through the live pipeline: the same scoring, detection, linking,
 routing and grouping code as serve, on an in-memory store, on a clock driven
@@ -89,6 +90,7 @@ an open conversation (episode: one per watch and trouble), in order:
   {"at":RFC3339,"episode":ID,"update":bool,
    "kind":"spike"|"unreported_incident"|"resolved","watch":...,
    "metric":...,"incident":ID or null,"confidence":0..1,"summary":...}
+--silences mute the alerts they match while they last, on the data's clock.
 With --truth (JSON lines {"start","end","kind"}), prints on stderr each true
 episode's latency, conversations and messages, and the precision.
 Notifiers deliver only with --deliver.
@@ -113,6 +115,10 @@ Flags:`)
 		}
 	}
 	events, err := readReplayIncidents(*incPath)
+	if err != nil {
+		return err
+	}
+	silences, err := readReplaySilences(*silPath)
 	if err != nil {
 		return err
 	}
@@ -160,6 +166,12 @@ Flags:`)
 	loaded := time.Since(started)
 	if ps.Stored == 0 {
 		return usagef("%s: no post to replay", *postsPath)
+	}
+
+	for _, sl := range silences {
+		if err := st.SaveSilence(ctx, sl); err != nil {
+			return fmt.Errorf("storing silence: %w", err)
+		}
 	}
 
 	bucket, lag := 5*time.Minute, 2*time.Minute
@@ -458,4 +470,43 @@ func readReplayIncidents(path string) ([]incidentEvent, error) {
 	}
 	slices.SortStableFunc(events, func(a, b incidentEvent) int { return a.at.Compare(b.at) })
 	return events, nil
+}
+
+// readReplaySilences reads --silences: one silence a line, as the API
+// takes them, with starts_at required (the data's clock is not now). Any
+// bad line is bad input.
+func readReplaySilences(path string) ([]earshot.Silence, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	var out []earshot.Silence
+	for i, raw := range bytes.Split(b, []byte("\n")) {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 {
+			continue
+		}
+		var req engine.SilenceRequest
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if !utf8.Valid(raw) {
+			return nil, usagef("%s:%d: invalid UTF-8", path, i+1)
+		}
+		if err := dec.Decode(&req); err != nil {
+			return nil, usagef("%s:%d: not a silence: %v", path, i+1, err)
+		}
+		if req.StartsAt.IsZero() {
+			return nil, usagef("%s:%d: starts_at: required in replay", path, i+1)
+		}
+		sl, err := engine.NewSilence(req, req.StartsAt)
+		if err != nil {
+			return nil, usagef("%s:%d: %v", path, i+1, err)
+		}
+		sl.ID = fmt.Sprintf("replay-%d", i+1)
+		out = append(out, sl)
+	}
+	return out, nil
 }

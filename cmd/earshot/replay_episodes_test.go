@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -126,6 +127,39 @@ func TestReplayFortnightEpisodes(t *testing.T) {
 	for _, l := range lines {
 		if within(l, f.launch, f.launch.Add(8*time.Hour)) && (l.Kind == "unreported_incident" || l.Incident != nil) {
 			t.Errorf("the launch called a crisis: %+v", l)
+		}
+	}
+}
+
+// TestReplaySilences: a silence over the night outage and its tail (six
+// hours) mutes them, and only them.
+func TestReplaySilences(t *testing.T) {
+	f := newFortnight()
+	pp, ip := f.files(t)
+	path := filepath.Join(t.TempDir(), "silences.jsonl")
+	from, to := f.night.Add(-10*time.Minute), f.night.Add(5*time.Hour+50*time.Minute)
+	line := `{"matchers":["watch=\"all\""],"starts_at":"` + from.Format(time.RFC3339) + `","duration":"6h","created_by":"ops","comment":"night maintenance"}` + "\n"
+	if err := os.WriteFile(path, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := replayed(t, "--posts", pp, "--incidents", ip)
+	muted, out := replayed(t, "--posts", pp, "--incidents", ip, "--silences", path)
+	var want []replayLine
+	for _, l := range all {
+		at, _ := time.Parse(time.RFC3339, l.At)
+		if at.Before(from) || !at.Before(to) {
+			want = append(want, l)
+		}
+	}
+	if len(want) == len(all) {
+		t.Fatalf("nothing to mute: no message during the night outage")
+	}
+	if len(muted) != len(want) {
+		t.Fatalf("with the silence:\n%s\nwant the %d messages outside it", out, len(want))
+	}
+	for i := range want {
+		if !reflect.DeepEqual(muted[i], want[i]) {
+			t.Errorf("message %d: %+v, want %+v", i+1, muted[i], want[i])
 		}
 	}
 }

@@ -178,6 +178,8 @@ func TestReplayBadUsage(t *testing.T) {
 		{[]string{"--posts", filepath.Join(dir, "none.jsonl")}, "cannot read"},
 		{[]string{"--posts", posts, "--incidents", bad}, "i.jsonl:1: started_at"},
 		{[]string{"--posts", posts, "--config", filepath.Join(dir, "none.yaml")}, "config"},
+		{[]string{"--posts", posts, "--silences", bad}, "i.jsonl:1: not a silence"},
+		{[]string{"--posts", posts, "--truth", bad}, "i.jsonl:1: not an episode"},
 	} {
 		e, _, errb := testEnv("")
 		if code := run(t.Context(), append([]string{"replay"}, tt.args...), e); code != 2 || !strings.Contains(errb.String(), tt.msg) {

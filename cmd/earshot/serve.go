@@ -144,7 +144,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	for path, h := range incidentHandlers {
 		mux.Handle(path, h)
 	}
-	for path, h := range alertRoutes(eng) {
+	for path, h := range alertRoutes(eng, writeTokens) {
 		mux.Handle(path, h)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

@@ -57,8 +57,12 @@ type Config struct {
 	// (alerts.Config.Notifiers builds one). Nil: notifications are only
 	// returned (replay without --deliver).
 	Deliver earshot.Notifier
-	// Silences mute alerts; nil means none.
+	// Silences mute alerts; nil means a new, empty set. When SilenceStore
+	// is set, each Step replaces them with the store's.
 	Silences *alerts.Silences
+	// SilenceStore keeps the silences the CLI and the API write; nil means
+	// the store when it is an earshot.SilenceStore.
+	SilenceStore earshot.SilenceStore
 	// AllWatch, when set, makes spikes over all posts alert as a watch of
 	// this name ("all").
 	AllWatch string
@@ -141,6 +145,9 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Episodes == nil {
 		cfg.Episodes = EpisodeStoreOf(cfg.Store, cfg.Alerts)
 	}
+	if cfg.SilenceStore == nil {
+		cfg.SilenceStore, _ = cfg.Store.(earshot.SilenceStore)
+	}
 	if cfg.MaxEventAge <= 0 {
 		cfg.MaxEventAge = 30 * time.Minute
 	}
@@ -153,6 +160,9 @@ func New(cfg Config) (*Engine, error) {
 	e := &Engine{cfg: cfg, store: cfg.Store, alerts: cfg.Alerts, epStore: cfg.Episodes, episodes: alerts.NewEpisodes(cfg.EpisodeOptions), log: cfg.Log, seen: map[string]incidentSeen{}, links: map[string]spikeLink{},
 		wake: make(chan struct{}, 1)}
 	clock := func() time.Time { return e.now }
+	if cfg.Silences == nil {
+		e.cfg.Silences = alerts.NewSilences(clock)
+	}
 
 	mo := cfg.Monitor
 	mo.Now = clock
@@ -175,7 +185,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	if e.dispatcher, err = alerts.NewDispatcher(*cfg.Alerting, alerts.Options{
-		Now: clock, Silences: cfg.Silences, Logger: cfg.Log.With("part", "alerts"),
+		Now: clock, Silences: e.cfg.Silences, Logger: cfg.Log.With("part", "alerts"),
 	}); err != nil {
 		return nil, err
 	}
@@ -187,6 +197,9 @@ func (e *Engine) Dispatcher() *alerts.Dispatcher { return e.dispatcher }
 
 // Alerts is where the engine keeps alerts and deliveries.
 func (e *Engine) Alerts() earshot.AlertStore { return e.alerts }
+
+// SilenceStore is where the engine reads silences from (nil: none).
+func (e *Engine) SilenceStore() earshot.SilenceStore { return e.cfg.SilenceStore }
 
 // Episodes is where the engine keeps episodes.
 func (e *Engine) Episodes() earshot.EpisodeStore { return e.epStore }
@@ -229,6 +242,15 @@ func (e *Engine) step(ctx context.Context, now time.Time) ([]earshot.Notificatio
 	if !e.cfg.ManualIncidents {
 		if err := e.incidents(ctx); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if e.cfg.SilenceStore != nil {
+		list, err := e.cfg.SilenceStore.Silences(ctx, e.now.Add(-silenceHistory))
+		if err == nil {
+			err = e.cfg.Silences.Replace(list)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading silences: %w", err))
 		}
 	}
 	events, err := e.monitor.Step(ctx)

@@ -3,11 +3,13 @@ package engine
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/alerts"
 )
 
 // Memory is an earshot.AlertStore in memory, for stores that are not one
@@ -153,4 +155,28 @@ func (m *Memory) Episodes(_ context.Context, from, to time.Time) ([]earshot.Epis
 		return cmp.Compare(a.ID, b.ID)
 	})
 	return out, nil
+}
+
+// ExpireSilence ends the silence id in st at now and returns it; an
+// expired one is returned unchanged. An unknown ID (or one expired more
+// than a week ago) is alerts.ErrSilenceNotFound.
+func ExpireSilence(ctx context.Context, st earshot.SilenceStore, id string, now time.Time) (earshot.Silence, error) {
+	list, err := st.Silences(ctx, now.Add(-silenceHistory))
+	if err != nil {
+		return earshot.Silence{}, err
+	}
+	for _, sl := range list {
+		if sl.ID != id {
+			continue
+		}
+		if !sl.EndsAt.After(now) {
+			return sl, nil
+		}
+		sl = alerts.ExpireSilence(sl, now.UTC())
+		if err := st.SaveSilence(ctx, sl); err != nil {
+			return earshot.Silence{}, err
+		}
+		return sl, nil
+	}
+	return earshot.Silence{}, fmt.Errorf("silence %q: %w", id, alerts.ErrSilenceNotFound)
 }
