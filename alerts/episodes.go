@@ -48,6 +48,8 @@ type episode struct {
 	// told holds, per receiver, each alert's fingerprint as last sent.
 	told map[string]map[string]string
 	seq  map[string]int
+	// loudest is, per receiver, the highest severity it was told.
+	loudest map[string]int
 	// quiet is set while the episode is reopened by alerts not worth a
 	// message (see apply); its end is then no news either.
 	quiet bool
@@ -172,6 +174,7 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 			ep: earshot.Episode{ID: EpisodeID(p.watch, p.at), Watch: p.watch, OpenedAt: p.at,
 				AlertIDs: []string{}},
 			alerts: map[string]earshot.Alert{}, told: map[string]map[string]string{}, seq: map[string]int{},
+			loudest: map[string]int{},
 		}
 		e.latest[p.watch] = st
 	}
@@ -241,8 +244,11 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 		case strings.HasPrefix(prev, resolvedFP):
 			news = true // it came back
 		default:
-			_, pinc, psev := splitFP(prev)
-			if a.IncidentID != pinc || severityRank(a.Severity) > severityRank(psev) {
+			// The incident that explains it changed, or it is more severe
+			// than anything told so far (a severity going down and up
+			// again is no news).
+			_, pinc, _ := splitFP(prev)
+			if a.IncidentID != pinc || severityRank(a.Severity) > st.loudest[p.receiver] {
 				news = true
 			}
 		}
@@ -280,6 +286,9 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 	for id, a := range st.alerts {
 		resolved := notify.Resolved(a, p.at)
 		told[id] = fingerprint(a, resolved)
+		if r := severityRank(a.Severity); !resolved && r > st.loudest[p.receiver] {
+			st.loudest[p.receiver] = r
+		}
 		if answered && a.Kind == earshot.AlertUnreported && !resolved {
 			// An incident now explains the trouble: the possible
 			// unreported incident is answered.

@@ -47,3 +47,18 @@ func alertRoutes(eng *engine.Engine, tokens []string) map[string]http.Handler {
 		Silences: eng.SilenceStore(), Tokens: tokens, Changed: eng.Wake, Now: time.Now})
 	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h, "/api/silences": h, "/api/silences/": h}
 }
+
+// watchNames are the watches' names.
+func watchNames(ws []earshot.Watch) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Name
+	}
+	return out
+}
+
+// silenceStoreOf is st as a SilenceStore, or nil.
+func silenceStoreOf(st any) earshot.SilenceStore {
+	ss, _ := st.(earshot.SilenceStore)
+	return ss
+}

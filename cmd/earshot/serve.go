@@ -119,7 +119,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	go func() { pipeDone <- pipe.Run(pipeCtx, 30*time.Second) }()
 
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens}))
+	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens,
+		Watches: watchNames(cfg.Watches), Silences: eng.SilenceStore()}))
 	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
 		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
 		for _, p := range pollers {
