@@ -55,7 +55,7 @@ func TestLink(t *testing.T) {
 			name:      "aftermath: resolved 2 h before, the posts still about it",
 			incidents: []earshot.Incident{aftermath},
 			want:      "statuspage:api", min: 0.55, max: 1,
-			reason:    []string{"the spike began 2 h after it was resolved, in its aftermath"},
+			reason: []string{"the spike began 2 h after it was resolved, in its aftermath"},
 		},
 		{
 			name:      "no aftermath of a launch: the posts are not about the incident",

@@ -151,8 +151,8 @@ type pageData struct {
 	Spikes    []spikeView
 	// Silences are those pending, active or ended in the last day.
 	Silences []silenceView
-	Sources   []sourceRow
-	Negative  []postView
+	Sources  []sourceRow
+	Negative []postView
 }
 
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
