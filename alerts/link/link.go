@@ -158,7 +158,7 @@ func (l *Linker) candidates(ctx context.Context, s earshot.Spike, extra ...earsh
 func (l *Linker) choose(ev *evidence, incs []earshot.Incident) Match {
 	var all []Match
 	for _, inc := range incs {
-		if inc.ID == "" || inc.StartedAt.IsZero() {
+		if inc.ID == "" || inc.StartedAt.IsZero() || !inScope(inc, ev.spike.Scope) {
 			continue
 		}
 		all = append(all, l.score(ev, inc))
@@ -637,4 +637,11 @@ func topKeys(m map[string]int, n int, surface map[string]string) []string {
 		}
 	}
 	return ks
+}
+
+// inScope reports whether inc may explain a spike of scope sc: an
+// incident that names the watches it affects explains no other watch's
+// spike, whatever services the watches share.
+func inScope(inc earshot.Incident, sc earshot.Scope) bool {
+	return len(inc.Watches) == 0 || sc.Kind != earshot.ScopeWatch || slices.Contains(inc.Watches, sc.Value)
 }

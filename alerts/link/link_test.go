@@ -16,6 +16,10 @@ func TestLink(t *testing.T) {
 	resolvedLongBefore := apiIncident(t0.Add(-8 * time.Hour))
 	resolvedLongBefore.ResolvedAt = t0.Add(-7 * time.Hour)
 	tooLate := apiIncident(t0.Add(90 * time.Minute))
+	otherBrand := apiIncident(t0.Add(5 * time.Minute))
+	otherBrand.Watches = []string{"acme-pay"}
+	ownBrand := apiIncident(t0.Add(5 * time.Minute))
+	ownBrand.Watches = []string{"acme-pay", "acme"}
 	openBefore := apiIncident(t0.Add(-25 * time.Minute))
 	noServices := apiIncident(t0.Add(5 * time.Minute))
 	noServices.Services = nil
@@ -63,6 +67,16 @@ func TestLink(t *testing.T) {
 			posts:     launchPosts(),
 			spike:     spikeOf(earshot.MetricVolume),
 			reason:    []string{"too little in the posts points at it"},
+		},
+		{
+			name:      "an incident naming other watches never explains this one's spike",
+			incidents: []earshot.Incident{otherBrand},
+			reason:    []string{"no known incident was open"},
+		},
+		{
+			name:      "an incident naming this watch among others explains it",
+			incidents: []earshot.Incident{ownBrand},
+			want:      "statuspage:api", min: 0.85, max: 1,
 		},
 		{
 			name:      "not linked when resolved long before",

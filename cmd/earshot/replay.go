@@ -51,6 +51,7 @@ type replayIncident struct {
 	ID         string   `json:"id"`
 	Title      string   `json:"title"`
 	Services   []string `json:"services"`
+	Watches    []string `json:"watches"`
 	StartedAt  string   `json:"started_at"`
 	ResolvedAt string   `json:"resolved_at"`
 }
@@ -65,7 +66,7 @@ type incidentEvent struct {
 func runReplay(ctx context.Context, args []string, e env) error {
 	fs := newFlags("replay", e.stderr)
 	postsPath := fs.String("posts", "", "posts in the import format, JSON lines (required)")
-	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"started_at","resolved_at"}`)
+	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"watches":[...],"started_at","resolved_at"}`)
 	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")
 	deliver := fs.Bool("deliver", false, "deliver notifications through the configured receivers (default: only print them)")
 	silPath := fs.String("silences", "", `silences, JSON lines {"matchers":[...],"starts_at","ends_at" (or "duration"),"created_by","comment"}`)
@@ -457,7 +458,7 @@ func readReplayIncidents(path string) ([]incidentEvent, error) {
 		}
 		started = started.UTC()
 		open := earshot.Incident{ID: ri.ID, Source: source, Title: ri.Title, Status: earshot.Investigating,
-			Services: ri.Services, StartedAt: started, UpdatedAt: started,
+			Services: ri.Services, Watches: ri.Watches, StartedAt: started, UpdatedAt: started,
 			Updates: []earshot.IncidentUpdate{{At: started, Status: earshot.Investigating}}}
 		events = append(events, incidentEvent{started, open})
 		if !resolved.IsZero() {

@@ -163,3 +163,42 @@ func TestReplaySilences(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayIncidentScope: with two watches sharing services, an incident
+// that names one watch never explains the other's outage; named for the
+// right watch, it does.
+func TestReplayIncidentScope(t *testing.T) {
+	start := replayDay0.Add(8*24*time.Hour + 14*time.Hour)
+	cfg := filepath.Join(t.TempDir(), "earshot.yaml")
+	os.WriteFile(cfg, []byte(`watches:
+  - name: acme
+    terms: ["Acme", "Acme Cloud"]
+    keywords: ["#acmedown"]
+    handles: ["acmecloud"]
+    services: [api, dashboard, login]
+  - name: globex
+    terms: ["Globex"]
+    services: [api, login]
+`), 0o600)
+	for _, tc := range []struct {
+		watches []string
+		linked  bool
+	}{{[]string{"globex"}, false}, {[]string{"globex", "acme"}, true}} {
+		inc := &earshot.Incident{ID: "statuspage:x1", Title: "API errors and failed logins", Services: []string{"api", "login"},
+			Watches: tc.watches, StartedAt: start.Add(10 * time.Minute), ResolvedAt: start.Add(2 * time.Hour)}
+		pp, ip := outageData(t, 3, 300, start, inc)
+		lines, out := replayed(t, "--posts", pp, "--incidents", ip, "--config", cfg)
+		linked := false
+		for _, l := range lines {
+			if l.Watch != "acme" {
+				t.Errorf("a message about %s: %+v", l.Watch, l)
+			}
+			if l.Incident != nil {
+				linked = true
+			}
+		}
+		if len(lines) == 0 || linked != tc.linked {
+			t.Errorf("incident for %v: linked %v, want %v:\n%s", tc.watches, linked, tc.linked, out)
+		}
+	}
+}

@@ -37,3 +37,7 @@ CREATE TABLE IF NOT EXISTS {{local "silences"}}{{onCluster}}
 )
 ENGINE = {{engine "ReplacingMergeTree" "silences" "version"}}
 ORDER BY id;
+
+-- The watches an incident affects (none: any watch its services name).
+-- Rows written before read as none. Incidents are not sharded: one table.
+ALTER TABLE {{local "incidents"}}{{onCluster}} {{addColumn}} watches Array(String);

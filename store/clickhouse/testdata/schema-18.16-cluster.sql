@@ -255,9 +255,12 @@ CREATE TABLE IF NOT EXISTS `earshot`.`silences` ON CLUSTER `prod`
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/silences', '{replica}', version)
 ORDER BY id;
 
+-- migration 0010_episodes_silences #4
+ALTER TABLE `earshot`.`incidents` ON CLUSTER `prod` ADD COLUMN watches Array(String);
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates
+    resolved_at, url, updated_at, updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE started_at <= ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
@@ -355,14 +358,14 @@ ORDER BY collector ASC;
 
 -- query incident
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates
+    resolved_at, url, updated_at, updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE id = ?
 LIMIT 1;
 
 -- query incidents
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates
+    resolved_at, url, updated_at, updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE started_at < ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
@@ -394,7 +397,7 @@ INSERT INTO `earshot`.`health` (collector, kind, last_run, last_success, last_er
 
 -- query insert_incident
 INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, version);
+    resolved_at, url, updated_at, updates, watches, version);
 
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,

@@ -234,9 +234,12 @@ CREATE TABLE IF NOT EXISTS `earshot`.`silences`
 ENGINE = ReplacingMergeTree(version)
 ORDER BY id;
 
+-- migration 0010_episodes_silences #4
+ALTER TABLE `earshot`.`incidents` ADD COLUMN IF NOT EXISTS watches Array(String);
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
-    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE started_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
 ORDER BY started_at ASC, id ASC;
@@ -334,14 +337,14 @@ ORDER BY collector ASC;
 
 -- query incident
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
-    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE id = ?
 LIMIT 1;
 
 -- query incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
-    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE started_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
 ORDER BY started_at ASC, id ASC;
@@ -373,7 +376,7 @@ INSERT INTO `earshot`.`health` (collector, kind, last_run, last_success, last_er
 
 -- query insert_incident
 INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, version);
+    resolved_at, url, updated_at, updates, watches, version);
 
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,

@@ -1,5 +1,8 @@
 -- Episodes (one conversation per watch and trouble), the threads notifiers
--- answer in, and silences, each replaced whole by its key.
+-- answer in, and silences, each replaced whole by its key; and the watches
+-- an incident affects (none: any watch its services name).
+
+ALTER TABLE incidents ADD COLUMN watches VARCHAR[] DEFAULT [];
 
 -- body is the earshot.Episode as JSON; the columns beside it are what
 -- queries select on.
