@@ -22,6 +22,7 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 		Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(getenv) },
 		Deliveries: alertStore,
 		Logger:     log.With("part", "notify"),
+		Threads:    threadStoreOf(st),
 	})
 	if err != nil {
 		return nil, usageError{err}
@@ -61,4 +62,11 @@ func watchNames(ws []earshot.Watch) []string {
 func silenceStoreOf(st any) earshot.SilenceStore {
 	ss, _ := st.(earshot.SilenceStore)
 	return ss
+}
+
+// threadStoreOf is st as a ThreadStore, or nil (threads then kept in
+// memory).
+func threadStoreOf(st any) earshot.ThreadStore {
+	ts, _ := st.(earshot.ThreadStore)
+	return ts
 }

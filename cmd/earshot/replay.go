@@ -194,6 +194,7 @@ Flags:`)
 			Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(e.getenv) },
 			Deliveries: alertStore,
 			Logger:     log.With("part", "notify"),
+			Threads:    threadStoreOf(st),
 		})
 		if err != nil {
 			return usageError{err}
