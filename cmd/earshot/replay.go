@@ -410,47 +410,31 @@ func readReplayIncidents(path string) ([]incidentEvent, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usagef("cannot read %s: %v", path, errors.Unwrap(err))
-	}
 	var events []incidentEvent
 	seen := map[string]bool{}
-	for i, raw := range bytes.Split(b, []byte("\n")) {
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 {
-			continue
-		}
-		bad := func(format string, args ...any) error {
-			return usagef("%s:%d: %s", path, i+1, fmt.Sprintf(format, args...))
-		}
-		if !utf8.Valid(raw) {
-			return nil, bad("invalid UTF-8")
-		}
+	err := eachJSONLine(path, "an incident", func(_ int, dec func(any) error, bad func(string, ...any) error) error {
 		var ri replayIncident
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&ri); err != nil {
-			return nil, bad("not an incident: %v", err)
+		if err := dec(&ri); err != nil {
+			return err
 		}
 		if strings.TrimSpace(ri.ID) == "" {
-			return nil, bad("missing id")
+			return bad("missing id")
 		}
 		if seen[ri.ID] {
-			return nil, bad("incident %q appears twice", ri.ID)
+			return bad("incident %q appears twice", ri.ID)
 		}
 		seen[ri.ID] = true
 		started, err := time.Parse(time.RFC3339, ri.StartedAt)
 		if err != nil {
-			return nil, bad("started_at %q is not an RFC 3339 time", ri.StartedAt)
+			return bad("started_at %q is not an RFC 3339 time", ri.StartedAt)
 		}
 		var resolved time.Time
 		if ri.ResolvedAt != "" {
 			if resolved, err = time.Parse(time.RFC3339, ri.ResolvedAt); err != nil {
-				return nil, bad("resolved_at %q is not an RFC 3339 time", ri.ResolvedAt)
+				return bad("resolved_at %q is not an RFC 3339 time", ri.ResolvedAt)
 			}
 			if !resolved.After(started) {
-				return nil, bad("resolved_at is not after started_at")
+				return bad("resolved_at is not after started_at")
 			}
 		}
 		source := "replay"
@@ -469,6 +453,10 @@ func readReplayIncidents(path string) ([]incidentEvent, error) {
 			done.Updates = append(slices.Clone(open.Updates), earshot.IncidentUpdate{At: resolved, Status: earshot.Resolved})
 			events = append(events, incidentEvent{resolved, done})
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(events, func(a, b incidentEvent) int { return a.at.Compare(b.at) })
 	return events, nil
@@ -481,34 +469,57 @@ func readReplaySilences(path string) ([]earshot.Silence, error) {
 	if path == "" {
 		return nil, nil
 	}
+	var out []earshot.Silence
+	err := eachJSONLine(path, "a silence", func(line int, dec func(any) error, bad func(string, ...any) error) error {
+		var req engine.SilenceRequest
+		if err := dec(&req); err != nil {
+			return err
+		}
+		if req.StartsAt.IsZero() {
+			return bad("starts_at: required in replay")
+		}
+		sl, err := engine.NewSilence(req, req.StartsAt)
+		if err != nil {
+			return bad("%v", err)
+		}
+		sl.ID = fmt.Sprintf("replay-%d", line)
+		out = append(out, sl)
+		return nil
+	})
+	return out, err
+}
+
+// eachJSONLine reads the JSON lines of path (blank ones skipped), handing
+// each to f with a strict decoder (unknown fields refused; an error says
+// the line is not what) and bad, which makes a usage error naming the
+// file and line.
+func eachJSONLine(path, what string, f func(line int, dec func(any) error, bad func(string, ...any) error) error) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, usagef("cannot read %s: %v", path, errors.Unwrap(err))
+		return usagef("cannot read %s: %v", path, errors.Unwrap(err))
 	}
-	var out []earshot.Silence
 	for i, raw := range bytes.Split(b, []byte("\n")) {
 		raw = bytes.TrimSpace(raw)
 		if len(raw) == 0 {
 			continue
 		}
-		var req engine.SilenceRequest
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
+		bad := func(format string, args ...any) error {
+			return usagef("%s:%d: %s", path, i+1, fmt.Sprintf(format, args...))
+		}
 		if !utf8.Valid(raw) {
-			return nil, usagef("%s:%d: invalid UTF-8", path, i+1)
+			return bad("invalid UTF-8")
 		}
-		if err := dec.Decode(&req); err != nil {
-			return nil, usagef("%s:%d: not a silence: %v", path, i+1, err)
+		dec := func(v any) error {
+			d := json.NewDecoder(bytes.NewReader(raw))
+			d.DisallowUnknownFields()
+			if err := d.Decode(v); err != nil {
+				return bad("not %s: %v", what, err)
+			}
+			return nil
 		}
-		if req.StartsAt.IsZero() {
-			return nil, usagef("%s:%d: starts_at: required in replay", path, i+1)
+		if err := f(i+1, dec, bad); err != nil {
+			return err
 		}
-		sl, err := engine.NewSilence(req, req.StartsAt)
-		if err != nil {
-			return nil, usagef("%s:%d: %v", path, i+1, err)
-		}
-		sl.ID = fmt.Sprintf("replay-%d", i+1)
-		out = append(out, sl)
 	}
-	return out, nil
+	return nil
 }

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts/notify"
@@ -53,42 +48,31 @@ func readTruth(path string) (*replayTruth, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usagef("cannot read %s: %v", path, errors.Unwrap(err))
-	}
 	rt := &replayTruth{convs: map[string]bool{}}
-	for i, raw := range bytes.Split(b, []byte("\n")) {
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 {
-			continue
-		}
-		bad := func(format string, args ...any) error {
-			return usagef("%s:%d: %s", path, i+1, fmt.Sprintf(format, args...))
-		}
-		if !utf8.Valid(raw) {
-			return nil, bad("invalid UTF-8")
-		}
+	err := eachJSONLine(path, `an episode {"start","end","kind"}`, func(_ int, dec func(any) error, bad func(string, ...any) error) error {
 		var te truthEpisode
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&te); err != nil {
-			return nil, bad("not an episode {\"start\",\"end\",\"kind\"}: %v", err)
+		if err := dec(&te); err != nil {
+			return err
 		}
+		var err error
 		if te.start, err = time.Parse(time.RFC3339, te.Start); err != nil {
-			return nil, bad("start %q is not an RFC 3339 time", te.Start)
+			return bad("start %q is not an RFC 3339 time", te.Start)
 		}
 		if te.end, err = time.Parse(time.RFC3339, te.End); err != nil {
-			return nil, bad("end %q is not an RFC 3339 time", te.End)
+			return bad("end %q is not an RFC 3339 time", te.End)
 		}
 		if !te.end.After(te.start) {
-			return nil, bad("end is not after start")
+			return bad("end is not after start")
 		}
 		if strings.TrimSpace(te.Kind) == "" {
-			return nil, bad("missing kind (outage, launch, ...)")
+			return bad("missing kind (outage, launch, ...)")
 		}
 		te.convs = map[string]bool{}
 		rt.eps = append(rt.eps, &te)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(rt.eps) == 0 {
 		return nil, usagef("%s: no episode", path)
