@@ -53,6 +53,9 @@ type episode struct {
 	// quiet is set while the episode is reopened by alerts not worth a
 	// message (see apply); its end is then no news either.
 	quiet bool
+	// endTold is set once a message said the episode is over (until it
+	// fires again).
+	endTold bool
 }
 
 // NewEpisodes returns an empty tracker; zero options take their defaults.
@@ -178,8 +181,16 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 		}
 		e.latest[p.watch] = st
 	}
-	wasOpen := st.ep.Open(p.at) && st.ep.Messages > 0
-	reopening := st.ep.Messages > 0 && !st.ep.Open(p.at)
+	// Reopening: firing alerts join an episode that was over.
+	reopening := false
+	if st.ep.Messages > 0 && !st.ep.Open(p.at) {
+		for _, a := range p.alerts {
+			if !notify.Resolved(a, p.at) {
+				reopening = true
+				break
+			}
+		}
+	}
 	sevBefore, incBefore := st.ep.Severity, st.ep.IncidentID
 	for _, a := range p.alerts {
 		if _, known := st.alerts[a.ID]; !known {
@@ -225,6 +236,7 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 		st.ep.ResolvedAt = p.at
 	case !over:
 		st.ep.ResolvedAt = time.Time{}
+		st.endTold = false
 	}
 
 	told := st.told[p.receiver]
@@ -253,7 +265,7 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 			}
 		}
 	}
-	if over && wasOpen && !st.quiet {
+	if over && !st.endTold && st.ep.Messages > 0 && !st.quiet {
 		news = true
 	}
 	if over {
@@ -276,6 +288,7 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 		return st, earshot.Notification{}, false
 	}
 	st.quiet = false
+	st.endTold = over
 	answered := false
 	for _, a := range st.alerts {
 		if a.IncidentID != "" && !notify.Resolved(a, p.at) {
@@ -331,6 +344,48 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 	n := earshot.Notification{Receiver: p.receiver, GroupKey: p.groupKey, Labels: labels, Alerts: show, At: p.at,
 		Episode: st.ep.ID, Seq: st.seq[p.receiver], Update: st.seq[p.receiver] > 1}
 	return st, n, true
+}
+
+// SpikeClosed tells the episodes that the spike with spikeID ended at
+// end, whether or not routing tells them (an alert muted while it fired
+// is resolved without a notification). The alerts of that spike end then;
+// an episode left with nothing firing is over (without a message: nobody
+// heard the rest) and returned, to be saved.
+func (e *Episodes) SpikeClosed(spikeID string, end time.Time) []earshot.Episode {
+	if spikeID == "" {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []earshot.Episode
+	for _, st := range e.latest {
+		touched := false
+		for id, a := range st.alerts {
+			if a.SpikeID == spikeID && (a.EndsAt.IsZero() || a.EndsAt.After(end)) {
+				a.EndsAt = end
+				st.alerts[id] = a
+				touched = true
+			}
+		}
+		if !touched || !st.ep.ResolvedAt.IsZero() {
+			continue
+		}
+		over := true
+		for _, a := range st.alerts {
+			if !notify.Resolved(a, end) {
+				over = false
+				break
+			}
+		}
+		if over && len(st.alerts) > 0 {
+			// The message saying so comes with the dispatcher's resolve
+			// notification, if there is one; the episode is over either
+			// way.
+			st.ep.ResolvedAt = end
+			out = append(out, st.ep)
+		}
+	}
+	return out
 }
 
 // EpisodeID is the ID of the episode a watch opens at t.

@@ -3,6 +3,7 @@ package alerts
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,5 +167,29 @@ func TestEpisodesReopen(t *testing.T) {
 	want = "17:00:00 slack " + EpisodeID("acme", t0.Add(5*time.Hour)) + " #1 new [c]"
 	if got := send(c, t0.Add(5*time.Hour)); !slices.Equal(got, []string{want}) {
 		t.Errorf("new trouble: %q, want %q", got, want)
+	}
+}
+
+// TestEpisodesSpikeClosed: an alert muted while it fired ends with its
+// spike though routing never says so; the episode is then over, and a
+// later resolve notification still tells it.
+func TestEpisodesSpikeClosed(t *testing.T) {
+	eps := NewEpisodes(EpisodeOptions{})
+	a := alert("a", "acme", earshot.AlertSpike, "warning", t0)
+	muted := alert("m", "acme", earshot.AlertUnreported, "critical", t0)
+	at := t0.Add(time.Minute)
+	eps.Apply([]earshot.Notification{{Receiver: "slack", Alerts: []earshot.Alert{a, muted}, At: at}})
+	end := t0.Add(time.Hour)
+	if got := eps.SpikeClosed("s-m", end); len(got) != 0 {
+		t.Errorf("one spike of two ended: episodes %+v", got)
+	}
+	got := eps.SpikeClosed("s-a", end)
+	if len(got) != 1 || !got[0].ResolvedAt.Equal(end) {
+		t.Fatalf("both spikes ended: episodes %+v", got)
+	}
+	a.EndsAt = end
+	msgs, _ := eps.Apply([]earshot.Notification{{Receiver: "slack", Alerts: []earshot.Alert{a}, At: end.Add(30 * time.Second)}})
+	if g := messages(msgs); len(g) != 1 || !strings.Contains(g[0], "#2 update [-m -a]") {
+		t.Errorf("the end: %q", g)
 	}
 }

@@ -347,6 +347,15 @@ func (e *Engine) spikeEvent(ctx context.Context, ev spikes.Event) error {
 	}
 	if ev.Kind == spikes.Closed {
 		delete(e.links, s.ID)
+		end := s.End
+		if end.IsZero() {
+			end = e.now
+		}
+		for _, ep := range e.episodes.SpikeClosed(s.ID, end) {
+			if err := e.epStore.SaveEpisode(ctx, ep); err != nil {
+				return fmt.Errorf("saving episode %s: %w", ep.ID, err)
+			}
+		}
 	}
 	alerting := e.alerting(s.Scope)
 	if !alerting && ev.Kind == spikes.Updated {
