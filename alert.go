@@ -87,6 +87,14 @@ type Notification struct {
 	Labels   map[string]string `json:"labels"`
 	Alerts   []Alert           `json:"alerts"`
 	At       time.Time         `json:"at"`
+	// Episode is the conversation the notification belongs to (see
+	// Episode); Seq numbers its messages from 1, per receiver, and Update
+	// is true for every message after the first: a change to an open
+	// conversation, which receivers show in place or in its thread.
+	// Empty and zero when episodes are not tracked.
+	Episode string `json:"episode,omitempty"`
+	Seq     int    `json:"seq,omitempty"`
+	Update  bool   `json:"update,omitempty"`
 }
 
 // Notifier delivers notifications to one kind of receiver (Slack, a

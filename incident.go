@@ -35,7 +35,11 @@ type Incident struct {
 	Status   IncidentStatus `json:"status"`
 	Severity string         `json:"severity,omitempty"`
 	// Services are the affected services, matched against Watch.Services.
-	Services  []string  `json:"services,omitempty"`
+	Services []string `json:"services,omitempty"`
+	// Watches are the watches (brands, products) it affects. When set, it
+	// explains only those watches' spikes, however its services compare;
+	// when empty, any watch whose services it names.
+	Watches   []string  `json:"watches,omitempty"`
 	StartedAt time.Time `json:"started_at"`
 	// ResolvedAt is zero while the incident is open.
 	ResolvedAt time.Time        `json:"resolved_at,omitzero"`

@@ -224,7 +224,7 @@ func TestSilences(t *testing.T) {
 	expect(t, d.Flush(t0.Add(time.Minute)), `12:00:30 default root:{kind="spike",watch="globex"} [g]`)
 	// Expired by the API: the next tick sends it.
 	now = t0.Add(2 * time.Minute)
-	if err := sil.Expire(s.ID); err != nil {
+	if _, err := sil.Expire(s.ID); err != nil {
 		t.Fatal(err)
 	}
 	expect(t, d.Flush(t0.Add(6*time.Minute)), "12:05:30 default "+acmeSpike+" [a]")
@@ -248,7 +248,7 @@ func TestSilencesAPI(t *testing.T) {
 	if len(list) != 2 || list[0].ID != a.ID || list[1].ID != "later" {
 		t.Fatalf("List = %+v", list)
 	}
-	if got := b.State(t0); got != SilencePending {
+	if got := SilenceState(b, t0); got != SilencePending {
 		t.Errorf("state = %s", got)
 	}
 	if !sil.Mutes(map[string]string{"watch": "a"}, t0.Add(time.Minute)) || sil.Mutes(map[string]string{"watch": "b"}, t0.Add(time.Minute)) {
@@ -258,16 +258,16 @@ func TestSilencesAPI(t *testing.T) {
 		t.Error("a pending silence mutes, or an active one does not")
 	}
 	now = t0.Add(10 * time.Minute)
-	if err := sil.Expire("later"); err != nil {
+	if _, err := sil.Expire("later"); err != nil {
 		t.Fatal(err)
 	}
 	if sil.Mutes(map[string]string{"kind": "spike"}, t0.Add(90*time.Minute)) {
 		t.Error("an expired silence mutes")
 	}
-	if got := sil.List()[1].State(now); got != SilenceExpired {
+	if got := SilenceState(sil.List()[1], now); got != SilenceExpired {
 		t.Errorf("state after Expire = %s", got)
 	}
-	if err := sil.Expire("nope"); err == nil {
+	if _, err := sil.Expire("nope"); err == nil {
 		t.Error("expiring an unknown silence succeeded")
 	}
 }

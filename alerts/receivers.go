@@ -50,6 +50,9 @@ type NotifierOptions struct {
 	// email Date headers and dates Retry-After. nil means time.Now. Replay
 	// keeps it on the wall clock too.
 	Now func() time.Time
+	// Threads keeps Slack's message ts per episode, so updates edit or
+	// answer the first message after a restart; nil keeps them in memory.
+	Threads earshot.ThreadStore
 }
 
 // Notifiers builds each receiver's notifier: its integrations, each
@@ -62,7 +65,7 @@ func (c Config) Notifiers(o NotifierOptions) (Receivers, error) {
 	if err := c.Retry.validate(); err != nil {
 		return nil, err
 	}
-	opts := notify.Options{Client: o.Client, Logger: o.Logger, Now: o.Now}
+	opts := notify.Options{Client: o.Client, Logger: o.Logger, Now: o.Now, Threads: o.Threads}
 	out := Receivers{}
 	for i, r := range c.Receivers {
 		key := fmt.Sprintf("alerting.receivers[%d]", i)

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/earshot/earshot"
 )
 
 // ErrSilenceNotFound is returned for an unknown silence ID.
@@ -15,15 +17,7 @@ var ErrSilenceNotFound = errors.New("silence not found")
 
 // Silence mutes the alerts its matchers select between StartsAt and
 // EndsAt.
-type Silence struct {
-	ID string `json:"id"`
-	// Matchers select the alerts, as in routes: 'watch="acme"'.
-	Matchers  []string  `json:"matchers"`
-	StartsAt  time.Time `json:"starts_at"`
-	EndsAt    time.Time `json:"ends_at"`
-	CreatedBy string    `json:"created_by,omitempty"`
-	Comment   string    `json:"comment,omitempty"`
-}
+type Silence = earshot.Silence
 
 // Silence states.
 const (
@@ -32,8 +26,8 @@ const (
 	SilenceExpired = "expired"
 )
 
-// State is pending, active or expired at time at.
-func (s Silence) State(at time.Time) string {
+// SilenceState is pending, active or expired at time at.
+func SilenceState(s Silence, at time.Time) string {
 	switch {
 	case at.Before(s.StartsAt):
 		return SilencePending
@@ -70,28 +64,15 @@ func NewSilences(now func() time.Time) *Silences {
 // with its ID set. It needs at least one matcher and an EndsAt after
 // StartsAt; a zero StartsAt means now.
 func (s *Silences) Add(sl Silence) (Silence, error) {
-	if len(sl.Matchers) == 0 {
-		return Silence{}, fmt.Errorf("matchers: at least one is required (a silence without would mute every alert)")
-	}
-	ms, err := ParseMatchers("matchers", sl.Matchers)
+	sl, err := s.Check(sl)
 	if err != nil {
 		return Silence{}, err
 	}
-	now := s.now()
-	if sl.StartsAt.IsZero() {
-		sl.StartsAt = now
-	}
-	if !sl.EndsAt.After(sl.StartsAt) {
-		return Silence{}, fmt.Errorf("ends_at: must be after starts_at")
-	}
+	ms, _ := ParseMatchers("matchers", sl.Matchers)
 	sl.Matchers = append([]string(nil), sl.Matchers...)
+	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sl.ID == "" {
-		b := make([]byte, 8)
-		_, _ = rand.Read(b)
-		sl.ID = hex.EncodeToString(b)
-	}
 	s.items[sl.ID] = &silenceEntry{Silence: sl, matchers: ms}
 	for id, e := range s.items {
 		if now.Sub(e.EndsAt) > 7*24*time.Hour {
@@ -118,23 +99,73 @@ func (s *Silences) List() []Silence {
 	return out
 }
 
-// Expire ends the silence with id now. Expiring an expired silence
-// changes nothing.
-func (s *Silences) Expire(id string) error {
+// Expire ends the silence with id now and returns it. Expiring an
+// expired silence changes nothing.
+func (s *Silences) Expire(id string) (Silence, error) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.items[id]
 	if !ok {
-		return fmt.Errorf("expiring silence %s: %w", id, ErrSilenceNotFound)
+		return Silence{}, fmt.Errorf("expiring silence %s: %w", id, ErrSilenceNotFound)
 	}
-	if e.EndsAt.After(now) {
-		e.EndsAt = now
-		if e.StartsAt.After(now) {
-			e.StartsAt = now
+	e.Silence = ExpireSilence(e.Silence, now)
+	return e.Silence, nil
+}
+
+// ExpireSilence returns sl ended at now (unchanged if it ended before).
+func ExpireSilence(sl Silence, now time.Time) Silence {
+	if sl.EndsAt.After(now) {
+		sl.EndsAt = now
+		if sl.StartsAt.After(now) {
+			sl.StartsAt = now
 		}
 	}
-	return nil
+	return sl
+}
+
+// Replace makes list the silences kept, as read from a store: every
+// process (serve, the CLI, the API) writes silences to the store, and the
+// engine reads them back each step. A silence whose matchers no longer
+// parse is skipped and named in the error; the others are kept.
+func (s *Silences) Replace(list []Silence) error {
+	items := make(map[string]*silenceEntry, len(list))
+	var errs []error
+	for _, sl := range list {
+		ms, err := ParseMatchers("matchers", sl.Matchers)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("silence %s: %w", sl.ID, err))
+			continue
+		}
+		items[sl.ID] = &silenceEntry{Silence: sl, matchers: ms}
+	}
+	s.mu.Lock()
+	s.items = items
+	s.mu.Unlock()
+	return errors.Join(errs...)
+}
+
+// Check validates sl as Add would, filling StartsAt (now when zero), and
+// returns it: for callers that save a silence to a store first.
+func (s *Silences) Check(sl Silence) (Silence, error) {
+	if len(sl.Matchers) == 0 {
+		return Silence{}, fmt.Errorf("matchers: at least one is required (a silence without would mute every alert)")
+	}
+	if _, err := ParseMatchers("matchers", sl.Matchers); err != nil {
+		return Silence{}, err
+	}
+	if sl.StartsAt.IsZero() {
+		sl.StartsAt = s.now()
+	}
+	if !sl.EndsAt.After(sl.StartsAt) {
+		return Silence{}, fmt.Errorf("ends_at: must be after starts_at")
+	}
+	if sl.ID == "" {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		sl.ID = hex.EncodeToString(b)
+	}
+	return sl, nil
 }
 
 // Mutes reports whether an active silence at time at selects labels.
@@ -145,7 +176,7 @@ func (s *Silences) Mutes(labels map[string]string, at time.Time) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for _, e := range s.items {
-		if e.State(at) == SilenceActive && e.matchers.Matches(labels) {
+		if SilenceState(e.Silence, at) == SilenceActive && e.matchers.Matches(labels) {
 			return true
 		}
 	}

@@ -147,6 +147,8 @@ func (l *Linker) alerts(ev *evidence, m Match, unreported bool, at time.Time, re
 	}
 	verdict := "no incident explains it"
 	switch {
+	case m.Linked() && m.Aftermath:
+		verdict = fmt.Sprintf("customers still upset after %s, resolved at %s (confidence %.2f)", incident, l.clock(m.Incident.ResolvedAt), m.Confidence)
 	case m.Linked():
 		verdict = fmt.Sprintf("linked to %s (confidence %.2f)", incident, m.Confidence)
 	case !ev.negative:

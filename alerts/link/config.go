@@ -29,6 +29,13 @@ type Config struct {
 	// Lag is how long after an incident was resolved a spike it explains
 	// may begin (30m); an incident resolved longer before explains nothing.
 	Lag time.Duration `yaml:"lag"`
+	// Aftermath is how long after an incident was resolved a spike whose
+	// posts still talk about it is linked to it as its aftermath
+	// ("customers still upset after ...", 6h): its time signal is then
+	// 0.4, as at Lag, and the confidence the weighted mean of the other
+	// three signals, so the posts must agree for the link to hold
+	// (MinEvidence). 0 turns it off.
+	Aftermath time.Duration `yaml:"aftermath"`
 	// Weights of the four signals (time 0.30, services 0.20, terms 0.25,
 	// reasons 0.25). With these, time and services alone never reach
 	// MinConfidence: a link needs the posts to agree.
@@ -80,6 +87,7 @@ func DefaultConfig() Config {
 	return Config{
 		Lead:           60 * time.Minute,
 		Lag:            30 * time.Minute,
+		Aftermath:      6 * time.Hour,
 		Weights:        Weights{Time: 0.30, Services: 0.20, Terms: 0.25, Reasons: 0.25},
 		MinConfidence:  0.55,
 		MinEvidence:    0.25,
@@ -108,6 +116,8 @@ func (c Config) Validate() error {
 		return bad("lead", "must not be negative, got %v", c.Lead)
 	case c.Lag < 0:
 		return bad("lag", "must not be negative, got %v", c.Lag)
+	case c.Aftermath < 0:
+		return bad("aftermath", "must not be negative, got %v", c.Aftermath)
 	case w.Time < 0 || w.Services < 0 || w.Terms < 0 || w.Reasons < 0:
 		return bad("weights", "must not be negative, got %+v", w)
 	case w.Time+w.Services+w.Terms+w.Reasons <= 0:

@@ -111,6 +111,9 @@ type Match struct {
 	Signals    Signals
 	// Reason says in words why the incident was linked, or why none was.
 	Reason string
+	// Aftermath is set when the spike began more than Lag after the
+	// incident was resolved: customers still upset after it.
+	Aftermath bool
 }
 
 // Linked reports whether an incident explains the spike.
@@ -136,7 +139,7 @@ func (l *Linker) Link(ctx context.Context, s earshot.Spike) (Match, error) {
 const keepMargin = 0.05
 
 func (l *Linker) candidates(ctx context.Context, s earshot.Spike, extra ...earshot.Incident) ([]earshot.Incident, error) {
-	incs, err := l.deps.Incidents.Incidents(ctx, s.Start.Add(-l.cfg.Lag), s.Start.Add(l.cfg.Lead+time.Second))
+	incs, err := l.deps.Incidents.Incidents(ctx, s.Start.Add(-max(l.cfg.Lag, l.cfg.Aftermath)), s.Start.Add(l.cfg.Lead+time.Second))
 	if err != nil {
 		return nil, fmt.Errorf("listing incidents: %w", err)
 	}
@@ -155,7 +158,7 @@ func (l *Linker) candidates(ctx context.Context, s earshot.Spike, extra ...earsh
 func (l *Linker) choose(ev *evidence, incs []earshot.Incident) Match {
 	var all []Match
 	for _, inc := range incs {
-		if inc.ID == "" || inc.StartedAt.IsZero() {
+		if inc.ID == "" || inc.StartedAt.IsZero() || !inScope(inc, ev.spike.Scope) {
 			continue
 		}
 		all = append(all, l.score(ev, inc))
@@ -200,6 +203,7 @@ func (l *Linker) score(ev *evidence, inc earshot.Incident) Match {
 
 	var when string
 	sig.Time, when = l.timeSignal(ev.spike.Start, inc)
+	after := !inc.ResolvedAt.IsZero() && ev.spike.Start.Sub(inc.ResolvedAt) > l.cfg.Lag && sig.Time > 0
 	why = append(why, incidentName(inc)+" "+when)
 
 	var svc string
@@ -225,6 +229,11 @@ func (l *Linker) score(ev *evidence, inc earshot.Incident) Match {
 	w := l.cfg.Weights
 	c := (w.Time*sig.Time + w.Services*sig.Services + w.Terms*sig.Terms + w.Reasons*sig.Reasons) /
 		(w.Time + w.Services + w.Terms + w.Reasons)
+	if after {
+		// In its aftermath, time only says the spike is near enough: the
+		// posts, and the services, decide.
+		c = (w.Services*sig.Services + w.Terms*sig.Terms + w.Reasons*sig.Reasons) / max(w.Services+w.Terms+w.Reasons, 1e-9)
+	}
 	agree := (w.Terms*sig.Terms + w.Reasons*sig.Reasons) / max(w.Terms+w.Reasons, 1e-9)
 	switch {
 	case sig.Time == 0:
@@ -233,7 +242,7 @@ func (l *Linker) score(ev *evidence, inc earshot.Incident) Match {
 		why = append(why, "too little in the posts points at it")
 		c = min(c, l.cfg.MinConfidence-0.01)
 	}
-	return Match{Incident: inc, Confidence: round2(c), Signals: sig, Reason: strings.Join(why, "; ")}
+	return Match{Incident: inc, Confidence: round2(c), Signals: sig, Reason: strings.Join(why, "; "), Aftermath: after}
 }
 
 // timeSignal rates when inc was open against the spike's start, and says
@@ -260,6 +269,10 @@ func (l *Linker) timeSignal(start time.Time, inc earshot.Incident) (float64, str
 	default:
 		gap := start.Sub(b)
 		s := "was open " + l.clock(a) + "–" + l.clock(b) + "; the spike began " + duration(gap) + " after it was resolved"
+		if gap > l.cfg.Lag && gap <= l.cfg.Aftermath {
+			// Its aftermath, if the posts still talk about it.
+			return 1 - 0.6*frac(l.cfg.Lag, l.cfg.Lag), s + ", in its aftermath"
+		}
 		if gap > l.cfg.Lag {
 			return 0, s + ", too late for it to explain the spike"
 		}
@@ -624,4 +637,11 @@ func topKeys(m map[string]int, n int, surface map[string]string) []string {
 		}
 	}
 	return ks
+}
+
+// inScope reports whether inc may explain a spike of scope sc: an
+// incident that names the watches it affects explains no other watch's
+// spike, whatever services the watches share.
+func inScope(inc earshot.Incident, sc earshot.Scope) bool {
+	return len(inc.Watches) == 0 || sc.Kind != earshot.ScopeWatch || slices.Contains(inc.Watches, sc.Value)
 }

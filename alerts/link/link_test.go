@@ -11,9 +11,15 @@ import (
 func TestLink(t *testing.T) {
 	resolvedShortlyBefore := apiIncident(t0.Add(-2 * time.Hour))
 	resolvedShortlyBefore.ResolvedAt = t0.Add(-10 * time.Minute)
-	resolvedLongBefore := apiIncident(t0.Add(-3 * time.Hour))
-	resolvedLongBefore.ResolvedAt = t0.Add(-2 * time.Hour)
+	aftermath := apiIncident(t0.Add(-3 * time.Hour))
+	aftermath.ResolvedAt = t0.Add(-2 * time.Hour)
+	resolvedLongBefore := apiIncident(t0.Add(-8 * time.Hour))
+	resolvedLongBefore.ResolvedAt = t0.Add(-7 * time.Hour)
 	tooLate := apiIncident(t0.Add(90 * time.Minute))
+	otherBrand := apiIncident(t0.Add(5 * time.Minute))
+	otherBrand.Watches = []string{"acme-pay"}
+	ownBrand := apiIncident(t0.Add(5 * time.Minute))
+	ownBrand.Watches = []string{"acme-pay", "acme"}
 	openBefore := apiIncident(t0.Add(-25 * time.Minute))
 	noServices := apiIncident(t0.Add(5 * time.Minute))
 	noServices.Services = nil
@@ -48,6 +54,29 @@ func TestLink(t *testing.T) {
 			incidents: []earshot.Incident{resolvedShortlyBefore},
 			want:      "statuspage:api", min: 0.6, max: 0.95,
 			reason: []string{"the spike began 10 min after it was resolved"},
+		},
+		{
+			name:      "aftermath: resolved 2 h before, the posts still about it",
+			incidents: []earshot.Incident{aftermath},
+			want:      "statuspage:api", min: 0.55, max: 1,
+			reason: []string{"the spike began 2 h after it was resolved, in its aftermath"},
+		},
+		{
+			name:      "no aftermath of a launch: the posts are not about the incident",
+			incidents: []earshot.Incident{aftermath},
+			posts:     launchPosts(),
+			spike:     spikeOf(earshot.MetricVolume),
+			reason:    []string{"too little in the posts points at it"},
+		},
+		{
+			name:      "an incident naming other watches never explains this one's spike",
+			incidents: []earshot.Incident{otherBrand},
+			reason:    []string{"no known incident was open"},
+		},
+		{
+			name:      "an incident naming this watch among others explains it",
+			incidents: []earshot.Incident{ownBrand},
+			want:      "statuspage:api", min: 0.85, max: 1,
 		},
 		{
 			name:      "not linked when resolved long before",
@@ -165,7 +194,9 @@ func TestTimeSignal(t *testing.T) {
 		{"resolved as the spike began", -60, -0, 1},
 		{"resolved 15 min before", -60, -15, 0.7},
 		{"resolved 30 min before", -60, -30, 0.4},
-		{"resolved 31 min before", -60, -31, 0},
+		{"resolved 31 min before: aftermath", -60, -31, 0.4},
+		{"resolved 6 h before: aftermath", -420, -360, 0.4},
+		{"resolved 6 h 1 min before", -420, -361, 0},
 		{"resolved after the spike began", -60, 10, 1},
 	}
 	for _, tt := range tests {

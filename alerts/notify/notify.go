@@ -22,6 +22,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the wall clock (tests fake it); nil means time.Now.
 	Now func() time.Time
+	// Threads keeps what a notifier needs to answer in an episode's
+	// conversation (Slack's message ts); nil keeps it in memory.
+	Threads earshot.ThreadStore
 }
 
 // HTTPClient returns o.Client or a shared default.

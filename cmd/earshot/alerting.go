@@ -22,6 +22,7 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 		Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(getenv) },
 		Deliveries: alertStore,
 		Logger:     log.With("part", "notify"),
+		Threads:    threadStoreOf(st),
 	})
 	if err != nil {
 		return nil, usageError{err}
@@ -40,8 +41,32 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 	return eng, nil
 }
 
-// alertRoutes are the alert API's endpoints, by the path to serve each at.
-func alertRoutes(eng *engine.Engine) map[string]http.Handler {
-	h := engine.Handler(eng.Alerts(), eng.Dispatcher(), time.Now)
-	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h}
+// alertRoutes are the alert API's endpoints, by the path to serve each at;
+// tokens may write silences.
+func alertRoutes(eng *engine.Engine, tokens []string) map[string]http.Handler {
+	h := engine.Handler(engine.APIOptions{Alerts: eng.Alerts(), Episodes: eng.Episodes(), Dispatcher: eng.Dispatcher(),
+		Silences: eng.SilenceStore(), Tokens: tokens, Changed: eng.Wake, Now: time.Now})
+	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h, "/api/silences": h, "/api/silences/": h}
+}
+
+// watchNames are the watches' names.
+func watchNames(ws []earshot.Watch) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Name
+	}
+	return out
+}
+
+// silenceStoreOf is st as a SilenceStore, or nil.
+func silenceStoreOf(st any) earshot.SilenceStore {
+	ss, _ := st.(earshot.SilenceStore)
+	return ss
+}
+
+// threadStoreOf is st as a ThreadStore, or nil (threads then kept in
+// memory).
+func threadStoreOf(st any) earshot.ThreadStore {
+	ts, _ := st.(earshot.ThreadStore)
+	return ts
 }

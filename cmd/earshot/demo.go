@@ -88,7 +88,8 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
 	srv := &http.Server{
-		Handler:           web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken}}),
+		Handler: web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
+			Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	fmt.Fprintf(e.stderr, "earshot demo: support queue at http://%s/support; the demo's write token is %q, e.g.\n"+

@@ -26,7 +26,7 @@ const incidentUsage = `Usage: earshot incident COMMAND [flags]
 Opens, updates, resolves and lists incidents by hand, in the store the
 configuration names (--store, else $EARSHOT_STORE, else the --config file's).
 
-  earshot incident open --title T [--services api,login] [--severity major]
+  earshot incident open --title T [--services api,login] [--watches acme] [--severity major]
                         [--status investigating] [--message M] [--at RFC3339] [--id ID]
       opens an incident and prints its ID (manual:...)
   earshot incident update ID [--status identified] [--message M] [--at RFC3339]
@@ -70,7 +70,13 @@ type incidentFlags struct {
 }
 
 func newIncidentFlags(name string, e env) *incidentFlags {
-	fs := newFlags("incident "+name, e.stderr)
+	return newStoreFlags("incident "+name, e)
+}
+
+// newStoreFlags are the flags of a command (incident ..., silence ...)
+// that works on the configured store.
+func newStoreFlags(command string, e env) *incidentFlags {
+	fs := newFlags(command, e.stderr)
 	return &incidentFlags{
 		fs:     fs,
 		config: fs.String("config", "", "configuration file: its store is used"),
@@ -98,7 +104,8 @@ func (f *incidentFlags) parse(args []string, takesID bool) (help bool, err error
 		return false, usagef("unexpected argument %q", rest[0])
 	}
 	if takesID && strings.TrimSpace(f.id) == "" {
-		return false, usagef("name the incident: earshot incident %s ID", strings.TrimPrefix(f.fs.Name(), "earshot incident "))
+		what, _, _ := strings.Cut(strings.TrimPrefix(f.fs.Name(), "earshot "), " ")
+		return false, usagef("name the %s: %s ID", what, f.fs.Name())
 	}
 	return false, nil
 }
@@ -124,7 +131,7 @@ func (f *incidentFlags) openStore(ctx context.Context, e env) (earshot.Store, er
 }
 
 // flagNames maps the fields incidentapi names to the flags that set them.
-var flagNames = map[string]string{"started_at": "at", "services": "services"}
+var flagNames = map[string]string{"started_at": "at", "services": "services", "watches": "watches"}
 
 // refused turns a change incidentapi refused into a usage error naming the
 // flag, in plain words.
@@ -147,6 +154,7 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 	f := newIncidentFlags("open", e)
 	title := f.fs.String("title", "", "what is wrong, in a line (required)")
 	services := f.fs.String("services", "", "affected services, comma-separated, as watches name them (api,login)")
+	watches := f.fs.String("watches", "", "the watches (brands) it affects, comma-separated; then it explains only their spikes")
 	severity := f.fs.String("severity", "", "none, minor, major or critical")
 	status := f.fs.String("status", "investigating", "investigating, identified or monitoring")
 	f.message = f.fs.String("message", "", "the first update's text (default \"Incident opened\")")
@@ -164,6 +172,11 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 	for s := range strings.SplitSeq(*services, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			req.Services = append(req.Services, s)
+		}
+	}
+	for s := range strings.SplitSeq(*watches, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			req.Watches = append(req.Watches, s)
 		}
 	}
 	inc, err := incidentapi.Open(req, time.Now())
@@ -277,14 +290,15 @@ func incidentList(ctx context.Context, args []string, e env) error {
 
 func printIncidents(w io.Writer, incidents []earshot.Incident) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tSEVERITY\tSTARTED\tRESOLVED\tSERVICES\tTITLE")
+	fmt.Fprintln(tw, "ID\tSTATUS\tSEVERITY\tSTARTED\tRESOLVED\tSERVICES\tWATCHES\tTITLE")
 	for _, inc := range incidents {
 		resolved := "-"
 		if !inc.ResolvedAt.IsZero() {
 			resolved = inc.ResolvedAt.UTC().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(inc.ID), inc.Status, or(cell(inc.Severity), "-"),
-			inc.StartedAt.UTC().Format("2006-01-02 15:04"), resolved, or(cell(strings.Join(inc.Services, ",")), "-"), cell(inc.Title))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(inc.ID), inc.Status, or(cell(inc.Severity), "-"),
+			inc.StartedAt.UTC().Format("2006-01-02 15:04"), resolved, or(cell(strings.Join(inc.Services, ",")), "-"),
+			or(cell(strings.Join(inc.Watches, ",")), "-"), cell(inc.Title))
 	}
 	tw.Flush()
 }

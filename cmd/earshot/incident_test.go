@@ -33,7 +33,7 @@ func TestIncidentCLI(t *testing.T) {
 		return out.String(), errb.String()
 	}
 
-	out, _ := incident(0, "open", "--store", store, "--title", "Checkout failing", "--services", "api, login",
+	out, _ := incident(0, "open", "--store", store, "--title", "Checkout failing", "--services", "api, login", "--watches", "acme-pay",
 		"--severity", "major", "--message", "Payments fail for some customers.", "--at", "2026-03-02T09:00:00Z")
 	id := strings.TrimSpace(out)
 	if !strings.HasPrefix(id, "manual:") || strings.Contains(id, "\n") {
@@ -58,6 +58,7 @@ func TestIncidentCLI(t *testing.T) {
 	}
 	inc := list[0]
 	if inc.ID != id || inc.Status != earshot.Resolved || inc.Severity != "major" || strings.Join(inc.Services, ",") != "api,login" ||
+		strings.Join(inc.Watches, ",") != "acme-pay" ||
 		!inc.StartedAt.Equal(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)) || !inc.ResolvedAt.Equal(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)) ||
 		len(inc.Updates) != 4 || inc.Updates[2].Body != "Rolling back." || inc.Updates[2].Status != earshot.Identified {
 		t.Errorf("stored incident = %+v", inc)

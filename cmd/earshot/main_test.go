@@ -173,6 +173,14 @@ func TestDemoServes(t *testing.T) {
 	if !found {
 		t.Errorf("no spike on the acme watch within 10 minutes of the outage opened at %s and linked to it; spikes: %+v", outage.StartedAt, sp.Spikes)
 	}
+	// After the outage, upset customers are its aftermath, not a "no known
+	// incident" spike (issue 13), on the page's scopes: all posts and each
+	// watch.
+	for _, s := range sp.Spikes {
+		if s.Scope.Kind != earshot.ScopeSource && s.IncidentID == "" && s.Start.After(outage.StartedAt) && s.Start.Before(outage.ResolvedAt.Add(6*time.Hour)) {
+			t.Errorf("spike %s at %s, after the outage, explained by no incident", s.ID, s.Start)
+		}
+	}
 	if code := stop(); code != 0 {
 		t.Errorf("demo exited %d after Ctrl-C", code)
 	}

@@ -29,10 +29,15 @@ import (
 // configuration (or one with no watch).
 const allWatch = "all"
 
-// replayLine is one line of replay's output: one alert of a notification
-// routing would send.
+// replayLine is one line of replay's output: one message routing would
+// send, new or an update of an open conversation (episode). Kind, metric,
+// incident, confidence and summary are the message's headline alert's
+// (the most severe, firing first); kind is "resolved" when the episode is
+// over.
 type replayLine struct {
 	At         string  `json:"at"`
+	Episode    string  `json:"episode"`
+	Update     bool    `json:"update"`
 	Kind       string  `json:"kind"`
 	Watch      string  `json:"watch"`
 	Metric     string  `json:"metric"`
@@ -46,6 +51,7 @@ type replayIncident struct {
 	ID         string   `json:"id"`
 	Title      string   `json:"title"`
 	Services   []string `json:"services"`
+	Watches    []string `json:"watches"`
 	StartedAt  string   `json:"started_at"`
 	ResolvedAt string   `json:"resolved_at"`
 }
@@ -60,12 +66,14 @@ type incidentEvent struct {
 func runReplay(ctx context.Context, args []string, e env) error {
 	fs := newFlags("replay", e.stderr)
 	postsPath := fs.String("posts", "", "posts in the import format, JSON lines (required)")
-	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"started_at","resolved_at"}`)
+	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"watches":[...],"started_at","resolved_at"}`)
 	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")
 	deliver := fs.Bool("deliver", false, "deliver notifications through the configured receivers (default: only print them)")
+	silPath := fs.String("silences", "", `silences, JSON lines {"matchers":[...],"starts_at","ends_at" (or "duration"),"created_by","comment"}`)
+	truthPath := fs.String("truth", "", `what really happened, JSON lines {"start","end","kind"}: prints latency, precision and messages per episode on stderr`)
 	learn := fs.Duration("learn", 7*24*time.Hour, "history the detectors learn from before anything may alert (at most half the data)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--config FILE] [--deliver]
+		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--silences FILE] [--config FILE] [--truth FILE] [--deliver]
 
 Runs history through the live pipeline: the same scoring, detection, linking,
 routing and grouping code as serve, on an in-memory store, on a clock driven
@@ -78,10 +86,14 @@ the data's rhythm: the clock starts --learn (7 days; at most half the data)
 after the first post, the first step reads everything before it, and spikes
 found in that history are linked and saved but raise no alert.
 
-Writes one JSON line per alert of each notification routing would send, in
-order:
-  {"at":RFC3339,"kind":"spike"|"unreported_incident"|"resolved","watch":...,
+Writes one JSON line per message routing would send, new or an update of
+an open conversation (episode: one per watch and trouble), in order:
+  {"at":RFC3339,"episode":ID,"update":bool,
+   "kind":"spike"|"unreported_incident"|"resolved","watch":...,
    "metric":...,"incident":ID or null,"confidence":0..1,"summary":...}
+--silences mute the alerts they match while they last, on the data's clock.
+With --truth (JSON lines {"start","end","kind"}), prints on stderr each true
+episode's latency, conversations and messages, and the precision.
 Notifiers deliver only with --deliver.
 
 Flags:`)
@@ -104,6 +116,14 @@ Flags:`)
 		}
 	}
 	events, err := readReplayIncidents(*incPath)
+	if err != nil {
+		return err
+	}
+	silences, err := readReplaySilences(*silPath)
+	if err != nil {
+		return err
+	}
+	truth, err := readTruth(*truthPath)
 	if err != nil {
 		return err
 	}
@@ -149,6 +169,12 @@ Flags:`)
 		return usagef("%s: no post to replay", *postsPath)
 	}
 
+	for _, sl := range silences {
+		if err := st.SaveSilence(ctx, sl); err != nil {
+			return fmt.Errorf("storing silence: %w", err)
+		}
+	}
+
 	bucket, lag := 5*time.Minute, 2*time.Minute
 	warm := min(*learn, last.Sub(first)/2).Truncate(bucket)
 	alertStore := engine.AlertStoreOf(st)
@@ -168,6 +194,7 @@ Flags:`)
 			Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(e.getenv) },
 			Deliveries: alertStore,
 			Logger:     log.With("part", "notify"),
+			Threads:    threadStoreOf(st),
 		})
 		if err != nil {
 			return usageError{err}
@@ -210,11 +237,13 @@ Flags:`)
 			return err
 		}
 		for _, n := range notes {
-			for _, a := range n.Alerts {
-				if err := enc.Encode(lineOf(n, a)); err != nil {
-					return fmt.Errorf("writing: %w", err)
-				}
-				lines++
+			l := lineOf(n)
+			if err := enc.Encode(l); err != nil {
+				return fmt.Errorf("writing: %w", err)
+			}
+			lines++
+			if truth != nil {
+				truth.add(l, n)
 			}
 		}
 		if progress && time.Since(lastDraw) > 100*time.Millisecond {
@@ -236,11 +265,16 @@ Flags:`)
 	fmt.Fprintf(e.stderr, "earshot replay: %d posts (%s to %s) stored in %.1fs, replayed in %.1fs: %d spike events, %d notifications, %d lines\n",
 		ps.Stored, first.Format(time.RFC3339), last.Format(time.RFC3339), loaded.Seconds(),
 		(time.Since(started) - loaded).Seconds(), s.SpikeEvents, s.Notifications, lines)
+	if truth != nil {
+		truth.report(e.stderr)
+	}
 	return nil
 }
 
-// lineOf is a's line in a notification n.
-func lineOf(n earshot.Notification, a earshot.Alert) replayLine {
+// lineOf is n's line: its headline alert's, the first (Episodes puts the
+// firing, most severe first).
+func lineOf(n earshot.Notification) replayLine {
+	a := n.Alerts[0]
 	kind := string(a.Kind)
 	if notify.Resolved(a, n.At) {
 		kind = string(earshot.AlertResolved)
@@ -252,7 +286,7 @@ func lineOf(n earshot.Notification, a earshot.Alert) replayLine {
 	if watch == "" {
 		watch = allWatch
 	}
-	l := replayLine{At: n.At.UTC().Format(time.RFC3339), Kind: kind, Watch: watch, Metric: string(a.Metric),
+	l := replayLine{At: n.At.UTC().Format(time.RFC3339), Episode: n.Episode, Update: n.Update, Kind: kind, Watch: watch, Metric: string(a.Metric),
 		Confidence: a.Confidence, Summary: a.Summary}
 	if a.IncidentID != "" {
 		id := a.IncidentID
@@ -376,47 +410,31 @@ func readReplayIncidents(path string) ([]incidentEvent, error) {
 	if path == "" {
 		return nil, nil
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usagef("cannot read %s: %v", path, errors.Unwrap(err))
-	}
 	var events []incidentEvent
 	seen := map[string]bool{}
-	for i, raw := range bytes.Split(b, []byte("\n")) {
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 {
-			continue
-		}
-		bad := func(format string, args ...any) error {
-			return usagef("%s:%d: %s", path, i+1, fmt.Sprintf(format, args...))
-		}
-		if !utf8.Valid(raw) {
-			return nil, bad("invalid UTF-8")
-		}
+	err := eachJSONLine(path, "an incident", func(_ int, dec func(any) error, bad func(string, ...any) error) error {
 		var ri replayIncident
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&ri); err != nil {
-			return nil, bad("not an incident: %v", err)
+		if err := dec(&ri); err != nil {
+			return err
 		}
 		if strings.TrimSpace(ri.ID) == "" {
-			return nil, bad("missing id")
+			return bad("missing id")
 		}
 		if seen[ri.ID] {
-			return nil, bad("incident %q appears twice", ri.ID)
+			return bad("incident %q appears twice", ri.ID)
 		}
 		seen[ri.ID] = true
 		started, err := time.Parse(time.RFC3339, ri.StartedAt)
 		if err != nil {
-			return nil, bad("started_at %q is not an RFC 3339 time", ri.StartedAt)
+			return bad("started_at %q is not an RFC 3339 time", ri.StartedAt)
 		}
 		var resolved time.Time
 		if ri.ResolvedAt != "" {
 			if resolved, err = time.Parse(time.RFC3339, ri.ResolvedAt); err != nil {
-				return nil, bad("resolved_at %q is not an RFC 3339 time", ri.ResolvedAt)
+				return bad("resolved_at %q is not an RFC 3339 time", ri.ResolvedAt)
 			}
 			if !resolved.After(started) {
-				return nil, bad("resolved_at is not after started_at")
+				return bad("resolved_at is not after started_at")
 			}
 		}
 		source := "replay"
@@ -425,7 +443,7 @@ func readReplayIncidents(path string) ([]incidentEvent, error) {
 		}
 		started = started.UTC()
 		open := earshot.Incident{ID: ri.ID, Source: source, Title: ri.Title, Status: earshot.Investigating,
-			Services: ri.Services, StartedAt: started, UpdatedAt: started,
+			Services: ri.Services, Watches: ri.Watches, StartedAt: started, UpdatedAt: started,
 			Updates: []earshot.IncidentUpdate{{At: started, Status: earshot.Investigating}}}
 		events = append(events, incidentEvent{started, open})
 		if !resolved.IsZero() {
@@ -435,7 +453,73 @@ func readReplayIncidents(path string) ([]incidentEvent, error) {
 			done.Updates = append(slices.Clone(open.Updates), earshot.IncidentUpdate{At: resolved, Status: earshot.Resolved})
 			events = append(events, incidentEvent{resolved, done})
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(events, func(a, b incidentEvent) int { return a.at.Compare(b.at) })
 	return events, nil
+}
+
+// readReplaySilences reads --silences: one silence a line, as the API
+// takes them, with starts_at required (the data's clock is not now). Any
+// bad line is bad input.
+func readReplaySilences(path string) ([]earshot.Silence, error) {
+	if path == "" {
+		return nil, nil
+	}
+	var out []earshot.Silence
+	err := eachJSONLine(path, "a silence", func(line int, dec func(any) error, bad func(string, ...any) error) error {
+		var req engine.SilenceRequest
+		if err := dec(&req); err != nil {
+			return err
+		}
+		if req.StartsAt.IsZero() {
+			return bad("starts_at: required in replay")
+		}
+		sl, err := engine.NewSilence(req, req.StartsAt)
+		if err != nil {
+			return bad("%v", err)
+		}
+		sl.ID = fmt.Sprintf("replay-%d", line)
+		out = append(out, sl)
+		return nil
+	})
+	return out, err
+}
+
+// eachJSONLine reads the JSON lines of path (blank ones skipped), handing
+// each to f with a strict decoder (unknown fields refused; an error says
+// the line is not what) and bad, which makes a usage error naming the
+// file and line.
+func eachJSONLine(path, what string, f func(line int, dec func(any) error, bad func(string, ...any) error) error) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return usagef("cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	for i, raw := range bytes.Split(b, []byte("\n")) {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 {
+			continue
+		}
+		bad := func(format string, args ...any) error {
+			return usagef("%s:%d: %s", path, i+1, fmt.Sprintf(format, args...))
+		}
+		if !utf8.Valid(raw) {
+			return bad("invalid UTF-8")
+		}
+		dec := func(v any) error {
+			d := json.NewDecoder(bytes.NewReader(raw))
+			d.DisallowUnknownFields()
+			if err := d.Decode(v); err != nil {
+				return bad("not %s: %v", what, err)
+			}
+			return nil
+		}
+		if err := f(i+1, dec, bad); err != nil {
+			return err
+		}
+	}
+	return nil
 }

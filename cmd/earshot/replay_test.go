@@ -98,7 +98,7 @@ func TestReplayContract(t *testing.T) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		if got := strings.Join(keys, ","); got != "at,confidence,incident,kind,metric,summary,watch" {
+		if got := strings.Join(keys, ","); got != "at,confidence,episode,incident,kind,metric,summary,update,watch" {
 			t.Fatalf("line %d has keys %s: %s", i+1, got, raw)
 		}
 		l := lines[i]
@@ -154,12 +154,13 @@ func TestReplayContract(t *testing.T) {
 		t.Errorf("a config with the default routing and no watch gives %d lines, want %d", len(withCfg), len(lines))
 	}
 	replayed(t, "--posts", pp, "--incidents", ip, "--config", cfgPath, "--deliver")
-	sent := 0
-	for _, n := range got {
-		sent += len(n.Alerts)
+	if len(got) == 0 || len(got) != len(lines) {
+		t.Errorf("--deliver sent %d messages; the output has %d lines", len(got), len(lines))
 	}
-	if len(got) == 0 || sent != len(lines) {
-		t.Errorf("--deliver sent %d notifications of %d alerts; the output has %d lines", len(got), sent, len(lines))
+	for i, n := range got {
+		if i < len(lines) && (n.Episode != lines[i].Episode || n.Update != lines[i].Update || n.Seq < 1) {
+			t.Errorf("message %d: episode %q seq %d update %v; the line says %q %v", i+1, n.Episode, n.Seq, n.Update, lines[i].Episode, lines[i].Update)
+		}
 	}
 }
 
@@ -177,6 +178,8 @@ func TestReplayBadUsage(t *testing.T) {
 		{[]string{"--posts", filepath.Join(dir, "none.jsonl")}, "cannot read"},
 		{[]string{"--posts", posts, "--incidents", bad}, "i.jsonl:1: started_at"},
 		{[]string{"--posts", posts, "--config", filepath.Join(dir, "none.yaml")}, "config"},
+		{[]string{"--posts", posts, "--silences", bad}, "i.jsonl:1: not a silence"},
+		{[]string{"--posts", posts, "--truth", bad}, "i.jsonl:1: not an episode"},
 	} {
 		e, _, errb := testEnv("")
 		if code := run(t.Context(), append([]string{"replay"}, tt.args...), e); code != 2 || !strings.Contains(errb.String(), tt.msg) {

@@ -138,7 +138,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	go func() { pipeDone <- pipe.Run(pipeCtx, cfg.ShutdownTimeout/2) }()
 
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens}))
+	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens,
+		Watches: watchNames(cfg.Watches), Silences: eng.SilenceStore()}))
 	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
 		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
 		if sp != nil {
@@ -167,7 +168,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	for path, h := range incidentHandlers {
 		mux.Handle(path, h)
 	}
-	for path, h := range alertRoutes(eng) {
+	for path, h := range alertRoutes(eng, writeTokens) {
 		mux.Handle(path, h)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

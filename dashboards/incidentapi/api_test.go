@@ -104,9 +104,12 @@ func TestLifecycle(t *testing.T) {
 	srv, st := newServer(t)
 	base := srv.URL + "/api/v1/incidents"
 
-	code, v := call(t, "POST", base, "s3cret", `{"title": "Checkout failing", "services": ["checkout", "api"], "severity": "major", "message": "Customers report failed payments."}`)
+	code, v := call(t, "POST", base, "s3cret", `{"title": "Checkout failing", "services": ["checkout", "api"], "watches": ["acme-pay"], "severity": "major", "message": "Customers report failed payments."}`)
 	if code != 201 {
 		t.Fatalf("open: %d %v", code, v)
+	}
+	if w, _ := v["watches"].([]any); len(w) != 1 || w[0] != "acme-pay" {
+		t.Errorf("opened with watches %v, want [acme-pay]", v["watches"])
 	}
 	id := v["id"].(string)
 	if !strings.HasPrefix(id, "manual:20260302-1001") || v["status"] != "investigating" || v["source"] != "manual" {
@@ -175,6 +178,7 @@ func TestAuthAndValidation(t *testing.T) {
 		{"title too long", "POST", "", "s3cret", `{"title": "` + strings.Repeat("x", 1100) + `"}`, 400, "title", "longer than"},
 		{"services not a list", "POST", "", "s3cret", `{"title": "x", "services": "api"}`, 400, "services", "services: must be"},
 		{"empty service", "POST", "", "s3cret", `{"title": "x", "services": ["api", " "]}`, 400, "services[1]", "empty"},
+		{"empty watch", "POST", "", "s3cret", `{"title": "x", "watches": [""]}`, 400, "watches[0]", "empty"},
 		{"bad severity", "POST", "", "s3cret", `{"title": "x", "severity": "sev1"}`, 400, "severity", "not one of"},
 		{"opened resolved", "POST", "", "s3cret", `{"title": "x", "status": "resolved"}`, 400, "status", "cannot be opened resolved"},
 		{"bad status", "POST", "", "s3cret", `{"title": "x", "status": "down"}`, 400, "status", "not one of"},

@@ -25,6 +25,9 @@ type OpenRequest struct {
 	Title string `json:"title"`
 	// Services are the affected services, as watches name them.
 	Services []string `json:"services,omitempty"`
+	// Watches are the watches (brands) it affects; when set, it explains
+	// only their spikes.
+	Watches []string `json:"watches,omitempty"`
 	// Severity is none, minor, major or critical (or empty).
 	Severity string `json:"severity,omitempty"`
 	// Status is investigating (the default), identified or monitoring.
@@ -63,6 +66,23 @@ const (
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
+// names trims and checks a list of names (services, watches): none empty,
+// none too long or invalid UTF-8.
+func names(field, what string, in []string) ([]string, error) {
+	var out []string
+	for i, s := range in {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == "":
+			return nil, &FieldError{fmt.Sprintf("%s[%d]", field, i), "empty"}
+		case len(s) > maxService || !utf8.ValidString(s):
+			return nil, &FieldError{fmt.Sprintf("%s[%d]", field, i), "not a " + what + " name"}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 // Open validates r and returns the incident it opens at now. Errors are
 // *FieldErrors.
 func Open(r OpenRequest, now time.Time) (earshot.Incident, error) {
@@ -79,16 +99,13 @@ func Open(r OpenRequest, now time.Time) (earshot.Incident, error) {
 	case len(title) > maxTitle:
 		return bad("title", "longer than %d bytes", maxTitle)
 	}
-	var services []string
-	for i, s := range r.Services {
-		s = strings.TrimSpace(s)
-		switch {
-		case s == "":
-			return bad(fmt.Sprintf("services[%d]", i), "empty")
-		case len(s) > maxService || !utf8.ValidString(s):
-			return bad(fmt.Sprintf("services[%d]", i), "not a service name")
-		}
-		services = append(services, s)
+	services, err := names("services", "service", r.Services)
+	if err != nil {
+		return earshot.Incident{}, err
+	}
+	watches, err := names("watches", "watch", r.Watches)
+	if err != nil {
+		return earshot.Incident{}, err
 	}
 	switch r.Severity {
 	case "", "none", "minor", "major", "critical":
@@ -134,7 +151,7 @@ func Open(r OpenRequest, now time.Time) (earshot.Incident, error) {
 	}
 	inc := earshot.Incident{
 		ID: earshot.PostID(Source, id), Source: Source, Title: title, Severity: r.Severity,
-		Services: services, StartedAt: started, URL: link,
+		Services: services, Watches: watches, StartedAt: started, URL: link,
 	}
 	inc, _ = inc.Merge(earshot.IncidentUpdate{At: started, Status: status, Body: msg})
 	return inc, nil

@@ -149,8 +149,10 @@ type pageData struct {
 	Sentiment chart
 	Incidents []incidentView
 	Spikes    []spikeView
-	Sources   []sourceRow
-	Negative  []postView
+	// Silences are those pending, active or ended in the last day.
+	Silences []silenceView
+	Sources  []sourceRow
+	Negative []postView
 }
 
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
@@ -242,11 +244,21 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		d.Incidents = append(d.Incidents, viewIncident(inc, now))
 	}
 	for _, sp := range spikes {
-		if scopeShown(sp.Scope, watch, source) {
+		if scopeShown(sp.Scope, watch, source, len(s.opts.Watches)) {
 			d.Spikes = append(d.Spikes, viewSpike(sp, incidents))
 		}
 	}
 	d.Negative = distinctPosts(negative, negativePosts)
+	if s.opts.Silences != nil {
+		list, err := s.opts.Silences.Silences(ctx, now.Add(-24*time.Hour))
+		if err != nil {
+			s.pageFailed(w, r, "loading silences", err)
+			return
+		}
+		for _, sl := range list {
+			d.Silences = append(d.Silences, viewSilence(sl, now))
+		}
+	}
 
 	var buf bytes.Buffer
 	if err := s.page.Execute(&buf, d); err != nil {
@@ -532,16 +544,36 @@ type spikeView struct {
 }
 
 // scopeShown reports whether a spike belongs on a page filtered to watch
-// and source: with no filter, the spikes over all posts and each watch;
-// with one, that watch's or source's.
-func scopeShown(sc earshot.Scope, watch, source string) bool {
+// and source: with no filter, the spikes over all posts and each watch
+// (but not those over all posts when a single watch is configured: the
+// same spike twice); with one, that watch's or source's.
+func scopeShown(sc earshot.Scope, watch, source string, watches int) bool {
 	switch {
 	case watch != "":
 		return sc.Kind == earshot.ScopeWatch && sc.Value == watch
 	case source != "":
 		return sc.Kind == earshot.ScopeSource && sc.Value == source
 	}
-	return sc.Kind == earshot.ScopeAll || sc.Kind == earshot.ScopeWatch
+	return (sc.Kind == earshot.ScopeAll && watches != 1) || sc.Kind == earshot.ScopeWatch
+}
+
+type silenceView struct {
+	ID, State, Matchers string
+	Starts, Ends        string
+	By, Comment         string
+}
+
+func viewSilence(sl earshot.Silence, now time.Time) silenceView {
+	state := "active"
+	switch {
+	case now.Before(sl.StartsAt):
+		state = "pending"
+	case !now.Before(sl.EndsAt):
+		state = "expired"
+	}
+	return silenceView{ID: sl.ID, State: state, Matchers: strings.Join(sl.Matchers, ", "),
+		Starts: sl.StartsAt.UTC().Format("Mon Jan 2 15:04"), Ends: sl.EndsAt.UTC().Format("Mon Jan 2 15:04"),
+		By: sl.CreatedBy, Comment: sl.Comment}
 }
 
 var metricNames = map[earshot.Metric]string{

@@ -50,6 +50,12 @@ type Options struct {
 	// /api/followups/{id}/move); with none, every write is refused with a
 	// 401. Empty tokens are ignored.
 	WriteTokens []string
+	// Watches are the configured watches' names. With exactly one, the
+	// spikes over all posts are not listed: they are that watch's again.
+	Watches []string
+	// Silences, when set, lists the silences pending, active or expired
+	// in the last day under the spikes.
+	Silences earshot.SilenceStore
 }
 
 // Server serves the dashboard page and the JSON API.

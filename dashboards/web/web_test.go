@@ -621,3 +621,54 @@ func TestNegativePostsFoldRepeats(t *testing.T) {
 		t.Errorf("distinctPosts(.., 1) = %+v; repeats of the post shown still count", got)
 	}
 }
+
+type fakeSilences struct{ list []earshot.Silence }
+
+func (f fakeSilences) SaveSilence(context.Context, earshot.Silence) error { return nil }
+func (f fakeSilences) Silences(_ context.Context, since time.Time) ([]earshot.Silence, error) {
+	var out []earshot.Silence
+	for _, s := range f.list {
+		if s.EndsAt.After(since) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// TestPageOneWatch: with a single watch configured, the spikes over all
+// posts are that watch's again and are not listed; silences are.
+func TestPageOneWatch(t *testing.T) {
+	start := now.Add(-26 * time.Hour)
+	f := &fakeStore{
+		series: []earshot.Bucket{{Start: start, Count: 40, Scored: 40, Negative: 30}},
+		spikes: []earshot.Spike{
+			{ID: "a", Scope: earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme"}, Metric: earshot.MetricVolume, Start: start, Observed: 412, Expected: 38},
+			{ID: "b", Scope: earshot.Scope{Kind: earshot.ScopeAll}, Metric: earshot.MetricVolume, Start: start, Observed: 413, Expected: 39},
+		},
+	}
+	sil := fakeSilences{[]earshot.Silence{
+		{ID: "m", Matchers: []string{`watch="acme"`}, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour), CreatedBy: "zoë", Comment: "<b>maintenance</b>"},
+		{ID: "old", Matchers: []string{`watch="beta"`}, StartsAt: now.Add(-72 * time.Hour), EndsAt: now.Add(-48 * time.Hour)},
+	}}
+	for _, tc := range []struct {
+		watches []string
+		all     bool
+	}{{[]string{"acme"}, false}, {[]string{"acme", "beta"}, true}, {nil, true}} {
+		srv := New(f, Options{Now: func() time.Time { return now }, Watches: tc.watches, Silences: sil})
+		_, body := get(t, srv, "/")
+		if got := strings.Contains(body, "all posts"); got != tc.all {
+			t.Errorf("watches %v: all posts listed %v, want %v", tc.watches, got, tc.all)
+		}
+		if !strings.Contains(body, "watch acme") {
+			t.Errorf("watches %v: the watch's spike is not listed", tc.watches)
+		}
+		for _, want := range []string{"Silences", `watch=&#34;acme&#34;`, "active", "zoë", "&lt;b&gt;maintenance"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "beta&#34;") {
+			t.Error("a silence over for two days is listed")
+		}
+	}
+}

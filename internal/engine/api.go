@@ -1,6 +1,10 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -17,14 +21,25 @@ const defaultWindow = 7 * 24 * time.Hour
 //
 //	/api/alerts?from=&to=             alerts raised in the window (7 days to now by default)
 //	/api/alerts/deliveries?from=&to=  every delivery attempt in the window
+//	/api/alerts/episodes?from=&to=    the episodes (conversations) with a message in the window
 //	/api/alerts/weekly?at=            alerts and notifications sent in the week holding at
 //	                                  (now by default), by route, receiver and watch
+//	/api/silences                     silences pending, active, or expired in the last 7 days
+//
+// and, with a write token (Authorization: Bearer), when a SilenceStore is
+// given:
+//
+//	POST /api/silences                 create: {"matchers":[...],"starts_at","ends_at"
+//	                                   (or "duration":"2h"),"created_by","comment"}
+//	POST /api/silences/{id}/expire     end it now
 //
 // Times are RFC 3339; a bad one is a 400 {"error": "..."} naming it.
-func Handler(as earshot.AlertStore, d *alerts.Dispatcher, now func() time.Time) http.Handler {
+func Handler(o APIOptions) http.Handler {
+	now := o.Now
 	if now == nil {
 		now = time.Now
 	}
+	as, eps, d := o.Alerts, o.Episodes, o.Dispatcher
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/alerts", func(w http.ResponseWriter, r *http.Request) {
 		from, to, err := window(r.URL.Query(), now())
@@ -52,6 +67,19 @@ func Handler(as earshot.AlertStore, d *alerts.Dispatcher, now func() time.Time) 
 		}
 		httpjson.Write(w, http.StatusOK, orEmpty(out))
 	})
+	mux.HandleFunc("GET /api/alerts/episodes", func(w http.ResponseWriter, r *http.Request) {
+		from, to, err := window(r.URL.Query(), now())
+		if err != nil {
+			httpjson.Error(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		out, err := eps.Episodes(r.Context(), from, to)
+		if err != nil {
+			httpjson.Error(w, http.StatusInternalServerError, "listing episodes failed")
+			return
+		}
+		httpjson.Write(w, http.StatusOK, orEmpty(out))
+	})
 	mux.HandleFunc("GET /api/alerts/weekly", func(w http.ResponseWriter, r *http.Request) {
 		at := now()
 		if v := r.URL.Query().Get("at"); v != "" {
@@ -64,7 +92,149 @@ func Handler(as earshot.AlertStore, d *alerts.Dispatcher, now func() time.Time) 
 		}
 		httpjson.Write(w, http.StatusOK, map[string]any{"week": alerts.WeekStart(at), "counts": orEmpty(d.WeeklyCounts(at))})
 	})
+	if o.Silences != nil {
+		sh := &silenceAPI{store: o.Silences, tokens: httpjson.NewTokens(o.Tokens), now: now, changed: o.Changed}
+		mux.HandleFunc("GET /api/silences", sh.list)
+		mux.HandleFunc("POST /api/silences", sh.write(sh.add))
+		mux.HandleFunc("POST /api/silences/{id}/expire", sh.write(sh.expire))
+	}
 	return mux
+}
+
+// APIOptions are what the alert API serves.
+type APIOptions struct {
+	Alerts     earshot.AlertStore
+	Episodes   earshot.EpisodeStore
+	Dispatcher *alerts.Dispatcher
+	// Silences, when set, serves /api/silences.
+	Silences earshot.SilenceStore
+	// Tokens may write silences (resolved); none means no one may.
+	Tokens []string
+	// Changed is called after a silence is written (to wake the engine).
+	Changed func()
+	Now     func() time.Time
+}
+
+// silenceHistory is how long expired silences stay listed.
+const silenceHistory = 7 * 24 * time.Hour
+
+type silenceAPI struct {
+	store   earshot.SilenceStore
+	tokens  httpjson.Tokens
+	now     func() time.Time
+	changed func()
+}
+
+// SilenceView is a silence with its state at the time it is listed.
+type SilenceView struct {
+	earshot.Silence
+	State string `json:"state"`
+}
+
+func (h *silenceAPI) list(w http.ResponseWriter, r *http.Request) {
+	now := h.now()
+	list, err := h.store.Silences(r.Context(), now.Add(-silenceHistory))
+	if err != nil {
+		httpjson.Error(w, http.StatusInternalServerError, "listing silences failed")
+		return
+	}
+	out := make([]SilenceView, 0, len(list))
+	for _, s := range list {
+		out = append(out, SilenceView{s, alerts.SilenceState(s, now)})
+	}
+	httpjson.Write(w, http.StatusOK, out)
+}
+
+// write wraps a write endpoint: token, bounded body; next reports whether
+// it changed anything.
+func (h *silenceAPI) write(next func(w http.ResponseWriter, r *http.Request, body []byte) bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !h.tokens.Allow(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
+			httpjson.Error(w, http.StatusUnauthorized, "writing silences needs Authorization: Bearer <token> with a write token (web.api_tokens)")
+			return
+		}
+		body, ok := httpjson.ReadPost(w, r, 16<<10)
+		if !ok {
+			return
+		}
+		if next(w, r, body) && h.changed != nil {
+			h.changed()
+		}
+	}
+}
+
+// SilenceRequest is the body of POST /api/silences.
+type SilenceRequest struct {
+	Matchers []string  `json:"matchers"`
+	StartsAt time.Time `json:"starts_at,omitzero"`
+	EndsAt   time.Time `json:"ends_at,omitzero"`
+	// Duration, as "2h30m", sets EndsAt from StartsAt (or now).
+	Duration  string `json:"duration,omitempty"`
+	CreatedBy string `json:"created_by"`
+	Comment   string `json:"comment"`
+}
+
+// NewSilence checks req and returns the silence it asks for, at now.
+func NewSilence(req SilenceRequest, now time.Time) (earshot.Silence, error) {
+	sl := earshot.Silence{Matchers: req.Matchers, StartsAt: req.StartsAt.UTC(), EndsAt: req.EndsAt.UTC(),
+		CreatedBy: req.CreatedBy, Comment: req.Comment}
+	if req.StartsAt.IsZero() {
+		sl.StartsAt = now.UTC()
+	}
+	if req.Duration != "" {
+		if !req.EndsAt.IsZero() {
+			return earshot.Silence{}, errors.New("duration: give ends_at or duration, not both")
+		}
+		d, err := time.ParseDuration(req.Duration)
+		if err != nil || d <= 0 {
+			return earshot.Silence{}, fmt.Errorf("duration: %q is not a positive duration such as 2h", req.Duration)
+		}
+		sl.EndsAt = sl.StartsAt.Add(d)
+	}
+	if sl.EndsAt.IsZero() {
+		return earshot.Silence{}, errors.New("ends_at: required (or duration)")
+	}
+	if len(sl.CreatedBy) > 200 || len(sl.Comment) > 2000 {
+		return earshot.Silence{}, errors.New("created_by or comment: too long (200 and 2000 bytes at most)")
+	}
+	return alerts.NewSilences(func() time.Time { return now }).Check(sl)
+}
+
+func (h *silenceAPI) add(w http.ResponseWriter, r *http.Request, body []byte) bool {
+	var req SilenceRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		httpjson.Error(w, http.StatusBadRequest, "not a silence: "+err.Error())
+		return false
+	}
+	sl, err := NewSilence(req, h.now())
+	if err != nil {
+		httpjson.Error(w, http.StatusBadRequest, err.Error())
+		return false
+	}
+	if err := h.store.SaveSilence(r.Context(), sl); err != nil {
+		httpjson.Error(w, http.StatusInternalServerError, "saving the silence failed")
+		return false
+	}
+	httpjson.Write(w, http.StatusCreated, SilenceView{sl, alerts.SilenceState(sl, h.now())})
+	return true
+}
+
+func (h *silenceAPI) expire(w http.ResponseWriter, r *http.Request, _ []byte) bool {
+	now := h.now()
+	sl, err := ExpireSilence(r.Context(), h.store, r.PathValue("id"), now)
+	switch {
+	case errors.Is(err, alerts.ErrSilenceNotFound):
+		httpjson.Error(w, http.StatusNotFound, err.Error())
+	case err != nil:
+		httpjson.Error(w, http.StatusInternalServerError, "expiring the silence failed")
+	default:
+		httpjson.Write(w, http.StatusOK, SilenceView{sl, alerts.SilenceState(sl, now)})
+		return true
+	}
+	return false
 }
 
 type paramError struct{ name, problem string }

@@ -34,6 +34,13 @@ type Config struct {
 	// Alerts keeps alerts and deliveries; nil means the store when it is
 	// an earshot.AlertStore, else a new Memory.
 	Alerts earshot.AlertStore
+	// Episodes keeps the conversations notifications belong to; nil
+	// means the store when it is an earshot.EpisodeStore, else Alerts
+	// when it is one, else a new Memory.
+	Episodes earshot.EpisodeStore
+	// EpisodeOptions tune episodes; the zero value means
+	// alerts.DefaultEpisodeOptions().
+	EpisodeOptions alerts.EpisodeOptions
 	// Posts lists posts for linking; nil means Posts(Store).
 	Posts earshot.PostLister
 	// PostLinker marks the posts of linked spikes; nil means the store
@@ -50,8 +57,12 @@ type Config struct {
 	// (alerts.Config.Notifiers builds one). Nil: notifications are only
 	// returned (replay without --deliver).
 	Deliver earshot.Notifier
-	// Silences mute alerts; nil means none.
+	// Silences mute alerts; nil means a new, empty set. When SilenceStore
+	// is set, each Step replaces them with the store's.
 	Silences *alerts.Silences
+	// SilenceStore keeps the silences the CLI and the API write; nil means
+	// the store when it is an earshot.SilenceStore.
+	SilenceStore earshot.SilenceStore
 	// AllWatch, when set, makes spikes over all posts alert as a watch of
 	// this name ("all").
 	AllWatch string
@@ -71,7 +82,9 @@ type Engine struct {
 	monitor    *spikes.Monitor
 	linker     *link.Linker
 	dispatcher *alerts.Dispatcher
+	episodes   *alerts.Episodes
 	alerts     earshot.AlertStore
+	epStore    earshot.EpisodeStore
 	log        *slog.Logger
 
 	mu  sync.Mutex
@@ -129,6 +142,12 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Alerts == nil {
 		cfg.Alerts = AlertStoreOf(cfg.Store)
 	}
+	if cfg.Episodes == nil {
+		cfg.Episodes = EpisodeStoreOf(cfg.Store, cfg.Alerts)
+	}
+	if cfg.SilenceStore == nil {
+		cfg.SilenceStore, _ = cfg.Store.(earshot.SilenceStore)
+	}
 	if cfg.MaxEventAge <= 0 {
 		cfg.MaxEventAge = 30 * time.Minute
 	}
@@ -138,9 +157,12 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{cfg: cfg, store: cfg.Store, alerts: cfg.Alerts, log: cfg.Log, seen: map[string]incidentSeen{}, links: map[string]spikeLink{},
+	e := &Engine{cfg: cfg, store: cfg.Store, alerts: cfg.Alerts, epStore: cfg.Episodes, episodes: alerts.NewEpisodes(cfg.EpisodeOptions), log: cfg.Log, seen: map[string]incidentSeen{}, links: map[string]spikeLink{},
 		wake: make(chan struct{}, 1)}
 	clock := func() time.Time { return e.now }
+	if cfg.Silences == nil {
+		e.cfg.Silences = alerts.NewSilences(clock)
+	}
 
 	mo := cfg.Monitor
 	mo.Now = clock
@@ -163,7 +185,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	if e.dispatcher, err = alerts.NewDispatcher(*cfg.Alerting, alerts.Options{
-		Now: clock, Silences: cfg.Silences, Logger: cfg.Log.With("part", "alerts"),
+		Now: clock, Silences: e.cfg.Silences, Logger: cfg.Log.With("part", "alerts"),
 	}); err != nil {
 		return nil, err
 	}
@@ -176,6 +198,12 @@ func (e *Engine) Dispatcher() *alerts.Dispatcher { return e.dispatcher }
 // Alerts is where the engine keeps alerts and deliveries.
 func (e *Engine) Alerts() earshot.AlertStore { return e.alerts }
 
+// SilenceStore is where the engine reads silences from (nil: none).
+func (e *Engine) SilenceStore() earshot.SilenceStore { return e.cfg.SilenceStore }
+
+// Episodes is where the engine keeps episodes.
+func (e *Engine) Episodes() earshot.EpisodeStore { return e.epStore }
+
 // Stats returns the engine's counters.
 func (e *Engine) Stats() Stats {
 	e.mu.Lock()
@@ -184,8 +212,10 @@ func (e *Engine) Stats() Stats {
 }
 
 // Step runs the engine at now (see the package documentation) and returns
-// the notifications due by then, in time order, after delivering them when
-// Config.Deliver is set. A failure leaves the engine where it stopped; the
+// the messages due by then, in time order, after delivering them when
+// Config.Deliver is set: the dispatcher's notifications folded into
+// episodes (alerts.Episodes), each with its episode, sequence number and
+// whether it updates an earlier message. A failure leaves the engine where it stopped; the
 // next Step carries on from there.
 func (e *Engine) Step(ctx context.Context, now time.Time) ([]earshot.Notification, error) {
 	notes, err := e.step(ctx, now)
@@ -214,6 +244,15 @@ func (e *Engine) step(ctx context.Context, now time.Time) ([]earshot.Notificatio
 			errs = append(errs, err)
 		}
 	}
+	if e.cfg.SilenceStore != nil {
+		list, err := e.cfg.SilenceStore.Silences(ctx, e.now.Add(-silenceHistory))
+		if err == nil {
+			err = e.cfg.Silences.Replace(list)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading silences: %w", err))
+		}
+	}
 	events, err := e.monitor.Step(ctx)
 	if err != nil {
 		errs = append(errs, err)
@@ -223,7 +262,12 @@ func (e *Engine) step(ctx context.Context, now time.Time) ([]earshot.Notificatio
 			errs = append(errs, err)
 		}
 	}
-	notes := e.dispatcher.Flush(e.now)
+	notes, eps := e.episodes.Apply(e.dispatcher.Flush(e.now))
+	for _, ep := range eps {
+		if err := e.epStore.SaveEpisode(ctx, ep); err != nil {
+			errs = append(errs, fmt.Errorf("saving episode %s: %w", ep.ID, err))
+		}
+	}
 	e.stats.Notifications += int64(len(notes))
 	return notes, errors.Join(errs...)
 }
@@ -303,6 +347,15 @@ func (e *Engine) spikeEvent(ctx context.Context, ev spikes.Event) error {
 	}
 	if ev.Kind == spikes.Closed {
 		delete(e.links, s.ID)
+		end := s.End
+		if end.IsZero() {
+			end = e.now
+		}
+		for _, ep := range e.episodes.SpikeClosed(s.ID, end) {
+			if err := e.epStore.SaveEpisode(ctx, ep); err != nil {
+				return fmt.Errorf("saving episode %s: %w", ep.ID, err)
+			}
+		}
 	}
 	alerting := e.alerting(s.Scope)
 	if !alerting && ev.Kind == spikes.Updated {

@@ -348,6 +348,43 @@ func TestUnreportedNight(t *testing.T) {
 			if s := e.Stats(); s.Relinked == 0 {
 				t.Errorf("no relink: %+v", s)
 			}
+			checkEpisode(t, e, st, hook, inc.ID)
 		})
+	}
+}
+
+// checkEpisode: the night is one episode, stored in the store and served
+// at /api/alerts/episodes, whose messages the webhook got numbered, the
+// first new and the others updates.
+func checkEpisode(t *testing.T, e *Engine, st earshot.Store, hook *receiver, incident string) {
+	t.Helper()
+	if _, ok := st.(earshot.EpisodeStore); !ok || e.Episodes() != st.(earshot.EpisodeStore) {
+		t.Fatalf("the engine keeps episodes in %T, not the store", e.Episodes())
+	}
+	seq := 0
+	var episode string
+	for _, b := range hook.got() {
+		var n earshot.Notification
+		if err := json.Unmarshal(b, &n); err != nil {
+			t.Fatal(err)
+		}
+		seq++
+		if episode == "" {
+			episode = n.Episode
+		}
+		if n.Episode != episode || n.Seq != seq || n.Update != (seq > 1) {
+			t.Errorf("message %d: episode %q seq %d update %v; want %q, %d", seq, n.Episode, n.Seq, n.Update, episode, seq)
+		}
+	}
+	h := Handler(APIOptions{Alerts: e.Alerts(), Episodes: e.Episodes(), Dispatcher: e.Dispatcher(), Now: func() time.Time { return outageIn.Add(13 * time.Hour) }})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/alerts/episodes", nil))
+	var eps []earshot.Episode
+	if err := json.Unmarshal(rec.Body.Bytes(), &eps); err != nil || rec.Code != 200 {
+		t.Fatalf("GET /api/alerts/episodes: %d %s", rec.Code, rec.Body)
+	}
+	if len(eps) != 1 || eps[0].ID != episode || eps[0].Messages != seq || eps[0].IncidentID != incident ||
+		eps[0].Kind != earshot.AlertUnreported || eps[0].ResolvedAt.IsZero() {
+		t.Errorf("episodes served: %+v; want one, %s, %d messages, linked to %s, resolved", eps, episode, seq, incident)
 	}
 }

@@ -3,11 +3,13 @@ package engine
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/alerts"
 )
 
 // Memory is an earshot.AlertStore in memory, for stores that are not one
@@ -18,9 +20,13 @@ type Memory struct {
 	mu         sync.Mutex
 	alerts     map[string]earshot.Alert
 	deliveries map[string]earshot.Delivery
+	episodes   map[string]earshot.Episode
 }
 
-var _ earshot.AlertStore = (*Memory)(nil)
+var (
+	_ earshot.AlertStore   = (*Memory)(nil)
+	_ earshot.EpisodeStore = (*Memory)(nil)
+)
 
 // AlertStoreOf returns st when it is an earshot.AlertStore, else a new
 // Memory.
@@ -37,7 +43,8 @@ func NewMemory(max int) *Memory {
 	if max <= 0 {
 		max = 10_000
 	}
-	return &Memory{max: max, alerts: map[string]earshot.Alert{}, deliveries: map[string]earshot.Delivery{}}
+	return &Memory{max: max, alerts: map[string]earshot.Alert{}, deliveries: map[string]earshot.Delivery{},
+		episodes: map[string]earshot.Episode{}}
 }
 
 // SaveAlert creates or replaces the alert with a.ID.
@@ -108,4 +115,68 @@ func within[V any](m map[string]V, from, to time.Time, key func(V) (time.Time, s
 		return cmp.Compare(ia, ib)
 	})
 	return out
+}
+
+// EpisodeStoreOf returns the first of stores that is an
+// earshot.EpisodeStore, else a new Memory.
+func EpisodeStoreOf(stores ...any) earshot.EpisodeStore {
+	for _, st := range stores {
+		if es, ok := st.(earshot.EpisodeStore); ok {
+			return es
+		}
+	}
+	return NewMemory(0)
+}
+
+// SaveEpisode creates or replaces the episode with e.ID.
+func (m *Memory) SaveEpisode(_ context.Context, e earshot.Episode) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.episodes[e.ID] = e
+	bound(m.episodes, m.max, func(e earshot.Episode) time.Time { return e.UpdatedAt })
+	return nil
+}
+
+// Episodes returns the episodes with a message in [from, to), by OpenedAt
+// then ID.
+func (m *Memory) Episodes(_ context.Context, from, to time.Time) ([]earshot.Episode, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []earshot.Episode
+	for _, e := range m.episodes {
+		if e.OpenedAt.Before(to) && !e.UpdatedAt.Before(from) {
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b earshot.Episode) int {
+		if c := a.OpenedAt.Compare(b.OpenedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+// ExpireSilence ends the silence id in st at now and returns it; an
+// expired one is returned unchanged. An unknown ID (or one expired more
+// than a week ago) is alerts.ErrSilenceNotFound.
+func ExpireSilence(ctx context.Context, st earshot.SilenceStore, id string, now time.Time) (earshot.Silence, error) {
+	list, err := st.Silences(ctx, now.Add(-silenceHistory))
+	if err != nil {
+		return earshot.Silence{}, err
+	}
+	for _, sl := range list {
+		if sl.ID != id {
+			continue
+		}
+		if !sl.EndsAt.After(now) {
+			return sl, nil
+		}
+		sl = alerts.ExpireSilence(sl, now.UTC())
+		if err := st.SaveSilence(ctx, sl); err != nil {
+			return earshot.Silence{}, err
+		}
+		return sl, nil
+	}
+	return earshot.Silence{}, fmt.Errorf("silence %q: %w", id, alerts.ErrSilenceNotFound)
 }

@@ -27,13 +27,17 @@ func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	if services == nil {
 		services = []string{}
 	}
+	watches := inc.Watches
+	if watches == nil {
+		watches = []string{}
+	}
 	b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, qInsertIncident))
 	if err != nil {
 		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
 	}
 	if err := b.Append(inc.ID, inc.Source, inc.Title, string(inc.Status), inc.Severity, services,
 		s.timeArg(inc.StartedAt), s.timeArg(inc.ResolvedAt), inc.URL, s.timeArg(inc.UpdatedAt),
-		string(body), s.nextVersion()); err != nil {
+		string(body), watches, s.nextVersion()); err != nil {
 		_ = b.Abort()
 		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
 	}
@@ -50,13 +54,16 @@ func scanIncident(rows driver.Rows) (earshot.Incident, error) {
 		started, resolved, updated int64
 	)
 	if err := rows.Scan(&inc.ID, &inc.Source, &inc.Title, &status, &inc.Severity, &inc.Services,
-		&started, &resolved, &inc.URL, &updated, &updates); err != nil {
+		&started, &resolved, &inc.URL, &updated, &updates, &inc.Watches); err != nil {
 		return earshot.Incident{}, err
 	}
 	inc.Status = earshot.IncidentStatus(status)
 	inc.StartedAt, inc.ResolvedAt, inc.UpdatedAt = fromNS(started), fromNS(resolved), fromNS(updated)
 	if len(inc.Services) == 0 {
 		inc.Services = nil
+	}
+	if len(inc.Watches) == 0 {
+		inc.Watches = nil
 	}
 	if err := json.Unmarshal([]byte(updates), &inc.Updates); err != nil {
 		return earshot.Incident{}, fmt.Errorf("incident %s: decoding updates: %w", inc.ID, err)

@@ -40,6 +40,12 @@ const (
 	qAlerts            = "alerts"
 	qInsertDelivery    = "insert_delivery"
 	qDeliveries        = "deliveries"
+	qInsertEpisode     = "insert_episode"
+	qEpisodes          = "episodes"
+	qInsertThread      = "insert_thread"
+	qThread            = "thread"
+	qInsertSilence     = "insert_silence"
+	qSilences          = "silences"
 	qInsertHealth      = "insert_health"
 	qHealth            = "health"
 	qInsertGap         = "insert_gap"
@@ -76,9 +82,9 @@ const (
     AND (? = '' OR source = ?)`
 
 	incidentColumns = `id, source, title, status, severity, services, {{ns "started_at"}},
-    {{ns "resolved_at"}}, url, {{ns "updated_at"}}, updates`
+    {{ns "resolved_at"}}, url, {{ns "updated_at"}}, updates, watches`
 	incidentInsertColumns = `id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, version`
+    resolved_at, url, updated_at, updates, watches, version`
 
 	followUpColumns = `id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, {{ns "due"}},
@@ -221,6 +227,19 @@ ORDER BY raised_at ASC, id ASC`,
 FROM {{table "deliveries"}} FINAL
 WHERE attempted_at >= {{ts}} AND attempted_at < {{ts}}
 ORDER BY attempted_at ASC, id ASC`,
+
+	qInsertEpisode: `INSERT INTO {{table "episodes"}} (id, watch, opened_at, updated_at, body, version)`,
+	qEpisodes: `SELECT body
+FROM {{table "episodes"}} FINAL
+WHERE opened_at < {{ts}} AND updated_at >= {{ts}}
+ORDER BY opened_at ASC, id ASC`,
+	qInsertThread:  `INSERT INTO {{table "episode_threads"}} (episode_id, receiver, ref, version)`,
+	qThread:        `SELECT ref FROM {{table "episode_threads"}} FINAL WHERE episode_id = ? AND receiver = ? LIMIT 1`,
+	qInsertSilence: `INSERT INTO {{table "silences"}} (id, starts_at, ends_at, body, version)`,
+	qSilences: `SELECT body
+FROM {{table "silences"}} FINAL
+WHERE ends_at > {{ts}}
+ORDER BY starts_at ASC, id ASC`,
 
 	qInsertHealth: `INSERT INTO {{table "health"}} (` + healthInsertColumns + `)`,
 	qHealth: `SELECT ` + healthColumns + `

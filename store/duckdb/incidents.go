@@ -18,7 +18,7 @@ func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO incidents (`+incidentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.args()...); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.args()...); err != nil {
 		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
 	}
 	return nil

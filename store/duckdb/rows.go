@@ -195,7 +195,7 @@ func (r *postRow) post() (earshot.Post, error) {
 	return p, nil
 }
 
-const incidentColumns = `id, source, title, status, severity, services, started_at, resolved_at, url, updated_at, updates`
+const incidentColumns = `id, source, title, status, severity, services, started_at, resolved_at, url, updated_at, updates, watches`
 
 type incidentRow struct {
 	ID, Source, Title, Status, Severity string
@@ -205,6 +205,7 @@ type incidentRow struct {
 	URL                                 string
 	UpdatedAt                           sql.NullTime
 	Updates                             string // JSON array of updateRow
+	Watches                             stringList
 }
 
 type updateRow struct {
@@ -227,16 +228,16 @@ func incidentRowOf(inc earshot.Incident) (incidentRow, error) {
 		Services:  stringList(inc.Services),
 		StartedAt: inc.StartedAt.UTC(), ResolvedAt: nullTime(inc.ResolvedAt),
 		URL: inc.URL, UpdatedAt: nullTime(inc.UpdatedAt),
-		Updates: string(b),
+		Updates: string(b), Watches: stringList(inc.Watches),
 	}, nil
 }
 
 func (r *incidentRow) args() []any {
-	return []any{r.ID, r.Source, r.Title, r.Status, r.Severity, r.Services.value(), r.StartedAt, arg(r.ResolvedAt), r.URL, arg(r.UpdatedAt), r.Updates}
+	return []any{r.ID, r.Source, r.Title, r.Status, r.Severity, r.Services.value(), r.StartedAt, arg(r.ResolvedAt), r.URL, arg(r.UpdatedAt), r.Updates, r.Watches.value()}
 }
 
 func (r *incidentRow) dest() []any {
-	return []any{&r.ID, &r.Source, &r.Title, &r.Status, &r.Severity, &r.Services, &r.StartedAt, &r.ResolvedAt, &r.URL, &r.UpdatedAt, &r.Updates}
+	return []any{&r.ID, &r.Source, &r.Title, &r.Status, &r.Severity, &r.Services, &r.StartedAt, &r.ResolvedAt, &r.URL, &r.UpdatedAt, &r.Updates, &r.Watches}
 }
 
 func (r *incidentRow) incident() (earshot.Incident, error) {
@@ -244,7 +245,7 @@ func (r *incidentRow) incident() (earshot.Incident, error) {
 		ID: r.ID, Source: r.Source, Title: r.Title, Status: earshot.IncidentStatus(r.Status), Severity: r.Severity,
 		Services:  r.Services.slice(),
 		StartedAt: r.StartedAt.UTC(), ResolvedAt: timeOf(r.ResolvedAt),
-		URL: r.URL, UpdatedAt: timeOf(r.UpdatedAt),
+		URL: r.URL, UpdatedAt: timeOf(r.UpdatedAt), Watches: r.Watches.slice(),
 	}
 	var updates []updateRow
 	if err := json.Unmarshal([]byte(r.Updates), &updates); err != nil {

@@ -148,6 +148,7 @@ func diffIncident(got, want earshot.Incident) diffs {
 	d.str("Status", string(got.Status), string(want.Status))
 	d.str("Severity", got.Severity, want.Severity)
 	d.strings("Services", got.Services, want.Services)
+	d.strings("Watches", got.Watches, want.Watches)
 	d.time("StartedAt", got.StartedAt, want.StartedAt)
 	d.time("ResolvedAt", got.ResolvedAt, want.ResolvedAt)
 	d.str("URL", got.URL, want.URL)

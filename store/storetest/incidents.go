@@ -41,7 +41,7 @@ func getIncident(t *testing.T, st earshot.Store, id string) earshot.Incident {
 
 // testIncidentRoundTrip: an incident comes back as saved; saving one with
 // the same ID replaces it whole (status, resolution, updates, services);
-// a missing ID is ErrNotFound.
+// a missing ID is ErrNotFound. Watches come back too.
 func testIncidentRoundTrip(t *testing.T, st earshot.Store) {
 	ctx := t.Context()
 	_, err := st.Incident(ctx, "statuspage:nope")
@@ -54,6 +54,7 @@ func testIncidentRoundTrip(t *testing.T, st earshot.Store) {
 		Status:    earshot.Investigating,
 		Severity:  "major",
 		Services:  []string{"api", "dashboard"},
+		Watches:   []string{"acme", "Acme Pay ünï"},
 		StartedAt: Base.Add(-15*time.Minute + 250*time.Millisecond),
 		URL:       "https://status.example.com/incidents/42?x=1&y=2",
 		UpdatedAt: Base.Add(-10 * time.Minute),
@@ -71,6 +72,7 @@ func testIncidentRoundTrip(t *testing.T, st earshot.Store) {
 	resolved.Status = earshot.Resolved
 	resolved.Severity = "minor"
 	resolved.Services = []string{"api"}
+	resolved.Watches = []string{"acme"}
 	resolved.ResolvedAt = Base.Add(45*time.Minute + 5*time.Millisecond)
 	resolved.UpdatedAt = resolved.ResolvedAt
 	resolved.Updates = append(append([]earshot.IncidentUpdate(nil), open.Updates...),
@@ -95,6 +97,7 @@ func testIncidentRoundTrip(t *testing.T, st earshot.Store) {
 	// Fewer services and no updates replace, rather than merge with, the old.
 	emptied := resolved
 	emptied.Services = nil
+	emptied.Watches = nil
 	emptied.Updates = nil
 	emptied.ResolvedAt = time.Time{}
 	emptied.Status = earshot.Monitoring

@@ -63,6 +63,9 @@ var cases = []testCase{
 	{"AlertWindows", testAlertWindows},
 	{"DeliveryRoundTrip", testDeliveryRoundTrip},
 	{"DeliveryWindows", testDeliveryWindows},
+	{"Episodes", testEpisodes},
+	{"Threads", testThreads},
+	{"Silences", testSilences},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.

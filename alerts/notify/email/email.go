@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
@@ -274,7 +275,19 @@ func Build(n earshot.Notification, from string, to []string, now time.Time) ([]b
 	writeHeader(&hdr, "To", strings.Join(to, ", "))
 	writeHeader(&hdr, "Subject", mime.QEncoding.Encode("utf-8", subject(n)))
 	writeHeader(&hdr, "Date", now.Format(time.RFC1123Z))
-	writeHeader(&hdr, "Message-ID", "<"+hex.EncodeToString(id)+"@earshot>")
+	if n.Episode != "" {
+		// One thread per episode and receiver: the first message's ID
+		// is derived from them, and every update answers it.
+		root := episodeMessageID(n, 1)
+		writeHeader(&hdr, "Message-ID", episodeMessageID(n, n.Seq))
+		if n.Seq > 1 {
+			writeHeader(&hdr, "In-Reply-To", root)
+			writeHeader(&hdr, "References", root)
+		}
+		writeHeader(&hdr, "X-Earshot-Episode", headerSafe(notify.Truncate(n.Episode, 200)))
+	} else {
+		writeHeader(&hdr, "Message-ID", "<"+hex.EncodeToString(id)+"@earshot>")
+	}
 	writeHeader(&hdr, "MIME-Version", "1.0")
 	writeHeader(&hdr, "Content-Type", `multipart/alternative; boundary="`+mw.Boundary()+`"`)
 	writeHeader(&hdr, "X-Earshot-Group-Key", headerSafe(notify.Truncate(n.GroupKey, 200)))
@@ -323,9 +336,20 @@ func headerSafe(s string) string {
 	}, s)
 }
 
+// episodeMessageID is the Message-ID of message seq of n's episode to n's
+// receiver: the same on every run, so updates can answer the first
+// without storing it.
+func episodeMessageID(n earshot.Notification, seq int) string {
+	sum := sha256.Sum256([]byte(n.Receiver + "\x00" + n.Episode))
+	return fmt.Sprintf("<%s.%d@earshot>", hex.EncodeToString(sum[:12]), seq)
+}
+
 func subject(n earshot.Notification) string {
 	firing, _ := notify.Split(n)
 	s := "[Earshot] " + notify.Title(n)
+	if n.Update {
+		s = "Re: " + s
+	}
 	if len(firing) == 1 && firing[0].Summary != "" {
 		s += ": " + notify.OneLine(firing[0].Summary)
 	}

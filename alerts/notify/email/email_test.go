@@ -386,3 +386,45 @@ func TestConfig(t *testing.T) {
 		t.Errorf("ResolveSecrets = %v, %v", c.Password, err)
 	}
 }
+
+// TestEpisodeThreading: the messages of one episode form one thread
+// (Message-ID, In-Reply-To, References); another episode another.
+func TestEpisodeThreading(t *testing.T) {
+	headers := func(n earshot.Notification) mail.Header {
+		t.Helper()
+		raw, err := Build(n, "earshot@example.com", []string{"comms@example.com"}, time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return msg.Header
+	}
+	first := notification()
+	first.Episode, first.Seq = "ep-acme-20260302T100030Z", 1
+	update := first
+	update.Seq, update.Update = 2, true
+	other := first
+	other.Episode = "ep-acme-20260303T100030Z"
+
+	h1, h2, h3 := headers(first), headers(update), headers(other)
+	root := h1.Get("Message-Id")
+	if root == "" || h1.Get("In-Reply-To") != "" || h1.Get("X-Earshot-Episode") != first.Episode {
+		t.Errorf("first message headers %v", h1)
+	}
+	if h2.Get("Message-Id") == root || h2.Get("In-Reply-To") != root || h2.Get("References") != root {
+		t.Errorf("update: Message-ID %q, In-Reply-To %q, References %q; want a reply to %q",
+			h2.Get("Message-Id"), h2.Get("In-Reply-To"), h2.Get("References"), root)
+	}
+	if subj, _ := new(mime.WordDecoder).DecodeHeader(h2.Get("Subject")); !strings.HasPrefix(subj, "Re: [Earshot]") {
+		t.Errorf("update subject %q", subj)
+	}
+	if headers(first).Get("Message-Id") != root {
+		t.Error("the first message's ID is not the same on every run")
+	}
+	if h3.Get("Message-Id") == root {
+		t.Error("two episodes share a thread")
+	}
+}

@@ -219,10 +219,16 @@ func (p *Notifier) Notify(ctx context.Context, n earshot.Notification) (bool, er
 	return retry, err
 }
 
-// DedupKey is stable for one alert group of one receiver (at most 255
-// characters, as PagerDuty requires).
+// DedupKey is stable for one episode of one receiver (for one alert group,
+// when episodes are not tracked), so an episode is one PagerDuty alert,
+// triggered, updated and resolved; at most 255 characters, as PagerDuty
+// requires.
 func DedupKey(n earshot.Notification) string {
-	sum := sha256.Sum256([]byte(n.Receiver + "\x00" + n.GroupKey))
+	key := n.GroupKey
+	if n.Episode != "" {
+		key = "episode\x00" + n.Episode
+	}
+	sum := sha256.Sum256([]byte(n.Receiver + "\x00" + key))
 	return "earshot-" + hex.EncodeToString(sum[:16])
 }
 

@@ -121,6 +121,19 @@ func TestSingleAlertSummaryAndSeverity(t *testing.T) {
 	if DedupKey(other) == DedupKey(notification(a)) {
 		t.Error("dedup key ignores the group")
 	}
+	// With episodes, one dedup key per episode whatever the group: the
+	// first message triggers, updates update, the last resolves one alert.
+	first, update := notification(a), other
+	first.Episode, first.Seq = "ep-acme-1", 1
+	update.Episode, update.Seq, update.Update = "ep-acme-1", 2, true
+	if DedupKey(first) != DedupKey(update) {
+		t.Error("two messages of one episode have two dedup keys")
+	}
+	next := first
+	next.Episode = "ep-acme-2"
+	if DedupKey(next) == DedupKey(first) {
+		t.Error("two episodes share a dedup key")
+	}
 }
 
 func TestRetryCodes(t *testing.T) {

@@ -153,3 +153,29 @@ func TestConfig(t *testing.T) {
 		t.Error("New accepted a bad URL")
 	}
 }
+
+// TestEpisodeFields: the payload carries the episode, the message's
+// sequence number and whether it updates an earlier one.
+func TestEpisodeFields(t *testing.T) {
+	var body []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ = io.ReadAll(r.Body)
+	}))
+	defer srv.Close()
+	n, err := New(Config{URL: srv.URL}, notify.Options{Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	upd := note
+	upd.Episode, upd.Seq, upd.Update = "ep-acme-20250303T120030Z", 3, true
+	if _, err := n.Notify(t.Context(), upd); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["episode"] != upd.Episode || got["seq"] != float64(3) || got["update"] != true {
+		t.Errorf("payload episode fields: episode %v seq %v update %v", got["episode"], got["seq"], got["update"])
+	}
+}

@@ -291,6 +291,7 @@ type IncidentRecord struct {
 	ID         string   `json:"id"`
 	Title      string   `json:"title"`
 	Services   []string `json:"services"`
+	Watches    []string `json:"watches,omitempty"`
 	StartedAt  string   `json:"started_at"`
 	ResolvedAt string   `json:"resolved_at,omitempty"`
 }
@@ -317,7 +318,7 @@ func WritePosts(w io.Writer, posts []earshot.Post) error {
 func WriteIncidents(w io.Writer, incs []earshot.Incident) error {
 	enc := json.NewEncoder(w)
 	for _, inc := range incs {
-		rec := IncidentRecord{ID: inc.ID, Title: inc.Title, Services: inc.Services, StartedAt: inc.StartedAt.UTC().Format(time.RFC3339)}
+		rec := IncidentRecord{ID: inc.ID, Title: inc.Title, Services: inc.Services, Watches: inc.Watches, StartedAt: inc.StartedAt.UTC().Format(time.RFC3339)}
 		if !inc.ResolvedAt.IsZero() {
 			rec.ResolvedAt = inc.ResolvedAt.UTC().Format(time.RFC3339)
 		}

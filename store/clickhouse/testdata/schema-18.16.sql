@@ -197,9 +197,48 @@ ALTER TABLE `earshot`.`posts` ADD COLUMN from_brand UInt8;
 -- migration 0009_app_version #1
 ALTER TABLE `earshot`.`posts` ADD COLUMN app_version String;
 
+-- migration 0010_episodes_silences #1
+CREATE TABLE IF NOT EXISTS `earshot`.`episodes`
+(
+    id String,
+    watch String,
+    opened_at Int64,
+    updated_at Int64,
+    body String,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
+
+-- migration 0010_episodes_silences #2
+CREATE TABLE IF NOT EXISTS `earshot`.`episode_threads`
+(
+    episode_id String,
+    receiver String,
+    ref String,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY (episode_id, receiver);
+
+-- migration 0010_episodes_silences #3
+CREATE TABLE IF NOT EXISTS `earshot`.`silences`
+(
+    id String,
+    starts_at Int64,
+    ends_at Int64,
+    body String,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
+
+-- migration 0010_episodes_silences #4
+ALTER TABLE `earshot`.`incidents` ADD COLUMN watches Array(String);
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates
+    resolved_at, url, updated_at, updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE started_at <= ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
@@ -251,6 +290,12 @@ ORDER BY attempted_at ASC, id ASC;
 -- query drop_partition
 ALTER TABLE `earshot`.`posts` DROP PARTITION ?;
 
+-- query episodes
+SELECT body
+FROM `earshot`.`episodes` FINAL
+WHERE opened_at < ? AND updated_at >= ?
+ORDER BY opened_at ASC, id ASC;
+
 -- query erase_author
 ALTER TABLE `earshot`.`posts` DELETE WHERE source = ? AND author_id = ?;
 
@@ -291,14 +336,14 @@ ORDER BY collector ASC;
 
 -- query incident
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates
+    resolved_at, url, updated_at, updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE id = ?
 LIMIT 1;
 
 -- query incidents
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates
+    resolved_at, url, updated_at, updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE started_at < ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
@@ -312,6 +357,9 @@ INSERT INTO `earshot`.`cursors` (collector, cursor, version);
 
 -- query insert_delivery
 INSERT INTO `earshot`.`deliveries` (id, receiver, group_key, alert_ids, attempt, attempted_at, ok, error, version);
+
+-- query insert_episode
+INSERT INTO `earshot`.`episodes` (id, watch, opened_at, updated_at, body, version);
 
 -- query insert_followup
 INSERT INTO `earshot`.`followups` (id, source, author_id, author_handle, author_name, author_followers,
@@ -327,7 +375,7 @@ INSERT INTO `earshot`.`health` (collector, kind, last_run, last_success, last_er
 
 -- query insert_incident
 INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, version);
+    resolved_at, url, updated_at, updates, watches, version);
 
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
@@ -335,9 +383,15 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
     part_models, part_scores, incident_id, parent_id, reason, rating,
     from_brand, app_version, content_hash, version);
 
+-- query insert_silence
+INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
+
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
     observed, expected, score, incident_id, link_confidence, version);
+
+-- query insert_thread
+INSERT INTO `earshot`.`episode_threads` (episode_id, receiver, ref, version);
 
 -- query link_candidates
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
@@ -428,6 +482,12 @@ ORDER BY bucket, key;
 -- query server_version
 SELECT version();
 
+-- query silences
+SELECT body
+FROM `earshot`.`silences` FINAL
+WHERE ends_at > ?
+ORDER BY starts_at ASC, id ASC;
+
 -- query spikes
 SELECT id, scope_kind, scope_value, metric, start_at, peak_at,
     end_at, bucket, observed, expected, score, incident_id, link_confidence
@@ -440,6 +500,9 @@ SELECT name, type FROM system.columns WHERE database = ? AND table = ?;
 
 -- query table_engine
 SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
+
+-- query thread
+SELECT ref FROM `earshot`.`episode_threads` FINAL WHERE episode_id = ? AND receiver = ? LIMIT 1;
 
 -- query top_negative
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,

@@ -231,9 +231,48 @@ DROP TABLE IF EXISTS `earshot`.`posts` ON CLUSTER `prod`;
 CREATE TABLE IF NOT EXISTS `earshot`.`posts` ON CLUSTER `prod` AS `earshot`.`posts_local`
 ENGINE = Distributed('prod', 'earshot', 'posts_local', cityHash64(id));
 
+-- migration 0010_episodes_silences #1
+CREATE TABLE IF NOT EXISTS `earshot`.`episodes` ON CLUSTER `prod`
+(
+    id String,
+    watch String,
+    opened_at DateTime64(9, 'UTC'),
+    updated_at DateTime64(9, 'UTC'),
+    body String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/episodes', '{replica}', version)
+ORDER BY id;
+
+-- migration 0010_episodes_silences #2
+CREATE TABLE IF NOT EXISTS `earshot`.`episode_threads` ON CLUSTER `prod`
+(
+    episode_id String,
+    receiver String,
+    ref String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/episode_threads', '{replica}', version)
+ORDER BY (episode_id, receiver);
+
+-- migration 0010_episodes_silences #3
+CREATE TABLE IF NOT EXISTS `earshot`.`silences` ON CLUSTER `prod`
+(
+    id String,
+    starts_at DateTime64(9, 'UTC'),
+    ends_at DateTime64(9, 'UTC'),
+    body String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/silences', '{replica}', version)
+ORDER BY id;
+
+-- migration 0010_episodes_silences #4
+ALTER TABLE `earshot`.`incidents` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS watches Array(String);
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
-    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE started_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
 ORDER BY started_at ASC, id ASC;
@@ -285,6 +324,12 @@ ORDER BY attempted_at ASC, id ASC;
 -- query drop_partition
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` DROP PARTITION ?;
 
+-- query episodes
+SELECT body
+FROM `earshot`.`episodes` FINAL
+WHERE opened_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND updated_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+ORDER BY opened_at ASC, id ASC;
+
 -- query erase_author
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` DELETE WHERE source = ? AND author_id = ?;
 
@@ -325,14 +370,14 @@ ORDER BY collector ASC;
 
 -- query incident
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
-    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE id = ?
 LIMIT 1;
 
 -- query incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
-    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates
+    toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
 FROM `earshot`.`incidents` FINAL
 WHERE started_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
 ORDER BY started_at ASC, id ASC;
@@ -346,6 +391,9 @@ INSERT INTO `earshot`.`cursors` (collector, cursor, version);
 
 -- query insert_delivery
 INSERT INTO `earshot`.`deliveries` (id, receiver, group_key, alert_ids, attempt, attempted_at, ok, error, version);
+
+-- query insert_episode
+INSERT INTO `earshot`.`episodes` (id, watch, opened_at, updated_at, body, version);
 
 -- query insert_followup
 INSERT INTO `earshot`.`followups` (id, source, author_id, author_handle, author_name, author_followers,
@@ -361,7 +409,7 @@ INSERT INTO `earshot`.`health` (collector, kind, last_run, last_success, last_er
 
 -- query insert_incident
 INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, version);
+    resolved_at, url, updated_at, updates, watches, version);
 
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
@@ -369,9 +417,15 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
     parts, incident_id, parent_id, reason, rating,
     from_brand, app_version, content_hash, version);
 
+-- query insert_silence
+INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
+
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
     observed, expected, score, incident_id, link_confidence, version);
+
+-- query insert_thread
+INSERT INTO `earshot`.`episode_threads` (episode_id, receiver, ref, version);
 
 -- query link_candidates
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
@@ -465,6 +519,12 @@ ORDER BY bucket, key;
 -- query server_version
 SELECT version();
 
+-- query silences
+SELECT body
+FROM `earshot`.`silences` FINAL
+WHERE ends_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+ORDER BY starts_at ASC, id ASC;
+
 -- query spikes
 SELECT id, scope_kind, scope_value, metric, toUnixTimestamp64Nano(start_at), toUnixTimestamp64Nano(peak_at),
     toUnixTimestamp64Nano(end_at), bucket, observed, expected, score, incident_id, link_confidence
@@ -477,6 +537,9 @@ SELECT name, type FROM system.columns WHERE database = ? AND table = ?;
 
 -- query table_engine
 SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
+
+-- query thread
+SELECT ref FROM `earshot`.`episode_threads` FINAL WHERE episode_id = ? AND receiver = ? LIMIT 1;
 
 -- query top_negative
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,

@@ -1,0 +1,436 @@
+package alerts
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/alerts/notify"
+)
+
+// EpisodeOptions tune how notifications become episodes.
+type EpisodeOptions struct {
+	// Rejoin is how long after an episode of a watch was resolved a new
+	// alert on the watch joins it again rather than opening another
+	// (1h): the tail of the same trouble.
+	Rejoin time.Duration
+	// Aftermath is how long after an episode was resolved an alert linked
+	// to its incident joins it again (6h): customers still upset after
+	// the incident.
+	Aftermath time.Duration
+}
+
+// DefaultEpisodeOptions returns the defaults named in EpisodeOptions.
+func DefaultEpisodeOptions() EpisodeOptions {
+	return EpisodeOptions{Rejoin: time.Hour, Aftermath: 6 * time.Hour}
+}
+
+// Episodes turns the dispatcher's notifications into conversations: per
+// watch, the first notification of trouble opens an episode with one
+// message, and later notifications become updates of it only when they say
+// something new (another alert, the incident that explains it, a higher
+// severity, the end of it all). Repeats and partial ends are dropped.
+// Every message carries the episode's ID, its sequence number per receiver
+// and Update. It is safe for concurrent use.
+type Episodes struct {
+	opts EpisodeOptions
+
+	mu sync.Mutex
+	// latest is each watch's latest episode.
+	latest map[string]*episode
+}
+
+type episode struct {
+	ep     earshot.Episode
+	alerts map[string]earshot.Alert
+	// told holds, per receiver, each alert's fingerprint as last sent.
+	told map[string]map[string]string
+	seq  map[string]int
+	// loudest is, per receiver, the highest severity it was told.
+	loudest map[string]int
+	// quiet is set while the episode is reopened by alerts not worth a
+	// message (see apply); its end is then no news either.
+	quiet bool
+	// endTold is set once a message said the episode is over (until it
+	// fires again).
+	endTold bool
+}
+
+// NewEpisodes returns an empty tracker; zero options take their defaults.
+func NewEpisodes(opts EpisodeOptions) *Episodes {
+	def := DefaultEpisodeOptions()
+	if opts.Rejoin <= 0 {
+		opts.Rejoin = def.Rejoin
+	}
+	if opts.Aftermath <= 0 {
+		opts.Aftermath = def.Aftermath
+	}
+	return &Episodes{opts: opts, latest: map[string]*episode{}}
+}
+
+// part is what notifications due at one time tell one receiver about one
+// watch.
+type part struct {
+	at       time.Time
+	receiver string
+	watch    string
+	groupKey string
+	labels   map[string]string
+	alerts   []earshot.Alert
+}
+
+// Apply takes notifications in time order (as Flush returns them) and
+// returns the messages to send, in the same order, and the episodes they
+// opened or changed (to be saved).
+func (e *Episodes) Apply(notes []earshot.Notification) ([]earshot.Notification, []earshot.Episode) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var (
+		parts   []*part
+		index   = map[string]*part{}
+		out     []earshot.Notification
+		changed = map[string]earshot.Episode{}
+		order   []string
+	)
+	for _, n := range notes {
+		for _, a := range n.Alerts {
+			w := watchOf(a)
+			k := n.At.String() + "\x00" + n.Receiver + "\x00" + w
+			p := index[k]
+			if p == nil {
+				p = &part{at: n.At, receiver: n.Receiver, watch: w, groupKey: n.GroupKey, labels: n.Labels}
+				index[k] = p
+				parts = append(parts, p)
+			}
+			p.alerts = append(p.alerts, a)
+		}
+	}
+	for _, p := range parts {
+		st, msg, ok := e.apply(p)
+		if st == nil {
+			continue
+		}
+		if _, seen := changed[st.ep.ID]; !seen {
+			order = append(order, st.ep.ID)
+		}
+		changed[st.ep.ID] = st.ep
+		if ok {
+			out = append(out, msg)
+		}
+	}
+	eps := make([]earshot.Episode, 0, len(order))
+	for _, id := range order {
+		eps = append(eps, changed[id])
+	}
+	return out, eps
+}
+
+func watchOf(a earshot.Alert) string {
+	if a.Watch != "" {
+		return a.Watch
+	}
+	return a.Labels["watch"]
+}
+
+// joins reports whether p belongs to the episode st.
+func (e *Episodes) joins(st *episode, p *part) bool {
+	if st == nil {
+		return false
+	}
+	if st.ep.Open(p.at) {
+		return true
+	}
+	since := p.at.Sub(st.ep.ResolvedAt)
+	if since <= e.opts.Rejoin {
+		return true
+	}
+	if st.ep.IncidentID == "" || since > e.opts.Aftermath {
+		return false
+	}
+	for _, a := range p.alerts {
+		if a.IncidentID == st.ep.IncidentID && !notify.Resolved(a, p.at) {
+			return true
+		}
+	}
+	return false
+}
+
+// apply folds p into its watch's episode and returns the message to send,
+// if p says something new.
+func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
+	st := e.latest[p.watch]
+	if !e.joins(st, p) {
+		firing := false
+		for _, a := range p.alerts {
+			if !notify.Resolved(a, p.at) {
+				firing = true
+				break
+			}
+		}
+		if !firing {
+			// The end of something nobody heard of here.
+			return nil, earshot.Notification{}, false
+		}
+		st = &episode{
+			ep: earshot.Episode{ID: EpisodeID(p.watch, p.at), Watch: p.watch, OpenedAt: p.at,
+				AlertIDs: []string{}},
+			alerts: map[string]earshot.Alert{}, told: map[string]map[string]string{}, seq: map[string]int{},
+			loudest: map[string]int{},
+		}
+		e.latest[p.watch] = st
+	}
+	// Reopening: firing alerts join an episode that was over.
+	reopening := false
+	if st.ep.Messages > 0 && !st.ep.Open(p.at) {
+		for _, a := range p.alerts {
+			if !notify.Resolved(a, p.at) {
+				reopening = true
+				break
+			}
+		}
+	}
+	sevBefore, incBefore := st.ep.Severity, st.ep.IncidentID
+	for _, a := range p.alerts {
+		if _, known := st.alerts[a.ID]; !known {
+			if notify.Resolved(a, p.at) {
+				continue
+			}
+			st.ep.AlertIDs = append(st.ep.AlertIDs, a.ID)
+		}
+		st.alerts[a.ID] = a
+		if notify.Resolved(a, p.at) && a.SpikeID != "" {
+			// The spike is over, and so are its other alerts (an
+			// unreported incident muted once the spike was linked, say),
+			// whether or not routing says so.
+			for id, o := range st.alerts {
+				if o.SpikeID == a.SpikeID && !notify.Resolved(o, p.at) {
+					o.EndsAt = a.EndsAt
+					if o.EndsAt.IsZero() {
+						o.EndsAt = p.at
+					}
+					st.alerts[id] = o
+				}
+			}
+		}
+		if a.Metric != "" && !containsMetric(st.ep.Metrics, a.Metric) && !notify.Resolved(a, p.at) {
+			st.ep.Metrics = append(st.ep.Metrics, a.Metric)
+		}
+		if a.IncidentID != "" && !notify.Resolved(a, p.at) {
+			st.ep.IncidentID = a.IncidentID
+		}
+		if severityRank(a.Severity) > severityRank(st.ep.Severity) {
+			st.ep.Severity = a.Severity
+		}
+	}
+	over := true
+	for _, a := range st.alerts {
+		if !notify.Resolved(a, p.at) {
+			over = false
+			break
+		}
+	}
+	switch {
+	case over && st.ep.ResolvedAt.IsZero():
+		st.ep.ResolvedAt = p.at
+	case !over:
+		st.ep.ResolvedAt = time.Time{}
+		st.endTold = false
+	}
+
+	told := st.told[p.receiver]
+	if told == nil {
+		told = map[string]string{}
+		st.told[p.receiver] = told
+	}
+	news := false
+	for id, a := range st.alerts {
+		resolved := notify.Resolved(a, p.at)
+		prev, heard := told[id]
+		switch {
+		case !heard:
+			news = news || !resolved
+		case resolved:
+			// One alert's end is news only with the episode's.
+		case strings.HasPrefix(prev, resolvedFP):
+			news = true // it came back
+		default:
+			// The incident that explains it changed, or it is more severe
+			// than anything told so far (a severity going down and up
+			// again is no news).
+			_, pinc, _ := splitFP(prev)
+			if a.IncidentID != pinc || severityRank(a.Severity) > st.loudest[p.receiver] {
+				news = true
+			}
+		}
+	}
+	if over && !st.endTold && st.ep.Messages > 0 && !st.quiet {
+		news = true
+	}
+	if over {
+		st.quiet = false
+	}
+	st.ep.UpdatedAt = p.at
+	if news && reopening && severityRank(st.ep.Severity) <= severityRank(sevBefore) && st.ep.IncidentID == incBefore {
+		// The tail of trouble already told and over (a few more upset
+		// posts, the aftermath of its incident): kept in the episode, not
+		// worth waking anyone. Its end is no news either.
+		st.quiet = true
+		news = false
+	}
+	if !news {
+		if st.quiet {
+			for id, a := range st.alerts {
+				told[id] = fingerprint(a, notify.Resolved(a, p.at))
+			}
+		}
+		return st, earshot.Notification{}, false
+	}
+	st.quiet = false
+	st.endTold = over
+	answered := false
+	for _, a := range st.alerts {
+		if a.IncidentID != "" && !notify.Resolved(a, p.at) {
+			answered = true
+		}
+	}
+	show := make([]earshot.Alert, 0, len(st.alerts))
+	for id, a := range st.alerts {
+		resolved := notify.Resolved(a, p.at)
+		told[id] = fingerprint(a, resolved)
+		if r := severityRank(a.Severity); !resolved && r > st.loudest[p.receiver] {
+			st.loudest[p.receiver] = r
+		}
+		if answered && a.Kind == earshot.AlertUnreported && !resolved {
+			// An incident now explains the trouble: the possible
+			// unreported incident is answered.
+			continue
+		}
+		show = append(show, a)
+	}
+	sort.SliceStable(show, func(i, j int) bool {
+		ri, rj := notify.Resolved(show[i], p.at), notify.Resolved(show[j], p.at)
+		if ri != rj {
+			return !ri
+		}
+		if si, sj := severityRank(show[i].Severity), severityRank(show[j].Severity); si != sj {
+			return si > sj
+		}
+		if (show[i].IncidentID != "") != (show[j].IncidentID != "") {
+			return show[i].IncidentID != ""
+		}
+		if ui, uj := show[i].Kind == earshot.AlertUnreported, show[j].Kind == earshot.AlertUnreported; ui != uj {
+			return ui
+		}
+		if !show[i].StartsAt.Equal(show[j].StartsAt) {
+			return show[i].StartsAt.Before(show[j].StartsAt)
+		}
+		return show[i].ID < show[j].ID
+	})
+	if st.ep.Messages == 0 {
+		st.ep.Kind = show[0].Kind
+	}
+	st.seq[p.receiver]++
+	st.ep.Messages++
+	st.ep.Summary = show[0].Summary
+	labels := map[string]string{}
+	for k, v := range p.labels {
+		labels[k] = v
+	}
+	if p.watch != "" {
+		labels["watch"] = p.watch
+	}
+	n := earshot.Notification{Receiver: p.receiver, GroupKey: p.groupKey, Labels: labels, Alerts: show, At: p.at,
+		Episode: st.ep.ID, Seq: st.seq[p.receiver], Update: st.seq[p.receiver] > 1}
+	return st, n, true
+}
+
+// SpikeClosed tells the episodes that the spike with spikeID ended at
+// end, whether or not routing tells them (an alert muted while it fired
+// is resolved without a notification). The alerts of that spike end then;
+// an episode left with nothing firing is over (without a message: nobody
+// heard the rest) and returned, to be saved.
+func (e *Episodes) SpikeClosed(spikeID string, end time.Time) []earshot.Episode {
+	if spikeID == "" {
+		return nil
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []earshot.Episode
+	for _, st := range e.latest {
+		touched := false
+		for id, a := range st.alerts {
+			if a.SpikeID == spikeID && (a.EndsAt.IsZero() || a.EndsAt.After(end)) {
+				a.EndsAt = end
+				st.alerts[id] = a
+				touched = true
+			}
+		}
+		if !touched || !st.ep.ResolvedAt.IsZero() {
+			continue
+		}
+		over := true
+		for _, a := range st.alerts {
+			if !notify.Resolved(a, end) {
+				over = false
+				break
+			}
+		}
+		if over && len(st.alerts) > 0 {
+			// The message saying so comes with the dispatcher's resolve
+			// notification, if there is one; the episode is over either
+			// way.
+			st.ep.ResolvedAt = end
+			out = append(out, st.ep)
+		}
+	}
+	return out
+}
+
+// EpisodeID is the ID of the episode a watch opens at t.
+func EpisodeID(watch string, t time.Time) string {
+	w := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, watch)
+	if w == "" {
+		w = "all"
+	}
+	return "ep-" + w + "-" + t.UTC().Format("20060102T150405Z")
+}
+
+// splitFP reverses fingerprint for a firing alert.
+func splitFP(fp string) (state, incident, severity string) {
+	parts := strings.SplitN(fp, "\x00", 3)
+	for len(parts) < 3 {
+		parts = append(parts, "")
+	}
+	return parts[0], parts[2], parts[1]
+}
+
+func containsMetric(ms []earshot.Metric, m earshot.Metric) bool {
+	for _, x := range ms {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+func severityRank(s string) int {
+	switch s {
+	case "critical":
+		return 3
+	case "warning":
+		return 2
+	case "info":
+		return 1
+	}
+	return 0
+}

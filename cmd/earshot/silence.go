@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/internal/engine"
+)
+
+const silenceUsage = `Usage: earshot silence COMMAND [flags]
+
+Mutes alerts for a while (planned maintenance, a known issue being handled),
+in the store the configuration names (--store, else $EARSHOT_STORE, else the
+--config file's). Serve reads the store's silences at each step, so every
+process sees them within 30 seconds.
+
+  earshot silence add --match 'watch="acme"' [--match ...] (--for 2h | --until RFC3339)
+                      [--from RFC3339] --author NAME [--comment TEXT]
+      creates a silence and prints its ID; matchers are as in routes
+      (label=value, !=, =~, !~), all must match
+  earshot silence list [--json]
+      lists the silences pending, active, or expired in the last 7 days
+  earshot silence expire ID
+      ends a silence now
+
+Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.`
+
+func runSilence(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, silenceUsage)
+		return usagef("name a command: add, list or expire")
+	}
+	switch args[0] {
+	case "add":
+		return silenceAdd(ctx, args[1:], e)
+	case "list":
+		return silenceList(ctx, args[1:], e)
+	case "expire":
+		return silenceExpire(ctx, args[1:], e)
+	case "help", "-h", "--help":
+		fmt.Fprintln(e.stderr, silenceUsage)
+		return nil
+	}
+	return usagef("unknown command %q; use add, list or expire", args[0])
+}
+
+// multiFlag collects a repeated flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// silenceStore opens the store f names as a SilenceStore.
+func silenceStore(ctx context.Context, f *incidentFlags, e env) (earshot.Store, earshot.SilenceStore, error) {
+	st, err := f.openStore(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	ss, ok := st.(earshot.SilenceStore)
+	if !ok {
+		st.Close()
+		return nil, nil, usagef("this store keeps no silences")
+	}
+	return st, ss, nil
+}
+
+func silenceAdd(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("silence add", e)
+	var match multiFlag
+	f.fs.Var(&match, "match", `a matcher, as in routes: 'watch="acme"' (repeat for more; all must match)`)
+	dur := f.fs.Duration("for", 0, "how long it lasts, such as 2h")
+	until := f.fs.String("until", "", "when it ends, RFC 3339 (instead of --for)")
+	from := f.fs.String("from", "", "when it starts, RFC 3339 (default now)")
+	author := f.fs.String("author", "", "who asks for it (required)")
+	comment := f.fs.String("comment", "", "why")
+	if help, err := f.parse(args, false); help || err != nil {
+		return err
+	}
+	if strings.TrimSpace(*author) == "" {
+		return usagef("--author: required: say who silences alerts")
+	}
+	req := engine.SilenceRequest{Matchers: match, CreatedBy: *author, Comment: *comment}
+	for _, t := range []struct {
+		name string
+		v    string
+		to   *time.Time
+	}{{"from", *from, &req.StartsAt}, {"until", *until, &req.EndsAt}} {
+		if t.v == "" {
+			continue
+		}
+		v, err := time.Parse(time.RFC3339, t.v)
+		if err != nil {
+			return usagef("--%s: %q is not an RFC 3339 time such as 2026-03-02T09:15:00Z", t.name, t.v)
+		}
+		*t.to = v
+	}
+	if *dur != 0 {
+		req.Duration = dur.String()
+	}
+	sl, err := engine.NewSilence(req, time.Now())
+	if err != nil {
+		msg := err.Error()
+		for field, flag := range map[string]string{"matchers": "--match", "ends_at:": "--until/--for:", "duration:": "--for:"} {
+			if rest, ok := strings.CutPrefix(msg, field); ok {
+				msg = flag + rest
+			}
+		}
+		return usagef("%s", msg)
+	}
+	st, ss, err := silenceStore(ctx, f, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := ss.SaveSilence(ctx, sl); err != nil {
+		return fmt.Errorf("saving silence: %w", err)
+	}
+	fmt.Fprintln(e.stdout, sl.ID)
+	return nil
+}
+
+func silenceList(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("silence list", e)
+	asJSON := f.fs.Bool("json", false, "print a JSON array of silences, each with its state")
+	if help, err := f.parse(args, false); help || err != nil {
+		return err
+	}
+	st, ss, err := silenceStore(ctx, f, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now := time.Now()
+	list, err := ss.Silences(ctx, now.Add(-7*24*time.Hour))
+	if err != nil {
+		return fmt.Errorf("listing silences: %w", err)
+	}
+	views := make([]engine.SilenceView, 0, len(list))
+	for _, s := range list {
+		views = append(views, engine.SilenceView{Silence: s, State: alerts.SilenceState(s, now)})
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(views)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATE\tSTARTS\tENDS\tAUTHOR\tMATCHERS\tCOMMENT")
+	for _, v := range views {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(v.ID), v.State, v.StartsAt.UTC().Format("2006-01-02 15:04"),
+			v.EndsAt.UTC().Format("2006-01-02 15:04"), or(cell(v.CreatedBy), "-"), cell(strings.Join(v.Matchers, ", ")), cell(v.Comment))
+	}
+	return tw.Flush()
+}
+
+func silenceExpire(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("silence expire", e)
+	if help, err := f.parse(args, true); help || err != nil {
+		return err
+	}
+	st, ss, err := silenceStore(ctx, f, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sl, err := engine.ExpireSilence(ctx, ss, f.id, time.Now())
+	if errors.Is(err, alerts.ErrSilenceNotFound) {
+		return usagef("%v", err)
+	}
+	if err != nil {
+		return fmt.Errorf("expiring silence: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%s expired at %s\n", sl.ID, sl.EndsAt.UTC().Format(time.RFC3339))
+	return nil
+}

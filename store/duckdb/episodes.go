@@ -1,0 +1,129 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/earshot/earshot"
+)
+
+var (
+	_ earshot.EpisodeStore = (*Store)(nil)
+	_ earshot.ThreadStore  = (*Store)(nil)
+	_ earshot.SilenceStore = (*Store)(nil)
+)
+
+// SaveEpisode creates or replaces the episode with e.ID.
+func (s *Store) SaveEpisode(ctx context.Context, e earshot.Episode) error {
+	e.OpenedAt, e.UpdatedAt, e.ResolvedAt = e.OpenedAt.UTC(), e.UpdatedAt.UTC(), e.ResolvedAt.UTC()
+	body, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encoding episode %s: %w", e.ID, err)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO episodes (id, watch, opened_at, updated_at, body)
+		VALUES (?, ?, ?, ?, ?)`, validUTF8(e.ID), validUTF8(e.Watch), e.OpenedAt, e.UpdatedAt, validUTF8(string(body))); err != nil {
+		return fmt.Errorf("saving episode %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// Episodes returns the episodes with a message in [from, to), by OpenedAt
+// then ID.
+func (s *Store) Episodes(ctx context.Context, from, to time.Time) ([]earshot.Episode, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT body FROM episodes
+		WHERE opened_at < ? AND updated_at >= ?
+		ORDER BY opened_at, id`, to.UTC(), from.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("reading episodes: %w", err)
+	}
+	defer rows.Close()
+	var out []earshot.Episode
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, fmt.Errorf("reading episodes: %w", err)
+		}
+		var e earshot.Episode
+		if err := json.Unmarshal([]byte(body), &e); err != nil {
+			return nil, fmt.Errorf("decoding an episode: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading episodes: %w", err)
+	}
+	return out, nil
+}
+
+// SaveThread sets the reference of episode's conversation on receiver.
+func (s *Store) SaveThread(ctx context.Context, episode, receiver, ref string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO episode_threads (episode_id, receiver, ref)
+		VALUES (?, ?, ?)`, validUTF8(episode), validUTF8(receiver), validUTF8(ref)); err != nil {
+		return fmt.Errorf("saving the thread of episode %s: %w", episode, err)
+	}
+	return nil
+}
+
+// Thread returns the reference saved for episode and receiver, "" when
+// none was.
+func (s *Store) Thread(ctx context.Context, episode, receiver string) (string, error) {
+	var ref string
+	err := s.db.QueryRowContext(ctx, `SELECT ref FROM episode_threads WHERE episode_id = ? AND receiver = ?`,
+		episode, receiver).Scan(&ref)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the thread of episode %s: %w", episode, err)
+	}
+	return ref, nil
+}
+
+// SaveSilence creates or replaces the silence with sl.ID.
+func (s *Store) SaveSilence(ctx context.Context, sl earshot.Silence) error {
+	sl.StartsAt, sl.EndsAt = sl.StartsAt.UTC(), sl.EndsAt.UTC()
+	body, err := json.Marshal(sl)
+	if err != nil {
+		return fmt.Errorf("encoding silence %s: %w", sl.ID, err)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO silences (id, starts_at, ends_at, body)
+		VALUES (?, ?, ?, ?)`, validUTF8(sl.ID), sl.StartsAt, sl.EndsAt, validUTF8(string(body))); err != nil {
+		return fmt.Errorf("saving silence %s: %w", sl.ID, err)
+	}
+	return nil
+}
+
+// Silences returns the silences ending after since, by StartsAt then ID.
+func (s *Store) Silences(ctx context.Context, since time.Time) ([]earshot.Silence, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT body FROM silences WHERE ends_at > ? ORDER BY starts_at, id`, since.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("reading silences: %w", err)
+	}
+	defer rows.Close()
+	var out []earshot.Silence
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			return nil, fmt.Errorf("reading silences: %w", err)
+		}
+		var sl earshot.Silence
+		if err := json.Unmarshal([]byte(body), &sl); err != nil {
+			return nil, fmt.Errorf("decoding a silence: %w", err)
+		}
+		out = append(out, sl)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading silences: %w", err)
+	}
+	return out, nil
+}
