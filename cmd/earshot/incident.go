@@ -317,11 +317,11 @@ type incidentRun struct {
 // buildIncidentCollectors builds every configured incident collector
 // without touching the network, so a mistake is reported at once.
 func buildIncidentCollectors(cfg config.Config, log *slog.Logger) ([]incidentRun, error) {
-	httpClient := &http.Client{Timeout: 60 * time.Second}
+	clients := newOutboundClients()
 	var runs []incidentRun
 	for i, ic := range cfg.Incidents {
 		opts := ic.Options
-		c, err := collectors.NewIncidents(ic.Type, ic.Name, &opts, collectors.Deps{HTTP: httpClient, Log: log, UserAgent: "earshot/" + version})
+		c, err := collectors.NewIncidents(ic.Type, ic.Name, &opts, collectors.Deps{HTTP: clients.get(ic.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
 		if err != nil {
 			return nil, usagef("incidents[%d]: %v", i, err)
 		}

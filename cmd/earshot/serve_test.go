@@ -59,6 +59,7 @@ collectors:
     name: community
     interval: 1h
     url: %s
+    allow_private_networks: true
 `, dbPath, feed.URL)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

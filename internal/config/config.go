@@ -128,8 +128,13 @@ type Collector struct {
 	Name string `yaml:"name"`
 	// Interval is how often it collects.
 	Interval time.Duration `yaml:"interval"`
-	// Options holds the collector's own keys (all but type, name and
-	// interval), for its factory to decode.
+	// AllowPrivateNetworks lets this entry connect to loopback, private
+	// (RFC 1918, ULA), link-local, CGNAT and cloud-metadata addresses,
+	// which every outbound fetch refuses by default (an intranet feed, a
+	// status page on the LAN).
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
+	// Options holds the collector's own keys (all but type, name, interval
+	// and allow_private_networks), for its factory to decode.
 	Options yaml.Node `yaml:"-"`
 }
 
@@ -146,7 +151,7 @@ func (c *Collector) UnmarshalYAML(n *yaml.Node) error {
 	c.Options.Content = nil
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch n.Content[i].Value {
-		case "type", "name", "interval":
+		case "type", "name", "interval", "allow_private_networks":
 		default:
 			c.Options.Content = append(c.Options.Content, n.Content[i], n.Content[i+1])
 		}

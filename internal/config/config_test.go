@@ -121,3 +121,26 @@ func TestSentimentScorer(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectorAllowPrivateNetworks(t *testing.T) {
+	cfg := Default()
+	err := Parse([]byte(`
+collectors:
+  - {type: rss, name: intranet, url: "http://10.0.0.5/feed", allow_private_networks: true}
+  - {type: rss, name: public, url: "https://example.com/feed"}
+`), &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Collectors[0].AllowPrivateNetworks || cfg.Collectors[1].AllowPrivateNetworks {
+		t.Fatalf("allow_private_networks = %v, %v; want true, false", cfg.Collectors[0].AllowPrivateNetworks, cfg.Collectors[1].AllowPrivateNetworks)
+	}
+	// The key is the entry's, not the collector's: its factory never sees it.
+	var own map[string]any
+	if err := cfg.Collectors[0].Options.Decode(&own); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := own["allow_private_networks"]; ok || own["url"] != "http://10.0.0.5/feed" {
+		t.Errorf("collector's own keys = %v", own)
+	}
+}
