@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
@@ -50,6 +50,8 @@ type Options struct {
 	// /api/followups/{id}/move); with none, every write is refused with a
 	// 401. Empty tokens are ignored.
 	WriteTokens []string
+	// WriteLimit bounds each write token's requests (nil: no bound).
+	WriteLimit *auth.Limiter
 }
 
 // Server serves the dashboard page and the JSON API.
@@ -60,7 +62,7 @@ type Server struct {
 	mux     *http.ServeMux
 	page    *template.Template
 	support *template.Template
-	tokens  [][sha256.Size]byte // the write tokens' hashes
+	tokens  auth.Tokens // the write tokens
 }
 
 //go:embed assets
@@ -89,11 +91,11 @@ func New(store Store, opts Options) *Server {
 		page:    template.Must(template.New("page.html").ParseFS(assets, "assets/page.html")),
 		support: template.Must(template.New("support.html").ParseFS(assets, "assets/support.html")),
 	}
+	var tokens []string
 	for _, t := range opts.WriteTokens {
-		if t = strings.TrimSpace(t); t != "" {
-			s.tokens = append(s.tokens, sha256.Sum256([]byte(t)))
-		}
+		tokens = append(tokens, strings.TrimSpace(t))
 	}
+	s.tokens = auth.NewTokens(tokens...)
 	static, err := fs.Sub(assets, "assets/static")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time
