@@ -128,7 +128,7 @@ func TestRemoteScorerFallsBack(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "posts.jsonl")
 	os.WriteFile(path, []byte(`{"id":"1","source":"x","text":"the site is down again, unacceptable","created_at":"2026-03-02T10:00:00Z"}`+"\n"), 0o600)
-	cfg := writeConfig(t, fmt.Sprintf("sentiment: {scorer: remote, remote: {url: %q, api: tei, retries: 0, timeout: 2s}}\n", down.URL))
+	cfg := writeConfig(t, fmt.Sprintf("sentiment: {scorer: remote, remote: {url: %q, api: tei, retries: 0, timeout: 2s, allow_private_networks: true}}\n", down.URL))
 	e, out, errb := testEnv("")
 	if code := run(t.Context(), []string{"import", "--config", cfg, "--store", "duckdb://" + filepath.Join(dir, "e.duckdb"), path}, e); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
