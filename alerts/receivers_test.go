@@ -168,3 +168,37 @@ func TestNotifiersResolveErrors(t *testing.T) {
 		t.Error("unknown receiver accepted")
 	}
 }
+
+// Notifiers built without a client refuse loopback addresses unless the
+// integration sets allow_private_networks; the refusal is not retried.
+func TestNotifiersRefusePrivateNetworks(t *testing.T) {
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer srv.Close()
+	for _, allow := range []bool{false, true} {
+		c := DefaultConfig()
+		c.Receivers = []Receiver{{Name: "comms",
+			Slack:     []slackConfig{{URL: srv.URL + "/services/T/B/x", AllowPrivateNetworks: allow}},
+			Webhook:   []webhook.Config{{URL: srv.URL + "/hook", AllowPrivateNetworks: allow}},
+			PagerDuty: []pagerduty.Config{{RoutingKey: "k", URL: srv.URL + "/v2/enqueue", AllowPrivateNetworks: allow}},
+		}}
+		c.Route.Receiver = "comms"
+		attempts := 0
+		recv, err := c.Notifiers(NotifierOptions{Sleep: func(context.Context, time.Duration) error { attempts++; return nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits = 0
+		_, err = recv.Notify(t.Context(), earshot.Notification{Receiver: "comms", At: t0,
+			Alerts: []earshot.Alert{alert("spike-1", "acme", earshot.AlertSpike, "critical", t0)}})
+		if !allow {
+			if err == nil || !strings.Contains(err.Error(), "address not allowed") || hits != 0 || attempts != 0 {
+				t.Errorf("guarded: err %v, %d requests reached the server, %d retries", err, hits, attempts)
+			}
+			continue
+		}
+		if hits != 3 {
+			t.Errorf("allow_private_networks: %d of 3 integrations reached the server (err %v)", hits, err)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 // Decoder decodes one collector's configuration into v. A *yaml.Node from
@@ -26,7 +27,9 @@ type Decoder interface {
 type Deps struct {
 	// HTTP is the client every request goes through, shared between
 	// collectors. Collectors bound each request with a context, not by
-	// changing the client. Default: a new http.Client.
+	// changing the client. Default: a client that refuses loopback,
+	// private, link-local and metadata addresses (see internal/netguard);
+	// cmd/earshot builds each entry's from its allow_private_networks key.
 	HTTP *http.Client
 	// Log is already scoped to the collector ("collector", name, "kind",
 	// kind). Default: a logger that discards.
@@ -101,7 +104,7 @@ func New(kind, name string, raw Decoder, deps Deps) (earshot.Collector, error) {
 // WithDefaults returns d with its zero fields filled with the defaults.
 func (d Deps) WithDefaults() Deps {
 	if d.HTTP == nil {
-		d.HTTP = &http.Client{}
+		d.HTTP = netguard.Client(false, 0)
 	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 // ErrUnauthorized means a source refused the credentials: a wrong or
@@ -22,6 +23,10 @@ var ErrUnauthorized = errors.New("credentials refused")
 
 // DefaultMaxBytes bounds a response body when a collector sets no limit.
 const DefaultMaxBytes = 10 << 20
+
+// guarded is Fetch's client when deps has none: it refuses private
+// addresses, as Deps.WithDefaults's does.
+var guarded = netguard.Client(false, 0)
 
 // Response is what Fetch read.
 type Response struct {
@@ -47,7 +52,7 @@ func Fetch(deps Deps, req *http.Request, maxBytes int64) (*Response, error) {
 	}
 	client := deps.HTTP
 	if client == nil {
-		client = http.DefaultClient
+		client = guarded
 	}
 	now := time.Now
 	if deps.Now != nil {

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 // Request is one POST an HTTP notifier makes.
@@ -58,7 +60,8 @@ func Post(ctx context.Context, client *http.Client, now func() time.Time, r Requ
 			// The caller gave up: trying again will not help it.
 			return nil, false, Errorf(secrets, "%s: posting to %s: %v", r.Name, where, ctx.Err())
 		}
-		return nil, true, Errorf(secrets, "%s: posting to %s: %s", r.Name, where, transportError(err))
+		// An address the guard refuses stays refused: not worth a retry.
+		return nil, !errors.Is(err, netguard.ErrBlocked), Errorf(secrets, "%s: posting to %s: %s", r.Name, where, transportError(err))
 	}
 	defer resp.Body.Close()
 	body, _ = io.ReadAll(io.LimitReader(resp.Body, 64<<10))

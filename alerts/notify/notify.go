@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 // Options are what a notifier takes from its surroundings.
@@ -27,10 +28,20 @@ type Options struct {
 	Threads earshot.ThreadStore
 }
 
-// HTTPClient returns o.Client or a shared default.
-func (o Options) HTTPClient() *http.Client {
+// HTTPClient returns o.Client or a shared default that refuses private
+// addresses (see HTTPClientFor).
+func (o Options) HTTPClient() *http.Client { return o.HTTPClientFor(false) }
+
+// HTTPClientFor returns o.Client, or else a shared default: one that
+// refuses loopback, private, link-local and metadata addresses at dial
+// time (internal/netguard), or, for an integration with
+// allow_private_networks: true, one that does not.
+func (o Options) HTTPClientFor(allowPrivate bool) *http.Client {
 	if o.Client != nil {
 		return o.Client
+	}
+	if allowPrivate {
+		return privateClient
 	}
 	return defaultClient
 }
@@ -51,11 +62,14 @@ func (o Options) Clock() func() time.Time {
 	return time.Now
 }
 
-var defaultClient = &http.Client{
+var defaultClient, privateClient = newClient(false), newClient(true)
+
+func newClient(allowPrivate bool) *http.Client {
 	// Notifiers set per-request deadlines; this bounds a misbehaving one.
-	Timeout: 2 * time.Minute,
+	c := netguard.Client(allowPrivate, 2*time.Minute)
 	// Never follow a redirect to somewhere the secret was not meant for.
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
 }
 
 // ResolveFunc turns a secret reference (env:NAME, file:PATH or a literal)

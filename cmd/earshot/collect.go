@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/collectors"
 	_ "github.com/earshot/earshot/collectors/all" // register every collector
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 type collectorRun struct {
@@ -25,17 +26,33 @@ type collectorRun struct {
 // network, so a configuration mistake is reported at once, naming the
 // collector and key.
 func buildCollectors(cfg config.Config, log *slog.Logger) ([]collectorRun, error) {
-	httpClient := &http.Client{Timeout: 60 * time.Second}
+	clients := newOutboundClients()
 	var cols []collectorRun
 	for i, cc := range cfg.Collectors {
 		opts := cc.Options
-		c, err := collectors.New(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: httpClient, Log: log, UserAgent: "earshot/" + version})
+		c, err := collectors.New(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: clients.get(cc.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
 		if err != nil {
 			return nil, usagef("collectors[%d]: %v", i, err)
 		}
 		cols = append(cols, collectorRun{c, cc.Type, cc.Interval})
 	}
 	return cols, nil
+}
+
+// outboundClients are the two HTTP clients collectors and incident pollers
+// share: the guarded one, refusing private addresses at dial time, and
+// the one for entries with allow_private_networks: true.
+type outboundClients struct{ guarded, open *http.Client }
+
+func newOutboundClients() outboundClients {
+	return outboundClients{guarded: netguard.Client(false, 60*time.Second), open: netguard.Client(true, 60*time.Second)}
+}
+
+func (c outboundClients) get(allowPrivate bool) *http.Client {
+	if allowPrivate {
+		return c.open
+	}
+	return c.guarded
 }
 
 func runCollect(ctx context.Context, args []string, e env) error {

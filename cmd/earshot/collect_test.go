@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +24,36 @@ func writeConfig(t *testing.T, body string) string {
 	return p
 }
 
+// Without allow_private_networks, a collector and an incident poller
+// pointed at a loopback address are refused at dial time, and nothing is
+// requested from the server.
+func TestCollectRefusesPrivateAddresses(t *testing.T) {
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		io.WriteString(w, serveFeed)
+	}))
+	defer srv.Close()
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	cfg := writeConfig(t, fmt.Sprintf(`store: duckdb://%s/e.duckdb
+collectors:
+  - {type: rss, name: feed, url: %q}
+  - {type: rss, name: by-name, url: "http://localhost:%s/"}
+incidents:
+  - {type: statuspage, name: status, page: %q}
+`, t.TempDir(), srv.URL, port, srv.URL))
+	e, out, errb := testEnv("")
+	if code := run(t.Context(), []string{"collect", "--once", "--config", cfg}, e); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %s", code, errb)
+	}
+	if hits != 0 {
+		t.Errorf("the server was reached %d times", hits)
+	}
+	if n := strings.Count(out.String(), "address not allowed"); n != 3 {
+		t.Errorf("%d refusals, want 3 (two collectors, one incident poller):\n%s", n, out)
+	}
+}
+
 func TestCollectOnce(t *testing.T) {
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, serveFeed)
@@ -36,10 +67,10 @@ func TestCollectOnce(t *testing.T) {
 	cfg := writeConfig(t, fmt.Sprintf(`store: duckdb://%s/e.duckdb
 watches: [{name: acme, terms: [Acme]}]
 collectors:
-  - {type: rss, name: community, url: %q}
-  - {type: rss, name: flaky, url: %q}
+  - {type: rss, name: community, url: %q, allow_private_networks: true}
+  - {type: rss, name: flaky, url: %q, allow_private_networks: true}
 incidents:
-  - {type: statuspage, name: acme-status, page: %q}
+  - {type: statuspage, name: acme-status, page: %q, allow_private_networks: true}
 `, dir, feed.URL, broken.URL, broken.URL))
 
 	e, out, errb := testEnv("")
@@ -97,7 +128,7 @@ func TestRemoteScorerFallsBack(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "posts.jsonl")
 	os.WriteFile(path, []byte(`{"id":"1","source":"x","text":"the site is down again, unacceptable","created_at":"2026-03-02T10:00:00Z"}`+"\n"), 0o600)
-	cfg := writeConfig(t, fmt.Sprintf("sentiment: {scorer: remote, remote: {url: %q, api: tei, retries: 0, timeout: 2s}}\n", down.URL))
+	cfg := writeConfig(t, fmt.Sprintf("sentiment: {scorer: remote, remote: {url: %q, api: tei, retries: 0, timeout: 2s, allow_private_networks: true}}\n", down.URL))
 	e, out, errb := testEnv("")
 	if code := run(t.Context(), []string{"import", "--config", cfg, "--store", "duckdb://" + filepath.Join(dir, "e.duckdb"), path}, e); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)

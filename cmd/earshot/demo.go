@@ -15,6 +15,7 @@ import (
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/demo"
 	"github.com/earshot/earshot/internal/engine"
 )
@@ -87,11 +88,8 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stderr, "earshot demo: flagged %d customers to follow up (%s)\n", fst.Opened, time.Since(start).Round(10*time.Millisecond))
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
-	srv := &http.Server{
-		Handler: web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
-			Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	srv := newHTTPServer(config.Default().Server, web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
+		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}))
 	fmt.Fprintf(e.stderr, "earshot demo: support queue at http://%s/support; the demo's write token is %q, e.g.\n"+
 		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
 		ln.Addr(), demoToken, demoToken, ln.Addr())

@@ -6,6 +6,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/followup"
+	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/internal/config"
 )
 
@@ -29,11 +30,17 @@ func newFlagger(st earshot.Store, fc followup.Config, log *slog.Logger) (*follow
 
 // webTokens resolves web.api_tokens, the dashboard's write tokens.
 func webTokens(cfg config.Config, getenv func(string) string) ([]string, error) {
+	return resolveTokens("web.api_tokens", cfg.Web.APITokens, getenv)
+}
+
+// resolveTokens resolves the secrets of the list at key; an error names
+// the entry (key[i]) and is a usage error.
+func resolveTokens(key string, secrets []collectors.Secret, getenv func(string) string) ([]string, error) {
 	var tokens []string
-	for i, t := range cfg.Web.APITokens {
+	for i, t := range secrets {
 		v, err := t.Resolve(getenv)
 		if err != nil {
-			return nil, usagef("web.api_tokens[%d]: %v", i, err)
+			return nil, usagef("%s[%d]: %v", key, i, err)
 		}
 		tokens = append(tokens, v)
 	}

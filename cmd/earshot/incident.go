@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/collectors/opsgenie"
 	"github.com/earshot/earshot/collectors/pagerduty"
 	"github.com/earshot/earshot/dashboards/incidentapi"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 )
 
@@ -331,11 +332,11 @@ type incidentRun struct {
 // buildIncidentCollectors builds every configured incident collector
 // without touching the network, so a mistake is reported at once.
 func buildIncidentCollectors(cfg config.Config, log *slog.Logger) ([]incidentRun, error) {
-	httpClient := &http.Client{Timeout: 60 * time.Second}
+	clients := newOutboundClients()
 	var runs []incidentRun
 	for i, ic := range cfg.Incidents {
 		opts := ic.Options
-		c, err := collectors.NewIncidents(ic.Type, ic.Name, &opts, collectors.Deps{HTTP: httpClient, Log: log, UserAgent: "earshot/" + version})
+		c, err := collectors.NewIncidents(ic.Type, ic.Name, &opts, collectors.Deps{HTTP: clients.get(ic.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
 		if err != nil {
 			return nil, usagef("incidents[%d]: %v", i, err)
 		}
@@ -359,13 +360,14 @@ func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursor
 
 // incidentRoutes builds the webhook endpoints and the incident API that the
 // configuration turns on, by the path to serve each at.
-func incidentRoutes(cfg config.Config, st earshot.IncidentStore, getenv func(string) string, log *slog.Logger) (map[string]http.Handler, error) {
+func incidentRoutes(cfg config.Config, st earshot.IncidentStore, limit *auth.Limiter, getenv func(string) string, log *slog.Logger) (map[string]http.Handler, error) {
 	routes := map[string]http.Handler{}
 	if cfg.Webhooks.PagerDuty.Enabled() {
 		h, err := pagerduty.New(cfg.Webhooks.PagerDuty, st, getenv, log.With("part", "pagerduty"))
 		if err != nil {
 			return nil, err
 		}
+		h.Limit = limit
 		routes["/hooks/pagerduty"] = h
 	}
 	if cfg.Webhooks.Opsgenie.Enabled() {
@@ -373,18 +375,15 @@ func incidentRoutes(cfg config.Config, st earshot.IncidentStore, getenv func(str
 		if err != nil {
 			return nil, err
 		}
+		h.Limit = limit
 		routes["/hooks/opsgenie"] = h
 	}
 	if len(cfg.IncidentAPI.Tokens) > 0 {
-		var tokens []string
-		for i, t := range cfg.IncidentAPI.Tokens {
-			v, err := t.Resolve(getenv)
-			if err != nil {
-				return nil, fmt.Errorf("incident_api.tokens[%d]: %w", i, err)
-			}
-			tokens = append(tokens, v)
+		tokens, err := resolveTokens("incident_api.tokens", cfg.IncidentAPI.Tokens, getenv)
+		if err != nil {
+			return nil, err
 		}
-		h, err := incidentapi.New(st, incidentapi.Options{Tokens: tokens, MaxBytes: cfg.IncidentAPI.MaxBytes, Log: log.With("part", "incident-api")})
+		h, err := incidentapi.New(st, incidentapi.Options{Tokens: tokens, MaxBytes: cfg.IncidentAPI.MaxBytes, Log: log.With("part", "incident-api"), Limit: limit})
 		if err != nil {
 			return nil, err
 		}

@@ -154,6 +154,7 @@ incidents:
     interval: 1h
     page: %s
     components: {API: api}
+    allow_private_networks: true
 webhooks:
   pagerduty:
     secret: file:%s

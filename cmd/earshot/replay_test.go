@@ -145,7 +145,7 @@ func TestReplayContract(t *testing.T) {
 	}))
 	defer srv.Close()
 	cfgPath := filepath.Join(t.TempDir(), "earshot.yaml")
-	os.WriteFile(cfgPath, []byte("alerting:\n  route: {receiver: hook}\n  receivers:\n    - name: hook\n      webhook: [{url: '"+srv.URL+"'}]\n"), 0o600)
+	os.WriteFile(cfgPath, []byte("alerting:\n  route: {receiver: hook}\n  receivers:\n    - name: hook\n      webhook: [{url: '"+srv.URL+"', allow_private_networks: true}]\n"), 0o600)
 	withCfg, _ := replayed(t, "--posts", pp, "--incidents", ip, "--config", cfgPath)
 	if len(got) != 0 {
 		t.Errorf("delivered %d notifications without --deliver", len(got))

@@ -14,6 +14,7 @@ import (
 	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/spool"
 )
@@ -78,11 +79,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 	// returns nil: with a spool, once it is fsynced there.
 	sink := addTo(pipe)
 
-	var ingest http.Handler
+	// One bucket per write credential, shared by every write route.
+	writeLimit := auth.NewLimiter(cfg.Server.WriteRate, cfg.Server.WriteBurst)
+	var ingest *push.Handler
 	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
 		if ingest, err = push.New(cfg.Ingest, addTo(pipe), e.getenv, log.With("part", "ingest")); err != nil {
 			return usageError{err}
 		}
+		ingest.Limit = writeLimit
 	}
 	eng, err := newEngine(cfg, st, e.getenv, log)
 	if err != nil {
@@ -91,7 +95,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	// An incident saved by a webhook, the API or a poller wakes the engine,
 	// so the spike it explains is linked within seconds.
 	incidents := wakingIncidents{IncidentStore: st, wake: eng.Wake}
-	incidentHandlers, err := incidentRoutes(cfg, incidents, e.getenv, log)
+	incidentHandlers, err := incidentRoutes(cfg, incidents, writeLimit, e.getenv, log)
 	if err != nil {
 		return usageError{err}
 	}
@@ -100,6 +104,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	writeTokens, err := webTokens(cfg, e.getenv)
+	if err != nil {
+		return err
+	}
+	readTokens, err := resolveTokens("web.read_tokens", cfg.Web.ReadTokens, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -138,7 +146,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	go func() { pipeDone <- pipe.Run(pipeCtx, cfg.ShutdownTimeout/2) }()
 
 	mux := http.NewServeMux()
-	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens,
+	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens, WriteLimit: writeLimit,
 		Watches: watchNames(cfg.Watches), Silences: eng.SilenceStore()}))
 	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
 		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
@@ -171,7 +179,13 @@ func runServe(ctx context.Context, args []string, e env) error {
 	for path, h := range alertRoutes(eng, writeTokens) {
 		mux.Handle(path, h)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Reading needs a read token when web.read_tokens is set (a write
+	// token of the dashboard reads too); the write routes check their own.
+	handler := auth.RequireRead(mux, auth.ReadOptions{
+		Tokens: append(readTokens, writeTokens...), Public: cfg.Web.PublicPaths, Writes: writeRoutes,
+		SignIn: auth.NewLimiter(1, 10), Log: log.With("part", "auth"),
+	})
+	srv := newHTTPServer(cfg.Server, handler)
 	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))
 	serveErrc := make(chan error, 1)
 	go func() { serveErrc <- srv.Serve(ln) }()
@@ -229,6 +243,32 @@ func openStoreRetrying(ctx context.Context, dsn string, patience time.Duration, 
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 8*time.Second)
+	}
+}
+
+// writeRoutes are the routes that check a write credential of their own
+// (before reading a body), which reading's check lets through.
+var writeRoutes = []string{
+	"POST /api/v1/ingest",
+	"POST /hooks/pagerduty",
+	"POST /hooks/opsgenie",
+	"POST /api/v1/incidents",
+	"POST /api/v1/incidents/{id}/updates",
+	"POST /api/v1/incidents/{id}/resolve",
+	"POST /api/followups/{id}/move",
+}
+
+// newHTTPServer is the server serve and demo listen with: timeouts on
+// every phase of a request and bounded headers, so a slow or hostile
+// client cannot hold connections or memory.
+func newHTTPServer(c config.Server, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: c.ReadHeaderTimeout,
+		ReadTimeout:       c.ReadTimeout,
+		WriteTimeout:      c.WriteTimeout,
+		IdleTimeout:       c.IdleTimeout,
+		MaxHeaderBytes:    c.MaxHeaderBytes,
 	}
 }
 

@@ -59,6 +59,7 @@ collectors:
     name: community
     interval: 1h
     url: %s
+    allow_private_networks: true
 `, dbPath, feed.URL)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -103,5 +104,65 @@ collectors:
 	n, err := st.CountPosts(t.Context(), earshot.PostQuery{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil || n != 2 {
 		t.Errorf("file holds %d posts (%v), want 2", n, err)
+	}
+}
+
+// With web.read_tokens, serve answers 401 to every page and GET API
+// without a token, keeps /healthz open, and lets the write routes check
+// their own tokens.
+func TestServeReadTokens(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "earshot.yaml")
+	cfg := fmt.Sprintf(`store: duckdb://%s/e.duckdb
+listen: 127.0.0.1:0
+web:
+  read_tokens: [reader-secret]
+  api_tokens: [writer-secret]
+ingest:
+  tokens: [ingest-secret]
+server:
+  write_rate: 0.001
+  write_burst: 1
+`, dir)
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _, stop := startCommand(t, []string{"serve", "--config", cfgPath}, `url=(http://\S+/)`)
+	defer stop()
+	do := func(method, path, token, body string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+strings.TrimPrefix(path, "/"), strings.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	post := `{"id":"1","source":"f","text":"Acme","created_at":"2026-03-02T10:00:00Z"}`
+	for _, tc := range []struct {
+		method, path, token, body string
+		want                      int
+	}{
+		{"GET", "/", "", "", 401},
+		{"GET", "/support", "", "", 401},
+		{"GET", "/api/incidents", "", "", 401},
+		{"GET", "/api/alerts", "", "", 401},
+		{"GET", "/api/health", "", "", 401},
+		{"GET", "/api/incidents", "ingest-secret", "", 401}, // a write token of another route does not read
+		{"GET", "/", "reader-secret", "", 200},
+		{"GET", "/api/incidents", "writer-secret", "", 200},
+		{"GET", "/healthz", "", "", 200},
+		{"GET", "/signin", "", "", 200},
+		{"POST", "/api/v1/ingest", "", post, 401},
+		{"POST", "/api/v1/ingest", "ingest-secret", post, 200},
+		{"POST", "/api/v1/ingest", "ingest-secret", post, 429}, // write_burst 1
+	} {
+		if got := do(tc.method, tc.path, tc.token, tc.body); got != tc.want {
+			t.Errorf("%s %s (token %q): %d, want %d", tc.method, tc.path, tc.token, got, tc.want)
+		}
 	}
 }

@@ -15,8 +15,11 @@ const apiKey = "Xq8vAcmeTestPublicKey0zR4tLm2"
 // TestCases runs testdata/*/case.yaml (see collectortest). A request's
 // want names method, host and path; its query is checked by want_query
 // and, for the parameters every request carries, by checkRequest.
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind:         "disqus",
 		Config:       map[string]any{"forum": "acmecloud", "api_key": "env:EARSHOT_TEST_DISQUS_KEY", "base_url": "http://disqus.test/api/3.0"},
 		Env:          map[string]string{"EARSHOT_TEST_DISQUS_KEY": apiKey},
@@ -26,7 +29,7 @@ func TestCases(t *testing.T) {
 		Repeats:      true, // an edited post comes again under its ID
 		Check:        checkRequest,
 		Layout:       collectortest.Layout{Cursor: collectortest.CursorString},
-	}.Run(t)
+	}
 }
 
 func checkRequest(t testing.TB, r *collectortest.Request) {

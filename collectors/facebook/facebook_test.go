@@ -13,8 +13,11 @@ const token = "EAAGacme-test-page-token-1"
 
 // TestCases runs testdata/*/case.yaml (see collectortest). A request's
 // want names method and path; its query is checked by want_query.
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind: "facebook",
 		Config: map[string]any{
 			"page_id":      "104857600123",
@@ -28,7 +31,7 @@ func TestCases(t *testing.T) {
 		Repeats:      true, // edited comments come again
 		Check:        checkRequest,
 		Layout:       collectortest.Layout{Cursor: collectortest.CursorJSON},
-	}.Run(t)
+	}
 }
 
 // checkRequest checks that every request carries the token in its

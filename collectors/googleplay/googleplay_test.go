@@ -59,11 +59,14 @@ func newServiceAccount(t testing.TB) (*rsa.PrivateKey, string) {
 }
 
 // TestCases runs testdata/*/case.yaml (see collectortest).
-func TestCases(t *testing.T) {
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
 	key, sa := newServiceAccount(t)
 	// The key's base64 body is what must never leak; a line of it will do.
 	keyLine := strings.Split(sa, `\n`)[2]
-	collectortest.Suite{
+	return collectortest.Suite{
 		Kind: "googleplay",
 		Config: map[string]any{
 			"package_name":    "com.acme.cloud",
@@ -77,7 +80,7 @@ func TestCases(t *testing.T) {
 		Repeats:      true, // an edited review comes again under its ID
 		Check:        func(t testing.TB, r *collectortest.Request) { checkRequest(t, r, &key.PublicKey) },
 		Layout:       collectortest.Layout{Cursor: collectortest.CursorString},
-	}.Run(t)
+	}
 }
 
 // checkRequest plays Google's token endpoint: a token request must carry

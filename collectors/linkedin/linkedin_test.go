@@ -13,8 +13,11 @@ const token = "AQXacme-test-token-1"
 
 // TestCases runs testdata/*/case.yaml (see collectortest). A request's
 // want names method and path; its query is checked by want_query.
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind: "linkedin",
 		Config: map[string]any{
 			"organization_id": "2414183",
@@ -28,7 +31,7 @@ func TestCases(t *testing.T) {
 		Repeats:      true, // edited comments come again
 		Check:        checkRequest,
 		Layout:       collectortest.Layout{Cursor: collectortest.CursorJSON},
-	}.Run(t)
+	}
 }
 
 // checkRequest checks the headers every request of LinkedIn's versioned

@@ -15,12 +15,15 @@ const instance = "http://mastodon.acme.test"
 const secretMark = "SECRET"
 
 // TestCases runs testdata/*/case.yaml (see collectortest).
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind:    "mastodon",
 		Config:  map[string]any{"instance": instance},
 		Secrets: []string{secretMark},
 		Header:  map[string]string{"Content-Type": "application/json; charset=utf-8"},
 		Layout:  collectortest.Layout{Nest: true, Cursor: collectortest.CursorJSON},
-	}.Run(t)
+	}
 }

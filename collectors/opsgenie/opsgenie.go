@@ -1,7 +1,6 @@
 package opsgenie
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
@@ -63,10 +63,13 @@ func (c Config) Validate(prefix string) error {
 
 // Handler serves Opsgenie's webhook deliveries.
 type Handler struct {
-	token, user, pass []byte
-	cfg               Config
-	store             earshot.IncidentStore
-	log               *slog.Logger
+	// Limit bounds the deliveries per credential (nil: no bound).
+	Limit *auth.Limiter
+
+	token, basic auth.Tokens
+	cfg          Config
+	store        earshot.IncidentStore
+	log          *slog.Logger
 
 	mu sync.Mutex // one read-modify-write at a time
 }
@@ -87,14 +90,14 @@ func New(cfg Config, store earshot.IncidentStore, getenv func(string) string, lo
 		if err != nil {
 			return nil, fmt.Errorf("webhooks.opsgenie.token: %w", err)
 		}
-		h.token = []byte(v)
+		h.token = auth.NewTokens(v)
 	}
 	if cfg.Password != "" {
 		v, err := cfg.Password.Resolve(getenv)
 		if err != nil {
 			return nil, fmt.Errorf("webhooks.opsgenie.password: %w", err)
 		}
-		h.user, h.pass = []byte(cfg.Username), []byte(v)
+		h.basic = auth.NewTokens(basicCredential(cfg.Username, v))
 	}
 	if h.cfg.MaxBytes <= 0 {
 		h.cfg.MaxBytes = 1 << 20
@@ -139,13 +142,20 @@ const (
 )
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, ok := httpjson.ReadPost(w, r, h.cfg.MaxBytes)
-	if !ok {
+	if !httpjson.IsPost(w, r) {
 		return
 	}
-	if !h.authorized(r) {
+	who, ok := h.authorized(r)
+	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
 		httpjson.Error(w, http.StatusUnauthorized, "missing or wrong token or credentials")
+		return
+	}
+	if !h.Limit.Allow(w, "opsgenie:"+who) {
+		return
+	}
+	body, ok := httpjson.ReadPost(w, r, h.cfg.MaxBytes)
+	if !ok {
 		return
 	}
 	p, at, err := decode(body)
@@ -164,26 +174,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // authorized checks the token (Authorization: Bearer, or TokenHeader) or
-// basic auth, in constant time.
-func (h *Handler) authorized(r *http.Request) bool {
-	if h.token != nil {
-		given := r.Header.Get(TokenHeader)
-		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			given = bearer
-		}
-		if given != "" && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(given)), h.token) == 1 {
-			return true
+// basic auth, with the one constant-time check of package auth, before the
+// body is read. It says which credential matched.
+func (h *Handler) authorized(r *http.Request) (string, bool) {
+	given := strings.TrimSpace(r.Header.Get(TokenHeader))
+	if bearer := auth.Bearer(r); bearer != "" {
+		given = bearer
+	}
+	if _, ok := h.token.Match(given); ok {
+		return "token", true
+	}
+	if user, pass, ok := r.BasicAuth(); ok {
+		if _, ok := h.basic.Match(basicCredential(user, pass)); ok {
+			return "basic", true
 		}
 	}
-	if h.pass != nil {
-		user, pass, ok := r.BasicAuth()
-		if ok {
-			u := subtle.ConstantTimeCompare([]byte(user), h.user)
-			p := subtle.ConstantTimeCompare([]byte(pass), h.pass)
-			return u&p == 1
-		}
-	}
-	return false
+	return "", false
+}
+
+// basicCredential joins a user name and password into one token; the
+// length prefix keeps "a:b" + "c" apart from "a" + "b:c".
+func basicCredential(user, pass string) string {
+	return fmt.Sprintf("%d:%s:%s", len(user), user, pass)
 }
 
 // decode parses a delivery and checks the fields Earshot needs; at is the

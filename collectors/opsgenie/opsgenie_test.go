@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/auth"
 )
 
 // memStore is an in-memory IncidentStore.
@@ -240,3 +241,43 @@ func TestNew(t *testing.T) {
 		t.Errorf("unset variable: %v", err)
 	}
 }
+
+// Credentials are checked before the body is read; each credential then
+// has its own rate limit.
+func TestAuthBeforeBodyAndLimit(t *testing.T) {
+	h, err := New(Config{Token: "env:OG_TOKEN", Username: "opsgenie", Password: "env:OG_PASS"}, &memStore{m: map[string]earshot.Incident{}}, env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, set := range map[string]func(r *http.Request){
+		"none":                                   func(r *http.Request) {},
+		"wrong token":                            func(r *http.Request) { r.Header.Set(TokenHeader, "nope") },
+		"wrong password":                         func(r *http.Request) { r.SetBasicAuth("opsgenie", "hunter3") },
+		"user and password swapped at the colon": func(r *http.Request) { r.SetBasicAuth("opsgenie:hunter2", "") },
+	} {
+		body := &readRecorder{}
+		r := httptest.NewRequest("POST", "/hooks/opsgenie", body)
+		set(r)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 401 || body.read {
+			t.Errorf("%s: %d, body read %v; want 401 without reading", name, w.Code, body.read)
+		}
+	}
+	h.Limit = auth.NewLimiter(0.001, 1)
+	codes := []int{}
+	for range 2 {
+		r := httptest.NewRequest("POST", "/hooks/opsgenie", strings.NewReader(`{"action":"Ping"}`))
+		r.SetBasicAuth("opsgenie", "hunter2")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		codes = append(codes, w.Code)
+	}
+	if codes[0] == 429 || codes[1] != 429 {
+		t.Errorf("statuses %v; want the second refused with 429", codes)
+	}
+}
+
+type readRecorder struct{ read bool }
+
+func (b *readRecorder) Read(p []byte) (int, error) { b.read = true; return 0, io.EOF }

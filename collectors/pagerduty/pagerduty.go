@@ -18,6 +18,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
@@ -58,6 +59,9 @@ func (c Config) Validate(prefix string) error {
 
 // Handler serves PagerDuty's webhook deliveries.
 type Handler struct {
+	// Limit bounds the verified deliveries (nil: no bound).
+	Limit *auth.Limiter
+
 	secret []byte
 	cfg    Config
 	store  earshot.IncidentStore
@@ -130,12 +134,25 @@ const (
 )
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !httpjson.IsPost(w, r) {
+		return
+	}
+	// The signature covers the body, so only its presence can be checked
+	// before the body is read.
+	sig := r.Header.Get(SignatureHeader)
+	if !strings.Contains(sig, "v1=") {
+		httpjson.Error(w, http.StatusUnauthorized, "missing or wrong "+SignatureHeader)
+		return
+	}
 	body, ok := httpjson.ReadPost(w, r, h.cfg.MaxBytes)
 	if !ok {
 		return
 	}
-	if !h.verify(r.Header.Get(SignatureHeader), body) {
+	if !h.verify(sig, body) {
 		httpjson.Error(w, http.StatusUnauthorized, "missing or wrong "+SignatureHeader)
+		return
+	}
+	if !h.Limit.Allow(w, "pagerduty") {
 		return
 	}
 	ev, err := decode(body)

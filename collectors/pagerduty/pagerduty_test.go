@@ -271,3 +271,27 @@ func TestNew(t *testing.T) {
 		t.Errorf("Validate: %v", err)
 	}
 }
+
+// A delivery without a v1 signature is refused before its body is read.
+func TestUnsignedRefusedBeforeBody(t *testing.T) {
+	h, err := New(Config{Secret: secret}, &memStore{m: map[string]earshot.Incident{}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sig := range []string{"", "v0=abc", "sha256=abc"} {
+		body := &readRecorder{}
+		r := httptest.NewRequest("POST", "/hooks/pagerduty", body)
+		if sig != "" {
+			r.Header.Set(SignatureHeader, sig)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 401 || body.read {
+			t.Errorf("signature %q: %d, body read %v; want 401 without reading", sig, w.Code, body.read)
+		}
+	}
+}
+
+type readRecorder struct{ read bool }
+
+func (b *readRecorder) Read(p []byte) (int, error) { b.read = true; return 0, io.EOF }

@@ -11,8 +11,21 @@
 //	     -H 'Content-Type: application/x-ndjson' --data-binary @posts.jsonl \
 //	     http://127.0.0.1:8080/api/v1/ingest
 //
-// With a signing secret, the sender signs the exact body and sends
-// "X-Earshot-Signature: sha256=<hex HMAC-SHA256(secret, body)>".
+// With a signing secret, the sender signs the time and the exact body and
+// sends both:
+//
+//	X-Earshot-Timestamp: <Unix seconds>
+//	X-Earshot-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>
+//
+// A signature whose timestamp is further than Config.SignatureWindow
+// (default 5 minutes) from the server's clock is refused, so a captured
+// request cannot be replayed later (within the window a replay stores
+// nothing new: ingest is idempotent by post ID).
+//
+// Credentials are checked before the body is read: a bearer token, or the
+// presence of a signature with a fresh timestamp (the signature itself is
+// verified once the bounded body is read). Each credential then has its
+// own rate limit (Handler.Limit): over it, 429 with Retry-After.
 package push
 
 import (
@@ -21,7 +34,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -32,15 +44,24 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
-// SignatureHeader carries the HMAC-SHA256 of the body.
+// SignatureHeader carries the HMAC-SHA256 of the timestamp and the body.
 const SignatureHeader = "X-Earshot-Signature"
+
+// TimestampHeader carries the Unix time, in seconds, of a signature.
+const TimestampHeader = "X-Earshot-Timestamp"
+
+// DefaultSignatureWindow is how far a signature's timestamp may be from
+// the server's clock when Config.SignatureWindow is unset.
+const DefaultSignatureWindow = 5 * time.Minute
 
 // Config configures the ingest API.
 type Config struct {
@@ -54,11 +75,34 @@ type Config struct {
 	MaxBytes int64 `yaml:"max_bytes"`
 	// MaxPosts bounds the posts in one request (default 10,000).
 	MaxPosts int `yaml:"max_posts"`
+	// SignatureWindow is how far the X-Earshot-Timestamp of a signed
+	// request may be from the server's clock, either way (default 5m).
+	SignatureWindow time.Duration `yaml:"signature_window"`
+}
+
+// Validate checks c, naming keys under "ingest".
+func (c Config) Validate() error {
+	switch {
+	case c.MaxBytes < 0:
+		return errors.New("ingest.max_bytes: must not be negative")
+	case c.MaxPosts < 0:
+		return errors.New("ingest.max_posts: must not be negative")
+	case c.SignatureWindow < 0:
+		return errors.New("ingest.signature_window: must not be negative")
+	case c.SignatureWindow > 0 && c.SignatureWindow < 10*time.Second:
+		return fmt.Errorf("ingest.signature_window: %s is too short for clock skew (at least 10s)", c.SignatureWindow)
+	}
+	return nil
 }
 
 // Handler serves POST /api/v1/ingest.
 type Handler struct {
-	tokens [][]byte
+	// Limit bounds each credential's requests (nil: no bound).
+	Limit *auth.Limiter
+	// Now is the clock signatures are dated against (default time.Now).
+	Now func() time.Time
+
+	tokens auth.Tokens
 	secret []byte
 	cfg    Config
 	sink   func(ctx context.Context, posts []earshot.Post) error
@@ -75,17 +119,22 @@ func New(cfg Config, sink func(context.Context, []earshot.Post) error, getenv fu
 	if cfg.MaxPosts <= 0 {
 		cfg.MaxPosts = 10_000
 	}
+	if cfg.SignatureWindow <= 0 {
+		cfg.SignatureWindow = DefaultSignatureWindow
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{cfg: cfg, sink: sink, log: log}
+	h := &Handler{cfg: cfg, sink: sink, log: log, Now: time.Now}
+	var tokens []string
 	for i, t := range cfg.Tokens {
 		v, err := t.Resolve(getenv)
 		if err != nil {
 			return nil, fmt.Errorf("ingest.tokens[%d]: %w", i, err)
 		}
-		h.tokens = append(h.tokens, []byte(v))
+		tokens = append(tokens, v)
 	}
+	h.tokens = auth.NewTokens(tokens...)
 	if cfg.SigningSecret != "" {
 		v, err := cfg.SigningSecret.Resolve(getenv)
 		if err != nil {
@@ -93,7 +142,7 @@ func New(cfg Config, sink func(context.Context, []earshot.Post) error, getenv fu
 		}
 		h.secret = []byte(v)
 	}
-	if len(h.tokens) == 0 && h.secret == nil {
+	if h.tokens.Len() == 0 && h.secret == nil {
 		return nil, errors.New("ingest: set tokens or signing_secret; a write API without auth is refused")
 	}
 	return h, nil
@@ -115,13 +164,23 @@ type Result struct {
 }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !httpjson.IsPost(w, r) {
+		return
+	}
+	who, signed, problem := h.credential(r)
+	if problem != "" {
+		unauthorized(w, problem)
+		return
+	}
+	if !h.Limit.Allow(w, "ingest:"+who) {
+		return
+	}
 	body, ok := httpjson.ReadPost(w, r, h.cfg.MaxBytes)
 	if !ok {
 		return
 	}
-	if !h.authorized(r, body) {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
-		httpjson.Error(w, http.StatusUnauthorized, "missing or wrong bearer token or signature")
+	if signed && !h.verify(r, body) {
+		unauthorized(w, "wrong signature")
 		return
 	}
 	records, res, err := decode(body, h.cfg.MaxPosts)
@@ -164,29 +223,53 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	httpjson.Write(w, status, res)
 }
 
-func (h *Handler) authorized(r *http.Request, body []byte) bool {
-	if auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		given := []byte(strings.TrimSpace(auth))
-		for _, t := range h.tokens {
-			if subtle.ConstantTimeCompare(given, t) == 1 {
-				return true
-			}
-		}
+func unauthorized(w http.ResponseWriter, problem string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
+	httpjson.Error(w, http.StatusUnauthorized, problem)
+}
+
+// credential checks what can be checked before the body is read: a bearer
+// token, or a signature with a fresh timestamp. It returns who sent r (for
+// rate limits), whether the signature is still to be verified, or the
+// problem.
+func (h *Handler) credential(r *http.Request) (who string, signed bool, problem string) {
+	if i, ok := h.tokens.Match(auth.Bearer(r)); ok {
+		return fmt.Sprintf("token:%d", i), false, ""
 	}
-	if h.secret != nil {
-		sig, ok := strings.CutPrefix(r.Header.Get(SignatureHeader), "sha256=")
-		if !ok {
-			return false
-		}
-		given, err := hex.DecodeString(sig)
-		if err != nil {
-			return false
-		}
-		mac := hmac.New(sha256.New, h.secret)
-		mac.Write(body)
-		return hmac.Equal(given, mac.Sum(nil))
+	sig := r.Header.Get(SignatureHeader)
+	if h.secret == nil || sig == "" {
+		return "", false, "missing or wrong bearer token or signature"
 	}
-	return false
+	if !strings.HasPrefix(sig, "sha256=") {
+		return "", false, SignatureHeader + " must be sha256=<hex>"
+	}
+	ts, err := strconv.ParseInt(strings.TrimSpace(r.Header.Get(TimestampHeader)), 10, 64)
+	if err != nil {
+		return "", false, "a signed request needs " + TimestampHeader + ": <Unix seconds>, signed with the body"
+	}
+	if d := h.Now().Sub(time.Unix(ts, 0)); d > h.cfg.SignatureWindow || d < -h.cfg.SignatureWindow {
+		return "", false, fmt.Sprintf("%s is more than %s from the server's clock; sign requests as they are sent", TimestampHeader, h.cfg.SignatureWindow)
+	}
+	return "signed", true, ""
+}
+
+// verify checks the signature of the timestamp and body.
+func (h *Handler) verify(r *http.Request, body []byte) bool {
+	given, err := hex.DecodeString(strings.TrimPrefix(r.Header.Get(SignatureHeader), "sha256="))
+	if err != nil {
+		return false
+	}
+	return hmac.Equal(given, Sign(h.secret, strings.TrimSpace(r.Header.Get(TimestampHeader)), body))
+}
+
+// Sign returns HMAC-SHA256(secret, timestamp + "." + body), what a sender
+// puts in X-Earshot-Signature (hex, after "sha256=").
+func Sign(secret []byte, timestamp string, body []byte) []byte {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(timestamp))
+	mac.Write([]byte{'.'})
+	mac.Write(body)
+	return mac.Sum(nil)
 }
 
 type indexed struct {

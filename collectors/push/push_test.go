@@ -12,12 +12,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/internal/auth"
 )
 
 type sink struct {
@@ -93,22 +95,112 @@ func TestIngestBearer(t *testing.T) {
 	}
 }
 
+func signed(body string, at time.Time) map[string]string {
+	ts := strconv.FormatInt(at.Unix(), 10)
+	return map[string]string{TimestampHeader: ts, SignatureHeader: "sha256=" + hex.EncodeToString(Sign([]byte("s1gn"), ts, []byte(body)))}
+}
+
 func TestIngestSignature(t *testing.T) {
 	srv, s, _ := newServer(t, Config{SigningSecret: "env:SIGN"})
-	mac := hmac.New(sha256.New, []byte("s1gn"))
-	mac.Write([]byte(twoGood))
-	sig := "sha256=" + hex.EncodeToString(mac.Sum(nil))
-	if code, _, raw := post(t, srv.URL, twoGood, map[string]string{SignatureHeader: sig}); code != 200 {
+	now := time.Now()
+	if code, _, raw := post(t, srv.URL, twoGood, signed(twoGood, now)); code != 200 {
 		t.Fatalf("signed: %d %s", code, raw)
 	}
-	if code, _, _ := post(t, srv.URL, twoGood+" ", map[string]string{SignatureHeader: sig}); code != 401 {
-		t.Errorf("body changed after signing: status %d, want 401", code)
+	// The scheme by hand: HMAC-SHA256(secret, timestamp + "." + body).
+	mac := hmac.New(sha256.New, []byte("s1gn"))
+	ts := strconv.FormatInt(now.Unix(), 10)
+	mac.Write([]byte(ts + "." + twoGood))
+	byHand := map[string]string{TimestampHeader: ts, SignatureHeader: "sha256=" + hex.EncodeToString(mac.Sum(nil))}
+	if code, _, raw := post(t, srv.URL, twoGood, byHand); code != 200 {
+		t.Fatalf("signed by hand: %d %s", code, raw)
 	}
-	if code, _, _ := post(t, srv.URL, twoGood, map[string]string{SignatureHeader: "sha256=zz"}); code != 401 {
-		t.Errorf("garbage signature: status %d", code)
+	bodyOnly := hmac.New(sha256.New, []byte("s1gn"))
+	bodyOnly.Write([]byte(twoGood))
+	for name, tc := range map[string]struct {
+		body   string
+		header map[string]string
+		want   string
+	}{
+		"body changed after signing": {twoGood + " ", signed(twoGood, now), "wrong signature"},
+		"garbage signature":          {twoGood, map[string]string{TimestampHeader: ts, SignatureHeader: "sha256=zz"}, "wrong signature"},
+		"no timestamp":               {twoGood, map[string]string{SignatureHeader: "sha256=" + hex.EncodeToString(bodyOnly.Sum(nil))}, TimestampHeader},
+		"timestamp changed":          {twoGood, map[string]string{TimestampHeader: strconv.FormatInt(now.Unix()+1, 10), SignatureHeader: signed(twoGood, now)[SignatureHeader]}, "wrong signature"},
+		"replayed 6 minutes later":   {twoGood, signed(twoGood, now.Add(-6*time.Minute)), "more than 5m0s"},
+		"dated in the future":        {twoGood, signed(twoGood, now.Add(6*time.Minute)), "more than 5m0s"},
+	} {
+		if code, _, raw := post(t, srv.URL, tc.body, tc.header); code != 401 || !strings.Contains(raw, tc.want) {
+			t.Errorf("%s: %d %s; want 401 saying %q", name, code, raw, tc.want)
+		}
 	}
-	if len(s.posts) != 2 {
-		t.Errorf("%d posts reached the sink, want 2", len(s.posts))
+	if len(s.posts) != 4 {
+		t.Errorf("%d posts reached the sink, want 4", len(s.posts))
+	}
+}
+
+// Credentials are checked before the body is read.
+func TestIngestAuthBeforeBody(t *testing.T) {
+	h, err := New(Config{Tokens: []collectors.Secret{"env:TOK"}, SigningSecret: "env:SIGN"}, (&sink{}).add, env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, hdr := range map[string]map[string]string{
+		"no credential":   nil,
+		"wrong token":     {"Authorization": "Bearer nope"},
+		"stale signature": signed("x", time.Now().Add(-time.Hour)),
+	} {
+		body := &watchedBody{}
+		req := httptest.NewRequest("POST", "/api/v1/ingest", body)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != 401 || body.read {
+			t.Errorf("%s: %d, body read %v; want 401 without reading", name, w.Code, body.read)
+		}
+	}
+}
+
+// watchedBody records whether it was read.
+type watchedBody struct{ read bool }
+
+func (b *watchedBody) Read(p []byte) (int, error) { b.read = true; return 0, io.EOF }
+
+func TestIngestRateLimit(t *testing.T) {
+	s := &sink{}
+	h, err := New(Config{Tokens: []collectors.Secret{"env:TOK", "other"}}, s.add, env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Limit = auth.NewLimiter(0.5, 2)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	one := `{"id":"1","source":"f","text":"x","created_at":"2026-03-02T10:00:00Z"}`
+	tok := map[string]string{"Authorization": "Bearer t0ken"}
+	for i := range 2 {
+		if code, _, raw := post(t, srv.URL, one, tok); code != 200 {
+			t.Fatalf("request %d: %d %s", i+1, code, raw)
+		}
+	}
+	req, _ := http.NewRequest("POST", srv.URL, strings.NewReader(one))
+	req.Header.Set("Authorization", "Bearer t0ken")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "2" {
+		t.Errorf("third request: %d, Retry-After %q; want 429, 2", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	// Another token has its own budget; a wrong token gets 401, not 429.
+	if code, _, _ := post(t, srv.URL, one, map[string]string{"Authorization": "Bearer other"}); code != 200 {
+		t.Errorf("other token: %d", code)
+	}
+	if code, _, _ := post(t, srv.URL, one, map[string]string{"Authorization": "Bearer nope"}); code != 401 {
+		t.Errorf("wrong token: %d", code)
+	}
+	if len(s.posts) != 3 {
+		t.Errorf("%d posts stored, want 3", len(s.posts))
 	}
 }
 

@@ -30,8 +30,11 @@ const (
 // TestCases runs testdata/*/case.yaml (see collectortest). A request's
 // want names method, host and path ("POST www.reddit.test/api/v1/access_token");
 // its query is checked by want_query.
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind: "reddit",
 		Config: map[string]any{
 			"client_id":     "env:EARSHOT_TEST_REDDIT_ID",
@@ -46,7 +49,7 @@ func TestCases(t *testing.T) {
 		WantPathOnly: true,
 		Check:        checkRequest,
 		Layout:       collectortest.Layout{Cursor: collectortest.CursorString},
-	}.Run(t)
+	}
 }
 
 // checkRequest checks the user agent of every request, and the client's

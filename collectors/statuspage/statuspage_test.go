@@ -210,7 +210,7 @@ func TestCollectErrors(t *testing.T) {
 			w.Write([]byte(`{"incidents": [{"id": 42}]}`))
 		}))
 		t.Cleanup(srv.Close)
-		c, _ := NewCollector("x", Config{Page: srv.URL, MaxBytes: 1 << 20, Timeout: 5e9}, collectors.Deps{})
+		c, _ := NewCollector("x", Config{Page: srv.URL, MaxBytes: 1 << 20, Timeout: 5e9}, collectors.Deps{HTTP: srv.Client()})
 		if _, _, err := c.CollectIncidents(t.Context(), ""); err == nil || !strings.Contains(err.Error(), "decoding") {
 			t.Errorf("err = %v", err)
 		}

@@ -18,8 +18,11 @@ const testQuery = `"Acme Cloud" OR @acmecloud`
 // TestCases runs testdata/*/case.yaml (see collectortest). The client asks
 // https://api.twitter.com/1.1/ (go-twitter's base), so the cases are
 // served over TLS.
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind:    "twitter",
 		Config:  map[string]any{"query": testQuery, "bearer_token": "env:" + tokenEnv},
 		Env:     map[string]string{tokenEnv: testToken},
@@ -27,7 +30,7 @@ func TestCases(t *testing.T) {
 		TLS:     true,
 		Header:  map[string]string{"Content-Type": "application/json;charset=utf-8"},
 		Check:   checkRequest,
-	}.Run(t)
+	}
 }
 
 // checkRequest checks what every search request must carry.

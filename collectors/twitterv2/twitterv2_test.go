@@ -19,15 +19,18 @@ const (
 )
 
 // TestCases runs testdata/*/case.yaml (see collectortest).
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind:    "twitter_v2",
 		Config:  map[string]any{"query": testQuery, "bearer_token": "env:" + tokenEnv, "base_url": "http://" + apiHost},
 		Env:     map[string]string{tokenEnv: testToken},
 		Secrets: []string{testToken},
 		Header:  map[string]string{"Content-Type": "application/json;charset=utf-8"},
 		Check:   checkRequest,
-	}.Run(t)
+	}
 }
 
 // checkRequest checks what every search request must carry.

@@ -15,8 +15,11 @@ const appPassword = "abcd EFGH 1234 ijkl MNOP 6789"
 // TestCases runs testdata/*/case.yaml (see collectortest). A request's
 // want names method, host and path; its query is checked by want_query
 // and, for the parameters every request carries, by checkRequest.
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind:         "wordpress",
 		Config:       map[string]any{"site": "http://blog.acme.test/"},
 		Env:          map[string]string{"EARSHOT_TEST_WP_PASSWORD": appPassword},
@@ -26,7 +29,7 @@ func TestCases(t *testing.T) {
 		Repeats:      true, // an edited comment comes again under its ID
 		Check:        checkRequest,
 		Layout:       collectortest.Layout{Cursor: collectortest.CursorString},
-	}.Run(t)
+	}
 }
 
 // checkRequest checks the parameters every request carries.

@@ -17,8 +17,11 @@ const (
 
 // TestCases runs testdata/*/case.yaml (see collectortest). A request's
 // want names method and path; its query is checked by want_query.
-func TestCases(t *testing.T) {
-	collectortest.Suite{
+func TestCases(t *testing.T) { cases(t).Run(t) }
+
+// cases is the suite TestCases runs and FuzzResponses fuzzes.
+func cases(t testing.TB) collectortest.Suite {
+	return collectortest.Suite{
 		Kind: "youtube",
 		Config: map[string]any{
 			"channel_id": "UCacmeCloud0000000000001",
@@ -32,7 +35,7 @@ func TestCases(t *testing.T) {
 		Repeats:      true, // edited comments come again
 		Check:        checkRequest,
 		Layout:       collectortest.Layout{Cursor: collectortest.CursorJSON},
-	}.Run(t)
+	}
 }
 
 // checkRequest checks that every request carries one credential: the key

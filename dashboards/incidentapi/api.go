@@ -1,7 +1,6 @@
 package incidentapi
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
@@ -26,12 +26,14 @@ type Options struct {
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	Log *slog.Logger
+	// Limit bounds each token's writes (nil: no bound).
+	Limit *auth.Limiter
 }
 
 // Handler serves the incident API.
 type Handler struct {
 	store  earshot.IncidentStore
-	tokens [][]byte
+	tokens auth.Tokens
 	opts   Options
 	mux    *http.ServeMux
 
@@ -42,12 +44,12 @@ type Handler struct {
 // to anyone, so that is an error.
 func New(store earshot.IncidentStore, opts Options) (*Handler, error) {
 	h := &Handler{store: store, opts: opts, mux: http.NewServeMux()}
+	var tokens []string
 	for _, t := range opts.Tokens {
-		if t = strings.TrimSpace(t); t != "" {
-			h.tokens = append(h.tokens, []byte(t))
-		}
+		tokens = append(tokens, strings.TrimSpace(t))
 	}
-	if len(h.tokens) == 0 {
+	h.tokens = auth.NewTokens(tokens...)
+	if h.tokens.Len() == 0 {
 		return nil, errors.New("incident_api.tokens: at least one token is required; a write API without auth is refused")
 	}
 	if h.opts.MaxBytes <= 0 {
@@ -121,9 +123,13 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
 // write wraps a write endpoint: token, body size, one at a time.
 func (h *Handler) write(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if !h.authorized(r) {
+		i, ok := h.tokens.Match(auth.Bearer(r))
+		if !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
 			httpjson.Write(w, http.StatusUnauthorized, apiError{Error: "missing or wrong bearer token"})
+			return
+		}
+		if !h.opts.Limit.Allow(w, fmt.Sprintf("incident-api:%d", i)) {
 			return
 		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBytes))
@@ -140,19 +146,6 @@ func (h *Handler) write(next func(w http.ResponseWriter, r *http.Request, body [
 		defer h.mu.Unlock()
 		next(w, r, body)
 	}
-}
-
-func (h *Handler) authorized(r *http.Request) bool {
-	given, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		return false
-	}
-	g := []byte(strings.TrimSpace(given))
-	found := 0
-	for _, t := range h.tokens {
-		found |= subtle.ConstantTimeCompare(g, t)
-	}
-	return found == 1
 }
 
 func (h *Handler) open(w http.ResponseWriter, r *http.Request, body []byte) {

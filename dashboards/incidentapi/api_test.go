@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/auth"
 )
 
 // memStore is an in-memory IncidentStore.
@@ -224,3 +225,33 @@ func TestNewNeedsTokens(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// A write without a token is refused before its body is read; each token
+// has its own rate limit.
+func TestWriteAuthBeforeBodyAndLimit(t *testing.T) {
+	st := &memStore{m: map[string]earshot.Incident{}}
+	h, err := New(st, Options{Tokens: []string{"other", "s3cret"}, Limit: auth.NewLimiter(0.001, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := &readRecorder{}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("POST", "/api/v1/incidents", body))
+	if w.Code != 401 || body.read {
+		t.Errorf("no token: %d, body read %v; want 401 without reading", w.Code, body.read)
+	}
+	open := func(token string) int {
+		r := httptest.NewRequest("POST", "/api/v1/incidents", strings.NewReader(`{"title":"Billing emails late","services":["billing"]}`))
+		r.Header.Set("Authorization", "Bearer "+token)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Code
+	}
+	if got := []int{open("s3cret"), open("s3cret"), open("other")}; got[0] != 201 || got[1] != 429 || got[2] != 201 {
+		t.Errorf("statuses %v; want 201, then 429 for the same token, 201 for another", got)
+	}
+}
+
+type readRecorder struct{ read bool }
+
+func (b *readRecorder) Read(p []byte) (int, error) { b.read = true; return 0, io.EOF }

@@ -47,5 +47,8 @@
 // The pages only read. Moves go through the API alone: a browser form
 // cannot send a bearer header, a form that took the token would invite the
 // browser to save it and add a cross-site request surface, and a
-// read-only page needs neither cookies nor CSRF tokens.
+// read-only page needs neither cookies nor CSRF tokens. (Reading itself
+// may need a credential: earshot serve wraps this server in
+// internal/auth's RequireRead when web.read_tokens is set; its sign-in
+// cookie grants reading only, never a move.)
 package web

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/sha256"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
@@ -56,6 +56,8 @@ type Options struct {
 	// Silences, when set, lists the silences pending, active or expired
 	// in the last day under the spikes.
 	Silences earshot.SilenceStore
+	// WriteLimit bounds each write token's requests (nil: no bound).
+	WriteLimit *auth.Limiter
 }
 
 // Server serves the dashboard page and the JSON API.
@@ -66,7 +68,7 @@ type Server struct {
 	mux     *http.ServeMux
 	page    *template.Template
 	support *template.Template
-	tokens  [][sha256.Size]byte // the write tokens' hashes
+	tokens  auth.Tokens // the write tokens
 }
 
 //go:embed assets
@@ -95,11 +97,11 @@ func New(store Store, opts Options) *Server {
 		page:    template.Must(template.New("page.html").ParseFS(assets, "assets/page.html")),
 		support: template.Must(template.New("support.html").ParseFS(assets, "assets/support.html")),
 	}
+	var tokens []string
 	for _, t := range opts.WriteTokens {
-		if t = strings.TrimSpace(t); t != "" {
-			s.tokens = append(s.tokens, sha256.Sum256([]byte(t)))
-		}
+		tokens = append(tokens, strings.TrimSpace(t))
 	}
+	s.tokens = auth.NewTokens(tokens...)
 	static, err := fs.Sub(assets, "assets/static")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time

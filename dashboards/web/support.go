@@ -3,8 +3,6 @@ package web
 import (
 	"bytes"
 	"cmp"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
@@ -127,31 +126,19 @@ type moveRequest struct {
 	Actor    string                `json:"actor"`
 }
 
-// authorized reports whether r carries one of the write tokens. Every
-// token is compared, in constant time, on its SHA-256 so that neither
-// timing nor length tells anything.
-func (s *Server) authorized(r *http.Request) bool {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || tok == "" || len(s.tokens) == 0 {
-		return false
-	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(tok)))
-	match := 0
-	for _, t := range s.tokens {
-		match |= subtle.ConstantTimeCompare(sum[:], t[:])
-	}
-	return match == 1
-}
-
 // handleMove serves POST /api/followups/{id}/move.
 func (s *Server) handleMove(w http.ResponseWriter, r *http.Request) {
-	if !s.authorized(r) {
+	i, ok := s.tokens.Match(auth.Bearer(r))
+	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
 		msg := "moving a follow-up needs Authorization: Bearer <token> with a write token"
-		if len(s.tokens) == 0 {
+		if s.tokens.Len() == 0 {
 			msg = "moving a follow-up needs a write token, and this server has none configured"
 		}
 		writeError(w, http.StatusUnauthorized, msg)
+		return
+	}
+	if !s.opts.WriteLimit.Allow(w, fmt.Sprintf("web:%d", i)) {
 		return
 	}
 	id := r.PathValue("id")

@@ -76,6 +76,32 @@ type Config struct {
 	Followups followup.Config `yaml:"followups"`
 	// Web configures the dashboard.
 	Web Web `yaml:"web"`
+	// Server tunes the HTTP server: timeouts, header limits and the rate
+	// limit of write routes.
+	Server Server `yaml:"server"`
+}
+
+// Server tunes the HTTP server every route is served by.
+type Server struct {
+	// ReadHeaderTimeout bounds reading a request's headers.
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	// ReadTimeout bounds reading a whole request, body included.
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+	// WriteTimeout bounds the time from the end of the headers to the end
+	// of the answer.
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// IdleTimeout is how long a kept-alive connection may wait for its
+	// next request.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
+	// MaxHeaderBytes bounds a request's headers (431 above it).
+	MaxHeaderBytes int `yaml:"max_header_bytes"`
+	// WriteRate is how many requests a second, on average, each credential
+	// may make to the write routes (ingest, webhooks, incident writes,
+	// follow-up moves); over it, 429 with Retry-After. 0 turns the limit
+	// off.
+	WriteRate float64 `yaml:"write_rate"`
+	// WriteBurst is how many write requests a credential may make at once.
+	WriteBurst int `yaml:"write_burst"`
 }
 
 // Web configures the dashboard and its API.
@@ -84,6 +110,14 @@ type Web struct {
 	// (moving follow-ups: POST /api/followups/{id}/move), written env:NAME
 	// or file:PATH. With none, the API only reads.
 	APITokens []collectors.Secret `yaml:"api_tokens"`
+	// ReadTokens, when set, make reading need a credential: every page and
+	// GET API answers 401 without "Authorization: Bearer <token>" with one
+	// of them (or an API token), or the cookie of the sign-in form at
+	// /signin. Written env:NAME or file:PATH.
+	ReadTokens []collectors.Secret `yaml:"read_tokens"`
+	// PublicPaths stay open without a read token (exact paths); set [] to
+	// close the health check and the metrics too.
+	PublicPaths []string `yaml:"public_paths"`
 }
 
 // Webhooks configures the endpoints paging tools post incidents to; each is
@@ -172,8 +206,13 @@ type Collector struct {
 	Name string `yaml:"name"`
 	// Interval is how often it collects.
 	Interval time.Duration `yaml:"interval"`
-	// Options holds the collector's own keys (all but type, name and
-	// interval), for its factory to decode.
+	// AllowPrivateNetworks lets this entry connect to loopback, private
+	// (RFC 1918, ULA), link-local, CGNAT and cloud-metadata addresses,
+	// which every outbound fetch refuses by default (an intranet feed, a
+	// status page on the LAN).
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
+	// Options holds the collector's own keys (all but type, name, interval
+	// and allow_private_networks), for its factory to decode.
 	Options yaml.Node `yaml:"-"`
 }
 
@@ -190,7 +229,7 @@ func (c *Collector) UnmarshalYAML(n *yaml.Node) error {
 	c.Options.Content = nil
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch n.Content[i].Value {
-		case "type", "name", "interval":
+		case "type", "name", "interval", "allow_private_networks":
 		default:
 			c.Options.Content = append(c.Options.Content, n.Content[i], n.Content[i+1])
 		}
@@ -216,6 +255,16 @@ func Default() Config {
 		ShutdownTimeout: 20 * time.Second,
 		Alerting:        alerts.DefaultConfig(),
 		Followups:       followup.DefaultConfig(),
+		Web:             Web{PublicPaths: []string{"/healthz", "/metrics"}},
+		Server: Server{
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       time.Minute,
+			WriteTimeout:      2 * time.Minute,
+			IdleTimeout:       2 * time.Minute,
+			MaxHeaderBytes:    64 << 10,
+			WriteRate:         10,
+			WriteBurst:        50,
+		},
 	}
 }
 
@@ -388,6 +437,39 @@ func (c Config) Validate() error {
 		if strings.TrimSpace(string(t)) == "" {
 			bad(fmt.Sprintf("web.api_tokens[%d]", i), "is empty")
 		}
+	}
+	for i, t := range c.Web.ReadTokens {
+		if strings.TrimSpace(string(t)) == "" {
+			bad(fmt.Sprintf("web.read_tokens[%d]", i), "is empty")
+		}
+	}
+	for i, p := range c.Web.PublicPaths {
+		if !strings.HasPrefix(p, "/") {
+			bad(fmt.Sprintf("web.public_paths[%d]", i), "%q is not a path starting with /", p)
+		}
+	}
+	if err := c.Ingest.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	for _, t := range []struct {
+		key string
+		d   time.Duration
+	}{
+		{"server.read_header_timeout", c.Server.ReadHeaderTimeout}, {"server.read_timeout", c.Server.ReadTimeout},
+		{"server.write_timeout", c.Server.WriteTimeout}, {"server.idle_timeout", c.Server.IdleTimeout},
+	} {
+		if t.d < time.Second {
+			bad(t.key, "%s is too short (at least 1s)", t.d)
+		}
+	}
+	if c.Server.MaxHeaderBytes < 4<<10 || c.Server.MaxHeaderBytes > 1<<20 {
+		bad("server.max_header_bytes", "%d is not between 4096 and 1048576", c.Server.MaxHeaderBytes)
+	}
+	if c.Server.WriteRate < 0 {
+		bad("server.write_rate", "must not be negative (0 turns the limit off)")
+	}
+	if c.Server.WriteRate > 0 && c.Server.WriteBurst < 1 {
+		bad("server.write_burst", "%d: must be at least 1 with a write_rate", c.Server.WriteBurst)
 	}
 	return errors.Join(errs...)
 }

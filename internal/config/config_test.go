@@ -140,3 +140,59 @@ func TestSpoolDir(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectorAllowPrivateNetworks(t *testing.T) {
+	cfg := Default()
+	err := Parse([]byte(`
+collectors:
+  - {type: rss, name: intranet, url: "http://10.0.0.5/feed", allow_private_networks: true}
+  - {type: rss, name: public, url: "https://example.com/feed"}
+`), &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Collectors[0].AllowPrivateNetworks || cfg.Collectors[1].AllowPrivateNetworks {
+		t.Fatalf("allow_private_networks = %v, %v; want true, false", cfg.Collectors[0].AllowPrivateNetworks, cfg.Collectors[1].AllowPrivateNetworks)
+	}
+	// The key is the entry's, not the collector's: its factory never sees it.
+	var own map[string]any
+	if err := cfg.Collectors[0].Options.Decode(&own); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := own["allow_private_networks"]; ok || own["url"] != "http://10.0.0.5/feed" {
+		t.Errorf("collector's own keys = %v", own)
+	}
+}
+
+func TestServerAndReadKeys(t *testing.T) {
+	cfg := Default()
+	if cfg.Server.ReadHeaderTimeout != 10*time.Second || cfg.Server.MaxHeaderBytes != 64<<10 || cfg.Server.WriteRate != 10 {
+		t.Errorf("server defaults = %+v", cfg.Server)
+	}
+	if len(cfg.Web.PublicPaths) != 2 {
+		t.Errorf("public paths default = %v, want /healthz and /metrics", cfg.Web.PublicPaths)
+	}
+	if err := Parse([]byte("web: {read_tokens: [env:R], public_paths: []}\nserver: {read_timeout: 30s}\n"), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Web.PublicPaths) != 0 || len(cfg.Web.ReadTokens) != 1 || cfg.Server.ReadTimeout != 30*time.Second || cfg.Server.WriteTimeout != 2*time.Minute {
+		t.Errorf("parsed: web %+v, server %+v", cfg.Web, cfg.Server)
+	}
+	for yaml, key := range map[string]string{
+		"server: {read_timeout: 10ms}":            "server.read_timeout",
+		"server: {max_header_bytes: 10}":          "server.max_header_bytes",
+		"server: {write_rate: -1}":                "server.write_rate",
+		"server: {write_rate: 5, write_burst: 0}": "server.write_burst",
+		"web: {read_tokens: ['']}":                "web.read_tokens[0]",
+		"web: {public_paths: [healthz]}":          "web.public_paths[0]",
+		"ingest: {signature_window: 1s}":          "ingest.signature_window",
+	} {
+		c := Default()
+		if err := Parse([]byte(yaml), &c); err != nil {
+			t.Fatalf("%s: %v", yaml, err)
+		}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s: %v, want an error naming %s", yaml, err, key)
+		}
+	}
+}

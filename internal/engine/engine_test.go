@@ -180,8 +180,8 @@ func TestIncidentDay(t *testing.T) {
 			cfg.Route.GroupBy = []string{"watch"}
 			cfg.Route.GroupWait = duration(10 * time.Minute)
 			cfg.Receivers = []alerts.Receiver{{Name: "comms",
-				Slack: []slack.Config{{URL: slackSrv.URL + "/services/T0/B0/secret"}},
-				Email: []email.Config{{Smarthost: smtp.addr, From: "earshot@example.com", To: []string{"comms@example.com"}, TLS: "none"}},
+				Slack: []slack.Config{{AllowPrivateNetworks: true, URL: slackSrv.URL + "/services/T0/B0/secret"}},
+				Email: []email.Config{{AllowPrivateNetworks: true, Smarthost: smtp.addr, From: "earshot@example.com", To: []string{"comms@example.com"}, TLS: "none"}},
 			}}
 			mem := NewMemory(0)
 			receivers, err := cfg.Notifiers(alerts.NotifierOptions{Deliveries: mem})
@@ -307,7 +307,7 @@ func TestUnreportedNight(t *testing.T) {
 			hook := newReceiver(t)
 			cfg := alerts.DefaultConfig()
 			cfg.Route.Receiver = "oncall"
-			cfg.Receivers = []alerts.Receiver{{Name: "oncall", Webhook: []webhook.Config{{URL: hook.URL}}}}
+			cfg.Receivers = []alerts.Receiver{{Name: "oncall", Webhook: []webhook.Config{{URL: hook.URL, AllowPrivateNetworks: true}}}}
 			receivers, err := cfg.Notifiers(alerts.NotifierOptions{})
 			if err != nil {
 				t.Fatal(err)

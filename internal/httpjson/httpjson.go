@@ -26,13 +26,23 @@ func Error(w http.ResponseWriter, status int, msg string) {
 	Write(w, status, map[string]string{"error": msg})
 }
 
+// IsPost reports whether r is a POST; otherwise it answers 405 with
+// Allow. Endpoints call it before checking credentials, which they check
+// before reading the body.
+func IsPost(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		Error(w, http.StatusMethodNotAllowed, "use POST")
+		return false
+	}
+	return true
+}
+
 // ReadPost reads the body of a POST of at most max bytes. For another
 // method, a larger body or a failed read it answers (405 with Allow, 413,
 // 400) and returns false: the handler then returns at once.
 func ReadPost(w http.ResponseWriter, r *http.Request, max int64) ([]byte, bool) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		Error(w, http.StatusMethodNotAllowed, "use POST")
+	if !IsPost(w, r) {
 		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))

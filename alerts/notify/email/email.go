@@ -31,6 +31,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts/notify"
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 // TLS modes.
@@ -64,6 +65,10 @@ type Config struct {
 	TLS string `yaml:"tls"`
 	// Timeout bounds one whole SMTP conversation; 0 means 30s.
 	Timeout time.Duration `yaml:"timeout"`
+	// AllowPrivateNetworks lets this integration reach a smarthost on a
+	// loopback, private or link-local address (a relay on the LAN), which
+	// is refused by default.
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
 	// TLSConfig overrides the TLS settings (roots, server name); set in
 	// code, not in the file.
 	TLSConfig *tls.Config `yaml:"-"`
@@ -169,7 +174,7 @@ func (e *Notifier) send(ctx context.Context, msg []byte) (retry bool, err error)
 	fail := func(step string, err error) (bool, error) {
 		return retryable(err), notify.Errorf(e.secrets(), "email: %s %s: %v", step, e.cfg.Smarthost, err)
 	}
-	d := &net.Dialer{Timeout: e.cfg.Timeout}
+	d := netguard.Policy{AllowPrivate: e.cfg.AllowPrivateNetworks}.Dialer(e.cfg.Timeout)
 	var conn net.Conn
 	if e.cfg.TLS == TLSImplicit {
 		conn, err = (&tls.Dialer{NetDialer: d, Config: e.tlsConfig()}).DialContext(ctx, "tcp", e.cfg.Smarthost)
@@ -180,7 +185,8 @@ func (e *Notifier) send(ctx context.Context, msg []byte) (retry bool, err error)
 		if ctx.Err() != nil {
 			return false, notify.Errorf(e.secrets(), "email: connecting to %s: %v", e.cfg.Smarthost, ctx.Err())
 		}
-		return true, notify.Errorf(e.secrets(), "email: connecting to %s: %v", e.cfg.Smarthost, err)
+		// A refused address stays refused: retrying will not help.
+		return !errors.Is(err, netguard.ErrBlocked), notify.Errorf(e.secrets(), "email: connecting to %s: %v", e.cfg.Smarthost, err)
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(e.cfg.Timeout))

@@ -191,7 +191,7 @@ func newNotifier(t *testing.T, cfg Config, log *slog.Logger) *Notifier {
 
 func TestMultipartMessage(t *testing.T) {
 	srv := startSMTP(t, &smtpServer{auth: true})
-	n := newNotifier(t, Config{Smarthost: srv.addr, Username: user, Password: password}, nil)
+	n := newNotifier(t, Config{AllowPrivateNetworks: true, Smarthost: srv.addr, Username: user, Password: password}, nil)
 	if retry, err := n.Notify(t.Context(), notification()); err != nil {
 		t.Fatalf("Notify = %v, %v", retry, err)
 	}
@@ -286,7 +286,7 @@ func selfSigned(t *testing.T) (*tls.Config, *x509.CertPool) {
 func TestStartTLSWhenOffered(t *testing.T) {
 	serverTLS, roots := selfSigned(t)
 	srv := startSMTP(t, &smtpServer{tls: serverTLS, auth: true})
-	n := newNotifier(t, Config{Smarthost: srv.addr, Username: user, Password: password, TLSConfig: &tls.Config{RootCAs: roots}}, nil)
+	n := newNotifier(t, Config{AllowPrivateNetworks: true, Smarthost: srv.addr, Username: user, Password: password, TLSConfig: &tls.Config{RootCAs: roots}}, nil)
 	if _, err := n.Notify(t.Context(), notification()); err != nil {
 		t.Fatal(err)
 	}
@@ -300,19 +300,19 @@ func TestStartTLSWhenOffered(t *testing.T) {
 func TestTLSModes(t *testing.T) {
 	srv := startSMTP(t, &smtpServer{})
 	// STARTTLS required but not offered: an error not worth retrying.
-	retry, err := newNotifier(t, Config{Smarthost: srv.addr, TLS: TLSStartTLS}, nil).Notify(t.Context(), notification())
+	retry, err := newNotifier(t, Config{AllowPrivateNetworks: true, Smarthost: srv.addr, TLS: TLSStartTLS}, nil).Notify(t.Context(), notification())
 	if err == nil || retry || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Errorf("starttls: %v, %v", retry, err)
 	}
 	// An untrusted certificate is refused.
 	serverTLS, _ := selfSigned(t)
 	srv2 := startSMTP(t, &smtpServer{tls: serverTLS})
-	retry, err = newNotifier(t, Config{Smarthost: srv2.addr}, nil).Notify(t.Context(), notification())
+	retry, err = newNotifier(t, Config{AllowPrivateNetworks: true, Smarthost: srv2.addr}, nil).Notify(t.Context(), notification())
 	if err == nil || retry {
 		t.Errorf("untrusted: %v, %v", retry, err)
 	}
 	// tls: none never upgrades.
-	if _, err := newNotifier(t, Config{Smarthost: srv2.addr, TLS: TLSNone}, nil).Notify(t.Context(), notification()); err != nil {
+	if _, err := newNotifier(t, Config{AllowPrivateNetworks: true, Smarthost: srv2.addr, TLS: TLSNone}, nil).Notify(t.Context(), notification()); err != nil {
 		t.Errorf("none: %v", err)
 	}
 }
@@ -325,7 +325,7 @@ func TestRetryCodes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.code, func(t *testing.T) {
 			srv := startSMTP(t, &smtpServer{rcptCode: tt.code})
-			retry, err := newNotifier(t, Config{Smarthost: srv.addr}, nil).Notify(t.Context(), notification())
+			retry, err := newNotifier(t, Config{AllowPrivateNetworks: true, Smarthost: srv.addr}, nil).Notify(t.Context(), notification())
 			if err == nil || retry != tt.wantRetry || !strings.Contains(err.Error(), tt.code) {
 				t.Errorf("Notify = %v, %v", retry, err)
 			}
@@ -335,7 +335,7 @@ func TestRetryCodes(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	if retry, err := newNotifier(t, Config{Smarthost: addr}, nil).Notify(t.Context(), notification()); err == nil || !retry {
+	if retry, err := newNotifier(t, Config{AllowPrivateNetworks: true, Smarthost: addr}, nil).Notify(t.Context(), notification()); err == nil || !retry {
 		t.Errorf("refused: %v, %v", retry, err)
 	}
 }
@@ -346,7 +346,7 @@ func TestNoPasswordInErrorsOrLogs(t *testing.T) {
 	srv := startSMTP(t, &smtpServer{auth: true})
 	// The server refuses the (wrong) password and echoes the credentials.
 	wrong := password + "-wrong"
-	cfg := Config{Smarthost: srv.addr, Username: user, Password: wrong}
+	cfg := Config{AllowPrivateNetworks: true, Smarthost: srv.addr, Username: user, Password: wrong}
 	n := newNotifier(t, cfg, log)
 	r := &notify.Retrier{Notifier: n, Attempts: 2, Logger: log, Sleep: func(context.Context, time.Duration) error { return nil }}
 	retry, err := r.Notify(t.Context(), notification())
@@ -426,5 +426,32 @@ func TestEpisodeThreading(t *testing.T) {
 	}
 	if h3.Get("Message-Id") == root {
 		t.Error("two episodes share a thread")
+	}
+}
+
+// A smarthost on a loopback address is refused without
+// allow_private_networks, before anything is sent, and not retried.
+func TestRefusesPrivateSmarthost(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan struct{}, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			accepted <- struct{}{}
+			c.Close()
+		}
+	}()
+	retry, err := newNotifier(t, Config{Smarthost: ln.Addr().String()}, nil).Notify(t.Context(), notification())
+	if err == nil || retry || !strings.Contains(err.Error(), "address not allowed") {
+		t.Fatalf("Notify = %v, %v; want a refusal not retried", retry, err)
+	}
+	ln.Close()
+	select {
+	case <-accepted:
+		t.Error("the smarthost was connected to")
+	default:
 	}
 }

@@ -42,6 +42,9 @@ type Config struct {
 	ClientURL string `yaml:"client_url"`
 	// Timeout bounds one request; 0 means 10s.
 	Timeout time.Duration `yaml:"timeout"`
+	// AllowPrivateNetworks lets this integration reach loopback, private,
+	// link-local and metadata addresses, which notifiers refuse by default.
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
 }
 
 // String hides the routing key.
@@ -98,7 +101,7 @@ func New(cfg Config, opts notify.Options) (*Notifier, error) {
 	if cfg.Source == "" {
 		cfg.Source = "earshot"
 	}
-	return &Notifier{cfg: cfg, client: opts.HTTPClient(), now: opts.Clock()}, nil
+	return &Notifier{cfg: cfg, client: opts.HTTPClientFor(cfg.AllowPrivateNetworks), now: opts.Clock()}, nil
 }
 
 // Event is an Events API v2 event.

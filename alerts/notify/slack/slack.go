@@ -52,6 +52,9 @@ type Config struct {
 	// MaxAlerts is how many alerts one message details; the rest are
 	// counted. 0 means 5.
 	MaxAlerts int `yaml:"max_alerts"`
+	// AllowPrivateNetworks lets this integration reach loopback, private,
+	// link-local and metadata addresses, which notifiers refuse by default.
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
 }
 
 // String hides the URL and the token.
@@ -132,7 +135,7 @@ func New(cfg Config, opts notify.Options) (*Notifier, error) {
 	if threads == nil {
 		threads = &memoryThreads{m: map[[2]string]string{}}
 	}
-	return &Notifier{cfg: cfg, client: opts.HTTPClient(), now: opts.Clock(), threads: threads}, nil
+	return &Notifier{cfg: cfg, client: opts.HTTPClientFor(cfg.AllowPrivateNetworks), now: opts.Clock(), threads: threads}, nil
 }
 
 // Notify posts n as one message. Slack answers 2xx when it took it, 4xx

@@ -42,6 +42,9 @@ type Config struct {
 	Secret string `yaml:"secret"`
 	// Timeout bounds one request; 0 means 10s.
 	Timeout time.Duration `yaml:"timeout"`
+	// AllowPrivateNetworks lets this integration reach loopback, private,
+	// link-local and metadata addresses, which notifiers refuse by default.
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
 }
 
 // String hides the URL and the secret.
@@ -90,7 +93,7 @@ func New(cfg Config, opts notify.Options) (*Notifier, error) {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("webhook: url %s is not an http(s) URL", notify.RedactURL(cfg.URL))
 	}
-	return &Notifier{cfg: cfg, client: opts.HTTPClient(), now: opts.Clock()}, nil
+	return &Notifier{cfg: cfg, client: opts.HTTPClientFor(cfg.AllowPrivateNetworks), now: opts.Clock()}, nil
 }
 
 // Notify posts n. A 2xx answer is success; 408, 429 (honouring

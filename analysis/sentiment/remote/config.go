@@ -55,6 +55,10 @@ type Config struct {
 	// abbreviations, and LABEL_0/1/2 as negative/neutral/positive (the
 	// order of the common three-class Twitter models).
 	LabelMap map[string]string `yaml:"label_map"`
+	// AllowPrivateNetworks lets the scorer reach a model served on a
+	// loopback, private or link-local address (a model server on the same
+	// host or LAN), which outbound requests refuse by default.
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
 }
 
 // DefaultConfig returns a Config for a local tei server.

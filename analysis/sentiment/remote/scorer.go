@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 // Names of the parts a remotely scored Sentiment carries: the model's
@@ -76,8 +77,9 @@ type Scorer struct {
 // Option changes a Scorer made by New.
 type Option func(*Scorer)
 
-// WithHTTPClient sets the HTTP client (default: a new http.Client with no
-// overall timeout; Config.Timeout bounds each request).
+// WithHTTPClient sets the HTTP client (default: a client with no overall
+// timeout, Config.Timeout bounding each request, that refuses private
+// addresses unless Config.AllowPrivateNetworks; see internal/netguard).
 func WithHTTPClient(c *http.Client) Option { return func(s *Scorer) { s.client = c } }
 
 // WithLogger sets the logger (default: slog.Default()).
@@ -106,7 +108,7 @@ func New(cfg Config, fallback earshot.Scorer, opts ...Option) (*Scorer, error) {
 		key:      key,
 		fallback: fallback,
 		labels:   make(map[string]earshot.Label, len(cfg.LabelMap)),
-		client:   &http.Client{},
+		client:   netguard.Client(cfg.AllowPrivateNetworks, 0),
 		log:      slog.Default(),
 		sleep:    sleepCtx,
 	}

@@ -679,3 +679,32 @@ func TestStripFence(t *testing.T) {
 		}
 	}
 }
+
+// Without allow_private_networks the scorer's own client refuses a model
+// server on a loopback address (the batch falls back to the local
+// scorer, and the server is never reached); with it, the server answers.
+func TestRefusesPrivateModelServer(t *testing.T) {
+	hits := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `[[{"label":"negative","score":0.9}]]`)
+	}))
+	defer srv.Close()
+	for _, allow := range []bool{false, true} {
+		cfg := DefaultConfig()
+		cfg.URL, cfg.APIKey, cfg.API, cfg.Retries, cfg.AllowPrivateNetworks = srv.URL, testKey, "tei", 0, allow
+		s, err := New(cfg, &fakeLocal{}, WithLogger(slog.New(slog.DiscardHandler)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits = 0
+		got, err := s.Score(t.Context(), []string{"down again"})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("allow %v: %v, %v", allow, got, err)
+		}
+		if local := fromLocal(got[0]); local == allow || (hits > 0) != allow {
+			t.Errorf("allow_private_networks %v: scored locally %v, server reached %d times", allow, local, hits)
+		}
+	}
+}

@@ -1,0 +1,64 @@
+// Package auth holds the credential checks every Earshot HTTP endpoint
+// shares: one constant-time token comparison (Tokens), per-credential rate
+// limits on write routes (Limiter), and the middleware that makes reading
+// need a credential when web.read_tokens is set (RequireRead).
+//
+// Write endpoints (ingest, webhooks, the incident API, follow-up moves)
+// check their credential before they read a body, then ask the Limiter
+// whether that credential may write now.
+package auth
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+)
+
+// Tokens is a set of secret tokens, kept as SHA-256 sums.
+type Tokens struct {
+	sums [][sha256.Size]byte
+}
+
+// NewTokens returns the set of the non-empty tokens given.
+func NewTokens(tokens ...string) Tokens {
+	var t Tokens
+	for _, s := range tokens {
+		if s != "" {
+			t.sums = append(t.sums, sha256.Sum256([]byte(s)))
+		}
+	}
+	return t
+}
+
+// Len is the number of tokens.
+func (t Tokens) Len() int { return len(t.sums) }
+
+// Match reports whether given is one of the tokens, and which (its index
+// among the non-empty tokens given to NewTokens), for rate limits and
+// logs. Every token is compared, in constant time, on its SHA-256 sum, so
+// that neither a token's length nor its position leaks through timing.
+// An empty given matches nothing.
+func (t Tokens) Match(given string) (int, bool) {
+	if given == "" {
+		return -1, false
+	}
+	sum := sha256.Sum256([]byte(given))
+	found, index := 0, -1
+	for i, s := range t.sums {
+		eq := subtle.ConstantTimeCompare(sum[:], s[:])
+		index = subtle.ConstantTimeSelect(eq, i, index)
+		found |= eq
+	}
+	return index, found == 1
+}
+
+// Bearer returns the token of an "Authorization: Bearer <token>" header,
+// or "". The scheme is matched as written, as Earshot always has.
+func Bearer(r *http.Request) string {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
