@@ -137,6 +137,7 @@ collectors:
     name: growing
     interval: 1s
     url: %s
+    allow_private_networks: true
 `, plan.store, addr, spoolDir, plan.spoolBytes, faultTokenEnv, srv.URL)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
