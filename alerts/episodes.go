@@ -139,10 +139,25 @@ func (e *Episodes) joins(st *episode, p *part) bool {
 	if st == nil {
 		return false
 	}
-	if st.ep.Open(p.at) {
+	resolved := st.ep.ResolvedAt
+	if resolved.IsZero() {
+		// No message said it is over; its alerts may all have ended
+		// without one (SpikeClosed).
+		for _, a := range st.alerts {
+			if !notify.Resolved(a, p.at) {
+				return true
+			}
+			if a.EndsAt.After(resolved) {
+				resolved = a.EndsAt
+			}
+		}
+		if resolved.IsZero() {
+			return true
+		}
+	} else if resolved.After(p.at) {
 		return true
 	}
-	since := p.at.Sub(st.ep.ResolvedAt)
+	since := p.at.Sub(resolved)
 	if since <= e.opts.Rejoin {
 		return true
 	}
@@ -378,11 +393,12 @@ func (e *Episodes) SpikeClosed(spikeID string, end time.Time) []earshot.Episode 
 			}
 		}
 		if over && len(st.alerts) > 0 {
-			// The message saying so comes with the dispatcher's resolve
-			// notification, if there is one; the episode is over either
-			// way.
-			st.ep.ResolvedAt = end
-			out = append(out, st.ep)
+			// Saved as over; in memory, the end is the message saying so,
+			// which comes with the dispatcher's resolve notification if
+			// there is one (joins falls back on the alerts' end if not).
+			ep := st.ep
+			ep.ResolvedAt = end
+			out = append(out, ep)
 		}
 	}
 	return out

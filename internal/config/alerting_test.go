@@ -70,7 +70,8 @@ func TestExampleAlertingIntegrations(t *testing.T) {
 			oncall = r
 		}
 	}
-	if len(comms.Slack) != 1 || comms.Slack[0].URL != "env:EARSHOT_SLACK_WEBHOOK_URL" || len(comms.Email) != 1 ||
+	if len(comms.Slack) != 2 || comms.Slack[0].URL != "env:EARSHOT_SLACK_WEBHOOK_URL" ||
+		comms.Slack[1].Token != "env:EARSHOT_SLACK_BOT_TOKEN" || comms.Slack[1].Channel != "C0123ABCD" || comms.Slack[1].Updates != "update" || len(comms.Email) != 1 ||
 		comms.Email[0].Password != "env:EARSHOT_SMTP_PASSWORD" || len(comms.Webhook) != 1 || len(oncall.PagerDuty) != 1 {
 		t.Errorf("integrations = %+v / %+v", comms, oncall)
 	}
