@@ -91,21 +91,3 @@ func TestExplain(t *testing.T) {
 		})
 	}
 }
-
-func TestWithPart(t *testing.T) {
-	for _, part := range append([]string{PartEnsemble}, Parts...) {
-		t.Run(part, func(t *testing.T) {
-			s, err := New(WithPart(part))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := s.ScoreText("this is terrible, the worst service ever")
-			if got.Label != earshot.Negative {
-				t.Errorf("label %q, want negative (%s)", got.Label, explain(got))
-			}
-		})
-	}
-	if _, err := New(WithPart("nope")); err == nil {
-		t.Error("New took an unknown part")
-	}
-}

@@ -88,7 +88,7 @@ func TestAnalyzeExplain(t *testing.T) {
 				return
 			}
 			var sum float64
-			for _, p := range []string{"bias", "bayes", "vader", "domain", "learned"} {
+			for _, p := range []string{"bias", "words", "lexicon", "domain"} {
 				v, ok := tt.row.Parts[p]
 				if !ok {
 					t.Errorf("parts %v lack %q", tt.row.Parts, p)
