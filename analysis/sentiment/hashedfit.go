@@ -228,6 +228,9 @@ type Example struct {
 	Set   string
 	Text  string
 	Label earshot.Label
+	// Reason is the gold reason of a negative text, if the set has one;
+	// the reasons model learns from these.
+	Reason earshot.Reason
 }
 
 // englishMinCount is the fewest training texts a word must be in to join
@@ -245,7 +248,14 @@ func Fit(ctx context.Context, examples []Example, fold []int, objective Objectiv
 		return nil, Choice{}, err
 	}
 	h, c := FitSelected(data, fold, objective, Grid)
-	return h.quantize(about, englishVocabulary(examples)), c, nil
+	rows, _ := reasonRows(examples, data)
+	all := make([]int, len(rows))
+	for i := range all {
+		all[i] = i
+	}
+	r := fitReasons(rows, all)
+	m, err := h.quantize(about, englishVocabulary(examples), r)
+	return m, c, err
 }
 
 // CrossValidate runs NestedCV on examples: fold[i] is example i's fold in

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/earshot/earshot"
 )
@@ -64,7 +65,16 @@ type Model struct {
 	// vocabulary.
 	English []string `json:"english"`
 
+	// The reasons model (see reasonmodel.go): its weights follow the
+	// sentiment model's in the file, len(LearnedReasons) per bucket.
+	LearnedReasons []earshot.Reason          `json:"learned_reasons"`
+	ReasonBits     uint                      `json:"reason_bits"`
+	ReasonBias     []float64                 `json:"reason_bias"`
+	ReasonRules    [][numRuleReasons]float64 `json:"reason_rules"`
+	ReasonStep     float64                   `json:"reason_step"`
+
 	w     []int16 // 3 per bucket
+	rw    []int16 // len(LearnedReasons) per bucket
 	dense [numHashedDense]vec3
 	words map[string]*wordInfo
 }
@@ -94,7 +104,14 @@ func ParseModel(data []byte) (*Model, error) {
 	if m.Bits < 1 || m.Bits > MaxBits {
 		return nil, fmt.Errorf("sentiment model: %d bits, want 1 to %d", m.Bits, MaxBits)
 	}
-	if want := 2 * 3 << m.Bits; len(body) != want {
+	if !slices.Equal(m.LearnedReasons, learnedReasons) || len(m.ReasonBias) != len(learnedReasons) || len(m.ReasonRules) != len(learnedReasons) {
+		return nil, fmt.Errorf("sentiment model: reasons %v, want %v with their weights", m.LearnedReasons, learnedReasons)
+	}
+	if m.ReasonBits < 1 || m.ReasonBits > MaxBits {
+		return nil, fmt.Errorf("sentiment model: %d reason bits, want 1 to %d", m.ReasonBits, MaxBits)
+	}
+	nw, nrw := 3<<m.Bits, len(learnedReasons)<<m.ReasonBits
+	if want := 2 * (nw + nrw); len(body) != want {
 		return nil, fmt.Errorf("sentiment model: %d bytes of weights, want %d", len(body), want)
 	}
 	for d, name := range denseHashedNames {
@@ -104,9 +121,14 @@ func ParseModel(data []byte) (*Model, error) {
 		}
 		m.dense[d] = w
 	}
-	m.w = make([]int16, 3<<m.Bits)
+	m.w = make([]int16, nw)
 	for i := range m.w {
 		m.w[i] = int16(binary.LittleEndian.Uint16(body[2*i:]))
+	}
+	body = body[2*nw:]
+	m.rw = make([]int16, nrw)
+	for i := range m.rw {
+		m.rw[i] = int16(binary.LittleEndian.Uint16(body[2*i:]))
 	}
 	m.words = wordIndex(vaderLexicon(), m.English)
 	return &m, nil
@@ -124,12 +146,15 @@ func (m *Model) Marshal() []byte {
 	for _, w := range m.w {
 		out = binary.LittleEndian.AppendUint16(out, uint16(w))
 	}
+	for _, w := range m.rw {
+		out = binary.LittleEndian.AppendUint16(out, uint16(w))
+	}
 	return out
 }
 
 // quantize turns a fitted hashedModel into a Model: weights rounded to
 // multiples of a step, int16.
-func (h *hashedModel) quantize(about string, english []string) *Model {
+func (h *hashedModel) quantize(about string, english []string, reasons *reasonFit) (*Model, error) {
 	var maxAbs float32
 	for _, w := range h.w {
 		maxAbs = max(maxAbs, w, -w)
@@ -153,13 +178,10 @@ func (h *hashedModel) quantize(about string, english []string) *Model {
 			m.Dense[name] = roundVec(h.dense[d])
 		}
 	}
+	reasons.quantize(m)
 	// Parse what we would write, so the Model is exactly what the file
 	// gives.
-	parsed, err := ParseModel(m.Marshal())
-	if err != nil {
-		panic("sentiment: a fitted model does not read back: " + err.Error())
-	}
-	return parsed
+	return ParseModel(m.Marshal())
 }
 
 func roundVec(v vec3) vec3 { return vec3{round6(v[0]), round6(v[1]), round6(v[2])} }

@@ -62,7 +62,7 @@ func TestExplain(t *testing.T) {
 		contribs bool
 	}{
 		{"your app has been down for an hour, this is unacceptable", earshot.Negative, "en", true},
-		{"la aplicación no funciona desde ayer, qué desastre", "", "es", false},
+		{"la aplicación no funciona desde ayer, qué desastre", earshot.Negative, "es", false}, // by the Spanish lexicon
 		{"", earshot.Neutral, "und", false},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/earshot/earshot"
@@ -93,8 +94,8 @@ func (s *Scorer) Score(ctx context.Context, texts []string) ([]earshot.Sentiment
 }
 
 // ScoreInto is Score writing into out, which must be as long as texts.
-// Without parts it leaves Parts nil and allocates nothing per text, for
-// throughput.
+// Without parts it leaves Parts and Reasons nil (Reason is set) and
+// allocates nothing per text, for throughput.
 func (s *Scorer) ScoreInto(ctx context.Context, out []earshot.Sentiment, texts []string, parts bool) error {
 	if len(out) != len(texts) {
 		return fmt.Errorf("scoring texts: %d texts, room for %d", len(texts), len(out))
@@ -160,7 +161,9 @@ func (s *Scorer) each(ctx context.Context, texts []string, fn func(i int, text s
 
 // ScoreText scores one text, with each part's own score in Parts. A text
 // without words (empty, only a URL) is neutral with score 0; a text
-// confidently in another language than English is unscored (Label "").
+// confidently in Spanish, French, German or Portuguese is scored by that
+// language's lexicon (see foreign.go), one in any other language than
+// English is unscored (Label "").
 func (s *Scorer) ScoreText(text string) earshot.Sentiment {
 	var sc scratch
 	var e Explanation
@@ -191,9 +194,10 @@ func (s *Scorer) Explain(text string) Explanation {
 
 // scratch is a worker's reusable memory.
 type scratch struct {
-	tokens []string
-	buf    []byte
-	f      features
+	tokens  []string
+	buf     []byte
+	f       features
+	reasons []earshot.Reason
 }
 
 // explain fills e for text: the sentiment, with Parts when parts is set,
@@ -213,7 +217,15 @@ func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contri
 			e.Lang, e.LangConfidence = code, conf
 		}
 		if !english && code != "en" && code != lang.Und && conf >= langConfidence {
-			return // unscored
+			// Spanish, French, German, Portuguese: their lexicons.
+			// Other languages: unscored.
+			if fs, ok := scoreForeign(code, tokens); ok {
+				e.Sentiment = fs
+				if parts && fs.Reason != "" {
+					e.Reasons = []earshot.Reason{fs.Reason}
+				}
+			}
+			return
 		}
 	}
 	if len(tokens) == 0 || (len(tokens) == 1 && tokens[0] == clauseBreak) {
@@ -234,7 +246,11 @@ func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contri
 	e.Score = p[pos] - p[neg]
 	e.Label = classes[argmax(p)]
 	if e.Label == earshot.Negative {
-		e.Reason = reasonOf(tokens)
+		sc.reasons = m.reasons(&sc.f, tokens, sc.reasons[:0])
+		e.Reason = sc.reasons[0]
+		if parts || contrib {
+			e.Reasons = slices.Clone(sc.reasons)
+		}
 	}
 	if parts {
 		// Each part's own pull, positive over negative, squashed to [-1, 1].

@@ -10,6 +10,16 @@ import (
 	"github.com/earshot/earshot/analysis/sentiment"
 )
 
+// LearnedReasonNames are the reasons the reasons model learns from
+// labels, as strings.
+func LearnedReasonNames() []string {
+	var out []string
+	for _, r := range sentiment.LearnedReasons() {
+		out = append(out, string(r))
+	}
+	return out
+}
+
 // Fold is the fold in [0, k) of the item with this ID: the FNV-1a 64 hash
 // of the ID modulo k. With k = HeldOutBuckets, fold 0 is the held-out
 // split.
@@ -42,7 +52,7 @@ func NewPool(sets []*Set, k int) *Pool {
 	p := &Pool{Sets: sets}
 	for s, set := range sets {
 		for _, it := range set.Items {
-			p.Examples = append(p.Examples, sentiment.Example{Set: set.Name, Text: it.Text, Label: it.Label})
+			p.Examples = append(p.Examples, sentiment.Example{Set: set.Name, Text: it.Text, Label: it.Label, Reason: it.Reason})
 			p.Fold = append(p.Fold, Fold(it.ID, k))
 			p.SetOf = append(p.SetOf, s)
 		}
@@ -104,6 +114,24 @@ func CrossValidate(ctx context.Context, sets []*Set, k int, vader bool, w io.Wri
 		c := cs[s]
 		fmt.Fprintf(w, "%-16s %6d items  %d-fold CV  macro-F1 %.4f  macro recall %.4f  accuracy %.4f\n",
 			set.Name, c.Total(), k, c.MacroF1(), c.MacroRecall(), c.Accuracy())
+	}
+	reasons, err := sentiment.CrossValidateReasons(p.Examples, p.Fold, k)
+	if err != nil {
+		return nil, err
+	}
+	rc := NewConfusion(LearnedReasonNames()...)
+	rules := NewConfusion(LearnedReasonNames()...)
+	for i, ex := range p.Examples {
+		if reasons[i] != "" {
+			rc.Add(string(ex.Reason), string(reasons[i]))
+			rules.Add(string(ex.Reason), string(sentiment.ReasonOf(ex.Text)))
+		}
+	}
+	if rc.Total() > 0 {
+		fmt.Fprintf(w, "\nreasons of the %d gold-negative items with a learnable reason, %d-fold CV (the first reason given against the gold one):\n", rc.Total(), k)
+		rc.Write(w, "billing/security")
+		fmt.Fprintf(w, "\nthe keyword rules alone on the same items (nothing fitted):\n")
+		rules.Write(w, "billing/security")
 	}
 	return cs, nil
 }
