@@ -68,9 +68,9 @@ func TestScoreText(t *testing.T) {
 		{"", earshot.Neutral},
 		{"   ", earshot.Neutral},
 		{"https://example.com @someone", earshot.Neutral},
-		{"これは日本語です、今日はいい天気ですね", earshot.Label("")}, // Japanese: unscored
+		{"これは日本語です、今日はいい天気ですね", earshot.Label("")},                               // Japanese: unscored
 		{"la aplicación no funciona desde ayer, qué desastre", earshot.Negative}, // Spanish, by its lexicon
-		{"Как дела? Сегодня сервис снова не работает, ужасно", earshot.Label("")},  // Russian: unscored
+		{"Как дела? Сегодня сервис снова не работает, ужасно", earshot.Label("")}, // Russian: unscored
 		{"ok", not("")}, // too short to tell: scored as English
 	}
 	for _, tt := range tests {

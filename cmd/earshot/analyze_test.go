@@ -19,7 +19,7 @@ func TestAnalyzeMustHold(t *testing.T) {
 		{"your app has been down for an hour, this is unacceptable", "negative", true},
 		{"thanks, it's back up and working great", "positive", true},
 		{"la aplicación no funciona desde ayer, qué desastre", "negative", true}, // Spanish, by its lexicon
-		{"Сегодня сервис снова не работает, это ужасно", "unscored", true},     // Russian: no lexicon
+		{"Сегодня сервис снова не работает, это ужасно", "unscored", true},       // Russian: no lexicon
 	}
 	var in strings.Builder
 	for _, tt := range tests {
