@@ -91,3 +91,14 @@ func TestExplain(t *testing.T) {
 		})
 	}
 }
+
+func TestWithoutReasons(t *testing.T) {
+	s, err := New(WithoutReasons())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.ScoreText("the site is down, this is unacceptable")
+	if got.Label != earshot.Negative || got.Reason != "" || got.Reasons != nil {
+		t.Errorf("%+v, want negative without reasons", got)
+	}
+}

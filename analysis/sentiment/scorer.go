@@ -29,8 +29,9 @@ var _ earshot.Scorer = (*Scorer)(nil)
 // Scorer scores English text with the model of the package
 // documentation. It is safe for concurrent use.
 type Scorer struct {
-	model  *Model
-	detect func(text string) (code string, confidence float64)
+	model     *Model
+	noReasons bool
+	detect    func(text string) (code string, confidence float64)
 }
 
 // Option changes a Scorer made by New.
@@ -43,6 +44,16 @@ func WithModel(m *Model) Option {
 			return errors.New("sentiment: WithModel(nil)")
 		}
 		s.model = m
+		return nil
+	}
+}
+
+// WithoutReasons makes the Scorer leave Reason and Reasons empty, for
+// callers that do not use them (earshot analyze without --explain): a
+// tenth of the time goes to the reasons.
+func WithoutReasons() Option {
+	return func(s *Scorer) error {
+		s.noReasons = true
 		return nil
 	}
 }
@@ -245,7 +256,7 @@ func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contri
 	p := softmax(z)
 	e.Score = p[pos] - p[neg]
 	e.Label = classes[argmax(p)]
-	if e.Label == earshot.Negative {
+	if e.Label == earshot.Negative && !s.noReasons {
 		sc.reasons = m.reasons(&sc.f, tokens, sc.reasons[:0])
 		e.Reason = sc.reasons[0]
 		if parts || contrib {

@@ -58,7 +58,11 @@ Flags:`)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	scorer, err := sentiment.New()
+	var opts []sentiment.Option
+	if !*explain {
+		opts = append(opts, sentiment.WithoutReasons()) // not written without --explain
+	}
+	scorer, err := sentiment.New(opts...)
 	if err != nil {
 		return fmt.Errorf("loading the sentiment model: %w", err)
 	}
