@@ -35,6 +35,9 @@ type memStore struct {
 	hashes     map[string]uint64
 	alerts     map[string]earshot.Alert
 	deliveries map[string]earshot.Delivery
+	episodes   map[string]earshot.Episode
+	threads    map[[2]string]string
+	silences   map[string]earshot.Silence
 	// keep is the version stored when a post replaces old: keepLink.
 	keep   func(p, old earshot.Post) earshot.Post
 	closed bool
