@@ -63,6 +63,7 @@ var cases = []testCase{
 	{"AlertWindows", testAlertWindows},
 	{"DeliveryRoundTrip", testDeliveryRoundTrip},
 	{"DeliveryWindows", testDeliveryWindows},
+	{"DigestRoundTrip", testDigestRoundTrip},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.
