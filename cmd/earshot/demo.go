@@ -58,33 +58,9 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stderr, "earshot demo: generated %d posts over %d days and %d incident(s) for %q\n",
 		len(sc.Posts), *days, len(sc.Incidents), sc.Watches[0].Name)
 
-	scorer, err := sentiment.New()
-	if err != nil {
-		return fmt.Errorf("loading the sentiment model: %w", err)
-	}
-	if err := fill(ctx, st, scorer, sc, e); err != nil {
+	if err := populateDemo(ctx, st, sc, end, *days, e, log); err != nil {
 		return err
 	}
-	// Detection, linking and alerting over the whole scenario, on its own
-	// clock, as replay does: incidents become known as they were opened
-	// and updated, so the outage's spike is first a possible unreported
-	// incident, then linked.
-	es, err := detectDemo(ctx, st, sc, end.Add(-time.Duration(*days)*24*time.Hour), end, log)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "earshot demo: %d spike events, %d alerts routed (%s)\n", es.SpikeEvents, es.Notifications, time.Since(start).Round(10*time.Millisecond))
-	// Flag the customers support should reach, stepping through the
-	// scenario as serve would have live.
-	flagger, err := newFlagger(st, followup.DefaultConfig(), log)
-	if err != nil {
-		return err
-	}
-	fst, err := flagger.Replay(ctx, end.Add(-time.Duration(*days)*24*time.Hour), end, 6*time.Hour)
-	if err != nil {
-		return fmt.Errorf("flagging follow-ups: %w", err)
-	}
-	fmt.Fprintf(e.stderr, "earshot demo: flagged %d customers to follow up (%s)\n", fst.Opened, time.Since(start).Round(10*time.Millisecond))
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
 	srv := &http.Server{
@@ -96,6 +72,41 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		ln.Addr(), demoToken, demoToken, ln.Addr())
 	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (JSON API under /api/; Ctrl-C stops)\n", ln.Addr())
 	return serveUntilDone(ctx, srv, ln)
+}
+
+// populateDemo runs the scenario ending at end into st as the demo shows
+// it: posts through the pipeline, detection and linking on the scenario's
+// clock, then the follow-up queue.
+func populateDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, end time.Time, days int, e env, log *slog.Logger) error {
+	start := time.Now()
+	scorer, err := sentiment.New()
+	if err != nil {
+		return fmt.Errorf("loading the sentiment model: %w", err)
+	}
+	if err := fill(ctx, st, scorer, sc, e); err != nil {
+		return err
+	}
+	// Detection, linking and alerting over the whole scenario, on its own
+	// clock, as replay does: incidents become known as they were opened
+	// and updated, so the outage's spike is first a possible unreported
+	// incident, then linked.
+	es, err := detectDemo(ctx, st, sc, end.Add(-time.Duration(days)*24*time.Hour), end, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "earshot demo: %d spike events, %d alerts routed (%s)\n", es.SpikeEvents, es.Notifications, time.Since(start).Round(10*time.Millisecond))
+	// Flag the customers support should reach, stepping through the
+	// scenario as serve would have live.
+	flagger, err := newFlagger(st, followup.DefaultConfig(), log)
+	if err != nil {
+		return err
+	}
+	fst, err := flagger.Replay(ctx, end.Add(-time.Duration(days)*24*time.Hour), end, 6*time.Hour)
+	if err != nil {
+		return fmt.Errorf("flagging follow-ups: %w", err)
+	}
+	fmt.Fprintf(e.stderr, "earshot demo: flagged %d customers to follow up (%s)\n", fst.Opened, time.Since(start).Round(10*time.Millisecond))
+	return nil
 }
 
 // fill runs the scenario through the pipeline into st, with progress.

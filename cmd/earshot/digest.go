@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -29,7 +28,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	period, err := parsePeriod(*periodStr)
+	period, err := digest.ParsePeriod(*periodStr)
 	if err != nil {
 		return usagef("--period: %v", err)
 	}
@@ -67,29 +66,4 @@ func runDigest(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("writing the digest: %w", err)
 	}
 	return nil
-}
-
-// parsePeriod reads a period: whole days ("7d") or a Go duration ("36h"),
-// from one hour to digest.MaxPeriod.
-func parsePeriod(s string) (time.Duration, error) {
-	var d time.Duration
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		days, err := strconv.Atoi(n)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not a number of days such as 7d", s)
-		}
-		d = time.Duration(days) * 24 * time.Hour
-		if days > 366 {
-			d = digest.MaxPeriod + 1
-		}
-	} else {
-		var err error
-		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("%q is not a period such as 7d, 30d or 24h", s)
-		}
-	}
-	if d < time.Hour || d > digest.MaxPeriod {
-		return 0, fmt.Errorf("%s: give one hour to 366 days", s)
-	}
-	return d, nil
 }

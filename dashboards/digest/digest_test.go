@@ -368,7 +368,11 @@ func TestDigestHTMLEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, bad := range []string{"<script", "<img", `href="javascript`, "#zgotmplz", "<slow>", "<link"} {
+	// The only images are the charts, drawn here and shown as data: URLs.
+	if imgs, charts := strings.Count(out, "<img"), strings.Count(out, `<img src="data:image/png;base64,`); imgs != charts || charts != 2 {
+		t.Errorf("HTML has %d <img, %d of them charts; want the 2 charts only", imgs, charts)
+	}
+	for _, bad := range []string{"<script", `href="javascript`, "#zgotmplz", "<slow>", "<link"} {
 		if strings.Contains(strings.ToLower(out), bad) {
 			t.Errorf("HTML contains %q", bad)
 		}

@@ -87,7 +87,12 @@ func New(cfg Config, opts notify.Options) (*Notifier, error) {
 // when the payload or the webhook is bad (not retried), 429 with
 // Retry-After and 5xx when trying later may help.
 func (s *Notifier) Notify(ctx context.Context, n earshot.Notification) (bool, error) {
-	body, err := json.Marshal(Render(n, s.cfg.MaxAlerts))
+	return s.Post(ctx, Render(n, s.cfg.MaxAlerts))
+}
+
+// Post posts m (a digest, say) to the webhook, classified as Notify.
+func (s *Notifier) Post(ctx context.Context, m Message) (bool, error) {
+	body, err := json.Marshal(m)
 	if err != nil {
 		return false, fmt.Errorf("slack: encoding message: %w", err)
 	}
