@@ -2,8 +2,8 @@ package digest
 
 import (
 	"bufio"
-	"encoding/base64"
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -49,7 +49,7 @@ type incidentView struct {
 	Title, Severity, Status, Started, Duration, Link string
 	// Peak, Recovery and FollowUps are its reputational cost in words.
 	Peak, Recovery, FollowUps string
-	Spikes                                           []spikeView
+	Spikes                    []spikeView
 }
 
 type spikeView struct{ Scope, Metric, Started, Observed, Expected string }
