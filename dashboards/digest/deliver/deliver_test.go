@@ -229,7 +229,12 @@ func TestDailyDigestOnSchedule(t *testing.T) {
 	var slept []time.Duration
 	var mu sync.Mutex
 	sender := &Sender{Store: st, Digests: st, Options: notifyOptions(clock),
-		Sleep: func(ctx context.Context, d time.Duration) error { mu.Lock(); slept = append(slept, d); mu.Unlock(); return nil }}
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			slept = append(slept, d)
+			mu.Unlock()
+			return nil
+		}}
 	sched := &Scheduler{Jobs: jobs, Now: clock.Now, After: clock.After,
 		Send: func(ctx context.Context, j *Job, at time.Time) error { _, err := sender.Send(ctx, j, at); return err }}
 	ctx, cancel := context.WithCancel(t.Context())
