@@ -87,6 +87,10 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	digests, err := digestScheduler(cfg, st, e.getenv, log, nil)
+	if err != nil {
+		return err
+	}
 
 	collectCtx, stopCollecting := context.WithCancel(ctx)
 	defer stopCollecting()
@@ -114,6 +118,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	wg.Go(func() { eng.Run(collectCtx, 0) })
 	// Support's follow-up queue, every followups.interval.
 	wg.Go(func() { flagger.Run(collectCtx) })
+	// Scheduled digests, on the wall clock.
+	wg.Go(func() { digests.Run(collectCtx) })
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
 	go func() { pipeDone <- pipe.Run(pipeCtx, 30*time.Second) }()
@@ -145,6 +151,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		mux.Handle(path, h)
 	}
 	for path, h := range alertRoutes(eng) {
+		mux.Handle(path, h)
+	}
+	for path, h := range digestRoutes(st) {
 		mux.Handle(path, h)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

@@ -462,3 +462,39 @@ func TestPDF(t *testing.T) {
 		t.Errorf("not a PDF: %q", pdf[:min(20, len(pdf))])
 	}
 }
+
+func TestHandler(t *testing.T) {
+	end := time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)
+	st := seed(t, end)
+	sd := earshot.SentDigest{ID: "weekly.acme.20260309T0800Z", Name: "weekly", From: end.Add(-7 * 24 * time.Hour), To: end, SentAt: end,
+		Subject: "Reputation <digest>", HTML: "<!doctype html><p>the digest</p>", Markdown: "# the digest", OK: true}
+	if err := st.SaveDigest(t.Context(), sd); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(Handler{Store: st})
+	defer srv.Close()
+	get := func(path string) (int, string, http.Header) {
+		t.Helper()
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	code, body, _ := get("/digests")
+	if code != 200 || !strings.Contains(body, `href="/digests/weekly.acme.20260309T0800Z"`) || !strings.Contains(body, "Reputation &lt;digest&gt;") {
+		t.Errorf("list: %d %s", code, body)
+	}
+	code, body, h := get("/digests/weekly.acme.20260309T0800Z")
+	if code != 200 || body != sd.HTML || !strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Errorf("one: %d %q %v", code, body, h)
+	}
+	if code, body, _ = get("/digests/weekly.acme.20260309T0800Z?format=md"); code != 200 || body != sd.Markdown {
+		t.Errorf("markdown: %d %q", code, body)
+	}
+	if code, _, _ = get("/digests/nope"); code != 404 {
+		t.Errorf("unknown digest: %d, want 404", code)
+	}
+}
