@@ -68,7 +68,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 			return usageError{err}
 		}
 	}
-	eng, err := newEngine(cfg, st, e.getenv, log)
+	// /metrics; its snapshot reads the pollers, filled in below.
+	var pollers []*earshot.Poller
+	snapshot := func(ctx context.Context) (metrics.Snapshot, error) { return snapshotFunc(pipe, pollers, st)(ctx) }
+	reg := metrics.New(snapshot)
+	eng, err := newEngine(cfg, st, e.getenv, log, reg)
 	if err != nil {
 		return err
 	}
@@ -87,7 +91,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	digests, err := digestScheduler(cfg, st, e.getenv, log, nil)
+	digests, err := digestScheduler(cfg, st, e.getenv, log, reg.ObserveDigest)
 	if err != nil {
 		return err
 	}
@@ -97,7 +101,6 @@ func runServe(ctx context.Context, args []string, e env) error {
 	var wg sync.WaitGroup
 	healthStore, _ := st.(earshot.HealthStore)
 	limits := map[string]chan struct{}{}
-	var pollers []*earshot.Poller
 	for _, cr := range cols {
 		if limits[cr.kind] == nil {
 			limits[cr.kind] = make(chan struct{}, cfg.CollectorConcurrency)
@@ -126,24 +129,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens}))
-	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
-		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
-		for _, p := range pollers {
-			if h := p.HealthNow(); h.Collector != "" {
-				snap.Collectors = append(snap.Collectors, h)
-			}
-		}
-		if healthStore != nil {
-			gaps, err := healthStore.Gaps(r.Context(), time.Now().Add(-30*24*time.Hour), time.Now())
-			if err != nil {
-				return snap, err
-			}
-			snap.Gaps = gaps
-		}
-		return snap, nil
-	}}
-	mux.Handle("/metrics", ops)
-	mux.Handle("/api/health", ops)
+	for path, h := range opsRoutes(reg, snapshot, st) {
+		mux.Handle(path, h)
+	}
 	if ingest != nil {
 		mux.Handle("/api/v1/ingest", ingest)
 	}
