@@ -14,6 +14,14 @@ var _ earshot.DigestStore = (*Store)(nil)
 // SaveDigest creates or replaces the sent digest with d.ID: each save
 // writes a row with a newer version.
 func (s *Store) SaveDigest(ctx context.Context, d earshot.SentDigest) error {
+	if err := s.insertRow(ctx, qInsertDigest, s.digestRow(d)); err != nil {
+		return fmt.Errorf("saving digest %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// digestRow is d as the digests table's insert columns, with a new version.
+func (s *Store) digestRow(d earshot.SentDigest) []any {
 	rs := d.Recipients
 	if rs == nil {
 		rs = []string{}
@@ -22,12 +30,8 @@ func (s *Store) SaveDigest(ctx context.Context, d earshot.SentDigest) error {
 	if d.OK {
 		ok = 1
 	}
-	row := []any{d.ID, d.Name, s.timeArg(d.From), s.timeArg(d.To), s.timeArg(d.SentAt), d.Format, d.Subject,
+	return []any{d.ID, d.Name, s.timeArg(d.From), s.timeArg(d.To), s.timeArg(d.SentAt), d.Format, d.Subject,
 		d.HTML, d.Markdown, rs, ok, d.Error, s.nextVersion()}
-	if err := s.insertRow(ctx, qInsertDigest, row); err != nil {
-		return fmt.Errorf("saving digest %s: %w", d.ID, err)
-	}
-	return nil
 }
 
 // SentDigest returns the sent digest with id, or ErrNotFound.
