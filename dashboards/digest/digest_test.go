@@ -39,13 +39,15 @@ func (f *fakeStore) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.
 	by := map[string]*earshot.Bucket{}
 	sums := map[string]float64{}
 	for _, p := range f.pick(q.From, q.To, q.Watch) {
-		key := ""
+		group := ""
 		if q.GroupBy == earshot.GroupSource {
-			key = p.Source
+			group = p.Source
 		}
+		start := p.CreatedAt.Truncate(q.Bucket)
+		key := start.Format(time.RFC3339) + "\x00" + group
 		b := by[key]
 		if b == nil {
-			b = &earshot.Bucket{Start: q.From.Truncate(q.Bucket), Key: key}
+			b = &earshot.Bucket{Start: start, Key: group}
 			by[key] = b
 		}
 		b.Count++
@@ -67,7 +69,7 @@ func (f *fakeStore) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.
 		}
 		out = append(out, *b)
 	}
-	slices.SortFunc(out, func(a, b earshot.Bucket) int { return cmp.Compare(a.Key, b.Key) })
+	slices.SortFunc(out, func(a, b earshot.Bucket) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Key, b.Key)) })
 	return out, nil
 }
 

@@ -154,8 +154,13 @@ func recommend(d Digest, fus []earshot.FollowUp) []Recommendation {
 	slices.SortStableFunc(open, func(a, b earshot.FollowUp) int {
 		return cmp.Or(cmp.Compare(a.Priority, b.Priority), cmp.Compare(b.Author.Followers, a.Author.Followers), a.CreatedAt.Compare(b.CreatedAt))
 	})
-	for _, f := range open[:min(customersShown, len(open))] {
+	called := 0
+	for _, f := range open {
 		who := or(f.Author.Handle, or(f.Author.Name, f.Author.ID))
+		if who == "" || called == customersShown {
+			continue // no one to call
+		}
+		called++
 		out = append(out, Recommendation{RecommendCall,
 			fmt.Sprintf("Call %s on %s.", who, f.Source),
 			fmt.Sprintf("P%d, %s followers: %s", f.Priority, thousands(f.Author.Followers), oneLine(f.Reason, 200))})
