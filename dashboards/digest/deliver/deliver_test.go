@@ -498,3 +498,15 @@ func TestHandler(t *testing.T) {
 		t.Errorf("unknown digest: %d, want 404", code)
 	}
 }
+
+func TestIDIsPathSafe(t *testing.T) {
+	at := time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)
+	for _, tt := range []struct{ name, watch, want string }{
+		{"weekly", "", "weekly.20260309T0800Z"},
+		{"weekly", "acme cloud/ü?", "weekly.acme-cloud---.20260309T0800Z"},
+	} {
+		if got := ID(tt.name, tt.watch, at); got != tt.want {
+			t.Errorf("ID(%q, %q) = %q, want %q", tt.name, tt.watch, got, tt.want)
+		}
+	}
+}

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts/notify"
@@ -66,13 +66,19 @@ func (s *Sender) Send(ctx context.Context, j *Job, end time.Time) ([]earshot.Sen
 }
 
 // ID is a sent digest's ID: stable per digest, watch and period end, and
-// safe in a URL path.
+// safe in a URL path as it is (letters, digits, '.', '_' and '-').
 func ID(name, watch string, end time.Time) string {
 	id := name
 	if watch != "" {
 		id += "." + watch
 	}
-	return url.PathEscape(id + "." + end.UTC().Format("20060102T1504Z"))
+	safe := strings.Map(func(r rune) rune {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '_' || r == '-') {
+			return r
+		}
+		return '-'
+	}, id)
+	return safe + "." + end.UTC().Format("20060102T1504Z")
 }
 
 func (s *Sender) log() *slog.Logger { return s.Options.Log() }
