@@ -7,7 +7,9 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/alerts/notify"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/engine"
 )
@@ -15,20 +17,29 @@ import (
 // newEngine builds the engine serve runs live: detection on st, linking,
 // and the alerting section's routing and receivers, whose secrets are
 // resolved here (env:NAME, file:PATH). With no watch configured, every
-// post belongs to one watch, "all", as in replay.
-func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, log *slog.Logger) (*engine.Engine, error) {
+// post belongs to one watch, "all", as in replay. reg, when not nil,
+// counts the alerts and delivery attempts.
+func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, log *slog.Logger, reg *metrics.Registry) (*engine.Engine, error) {
 	alertStore := engine.AlertStoreOf(st)
+	var deliveries notify.DeliveryRecorder = alertStore
+	if reg != nil {
+		deliveries = reg.Deliveries(alertStore)
+	}
 	receivers, err := cfg.Alerting.Notifiers(alerts.NotifierOptions{
 		Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(getenv) },
-		Deliveries: alertStore,
+		Deliveries: deliveries,
 		Logger:     log.With("part", "notify"),
 		Threads:    threadStoreOf(st),
 	})
 	if err != nil {
 		return nil, usageError{err}
 	}
+	var deliver earshot.Notifier = receivers
+	if reg != nil {
+		deliver = reg.Notifier(receivers)
+	}
 	ecfg := engine.Config{
-		Store: st, Watches: cfg.Watches, Alerting: &cfg.Alerting, Alerts: alertStore, Deliver: receivers,
+		Store: st, Watches: cfg.Watches, Alerting: &cfg.Alerting, Alerts: alertStore, Deliver: deliver,
 		Log: log.With("part", "engine"),
 	}
 	if len(cfg.Watches) == 0 {

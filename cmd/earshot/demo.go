@@ -59,6 +59,25 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	fmt.Fprintf(e.stderr, "earshot demo: generated %d posts over %d days and %d incident(s) for %q\n",
 		len(sc.Posts), *days, len(sc.Incidents), sc.Watches[0].Name)
 
+	if err := populateDemo(ctx, st, sc, end, *days, e, log); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
+
+	srv := newHTTPServer(config.Default().Server, web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
+		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}))
+	fmt.Fprintf(e.stderr, "earshot demo: support queue at http://%s/support; the demo's write token is %q, e.g.\n"+
+		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
+		ln.Addr(), demoToken, demoToken, ln.Addr())
+	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (JSON API under /api/; Ctrl-C stops)\n", ln.Addr())
+	return serveUntilDone(ctx, srv, ln)
+}
+
+// populateDemo runs the scenario ending at end into st as the demo shows
+// it: posts through the pipeline, detection and linking on the scenario's
+// clock, then the follow-up queue.
+func populateDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, end time.Time, days int, e env, log *slog.Logger) error {
+	start := time.Now()
 	scorer, err := sentiment.New()
 	if err != nil {
 		return fmt.Errorf("loading the sentiment model: %w", err)
@@ -70,7 +89,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	// clock, as replay does: incidents become known as they were opened
 	// and updated, so the outage's spike is first a possible unreported
 	// incident, then linked.
-	es, err := detectDemo(ctx, st, sc, end.Add(-time.Duration(*days)*24*time.Hour), end, log)
+	es, err := detectDemo(ctx, st, sc, end.Add(-time.Duration(days)*24*time.Hour), end, log)
 	if err != nil {
 		return err
 	}
@@ -81,20 +100,12 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	fst, err := flagger.Replay(ctx, end.Add(-time.Duration(*days)*24*time.Hour), end, 6*time.Hour)
+	fst, err := flagger.Replay(ctx, end.Add(-time.Duration(days)*24*time.Hour), end, 6*time.Hour)
 	if err != nil {
 		return fmt.Errorf("flagging follow-ups: %w", err)
 	}
 	fmt.Fprintf(e.stderr, "earshot demo: flagged %d customers to follow up (%s)\n", fst.Opened, time.Since(start).Round(10*time.Millisecond))
-	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
-
-	srv := newHTTPServer(config.Default().Server, web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
-		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}))
-	fmt.Fprintf(e.stderr, "earshot demo: support queue at http://%s/support; the demo's write token is %q, e.g.\n"+
-		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
-		ln.Addr(), demoToken, demoToken, ln.Addr())
-	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (JSON API under /api/; Ctrl-C stops)\n", ln.Addr())
-	return serveUntilDone(ctx, srv, ln)
+	return nil
 }
 
 // fill runs the scenario through the pipeline into st, with progress.

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +11,9 @@ import (
 )
 
 func runDigest(ctx context.Context, args []string, e env) error {
+	if len(args) > 0 && args[0] == "send" {
+		return runDigestSend(ctx, args[1:], e)
+	}
 	fs := newFlags("digest", e.stderr)
 	periodStr := fs.String("period", "7d", "the digest's length: 7d, 30d, 24h (compared with the period before it)")
 	endStr := fs.String("end", "", "end of the period, RFC 3339 (default now)")
@@ -20,7 +22,8 @@ func runDigest(ctx context.Context, args []string, e env) error {
 	config := fs.String("config", "", "configuration file: its store is used")
 	store := fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n\n"+
+		fmt.Fprintln(e.stderr, "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n"+
+			"       earshot digest send --now NAME --config FILE   (send a configured digest now)\n\n"+
 			"Writes a reputation digest of the period to stdout: volume, negative share and\n"+
 			"mean sentiment against the period before, incidents, unexplained spikes, top\n"+
 			"complaint reasons, sources, the most negative posts and follow-ups.\n\nFlags:")
@@ -29,7 +32,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	period, err := parsePeriod(*periodStr)
+	period, err := digest.ParsePeriod(*periodStr)
 	if err != nil {
 		return usagef("--period: %v", err)
 	}
@@ -67,29 +70,4 @@ func runDigest(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("writing the digest: %w", err)
 	}
 	return nil
-}
-
-// parsePeriod reads a period: whole days ("7d") or a Go duration ("36h"),
-// from one hour to digest.MaxPeriod.
-func parsePeriod(s string) (time.Duration, error) {
-	var d time.Duration
-	if n, ok := strings.CutSuffix(s, "d"); ok {
-		days, err := strconv.Atoi(n)
-		if err != nil {
-			return 0, fmt.Errorf("%q is not a number of days such as 7d", s)
-		}
-		d = time.Duration(days) * 24 * time.Hour
-		if days > 366 {
-			d = digest.MaxPeriod + 1
-		}
-	} else {
-		var err error
-		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("%q is not a period such as 7d, 30d or 24h", s)
-		}
-	}
-	if d < time.Hour || d > digest.MaxPeriod {
-		return 0, fmt.Errorf("%s: give one hour to 366 days", s)
-	}
-	return d, nil
 }

@@ -88,7 +88,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 		ingest.Limit = writeLimit
 	}
-	eng, err := newEngine(cfg, st, e.getenv, log)
+	// /metrics; its snapshot reads the pollers, filled in below.
+	var pollers []*earshot.Poller
+	snapshot := func(ctx context.Context) (metrics.Snapshot, error) { return snapshotFunc(pipe, sp, pollers, st)(ctx) }
+	reg := metrics.New(snapshot)
+	eng, err := newEngine(cfg, st, e.getenv, log, reg)
 	if err != nil {
 		return err
 	}
@@ -111,13 +115,16 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	digests, err := digestScheduler(cfg, st, e.getenv, log, reg.ObserveDigest)
+	if err != nil {
+		return err
+	}
 
 	collectCtx, stopCollecting := context.WithCancel(ctx)
 	defer stopCollecting()
 	var wg sync.WaitGroup
 	healthStore, _ := st.(earshot.HealthStore)
 	limits := map[string]chan struct{}{}
-	var pollers []*earshot.Poller
 	for _, cr := range cols {
 		if limits[cr.kind] == nil {
 			limits[cr.kind] = make(chan struct{}, cfg.CollectorConcurrency)
@@ -138,6 +145,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	wg.Go(func() { eng.Run(collectCtx, 0) })
 	// Support's follow-up queue, every followups.interval.
 	wg.Go(func() { flagger.Run(collectCtx) })
+	// Scheduled digests, on the wall clock.
+	wg.Go(func() { digests.Run(collectCtx) })
 	// Shutdown budget: a quarter for collectors and the engine to stop,
 	// half for draining into the store, a quarter for requests in flight.
 	grace := cfg.ShutdownTimeout / 4
@@ -148,28 +157,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens, WriteLimit: writeLimit,
 		Watches: watchNames(cfg.Watches), Silences: eng.SilenceStore()}))
-	ops := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) {
-		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
-		if sp != nil {
-			ss := sp.SpoolStats()
-			snap.Spool = &ss
-		}
-		for _, p := range pollers {
-			if h := p.HealthNow(); h.Collector != "" {
-				snap.Collectors = append(snap.Collectors, h)
-			}
-		}
-		if healthStore != nil {
-			gaps, err := healthStore.Gaps(r.Context(), time.Now().Add(-30*24*time.Hour), time.Now())
-			if err != nil {
-				return snap, err
-			}
-			snap.Gaps = gaps
-		}
-		return snap, nil
-	}}
-	mux.Handle("/metrics", ops)
-	mux.Handle("/api/health", ops)
+	for path, h := range opsRoutes(reg, snapshot, st) {
+		mux.Handle(path, h)
+	}
 	if ingest != nil {
 		mux.Handle("/api/v1/ingest", ingest)
 	}
@@ -177,6 +167,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 		mux.Handle(path, h)
 	}
 	for path, h := range alertRoutes(eng, writeTokens) {
+		mux.Handle(path, h)
+	}
+	for path, h := range digestRoutes(st) {
 		mux.Handle(path, h)
 	}
 	// Reading needs a read token when web.read_tokens is set (a write

@@ -89,6 +89,34 @@ collectors:
 		t.Errorf("most negative post = %+v", worst)
 	}
 
+	// The operators' endpoints: /metrics through the client library (the
+	// scrape goes to promtool in CI), the probes and the digests page.
+	scrape := get(t, base+"metrics")
+	for _, want := range []string{
+		`earshot_pipeline_posts_total{outcome="stored"} 2`,
+		`earshot_collector_last_run_timestamp_seconds{collector="community",kind="rss"}`,
+		"earshot_store_up 1",
+		"# TYPE earshot_pipeline_received_total counter",
+	} {
+		if !strings.Contains(scrape, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, scrape)
+		}
+	}
+	if path := os.Getenv("EARSHOT_METRICS_SCRAPE"); path != "" {
+		if err := os.WriteFile(path, []byte(scrape), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := get(t, base+"healthz"); got != "ok\n" {
+		t.Errorf("/healthz = %q", got)
+	}
+	if got := get(t, base+"readyz"); got != "ready\n" {
+		t.Errorf("/readyz = %q", got)
+	}
+	if got := get(t, base+"digests"); !strings.Contains(got, "No digest has been sent yet") {
+		t.Errorf("/digests = %q", got)
+	}
+
 	if code := stop(); code != 0 {
 		t.Fatalf("serve exited %d", code)
 	}

@@ -67,6 +67,8 @@ type Incident struct {
 	Duration time.Duration   `json:"duration"`
 	Ongoing  bool            `json:"ongoing"`
 	Spikes   []earshot.Spike `json:"spikes,omitempty"`
+	// Cost is the incident's reputational cost.
+	Cost Cost `json:"cost"`
 }
 
 // Source is one source's volume in the period and the one before.
@@ -125,6 +127,10 @@ type Digest struct {
 	Sources        []Source        `json:"sources,omitempty"`
 	Negative       []NegativePost  `json:"negative,omitempty"`
 	FollowUps      FollowUps       `json:"follow_ups"`
+	// Days is the period's series in daily buckets (the charts').
+	Days []earshot.Bucket `json:"days,omitempty"`
+	// Recommendations are what to do next, each with its evidence.
+	Recommendations []Recommendation `json:"recommendations,omitempty"`
 	// Empty is true when the period has no posts, incidents or spikes.
 	Empty bool `json:"empty"`
 	// Summary is one paragraph in plain words.
@@ -149,11 +155,12 @@ func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) 
 	end = end.UTC()
 	d := Digest{Watch: opts.Watch, To: end, From: end.Add(-opts.Period), PrevFrom: end.Add(-2 * opts.Period), Period: opts.Period}
 
-	cur, curSources, err := stats(ctx, st, d.From, d.To, opts.Watch)
+	cur, curSources, days, err := stats(ctx, st, d.From, d.To, opts.Watch)
 	if err != nil {
 		return d, err
 	}
-	prev, prevSources, err := stats(ctx, st, d.PrevFrom, d.From, opts.Watch)
+	d.Days = days
+	prev, prevSources, _, err := stats(ctx, st, d.PrevFrom, d.From, opts.Watch)
 	if err != nil {
 		return d, err
 	}
@@ -217,6 +224,10 @@ func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) 
 		return d, fmt.Errorf("loading follow-ups: %w", err)
 	}
 	d.FollowUps = countFollowUps(fus, d.From, d.To)
+	if err := incidentCosts(ctx, st, &d, fus); err != nil {
+		return d, err
+	}
+	d.Recommendations = recommend(d, fus)
 
 	d.Empty = cur.Posts == 0 && len(d.Incidents) == 0 && len(d.Unexplained) == 0
 	d.Summary = summarize(d)
@@ -248,10 +259,10 @@ func (a acc) stats() Stats {
 
 // stats reads [from, to) in daily buckets: the store counts exactly the
 // posts created in the range, whatever the buckets' alignment.
-func stats(ctx context.Context, st earshot.Store, from, to time.Time, watch string) (Stats, map[string]acc, error) {
+func stats(ctx context.Context, st earshot.Store, from, to time.Time, watch string) (Stats, map[string]acc, []earshot.Bucket, error) {
 	all, err := st.Series(ctx, earshot.SeriesQuery{From: from, To: to, Bucket: 24 * time.Hour, Watch: watch})
 	if err != nil {
-		return Stats{}, nil, fmt.Errorf("loading the series: %w", err)
+		return Stats{}, nil, nil, fmt.Errorf("loading the series: %w", err)
 	}
 	var total acc
 	for _, b := range all {
@@ -259,7 +270,7 @@ func stats(ctx context.Context, st earshot.Store, from, to time.Time, watch stri
 	}
 	bySource, err := st.Series(ctx, earshot.SeriesQuery{From: from, To: to, Bucket: 24 * time.Hour, GroupBy: earshot.GroupSource, Watch: watch})
 	if err != nil {
-		return Stats{}, nil, fmt.Errorf("loading the per-source series: %w", err)
+		return Stats{}, nil, nil, fmt.Errorf("loading the per-source series: %w", err)
 	}
 	src := map[string]acc{}
 	for _, b := range bySource {
@@ -267,7 +278,7 @@ func stats(ctx context.Context, st earshot.Store, from, to time.Time, watch stri
 		a.add(b)
 		src[b.Key] = a
 	}
-	return total.stats(), src, nil
+	return total.stats(), src, all, nil
 }
 
 func relative(cur, prev int64) Change {

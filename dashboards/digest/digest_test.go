@@ -39,13 +39,15 @@ func (f *fakeStore) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.
 	by := map[string]*earshot.Bucket{}
 	sums := map[string]float64{}
 	for _, p := range f.pick(q.From, q.To, q.Watch) {
-		key := ""
+		group := ""
 		if q.GroupBy == earshot.GroupSource {
-			key = p.Source
+			group = p.Source
 		}
+		start := p.CreatedAt.Truncate(q.Bucket)
+		key := start.Format(time.RFC3339) + "\x00" + group
 		b := by[key]
 		if b == nil {
-			b = &earshot.Bucket{Start: q.From.Truncate(q.Bucket), Key: key}
+			b = &earshot.Bucket{Start: start, Key: group}
 			by[key] = b
 		}
 		b.Count++
@@ -67,7 +69,7 @@ func (f *fakeStore) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.
 		}
 		out = append(out, *b)
 	}
-	slices.SortFunc(out, func(a, b earshot.Bucket) int { return cmp.Compare(a.Key, b.Key) })
+	slices.SortFunc(out, func(a, b earshot.Bucket) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Key, b.Key)) })
 	return out, nil
 }
 
@@ -368,7 +370,11 @@ func TestDigestHTMLEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, bad := range []string{"<script", "<img", `href="javascript`, "#zgotmplz", "<slow>", "<link"} {
+	// The only images are the charts, drawn here and shown as data: URLs.
+	if imgs, charts := strings.Count(out, "<img"), strings.Count(out, `<img src="data:image/png;base64,`); imgs != charts || charts != 2 {
+		t.Errorf("HTML has %d <img, %d of them charts; want the 2 charts only", imgs, charts)
+	}
+	for _, bad := range []string{"<script", `href="javascript`, "#zgotmplz", "<slow>", "<link"} {
 		if strings.Contains(strings.ToLower(out), bad) {
 			t.Errorf("HTML contains %q", bad)
 		}

@@ -3,6 +3,7 @@ package digest
 import (
 	"bufio"
 	_ "embed"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
@@ -33,13 +34,22 @@ type view struct {
 	Sources               []sourceView
 	Negative              []postView
 	FollowUps             FollowUps
+	Charts                []chartView
+	Recommendations       []Recommendation
+}
+
+type chartView struct {
+	Src template.URL
+	Alt string
 }
 
 type card struct{ Value, Label, Change, Tone string }
 
 type incidentView struct {
 	Title, Severity, Status, Started, Duration, Link string
-	Spikes                                           []spikeView
+	// Peak, Recovery and FollowUps are its reputational cost in words.
+	Peak, Recovery, FollowUps string
+	Spikes                    []spikeView
 }
 
 type spikeView struct{ Scope, Metric, Started, Observed, Expected string }
@@ -96,6 +106,15 @@ func (d Digest) view() view {
 		if inc.Ongoing {
 			iv.Duration += " so far"
 		}
+		iv.Peak, iv.Recovery = "too few posts to tell", "–"
+		if c := inc.Cost; c.Known {
+			iv.Peak = fmt.Sprintf("%s negative at %s (usually %s)", percent(c.PeakNegativeShare), c.PeakAt.UTC().Format("Mon 2 Jan 15:04"), percent(c.Baseline))
+			iv.Recovery = "not yet recovered"
+			if c.Recovered {
+				iv.Recovery = duration(c.TimeToRecover)
+			}
+		}
+		iv.FollowUps = fmt.Sprintf("%d (%d open)", inc.Cost.FollowUps, inc.Cost.OpenFollowUps)
 		for _, sp := range inc.Spikes {
 			iv.Spikes = append(iv.Spikes, viewSpike(sp))
 		}
@@ -119,6 +138,9 @@ func (d Digest) view() view {
 	}
 	for _, p := range d.Negative {
 		v.Negative = append(v.Negative, viewPost(p))
+	}
+	for _, r := range d.Recommendations {
+		v.Recommendations = append(v.Recommendations, Recommendation{Kind: r.Kind, Action: oneLine(r.Action, 400), Evidence: oneLine(r.Evidence, 600)})
 	}
 	return v
 }
@@ -205,8 +227,26 @@ func duration(d time.Duration) string {
 // HTML writes d as one self-contained HTML page (inline CSS, no scripts,
 // nothing loaded from elsewhere), fit to mail: every value is escaped and
 // only http(s) links are kept.
+// The charts show as data: URLs.
 func HTML(w io.Writer, d Digest) error {
-	return htmlTemplate.Execute(w, d.view())
+	charts, err := Charts(d)
+	if err != nil {
+		return err
+	}
+	return HTMLWithCharts(w, d, charts, func(c Chart) string {
+		return "data:image/png;base64," + base64.StdEncoding.EncodeToString(c.PNG)
+	})
+}
+
+// HTMLWithCharts writes d as HTML showing charts, each at the URL src
+// gives it (a cid: URL in mail). src must return a URL it built, never
+// one from input.
+func HTMLWithCharts(w io.Writer, d Digest, charts []Chart, src func(Chart) string) error {
+	v := d.view()
+	for _, c := range charts {
+		v.Charts = append(v.Charts, chartView{Src: template.URL(src(c)), Alt: c.Alt})
+	}
+	return htmlTemplate.Execute(w, v)
 }
 
 // Markdown writes d as Markdown; post text, titles and names are escaped
@@ -226,6 +266,12 @@ func Markdown(w io.Writer, d Digest) error {
 	for _, c := range v.Cards {
 		p("| %s | %s | %s |\n", md(c.Label), md(c.Value), md(c.Change))
 	}
+	if len(v.Recommendations) > 0 {
+		p("\n## Recommendations\n\n")
+		for _, r := range v.Recommendations {
+			p("- **%s** %s\n", md(r.Action), md(r.Evidence))
+		}
+	}
 	p("\n## Incidents\n\n")
 	if len(v.Incidents) == 0 {
 		p("No incidents in this period.\n")
@@ -239,7 +285,7 @@ func Markdown(w io.Writer, d Digest) error {
 		if n := len(inc.Spikes); n > 0 {
 			p("; %s linked", md(plural(int64(n), "spike")))
 		}
-		p("\n")
+		p("\n  - %s\n", md(fmt.Sprintf("Cost: peak negativity %s; time to recover %s; follow-ups %s", inc.Peak, inc.Recovery, inc.FollowUps)))
 		for _, sp := range inc.Spikes {
 			p("  - %s\n", md(spikeLine(sp)))
 		}

@@ -25,6 +25,7 @@ import (
 	"github.com/earshot/earshot/collectors/opsgenie"
 	"github.com/earshot/earshot/collectors/pagerduty"
 	"github.com/earshot/earshot/collectors/push"
+	"github.com/earshot/earshot/dashboards/digest/deliver"
 )
 
 // Config is the whole configuration of `earshot serve`.
@@ -76,6 +77,10 @@ type Config struct {
 	Followups followup.Config `yaml:"followups"`
 	// Web configures the dashboard.
 	Web Web `yaml:"web"`
+	// Digests are the scheduled reputation digests serve sends: a cron
+	// schedule, a period, watches, a format and recipients by email and
+	// Slack each (see package dashboards/digest/deliver).
+	Digests []deliver.Config `yaml:"digests"`
 	// Server tunes the HTTP server: timeouts, header limits and the rate
 	// limit of write routes.
 	Server Server `yaml:"server"`
@@ -431,6 +436,9 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := c.Followups.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := deliver.Validate("digests", c.Digests); err != nil {
 		errs = append(errs, err)
 	}
 	for i, t := range c.Web.APITokens {

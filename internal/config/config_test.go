@@ -196,3 +196,35 @@ func TestServerAndReadKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestDigestsConfig(t *testing.T) {
+	var cfg Config
+	cfg = Default()
+	err := Parse([]byte(`
+digests:
+  - name: weekly-exec
+    schedule: "0 8 * * MON"
+    period: 7d
+    watches: [acme]
+    format: pdf
+    email:
+      - smarthost: smtp.acme.example:587
+        from: earshot@acme.example
+        to: [ceo@acme.example]
+    slack:
+      - url: env:SLACK_EXEC_URL
+`), &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if len(cfg.Digests) != 1 || cfg.Digests[0].Format != "pdf" || cfg.Digests[0].Slack[0].URL != "env:SLACK_EXEC_URL" {
+		t.Errorf("digests = %+v", cfg.Digests)
+	}
+	cfg.Digests[0].Schedule = "at eight"
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "digests[0].schedule") {
+		t.Errorf("a bad schedule: %v, want it named", err)
+	}
+}

@@ -145,6 +145,10 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got, want := results[qDeliveries], "d-1\tslack\tg\t['a-1']\t2\t"+ns(chdbBase.Add(time.Minute))+"\t1"; got != want {
 		t.Errorf("deliveries answered %q, want %q", got, want)
 	}
+	// The digest's later save only.
+	if got := results[qDigests]; !strings.HasPrefix(got, "weekly.20260302T1000Z\tweekly\t") || strings.Contains(got, "\n") || !strings.HasSuffix(got, "['a@b.example']\t1") {
+		t.Errorf("digests answered %q, want the later, delivered save only", got)
+	}
 	t.Logf("%d statements ran on chdb %s", n, results[qServerVersion])
 }
 
@@ -303,6 +307,15 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	insert(qInsertDelivery, s.deliveryRow(failed), s.deliveryRow(earshot.Delivery{ID: "d-0", At: chdbBase.Add(-time.Hour)}))
 	insert(qInsertDelivery, s.deliveryRow(retried))
 	add(qDeliveries, toNS(chdbBase), toNS(chdbBase.Add(time.Hour)))
+
+	sent := earshot.SentDigest{ID: "weekly.20260302T1000Z", Name: "weekly", From: chdbBase.Add(-7 * 24 * time.Hour), To: chdbBase,
+		SentAt: chdbBase.Add(time.Second), Format: "html", Subject: "Digest 'q'", HTML: "<p>x</p>", Markdown: "# x",
+		Recipients: []string{"a@b.example"}, Error: "550 no"}
+	insert(qInsertDigest, s.digestRow(sent))
+	sent.OK, sent.Error = true, ""
+	insert(qInsertDigest, s.digestRow(sent))
+	add(qDigest, sent.ID)
+	add(qDigests, uint64(10))
 
 	failing := earshot.SourceHealth{Collector: "rss", Kind: "rss", LastRun: chdbBase, LastSuccess: chdbBase.Add(-time.Hour),
 		LastError: "HTTP 429 'slow down'", LastErrorAt: chdbBase, Failures: 3, Backoff: 90*time.Second + 1, UpdatedAt: chdbBase}

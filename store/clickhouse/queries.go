@@ -46,6 +46,9 @@ const (
 	qThread            = "thread"
 	qInsertSilence     = "insert_silence"
 	qSilences          = "silences"
+	qInsertDigest      = "insert_digest"
+	qDigest            = "digest"
+	qDigests           = "digests"
 	qInsertHealth      = "insert_health"
 	qHealth            = "health"
 	qInsertGap         = "insert_gap"
@@ -113,6 +116,10 @@ const (
 	deliveryColumns       = `id, receiver, group_key, alert_ids, attempt, {{ns "attempted_at"}}, ok, error`
 	deliveryInsertColumns = `id, receiver, group_key, alert_ids, attempt, attempted_at, ok, error, version`
 	gapInsertColumns      = `id, collector, from_at, to_at, reason, filled_at, version`
+
+	digestColumns = `id, name, {{ns "from_at"}}, {{ns "to_at"}}, {{ns "sent_at"}}, format, subject, html, markdown,
+    recipients, ok, error`
+	digestInsertColumns = `id, name, from_at, to_at, sent_at, format, subject, html, markdown, recipients, ok, error, version`
 )
 
 // seriesSQL counts posts per bucket and key; args: width, width, then
@@ -240,6 +247,15 @@ ORDER BY opened_at ASC, id ASC`,
 FROM {{table "silences"}} FINAL
 WHERE ends_at > {{ts}}
 ORDER BY starts_at ASC, id ASC`,
+	qInsertDigest: `INSERT INTO {{table "digests"}} (` + digestInsertColumns + `)`,
+	qDigest: `SELECT ` + digestColumns + `
+FROM {{table "digests"}} FINAL
+WHERE id = ?
+LIMIT 1`,
+	qDigests: `SELECT ` + digestColumns + `
+FROM {{table "digests"}} FINAL
+ORDER BY sent_at DESC, id ASC
+LIMIT ?`,
 
 	qInsertHealth: `INSERT INTO {{table "health"}} (` + healthInsertColumns + `)`,
 	qHealth: `SELECT ` + healthColumns + `

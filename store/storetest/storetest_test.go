@@ -38,6 +38,7 @@ type memStore struct {
 	episodes   map[string]earshot.Episode
 	threads    map[[2]string]string
 	silences   map[string]earshot.Silence
+	digests    map[string]earshot.SentDigest
 	// keep is the version stored when a post replaces old: keepLink.
 	keep   func(p, old earshot.Post) earshot.Post
 	closed bool
@@ -501,6 +502,10 @@ type mutant struct {
 	saveDelivery func(d, old earshot.Delivery) earshot.Delivery
 	// listDeliveries answers Deliveries from every stored delivery.
 	listDeliveries func(all []earshot.Delivery, from, to time.Time) []earshot.Delivery
+	// saveDigest rewrites each sent digest before it is saved over old.
+	saveDigest func(d, old earshot.SentDigest) earshot.SentDigest
+	// listDigests answers SentDigests from every stored digest.
+	listDigests func(all []earshot.SentDigest, limit int) []earshot.SentDigest
 
 	saved map[string][]earshot.Post // every version given to SavePosts
 }
@@ -1155,6 +1160,27 @@ var mutants = map[string]struct {
 	"drops a delivery's error": {
 		[]string{"DeliveryRoundTrip"},
 		mutant{saveDelivery: func(d, _ earshot.Delivery) earshot.Delivery { d.Error = ""; return d }},
+	},
+	"keeps the first send of a digest": {
+		[]string{"DigestRoundTrip"},
+		mutant{saveDigest: func(d, old earshot.SentDigest) earshot.SentDigest {
+			if old.ID != "" {
+				return old
+			}
+			return d
+		}},
+	},
+	"drops a digest's recipients": {
+		[]string{"DigestRoundTrip"},
+		mutant{saveDigest: func(d, _ earshot.SentDigest) earshot.SentDigest { d.Recipients = nil; return d }},
+	},
+	"lists digests oldest first": {
+		[]string{"DigestRoundTrip"},
+		mutant{listDigests: func(all []earshot.SentDigest, limit int) []earshot.SentDigest {
+			out := digestsIn(all, limit)
+			slices.Reverse(out)
+			return out
+		}},
 	},
 	"orders deliveries made at once by ID backwards": {
 		[]string{"DeliveryWindows"},

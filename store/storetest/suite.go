@@ -66,6 +66,7 @@ var cases = []testCase{
 	{"Episodes", testEpisodes},
 	{"Threads", testThreads},
 	{"Silences", testSilences},
+	{"DigestRoundTrip", testDigestRoundTrip},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.

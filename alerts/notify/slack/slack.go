@@ -146,7 +146,12 @@ func (s *Notifier) Notify(ctx context.Context, n earshot.Notification) (bool, er
 	if s.cfg.Token != "" {
 		return s.notifyBot(ctx, n)
 	}
-	body, err := json.Marshal(Render(n, s.cfg.MaxAlerts))
+	return s.Post(ctx, Render(n, s.cfg.MaxAlerts))
+}
+
+// Post posts m (a digest, say) to the webhook, classified as Notify.
+func (s *Notifier) Post(ctx context.Context, m Message) (bool, error) {
+	body, err := json.Marshal(m)
 	if err != nil {
 		return false, fmt.Errorf("slack: encoding message: %w", err)
 	}

@@ -270,6 +270,65 @@ ORDER BY id;
 -- migration 0010_episodes_silences #4
 ALTER TABLE `earshot`.`incidents` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS watches Array(String);
 
+-- migration 0012_digests_grafana #1
+CREATE TABLE IF NOT EXISTS `earshot`.`digests` ON CLUSTER `prod`
+(
+    id String,
+    name String,
+    from_at DateTime64(9, 'UTC'),
+    to_at DateTime64(9, 'UTC'),
+    sent_at DateTime64(9, 'UTC'),
+    format String,
+    subject String,
+    html String,
+    markdown String,
+    recipients Array(String),
+    ok UInt8,
+    error String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/digests', '{replica}', version)
+ORDER BY id;
+
+-- migration 0012_digests_grafana #2
+CREATE VIEW IF NOT EXISTS `earshot`.`grafana_posts` ON CLUSTER `prod` AS
+SELECT id, source, kind, author_id, author_handle, author_name, author_followers, text, lang,
+    watches, score, label, reason, incident_id, toDateTime(created_at, 'UTC') AS time
+FROM `earshot`.`posts` FINAL;
+
+-- migration 0012_digests_grafana #3
+CREATE VIEW IF NOT EXISTS `earshot`.`grafana_spikes` ON CLUSTER `prod` AS
+SELECT id, scope_kind, scope_value, metric, observed, expected, score, incident_id, link_confidence,
+    toDateTime(start_at, 'UTC') AS time, toDateTime(end_at, 'UTC') AS end_time, toUnixTimestamp64Nano(end_at) = 0 AS open
+FROM `earshot`.`spikes` FINAL;
+
+-- migration 0012_digests_grafana #4
+CREATE VIEW IF NOT EXISTS `earshot`.`grafana_incidents` ON CLUSTER `prod` AS
+SELECT id, source, title, status, severity, url,
+    toDateTime(started_at, 'UTC') AS time, toDateTime(resolved_at, 'UTC') AS resolved_time, toUnixTimestamp64Nano(resolved_at) = 0 AS open
+FROM `earshot`.`incidents` FINAL;
+
+-- migration 0012_digests_grafana #5
+CREATE VIEW IF NOT EXISTS `earshot`.`grafana_followups` ON CLUSTER `prod` AS
+SELECT id, source, author_handle, author_followers, reason, priority, state, assignee, incident_id,
+    toDateTime(created_at, 'UTC') AS time, toDateTime(due, 'UTC') AS due_time, toUnixTimestamp64Nano(due) AS due_ns
+FROM `earshot`.`followups` FINAL;
+
+-- migration 0012_digests_grafana #6
+CREATE VIEW IF NOT EXISTS `earshot`.`grafana_alerts` ON CLUSTER `prod` AS
+SELECT id, kind, watch, metric, severity, summary, incident_id, toDateTime(raised_at, 'UTC') AS time
+FROM `earshot`.`alerts` FINAL;
+
+-- migration 0012_digests_grafana #7
+CREATE VIEW IF NOT EXISTS `earshot`.`grafana_deliveries` ON CLUSTER `prod` AS
+SELECT id, receiver, group_key, attempt, ok, error, toDateTime(attempted_at, 'UTC') AS time
+FROM `earshot`.`deliveries` FINAL;
+
+-- migration 0012_digests_grafana #8
+CREATE VIEW IF NOT EXISTS `earshot`.`grafana_digests` ON CLUSTER `prod` AS
+SELECT id, name, format, subject, ok, error, length(recipients) AS recipients, toDateTime(sent_at, 'UTC') AS time
+FROM `earshot`.`digests` FINAL;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
@@ -320,6 +379,20 @@ SELECT id, receiver, group_key, alert_ids, attempt, toUnixTimestamp64Nano(attemp
 FROM `earshot`.`deliveries` FINAL
 WHERE attempted_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND attempted_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
 ORDER BY attempted_at ASC, id ASC;
+
+-- query digest
+SELECT id, name, toUnixTimestamp64Nano(from_at), toUnixTimestamp64Nano(to_at), toUnixTimestamp64Nano(sent_at), format, subject, html, markdown,
+    recipients, ok, error
+FROM `earshot`.`digests` FINAL
+WHERE id = ?
+LIMIT 1;
+
+-- query digests
+SELECT id, name, toUnixTimestamp64Nano(from_at), toUnixTimestamp64Nano(to_at), toUnixTimestamp64Nano(sent_at), format, subject, html, markdown,
+    recipients, ok, error
+FROM `earshot`.`digests` FINAL
+ORDER BY sent_at DESC, id ASC
+LIMIT ?;
 
 -- query drop_partition
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` DROP PARTITION ?;
@@ -391,6 +464,9 @@ INSERT INTO `earshot`.`cursors` (collector, cursor, version);
 
 -- query insert_delivery
 INSERT INTO `earshot`.`deliveries` (id, receiver, group_key, alert_ids, attempt, attempted_at, ok, error, version);
+
+-- query insert_digest
+INSERT INTO `earshot`.`digests` (id, name, from_at, to_at, sent_at, format, subject, html, markdown, recipients, ok, error, version);
 
 -- query insert_episode
 INSERT INTO `earshot`.`episodes` (id, watch, opened_at, updated_at, body, version);

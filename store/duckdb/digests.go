@@ -1,0 +1,102 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/earshot/earshot"
+)
+
+var _ earshot.DigestStore = (*Store)(nil)
+
+const digestColumns = `id, name, from_at, to_at, sent_at, format, subject, html, markdown, recipients, ok, error`
+
+type digestRow struct {
+	ID, Name                        string
+	FromAt, ToAt, SentAt            sql.NullTime
+	Format, Subject, HTML, Markdown string
+	Recipients                      stringList
+	OK                              bool
+	Error                           string
+}
+
+func digestRowOf(d earshot.SentDigest) digestRow {
+	rs := make(stringList, len(d.Recipients))
+	for i, r := range d.Recipients {
+		rs[i] = validUTF8(r)
+	}
+	return digestRow{
+		ID: validUTF8(d.ID), Name: validUTF8(d.Name),
+		FromAt: nullTime(d.From), ToAt: nullTime(d.To), SentAt: nullTime(d.SentAt),
+		Format: validUTF8(d.Format), Subject: validUTF8(d.Subject), HTML: validUTF8(d.HTML), Markdown: validUTF8(d.Markdown),
+		Recipients: rs, OK: d.OK, Error: validUTF8(d.Error),
+	}
+}
+
+func (r *digestRow) args() []any {
+	return []any{r.ID, r.Name, arg(r.FromAt), arg(r.ToAt), arg(r.SentAt), r.Format, r.Subject, r.HTML, r.Markdown, r.Recipients.value(), r.OK, r.Error}
+}
+
+func (r *digestRow) dest() []any {
+	return []any{&r.ID, &r.Name, &r.FromAt, &r.ToAt, &r.SentAt, &r.Format, &r.Subject, &r.HTML, &r.Markdown, &r.Recipients, &r.OK, &r.Error}
+}
+
+func (r *digestRow) digest() earshot.SentDigest {
+	return earshot.SentDigest{
+		ID: r.ID, Name: r.Name, From: timeOf(r.FromAt), To: timeOf(r.ToAt), SentAt: timeOf(r.SentAt),
+		Format: r.Format, Subject: r.Subject, HTML: r.HTML, Markdown: r.Markdown,
+		Recipients: r.Recipients.slice(), OK: r.OK, Error: r.Error,
+	}
+}
+
+// SaveDigest creates or replaces the sent digest with d.ID.
+func (s *Store) SaveDigest(ctx context.Context, d earshot.SentDigest) error {
+	r := digestRowOf(d)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO digests (`+digestColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.args()...); err != nil {
+		return fmt.Errorf("saving digest %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// SentDigest returns the sent digest with id, or ErrNotFound.
+func (s *Store) SentDigest(ctx context.Context, id string) (earshot.SentDigest, error) {
+	var r digestRow
+	err := s.db.QueryRowContext(ctx, `SELECT `+digestColumns+` FROM digests WHERE id = ?`, id).Scan(r.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return earshot.SentDigest{}, fmt.Errorf("digest %s: %w", id, earshot.ErrNotFound)
+	}
+	if err != nil {
+		return earshot.SentDigest{}, fmt.Errorf("reading digest %s: %w", id, err)
+	}
+	return r.digest(), nil
+}
+
+// SentDigests returns the sent digests, newest first, at most limit.
+func (s *Store) SentDigests(ctx context.Context, limit int) ([]earshot.SentDigest, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+digestColumns+` FROM digests
+		ORDER BY sent_at DESC NULLS LAST, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("reading digests: %w", err)
+	}
+	defer rows.Close()
+	var out []earshot.SentDigest
+	for rows.Next() {
+		var r digestRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, fmt.Errorf("reading digests: %w", err)
+		}
+		out = append(out, r.digest())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("reading digests: %w", err)
+	}
+	return out, nil
+}
