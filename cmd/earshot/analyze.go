@@ -28,20 +28,18 @@ type analyzeIn struct {
 // analyzeOut is one output line. Reason, Lang and Parts are written with
 // --explain only.
 type analyzeOut struct {
-	ID     string  `json:"id"`
-	Score  float64 `json:"score"`
-	Label  string  `json:"label"`
-	Reason string  `json:"reason,omitempty"`
-	// Reasons are all the reasons of a negative post, Reason first.
-	Reasons []earshot.Reason   `json:"reasons,omitempty"`
-	Lang    string             `json:"lang,omitempty"`
-	Parts   map[string]float64 `json:"parts,omitempty"`
-	Error   string             `json:"error,omitempty"`
+	ID     string             `json:"id"`
+	Score  float64            `json:"score"`
+	Label  string             `json:"label"`
+	Reason string             `json:"reason,omitempty"`
+	Lang   string             `json:"lang,omitempty"`
+	Parts  map[string]float64 `json:"parts,omitempty"`
+	Error  string             `json:"error,omitempty"`
 }
 
 func runAnalyze(ctx context.Context, args []string, e env) error {
 	fs := newFlags("analyze", e.stderr)
-	explain := fs.Bool("explain", false, `add "reason" and "reasons" (why a negative post is negative: the main reason, and all it gives), "lang" (the detected language) and "parts" (how far each part, and the model's "bias", moved the log-odds of positive over negative) to each line`)
+	explain := fs.Bool("explain", false, `add "reason" (why a negative post is negative), "lang" (the detected language) and "parts" (how far each part, and the model's "bias", moved the log-odds of positive over negative) to each line`)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, `Usage: earshot analyze < posts.jsonl > scores.jsonl
 
@@ -58,11 +56,7 @@ Flags:`)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	var opts []sentiment.Option
-	if !*explain {
-		opts = append(opts, sentiment.WithoutReasons()) // not written without --explain
-	}
-	scorer, err := sentiment.New(opts...)
+	scorer, err := sentiment.New()
 	if err != nil {
 		return fmt.Errorf("loading the sentiment model: %w", err)
 	}
@@ -210,7 +204,6 @@ func writeChunk(ctx context.Context, scorer *sentiment.Scorer, explain bool, c *
 			row := &rows[c.which[i]]
 			row.Score = math.Round(x.Score*1e4) / 1e4
 			row.Label, row.Reason, row.Lang = string(x.Label), string(x.Reason), x.Lang
-			row.Reasons = x.Reasons
 			row.Parts = x.Contributions
 			for k, v := range row.Parts {
 				row.Parts[k] = math.Round(v*1e4) / 1e4
