@@ -50,7 +50,7 @@ type Detector struct {
 	// Rates and spans derived from the bucket width, once known.
 	bucket                          time.Duration
 	aLevel, aDaily, aWeekly, aNoise float64
-	aTail, aPeak, aDow, dowMin      float64
+	aTail, aPeak                    float64
 	calmAfter                       int32
 	nScales                         int
 	aScale, scaleNorm               [maxScales]float64
@@ -66,14 +66,6 @@ type Detector struct {
 	daily        [24]float32
 	weekly       [168]float32
 	dailySeen    [24]bool
-	// dow is the level of each day of the week, over the level's own
-	// (weekends are quieter): dowN counts the buckets it has learned
-	// from, so that a day's first visits learn as a running mean and a new
-	// series knows its weekend (and that Monday is back to normal) from
-	// the first one, instead of letting the level sink and then alerting
-	// on Monday morning.
-	dow  [7]float32
-	dowN [7]uint32
 	// Evidence over longer spans: exponential averages of z, each with
 	// its own tail model (index 0 is the single bucket).
 	ew [maxScales]float64
@@ -152,8 +144,6 @@ func (d *Detector) setBucket(b time.Duration) {
 	d.aNoise = halfLifeAlpha(steps(d.cfg.NoiseHalfLife))
 	d.aDaily = halfLifeAlpha(d.cfg.DailyHalfLife * per)
 	d.aWeekly = halfLifeAlpha(d.cfg.WeeklyHalfLife * per)
-	d.aDow = halfLifeAlpha(d.cfg.WeeklyHalfLife * steps(24*time.Hour))
-	d.dowMin = max(1, steps(4*time.Hour))
 
 	d.nScales = min(len(d.cfg.Scales), maxScales)
 	for k := range d.nScales {
@@ -257,7 +247,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 		d.dailySeen[hour] = true
 		d.daily[hour] = float32(math.Max(-1, math.Min(1, y-d.level)))
 	}
-	fy := d.level + float64(d.daily[hour]) + float64(d.weekly[week]) + float64(d.dow[week/24])
+	fy := d.level + float64(d.daily[hour]) + float64(d.weekly[week])
 	expected := d.untransform(fy)
 	p.Expected = expected
 
@@ -300,21 +290,6 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	d.level += d.aLevel * ec
 	d.daily[hour] += float32(d.aDaily * ec)
 	d.weekly[week] += float32(d.aWeekly * (ec - d.aDaily*ec))
-	if d.seen >= d.warmUp {
-		// Not in the warm-up, while the level and the daily rhythm
-		// are still being found: the first day would learn their
-		// transients as its own.
-		wd := week / 24
-		ad := d.aDow
-		if n := float64(d.dowN[wd]); n < d.perDay {
-			// A running mean over the day's first visit, but never
-			// faster than over its first four hours: one spike is not
-			// the day's level.
-			ad = max(ad, 1/max(n+2, d.dowMin))
-		}
-		d.dowN[wd] = min(d.dowN[wd]+1, math.MaxUint32-1)
-		d.dow[wd] += float32(ad * (ec - d.aLevel*ec))
-	}
 	d.noise += d.aNoise * (math.Min(math.Abs(e), c) - d.noise)
 
 	// A deviation that lasts is a new level, not an anomaly.
@@ -336,7 +311,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 // expectedAt is the baseline's forecast at t in transformed space.
 func (d *Detector) expectedAt(t time.Time) float64 {
 	hour, week := d.slots(t)
-	return d.level + float64(d.daily[hour]) + float64(d.weekly[week]) + float64(d.dow[week/24])
+	return d.level + float64(d.daily[hour]) + float64(d.weekly[week])
 }
 
 // surprise returns how surprising deviation z is at scale k, in decades
