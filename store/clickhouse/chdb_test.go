@@ -146,6 +146,15 @@ func TestChdbCurrentServer(t *testing.T) {
 		t.Errorf("deliveries answered %q, want %q", got, want)
 	}
 	// The digest's later save only.
+	if got := results[qEpisodes]; got != `{"id":"ep-1","watch":"acme"}` {
+		t.Errorf("episodes in the window = %q, want ep-1's body alone", got)
+	}
+	if got := results[qThread]; got != "1700000000.000200" {
+		t.Errorf("thread = %q, want the last saved reference", got)
+	}
+	if got := results[qSilences]; got != `{"id":"sil-1"}` {
+		t.Errorf("silences ending after the time = %q, want sil-1's body alone", got)
+	}
 	if got := results[qDigests]; !strings.HasPrefix(got, "weekly.20260302T1000Z\tweekly\t") || strings.Contains(got, "\n") || !strings.HasSuffix(got, "['a@b.example']\t1") {
 		t.Errorf("digests answered %q, want the later, delivered save only", got)
 	}
@@ -251,7 +260,7 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 
 	inc := []any{"inc-1", "statuspage", "API down", "investigating", "major", []string{"api"},
 		s.timeArg(chdbBase), s.timeArg(time.Time{}), "https://status.test/1", s.timeArg(chdbBase),
-		`[{"at":"2026-03-02T10:00:00Z","status":"investigating","body":"looking"}]`, uint64(1)}
+		`[{"at":"2026-03-02T10:00:00Z","status":"investigating","body":"looking"}]`, []string{"acme"}, uint64(1)}
 	insert(qInsertIncident, inc)
 	add(qIncident, "inc-1")
 	add(qIncidents, toNS(to), toNS(from))
@@ -316,6 +325,18 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	insert(qInsertDigest, s.digestRow(sent))
 	add(qDigest, sent.ID)
 	add(qDigests, uint64(10))
+
+	// Episodes, their threads and silences: JSON bodies with the columns
+	// queries select on.
+	insert(qInsertEpisode, []any{"ep-1", "acme", s.timeArg(chdbBase), s.timeArg(chdbBase.Add(time.Hour)), `{"id":"ep-1","watch":"acme"}`, uint64(1)},
+		[]any{"ep-0", "acme", s.timeArg(chdbBase.Add(-3 * time.Hour)), s.timeArg(chdbBase.Add(-2 * time.Hour)), `{"id":"ep-0"}`, uint64(1)})
+	add(qEpisodes, toNS(chdbBase.Add(2*time.Hour)), toNS(chdbBase))
+	insert(qInsertThread, []any{"ep-1", "slack", "1700000000.000100", uint64(1)})
+	insert(qInsertThread, []any{"ep-1", "slack", "1700000000.000200", uint64(2)})
+	add(qThread, "ep-1", "slack")
+	insert(qInsertSilence, []any{"sil-1", s.timeArg(chdbBase), s.timeArg(chdbBase.Add(2 * time.Hour)), `{"id":"sil-1"}`, uint64(1)},
+		[]any{"sil-0", s.timeArg(chdbBase.Add(-3 * time.Hour)), s.timeArg(chdbBase.Add(-2 * time.Hour)), `{"id":"sil-0"}`, uint64(1)})
+	add(qSilences, toNS(chdbBase))
 
 	failing := earshot.SourceHealth{Collector: "rss", Kind: "rss", LastRun: chdbBase, LastSuccess: chdbBase.Add(-time.Hour),
 		LastError: "HTTP 429 'slow down'", LastErrorAt: chdbBase, Failures: 3, Backoff: 90*time.Second + 1, UpdatedAt: chdbBase}
