@@ -114,6 +114,7 @@ digests:
     watches: [acme]
     slack:
       - url: env:TEST_SLACK_URL
+        allow_private_networks: true
 `), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -99,6 +99,14 @@ func migrate(ctx context.Context, db *sql.DB, fsys fs.FS) ([]string, error) {
 		}
 		done = append(done, m.name)
 	}
+	if len(done) > 0 {
+		// Write the new schema into the database file at once, so that a
+		// crash (SIGKILL) before DuckDB's own checkpoint never leaves the
+		// schema changes to be replayed from its write-ahead log.
+		if _, err := db.ExecContext(ctx, "CHECKPOINT"); err != nil {
+			return done, fmt.Errorf("checkpointing the migrated schema: %w", err)
+		}
+	}
 	return done, nil
 }
 

@@ -211,7 +211,7 @@ collectors:
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the child did not catch up within a minute: %v", m)
+			t.Fatalf("the child did not catch up within a minute: %v\n%s", m, child.stderr)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

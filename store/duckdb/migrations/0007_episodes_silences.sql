@@ -2,7 +2,7 @@
 -- answer in, and silences, each replaced whole by its key; and the watches
 -- an incident affects (none: any watch its services name).
 
-ALTER TABLE incidents ADD COLUMN watches VARCHAR[] DEFAULT [];
+ALTER TABLE incidents ADD COLUMN watches VARCHAR[] DEFAULT []::VARCHAR[];
 
 -- body is the earshot.Episode as JSON; the columns beside it are what
 -- queries select on.
