@@ -219,8 +219,8 @@ func TestDailyDigestOnSchedule(t *testing.T) {
 	jobs, err := Jobs("digests", []Config{{
 		Name: "daily-exec", Schedule: "0 8 * * *", Period: "24h", Watches: []string{"acme"},
 		Link:  "https://earshot.example",
-		Email: []email.Config{{Smarthost: smtp.addr, From: "earshot@acme.example", To: []string{"ceo@acme.example"}, TLS: email.TLSNone}},
-		Slack: []slack.Config{{URL: hook.URL + "/services/T0/B0/secret"}},
+		Email: []email.Config{{Smarthost: smtp.addr, From: "earshot@acme.example", To: []string{"ceo@acme.example"}, TLS: email.TLSNone, AllowPrivateNetworks: true}},
+		Slack: []slack.Config{{URL: hook.URL + "/services/T0/B0/secret", AllowPrivateNetworks: true}},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -427,8 +427,8 @@ func TestFailedDeliveryIsKept(t *testing.T) {
 	st := seed(t, end)
 	hook, slackGot := slackReceiver(t, 0)
 	jobs, err := Jobs("digests", []Config{{Name: "d", Schedule: "@daily", Period: "24h",
-		Email: []email.Config{{Smarthost: "127.0.0.1:1", From: "a@b.example", To: []string{"c@d.example"}, TLS: email.TLSNone}},
-		Slack: []slack.Config{{URL: hook.URL}}}})
+		Email: []email.Config{{Smarthost: "127.0.0.1:1", From: "a@b.example", To: []string{"c@d.example"}, TLS: email.TLSNone, AllowPrivateNetworks: true}},
+		Slack: []slack.Config{{URL: hook.URL, AllowPrivateNetworks: true}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
