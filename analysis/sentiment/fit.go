@@ -75,12 +75,70 @@ func Fit(ctx context.Context, examples []Example, opts FitOptions) (*Model, erro
 	if err != nil {
 		return nil, err
 	}
-	type prepared struct {
-		x     [numDense]float64
-		grams []string
+	prep := s.prepare(examples)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
+	weight, err := classWeights(examples)
+	if err != nil {
+		return nil, err
+	}
+	vocab := vocabulary(prep, opts)
+	index := make(map[string]int32, len(vocab))
+	for i, g := range vocab {
+		index[g] = int32(i)
+	}
+	data := make([]fitRow, len(examples))
+	for i, p := range prep {
+		data[i] = fitRow{x: p.x, y: classIndex(examples[i].Label), weight: weight(examples[i])}
+		for _, g := range p.grams {
+			if j, ok := index[g]; ok {
+				data[i].grams = append(data[i].grams, j)
+			}
+		}
+	}
+
+	// The learned part, on all the examples.
+	gramBias, gw := trainGrams(data, len(vocab), opts)
+	m := &Model{
+		About:    opts.About,
+		Classes:  classes,
+		GramBias: roundVec(gramBias),
+		Dense:    map[string]vec3{},
+		Solo:     map[string]Solo{},
+		Grams:    map[string]vec3{},
+	}
+	for i, g := range vocab {
+		if w := roundVec(gw[i]); w != (vec3{}) {
+			m.Grams[g] = w
+		}
+	}
+	outOfFold(data, len(vocab), opts)
+
+	// The ensemble, stacked on the parts' scores.
+	bias, dense := trainDense(data, opts)
+	m.Bias = roundVec(bias)
+	for f, name := range denseNames {
+		m.Dense[name] = roundVec(dense[f])
+	}
+	fitSolos(m, data)
+	if err := m.compile(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// prepared is an example's features before the vocabulary is known: the
+// parts' scores and every n-gram of its text.
+type prepared struct {
+	x     [numDense]float64
+	grams []string
+}
+
+// prepare computes the examples' features in parallel: VADER and Bayes are
+// the slow part.
+func (s *Scorer) prepare(examples []Example) []prepared {
 	prep := make([]prepared, len(examples))
-	// Features in parallel: VADER and Bayes are the slow part.
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	for w := range workers {
@@ -93,11 +151,12 @@ func Fit(ctx context.Context, examples []Example, opts FitOptions) (*Model, erro
 		})
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	return prep
+}
 
-	// Weights: every (set, class) pair weighs the same in total.
+// classWeights returns each example's weight such that every (set, class)
+// pair weighs the same in total, or an error for a label outside classes.
+func classWeights(examples []Example) (func(Example) float64, error) {
 	type key struct {
 		set string
 		y   int
@@ -112,9 +171,14 @@ func Fit(ctx context.Context, examples []Example, opts FitOptions) (*Model, erro
 		}
 	}
 	norm := float64(len(examples)) / float64(len(counts))
+	return func(ex Example) float64 {
+		return norm / float64(counts[key{ex.Set, classIndex(ex.Label)}])
+	}, nil
+}
 
-	// Vocabulary: the MaxGrams n-grams found in the most examples, at least
-	// MinCount of them.
+// vocabulary returns, sorted, the MaxGrams n-grams found in the most
+// examples, at least MinCount of them.
+func vocabulary(prep []prepared, opts FitOptions) []string {
 	df := map[string]int{}
 	for _, p := range prep {
 		seen := map[string]bool{}
@@ -139,39 +203,13 @@ func Fit(ctx context.Context, examples []Example, opts FitOptions) (*Model, erro
 	})
 	vocab = vocab[:min(len(vocab), opts.MaxGrams)]
 	sort.Strings(vocab)
-	index := make(map[string]int32, len(vocab))
-	for i, g := range vocab {
-		index[g] = int32(i)
-	}
-	data := make([]fitRow, len(examples))
-	for i, p := range prep {
-		y := classIndex(examples[i].Label)
-		data[i] = fitRow{x: p.x, y: y, weight: norm / float64(counts[key{examples[i].Set, y}])}
-		for _, g := range p.grams {
-			if j, ok := index[g]; ok {
-				data[i].grams = append(data[i].grams, j)
-			}
-		}
-	}
+	return vocab
+}
 
-	// The learned part, on all the examples.
-	gramBias, gw := trainGrams(data, len(vocab), opts)
-	m := &Model{
-		About:    opts.About,
-		Classes:  classes,
-		GramBias: roundVec(gramBias),
-		Dense:    map[string]vec3{},
-		Solo:     map[string]Solo{},
-		Grams:    map[string]vec3{},
-	}
-	for i, g := range vocab {
-		if w := roundVec(gw[i]); w != (vec3{}) {
-			m.Grams[g] = w
-		}
-	}
-
-	// Its opinion of each example, out of fold: fitted on the other
-	// folds, so the ensemble learns how far to trust it on unseen text.
+// outOfFold sets the learned part's opinion of each example, out of fold:
+// fitted on the other folds, so the ensemble learns how far to trust it on
+// unseen text.
+func outOfFold(data []fitRow, vocab int, opts FitOptions) {
 	const folds = 5
 	for f := range folds {
 		var train []fitRow
@@ -180,7 +218,7 @@ func Fit(ctx context.Context, examples []Example, opts FitOptions) (*Model, erro
 				train = append(train, data[i])
 			}
 		}
-		b, w := trainGrams(train, len(vocab), opts)
+		b, w := trainGrams(train, vocab, opts)
 		for i := f; i < len(data); i += folds {
 			z := b
 			for _, j := range data[i].grams {
@@ -192,15 +230,10 @@ func Fit(ctx context.Context, examples []Example, opts FitOptions) (*Model, erro
 			data[i].x[fLearnedNeg], data[i].x[fLearnedNeu], data[i].x[fLearnedPos] = z[neg], z[neu], z[pos]
 		}
 	}
+}
 
-	// The ensemble, stacked on the parts' scores.
-	bias, dense := trainDense(data, opts)
-	m.Bias = roundVec(bias)
-	for f, name := range denseNames {
-		m.Dense[name] = roundVec(dense[f])
-	}
-
-	// Solo models, each on its part's features.
+// fitSolos fits each part's solo model on its own features.
+func fitSolos(m *Model, data []fitRow) {
 	solo := func(lo, hi int) Solo {
 		rows := make([]soloRow, len(data))
 		for i, r := range data {
@@ -212,10 +245,6 @@ func Fit(ctx context.Context, examples []Example, opts FitOptions) (*Model, erro
 	m.Solo[PartVader] = solo(fVaderCompound, fVaderNeg+1)
 	m.Solo[PartDomain] = solo(fDomain, fDomain+1)
 	m.Solo[PartLearned] = solo(fLearnedNeg, fLearnedPos+1)
-	if err := m.compile(); err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // dense returns the parts' scores of a text, the ensemble's dense inputs.
