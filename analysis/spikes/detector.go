@@ -251,16 +251,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	expected := d.untransform(fy)
 	p.Expected = expected
 
-	// The usual deviation: learned, with a sampling-noise floor.
-	sigma := 1.25 * d.noise
-	var floor float64
-	if linear {
-		floor = 0.5 / math.Sqrt(max(n, 1))
-	} else {
-		// Poisson: the deviation of log(X+c) is about sqrt(λ)/(λ+c).
-		floor = math.Sqrt(max(expected, 0)+1) / (max(expected, 0) + d.cfg.LogOffset)
-	}
-	sigma = max(sigma, floor)
+	sigma := d.deviation(linear, n, expected)
 	e := y - fy
 	z := e / sigma
 
@@ -283,6 +274,30 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	}
 	p.Severity, p.Score = d.score(u, v, expected, n)
 
+	d.learn(e, z, sigma, hour, week)
+	d.seen++
+	return p
+}
+
+// deviation is the usual deviation of the transformed series: learned,
+// with a sampling-noise floor for a bucket of volume n expected to hold
+// expected.
+func (d *Detector) deviation(linear bool, n, expected float64) float64 {
+	sigma := 1.25 * d.noise
+	var floor float64
+	if linear {
+		floor = 0.5 / math.Sqrt(max(n, 1))
+	} else {
+		// Poisson: the deviation of log(X+c) is about sqrt(λ)/(λ+c).
+		floor = math.Sqrt(max(expected, 0)+1) / (max(expected, 0) + d.cfg.LogOffset)
+	}
+	return max(sigma, floor)
+}
+
+// learn updates the baseline with a bucket's error e (in transformed
+// units), whose usual deviation was sigma, in daily slot hour and weekly
+// slot week.
+func (d *Detector) learn(e, z, sigma float64, hour, week int) {
 	// Learn, robustly: one bucket pulls the baseline by at most Clip
 	// usual deviations, so past spikes do not inflate it.
 	c := d.cfg.Clip * sigma
@@ -304,8 +319,6 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	} else if math.Abs(z) < 1 || !sameSign(e, d.shiftSum) {
 		d.shiftRun, d.shiftSum = 0, 0
 	}
-	d.seen++
-	return p
 }
 
 // expectedAt is the baseline's forecast at t in transformed space.
