@@ -3,6 +3,8 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -157,68 +159,24 @@ type pageData struct {
 
 func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	span, name := s.opts.DefaultRange, ""
-	for _, pr := range pageRanges {
-		if pr.span == span {
-			name = pr.name
-		}
-	}
-	if v := q.Get("range"); v != "" {
-		name = ""
-		for _, pr := range pageRanges {
-			if pr.name == v {
-				span, name = pr.span, pr.name
-			}
-		}
-		if name == "" {
-			pageError(w, http.StatusBadRequest, "range: must be one of 24h, 7d, 14d, 30d")
-			return
-		}
+	span, name, err := s.pageRange(q.Get("range"))
+	if err != nil {
+		pageError(w, http.StatusBadRequest, err.Error())
+		return
 	}
 	watch, source, err := filters(q)
 	if err != nil {
 		pageError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if name == "" { // a DefaultRange the selector does not offer
-		name = fmt.Sprintf("%dh", span/time.Hour)
-		if span%(24*time.Hour) == 0 {
-			name = fmt.Sprintf("%dd", span/(24*time.Hour))
-		}
-	}
-
 	now := s.opts.Now().UTC()
 	bucket, step := plan(span)
 	from := now.Add(-span).Truncate(step)
-	ctx := r.Context()
-
-	series, err := s.store.Series(ctx, earshot.SeriesQuery{From: from, To: now, Bucket: bucket, Watch: watch, Source: source})
+	in, what, err := s.loadPage(r.Context(), earshot.SeriesQuery{From: from, To: now, Bucket: bucket, Watch: watch, Source: source})
 	if err != nil {
-		s.pageFailed(w, r, "loading the series", err)
+		s.pageFailed(w, r, what, err)
 		return
 	}
-	bySource, err := s.store.Series(ctx, earshot.SeriesQuery{From: from, To: now, Bucket: 24 * time.Hour, GroupBy: earshot.GroupSource, Watch: watch, Source: source})
-	if err != nil {
-		s.pageFailed(w, r, "loading the per-source series", err)
-		return
-	}
-	incidents, err := s.store.Incidents(ctx, from, now)
-	if err != nil {
-		s.pageFailed(w, r, "loading incidents", err)
-		return
-	}
-	spikes, err := s.store.Spikes(ctx, from, now)
-	if err != nil {
-		s.pageFailed(w, r, "loading spikes", err)
-		return
-	}
-	negative, err := s.store.TopNegative(ctx, earshot.PostQuery{From: from, To: now, Watch: watch, Source: source, Limit: negativeFetch})
-	if err != nil {
-		s.pageFailed(w, r, "loading negative posts", err)
-		return
-	}
-
-	bins := rebin(series, from, now, step)
 	d := pageData{
 		Title:  s.opts.Title,
 		Now:    now.Format("Mon 2 Jan 2006 15:04 UTC"),
@@ -227,38 +185,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		Source: source,
 		Step:   stepName(step),
 	}
-	for _, pr := range pageRanges {
-		d.Ranges = append(d.Ranges, rangeLink{Name: pr.name, URL: pageURL(pr.name, watch, source), Current: pr.name == name})
-	}
-	if watch != "" || source != "" {
-		d.ClearURL = pageURL(name, "", "")
-	}
-	d.Summary = summarize(bins, incidents, now)
-	d.Empty = d.Summary.Posts == 0 && len(incidents) == 0
-	if !d.Empty {
-		d.Volume = volumeChart(bins, incidents, now, step)
-		d.Sentiment = sentimentChart(bins, incidents, now, step)
-	}
-	d.Sources = sourceRows(bySource, name, watch)
-	for _, inc := range incidents {
-		d.Incidents = append(d.Incidents, viewIncident(inc, now))
-	}
-	for _, sp := range spikes {
-		if scopeShown(sp.Scope, watch, source, len(s.opts.Watches)) {
-			d.Spikes = append(d.Spikes, viewSpike(sp, incidents))
-		}
-	}
-	d.Negative = distinctPosts(negative, negativePosts)
-	if s.opts.Silences != nil {
-		list, err := s.opts.Silences.Silences(ctx, now.Add(-24*time.Hour))
-		if err != nil {
-			s.pageFailed(w, r, "loading silences", err)
-			return
-		}
-		for _, sl := range list {
-			d.Silences = append(d.Silences, viewSilence(sl, now))
-		}
-	}
+	s.fillPage(&d, in, from, now, step)
 
 	var buf bytes.Buffer
 	if err := s.page.Execute(&buf, d); err != nil {
@@ -269,6 +196,105 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
+}
+
+// pageRange returns the span and name of the range asked for (the default
+// when v is empty), or an error naming the ranges offered.
+func (s *Server) pageRange(v string) (time.Duration, string, error) {
+	span, name := s.opts.DefaultRange, ""
+	for _, pr := range pageRanges {
+		if pr.span == span {
+			name = pr.name
+		}
+	}
+	if v != "" {
+		name = ""
+		for _, pr := range pageRanges {
+			if pr.name == v {
+				span, name = pr.span, pr.name
+			}
+		}
+		if name == "" {
+			return 0, "", errors.New("range: must be one of 24h, 7d, 14d, 30d")
+		}
+	}
+	if name == "" { // a DefaultRange the selector does not offer
+		name = fmt.Sprintf("%dh", span/time.Hour)
+		if span%(24*time.Hour) == 0 {
+			name = fmt.Sprintf("%dd", span/(24*time.Hour))
+		}
+	}
+	return span, name, nil
+}
+
+// pageInputs is what the page reads from the store.
+type pageInputs struct {
+	series, bySource []earshot.Bucket
+	incidents        []earshot.Incident
+	spikes           []earshot.Spike
+	negative         []earshot.Post
+	silences         []earshot.Silence
+}
+
+// loadPage reads the page's inputs for the window and filters of sq; on an
+// error it also says what it was loading.
+func (s *Server) loadPage(ctx context.Context, sq earshot.SeriesQuery) (pageInputs, string, error) {
+	var in pageInputs
+	var err error
+	if in.series, err = s.store.Series(ctx, sq); err != nil {
+		return in, "loading the series", err
+	}
+	daily := sq
+	daily.Bucket, daily.GroupBy = 24*time.Hour, earshot.GroupSource
+	if in.bySource, err = s.store.Series(ctx, daily); err != nil {
+		return in, "loading the per-source series", err
+	}
+	if in.incidents, err = s.store.Incidents(ctx, sq.From, sq.To); err != nil {
+		return in, "loading incidents", err
+	}
+	if in.spikes, err = s.store.Spikes(ctx, sq.From, sq.To); err != nil {
+		return in, "loading spikes", err
+	}
+	pq := earshot.PostQuery{From: sq.From, To: sq.To, Watch: sq.Watch, Source: sq.Source, Limit: negativeFetch}
+	if in.negative, err = s.store.TopNegative(ctx, pq); err != nil {
+		return in, "loading negative posts", err
+	}
+	if s.opts.Silences != nil {
+		if in.silences, err = s.opts.Silences.Silences(ctx, sq.To.Add(-24*time.Hour)); err != nil {
+			return in, "loading silences", err
+		}
+	}
+	return in, "", nil
+}
+
+// fillPage sets the page's views from its inputs.
+func (s *Server) fillPage(d *pageData, in pageInputs, from, now time.Time, step time.Duration) {
+	bins := rebin(in.series, from, now, step)
+	for _, pr := range pageRanges {
+		d.Ranges = append(d.Ranges, rangeLink{Name: pr.name, URL: pageURL(pr.name, d.Watch, d.Source), Current: pr.name == d.Range})
+	}
+	if d.Watch != "" || d.Source != "" {
+		d.ClearURL = pageURL(d.Range, "", "")
+	}
+	d.Summary = summarize(bins, in.incidents, now)
+	d.Empty = d.Summary.Posts == 0 && len(in.incidents) == 0
+	if !d.Empty {
+		d.Volume = volumeChart(bins, in.incidents, now, step)
+		d.Sentiment = sentimentChart(bins, in.incidents, now, step)
+	}
+	d.Sources = sourceRows(in.bySource, d.Range, d.Watch)
+	for _, inc := range in.incidents {
+		d.Incidents = append(d.Incidents, viewIncident(inc, now))
+	}
+	for _, sp := range in.spikes {
+		if scopeShown(sp.Scope, d.Watch, d.Source, len(s.opts.Watches)) {
+			d.Spikes = append(d.Spikes, viewSpike(sp, in.incidents))
+		}
+	}
+	d.Negative = distinctPosts(in.negative, negativePosts)
+	for _, sl := range in.silences {
+		d.Silences = append(d.Silences, viewSilence(sl, now))
+	}
 }
 
 func pageURL(rng, watch, source string) string {
