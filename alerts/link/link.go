@@ -188,11 +188,32 @@ func (l *Linker) choose(ev *evidence, incs []earshot.Incident) Match {
 		}
 	}
 	if best.Confidence < l.cfg.MinConfidence {
+		if m, ok := kept(ev.spike, all); ok {
+			return m
+		}
 		return Match{Signals: best.Signals, Reason: fmt.Sprintf("no incident explains it: the closest is %s; it scores %.2f, under %.2f",
 			best.Reason, best.Confidence, l.cfg.MinConfidence)}
 	}
 	best.Reason += fmt.Sprintf("; confidence %.2f", best.Confidence)
 	return best
+}
+
+// kept returns the spike's current link when no incident now passes the
+// bar: a spike explained at its start stays explained when its later posts
+// say less (the tail of an outage talks about it less), as long as its
+// incident is still a candidate in time.
+func kept(s earshot.Spike, all []Match) (Match, bool) {
+	if s.IncidentID == "" {
+		return Match{}, false
+	}
+	for _, m := range all {
+		if m.Incident.ID == s.IncidentID && m.Signals.Time > 0 {
+			m.Confidence = s.LinkConfidence
+			m.Reason += fmt.Sprintf("; kept from earlier in the spike (confidence %.2f)", s.LinkConfidence)
+			return m, true
+		}
+	}
+	return Match{}, false
 }
 
 // score rates how well inc explains the spike in ev. Its Reason describes
@@ -375,19 +396,48 @@ func reasonSignal(ev *evidence, inc earshot.Incident) (float64, string) {
 	if len(points) == 0 {
 		return 0.5, ""
 	}
+	// A post counts when any of its reasons is one the incident points at:
+	// "down, and the dashboard will not load, support is silent" is about
+	// availability even when support comes first.
 	var n int
-	var named []string
-	for _, c := range countsOf(ev.reasons, ev.negatives) {
-		if points[earshot.Reason(c.Name)] > 0 {
-			n += c.Count
-			named = append(named, c.Name)
+	hit := map[earshot.Reason]int{}
+	for _, d := range ev.docs {
+		if !d.negative {
+			continue
 		}
+		matched := false
+		for r := range d.reasons {
+			if points[r] > 0 {
+				hit[r]++
+				matched = true
+			}
+		}
+		if matched {
+			n++
+		}
+	}
+	var named []string
+	for _, c := range countsOf(hit, n) {
+		named = append(named, c.Name)
 	}
 	share := float64(n) / float64(ev.negatives)
 	if n == 0 {
 		return 0, "none of the spike's negative posts complains about what it is about (" + strings.Join(reasonNames(points), ", ") + ")"
 	}
 	return min(1, share/0.6), fmt.Sprintf("%s of the spike's negative posts are about %s, as it is", percent(share), strings.Join(bound(named, 3), " and "))
+}
+
+// postReasons are the reasons a negative post gives: its scorer's and
+// those its words name.
+func postReasons(s earshot.Sentiment, st []string) map[earshot.Reason]bool {
+	out := map[earshot.Reason]bool{}
+	if s.Reason != "" {
+		out[s.Reason] = true
+	}
+	for r := range reasonHits(st) {
+		out[r] = true
+	}
+	return out
 }
 
 func reasonNames(m map[earshot.Reason]int) []string {
@@ -427,6 +477,9 @@ type doc struct {
 	stemSet  map[string]bool
 	negative bool
 	outage   bool
+	// reasons are every reason a negative post gives: the scorer's and
+	// those its words name.
+	reasons map[earshot.Reason]bool
 }
 
 // telling returns the posts that say what a spike is about: the negative
@@ -495,6 +548,7 @@ func (l *Linker) gather(ctx context.Context, s earshot.Spike, at time.Time) (*ev
 				r = reasonOf(st)
 			}
 			ev.reasons[r]++
+			d.reasons = postReasons(p.Sentiment, st)
 		}
 		if ot := outageTerms(ws); len(ot) > 0 {
 			d.outage = true

@@ -278,3 +278,36 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestLinkKeptWhenLaterPostsSayLess: a spike linked at its start keeps its
+// incident when its later posts no longer point at it, while the incident
+// is still near enough in time; a spike never linked is not.
+func TestLinkKeptWhenLaterPostsSayLess(t *testing.T) {
+	inc := apiIncident(t0.Add(5 * time.Minute))
+	l := newLinker(t, Deps{Incidents: fakeIncidents{inc}, Posts: &fakePosts{world(launchPosts())}})
+	s := spikeOf(earshot.MetricNegativeShare)
+	m, err := l.Link(t.Context(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Linked() {
+		t.Fatalf("launch posts linked to %s (%.2f): %s", m.Incident.ID, m.Confidence, m.Reason)
+	}
+	s.IncidentID, s.LinkConfidence = inc.ID, 0.8
+	if m, err = l.Link(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	if m.Incident.ID != inc.ID || m.Confidence != 0.8 || !strings.Contains(m.Reason, "kept") {
+		t.Errorf("linked spike lost its incident: %+v", m)
+	}
+	// An incident that started too late to explain the spike is not kept.
+	late := apiIncident(t0.Add(3 * time.Hour))
+	l = newLinker(t, Deps{Incidents: fakeIncidents{late}, Posts: &fakePosts{world(launchPosts())}})
+	s.IncidentID = late.ID
+	if m, err = l.Link(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	if m.Linked() {
+		t.Errorf("kept a link to an incident opened three hours after the spike: %+v", m)
+	}
+}
