@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/clip"
 	"github.com/earshot/earshot/internal/netguard"
 )
 
@@ -186,7 +187,7 @@ func (s *Scorer) scoreBatch(ctx context.Context, out []earshot.Sentiment, texts 
 			out[i] = earshot.Sentiment{Label: earshot.Neutral}
 			continue
 		}
-		send = append(send, truncate(t, maxTextBytes))
+		send = append(send, clip.String(t, maxTextBytes))
 		idx = append(idx, i)
 	}
 	if len(send) == 0 {
@@ -393,7 +394,7 @@ func (e *redactedError) Unwrap() error { return e.err }
 // snippet is the start of an error body, for the error message.
 func snippet(b []byte) string {
 	const n = 200
-	s := strings.TrimSpace(truncate(string(b), n))
+	s := strings.TrimSpace(clip.String(string(b), n))
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "?")
 	}
@@ -401,17 +402,6 @@ func snippet(b []byte) string {
 		s += "..."
 	}
 	return strconv.Quote(s)
-}
-
-// truncate cuts s to at most n bytes at a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // parseRetryAfter reads a Retry-After header (seconds or an HTTP date);
