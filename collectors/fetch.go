@@ -14,6 +14,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/retryafter"
 )
 
 // ErrUnauthorized means a source refused the credentials: a wrong or
@@ -147,8 +148,8 @@ func GetJSON(ctx context.Context, deps Deps, u string, header http.Header, maxBy
 // count is exhausted (or absent on a 429). It returns 0 when nothing says,
 // and at most MaxRetryAfter.
 func RateLimitWait(h http.Header, now time.Time) time.Duration {
-	if d := ParseRetryAfter(h.Get("Retry-After"), now); d > 0 {
-		return d
+	if d, _ := retryafter.Parse(h.Get("Retry-After"), now); d > 0 {
+		return min(d, MaxRetryAfter)
 	}
 	remaining := firstHeader(h, "X-Rate-Limit-Remaining", "X-Ratelimit-Remaining", "Ratelimit-Remaining")
 	if remaining != "" {

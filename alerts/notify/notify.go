@@ -283,27 +283,3 @@ func RetryAfter(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
-
-// ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP
-// date, relative to now.
-func ParseRetryAfter(h string, now time.Time) (time.Duration, bool) {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0, false
-	}
-	var secs int64
-	if _, err := fmt.Sscanf(h, "%d", &secs); err == nil && fmt.Sprint(secs) == h {
-		if secs < 0 {
-			return 0, false
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
-}

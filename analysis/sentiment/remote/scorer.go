@@ -19,6 +19,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/clip"
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/retryafter"
 )
 
 // Names of the parts a remotely scored Sentiment carries: the model's
@@ -306,7 +307,8 @@ func (s *Scorer) post(ctx context.Context, body []byte, n int) (preds [][]predic
 	if resp.StatusCode != http.StatusOK {
 		err := s.redact(fmt.Errorf("%w %d: %s", ErrStatus, resp.StatusCode, snippet(data)))
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-			return nil, parseRetryAfter(resp.Header.Get("Retry-After")), err
+			wait, _ := retryafter.Parse(resp.Header.Get("Retry-After"), time.Now())
+			return nil, wait, err
 		}
 		return nil, -1, err
 	}
@@ -402,21 +404,6 @@ func snippet(b []byte) string {
 		s += "..."
 	}
 	return strconv.Quote(s)
-}
-
-// parseRetryAfter reads a Retry-After header (seconds or an HTTP date);
-// 0 when absent or unreadable.
-func parseRetryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(0, time.Until(t))
-	}
-	return 0
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
