@@ -14,6 +14,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/redact"
 	"github.com/earshot/earshot/internal/retryafter"
 )
 
@@ -208,17 +209,7 @@ func firstHeader(h http.Header, names ...string) string {
 // Redact returns u fit for errors and logs: no user information, no query
 // values (APIs and private feeds carry tokens there), no fragment.
 func Redact(u *url.URL) string {
-	r := *u
-	r.User = nil
-	if r.RawQuery != "" {
-		q := r.Query()
-		for k := range q {
-			q[k] = []string{"REDACTED"}
-		}
-		r.RawQuery = q.Encode()
-	}
-	r.Fragment = ""
-	return r.String()
+	return redact.URL(u, redact.UserInfo|redact.QueryValues|redact.Fragment)
 }
 
 func redactString(s string) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/clip"
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/redact"
 	"github.com/earshot/earshot/internal/retryafter"
 )
 
@@ -125,7 +126,7 @@ func New(cfg Config, fallback earshot.Scorer, opts ...Option) (*Scorer, error) {
 		s.api, s.target = openAI{model: cfg.Model}, base+"/chat/completions"
 	}
 	u, _ := url.Parse(s.target) // validated above
-	s.endpoint = redactURL(u)
+	s.endpoint = redact.URL(u, redact.UserInfo|redact.Query)
 	for _, o := range opts {
 		o(s)
 	}
@@ -382,7 +383,7 @@ func (s *Scorer) redact(err error) error {
 	if err == nil || s.key == "" || !strings.Contains(err.Error(), s.key) {
 		return err
 	}
-	return &redactedError{msg: strings.ReplaceAll(err.Error(), s.key, "[REDACTED]"), err: err}
+	return &redactedError{msg: redact.Secrets(err.Error(), "[REDACTED]", s.key), err: err}
 }
 
 type redactedError struct {
