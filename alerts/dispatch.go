@@ -320,14 +320,10 @@ func (d *Dispatcher) NextFlush() (time.Time, bool) {
 // take is dropped, logged and counted (see Dropped). Delivery failures are
 // logged here: wrap n in notify.Retrier to retry and record them.
 func (d *Dispatcher) Run(ctx context.Context, n earshot.Notifier) {
-	queues := map[string]chan earshot.Notification{}
-	var wg sync.WaitGroup
-	defer func() {
-		for _, q := range queues {
-			close(q)
-		}
-		wg.Wait()
-	}()
+	queues := NewQueues(ctx, n, d.queue, func(note earshot.Notification, err error) {
+		d.log.Error("delivering notification", "receiver", note.Receiver, "group_key", note.GroupKey, "err", err.Error())
+	})
+	defer queues.Close()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -338,21 +334,7 @@ func (d *Dispatcher) Run(ctx context.Context, n earshot.Notifier) {
 		case <-d.wake:
 		}
 		for _, note := range d.Flush(d.now()) {
-			q := queues[note.Receiver]
-			if q == nil {
-				q = make(chan earshot.Notification, d.queue)
-				queues[note.Receiver] = q
-				wg.Go(func() {
-					for note := range q {
-						if _, err := n.Notify(ctx, note); err != nil {
-							d.log.Error("delivering notification", "receiver", note.Receiver, "group_key", note.GroupKey, "err", err.Error())
-						}
-					}
-				})
-			}
-			select {
-			case q <- note:
-			default:
+			if !queues.Put(note) {
 				d.dropped.Add(1)
 				d.log.Warn("delivery queue full, notification dropped", "receiver", note.Receiver, "group_key", note.GroupKey)
 			}
