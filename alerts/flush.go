@@ -36,18 +36,25 @@ type flushState struct {
 	t time.Time
 	// alerts are the group's alerts still in the running, by ID.
 	alerts []candidate
-	// quiet is the route's quiet-hours window at t.
+	// quiet says whether the route's quiet hours hold at t: whether they
+	// drop, which severities they let through, and when they end.
 	quiet      bool
 	quietDrop  bool
 	letThrough map[string]bool
 	quietUntil time.Time
-	held       bool
-	sent       map[string]string
-	show       []earshot.Alert
-	first      []*tracked
-	changed    bool
-	note       earshot.Notification
-	notified   bool
+	// held is set when quiet hours held an alert back.
+	held bool
+	// sent is each alert's fingerprint as this flush leaves it.
+	sent map[string]string
+	// show are the alerts the notification would carry; first, those
+	// notified for the first time.
+	show  []earshot.Alert
+	first []*tracked
+	// changed is set when show differs from what was last sent.
+	changed bool
+	// note is the notification, when notified is set.
+	note     earshot.Notification
+	notified bool
 }
 
 // candidate is an alert of the group as the flush sees it.
