@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/earshot/earshot/internal/clip"
 )
 
 // Bounds applied by Normalize to fields other than the text.
@@ -23,14 +25,14 @@ const (
 // UTC with a missing creation time taken from the collection time. It does
 // not judge the post; see Validate.
 func Normalize(p Post, maxText int) Post {
-	p.ID = clip(cleanString(p.ID), maxIDBytes)
-	p.Source = clip(strings.ToLower(cleanString(p.Source)), maxNameBytes)
-	p.URL = clip(cleanString(p.URL), maxURLBytes)
-	p.Lang = clip(cleanString(p.Lang), maxLangBytes)
-	p.AppVersion = clip(cleanString(p.AppVersion), maxLangBytes)
-	p.Author.ID = clip(cleanString(p.Author.ID), maxNameBytes)
-	p.Author.Handle = clip(strings.TrimPrefix(cleanString(p.Author.Handle), "@"), maxNameBytes)
-	p.Author.Name = clip(foldSpace(cleanString(p.Author.Name)), maxNameBytes)
+	p.ID = clip.String(cleanString(p.ID), maxIDBytes)
+	p.Source = clip.String(strings.ToLower(cleanString(p.Source)), maxNameBytes)
+	p.URL = clip.String(cleanString(p.URL), maxURLBytes)
+	p.Lang = clip.String(cleanString(p.Lang), maxLangBytes)
+	p.AppVersion = clip.String(cleanString(p.AppVersion), maxLangBytes)
+	p.Author.ID = clip.String(cleanString(p.Author.ID), maxNameBytes)
+	p.Author.Handle = clip.String(strings.TrimPrefix(cleanString(p.Author.Handle), "@"), maxNameBytes)
+	p.Author.Name = clip.String(foldSpace(cleanString(p.Author.Name)), maxNameBytes)
 	if p.Author.Followers < 0 {
 		p.Author.Followers = 0
 	}
@@ -39,7 +41,7 @@ func Normalize(p Post, maxText int) Post {
 	}
 	p.Text = foldSpace(htmlToText(cleanString(p.Text)))
 	if maxText > 0 && len(p.Text) > maxText {
-		p.Text = clip(p.Text, maxText-len(truncatedMark)) + truncatedMark
+		p.Text = clip.String(p.Text, maxText-len(truncatedMark)) + truncatedMark
 	}
 	p.CollectedAt = p.CollectedAt.UTC()
 	if p.CreatedAt.IsZero() {
@@ -81,20 +83,6 @@ func cleanString(s string) string {
 }
 
 func isStrayControl(r rune) bool { return r != '\n' && r != '\t' && unicode.IsControl(r) }
-
-// clip cuts s to at most n bytes without splitting a character.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	if n <= 0 {
-		return ""
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
 
 // foldSpace trims s and folds every run of white space into one space.
 func foldSpace(s string) string {

@@ -195,23 +195,8 @@ func (c Config) validateReceivers() (map[string]bool, error) {
 			return nil, fmt.Errorf("%s.name: receiver %q is defined twice", key, r.Name)
 		}
 		names[r.Name] = true
-		for j, s := range r.Slack {
-			if err := s.Validate(fmt.Sprintf("%s.slack[%d]", key, j)); err != nil {
-				return nil, err
-			}
-		}
-		for j, w := range r.Webhook {
-			if err := w.Validate(fmt.Sprintf("%s.webhook[%d]", key, j)); err != nil {
-				return nil, err
-			}
-		}
-		for j, e := range r.Email {
-			if err := e.Validate(fmt.Sprintf("%s.email[%d]", key, j)); err != nil {
-				return nil, err
-			}
-		}
-		for j, p := range r.PagerDuty {
-			if err := p.Validate(fmt.Sprintf("%s.pagerduty[%d]", key, j)); err != nil {
+		for _, in := range integrations {
+			if err := in.validate(r, key); err != nil {
 				return nil, err
 			}
 		}

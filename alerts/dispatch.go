@@ -3,7 +3,6 @@ package alerts
 import (
 	"context"
 	"log/slog"
-	"maps"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -315,175 +314,16 @@ func (d *Dispatcher) NextFlush() (time.Time, bool) {
 	return next, !next.IsZero()
 }
 
-const resolvedFP = "resolved"
-
-// fingerprint is what, when it changes, makes an alert worth notifying
-// again: firing or resolved, severity, incident.
-func fingerprint(a earshot.Alert, resolved bool) string {
-	if resolved {
-		return resolvedFP
-	}
-	return "firing\x00" + a.Severity + "\x00" + a.IncidentID
-}
-
-// flushGroup decides what g sends at t, and when it is due next.
-func (d *Dispatcher) flushGroup(g *group, t time.Time) (earshot.Notification, bool) {
-	r := g.route
-	quiet, drop, let, until := r.quietAt(t)
-	sent := map[string]string{}
-	var (
-		show          []earshot.Alert
-		first         []*tracked
-		changed, held bool
-	)
-	for _, id := range sortedKeys(g.alerts) {
-		tr := d.alerts[id]
-		if tr == nil {
-			delete(g.alerts, id)
-			continue
-		}
-		a := tr.alert
-		resolved := notify.Resolved(a, t)
-		if g.dropped[id] {
-			if resolved {
-				d.detach(g, id)
-			}
-			continue
-		}
-		prev, wasSent := g.sent[id]
-		if resolved && (!wasSent || prev == resolvedFP) {
-			// Nobody heard it fire: there is nothing to resolve.
-			d.detach(g, id)
-			continue
-		}
-		if !resolved && d.muted(tr, t) {
-			continue
-		}
-		if quiet && !let[a.Severity] {
-			if drop && !wasSent {
-				g.dropped[id] = true
-				continue
-			}
-			held = true
-			if wasSent {
-				sent[id] = prev
-			}
-			continue
-		}
-		fp := fingerprint(a, resolved)
-		sent[id] = fp
-		show = append(show, a)
-		if prev != fp {
-			changed = true
-		}
-		if !resolved && !wasSent {
-			first = append(first, tr)
-		}
-	}
-	for id := range g.sent {
-		if _, ok := sent[id]; !ok {
-			changed = true
-		}
-	}
-	firing := 0
-	for _, a := range show {
-		if !notify.Resolved(a, t) {
-			firing++
-		}
-	}
-	repeat := firing > 0 && !g.lastSent.IsZero() && t.Sub(g.lastSent) >= r.repeat
-
-	var (
-		n  earshot.Notification
-		ok bool
-	)
-	switch {
-	case len(show) > 0 && (changed || repeat):
-		sort.SliceStable(show, func(i, j int) bool {
-			ri, rj := notify.Resolved(show[i], t), notify.Resolved(show[j], t)
-			if ri != rj {
-				return !ri
-			}
-			if !show[i].StartsAt.Equal(show[j].StartsAt) {
-				return show[i].StartsAt.Before(show[j].StartsAt)
-			}
-			return show[i].ID < show[j].ID
-		})
-		n = earshot.Notification{Receiver: r.receiver, GroupKey: g.key, Labels: maps.Clone(g.labels), Alerts: show, At: t}
-		ok = true
-		g.lastSent = t
-		g.sent = sent
-		for id, fp := range sent {
-			if fp == resolvedFP {
-				d.detach(g, id)
-			}
-		}
-		d.count(t, r, n, first)
-		for _, tr := range first {
-			if !tr.notified {
-				tr.notified = true
-				d.cool[coolKey{tr.labels["watch"], tr.alert.Kind}] = coolState{at: t, peak: tr.peak, metric: tr.alert.Metric, spikeID: tr.alert.SpikeID}
-			}
-		}
-	case changed:
-		// Everything left is muted or held: remember that it was not sent.
-		g.sent = sent
-	}
-
-	if len(g.alerts) == 0 {
-		delete(d.groups, g.key)
-		return n, ok
-	}
-	next := t.Add(r.groupInterval)
-	if held && until.After(t) && until.Before(next) {
-		next = until
-	}
-	g.next = next
-	return n, ok
-}
-
-// muted reports whether a silence or an inhibition mutes tr at t.
-func (d *Dispatcher) muted(tr *tracked, t time.Time) bool {
-	if d.silences.Mutes(tr.labels, t) {
-		return true
-	}
-	for _, rule := range d.cfg.inhibit {
-		if !rule.target.Matches(tr.labels) {
-			continue
-		}
-		for _, src := range d.alerts {
-			if src == tr || notify.Resolved(src.alert, t) || !rule.source.Matches(src.labels) {
-				continue
-			}
-			same := true
-			for _, l := range rule.equal {
-				if src.labels[l] != tr.labels[l] {
-					same = false
-					break
-				}
-			}
-			if same {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Run flushes on the wall clock (Options.Now) until ctx is done, handing
 // each notification to n. Every receiver has its own queue and goroutine,
 // so a slow one delays only itself; a notification its full queue cannot
 // take is dropped, logged and counted (see Dropped). Delivery failures are
 // logged here: wrap n in notify.Retrier to retry and record them.
 func (d *Dispatcher) Run(ctx context.Context, n earshot.Notifier) {
-	queues := map[string]chan earshot.Notification{}
-	var wg sync.WaitGroup
-	defer func() {
-		for _, q := range queues {
-			close(q)
-		}
-		wg.Wait()
-	}()
+	queues := NewQueues(ctx, n, d.queue, func(note earshot.Notification, err error) {
+		d.log.Error("delivering notification", "receiver", note.Receiver, "group_key", note.GroupKey, "err", err.Error())
+	})
+	defer queues.Close()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -494,21 +334,7 @@ func (d *Dispatcher) Run(ctx context.Context, n earshot.Notifier) {
 		case <-d.wake:
 		}
 		for _, note := range d.Flush(d.now()) {
-			q := queues[note.Receiver]
-			if q == nil {
-				q = make(chan earshot.Notification, d.queue)
-				queues[note.Receiver] = q
-				wg.Go(func() {
-					for note := range q {
-						if _, err := n.Notify(ctx, note); err != nil {
-							d.log.Error("delivering notification", "receiver", note.Receiver, "group_key", note.GroupKey, "err", err.Error())
-						}
-					}
-				})
-			}
-			select {
-			case q <- note:
-			default:
+			if !queues.Put(note) {
 				d.dropped.Add(1)
 				d.log.Warn("delivery queue full, notification dropped", "receiver", note.Receiver, "group_key", note.GroupKey)
 			}

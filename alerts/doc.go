@@ -53,6 +53,13 @@
 // Resolved alerts are notified once, then forgotten; an alert that ends
 // before anybody heard of it is forgotten silently.
 //
+// A group's flush runs as a list of stages (flush.go), each narrowing the
+// alerts still in the running or acting on what the stages before decided:
+// the group's alerts, those quiet hours dropped, ends nobody heard of,
+// silences and inhibitions, quiet hours, dedupe against what was last sent,
+// the notification, the weekly counts, the cooldown memory, and when the
+// group is due next.
+//
 // # Configuration
 //
 // The alerting: section of earshot.yaml (all keys; values shown are the

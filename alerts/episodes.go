@@ -1,6 +1,9 @@
 package alerts
 
 import (
+	"iter"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -175,114 +178,20 @@ func (e *Episodes) joins(st *episode, p *part) bool {
 // apply folds p into its watch's episode and returns the message to send,
 // if p says something new.
 func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
-	st := e.latest[p.watch]
-	if !e.joins(st, p) {
-		firing := false
-		for _, a := range p.alerts {
-			if !notify.Resolved(a, p.at) {
-				firing = true
-				break
-			}
-		}
-		if !firing {
-			// The end of something nobody heard of here.
-			return nil, earshot.Notification{}, false
-		}
-		st = &episode{
-			ep: earshot.Episode{ID: EpisodeID(p.watch, p.at), Watch: p.watch, OpenedAt: p.at,
-				AlertIDs: []string{}},
-			alerts: map[string]earshot.Alert{}, told: map[string]map[string]string{}, seq: map[string]int{},
-			loudest: map[string]int{},
-		}
-		e.latest[p.watch] = st
+	st := e.episodeFor(p)
+	if st == nil {
+		// The end of something nobody heard of here.
+		return nil, earshot.Notification{}, false
 	}
 	// Reopening: firing alerts join an episode that was over.
-	reopening := false
-	if st.ep.Messages > 0 && !st.ep.Open(p.at) {
-		for _, a := range p.alerts {
-			if !notify.Resolved(a, p.at) {
-				reopening = true
-				break
-			}
-		}
-	}
+	reopening := st.ep.Messages > 0 && !st.ep.Open(p.at) && anyFiring(slices.Values(p.alerts), p.at)
 	sevBefore, incBefore := st.ep.Severity, st.ep.IncidentID
 	for _, a := range p.alerts {
-		if _, known := st.alerts[a.ID]; !known {
-			if notify.Resolved(a, p.at) {
-				continue
-			}
-			st.ep.AlertIDs = append(st.ep.AlertIDs, a.ID)
-		}
-		st.alerts[a.ID] = a
-		if notify.Resolved(a, p.at) && a.SpikeID != "" {
-			// The spike is over, and so are its other alerts (an
-			// unreported incident muted once the spike was linked, say),
-			// whether or not routing says so.
-			for id, o := range st.alerts {
-				if o.SpikeID == a.SpikeID && !notify.Resolved(o, p.at) {
-					o.EndsAt = a.EndsAt
-					if o.EndsAt.IsZero() {
-						o.EndsAt = p.at
-					}
-					st.alerts[id] = o
-				}
-			}
-		}
-		if a.Metric != "" && !containsMetric(st.ep.Metrics, a.Metric) && !notify.Resolved(a, p.at) {
-			st.ep.Metrics = append(st.ep.Metrics, a.Metric)
-		}
-		if a.IncidentID != "" && !notify.Resolved(a, p.at) {
-			st.ep.IncidentID = a.IncidentID
-		}
-		if severityRank(a.Severity) > severityRank(st.ep.Severity) {
-			st.ep.Severity = a.Severity
-		}
+		st.take(a, p.at)
 	}
-	over := true
-	for _, a := range st.alerts {
-		if !notify.Resolved(a, p.at) {
-			over = false
-			break
-		}
-	}
-	switch {
-	case over && st.ep.ResolvedAt.IsZero():
-		st.ep.ResolvedAt = p.at
-	case !over:
-		st.ep.ResolvedAt = time.Time{}
-		st.endTold = false
-	}
-
-	told := st.told[p.receiver]
-	if told == nil {
-		told = map[string]string{}
-		st.told[p.receiver] = told
-	}
-	news := false
-	for id, a := range st.alerts {
-		resolved := notify.Resolved(a, p.at)
-		prev, heard := told[id]
-		switch {
-		case !heard:
-			news = news || !resolved
-		case resolved:
-			// One alert's end is news only with the episode's.
-		case strings.HasPrefix(prev, resolvedFP):
-			news = true // it came back
-		default:
-			// The incident that explains it changed, or it is more severe
-			// than anything told so far (a severity going down and up
-			// again is no news).
-			_, pinc, _ := splitFP(prev)
-			if a.IncidentID != pinc || severityRank(a.Severity) > st.loudest[p.receiver] {
-				news = true
-			}
-		}
-	}
-	if over && !st.endTold && st.ep.Messages > 0 && !st.quiet {
-		news = true
-	}
+	over := st.settleEnd(p.at)
+	told := st.toldTo(p.receiver)
+	news := st.news(p, told, over)
 	if over {
 		st.quiet = false
 	}
@@ -304,6 +213,122 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 	}
 	st.quiet = false
 	st.endTold = over
+	return st, st.message(p, told), true
+}
+
+// episodeFor returns the episode p belongs to: its watch's latest when p
+// joins it, else a new one when p has something firing; nil when p only
+// ends what no episode holds.
+func (e *Episodes) episodeFor(p *part) *episode {
+	st := e.latest[p.watch]
+	if e.joins(st, p) {
+		return st
+	}
+	if !anyFiring(slices.Values(p.alerts), p.at) {
+		return nil
+	}
+	st = &episode{
+		ep: earshot.Episode{ID: EpisodeID(p.watch, p.at), Watch: p.watch, OpenedAt: p.at,
+			AlertIDs: []string{}},
+		alerts: map[string]earshot.Alert{}, told: map[string]map[string]string{}, seq: map[string]int{},
+		loudest: map[string]int{},
+	}
+	e.latest[p.watch] = st
+	return st
+}
+
+// take folds one alert into the episode at t: its alerts, metrics,
+// incident and severity.
+func (st *episode) take(a earshot.Alert, t time.Time) {
+	resolved := notify.Resolved(a, t)
+	if _, known := st.alerts[a.ID]; !known {
+		if resolved {
+			return
+		}
+		st.ep.AlertIDs = append(st.ep.AlertIDs, a.ID)
+	}
+	st.alerts[a.ID] = a
+	if resolved && a.SpikeID != "" {
+		// The spike is over, and so are its other alerts (an
+		// unreported incident muted once the spike was linked, say),
+		// whether or not routing says so.
+		for id, o := range st.alerts {
+			if o.SpikeID == a.SpikeID && !notify.Resolved(o, t) {
+				o.EndsAt = a.EndsAt
+				if o.EndsAt.IsZero() {
+					o.EndsAt = t
+				}
+				st.alerts[id] = o
+			}
+		}
+	}
+	if a.Metric != "" && !containsMetric(st.ep.Metrics, a.Metric) && !resolved {
+		st.ep.Metrics = append(st.ep.Metrics, a.Metric)
+	}
+	if a.IncidentID != "" && !resolved {
+		st.ep.IncidentID = a.IncidentID
+	}
+	if severityRank(a.Severity) > severityRank(st.ep.Severity) {
+		st.ep.Severity = a.Severity
+	}
+}
+
+// settleEnd marks the episode resolved at t when none of its alerts fires
+// any more, or open again when one does; it reports whether it is over.
+func (st *episode) settleEnd(t time.Time) bool {
+	over := !anyFiring(maps.Values(st.alerts), t)
+	switch {
+	case over && st.ep.ResolvedAt.IsZero():
+		st.ep.ResolvedAt = t
+	case !over:
+		st.ep.ResolvedAt = time.Time{}
+		st.endTold = false
+	}
+	return over
+}
+
+// toldTo returns what receiver was told of each alert, by ID.
+func (st *episode) toldTo(receiver string) map[string]string {
+	told := st.told[receiver]
+	if told == nil {
+		told = map[string]string{}
+		st.told[receiver] = told
+	}
+	return told
+}
+
+// news reports whether the episode, as p leaves it, has something to tell
+// p's receiver, which was told told: an alert it never heard of firing,
+// one come back, a new incident or a higher severity, or the end of it
+// all.
+func (st *episode) news(p *part, told map[string]string, over bool) bool {
+	news := false
+	for id, a := range st.alerts {
+		resolved := notify.Resolved(a, p.at)
+		prev, heard := told[id]
+		switch {
+		case !heard:
+			news = news || !resolved
+		case resolved:
+			// One alert's end is news only with the episode's.
+		case strings.HasPrefix(prev, resolvedFP):
+			news = true // it came back
+		default:
+			// The incident that explains it changed, or it is more severe
+			// than anything told so far (a severity going down and up
+			// again is no news).
+			_, pinc, _ := splitFP(prev)
+			if a.IncidentID != pinc || severityRank(a.Severity) > st.loudest[p.receiver] {
+				news = true
+			}
+		}
+	}
+	return news || (over && !st.endTold && st.ep.Messages > 0 && !st.quiet)
+}
+
+// message records that p's receiver is told the episode's alerts, and
+// returns the message telling it.
+func (st *episode) message(p *part, told map[string]string) earshot.Notification {
 	answered := false
 	for _, a := range st.alerts {
 		if a.IncidentID != "" && !notify.Resolved(a, p.at) {
@@ -324,8 +349,29 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 		}
 		show = append(show, a)
 	}
+	sortForEpisode(show, p.at)
+	if st.ep.Messages == 0 {
+		st.ep.Kind = show[0].Kind
+	}
+	st.seq[p.receiver]++
+	st.ep.Messages++
+	st.ep.Summary = show[0].Summary
+	labels := map[string]string{}
+	for k, v := range p.labels {
+		labels[k] = v
+	}
+	if p.watch != "" {
+		labels["watch"] = p.watch
+	}
+	return earshot.Notification{Receiver: p.receiver, GroupKey: p.groupKey, Labels: labels, Alerts: show, At: p.at,
+		Episode: st.ep.ID, Seq: st.seq[p.receiver], Update: st.seq[p.receiver] > 1}
+}
+
+// sortForEpisode orders a message's alerts: firing first, then the most
+// severe, those with an incident, unreported incidents, the oldest.
+func sortForEpisode(show []earshot.Alert, at time.Time) {
 	sort.SliceStable(show, func(i, j int) bool {
-		ri, rj := notify.Resolved(show[i], p.at), notify.Resolved(show[j], p.at)
+		ri, rj := notify.Resolved(show[i], at), notify.Resolved(show[j], at)
 		if ri != rj {
 			return !ri
 		}
@@ -343,22 +389,16 @@ func (e *Episodes) apply(p *part) (*episode, earshot.Notification, bool) {
 		}
 		return show[i].ID < show[j].ID
 	})
-	if st.ep.Messages == 0 {
-		st.ep.Kind = show[0].Kind
+}
+
+// anyFiring reports whether one of alerts is not resolved at t.
+func anyFiring(alerts iter.Seq[earshot.Alert], t time.Time) bool {
+	for a := range alerts {
+		if !notify.Resolved(a, t) {
+			return true
+		}
 	}
-	st.seq[p.receiver]++
-	st.ep.Messages++
-	st.ep.Summary = show[0].Summary
-	labels := map[string]string{}
-	for k, v := range p.labels {
-		labels[k] = v
-	}
-	if p.watch != "" {
-		labels["watch"] = p.watch
-	}
-	n := earshot.Notification{Receiver: p.receiver, GroupKey: p.groupKey, Labels: labels, Alerts: show, At: p.at,
-		Episode: st.ep.ID, Seq: st.seq[p.receiver], Update: st.seq[p.receiver] > 1}
-	return st, n, true
+	return false
 }
 
 // SpikeClosed tells the episodes that the spike with spikeID ended at
@@ -385,14 +425,7 @@ func (e *Episodes) SpikeClosed(spikeID string, end time.Time) []earshot.Episode 
 		if !touched || !st.ep.ResolvedAt.IsZero() {
 			continue
 		}
-		over := true
-		for _, a := range st.alerts {
-			if !notify.Resolved(a, end) {
-				over = false
-				break
-			}
-		}
-		if over && len(st.alerts) > 0 {
+		if len(st.alerts) > 0 && !anyFiring(maps.Values(st.alerts), end) {
 			// Saved as over; in memory, the end is the message saying so,
 			// which comes with the dispatcher's resolve notification if
 			// there is one (joins falls back on the alerts' end if not).

@@ -70,7 +70,7 @@ func (c Config) Notifiers(o NotifierOptions) (Receivers, error) {
 	for i, r := range c.Receivers {
 		key := fmt.Sprintf("alerting.receivers[%d]", i)
 		var fan notify.Fanout
-		wrap := func(name string, n earshot.Notifier) {
+		add := func(name string, n earshot.Notifier) {
 			fan = append(fan, &notify.Retrier{
 				Notifier: n, Name: name, Attempts: c.Retry.Attempts,
 				MinBackoff: c.Retry.MinBackoff, MaxBackoff: c.Retry.MaxBackoff,
@@ -78,55 +78,70 @@ func (c Config) Notifiers(o NotifierOptions) (Receivers, error) {
 				Logger: opts.Log().With("receiver", r.Name, "integration", name),
 			})
 		}
-		for j, sc := range r.Slack {
-			k := fmt.Sprintf("%s.slack[%d]", key, j)
-			sc, err := sc.ResolveSecrets(k, o.Resolve)
-			if err != nil {
+		for _, in := range integrations {
+			if err := in.build(r, key, o.Resolve, opts, add); err != nil {
 				return nil, err
 			}
-			n, err := slack.New(sc, opts)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
-			}
-			wrap(fmt.Sprintf("slack[%d]", j), n)
-		}
-		for j, wc := range r.Webhook {
-			k := fmt.Sprintf("%s.webhook[%d]", key, j)
-			wc, err := wc.ResolveSecrets(k, o.Resolve)
-			if err != nil {
-				return nil, err
-			}
-			n, err := webhook.New(wc, opts)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
-			}
-			wrap(fmt.Sprintf("webhook[%d]", j), n)
-		}
-		for j, ec := range r.Email {
-			k := fmt.Sprintf("%s.email[%d]", key, j)
-			ec, err := ec.ResolveSecrets(k, o.Resolve)
-			if err != nil {
-				return nil, err
-			}
-			n, err := email.New(ec, opts)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
-			}
-			wrap(fmt.Sprintf("email[%d]", j), n)
-		}
-		for j, pc := range r.PagerDuty {
-			k := fmt.Sprintf("%s.pagerduty[%d]", key, j)
-			pc, err := pc.ResolveSecrets(k, o.Resolve)
-			if err != nil {
-				return nil, err
-			}
-			n, err := pagerduty.New(pc, opts)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", k, err)
-			}
-			wrap(fmt.Sprintf("pagerduty[%d]", j), n)
 		}
 		out[r.Name] = fan
 	}
 	return out, nil
+}
+
+// integration is one kind of receiver integration (slack, webhook, ...):
+// how its configs in a receiver are validated and built.
+type integration struct {
+	// validate checks the receiver's configs of this kind; key is the
+	// receiver's.
+	validate func(r Receiver, key string) error
+	// build resolves the secrets of the receiver's configs of this kind,
+	// builds their notifiers and hands each to add with its name
+	// ("slack[0]").
+	build func(r Receiver, key string, resolve notify.ResolveFunc, opts notify.Options, add func(name string, n earshot.Notifier)) error
+}
+
+// integrations are the kinds a receiver may have, in the order they are
+// validated and built.
+var integrations = []integration{
+	integrationOf("slack", func(r Receiver) []slack.Config { return r.Slack }, slack.New),
+	integrationOf("webhook", func(r Receiver) []webhook.Config { return r.Webhook }, webhook.New),
+	integrationOf("email", func(r Receiver) []email.Config { return r.Email }, email.New),
+	integrationOf("pagerduty", func(r Receiver) []pagerduty.Config { return r.PagerDuty }, pagerduty.New),
+}
+
+// integrationConfig is what a notifier's config offers.
+type integrationConfig[C any] interface {
+	Validate(key string) error
+	ResolveSecrets(key string, resolve notify.ResolveFunc) (C, error)
+}
+
+// integrationOf is the integration named name, whose configs a receiver
+// holds in configs and whose notifiers newNotifier builds.
+func integrationOf[C integrationConfig[C], N earshot.Notifier](name string, configs func(Receiver) []C,
+	newNotifier func(C, notify.Options) (N, error)) integration {
+	return integration{
+		validate: func(r Receiver, key string) error {
+			for j, c := range configs(r) {
+				if err := c.Validate(fmt.Sprintf("%s.%s[%d]", key, name, j)); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		build: func(r Receiver, key string, resolve notify.ResolveFunc, opts notify.Options, add func(string, earshot.Notifier)) error {
+			for j, c := range configs(r) {
+				k := fmt.Sprintf("%s.%s[%d]", key, name, j)
+				c, err := c.ResolveSecrets(k, resolve)
+				if err != nil {
+					return err
+				}
+				n, err := newNotifier(c, opts)
+				if err != nil {
+					return fmt.Errorf("%s: %w", k, err)
+				}
+				add(fmt.Sprintf("%s[%d]", name, j), n)
+			}
+			return nil
+		},
+	}
 }

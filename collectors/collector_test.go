@@ -2,6 +2,7 @@ package collectors_test
 
 import (
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -121,7 +122,9 @@ func TestRegister(t *testing.T) {
 	}
 }
 
-func TestParseRetryAfter(t *testing.T) {
+// TestRetryAfterWait: RateLimitWait reads Retry-After as seconds or an HTTP
+// date, never negative and at most MaxRetryAfter.
+func TestRetryAfterWait(t *testing.T) {
 	now := time.Date(2025, 6, 2, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
 		in   string
@@ -142,8 +145,8 @@ func TestParseRetryAfter(t *testing.T) {
 		{"Mon, 09 Jun 2025 12:00:00 GMT", collectors.MaxRetryAfter},
 	}
 	for _, tt := range tests {
-		if got := collectors.ParseRetryAfter(tt.in, now); got != tt.want {
-			t.Errorf("ParseRetryAfter(%q) = %s, want %s", tt.in, got, tt.want)
+		if got := collectors.RateLimitWait(http.Header{"Retry-After": {tt.in}}, now); got != tt.want {
+			t.Errorf("RateLimitWait(Retry-After: %q) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }

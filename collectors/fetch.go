@@ -14,6 +14,8 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/redact"
+	"github.com/earshot/earshot/internal/retryafter"
 )
 
 // ErrUnauthorized means a source refused the credentials: a wrong or
@@ -147,8 +149,8 @@ func GetJSON(ctx context.Context, deps Deps, u string, header http.Header, maxBy
 // count is exhausted (or absent on a 429). It returns 0 when nothing says,
 // and at most MaxRetryAfter.
 func RateLimitWait(h http.Header, now time.Time) time.Duration {
-	if d := ParseRetryAfter(h.Get("Retry-After"), now); d > 0 {
-		return d
+	if d, _ := retryafter.Parse(h.Get("Retry-After"), now); d > 0 {
+		return min(d, MaxRetryAfter)
 	}
 	remaining := firstHeader(h, "X-Rate-Limit-Remaining", "X-Ratelimit-Remaining", "Ratelimit-Remaining")
 	if remaining != "" {
@@ -207,17 +209,7 @@ func firstHeader(h http.Header, names ...string) string {
 // Redact returns u fit for errors and logs: no user information, no query
 // values (APIs and private feeds carry tokens there), no fragment.
 func Redact(u *url.URL) string {
-	r := *u
-	r.User = nil
-	if r.RawQuery != "" {
-		q := r.Query()
-		for k := range q {
-			q[k] = []string{"REDACTED"}
-		}
-		r.RawQuery = q.Encode()
-	}
-	r.Fragment = ""
-	return r.String()
+	return redact.URL(u, redact.UserInfo|redact.QueryValues|redact.Fragment)
 }
 
 func redactString(s string) string {

@@ -1,8 +1,6 @@
 package collectors
 
 import (
-	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -53,29 +51,6 @@ func (e *RetryAfterError) Unwrap() error { return earshot.ErrRateLimited }
 
 // RetryAfter returns e.Wait.
 func (e *RetryAfterError) RetryAfter() time.Duration { return e.Wait }
-
-// ParseRetryAfter reads a Retry-After header value, either seconds ("120")
-// or an HTTP date, relative to now. It returns 0 for an empty, unreadable
-// or past value, and at most MaxRetryAfter.
-func ParseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	var d time.Duration
-	if strings.Trim(v, "0123456789") == "" { // delay-seconds
-		secs, err := strconv.ParseUint(v, 10, 64)
-		if err != nil || secs > uint64(MaxRetryAfter/time.Second) { // err: too many digits
-			return MaxRetryAfter
-		}
-		d = time.Duration(secs) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now)
-	} else {
-		return 0
-	}
-	return max(0, min(d, MaxRetryAfter))
-}
 
 // Backoff is when a rate-limited API lets a collector ask again. It is
 // safe for concurrent use; the zero value lets it ask at once.

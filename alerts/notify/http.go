@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/retryafter"
 )
 
 // Request is one POST an HTTP notifier makes.
@@ -74,7 +75,7 @@ func Post(ctx context.Context, client *http.Client, now func() time.Time, r Requ
 		if now == nil {
 			now = time.Now
 		}
-		if d, ok := ParseRetryAfter(resp.Header.Get("Retry-After"), now()); ok {
+		if d, ok := retryafter.Parse(resp.Header.Get("Retry-After"), now()); ok {
 			e = WithRetryAfter(e, d)
 		}
 		return body, true, e

@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/redact"
 )
 
 // Options are what a notifier takes from its surroundings.
@@ -216,19 +216,6 @@ func Truncate(s string, n int) string {
 // OneLine folds runs of white space (newlines included) to one space.
 func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-// Redact replaces every occurrence of each non-empty secret in s.
-func Redact(s string, secrets ...string) string {
-	// Longest first, so a secret containing another is replaced whole.
-	ss := append([]string(nil), secrets...)
-	sort.Slice(ss, func(i, j int) bool { return len(ss[i]) > len(ss[j]) })
-	for _, sec := range ss {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
-	}
-	return s
-}
-
 // RedactURL keeps a URL's scheme and host and hides the rest (user info,
 // path, query), where webhook tokens live: "https://hooks.slack.com/[redacted]".
 func RedactURL(raw string) string {
@@ -236,11 +223,7 @@ func RedactURL(raw string) string {
 	if err != nil || u.Host == "" {
 		return "[redacted URL]"
 	}
-	s := u.Scheme + "://" + u.Host
-	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil || u.Fragment != "" {
-		s += "/[redacted]"
-	}
-	return s
+	return redact.URL(u, redact.AllButHost)
 }
 
 // redactedError is an error whose text has had its secrets removed; it
@@ -255,7 +238,7 @@ func (e *redactedError) Error() string { return e.msg }
 // Errorf formats an error and removes the secrets from its text. The
 // result wraps nothing: callers classify before building it.
 func Errorf(secrets []string, format string, args ...any) error {
-	return &redactedError{msg: Redact(fmt.Sprintf(format, args...), secrets...)}
+	return &redactedError{msg: redact.Secrets(fmt.Sprintf(format, args...), "[redacted]", secrets...)}
 }
 
 // WithRetryAfter marks err as one to retry no sooner than d (a 429's or
@@ -280,30 +263,6 @@ func RetryAfter(err error) (time.Duration, bool) {
 	var ra *retryAfterError
 	if errors.As(err, &ra) {
 		return ra.after, true
-	}
-	return 0, false
-}
-
-// ParseRetryAfter reads a Retry-After header: delay-seconds or an HTTP
-// date, relative to now.
-func ParseRetryAfter(h string, now time.Time) (time.Duration, bool) {
-	h = strings.TrimSpace(h)
-	if h == "" {
-		return 0, false
-	}
-	var secs int64
-	if _, err := fmt.Sscanf(h, "%d", &secs); err == nil && fmt.Sprint(secs) == h {
-		if secs < 0 {
-			return 0, false
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	if t, err := http.ParseTime(h); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
 	}
 	return 0, false
 }

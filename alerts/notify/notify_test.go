@@ -249,19 +249,6 @@ func TestHelpers(t *testing.T) {
 	if got := RedactURL("env:SLACK_URL"); got != "[redacted URL]" {
 		t.Errorf("RedactURL = %q", got)
 	}
-	if got := Redact("key abc and abcdef", "abc", "abcdef"); got != "key [redacted] and [redacted]" {
-		t.Errorf("Redact = %q", got)
-	}
-	for h, want := range map[string]time.Duration{"120": 2 * time.Minute, "0": 0} {
-		if d, ok := ParseRetryAfter(h, time.Now()); !ok || d != want {
-			t.Errorf("ParseRetryAfter(%q) = %v %v", h, d, ok)
-		}
-	}
-	for _, h := range []string{"", "-1", "soon", "1.5"} {
-		if _, ok := ParseRetryAfter(h, time.Now()); ok {
-			t.Errorf("ParseRetryAfter(%q) ok", h)
-		}
-	}
 	if got := Truncate("héllo wörld", 5); got != "héll…" {
 		t.Errorf("Truncate = %q", got)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/redact"
 	"github.com/earshot/earshot/spool"
 )
 
@@ -50,7 +51,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	log.Info("store open", "store", config.RedactDSN(cfg.Store))
+	log.Info("store open", "store", redact.DSN(cfg.Store))
 
 	scorer, err := newScorer(cfg, log)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/redact"
 	"github.com/earshot/earshot/store/clickhouse"
 	"github.com/earshot/earshot/store/duckdb"
 )
@@ -34,9 +34,9 @@ func openStoreDSN(ctx context.Context, dsn string) (earshot.Store, error) {
 		}
 		s, err := clickhouse.Open(ctx, cfg)
 		if err != nil {
-			return nil, fmt.Errorf("opening %s: %w", config.RedactDSN(dsn), err)
+			return nil, fmt.Errorf("opening %s: %w", redact.DSN(dsn), err)
 		}
 		return s, nil
 	}
-	return nil, usagef("store %q: not a duckdb:// or clickhouse:// address", config.RedactDSN(dsn))
+	return nil, usagef("store %q: not a duckdb:// or clickhouse:// address", redact.DSN(dsn))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/clip"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
@@ -285,7 +286,7 @@ func (h *Handler) upsert(r *http.Request, p payload, at time.Time) (string, bool
 func (h *Handler) apply(inc earshot.Incident, p payload, at time.Time, isNew bool) earshot.Incident {
 	a := p.Alert
 	if isNew || !at.Before(inc.UpdatedAt) {
-		if t := clip(a.Message, maxTitle); t != "" {
+		if t := clip.String(a.Message, maxTitle, clip.Trim|clip.Ellipsis); t != "" {
 			inc.Title = t
 		}
 		if s := h.services(a); len(s) > 0 {
@@ -317,12 +318,12 @@ func update(p payload, at time.Time) (earshot.IncidentUpdate, bool) {
 	u := earshot.IncidentUpdate{At: at}
 	by := ""
 	if a.Username != "" {
-		by = " by " + clip(a.Username, 200)
+		by = " by " + clip.String(a.Username, 200, clip.Trim|clip.Ellipsis)
 	}
 	switch p.Action {
 	case "Create":
-		u.Status, u.Body = earshot.Investigating, "Alert created: "+clip(a.Message, maxTitle)
-		if d := clip(a.Description, maxBody); d != "" {
+		u.Status, u.Body = earshot.Investigating, "Alert created: "+clip.String(a.Message, maxTitle, clip.Trim|clip.Ellipsis)
+		if d := clip.String(a.Description, maxBody, clip.Trim|clip.Ellipsis); d != "" {
 			u.Body = d
 		}
 	case "Acknowledge":
@@ -334,7 +335,7 @@ func update(p payload, at time.Time) (earshot.IncidentUpdate, bool) {
 	case "Delete":
 		u.Status, u.Body = earshot.Resolved, "Deleted"+by
 	case "AddNote":
-		u.Body = clip(a.Note, maxBody)
+		u.Body = clip.String(a.Note, maxBody, clip.Trim|clip.Ellipsis)
 	default:
 		return u, false
 	}
@@ -345,7 +346,7 @@ func update(p payload, at time.Time) (earshot.IncidentUpdate, bool) {
 func (h *Handler) services(a *alert) []string {
 	var out []string
 	add := func(s string) {
-		if s = clip(s, 200); s != "" && !slices.Contains(out, s) {
+		if s = clip.String(s, 200, clip.Trim|clip.Ellipsis); s != "" && !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
@@ -384,16 +385,4 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
-}
-
-// clip trims s and bounds it to n bytes at a character boundary.
-func clip(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/clip"
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
@@ -260,7 +261,7 @@ func (h *Handler) apply(inc earshot.Incident, ev *event, isNew bool) earshot.Inc
 	// may set them.
 	if isNew || !at.Before(inc.UpdatedAt) {
 		if d.Type == "incident" {
-			if t := clip(d.Title, maxTitle); t != "" {
+			if t := clip.String(d.Title, maxTitle, clip.Trim|clip.Ellipsis); t != "" {
 				inc.Title = t
 			}
 			if u := httpURL(d.HTMLURL); u != "" {
@@ -278,7 +279,7 @@ func (h *Handler) apply(inc earshot.Incident, ev *event, isNew bool) earshot.Inc
 	}
 	if d.Incident != nil {
 		if inc.Title == "" {
-			inc.Title = clip(d.Incident.Summary, maxTitle)
+			inc.Title = clip.String(d.Incident.Summary, maxTitle, clip.Trim|clip.Ellipsis)
 		}
 		if inc.URL == "" {
 			inc.URL = httpURL(d.Incident.HTMLURL)
@@ -321,11 +322,11 @@ func update(ev *event) (earshot.IncidentUpdate, bool) {
 	u := earshot.IncidentUpdate{At: ev.OccurredAt.UTC()}
 	by := ""
 	if ev.Agent != nil && ev.Agent.Summary != "" {
-		by = " by " + clip(ev.Agent.Summary, 200)
+		by = " by " + clip.String(ev.Agent.Summary, 200, clip.Trim|clip.Ellipsis)
 	}
 	switch ev.EventType {
 	case "incident.triggered":
-		u.Status, u.Body = earshot.Investigating, "Triggered: "+clip(ev.Data.Title, maxTitle)
+		u.Status, u.Body = earshot.Investigating, "Triggered: "+clip.String(ev.Data.Title, maxTitle, clip.Trim|clip.Ellipsis)
 	case "incident.acknowledged":
 		u.Status, u.Body = earshot.Identified, "Acknowledged"+by
 	case "incident.unacknowledged":
@@ -335,9 +336,9 @@ func update(ev *event) (earshot.IncidentUpdate, bool) {
 	case "incident.resolved":
 		u.Status, u.Body = earshot.Resolved, "Resolved"+by
 	case "incident.annotated":
-		u.Body = clip(ev.Data.Content, maxBody)
+		u.Body = clip.String(ev.Data.Content, maxBody, clip.Trim|clip.Ellipsis)
 	case "incident.status_update_published":
-		u.Body = clip(ev.Data.Message, maxBody)
+		u.Body = clip.String(ev.Data.Message, maxBody, clip.Trim|clip.Ellipsis)
 	default:
 		return u, false
 	}
@@ -389,7 +390,7 @@ func (h *Handler) service(s *ref) string {
 	if v, ok := h.cfg.Services[s.ID]; ok {
 		return v
 	}
-	return clip(s.Summary, 200)
+	return clip.String(s.Summary, 200, clip.Trim|clip.Ellipsis)
 }
 
 func httpURL(s string) string {
@@ -398,16 +399,4 @@ func httpURL(s string) string {
 		return ""
 	}
 	return u.String()
-}
-
-// clip trims s and bounds it to n bytes at a character boundary.
-func clip(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -10,11 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/clip"
 )
 
 // Bounds on what a feed may put in an incident.
@@ -42,7 +42,7 @@ func (c *Collector) incident(it *gofeed.Item) (earshot.Incident, bool) {
 	}
 	ref := itemTime(it)
 	text := textOf(pick(it))
-	title := clip(clean(it.Title), maxTitle)
+	title := clip.String(clean(it.Title), maxTitle, clip.Trim|clip.Ellipsis)
 	if native == "" {
 		if title == "" && text == "" {
 			return earshot.Incident{}, false
@@ -71,7 +71,7 @@ func (c *Collector) incident(it *gofeed.Item) (earshot.Incident, bool) {
 		Services: slices.Clone(c.cfg.Services),
 	}
 	if len(ups) == 0 {
-		inc, _ = inc.Merge(earshot.IncidentUpdate{At: ref, Status: earshot.Investigating, Body: clip(text, maxBody)})
+		inc, _ = inc.Merge(earshot.IncidentUpdate{At: ref, Status: earshot.Investigating, Body: clip.String(text, maxBody, clip.Trim|clip.Ellipsis)})
 	}
 	// parseUpdates returns the feed's order, newest first; merge oldest
 	// first so that "Update" takes the status before it.
@@ -85,7 +85,7 @@ func (c *Collector) incident(it *gofeed.Item) (earshot.Incident, bool) {
 		if at.IsZero() {
 			at = ref
 		}
-		inc, _ = inc.Merge(earshot.IncidentUpdate{At: at, Status: status, Body: clip(strings.Join(u.body, "\n"), maxBody)})
+		inc, _ = inc.Merge(earshot.IncidentUpdate{At: at, Status: status, Body: clip.String(strings.Join(u.body, "\n"), maxBody, clip.Trim|clip.Ellipsis)})
 	}
 	if ref.After(inc.UpdatedAt) {
 		inc.UpdatedAt = ref
@@ -298,15 +298,3 @@ func (c *Collector) resolve(link string) string {
 }
 
 func clean(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
-
-// clip trims s and bounds it to n bytes at a character boundary.
-func clip(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}

@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/clip"
 )
 
 // incidentsDoc is the body of /api/v2/incidents.json.
@@ -136,7 +136,7 @@ func (c *Collector) incident(in apiIncident, names map[string]string) (earshot.I
 	inc := earshot.Incident{
 		ID:        earshot.PostID(Source, in.ID),
 		Source:    Source,
-		Title:     clip(in.Name, maxTitle),
+		Title:     clip.String(strings.ToValidUTF8(in.Name, "\uFFFD"), maxTitle, clip.Trim|clip.Ellipsis),
 		Status:    st,
 		Severity:  severity(in.Impact),
 		StartedAt: in.CreatedAt,
@@ -159,7 +159,7 @@ func (c *Collector) incident(in apiIncident, names map[string]string) (earshot.I
 		if !ok {
 			continue
 		}
-		inc.Updates = append(inc.Updates, earshot.IncidentUpdate{At: u.at().UTC(), Status: ust, Body: clip(u.Body, maxBody)})
+		inc.Updates = append(inc.Updates, earshot.IncidentUpdate{At: u.at().UTC(), Status: ust, Body: clip.String(strings.ToValidUTF8(u.Body, "\uFFFD"), maxBody, clip.Trim|clip.Ellipsis)})
 	}
 	inc.Services = c.services(components)
 	// The API lists updates newest first.
@@ -223,17 +223,4 @@ func (c *Collector) link(in apiIncident) string {
 		return u.String()
 	}
 	return c.base + "/incidents/" + url.PathEscape(in.ID)
-}
-
-// clip makes s valid UTF-8, trimmed, and at most n bytes long, cut at a
-// character boundary.
-func clip(s string, n int) string {
-	s = strings.TrimSpace(strings.ToValidUTF8(s, "\uFFFD"))
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -26,6 +25,7 @@ import (
 	"github.com/earshot/earshot/collectors/pagerduty"
 	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/dashboards/digest/deliver"
+	"github.com/earshot/earshot/internal/redact"
 )
 
 // Config is the whole configuration of `earshot serve`.
@@ -333,7 +333,7 @@ func (c Config) Validate() error {
 	case c.Store == "":
 		bad("store", "is empty; use duckdb:///path/earshot.duckdb or clickhouse://host:9000/earshot")
 	case !strings.HasPrefix(c.Store, "duckdb://") && !strings.HasPrefix(c.Store, "clickhouse://"):
-		bad("store", "%q is not a duckdb:// or clickhouse:// address", RedactDSN(c.Store))
+		bad("store", "%q is not a duckdb:// or clickhouse:// address", redact.DSN(c.Store))
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		bad("listen", "%q is not host:port", c.Listen)
@@ -480,19 +480,4 @@ func (c Config) Validate() error {
 		bad("server.write_burst", "%d: must be at least 1 with a write_rate", c.Server.WriteBurst)
 	}
 	return errors.Join(errs...)
-}
-
-// RedactDSN hides the password in a store address, for logs and errors.
-func RedactDSN(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		if i := strings.LastIndex(dsn, "@"); i >= 0 {
-			return "<redacted>" + dsn[i:]
-		}
-		return dsn
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }

@@ -477,14 +477,10 @@ func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 		interval = 30 * time.Second
 	}
 	var lastStep time.Time
-	queues := map[string]chan earshot.Notification{}
-	var wg sync.WaitGroup
-	defer func() {
-		for _, q := range queues {
-			close(q)
-		}
-		wg.Wait()
-	}()
+	queues := alerts.NewQueues(ctx, e.cfg.Deliver, 64, func(n earshot.Notification, err error) {
+		e.log.Warn("delivering notification", "receiver", n.Receiver, "group_key", n.GroupKey, "err", err.Error())
+	})
+	defer queues.Close()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -506,24 +502,7 @@ func (e *Engine) Run(ctx context.Context, interval time.Duration) {
 			e.log.Warn("running the alert engine", "err", err)
 		}
 		for _, n := range notes {
-			if e.cfg.Deliver == nil {
-				continue
-			}
-			q := queues[n.Receiver]
-			if q == nil {
-				q = make(chan earshot.Notification, 64)
-				queues[n.Receiver] = q
-				wg.Go(func() {
-					for n := range q {
-						if _, err := e.cfg.Deliver.Notify(ctx, n); err != nil {
-							e.log.Warn("delivering notification", "receiver", n.Receiver, "group_key", n.GroupKey, "err", err.Error())
-						}
-					}
-				})
-			}
-			select {
-			case q <- n:
-			default:
+			if e.cfg.Deliver != nil && !queues.Put(n) {
 				e.log.Warn("delivery queue full, notification dropped", "receiver", n.Receiver, "group_key", n.GroupKey)
 			}
 		}

@@ -303,26 +303,7 @@ func Build(n earshot.Notification, from string, to []string, now time.Time) ([]b
 	if err != nil {
 		return nil, err
 	}
-	for _, part := range []struct{ typ, text string }{
-		{"text/plain; charset=utf-8", renderText(n)},
-		{"text/html; charset=utf-8", html},
-	} {
-		pw, err := mw.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {part.typ},
-			"Content-Transfer-Encoding": {"quoted-printable"},
-		})
-		if err != nil {
-			return nil, err
-		}
-		qp := quotedprintable.NewWriter(pw)
-		if _, err := io.WriteString(qp, part.text); err != nil {
-			return nil, err
-		}
-		if err := qp.Close(); err != nil {
-			return nil, err
-		}
-	}
-	if err := mw.Close(); err != nil {
+	if err := writeAlternatives(mw, renderText(n), html); err != nil {
 		return nil, err
 	}
 	return append(hdr.Bytes(), body.Bytes()...), nil
@@ -360,4 +341,29 @@ func subject(n earshot.Notification) string {
 		s += ": " + notify.OneLine(firing[0].Summary)
 	}
 	return notify.Truncate(headerSafe(s), 200)
+}
+
+// writeAlternatives writes the text/plain and text/html parts, both
+// quoted-printable UTF-8, of a multipart/alternative body, and closes w.
+func writeAlternatives(w *multipart.Writer, text, html string) error {
+	for _, part := range []struct{ typ, text string }{
+		{"text/plain; charset=utf-8", text},
+		{"text/html; charset=utf-8", html},
+	} {
+		pw, err := w.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {part.typ},
+			"Content-Transfer-Encoding": {"quoted-printable"},
+		})
+		if err != nil {
+			return err
+		}
+		qp := quotedprintable.NewWriter(pw)
+		if _, err := io.WriteString(qp, part.text); err != nil {
+			return err
+		}
+		if err := qp.Close(); err != nil {
+			return err
+		}
+	}
+	return w.Close()
 }

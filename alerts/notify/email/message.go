@@ -10,7 +10,6 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"mime/quotedprintable"
 	"net/textproto"
 	"strings"
 	"time"
@@ -67,26 +66,7 @@ func (m Message) Bytes(from string, to []string, now time.Time) ([]byte, error) 
 
 	var alt bytes.Buffer
 	altW := multipart.NewWriter(&alt)
-	for _, p := range []struct{ typ, text string }{
-		{"text/plain; charset=utf-8", m.Text},
-		{"text/html; charset=utf-8", m.HTML},
-	} {
-		pw, err := altW.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {p.typ},
-			"Content-Transfer-Encoding": {"quoted-printable"},
-		})
-		if err != nil {
-			return nil, err
-		}
-		qp := quotedprintable.NewWriter(pw)
-		if _, err := io.WriteString(qp, p.text); err != nil {
-			return nil, err
-		}
-		if err := qp.Close(); err != nil {
-			return nil, err
-		}
-	}
-	if err := altW.Close(); err != nil {
+	if err := writeAlternatives(altW, m.Text, m.HTML); err != nil {
 		return nil, err
 	}
 	aw, err := related.CreatePart(textproto.MIMEHeader{"Content-Type": {`multipart/alternative; boundary="` + altW.Boundary() + `"`}})

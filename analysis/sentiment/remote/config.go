@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/redact"
 )
 
 // APIs a Config can name.
@@ -100,7 +101,7 @@ func (c Config) Validate() error {
 	case err != nil:
 		return fmt.Errorf("remote: url: not a URL")
 	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
-		return fmt.Errorf("remote: url: want http(s)://host[:port][/path], got %q", redactURL(u))
+		return fmt.Errorf("remote: url: want http(s)://host[:port][/path], got %q", redact.URL(u, redact.UserInfo|redact.Query))
 	}
 	switch c.API {
 	case APITEI:
@@ -164,14 +165,4 @@ func (c Config) key() (string, error) {
 		return k, nil
 	}
 	return c.APIKey, nil
-}
-
-// redactURL drops user info and query, which may carry credentials.
-func redactURL(u *url.URL) string {
-	v := *u
-	v.User = nil
-	if v.RawQuery != "" {
-		v.RawQuery = "REDACTED"
-	}
-	return v.String()
 }

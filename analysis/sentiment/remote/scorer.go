@@ -17,7 +17,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/clip"
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/redact"
+	"github.com/earshot/earshot/internal/retryafter"
 )
 
 // Names of the parts a remotely scored Sentiment carries: the model's
@@ -123,7 +126,7 @@ func New(cfg Config, fallback earshot.Scorer, opts ...Option) (*Scorer, error) {
 		s.api, s.target = openAI{model: cfg.Model}, base+"/chat/completions"
 	}
 	u, _ := url.Parse(s.target) // validated above
-	s.endpoint = redactURL(u)
+	s.endpoint = redact.URL(u, redact.UserInfo|redact.Query)
 	for _, o := range opts {
 		o(s)
 	}
@@ -186,7 +189,7 @@ func (s *Scorer) scoreBatch(ctx context.Context, out []earshot.Sentiment, texts 
 			out[i] = earshot.Sentiment{Label: earshot.Neutral}
 			continue
 		}
-		send = append(send, truncate(t, maxTextBytes))
+		send = append(send, clip.String(t, maxTextBytes))
 		idx = append(idx, i)
 	}
 	if len(send) == 0 {
@@ -305,7 +308,8 @@ func (s *Scorer) post(ctx context.Context, body []byte, n int) (preds [][]predic
 	if resp.StatusCode != http.StatusOK {
 		err := s.redact(fmt.Errorf("%w %d: %s", ErrStatus, resp.StatusCode, snippet(data)))
 		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 {
-			return nil, parseRetryAfter(resp.Header.Get("Retry-After")), err
+			wait, _ := retryafter.Parse(resp.Header.Get("Retry-After"), time.Now())
+			return nil, wait, err
 		}
 		return nil, -1, err
 	}
@@ -379,7 +383,7 @@ func (s *Scorer) redact(err error) error {
 	if err == nil || s.key == "" || !strings.Contains(err.Error(), s.key) {
 		return err
 	}
-	return &redactedError{msg: strings.ReplaceAll(err.Error(), s.key, "[REDACTED]"), err: err}
+	return &redactedError{msg: redact.Secrets(err.Error(), "[REDACTED]", s.key), err: err}
 }
 
 type redactedError struct {
@@ -393,7 +397,7 @@ func (e *redactedError) Unwrap() error { return e.err }
 // snippet is the start of an error body, for the error message.
 func snippet(b []byte) string {
 	const n = 200
-	s := strings.TrimSpace(truncate(string(b), n))
+	s := strings.TrimSpace(clip.String(string(b), n))
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "?")
 	}
@@ -401,32 +405,6 @@ func snippet(b []byte) string {
 		s += "..."
 	}
 	return strconv.Quote(s)
-}
-
-// truncate cuts s to at most n bytes at a rune boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// parseRetryAfter reads a Retry-After header (seconds or an HTTP date);
-// 0 when absent or unreadable.
-func parseRetryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(0, time.Until(t))
-	}
-	return 0
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
