@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
 
 // alertStore returns st as an AlertStore, or fails the case: a backend
@@ -151,7 +152,7 @@ func testAlertWindows(t *testing.T, st earshot.Store) {
 		{Base, Base, nil},
 		{Base.Add(time.Hour), Base, nil},
 	} {
-		checkAlerts(t, "storetest bug: model disagrees", alertsIn(all, tc.from, tc.to), tc.want)
+		checkAlerts(t, "storetest bug: model disagrees", model.Alerts(all, tc.from, tc.to), tc.want)
 		checkAlerts(t, "Alerts("+tc.from.Format(time.RFC3339Nano)+", "+tc.to.Format(time.RFC3339Nano)+")",
 			alerts(t, as, tc.from, tc.to), tc.want)
 	}
@@ -209,7 +210,7 @@ func testDeliveryWindows(t *testing.T, st earshot.Store) {
 		{Base.Add(time.Millisecond), Base.Add(time.Hour), []earshot.Delivery{last}},
 		{Base, Base, nil},
 	} {
-		checkDeliveries(t, "storetest bug: model disagrees", deliveriesIn(all, tc.from, tc.to), tc.want)
+		checkDeliveries(t, "storetest bug: model disagrees", model.Deliveries(all, tc.from, tc.to), tc.want)
 		checkDeliveries(t, "Deliveries("+tc.from.Format(time.RFC3339Nano)+", "+tc.to.Format(time.RFC3339Nano)+")",
 			deliveries(t, as, tc.from, tc.to), tc.want)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
 
 // hashStore returns st as a PostHashStore, or fails the case: a backend
@@ -77,7 +78,7 @@ func testPostHashes(t *testing.T, st earshot.Store) {
 	if h1, h3 := earshot.ContentHash(v1), earshot.ContentHash(v3); h1 == h3 {
 		t.Fatalf("storetest bug: versions v1 and v3 hash alike (%#x)", h1)
 	}
-	checkHashes(t, "storetest bug: model disagrees", modelPostHashes([]earshot.Post{v3, full, zoned, twinA, twinB, erased}, ids), want)
+	checkHashes(t, "storetest bug: model disagrees", model.PostHashes([]earshot.Post{v3, full, zoned, twinA, twinB, erased}, ids), want)
 	checkHashes(t, "PostHashes after the first batch", postHashes(t, hs, ids), want)
 
 	// Older versions saved later change nothing.
@@ -150,6 +151,6 @@ func testPostHashesLargeBatch(t *testing.T, st earshot.Store) {
 		ids = append(ids, earshot.PostID("mastodon", id(asked-1-i)))
 	}
 	want := hashesOf(posts...)
-	checkHashes(t, "storetest bug: model disagrees", modelPostHashes(posts, ids), want)
+	checkHashes(t, "storetest bug: model disagrees", model.PostHashes(posts, ids), want)
 	checkHashes(t, fmt.Sprintf("PostHashes of %d IDs", asked), postHashes(t, hs, ids), want)
 }

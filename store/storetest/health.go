@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
 
 // healthStore returns st as a HealthStore, or fails the case: a backend
@@ -148,7 +149,7 @@ func testHealthOrdering(t *testing.T, st earshot.Store) {
 	for _, name := range []string{"0", "B", "Z", "ab", "b", "rss", "rss-10", "rss-2", "zeta"} {
 		want = append(want, byName[name])
 	}
-	checkHealth(t, "storetest bug: model disagrees", modelHealth(saved), want)
+	checkHealth(t, "storetest bug: model disagrees", model.Health(saved), want)
 	checkHealth(t, "Health", health(t, hs), want)
 }
 
@@ -252,7 +253,7 @@ func testGapWindows(t *testing.T, st earshot.Store) {
 		{Base.Add(-40 * time.Minute), Base.Add(-35 * time.Minute), nil}, // before g2 began
 	} {
 		what := "Gaps(" + tc.from.Format(time.RFC3339Nano) + ", " + tc.to.Format(time.RFC3339Nano) + ")"
-		checkGaps(t, "storetest bug: model disagrees on "+what, modelGaps(all, tc.from, tc.to), tc.want)
+		checkGaps(t, "storetest bug: model disagrees on "+what, model.Gaps(all, tc.from, tc.to), tc.want)
 		checkGaps(t, what, gaps(t, hs, tc.from, tc.to), tc.want)
 	}
 }

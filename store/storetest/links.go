@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
 
 // lister returns st as a PostLister, or fails the case: a backend without
@@ -52,21 +53,6 @@ func link(t *testing.T, l earshot.PostLinker, q earshot.PostQuery, incidentID st
 func showQuery(q earshot.PostQuery) string {
 	return fmt.Sprintf("from %s to %s watch %q source %q limit %d",
 		q.From.Format(time.RFC3339Nano), q.To.Format(time.RFC3339Nano), q.Watch, q.Source, q.Limit)
-}
-
-// modelLink is LinkPosts over posts, by ID: it sets incidentID on the
-// window's posts matching the filters and returns how many it changed
-// (those linked to incidentID already are not).
-func modelLink(posts map[string]earshot.Post, q earshot.PostQuery, incidentID string) int64 {
-	var n int64
-	for id, p := range posts {
-		if inWindow(p, q.From, q.To) && matches(p, q.Watch, q.Source) && p.IncidentID != incidentID {
-			p.IncidentID = incidentID
-			posts[id] = p
-			n++
-		}
-	}
-	return n
 }
 
 func byID(posts ...earshot.Post) map[string]earshot.Post {
@@ -133,7 +119,7 @@ func testPosts(t *testing.T, st earshot.Store) {
 			[]string{"twitter:e", "twitter:Z"}},
 		{earshot.PostQuery{From: to, To: from}, nil},
 	} {
-		model := modelPosts(all, tc.q)
+		model := model.Posts(all, tc.q)
 		if fmt.Sprint(postIDs(model)) != fmt.Sprint(tc.want) && !(len(model) == 0 && len(tc.want) == 0) {
 			t.Fatalf("storetest bug: model lists %v for %s, want %v", postIDs(model), showQuery(tc.q), tc.want)
 		}
@@ -145,7 +131,7 @@ func testPosts(t *testing.T, st earshot.Store) {
 // than 10,000, however many Limit asks for.
 func testPostsLimits(t *testing.T, st earshot.Store) {
 	l := lister(t, st)
-	const n = maxPosts + 7
+	const n = model.MaxPosts + 7
 	posts := make([]earshot.Post, n)
 	for i := range posts {
 		// Three posts a second, so that ties are settled by ID.
@@ -156,16 +142,16 @@ func testPostsLimits(t *testing.T, st earshot.Store) {
 	for _, tc := range []struct {
 		limit, want int
 	}{
-		{0, defaultLimit},
+		{0, model.DefaultLimit},
 		{1, 1},
 		{250, 250},
-		{maxPosts, maxPosts},
-		{maxPosts + 1, maxPosts},
-		{1_000_000, maxPosts},
+		{model.MaxPosts, model.MaxPosts},
+		{model.MaxPosts + 1, model.MaxPosts},
+		{1_000_000, model.MaxPosts},
 	} {
 		q := wide
 		q.Limit = tc.limit
-		model := modelPosts(posts, q)
+		model := model.Posts(posts, q)
 		if len(model) != tc.want {
 			t.Fatalf("storetest bug: model lists %d posts for limit %d, want %d", len(model), tc.limit, tc.want)
 		}
@@ -218,7 +204,7 @@ func testLinkPosts(t *testing.T, st earshot.Store) {
 		// Every post but b and i, now at inc-2.
 		{wide, "inc-2", 7},
 	} {
-		if m := modelLink(want, tc.q, tc.incident); m != tc.want {
+		if m := model.Link(want, tc.q, tc.incident); m != tc.want {
 			t.Fatalf("storetest bug: model links %d posts for %s, want %d", m, showQuery(tc.q), tc.want)
 		}
 		what := fmt.Sprintf("LinkPosts(%s, %q)", showQuery(tc.q), tc.incident)
@@ -238,7 +224,7 @@ func testLinkPosts(t *testing.T, st earshot.Store) {
 	for _, id := range sortedKeys(want) {
 		all = append(all, want[id])
 	}
-	checkPosts(t, "TopNegative after linking", top, modelTopNegative(all, wide))
+	checkPosts(t, "TopNegative after linking", top, model.TopNegative(all, wide))
 }
 
 // testLinkSurvivesRecollection: a link outlives the post being collected

@@ -1,100 +1,74 @@
-package storetest
+// Package model answers the store's questions over plain slices and maps,
+// the way the interface comments in package earshot say a store must.
+// store/storetest compares each backend with it (and checks it in turn
+// against answers written out by hand); store/memstore answers from it.
+package model
 
 import (
 	"cmp"
 	"slices"
-	"testing"
 	"time"
 
 	"github.com/earshot/earshot"
 )
 
-// The functions here answer the store's questions over a plain slice of
-// posts, the way the interface comments in package earshot say a store
-// must. The cases compare each backend with them, and check them in turn
-// against a few answers written out by hand.
+// DefaultLimit is what a Limit of 0 means.
+const DefaultLimit = 100
 
-// defaultLimit is what a Limit of 0 means.
-const defaultLimit = 100
-
-func inWindow(p earshot.Post, from, to time.Time) bool {
+// InWindow reports whether p was created in [from, to).
+func InWindow(p earshot.Post, from, to time.Time) bool {
 	return !p.CreatedAt.Before(from) && p.CreatedAt.Before(to)
 }
 
-func matches(p earshot.Post, watch, source string) bool {
+// Matches reports whether p passes the Watch and Source filters (an empty
+// one passes every post).
+func Matches(p earshot.Post, watch, source string) bool {
 	if source != "" && p.Source != source {
 		return false
 	}
 	return watch == "" || slices.Contains(p.Watches, watch)
 }
 
-func selectPosts(posts []earshot.Post, q earshot.PostQuery) []earshot.Post {
+// Select keeps the posts created in [q.From, q.To) that match q's
+// filters, in order.
+func Select(posts []earshot.Post, q earshot.PostQuery) []earshot.Post {
 	var out []earshot.Post
 	for _, p := range posts {
-		if inWindow(p, q.From, q.To) && matches(p, q.Watch, q.Source) {
+		if InWindow(p, q.From, q.To) && Matches(p, q.Watch, q.Source) {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-func limitOf(q earshot.PostQuery) int {
+// LimitOf is q.Limit, DefaultLimit when 0.
+func LimitOf(q earshot.PostQuery) int {
 	if q.Limit == 0 {
-		return defaultLimit
+		return DefaultLimit
 	}
 	return q.Limit
 }
 
-// maxPosts caps what Posts returns, whatever q.Limit asks.
-const maxPosts = 10_000
+// MaxPosts caps what Posts returns, whatever q.Limit asks.
+const MaxPosts = 10_000
 
-// modelPosts is Posts over the stored posts: the window's posts matching
+// Posts is Posts over the stored posts: the window's posts matching
 // the filters, newest first, ties by ID byte by byte, at most
-// min(limit, maxPosts).
-func modelPosts(posts []earshot.Post, q earshot.PostQuery) []earshot.Post {
-	out := selectPosts(posts, q)
+// min(limit, MaxPosts).
+func Posts(posts []earshot.Post, q earshot.PostQuery) []earshot.Post {
+	out := Select(posts, q)
 	slices.SortFunc(out, func(a, b earshot.Post) int {
 		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
-	if n := min(limitOf(q), maxPosts); len(out) > n {
+	if n := min(LimitOf(q), MaxPosts); len(out) > n {
 		out = out[:n]
 	}
 	return out
 }
 
-// latestOf settles the versions of each post within one SavePosts call:
-// the latest collected, of equally recent ones the later in posts. First
-// appearances keep their order.
-func latestOf(posts []earshot.Post) []earshot.Post {
-	at := map[string]int{}
-	var out []earshot.Post
-	for _, p := range posts {
-		i, ok := at[p.ID]
-		switch {
-		case !ok:
-			at[p.ID] = len(out)
-			out = append(out, p)
-		case !p.CollectedAt.Before(out[i].CollectedAt):
-			out[i] = p
-		}
-	}
-	return out
-}
-
-// keepLink is the version stored when p, the winner of one SavePosts
-// call, replaces old: p whole, except that a post collected again without
-// an incident keeps the one it was linked to (a link is an annotation of
-// the post, not part of what a collector sees).
-func keepLink(p, old earshot.Post) earshot.Post {
-	if p.IncidentID == "" {
-		p.IncidentID = old.IncidentID
-	}
-	return p
-}
-
-// alertsIn is Alerts over every stored alert: raised in [from, to), by At
+// Alerts is Alerts over every stored alert: raised in [from, to), by At
 // then ID byte by byte.
-func alertsIn(all []earshot.Alert, from, to time.Time) []earshot.Alert {
+func Alerts(all []earshot.Alert, from, to time.Time) []earshot.Alert {
 	var out []earshot.Alert
 	for _, a := range all {
 		if !a.At.Before(from) && a.At.Before(to) {
@@ -105,9 +79,9 @@ func alertsIn(all []earshot.Alert, from, to time.Time) []earshot.Alert {
 	return out
 }
 
-// deliveriesIn is Deliveries over every stored attempt: made in [from,
+// Deliveries is Deliveries over every stored attempt: made in [from,
 // to), by At then ID byte by byte.
-func deliveriesIn(all []earshot.Delivery, from, to time.Time) []earshot.Delivery {
+func Deliveries(all []earshot.Delivery, from, to time.Time) []earshot.Delivery {
 	var out []earshot.Delivery
 	for _, d := range all {
 		if !d.At.Before(from) && d.At.Before(to) {
@@ -118,13 +92,14 @@ func deliveriesIn(all []earshot.Delivery, from, to time.Time) []earshot.Delivery
 	return out
 }
 
-func modelCount(posts []earshot.Post, q earshot.PostQuery) int64 {
-	return int64(len(selectPosts(posts, q)))
+// Count is CountPosts over the stored posts.
+func Count(posts []earshot.Post, q earshot.PostQuery) int64 {
+	return int64(len(Select(posts, q)))
 }
 
-// bucketStart is the start of the width-wide bucket holding t, counted in
+// BucketStart is the start of the width-wide bucket holding t, counted in
 // whole widths since the Unix epoch.
-func bucketStart(t time.Time, width time.Duration) time.Time {
+func BucketStart(t time.Time, width time.Duration) time.Time {
 	ns := t.UnixNano()
 	start := ns - ns%int64(width)
 	if ns < 0 && ns%int64(width) != 0 {
@@ -133,7 +108,8 @@ func bucketStart(t time.Time, width time.Duration) time.Time {
 	return time.Unix(0, start).UTC()
 }
 
-func modelSeries(posts []earshot.Post, q earshot.SeriesQuery) []earshot.Bucket {
+// Series is Series over the stored posts.
+func Series(posts []earshot.Post, q earshot.SeriesQuery) []earshot.Bucket {
 	type key struct {
 		start int64
 		key   string
@@ -144,7 +120,7 @@ func modelSeries(posts []earshot.Post, q earshot.SeriesQuery) []earshot.Bucket {
 	}
 	accs := map[key]*acc{}
 	add := func(p earshot.Post, k string) {
-		start := bucketStart(p.CreatedAt, q.Bucket)
+		start := BucketStart(p.CreatedAt, q.Bucket)
 		a := accs[key{start.UnixNano(), k}]
 		if a == nil {
 			a = &acc{b: earshot.Bucket{Start: start, Key: k}}
@@ -162,7 +138,7 @@ func modelSeries(posts []earshot.Post, q earshot.SeriesQuery) []earshot.Bucket {
 			a.b.Positive++
 		}
 	}
-	sel := selectPosts(posts, earshot.PostQuery{From: q.From, To: q.To, Watch: q.Watch, Source: q.Source})
+	sel := Select(posts, earshot.PostQuery{From: q.From, To: q.To, Watch: q.Watch, Source: q.Source})
 	for _, p := range sel {
 		switch q.GroupBy {
 		case earshot.GroupWatch:
@@ -188,9 +164,11 @@ func modelSeries(posts []earshot.Post, q earshot.SeriesQuery) []earshot.Bucket {
 	return out
 }
 
-func modelTopNegative(posts []earshot.Post, q earshot.PostQuery) []earshot.Post {
+// TopNegative is TopNegative over the stored posts: the scored ones, most
+// negative first, ties newest first.
+func TopNegative(posts []earshot.Post, q earshot.PostQuery) []earshot.Post {
 	var out []earshot.Post
-	for _, p := range selectPosts(posts, q) {
+	for _, p := range Select(posts, q) {
 		if p.Sentiment.Scored() {
 			out = append(out, p)
 		}
@@ -198,13 +176,14 @@ func modelTopNegative(posts []earshot.Post, q earshot.PostQuery) []earshot.Post 
 	slices.SortFunc(out, func(a, b earshot.Post) int {
 		return cmp.Or(cmp.Compare(a.Sentiment.Score, b.Sentiment.Score), b.CreatedAt.Compare(a.CreatedAt))
 	})
-	if n := limitOf(q); len(out) > n {
+	if n := LimitOf(q); len(out) > n {
 		out = out[:n]
 	}
 	return out
 }
 
-func modelAuthors(posts []earshot.Post, q earshot.PostQuery) []earshot.AuthorStats {
+// Authors is Authors over the stored posts.
+func Authors(posts []earshot.Post, q earshot.PostQuery) []earshot.AuthorStats {
 	type key struct{ source, id string }
 	type acc struct {
 		s      earshot.AuthorStats
@@ -212,7 +191,7 @@ func modelAuthors(posts []earshot.Post, q earshot.PostQuery) []earshot.AuthorSta
 		scored int64
 	}
 	accs := map[key]*acc{}
-	for _, p := range selectPosts(posts, q) {
+	for _, p := range Select(posts, q) {
 		k := key{p.Source, p.Author.ID}
 		a := accs[k]
 		if a == nil {
@@ -246,52 +225,23 @@ func modelAuthors(posts []earshot.Post, q earshot.PostQuery) []earshot.AuthorSta
 	slices.SortFunc(out, func(a, b earshot.AuthorStats) int {
 		return cmp.Or(cmp.Compare(b.Posts, a.Posts), cmp.Compare(a.Source, b.Source), cmp.Compare(a.Author.ID, b.Author.ID))
 	})
-	if n := limitOf(q); len(out) > n {
+	if n := LimitOf(q); len(out) > n {
 		out = out[:n]
 	}
 	return out
 }
 
-func checkAuthors(t *testing.T, what string, got, want []earshot.AuthorStats) {
-	t.Helper()
-	keys := func(as []earshot.AuthorStats) []string {
-		out := make([]string, len(as))
-		for i, a := range as {
-			out[i] = a.Source + "/" + a.Author.ID
-		}
-		return out
-	}
-	if !slices.Equal(keys(got), keys(want)) {
-		t.Errorf("%s: got authors %v, want %v", what, keys(got), keys(want))
-		return
-	}
-	for i, w := range want {
-		g := got[i]
-		var d diffs
-		d.str("Source", g.Source, w.Source)
-		d.str("Author.ID", g.Author.ID, w.Author.ID)
-		d.str("Author.Handle", g.Author.Handle, w.Author.Handle)
-		d.str("Author.Name", g.Author.Name, w.Author.Name)
-		d.int("Posts", g.Posts, w.Posts)
-		d.int("Negative", g.Negative, w.Negative)
-		d.float("MeanSentiment", g.MeanSentiment, w.MeanSentiment)
-		d.int("Reach", g.Reach, w.Reach)
-		d.time("FirstAt", g.FirstAt, w.FirstAt)
-		d.time("LastAt", g.LastAt, w.LastAt)
-		d.report(t, what+": author "+w.Source+"/"+w.Author.ID)
-	}
-}
-
-// spikeOverlaps reports whether sp overlaps [from, to): it started before
+// SpikeOverlaps reports whether sp overlaps [from, to): it started before
 // to and had not ended by from. An open spike (zero End) has not ended.
-func spikeOverlaps(sp earshot.Spike, from, to time.Time) bool {
+func SpikeOverlaps(sp earshot.Spike, from, to time.Time) bool {
 	return sp.Start.Before(to) && (sp.End.IsZero() || sp.End.After(from))
 }
 
-func modelSpikes(spikes []earshot.Spike, from, to time.Time) []earshot.Spike {
+// Spikes is Spikes over every stored spike.
+func Spikes(spikes []earshot.Spike, from, to time.Time) []earshot.Spike {
 	var out []earshot.Spike
 	for _, sp := range spikes {
-		if spikeOverlaps(sp, from, to) {
+		if SpikeOverlaps(sp, from, to) {
 			out = append(out, sp)
 		}
 	}
@@ -301,9 +251,9 @@ func modelSpikes(spikes []earshot.Spike, from, to time.Time) []earshot.Spike {
 	return out
 }
 
-// modelPostHashes is PostHashes over the stored posts: the ContentHash of
+// PostHashes is PostHashes over the stored posts: the ContentHash of
 // the stored version of each of ids that is stored.
-func modelPostHashes(posts []earshot.Post, ids []string) map[string]uint64 {
+func PostHashes(posts []earshot.Post, ids []string) map[string]uint64 {
 	byID := make(map[string]earshot.Post, len(posts))
 	for _, p := range posts {
 		byID[p.ID] = p
@@ -317,29 +267,69 @@ func modelPostHashes(posts []earshot.Post, ids []string) map[string]uint64 {
 	return out
 }
 
-// modelHealth orders every collector's health by collector name, compared
+// Health orders every collector's health by collector name, compared
 // byte by byte.
-func modelHealth(all []earshot.SourceHealth) []earshot.SourceHealth {
+func Health(all []earshot.SourceHealth) []earshot.SourceHealth {
 	out := slices.Clone(all)
 	slices.SortFunc(out, func(a, b earshot.SourceHealth) int { return cmp.Compare(a.Collector, b.Collector) })
 	return out
 }
 
-// gapOverlaps reports whether g overlaps [from, to): it began before to and
+// GapOverlaps reports whether g overlaps [from, to): it began before to and
 // had not ended by from. A gap with a zero To has not ended.
-func gapOverlaps(g earshot.Gap, from, to time.Time) bool {
+func GapOverlaps(g earshot.Gap, from, to time.Time) bool {
 	return g.From.Before(to) && (g.To.IsZero() || g.To.After(from))
 }
 
-func modelGaps(gaps []earshot.Gap, from, to time.Time) []earshot.Gap {
+// Gaps is Gaps over every stored gap.
+func Gaps(gaps []earshot.Gap, from, to time.Time) []earshot.Gap {
 	var out []earshot.Gap
 	for _, g := range gaps {
-		if gapOverlaps(g, from, to) {
+		if GapOverlaps(g, from, to) {
 			out = append(out, g)
 		}
 	}
 	slices.SortFunc(out, func(a, b earshot.Gap) int {
 		return cmp.Or(a.From.Compare(b.From), cmp.Compare(a.ID, b.ID))
 	})
+	return out
+}
+
+// Link is LinkPosts over posts, by ID: it sets incidentID on the
+// window's posts matching the filters and returns how many it changed
+// (those linked to incidentID already are not).
+func Link(posts map[string]earshot.Post, q earshot.PostQuery, incidentID string) int64 {
+	var n int64
+	for id, p := range posts {
+		if InWindow(p, q.From, q.To) && Matches(p, q.Watch, q.Source) && p.IncidentID != incidentID {
+			p.IncidentID = incidentID
+			posts[id] = p
+			n++
+		}
+	}
+	return n
+}
+
+// HashesFor answers PostHashes for ids from the hashes of the stored posts.
+func HashesFor(stored map[string]uint64, ids []string) map[string]uint64 {
+	out := map[string]uint64{}
+	for _, id := range ids {
+		if h, ok := stored[id]; ok {
+			out[id] = h
+		}
+	}
+	return out
+}
+
+// Digests is the model's SentDigests: newest first, ties by ID.
+func Digests(all []earshot.SentDigest, limit int) []earshot.SentDigest {
+	if limit <= 0 {
+		limit = 100
+	}
+	out := slices.Clone(all)
+	slices.SortFunc(out, func(a, b earshot.SentDigest) int { return cmp.Or(b.SentAt.Compare(a.SentAt), cmp.Compare(a.ID, b.ID)) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
 	return out
 }
