@@ -335,15 +335,17 @@ func TestDigestPeriodComparison(t *testing.T) {
 }
 
 func TestDigestEmpty(t *testing.T) {
-	// No PostLister: reasons are skipped, not reported as none.
-	st := struct{ earshot.Store }{&fakeStore{}}
+	// Every store lists posts: reasons are known, and there are none.
+	st := &fakeStore{}
 	d := build(t, st, Options{End: end})
-	if !d.Empty || d.ReasonsKnown || d.VolumeChange.Known {
+	if !d.Empty || !d.ReasonsKnown || len(d.Reasons) != 0 || d.VolumeChange.Known {
 		t.Fatalf("empty digest = %+v", d)
 	}
 	if want := "No mentions, incidents or spikes were recorded in the 7 days from 2 Mar to 8 Mar."; d.Summary != want {
 		t.Errorf("summary = %q, want %q", d.Summary, want)
 	}
+	// The renderers leave out reasons a digest does not know.
+	d.ReasonsKnown = false
 	var h, m bytes.Buffer
 	if err := HTML(&h, d); err != nil {
 		t.Fatal(err)

@@ -9,8 +9,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.DigestStore = (*Store)(nil)
-
 // SaveDigest creates or replaces the sent digest with d.ID: each save
 // writes a row with a newer version.
 func (s *Store) SaveDigest(ctx context.Context, d earshot.SentDigest) error {

@@ -10,8 +10,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.HealthStore = (*Store)(nil)
-
 // insertOne sends one row with the insert statement name.
 func (s *Store) insertOne(ctx context.Context, name string, row []any) error {
 	b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, name))

@@ -10,8 +10,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.SpikeStore = (*Store)(nil)
-
 // SaveSpike creates or replaces the spike with sp.ID: each save writes a
 // row with a newer version.
 func (s *Store) SaveSpike(ctx context.Context, sp earshot.Spike) error {

@@ -9,8 +9,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.DigestStore = (*Store)(nil)
-
 const digestColumns = `id, name, from_at, to_at, sent_at, format, subject, html, markdown, recipients, ok, error`
 
 type digestRow struct {

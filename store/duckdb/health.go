@@ -8,8 +8,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.HealthStore = (*Store)(nil)
-
 // SaveHealth creates or replaces the health of h.Collector.
 func (s *Store) SaveHealth(ctx context.Context, h earshot.SourceHealth) error {
 	r := healthRowOf(h)

@@ -8,8 +8,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.SpikeStore = (*Store)(nil)
-
 // SaveSpike creates or replaces the spike with sp.ID.
 func (s *Store) SaveSpike(ctx context.Context, sp earshot.Spike) error {
 	r := spikeRowOf(sp)

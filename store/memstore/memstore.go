@@ -40,14 +40,7 @@ type Store struct {
 	closed bool
 }
 
-var (
-	_ earshot.Store         = (*Store)(nil)
-	_ earshot.PostHashStore = (*Store)(nil)
-	_ earshot.HealthStore   = (*Store)(nil)
-	_ earshot.PostLister    = (*Store)(nil)
-	_ earshot.PostLinker    = (*Store)(nil)
-	_ earshot.AlertStore    = (*Store)(nil)
-)
+var _ earshot.Store = (*Store)(nil)
 
 // New returns an empty Store.
 func New() *Store {

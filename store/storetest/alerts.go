@@ -8,18 +8,6 @@ import (
 	"github.com/earshot/earshot/store/internal/model"
 )
 
-// alertStore returns st as an AlertStore, or fails the case: a backend
-// without alerts is excused from their cases only by naming them in
-// Suite.Skip.
-func alertStore(t *testing.T, st earshot.Store) earshot.AlertStore {
-	t.Helper()
-	as, ok := st.(earshot.AlertStore)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.AlertStore (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return as
-}
-
 func saveAlert(t *testing.T, as earshot.AlertStore, a earshot.Alert) {
 	t.Helper()
 	if err := as.SaveAlert(t.Context(), a); err != nil {
@@ -66,7 +54,7 @@ func alert(id string, at time.Time) earshot.Alert {
 // the link's explanation), its labels, a zero EndsAt; saving the same ID
 // replaces it whole, fewer labels and an emptier Why included.
 func testAlertRoundTrip(t *testing.T, st earshot.Store) {
-	as := alertStore(t, st)
+	as := st
 	if got := alerts(t, as, wide.From, wide.To); len(got) != 0 {
 		t.Errorf("Alerts on an empty store: got %d, want none", len(got))
 	}
@@ -130,7 +118,7 @@ func testAlertRoundTrip(t *testing.T, st earshot.Store) {
 // testAlertWindows: Alerts(from, to) holds the alerts raised in [from,
 // to), ordered by At, then ID compared byte by byte.
 func testAlertWindows(t *testing.T, st earshot.Store) {
-	as := alertStore(t, st)
+	as := st
 	before := alert("before", Base.Add(-time.Millisecond))
 	atFrom := alert("b", Base)
 	tieUpper := alert("B", Base)
@@ -161,7 +149,7 @@ func testAlertWindows(t *testing.T, st earshot.Store) {
 // testDeliveryRoundTrip: a delivery attempt comes back as saved; saving
 // the same ID replaces it whole (a later attempt that worked has no error).
 func testDeliveryRoundTrip(t *testing.T, st earshot.Store) {
-	as := alertStore(t, st)
+	as := st
 	if got := deliveries(t, as, wide.From, wide.To); len(got) != 0 {
 		t.Errorf("Deliveries on an empty store: got %d, want none", len(got))
 	}
@@ -187,7 +175,7 @@ func testDeliveryRoundTrip(t *testing.T, st earshot.Store) {
 // testDeliveryWindows: Deliveries(from, to) holds the attempts made in
 // [from, to), ordered by At, then ID compared byte by byte.
 func testDeliveryWindows(t *testing.T, st earshot.Store) {
-	as := alertStore(t, st)
+	as := st
 	d := func(id string, at time.Time) earshot.Delivery {
 		return earshot.Delivery{ID: id, Receiver: "slack", GroupKey: "g", AlertIDs: []string{"alert:" + id}, Attempt: 1, At: at, OK: true}
 	}

@@ -10,18 +10,6 @@ import (
 	"github.com/earshot/earshot/store/internal/model"
 )
 
-// hashStore returns st as a PostHashStore, or fails the case: a backend
-// without PostHashes is excused from the hash cases only by naming them
-// in Suite.Skip.
-func hashStore(t *testing.T, st earshot.Store) earshot.PostHashStore {
-	t.Helper()
-	hs, ok := st.(earshot.PostHashStore)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.PostHashStore (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return hs
-}
-
 func postHashes(t *testing.T, hs earshot.PostHashStore, ids []string) map[string]uint64 {
 	t.Helper()
 	got, err := hs.PostHashes(t.Context(), ids)
@@ -49,7 +37,7 @@ func hashesOf(posts ...earshot.Post) map[string]uint64 {
 // nothing. Fields outside the hash (sentiment, watches, collection time)
 // change the version stored, not its hash. Erased posts are not stored.
 func testPostHashes(t *testing.T, st earshot.Store) {
-	hs := hashStore(t, st)
+	hs := st
 	checkHashes(t, "PostHashes(nil) on an empty store", postHashes(t, hs, nil), nil)
 	checkHashes(t, "PostHashes(empty) on an empty store", postHashes(t, hs, []string{}), nil)
 	checkHashes(t, "PostHashes on an empty store", postHashes(t, hs, []string{"twitter:1", ""}), nil)
@@ -118,7 +106,7 @@ func testPostHashes(t *testing.T, st earshot.Store) {
 // testPostHashesLargeBatch: PostHashes answers thousands of IDs at once,
 // long ones, of posts saved in several batches and some saved again.
 func testPostHashesLargeBatch(t *testing.T, st earshot.Store) {
-	hs := hashStore(t, st)
+	hs := st
 	const stored, asked = 2500, 3000
 	// IDs as long as a Mastodon status URI: asking for them all takes some
 	// 300 kB of IDs.

@@ -8,18 +8,6 @@ import (
 	"github.com/earshot/earshot/store/internal/model"
 )
 
-// healthStore returns st as a HealthStore, or fails the case: a backend
-// without health is excused from the health cases only by naming them in
-// Suite.Skip.
-func healthStore(t *testing.T, st earshot.Store) earshot.HealthStore {
-	t.Helper()
-	hs, ok := st.(earshot.HealthStore)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.HealthStore (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return hs
-}
-
 func saveHealth(t *testing.T, hs earshot.HealthStore, h earshot.SourceHealth) {
 	t.Helper()
 	if err := hs.SaveHealth(t.Context(), h); err != nil {
@@ -72,7 +60,7 @@ func healthy(collector string, at time.Time) earshot.SourceHealth {
 // Saving the health of a collector again replaces it whole: an error the
 // new health has not is gone.
 func testHealthRoundTrip(t *testing.T, st earshot.Store) {
-	hs := healthStore(t, st)
+	hs := st
 	checkHealth(t, "Health on an empty store", health(t, hs), nil)
 
 	failing := earshot.SourceHealth{
@@ -130,7 +118,7 @@ func testHealthRoundTrip(t *testing.T, st earshot.Store) {
 // testHealthOrdering: Health comes ordered by collector name, compared byte
 // by byte, whatever the order of saves and whatever the other fields.
 func testHealthOrdering(t *testing.T, st earshot.Store) {
-	hs := healthStore(t, st)
+	hs := st
 	var saved []earshot.SourceHealth
 	// Saved last to first; kinds, failures and times run against the
 	// order wanted.
@@ -164,7 +152,7 @@ func gap(id string, from, to time.Time) earshot.Gap {
 // catches up (To and FilledAt set): one gap per ID, and windows see only the
 // latest version.
 func testGapRoundTrip(t *testing.T, st earshot.Store) {
-	hs := healthStore(t, st)
+	hs := st
 	from, to := Base.Add(-day), Base.Add(day)
 	checkGaps(t, "Gaps on an empty store", gaps(t, hs, from, to), nil)
 
@@ -217,7 +205,7 @@ func testGapRoundTrip(t *testing.T, st earshot.Store) {
 // gap changes nothing here: To alone ends it. Ordered by From, then ID
 // (compared byte by byte).
 func testGapWindows(t *testing.T, st earshot.Store) {
-	hs := healthStore(t, st)
+	hs := st
 	g1 := gap("g1", Base.Add(-2*time.Hour), Base.Add(-time.Hour))
 	g1.FilledAt = Base
 	g2 := gap("g2", Base.Add(-30*time.Minute), time.Time{})

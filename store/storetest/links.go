@@ -11,27 +11,6 @@ import (
 	"github.com/earshot/earshot/store/internal/model"
 )
 
-// lister returns st as a PostLister, or fails the case: a backend without
-// Posts is excused from the cases on it only by naming them in Suite.Skip.
-func lister(t *testing.T, st earshot.Store) earshot.PostLister {
-	t.Helper()
-	l, ok := st.(earshot.PostLister)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.PostLister (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return l
-}
-
-// linker returns st as a PostLinker, or fails the case, as lister does.
-func linker(t *testing.T, st earshot.Store) earshot.PostLinker {
-	t.Helper()
-	l, ok := st.(earshot.PostLinker)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.PostLinker (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return l
-}
-
 func listPosts(t *testing.T, l earshot.PostLister, q earshot.PostQuery) []earshot.Post {
 	t.Helper()
 	ps, err := l.Posts(t.Context(), q)
@@ -78,7 +57,7 @@ func sortedKeys(m map[string]earshot.Post) []string { return slices.Sorted(maps.
 // byte by byte, at most Limit; only the winning version of each post,
 // whole.
 func testPosts(t *testing.T, st earshot.Store) {
-	l := lister(t, st)
+	l := st
 	if ps := listPosts(t, l, wide); len(ps) != 0 {
 		t.Errorf("Posts on an empty store: got %v, want none", postIDs(ps))
 	}
@@ -119,18 +98,18 @@ func testPosts(t *testing.T, st earshot.Store) {
 			[]string{"twitter:e", "twitter:Z"}},
 		{earshot.PostQuery{From: to, To: from}, nil},
 	} {
-		model := model.Posts(all, tc.q)
-		if fmt.Sprint(postIDs(model)) != fmt.Sprint(tc.want) && !(len(model) == 0 && len(tc.want) == 0) {
-			t.Fatalf("storetest bug: model lists %v for %s, want %v", postIDs(model), showQuery(tc.q), tc.want)
+		fromModel := model.Posts(all, tc.q)
+		if fmt.Sprint(postIDs(fromModel)) != fmt.Sprint(tc.want) && !(len(fromModel) == 0 && len(tc.want) == 0) {
+			t.Fatalf("storetest bug: model lists %v for %s, want %v", postIDs(fromModel), showQuery(tc.q), tc.want)
 		}
-		checkPosts(t, "Posts("+showQuery(tc.q)+")", listPosts(t, l, tc.q), model)
+		checkPosts(t, "Posts("+showQuery(tc.q)+")", listPosts(t, l, tc.q), fromModel)
 	}
 }
 
 // testPostsLimits: Posts returns 100 posts when Limit is 0 and never more
 // than 10,000, however many Limit asks for.
 func testPostsLimits(t *testing.T, st earshot.Store) {
-	l := lister(t, st)
+	l := st
 	const n = model.MaxPosts + 7
 	posts := make([]earshot.Post, n)
 	for i := range posts {
@@ -151,11 +130,11 @@ func testPostsLimits(t *testing.T, st earshot.Store) {
 	} {
 		q := wide
 		q.Limit = tc.limit
-		model := model.Posts(posts, q)
-		if len(model) != tc.want {
-			t.Fatalf("storetest bug: model lists %d posts for limit %d, want %d", len(model), tc.limit, tc.want)
+		fromModel := model.Posts(posts, q)
+		if len(fromModel) != tc.want {
+			t.Fatalf("storetest bug: model lists %d posts for limit %d, want %d", len(fromModel), tc.limit, tc.want)
 		}
-		checkPosts(t, fmt.Sprintf("Posts(limit %d)", tc.limit), listPosts(t, l, q), model)
+		checkPosts(t, fmt.Sprintf("Posts(limit %d)", tc.limit), listPosts(t, l, q), fromModel)
 	}
 }
 
@@ -165,7 +144,7 @@ func testPostsLimits(t *testing.T, st earshot.Store) {
 // returns how many posts it changed: posts linked to that incident already
 // do not count, so linking again returns 0. Linking to "" unlinks.
 func testLinkPosts(t *testing.T, st earshot.Store) {
-	l := linker(t, st)
+	l := st
 	if n := link(t, l, wide, "inc-0"); n != 0 {
 		t.Errorf("LinkPosts on an empty store: got %d, want 0", n)
 	}
@@ -234,7 +213,7 @@ func testLinkPosts(t *testing.T, st earshot.Store) {
 // Versions within one SavePosts call are settled first (the latest
 // collected wins), and the winner then meets the stored version.
 func testLinkSurvivesRecollection(t *testing.T, st earshot.Store) {
-	l := linker(t, st)
+	l := st
 	b := NewPost("twitter", "1", Base).Watches("acme").Score(-0.5)
 	v1 := b.Text("first").Post()
 	other := NewPost("twitter", "2", Base.Add(time.Minute)).Watches("acme").Post()
@@ -287,7 +266,7 @@ func testLinkSurvivesRecollection(t *testing.T, st earshot.Store) {
 	if n := count(t, st, wide); n != 3 {
 		t.Errorf("CountPosts after re-collections: got %d, want 3", n)
 	}
-	ps := listPosts(t, lister(t, st), earshot.PostQuery{From: Base, To: Base.Add(time.Minute), Watch: "acme"})
+	ps := listPosts(t, st, earshot.PostQuery{From: Base, To: Base.Add(time.Minute), Watch: "acme"})
 	checkPosts(t, "Posts after re-collections", ps, []earshot.Post{want})
 }
 
@@ -297,8 +276,8 @@ func testLinkSurvivesRecollection(t *testing.T, st earshot.Store) {
 // the pipeline skips it. A version with an incident of its own is hashed
 // with it.
 func testLinkedPostHashes(t *testing.T, st earshot.Store) {
-	hs := hashStore(t, st)
-	l := linker(t, st)
+	hs := st
+	l := st
 	p := NewPost("rss", "1", Base).Text("acme is down").Post()
 	q := NewPost("rss", "2", Base.Add(time.Second)).Text("still down").Post()
 	save(t, st, p, q)
