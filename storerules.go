@@ -6,8 +6,8 @@ package earshot
 // call: the latest collected, of equally recent ones the later in posts.
 // First appearances keep their order.
 func LatestVersions(posts []Post) []Post {
-	at := map[string]int{}
-	var out []Post
+	at := make(map[string]int, len(posts))
+	out := make([]Post, 0, len(posts))
 	for _, p := range posts {
 		i, ok := at[p.ID]
 		switch {
@@ -30,4 +30,13 @@ func KeepLink(p, old Post) Post {
 		p.IncidentID = old.IncidentID
 	}
 	return p
+}
+
+// Stars is a post's rating as stores keep it: 1 to 5, and 0 (none) for
+// anything else, which a one-byte column might not hold.
+func Stars(rating int) uint8 {
+	if rating < 1 || rating > 5 {
+		return 0
+	}
+	return uint8(rating)
 }

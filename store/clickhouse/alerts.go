@@ -2,44 +2,24 @@ package clickhouse
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
-var (
-	_ earshot.PostLister = (*Store)(nil)
-	_ earshot.PostLinker = (*Store)(nil)
-	_ earshot.AlertStore = (*Store)(nil)
-)
-
-// alertRow is a as the alerts table's insert columns, with a new version:
-// labels and Why as JSON, the times of the Why's posts in UTC so that they
-// read back as saved.
+// alertRow is a as the alerts table's insert columns, with a new version.
 func (s *Store) alertRow(a earshot.Alert) ([]any, error) {
-	labels, err := json.Marshal(a.Labels)
+	labels, why, err := rowcodec.Alert(a)
 	if err != nil {
-		return nil, fmt.Errorf("encoding labels: %w", err)
-	}
-	why := a.Why
-	if len(why.Posts) > 0 {
-		why.Posts = make([]earshot.Post, len(a.Why.Posts))
-		for i, p := range a.Why.Posts {
-			p.CreatedAt, p.CollectedAt = p.CreatedAt.UTC(), p.CollectedAt.UTC()
-			why.Posts[i] = p
-		}
-	}
-	whyJSON, err := json.Marshal(why)
-	if err != nil {
-		return nil, fmt.Errorf("encoding why: %w", err)
+		return nil, err
 	}
 	return []any{
-		a.ID, string(a.Kind), a.SpikeID, a.Watch, string(a.Metric), a.Severity, string(labels),
-		a.IncidentID, a.Confidence, a.Summary, string(whyJSON),
+		a.ID, string(a.Kind), a.SpikeID, a.Watch, string(a.Metric), a.Severity, labels,
+		a.IncidentID, a.Confidence, a.Summary, why,
 		s.timeArg(a.StartsAt), s.timeArg(a.EndsAt), s.timeArg(a.At), s.nextVersion(),
 	}, nil
 }
@@ -56,17 +36,8 @@ func scanAlert(rows driver.Rows) (earshot.Alert, error) {
 	}
 	a.Kind, a.Metric = earshot.AlertKind(kind), earshot.Metric(metric)
 	a.StartsAt, a.EndsAt, a.At = fromNS(starts), fromNS(ends), fromNS(raised)
-	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
-		return earshot.Alert{}, fmt.Errorf("decoding labels of alert %s: %w", a.ID, err)
-	}
-	if len(a.Labels) == 0 {
-		a.Labels = nil
-	}
-	if err := json.Unmarshal([]byte(why), &a.Why); err != nil {
-		return earshot.Alert{}, fmt.Errorf("decoding why of alert %s: %w", a.ID, err)
-	}
-	for i, p := range a.Why.Posts {
-		a.Why.Posts[i].CreatedAt, a.Why.Posts[i].CollectedAt = p.CreatedAt.UTC(), p.CollectedAt.UTC()
+	if err := rowcodec.DecodeAlert(&a, labels, why); err != nil {
+		return earshot.Alert{}, err
 	}
 	return a, nil
 }

@@ -3,11 +3,11 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 const alertColumns = `id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
@@ -23,47 +23,8 @@ type alertRow struct {
 	StartsAt, EndsAt, RaisedAt                 sql.NullTime
 }
 
-// encodeAlert returns a's labels and Why as JSON, the times of the Why's
-// posts in UTC so that they read back as saved.
-func encodeAlert(a earshot.Alert) (labels, why string, err error) {
-	l, err := json.Marshal(a.Labels)
-	if err != nil {
-		return "", "", fmt.Errorf("encoding labels of alert %s: %w", a.ID, err)
-	}
-	w := a.Why
-	if len(w.Posts) > 0 {
-		w.Posts = make([]earshot.Post, len(a.Why.Posts))
-		for i, p := range a.Why.Posts {
-			p.CreatedAt, p.CollectedAt = p.CreatedAt.UTC(), p.CollectedAt.UTC()
-			w.Posts[i] = p
-		}
-	}
-	b, err := json.Marshal(w)
-	if err != nil {
-		return "", "", fmt.Errorf("encoding why of alert %s: %w", a.ID, err)
-	}
-	return string(l), string(b), nil
-}
-
-// decodeAlert fills a's labels and Why from their JSON.
-func decodeAlert(a *earshot.Alert, labels, why string) error {
-	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
-		return fmt.Errorf("decoding labels of alert %s: %w", a.ID, err)
-	}
-	if len(a.Labels) == 0 {
-		a.Labels = nil
-	}
-	if err := json.Unmarshal([]byte(why), &a.Why); err != nil {
-		return fmt.Errorf("decoding why of alert %s: %w", a.ID, err)
-	}
-	for i, p := range a.Why.Posts {
-		a.Why.Posts[i].CreatedAt, a.Why.Posts[i].CollectedAt = p.CreatedAt.UTC(), p.CollectedAt.UTC()
-	}
-	return nil
-}
-
 func alertRowOf(a earshot.Alert) (alertRow, error) {
-	labels, why, err := encodeAlert(a)
+	labels, why, err := rowcodec.Alert(a)
 	if err != nil {
 		return alertRow{}, err
 	}
@@ -92,7 +53,7 @@ func (r *alertRow) alert() (earshot.Alert, error) {
 		IncidentID: r.IncidentID, Confidence: r.Confidence, Summary: r.Summary,
 		StartsAt: timeOf(r.StartsAt), EndsAt: timeOf(r.EndsAt), At: timeOf(r.RaisedAt),
 	}
-	if err := decodeAlert(&a, r.Labels, r.Why); err != nil {
+	if err := rowcodec.DecodeAlert(&a, r.Labels, r.Why); err != nil {
 		return earshot.Alert{}, err
 	}
 	return a, nil

@@ -55,7 +55,7 @@ var upsertPosts = func() string {
 // ID after all, the transaction is rolled back and the batch saved the
 // careful way: looked up and split, or at worst all merged.
 func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
-	posts = latestVersions(posts)
+	posts = earshot.LatestVersions(posts)
 	if len(posts) == 0 {
 		return nil
 	}
@@ -221,26 +221,6 @@ func splitStored(rows []postRow, stored map[string]struct{}) (fresh, merge []pos
 		}
 	}
 	return fresh, merge
-}
-
-// latestVersions keeps one version of each post, the one SavePosts would
-// end with applying posts in order: the latest collected, and of equally
-// recent ones the last. The merge statement cannot see two rows with one
-// key, so duplicates are settled here. First appearances keep their order.
-func latestVersions(posts []earshot.Post) []earshot.Post {
-	at := make(map[string]int, len(posts))
-	out := make([]earshot.Post, 0, len(posts))
-	for _, p := range posts {
-		i, ok := at[p.ID]
-		switch {
-		case !ok:
-			at[p.ID] = len(out)
-			out = append(out, p)
-		case !p.CollectedAt.Before(out[i].CollectedAt):
-			out[i] = p
-		}
-	}
-	return out
 }
 
 // Post returns the stored version of the post with id, or ErrNotFound.
