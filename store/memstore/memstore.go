@@ -170,7 +170,10 @@ func (m *Store) incidentsWhere(keep func(earshot.Incident) bool) []earshot.Incid
 			out = append(out, cloneIncident(inc))
 		}
 	}
-	slices.SortFunc(out, func(a, b earshot.Incident) int { return a.StartedAt.Compare(b.StartedAt) })
+	// Ties by ID, so that tests see one order (the contract leaves it open).
+	slices.SortFunc(out, func(a, b earshot.Incident) int {
+		return cmp.Or(a.StartedAt.Compare(b.StartedAt), cmp.Compare(a.ID, b.ID))
+	})
 	return out
 }
 
@@ -219,7 +222,7 @@ func (m *Store) FollowUps(_ context.Context, states ...earshot.FollowUpState) ([
 		}
 	}
 	slices.SortFunc(out, func(a, b earshot.FollowUp) int {
-		return cmp.Or(cmp.Compare(a.Priority, b.Priority), a.CreatedAt.Compare(b.CreatedAt))
+		return cmp.Or(cmp.Compare(a.Priority, b.Priority), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }
