@@ -76,26 +76,10 @@ func (s *Store) SaveAlert(ctx context.Context, a earshot.Alert) error {
 
 // Alerts returns the alerts raised in [from, to), by At then ID.
 func (s *Store) Alerts(ctx context.Context, from, to time.Time) ([]earshot.Alert, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+` FROM alerts
+	out, err := queryAll(ctx, s.db, (*alertRow).alert, `SELECT `+alertColumns+` FROM alerts
 		WHERE raised_at >= ? AND raised_at < ?
 		ORDER BY raised_at, id`, from.UTC(), to.UTC())
 	if err != nil {
-		return nil, fmt.Errorf("reading alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Alert
-	for rows.Next() {
-		var r alertRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("reading alerts: %w", err)
-		}
-		a, err := r.alert()
-		if err != nil {
-			return nil, fmt.Errorf("reading alerts: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading alerts: %w", err)
 	}
 	return out, nil
@@ -131,11 +115,11 @@ func (r *deliveryRow) dest() []any {
 	return []any{&r.ID, &r.Receiver, &r.GroupKey, &r.AlertIDs, &r.Attempt, &r.AttemptedAt, &r.OK, &r.Error}
 }
 
-func (r *deliveryRow) delivery() earshot.Delivery {
+func (r *deliveryRow) delivery() (earshot.Delivery, error) {
 	return earshot.Delivery{
 		ID: r.ID, Receiver: r.Receiver, GroupKey: r.GroupKey, AlertIDs: r.AlertIDs.slice(),
 		Attempt: int(r.Attempt), At: timeOf(r.AttemptedAt), OK: r.OK, Error: r.Error,
-	}
+	}, nil
 }
 
 // SaveDelivery records a delivery attempt, replacing the one with d.ID.
@@ -152,22 +136,10 @@ func (s *Store) SaveDelivery(ctx context.Context, d earshot.Delivery) error {
 
 // Deliveries returns the attempts made in [from, to), by At then ID.
 func (s *Store) Deliveries(ctx context.Context, from, to time.Time) ([]earshot.Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+	out, err := queryAll(ctx, s.db, (*deliveryRow).delivery, `SELECT `+deliveryColumns+` FROM deliveries
 		WHERE attempted_at >= ? AND attempted_at < ?
 		ORDER BY attempted_at, id`, from.UTC(), to.UTC())
 	if err != nil {
-		return nil, fmt.Errorf("reading deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Delivery
-	for rows.Next() {
-		var r deliveryRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("reading deliveries: %w", err)
-		}
-		out = append(out, r.delivery())
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading deliveries: %w", err)
 	}
 	return out, nil

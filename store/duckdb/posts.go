@@ -332,28 +332,11 @@ func (s *Store) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot
 	if err != nil {
 		return nil, fmt.Errorf("querying top negative posts: %w", err)
 	}
-	out, err := scanPosts(rows)
+	out, err := scanAll(rows, (*postRow).post)
 	if err != nil {
 		return nil, fmt.Errorf("querying top negative posts: %w", err)
 	}
 	return out, nil
-}
-
-func scanPosts(rows *sql.Rows) ([]earshot.Post, error) {
-	defer rows.Close()
-	var out []earshot.Post
-	for rows.Next() {
-		var r postRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, err
-		}
-		p, err := r.post()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // Authors aggregates the window's posts matching q by source and author.
@@ -416,7 +399,7 @@ func (s *Store) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post,
 	if err != nil {
 		return nil, fmt.Errorf("listing posts: %w", err)
 	}
-	out, err := scanPosts(rows)
+	out, err := scanAll(rows, (*postRow).post)
 	if err != nil {
 		return nil, fmt.Errorf("listing posts: %w", err)
 	}

@@ -327,7 +327,7 @@ func (r *spikeRow) dest() []any {
 		&r.Observed, &r.Expected, &r.Score, &r.IncidentID, &r.LinkConfidence}
 }
 
-func (r *spikeRow) spike() earshot.Spike {
+func (r *spikeRow) spike() (earshot.Spike, error) {
 	return earshot.Spike{
 		ID:     r.ID,
 		Scope:  earshot.Scope{Kind: earshot.ScopeKind(r.ScopeKind), Value: r.ScopeValue},
@@ -336,7 +336,7 @@ func (r *spikeRow) spike() earshot.Spike {
 		Bucket:   time.Duration(r.BucketNS),
 		Observed: r.Observed, Expected: r.Expected, Score: r.Score,
 		IncidentID: r.IncidentID, LinkConfidence: r.LinkConfidence,
-	}
+	}, nil
 }
 
 // stringList is a VARCHAR[] column.
@@ -434,14 +434,14 @@ func (r *healthRow) dest() []any {
 		&r.Failures, &r.BackoffNS, &r.PostsLastHour, &r.UpdatedAt}
 }
 
-func (r *healthRow) health() earshot.SourceHealth {
+func (r *healthRow) health() (earshot.SourceHealth, error) {
 	return earshot.SourceHealth{
 		Collector: r.Collector, Kind: r.Kind,
 		LastRun: timeOf(r.LastRun), LastSuccess: timeOf(r.LastSuccess),
 		LastError: r.LastError, LastErrorAt: timeOf(r.LastErrorAt),
 		Failures: int(r.Failures), Backoff: time.Duration(r.BackoffNS), PostsLastHour: r.PostsLastHour,
 		UpdatedAt: timeOf(r.UpdatedAt),
-	}
+	}, nil
 }
 
 const gapColumns = `id, collector, from_at, to_at, reason, filled_at`
@@ -470,10 +470,10 @@ func (r *gapRow) dest() []any {
 	return []any{&r.ID, &r.Collector, &r.FromAt, &r.ToAt, &r.Reason, &r.FilledAt}
 }
 
-func (r *gapRow) gap() earshot.Gap {
+func (r *gapRow) gap() (earshot.Gap, error) {
 	return earshot.Gap{
 		ID: r.ID, Collector: r.Collector,
 		From: r.FromAt.UTC(), To: timeOf(r.ToAt),
 		Reason: r.Reason, FilledAt: timeOf(r.FilledAt),
-	}
+	}, nil
 }
