@@ -57,20 +57,8 @@ func (s *Store) SaveAlert(ctx context.Context, a earshot.Alert) error {
 
 // Alerts returns the alerts raised in [from, to), by At then ID.
 func (s *Store) Alerts(ctx context.Context, from, to time.Time) ([]earshot.Alert, error) {
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qAlerts), toNS(from), toNS(to))
+	out, err := queryAll(ctx, s.conn, scanAlert, mustQuery(s.q, qAlerts), toNS(from), toNS(to))
 	if err != nil {
-		return nil, fmt.Errorf("reading alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading alerts: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading alerts: %w", err)
 	}
 	return out, nil
@@ -100,32 +88,28 @@ func (s *Store) SaveDelivery(ctx context.Context, d earshot.Delivery) error {
 
 // Deliveries returns the attempts made in [from, to), by At then ID.
 func (s *Store) Deliveries(ctx context.Context, from, to time.Time) ([]earshot.Delivery, error) {
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qDeliveries), toNS(from), toNS(to))
+	out, err := queryAll(ctx, s.conn, scanDelivery, mustQuery(s.q, qDeliveries), toNS(from), toNS(to))
 	if err != nil {
 		return nil, fmt.Errorf("reading deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []earshot.Delivery
-	for rows.Next() {
-		var (
-			d       earshot.Delivery
-			attempt int64
-			at      int64
-			ok      uint8
-		)
-		if err := rows.Scan(&d.ID, &d.Receiver, &d.GroupKey, &d.AlertIDs, &attempt, &at, &ok, &d.Error); err != nil {
-			return nil, fmt.Errorf("reading deliveries: %w", err)
-		}
-		d.Attempt, d.At, d.OK = int(attempt), fromNS(at), ok != 0
-		if len(d.AlertIDs) == 0 {
-			d.AlertIDs = nil
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading deliveries: %w", err)
-	}
 	return out, nil
+}
+
+func scanDelivery(rows driver.Rows) (earshot.Delivery, error) {
+	var (
+		d       earshot.Delivery
+		attempt int64
+		at      int64
+		ok      uint8
+	)
+	if err := rows.Scan(&d.ID, &d.Receiver, &d.GroupKey, &d.AlertIDs, &attempt, &at, &ok, &d.Error); err != nil {
+		return earshot.Delivery{}, err
+	}
+	d.Attempt, d.At, d.OK = int(attempt), fromNS(at), ok != 0
+	if len(d.AlertIDs) == 0 {
+		d.AlertIDs = nil
+	}
+	return d, nil
 }
 
 // insertRow sends one row with the insert statement name.

@@ -63,20 +63,7 @@ func scanFollowUp(rows driver.Rows) (earshot.FollowUp, error) {
 }
 
 func (s *Store) queryFollowUps(ctx context.Context, query string, args ...any) ([]earshot.FollowUp, error) {
-	rows, err := s.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []earshot.FollowUp
-	for rows.Next() {
-		f, err := scanFollowUp(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.conn, scanFollowUp, query, args...)
 }
 
 // FollowUp returns one follow-up, or earshot.ErrNotFound.

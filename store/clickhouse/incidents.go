@@ -68,20 +68,7 @@ func scanIncident(rows driver.Rows) (earshot.Incident, error) {
 }
 
 func (s *Store) queryIncidents(ctx context.Context, query string, args ...any) ([]earshot.Incident, error) {
-	rows, err := s.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []earshot.Incident
-	for rows.Next() {
-		inc, err := scanIncident(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inc)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.conn, scanIncident, query, args...)
 }
 
 // Incident returns one incident, or earshot.ErrNotFound.

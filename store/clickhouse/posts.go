@@ -219,20 +219,7 @@ func (s *Store) scanPost(rows driver.Rows, extra ...any) (earshot.Post, error) {
 }
 
 func (s *Store) queryPosts(ctx context.Context, query string, args ...any) ([]earshot.Post, error) {
-	rows, err := s.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []earshot.Post
-	for rows.Next() {
-		p, err := s.scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.conn, func(rows driver.Rows) (earshot.Post, error) { return s.scanPost(rows) }, query, args...)
 }
 
 // Post returns the stored version of one post, or earshot.ErrNotFound.
