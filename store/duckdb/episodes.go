@@ -29,29 +29,13 @@ func (s *Store) SaveEpisode(ctx context.Context, e earshot.Episode) error {
 // Episodes returns the episodes with a message in [from, to), by OpenedAt
 // then ID.
 func (s *Store) Episodes(ctx context.Context, from, to time.Time) ([]earshot.Episode, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM episodes
+	bodies, err := queryAll(ctx, s.db, (*bodyRow).value, `SELECT body FROM episodes
 		WHERE opened_at < ? AND updated_at >= ?
 		ORDER BY opened_at, id`, to.UTC(), from.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("reading episodes: %w", err)
 	}
-	defer rows.Close()
-	var out []earshot.Episode
-	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("reading episodes: %w", err)
-		}
-		e, err := rowcodec.DecodeEpisode(body)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading episodes: %w", err)
-	}
-	return out, nil
+	return rowcodec.DecodeAll(bodies, rowcodec.DecodeEpisode)
 }
 
 // SaveThread sets the reference of episode's conversation on receiver.
@@ -97,25 +81,9 @@ func (s *Store) SaveSilence(ctx context.Context, sl earshot.Silence) error {
 
 // Silences returns the silences ending after since, by StartsAt then ID.
 func (s *Store) Silences(ctx context.Context, since time.Time) ([]earshot.Silence, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM silences WHERE ends_at > ? ORDER BY starts_at, id`, since.UTC())
+	bodies, err := queryAll(ctx, s.db, (*bodyRow).value, `SELECT body FROM silences WHERE ends_at > ? ORDER BY starts_at, id`, since.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("reading silences: %w", err)
 	}
-	defer rows.Close()
-	var out []earshot.Silence
-	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("reading silences: %w", err)
-		}
-		sl, err := rowcodec.DecodeSilence(body)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sl)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading silences: %w", err)
-	}
-	return out, nil
+	return rowcodec.DecodeAll(bodies, rowcodec.DecodeSilence)
 }

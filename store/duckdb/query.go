@@ -39,3 +39,9 @@ func scanAll[T, R any, P interface {
 	}
 	return out, rows.Err()
 }
+
+// bodyRow is a row of one string column (a JSON body).
+type bodyRow struct{ body string }
+
+func (r *bodyRow) dest() []any            { return []any{&r.body} }
+func (r *bodyRow) value() (string, error) { return r.body, nil }

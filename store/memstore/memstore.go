@@ -311,13 +311,7 @@ func (m *Store) SaveAlert(_ context.Context, a earshot.Alert) error {
 	return nil
 }
 
-func (m *Store) allAlerts() []earshot.Alert {
-	var out []earshot.Alert
-	for _, a := range m.alerts {
-		out = append(out, cloneAlert(a))
-	}
-	return out
-}
+func (m *Store) allAlerts() []earshot.Alert { return cloned(m.alerts, cloneAlert) }
 
 func (m *Store) Alerts(_ context.Context, from, to time.Time) ([]earshot.Alert, error) {
 	m.mu.Lock()
@@ -338,10 +332,13 @@ func (m *Store) SaveDelivery(_ context.Context, d earshot.Delivery) error {
 	return nil
 }
 
-func (m *Store) allDeliveries() []earshot.Delivery {
-	var out []earshot.Delivery
-	for _, d := range m.deliveries {
-		out = append(out, cloneDelivery(d))
+func (m *Store) allDeliveries() []earshot.Delivery { return cloned(m.deliveries, cloneDelivery) }
+
+// cloned returns a clone of each value of m.
+func cloned[V any](m map[string]V, clone func(V) V) []V {
+	var out []V
+	for _, v := range m {
+		out = append(out, clone(v))
 	}
 	return out
 }
@@ -418,13 +415,7 @@ func (m *Store) SentDigest(_ context.Context, id string) (earshot.SentDigest, er
 	return cloneDigest(d), nil
 }
 
-func (m *Store) allDigests() []earshot.SentDigest {
-	var out []earshot.SentDigest
-	for _, d := range m.digests {
-		out = append(out, cloneDigest(d))
-	}
-	return out
-}
+func (m *Store) allDigests() []earshot.SentDigest { return cloned(m.digests, cloneDigest) }
 
 func (m *Store) SentDigests(_ context.Context, limit int) ([]earshot.SentDigest, error) {
 	m.mu.Lock()

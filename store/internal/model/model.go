@@ -69,26 +69,31 @@ func Posts(posts []earshot.Post, q earshot.PostQuery) []earshot.Post {
 // Alerts is Alerts over every stored alert: raised in [from, to), by At
 // then ID byte by byte.
 func Alerts(all []earshot.Alert, from, to time.Time) []earshot.Alert {
-	var out []earshot.Alert
-	for _, a := range all {
-		if !a.At.Before(from) && a.At.Before(to) {
-			out = append(out, a)
-		}
-	}
-	slices.SortFunc(out, func(a, b earshot.Alert) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
-	return out
+	return byTimeThenID(all, func(a earshot.Alert) bool { return !a.At.Before(from) && a.At.Before(to) },
+		func(a earshot.Alert) (time.Time, string) { return a.At, a.ID })
 }
 
 // Deliveries is Deliveries over every stored attempt: made in [from,
 // to), by At then ID byte by byte.
 func Deliveries(all []earshot.Delivery, from, to time.Time) []earshot.Delivery {
-	var out []earshot.Delivery
-	for _, d := range all {
-		if !d.At.Before(from) && d.At.Before(to) {
-			out = append(out, d)
+	return byTimeThenID(all, func(d earshot.Delivery) bool { return !d.At.Before(from) && d.At.Before(to) },
+		func(d earshot.Delivery) (time.Time, string) { return d.At, d.ID })
+}
+
+// byTimeThenID keeps the values of all for which keep holds, ordered by
+// the time key gives them, then by its ID byte by byte.
+func byTimeThenID[T any](all []T, keep func(T) bool, key func(T) (time.Time, string)) []T {
+	var out []T
+	for _, v := range all {
+		if keep(v) {
+			out = append(out, v)
 		}
 	}
-	slices.SortFunc(out, func(a, b earshot.Delivery) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b T) int {
+		ta, ia := key(a)
+		tb, ib := key(b)
+		return cmp.Or(ta.Compare(tb), cmp.Compare(ia, ib))
+	})
 	return out
 }
 
@@ -239,16 +244,8 @@ func SpikeOverlaps(sp earshot.Spike, from, to time.Time) bool {
 
 // Spikes is Spikes over every stored spike.
 func Spikes(spikes []earshot.Spike, from, to time.Time) []earshot.Spike {
-	var out []earshot.Spike
-	for _, sp := range spikes {
-		if SpikeOverlaps(sp, from, to) {
-			out = append(out, sp)
-		}
-	}
-	slices.SortFunc(out, func(a, b earshot.Spike) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
-	})
-	return out
+	return byTimeThenID(spikes, func(sp earshot.Spike) bool { return SpikeOverlaps(sp, from, to) },
+		func(sp earshot.Spike) (time.Time, string) { return sp.Start, sp.ID })
 }
 
 // PostHashes is PostHashes over the stored posts: the ContentHash of
@@ -283,16 +280,8 @@ func GapOverlaps(g earshot.Gap, from, to time.Time) bool {
 
 // Gaps is Gaps over every stored gap.
 func Gaps(gaps []earshot.Gap, from, to time.Time) []earshot.Gap {
-	var out []earshot.Gap
-	for _, g := range gaps {
-		if GapOverlaps(g, from, to) {
-			out = append(out, g)
-		}
-	}
-	slices.SortFunc(out, func(a, b earshot.Gap) int {
-		return cmp.Or(a.From.Compare(b.From), cmp.Compare(a.ID, b.ID))
-	})
-	return out
+	return byTimeThenID(gaps, func(g earshot.Gap) bool { return GapOverlaps(g, from, to) },
+		func(g earshot.Gap) (time.Time, string) { return g.From, g.ID })
 }
 
 // Link is LinkPosts over posts, by ID: it sets incidentID on the

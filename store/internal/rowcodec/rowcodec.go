@@ -15,55 +15,53 @@ import (
 // Updates is an incident's updates as the updates column holds them: a
 // JSON array ("[]" when none), times in UTC.
 func Updates(updates []earshot.IncidentUpdate) (string, error) {
-	utc := make([]earshot.IncidentUpdate, len(updates))
-	for i, u := range updates {
-		u.At = u.At.UTC()
-		utc[i] = u
-	}
-	b, err := json.Marshal(utc)
-	return string(b), err
+	return list(updates, updateUTC)
 }
 
 // DecodeUpdates reads the updates column: nil when none, times in UTC.
 func DecodeUpdates(s string) ([]earshot.IncidentUpdate, error) {
-	var updates []earshot.IncidentUpdate
-	if err := json.Unmarshal([]byte(s), &updates); err != nil {
-		return nil, err
-	}
-	if len(updates) == 0 {
-		return nil, nil
-	}
-	for i := range updates {
-		updates[i].At = updates[i].At.UTC()
-	}
-	return updates, nil
+	return decodeList(s, updateUTC)
 }
+
+func updateUTC(u earshot.IncidentUpdate) earshot.IncidentUpdate { u.At = u.At.UTC(); return u }
 
 // Notes is a follow-up's notes as the notes column holds them: a JSON
 // array ("[]" when none), times in UTC.
 func Notes(notes []earshot.Note) (string, error) {
-	utc := make([]earshot.Note, len(notes))
-	for i, n := range notes {
-		n.At = n.At.UTC()
-		utc[i] = n
-	}
-	b, err := json.Marshal(utc)
-	return string(b), err
+	return list(notes, noteUTC)
 }
 
 // DecodeNotes reads the notes column: nil when none, times in UTC.
 func DecodeNotes(s string) ([]earshot.Note, error) {
-	var notes []earshot.Note
-	if err := json.Unmarshal([]byte(s), &notes); err != nil {
+	return decodeList(s, noteUTC)
+}
+
+func noteUTC(n earshot.Note) earshot.Note { n.At = n.At.UTC(); return n }
+
+// list is items as a JSON array ("[]" when none), each through utc.
+func list[T any](items []T, utc func(T) T) (string, error) {
+	out := make([]T, len(items))
+	for i, v := range items {
+		out[i] = utc(v)
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+// decodeList reads a JSON array written by list: nil when empty, each
+// item through utc.
+func decodeList[T any](s string, utc func(T) T) ([]T, error) {
+	var items []T
+	if err := json.Unmarshal([]byte(s), &items); err != nil {
 		return nil, err
 	}
-	if len(notes) == 0 {
+	if len(items) == 0 {
 		return nil, nil
 	}
-	for i := range notes {
-		notes[i].At = notes[i].At.UTC()
+	for i, v := range items {
+		items[i] = utc(v)
 	}
-	return notes, nil
+	return items, nil
 }
 
 // Alert returns a's labels and Why as JSON, the times of the Why's posts
@@ -143,4 +141,17 @@ func DecodeSilence(body string) (earshot.Silence, error) {
 		return earshot.Silence{}, fmt.Errorf("decoding a silence: %w", err)
 	}
 	return sl, nil
+}
+
+// DecodeAll decodes each of bodies with decode; nil when there are none.
+func DecodeAll[T any](bodies []string, decode func(string) (T, error)) ([]T, error) {
+	var out []T
+	for _, b := range bodies {
+		v, err := decode(b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
