@@ -237,7 +237,7 @@ func TestSupportPageEscapesHostileText(t *testing.T) {
 }
 
 func TestTimelineLinksToSupport(t *testing.T) {
-	srv, _ := newServer(t, scenario())
+	srv, _ := newServer(t, scenario().store(t))
 	if _, body := get(t, srv, "/"); !strings.Contains(body, `<a href="/support">Support queue</a>`) {
 		t.Error("the timeline has no link to the support queue")
 	}
