@@ -93,13 +93,7 @@ func (m *Store) SavePosts(_ context.Context, posts []earshot.Post) error {
 }
 
 func (m *Store) Post(_ context.Context, id string) (earshot.Post, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, ok := m.posts[id]
-	if !ok {
-		return earshot.Post{}, fmt.Errorf("post %s: %w", id, earshot.ErrNotFound)
-	}
-	return clonePost(p), nil
+	return get(m, m.posts, id, "post", clonePost)
 }
 
 func (m *Store) CountPosts(_ context.Context, q earshot.PostQuery) (int64, error) {
@@ -147,20 +141,11 @@ func cloneIncident(inc earshot.Incident) earshot.Incident {
 }
 
 func (m *Store) SaveIncident(_ context.Context, inc earshot.Incident) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.incidents[inc.ID] = cloneIncident(inc)
-	return nil
+	return put(m, m.incidents, inc.ID, cloneIncident(inc))
 }
 
 func (m *Store) Incident(_ context.Context, id string) (earshot.Incident, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	inc, ok := m.incidents[id]
-	if !ok {
-		return earshot.Incident{}, fmt.Errorf("incident %s: %w", id, earshot.ErrNotFound)
-	}
-	return cloneIncident(inc), nil
+	return get(m, m.incidents, id, "incident", cloneIncident)
 }
 
 func (m *Store) incidentsWhere(keep func(earshot.Incident) bool) []earshot.Incident {
@@ -196,20 +181,11 @@ func cloneFollowUp(f earshot.FollowUp) earshot.FollowUp {
 }
 
 func (m *Store) SaveFollowUp(_ context.Context, f earshot.FollowUp) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.followUps[f.ID] = cloneFollowUp(f)
-	return nil
+	return put(m, m.followUps, f.ID, cloneFollowUp(f))
 }
 
 func (m *Store) FollowUp(_ context.Context, id string) (earshot.FollowUp, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	f, ok := m.followUps[id]
-	if !ok {
-		return earshot.FollowUp{}, fmt.Errorf("follow-up %s: %w", id, earshot.ErrNotFound)
-	}
-	return cloneFollowUp(f), nil
+	return get(m, m.followUps, id, "follow-up", cloneFollowUp)
 }
 
 func (m *Store) FollowUps(_ context.Context, states ...earshot.FollowUpState) ([]earshot.FollowUp, error) {
@@ -305,10 +281,7 @@ func cloneAlert(a earshot.Alert) earshot.Alert {
 }
 
 func (m *Store) SaveAlert(_ context.Context, a earshot.Alert) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.alerts[a.ID] = cloneAlert(a)
-	return nil
+	return put(m, m.alerts, a.ID, cloneAlert(a))
 }
 
 func (m *Store) allAlerts() []earshot.Alert { return cloned(m.alerts, cloneAlert) }
@@ -326,13 +299,31 @@ func cloneDelivery(d earshot.Delivery) earshot.Delivery {
 }
 
 func (m *Store) SaveDelivery(_ context.Context, d earshot.Delivery) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.deliveries[d.ID] = cloneDelivery(d)
-	return nil
+	return put(m, m.deliveries, d.ID, cloneDelivery(d))
 }
 
 func (m *Store) allDeliveries() []earshot.Delivery { return cloned(m.deliveries, cloneDelivery) }
+
+// put stores v under id in table.
+func put[V any](m *Store, table map[string]V, id string, v V) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	table[id] = v
+	return nil
+}
+
+// get returns a clone of the value under id in table, or ErrNotFound
+// naming it a what.
+func get[V any](m *Store, table map[string]V, id, what string, clone func(V) V) (V, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := table[id]
+	if !ok {
+		var zero V
+		return zero, fmt.Errorf("%s %s: %w", what, id, earshot.ErrNotFound)
+	}
+	return clone(v), nil
+}
 
 // cloned returns a clone of each value of m.
 func cloned[V any](m map[string]V, clone func(V) V) []V {
@@ -399,20 +390,11 @@ func cloneDigest(d earshot.SentDigest) earshot.SentDigest {
 }
 
 func (m *Store) SaveDigest(_ context.Context, d earshot.SentDigest) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.digests[d.ID] = cloneDigest(d)
-	return nil
+	return put(m, m.digests, d.ID, cloneDigest(d))
 }
 
 func (m *Store) SentDigest(_ context.Context, id string) (earshot.SentDigest, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	d, ok := m.digests[id]
-	if !ok {
-		return earshot.SentDigest{}, fmt.Errorf("digest %s: %w", id, earshot.ErrNotFound)
-	}
-	return cloneDigest(d), nil
+	return get(m, m.digests, id, "digest", cloneDigest)
 }
 
 func (m *Store) allDigests() []earshot.SentDigest { return cloned(m.digests, cloneDigest) }
