@@ -219,11 +219,8 @@ func (m *Store) MoveFollowUp(_ context.Context, id string, t earshot.Transition)
 }
 
 func (m *Store) SaveSpike(_ context.Context, sp earshot.Spike) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	sp.Start, sp.Peak, sp.End = sp.Start.UTC(), sp.Peak.UTC(), sp.End.UTC()
-	m.spikes[sp.ID] = sp
-	return nil
+	return put(m, m.spikes, sp.ID, sp)
 }
 
 func (m *Store) allSpikes() []earshot.Spike {
@@ -355,11 +352,8 @@ func (m *Store) Health(context.Context) ([]earshot.SourceHealth, error) {
 }
 
 func (m *Store) SaveGap(_ context.Context, g earshot.Gap) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	g.From, g.To, g.FilledAt = g.From.UTC(), g.To.UTC(), g.FilledAt.UTC()
-	m.gaps[g.ID] = g
-	return nil
+	return put(m, m.gaps, g.ID, g)
 }
 
 func (m *Store) allGaps() []earshot.Gap {
