@@ -56,9 +56,9 @@ type HealthStore interface {
 	Gaps(ctx context.Context, from, to time.Time) ([]Gap, error)
 }
 
-// PostHashStore is implemented by stores that can say which posts they
-// already hold unchanged, so the pipeline skips them before scoring: the
-// same file imported twice stores nothing new.
+// PostHashStore says which posts a store already holds unchanged, so the
+// pipeline skips them before scoring: the same file imported twice stores
+// nothing new.
 type PostHashStore interface {
 	// PostHashes returns, for each of ids that is stored, the ContentHash
 	// of its stored version.

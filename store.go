@@ -157,13 +157,24 @@ type CursorStore interface {
 }
 
 // Store is everything Earshot keeps. store/duckdb and store/clickhouse
-// implement it; store/storetest checks that they agree.
+// implement it, and store/memstore in memory; store/storetest checks that
+// they agree.
 type Store interface {
 	PostStore
+	PostLister
+	PostLinker
+	PostHashStore
 	IncidentStore
 	FollowUpStore
 	SpikeStore
 	CursorStore
+	HealthStore
+	AlertStore
+	EpisodeStore
+	ThreadStore
+	SilenceStore
+	DigestStore
+	Pinger
 	// Close releases the store's resources.
 	Close() error
 }

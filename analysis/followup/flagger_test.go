@@ -1,7 +1,6 @@
 package followup
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -10,107 +9,63 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// fakeStore keeps posts, incidents and follow-ups in memory, answering as
-// the real stores do (PostLister's order and limit included).
-type fakeStore struct {
-	posts     []earshot.Post
-	incidents []earshot.Incident
-	followUps map[string]earshot.FollowUp
-	err       error // returned by Posts when set
-	queries   []earshot.PostQuery
+// testStore is the in-memory store, recording the queries Posts is
+// asked; err, when set, fails Posts.
+type testStore struct {
+	*memstore.Store
+	err     error
+	queries []earshot.PostQuery
 }
 
-func newFake(posts ...earshot.Post) *fakeStore {
-	return &fakeStore{posts: posts, followUps: map[string]earshot.FollowUp{}}
+func newStore(t *testing.T, posts ...earshot.Post) *testStore {
+	t.Helper()
+	s := &testStore{Store: memstore.New()}
+	s.add(t, posts...)
+	return s
 }
 
-func (s *fakeStore) Posts(_ context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+func (s *testStore) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
 	s.queries = append(s.queries, q)
 	if s.err != nil {
 		return nil, s.err
 	}
-	var out []earshot.Post
-	for _, p := range s.posts {
-		if !p.CreatedAt.Before(q.From) && p.CreatedAt.Before(q.To) {
-			out = append(out, p)
-		}
-	}
-	slices.SortFunc(out, func(a, b earshot.Post) int {
-		return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), strings.Compare(a.ID, b.ID))
-	})
-	limit := q.Limit
-	if limit == 0 {
-		limit = 100
-	}
-	return out[:min(len(out), limit, maxPage)], nil
+	return s.Store.Posts(ctx, q)
 }
 
-func (s *fakeStore) Post(_ context.Context, id string) (earshot.Post, error) {
-	for _, p := range s.posts {
-		if p.ID == id {
-			return p, nil
-		}
-	}
-	return earshot.Post{}, earshot.ErrNotFound
-}
-
-func (s *fakeStore) Incident(_ context.Context, id string) (earshot.Incident, error) {
-	for _, i := range s.incidents {
-		if i.ID == id {
-			return i, nil
-		}
-	}
-	return earshot.Incident{}, earshot.ErrNotFound
-}
-
-func (s *fakeStore) Incidents(_ context.Context, from, to time.Time) ([]earshot.Incident, error) {
-	var out []earshot.Incident
-	for _, i := range s.incidents {
-		if i.Overlaps(from, to) {
-			out = append(out, i)
-		}
-	}
-	return out, nil
-}
-
-func (s *fakeStore) FollowUp(_ context.Context, id string) (earshot.FollowUp, error) {
-	f, ok := s.followUps[id]
-	if !ok {
-		return f, earshot.ErrNotFound
-	}
-	return f, nil
-}
-
-func (s *fakeStore) FollowUps(_ context.Context, states ...earshot.FollowUpState) ([]earshot.FollowUp, error) {
-	var out []earshot.FollowUp
-	for _, f := range s.followUps {
-		if len(states) == 0 || slices.Contains(states, f.State) {
-			out = append(out, f)
-		}
-	}
-	slices.SortFunc(out, func(a, b earshot.FollowUp) int {
-		return cmp.Or(cmp.Compare(a.Priority, b.Priority), a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
-	})
-	return out, nil
-}
-
-func (s *fakeStore) SaveFollowUp(_ context.Context, f earshot.FollowUp) error {
-	s.followUps[f.ID] = f
-	return nil
-}
-
-func (s *fakeStore) move(t *testing.T, id string, tr earshot.Transition) {
+func (s *testStore) add(t *testing.T, posts ...earshot.Post) {
 	t.Helper()
-	f, err := s.followUps[id].Apply(tr)
+	if err := s.SavePosts(t.Context(), posts); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *testStore) addIncident(t *testing.T, inc earshot.Incident) {
+	t.Helper()
+	if err := s.SaveIncident(t.Context(), inc); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *testStore) move(t *testing.T, id string, tr earshot.Transition) {
+	t.Helper()
+	if _, err := s.MoveFollowUp(t.Context(), id, tr); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *testStore) followUp(t *testing.T, id string) earshot.FollowUp {
+	t.Helper()
+	f, err := s.FollowUp(t.Context(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.followUps[id] = f
+	return f
 }
 
-func (s *fakeStore) all() []earshot.FollowUp {
+func (s *testStore) all() []earshot.FollowUp {
 	out, _ := s.FollowUps(context.Background())
 	return out
 }
@@ -150,7 +105,7 @@ func with(p earshot.Post, change func(*earshot.Post)) earshot.Post {
 // always flags every strongly negative post.
 func always(c *Config) { c.OnePost = OnePostAlways }
 
-func newFlagger(t *testing.T, s *fakeStore, opts ...func(*Config)) *Flagger {
+func newFlagger(t *testing.T, s *testStore, opts ...func(*Config)) *Flagger {
 	t.Helper()
 	cfg := DefaultConfig()
 	for _, o := range opts {
@@ -223,8 +178,8 @@ func TestFlagRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newFake(tt.posts...)
-			s.incidents = []earshot.Incident{outage}
+			s := newStore(t, tt.posts...)
+			s.addIncident(t, outage)
 			var opts []func(*Config)
 			if tt.cfg != nil {
 				opts = append(opts, tt.cfg)
@@ -263,7 +218,7 @@ func TestFlagRules(t *testing.T) {
 }
 
 func TestIdempotent(t *testing.T) {
-	s := newFake(post("1", "a", 5*time.Hour, -0.8), post("2", "a", 4*time.Hour, -0.3), post("3", "b", 3*time.Hour, -0.9))
+	s := newStore(t, post("1", "a", 5*time.Hour, -0.8), post("2", "a", 4*time.Hour, -0.3), post("3", "b", 3*time.Hour, -0.9))
 	f := newFlagger(t, s, always)
 	if _, err := f.Step(t.Context(), now); err != nil {
 		t.Fatal(err)
@@ -301,8 +256,8 @@ func TestIdempotent(t *testing.T) {
 }
 
 func TestNewPostsJoinTheOpenFollowUp(t *testing.T) {
-	s := newFake(post("1", "a", 5*time.Hour, -0.8))
-	s.incidents = []earshot.Incident{outage}
+	s := newStore(t, post("1", "a", 5*time.Hour, -0.8))
+	s.addIncident(t, outage)
 	f := newFlagger(t, s, always)
 	if _, err := f.Step(t.Context(), now); err != nil {
 		t.Fatal(err)
@@ -315,7 +270,7 @@ func TestNewPostsJoinTheOpenFollowUp(t *testing.T) {
 	// to the outage, and has grown an audience.
 	s.move(t, fu.ID, earshot.Transition{To: earshot.FollowUpAssigned, Assignee: "sam", Actor: "lee", Note: "on it", At: now.Add(time.Minute)})
 	later := now.Add(time.Hour)
-	s.posts = append(s.posts,
+	s.add(t,
 		with(post("2", "a", -30*time.Minute, -0.3), func(p *earshot.Post) { p.IncidentID = outage.ID }),
 		with(post("3", "a", -50*time.Minute, -0.4), func(p *earshot.Post) { p.Author.Followers = 50_000; p.Author.Handle = "new_handle" }),
 	)
@@ -349,7 +304,7 @@ func TestNewPostsJoinTheOpenFollowUp(t *testing.T) {
 	}
 
 	// A milder post never lowers the priority nor delays the due time.
-	s.posts = append(s.posts, post("4", "a", -70*time.Minute, -0.25))
+	s.add(t, post("4", "a", -70*time.Minute, -0.25))
 	if _, err := f.Step(t.Context(), later.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +316,7 @@ func TestNewPostsJoinTheOpenFollowUp(t *testing.T) {
 func TestClosedFollowUpsStayClosed(t *testing.T) {
 	for _, final := range []earshot.FollowUpState{earshot.FollowUpResolved, earshot.FollowUpDismissed} {
 		t.Run(string(final), func(t *testing.T) {
-			s := newFake(post("1", "a", 5*time.Hour, -0.8), post("2", "a", 4*time.Hour, -0.3))
+			s := newStore(t, post("1", "a", 5*time.Hour, -0.8), post("2", "a", 4*time.Hour, -0.3))
 			f := newFlagger(t, s, always)
 			if _, err := f.Step(t.Context(), now); err != nil {
 				t.Fatal(err)
@@ -374,7 +329,7 @@ func TestClosedFollowUpsStayClosed(t *testing.T) {
 			s.move(t, fu.ID, earshot.Transition{To: final, At: closed})
 			// A post written before it was closed but collected after:
 			// handled along with the others.
-			s.posts = append(s.posts, post("3", "a", -time.Minute, -0.9))
+			s.add(t, post("3", "a", -time.Minute, -0.9))
 			for _, fl := range []*Flagger{f, newFlagger(t, s, always)} {
 				st, err := fl.Step(t.Context(), now.Add(10*time.Minute))
 				if err != nil {
@@ -386,7 +341,7 @@ func TestClosedFollowUpsStayClosed(t *testing.T) {
 			}
 			// A new complaint after it closed opens a new follow-up, with
 			// the new post only.
-			s.posts = append(s.posts, post("4", "a", -time.Hour, -0.85))
+			s.add(t, post("4", "a", -time.Hour, -0.85))
 			st, err := f.Step(t.Context(), now.Add(2*time.Hour))
 			if err != nil {
 				t.Fatal(err)
@@ -401,15 +356,15 @@ func TestClosedFollowUpsStayClosed(t *testing.T) {
 					next = x
 				}
 			}
-			if next.State != earshot.FollowUpOpen || !slices.Equal(next.PostIDs, []string{"twitter:4"}) || s.followUps[fu.ID].State != final {
-				t.Errorf("new follow-up %+v; old one %+v", next, s.followUps[fu.ID])
+			if next.State != earshot.FollowUpOpen || !slices.Equal(next.PostIDs, []string{"twitter:4"}) || s.followUp(t, fu.ID).State != final {
+				t.Errorf("new follow-up %+v; old one %+v", next, s.followUp(t, fu.ID))
 			}
 		})
 	}
 }
 
 func TestStepReadsSinceLastStep(t *testing.T) {
-	s := newFake(post("1", "a", 3*time.Hour, -0.4), post("2", "a", 2*time.Hour, -0.4))
+	s := newStore(t, post("1", "a", 3*time.Hour, -0.4), post("2", "a", 2*time.Hour, -0.4))
 	f := newFlagger(t, s)
 	if _, err := f.Step(t.Context(), now); err != nil {
 		t.Fatal(err)
@@ -419,7 +374,7 @@ func TestStepReadsSinceLastStep(t *testing.T) {
 	}
 	// A third, created before the last step but collected after it: the
 	// overlap catches it, and the two earlier ones still count.
-	s.posts = append(s.posts, post("3", "a", 10*time.Minute, -0.3))
+	s.add(t, post("3", "a", 10*time.Minute, -0.3))
 	if _, err := f.Step(t.Context(), now.Add(5*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
@@ -441,7 +396,7 @@ func TestReadPages(t *testing.T) {
 	for i, ago := range []time.Duration{time.Hour, time.Hour, time.Hour, 2 * time.Hour, 3 * time.Hour, 3*time.Hour + 300*time.Millisecond, 4 * time.Hour} {
 		posts = append(posts, post(string(rune('a'+i)), "x", ago, -0.3))
 	}
-	s := newFake(posts...)
+	s := newStore(t, posts...)
 	f := newFlagger(t, s)
 	f.pageSize = 4
 	got, err := f.read(t.Context(), now.Add(-48*time.Hour), now)
@@ -460,7 +415,7 @@ func TestReadPages(t *testing.T) {
 
 func TestReplay(t *testing.T) {
 	start := now.Add(-4 * 24 * time.Hour)
-	s := newFake(
+	s := newStore(t,
 		post("1", "a", 70*time.Hour, -0.9), // flagged at start+27h
 		post("2", "b", 40*time.Hour, -0.3),
 		post("3", "b", 39*time.Hour, -0.3),
@@ -495,7 +450,7 @@ func TestReplay(t *testing.T) {
 }
 
 func TestStoreFailureKeepsPosition(t *testing.T) {
-	s := newFake(post("1", "a", time.Hour, -0.9))
+	s := newStore(t, post("1", "a", time.Hour, -0.9))
 	f := newFlagger(t, s, always)
 	s.err = errors.New("store down")
 	if _, err := f.Step(t.Context(), now); !errors.Is(err, s.err) {
@@ -541,7 +496,7 @@ func TestConfigValidate(t *testing.T) {
 			if err == nil || !strings.HasPrefix(err.Error(), tt.key+": ") {
 				t.Errorf("err = %v, want one naming %s", err, tt.key)
 			}
-			if _, err := New(newFake(), c, Options{}); err == nil {
+			if _, err := New(newStore(t), c, Options{}); err == nil {
 				t.Error("New accepted it")
 			}
 		})

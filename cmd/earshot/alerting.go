@@ -20,7 +20,7 @@ import (
 // post belongs to one watch, "all", as in replay. reg, when not nil,
 // counts the alerts and delivery attempts.
 func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, log *slog.Logger, reg *metrics.Registry) (*engine.Engine, error) {
-	alertStore := engine.AlertStoreOf(st)
+	var alertStore earshot.AlertStore = st
 	var deliveries notify.DeliveryRecorder = alertStore
 	if reg != nil {
 		deliveries = reg.Deliveries(alertStore)

@@ -177,7 +177,7 @@ Flags:`)
 
 	bucket, lag := 5*time.Minute, 2*time.Minute
 	warm := min(*learn, last.Sub(first)/2).Truncate(bucket)
-	alertStore := engine.AlertStoreOf(st)
+	var alertStore earshot.AlertStore = st
 	postsCache := &engine.PostsCache{Lister: st, Linker: st}
 	ecfg := engine.Config{
 		Store: st, Watches: cfg.Watches, Alerting: &cfg.Alerting,

@@ -15,36 +15,55 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// memStore is an in-memory IncidentStore.
+// memStore is the in-memory store, counting incident saves; err, when
+// set, fails every read of an incident.
 type memStore struct {
-	earshot.IncidentStore
+	*memstore.Store
 	mu    sync.Mutex
-	m     map[string]earshot.Incident
 	saves int
 	err   error
 }
 
-func (s *memStore) Incident(_ context.Context, id string) (earshot.Incident, error) {
+func newMemStore() *memStore { return &memStore{Store: memstore.New()} }
+
+func (s *memStore) Incident(ctx context.Context, id string) (earshot.Incident, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return earshot.Incident{}, s.err
+	err := s.err
+	s.mu.Unlock()
+	if err != nil {
+		return earshot.Incident{}, err
 	}
-	inc, ok := s.m[id]
-	if !ok {
-		return earshot.Incident{}, earshot.ErrNotFound
-	}
-	return inc, nil
+	return s.Store.Incident(ctx, id)
 }
 
-func (s *memStore) SaveIncident(_ context.Context, inc earshot.Incident) error {
+func (s *memStore) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.saves++
-	s.m[inc.ID] = inc
-	return nil
+	s.mu.Unlock()
+	return s.Store.SaveIncident(ctx, inc)
+}
+
+// stored returns the incident stored with id, zero when none.
+func (s *memStore) stored(t *testing.T, id string) earshot.Incident {
+	t.Helper()
+	inc, err := s.Store.Incident(t.Context(), id)
+	if err != nil && !errors.Is(err, earshot.ErrNotFound) {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+// count returns how many incidents are stored.
+func (s *memStore) count(t *testing.T) int {
+	t.Helper()
+	all, err := s.Store.Incidents(t.Context(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(all)
 }
 
 var env = func(k string) string {
@@ -53,7 +72,7 @@ var env = func(k string) string {
 
 func newServer(t *testing.T, cfg Config) (*httptest.Server, *memStore) {
 	t.Helper()
-	st := &memStore{m: map[string]earshot.Incident{}}
+	st := newMemStore()
 	h, err := New(cfg, st, env, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +141,7 @@ func TestAlertLifecycle(t *testing.T) {
 	id := "opsgenie:7d1c2a90-5b1e-4f0e-9a3c-2f6b8e4d1a77-1772442291104"
 	created := action("Create", 1772442291104000000, "")
 	send(created)
-	inc := st.m[id]
+	inc := st.stored(t, id)
 	if inc.Title != "Checkout latency p99 above 3s" || inc.Status != earshot.Investigating || inc.Severity != "major" ||
 		strings.Join(inc.Services, ",") != "checkout,api" || !inc.StartedAt.Equal(time.UnixMilli(1772442291104).UTC()) ||
 		len(inc.Updates) != 1 || !strings.HasPrefix(inc.Updates[0].Body, "p99 latency") {
@@ -139,7 +158,7 @@ func TestAlertLifecycle(t *testing.T) {
 	send(action("Close", 1772443000000000000, ""))
 	send(action("Close", 1772443000000000000, ""))
 
-	inc = st.m[id]
+	inc = st.stored(t, id)
 	got := []string{}
 	for _, u := range inc.Updates {
 		got = append(got, string(u.Status)+": "+u.Body)
@@ -153,7 +172,7 @@ func TestAlertLifecycle(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("updates:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if inc.Status != earshot.Resolved || !inc.ResolvedAt.Equal(time.Unix(0, 1772443000000000000).UTC()) || len(st.m) != 1 {
+	if inc.Status != earshot.Resolved || !inc.ResolvedAt.Equal(time.Unix(0, 1772443000000000000).UTC()) || st.count(t) != 1 {
 		t.Errorf("final: %+v", inc)
 	}
 }
@@ -180,8 +199,8 @@ func TestAuth(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d", tt.name, code, resp, tt.code)
 		}
 	}
-	if len(st.m) != 1 || st.saves != 1 {
-		t.Errorf("%d incidents, %d saves", len(st.m), st.saves)
+	if st.count(t) != 1 || st.saves != 1 {
+		t.Errorf("%d incidents, %d saves", st.count(t), st.saves)
 	}
 }
 
@@ -245,7 +264,7 @@ func TestNew(t *testing.T) {
 // Credentials are checked before the body is read; each credential then
 // has its own rate limit.
 func TestAuthBeforeBodyAndLimit(t *testing.T) {
-	h, err := New(Config{Token: "env:OG_TOKEN", Username: "opsgenie", Password: "env:OG_PASS"}, &memStore{m: map[string]earshot.Incident{}}, env, nil)
+	h, err := New(Config{Token: "env:OG_TOKEN", Username: "opsgenie", Password: "env:OG_PASS"}, newMemStore(), env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,36 +17,55 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// memStore is an in-memory IncidentStore.
+// memStore is the in-memory store, counting incident saves; err, when
+// set, fails every read of an incident.
 type memStore struct {
-	earshot.IncidentStore
+	*memstore.Store
 	mu    sync.Mutex
-	m     map[string]earshot.Incident
 	saves int
 	err   error
 }
 
-func (s *memStore) Incident(_ context.Context, id string) (earshot.Incident, error) {
+func newMemStore() *memStore { return &memStore{Store: memstore.New()} }
+
+func (s *memStore) Incident(ctx context.Context, id string) (earshot.Incident, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return earshot.Incident{}, s.err
+	err := s.err
+	s.mu.Unlock()
+	if err != nil {
+		return earshot.Incident{}, err
 	}
-	inc, ok := s.m[id]
-	if !ok {
-		return earshot.Incident{}, earshot.ErrNotFound
-	}
-	return inc, nil
+	return s.Store.Incident(ctx, id)
 }
 
-func (s *memStore) SaveIncident(_ context.Context, inc earshot.Incident) error {
+func (s *memStore) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.saves++
-	s.m[inc.ID] = inc
-	return nil
+	s.mu.Unlock()
+	return s.Store.SaveIncident(ctx, inc)
+}
+
+// stored returns the incident stored with id, zero when none.
+func (s *memStore) stored(t *testing.T, id string) earshot.Incident {
+	t.Helper()
+	inc, err := s.Store.Incident(t.Context(), id)
+	if err != nil && !errors.Is(err, earshot.ErrNotFound) {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+// count returns how many incidents are stored.
+func (s *memStore) count(t *testing.T) int {
+	t.Helper()
+	all, err := s.Store.Incidents(t.Context(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(all)
 }
 
 const secret = "whsec-test-1"
@@ -99,7 +118,7 @@ func noteEvent(id, at, content string) string {
 
 func newServer(t *testing.T, cfg Config) (*httptest.Server, *memStore) {
 	t.Helper()
-	st := &memStore{m: map[string]earshot.Incident{}}
+	st := newMemStore()
 	if cfg.Secret == "" {
 		cfg.Secret = "env:PD_SECRET"
 	}
@@ -142,7 +161,7 @@ func TestIncidentLifecycle(t *testing.T) {
 	triggered := incidentEvent("01EVTRIG", "incident.triggered", "2026-03-02T09:04:52.120Z", "triggered")
 
 	send(triggered)
-	inc := st.m[id]
+	inc := st.stored(t, id)
 	if inc.Title != "Checkout API 5xx rate above 5%" || inc.Status != earshot.Investigating || inc.Severity != "critical" ||
 		len(inc.Services) != 1 || inc.Services[0] != "checkout" || inc.URL != "https://acme.pagerduty.com/incidents/Q2XK8V1LMNOP" ||
 		!inc.StartedAt.Equal(time.Date(2026, 3, 2, 9, 4, 51, 0, time.UTC)) || len(inc.Updates) != 1 || inc.Source != "pagerduty" {
@@ -150,8 +169,8 @@ func TestIncidentLifecycle(t *testing.T) {
 	}
 
 	// PagerDuty re-delivers when it gets no 2xx in time.
-	if resp := send(triggered); !strings.Contains(resp, `"changed":false`) || st.saves != 1 || len(st.m[id].Updates) != 1 {
-		t.Fatalf("re-delivery: %s, %d saves, %+v", resp, st.saves, st.m[id].Updates)
+	if resp := send(triggered); !strings.Contains(resp, `"changed":false`) || st.saves != 1 || len(st.stored(t, id).Updates) != 1 {
+		t.Fatalf("re-delivery: %s, %d saves, %+v", resp, st.saves, st.stored(t, id).Updates)
 	}
 
 	// Resolved arrives before acknowledged.
@@ -160,7 +179,7 @@ func TestIncidentLifecycle(t *testing.T) {
 	send(noteEvent("01EVNOTE", "2026-03-02T09:20:00Z", "Rolled back deploy 4512; error rate falling."))
 	send(noteEvent("01EVNOTE", "2026-03-02T09:20:00Z", "Rolled back deploy 4512; error rate falling."))
 
-	inc = st.m[id]
+	inc = st.stored(t, id)
 	if inc.Status != earshot.Resolved || !inc.ResolvedAt.Equal(time.Date(2026, 3, 2, 9, 41, 10, 0, time.UTC)) || len(inc.Updates) != 4 {
 		t.Fatalf("final: %+v", inc)
 	}
@@ -178,8 +197,8 @@ func TestIncidentLifecycle(t *testing.T) {
 			t.Errorf("update %d = %+v, want %s %q", i, u, w.status, w.body)
 		}
 	}
-	if len(st.m) != 1 {
-		t.Errorf("%d incidents stored, want 1", len(st.m))
+	if st.count(t) != 1 {
+		t.Errorf("%d incidents stored, want 1", st.count(t))
 	}
 }
 
@@ -189,14 +208,14 @@ func TestFieldsOnlyEvents(t *testing.T) {
 	if code, resp := deliver(t, srv.URL, body, sign(secret, body)); code != 200 {
 		t.Fatal(code, resp)
 	}
-	inc := st.m["pagerduty:Q2XK8V1LMNOP"]
+	inc := st.stored(t, "pagerduty:Q2XK8V1LMNOP")
 	if inc.Status != earshot.Identified || inc.Severity != "minor" || len(inc.Updates) != 0 || inc.Services[0] != "Checkout API" {
 		t.Errorf("first seen through priority_updated: %+v", inc)
 	}
 	// An older event does not roll the fields back.
 	old := strings.Replace(incidentEvent("01EVTRIG", "incident.triggered", "2026-03-02T09:04:52Z", "triggered"), "Checkout API 5xx", "Old title", 1)
 	deliver(t, srv.URL, old, sign(secret, old))
-	if inc := st.m["pagerduty:Q2XK8V1LMNOP"]; inc.Title != "Checkout API 5xx rate above 5%" || inc.Severity != "minor" || len(inc.Updates) != 1 {
+	if inc := st.stored(t, "pagerduty:Q2XK8V1LMNOP"); inc.Title != "Checkout API 5xx rate above 5%" || inc.Severity != "minor" || len(inc.Updates) != 1 {
 		t.Errorf("after an older event: %+v", inc)
 	}
 }
@@ -242,8 +261,8 @@ func TestRejects(t *testing.T) {
 			}
 		})
 	}
-	if len(st.m) != 1 { // only "rotating secrets" stored one
-		t.Errorf("%d incidents stored, want 1", len(st.m))
+	if st.count(t) != 1 { // only "rotating secrets" stored one
+		t.Errorf("%d incidents stored, want 1", st.count(t))
 	}
 	if resp, _ := http.Get(srv.URL); resp.StatusCode != 405 {
 		t.Errorf("GET: %d", resp.StatusCode)
@@ -274,7 +293,7 @@ func TestNew(t *testing.T) {
 
 // A delivery without a v1 signature is refused before its body is read.
 func TestUnsignedRefusedBeforeBody(t *testing.T) {
-	h, err := New(Config{Secret: secret}, &memStore{m: map[string]earshot.Incident{}}, nil, nil)
+	h, err := New(Config{Secret: secret}, newMemStore(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/store/memstore"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -207,25 +208,29 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
-// memStore is an IncidentStore and CursorStore in memory.
-type memStore struct {
-	earshot.Store
-	incidents map[string]earshot.Incident
-	saves     int
-	cursors   map[string]string
+// countingStore is the in-memory store, counting incident saves.
+type countingStore struct {
+	*memstore.Store
+	saves int
 }
 
-func (m *memStore) SaveIncident(_ context.Context, inc earshot.Incident) error {
+func (m *countingStore) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	m.saves++
-	m.incidents[inc.ID] = inc
-	return nil
+	return m.Store.SaveIncident(ctx, inc)
 }
-func (m *memStore) Cursor(_ context.Context, name string) (string, error) {
-	return m.cursors[name], nil
-}
-func (m *memStore) SetCursor(_ context.Context, name, c string) error {
-	m.cursors[name] = c
-	return nil
+
+// storedIncidents returns every incident in st, by ID.
+func storedIncidents(t *testing.T, st earshot.IncidentStore) map[string]earshot.Incident {
+	t.Helper()
+	all, err := st.Incidents(t.Context(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]earshot.Incident{}
+	for _, inc := range all {
+		out[inc.ID] = inc
+	}
+	return out
 }
 
 func TestRepoll(t *testing.T) {
@@ -243,15 +248,15 @@ func TestRepoll(t *testing.T) {
 	t.Run("no validators: only changed incidents", func(t *testing.T) {
 		f := &feedServer{file: "acme_history.rss"}
 		c := newCollector(t, f)
-		st := &memStore{incidents: map[string]earshot.Incident{}, cursors: map[string]string{}}
+		st := &countingStore{Store: memstore.New()}
 		p := earshot.NewIncidentPoller(c, st, st)
 		for range 2 {
 			if _, err := p.Once(t.Context()); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if st.saves != 4 || len(st.incidents) != 4 {
-			t.Fatalf("after two polls of the same feed: %d saves of %d incidents, want 4 of 4", st.saves, len(st.incidents))
+		if n := len(storedIncidents(t, st)); st.saves != 4 || n != 4 {
+			t.Fatalf("after two polls of the same feed: %d saves of %d incidents, want 4 of 4", st.saves, n)
 		}
 		// The SSO incident is resolved: only it is saved again, whole.
 		b, _ := os.ReadFile("testdata/acme_history.rss")
@@ -261,9 +266,10 @@ func TestRepoll(t *testing.T) {
 		if _, err := p.Once(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		login := st.incidents["acme_status:https://status.acme.test/incidents/k7m2wz9d1bq4"]
-		if st.saves != 5 || len(st.incidents) != 4 || login.Status != earshot.Resolved || len(login.Updates) != 3 {
-			t.Errorf("after the change: %d saves, %d incidents, login %+v", st.saves, len(st.incidents), login)
+		stored := storedIncidents(t, st)
+		login := stored["acme_status:https://status.acme.test/incidents/k7m2wz9d1bq4"]
+		if st.saves != 5 || len(stored) != 4 || login.Status != earshot.Resolved || len(login.Updates) != 3 {
+			t.Errorf("after the change: %d saves, %d incidents, login %+v", st.saves, len(stored), login)
 		}
 	})
 }

@@ -2,7 +2,6 @@ package statuspage
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -13,9 +12,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/store/memstore"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -151,29 +152,24 @@ func TestCollect(t *testing.T) {
 	}
 }
 
-// memStore is an IncidentStore and CursorStore in memory.
-type memStore struct {
-	earshot.Store
-	incidents map[string]earshot.Incident
-	cursors   map[string]string
-}
-
-func (m *memStore) SaveIncident(_ context.Context, inc earshot.Incident) error {
-	m.incidents[inc.ID] = inc
-	return nil
-}
-func (m *memStore) Cursor(_ context.Context, name string) (string, error) {
-	return m.cursors[name], nil
-}
-func (m *memStore) SetCursor(_ context.Context, name, c string) error {
-	m.cursors[name] = c
-	return nil
+// storedIncidents returns every incident in st, by ID.
+func storedIncidents(t *testing.T, st earshot.IncidentStore) map[string]earshot.Incident {
+	t.Helper()
+	all, err := st.Incidents(t.Context(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]earshot.Incident{}
+	for _, inc := range all {
+		out[inc.ID] = inc
+	}
+	return out
 }
 
 func TestRepollNeverDuplicates(t *testing.T) {
 	p := &page{incidents: "incidents_1.json"}
 	c := newCollector(t, p)
-	st := &memStore{incidents: map[string]earshot.Incident{}, cursors: map[string]string{}}
+	st := memstore.New()
 	poller := earshot.NewIncidentPoller(c, st, st)
 	for i := range 3 {
 		if i == 2 {
@@ -185,15 +181,16 @@ func TestRepollNeverDuplicates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(st.incidents) != 3 {
-		t.Errorf("stored %d incidents, want 3", len(st.incidents))
+	stored := storedIncidents(t, st)
+	if len(stored) != 3 {
+		t.Errorf("stored %d incidents, want 3", len(stored))
 	}
-	login := st.incidents["statuspage:k7m2wz9d1bq4"]
+	login := stored["statuspage:k7m2wz9d1bq4"]
 	if login.Status != earshot.Resolved || len(login.Updates) != 3 {
 		t.Errorf("login incident after re-polls = %+v", login)
 	}
-	if !strings.Contains(st.cursors["acme-status"], `incidents_2.json`) {
-		t.Errorf("cursor = %q", st.cursors["acme-status"])
+	if cur, err := st.Cursor(t.Context(), "acme-status"); err != nil || !strings.Contains(cur, `incidents_2.json`) {
+		t.Errorf("cursor = %q, %v", cur, err)
 	}
 }
 

@@ -118,8 +118,8 @@ type Digest struct {
 	// Unexplained are the period's spikes no incident explains.
 	Unexplained []earshot.Spike `json:"unexplained,omitempty"`
 	// Reasons count the complaint reasons of the period's negative posts,
-	// most common first; ReasonsKnown is false when the store cannot list
-	// posts. ReasonsSampled says only the newest posts were read.
+	// most common first; ReasonsKnown is always true (every store lists
+	// posts). ReasonsSampled says only the newest posts were read.
 	Reasons        []earshot.Count `json:"reasons,omitempty"`
 	ReasonsKnown   bool            `json:"reasons_known"`
 	ReasonsSampled bool            `json:"reasons_sampled,omitempty"`
@@ -202,15 +202,13 @@ func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) 
 		}
 	}
 
-	if lister, ok := st.(earshot.PostLister); ok {
-		d.ReasonsKnown = true
-		posts, err := lister.Posts(ctx, earshot.PostQuery{From: d.From, To: d.To, Watch: opts.Watch, Limit: reasonsFetch})
-		if err != nil {
-			return d, fmt.Errorf("listing posts: %w", err)
-		}
-		d.ReasonsSampled = len(posts) >= reasonsFetch
-		d.Reasons = reasons(posts)
+	d.ReasonsKnown = true
+	posts, err := st.Posts(ctx, earshot.PostQuery{From: d.From, To: d.To, Watch: opts.Watch, Limit: reasonsFetch})
+	if err != nil {
+		return d, fmt.Errorf("listing posts: %w", err)
 	}
+	d.ReasonsSampled = len(posts) >= reasonsFetch
+	d.Reasons = reasons(posts)
 
 	worst, err := st.TopNegative(ctx, earshot.PostQuery{From: d.From, To: d.To, Watch: opts.Watch, Limit: negativeFetch})
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 // costStore: a week of calm hours (one negative post in ten) before an
 // incident at 10:00 on the last day; its hours are 80% negative until
 // 12:00, then calm again from 14:00; three follow-ups belong to it.
-func costStore(end time.Time) *fakeStore {
-	f := &fakeStore{}
+func costStore(end time.Time) *fixture {
+	f := &fixture{}
 	incStart := end.Add(-14 * time.Hour)
 	for h := end.Add(-14 * 24 * time.Hour); h.Before(end); h = h.Add(time.Hour) {
 		neg := 1

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -15,60 +14,58 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// memStore is an in-memory IncidentStore.
+// memStore is the in-memory store; err, when set, fails every save and
+// read of one incident.
 type memStore struct {
+	*memstore.Store
 	mu  sync.Mutex
-	m   map[string]earshot.Incident
 	err error
 }
 
-func (s *memStore) SaveIncident(_ context.Context, inc earshot.Incident) error {
+func newMemStore() *memStore { return &memStore{Store: memstore.New()} }
+
+func (s *memStore) failure() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.err != nil {
-		return s.err
-	}
-	s.m[inc.ID] = inc
-	return nil
+	return s.err
 }
 
-func (s *memStore) Incident(_ context.Context, id string) (earshot.Incident, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.err != nil {
-		return earshot.Incident{}, s.err
+func (s *memStore) SaveIncident(ctx context.Context, inc earshot.Incident) error {
+	if err := s.failure(); err != nil {
+		return err
 	}
-	inc, ok := s.m[id]
-	if !ok {
-		return earshot.Incident{}, earshot.ErrNotFound
-	}
-	return inc, nil
+	return s.Store.SaveIncident(ctx, inc)
 }
 
-func (s *memStore) Incidents(_ context.Context, from, to time.Time) ([]earshot.Incident, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []earshot.Incident
-	for _, inc := range s.m {
-		if inc.Overlaps(from, to) {
-			out = append(out, inc)
-		}
+func (s *memStore) Incident(ctx context.Context, id string) (earshot.Incident, error) {
+	if err := s.failure(); err != nil {
+		return earshot.Incident{}, err
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].StartedAt.Before(out[j].StartedAt) })
-	return out, nil
+	return s.Store.Incident(ctx, id)
 }
 
-func (s *memStore) ActiveIncidents(ctx context.Context, t time.Time) ([]earshot.Incident, error) {
-	return s.Incidents(ctx, t, t.Add(time.Nanosecond))
+// stored returns every stored incident, by ID.
+func (s *memStore) stored(t *testing.T) map[string]earshot.Incident {
+	t.Helper()
+	all, err := s.Store.Incidents(t.Context(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]earshot.Incident{}
+	for _, inc := range all {
+		out[inc.ID] = inc
+	}
+	return out
 }
 
 var now = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
 func newServer(t *testing.T) (*httptest.Server, *memStore) {
 	t.Helper()
-	st := &memStore{m: map[string]earshot.Incident{}}
+	st := newMemStore()
 	clock := now
 	h, err := New(st, Options{Tokens: []string{"other", "s3cret"}, MaxBytes: 4096, Now: func() time.Time {
 		clock = clock.Add(time.Minute)
@@ -129,7 +126,7 @@ func TestLifecycle(t *testing.T) {
 	if code != 200 || v["status"] != "resolved" || v["resolved_at"] != "2026-03-02T10:04:00Z" {
 		t.Fatalf("resolve: %d %v", code, v)
 	}
-	if n := len(st.m[id].Updates); n != 4 {
+	if n := len(st.stored(t)[id].Updates); n != 4 {
 		t.Errorf("%d updates, want 4", n)
 	}
 
@@ -206,8 +203,8 @@ func TestAuthAndValidation(t *testing.T) {
 			}
 		})
 	}
-	if len(st.m) != 1 || len(st.m["manual:db-1"].Updates) != 1 {
-		t.Errorf("refused requests changed the store: %+v", st.m)
+	if stored := st.stored(t); len(stored) != 1 || len(stored["manual:db-1"].Updates) != 1 {
+		t.Errorf("refused requests changed the store: %+v", stored)
 	}
 }
 
@@ -221,7 +218,7 @@ func TestStoreDown(t *testing.T) {
 }
 
 func TestNewNeedsTokens(t *testing.T) {
-	if _, err := New(&memStore{}, Options{Tokens: []string{" "}}); err == nil || !strings.Contains(err.Error(), "incident_api.tokens") {
+	if _, err := New(newMemStore(), Options{Tokens: []string{" "}}); err == nil || !strings.Contains(err.Error(), "incident_api.tokens") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -229,7 +226,7 @@ func TestNewNeedsTokens(t *testing.T) {
 // A write without a token is refused before its body is read; each token
 // has its own rate limit.
 func TestWriteAuthBeforeBodyAndLimit(t *testing.T) {
-	st := &memStore{m: map[string]earshot.Incident{}}
+	st := newMemStore()
 	h, err := New(st, Options{Tokens: []string{"other", "s3cret"}, Limit: auth.NewLimiter(0.001, 1)})
 	if err != nil {
 		t.Fatal(err)

@@ -14,87 +14,58 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// queueStore answers the support queue's questions from fixed data and
-// moves follow-ups as the real stores do (with FollowUp.Apply). Any other
-// method panics on the nil embedded interface.
+// queueStore is the in-memory store, recording the states FollowUps is
+// asked for and listing follow-ups by ID (not the queue's order, which the
+// server makes itself); err, when set, fails FollowUps and MoveFollowUp.
 type queueStore struct {
-	earshot.Store
-	followUps map[string]earshot.FollowUp
-	posts     map[string]earshot.Post
-	incidents map[string]earshot.Incident
-	err       error
-	states    [][]earshot.FollowUpState // what FollowUps was asked
+	*memstore.Store
+	err    error
+	states [][]earshot.FollowUpState // what FollowUps was asked
 }
 
-func (q *queueStore) FollowUps(_ context.Context, states ...earshot.FollowUpState) ([]earshot.FollowUp, error) {
+func (q *queueStore) FollowUps(ctx context.Context, states ...earshot.FollowUpState) ([]earshot.FollowUp, error) {
 	q.states = append(q.states, states)
 	if q.err != nil {
 		return nil, q.err
 	}
-	var out []earshot.FollowUp
-	for _, f := range q.followUps {
-		if len(states) == 0 || slices.Contains(states, f.State) {
-			out = append(out, f)
-		}
-	}
+	out, err := q.Store.FollowUps(ctx, states...)
 	slices.SortFunc(out, func(a, b earshot.FollowUp) int { return strings.Compare(a.ID, b.ID) }) // not the queue's order
-	return out, nil
+	return out, err
 }
 
-func (q *queueStore) FollowUp(_ context.Context, id string) (earshot.FollowUp, error) {
-	f, ok := q.followUps[id]
-	if !ok {
-		return f, earshot.ErrNotFound
-	}
-	return f, nil
-}
-
-func (q *queueStore) MoveFollowUp(_ context.Context, id string, t earshot.Transition) (earshot.FollowUp, error) {
+func (q *queueStore) MoveFollowUp(ctx context.Context, id string, t earshot.Transition) (earshot.FollowUp, error) {
 	if q.err != nil {
 		return earshot.FollowUp{}, q.err
 	}
-	f, ok := q.followUps[id]
-	if !ok {
-		return f, earshot.ErrNotFound
-	}
-	moved, err := f.Apply(t)
+	return q.Store.MoveFollowUp(ctx, id, t)
+}
+
+// followUp is the stored follow-up with id, zero when none.
+func (q *queueStore) followUp(id string) earshot.FollowUp {
+	f, _ := q.Store.FollowUp(context.Background(), id)
+	return f
+}
+
+// must panics on an error of the in-memory store, which has none.
+func must(err error) {
 	if err != nil {
-		return f, err
+		panic(err)
 	}
-	q.followUps[id] = moved
-	return moved, nil
-}
-
-func (q *queueStore) Post(_ context.Context, id string) (earshot.Post, error) {
-	p, ok := q.posts[id]
-	if !ok {
-		return p, earshot.ErrNotFound
-	}
-	return p, nil
-}
-
-func (q *queueStore) Incident(_ context.Context, id string) (earshot.Incident, error) {
-	i, ok := q.incidents[id]
-	if !ok {
-		return i, earshot.ErrNotFound
-	}
-	return i, nil
 }
 
 func queue() *queueStore {
-	q := &queueStore{
-		followUps: map[string]earshot.FollowUp{},
-		posts:     map[string]earshot.Post{},
-		incidents: map[string]earshot.Incident{outage.ID: outage},
-	}
+	q := &queueStore{Store: memstore.New()}
+	ctx := context.Background()
+	must(q.SaveIncident(ctx, outage))
 	add := func(f earshot.FollowUp, posts ...earshot.Post) {
 		for _, p := range posts {
-			q.posts[p.ID] = p
 			f.PostIDs = append(f.PostIDs, p.ID)
 		}
-		q.followUps[f.ID] = f
+		must(q.SavePosts(ctx, posts))
+		must(q.SaveFollowUp(ctx, f))
 	}
 	maya := earshot.Author{ID: "1", Handle: "maya", Name: "Maya Kim", Followers: 48_000}
 	add(earshot.FollowUp{
@@ -227,16 +198,16 @@ func TestSupportPageFilters(t *testing.T) {
 func TestSupportPageEscapesHostileText(t *testing.T) {
 	q := queue()
 	evil := earshot.Author{ID: `"><svg onload=alert(1)>`, Handle: `"><img src=x onerror=alert(2)>`, Name: `<script>alert("name")</script>`, Followers: 3}
-	q.incidents["x:1"] = earshot.Incident{ID: "x:1", Title: `<script>alert("incident")</script>`, URL: "javascript:alert(7)"}
-	q.posts["twitter:66"] = earshot.Post{ID: "twitter:66", Source: "twitter", Kind: "post", URL: " JaVaScRiPt:alert(5)", Author: evil,
+	must(q.SaveIncident(t.Context(), earshot.Incident{ID: "x:1", Title: `<script>alert("incident")</script>`, URL: "javascript:alert(7)"}))
+	must(q.SavePosts(t.Context(), []earshot.Post{{ID: "twitter:66", Source: "twitter", Kind: "post", URL: " JaVaScRiPt:alert(5)", Author: evil,
 		Text: `<script>alert(1)</script> "><img src=x onerror=alert(1)> is down`, CreatedAt: now.Add(-time.Hour),
-		Watches: []string{"<i>acme</i>"}, Sentiment: earshot.Sentiment{Score: -0.9, Label: earshot.Negative}}
-	q.followUps["fu-evil"] = earshot.FollowUp{
+		Watches: []string{"<i>acme</i>"}, Sentiment: earshot.Sentiment{Score: -0.9, Label: earshot.Negative}}}))
+	must(q.SaveFollowUp(t.Context(), earshot.FollowUp{
 		ID: `fu-"evil"`, Source: "twitter<b>", Author: evil, PostIDs: []string{"twitter:66", "twitter:gone"}, Priority: 1, State: earshot.FollowUpAssigned,
 		Assignee: `<img src=x onerror=alert(9)>`, IncidentID: "x:1", Reason: `a strongly negative post during incident '<script>alert("r")</script>'`,
 		Notes:     []earshot.Note{{At: now, Author: `<b>mallory</b>`, Text: `<iframe src=x onload=alert(10)>`}},
 		CreatedAt: now, Due: now.Add(time.Hour),
-	}
+	}))
 	srv, _ := newSupport(t, q)
 	res, body := get(t, srv, "/support")
 	if res.StatusCode != http.StatusOK {
@@ -266,7 +237,7 @@ func TestSupportPageEscapesHostileText(t *testing.T) {
 }
 
 func TestTimelineLinksToSupport(t *testing.T) {
-	srv, _ := newServer(t, scenario())
+	srv, _ := newServer(t, scenario().store(t))
 	if _, body := get(t, srv, "/"); !strings.Contains(body, `<a href="/support">Support queue</a>`) {
 		t.Error("the timeline has no link to the support queue")
 	}
@@ -308,7 +279,7 @@ func TestAPIFollowUps(t *testing.T) {
 	if res, body := get(t, srv, "/api/followups?state=closed"); res.StatusCode != http.StatusBadRequest || !strings.HasPrefix(decode(t, body)["error"].(string), "state: ") {
 		t.Errorf("bad state: %d %s", res.StatusCode, body)
 	}
-	if _, body := get(t, New(&queueStore{followUps: map[string]earshot.FollowUp{}}, Options{}), "/api/followups"); !strings.Contains(body, `"followups":[]`) {
+	if _, body := get(t, New(&queueStore{Store: memstore.New()}, Options{}), "/api/followups"); !strings.Contains(body, `"followups":[]`) {
 		t.Errorf("empty queue: %s", body)
 	}
 }
@@ -356,7 +327,7 @@ func TestAPIMoveAuth(t *testing.T) {
 				if res.Header.Get("WWW-Authenticate") == "" || decode(t, out)["error"] == nil {
 					t.Errorf("401 without a challenge or an error: %v %s", res.Header, out)
 				}
-				if q.followUps["fu-p2late"].State != earshot.FollowUpOpen {
+				if q.followUp("fu-p2late").State != earshot.FollowUpOpen {
 					t.Error("an unauthorized move changed the follow-up")
 				}
 			}
@@ -374,7 +345,7 @@ func TestAPIMove(t *testing.T) {
 	}
 	var got earshot.FollowUp
 	decodeInto(t, body, &got)
-	stored := q.followUps["fu-p2late"]
+	stored := q.followUp("fu-p2late")
 	if got.State != earshot.FollowUpAssigned || got.Assignee != "sam" || stored.State != earshot.FollowUpAssigned || !stored.UpdatedAt.Equal(now) {
 		t.Errorf("moved: %+v; stored %+v", got, stored)
 	}
@@ -388,7 +359,7 @@ func TestAPIMove(t *testing.T) {
 	if res, body := post(t, srv, "/api/followups/fu-p2late/move", tok, `{"to":"contacted"}`); res.StatusCode != http.StatusOK {
 		t.Fatalf("contacted: %d %s", res.StatusCode, body)
 	}
-	if n := q.followUps["fu-p2late"].Notes; n[len(n)-1].Author != "api" {
+	if n := q.followUp("fu-p2late").Notes; n[len(n)-1].Author != "api" {
 		t.Errorf("notes %+v", n)
 	}
 
@@ -410,7 +381,7 @@ func TestAPIMove(t *testing.T) {
 		{"huge body", "fu-p1", `{"to":"contacted","note":"` + strings.Repeat("x", maxMoveBytes) + `"}`, http.StatusRequestEntityTooLarge, "larger than"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := q.followUps[tc.id]
+			before := q.followUp(tc.id)
 			res, body := post(t, srv, "/api/followups/"+tc.id+"/move", tok, tc.body)
 			if res.StatusCode != tc.code {
 				t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.code, body)
@@ -418,7 +389,7 @@ func TestAPIMove(t *testing.T) {
 			if msg, _ := decode(t, body)["error"].(string); !strings.Contains(msg, tc.msg) {
 				t.Errorf("error %q, want %q", msg, tc.msg)
 			}
-			if after := q.followUps[tc.id]; after.State != before.State || len(after.Notes) != len(before.Notes) {
+			if after := q.followUp(tc.id); after.State != before.State || len(after.Notes) != len(before.Notes) {
 				t.Errorf("a refused move changed the follow-up: %+v", after)
 			}
 		})

@@ -5,71 +5,117 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
 var now = time.Date(2026, 3, 13, 17, 0, 0, 0, time.UTC)
 
-// fakeStore answers the dashboard's three questions from fixed data and
-// records what it was asked. Any other method panics on the nil embedded
-// interface.
-type fakeStore struct {
-	earshot.Store
-	series    []earshot.Bucket
-	bySource  []earshot.Bucket
-	incidents []earshot.Incident
-	negative  []earshot.Post
-	spikes    []earshot.Spike
-	err       error
+// recStore is the in-memory store, recording what the dashboard asks;
+// err, when set, fails every question the dashboard asks.
+type recStore struct {
+	*memstore.Store
+	err error
 
 	seriesQ   []earshot.SeriesQuery
 	postQ     []earshot.PostQuery
 	incidentQ [][2]time.Time
 }
 
-func (f *fakeStore) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
+func (f *recStore) Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
 	f.seriesQ = append(f.seriesQ, q)
 	if f.err != nil {
 		return nil, f.err
 	}
-	if q.GroupBy == earshot.GroupSource {
-		return f.bySource, nil
-	}
-	return f.series, nil
+	return f.Store.Series(ctx, q)
 }
 
-func (f *fakeStore) TopNegative(_ context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+func (f *recStore) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
 	f.postQ = append(f.postQ, q)
 	if f.err != nil {
 		return nil, f.err
 	}
-	return f.negative, nil
+	return f.Store.TopNegative(ctx, q)
 }
 
-func (f *fakeStore) Incidents(_ context.Context, from, to time.Time) ([]earshot.Incident, error) {
+func (f *recStore) Incidents(ctx context.Context, from, to time.Time) ([]earshot.Incident, error) {
 	f.incidentQ = append(f.incidentQ, [2]time.Time{from, to})
 	if f.err != nil {
 		return nil, f.err
 	}
-	return f.incidents, nil
+	return f.Store.Incidents(ctx, from, to)
 }
 
-func (f *fakeStore) Spikes(_ context.Context, from, to time.Time) ([]earshot.Spike, error) {
+func (f *recStore) Spikes(ctx context.Context, from, to time.Time) ([]earshot.Spike, error) {
 	if f.err != nil {
 		return nil, f.err
 	}
-	return f.spikes, nil
+	return f.Store.Spikes(ctx, from, to)
 }
 
-func newServer(t *testing.T, f *fakeStore) (*Server, *bytes.Buffer) {
+// fixture is what a test stores; store puts it in a recStore.
+type fixture struct {
+	posts     []earshot.Post
+	negative  []earshot.Post // the posts the page lists as most negative
+	incidents []earshot.Incident
+	spikes    []earshot.Spike
+	err       error
+}
+
+func (f *fixture) store(t *testing.T) *recStore {
+	t.Helper()
+	st := &recStore{Store: memstore.New()}
+	ctx := t.Context()
+	if err := st.SavePosts(ctx, append(slices.Clone(f.posts), f.negative...)); err != nil {
+		t.Fatal(err)
+	}
+	for _, inc := range f.incidents {
+		if err := st.SaveIncident(ctx, inc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sp := range f.spikes {
+		if err := st.SaveSpike(ctx, sp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.err = f.err
+	return st
+}
+
+// background is n posts of no watch created at, negative of them scored
+// -0.4, positive +0.5, the rest neutral, three in four on twitter and the
+// others on reddit; they have no link.
+func background(at time.Time, n, negative, positive int) []earshot.Post {
+	out := make([]earshot.Post, n)
+	for i := range out {
+		p := earshot.Post{ID: fmt.Sprintf("bg:%d:%d", at.Unix(), i), Source: "twitter", Kind: earshot.KindPost,
+			Text: "background", CreatedAt: at.Add(time.Duration(i) * time.Second), Sentiment: earshot.Sentiment{Label: earshot.Neutral}}
+		if i%4 == 3 {
+			p.Source = "reddit"
+		}
+		switch {
+		case i < negative:
+			p.Sentiment = earshot.Sentiment{Score: -0.4, Label: earshot.Negative}
+		case i < negative+positive:
+			p.Sentiment = earshot.Sentiment{Score: 0.5, Label: earshot.Positive}
+		}
+		out[i] = p
+	}
+	return out
+}
+
+func newServer(t *testing.T, f *recStore) (*Server, *bytes.Buffer) {
 	t.Helper()
 	var logs bytes.Buffer
 	return New(f, Options{Title: "Acme comms", Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(&logs, nil))}), &logs
@@ -99,19 +145,15 @@ var outage = earshot.Incident{
 	},
 }
 
-func scenario() *fakeStore {
-	f := &fakeStore{incidents: []earshot.Incident{outage}}
+func scenario() *fixture {
+	f := &fixture{incidents: []earshot.Incident{outage}}
 	for h := 7 * 24; h > 0; h-- {
 		start := now.Add(-time.Duration(h) * time.Hour)
-		b := earshot.Bucket{Start: start, Count: 40, Scored: 40, Negative: 6, Positive: 16, MeanSentiment: 0.2}
 		if h <= 3 {
-			b = earshot.Bucket{Start: start, Count: 400, Scored: 400, Negative: 320, Positive: 10, MeanSentiment: -0.6}
+			f.posts = append(f.posts, background(start, 400, 320, 10)...)
+		} else {
+			f.posts = append(f.posts, background(start, 40, 6, 16)...)
 		}
-		f.series = append(f.series, b)
-	}
-	f.bySource = []earshot.Bucket{
-		{Start: now.Add(-24 * time.Hour), Key: "twitter", Count: 900, Scored: 900, Negative: 400, Positive: 200, MeanSentiment: -0.2},
-		{Start: now.Add(-24 * time.Hour), Key: "reddit", Count: 300, Scored: 300, Negative: 60, Positive: 100, MeanSentiment: 0.1},
 	}
 	f.negative = []earshot.Post{{
 		ID: "twitter:1", Source: "twitter", Kind: earshot.KindPost, URL: "https://twitter.example/maya/status/1",
@@ -124,7 +166,7 @@ func scenario() *fakeStore {
 }
 
 func TestPage(t *testing.T) {
-	f := scenario()
+	f := scenario().store(t)
 	srv, _ := newServer(t, f)
 	res, body := get(t, srv, "/")
 	if res.StatusCode != http.StatusOK {
@@ -190,7 +232,7 @@ func TestPageRanges(t *testing.T) {
 		{"30d", time.Hour, 121, "posts per 6 h"},
 	} {
 		t.Run(tc.rng, func(t *testing.T) {
-			f := scenario()
+			f := scenario().store(t)
 			srv, _ := newServer(t, f)
 			res, body := get(t, srv, "/?range="+tc.rng+"&watch=acme")
 			if res.StatusCode != http.StatusOK {
@@ -255,8 +297,8 @@ func TestPageEscapesHostilePosts(t *testing.T) {
 		ID: "x:1", Title: `<script>alert("incident")</script>`, Status: earshot.Investigating, StartedAt: now.Add(-time.Hour),
 		URL: "javascript:alert(7)", Updates: []earshot.IncidentUpdate{{At: now, Body: `<img src=x onerror=alert(8)>`}},
 	}}
-	f.bySource = append(f.bySource, earshot.Bucket{Key: `<script>alert("source")</script>`, Count: 1})
-	srv, _ := newServer(t, f)
+	f.posts = append(f.posts, earshot.Post{ID: "x:source", Source: `<script>alert("source")</script>`, CreatedAt: now.Add(-time.Hour)})
+	srv, _ := newServer(t, f.store(t))
 	res, body := get(t, srv, "/")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
@@ -285,7 +327,7 @@ func TestPageEscapesHostilePosts(t *testing.T) {
 }
 
 func TestPageEmpty(t *testing.T) {
-	srv, _ := newServer(t, &fakeStore{})
+	srv, _ := newServer(t, (&fixture{}).store(t))
 	res, body := get(t, srv, "/?range=24h")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", res.StatusCode)
@@ -299,7 +341,7 @@ func TestPageEmpty(t *testing.T) {
 }
 
 func TestPageErrors(t *testing.T) {
-	srv, _ := newServer(t, scenario())
+	srv, _ := newServer(t, scenario().store(t))
 	res, body := get(t, srv, "/?range=2d")
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "range:") {
 		t.Errorf("bad range: %d %q", res.StatusCode, body)
@@ -309,7 +351,7 @@ func TestPageErrors(t *testing.T) {
 		t.Errorf("unknown page: %d", res.StatusCode)
 	}
 
-	f := &fakeStore{err: errors.New("duckdb: connection refused (secret-dsn)")}
+	f := (&fixture{err: errors.New("duckdb: connection refused (secret-dsn)")}).store(t)
 	srv, logs := newServer(t, f)
 	res, body = get(t, srv, "/")
 	if res.StatusCode != http.StatusInternalServerError {
@@ -324,7 +366,7 @@ func TestPageErrors(t *testing.T) {
 }
 
 func TestPageDefaultRange(t *testing.T) {
-	f := scenario()
+	f := scenario().store(t)
 	srv := New(f, Options{Now: func() time.Time { return now }, DefaultRange: 3 * 24 * time.Hour})
 	res, body := get(t, srv, "/")
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "<title>Earshot · last 3d</title>") {
@@ -336,7 +378,7 @@ func TestPageDefaultRange(t *testing.T) {
 }
 
 func TestStatic(t *testing.T) {
-	srv, _ := newServer(t, &fakeStore{})
+	srv, _ := newServer(t, (&fixture{}).store(t))
 	res, body := get(t, srv, "/static/style.css")
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") || !strings.Contains(body, ".band-major") {
 		t.Fatalf("style.css: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
@@ -357,12 +399,26 @@ func decode(t *testing.T, body string) map[string]any {
 }
 
 func TestAPISeries(t *testing.T) {
-	f := scenario()
-	f.series = []earshot.Bucket{
-		{Start: now.Add(-2 * time.Hour), Key: "twitter", Count: 12, Scored: 10, Negative: 7, Positive: 1, MeanSentiment: -0.5},
-		{Start: now.Add(-time.Hour), Key: "twitter", Count: 3, Scored: 3, MeanSentiment: 0.25},
+	// At now-2h 12 posts: 7 negative, 1 positive, 2 neutral, 2 unscored
+	// (mean -0.5); at now-1h 3 posts (mean 0.25).
+	fx := scenario()
+	fx.negative = nil
+	for i := range 15 {
+		p := earshot.Post{ID: fmt.Sprintf("twitter:s%d", i), Source: "twitter", Watches: []string{"acme"}, CreatedAt: now.Add(-2 * time.Hour)}
+		switch {
+		case i < 7:
+			p.Sentiment = earshot.Sentiment{Score: -0.75, Label: earshot.Negative}
+		case i == 7:
+			p.Sentiment = earshot.Sentiment{Score: 0.25, Label: earshot.Positive}
+		case i < 10:
+			p.Sentiment = earshot.Sentiment{Label: earshot.Neutral}
+		case i >= 12:
+			p.CreatedAt = now.Add(-time.Hour)
+			p.Sentiment = earshot.Sentiment{Score: 0.25, Label: earshot.Neutral}
+		}
+		fx.posts = append(fx.posts, p)
 	}
-	f.bySource = f.series
+	f := fx.store(t)
 	srv, _ := newServer(t, f)
 	res, body := get(t, srv, "/api/series?from=2026-03-13T10:00:00Z&to=2026-03-13T17:00:00%2B00:00&bucket=1m&group=source&watch=acme&source=twitter")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json; charset=utf-8" {
@@ -400,7 +456,7 @@ func TestAPISeries(t *testing.T) {
 }
 
 func TestAPIDefaults(t *testing.T) {
-	f := &fakeStore{}
+	f := (&fixture{}).store(t)
 	srv, _ := newServer(t, f)
 	_, body := get(t, srv, "/api/series")
 	q := f.seriesQ[0]
@@ -424,7 +480,7 @@ func TestAPIDefaults(t *testing.T) {
 }
 
 func TestAPIIncidentsAndPosts(t *testing.T) {
-	f := scenario()
+	f := scenario().store(t)
 	srv, _ := newServer(t, f)
 	res, body := get(t, srv, "/api/incidents?from=2026-03-13T00:00:00Z&to=2026-03-14T00:00:00Z")
 	if res.StatusCode != http.StatusOK {
@@ -479,7 +535,7 @@ func TestAPIBadParams(t *testing.T) {
 		{"/api/posts/negative?source=" + strings.Repeat("s", 300), "source"},
 	} {
 		t.Run(tc.target[:min(len(tc.target), 60)], func(t *testing.T) {
-			f := &fakeStore{}
+			f := (&fixture{}).store(t)
 			srv, _ := newServer(t, f)
 			res, body := get(t, srv, tc.target)
 			if res.StatusCode != http.StatusBadRequest {
@@ -498,7 +554,7 @@ func TestAPIBadParams(t *testing.T) {
 
 func TestAPIStoreError(t *testing.T) {
 	for _, target := range []string{"/api/series", "/api/incidents", "/api/posts/negative"} {
-		f := &fakeStore{err: errors.New("clickhouse: auth failed for user=earshot password=hunter2")}
+		f := (&fixture{err: errors.New("clickhouse: auth failed for user=earshot password=hunter2")}).store(t)
 		srv, logs := newServer(t, f)
 		res, body := get(t, srv, target)
 		if res.StatusCode != http.StatusInternalServerError {
@@ -515,7 +571,7 @@ func TestAPIStoreError(t *testing.T) {
 }
 
 func TestAPIRouting(t *testing.T) {
-	srv, _ := newServer(t, &fakeStore{})
+	srv, _ := newServer(t, (&fixture{}).store(t))
 	res, body := get(t, srv, "/api/nope")
 	if res.StatusCode != http.StatusNotFound || decode(t, body)["error"] == nil {
 		t.Errorf("unknown endpoint: %d %s", res.StatusCode, body)
@@ -566,15 +622,15 @@ func TestSafeLink(t *testing.T) {
 
 func TestPageListsSpikes(t *testing.T) {
 	start := now.Add(-26 * time.Hour)
-	f := &fakeStore{
-		series:    []earshot.Bucket{{Start: start, Count: 40, Scored: 40, Negative: 30}},
+	f := (&fixture{
+		posts:     background(start, 40, 30, 0),
 		incidents: []earshot.Incident{{ID: "sp:1", Title: "API errors", Status: earshot.Resolved, StartedAt: start, ResolvedAt: start.Add(time.Hour)}},
 		spikes: []earshot.Spike{
 			{ID: "a", Scope: earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme"}, Metric: earshot.MetricVolume, Start: start, End: start.Add(time.Hour), Observed: 412, Expected: 38, Score: 0.93, IncidentID: "sp:1"},
 			{ID: "b", Scope: earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme<script>"}, Metric: earshot.MetricNegativeShare, Start: start.Add(3 * time.Hour), Observed: 0.71, Expected: 0.2, Score: 0.8},
 			{ID: "c", Scope: earshot.Scope{Kind: earshot.ScopeSource, Value: "reddit"}, Metric: earshot.MetricVolume, Start: start},
 		},
-	}
+	}).store(t)
 	srv, _ := newServer(t, f)
 	_, body := get(t, srv, "/")
 	for _, want := range []string{"Spikes detected", "watch acme", "412", "API errors", "negative share", "71%", "no known incident", "ongoing", "acme&lt;script&gt;"} {
@@ -599,16 +655,13 @@ func TestNegativePostsFoldRepeats(t *testing.T) {
 	post := func(id, text string, score float64) earshot.Post {
 		return earshot.Post{ID: id, Source: "twitter", Text: text, CreatedAt: now.Add(-time.Hour), Sentiment: earshot.Sentiment{Score: score, Label: earshot.Negative}}
 	}
-	f := &fakeStore{
-		series: []earshot.Bucket{{Start: now.Add(-2 * time.Hour), Count: 5, Scored: 5, Negative: 5}},
-		negative: []earshot.Post{
-			post("a", "@acmecloud Login is BROKEN again!", -0.9),
-			post("b", "RT @someone: login is broken again https://t.co/x", -0.9),
-			post("c", "Billing charged me twice", -0.8),
-			post("d", "login is broken again.", -0.7),
-		},
+	negative := []earshot.Post{
+		post("a", "@acmecloud Login is BROKEN again!", -0.9),
+		post("b", "RT @someone: login is broken again https://t.co/x", -0.9),
+		post("c", "Billing charged me twice", -0.8),
+		post("d", "login is broken again.", -0.7),
 	}
-	srv, _ := newServer(t, f)
+	srv, _ := newServer(t, (&fixture{negative: negative}).store(t))
 	_, body := get(t, srv, "/")
 	if n := strings.Count(body, `<p class="text">`); n != 2 {
 		t.Errorf("%d posts listed, want 2 distinct texts", n)
@@ -616,40 +669,32 @@ func TestNegativePostsFoldRepeats(t *testing.T) {
 	if !strings.Contains(body, "and 2 more posts saying the same") {
 		t.Error("the repeats of the login complaint are not counted")
 	}
-	got := distinctPosts(f.negative, 1)
+	got := distinctPosts(negative, 1)
 	if len(got) != 1 || got[0].Similar != 2 {
 		t.Errorf("distinctPosts(.., 1) = %+v; repeats of the post shown still count", got)
 	}
-}
-
-type fakeSilences struct{ list []earshot.Silence }
-
-func (f fakeSilences) SaveSilence(context.Context, earshot.Silence) error { return nil }
-func (f fakeSilences) Silences(_ context.Context, since time.Time) ([]earshot.Silence, error) {
-	var out []earshot.Silence
-	for _, s := range f.list {
-		if s.EndsAt.After(since) {
-			out = append(out, s)
-		}
-	}
-	return out, nil
 }
 
 // TestPageOneWatch: with a single watch configured, the spikes over all
 // posts are that watch's again and are not listed; silences are.
 func TestPageOneWatch(t *testing.T) {
 	start := now.Add(-26 * time.Hour)
-	f := &fakeStore{
-		series: []earshot.Bucket{{Start: start, Count: 40, Scored: 40, Negative: 30}},
+	f := (&fixture{
+		posts: background(start, 40, 30, 0),
 		spikes: []earshot.Spike{
 			{ID: "a", Scope: earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme"}, Metric: earshot.MetricVolume, Start: start, Observed: 412, Expected: 38},
 			{ID: "b", Scope: earshot.Scope{Kind: earshot.ScopeAll}, Metric: earshot.MetricVolume, Start: start, Observed: 413, Expected: 39},
 		},
-	}
-	sil := fakeSilences{[]earshot.Silence{
+	}).store(t)
+	sil := memstore.New()
+	for _, sl := range []earshot.Silence{
 		{ID: "m", Matchers: []string{`watch="acme"`}, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour), CreatedBy: "zoë", Comment: "<b>maintenance</b>"},
 		{ID: "old", Matchers: []string{`watch="beta"`}, StartsAt: now.Add(-72 * time.Hour), EndsAt: now.Add(-48 * time.Hour)},
-	}}
+	} {
+		if err := sil.SaveSilence(t.Context(), sl); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		watches []string
 		all     bool

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -199,6 +200,30 @@ func NewSilence(req SilenceRequest, now time.Time) (earshot.Silence, error) {
 		return earshot.Silence{}, errors.New("created_by or comment: too long (200 and 2000 bytes at most)")
 	}
 	return alerts.NewSilences(func() time.Time { return now }).Check(sl)
+}
+
+// ExpireSilence ends the silence id in st at now and returns it; an
+// expired one is returned unchanged. An unknown ID (or one expired more
+// than a week ago) is alerts.ErrSilenceNotFound.
+func ExpireSilence(ctx context.Context, st earshot.SilenceStore, id string, now time.Time) (earshot.Silence, error) {
+	list, err := st.Silences(ctx, now.Add(-silenceHistory))
+	if err != nil {
+		return earshot.Silence{}, err
+	}
+	for _, sl := range list {
+		if sl.ID != id {
+			continue
+		}
+		if !sl.EndsAt.After(now) {
+			return sl, nil
+		}
+		sl = alerts.ExpireSilence(sl, now.UTC())
+		if err := st.SaveSilence(ctx, sl); err != nil {
+			return earshot.Silence{}, err
+		}
+		return sl, nil
+	}
+	return earshot.Silence{}, fmt.Errorf("silence %q: %w", id, alerts.ErrSilenceNotFound)
 }
 
 func (h *silenceAPI) add(w http.ResponseWriter, r *http.Request, body []byte) bool {

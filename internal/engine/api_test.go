@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
 // TestSilenceAPI: silences are written with a token only, checked, kept
@@ -19,7 +19,7 @@ func TestSilenceAPI(t *testing.T) {
 			st := sc.open(t)
 			now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 			woken := 0
-			h := Handler(APIOptions{Alerts: NewMemory(0), Episodes: NewMemory(0), Silences: st.(earshot.SilenceStore),
+			h := Handler(APIOptions{Alerts: memstore.New(), Episodes: memstore.New(), Silences: st,
 				Tokens: []string{"s3cret"}, Changed: func() { woken++ }, Now: func() time.Time { return now }})
 			do := func(method, path, token, body string) (int, string) {
 				req := httptest.NewRequest(method, path, strings.NewReader(body))

@@ -37,11 +37,9 @@
 // Spike events older than MaxEventAge when they are found (the history the
 // first live Step reads) are linked and saved without alerting.
 //
-// Stores: the engine needs the store's posts as an earshot.PostLister to
-// link spikes; with a store that is not one it falls back to listing them
-// through PostStore.TopNegative (see Posts). Alerts and deliveries are kept
-// in the store when it is an earshot.AlertStore, else in a bounded
-// in-memory Memory.
+// Stores: the engine lists the store's posts to link spikes, and keeps
+// alerts, deliveries, episodes and silences in the store (every
+// earshot.Store keeps them all), unless Config names others.
 //
 // Handler serves /api/alerts, /api/alerts/deliveries and
 // /api/alerts/weekly.

@@ -31,20 +31,17 @@ type Config struct {
 	// Monitor tunes detection; its Now is the engine's clock whatever it
 	// says.
 	Monitor spikes.MonitorOptions
-	// Alerts keeps alerts and deliveries; nil means the store when it is
-	// an earshot.AlertStore, else a new Memory.
+	// Alerts keeps alerts and deliveries; nil means the store.
 	Alerts earshot.AlertStore
 	// Episodes keeps the conversations notifications belong to; nil
-	// means the store when it is an earshot.EpisodeStore, else Alerts
-	// when it is one, else a new Memory.
+	// means the store.
 	Episodes earshot.EpisodeStore
 	// EpisodeOptions tune episodes; the zero value means
 	// alerts.DefaultEpisodeOptions().
 	EpisodeOptions alerts.EpisodeOptions
-	// Posts lists posts for linking; nil means Posts(Store).
+	// Posts lists posts for linking; nil means the store.
 	Posts earshot.PostLister
-	// PostLinker marks the posts of linked spikes; nil means the store
-	// when it is an earshot.PostLinker.
+	// PostLinker marks the posts of linked spikes; nil means the store.
 	PostLinker earshot.PostLinker
 	// Series is what the monitor reads series from; nil means Store.
 	// Replay passes a SeriesCache, the posts being all stored up front.
@@ -61,7 +58,7 @@ type Config struct {
 	// is set, each Step replaces them with the store's.
 	Silences *alerts.Silences
 	// SilenceStore keeps the silences the CLI and the API write; nil means
-	// the store when it is an earshot.SilenceStore.
+	// the store.
 	SilenceStore earshot.SilenceStore
 	// AllWatch, when set, makes spikes over all posts alert as a watch of
 	// this name ("all").
@@ -137,16 +134,19 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Link = &c
 	}
 	if cfg.Posts == nil {
-		cfg.Posts = Posts(cfg.Store)
+		cfg.Posts = cfg.Store
+	}
+	if cfg.PostLinker == nil {
+		cfg.PostLinker = cfg.Store
 	}
 	if cfg.Alerts == nil {
-		cfg.Alerts = AlertStoreOf(cfg.Store)
+		cfg.Alerts = cfg.Store
 	}
 	if cfg.Episodes == nil {
-		cfg.Episodes = EpisodeStoreOf(cfg.Store, cfg.Alerts)
+		cfg.Episodes = cfg.Store
 	}
 	if cfg.SilenceStore == nil {
-		cfg.SilenceStore, _ = cfg.Store.(earshot.SilenceStore)
+		cfg.SilenceStore = cfg.Store
 	}
 	if cfg.MaxEventAge <= 0 {
 		cfg.MaxEventAge = 30 * time.Minute
@@ -177,9 +177,6 @@ func New(cfg Config) (*Engine, error) {
 
 	deps := link.Deps{Incidents: cfg.Store, Posts: cfg.Posts, Spikes: cfg.Store, Watches: cfg.Watches, Now: clock,
 		PostLinker: cfg.PostLinker}
-	if pl, ok := cfg.Store.(earshot.PostLinker); ok && deps.PostLinker == nil {
-		deps.PostLinker = pl
-	}
 	var err error
 	if e.linker, err = link.New(deps, *cfg.Link); err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ import (
 	"github.com/earshot/earshot/store/clickhouse"
 	"github.com/earshot/earshot/store/clickhouse/chtest"
 	"github.com/earshot/earshot/store/duckdb"
+	"github.com/earshot/earshot/store/memstore"
 )
 
 // stores are the backends the end-to-end tests run on: DuckDB always,
@@ -183,7 +184,7 @@ func TestIncidentDay(t *testing.T) {
 				Slack: []slack.Config{{AllowPrivateNetworks: true, URL: slackSrv.URL + "/services/T0/B0/secret"}},
 				Email: []email.Config{{AllowPrivateNetworks: true, Smarthost: smtp.addr, From: "earshot@example.com", To: []string{"comms@example.com"}, TLS: "none"}},
 			}}
-			mem := NewMemory(0)
+			mem := memstore.New()
 			receivers, err := cfg.Notifiers(alerts.NotifierOptions{Deliveries: mem})
 			if err != nil {
 				t.Fatal(err)

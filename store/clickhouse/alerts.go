@@ -2,44 +2,24 @@ package clickhouse
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
-var (
-	_ earshot.PostLister = (*Store)(nil)
-	_ earshot.PostLinker = (*Store)(nil)
-	_ earshot.AlertStore = (*Store)(nil)
-)
-
-// alertRow is a as the alerts table's insert columns, with a new version:
-// labels and Why as JSON, the times of the Why's posts in UTC so that they
-// read back as saved.
+// alertRow is a as the alerts table's insert columns, with a new version.
 func (s *Store) alertRow(a earshot.Alert) ([]any, error) {
-	labels, err := json.Marshal(a.Labels)
+	labels, why, err := rowcodec.Alert(a)
 	if err != nil {
-		return nil, fmt.Errorf("encoding labels: %w", err)
-	}
-	why := a.Why
-	if len(why.Posts) > 0 {
-		why.Posts = make([]earshot.Post, len(a.Why.Posts))
-		for i, p := range a.Why.Posts {
-			p.CreatedAt, p.CollectedAt = p.CreatedAt.UTC(), p.CollectedAt.UTC()
-			why.Posts[i] = p
-		}
-	}
-	whyJSON, err := json.Marshal(why)
-	if err != nil {
-		return nil, fmt.Errorf("encoding why: %w", err)
+		return nil, err
 	}
 	return []any{
-		a.ID, string(a.Kind), a.SpikeID, a.Watch, string(a.Metric), a.Severity, string(labels),
-		a.IncidentID, a.Confidence, a.Summary, string(whyJSON),
+		a.ID, string(a.Kind), a.SpikeID, a.Watch, string(a.Metric), a.Severity, labels,
+		a.IncidentID, a.Confidence, a.Summary, why,
 		s.timeArg(a.StartsAt), s.timeArg(a.EndsAt), s.timeArg(a.At), s.nextVersion(),
 	}, nil
 }
@@ -56,17 +36,8 @@ func scanAlert(rows driver.Rows) (earshot.Alert, error) {
 	}
 	a.Kind, a.Metric = earshot.AlertKind(kind), earshot.Metric(metric)
 	a.StartsAt, a.EndsAt, a.At = fromNS(starts), fromNS(ends), fromNS(raised)
-	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
-		return earshot.Alert{}, fmt.Errorf("decoding labels of alert %s: %w", a.ID, err)
-	}
-	if len(a.Labels) == 0 {
-		a.Labels = nil
-	}
-	if err := json.Unmarshal([]byte(why), &a.Why); err != nil {
-		return earshot.Alert{}, fmt.Errorf("decoding why of alert %s: %w", a.ID, err)
-	}
-	for i, p := range a.Why.Posts {
-		a.Why.Posts[i].CreatedAt, a.Why.Posts[i].CollectedAt = p.CreatedAt.UTC(), p.CollectedAt.UTC()
+	if err := rowcodec.DecodeAlert(&a, labels, why); err != nil {
+		return earshot.Alert{}, err
 	}
 	return a, nil
 }
@@ -86,20 +57,8 @@ func (s *Store) SaveAlert(ctx context.Context, a earshot.Alert) error {
 
 // Alerts returns the alerts raised in [from, to), by At then ID.
 func (s *Store) Alerts(ctx context.Context, from, to time.Time) ([]earshot.Alert, error) {
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qAlerts), toNS(from), toNS(to))
+	out, err := queryAll(ctx, s.conn, scanAlert, mustQuery(s.q, qAlerts), toNS(from), toNS(to))
 	if err != nil {
-		return nil, fmt.Errorf("reading alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading alerts: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading alerts: %w", err)
 	}
 	return out, nil
@@ -129,32 +88,28 @@ func (s *Store) SaveDelivery(ctx context.Context, d earshot.Delivery) error {
 
 // Deliveries returns the attempts made in [from, to), by At then ID.
 func (s *Store) Deliveries(ctx context.Context, from, to time.Time) ([]earshot.Delivery, error) {
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qDeliveries), toNS(from), toNS(to))
+	out, err := queryAll(ctx, s.conn, scanDelivery, mustQuery(s.q, qDeliveries), toNS(from), toNS(to))
 	if err != nil {
 		return nil, fmt.Errorf("reading deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []earshot.Delivery
-	for rows.Next() {
-		var (
-			d       earshot.Delivery
-			attempt int64
-			at      int64
-			ok      uint8
-		)
-		if err := rows.Scan(&d.ID, &d.Receiver, &d.GroupKey, &d.AlertIDs, &attempt, &at, &ok, &d.Error); err != nil {
-			return nil, fmt.Errorf("reading deliveries: %w", err)
-		}
-		d.Attempt, d.At, d.OK = int(attempt), fromNS(at), ok != 0
-		if len(d.AlertIDs) == 0 {
-			d.AlertIDs = nil
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading deliveries: %w", err)
-	}
 	return out, nil
+}
+
+func scanDelivery(rows driver.Rows) (earshot.Delivery, error) {
+	var (
+		d       earshot.Delivery
+		attempt int64
+		at      int64
+		ok      uint8
+	)
+	if err := rows.Scan(&d.ID, &d.Receiver, &d.GroupKey, &d.AlertIDs, &attempt, &at, &ok, &d.Error); err != nil {
+		return earshot.Delivery{}, err
+	}
+	d.Attempt, d.At, d.OK = int(attempt), fromNS(at), ok != 0
+	if len(d.AlertIDs) == 0 {
+		d.AlertIDs = nil
+	}
+	return d, nil
 }
 
 // insertRow sends one row with the insert statement name.

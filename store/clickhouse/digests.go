@@ -9,8 +9,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.DigestStore = (*Store)(nil)
-
 // SaveDigest creates or replaces the sent digest with d.ID: each save
 // writes a row with a newer version.
 func (s *Store) SaveDigest(ctx context.Context, d earshot.SentDigest) error {
@@ -59,20 +57,7 @@ func (s *Store) SentDigests(ctx context.Context, limit int) ([]earshot.SentDiges
 }
 
 func (s *Store) queryDigests(ctx context.Context, name string, args ...any) ([]earshot.SentDigest, error) {
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, name), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []earshot.SentDigest
-	for rows.Next() {
-		d, err := scanDigest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.conn, scanDigest, mustQuery(s.q, name), args...)
 }
 
 func scanDigest(rows driver.Rows) (earshot.SentDigest, error) {

@@ -2,28 +2,21 @@ package clickhouse
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/earshot/earshot"
-)
-
-var (
-	_ earshot.EpisodeStore = (*Store)(nil)
-	_ earshot.ThreadStore  = (*Store)(nil)
-	_ earshot.SilenceStore = (*Store)(nil)
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 // SaveEpisode creates or replaces the episode with e.ID: each save writes
 // a row with a newer version.
 func (s *Store) SaveEpisode(ctx context.Context, e earshot.Episode) error {
-	e.OpenedAt, e.UpdatedAt, e.ResolvedAt = e.OpenedAt.UTC(), e.UpdatedAt.UTC(), e.ResolvedAt.UTC()
-	body, err := json.Marshal(e)
+	e, body, err := rowcodec.Episode(e)
 	if err != nil {
-		return fmt.Errorf("encoding episode %s: %w", e.ID, err)
+		return err
 	}
-	row := []any{e.ID, e.Watch, s.timeArg(e.OpenedAt), s.timeArg(e.UpdatedAt), string(body), s.nextVersion()}
+	row := []any{e.ID, e.Watch, s.timeArg(e.OpenedAt), s.timeArg(e.UpdatedAt), body, s.nextVersion()}
 	if err := s.insertRow(ctx, qInsertEpisode, row); err != nil {
 		return fmt.Errorf("saving episode %s: %w", e.ID, err)
 	}
@@ -35,9 +28,9 @@ func (s *Store) SaveEpisode(ctx context.Context, e earshot.Episode) error {
 func (s *Store) Episodes(ctx context.Context, from, to time.Time) ([]earshot.Episode, error) {
 	var out []earshot.Episode
 	err := s.bodies(ctx, qEpisodes, func(body string) error {
-		var e earshot.Episode
-		if err := json.Unmarshal([]byte(body), &e); err != nil {
-			return fmt.Errorf("decoding an episode: %w", err)
+		e, err := rowcodec.DecodeEpisode(body)
+		if err != nil {
+			return err
 		}
 		out = append(out, e)
 		return nil
@@ -69,12 +62,11 @@ func (s *Store) Thread(ctx context.Context, episode, receiver string) (string, e
 
 // SaveSilence creates or replaces the silence with sl.ID.
 func (s *Store) SaveSilence(ctx context.Context, sl earshot.Silence) error {
-	sl.StartsAt, sl.EndsAt = sl.StartsAt.UTC(), sl.EndsAt.UTC()
-	body, err := json.Marshal(sl)
+	sl, body, err := rowcodec.Silence(sl)
 	if err != nil {
-		return fmt.Errorf("encoding silence %s: %w", sl.ID, err)
+		return err
 	}
-	row := []any{sl.ID, s.timeArg(sl.StartsAt), s.timeArg(sl.EndsAt), string(body), s.nextVersion()}
+	row := []any{sl.ID, s.timeArg(sl.StartsAt), s.timeArg(sl.EndsAt), body, s.nextVersion()}
 	if err := s.insertRow(ctx, qInsertSilence, row); err != nil {
 		return fmt.Errorf("saving silence %s: %w", sl.ID, err)
 	}
@@ -85,9 +77,9 @@ func (s *Store) SaveSilence(ctx context.Context, sl earshot.Silence) error {
 func (s *Store) Silences(ctx context.Context, since time.Time) ([]earshot.Silence, error) {
 	var out []earshot.Silence
 	err := s.bodies(ctx, qSilences, func(body string) error {
-		var sl earshot.Silence
-		if err := json.Unmarshal([]byte(body), &sl); err != nil {
-			return fmt.Errorf("decoding a silence: %w", err)
+		sl, err := rowcodec.DecodeSilence(body)
+		if err != nil {
+			return err
 		}
 		out = append(out, sl)
 		return nil

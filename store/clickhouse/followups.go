@@ -2,23 +2,18 @@ package clickhouse
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 // SaveFollowUp creates or replaces the follow-up with f.ID: each save
 // writes a row with a newer version.
 func (s *Store) SaveFollowUp(ctx context.Context, f earshot.FollowUp) error {
-	notes := make([]earshot.Note, len(f.Notes))
-	for i, n := range f.Notes {
-		n.At = n.At.UTC()
-		notes[i] = n
-	}
-	body, err := json.Marshal(notes)
+	body, err := rowcodec.Notes(f.Notes)
 	if err != nil {
 		return fmt.Errorf("saving follow-up %s: %w", f.ID, err)
 	}
@@ -31,7 +26,7 @@ func (s *Store) SaveFollowUp(ctx context.Context, f earshot.FollowUp) error {
 		return fmt.Errorf("saving follow-up %s: %w", f.ID, err)
 	}
 	if err := b.Append(f.ID, f.Source, f.Author.ID, f.Author.Handle, f.Author.Name, f.Author.Followers,
-		postIDs, f.Reason, int64(f.Priority), string(f.State), f.Assignee, f.IncidentID, string(body),
+		postIDs, f.Reason, int64(f.Priority), string(f.State), f.Assignee, f.IncidentID, body,
 		s.timeArg(f.Due), s.timeArg(f.CreatedAt), s.timeArg(f.UpdatedAt), s.nextVersion()); err != nil {
 		_ = b.Abort()
 		return fmt.Errorf("saving follow-up %s: %w", f.ID, err)
@@ -60,33 +55,15 @@ func scanFollowUp(rows driver.Rows) (earshot.FollowUp, error) {
 	if len(f.PostIDs) == 0 {
 		f.PostIDs = nil
 	}
-	if err := json.Unmarshal([]byte(notes), &f.Notes); err != nil {
+	var err error
+	if f.Notes, err = rowcodec.DecodeNotes(notes); err != nil {
 		return earshot.FollowUp{}, fmt.Errorf("follow-up %s: decoding notes: %w", f.ID, err)
-	}
-	if len(f.Notes) == 0 {
-		f.Notes = nil
-	}
-	for i := range f.Notes {
-		f.Notes[i].At = f.Notes[i].At.UTC()
 	}
 	return f, nil
 }
 
 func (s *Store) queryFollowUps(ctx context.Context, query string, args ...any) ([]earshot.FollowUp, error) {
-	rows, err := s.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []earshot.FollowUp
-	for rows.Next() {
-		f, err := scanFollowUp(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.conn, scanFollowUp, query, args...)
 }
 
 // FollowUp returns one follow-up, or earshot.ErrNotFound.

@@ -5,11 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
-
-	"github.com/earshot/earshot"
 )
-
-var _ earshot.PostHashStore = (*Store)(nil)
 
 // defaultMaxQuerySize is the server's default max_query_size: the most of
 // a SELECT's text it parses.

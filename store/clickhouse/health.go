@@ -10,8 +10,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.HealthStore = (*Store)(nil)
-
 // insertOne sends one row with the insert statement name.
 func (s *Store) insertOne(ctx context.Context, name string, row []any) error {
 	b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, name))
@@ -60,20 +58,8 @@ func scanHealth(rows driver.Rows) (earshot.SourceHealth, error) {
 
 // Health returns every collector's health, by collector name.
 func (s *Store) Health(ctx context.Context) ([]earshot.SourceHealth, error) {
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qHealth))
+	out, err := queryAll(ctx, s.conn, scanHealth, mustQuery(s.q, qHealth))
 	if err != nil {
-		return nil, fmt.Errorf("reading health: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.SourceHealth
-	for rows.Next() {
-		h, err := scanHealth(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading health: %w", err)
-		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading health: %w", err)
 	}
 	return out, nil
@@ -108,20 +94,8 @@ func scanGap(rows driver.Rows) (earshot.Gap, error) {
 // Gaps returns the gaps overlapping [from, to): begun before to and not
 // ended by from (a gap with no end has not ended), by start then ID.
 func (s *Store) Gaps(ctx context.Context, from, to time.Time) ([]earshot.Gap, error) {
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qGaps), toNS(to), toNS(from))
+	out, err := queryAll(ctx, s.conn, scanGap, mustQuery(s.q, qGaps), toNS(to), toNS(from))
 	if err != nil {
-		return nil, fmt.Errorf("reading gaps: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Gap
-	for rows.Next() {
-		g, err := scanGap(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading gaps: %w", err)
-		}
-		out = append(out, g)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading gaps: %w", err)
 	}
 	return out, nil

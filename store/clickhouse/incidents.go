@@ -2,24 +2,19 @@ package clickhouse
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 // SaveIncident creates or replaces the incident with inc.ID: each save
 // writes a row with a newer version.
 func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
-	updates := make([]earshot.IncidentUpdate, len(inc.Updates))
-	for i, u := range inc.Updates {
-		u.At = u.At.UTC()
-		updates[i] = u
-	}
-	body, err := json.Marshal(updates)
+	body, err := rowcodec.Updates(inc.Updates)
 	if err != nil {
 		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
 	}
@@ -37,7 +32,7 @@ func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	}
 	if err := b.Append(inc.ID, inc.Source, inc.Title, string(inc.Status), inc.Severity, services,
 		s.timeArg(inc.StartedAt), s.timeArg(inc.ResolvedAt), inc.URL, s.timeArg(inc.UpdatedAt),
-		string(body), watches, s.nextVersion()); err != nil {
+		body, watches, s.nextVersion()); err != nil {
 		_ = b.Abort()
 		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
 	}
@@ -65,33 +60,15 @@ func scanIncident(rows driver.Rows) (earshot.Incident, error) {
 	if len(inc.Watches) == 0 {
 		inc.Watches = nil
 	}
-	if err := json.Unmarshal([]byte(updates), &inc.Updates); err != nil {
+	var err error
+	if inc.Updates, err = rowcodec.DecodeUpdates(updates); err != nil {
 		return earshot.Incident{}, fmt.Errorf("incident %s: decoding updates: %w", inc.ID, err)
-	}
-	if len(inc.Updates) == 0 {
-		inc.Updates = nil
-	}
-	for i := range inc.Updates {
-		inc.Updates[i].At = inc.Updates[i].At.UTC()
 	}
 	return inc, nil
 }
 
 func (s *Store) queryIncidents(ctx context.Context, query string, args ...any) ([]earshot.Incident, error) {
-	rows, err := s.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []earshot.Incident
-	for rows.Next() {
-		inc, err := scanIncident(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inc)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.conn, scanIncident, query, args...)
 }
 
 // Incident returns one incident, or earshot.ErrNotFound.

@@ -3,11 +3,7 @@ package clickhouse
 import (
 	"context"
 	"fmt"
-
-	"github.com/earshot/earshot"
 )
-
-var _ earshot.Pinger = (*Store)(nil)
 
 // Ping asks the server whether it answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -37,20 +37,7 @@ func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	if len(posts) == 0 {
 		return nil
 	}
-	latest := make(map[string]int, len(posts))
-	var keep []earshot.Post
-	for _, p := range posts {
-		if i, ok := latest[p.ID]; ok {
-			if keep[i].CollectedAt.After(p.CollectedAt) {
-				continue
-			}
-			keep[i] = p
-			continue
-		}
-		latest[p.ID] = len(keep)
-		keep = append(keep, p)
-	}
-	for chunk := range slices.Chunk(keep, maxBatch) {
+	for chunk := range slices.Chunk(earshot.LatestVersions(posts), maxBatch) {
 		links, err := s.storedLinks(ctx, chunk)
 		if err != nil {
 			return fmt.Errorf("saving posts: %w", err)
@@ -58,9 +45,7 @@ func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 		rows := make([][]any, len(chunk))
 		for i, p := range chunk {
 			hash := earshot.ContentHash(p)
-			if p.IncidentID == "" {
-				p.IncidentID = links[p.ID]
-			}
+			p = earshot.KeepLink(p, earshot.Post{IncidentID: links[p.ID]})
 			rows[i] = s.postRowWith(p, hash, collectedVersion(p))
 		}
 		if err := s.insertPosts(ctx, chunk, rows); err != nil {
@@ -172,17 +157,8 @@ func (s *Store) postRowWith(p earshot.Post, hash, version uint64) []any {
 		}
 		row = append(row, models, scores)
 	}
-	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), stars(p.Rating), boolByte(p.FromBrand),
+	return append(row, p.IncidentID, p.ParentID, string(p.Sentiment.Reason), earshot.Stars(p.Rating), boolByte(p.FromBrand),
 		p.AppVersion, hash, version)
-}
-
-// stars is a post's rating as the rating column holds it: 1 to 5, and 0
-// (none) for anything else, which a UInt8 might not hold.
-func stars(rating int) uint8 {
-	if rating < 1 || rating > 5 {
-		return 0
-	}
-	return uint8(rating)
 }
 
 // boolByte is b as a UInt8 column holds it.
@@ -243,20 +219,7 @@ func (s *Store) scanPost(rows driver.Rows, extra ...any) (earshot.Post, error) {
 }
 
 func (s *Store) queryPosts(ctx context.Context, query string, args ...any) ([]earshot.Post, error) {
-	rows, err := s.conn.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []earshot.Post
-	for rows.Next() {
-		p, err := s.scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.conn, func(rows driver.Rows) (earshot.Post, error) { return s.scanPost(rows) }, query, args...)
 }
 
 // Post returns the stored version of one post, or earshot.ErrNotFound.

@@ -10,8 +10,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.SpikeStore = (*Store)(nil)
-
 // SaveSpike creates or replaces the spike with sp.ID: each save writes a
 // row with a newer version.
 func (s *Store) SaveSpike(ctx context.Context, sp earshot.Spike) error {
@@ -60,20 +58,8 @@ func scanSpike(rows driver.Rows) (earshot.Spike, error) {
 // Spikes returns the spikes overlapping [from, to): started before to and
 // not ended by from (an open spike has not ended), by start then ID.
 func (s *Store) Spikes(ctx context.Context, from, to time.Time) ([]earshot.Spike, error) {
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qSpikes), toNS(to), toNS(from))
+	out, err := queryAll(ctx, s.conn, scanSpike, mustQuery(s.q, qSpikes), toNS(to), toNS(from))
 	if err != nil {
-		return nil, fmt.Errorf("reading spikes: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Spike
-	for rows.Next() {
-		sp, err := scanSpike(rows)
-		if err != nil {
-			return nil, fmt.Errorf("reading spikes: %w", err)
-		}
-		out = append(out, sp)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading spikes: %w", err)
 	}
 	return out, nil

@@ -3,11 +3,11 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 const alertColumns = `id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
@@ -23,47 +23,8 @@ type alertRow struct {
 	StartsAt, EndsAt, RaisedAt                 sql.NullTime
 }
 
-// encodeAlert returns a's labels and Why as JSON, the times of the Why's
-// posts in UTC so that they read back as saved.
-func encodeAlert(a earshot.Alert) (labels, why string, err error) {
-	l, err := json.Marshal(a.Labels)
-	if err != nil {
-		return "", "", fmt.Errorf("encoding labels of alert %s: %w", a.ID, err)
-	}
-	w := a.Why
-	if len(w.Posts) > 0 {
-		w.Posts = make([]earshot.Post, len(a.Why.Posts))
-		for i, p := range a.Why.Posts {
-			p.CreatedAt, p.CollectedAt = p.CreatedAt.UTC(), p.CollectedAt.UTC()
-			w.Posts[i] = p
-		}
-	}
-	b, err := json.Marshal(w)
-	if err != nil {
-		return "", "", fmt.Errorf("encoding why of alert %s: %w", a.ID, err)
-	}
-	return string(l), string(b), nil
-}
-
-// decodeAlert fills a's labels and Why from their JSON.
-func decodeAlert(a *earshot.Alert, labels, why string) error {
-	if err := json.Unmarshal([]byte(labels), &a.Labels); err != nil {
-		return fmt.Errorf("decoding labels of alert %s: %w", a.ID, err)
-	}
-	if len(a.Labels) == 0 {
-		a.Labels = nil
-	}
-	if err := json.Unmarshal([]byte(why), &a.Why); err != nil {
-		return fmt.Errorf("decoding why of alert %s: %w", a.ID, err)
-	}
-	for i, p := range a.Why.Posts {
-		a.Why.Posts[i].CreatedAt, a.Why.Posts[i].CollectedAt = p.CreatedAt.UTC(), p.CollectedAt.UTC()
-	}
-	return nil
-}
-
 func alertRowOf(a earshot.Alert) (alertRow, error) {
-	labels, why, err := encodeAlert(a)
+	labels, why, err := rowcodec.Alert(a)
 	if err != nil {
 		return alertRow{}, err
 	}
@@ -92,7 +53,7 @@ func (r *alertRow) alert() (earshot.Alert, error) {
 		IncidentID: r.IncidentID, Confidence: r.Confidence, Summary: r.Summary,
 		StartsAt: timeOf(r.StartsAt), EndsAt: timeOf(r.EndsAt), At: timeOf(r.RaisedAt),
 	}
-	if err := decodeAlert(&a, r.Labels, r.Why); err != nil {
+	if err := rowcodec.DecodeAlert(&a, r.Labels, r.Why); err != nil {
 		return earshot.Alert{}, err
 	}
 	return a, nil
@@ -115,26 +76,10 @@ func (s *Store) SaveAlert(ctx context.Context, a earshot.Alert) error {
 
 // Alerts returns the alerts raised in [from, to), by At then ID.
 func (s *Store) Alerts(ctx context.Context, from, to time.Time) ([]earshot.Alert, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+alertColumns+` FROM alerts
+	out, err := queryAll(ctx, s.db, (*alertRow).alert, `SELECT `+alertColumns+` FROM alerts
 		WHERE raised_at >= ? AND raised_at < ?
 		ORDER BY raised_at, id`, from.UTC(), to.UTC())
 	if err != nil {
-		return nil, fmt.Errorf("reading alerts: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Alert
-	for rows.Next() {
-		var r alertRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("reading alerts: %w", err)
-		}
-		a, err := r.alert()
-		if err != nil {
-			return nil, fmt.Errorf("reading alerts: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading alerts: %w", err)
 	}
 	return out, nil
@@ -170,11 +115,11 @@ func (r *deliveryRow) dest() []any {
 	return []any{&r.ID, &r.Receiver, &r.GroupKey, &r.AlertIDs, &r.Attempt, &r.AttemptedAt, &r.OK, &r.Error}
 }
 
-func (r *deliveryRow) delivery() earshot.Delivery {
+func (r *deliveryRow) delivery() (earshot.Delivery, error) {
 	return earshot.Delivery{
 		ID: r.ID, Receiver: r.Receiver, GroupKey: r.GroupKey, AlertIDs: r.AlertIDs.slice(),
 		Attempt: int(r.Attempt), At: timeOf(r.AttemptedAt), OK: r.OK, Error: r.Error,
-	}
+	}, nil
 }
 
 // SaveDelivery records a delivery attempt, replacing the one with d.ID.
@@ -191,22 +136,10 @@ func (s *Store) SaveDelivery(ctx context.Context, d earshot.Delivery) error {
 
 // Deliveries returns the attempts made in [from, to), by At then ID.
 func (s *Store) Deliveries(ctx context.Context, from, to time.Time) ([]earshot.Delivery, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM deliveries
+	out, err := queryAll(ctx, s.db, (*deliveryRow).delivery, `SELECT `+deliveryColumns+` FROM deliveries
 		WHERE attempted_at >= ? AND attempted_at < ?
 		ORDER BY attempted_at, id`, from.UTC(), to.UTC())
 	if err != nil {
-		return nil, fmt.Errorf("reading deliveries: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Delivery
-	for rows.Next() {
-		var r deliveryRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("reading deliveries: %w", err)
-		}
-		out = append(out, r.delivery())
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading deliveries: %w", err)
 	}
 	return out, nil

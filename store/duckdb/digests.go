@@ -9,8 +9,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.DigestStore = (*Store)(nil)
-
 const digestColumns = `id, name, from_at, to_at, sent_at, format, subject, html, markdown, recipients, ok, error`
 
 type digestRow struct {
@@ -43,12 +41,12 @@ func (r *digestRow) dest() []any {
 	return []any{&r.ID, &r.Name, &r.FromAt, &r.ToAt, &r.SentAt, &r.Format, &r.Subject, &r.HTML, &r.Markdown, &r.Recipients, &r.OK, &r.Error}
 }
 
-func (r *digestRow) digest() earshot.SentDigest {
+func (r *digestRow) digest() (earshot.SentDigest, error) {
 	return earshot.SentDigest{
 		ID: r.ID, Name: r.Name, From: timeOf(r.FromAt), To: timeOf(r.ToAt), SentAt: timeOf(r.SentAt),
 		Format: r.Format, Subject: r.Subject, HTML: r.HTML, Markdown: r.Markdown,
 		Recipients: r.Recipients.slice(), OK: r.OK, Error: r.Error,
-	}
+	}, nil
 }
 
 // SaveDigest creates or replaces the sent digest with d.ID.
@@ -73,7 +71,7 @@ func (s *Store) SentDigest(ctx context.Context, id string) (earshot.SentDigest, 
 	if err != nil {
 		return earshot.SentDigest{}, fmt.Errorf("reading digest %s: %w", id, err)
 	}
-	return r.digest(), nil
+	return r.digest()
 }
 
 // SentDigests returns the sent digests, newest first, at most limit.
@@ -81,21 +79,9 @@ func (s *Store) SentDigests(ctx context.Context, limit int) ([]earshot.SentDiges
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+digestColumns+` FROM digests
+	out, err := queryAll(ctx, s.db, (*digestRow).digest, `SELECT `+digestColumns+` FROM digests
 		ORDER BY sent_at DESC NULLS LAST, id LIMIT ?`, limit)
 	if err != nil {
-		return nil, fmt.Errorf("reading digests: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.SentDigest
-	for rows.Next() {
-		var r digestRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("reading digests: %w", err)
-		}
-		out = append(out, r.digest())
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading digests: %w", err)
 	}
 	return out, nil

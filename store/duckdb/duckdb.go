@@ -25,12 +25,7 @@ type Store struct {
 	allNew bool
 }
 
-var (
-	_ earshot.Store      = (*Store)(nil)
-	_ earshot.PostLister = (*Store)(nil)
-	_ earshot.PostLinker = (*Store)(nil)
-	_ earshot.AlertStore = (*Store)(nil)
-)
+var _ earshot.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the DuckDB database at path, "" or
 // ":memory:" for a fresh in-memory one, and brings its schema up to date.

@@ -3,31 +3,24 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/earshot/earshot"
-)
-
-var (
-	_ earshot.EpisodeStore = (*Store)(nil)
-	_ earshot.ThreadStore  = (*Store)(nil)
-	_ earshot.SilenceStore = (*Store)(nil)
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 // SaveEpisode creates or replaces the episode with e.ID.
 func (s *Store) SaveEpisode(ctx context.Context, e earshot.Episode) error {
-	e.OpenedAt, e.UpdatedAt, e.ResolvedAt = e.OpenedAt.UTC(), e.UpdatedAt.UTC(), e.ResolvedAt.UTC()
-	body, err := json.Marshal(e)
+	e, body, err := rowcodec.Episode(e)
 	if err != nil {
-		return fmt.Errorf("encoding episode %s: %w", e.ID, err)
+		return err
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO episodes (id, watch, opened_at, updated_at, body)
-		VALUES (?, ?, ?, ?, ?)`, validUTF8(e.ID), validUTF8(e.Watch), e.OpenedAt, e.UpdatedAt, validUTF8(string(body))); err != nil {
+		VALUES (?, ?, ?, ?, ?)`, validUTF8(e.ID), validUTF8(e.Watch), e.OpenedAt, e.UpdatedAt, validUTF8(body)); err != nil {
 		return fmt.Errorf("saving episode %s: %w", e.ID, err)
 	}
 	return nil
@@ -36,29 +29,13 @@ func (s *Store) SaveEpisode(ctx context.Context, e earshot.Episode) error {
 // Episodes returns the episodes with a message in [from, to), by OpenedAt
 // then ID.
 func (s *Store) Episodes(ctx context.Context, from, to time.Time) ([]earshot.Episode, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM episodes
+	bodies, err := queryAll(ctx, s.db, (*bodyRow).value, `SELECT body FROM episodes
 		WHERE opened_at < ? AND updated_at >= ?
 		ORDER BY opened_at, id`, to.UTC(), from.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("reading episodes: %w", err)
 	}
-	defer rows.Close()
-	var out []earshot.Episode
-	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("reading episodes: %w", err)
-		}
-		var e earshot.Episode
-		if err := json.Unmarshal([]byte(body), &e); err != nil {
-			return nil, fmt.Errorf("decoding an episode: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading episodes: %w", err)
-	}
-	return out, nil
+	return rowcodec.DecodeAll(bodies, rowcodec.DecodeEpisode)
 }
 
 // SaveThread sets the reference of episode's conversation on receiver.
@@ -89,15 +66,14 @@ func (s *Store) Thread(ctx context.Context, episode, receiver string) (string, e
 
 // SaveSilence creates or replaces the silence with sl.ID.
 func (s *Store) SaveSilence(ctx context.Context, sl earshot.Silence) error {
-	sl.StartsAt, sl.EndsAt = sl.StartsAt.UTC(), sl.EndsAt.UTC()
-	body, err := json.Marshal(sl)
+	sl, body, err := rowcodec.Silence(sl)
 	if err != nil {
-		return fmt.Errorf("encoding silence %s: %w", sl.ID, err)
+		return err
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO silences (id, starts_at, ends_at, body)
-		VALUES (?, ?, ?, ?)`, validUTF8(sl.ID), sl.StartsAt, sl.EndsAt, validUTF8(string(body))); err != nil {
+		VALUES (?, ?, ?, ?)`, validUTF8(sl.ID), sl.StartsAt, sl.EndsAt, validUTF8(body)); err != nil {
 		return fmt.Errorf("saving silence %s: %w", sl.ID, err)
 	}
 	return nil
@@ -105,25 +81,9 @@ func (s *Store) SaveSilence(ctx context.Context, sl earshot.Silence) error {
 
 // Silences returns the silences ending after since, by StartsAt then ID.
 func (s *Store) Silences(ctx context.Context, since time.Time) ([]earshot.Silence, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT body FROM silences WHERE ends_at > ? ORDER BY starts_at, id`, since.UTC())
+	bodies, err := queryAll(ctx, s.db, (*bodyRow).value, `SELECT body FROM silences WHERE ends_at > ? ORDER BY starts_at, id`, since.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("reading silences: %w", err)
 	}
-	defer rows.Close()
-	var out []earshot.Silence
-	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("reading silences: %w", err)
-		}
-		var sl earshot.Silence
-		if err := json.Unmarshal([]byte(body), &sl); err != nil {
-			return nil, fmt.Errorf("decoding a silence: %w", err)
-		}
-		out = append(out, sl)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading silences: %w", err)
-	}
-	return out, nil
+	return rowcodec.DecodeAll(bodies, rowcodec.DecodeSilence)
 }

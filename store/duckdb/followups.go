@@ -62,24 +62,8 @@ func (s *Store) FollowUps(ctx context.Context, states ...earshot.FollowUpState) 
 			args = append(args, string(st))
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, query+` ORDER BY priority, created_at, id`, args...)
+	out, err := queryAll(ctx, s.db, (*followUpRow).followUp, query+` ORDER BY priority, created_at, id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("querying follow-ups: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.FollowUp
-	for rows.Next() {
-		var r followUpRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("querying follow-ups: %w", err)
-		}
-		f, err := r.followUp()
-		if err != nil {
-			return nil, fmt.Errorf("querying follow-ups: %w", err)
-		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("querying follow-ups: %w", err)
 	}
 	return out, nil

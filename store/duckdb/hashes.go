@@ -3,11 +3,7 @@ package duckdb
 import (
 	"context"
 	"fmt"
-
-	"github.com/earshot/earshot"
 )
-
-var _ earshot.PostHashStore = (*Store)(nil)
 
 // PostHashes returns the content hash of the stored version of each of
 // ids that is stored, in one query: the IDs go over as one list parameter

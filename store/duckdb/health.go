@@ -8,8 +8,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.HealthStore = (*Store)(nil)
-
 // SaveHealth creates or replaces the health of h.Collector.
 func (s *Store) SaveHealth(ctx context.Context, h earshot.SourceHealth) error {
 	r := healthRowOf(h)
@@ -24,20 +22,8 @@ func (s *Store) SaveHealth(ctx context.Context, h earshot.SourceHealth) error {
 
 // Health returns every collector's health, by collector name.
 func (s *Store) Health(ctx context.Context) ([]earshot.SourceHealth, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+healthColumns+` FROM health ORDER BY collector`)
+	out, err := queryAll(ctx, s.db, (*healthRow).health, `SELECT `+healthColumns+` FROM health ORDER BY collector`)
 	if err != nil {
-		return nil, fmt.Errorf("reading health: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.SourceHealth
-	for rows.Next() {
-		var r healthRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("reading health: %w", err)
-		}
-		out = append(out, r.health())
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading health: %w", err)
 	}
 	return out, nil
@@ -58,22 +44,10 @@ func (s *Store) SaveGap(ctx context.Context, g earshot.Gap) error {
 // Gaps returns the gaps overlapping [from, to): begun before to and not
 // ended by from (a gap with no end has not ended), by start then ID.
 func (s *Store) Gaps(ctx context.Context, from, to time.Time) ([]earshot.Gap, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+gapColumns+` FROM gaps
+	out, err := queryAll(ctx, s.db, (*gapRow).gap, `SELECT `+gapColumns+` FROM gaps
 		WHERE from_at < ? AND (to_at IS NULL OR to_at > ?)
 		ORDER BY from_at, id`, to.UTC(), from.UTC())
 	if err != nil {
-		return nil, fmt.Errorf("reading gaps: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Gap
-	for rows.Next() {
-		var r gapRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("reading gaps: %w", err)
-		}
-		out = append(out, r.gap())
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading gaps: %w", err)
 	}
 	return out, nil

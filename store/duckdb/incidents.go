@@ -2,7 +2,6 @@ package duckdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -47,7 +46,7 @@ func (s *Store) Incidents(ctx context.Context, from, to time.Time) ([]earshot.In
 	if err != nil {
 		return nil, fmt.Errorf("querying incidents: %w", err)
 	}
-	out, err := scanIncidents(rows)
+	out, err := scanAll(rows, (*incidentRow).incident)
 	if err != nil {
 		return nil, fmt.Errorf("querying incidents: %w", err)
 	}
@@ -63,26 +62,9 @@ func (s *Store) ActiveIncidents(ctx context.Context, t time.Time) ([]earshot.Inc
 	if err != nil {
 		return nil, fmt.Errorf("querying active incidents: %w", err)
 	}
-	out, err := scanIncidents(rows)
+	out, err := scanAll(rows, (*incidentRow).incident)
 	if err != nil {
 		return nil, fmt.Errorf("querying active incidents: %w", err)
 	}
 	return out, nil
-}
-
-func scanIncidents(rows *sql.Rows) ([]earshot.Incident, error) {
-	defer rows.Close()
-	var out []earshot.Incident
-	for rows.Next() {
-		var r incidentRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, err
-		}
-		inc, err := r.incident()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inc)
-	}
-	return out, rows.Err()
 }

@@ -3,11 +3,7 @@ package duckdb
 import (
 	"context"
 	"fmt"
-
-	"github.com/earshot/earshot"
 )
-
-var _ earshot.Pinger = (*Store)(nil)
 
 // Ping runs a trivial query.
 func (s *Store) Ping(ctx context.Context) error {

@@ -55,7 +55,7 @@ var upsertPosts = func() string {
 // ID after all, the transaction is rolled back and the batch saved the
 // careful way: looked up and split, or at worst all merged.
 func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
-	posts = latestVersions(posts)
+	posts = earshot.LatestVersions(posts)
 	if len(posts) == 0 {
 		return nil
 	}
@@ -223,26 +223,6 @@ func splitStored(rows []postRow, stored map[string]struct{}) (fresh, merge []pos
 	return fresh, merge
 }
 
-// latestVersions keeps one version of each post, the one SavePosts would
-// end with applying posts in order: the latest collected, and of equally
-// recent ones the last. The merge statement cannot see two rows with one
-// key, so duplicates are settled here. First appearances keep their order.
-func latestVersions(posts []earshot.Post) []earshot.Post {
-	at := make(map[string]int, len(posts))
-	out := make([]earshot.Post, 0, len(posts))
-	for _, p := range posts {
-		i, ok := at[p.ID]
-		switch {
-		case !ok:
-			at[p.ID] = len(out)
-			out = append(out, p)
-		case !p.CollectedAt.Before(out[i].CollectedAt):
-			out[i] = p
-		}
-	}
-	return out
-}
-
 // Post returns the stored version of the post with id, or ErrNotFound.
 func (s *Store) Post(ctx context.Context, id string) (earshot.Post, error) {
 	var r postRow
@@ -352,28 +332,11 @@ func (s *Store) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot
 	if err != nil {
 		return nil, fmt.Errorf("querying top negative posts: %w", err)
 	}
-	out, err := scanPosts(rows)
+	out, err := scanAll(rows, (*postRow).post)
 	if err != nil {
 		return nil, fmt.Errorf("querying top negative posts: %w", err)
 	}
 	return out, nil
-}
-
-func scanPosts(rows *sql.Rows) ([]earshot.Post, error) {
-	defer rows.Close()
-	var out []earshot.Post
-	for rows.Next() {
-		var r postRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, err
-		}
-		p, err := r.post()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // Authors aggregates the window's posts matching q by source and author.
@@ -436,7 +399,7 @@ func (s *Store) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post,
 	if err != nil {
 		return nil, fmt.Errorf("listing posts: %w", err)
 	}
-	out, err := scanPosts(rows)
+	out, err := scanAll(rows, (*postRow).post)
 	if err != nil {
 		return nil, fmt.Errorf("listing posts: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 // Row structs mirror the tables; they are what SQL reads and writes, apart
@@ -69,7 +70,7 @@ func postRowOf(p earshot.Post) (postRow, error) {
 		Score:   p.Sentiment.Score, Label: validUTF8(string(p.Sentiment.Label)), Parts: parts,
 		IncidentID: validUTF8(p.IncidentID), ParentID: validUTF8(p.ParentID), Reason: validUTF8(string(p.Sentiment.Reason)),
 		ContentHash: earshot.ContentHash(p),
-		Rating:      stars(p.Rating), FromBrand: p.FromBrand, AppVersion: validUTF8(p.AppVersion),
+		Rating:      earshot.Stars(p.Rating), FromBrand: p.FromBrand, AppVersion: validUTF8(p.AppVersion),
 	}, nil
 }
 
@@ -131,15 +132,6 @@ func appendJSONFloat(b []byte, f float64) []byte {
 		}
 	}
 	return b
-}
-
-// stars is a post's rating as stored: 1 to 5, and 0 (none) for anything
-// else, which a UTINYINT might not hold and the batch would fail on.
-func stars(rating int) uint8 {
-	if rating < 1 || rating > 5 {
-		return 0
-	}
-	return uint8(rating)
 }
 
 // validUTF8 replaces invalid UTF-8 with U+FFFD. The pipeline validates
@@ -204,22 +196,12 @@ type incidentRow struct {
 	ResolvedAt                          sql.NullTime
 	URL                                 string
 	UpdatedAt                           sql.NullTime
-	Updates                             string // JSON array of updateRow
+	Updates                             string // JSON array of earshot.IncidentUpdate
 	Watches                             stringList
 }
 
-type updateRow struct {
-	At     time.Time `json:"at"`
-	Status string    `json:"status"`
-	Body   string    `json:"body"`
-}
-
 func incidentRowOf(inc earshot.Incident) (incidentRow, error) {
-	updates := make([]updateRow, len(inc.Updates))
-	for i, u := range inc.Updates {
-		updates[i] = updateRow{At: u.At.UTC(), Status: string(u.Status), Body: u.Body}
-	}
-	b, err := json.Marshal(updates)
+	updates, err := rowcodec.Updates(inc.Updates)
 	if err != nil {
 		return incidentRow{}, fmt.Errorf("encoding updates of incident %s: %w", inc.ID, err)
 	}
@@ -228,7 +210,7 @@ func incidentRowOf(inc earshot.Incident) (incidentRow, error) {
 		Services:  stringList(inc.Services),
 		StartedAt: inc.StartedAt.UTC(), ResolvedAt: nullTime(inc.ResolvedAt),
 		URL: inc.URL, UpdatedAt: nullTime(inc.UpdatedAt),
-		Updates: string(b), Watches: stringList(inc.Watches),
+		Updates: updates, Watches: stringList(inc.Watches),
 	}, nil
 }
 
@@ -247,13 +229,11 @@ func (r *incidentRow) incident() (earshot.Incident, error) {
 		StartedAt: r.StartedAt.UTC(), ResolvedAt: timeOf(r.ResolvedAt),
 		URL: r.URL, UpdatedAt: timeOf(r.UpdatedAt), Watches: r.Watches.slice(),
 	}
-	var updates []updateRow
-	if err := json.Unmarshal([]byte(r.Updates), &updates); err != nil {
+	updates, err := rowcodec.DecodeUpdates(r.Updates)
+	if err != nil {
 		return earshot.Incident{}, fmt.Errorf("decoding updates of incident %s: %w", r.ID, err)
 	}
-	for _, u := range updates {
-		inc.Updates = append(inc.Updates, earshot.IncidentUpdate{At: u.At.UTC(), Status: earshot.IncidentStatus(u.Status), Body: u.Body})
-	}
+	inc.Updates = updates
 	return inc, nil
 }
 
@@ -268,22 +248,12 @@ type followUpRow struct {
 	Reason                             string
 	Priority                           int64
 	State, Assignee, IncidentID        string
-	Notes                              string // JSON array of noteRow
+	Notes                              string // JSON array of earshot.Note
 	Due, CreatedAt, UpdatedAt          sql.NullTime
 }
 
-type noteRow struct {
-	At     time.Time `json:"at"`
-	Author string    `json:"author"`
-	Text   string    `json:"text"`
-}
-
 func followUpRowOf(f earshot.FollowUp) (followUpRow, error) {
-	notes := make([]noteRow, len(f.Notes))
-	for i, n := range f.Notes {
-		notes[i] = noteRow{At: n.At.UTC(), Author: n.Author, Text: n.Text}
-	}
-	b, err := json.Marshal(notes)
+	notes, err := rowcodec.Notes(f.Notes)
 	if err != nil {
 		return followUpRow{}, fmt.Errorf("encoding notes of follow-up %s: %w", f.ID, err)
 	}
@@ -292,7 +262,7 @@ func followUpRowOf(f earshot.FollowUp) (followUpRow, error) {
 		AuthorID: f.Author.ID, AuthorHandle: f.Author.Handle, AuthorName: f.Author.Name, AuthorFollowers: f.Author.Followers,
 		PostIDs: stringList(f.PostIDs), Reason: f.Reason, Priority: int64(f.Priority),
 		State: string(f.State), Assignee: f.Assignee, IncidentID: f.IncidentID,
-		Notes: string(b),
+		Notes: notes,
 		Due:   nullTime(f.Due), CreatedAt: nullTime(f.CreatedAt), UpdatedAt: nullTime(f.UpdatedAt),
 	}, nil
 }
@@ -315,13 +285,11 @@ func (r *followUpRow) followUp() (earshot.FollowUp, error) {
 		State: earshot.FollowUpState(r.State), Assignee: r.Assignee, IncidentID: r.IncidentID,
 		Due: timeOf(r.Due), CreatedAt: timeOf(r.CreatedAt), UpdatedAt: timeOf(r.UpdatedAt),
 	}
-	var notes []noteRow
-	if err := json.Unmarshal([]byte(r.Notes), &notes); err != nil {
+	notes, err := rowcodec.DecodeNotes(r.Notes)
+	if err != nil {
 		return earshot.FollowUp{}, fmt.Errorf("decoding notes of follow-up %s: %w", r.ID, err)
 	}
-	for _, n := range notes {
-		f.Notes = append(f.Notes, earshot.Note{At: n.At.UTC(), Author: n.Author, Text: n.Text})
-	}
+	f.Notes = notes
 	return f, nil
 }
 
@@ -359,7 +327,7 @@ func (r *spikeRow) dest() []any {
 		&r.Observed, &r.Expected, &r.Score, &r.IncidentID, &r.LinkConfidence}
 }
 
-func (r *spikeRow) spike() earshot.Spike {
+func (r *spikeRow) spike() (earshot.Spike, error) {
 	return earshot.Spike{
 		ID:     r.ID,
 		Scope:  earshot.Scope{Kind: earshot.ScopeKind(r.ScopeKind), Value: r.ScopeValue},
@@ -368,7 +336,7 @@ func (r *spikeRow) spike() earshot.Spike {
 		Bucket:   time.Duration(r.BucketNS),
 		Observed: r.Observed, Expected: r.Expected, Score: r.Score,
 		IncidentID: r.IncidentID, LinkConfidence: r.LinkConfidence,
-	}
+	}, nil
 }
 
 // stringList is a VARCHAR[] column.
@@ -466,14 +434,14 @@ func (r *healthRow) dest() []any {
 		&r.Failures, &r.BackoffNS, &r.PostsLastHour, &r.UpdatedAt}
 }
 
-func (r *healthRow) health() earshot.SourceHealth {
+func (r *healthRow) health() (earshot.SourceHealth, error) {
 	return earshot.SourceHealth{
 		Collector: r.Collector, Kind: r.Kind,
 		LastRun: timeOf(r.LastRun), LastSuccess: timeOf(r.LastSuccess),
 		LastError: r.LastError, LastErrorAt: timeOf(r.LastErrorAt),
 		Failures: int(r.Failures), Backoff: time.Duration(r.BackoffNS), PostsLastHour: r.PostsLastHour,
 		UpdatedAt: timeOf(r.UpdatedAt),
-	}
+	}, nil
 }
 
 const gapColumns = `id, collector, from_at, to_at, reason, filled_at`
@@ -502,10 +470,10 @@ func (r *gapRow) dest() []any {
 	return []any{&r.ID, &r.Collector, &r.FromAt, &r.ToAt, &r.Reason, &r.FilledAt}
 }
 
-func (r *gapRow) gap() earshot.Gap {
+func (r *gapRow) gap() (earshot.Gap, error) {
 	return earshot.Gap{
 		ID: r.ID, Collector: r.Collector,
 		From: r.FromAt.UTC(), To: timeOf(r.ToAt),
 		Reason: r.Reason, FilledAt: timeOf(r.FilledAt),
-	}
+	}, nil
 }

@@ -8,8 +8,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-var _ earshot.SpikeStore = (*Store)(nil)
-
 // SaveSpike creates or replaces the spike with sp.ID.
 func (s *Store) SaveSpike(ctx context.Context, sp earshot.Spike) error {
 	r := spikeRowOf(sp)
@@ -25,22 +23,10 @@ func (s *Store) SaveSpike(ctx context.Context, sp earshot.Spike) error {
 // Spikes returns the spikes overlapping [from, to): started before to and
 // not ended by from (an open spike has not ended), by start then ID.
 func (s *Store) Spikes(ctx context.Context, from, to time.Time) ([]earshot.Spike, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+spikeColumns+` FROM spikes
+	out, err := queryAll(ctx, s.db, (*spikeRow).spike, `SELECT `+spikeColumns+` FROM spikes
 		WHERE start_at < ? AND (end_at IS NULL OR end_at > ?)
 		ORDER BY start_at, id`, to.UTC(), from.UTC())
 	if err != nil {
-		return nil, fmt.Errorf("querying spikes: %w", err)
-	}
-	defer rows.Close()
-	var out []earshot.Spike
-	for rows.Next() {
-		var r spikeRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, fmt.Errorf("querying spikes: %w", err)
-		}
-		out = append(out, r.spike())
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("querying spikes: %w", err)
 	}
 	return out, nil

@@ -5,19 +5,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
-
-// alertStore returns st as an AlertStore, or fails the case: a backend
-// without alerts is excused from their cases only by naming them in
-// Suite.Skip.
-func alertStore(t *testing.T, st earshot.Store) earshot.AlertStore {
-	t.Helper()
-	as, ok := st.(earshot.AlertStore)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.AlertStore (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return as
-}
 
 func saveAlert(t *testing.T, as earshot.AlertStore, a earshot.Alert) {
 	t.Helper()
@@ -65,7 +54,7 @@ func alert(id string, at time.Time) earshot.Alert {
 // the link's explanation), its labels, a zero EndsAt; saving the same ID
 // replaces it whole, fewer labels and an emptier Why included.
 func testAlertRoundTrip(t *testing.T, st earshot.Store) {
-	as := alertStore(t, st)
+	as := st
 	if got := alerts(t, as, wide.From, wide.To); len(got) != 0 {
 		t.Errorf("Alerts on an empty store: got %d, want none", len(got))
 	}
@@ -129,7 +118,7 @@ func testAlertRoundTrip(t *testing.T, st earshot.Store) {
 // testAlertWindows: Alerts(from, to) holds the alerts raised in [from,
 // to), ordered by At, then ID compared byte by byte.
 func testAlertWindows(t *testing.T, st earshot.Store) {
-	as := alertStore(t, st)
+	as := st
 	before := alert("before", Base.Add(-time.Millisecond))
 	atFrom := alert("b", Base)
 	tieUpper := alert("B", Base)
@@ -151,7 +140,7 @@ func testAlertWindows(t *testing.T, st earshot.Store) {
 		{Base, Base, nil},
 		{Base.Add(time.Hour), Base, nil},
 	} {
-		checkAlerts(t, "storetest bug: model disagrees", alertsIn(all, tc.from, tc.to), tc.want)
+		checkAlerts(t, "storetest bug: model disagrees", model.Alerts(all, tc.from, tc.to), tc.want)
 		checkAlerts(t, "Alerts("+tc.from.Format(time.RFC3339Nano)+", "+tc.to.Format(time.RFC3339Nano)+")",
 			alerts(t, as, tc.from, tc.to), tc.want)
 	}
@@ -160,7 +149,7 @@ func testAlertWindows(t *testing.T, st earshot.Store) {
 // testDeliveryRoundTrip: a delivery attempt comes back as saved; saving
 // the same ID replaces it whole (a later attempt that worked has no error).
 func testDeliveryRoundTrip(t *testing.T, st earshot.Store) {
-	as := alertStore(t, st)
+	as := st
 	if got := deliveries(t, as, wide.From, wide.To); len(got) != 0 {
 		t.Errorf("Deliveries on an empty store: got %d, want none", len(got))
 	}
@@ -186,7 +175,7 @@ func testDeliveryRoundTrip(t *testing.T, st earshot.Store) {
 // testDeliveryWindows: Deliveries(from, to) holds the attempts made in
 // [from, to), ordered by At, then ID compared byte by byte.
 func testDeliveryWindows(t *testing.T, st earshot.Store) {
-	as := alertStore(t, st)
+	as := st
 	d := func(id string, at time.Time) earshot.Delivery {
 		return earshot.Delivery{ID: id, Receiver: "slack", GroupKey: "g", AlertIDs: []string{"alert:" + id}, Attempt: 1, At: at, OK: true}
 	}
@@ -209,7 +198,7 @@ func testDeliveryWindows(t *testing.T, st earshot.Store) {
 		{Base.Add(time.Millisecond), Base.Add(time.Hour), []earshot.Delivery{last}},
 		{Base, Base, nil},
 	} {
-		checkDeliveries(t, "storetest bug: model disagrees", deliveriesIn(all, tc.from, tc.to), tc.want)
+		checkDeliveries(t, "storetest bug: model disagrees", model.Deliveries(all, tc.from, tc.to), tc.want)
 		checkDeliveries(t, "Deliveries("+tc.from.Format(time.RFC3339Nano)+", "+tc.to.Format(time.RFC3339Nano)+")",
 			deliveries(t, as, tc.from, tc.to), tc.want)
 	}

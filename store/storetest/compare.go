@@ -489,3 +489,33 @@ func checkDeliveries(t *testing.T, what string, got, want []earshot.Delivery) {
 		diffDelivery(got[i], want[i]).report(t, what+": delivery "+want[i].ID)
 	}
 }
+
+func checkAuthors(t *testing.T, what string, got, want []earshot.AuthorStats) {
+	t.Helper()
+	keys := func(as []earshot.AuthorStats) []string {
+		out := make([]string, len(as))
+		for i, a := range as {
+			out[i] = a.Source + "/" + a.Author.ID
+		}
+		return out
+	}
+	if !slices.Equal(keys(got), keys(want)) {
+		t.Errorf("%s: got authors %v, want %v", what, keys(got), keys(want))
+		return
+	}
+	for i, w := range want {
+		g := got[i]
+		var d diffs
+		d.str("Source", g.Source, w.Source)
+		d.str("Author.ID", g.Author.ID, w.Author.ID)
+		d.str("Author.Handle", g.Author.Handle, w.Author.Handle)
+		d.str("Author.Name", g.Author.Name, w.Author.Name)
+		d.int("Posts", g.Posts, w.Posts)
+		d.int("Negative", g.Negative, w.Negative)
+		d.float("MeanSentiment", g.MeanSentiment, w.MeanSentiment)
+		d.int("Reach", g.Reach, w.Reach)
+		d.time("FirstAt", g.FirstAt, w.FirstAt)
+		d.time("LastAt", g.LastAt, w.LastAt)
+		d.report(t, what+": author "+w.Source+"/"+w.Author.ID)
+	}
+}

@@ -61,10 +61,4 @@
 //     (zero To) overlaps every window that ends after its From, and a
 //     closed one ends at To whether filled or not; health is ordered by
 //     collector name compared byte by byte.
-//
-// The cases on post hashes and on health need the store to implement
-// earshot.PostHashStore and earshot.HealthStore, those on listing and
-// linking posts earshot.PostLister and earshot.PostLinker, those on alerts
-// and deliveries earshot.AlertStore; a backend that does not is excused
-// from them only by naming them in Skip.
 package storetest

@@ -9,25 +9,6 @@ import (
 	"github.com/earshot/earshot"
 )
 
-// episodeStore returns st as an EpisodeStore, ThreadStore and
-// SilenceStore, or fails the case.
-func episodeStore(t *testing.T, st earshot.Store) interface {
-	earshot.EpisodeStore
-	earshot.ThreadStore
-	earshot.SilenceStore
-} {
-	t.Helper()
-	es, ok := st.(interface {
-		earshot.EpisodeStore
-		earshot.ThreadStore
-		earshot.SilenceStore
-	})
-	if !ok {
-		t.Fatalf("%T does not implement earshot.EpisodeStore, ThreadStore and SilenceStore (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return es
-}
-
 func episodeIDs(es []earshot.Episode) []string {
 	out := make([]string, len(es))
 	for i, e := range es {
@@ -40,7 +21,7 @@ func episodeIDs(es []earshot.Episode) []string {
 // same ID replaces it; Episodes(from, to) holds those opened before to and
 // updated at or after from, by OpenedAt then ID.
 func testEpisodes(t *testing.T, st earshot.Store) {
-	es := episodeStore(t, st)
+	es := st
 	ctx := t.Context()
 	if got, err := es.Episodes(ctx, wide.From, wide.To); err != nil || len(got) != 0 {
 		t.Fatalf("Episodes on an empty store: %v, %v; want none", got, err)
@@ -99,7 +80,7 @@ func testEpisodes(t *testing.T, st earshot.Store) {
 // testThreads: a thread reference comes back for its episode and receiver
 // only; saving again replaces it; an unknown one is "".
 func testThreads(t *testing.T, st earshot.Store) {
-	es := episodeStore(t, st)
+	es := st
 	ctx := t.Context()
 	get := func(ep, rcv string) string {
 		t.Helper()
@@ -132,7 +113,7 @@ func testThreads(t *testing.T, st earshot.Store) {
 // same ID replaces it (expiring it); Silences(since) holds those ending
 // after since, by StartsAt then ID.
 func testSilences(t *testing.T, st earshot.Store) {
-	es := episodeStore(t, st)
+	es := st
 	ctx := t.Context()
 	list := func(since time.Time) []string {
 		t.Helper()

@@ -7,19 +7,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
-
-// hashStore returns st as a PostHashStore, or fails the case: a backend
-// without PostHashes is excused from the hash cases only by naming them
-// in Suite.Skip.
-func hashStore(t *testing.T, st earshot.Store) earshot.PostHashStore {
-	t.Helper()
-	hs, ok := st.(earshot.PostHashStore)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.PostHashStore (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return hs
-}
 
 func postHashes(t *testing.T, hs earshot.PostHashStore, ids []string) map[string]uint64 {
 	t.Helper()
@@ -48,7 +37,7 @@ func hashesOf(posts ...earshot.Post) map[string]uint64 {
 // nothing. Fields outside the hash (sentiment, watches, collection time)
 // change the version stored, not its hash. Erased posts are not stored.
 func testPostHashes(t *testing.T, st earshot.Store) {
-	hs := hashStore(t, st)
+	hs := st
 	checkHashes(t, "PostHashes(nil) on an empty store", postHashes(t, hs, nil), nil)
 	checkHashes(t, "PostHashes(empty) on an empty store", postHashes(t, hs, []string{}), nil)
 	checkHashes(t, "PostHashes on an empty store", postHashes(t, hs, []string{"twitter:1", ""}), nil)
@@ -77,7 +66,7 @@ func testPostHashes(t *testing.T, st earshot.Store) {
 	if h1, h3 := earshot.ContentHash(v1), earshot.ContentHash(v3); h1 == h3 {
 		t.Fatalf("storetest bug: versions v1 and v3 hash alike (%#x)", h1)
 	}
-	checkHashes(t, "storetest bug: model disagrees", modelPostHashes([]earshot.Post{v3, full, zoned, twinA, twinB, erased}, ids), want)
+	checkHashes(t, "storetest bug: model disagrees", model.PostHashes([]earshot.Post{v3, full, zoned, twinA, twinB, erased}, ids), want)
 	checkHashes(t, "PostHashes after the first batch", postHashes(t, hs, ids), want)
 
 	// Older versions saved later change nothing.
@@ -117,7 +106,7 @@ func testPostHashes(t *testing.T, st earshot.Store) {
 // testPostHashesLargeBatch: PostHashes answers thousands of IDs at once,
 // long ones, of posts saved in several batches and some saved again.
 func testPostHashesLargeBatch(t *testing.T, st earshot.Store) {
-	hs := hashStore(t, st)
+	hs := st
 	const stored, asked = 2500, 3000
 	// IDs as long as a Mastodon status URI: asking for them all takes some
 	// 300 kB of IDs.
@@ -150,6 +139,6 @@ func testPostHashesLargeBatch(t *testing.T, st earshot.Store) {
 		ids = append(ids, earshot.PostID("mastodon", id(asked-1-i)))
 	}
 	want := hashesOf(posts...)
-	checkHashes(t, "storetest bug: model disagrees", modelPostHashes(posts, ids), want)
+	checkHashes(t, "storetest bug: model disagrees", model.PostHashes(posts, ids), want)
 	checkHashes(t, fmt.Sprintf("PostHashes of %d IDs", asked), postHashes(t, hs, ids), want)
 }

@@ -5,19 +5,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
-
-// healthStore returns st as a HealthStore, or fails the case: a backend
-// without health is excused from the health cases only by naming them in
-// Suite.Skip.
-func healthStore(t *testing.T, st earshot.Store) earshot.HealthStore {
-	t.Helper()
-	hs, ok := st.(earshot.HealthStore)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.HealthStore (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return hs
-}
 
 func saveHealth(t *testing.T, hs earshot.HealthStore, h earshot.SourceHealth) {
 	t.Helper()
@@ -71,7 +60,7 @@ func healthy(collector string, at time.Time) earshot.SourceHealth {
 // Saving the health of a collector again replaces it whole: an error the
 // new health has not is gone.
 func testHealthRoundTrip(t *testing.T, st earshot.Store) {
-	hs := healthStore(t, st)
+	hs := st
 	checkHealth(t, "Health on an empty store", health(t, hs), nil)
 
 	failing := earshot.SourceHealth{
@@ -129,7 +118,7 @@ func testHealthRoundTrip(t *testing.T, st earshot.Store) {
 // testHealthOrdering: Health comes ordered by collector name, compared byte
 // by byte, whatever the order of saves and whatever the other fields.
 func testHealthOrdering(t *testing.T, st earshot.Store) {
-	hs := healthStore(t, st)
+	hs := st
 	var saved []earshot.SourceHealth
 	// Saved last to first; kinds, failures and times run against the
 	// order wanted.
@@ -148,7 +137,7 @@ func testHealthOrdering(t *testing.T, st earshot.Store) {
 	for _, name := range []string{"0", "B", "Z", "ab", "b", "rss", "rss-10", "rss-2", "zeta"} {
 		want = append(want, byName[name])
 	}
-	checkHealth(t, "storetest bug: model disagrees", modelHealth(saved), want)
+	checkHealth(t, "storetest bug: model disagrees", model.Health(saved), want)
 	checkHealth(t, "Health", health(t, hs), want)
 }
 
@@ -163,7 +152,7 @@ func gap(id string, from, to time.Time) earshot.Gap {
 // catches up (To and FilledAt set): one gap per ID, and windows see only the
 // latest version.
 func testGapRoundTrip(t *testing.T, st earshot.Store) {
-	hs := healthStore(t, st)
+	hs := st
 	from, to := Base.Add(-day), Base.Add(day)
 	checkGaps(t, "Gaps on an empty store", gaps(t, hs, from, to), nil)
 
@@ -216,7 +205,7 @@ func testGapRoundTrip(t *testing.T, st earshot.Store) {
 // gap changes nothing here: To alone ends it. Ordered by From, then ID
 // (compared byte by byte).
 func testGapWindows(t *testing.T, st earshot.Store) {
-	hs := healthStore(t, st)
+	hs := st
 	g1 := gap("g1", Base.Add(-2*time.Hour), Base.Add(-time.Hour))
 	g1.FilledAt = Base
 	g2 := gap("g2", Base.Add(-30*time.Minute), time.Time{})
@@ -252,7 +241,7 @@ func testGapWindows(t *testing.T, st earshot.Store) {
 		{Base.Add(-40 * time.Minute), Base.Add(-35 * time.Minute), nil}, // before g2 began
 	} {
 		what := "Gaps(" + tc.from.Format(time.RFC3339Nano) + ", " + tc.to.Format(time.RFC3339Nano) + ")"
-		checkGaps(t, "storetest bug: model disagrees on "+what, modelGaps(all, tc.from, tc.to), tc.want)
+		checkGaps(t, "storetest bug: model disagrees on "+what, model.Gaps(all, tc.from, tc.to), tc.want)
 		checkGaps(t, what, gaps(t, hs, tc.from, tc.to), tc.want)
 	}
 }

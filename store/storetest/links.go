@@ -8,28 +8,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
-
-// lister returns st as a PostLister, or fails the case: a backend without
-// Posts is excused from the cases on it only by naming them in Suite.Skip.
-func lister(t *testing.T, st earshot.Store) earshot.PostLister {
-	t.Helper()
-	l, ok := st.(earshot.PostLister)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.PostLister (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return l
-}
-
-// linker returns st as a PostLinker, or fails the case, as lister does.
-func linker(t *testing.T, st earshot.Store) earshot.PostLinker {
-	t.Helper()
-	l, ok := st.(earshot.PostLinker)
-	if !ok {
-		t.Fatalf("%T does not implement earshot.PostLinker (name the case in Suite.Skip to excuse the backend)", st)
-	}
-	return l
-}
 
 func listPosts(t *testing.T, l earshot.PostLister, q earshot.PostQuery) []earshot.Post {
 	t.Helper()
@@ -52,21 +32,6 @@ func link(t *testing.T, l earshot.PostLinker, q earshot.PostQuery, incidentID st
 func showQuery(q earshot.PostQuery) string {
 	return fmt.Sprintf("from %s to %s watch %q source %q limit %d",
 		q.From.Format(time.RFC3339Nano), q.To.Format(time.RFC3339Nano), q.Watch, q.Source, q.Limit)
-}
-
-// modelLink is LinkPosts over posts, by ID: it sets incidentID on the
-// window's posts matching the filters and returns how many it changed
-// (those linked to incidentID already are not).
-func modelLink(posts map[string]earshot.Post, q earshot.PostQuery, incidentID string) int64 {
-	var n int64
-	for id, p := range posts {
-		if inWindow(p, q.From, q.To) && matches(p, q.Watch, q.Source) && p.IncidentID != incidentID {
-			p.IncidentID = incidentID
-			posts[id] = p
-			n++
-		}
-	}
-	return n
 }
 
 func byID(posts ...earshot.Post) map[string]earshot.Post {
@@ -92,7 +57,7 @@ func sortedKeys(m map[string]earshot.Post) []string { return slices.Sorted(maps.
 // byte by byte, at most Limit; only the winning version of each post,
 // whole.
 func testPosts(t *testing.T, st earshot.Store) {
-	l := lister(t, st)
+	l := st
 	if ps := listPosts(t, l, wide); len(ps) != 0 {
 		t.Errorf("Posts on an empty store: got %v, want none", postIDs(ps))
 	}
@@ -133,19 +98,19 @@ func testPosts(t *testing.T, st earshot.Store) {
 			[]string{"twitter:e", "twitter:Z"}},
 		{earshot.PostQuery{From: to, To: from}, nil},
 	} {
-		model := modelPosts(all, tc.q)
-		if fmt.Sprint(postIDs(model)) != fmt.Sprint(tc.want) && !(len(model) == 0 && len(tc.want) == 0) {
-			t.Fatalf("storetest bug: model lists %v for %s, want %v", postIDs(model), showQuery(tc.q), tc.want)
+		fromModel := model.Posts(all, tc.q)
+		if fmt.Sprint(postIDs(fromModel)) != fmt.Sprint(tc.want) && !(len(fromModel) == 0 && len(tc.want) == 0) {
+			t.Fatalf("storetest bug: model lists %v for %s, want %v", postIDs(fromModel), showQuery(tc.q), tc.want)
 		}
-		checkPosts(t, "Posts("+showQuery(tc.q)+")", listPosts(t, l, tc.q), model)
+		checkPosts(t, "Posts("+showQuery(tc.q)+")", listPosts(t, l, tc.q), fromModel)
 	}
 }
 
 // testPostsLimits: Posts returns 100 posts when Limit is 0 and never more
 // than 10,000, however many Limit asks for.
 func testPostsLimits(t *testing.T, st earshot.Store) {
-	l := lister(t, st)
-	const n = maxPosts + 7
+	l := st
+	const n = model.MaxPosts + 7
 	posts := make([]earshot.Post, n)
 	for i := range posts {
 		// Three posts a second, so that ties are settled by ID.
@@ -156,20 +121,20 @@ func testPostsLimits(t *testing.T, st earshot.Store) {
 	for _, tc := range []struct {
 		limit, want int
 	}{
-		{0, defaultLimit},
+		{0, model.DefaultLimit},
 		{1, 1},
 		{250, 250},
-		{maxPosts, maxPosts},
-		{maxPosts + 1, maxPosts},
-		{1_000_000, maxPosts},
+		{model.MaxPosts, model.MaxPosts},
+		{model.MaxPosts + 1, model.MaxPosts},
+		{1_000_000, model.MaxPosts},
 	} {
 		q := wide
 		q.Limit = tc.limit
-		model := modelPosts(posts, q)
-		if len(model) != tc.want {
-			t.Fatalf("storetest bug: model lists %d posts for limit %d, want %d", len(model), tc.limit, tc.want)
+		fromModel := model.Posts(posts, q)
+		if len(fromModel) != tc.want {
+			t.Fatalf("storetest bug: model lists %d posts for limit %d, want %d", len(fromModel), tc.limit, tc.want)
 		}
-		checkPosts(t, fmt.Sprintf("Posts(limit %d)", tc.limit), listPosts(t, l, q), model)
+		checkPosts(t, fmt.Sprintf("Posts(limit %d)", tc.limit), listPosts(t, l, q), fromModel)
 	}
 }
 
@@ -179,7 +144,7 @@ func testPostsLimits(t *testing.T, st earshot.Store) {
 // returns how many posts it changed: posts linked to that incident already
 // do not count, so linking again returns 0. Linking to "" unlinks.
 func testLinkPosts(t *testing.T, st earshot.Store) {
-	l := linker(t, st)
+	l := st
 	if n := link(t, l, wide, "inc-0"); n != 0 {
 		t.Errorf("LinkPosts on an empty store: got %d, want 0", n)
 	}
@@ -218,7 +183,7 @@ func testLinkPosts(t *testing.T, st earshot.Store) {
 		// Every post but b and i, now at inc-2.
 		{wide, "inc-2", 7},
 	} {
-		if m := modelLink(want, tc.q, tc.incident); m != tc.want {
+		if m := model.Link(want, tc.q, tc.incident); m != tc.want {
 			t.Fatalf("storetest bug: model links %d posts for %s, want %d", m, showQuery(tc.q), tc.want)
 		}
 		what := fmt.Sprintf("LinkPosts(%s, %q)", showQuery(tc.q), tc.incident)
@@ -238,7 +203,7 @@ func testLinkPosts(t *testing.T, st earshot.Store) {
 	for _, id := range sortedKeys(want) {
 		all = append(all, want[id])
 	}
-	checkPosts(t, "TopNegative after linking", top, modelTopNegative(all, wide))
+	checkPosts(t, "TopNegative after linking", top, model.TopNegative(all, wide))
 }
 
 // testLinkSurvivesRecollection: a link outlives the post being collected
@@ -248,7 +213,7 @@ func testLinkPosts(t *testing.T, st earshot.Store) {
 // Versions within one SavePosts call are settled first (the latest
 // collected wins), and the winner then meets the stored version.
 func testLinkSurvivesRecollection(t *testing.T, st earshot.Store) {
-	l := linker(t, st)
+	l := st
 	b := NewPost("twitter", "1", Base).Watches("acme").Score(-0.5)
 	v1 := b.Text("first").Post()
 	other := NewPost("twitter", "2", Base.Add(time.Minute)).Watches("acme").Post()
@@ -301,7 +266,7 @@ func testLinkSurvivesRecollection(t *testing.T, st earshot.Store) {
 	if n := count(t, st, wide); n != 3 {
 		t.Errorf("CountPosts after re-collections: got %d, want 3", n)
 	}
-	ps := listPosts(t, lister(t, st), earshot.PostQuery{From: Base, To: Base.Add(time.Minute), Watch: "acme"})
+	ps := listPosts(t, st, earshot.PostQuery{From: Base, To: Base.Add(time.Minute), Watch: "acme"})
 	checkPosts(t, "Posts after re-collections", ps, []earshot.Post{want})
 }
 
@@ -311,8 +276,8 @@ func testLinkSurvivesRecollection(t *testing.T, st earshot.Store) {
 // the pipeline skips it. A version with an incident of its own is hashed
 // with it.
 func testLinkedPostHashes(t *testing.T, st earshot.Store) {
-	hs := hashStore(t, st)
-	l := linker(t, st)
+	hs := st
+	l := st
 	p := NewPost("rss", "1", Base).Text("acme is down").Post()
 	q := NewPost("rss", "2", Base.Add(time.Second)).Text("still down").Post()
 	save(t, st, p, q)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
 
 func save(t *testing.T, st earshot.Store, posts ...earshot.Post) {
@@ -231,7 +232,7 @@ func testPostReplay(t *testing.T, st earshot.Store) {
 		t.Fatalf("Authors: %v", err)
 	}
 	all := []earshot.Post{sameTime, other}
-	checkAuthors(t, "Authors after replays", authors, modelAuthors(all, wide))
+	checkAuthors(t, "Authors after replays", authors, model.Authors(all, wide))
 	if len(authors) == 1 && authors[0].Reach != 300 {
 		t.Errorf("Authors reach after replays: got %d, want 300", authors[0].Reach)
 	}
@@ -367,7 +368,7 @@ func testCountPosts(t *testing.T, st earshot.Store) {
 		{earshot.PostQuery{From: to, To: from}, 0},
 		{wide, 9},
 	} {
-		if m := modelCount(posts, tc.q); m != tc.want {
+		if m := model.Count(posts, tc.q); m != tc.want {
 			t.Fatalf("storetest bug: model counts %d for %+v, want %d", m, tc.q, tc.want)
 		}
 		if got := count(t, st, tc.q); got != tc.want {

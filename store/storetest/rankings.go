@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
 
 func topNegative(t *testing.T, st earshot.Store, q earshot.PostQuery) []earshot.Post {
@@ -74,7 +75,7 @@ func testTopNegative(t *testing.T, st earshot.Store) {
 			i := slices.IndexFunc(posts, func(p earshot.Post) bool { return earshot.NativeID(p.ID) == id })
 			want = append(want, posts[i])
 		}
-		if m := modelTopNegative(posts, tc.q); !slices.Equal(postIDs(m), postIDs(want)) {
+		if m := model.TopNegative(posts, tc.q); !slices.Equal(postIDs(m), postIDs(want)) {
 			t.Fatalf("storetest bug: model gives %v for %s, want %v", postIDs(m), describeQuery(tc.q), postIDs(want))
 		}
 		checkPosts(t, "TopNegative("+describeQuery(tc.q)+")", topNegative(t, st, tc.q), want)
@@ -94,12 +95,12 @@ func testTopNegativeDefaultLimit(t *testing.T, st earshot.Store) {
 	if len(got) != 100 {
 		t.Fatalf("TopNegative with Limit 0: got %d posts, want 100", len(got))
 	}
-	checkPosts(t, "TopNegative with Limit 0", got, modelTopNegative(posts, q))
+	checkPosts(t, "TopNegative with Limit 0", got, model.TopNegative(posts, q))
 	as := authors(t, st, q)
 	if len(as) != 100 {
 		t.Errorf("Authors with Limit 0: got %d, want 100", len(as))
 	}
-	checkAuthors(t, "Authors with Limit 0", as, modelAuthors(posts, q))
+	checkAuthors(t, "Authors with Limit 0", as, model.Authors(posts, q))
 }
 
 func authorsData() []earshot.Post {
@@ -141,7 +142,7 @@ func testAuthors(t *testing.T, st earshot.Store) {
 		FirstAt: Base.Add(time.Minute), LastAt: Base.Add(40 * time.Minute),
 	}
 	q := earshot.PostQuery{From: from, To: to}
-	want := modelAuthors(posts, q)
+	want := model.Authors(posts, q)
 	var keys []string
 	for _, a := range want {
 		keys = append(keys, a.Source+"/"+a.Author.ID)
@@ -162,7 +163,7 @@ func testAuthors(t *testing.T, st earshot.Store) {
 		{From: Base.Add(6 * time.Minute), To: Base.Add(40 * time.Minute)},
 		{From: from, To: to, Source: "hn"},
 	} {
-		checkAuthors(t, "Authors("+describeQuery(q)+")", authors(t, st, q), modelAuthors(posts, q))
+		checkAuthors(t, "Authors("+describeQuery(q)+")", authors(t, st, q), model.Authors(posts, q))
 	}
 }
 
@@ -202,8 +203,8 @@ func testEraseAuthor(t *testing.T, st earshot.Store) {
 	}
 	from, to := Base.Add(-2*time.Hour), Base.Add(time.Hour)
 	q := earshot.PostQuery{From: from, To: to}
-	checkPosts(t, "TopNegative after erasing", topNegative(t, st, q), modelTopNegative(kept, q))
-	checkAuthors(t, "Authors after erasing", authors(t, st, q), modelAuthors(kept, q))
+	checkPosts(t, "TopNegative after erasing", topNegative(t, st, q), model.TopNegative(kept, q))
+	checkAuthors(t, "Authors after erasing", authors(t, st, q), model.Authors(kept, q))
 	for _, g := range []earshot.GroupBy{earshot.GroupNone, earshot.GroupSource, earshot.GroupWatch} {
 		checkSeries(t, st, kept, earshot.SeriesQuery{From: from, To: to, Bucket: time.Hour, GroupBy: g})
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
 
 // day is a 24-hour bucket.
@@ -62,7 +63,7 @@ func checkSeries(t *testing.T, st earshot.Store, posts []earshot.Post, q earshot
 			t.Errorf("Series(%s): bucket start %s is not a UTC multiple of %s since the epoch", describeSeries(q), b.Start, q.Bucket)
 		}
 	}
-	checkBuckets(t, "Series("+describeSeries(q)+")", got, modelSeries(posts, q))
+	checkBuckets(t, "Series("+describeSeries(q)+")", got, model.Series(posts, q))
 }
 
 // testSeries: ungrouped series in 1m, 1h and 24h buckets, with From
@@ -83,7 +84,7 @@ func testSeries(t *testing.T, st earshot.Store) {
 		{Start: at("2026-03-03T00:00:00Z"), Count: 1, Scored: 1, Positive: 1, MeanSentiment: 0.7},
 		{Start: at("2026-03-03T11:00:00Z"), Count: 1, Scored: 1, MeanSentiment: 0.2},
 	}
-	checkBuckets(t, "storetest bug: model, hourly", modelSeries(posts, hourly), want)
+	checkBuckets(t, "storetest bug: model, hourly", model.Series(posts, hourly), want)
 	checkBuckets(t, "Series hourly", series(t, st, hourly), want)
 
 	minutely := earshot.SeriesQuery{From: Base.Add(30 * time.Second), To: Base.Add(90 * time.Second), Bucket: time.Minute}
@@ -91,7 +92,7 @@ func testSeries(t *testing.T, st earshot.Store) {
 		{Start: at("2026-03-02T10:00:00Z"), Count: 2, Scored: 2, Negative: 1, Positive: 1, MeanSentiment: (0.6 - 0.3) / 2},
 		{Start: at("2026-03-02T10:01:00Z"), Count: 1, Scored: 1, MeanSentiment: 0},
 	}
-	checkBuckets(t, "storetest bug: model, minutely", modelSeries(posts, minutely), want)
+	checkBuckets(t, "storetest bug: model, minutely", model.Series(posts, minutely), want)
 	checkBuckets(t, "Series minutely", series(t, st, minutely), want)
 
 	for _, q := range []earshot.SeriesQuery{
@@ -133,7 +134,7 @@ func testSeriesGrouping(t *testing.T, st earshot.Store) {
 		{Start: at("2026-03-02T11:00:00Z"), Key: "acme", Count: 1, Scored: 1, Negative: 1, MeanSentiment: -0.4},
 		{Start: at("2026-03-03T00:00:00Z"), Key: "acme", Count: 1, Scored: 1, Positive: 1, MeanSentiment: 0.7},
 	}
-	checkBuckets(t, "storetest bug: model, by watch", modelSeries(posts, byWatch), want)
+	checkBuckets(t, "storetest bug: model, by watch", model.Series(posts, byWatch), want)
 	checkBuckets(t, "Series by watch", series(t, st, byWatch), want)
 
 	bySource := earshot.SeriesQuery{From: from, To: to, Bucket: day, GroupBy: earshot.GroupSource}
@@ -143,7 +144,7 @@ func testSeriesGrouping(t *testing.T, st earshot.Store) {
 		{Start: at("2026-03-02T00:00:00Z"), Key: "twitter", Count: 4, Scored: 4, Negative: 3, Positive: 1, MeanSentiment: (-0.8 + 0.6 - 0.3 - 0.4) / 4},
 		{Start: at("2026-03-03T00:00:00Z"), Key: "hn", Count: 2, Scored: 2, Positive: 1, MeanSentiment: (0.7 + 0.2) / 2},
 	}
-	checkBuckets(t, "storetest bug: model, by source", modelSeries(posts, bySource), want)
+	checkBuckets(t, "storetest bug: model, by source", model.Series(posts, bySource), want)
 	checkBuckets(t, "Series by source", series(t, st, bySource), want)
 
 	// Filtered by acmecloud, grouped by watch: t2 also counts for acme.
@@ -152,7 +153,7 @@ func testSeriesGrouping(t *testing.T, st earshot.Store) {
 		{Start: at("2026-03-02T00:00:00Z"), Key: "acme", Count: 1, Scored: 1, Positive: 1, MeanSentiment: 0.6},
 		{Start: at("2026-03-02T00:00:00Z"), Key: "acmecloud", Count: 3, Scored: 3, Negative: 1, Positive: 1, MeanSentiment: (0.6 + 0 - 0.2) / 3},
 	}
-	checkBuckets(t, "storetest bug: model, filtered by watch", modelSeries(posts, filtered), want)
+	checkBuckets(t, "storetest bug: model, filtered by watch", model.Series(posts, filtered), want)
 	checkBuckets(t, "Series filtered by watch, grouped by watch", series(t, st, filtered), want)
 
 	for _, g := range []earshot.GroupBy{earshot.GroupWatch, earshot.GroupSource} {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 )
 
 // spike is a volume spike on watch "acme" over [start, end), peaking at
@@ -155,7 +156,7 @@ func testSpikeWindows(t *testing.T, st earshot.Store) {
 		{Base.Add(-40 * time.Minute), Base.Add(-35 * time.Minute), nil},   // before s2 began
 	} {
 		what := describeWindow(tc.from, tc.to)
-		checkSpikes(t, "storetest bug: model disagrees on "+what, modelSpikes(all, tc.from, tc.to), tc.want)
+		checkSpikes(t, "storetest bug: model disagrees on "+what, model.Spikes(all, tc.from, tc.to), tc.want)
 		checkSpikes(t, what, spikes(t, st, tc.from, tc.to), tc.want)
 	}
 }
@@ -188,7 +189,7 @@ func testSpikeOrdering(t *testing.T, st earshot.Store) {
 		saveSpike(t, st, sp)
 	}
 	want := []earshot.Spike{z, upper, ab, b10, b2, a, open}
-	checkSpikes(t, "storetest bug: model disagrees", modelSpikes(saved, Base.Add(-day), Base.Add(day)), want)
+	checkSpikes(t, "storetest bug: model disagrees", model.Spikes(saved, Base.Add(-day), Base.Add(day)), want)
 	checkSpikes(t, "Spikes", spikes(t, st, Base.Add(-day), Base.Add(day)), want)
 	checkSpikes(t, "Spikes from the shared start", spikes(t, st, Base.Add(time.Minute), Base.Add(2*time.Hour)), []earshot.Spike{upper, ab, b10, b2, a, open})
 }

@@ -1,0 +1,47 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+)
+
+// queryAll runs query and returns the value of each of its rows, each
+// scanned into a fresh row struct R (through its dest) and turned into a
+// domain value by value.
+func queryAll[T, R any, P interface {
+	*R
+	dest() []any
+}](ctx context.Context, db *sql.DB, value func(P) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows, value)
+}
+
+// scanAll reads rows as queryAll does, and closes them.
+func scanAll[T, R any, P interface {
+	*R
+	dest() []any
+}](rows *sql.Rows, value func(P) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		r := P(new(R))
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, err
+		}
+		v, err := value(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// bodyRow is a row of one string column (a JSON body).
+type bodyRow struct{ body string }
+
+func (r *bodyRow) dest() []any            { return []any{&r.body} }
+func (r *bodyRow) value() (string, error) { return r.body, nil }
