@@ -1,4 +1,4 @@
-// Package opsgenie receives Opsgenie webhook integration deliveries (alert
+// Package opsgeniehook receives Opsgenie webhook integration deliveries (alert
 // actions) and keeps the incidents they describe: mount the Handler (earshot
 // serve does, at /hooks/opsgenie, when webhooks.opsgenie has a token or a
 // password) and add a Webhook integration in Opsgenie that posts to it.
@@ -25,4 +25,4 @@
 // since the epoch; createdAt for Create), so a re-delivered action has the
 // same time, status and text as the first and adds nothing. The handler
 // loads, merges and saves one delivery at a time.
-package opsgenie
+package opsgeniehook

@@ -1,4 +1,4 @@
-package opsgenie
+package opsgeniehook
 
 import (
 	"context"

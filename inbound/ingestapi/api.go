@@ -1,4 +1,4 @@
-// Package push is Earshot's ingest API, for systems Earshot has no
+// Package ingestapi is Earshot's ingest API, for systems Earshot has no
 // collector for: POST /api/v1/ingest takes posts in the exchange format
 // (earshot.PostRecord) as a JSON array or as JSON lines, authenticated with
 // a bearer token or an HMAC-SHA256 signature of the body, and answers with
@@ -26,7 +26,7 @@
 // presence of a signature with a fresh timestamp (the signature itself is
 // verified once the bounded body is read). Each credential then has its
 // own rate limit (Handler.Limit): over it, 429 with Retry-After.
-package push
+package ingestapi
 
 import (
 	"bufio"

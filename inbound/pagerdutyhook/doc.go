@@ -1,4 +1,4 @@
-// Package pagerduty receives PagerDuty v3 webhooks and keeps the incidents
+// Package pagerdutyhook receives PagerDuty v3 webhooks and keeps the incidents
 // they describe: mount the Handler (earshot serve does, at /hooks/pagerduty,
 // when webhooks.pagerduty.secret is set) and point a PagerDuty webhook
 // subscription at it.
@@ -26,4 +26,4 @@
 // webhook changes nothing; events arriving out of order still leave the
 // incident in the state of its latest event. The handler loads, merges and
 // saves one event at a time.
-package pagerduty
+package pagerdutyhook
