@@ -7,4 +7,6 @@
 //	incidentapi/    /api/v1/incidents: incidents opened and updated by hand
 //
 // Pollers, which go out and fetch, live in collectors/; nothing here polls.
+// The endpoints that keep incidents share one read-modify-write of a stored
+// incident, Incidents.Upsert, so they load, change and save the same way.
 package inbound

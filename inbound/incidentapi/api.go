@@ -8,10 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/inbound"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
@@ -32,18 +32,17 @@ type Options struct {
 
 // Handler serves the incident API.
 type Handler struct {
-	store  earshot.IncidentStore
-	tokens auth.Tokens
-	opts   Options
-	mux    *http.ServeMux
-
-	mu sync.Mutex // one read-modify-write at a time
+	store     earshot.IncidentStore
+	incidents inbound.Incidents
+	tokens    auth.Tokens
+	opts      Options
+	mux       *http.ServeMux
 }
 
 // New returns the API over store. A write API without tokens would be open
 // to anyone, so that is an error.
 func New(store earshot.IncidentStore, opts Options) (*Handler, error) {
-	h := &Handler{store: store, opts: opts, mux: http.NewServeMux()}
+	h := &Handler{store: store, incidents: inbound.Incidents{Store: store}, opts: opts, mux: http.NewServeMux()}
 	var tokens []string
 	for _, t := range opts.Tokens {
 		tokens = append(tokens, strings.TrimSpace(t))
@@ -120,7 +119,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// write wraps a write endpoint: token, body size, one at a time.
+// write wraps a write endpoint: token, body size.
 func (h *Handler) write(next func(w http.ResponseWriter, r *http.Request, body []byte)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		i, ok := h.tokens.Match(auth.Bearer(r))
@@ -142,8 +141,6 @@ func (h *Handler) write(next func(w http.ResponseWriter, r *http.Request, body [
 			httpjson.Write(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error()})
 			return
 		}
-		h.mu.Lock()
-		defer h.mu.Unlock()
 		next(w, r, body)
 	}
 }
@@ -158,16 +155,14 @@ func (h *Handler) open(w http.ResponseWriter, r *http.Request, body []byte) {
 		h.refuse(w, err)
 		return
 	}
-	switch _, err := h.store.Incident(r.Context(), inc.ID); {
-	case err == nil:
-		httpjson.Write(w, http.StatusConflict, apiError{fmt.Sprintf("incident %s already exists", inc.ID), "id"})
-		return
-	case !errors.Is(err, earshot.ErrNotFound):
-		h.storeFailed(w, "reading an incident", err)
-		return
-	}
-	if err := h.store.SaveIncident(r.Context(), inc); err != nil {
-		h.storeFailed(w, "saving an incident", err)
+	_, _, err = h.incidents.Upsert(r.Context(), inc.ID, Source, func(_ earshot.Incident, found bool) (earshot.Incident, error) {
+		if found {
+			return inc, errExists
+		}
+		return inc, nil
+	})
+	if err != nil {
+		h.failed(w, err, inc.ID)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/incidents/"+inc.ID)
@@ -196,25 +191,42 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request, body []byte) {
 // change loads an incident, applies req and saves it.
 func (h *Handler) change(w http.ResponseWriter, r *http.Request, req UpdateRequest) {
 	id := r.PathValue("id")
-	inc, err := h.store.Incident(r.Context(), id)
-	switch {
-	case errors.Is(err, earshot.ErrNotFound):
-		httpjson.Write(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no incident %q", id)})
-		return
-	case err != nil:
-		h.storeFailed(w, "reading an incident", err)
-		return
-	}
-	inc, err = Update(inc, req, h.opts.Now())
+	inc, _, err := h.incidents.Upsert(r.Context(), id, "", func(inc earshot.Incident, found bool) (earshot.Incident, error) {
+		if !found {
+			return inc, errMissing
+		}
+		return Update(inc, req, h.opts.Now())
+	})
 	if err != nil {
-		h.refuse(w, err)
-		return
-	}
-	if err := h.store.SaveIncident(r.Context(), inc); err != nil {
-		h.storeFailed(w, "saving an incident", err)
+		h.failed(w, err, id)
 		return
 	}
 	httpjson.Write(w, http.StatusOK, inc)
+}
+
+// Why a write found the store other than it needs.
+var (
+	errExists  = errors.New("incident exists")
+	errMissing = errors.New("no such incident")
+)
+
+// failed answers a write that failed: the incident id was there (or not)
+// when it should not be (or should), the store failed, or Open or Update
+// refused.
+func (h *Handler) failed(w http.ResponseWriter, err error, id string) {
+	var se *inbound.StoreError
+	switch {
+	case errors.Is(err, errExists):
+		httpjson.Write(w, http.StatusConflict, apiError{fmt.Sprintf("incident %s already exists", id), "id"})
+	case errors.Is(err, errMissing):
+		httpjson.Write(w, http.StatusNotFound, apiError{Error: fmt.Sprintf("no incident %q", id)})
+	case errors.As(err, &se) && se.Doing == "loading":
+		h.storeFailed(w, "reading an incident", se.Err)
+	case errors.As(err, &se):
+		h.storeFailed(w, "saving an incident", se.Err)
+	default:
+		h.refuse(w, err)
+	}
 }
 
 // refuse answers a request Open or Update refused.

@@ -6,15 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/inbound"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
@@ -68,10 +67,8 @@ type Handler struct {
 
 	token, basic auth.Tokens
 	cfg          Config
-	store        earshot.IncidentStore
+	incidents    inbound.Incidents
 	log          *slog.Logger
-
-	mu sync.Mutex // one read-modify-write at a time
 }
 
 // New resolves the secrets and returns the handler, which keeps incidents
@@ -84,7 +81,7 @@ func New(cfg Config, store earshot.IncidentStore, getenv func(string) string, lo
 	if err := cfg.Validate("webhooks.opsgenie"); err != nil {
 		return nil, err
 	}
-	h := &Handler{cfg: cfg, store: store, log: log}
+	h := &Handler{cfg: cfg, incidents: inbound.Incidents{Store: store}, log: log}
 	if cfg.Token != "" {
 		v, err := cfg.Token.Resolve(getenv)
 		if err != nil {
@@ -260,26 +257,11 @@ func epoch(n json.Number) (time.Time, error) {
 // upsert loads the alert's incident, merges the action and saves it if it
 // changed.
 func (h *Handler) upsert(r *http.Request, p payload, at time.Time) (string, bool, error) {
-	ctx := r.Context()
 	id := earshot.PostID(Source, strings.TrimSpace(p.Alert.AlertID))
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	old, err := h.store.Incident(ctx, id)
-	isNew := errors.Is(err, earshot.ErrNotFound)
-	if err != nil && !isNew {
-		return id, false, fmt.Errorf("loading incident %s: %w", id, err)
-	}
-	if isNew {
-		old = earshot.Incident{ID: id, Source: Source}
-	}
-	inc := h.apply(old, p, at, isNew)
-	if reflect.DeepEqual(inc, old) {
-		return id, false, nil
-	}
-	if err := h.store.SaveIncident(ctx, inc); err != nil {
-		return id, false, fmt.Errorf("saving incident %s: %w", id, err)
-	}
-	return id, true, nil
+	_, changed, err := h.incidents.Upsert(r.Context(), id, Source, func(inc earshot.Incident, found bool) (earshot.Incident, error) {
+		return h.apply(inc, p, at, !found), nil
+	})
+	return id, changed, err
 }
 
 func (h *Handler) apply(inc earshot.Incident, p payload, at time.Time, isNew bool) earshot.Incident {

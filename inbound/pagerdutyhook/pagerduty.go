@@ -10,14 +10,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/inbound"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
@@ -62,12 +61,10 @@ type Handler struct {
 	// Limit bounds the verified deliveries (nil: no bound).
 	Limit *auth.Limiter
 
-	secret []byte
-	cfg    Config
-	store  earshot.IncidentStore
-	log    *slog.Logger
-
-	mu sync.Mutex // one read-modify-write at a time
+	secret    []byte
+	cfg       Config
+	incidents inbound.Incidents
+	log       *slog.Logger
 }
 
 // New resolves the secret and returns the handler, which keeps incidents
@@ -86,7 +83,7 @@ func New(cfg Config, store earshot.IncidentStore, getenv func(string) string, lo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{secret: []byte(secret), cfg: cfg, store: store, log: log}, nil
+	return &Handler{secret: []byte(secret), cfg: cfg, incidents: inbound.Incidents{Store: store}, log: log}, nil
 }
 
 // payload is a v3 webhook delivery.
@@ -230,26 +227,11 @@ func (d *data) incidentID() string {
 // upsert loads the event's incident, merges the event and saves it if it
 // changed.
 func (h *Handler) upsert(r *http.Request, ev *event) (string, bool, error) {
-	ctx := r.Context()
 	id := earshot.PostID(Source, ev.Data.incidentID())
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	old, err := h.store.Incident(ctx, id)
-	isNew := errors.Is(err, earshot.ErrNotFound)
-	if err != nil && !isNew {
-		return id, false, fmt.Errorf("loading incident %s: %w", id, err)
-	}
-	if isNew {
-		old = earshot.Incident{ID: id, Source: Source}
-	}
-	inc := h.apply(old, ev, isNew)
-	if reflect.DeepEqual(inc, old) {
-		return id, false, nil
-	}
-	if err := h.store.SaveIncident(ctx, inc); err != nil {
-		return id, false, fmt.Errorf("saving incident %s: %w", id, err)
-	}
-	return id, true, nil
+	_, changed, err := h.incidents.Upsert(r.Context(), id, Source, func(inc earshot.Incident, found bool) (earshot.Incident, error) {
+		return h.apply(inc, ev, !found), nil
+	})
+	return id, changed, err
 }
 
 // apply returns inc with the event merged in.
