@@ -1,9 +1,14 @@
-// Package collectors is the registry of Earshot's collectors: the parts that
-// fetch posts from a source (an RSS feed, a social network's API) and hand
-// them to the pipeline as earshot.Posts.
+// Package collectors is the registry of Earshot's collectors: the pollers
+// that fetch posts from a source (an RSS feed, a social network's API) and
+// hand them to the pipeline as earshot.Posts, and those that fetch incidents
+// (a status page, a status feed). Endpoints that the outside world pushes
+// to live in inbound/, not here.
 //
 // Each collector lives in its own package, collectors/<kind>, and registers
-// a Factory for its kind from an init function:
+// a Factory for its kind from an init function (an incident collector an
+// IncidentFactory, with RegisterIncidents); post and incident collectors
+// share one registry, so a kind, the type a configuration names, is one or
+// the other:
 //
 //	func init() { collectors.Register("rss", New) }
 //
