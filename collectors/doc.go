@@ -29,4 +29,15 @@
 // earshot.CursorStore), so a restart resumes where it stopped. Collectors
 // report a source asking them to slow down with an error wrapping
 // earshot.ErrRateLimited, and "nothing new" with earshot.ErrNotModified.
+//
+// The cursor kit holds one file per strategy of keeping a cursor, named for
+// what it does; every cursor is versioned JSON (cursorjson.go):
+//
+//	idwatermark*.go   newest-ID watermark with gaps, for searches whose IDs grow
+//	                  with time (Twitter): IDWatermark, IDSearch, IDRun
+//	revisitwindow*.go revisit window, for newest-first lists whose items keep
+//	                  changing (Facebook, LinkedIn, YouTube): RevisitWindow, RevisitCursor
+//	rereadwindow.go   re-read window, for lists read oldest first from a time
+//	                  (Disqus, WordPress): RereadWindow
+//	gaps.go           helpers for cursors that keep spans still to fetch
 package collectors

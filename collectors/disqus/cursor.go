@@ -16,14 +16,14 @@ const cursorVersion = 1
 //	 "seen":[{"id":"6712345001","at":1748862000,"h":"9f3c1a2b"}],
 //	 "resume":{"since":1748779200,"cursor":"1748860200000000:1:0"}}
 //
-// The window read again (since, newest, seen) is a [collectors.Reread] of
+// The window read again (since, newest, seen) is a [collectors.RereadWindow] of
 // posts by ID.
 type state struct {
 	V int `json:"v"`
 	// Forum is the forum the cursor was made for: a cursor of another
 	// forum is ignored.
 	Forum string `json:"forum"`
-	collectors.Reread[string]
+	collectors.RereadWindow[string]
 	// Resume is where a run that stopped early left its listing.
 	Resume *resume `json:"resume,omitempty"`
 }

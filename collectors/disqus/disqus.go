@@ -155,7 +155,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 	}
 	if fresh {
-		st = state{Forum: c.cfg.Forum, Reread: collectors.NewReread[string](now, c.cfg.Backfill)}
+		st = state{Forum: c.cfg.Forum, RereadWindow: collectors.NewRereadWindow[string](now, c.cfg.Backfill)}
 	}
 	key, err := c.cfg.APIKey.Resolve(nil)
 	if err != nil {

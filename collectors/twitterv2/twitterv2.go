@@ -191,10 +191,10 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.endpoint, Wait: wait}
 	}
-	st, err := collectors.ParseIDCursor(cursor)
+	st, err := collectors.ParseIDWatermark(cursor)
 	if err != nil {
 		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		st = collectors.IDCursor{}
+		st = collectors.IDWatermark{}
 	}
 	top := st.SinceID
 	if top == 0 {
@@ -234,7 +234,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if err != nil {
 		return nil, cursor, err
 	}
-	return r.Posts, collectors.IDCursor{SinceID: top, Gaps: gaps}.String(), nil
+	return r.Posts, collectors.IDWatermark{SinceID: top, Gaps: gaps}.String(), nil
 }
 
 // search fetches one page of results with sinceID < id < untilID, or the

@@ -180,7 +180,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 	}
 	if fresh {
-		st = state{Site: c.site, Reread: collectors.NewReread[int64](now, c.cfg.Backfill)}
+		st = state{Site: c.site, RereadWindow: collectors.NewRereadWindow[int64](now, c.cfg.Backfill)}
 	}
 
 	q := st.Resume

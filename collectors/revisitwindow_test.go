@@ -18,7 +18,7 @@ func (testToken) SweepKey() string { return "page_token" }
 type revisitCursor struct {
 	V    int    `json:"v"`
 	Page string `json:"page"`
-	Revisit[testUntil]
+	RevisitWindow[testUntil]
 }
 
 func TestRevisitJSON(t *testing.T) {
@@ -85,7 +85,7 @@ func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestRevisitRun(t *testing.T) {
 	now := time.Unix(1000, 0)
-	w := Revisit[testUntil]{Since: 100}
+	w := RevisitWindow[testUntil]{Since: 100}
 	p := &pager{items: []int64{900, 800, 700, 600, 500}, budget: 2}
 	if err := w.Run(now, 300*time.Second, p.pass); err != nil {
 		t.Fatal(err)
@@ -115,7 +115,7 @@ func TestRevisitRun(t *testing.T) {
 
 	// An error in the first pass of a sweep leaves the sweep as it was.
 	boom := errors.New("boom")
-	w = Revisit[testUntil]{Since: 100, Sweep: &Sweep[testUntil]{Start: 1000, At: 600}}
+	w = RevisitWindow[testUntil]{Since: 100, Sweep: &Sweep[testUntil]{Start: 1000, At: 600}}
 	p = &pager{items: []int64{1100, 1050, 1020}, budget: 1, err: boom}
 	if err := w.Run(now, 300*time.Second, p.pass); !errors.Is(err, boom) {
 		t.Fatalf("err %v", err)
@@ -133,7 +133,7 @@ func TestRevisitRun(t *testing.T) {
 }
 
 func TestRevisitThreads(t *testing.T) {
-	w := Revisit[testUntil]{Since: 100}
+	w := RevisitWindow[testUntil]{Since: 100}
 	th := w.Thread("a", 150)
 	if w.Thread("a", 999) != th || th.T != 150 {
 		t.Fatal("Thread made a second record")

@@ -9,7 +9,7 @@ import (
 type rereadCursor struct {
 	V     int    `json:"v"`
 	Forum string `json:"forum"`
-	Reread[string]
+	RereadWindow[string]
 	Resume *struct {
 		Since int64 `json:"since"`
 	} `json:"resume,omitempty"`
@@ -28,9 +28,9 @@ func TestRereadJSON(t *testing.T) {
 
 func TestRereadWindow(t *testing.T) {
 	now := time.Unix(10_000, 0)
-	w := NewReread[int64](now, time.Hour)
+	w := NewRereadWindow[int64](now, time.Hour)
 	if w.Since != 6400 || w.Newest != 6400 {
-		t.Fatalf("NewReread: %+v", w)
+		t.Fatalf("NewRereadWindow: %+v", w)
 	}
 	if got := w.Start(now, 10*time.Minute); got != 6400 {
 		t.Errorf("Start with nothing collected = %d, want Since", got)
@@ -48,7 +48,7 @@ func TestRereadWindow(t *testing.T) {
 }
 
 func TestRereadTake(t *testing.T) {
-	w := Reread[int64]{Since: 0, Newest: 100}
+	w := RereadWindow[int64]{Since: 0, Newest: 100}
 	if take, edited := w.Take(7, 150, "h1"); !take || edited || w.Newest != 150 {
 		t.Errorf("new: %v %v, newest %d", take, edited, w.Newest)
 	}

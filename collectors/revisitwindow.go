@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Revisit is the state of a "revisit window" cursor, for sources whose
+// RevisitWindow is the state of a "revisit window" cursor, for sources whose
 // items (posts, comment threads) keep gaining comments and edits after
 // they are published, listed newest first with no way to ask for what
 // changed. Every run reads the list from the top down to Since, the oldest
@@ -23,7 +23,7 @@ import (
 // {"v":2,"owner":"…","since":…,"sweep":{…},"seen":{…}}. P is the list
 // position a sweep carries on from (a timestamp, an index, a page
 // token); see [SweepPosition].
-type Revisit[P SweepPosition] struct {
+type RevisitWindow[P SweepPosition] struct {
 	// Since is the oldest creation time (Unix seconds) of the items still
 	// read: older items, and what is under them, are left alone.
 	Since int64 `json:"since"`
@@ -73,7 +73,7 @@ type RevisitPass[P SweepPosition] func(since int64, from P) (done bool, next P, 
 // the sweep. It then moves Since up to revisit before the pass that
 // finished, prunes Seen, and returns the error that stopped the passes,
 // if any.
-func (w *Revisit[P]) Run(now time.Time, revisit time.Duration, pass RevisitPass[P]) error {
+func (w *RevisitWindow[P]) Run(now time.Time, revisit time.Duration, pass RevisitPass[P]) error {
 	var zero P
 	var err error
 	if sw := w.Sweep; sw != nil {
@@ -101,7 +101,7 @@ func (w *Revisit[P]) Run(now time.Time, revisit time.Duration, pass RevisitPass[
 }
 
 // Thread returns the record of item id created at t, making it.
-func (w *Revisit[P]) Thread(id string, t int64) *RevisitThread {
+func (w *RevisitWindow[P]) Thread(id string, t int64) *RevisitThread {
 	if w.Seen == nil {
 		w.Seen = map[string]*RevisitThread{}
 	}
@@ -115,7 +115,7 @@ func (w *Revisit[P]) Thread(id string, t int64) *RevisitThread {
 
 // Prune forgets the items created before Since, and those nothing was
 // returned of.
-func (w *Revisit[P]) Prune() {
+func (w *RevisitWindow[P]) Prune() {
 	for id, th := range w.Seen {
 		if th.T < w.Since || len(th.IDs) == 0 {
 			delete(w.Seen, id)

@@ -19,13 +19,13 @@ type RevisitCursor[P SweepPosition] struct {
 	// Owner is the page, channel or organization the cursor was made
 	// for: a cursor made for another one is ignored.
 	Owner string `json:"owner"`
-	Revisit[P]
+	RevisitWindow[P]
 }
 
 // NewRevisitCursor starts a cursor for owner that reads back to since
 // (Unix seconds).
 func NewRevisitCursor[P SweepPosition](owner string, since int64) RevisitCursor[P] {
-	return RevisitCursor[P]{V: revisitCursorVersion, Owner: owner, Revisit: Revisit[P]{Since: since}}
+	return RevisitCursor[P]{V: revisitCursorVersion, Owner: owner, RevisitWindow: RevisitWindow[P]{Since: since}}
 }
 
 // ParseRevisitCursor decodes a cursor that String made for owner. A cursor
