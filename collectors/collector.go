@@ -161,3 +161,14 @@ func ValidBaseURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
 		u.RawQuery == "" && u.Fragment == "" && u.User == nil
 }
+
+// Build is the body of a kind's factory: it decodes raw over cfg, which
+// holds the defaults, with DecodeConfig, and builds the collector from the
+// result with newCollector (which validates it).
+func Build[C, T any](kind, name string, raw Decoder, deps Deps, cfg C, newCollector func(name string, cfg C, deps Deps) (T, error)) (T, error) {
+	if err := DecodeConfig(kind, name, raw, &cfg); err != nil {
+		var zero T
+		return zero, err
+	}
+	return newCollector(name, cfg, deps)
+}

@@ -1,6 +1,10 @@
 package collectors
 
-import "fmt"
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
 
 // revisitCursorVersion is bumped when the meaning of a RevisitCursor
 // changes; a cursor of another version is ignored (the next run starts
@@ -46,4 +50,18 @@ func ParseRevisitCursor[P SweepPosition](s, owner string) (RevisitCursor[P], err
 func (c RevisitCursor[P]) String() string {
 	c.V = revisitCursorVersion
 	return EncodeCursor(c)
+}
+
+// LoadRevisitCursor returns the cursor s, which String made for owner, or
+// a new one reading back backfill from now when there is none or it cannot
+// be read (which it logs).
+func LoadRevisitCursor[P SweepPosition](s, owner string, now time.Time, backfill time.Duration, log *slog.Logger) RevisitCursor[P] {
+	if s != "" {
+		c, err := ParseRevisitCursor[P](s, owner)
+		if err == nil {
+			return c
+		}
+		log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+	}
+	return NewRevisitCursor[P](owner, now.Add(-backfill).Unix())
 }

@@ -3,7 +3,6 @@ package hackernews
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -103,11 +102,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "hackernews".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -169,19 +164,8 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 		st.addGap(g)
 	}
-
-	if err != nil {
-		var ra *collectors.RetryAfterError
-		if errors.As(err, &ra) {
-			c.waitUntil(now.Add(ra.Wait))
-		}
-		if len(r.posts) == 0 {
-			return nil, cursor, err
-		}
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
-	}
-	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.pages, "gaps", len(st.Gaps))
-	return r.posts, st.String(), nil
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.waitUntil, c.deps.Log,
+		"requests", r.pages, "gaps", len(st.Gaps))
 }
 
 // run is the state of one Collect.

@@ -2,7 +2,6 @@ package linkedin
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -138,11 +137,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "linkedin".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -189,34 +184,15 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if err != nil {
 		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
 	}
-	var st state
-	if cursor != "" {
-		if st, err = collectors.ParseRevisitCursor[sweepOffset](cursor, c.cfg.OrganizationID); err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		}
-	}
-	if cursor == "" || err != nil {
-		st = collectors.NewRevisitCursor[sweepOffset](c.cfg.OrganizationID, now.Add(-c.cfg.Backfill).Unix())
-	}
+	st := collectors.LoadRevisitCursor[sweepOffset](cursor, c.cfg.OrganizationID, now, c.cfg.Backfill, c.deps.Log)
 
 	r := &run{c: c, now: now, token: token, st: &st}
 	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepOffset) (bool, sweepOffset, error) {
 		done, next, err := r.pass(ctx, since, int(from))
 		return done, sweepOffset(next), err
 	})
-
-	if err != nil {
-		var ra *collectors.RetryAfterError
-		if errors.As(err, &ra) {
-			c.backoff.Until(now.Add(ra.Wait))
-		}
-		if len(r.posts) == 0 {
-			return nil, cursor, err
-		}
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
-	}
-	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests, "sweep", st.Sweep != nil)
-	return r.posts, st.String(), nil
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.deps.Log,
+		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
 // run is the state of one Collect.

@@ -124,11 +124,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "mastodon".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for

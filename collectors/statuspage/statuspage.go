@@ -83,11 +83,7 @@ var _ earshot.IncidentCollector = (*Collector)(nil)
 
 // New is the IncidentFactory for kind "statuspage".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.IncidentCollector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration.

@@ -2,7 +2,6 @@ package youtube
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -129,11 +128,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "youtube".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -177,34 +172,15 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	} else if r.token, err = c.cfg.AccessToken.Resolve(nil); err != nil {
 		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
 	}
-	var st state
-	if cursor != "" {
-		if st, err = collectors.ParseRevisitCursor[sweepToken](cursor, c.cfg.ChannelID); err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		}
-	}
-	if cursor == "" || err != nil {
-		st = collectors.NewRevisitCursor[sweepToken](c.cfg.ChannelID, now.Add(-c.cfg.Backfill).Unix())
-	}
+	st := collectors.LoadRevisitCursor[sweepToken](cursor, c.cfg.ChannelID, now, c.cfg.Backfill, c.deps.Log)
 	r.st = &st
 
 	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepToken) (bool, sweepToken, error) {
 		done, next, err := r.pass(ctx, since, string(from))
 		return done, sweepToken(next), err
 	})
-
-	if err != nil {
-		var ra *collectors.RetryAfterError
-		if errors.As(err, &ra) {
-			c.backoff.Until(now.Add(ra.Wait))
-		}
-		if len(r.posts) == 0 {
-			return nil, cursor, err
-		}
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
-	}
-	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests, "sweep", st.Sweep != nil)
-	return r.posts, st.String(), nil
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.deps.Log,
+		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
 // run is the state of one Collect.
