@@ -83,10 +83,10 @@ func (c Config) Validate(name string) error {
 		return bad("backfill", "must be a positive duration such as 168h")
 	case c.MaxPages <= 0 || c.MaxPages > maxFeedPages:
 		return bad("max_pages", "must be between 1 and 10 (Apple serves 10 pages)")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for i, cc := range c.Countries {
 		if !countryPattern.MatchString(cc) {

@@ -104,10 +104,10 @@ func (c Config) Validate(name string) error {
 		return bad("max_pages", "must be positive")
 	case c.UsageThreshold <= 0 || c.UsageThreshold > 100:
 		return bad("usage_threshold", "must be a percentage above 0, at most 100")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for _, id := range c.BrandAccounts {
 		if !idPattern.MatchString(id) {

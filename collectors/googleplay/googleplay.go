@@ -84,12 +84,11 @@ func (c Config) Validate(name string) error {
 		return bad("service_account", `required (a service account's JSON key, as "env:NAME" or "file:/path")`)
 	case c.Backfill <= 0 || c.Backfill > window:
 		return bad("backfill", "must be a positive duration of at most 168h (the API serves a week)")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	if !collectors.ValidBaseURL(c.BaseURL) {
 		return bad("base_url", collectors.BaseURLProblem)

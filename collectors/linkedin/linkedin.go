@@ -95,16 +95,13 @@ func (c Config) Validate(name string) error {
 		return bad("access_token", `required (an OAuth access token, as "env:NAME" or "file:/path")`)
 	case !versionPattern.MatchString(c.APIVersion):
 		return bad("api_version", `must be a LinkedIn-Version, YYYYMM, such as "202505"`)
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Revisit <= 0:
-		return bad("revisit", "must be a positive duration such as 72h")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill),
+		collectors.Check{Key: "revisit", OK: c.Revisit > 0, Problem: "must be a positive duration such as 72h"},
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for _, a := range c.BrandAccounts {
 		if !idPattern.MatchString(a) && !urnPattern.MatchString(a) {

@@ -86,19 +86,9 @@ func (c Config) Validate(name string) error {
 			return bad(fmt.Sprintf("hashtags[%d]", i), fmt.Sprintf("%q is not a hashtag (letters, digits and _)", h))
 		}
 	}
-	if c.Backfill <= 0 {
-		return bad("backfill", "must be a positive duration such as 24h")
-	}
-	if c.MaxPages <= 0 {
-		return bad("max_pages", "must be positive")
-	}
-	if c.MaxBytes <= 0 {
-		return bad("max_bytes", "must be positive")
-	}
-	if c.Timeout <= 0 {
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill), collectors.MaxPagesCheck(c.MaxPages),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects one instance's hashtag timelines and status search.

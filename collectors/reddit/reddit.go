@@ -107,14 +107,11 @@ func (c Config) Validate(name string) error {
 		return bad("query", "longer than 512 bytes")
 	case len(c.SearchSubreddits) > 0 && strings.TrimSpace(c.Query) == "":
 		return bad("search_subreddits", "needs query")
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill), collectors.MaxPagesCheck(c.MaxPages),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for key, subs := range map[string][]string{"subreddits": c.Subreddits, "search_subreddits": c.SearchSubreddits} {
 		for _, s := range subs {

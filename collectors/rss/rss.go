@@ -76,13 +76,7 @@ func (c Config) Validate(name string) error {
 	if !sourcePattern.MatchString(c.Source) {
 		return bad("source", "must be letters, digits, '.', '_' or '-'")
 	}
-	if c.MaxBytes <= 0 {
-		return bad("max_bytes", "must be positive")
-	}
-	if c.Timeout <= 0 {
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	return nil
+	return collectors.Checks(bad, collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects the items of one feed. It is safe for concurrent use,

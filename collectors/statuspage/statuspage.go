@@ -62,13 +62,7 @@ func (c Config) Validate(name string) error {
 			return bad("components", fmt.Sprintf("component %q maps to %q; both must be non-empty", k, v))
 		}
 	}
-	if c.MaxBytes <= 0 {
-		return bad("max_bytes", "must be positive")
-	}
-	if c.Timeout <= 0 {
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	return nil
+	return collectors.Checks(bad, collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects the incidents of one status page.

@@ -98,10 +98,10 @@ func (c Config) Validate(name string) error {
 		return bad("backfill", "must be at most 168h: the standard search reaches back 7 days")
 	case c.MaxPages < 1:
 		return bad("max_pages", "must be at least 1")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	if c.BaseURL != "" {
 		if !collectors.ValidBaseURL(c.BaseURL) {

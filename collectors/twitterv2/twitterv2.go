@@ -108,10 +108,10 @@ func (c Config) Validate(name string) error {
 		return bad("max_pages", "must be at least 1")
 	case c.MaxResults < 10 || c.MaxResults > 100:
 		return bad("max_results", "must be between 10 and 100")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	if !collectors.ValidBaseURL(c.BaseURL) {
 		return bad("base_url", collectors.BaseURLProblem)

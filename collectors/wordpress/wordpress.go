@@ -103,12 +103,11 @@ func (c Config) Validate(name string) error {
 		return bad("backfill", "must be a positive duration such as 24h")
 	case c.Reread < 0:
 		return bad("reread", "must be a duration such as 24h, or 0s")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for _, id := range c.BrandAuthors {
 		if id <= 0 {

@@ -87,16 +87,13 @@ func (c Config) Validate(name string) error {
 		return bad("api_key", `api_key or access_token required (as "env:NAME" or "file:/path")`)
 	case c.APIKey != "" && c.AccessToken != "":
 		return bad("access_token", "give api_key or access_token, not both")
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Revisit <= 0:
-		return bad("revisit", "must be a positive duration such as 72h")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill),
+		collectors.Check{Key: "revisit", OK: c.Revisit > 0, Problem: "must be a positive duration such as 72h"},
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for _, id := range c.BrandAccounts {
 		if !channelPattern.MatchString(id) {

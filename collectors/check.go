@@ -1,0 +1,45 @@
+package collectors
+
+import "time"
+
+// Check is one rule of a collector's configuration: the value of Key is
+// wrong, for Problem, unless OK.
+type Check struct {
+	Key     string
+	OK      bool
+	Problem string
+}
+
+// Checks returns bad(key, problem) for the first of checks that fails, in
+// their order, or nil when none does. bad is the collector's maker of a
+// *ConfigError.
+func Checks(bad func(key, problem string) error, checks ...Check) error {
+	for _, c := range checks {
+		if !c.OK {
+			return bad(c.Key, c.Problem)
+		}
+	}
+	return nil
+}
+
+// The checks most collectors share, worded alike.
+
+// BackfillCheck checks that backfill is positive.
+func BackfillCheck(d time.Duration) Check {
+	return Check{"backfill", d > 0, "must be a positive duration such as 24h"}
+}
+
+// MaxPagesCheck checks that max_pages is positive.
+func MaxPagesCheck(n int) Check { return Check{"max_pages", n > 0, "must be positive"} }
+
+// MaxBytesCheck checks that max_bytes is positive.
+func MaxBytesCheck(n int64) Check { return Check{"max_bytes", n > 0, "must be positive"} }
+
+// TimeoutCheck checks that timeout is positive.
+func TimeoutCheck(d time.Duration) Check {
+	return Check{"timeout", d > 0, "must be a positive duration such as 30s"}
+}
+
+// BaseURLCheck checks that the URL s, under key, is a base URL (see
+// ValidBaseURL).
+func BaseURLCheck(key, s string) Check { return Check{key, ValidBaseURL(s), BaseURLProblem} }
