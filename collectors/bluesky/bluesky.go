@@ -97,9 +97,9 @@ type Collector struct {
 	deps collectors.Deps
 
 	mu sync.Mutex
-	// resumeAt is when the server allows requests again after telling us
+	// backoff is when the server allows requests again after telling us
 	// to stop; Collect refuses before then without a request.
-	resumeAt time.Time
+	backoff collectors.Backoff
 	// followers caches follower counts by DID.
 	followers map[string]followerCount
 
@@ -157,10 +157,7 @@ type run struct {
 // cursor to pass next time (see the package documentation).
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.deps.Now()
-	c.mu.Lock()
-	wait := c.resumeAt.Sub(now)
-	c.mu.Unlock()
-	if wait > 0 {
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.host(), Wait: wait}
 	}
 	cur, err := parseCursor(cursor)
@@ -228,14 +225,9 @@ func (c *Collector) host() string {
 // again.
 func (c *Collector) pause(r *run, wait time.Duration) {
 	r.stop = true
-	if wait <= 0 {
-		return
+	if wait > 0 {
+		c.backoff.Until(r.now.Add(wait))
 	}
-	c.mu.Lock()
-	if t := r.now.Add(wait); t.After(c.resumeAt) {
-		c.resumeAt = t
-	}
-	c.mu.Unlock()
 }
 
 // walked is what walk did with a span.
@@ -380,7 +372,7 @@ func (c *Collector) addFollowers(ctx context.Context, r *run) error {
 		case errors.Is(err, collectors.ErrUnauthorized):
 			return err
 		case errors.As(err, &ra):
-			c.pauseLocked(r, ra.Wait)
+			c.pause(r, ra.Wait)
 			c.deps.Log.Info("rate limited looking up followers; leaving the rest unknown", "retry_in", ra.Wait.String())
 			continue
 		case err != nil:
@@ -389,7 +381,7 @@ func (c *Collector) addFollowers(ctx context.Context, r *run) error {
 			continue
 		}
 		if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
-			c.pauseLocked(r, d)
+			c.pause(r, d)
 		}
 		for _, p := range res.Profiles {
 			c.followers[p.DID] = followerCount{n: p.FollowersCount, at: r.now}
@@ -399,14 +391,6 @@ func (c *Collector) addFollowers(ctx context.Context, r *run) error {
 		r.posts[i].Author.Followers = c.followers[did].n
 	}
 	return nil
-}
-
-// pauseLocked is pause for a caller holding c.mu.
-func (c *Collector) pauseLocked(r *run, wait time.Duration) {
-	r.stop = true
-	if t := r.now.Add(wait); wait > 0 && t.After(c.resumeAt) {
-		c.resumeAt = t
-	}
 }
 
 // get calls an XRPC query and decodes its answer into v: with the

@@ -102,9 +102,9 @@ type Collector struct {
 	deps collectors.Deps
 
 	mu sync.Mutex
-	// resumeAt is when the instance allows requests again after telling
+	// backoff is when the instance allows requests again after telling
 	// us to stop; Collect refuses before then without a request.
-	resumeAt time.Time
+	backoff collectors.Backoff
 	// parents maps local status IDs to canonical URIs across runs, so that
 	// a reply's parent is looked up once.
 	parents map[string]string
@@ -184,10 +184,7 @@ type run struct {
 // time (see the package documentation).
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.deps.Now()
-	c.mu.Lock()
-	wait := c.resumeAt.Sub(now)
-	c.mu.Unlock()
-	if wait > 0 {
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
 	cur, err := parseCursor(cursor)
@@ -269,14 +266,9 @@ func (c *Collector) collectStream(ctx context.Context, r *run, s stream, st stre
 // again.
 func (c *Collector) pause(r *run, wait time.Duration) {
 	r.stop = true
-	if wait <= 0 {
-		return
+	if wait > 0 {
+		c.backoff.Until(r.now.Add(wait))
 	}
-	c.mu.Lock()
-	if t := r.now.Add(wait); t.After(c.resumeAt) {
-		c.resumeAt = t
-	}
-	c.mu.Unlock()
 }
 
 // walked is what walk did with a span.
@@ -497,20 +489,12 @@ func (c *Collector) lookup(ctx context.Context, r *run, local string) (string, e
 		return "", err
 	}
 	if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
-		c.pauseLocked(r, d)
+		c.pause(r, d)
 	}
 	if st.URI == "" {
 		return "", fmt.Errorf("status %s has no uri", local)
 	}
 	return st.URI, nil
-}
-
-// pauseLocked is pause for a caller holding c.mu.
-func (c *Collector) pauseLocked(r *run, wait time.Duration) {
-	r.stop = true
-	if t := r.now.Add(wait); wait > 0 && t.After(c.resumeAt) {
-		c.resumeAt = t
-	}
 }
 
 // nextLink reads the Link header's rel="next" target and its max_id:

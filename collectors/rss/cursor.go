@@ -45,11 +45,7 @@ type seenItem struct {
 }
 
 func parseCursor(s string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	return st, nil
+	return collectors.DecodeCursor[state](s, cursorVersion) // the zero state on an error
 }
 
 // seen reports whether the item with key and time at was collected before.

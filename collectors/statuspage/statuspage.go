@@ -105,11 +105,7 @@ const cursorVersion = 1
 const maxETag = 512
 
 func parseCursor(s string) (cursor, error) {
-	cur, err := collectors.DecodeCursor[cursor](s, cursorVersion)
-	if err != nil {
-		return cursor{}, err
-	}
-	return cur, nil
+	return collectors.DecodeCursor[cursor](s, cursorVersion) // the zero cursor on an error
 }
 
 func (cur cursor) String() string {
