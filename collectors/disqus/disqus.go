@@ -87,15 +87,10 @@ func (c Config) Validate(name string) error {
 	case c.Reread < 0:
 		return bad("reread", "must be a duration such as 24h, or 0s")
 	}
-	if err := collectors.Checks(bad,
+	return collectors.Checks(bad,
 		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
-		collectors.TimeoutCheck(c.Timeout)); err != nil {
-		return err
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+		collectors.TimeoutCheck(c.Timeout),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects the posts of one Disqus forum. It is safe for

@@ -85,15 +85,10 @@ func (c Config) Validate(name string) error {
 	case c.Backfill <= 0 || c.Backfill > window:
 		return bad("backfill", "must be a positive duration of at most 168h (the API serves a week)")
 	}
-	if err := collectors.Checks(bad,
+	return collectors.Checks(bad,
 		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
-		collectors.TimeoutCheck(c.Timeout)); err != nil {
-		return err
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+		collectors.TimeoutCheck(c.Timeout),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects the reviews of one app in Google Play, and the

@@ -69,15 +69,10 @@ func (c Config) Validate(name string) error {
 	case len(c.Query) > 512:
 		return bad("query", "longer than 512 bytes")
 	}
-	if err := collectors.Checks(bad,
+	return collectors.Checks(bad,
 		collectors.BackfillCheck(c.Backfill), collectors.MaxPagesCheck(c.MaxPages),
-		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
-		return err
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects the Hacker News stories and comments matching one

@@ -109,14 +109,9 @@ func (c Config) Validate(name string) error {
 	case c.MaxResults < 10 || c.MaxResults > 100:
 		return bad("max_results", "must be between 10 and 100")
 	}
-	if err := collectors.Checks(bad,
-		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
-		return err
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector runs one search. It is safe for concurrent use, though the
