@@ -149,3 +149,25 @@ func (r *IDRun[T]) Segment(ctx context.Context, since, until int64) (IDSegment, 
 		}
 	}
 }
+
+// Collect is the whole of a Collect over an IDWatermark cursor: it reads
+// the cursor (an unreadable one is logged and ignored), runs s from its
+// watermark (from start, the ID of the backfill's beginning, on the first
+// run) and over its gaps, and returns the posts with the next cursor. An
+// error of a search is returned with the cursor unchanged.
+func (r *IDRun[T]) Collect(ctx context.Context, cursor string, s IDSearch, start int64) ([]earshot.Post, string, error) {
+	st, err := ParseIDWatermark(cursor)
+	if err != nil {
+		r.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		st = IDWatermark{}
+	}
+	top := st.SinceID
+	if top == 0 {
+		top = start
+	}
+	top, gaps, err := r.Run(ctx, s, top, st.Gaps)
+	if err != nil {
+		return nil, cursor, err
+	}
+	return r.Posts, IDWatermark{SinceID: top, Gaps: gaps}.String(), nil
+}

@@ -30,16 +30,6 @@ const apiHost = "api.twitter.com"
 // searchPath is the path of the standard search endpoint.
 const searchPath = "/1.1/search/tweets.json"
 
-// searchWindow is how far back the standard search reaches.
-const searchWindow = 7 * 24 * time.Hour
-
-// maxGaps bounds the gaps a cursor keeps. A run adds at most one, so only a
-// search that outruns max_pages for many runs in a row reaches it; then the
-// oldest gap is given up, with a warning.
-const maxGaps = 20
-
-func formatID(id int64) string { return strconv.FormatInt(id, 10) }
-
 // pageSize is the number of tweets asked for per page, the API's maximum.
 const pageSize = 100
 
@@ -94,7 +84,7 @@ func (c Config) Validate(name string) error {
 		return bad("bearer_token", `required (write "env:NAME" or "file:/path")`)
 	case c.Backfill <= 0:
 		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Backfill > searchWindow:
+	case c.Backfill > snowflake.SearchWindow:
 		return bad("backfill", "must be at most 168h: the standard search reaches back 7 days")
 	case c.MaxPages < 1:
 		return bad("max_pages", "must be at least 1")
@@ -169,15 +159,6 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.where, Wait: wait}
 	}
-	st, err := collectors.ParseIDWatermark(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		st = collectors.IDWatermark{}
-	}
-	top := st.SinceID
-	if top == 0 {
-		top = snowflake.At(now.Add(-c.cfg.Backfill))
-	}
 	r := &collectors.IDRun[gotwitter.Tweet]{
 		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
 		// The v1.1 search pages back by max_id, which is inclusive.
@@ -205,13 +186,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		// A result without an ID gets 0, which is never in range.
 		ID: func(t *gotwitter.Tweet) (int64, bool) { return tweetID(t), true },
 	}
-	floor := snowflake.At(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
-	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: snowflake.Time}
-	top, gaps, err := r.Run(ctx, search, top, st.Gaps)
-	if err != nil {
-		return nil, cursor, err
-	}
-	return r.Posts, collectors.IDWatermark{SinceID: top, Gaps: gaps}.String(), nil
+	return r.Collect(ctx, cursor, snowflake.Search(now), snowflake.At(now.Add(-c.cfg.Backfill)))
 }
 
 // search fetches one page of results with sinceID < id <= maxID.

@@ -27,16 +27,6 @@ const DefaultBaseURL = "https://api.twitter.com"
 // searchPath is the path of the recent search endpoint.
 const searchPath = "/2/tweets/search/recent"
 
-// searchWindow is how far back the recent search reaches.
-const searchWindow = 7 * 24 * time.Hour
-
-// maxGaps bounds the gaps a cursor keeps. A run adds at most one, so only a
-// search that outruns max_pages for many runs in a row reaches it; then the
-// oldest gap is given up, with a warning.
-const maxGaps = 20
-
-func formatID(id int64) string { return strconv.FormatInt(id, 10) }
-
 // The fields asked for. referenced_tweets.id.author_id brings the authors
 // of retweeted and quoted tweets, so a retweet can be collected as its
 // original with the original's author; note_tweet holds the whole text of
@@ -102,7 +92,7 @@ func (c Config) Validate(name string) error {
 		return bad("bearer_token", `required (write "env:NAME" or "file:/path")`)
 	case c.Backfill <= 0:
 		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Backfill > searchWindow:
+	case c.Backfill > snowflake.SearchWindow:
 		return bad("backfill", "must be at most 168h: the recent search reaches back 7 days")
 	case c.MaxPages < 1:
 		return bad("max_pages", "must be at least 1")
@@ -182,15 +172,6 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.endpoint, Wait: wait}
 	}
-	st, err := collectors.ParseIDWatermark(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		st = collectors.IDWatermark{}
-	}
-	top := st.SinceID
-	if top == 0 {
-		top = snowflake.At(now.Add(-c.cfg.Backfill))
-	}
 	r := &collectors.IDRun[tweet]{
 		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
 		// The v2 search pages (with next_token) through the same range.
@@ -219,13 +200,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 			return id, err == nil
 		},
 	}
-	floor := snowflake.At(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
-	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: snowflake.Time}
-	top, gaps, err := r.Run(ctx, search, top, st.Gaps)
-	if err != nil {
-		return nil, cursor, err
-	}
-	return r.Posts, collectors.IDWatermark{SinceID: top, Gaps: gaps}.String(), nil
+	return r.Collect(ctx, cursor, snowflake.Search(now), snowflake.At(now.Add(-c.cfg.Backfill)))
 }
 
 // search fetches one page of results with sinceID < id < untilID, or the
@@ -236,9 +211,9 @@ func (c *Collector) search(ctx context.Context, sinceID, untilID int64, token st
 	q := url.Values{}
 	q.Set("query", c.cfg.Query)
 	q.Set("max_results", strconv.Itoa(c.cfg.MaxResults))
-	q.Set("since_id", formatID(sinceID))
+	q.Set("since_id", snowflake.Format(sinceID))
 	if untilID != 0 {
-		q.Set("until_id", formatID(untilID))
+		q.Set("until_id", snowflake.Format(untilID))
 	}
 	if token != "" {
 		q.Set("next_token", token)
