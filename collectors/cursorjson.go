@@ -3,6 +3,7 @@ package collectors
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 )
 
 // DecodeCursor reads into a new C a cursor that EncodeCursor wrote. Every
@@ -39,4 +40,14 @@ func EncodeCursor(c any) string {
 		panic(fmt.Sprintf("encoding cursor: %v", err))
 	}
 	return string(b)
+}
+
+// LoadCursor is DecodeCursor for a Collect: a cursor it cannot read is
+// logged and gives the zero C, so that the run starts afresh.
+func LoadCursor[C any](s string, version int, log *slog.Logger) C {
+	c, err := DecodeCursor[C](s, version)
+	if err != nil {
+		log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+	}
+	return c
 }

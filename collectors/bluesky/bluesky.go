@@ -160,11 +160,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.host(), Wait: wait}
 	}
-	cur, err := parseCursor(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = state{}
-	}
+	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.deps.Log)
 	if cur.Query != "" && cur.Query != c.cfg.Query {
 		c.deps.Log.Info("the query changed; starting afresh")
 		cur = state{}

@@ -187,11 +187,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
-	cur, err := parseCursor(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = state{}
-	}
+	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.deps.Log)
 	r := &run{
 		now:     now,
 		header:  http.Header{},

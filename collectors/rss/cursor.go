@@ -44,10 +44,6 @@ type seenItem struct {
 	At int64 `json:"t,omitempty"`
 }
 
-func parseCursor(s string) (state, error) {
-	return collectors.DecodeCursor[state](s, cursorVersion) // the zero state on an error
-}
-
 // seen reports whether the item with key and time at was collected before.
 func (st *state) seen(key string, at time.Time) bool {
 	if st.keys == nil {

@@ -117,11 +117,7 @@ func (c *Collector) Name() string { return c.name }
 // *collectors.RetryAfterError (wrapping earshot.ErrRateLimited) on 429 or
 // 503.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	cur, err := parseCursor(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = state{}
-	}
+	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.deps.Log)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 

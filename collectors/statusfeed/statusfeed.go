@@ -120,10 +120,6 @@ const (
 	maxItems = 500
 )
 
-func parseCursor(s string) (cursor, error) {
-	return collectors.DecodeCursor[cursor](s, cursorVersion) // the zero cursor on an error
-}
-
 func (cur cursor) String() string {
 	cur.V = cursorVersion
 	return collectors.EncodeCursor(cur)
@@ -132,11 +128,7 @@ func (cur cursor) String() string {
 // CollectIncidents fetches the feed and returns its new or changed
 // incidents, each whole.
 func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]earshot.Incident, string, error) {
-	cur, err := parseCursor(cursorText)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = cursor{}
-	}
+	cur := collectors.LoadCursor[cursor](cursorText, cursorVersion, c.deps.Log)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 

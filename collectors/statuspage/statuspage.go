@@ -104,10 +104,6 @@ const cursorVersion = 1
 // maxETag bounds the ETag kept in the cursor; a longer one is dropped.
 const maxETag = 512
 
-func parseCursor(s string) (cursor, error) {
-	return collectors.DecodeCursor[cursor](s, cursorVersion) // the zero cursor on an error
-}
-
 func (cur cursor) String() string {
 	cur.V = cursorVersion
 	return collectors.EncodeCursor(cur)
@@ -116,11 +112,7 @@ func (cur cursor) String() string {
 // CollectIncidents fetches the page's incidents and returns those updated
 // since the cursor, each whole. A 304 answer is earshot.ErrNotModified.
 func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]earshot.Incident, string, error) {
-	cur, err := parseCursor(cursorText)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = cursor{}
-	}
+	cur := collectors.LoadCursor[cursor](cursorText, cursorVersion, c.deps.Log)
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 
