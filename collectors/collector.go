@@ -172,3 +172,23 @@ func Build[C, T any](kind, name string, raw Decoder, deps Deps, cfg C, newCollec
 	}
 	return newCollector(name, cfg, deps)
 }
+
+// Base is what every collector keeps of what it was built with: its name,
+// its configuration and what the program lends it. A collector embeds it,
+// which gives it Name.
+type Base[C any] struct {
+	name string
+	// Cfg is the collector's configuration, validated.
+	Cfg C
+	// Deps has its zero fields filled with the defaults.
+	Deps Deps
+}
+
+// NewBase returns the base of the collector name, with cfg (which the
+// caller has validated) and deps, whose zero fields get the defaults.
+func NewBase[C any](name string, cfg C, deps Deps) Base[C] {
+	return Base[C]{name: name, Cfg: cfg, Deps: deps.WithDefaults()}
+}
+
+// Name implements earshot.Collector and earshot.IncidentCollector.
+func (b Base[C]) Name() string { return b.name }

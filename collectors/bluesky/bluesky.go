@@ -92,10 +92,7 @@ func (c Config) Validate(name string) error {
 // Collector collects the posts matching one search. The caller runs one
 // Collect at a time, passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
-	deps collectors.Deps
-
+	collectors.Base[Config]
 	mu sync.Mutex
 	// backoff is when the server allows requests again after telling us
 	// to stop; Collect refuses before then without a request.
@@ -136,11 +133,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	cfg.PDS = strings.TrimSuffix(cfg.PDS, "/")
 	deps = deps.WithDefaults()
 	deps.HTTP = withXRPCErrors(deps.HTTP)
-	return &Collector{name: name, cfg: cfg, deps: deps, followers: make(map[string]followerCount)}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), followers: make(map[string]followerCount)}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // run is the state of one Collect.
 type run struct {
@@ -156,24 +150,24 @@ type run struct {
 // runs left unfetched, and returns the posts, newest first, with the
 // cursor to pass next time (see the package documentation).
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.host(), Wait: wait}
 	}
-	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.deps.Log)
-	if cur.Query != "" && cur.Query != c.cfg.Query {
-		c.deps.Log.Info("the query changed; starting afresh")
+	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.Deps.Log)
+	if cur.Query != "" && cur.Query != c.Cfg.Query {
+		c.Deps.Log.Info("the query changed; starting afresh")
 		cur = state{}
 	}
 	r := &run{now: now, taken: make(map[string]bool)}
 
 	head := span{Since: cur.Top, SinceURIs: cur.TopURIs}
 	if cur.Top.IsZero() {
-		head = span{Since: now.Add(-c.cfg.Backfill).UTC().Truncate(time.Millisecond)}
+		head = span{Since: now.Add(-c.Cfg.Backfill).UTC().Truncate(time.Millisecond)}
 	}
 	todo := append([]span{head}, cur.Gaps...)
-	next := state{Query: c.cfg.Query, Top: cur.Top, TopURIs: cur.TopURIs}
-	budget := c.cfg.MaxPages
+	next := state{Query: c.Cfg.Query, Top: cur.Top, TopURIs: cur.TopURIs}
+	budget := c.Cfg.MaxPages
 	for i, sp := range todo {
 		if r.stop || budget <= 0 {
 			if i > 0 {
@@ -192,29 +186,29 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 			}
 			// Keep what this run has: the cursor records what is left.
 			c.pause(r, ra.Wait)
-			c.deps.Log.Info("rate limited; stopping early, the rest comes next run", "retry_in", ra.Wait.String())
+			c.Deps.Log.Info("rate limited; stopping early, the rest comes next run", "retry_in", ra.Wait.String())
 		}
 		if !w.done && (i > 0 || w.fetched) {
 			next.Gaps = append(next.Gaps, w.rest)
 		}
 	}
 	if len(next.Gaps) > maxGaps {
-		c.deps.Log.Warn("too many gaps; merging the oldest (some posts will come twice)", "gaps", len(next.Gaps))
+		c.Deps.Log.Warn("too many gaps; merging the oldest (some posts will come twice)", "gaps", len(next.Gaps))
 		next.Gaps = mergeOldest(next.Gaps, maxGaps)
 	}
 	if err := c.addFollowers(ctx, r); err != nil {
 		return nil, cursor, err
 	}
-	c.deps.Log.Debug("collected", "requests", r.pages, "posts", len(r.posts))
+	c.Deps.Log.Debug("collected", "requests", r.pages, "posts", len(r.posts))
 	return r.posts, next.String(), nil
 }
 
 // host is where requests go: the PDS once logged in, else the AppView.
 func (c *Collector) host() string {
-	if c.cfg.Identifier != "" {
-		return c.cfg.PDS
+	if c.Cfg.Identifier != "" {
+		return c.Cfg.PDS
 	}
-	return c.cfg.BaseURL
+	return c.Cfg.BaseURL
 }
 
 // pause stops the run and remembers when the server allows requests
@@ -248,7 +242,7 @@ func (c *Collector) walk(ctx context.Context, r *run, sp span, budget *int) (wal
 		skip[u] = true
 	}
 	q := url.Values{}
-	q.Set("q", c.cfg.Query)
+	q.Set("q", c.Cfg.Query)
 	q.Set("sort", "latest")
 	q.Set("limit", strconv.Itoa(pageSize))
 	q.Set("since", formatTime(sp.Since))
@@ -267,7 +261,7 @@ func (c *Collector) walk(ctx context.Context, r *run, sp span, budget *int) (wal
 		w.fetched = true
 		if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
 			c.pause(r, d)
-			c.deps.Log.Info("rate limit exhausted; stopping early, the rest comes next run", "retry_in", d.String())
+			c.Deps.Log.Info("rate limit exhausted; stopping early, the rest comes next run", "retry_in", d.String())
 		}
 		for _, p := range res.Posts {
 			if p.URI == "" {
@@ -369,10 +363,10 @@ func (c *Collector) addFollowers(ctx context.Context, r *run) error {
 			return err
 		case errors.As(err, &ra):
 			c.pause(r, ra.Wait)
-			c.deps.Log.Info("rate limited looking up followers; leaving the rest unknown", "retry_in", ra.Wait.String())
+			c.Deps.Log.Info("rate limited looking up followers; leaving the rest unknown", "retry_in", ra.Wait.String())
 			continue
 		case err != nil:
-			c.deps.Log.Warn("looking up followers failed; leaving them unknown", "err", err)
+			c.Deps.Log.Warn("looking up followers failed; leaving them unknown", "err", err)
 			r.stop = true
 			continue
 		}
@@ -394,10 +388,10 @@ func (c *Collector) addFollowers(ctx context.Context, r *run) error {
 // the token is refused.
 func (c *Collector) get(ctx context.Context, method string, q url.Values, v any) (*collectors.Response, error) {
 	u := c.host() + "/xrpc/" + method + "?" + q.Encode()
-	if c.cfg.Identifier == "" {
-		ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	if c.Cfg.Identifier == "" {
+		ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 		defer cancel()
-		return collectors.GetJSON(ctx, c.deps, u, nil, c.cfg.MaxBytes, v)
+		return collectors.GetJSON(ctx, c.Deps, u, nil, c.Cfg.MaxBytes, v)
 	}
 	for attempt := 0; ; attempt++ {
 		tok, err := c.accessToken(ctx)
@@ -406,14 +400,14 @@ func (c *Collector) get(ctx context.Context, method string, q url.Values, v any)
 		}
 		h := http.Header{"Authorization": {"Bearer " + tok}}
 		resp, err := func() (*collectors.Response, error) {
-			ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+			ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 			defer cancel()
-			return collectors.GetJSON(ctx, c.deps, u, h, c.cfg.MaxBytes, v)
+			return collectors.GetJSON(ctx, c.Deps, u, h, c.Cfg.MaxBytes, v)
 		}()
 		if attempt > 0 || !errors.Is(err, collectors.ErrUnauthorized) {
 			return resp, err
 		}
-		c.deps.Log.Debug("access token refused; renewing the session", "err", err)
+		c.Deps.Log.Debug("access token refused; renewing the session", "err", err)
 		if err := c.renew(ctx, tok); err != nil {
 			return nil, err
 		}

@@ -125,10 +125,8 @@ func (c Config) Validate(name string) error {
 // concurrent use, though the caller normally runs one Collect at a time,
 // passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string
-	deps collectors.Deps
 
 	// backoff is when the API lets us ask again, after it said we had
 	// used up our calls.
@@ -153,15 +151,10 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		cfg.BrandAccounts = []string{cfg.PageID}
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/" + cfg.APIVersion,
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect reads the feed from the top down to the posts it revisits (see
 // the package documentation) and returns the posts, comments and replies
@@ -170,22 +163,22 @@ func (c *Collector) Name() string { return c.name }
 // unchanged; one after is logged, and what was collected is returned with
 // a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
-	token, err := c.cfg.AccessToken.Resolve(nil)
+	token, err := c.Cfg.AccessToken.Resolve(nil)
 	if err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
 	}
-	st := collectors.LoadRevisitCursor[sweepUntil](cursor, c.cfg.PageID, now, c.cfg.Backfill, c.deps.Log)
+	st := collectors.LoadRevisitCursor[sweepUntil](cursor, c.Cfg.PageID, now, c.Cfg.Backfill, c.Deps.Log)
 
 	r := &run{c: c, now: now, token: token, st: &st}
-	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepUntil) (bool, sweepUntil, error) {
+	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepUntil) (bool, sweepUntil, error) {
 		done, next, err := r.pass(ctx, since, int64(from))
 		return done, sweepUntil(next), err
 	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.deps.Log,
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
 		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
@@ -223,7 +216,7 @@ func (r *run) pass(ctx context.Context, since, until int64) (done bool, next int
 			q.Set("after", after)
 		}
 		var feed page[feedPost]
-		if err := r.get(ctx, "/"+r.c.cfg.PageID+"/feed", q, &feed); err != nil {
+		if err := r.get(ctx, "/"+r.c.Cfg.PageID+"/feed", q, &feed); err != nil {
 			return false, next, err
 		}
 		for _, p := range feed.Data {
@@ -309,7 +302,7 @@ func (r *run) takeComment(th *collectors.RevisitThread, cm graphComment, parent 
 func (r *run) take(th *collectors.RevisitThread, it item) {
 	p, ok := r.c.post(it, r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping item without text", "id", it.id)
+		r.c.Deps.Log.Debug("skipping item without text", "id", it.id)
 		return
 	}
 	take, edited := th.Take(it.id, p.Text)
@@ -317,14 +310,14 @@ func (r *run) take(th *collectors.RevisitThread, it item) {
 		return
 	}
 	if edited {
-		r.c.deps.Log.Debug("edited", "id", it.id)
+		r.c.Deps.Log.Debug("edited", "id", it.id)
 	}
 	r.posts = append(r.posts, p)
 }
 
 // budget reports whether the run may make one more request.
 func (r *run) budget() bool {
-	return !r.stop && r.requests < r.c.cfg.MaxPages
+	return !r.stop && r.requests < r.c.Cfg.MaxPages
 }
 
 // Fields asked of the Graph API: a post with its first comments, each
@@ -344,19 +337,19 @@ func commentQuery(fields, after string) url.Values {
 // threshold the run stops.
 func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	r.requests++
-	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
 	h := http.Header{"Authorization": {"Bearer " + r.token}}
-	resp, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+path+"?"+q.Encode(), h, r.c.cfg.MaxBytes, v)
+	resp, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
 	if err != nil {
 		return classify(err)
 	}
-	if wait, pct := usage(resp.Header); pct >= r.c.cfg.UsageThreshold {
+	if wait, pct := usage(resp.Header); pct >= r.c.Cfg.UsageThreshold {
 		r.stop = true
 		if wait > 0 {
 			r.c.backoff.Until(r.now.Add(wait))
 		}
-		r.c.deps.Log.Info("rate limit nearly used up; the next run carries on", "percent", pct, "wait", wait.String())
+		r.c.Deps.Log.Info("rate limit nearly used up; the next run carries on", "percent", pct, "wait", wait.String())
 	}
 	return nil
 }

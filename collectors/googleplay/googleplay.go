@@ -96,10 +96,8 @@ func (c Config) Validate(name string) error {
 // normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
-	api  string
-	deps collectors.Deps
+	collectors.Base[Config]
+	api string
 
 	mu  sync.Mutex
 	tok token
@@ -120,33 +118,28 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		api:  strings.TrimSuffix(cfg.BaseURL, "/") + "/androidpublisher/v3/applications/" + url.PathEscape(cfg.PackageName) + "/reviews",
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect returns the reviews and developer answers written or changed
 // since the cursor, newest first, and the cursor to pass next time (see
 // the package documentation). A run is all or nothing: on an error it
 // returns no posts, the error and the cursor unchanged.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now().UTC()
-	st := state{Package: c.cfg.PackageName, Newest: now.Add(-c.cfg.Backfill).Unix()}
+	now := c.Deps.Now().UTC()
+	st := state{Package: c.Cfg.PackageName, Newest: now.Add(-c.Cfg.Backfill).Unix()}
 	if cursor != "" {
-		old, err := parseCursor(cursor, c.cfg.PackageName)
+		old, err := parseCursor(cursor, c.Cfg.PackageName)
 		if err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+			c.Deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 		} else {
 			st = old
 		}
 	}
 	if floor := now.Add(-window).Unix(); st.Newest < floor {
-		c.deps.Log.Warn("the cursor is older than the week the API serves; reviews in between are lost",
+		c.Deps.Log.Warn("the cursor is older than the week the API serves; reviews in between are lost",
 			"from", time.Unix(st.Newest, 0).UTC().Format(time.RFC3339))
 	}
 
@@ -156,8 +149,8 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	renewed := false
 	page := ""
 	for n := 0; ; n++ {
-		if n == c.cfg.MaxPages {
-			c.deps.Log.Warn("stopping at max_pages; older changes of this span are skipped", "pages", n)
+		if n == c.Cfg.MaxPages {
+			c.Deps.Log.Warn("stopping at max_pages; older changes of this span are skipped", "pages", n)
 			break
 		}
 		list, err := c.list(ctx, page, now, &renewed)
@@ -188,7 +181,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 		page = list.TokenPagination.NextPageToken
 	}
-	c.deps.Log.Debug("collected", "posts", len(posts))
+	c.Deps.Log.Debug("collected", "posts", len(posts))
 	return posts, next.String(), nil
 }
 
@@ -202,7 +195,7 @@ func (c *Collector) take(r review, st state, now time.Time) (posts []earshot.Pos
 	}
 	ut, ok := u.LastModified.time()
 	if !ok {
-		c.deps.Log.Debug("skipping review without a readable lastModified", "id", r.ReviewID)
+		c.Deps.Log.Debug("skipping review without a readable lastModified", "id", r.ReviewID)
 		return nil, 0, false
 	}
 	var dt time.Time
@@ -218,10 +211,10 @@ func (c *Collector) take(r review, st state, now time.Time) (posts []earshot.Pos
 		return !t.IsZero() && (t.Unix() > st.Newest || (t.Unix() == st.Newest && !handled))
 	}
 	if isNew(ut) {
-		posts = append(posts, userPost(c.cfg.PackageName, r, u, ut, now))
+		posts = append(posts, userPost(c.Cfg.PackageName, r, u, ut, now))
 	}
 	if d != nil && isNew(dt) && strings.TrimSpace(d.Text) != "" {
-		posts = append(posts, replyPost(c.cfg.PackageName, r, d, dt, now))
+		posts = append(posts, replyPost(c.Cfg.PackageName, r, d, dt, now))
 	}
 	return posts, version, false
 }
@@ -239,9 +232,9 @@ func (c *Collector) list(ctx context.Context, page string, now time.Time, renewe
 		if err != nil {
 			return reviewList{}, err
 		}
-		rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		rctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 		var l reviewList
-		_, err = collectors.GetJSON(rctx, c.deps, u, http.Header{"Authorization": {"Bearer " + tok}}, c.cfg.MaxBytes, &l)
+		_, err = collectors.GetJSON(rctx, c.Deps, u, http.Header{"Authorization": {"Bearer " + tok}}, c.Cfg.MaxBytes, &l)
 		cancel()
 		var se *collectors.StatusError
 		if errors.As(err, &se) {

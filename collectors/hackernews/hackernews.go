@@ -79,10 +79,8 @@ func (c Config) Validate(name string) error {
 // query. It is safe for concurrent use, though the caller normally runs one
 // Collect at a time, passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string
-	deps collectors.Deps
 
 	mu sync.Mutex
 	// notBefore is when the API lets us ask again, after it said we had
@@ -105,15 +103,10 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		base: strings.TrimSuffix(cfg.BaseURL, "/"),
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect returns the stories and comments created since the cursor, newest
 // first, then those of the gaps earlier runs left, and the cursor to pass
@@ -122,16 +115,16 @@ func (c *Collector) Name() string { return c.name }
 // on 429 or 503. An error after some posts were collected is logged, and the
 // posts are returned with a cursor that remembers what is left.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
-	st, err := parseCursor(cursor, c.cfg.Query)
+	st, err := parseCursor(cursor, c.Cfg.Query)
 	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		c.Deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 	}
 	if err != nil || cursor == "" {
-		st = state{Query: c.cfg.Query, Newest: now.Add(-c.cfg.Backfill).Unix()}
+		st = state{Query: c.Cfg.Query, Newest: now.Add(-c.Cfg.Backfill).Unix()}
 	}
 
 	r := &run{c: c, now: now, seen: map[string]bool{}}
@@ -156,7 +149,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 		st.addGap(g)
 	}
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.waitUntil, c.deps.Log,
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.waitUntil, c.Deps.Log,
 		"requests", r.pages, "gaps", len(st.Gaps))
 }
 
@@ -195,7 +188,7 @@ func (r *run) collect(ctx context.Context, w window, open bool) (rest window, do
 		return window{From: w.From, FromIDs: w.FromIDs, To: oldest, ToIDs: ids}
 	}
 	for {
-		if r.pages >= r.c.cfg.MaxPages {
+		if r.pages >= r.c.Cfg.MaxPages {
 			r.stop = true
 			return left(), false, nil
 		}
@@ -247,7 +240,7 @@ func (r *run) collect(ctx context.Context, w window, open bool) (rest window, do
 				w, page = next, 0
 				continue
 			}
-			r.c.deps.Log.Warn("more hits at one second than the API pages through; some are skipped",
+			r.c.Deps.Log.Warn("more hits at one second than the API pages through; some are skipped",
 				"second", time.Unix(oldest, 0).UTC().Format(time.RFC3339))
 		}
 		return window{}, true, nil
@@ -262,7 +255,7 @@ func (r *run) take(h hit) {
 	r.seen[h.ObjectID] = true
 	p, ok := h.post(r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping hit without text", "id", h.ObjectID)
+		r.c.Deps.Log.Debug("skipping hit without text", "id", h.ObjectID)
 		return
 	}
 	r.posts = append(r.posts, p)
@@ -276,16 +269,16 @@ func (c *Collector) search(ctx context.Context, w window, page int, now time.Tim
 		filter += ",created_at_i<=" + strconv.FormatInt(w.To, 10)
 	}
 	q := url.Values{
-		"query":          {c.cfg.Query},
+		"query":          {c.Cfg.Query},
 		"tags":           {"(story,comment)"},
 		"numericFilters": {filter},
 		"hitsPerPage":    {strconv.Itoa(hitsPerPage)},
 		"page":           {strconv.Itoa(page)},
 	}
 	u := c.base + "/search_by_date?" + q.Encode()
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
-	resp, err := collectors.GetJSON(ctx, c.deps, u, nil, c.cfg.MaxBytes, &res)
+	resp, err := collectors.GetJSON(ctx, c.Deps, u, nil, c.Cfg.MaxBytes, &res)
 	if err != nil {
 		return res, false, err
 	}
@@ -295,7 +288,7 @@ func (c *Collector) search(ctx context.Context, w window, page int, now time.Tim
 	wait, exhausted := collectors.Exhausted(resp.Header, now)
 	if exhausted {
 		c.waitUntil(now.Add(wait))
-		c.deps.Log.Info("request quota used up; pausing", "for", wait.String())
+		c.Deps.Log.Info("request quota used up; pausing", "for", wait.String())
 	}
 	return res, exhausted, nil
 }

@@ -119,12 +119,10 @@ func (c Config) Validate(name string) error {
 // caller normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name  string
-	cfg   Config
+	collectors.Base[Config]
 	base  string
 	org   string   // the organization's URN
 	brand []string // URNs
-	deps  collectors.Deps
 
 	// backoff is when the API lets us ask again, after a 429.
 	backoff collectors.Backoff
@@ -145,11 +143,9 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	c := &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/rest",
 		org:  "urn:li:organization:" + cfg.OrganizationID,
-		deps: deps.WithDefaults(),
 	}
 	for _, a := range cfg.BrandAccounts {
 		if idPattern.MatchString(a) {
@@ -163,9 +159,6 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	return c, nil
 }
 
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
-
 // Collect reads the organization's posts from the newest down to those it
 // revisits (see the package documentation) and returns the posts,
 // comments and replies that are new or whose text changed, with the
@@ -173,22 +166,22 @@ func (c *Collector) Name() string { return c.name }
 // returned with the cursor unchanged; one after is logged, and what was
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
-	token, err := c.cfg.AccessToken.Resolve(nil)
+	token, err := c.Cfg.AccessToken.Resolve(nil)
 	if err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
 	}
-	st := collectors.LoadRevisitCursor[sweepOffset](cursor, c.cfg.OrganizationID, now, c.cfg.Backfill, c.deps.Log)
+	st := collectors.LoadRevisitCursor[sweepOffset](cursor, c.Cfg.OrganizationID, now, c.Cfg.Backfill, c.Deps.Log)
 
 	r := &run{c: c, now: now, token: token, st: &st}
-	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepOffset) (bool, sweepOffset, error) {
+	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepOffset) (bool, sweepOffset, error) {
 		done, next, err := r.pass(ctx, since, int(from))
 		return done, sweepOffset(next), err
 	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.deps.Log,
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
 		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
@@ -208,7 +201,7 @@ type run struct {
 func (r *run) pass(ctx context.Context, since int64, offset int) (done bool, next int, err error) {
 	start := offset
 	for {
-		if r.requests >= r.c.cfg.MaxPages {
+		if r.requests >= r.c.Cfg.MaxPages {
 			return false, start, nil
 		}
 		q := "q=author&author=" + escapeURN(r.c.org) + "&sortBy=CREATED" +
@@ -255,7 +248,7 @@ func (r *run) thread(ctx context.Context, p post) (ok bool, err error) {
 // replies), whose post is postURN, and with nested the replies to each.
 func (r *run) comments(ctx context.Context, th *collectors.RevisitThread, urn, postURN string, nested bool) (ok bool, err error) {
 	for start := 0; ; {
-		if r.requests >= r.c.cfg.MaxPages {
+		if r.requests >= r.c.Cfg.MaxPages {
 			return false, nil
 		}
 		q := "count=" + strconv.Itoa(commentsPerPage) + "&start=" + strconv.Itoa(start)
@@ -294,7 +287,7 @@ func (r *run) comments(ctx context.Context, th *collectors.RevisitThread, urn, p
 func (r *run) take(th *collectors.RevisitThread, it item) {
 	p, ok := r.c.toPost(it, r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping item without text", "urn", it.urn)
+		r.c.Deps.Log.Debug("skipping item without text", "urn", it.urn)
 		return
 	}
 	if take, _ := th.Take(it.urn, p.Text); !take {
@@ -307,13 +300,13 @@ func (r *run) take(th *collectors.RevisitThread, it item) {
 // headers LinkedIn's versioned API wants.
 func (r *run) get(ctx context.Context, pathQuery string, v any) error {
 	r.requests++
-	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
 	h := http.Header{
 		"Authorization":             {"Bearer " + r.token},
-		"Linkedin-Version":          {r.c.cfg.APIVersion},
+		"Linkedin-Version":          {r.c.Cfg.APIVersion},
 		"X-Restli-Protocol-Version": {"2.0.0"},
 	}
-	_, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+pathQuery, h, r.c.cfg.MaxBytes, v)
+	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+pathQuery, h, r.c.Cfg.MaxBytes, v)
 	return describe(err)
 }

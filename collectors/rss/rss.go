@@ -83,10 +83,8 @@ func (c Config) Validate(name string) error {
 // though the caller normally runs one Collect at a time, passing each the
 // cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
-	url  *url.URL
-	deps collectors.Deps
+	collectors.Base[Config]
+	url *url.URL
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -105,11 +103,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	u, _ := url.Parse(cfg.URL) // checked by Validate
-	return &Collector{name: name, cfg: cfg, url: u, deps: deps.WithDefaults()}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), url: u}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect fetches the feed and returns the items not yet collected, in feed
 // order, and the cursor to pass next time (see the package documentation).
@@ -117,8 +112,8 @@ func (c *Collector) Name() string { return c.name }
 // *collectors.RetryAfterError (wrapping earshot.ErrRateLimited) on 429 or
 // 503.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.deps.Log)
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.Deps.Log)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 
 	body, validators, err := c.fetch(ctx, cur)
@@ -130,7 +125,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		return nil, cursor, err
 	}
 
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	posts := make([]earshot.Post, 0, len(feed.Items))
 	var items []seenItem
 	taken := make(map[string]bool, len(feed.Items)) // a feed may repeat an item
@@ -153,7 +148,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	}
 	cur.remember(items, maxSeen)
 	cur.ETag, cur.LastModified = validators.etag, validators.lastModified
-	c.deps.Log.Debug("fetched feed", "items", len(feed.Items), "new", len(posts))
+	c.Deps.Log.Debug("fetched feed", "items", len(feed.Items), "new", len(posts))
 	return posts, cur.String(), nil
 }
 
@@ -167,7 +162,7 @@ const maxValidator = 512
 // its body, at most MaxBytes of it.
 func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, error) {
 	var v validators
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Cfg.URL, nil)
 	if err != nil {
 		return nil, v, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
 	}
@@ -178,7 +173,7 @@ func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, e
 	if cur.LastModified != "" {
 		req.Header.Set("If-Modified-Since", cur.LastModified)
 	}
-	resp, err := collectors.Fetch(c.deps, req, c.cfg.MaxBytes)
+	resp, err := collectors.Fetch(c.Deps, req, c.Cfg.MaxBytes)
 	if err != nil {
 		return nil, v, err
 	}
@@ -201,7 +196,7 @@ func (c *Collector) parse(body []byte) (feed *gofeed.Feed, err error) {
 		return nil, fmt.Errorf("parsing feed %s: empty body", where)
 	}
 	if !utf8.Valid(body) && declaredUTF8(body) {
-		c.deps.Log.Debug("feed has invalid UTF-8; replacing the bad bytes")
+		c.Deps.Log.Debug("feed has invalid UTF-8; replacing the bad bytes")
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 	// A feed is hostile input; a parser bug it triggers is this feed's

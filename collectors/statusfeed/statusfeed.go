@@ -77,10 +77,8 @@ func (c Config) Validate(name string) error {
 
 // Collector collects the incidents of one status feed.
 type Collector struct {
-	name string
-	cfg  Config
-	url  *url.URL
-	deps collectors.Deps
+	collectors.Base[Config]
+	url *url.URL
 }
 
 var _ earshot.IncidentCollector = (*Collector)(nil)
@@ -96,11 +94,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	u, _ := url.Parse(cfg.URL) // checked by Validate
-	return &Collector{name: name, cfg: cfg, url: u, deps: deps.WithDefaults()}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), url: u}, nil
 }
-
-// Name implements earshot.IncidentCollector.
-func (c *Collector) Name() string { return c.name }
 
 // cursor is what the cursor string holds, as JSON.
 type cursor struct {
@@ -128,11 +123,11 @@ func (cur cursor) String() string {
 // CollectIncidents fetches the feed and returns its new or changed
 // incidents, each whole.
 func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]earshot.Incident, string, error) {
-	cur := collectors.LoadCursor[cursor](cursorText, cursorVersion, c.deps.Log)
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	cur := collectors.LoadCursor[cursor](cursorText, cursorVersion, c.Deps.Log)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Cfg.URL, nil)
 	if err != nil {
 		return nil, cursorText, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
 	}
@@ -143,7 +138,7 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 	if cur.LastModified != "" {
 		req.Header.Set("If-Modified-Since", cur.LastModified)
 	}
-	resp, err := collectors.Fetch(c.deps, req, c.cfg.MaxBytes)
+	resp, err := collectors.Fetch(c.Deps, req, c.Cfg.MaxBytes)
 	if err != nil {
 		return nil, cursorText, err
 	}
@@ -180,7 +175,7 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 			incidents = append(incidents, inc)
 		}
 	}
-	c.deps.Log.Debug("fetched status feed", "items", len(feed.Items), "changed", len(incidents))
+	c.Deps.Log.Debug("fetched status feed", "items", len(feed.Items), "changed", len(incidents))
 	return incidents, next.String(), nil
 }
 

@@ -67,10 +67,8 @@ func (c Config) Validate(name string) error {
 
 // Collector collects the incidents of one status page.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string // the page's address without a trailing slash
-	deps collectors.Deps
 }
 
 var _ earshot.IncidentCollector = (*Collector)(nil)
@@ -85,11 +83,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	if err := cfg.Validate(name); err != nil {
 		return nil, err
 	}
-	return &Collector{name: name, cfg: cfg, base: strings.TrimRight(cfg.Page, "/"), deps: deps.WithDefaults()}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), base: strings.TrimRight(cfg.Page, "/")}, nil
 }
-
-// Name implements earshot.IncidentCollector.
-func (c *Collector) Name() string { return c.name }
 
 // cursor is what the cursor string holds, as JSON.
 type cursor struct {
@@ -112,8 +107,8 @@ func (cur cursor) String() string {
 // CollectIncidents fetches the page's incidents and returns those updated
 // since the cursor, each whole. A 304 answer is earshot.ErrNotModified.
 func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]earshot.Incident, string, error) {
-	cur := collectors.LoadCursor[cursor](cursorText, cursorVersion, c.deps.Log)
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	cur := collectors.LoadCursor[cursor](cursorText, cursorVersion, c.Deps.Log)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 
 	header := http.Header{}
@@ -121,7 +116,7 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 		header.Set("If-None-Match", cur.ETag)
 	}
 	var doc incidentsDoc
-	resp, err := collectors.GetJSON(ctx, c.deps, c.base+"/api/v2/incidents.json", header, c.cfg.MaxBytes, &doc)
+	resp, err := collectors.GetJSON(ctx, c.Deps, c.base+"/api/v2/incidents.json", header, c.Cfg.MaxBytes, &doc)
 	if err != nil {
 		return nil, cursorText, err
 	}
@@ -162,14 +157,14 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 	if etag := resp.Header.Get("ETag"); len(etag) <= maxETag {
 		next.ETag = etag
 	}
-	c.deps.Log.Debug("fetched incidents", "incidents", len(doc.Incidents), "changed", len(incidents))
+	c.Deps.Log.Debug("fetched incidents", "incidents", len(doc.Incidents), "changed", len(incidents))
 	return incidents, next.String(), nil
 }
 
 // componentNames fetches the page's components, by ID.
 func (c *Collector) componentNames(ctx context.Context) (map[string]string, error) {
 	var doc componentsDoc
-	if _, err := collectors.GetJSON(ctx, c.deps, c.base+"/api/v2/components.json", nil, c.cfg.MaxBytes, &doc); err != nil {
+	if _, err := collectors.GetJSON(ctx, c.Deps, c.base+"/api/v2/components.json", nil, c.Cfg.MaxBytes, &doc); err != nil {
 		return nil, err
 	}
 	names := make(map[string]string, len(doc.Components))

@@ -105,9 +105,7 @@ func (c Config) Validate(name string) error {
 // caller normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name  string
-	cfg   Config
-	deps  collectors.Deps
+	collectors.Base[Config]
 	token string // resolved; never logged, never in an error
 	base  *url.URL
 	where string // the endpoint, for errors
@@ -138,29 +136,24 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		base, _ = url.Parse(strings.TrimSuffix(cfg.BaseURL, "/")) // checked by Validate
 	}
 	return &Collector{
-		name:  name,
-		cfg:   cfg,
-		deps:  deps.WithDefaults(),
+		Base:  collectors.NewBase(name, cfg, deps),
 		token: token,
 		base:  base,
 		where: base.String() + searchPath,
 	}, nil
 }
 
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
-
 // Collect searches for the tweets posted since the cursor (see the package
 // documentation) and returns them, newest first, with the cursor to pass
 // next time. A run that the rate limit or max_pages stops early returns
 // what it fetched and a cursor that remembers the rest.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.where, Wait: wait}
 	}
 	r := &collectors.IDRun[gotwitter.Tweet]{
-		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
+		Now: now, Budget: c.Cfg.MaxPages, Backoff: &c.backoff, Log: c.Deps.Log,
 		// The v1.1 search pages back by max_id, which is inclusive.
 		Narrow: true,
 		Fetch: func(ctx context.Context, since, until int64, _ string) (collectors.IDPage[gotwitter.Tweet], error) {
@@ -177,7 +170,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 				Post: func(t *gotwitter.Tweet) (earshot.Post, bool) {
 					p, ok := c.post(t, now)
 					if !ok {
-						c.deps.Log.Debug("skipping a tweet without an id")
+						c.Deps.Log.Debug("skipping a tweet without an id")
 					}
 					return p, ok
 				},
@@ -186,16 +179,16 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		// A result without an ID gets 0, which is never in range.
 		ID: func(t *gotwitter.Tweet) (int64, bool) { return tweetID(t), true },
 	}
-	return r.Collect(ctx, cursor, snowflake.Search(now), snowflake.At(now.Add(-c.cfg.Backfill)))
+	return r.Collect(ctx, cursor, snowflake.Search(now), snowflake.At(now.Add(-c.Cfg.Backfill)))
 }
 
 // search fetches one page of results with sinceID < id <= maxID.
 func (c *Collector) search(ctx context.Context, sinceID, maxID int64) (*gotwitter.Search, http.Header, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	client := gotwitter.NewClient(c.httpClient(ctx))
 	search, resp, err := client.Search.Tweets(&gotwitter.SearchTweetParams{
-		Query:           c.cfg.Query,
+		Query:           c.Cfg.Query,
 		ResultType:      "recent",
 		Count:           pageSize,
 		SinceID:         sinceID,
@@ -250,7 +243,7 @@ func (c *Collector) statusError(resp *http.Response, apiErr error) error {
 	}
 	switch {
 	case s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable:
-		return &collectors.RetryAfterError{Source: c.where, Status: resp.Status, Wait: collectors.RateLimitWait(resp.Header, c.deps.Now())}
+		return &collectors.RetryAfterError{Source: c.where, Status: resp.Status, Wait: collectors.RateLimitWait(resp.Header, c.Deps.Now())}
 	case s == http.StatusUnauthorized || s == http.StatusForbidden:
 		return fmt.Errorf("requesting %s: %s%s: %w", c.where, resp.Status, detail, collectors.ErrUnauthorized)
 	}

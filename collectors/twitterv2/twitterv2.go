@@ -108,9 +108,7 @@ func (c Config) Validate(name string) error {
 // caller normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name     string
-	cfg      Config
-	deps     collectors.Deps
+	collectors.Base[Config]
 	endpoint string
 	token    string      // resolved; never logged, never in an error
 	header   http.Header // carries the token
@@ -151,29 +149,24 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		},
 	}
 	return &Collector{
-		name:     name,
-		cfg:      cfg,
-		deps:     deps,
+		Base:     collectors.NewBase(name, cfg, deps),
 		endpoint: strings.TrimSuffix(cfg.BaseURL, "/") + searchPath,
 		token:    token,
 		header:   h,
 	}, nil
 }
 
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
-
 // Collect searches for the tweets posted since the cursor (see the package
 // documentation) and returns them, newest first, with the cursor to pass
 // next time. A run that the rate limit or max_pages stops early returns
 // what it fetched and a cursor that remembers the rest.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.endpoint, Wait: wait}
 	}
 	r := &collectors.IDRun[tweet]{
-		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
+		Now: now, Budget: c.Cfg.MaxPages, Backoff: &c.backoff, Log: c.Deps.Log,
 		// The v2 search pages (with next_token) through the same range.
 		Fetch: func(ctx context.Context, since, until int64, token string) (collectors.IDPage[tweet], error) {
 			pg, header, err := c.search(ctx, since, until, token)
@@ -181,7 +174,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 				return collectors.IDPage[tweet]{}, err
 			}
 			for _, e := range pg.Errors {
-				c.deps.Log.Debug("partial error in the search results", "title", e.Title, "detail", e.Detail)
+				c.Deps.Log.Debug("partial error in the search results", "title", e.Title, "detail", e.Detail)
 			}
 			inc := pg.index()
 			return collectors.IDPage[tweet]{
@@ -189,7 +182,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 				Post: func(t *tweet) (earshot.Post, bool) {
 					p, ok := c.post(t, inc, now)
 					if !ok {
-						c.deps.Log.Debug("skipping a retweet whose original is not in the response", "id", t.ID)
+						c.Deps.Log.Debug("skipping a retweet whose original is not in the response", "id", t.ID)
 					}
 					return p, ok
 				},
@@ -200,17 +193,17 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 			return id, err == nil
 		},
 	}
-	return r.Collect(ctx, cursor, snowflake.Search(now), snowflake.At(now.Add(-c.cfg.Backfill)))
+	return r.Collect(ctx, cursor, snowflake.Search(now), snowflake.At(now.Add(-c.Cfg.Backfill)))
 }
 
 // search fetches one page of results with sinceID < id < untilID, or the
 // page token names.
 func (c *Collector) search(ctx context.Context, sinceID, untilID int64, token string) (*page, http.Header, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	q := url.Values{}
-	q.Set("query", c.cfg.Query)
-	q.Set("max_results", strconv.Itoa(c.cfg.MaxResults))
+	q.Set("query", c.Cfg.Query)
+	q.Set("max_results", strconv.Itoa(c.Cfg.MaxResults))
 	q.Set("since_id", snowflake.Format(sinceID))
 	if untilID != 0 {
 		q.Set("until_id", snowflake.Format(untilID))
@@ -222,7 +215,7 @@ func (c *Collector) search(ctx context.Context, sinceID, untilID int64, token st
 	q.Set("user.fields", userFields)
 	q.Set("tweet.fields", tweetFields)
 	var pg page
-	resp, err := collectors.GetJSON(ctx, c.deps, c.endpoint+"?"+q.Encode(), c.header, c.cfg.MaxBytes, &pg)
+	resp, err := collectors.GetJSON(ctx, c.Deps, c.endpoint+"?"+q.Encode(), c.header, c.Cfg.MaxBytes, &pg)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -111,10 +111,8 @@ func (c Config) Validate(name string) error {
 // normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string
-	deps collectors.Deps
 
 	// backoff is when the API lets us ask again, after it said our quota
 	// was used up.
@@ -139,15 +137,10 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		cfg.BrandAccounts = []string{cfg.ChannelID}
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/youtube/v3",
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect reads the channel's comment threads from the newest down to
 // those it revisits (see the package documentation) and returns the
@@ -156,27 +149,27 @@ func (c *Collector) Name() string { return c.name }
 // returned with the cursor unchanged; one after is logged, and what was
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
 	r := &run{c: c, now: now}
 	var err error
-	if c.cfg.APIKey != "" {
-		if r.key, err = c.cfg.APIKey.Resolve(nil); err != nil {
-			return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "api_key", Err: err}
+	if c.Cfg.APIKey != "" {
+		if r.key, err = c.Cfg.APIKey.Resolve(nil); err != nil {
+			return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "api_key", Err: err}
 		}
-	} else if r.token, err = c.cfg.AccessToken.Resolve(nil); err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
+	} else if r.token, err = c.Cfg.AccessToken.Resolve(nil); err != nil {
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
 	}
-	st := collectors.LoadRevisitCursor[sweepToken](cursor, c.cfg.ChannelID, now, c.cfg.Backfill, c.deps.Log)
+	st := collectors.LoadRevisitCursor[sweepToken](cursor, c.Cfg.ChannelID, now, c.Cfg.Backfill, c.Deps.Log)
 	r.st = &st
 
-	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepToken) (bool, sweepToken, error) {
+	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepToken) (bool, sweepToken, error) {
 		done, next, err := r.pass(ctx, since, string(from))
 		return done, sweepToken(next), err
 	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.deps.Log,
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
 		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
@@ -195,12 +188,12 @@ type run struct {
 // since or the end, else the page token to carry on from.
 func (r *run) pass(ctx context.Context, since int64, token string) (done bool, next string, err error) {
 	for {
-		if r.requests >= r.c.cfg.MaxPages {
+		if r.requests >= r.c.Cfg.MaxPages {
 			return false, token, nil
 		}
 		q := url.Values{
 			"part":                         {"snippet,replies"},
-			"allThreadsRelatedToChannelId": {r.c.cfg.ChannelID},
+			"allThreadsRelatedToChannelId": {r.c.Cfg.ChannelID},
 			"order":                        {"time"},
 			"maxResults":                   {strconv.Itoa(maxResults)},
 			"textFormat":                   {"plainText"},
@@ -251,7 +244,7 @@ func (r *run) thread(ctx context.Context, th commentThread) (ok bool, err error)
 	}
 	token := ""
 	for {
-		if r.requests >= r.c.cfg.MaxPages {
+		if r.requests >= r.c.Cfg.MaxPages {
 			return false, nil
 		}
 		q := url.Values{
@@ -285,7 +278,7 @@ func (r *run) take(rec *collectors.RevisitThread, cm comment, video, parent stri
 	}
 	p, ok := r.c.post(cm, video, parent, r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping comment without text", "id", cm.ID)
+		r.c.Deps.Log.Debug("skipping comment without text", "id", cm.ID)
 		return
 	}
 	if take, _ := rec.Take(cm.ID, p.Text); !take {
@@ -304,8 +297,8 @@ func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	} else {
 		h = http.Header{"Authorization": {"Bearer " + r.token}}
 	}
-	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
-	_, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+path+"?"+q.Encode(), h, r.c.cfg.MaxBytes, v)
+	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
 	return classify(err, r.now)
 }
