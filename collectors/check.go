@@ -1,6 +1,9 @@
 package collectors
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Check is one rule of a collector's configuration: the value of Key is
 // wrong, for Problem, unless OK.
@@ -43,3 +46,14 @@ func TimeoutCheck(d time.Duration) Check {
 // BaseURLCheck checks that the URL s, under key, is a base URL (see
 // ValidBaseURL).
 func BaseURLCheck(key, s string) Check { return Check{key, ValidBaseURL(s), BaseURLProblem} }
+
+// EveryCheck checks that ok holds for every value of key, a list; the
+// problem names the first that fails: `"x" ` + problem.
+func EveryCheck(key string, values []string, ok func(string) bool, problem string) Check {
+	for _, v := range values {
+		if !ok(v) {
+			return Check{key, false, strconv.Quote(v) + " " + problem}
+		}
+	}
+	return Check{Key: key, OK: true}
+}

@@ -105,19 +105,10 @@ func (c Config) Validate(name string) error {
 	case c.UsageThreshold <= 0 || c.UsageThreshold > 100:
 		return bad("usage_threshold", "must be a percentage above 0, at most 100")
 	}
-	if err := collectors.Checks(bad,
-		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
-		return err
-	}
-	for _, id := range c.BrandAccounts {
-		if !idPattern.MatchString(id) {
-			return bad("brand_accounts", strconv.Quote(id)+" is not a numeric Facebook ID")
-		}
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout),
+		collectors.EveryCheck("brand_accounts", c.BrandAccounts, idPattern.MatchString, "is not a numeric Facebook ID"),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects a Facebook Page's feed (its own posts and visitors'

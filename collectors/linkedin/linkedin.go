@@ -82,6 +82,9 @@ var (
 	urnPattern     = regexp.MustCompile(`^urn:li:[A-Za-z]+:[A-Za-z0-9_-]{1,100}$`)
 )
 
+// validAccount reports whether a is a URN or an organization ID.
+func validAccount(a string) bool { return idPattern.MatchString(a) || urnPattern.MatchString(a) }
+
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
@@ -96,22 +99,14 @@ func (c Config) Validate(name string) error {
 	case !versionPattern.MatchString(c.APIVersion):
 		return bad("api_version", `must be a LinkedIn-Version, YYYYMM, such as "202505"`)
 	}
-	if err := collectors.Checks(bad,
+	return collectors.Checks(bad,
 		collectors.BackfillCheck(c.Backfill),
 		collectors.Check{Key: "revisit", OK: c.Revisit > 0, Problem: "must be a positive duration such as 72h"},
 		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
-		collectors.TimeoutCheck(c.Timeout)); err != nil {
-		return err
-	}
-	for _, a := range c.BrandAccounts {
-		if !idPattern.MatchString(a) && !urnPattern.MatchString(a) {
-			return bad("brand_accounts", strconv.Quote(a)+` is not a URN ("urn:li:person:…") or an organization ID`)
-		}
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+		collectors.TimeoutCheck(c.Timeout),
+		collectors.EveryCheck("brand_accounts", c.BrandAccounts, validAccount,
+			`is not a URN ("urn:li:person:…") or an organization ID`),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects a LinkedIn organization's posts with the comments

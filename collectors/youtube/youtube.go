@@ -88,22 +88,13 @@ func (c Config) Validate(name string) error {
 	case c.APIKey != "" && c.AccessToken != "":
 		return bad("access_token", "give api_key or access_token, not both")
 	}
-	if err := collectors.Checks(bad,
+	return collectors.Checks(bad,
 		collectors.BackfillCheck(c.Backfill),
 		collectors.Check{Key: "revisit", OK: c.Revisit > 0, Problem: "must be a positive duration such as 72h"},
 		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
-		collectors.TimeoutCheck(c.Timeout)); err != nil {
-		return err
-	}
-	for _, id := range c.BrandAccounts {
-		if !channelPattern.MatchString(id) {
-			return bad("brand_accounts", strconv.Quote(id)+" is not a channel ID")
-		}
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+		collectors.TimeoutCheck(c.Timeout),
+		collectors.EveryCheck("brand_accounts", c.BrandAccounts, channelPattern.MatchString, "is not a channel ID"),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects the comment threads of a YouTube channel's videos,
