@@ -57,3 +57,11 @@ func EveryCheck(key string, values []string, ok func(string) bool, problem strin
 	}
 	return Check{Key: key, OK: true}
 }
+
+// ConfigProblem returns the maker of the *ConfigErrors of collector name
+// of kind, for Checks and a Validate's own checks.
+func ConfigProblem(kind, name string) func(key, problem string) error {
+	return func(key, problem string) error {
+		return &ConfigError{Kind: kind, Name: name, Key: key, Problem: problem}
+	}
+}

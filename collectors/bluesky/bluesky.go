@@ -67,9 +67,7 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if strings.TrimSpace(c.Query) == "" {
 		return bad("query", "required")
 	}

@@ -72,9 +72,7 @@ var packagePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-
 // at the first request). name is the collector's name, used in the error,
 // which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case c.PackageName == "":
 		return bad("package_name", "required (the app's package, such as com.acme.cloud)")

@@ -88,9 +88,7 @@ func validAccount(a string) bool { return idPattern.MatchString(a) || urnPattern
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case !idPattern.MatchString(c.OrganizationID):
 		return bad("organization_id", "required: the organization's numeric ID")

@@ -69,9 +69,7 @@ var hashtagPattern = regexp.MustCompile(`^[\p{L}\p{N}_\x{00B7}]+$`)
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if c.Instance == "" {
 		return bad("instance", "required")
 	}

@@ -89,9 +89,7 @@ var (
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case c.ClientID == "":
 		return bad("client_id", `required (the app's ID, as "env:NAME" or "file:/path")`)

@@ -60,9 +60,7 @@ var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if c.URL == "" {
 		return bad("url", "required")
 	}

@@ -54,9 +54,7 @@ var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 // Validate checks c without touching the network. Errors are
 // *collectors.ConfigErrors naming the key.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if c.URL == "" {
 		return bad("url", "required (the feed's address, such as https://status.example.com/history.atom)")
 	}

@@ -44,9 +44,7 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network. Errors are
 // *collectors.ConfigErrors naming the key.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if c.Page == "" {
 		return bad("page", "required (the status page's address, such as https://status.example.com)")
 	}

@@ -82,9 +82,7 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network or resolving the token.
 // name is the collector's name, used in the error, a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case strings.TrimSpace(c.Query) == "":
 		return bad("query", "required")

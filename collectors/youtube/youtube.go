@@ -77,9 +77,7 @@ var channelPattern = regexp.MustCompile(`^UC[0-9A-Za-z_-]{22}$`)
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case !channelPattern.MatchString(c.ChannelID):
 		return bad("channel_id", `required: the channel's ID, "UC" and 22 more characters`)
