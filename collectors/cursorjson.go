@@ -51,3 +51,15 @@ func LoadCursor[C any](s string, version int, log *slog.Logger) C {
 	}
 	return c
 }
+
+// DecodeCursorFor is DecodeCursor for a cursor made for one thing (an
+// app, a site, a forum, a query), which owner reads from it: a cursor made
+// for another than want is an error, "cursor is for another <what>".
+func DecodeCursorFor[C any](s string, version int, what, want string, owner func(C) string) (C, error) {
+	c, err := DecodeCursor[C](s, version)
+	if err == nil && owner(c) != want {
+		var zero C
+		return zero, fmt.Errorf("cursor is for another %s", what)
+	}
+	return c, err
+}

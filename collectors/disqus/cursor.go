@@ -1,10 +1,6 @@
 package disqus
 
-import (
-	"fmt"
-
-	"github.com/earshot/earshot/collectors"
-)
+import "github.com/earshot/earshot/collectors"
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
 // another version is ignored (the next run starts afresh).
@@ -36,14 +32,7 @@ type resume struct {
 }
 
 func parseCursor(s, forum string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	if st.Forum != forum {
-		return state{}, fmt.Errorf("cursor is for another forum")
-	}
-	return st, nil
+	return collectors.DecodeCursorFor(s, cursorVersion, "forum", forum, func(st state) string { return st.Forum })
 }
 
 // String encodes the cursor.

@@ -1,7 +1,6 @@
 package wordpress
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/earshot/earshot/collectors"
@@ -40,14 +39,7 @@ type resume struct {
 }
 
 func parseCursor(s, site string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	if st.Site != site {
-		return state{}, fmt.Errorf("cursor is for another site")
-	}
-	return st, nil
+	return collectors.DecodeCursorFor(s, cursorVersion, "site", site, func(st state) string { return st.Site })
 }
 
 // String encodes the cursor.
