@@ -74,29 +74,12 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network or resolving the token.
 // name is the collector's name, used in the error, a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := collectors.ConfigProblem(Kind, name)
-	switch {
-	case strings.TrimSpace(c.Query) == "":
-		return bad("query", "required")
-	case c.BearerToken == "":
-		return bad("bearer_token", `required (write "env:NAME" or "file:/path")`)
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Backfill > snowflake.SearchWindow:
-		return bad("backfill", "must be at most 168h: the standard search reaches back 7 days")
-	case c.MaxPages < 1:
-		return bad("max_pages", "must be at least 1")
-	}
-	if err := collectors.Checks(bad,
-		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
-		return err
-	}
+	checks := append(snowflake.SearchChecks(c.Query, c.BearerToken, c.Backfill, c.MaxPages, "standard"),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 	if c.BaseURL != "" {
-		if !collectors.ValidBaseURL(c.BaseURL) {
-			return bad("base_url", collectors.BaseURLProblem)
-		}
+		checks = append(checks, collectors.BaseURLCheck("base_url", c.BaseURL))
 	}
-	return nil
+	return collectors.Checks(collectors.ConfigProblem(Kind, name), checks...)
 }
 
 // Collector runs one search. It is safe for concurrent use, though the

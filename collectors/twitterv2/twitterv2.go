@@ -82,24 +82,11 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network or resolving the token.
 // name is the collector's name, used in the error, a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := collectors.ConfigProblem(Kind, name)
-	switch {
-	case strings.TrimSpace(c.Query) == "":
-		return bad("query", "required")
-	case c.BearerToken == "":
-		return bad("bearer_token", `required (write "env:NAME" or "file:/path")`)
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Backfill > snowflake.SearchWindow:
-		return bad("backfill", "must be at most 168h: the recent search reaches back 7 days")
-	case c.MaxPages < 1:
-		return bad("max_pages", "must be at least 1")
-	case c.MaxResults < 10 || c.MaxResults > 100:
-		return bad("max_results", "must be between 10 and 100")
-	}
-	return collectors.Checks(bad,
+	checks := append(snowflake.SearchChecks(c.Query, c.BearerToken, c.Backfill, c.MaxPages, "recent"),
+		collectors.Check{Key: "max_results", OK: c.MaxResults >= 10 && c.MaxResults <= 100, Problem: "must be between 10 and 100"},
 		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout),
 		collectors.BaseURLCheck("base_url", c.BaseURL))
+	return collectors.Checks(collectors.ConfigProblem(Kind, name), checks...)
 }
 
 // Collector runs one search. It is safe for concurrent use, though the

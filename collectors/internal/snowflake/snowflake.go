@@ -7,6 +7,7 @@ package snowflake
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/collectors"
@@ -47,4 +48,16 @@ const MaxGaps = 20
 func Search(now time.Time) collectors.IDSearch {
 	floor := At(now.Add(-SearchWindow + time.Minute)) // the oldest the search still reaches
 	return collectors.IDSearch{Floor: floor, MaxGaps: MaxGaps, TimeOf: Time}
+}
+
+// SearchChecks are the checks of the configuration keys both Twitter
+// collectors share; search names their endpoint ("standard", "recent").
+func SearchChecks(query string, token collectors.Secret, backfill time.Duration, maxPages int, search string) []collectors.Check {
+	return []collectors.Check{
+		{Key: "query", OK: strings.TrimSpace(query) != "", Problem: "required"},
+		{Key: "bearer_token", OK: token != "", Problem: `required (write "env:NAME" or "file:/path")`},
+		collectors.BackfillCheck(backfill),
+		{Key: "backfill", OK: backfill <= SearchWindow, Problem: "must be at most 168h: the " + search + " search reaches back 7 days"},
+		{Key: "max_pages", OK: maxPages >= 1, Problem: "must be at least 1"},
+	}
 }
