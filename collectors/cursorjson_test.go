@@ -1,6 +1,10 @@
 package collectors
 
-import "testing"
+import (
+	"log/slog"
+	"strings"
+	"testing"
+)
 
 func TestDecodeCursor(t *testing.T) {
 	type feed struct {
@@ -30,5 +34,39 @@ func TestDecodeCursor(t *testing.T) {
 		} else if got != (feed{}) {
 			t.Errorf("DecodeCursor(%s) returned %+v with its error, want the zero cursor", bad, got)
 		}
+	}
+}
+
+func TestDecodeCursorFor(t *testing.T) {
+	type site struct {
+		V    int    `json:"v"`
+		Site string `json:"site"`
+	}
+	owner := func(c site) string { return c.Site }
+	s := EncodeCursor(site{V: 1, Site: "a"})
+	if got, err := DecodeCursorFor(s, 1, "site", "a", owner); err != nil || got.Site != "a" {
+		t.Errorf("DecodeCursorFor(own) = %+v, %v", got, err)
+	}
+	got, err := DecodeCursorFor(s, 1, "site", "b", owner)
+	if err == nil || err.Error() != "cursor is for another site" || got != (site{}) {
+		t.Errorf("DecodeCursorFor(other) = %+v, %v; want the zero cursor and an error naming the site", got, err)
+	}
+	if _, err := DecodeCursorFor(s, 2, "site", "a", owner); err == nil {
+		t.Error("DecodeCursorFor took a cursor of another version")
+	}
+}
+
+func TestLoadCursor(t *testing.T) {
+	type feed struct {
+		V int `json:"v"`
+		N int `json:"n"`
+	}
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	if got := LoadCursor[feed](`{"v":1,"n":7}`, 1, log); got.N != 7 || logs.Len() != 0 {
+		t.Errorf("LoadCursor = %+v (log %q)", got, logs.String())
+	}
+	if got := LoadCursor[feed]("not json", 1, log); got != (feed{}) || !strings.Contains(logs.String(), "ignoring unreadable cursor") {
+		t.Errorf("LoadCursor(bad) = %+v (log %q); want the zero cursor, logged", got, logs.String())
 	}
 }
