@@ -48,7 +48,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
 )
@@ -65,12 +64,12 @@ const DefaultSignatureWindow = 5 * time.Minute
 
 // Config configures the ingest API.
 type Config struct {
-	// Tokens are the bearer tokens accepted (collectors.Secret: env:NAME or
+	// Tokens are the bearer tokens accepted (auth.Secret: env:NAME or
 	// file:PATH).
-	Tokens []collectors.Secret `yaml:"tokens"`
+	Tokens []auth.Secret `yaml:"tokens"`
 	// SigningSecret, when set, accepts requests signed with it instead of a
 	// token.
-	SigningSecret collectors.Secret `yaml:"signing_secret"`
+	SigningSecret auth.Secret `yaml:"signing_secret"`
 	// MaxBytes bounds a request body; larger ones get 413 (default 10 MiB).
 	MaxBytes int64 `yaml:"max_bytes"`
 	// MaxPosts bounds the posts in one request (default 10,000).

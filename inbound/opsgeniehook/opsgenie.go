@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/inbound"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
@@ -29,11 +28,11 @@ type Config struct {
 	// Token is the shared token the integration sends as a custom header,
 	// "Authorization: Bearer <token>" or "X-Earshot-Token: <token>";
 	// written env:NAME or file:PATH.
-	Token collectors.Secret `yaml:"token"`
+	Token auth.Secret `yaml:"token"`
 	// Username and Password, when set, also accept HTTP basic auth (put
 	// them in the integration's URL).
-	Username string            `yaml:"username"`
-	Password collectors.Secret `yaml:"password"`
+	Username string      `yaml:"username"`
+	Password auth.Secret `yaml:"password"`
 	// Services maps alert tags and entities to the service names watches
 	// use ("checkout-prod": checkout). A tag "service:NAME" needs no entry.
 	Services map[string]string `yaml:"services"`

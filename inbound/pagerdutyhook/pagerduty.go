@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/inbound"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/httpjson"
@@ -31,7 +30,7 @@ const SignatureHeader = "X-PagerDuty-Signature"
 type Config struct {
 	// Secret is the webhook subscription's signing secret, written
 	// env:NAME or file:PATH. The endpoint is on when it is set.
-	Secret collectors.Secret `yaml:"secret"`
+	Secret auth.Secret `yaml:"secret"`
 	// Services maps PagerDuty service names (or IDs) to the service names
 	// watches use ("Checkout API": api). A service not in the map counts
 	// under its own name.

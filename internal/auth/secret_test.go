@@ -1,4 +1,4 @@
-package collectors
+package auth
 
 import (
 	"fmt"
