@@ -30,6 +30,13 @@
 // report a source asking them to slow down with an error wrapping
 // earshot.ErrRateLimited, and "nothing new" with earshot.ErrNotModified.
 //
+// A collector embeds Base (its name, validated config and deps), builds
+// itself in its factory with Build, checks the keys most collectors share
+// with Checks (BackfillCheck, MaxPagesCheck, MaxBytesCheck, TimeoutCheck,
+// BaseURLCheck, EveryCheck), fetches with GetJSON or Fetch, and ends a
+// run with EndRun: an error before anything was collected keeps the old
+// cursor, one after is logged and the posts are kept.
+//
 // The cursor kit holds one file per strategy of keeping a cursor, named for
 // what it does; every cursor is versioned JSON (cursorjson.go):
 //
