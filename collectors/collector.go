@@ -2,17 +2,14 @@ package collectors
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/netguard"
 )
 
@@ -38,67 +35,6 @@ type Deps struct {
 	Now func() time.Time
 	// UserAgent is sent with every request. Default: "earshot".
 	UserAgent string
-}
-
-// Factory builds a collector named name from its configuration. It decodes raw
-// (which may be nil: all defaults) into its own config, fills in defaults
-// and validates it without touching the network, returning a *ConfigError
-// that names the offending key.
-type Factory func(name string, raw Decoder, deps Deps) (earshot.Collector, error)
-
-var (
-	mu        sync.RWMutex
-	factories = map[string]Factory{}
-)
-
-// Register makes a collector kind available to New. It is meant to be called
-// from the init function of the collector's package, and panics if kind is
-// empty, f is nil or kind is already registered.
-func Register(kind string, f Factory) {
-	mu.Lock()
-	defer mu.Unlock()
-	if kind == "" || f == nil {
-		panic("collectors: Register needs a kind and a factory")
-	}
-	if _, dup := factories[kind]; dup {
-		panic("collectors: Register called twice for kind " + kind)
-	}
-	factories[kind] = f
-}
-
-// Kinds returns the registered kinds, sorted.
-func Kinds() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	kinds := make([]string, 0, len(factories))
-	for k := range factories {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	return kinds
-}
-
-// New builds a collector of a registered kind. It fills the zero fields of
-// deps, scopes deps.Log to the collector, and calls the kind's factory.
-// An unknown kind is an error that lists the known ones.
-func New(kind, name string, raw Decoder, deps Deps) (earshot.Collector, error) {
-	mu.RLock()
-	f, ok := factories[kind]
-	mu.RUnlock()
-	if !ok {
-		known := Kinds()
-		list := "none (is collectors/all imported?)"
-		if len(known) > 0 {
-			list = strings.Join(known, ", ")
-		}
-		return nil, fmt.Errorf("collectors.%s: unknown collector kind %q; known kinds: %s", kind, kind, list)
-	}
-	if strings.TrimSpace(name) == "" {
-		return nil, &ConfigError{Kind: kind, Problem: "needs a name"}
-	}
-	deps = deps.WithDefaults()
-	deps.Log = deps.Log.With("collector", name, "kind", kind)
-	return f(name, raw, deps)
 }
 
 // WithDefaults returns d with its zero fields filled with the defaults.
@@ -212,62 +148,6 @@ func yamlKeys(cfg any) []string {
 	return keys
 }
 
-// IncidentFactory builds an incident collector (a status page, a status
-// feed) named name from its configuration, as Factory does a post
-// collector: it decodes raw with DecodeConfig, fills in defaults and
-// validates without touching the network.
-type IncidentFactory func(name string, raw Decoder, deps Deps) (earshot.IncidentCollector, error)
-
-var incidentFactories = map[string]IncidentFactory{}
-
-// RegisterIncidents makes an incident collector kind available to
-// NewIncidents, as Register does for post collectors; it panics on an empty
-// kind, a nil f or a kind registered twice.
-func RegisterIncidents(kind string, f IncidentFactory) {
-	mu.Lock()
-	defer mu.Unlock()
-	if kind == "" || f == nil {
-		panic("collectors: RegisterIncidents needs a kind and a factory")
-	}
-	if _, dup := incidentFactories[kind]; dup {
-		panic("collectors: RegisterIncidents called twice for kind " + kind)
-	}
-	incidentFactories[kind] = f
-}
-
-// IncidentKinds returns the registered incident collector kinds, sorted.
-func IncidentKinds() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	kinds := make([]string, 0, len(incidentFactories))
-	for k := range incidentFactories {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	return kinds
-}
-
-// NewIncidents builds an incident collector of a registered kind, as New
-// does a post collector.
-func NewIncidents(kind, name string, raw Decoder, deps Deps) (earshot.IncidentCollector, error) {
-	mu.RLock()
-	f, ok := incidentFactories[kind]
-	mu.RUnlock()
-	if !ok {
-		list := "none (is collectors/all imported?)"
-		if known := IncidentKinds(); len(known) > 0 {
-			list = strings.Join(known, ", ")
-		}
-		return nil, fmt.Errorf("collectors.%s: unknown incident collector kind %q; known kinds: %s", kind, kind, list)
-	}
-	if strings.TrimSpace(name) == "" {
-		return nil, &ConfigError{Kind: kind, Problem: "needs a name"}
-	}
-	deps = deps.WithDefaults()
-	deps.Log = deps.Log.With("collector", name, "kind", kind)
-	return f(name, raw, deps)
-}
-
 // BaseURLProblem is what a config error says of a base URL that
 // ValidBaseURL rejects.
 const BaseURLProblem = "must be an absolute http(s) URL without a query, fragment or user info"
@@ -281,3 +161,34 @@ func ValidBaseURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
 		u.RawQuery == "" && u.Fragment == "" && u.User == nil
 }
+
+// Build is the body of a kind's factory: it decodes raw over cfg, which
+// holds the defaults, with DecodeConfig, and builds the collector from the
+// result with newCollector (which validates it).
+func Build[C, T any](kind, name string, raw Decoder, deps Deps, cfg C, newCollector func(name string, cfg C, deps Deps) (T, error)) (T, error) {
+	if err := DecodeConfig(kind, name, raw, &cfg); err != nil {
+		var zero T
+		return zero, err
+	}
+	return newCollector(name, cfg, deps)
+}
+
+// Base is what every collector keeps of what it was built with: its name,
+// its configuration and what the program lends it. A collector embeds it,
+// which gives it Name.
+type Base[C any] struct {
+	name string
+	// Cfg is the collector's configuration, validated.
+	Cfg C
+	// Deps has its zero fields filled with the defaults.
+	Deps Deps
+}
+
+// NewBase returns the base of the collector name, with cfg (which the
+// caller has validated) and deps, whose zero fields get the defaults.
+func NewBase[C any](name string, cfg C, deps Deps) Base[C] {
+	return Base[C]{name: name, Cfg: cfg, Deps: deps.WithDefaults()}
+}
+
+// Name implements earshot.Collector and earshot.IncidentCollector.
+func (b Base[C]) Name() string { return b.name }

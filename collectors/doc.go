@@ -1,9 +1,14 @@
-// Package collectors is the registry of Earshot's collectors: the parts that
-// fetch posts from a source (an RSS feed, a social network's API) and hand
-// them to the pipeline as earshot.Posts.
+// Package collectors is the registry of Earshot's collectors: the pollers
+// that fetch posts from a source (an RSS feed, a social network's API) and
+// hand them to the pipeline as earshot.Posts, and those that fetch incidents
+// (a status page, a status feed). Endpoints that the outside world pushes
+// to live in inbound/, not here.
 //
 // Each collector lives in its own package, collectors/<kind>, and registers
-// a Factory for its kind from an init function:
+// a Factory for its kind from an init function (an incident collector an
+// IncidentFactory, with RegisterIncidents); post and incident collectors
+// share one registry, so a kind, the type a configuration names, is one or
+// the other:
 //
 //	func init() { collectors.Register("rss", New) }
 //
@@ -24,4 +29,22 @@
 // earshot.CursorStore), so a restart resumes where it stopped. Collectors
 // report a source asking them to slow down with an error wrapping
 // earshot.ErrRateLimited, and "nothing new" with earshot.ErrNotModified.
+//
+// A collector embeds Base (its name, validated config and deps), builds
+// itself in its factory with Build, checks the keys most collectors share
+// with Checks (BackfillCheck, MaxPagesCheck, MaxBytesCheck, TimeoutCheck,
+// BaseURLCheck, EveryCheck), fetches with GetJSON or Fetch, and ends a
+// run with EndRun: an error before anything was collected keeps the old
+// cursor, one after is logged and the posts are kept.
+//
+// The cursor kit holds one file per strategy of keeping a cursor, named for
+// what it does; every cursor is versioned JSON (cursorjson.go):
+//
+//	idwatermark*.go   newest-ID watermark with gaps, for searches whose IDs grow
+//	                  with time (Twitter): IDWatermark, IDSearch, IDRun
+//	revisitwindow*.go revisit window, for newest-first lists whose items keep
+//	                  changing (Facebook, LinkedIn, YouTube): RevisitWindow, RevisitCursor
+//	rereadwindow.go   re-read window, for lists read oldest first from a time
+//	                  (Disqus, WordPress): RereadWindow
+//	gaps.go           helpers for cursors that keep spans still to fetch
 package collectors

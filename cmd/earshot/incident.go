@@ -15,9 +15,9 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
-	"github.com/earshot/earshot/collectors/opsgenie"
-	"github.com/earshot/earshot/collectors/pagerduty"
-	"github.com/earshot/earshot/dashboards/incidentapi"
+	"github.com/earshot/earshot/inbound/incidentapi"
+	"github.com/earshot/earshot/inbound/opsgeniehook"
+	"github.com/earshot/earshot/inbound/pagerdutyhook"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 )
@@ -363,7 +363,7 @@ func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursor
 func incidentRoutes(cfg config.Config, st earshot.IncidentStore, limit *auth.Limiter, getenv func(string) string, log *slog.Logger) (map[string]http.Handler, error) {
 	routes := map[string]http.Handler{}
 	if cfg.Webhooks.PagerDuty.Enabled() {
-		h, err := pagerduty.New(cfg.Webhooks.PagerDuty, st, getenv, log.With("part", "pagerduty"))
+		h, err := pagerdutyhook.New(cfg.Webhooks.PagerDuty, st, getenv, log.With("part", "pagerduty"))
 		if err != nil {
 			return nil, err
 		}
@@ -371,7 +371,7 @@ func incidentRoutes(cfg config.Config, st earshot.IncidentStore, limit *auth.Lim
 		routes["/hooks/pagerduty"] = h
 	}
 	if cfg.Webhooks.Opsgenie.Enabled() {
-		h, err := opsgenie.New(cfg.Webhooks.Opsgenie, st, getenv, log.With("part", "opsgenie"))
+		h, err := opsgeniehook.New(cfg.Webhooks.Opsgenie, st, getenv, log.With("part", "opsgenie"))
 		if err != nil {
 			return nil, err
 		}

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/inbound/ingestapi"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/redact"
@@ -82,9 +82,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	// One bucket per write credential, shared by every write route.
 	writeLimit := auth.NewLimiter(cfg.Server.WriteRate, cfg.Server.WriteBurst)
-	var ingest *push.Handler
+	var ingest *ingestapi.Handler
 	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
-		if ingest, err = push.New(cfg.Ingest, addTo(pipe), e.getenv, log.With("part", "ingest")); err != nil {
+		if ingest, err = ingestapi.New(cfg.Ingest, addTo(pipe), e.getenv, log.With("part", "ingest")); err != nil {
 			return usageError{err}
 		}
 		ingest.Limit = writeLimit

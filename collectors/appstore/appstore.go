@@ -69,9 +69,7 @@ var (
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case c.AppID == "":
 		return bad("app_id", "required (the app's numeric ID, as in apps.apple.com/us/app/NAME/id1500000001)")
@@ -83,10 +81,10 @@ func (c Config) Validate(name string) error {
 		return bad("backfill", "must be a positive duration such as 168h")
 	case c.MaxPages <= 0 || c.MaxPages > maxFeedPages:
 		return bad("max_pages", "must be between 1 and 10 (Apple serves 10 pages)")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for i, cc := range c.Countries {
 		if !countryPattern.MatchString(cc) {
@@ -106,21 +104,15 @@ func (c Config) Validate(name string) error {
 // for concurrent use, though the caller normally runs one Collect at a
 // time, passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string
-	deps collectors.Deps
 }
 
 var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "appstore".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -130,11 +122,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	if err := cfg.Validate(name); err != nil {
 		return nil, err
 	}
-	return &Collector{name: name, cfg: cfg, base: strings.TrimSuffix(cfg.BaseURL, "/"), deps: deps.WithDefaults()}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), base: strings.TrimSuffix(cfg.BaseURL, "/")}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect returns, for each country, the reviews written or edited since
 // the cursor, newest first, and the cursor to pass next time (see the
@@ -142,21 +131,21 @@ func (c *Collector) Name() string { return c.name }
 // returns nothing this run; when no country returned anything the error
 // is returned as is, with the cursor unchanged.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now().UTC()
-	st := state{App: c.cfg.AppID}
+	now := c.Deps.Now().UTC()
+	st := state{App: c.Cfg.AppID}
 	if cursor != "" {
-		old, err := parseCursor(cursor, c.cfg.AppID)
+		old, err := parseCursor(cursor, c.Cfg.AppID)
 		if err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+			c.Deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 		} else {
 			st = old
 		}
 	}
 	countries := map[string]*countryState{}
-	for _, cc := range c.cfg.Countries {
+	for _, cc := range c.Cfg.Countries {
 		cs := st.Countries[cc]
 		if cs == nil {
-			cs = &countryState{Newest: now.Add(-c.cfg.Backfill).Unix()}
+			cs = &countryState{Newest: now.Add(-c.Cfg.Backfill).Unix()}
 		}
 		countries[cc] = cs
 	}
@@ -167,14 +156,14 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		firstErr error
 		requests int
 	)
-	for _, cc := range c.cfg.Countries {
+	for _, cc := range c.Cfg.Countries {
 		got, next, n, err := c.country(ctx, cc, *countries[cc], now)
 		requests += n
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
 			} else {
-				c.deps.Log.Warn("country failed", "country", cc, "err", err)
+				c.Deps.Log.Warn("country failed", "country", cc, "err", err)
 			}
 			var ra *collectors.RetryAfterError
 			if errors.As(err, &ra) {
@@ -189,9 +178,9 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		if len(posts) == 0 {
 			return nil, cursor, firstErr
 		}
-		c.deps.Log.Warn("some countries failed; they carry on next run", "err", firstErr, "posts", len(posts))
+		c.Deps.Log.Warn("some countries failed; they carry on next run", "err", firstErr, "posts", len(posts))
 	}
-	c.deps.Log.Debug("collected", "posts", len(posts), "requests", requests)
+	c.Deps.Log.Debug("collected", "posts", len(posts), "requests", requests)
 	return posts, st.String(), nil
 }
 
@@ -203,7 +192,7 @@ func (c *Collector) country(ctx context.Context, cc string, cs countryState, now
 	var posts []earshot.Post
 	seen := map[string]bool{}
 	page := 1
-	for ; page <= c.cfg.MaxPages; page++ {
+	for ; page <= c.Cfg.MaxPages; page++ {
 		list, err := c.page(ctx, cc, page)
 		if err != nil {
 			return nil, cs, page, err
@@ -230,23 +219,23 @@ func (c *Collector) country(ctx context.Context, cc string, cs countryState, now
 			case u == next.Newest:
 				next.IDs = append(next.IDs, id)
 			}
-			posts = append(posts, e.post(c.cfg.AppID, cc, t, now))
+			posts = append(posts, e.post(c.Cfg.AppID, cc, t, now))
 		}
 		if reached || len(list) < pageSize {
 			return posts, next, page, nil
 		}
 	}
-	c.deps.Log.Info("the feed's pages end before the cursor; older reviews are out of reach", "country", cc)
+	c.Deps.Log.Info("the feed's pages end before the cursor; older reviews are out of reach", "country", cc)
 	return posts, next, page - 1, nil
 }
 
 // page fetches one page of a country's reviews.
 func (c *Collector) page(ctx context.Context, cc string, page int) ([]entry, error) {
-	u := c.base + "/" + cc + "/rss/customerreviews/page=" + strconv.Itoa(page) + "/id=" + c.cfg.AppID + "/sortby=mostrecent/json"
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	u := c.base + "/" + cc + "/rss/customerreviews/page=" + strconv.Itoa(page) + "/id=" + c.Cfg.AppID + "/sortby=mostrecent/json"
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	var f feed
-	if _, err := collectors.GetJSON(ctx, c.deps, u, nil, c.cfg.MaxBytes, &f); err != nil {
+	if _, err := collectors.GetJSON(ctx, c.Deps, u, nil, c.Cfg.MaxBytes, &f); err != nil {
 		return nil, err
 	}
 	if f.Feed == nil {

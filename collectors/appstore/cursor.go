@@ -1,10 +1,6 @@
 package appstore
 
-import (
-	"fmt"
-
-	"github.com/earshot/earshot/collectors"
-)
+import "github.com/earshot/earshot/collectors"
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
 // another version is ignored (the next run starts afresh).
@@ -31,14 +27,7 @@ type countryState struct {
 }
 
 func parseCursor(s, app string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	if st.App != app {
-		return state{}, fmt.Errorf("cursor is for another app")
-	}
-	return st, nil
+	return collectors.DecodeCursorFor(s, cursorVersion, "app", app, func(st state) string { return st.App })
 }
 
 // String encodes the cursor.

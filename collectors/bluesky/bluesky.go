@@ -67,9 +67,7 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if strings.TrimSpace(c.Query) == "" {
 		return bad("query", "required")
 	}
@@ -84,32 +82,19 @@ func (c Config) Validate(name string) error {
 	if c.Identifier == "" && c.AppPassword != "" {
 		return bad("identifier", "required with app_password")
 	}
-	if c.Backfill <= 0 {
-		return bad("backfill", "must be a positive duration such as 24h")
-	}
-	if c.MaxPages <= 0 {
-		return bad("max_pages", "must be positive")
-	}
-	if c.MaxBytes <= 0 {
-		return bad("max_bytes", "must be positive")
-	}
-	if c.Timeout <= 0 {
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill), collectors.MaxPagesCheck(c.MaxPages),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects the posts matching one search. The caller runs one
 // Collect at a time, passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
-	deps collectors.Deps
-
+	collectors.Base[Config]
 	mu sync.Mutex
-	// resumeAt is when the server allows requests again after telling us
+	// backoff is when the server allows requests again after telling us
 	// to stop; Collect refuses before then without a request.
-	resumeAt time.Time
+	backoff collectors.Backoff
 	// followers caches follower counts by DID.
 	followers map[string]followerCount
 
@@ -126,11 +111,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "bluesky".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -150,11 +131,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	cfg.PDS = strings.TrimSuffix(cfg.PDS, "/")
 	deps = deps.WithDefaults()
 	deps.HTTP = withXRPCErrors(deps.HTTP)
-	return &Collector{name: name, cfg: cfg, deps: deps, followers: make(map[string]followerCount)}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), followers: make(map[string]followerCount)}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // run is the state of one Collect.
 type run struct {
@@ -170,31 +148,24 @@ type run struct {
 // runs left unfetched, and returns the posts, newest first, with the
 // cursor to pass next time (see the package documentation).
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
-	c.mu.Lock()
-	wait := c.resumeAt.Sub(now)
-	c.mu.Unlock()
-	if wait > 0 {
+	now := c.Deps.Now()
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.host(), Wait: wait}
 	}
-	cur, err := parseCursor(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = state{}
-	}
-	if cur.Query != "" && cur.Query != c.cfg.Query {
-		c.deps.Log.Info("the query changed; starting afresh")
+	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.Deps.Log)
+	if cur.Query != "" && cur.Query != c.Cfg.Query {
+		c.Deps.Log.Info("the query changed; starting afresh")
 		cur = state{}
 	}
 	r := &run{now: now, taken: make(map[string]bool)}
 
 	head := span{Since: cur.Top, SinceURIs: cur.TopURIs}
 	if cur.Top.IsZero() {
-		head = span{Since: now.Add(-c.cfg.Backfill).UTC().Truncate(time.Millisecond)}
+		head = span{Since: now.Add(-c.Cfg.Backfill).UTC().Truncate(time.Millisecond)}
 	}
 	todo := append([]span{head}, cur.Gaps...)
-	next := state{Query: c.cfg.Query, Top: cur.Top, TopURIs: cur.TopURIs}
-	budget := c.cfg.MaxPages
+	next := state{Query: c.Cfg.Query, Top: cur.Top, TopURIs: cur.TopURIs}
+	budget := c.Cfg.MaxPages
 	for i, sp := range todo {
 		if r.stop || budget <= 0 {
 			if i > 0 {
@@ -213,43 +184,38 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 			}
 			// Keep what this run has: the cursor records what is left.
 			c.pause(r, ra.Wait)
-			c.deps.Log.Info("rate limited; stopping early, the rest comes next run", "retry_in", ra.Wait.String())
+			c.Deps.Log.Info("rate limited; stopping early, the rest comes next run", "retry_in", ra.Wait.String())
 		}
 		if !w.done && (i > 0 || w.fetched) {
 			next.Gaps = append(next.Gaps, w.rest)
 		}
 	}
 	if len(next.Gaps) > maxGaps {
-		c.deps.Log.Warn("too many gaps; merging the oldest (some posts will come twice)", "gaps", len(next.Gaps))
+		c.Deps.Log.Warn("too many gaps; merging the oldest (some posts will come twice)", "gaps", len(next.Gaps))
 		next.Gaps = mergeOldest(next.Gaps, maxGaps)
 	}
 	if err := c.addFollowers(ctx, r); err != nil {
 		return nil, cursor, err
 	}
-	c.deps.Log.Debug("collected", "requests", r.pages, "posts", len(r.posts))
+	c.Deps.Log.Debug("collected", "requests", r.pages, "posts", len(r.posts))
 	return r.posts, next.String(), nil
 }
 
 // host is where requests go: the PDS once logged in, else the AppView.
 func (c *Collector) host() string {
-	if c.cfg.Identifier != "" {
-		return c.cfg.PDS
+	if c.Cfg.Identifier != "" {
+		return c.Cfg.PDS
 	}
-	return c.cfg.BaseURL
+	return c.Cfg.BaseURL
 }
 
 // pause stops the run and remembers when the server allows requests
 // again.
 func (c *Collector) pause(r *run, wait time.Duration) {
 	r.stop = true
-	if wait <= 0 {
-		return
+	if wait > 0 {
+		c.backoff.Until(r.now.Add(wait))
 	}
-	c.mu.Lock()
-	if t := r.now.Add(wait); t.After(c.resumeAt) {
-		c.resumeAt = t
-	}
-	c.mu.Unlock()
 }
 
 // walked is what walk did with a span.
@@ -274,7 +240,7 @@ func (c *Collector) walk(ctx context.Context, r *run, sp span, budget *int) (wal
 		skip[u] = true
 	}
 	q := url.Values{}
-	q.Set("q", c.cfg.Query)
+	q.Set("q", c.Cfg.Query)
 	q.Set("sort", "latest")
 	q.Set("limit", strconv.Itoa(pageSize))
 	q.Set("since", formatTime(sp.Since))
@@ -293,7 +259,7 @@ func (c *Collector) walk(ctx context.Context, r *run, sp span, budget *int) (wal
 		w.fetched = true
 		if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
 			c.pause(r, d)
-			c.deps.Log.Info("rate limit exhausted; stopping early, the rest comes next run", "retry_in", d.String())
+			c.Deps.Log.Info("rate limit exhausted; stopping early, the rest comes next run", "retry_in", d.String())
 		}
 		for _, p := range res.Posts {
 			if p.URI == "" {
@@ -394,16 +360,16 @@ func (c *Collector) addFollowers(ctx context.Context, r *run) error {
 		case errors.Is(err, collectors.ErrUnauthorized):
 			return err
 		case errors.As(err, &ra):
-			c.pauseLocked(r, ra.Wait)
-			c.deps.Log.Info("rate limited looking up followers; leaving the rest unknown", "retry_in", ra.Wait.String())
+			c.pause(r, ra.Wait)
+			c.Deps.Log.Info("rate limited looking up followers; leaving the rest unknown", "retry_in", ra.Wait.String())
 			continue
 		case err != nil:
-			c.deps.Log.Warn("looking up followers failed; leaving them unknown", "err", err)
+			c.Deps.Log.Warn("looking up followers failed; leaving them unknown", "err", err)
 			r.stop = true
 			continue
 		}
 		if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
-			c.pauseLocked(r, d)
+			c.pause(r, d)
 		}
 		for _, p := range res.Profiles {
 			c.followers[p.DID] = followerCount{n: p.FollowersCount, at: r.now}
@@ -415,23 +381,15 @@ func (c *Collector) addFollowers(ctx context.Context, r *run) error {
 	return nil
 }
 
-// pauseLocked is pause for a caller holding c.mu.
-func (c *Collector) pauseLocked(r *run, wait time.Duration) {
-	r.stop = true
-	if t := r.now.Add(wait); wait > 0 && t.After(c.resumeAt) {
-		c.resumeAt = t
-	}
-}
-
 // get calls an XRPC query and decodes its answer into v: with the
 // session's access token once logged in, renewing the session once when
 // the token is refused.
 func (c *Collector) get(ctx context.Context, method string, q url.Values, v any) (*collectors.Response, error) {
 	u := c.host() + "/xrpc/" + method + "?" + q.Encode()
-	if c.cfg.Identifier == "" {
-		ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	if c.Cfg.Identifier == "" {
+		ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 		defer cancel()
-		return collectors.GetJSON(ctx, c.deps, u, nil, c.cfg.MaxBytes, v)
+		return collectors.GetJSON(ctx, c.Deps, u, nil, c.Cfg.MaxBytes, v)
 	}
 	for attempt := 0; ; attempt++ {
 		tok, err := c.accessToken(ctx)
@@ -440,14 +398,14 @@ func (c *Collector) get(ctx context.Context, method string, q url.Values, v any)
 		}
 		h := http.Header{"Authorization": {"Bearer " + tok}}
 		resp, err := func() (*collectors.Response, error) {
-			ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+			ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 			defer cancel()
-			return collectors.GetJSON(ctx, c.deps, u, h, c.cfg.MaxBytes, v)
+			return collectors.GetJSON(ctx, c.Deps, u, h, c.Cfg.MaxBytes, v)
 		}()
 		if attempt > 0 || !errors.Is(err, collectors.ErrUnauthorized) {
 			return resp, err
 		}
-		c.deps.Log.Debug("access token refused; renewing the session", "err", err)
+		c.Deps.Log.Debug("access token refused; renewing the session", "err", err)
 		if err := c.renew(ctx, tok); err != nil {
 			return nil, err
 		}

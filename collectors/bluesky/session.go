@@ -39,7 +39,7 @@ func (c *Collector) accessToken(ctx context.Context) (string, error) {
 		if err := c.login(ctx); err != nil {
 			return "", err
 		}
-	case !s.expires.IsZero() && c.deps.Now().After(s.expires.Add(-renewBefore)):
+	case !s.expires.IsZero() && c.Deps.Now().After(s.expires.Add(-renewBefore)):
 		if err := c.renew(ctx, s.access); err != nil {
 			return "", err
 		}
@@ -67,23 +67,23 @@ func (c *Collector) renew(ctx context.Context, old string) error {
 		if err == nil {
 			return nil
 		}
-		c.deps.Log.Info("refreshing the session failed; logging in again", "err", err)
+		c.Deps.Log.Info("refreshing the session failed; logging in again", "err", err)
 	}
 	return c.login(ctx)
 }
 
 // login creates a session with com.atproto.server.createSession.
 func (c *Collector) login(ctx context.Context) error {
-	password, err := c.cfg.AppPassword.Resolve(nil)
+	password, err := c.Cfg.AppPassword.Resolve(nil)
 	if err != nil {
 		return fmt.Errorf("reading app_password: %w", err)
 	}
-	body, err := json.Marshal(map[string]string{"identifier": c.cfg.Identifier, "password": password})
+	body, err := json.Marshal(map[string]string{"identifier": c.Cfg.Identifier, "password": password})
 	if err != nil {
 		return err
 	}
 	if err := c.open(ctx, "com.atproto.server.createSession", "", body); err != nil {
-		return fmt.Errorf("logging in as %s: %w", c.cfg.Identifier, err)
+		return fmt.Errorf("logging in as %s: %w", c.Cfg.Identifier, err)
 	}
 	return nil
 }
@@ -91,9 +91,9 @@ func (c *Collector) login(ctx context.Context) error {
 // open POSTs to a session procedure (with bearer, the refresh token, when
 // not empty) and keeps the session it returns.
 func (c *Collector) open(ctx context.Context, method, bearer string, body []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.PDS+"/xrpc/"+method, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Cfg.PDS+"/xrpc/"+method, bytes.NewReader(body))
 	if err != nil {
 		return fmt.Errorf("requesting %s: %w", method, err)
 	}
@@ -104,7 +104,7 @@ func (c *Collector) open(ctx context.Context, method, bearer string, body []byte
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
-	resp, err := collectors.Fetch(c.deps, req, 1<<20)
+	resp, err := collectors.Fetch(c.Deps, req, 1<<20)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,6 @@
 package disqus
 
-import (
-	"fmt"
-
-	"github.com/earshot/earshot/collectors"
-)
+import "github.com/earshot/earshot/collectors"
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
 // another version is ignored (the next run starts afresh).
@@ -16,14 +12,14 @@ const cursorVersion = 1
 //	 "seen":[{"id":"6712345001","at":1748862000,"h":"9f3c1a2b"}],
 //	 "resume":{"since":1748779200,"cursor":"1748860200000000:1:0"}}
 //
-// The window read again (since, newest, seen) is a [collectors.Reread] of
+// The window read again (since, newest, seen) is a [collectors.RereadWindow] of
 // posts by ID.
 type state struct {
 	V int `json:"v"`
 	// Forum is the forum the cursor was made for: a cursor of another
 	// forum is ignored.
 	Forum string `json:"forum"`
-	collectors.Reread[string]
+	collectors.RereadWindow[string]
 	// Resume is where a run that stopped early left its listing.
 	Resume *resume `json:"resume,omitempty"`
 }
@@ -36,14 +32,7 @@ type resume struct {
 }
 
 func parseCursor(s, forum string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	if st.Forum != forum {
-		return state{}, fmt.Errorf("cursor is for another forum")
-	}
-	return st, nil
+	return collectors.DecodeCursorFor(s, cursorVersion, "forum", forum, func(st state) string { return st.Forum })
 }
 
 // String encodes the cursor.

@@ -72,9 +72,7 @@ var forumPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case c.Forum == "":
 		return bad("forum", "required (the forum's short name, as in SHORTNAME.disqus.com)")
@@ -86,38 +84,26 @@ func (c Config) Validate(name string) error {
 		return bad("backfill", "must be a positive duration such as 24h")
 	case c.Reread < 0:
 		return bad("reread", "must be a duration such as 24h, or 0s")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
 	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects the posts of one Disqus forum. It is safe for
 // concurrent use, though the caller normally runs one Collect at a time,
 // passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
-	api  string
-	deps collectors.Deps
+	collectors.Base[Config]
+	api string
 }
 
 var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "disqus".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -128,15 +114,10 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		api:  strings.TrimSuffix(cfg.BaseURL, "/") + "/forums/listPosts.json",
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect returns the posts written since the cursor, oldest first, and
 // those of the last Reread that were edited since they were collected (see
@@ -144,35 +125,35 @@ func (c *Collector) Name() string { return c.name }
 // returned as is, with the cursor unchanged; an error after some pages is
 // logged, and the posts are returned with a cursor to carry on from.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now().UTC()
+	now := c.Deps.Now().UTC()
 	var st state
 	fresh := cursor == ""
 	if !fresh {
 		var err error
-		if st, err = parseCursor(cursor, c.cfg.Forum); err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		if st, err = parseCursor(cursor, c.Cfg.Forum); err != nil {
+			c.Deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 			fresh = true
 		}
 	}
 	if fresh {
-		st = state{Forum: c.cfg.Forum, Reread: collectors.NewReread[string](now, c.cfg.Backfill)}
+		st = state{Forum: c.Cfg.Forum, RereadWindow: collectors.NewRereadWindow[string](now, c.Cfg.Backfill)}
 	}
-	key, err := c.cfg.APIKey.Resolve(nil)
+	key, err := c.Cfg.APIKey.Resolve(nil)
 	if err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "api_key", Err: err}
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "api_key", Err: err}
 	}
 
 	q := st.Resume
 	st.Resume = nil
 	if q == nil {
-		q = &resume{Since: st.Start(now, c.cfg.Reread)}
+		q = &resume{Since: st.Start(now, c.Cfg.Reread)}
 	}
 	var posts []earshot.Post
 	pages := 0
 	for {
-		if pages >= c.cfg.MaxPages {
+		if pages >= c.Cfg.MaxPages {
 			st.Resume = q
-			c.deps.Log.Info("stopping at max_pages; the next run carries on")
+			c.Deps.Log.Info("stopping at max_pages; the next run carries on")
 			break
 		}
 		var list []post
@@ -197,7 +178,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		q.Cursor = next
 		if exhausted {
 			st.Resume = q
-			c.deps.Log.Info("request quota used up; the next run carries on")
+			c.Deps.Log.Info("request quota used up; the next run carries on")
 			break
 		}
 	}
@@ -205,12 +186,12 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		return nil, cursor, err
 	}
 	if err != nil {
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(posts))
+		c.Deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(posts))
 	}
 	if st.Resume == nil {
-		st.Prune(st.Window(now, c.cfg.Reread))
+		st.Prune(st.Window(now, c.Cfg.Reread))
 	}
-	c.deps.Log.Debug("collected", "posts", len(posts), "requests", pages)
+	c.Deps.Log.Debug("collected", "posts", len(posts), "requests", pages)
 	return posts, st.String(), nil
 }
 
@@ -219,14 +200,14 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 func (c *Collector) take(st *state, p post, from int64, now time.Time) (earshot.Post, bool) {
 	created, ok := p.created()
 	if !ok || p.ID == "" {
-		c.deps.Log.Debug("skipping post without an ID or a readable createdAt", "id", p.ID)
+		c.Deps.Log.Debug("skipping post without an ID or a readable createdAt", "id", p.ID)
 		return earshot.Post{}, false
 	}
 	if created.Unix() < from {
 		return earshot.Post{}, false
 	}
 	if p.IsDeleted || p.IsSpam {
-		c.deps.Log.Debug("skipping deleted or spam post", "id", p.ID)
+		c.Deps.Log.Debug("skipping deleted or spam post", "id", p.ID)
 		return earshot.Post{}, false
 	}
 	take, edited := st.Take(p.ID, created.Unix(), p.hash())
@@ -234,9 +215,9 @@ func (c *Collector) take(st *state, p post, from int64, now time.Time) (earshot.
 		return earshot.Post{}, false
 	}
 	if edited {
-		c.deps.Log.Debug("post edited", "id", p.ID, "is_edited", p.IsEdited)
+		c.Deps.Log.Debug("post edited", "id", p.ID, "is_edited", p.IsEdited)
 	}
-	return p.toPost(created, now, c.cfg.BrandAuthors), true
+	return p.toPost(created, now, c.Cfg.BrandAuthors), true
 }
 
 // Disqus error codes (https://disqus.com/api/docs/errors/).
@@ -250,7 +231,7 @@ var (
 // page, empty at the end; exhausted says the hourly quota is used up.
 func (c *Collector) page(ctx context.Context, key string, since int64, cur string, now time.Time) (list []post, next string, exhausted bool, err error) {
 	q := url.Values{
-		"forum":   {c.cfg.Forum},
+		"forum":   {c.Cfg.Forum},
 		"api_key": {key},
 		"since":   {strconv.FormatInt(since, 10)},
 		"order":   {"asc"},
@@ -265,10 +246,10 @@ func (c *Collector) page(ctx context.Context, key string, since int64, cur strin
 		return nil, "", false, fmt.Errorf("requesting %s: %w", c.api, err)
 	}
 	where := collectors.Redact(u)
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	var l listing
-	resp, err := collectors.GetJSON(ctx, c.deps, u.String(), nil, c.cfg.MaxBytes, &l)
+	resp, err := collectors.GetJSON(ctx, c.Deps, u.String(), nil, c.Cfg.MaxBytes, &l)
 	var se *collectors.StatusError
 	if errors.As(err, &se) {
 		var body listing

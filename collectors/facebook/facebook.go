@@ -2,7 +2,6 @@ package facebook
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -87,9 +86,7 @@ var (
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case !idPattern.MatchString(c.PageID):
 		return bad("page_id", "required: the Page's numeric ID")
@@ -105,20 +102,11 @@ func (c Config) Validate(name string) error {
 		return bad("max_pages", "must be positive")
 	case c.UsageThreshold <= 0 || c.UsageThreshold > 100:
 		return bad("usage_threshold", "must be a percentage above 0, at most 100")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
 	}
-	for _, id := range c.BrandAccounts {
-		if !idPattern.MatchString(id) {
-			return bad("brand_accounts", strconv.Quote(id)+" is not a numeric Facebook ID")
-		}
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout),
+		collectors.EveryCheck("brand_accounts", c.BrandAccounts, idPattern.MatchString, "is not a numeric Facebook ID"),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects a Facebook Page's feed (its own posts and visitors'
@@ -126,10 +114,8 @@ func (c Config) Validate(name string) error {
 // concurrent use, though the caller normally runs one Collect at a time,
 // passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string
-	deps collectors.Deps
 
 	// backoff is when the API lets us ask again, after it said we had
 	// used up our calls.
@@ -140,11 +126,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "facebook".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -158,15 +140,10 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		cfg.BrandAccounts = []string{cfg.PageID}
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/" + cfg.APIVersion,
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect reads the feed from the top down to the posts it revisits (see
 // the package documentation) and returns the posts, comments and replies
@@ -175,42 +152,23 @@ func (c *Collector) Name() string { return c.name }
 // unchanged; one after is logged, and what was collected is returned with
 // a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
-	token, err := c.cfg.AccessToken.Resolve(nil)
+	token, err := c.Cfg.AccessToken.Resolve(nil)
 	if err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
 	}
-	var st state
-	if cursor != "" {
-		if st, err = collectors.ParseRevisitCursor[sweepUntil](cursor, c.cfg.PageID); err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		}
-	}
-	if cursor == "" || err != nil {
-		st = collectors.NewRevisitCursor[sweepUntil](c.cfg.PageID, now.Add(-c.cfg.Backfill).Unix())
-	}
+	st := collectors.LoadRevisitCursor[sweepUntil](cursor, c.Cfg.PageID, now, c.Cfg.Backfill, c.Deps.Log)
 
 	r := &run{c: c, now: now, token: token, st: &st}
-	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepUntil) (bool, sweepUntil, error) {
+	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepUntil) (bool, sweepUntil, error) {
 		done, next, err := r.pass(ctx, since, int64(from))
 		return done, sweepUntil(next), err
 	})
-
-	if err != nil {
-		var ra *collectors.RetryAfterError
-		if errors.As(err, &ra) {
-			c.backoff.Until(now.Add(ra.Wait))
-		}
-		if len(r.posts) == 0 {
-			return nil, cursor, err
-		}
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
-	}
-	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests, "sweep", st.Sweep != nil)
-	return r.posts, st.String(), nil
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
+		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
 // run is the state of one Collect.
@@ -247,7 +205,7 @@ func (r *run) pass(ctx context.Context, since, until int64) (done bool, next int
 			q.Set("after", after)
 		}
 		var feed page[feedPost]
-		if err := r.get(ctx, "/"+r.c.cfg.PageID+"/feed", q, &feed); err != nil {
+		if err := r.get(ctx, "/"+r.c.Cfg.PageID+"/feed", q, &feed); err != nil {
 			return false, next, err
 		}
 		for _, p := range feed.Data {
@@ -333,7 +291,7 @@ func (r *run) takeComment(th *collectors.RevisitThread, cm graphComment, parent 
 func (r *run) take(th *collectors.RevisitThread, it item) {
 	p, ok := r.c.post(it, r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping item without text", "id", it.id)
+		r.c.Deps.Log.Debug("skipping item without text", "id", it.id)
 		return
 	}
 	take, edited := th.Take(it.id, p.Text)
@@ -341,14 +299,14 @@ func (r *run) take(th *collectors.RevisitThread, it item) {
 		return
 	}
 	if edited {
-		r.c.deps.Log.Debug("edited", "id", it.id)
+		r.c.Deps.Log.Debug("edited", "id", it.id)
 	}
 	r.posts = append(r.posts, p)
 }
 
 // budget reports whether the run may make one more request.
 func (r *run) budget() bool {
-	return !r.stop && r.requests < r.c.cfg.MaxPages
+	return !r.stop && r.requests < r.c.Cfg.MaxPages
 }
 
 // Fields asked of the Graph API: a post with its first comments, each
@@ -368,19 +326,19 @@ func commentQuery(fields, after string) url.Values {
 // threshold the run stops.
 func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	r.requests++
-	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
 	h := http.Header{"Authorization": {"Bearer " + r.token}}
-	resp, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+path+"?"+q.Encode(), h, r.c.cfg.MaxBytes, v)
+	resp, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
 	if err != nil {
 		return classify(err)
 	}
-	if wait, pct := usage(resp.Header); pct >= r.c.cfg.UsageThreshold {
+	if wait, pct := usage(resp.Header); pct >= r.c.Cfg.UsageThreshold {
 		r.stop = true
 		if wait > 0 {
 			r.c.backoff.Until(r.now.Add(wait))
 		}
-		r.c.deps.Log.Info("rate limit nearly used up; the next run carries on", "percent", pct, "wait", wait.String())
+		r.c.Deps.Log.Info("rate limit nearly used up; the next run carries on", "percent", pct, "wait", wait.String())
 	}
 	return nil
 }

@@ -115,7 +115,7 @@ func (c *Collector) post(it item, collected time.Time) (p earshot.Post, ok bool)
 	}
 	if it.from != nil {
 		p.Author = earshot.Author{ID: it.from.ID, Name: it.from.Name}
-		p.FromBrand = slices.Contains(c.cfg.BrandAccounts, it.from.ID)
+		p.FromBrand = slices.Contains(c.Cfg.BrandAccounts, it.from.ID)
 	}
 	return p, true
 }

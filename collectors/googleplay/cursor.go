@@ -1,10 +1,6 @@
 package googleplay
 
-import (
-	"fmt"
-
-	"github.com/earshot/earshot/collectors"
-)
+import "github.com/earshot/earshot/collectors"
 
 // cursorVersion is bumped when the cursor's meaning changes; a cursor of
 // another version is ignored (the next run starts afresh).
@@ -25,14 +21,7 @@ type state struct {
 }
 
 func parseCursor(s, pkg string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	if st.Package != pkg {
-		return state{}, fmt.Errorf("cursor is for another app")
-	}
-	return st, nil
+	return collectors.DecodeCursorFor(s, cursorVersion, "app", pkg, func(st state) string { return st.Package })
 }
 
 // String encodes the cursor.

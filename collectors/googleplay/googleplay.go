@@ -72,9 +72,7 @@ var packagePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-
 // at the first request). name is the collector's name, used in the error,
 // which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case c.PackageName == "":
 		return bad("package_name", "required (the app's package, such as com.acme.cloud)")
@@ -84,17 +82,11 @@ func (c Config) Validate(name string) error {
 		return bad("service_account", `required (a service account's JSON key, as "env:NAME" or "file:/path")`)
 	case c.Backfill <= 0 || c.Backfill > window:
 		return bad("backfill", "must be a positive duration of at most 168h (the API serves a week)")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
 	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects the reviews of one app in Google Play, and the
@@ -102,10 +94,8 @@ func (c Config) Validate(name string) error {
 // normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
-	api  string
-	deps collectors.Deps
+	collectors.Base[Config]
+	api string
 
 	mu  sync.Mutex
 	tok token
@@ -115,11 +105,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "googleplay".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -130,33 +116,28 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		api:  strings.TrimSuffix(cfg.BaseURL, "/") + "/androidpublisher/v3/applications/" + url.PathEscape(cfg.PackageName) + "/reviews",
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect returns the reviews and developer answers written or changed
 // since the cursor, newest first, and the cursor to pass next time (see
 // the package documentation). A run is all or nothing: on an error it
 // returns no posts, the error and the cursor unchanged.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now().UTC()
-	st := state{Package: c.cfg.PackageName, Newest: now.Add(-c.cfg.Backfill).Unix()}
+	now := c.Deps.Now().UTC()
+	st := state{Package: c.Cfg.PackageName, Newest: now.Add(-c.Cfg.Backfill).Unix()}
 	if cursor != "" {
-		old, err := parseCursor(cursor, c.cfg.PackageName)
+		old, err := parseCursor(cursor, c.Cfg.PackageName)
 		if err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+			c.Deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 		} else {
 			st = old
 		}
 	}
 	if floor := now.Add(-window).Unix(); st.Newest < floor {
-		c.deps.Log.Warn("the cursor is older than the week the API serves; reviews in between are lost",
+		c.Deps.Log.Warn("the cursor is older than the week the API serves; reviews in between are lost",
 			"from", time.Unix(st.Newest, 0).UTC().Format(time.RFC3339))
 	}
 
@@ -166,8 +147,8 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	renewed := false
 	page := ""
 	for n := 0; ; n++ {
-		if n == c.cfg.MaxPages {
-			c.deps.Log.Warn("stopping at max_pages; older changes of this span are skipped", "pages", n)
+		if n == c.Cfg.MaxPages {
+			c.Deps.Log.Warn("stopping at max_pages; older changes of this span are skipped", "pages", n)
 			break
 		}
 		list, err := c.list(ctx, page, now, &renewed)
@@ -198,7 +179,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 		page = list.TokenPagination.NextPageToken
 	}
-	c.deps.Log.Debug("collected", "posts", len(posts))
+	c.Deps.Log.Debug("collected", "posts", len(posts))
 	return posts, next.String(), nil
 }
 
@@ -212,7 +193,7 @@ func (c *Collector) take(r review, st state, now time.Time) (posts []earshot.Pos
 	}
 	ut, ok := u.LastModified.time()
 	if !ok {
-		c.deps.Log.Debug("skipping review without a readable lastModified", "id", r.ReviewID)
+		c.Deps.Log.Debug("skipping review without a readable lastModified", "id", r.ReviewID)
 		return nil, 0, false
 	}
 	var dt time.Time
@@ -228,10 +209,10 @@ func (c *Collector) take(r review, st state, now time.Time) (posts []earshot.Pos
 		return !t.IsZero() && (t.Unix() > st.Newest || (t.Unix() == st.Newest && !handled))
 	}
 	if isNew(ut) {
-		posts = append(posts, userPost(c.cfg.PackageName, r, u, ut, now))
+		posts = append(posts, userPost(c.Cfg.PackageName, r, u, ut, now))
 	}
 	if d != nil && isNew(dt) && strings.TrimSpace(d.Text) != "" {
-		posts = append(posts, replyPost(c.cfg.PackageName, r, d, dt, now))
+		posts = append(posts, replyPost(c.Cfg.PackageName, r, d, dt, now))
 	}
 	return posts, version, false
 }
@@ -249,9 +230,9 @@ func (c *Collector) list(ctx context.Context, page string, now time.Time, renewe
 		if err != nil {
 			return reviewList{}, err
 		}
-		rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		rctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 		var l reviewList
-		_, err = collectors.GetJSON(rctx, c.deps, u, http.Header{"Authorization": {"Bearer " + tok}}, c.cfg.MaxBytes, &l)
+		_, err = collectors.GetJSON(rctx, c.Deps, u, http.Header{"Authorization": {"Bearer " + tok}}, c.Cfg.MaxBytes, &l)
 		cancel()
 		var se *collectors.StatusError
 		if errors.As(err, &se) {

@@ -144,20 +144,20 @@ func (c *Collector) token(ctx context.Context, now time.Time) (string, error) {
 	if tok.value != "" && now.Before(tok.renewAt) {
 		return tok.value, nil
 	}
-	raw, err := c.cfg.ServiceAccount.Resolve(nil)
+	raw, err := c.Cfg.ServiceAccount.Resolve(nil)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", errToken, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "service_account", Err: err})
+		return "", fmt.Errorf("%w: %w", errToken, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "service_account", Err: err})
 	}
 	acct, err := parseAccount(raw)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", errToken, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "service_account", Err: err})
+		return "", fmt.Errorf("%w: %w", errToken, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "service_account", Err: err})
 	}
 	jwt, err := acct.assertion(now)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", errToken, err)
 	}
 	form := url.Values{"grant_type": {jwtBearer}, "assertion": {jwt}}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, acct.tokenURI, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -165,7 +165,7 @@ func (c *Collector) token(ctx context.Context, now time.Time) (string, error) {
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	resp, err := collectors.Fetch(c.deps, req, maxTokenBody)
+	resp, err := collectors.Fetch(c.Deps, req, maxTokenBody)
 	if err != nil {
 		var se *collectors.StatusError
 		if errors.As(err, &se) {

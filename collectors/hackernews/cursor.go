@@ -2,7 +2,6 @@ package hackernews
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 
 	"github.com/earshot/earshot/collectors"
@@ -54,14 +53,7 @@ func (w window) skip(id string, t int64) bool {
 }
 
 func parseCursor(s, query string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	if st.Query != query {
-		return state{}, fmt.Errorf("cursor is for another query")
-	}
-	return st, nil
+	return collectors.DecodeCursorFor(s, cursorVersion, "query", query, func(st state) string { return st.Query })
 }
 
 // addGap records w as still to collect, keeping gaps newest first and at

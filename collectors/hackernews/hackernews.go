@@ -3,7 +3,6 @@ package hackernews
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -61,37 +60,25 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case strings.TrimSpace(c.Query) == "":
 		return bad("query", "required")
 	case len(c.Query) > 512:
 		return bad("query", "longer than 512 bytes")
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
 	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill), collectors.MaxPagesCheck(c.MaxPages),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects the Hacker News stories and comments matching one
 // query. It is safe for concurrent use, though the caller normally runs one
 // Collect at a time, passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string
-	deps collectors.Deps
 
 	mu sync.Mutex
 	// notBefore is when the API lets us ask again, after it said we had
@@ -103,11 +90,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "hackernews".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -118,15 +101,10 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		base: strings.TrimSuffix(cfg.BaseURL, "/"),
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect returns the stories and comments created since the cursor, newest
 // first, then those of the gaps earlier runs left, and the cursor to pass
@@ -135,16 +113,16 @@ func (c *Collector) Name() string { return c.name }
 // on 429 or 503. An error after some posts were collected is logged, and the
 // posts are returned with a cursor that remembers what is left.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
-	st, err := parseCursor(cursor, c.cfg.Query)
+	st, err := parseCursor(cursor, c.Cfg.Query)
 	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		c.Deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 	}
 	if err != nil || cursor == "" {
-		st = state{Query: c.cfg.Query, Newest: now.Add(-c.cfg.Backfill).Unix()}
+		st = state{Query: c.Cfg.Query, Newest: now.Add(-c.Cfg.Backfill).Unix()}
 	}
 
 	r := &run{c: c, now: now, seen: map[string]bool{}}
@@ -169,19 +147,8 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		}
 		st.addGap(g)
 	}
-
-	if err != nil {
-		var ra *collectors.RetryAfterError
-		if errors.As(err, &ra) {
-			c.waitUntil(now.Add(ra.Wait))
-		}
-		if len(r.posts) == 0 {
-			return nil, cursor, err
-		}
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
-	}
-	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.pages, "gaps", len(st.Gaps))
-	return r.posts, st.String(), nil
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.waitUntil, c.Deps.Log,
+		"requests", r.pages, "gaps", len(st.Gaps))
 }
 
 // run is the state of one Collect.
@@ -219,7 +186,7 @@ func (r *run) collect(ctx context.Context, w window, open bool) (rest window, do
 		return window{From: w.From, FromIDs: w.FromIDs, To: oldest, ToIDs: ids}
 	}
 	for {
-		if r.pages >= r.c.cfg.MaxPages {
+		if r.pages >= r.c.Cfg.MaxPages {
 			r.stop = true
 			return left(), false, nil
 		}
@@ -271,7 +238,7 @@ func (r *run) collect(ctx context.Context, w window, open bool) (rest window, do
 				w, page = next, 0
 				continue
 			}
-			r.c.deps.Log.Warn("more hits at one second than the API pages through; some are skipped",
+			r.c.Deps.Log.Warn("more hits at one second than the API pages through; some are skipped",
 				"second", time.Unix(oldest, 0).UTC().Format(time.RFC3339))
 		}
 		return window{}, true, nil
@@ -286,7 +253,7 @@ func (r *run) take(h hit) {
 	r.seen[h.ObjectID] = true
 	p, ok := h.post(r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping hit without text", "id", h.ObjectID)
+		r.c.Deps.Log.Debug("skipping hit without text", "id", h.ObjectID)
 		return
 	}
 	r.posts = append(r.posts, p)
@@ -300,16 +267,16 @@ func (c *Collector) search(ctx context.Context, w window, page int, now time.Tim
 		filter += ",created_at_i<=" + strconv.FormatInt(w.To, 10)
 	}
 	q := url.Values{
-		"query":          {c.cfg.Query},
+		"query":          {c.Cfg.Query},
 		"tags":           {"(story,comment)"},
 		"numericFilters": {filter},
 		"hitsPerPage":    {strconv.Itoa(hitsPerPage)},
 		"page":           {strconv.Itoa(page)},
 	}
 	u := c.base + "/search_by_date?" + q.Encode()
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
-	resp, err := collectors.GetJSON(ctx, c.deps, u, nil, c.cfg.MaxBytes, &res)
+	resp, err := collectors.GetJSON(ctx, c.Deps, u, nil, c.Cfg.MaxBytes, &res)
 	if err != nil {
 		return res, false, err
 	}
@@ -319,7 +286,7 @@ func (c *Collector) search(ctx context.Context, w window, page int, now time.Tim
 	wait, exhausted := collectors.Exhausted(resp.Header, now)
 	if exhausted {
 		c.waitUntil(now.Add(wait))
-		c.deps.Log.Info("request quota used up; pausing", "for", wait.String())
+		c.Deps.Log.Info("request quota used up; pausing", "for", wait.String())
 	}
 	return res, exhausted, nil
 }

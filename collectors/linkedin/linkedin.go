@@ -2,7 +2,6 @@ package linkedin
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -83,12 +82,13 @@ var (
 	urnPattern     = regexp.MustCompile(`^urn:li:[A-Za-z]+:[A-Za-z0-9_-]{1,100}$`)
 )
 
+// validAccount reports whether a is a URN or an organization ID.
+func validAccount(a string) bool { return idPattern.MatchString(a) || urnPattern.MatchString(a) }
+
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case !idPattern.MatchString(c.OrganizationID):
 		return bad("organization_id", "required: the organization's numeric ID")
@@ -96,26 +96,15 @@ func (c Config) Validate(name string) error {
 		return bad("access_token", `required (an OAuth access token, as "env:NAME" or "file:/path")`)
 	case !versionPattern.MatchString(c.APIVersion):
 		return bad("api_version", `must be a LinkedIn-Version, YYYYMM, such as "202505"`)
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Revisit <= 0:
-		return bad("revisit", "must be a positive duration such as 72h")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
 	}
-	for _, a := range c.BrandAccounts {
-		if !idPattern.MatchString(a) && !urnPattern.MatchString(a) {
-			return bad("brand_accounts", strconv.Quote(a)+` is not a URN ("urn:li:person:…") or an organization ID`)
-		}
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill),
+		collectors.Check{Key: "revisit", OK: c.Revisit > 0, Problem: "must be a positive duration such as 72h"},
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout),
+		collectors.EveryCheck("brand_accounts", c.BrandAccounts, validAccount,
+			`is not a URN ("urn:li:person:…") or an organization ID`),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects a LinkedIn organization's posts with the comments
@@ -123,12 +112,10 @@ func (c Config) Validate(name string) error {
 // caller normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name  string
-	cfg   Config
+	collectors.Base[Config]
 	base  string
 	org   string   // the organization's URN
 	brand []string // URNs
-	deps  collectors.Deps
 
 	// backoff is when the API lets us ask again, after a 429.
 	backoff collectors.Backoff
@@ -138,11 +125,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "linkedin".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -153,11 +136,9 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	c := &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/rest",
 		org:  "urn:li:organization:" + cfg.OrganizationID,
-		deps: deps.WithDefaults(),
 	}
 	for _, a := range cfg.BrandAccounts {
 		if idPattern.MatchString(a) {
@@ -171,9 +152,6 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	return c, nil
 }
 
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
-
 // Collect reads the organization's posts from the newest down to those it
 // revisits (see the package documentation) and returns the posts,
 // comments and replies that are new or whose text changed, with the
@@ -181,42 +159,23 @@ func (c *Collector) Name() string { return c.name }
 // returned with the cursor unchanged; one after is logged, and what was
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
-	token, err := c.cfg.AccessToken.Resolve(nil)
+	token, err := c.Cfg.AccessToken.Resolve(nil)
 	if err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
 	}
-	var st state
-	if cursor != "" {
-		if st, err = collectors.ParseRevisitCursor[sweepOffset](cursor, c.cfg.OrganizationID); err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		}
-	}
-	if cursor == "" || err != nil {
-		st = collectors.NewRevisitCursor[sweepOffset](c.cfg.OrganizationID, now.Add(-c.cfg.Backfill).Unix())
-	}
+	st := collectors.LoadRevisitCursor[sweepOffset](cursor, c.Cfg.OrganizationID, now, c.Cfg.Backfill, c.Deps.Log)
 
 	r := &run{c: c, now: now, token: token, st: &st}
-	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepOffset) (bool, sweepOffset, error) {
+	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepOffset) (bool, sweepOffset, error) {
 		done, next, err := r.pass(ctx, since, int(from))
 		return done, sweepOffset(next), err
 	})
-
-	if err != nil {
-		var ra *collectors.RetryAfterError
-		if errors.As(err, &ra) {
-			c.backoff.Until(now.Add(ra.Wait))
-		}
-		if len(r.posts) == 0 {
-			return nil, cursor, err
-		}
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
-	}
-	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests, "sweep", st.Sweep != nil)
-	return r.posts, st.String(), nil
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
+		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
 // run is the state of one Collect.
@@ -235,7 +194,7 @@ type run struct {
 func (r *run) pass(ctx context.Context, since int64, offset int) (done bool, next int, err error) {
 	start := offset
 	for {
-		if r.requests >= r.c.cfg.MaxPages {
+		if r.requests >= r.c.Cfg.MaxPages {
 			return false, start, nil
 		}
 		q := "q=author&author=" + escapeURN(r.c.org) + "&sortBy=CREATED" +
@@ -282,7 +241,7 @@ func (r *run) thread(ctx context.Context, p post) (ok bool, err error) {
 // replies), whose post is postURN, and with nested the replies to each.
 func (r *run) comments(ctx context.Context, th *collectors.RevisitThread, urn, postURN string, nested bool) (ok bool, err error) {
 	for start := 0; ; {
-		if r.requests >= r.c.cfg.MaxPages {
+		if r.requests >= r.c.Cfg.MaxPages {
 			return false, nil
 		}
 		q := "count=" + strconv.Itoa(commentsPerPage) + "&start=" + strconv.Itoa(start)
@@ -321,7 +280,7 @@ func (r *run) comments(ctx context.Context, th *collectors.RevisitThread, urn, p
 func (r *run) take(th *collectors.RevisitThread, it item) {
 	p, ok := r.c.toPost(it, r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping item without text", "urn", it.urn)
+		r.c.Deps.Log.Debug("skipping item without text", "urn", it.urn)
 		return
 	}
 	if take, _ := th.Take(it.urn, p.Text); !take {
@@ -334,13 +293,13 @@ func (r *run) take(th *collectors.RevisitThread, it item) {
 // headers LinkedIn's versioned API wants.
 func (r *run) get(ctx context.Context, pathQuery string, v any) error {
 	r.requests++
-	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
 	h := http.Header{
 		"Authorization":             {"Bearer " + r.token},
-		"Linkedin-Version":          {r.c.cfg.APIVersion},
+		"Linkedin-Version":          {r.c.Cfg.APIVersion},
 		"X-Restli-Protocol-Version": {"2.0.0"},
 	}
-	_, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+pathQuery, h, r.c.cfg.MaxBytes, v)
+	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+pathQuery, h, r.c.Cfg.MaxBytes, v)
 	return describe(err)
 }

@@ -45,11 +45,7 @@ type span struct {
 }
 
 func parseCursor(s string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	return st, nil
+	return collectors.DecodeCursor[state](s, cursorVersion) // the zero state on an error
 }
 
 // String encodes the cursor.

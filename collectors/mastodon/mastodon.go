@@ -69,9 +69,7 @@ var hashtagPattern = regexp.MustCompile(`^[\p{L}\p{N}_\x{00B7}]+$`)
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if c.Instance == "" {
 		return bad("instance", "required")
 	}
@@ -86,35 +84,23 @@ func (c Config) Validate(name string) error {
 			return bad(fmt.Sprintf("hashtags[%d]", i), fmt.Sprintf("%q is not a hashtag (letters, digits and _)", h))
 		}
 	}
-	if c.Backfill <= 0 {
-		return bad("backfill", "must be a positive duration such as 24h")
-	}
-	if c.MaxPages <= 0 {
-		return bad("max_pages", "must be positive")
-	}
-	if c.MaxBytes <= 0 {
-		return bad("max_bytes", "must be positive")
-	}
-	if c.Timeout <= 0 {
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill), collectors.MaxPagesCheck(c.MaxPages),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects one instance's hashtag timelines and status search.
 // The caller runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string // instance URL without a trailing slash
 	host string
-	deps collectors.Deps
 
 	mu sync.Mutex
-	// resumeAt is when the instance allows requests again after telling
+	// backoff is when the instance allows requests again after telling
 	// us to stop; Collect refuses before then without a request.
-	resumeAt time.Time
+	backoff collectors.Backoff
 	// parents maps local status IDs to canonical URIs across runs, so that
 	// a reply's parent is looked up once.
 	parents map[string]string
@@ -124,11 +110,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "mastodon".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -149,17 +131,12 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	cfg.Query = strings.TrimSpace(cfg.Query)
 	u, _ := url.Parse(cfg.Instance) // checked by Validate
 	return &Collector{
-		name:    name,
-		cfg:     cfg,
+		Base:    collectors.NewBase(name, cfg, deps),
 		base:    strings.TrimSuffix(cfg.Instance, "/"),
 		host:    u.Host,
-		deps:    deps.WithDefaults(),
 		parents: make(map[string]string),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // stream is one thing followed: a hashtag timeline or the search.
 type stream struct {
@@ -170,11 +147,11 @@ type stream struct {
 
 func (c *Collector) streams() []stream {
 	var ss []stream
-	for _, h := range c.cfg.Hashtags {
+	for _, h := range c.Cfg.Hashtags {
 		ss = append(ss, stream{key: "tag:" + strings.ToLower(h), tag: h})
 	}
-	if c.cfg.Query != "" {
-		ss = append(ss, stream{key: "search:" + c.cfg.Query, search: true})
+	if c.Cfg.Query != "" {
+		ss = append(ss, stream{key: "search:" + c.Cfg.Query, search: true})
 	}
 	return ss
 }
@@ -197,18 +174,11 @@ type run struct {
 // posts (each once, newest first per stream) with the cursor to pass next
 // time (see the package documentation).
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
-	c.mu.Lock()
-	wait := c.resumeAt.Sub(now)
-	c.mu.Unlock()
-	if wait > 0 {
+	now := c.Deps.Now()
+	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
-	cur, err := parseCursor(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = state{}
-	}
+	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.Deps.Log)
 	r := &run{
 		now:     now,
 		header:  http.Header{},
@@ -216,8 +186,8 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		uris:    make(map[string]string),
 		replyTo: make(map[int]string),
 	}
-	if c.cfg.AccessToken != "" {
-		tok, err := c.cfg.AccessToken.Resolve(nil)
+	if c.Cfg.AccessToken != "" {
+		tok, err := c.Cfg.AccessToken.Resolve(nil)
 		if err != nil {
 			return nil, cursor, fmt.Errorf("reading access_token: %w", err)
 		}
@@ -233,7 +203,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		next.Streams[s.key] = st
 	}
 	c.resolveParents(ctx, r)
-	c.deps.Log.Debug("collected", "requests", r.pages, "posts", len(r.posts))
+	c.Deps.Log.Debug("collected", "requests", r.pages, "posts", len(r.posts))
 	return r.posts, next.String(), nil
 }
 
@@ -243,11 +213,11 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 func (c *Collector) collectStream(ctx context.Context, r *run, s stream, st streamState) (streamState, error) {
 	head := span{Since: st.Top}
 	if st.Top == "" {
-		head.NotBefore = r.now.Add(-c.cfg.Backfill).UTC()
+		head.NotBefore = r.now.Add(-c.Cfg.Backfill).UTC()
 	}
 	todo := append([]span{head}, st.Gaps...)
 	next := streamState{Top: st.Top}
-	budget := c.cfg.MaxPages
+	budget := c.Cfg.MaxPages
 	for i, sp := range todo {
 		if r.stop || budget <= 0 {
 			if i > 0 {
@@ -266,14 +236,14 @@ func (c *Collector) collectStream(ctx context.Context, r *run, s stream, st stre
 			}
 			// Keep what this run has: the cursor records what is left.
 			c.pause(r, ra.Wait)
-			c.deps.Log.Info("rate limited; stopping early, the rest comes next run", "stream", s.key, "retry_in", ra.Wait.String())
+			c.Deps.Log.Info("rate limited; stopping early, the rest comes next run", "stream", s.key, "retry_in", ra.Wait.String())
 		}
 		if !w.done && (i > 0 || w.fetched) {
 			next.Gaps = append(next.Gaps, w.rest)
 		}
 	}
 	if len(next.Gaps) > maxGaps {
-		c.deps.Log.Warn("too many gaps; merging the oldest (some statuses will come twice)", "stream", s.key, "gaps", len(next.Gaps))
+		c.Deps.Log.Warn("too many gaps; merging the oldest (some statuses will come twice)", "stream", s.key, "gaps", len(next.Gaps))
 		next.Gaps = mergeOldest(next.Gaps, maxGaps)
 	}
 	return next, nil
@@ -283,14 +253,9 @@ func (c *Collector) collectStream(ctx context.Context, r *run, s stream, st stre
 // again.
 func (c *Collector) pause(r *run, wait time.Duration) {
 	r.stop = true
-	if wait <= 0 {
-		return
+	if wait > 0 {
+		c.backoff.Until(r.now.Add(wait))
 	}
-	c.mu.Lock()
-	if t := r.now.Add(wait); t.After(c.resumeAt) {
-		c.resumeAt = t
-	}
-	c.mu.Unlock()
 }
 
 // walked is what walk did with a span.
@@ -324,7 +289,7 @@ func (c *Collector) walk(ctx context.Context, r *run, s stream, sp span, budget 
 		w.fetched = true
 		if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
 			c.pause(r, d)
-			c.deps.Log.Info("rate limit exhausted; stopping early, the rest comes next run", "stream", s.key, "retry_in", d.String())
+			c.Deps.Log.Info("rate limit exhausted; stopping early, the rest comes next run", "stream", s.key, "retry_in", d.String())
 		}
 		oldest, floor := "", false
 		for _, st := range page {
@@ -386,7 +351,7 @@ func (c *Collector) page(ctx context.Context, r *run, s stream, sp span, maxID s
 	var u string
 	if s.search {
 		u = c.base + "/api/v2/search"
-		q.Set("q", c.cfg.Query)
+		q.Set("q", c.Cfg.Query)
 		q.Set("type", "statuses")
 		q.Set("resolve", "false")
 		// Mastodon turns min_id and max_id into after: and before: at
@@ -413,19 +378,19 @@ func (c *Collector) page(ctx context.Context, r *run, s stream, sp span, maxID s
 			q.Set("max_id", maxID)
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	u += "?" + q.Encode()
 	if s.search {
 		var res searchResult
-		resp, err := collectors.GetJSON(ctx, c.deps, u, r.header, c.cfg.MaxBytes, &res)
+		resp, err := collectors.GetJSON(ctx, c.Deps, u, r.header, c.Cfg.MaxBytes, &res)
 		if err != nil {
 			return nil, nil, err
 		}
 		return res.Statuses, resp, nil
 	}
 	var page []status
-	resp, err := collectors.GetJSON(ctx, c.deps, u, r.header, c.cfg.MaxBytes, &page)
+	resp, err := collectors.GetJSON(ctx, c.Deps, u, r.header, c.Cfg.MaxBytes, &page)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -489,9 +454,9 @@ func (c *Collector) resolveParents(ctx context.Context, r *run) {
 			switch {
 			case errors.As(err, &ra):
 				r.stop = true
-				c.deps.Log.Info("rate limited looking up reply parents; leaving the rest without a parent", "retry_in", ra.Wait.String())
+				c.Deps.Log.Info("rate limited looking up reply parents; leaving the rest without a parent", "retry_in", ra.Wait.String())
 			case err != nil:
-				c.deps.Log.Debug("looking up a reply's parent failed", "status", local, "err", err)
+				c.Deps.Log.Debug("looking up a reply's parent failed", "status", local, "err", err)
 			default:
 				c.parents[local] = uri
 			}
@@ -503,28 +468,20 @@ func (c *Collector) resolveParents(ctx context.Context, r *run) {
 }
 
 func (c *Collector) lookup(ctx context.Context, r *run, local string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	var st status
-	resp, err := collectors.GetJSON(ctx, c.deps, c.base+"/api/v1/statuses/"+url.PathEscape(local), r.header, c.cfg.MaxBytes, &st)
+	resp, err := collectors.GetJSON(ctx, c.Deps, c.base+"/api/v1/statuses/"+url.PathEscape(local), r.header, c.Cfg.MaxBytes, &st)
 	if err != nil {
 		return "", err
 	}
 	if d, ok := collectors.Exhausted(resp.Header, r.now); ok {
-		c.pauseLocked(r, d)
+		c.pause(r, d)
 	}
 	if st.URI == "" {
 		return "", fmt.Errorf("status %s has no uri", local)
 	}
 	return st.URI, nil
-}
-
-// pauseLocked is pause for a caller holding c.mu.
-func (c *Collector) pauseLocked(r *run, wait time.Duration) {
-	r.stop = true
-	if t := r.now.Add(wait); wait > 0 && t.After(c.resumeAt) {
-		c.resumeAt = t
-	}
 }
 
 // nextLink reads the Link header's rel="next" target and its max_id:

@@ -61,11 +61,7 @@ func (w window) skip(id string, t int64) bool {
 }
 
 func parseCursor(s string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	return st, nil
+	return collectors.DecodeCursor[state](s, cursorVersion) // the zero state on an error
 }
 
 // addGap records w as still to collect, keeping gaps newest first and at

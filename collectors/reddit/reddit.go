@@ -89,9 +89,7 @@ var (
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case c.ClientID == "":
 		return bad("client_id", `required (the app's ID, as "env:NAME" or "file:/path")`)
@@ -107,14 +105,11 @@ func (c Config) Validate(name string) error {
 		return bad("query", "longer than 512 bytes")
 	case len(c.SearchSubreddits) > 0 && strings.TrimSpace(c.Query) == "":
 		return bad("search_subreddits", "needs query")
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill), collectors.MaxPagesCheck(c.MaxPages),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for key, subs := range map[string][]string{"subreddits": c.Subreddits, "search_subreddits": c.SearchSubreddits} {
 		for _, s := range subs {
@@ -173,11 +168,9 @@ func subName(s string) string { return strings.ToLower(strings.TrimPrefix(s, "r/
 // though the caller normally runs one Collect at a time, passing each the
 // cursor the previous one returned.
 type Collector struct {
-	name    string
-	cfg     Config
+	collectors.Base[Config]
 	api     string
 	streams []stream
-	deps    collectors.Deps
 
 	mu  sync.Mutex
 	tok token
@@ -190,11 +183,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "reddit".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -205,16 +194,11 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	return &Collector{
-		name:    name,
-		cfg:     cfg,
+		Base:    collectors.NewBase(name, cfg, deps),
 		api:     strings.TrimSuffix(cfg.APIURL, "/"),
 		streams: streams(cfg),
-		deps:    deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect returns what each stream has new since the cursor, newest first,
 // then the posts of the gaps earlier runs left, and the cursor to pass next
@@ -225,20 +209,20 @@ func (c *Collector) Name() string { return c.name }
 // after some posts were collected are logged, and the posts are returned
 // with a cursor that remembers what is left.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.api, Wait: wait}
 	}
 	old, err := parseCursor(cursor)
 	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+		c.Deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 	}
 	st := state{Streams: map[string]*streamState{}}
 	pending := map[string][]window{}
 	for _, s := range c.streams {
 		ss := old.Streams[s.key]
 		if ss == nil {
-			ss = &streamState{Newest: now.Add(-c.cfg.Backfill).Unix()}
+			ss = &streamState{Newest: now.Add(-c.Cfg.Backfill).Unix()}
 		}
 		pending[s.key], ss.Gaps = ss.Gaps, nil
 		st.Streams[s.key] = ss
@@ -286,9 +270,9 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		if len(r.posts) == 0 {
 			return nil, cursor, r.err
 		}
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", r.err, "posts", len(r.posts))
+		c.Deps.Log.Warn("stopped early; the next run carries on", "err", r.err, "posts", len(r.posts))
 	}
-	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests)
+	c.Deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests)
 	return r.posts, st.String(), nil
 }
 
@@ -328,7 +312,7 @@ func (r *run) fail(s stream, err error) {
 	if r.err == nil {
 		r.err = err
 	} else {
-		r.c.deps.Log.Warn("stream failed", "stream", s.key, "err", err)
+		r.c.Deps.Log.Warn("stream failed", "stream", s.key, "err", err)
 	}
 }
 
@@ -355,7 +339,7 @@ func (r *run) collect(ctx context.Context, s stream, w window, open bool) (rest 
 		return window{After: after, From: w.From, FromIDs: w.FromIDs, To: oldest, ToIDs: ids}
 	}
 	for {
-		if r.halt || r.pages[s.key] >= r.c.cfg.MaxPages {
+		if r.halt || r.pages[s.key] >= r.c.Cfg.MaxPages {
 			return left(), false, newest, newestIDs, nil
 		}
 		l, exhausted, err := r.c.listing(ctx, r, s, after)
@@ -406,7 +390,7 @@ func (r *run) collect(ctx context.Context, s stream, w window, open bool) (rest 
 			// is gone (deleted, removed). Page again from the top, once:
 			// what is newer than the window, or collected already, is
 			// skipped.
-			r.c.deps.Log.Info("listing position gone; paging again from the top", "stream", s.key)
+			r.c.Deps.Log.Info("listing position gone; paging again from the top", "stream", s.key)
 			after, restarted = "", true
 			continue
 		}
@@ -414,7 +398,7 @@ func (r *run) collect(ctx context.Context, s stream, w window, open bool) (rest 
 			// Reddit serves about 1000 items of a listing; older ones are
 			// out of reach.
 			if !open || oldest != 0 {
-				r.c.deps.Log.Info("listing ends before the window's start; older posts are out of reach",
+				r.c.Deps.Log.Info("listing ends before the window's start; older posts are out of reach",
 					"stream", s.key, "from", time.Unix(w.From, 0).UTC().Format(time.RFC3339))
 			}
 			return window{}, true, newest, newestIDs, nil
@@ -434,7 +418,7 @@ func (r *run) take(th thing) {
 	r.seen[id] = true
 	p, ok := th.post(r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping deleted, removed or unknown item", "id", id, "kind", th.Kind)
+		r.c.Deps.Log.Debug("skipping deleted, removed or unknown item", "id", id, "kind", th.Kind)
 		return
 	}
 	r.posts = append(r.posts, p)
@@ -460,10 +444,10 @@ func (c *Collector) listing(ctx context.Context, r *run, s stream, after string)
 		if err != nil {
 			return l, false, err
 		}
-		h := http.Header{"Authorization": {"bearer " + tok}, "User-Agent": {c.cfg.UserAgent}}
-		rctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		h := http.Header{"Authorization": {"bearer " + tok}, "User-Agent": {c.Cfg.UserAgent}}
+		rctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 		l = listing{}
-		resp, err := collectors.GetJSON(rctx, c.deps, u, h, c.cfg.MaxBytes, &l)
+		resp, err := collectors.GetJSON(rctx, c.Deps, u, h, c.Cfg.MaxBytes, &l)
 		cancel()
 		r.requests++
 		if errors.Is(err, collectors.ErrUnauthorized) && !r.renewed {
@@ -481,7 +465,7 @@ func (c *Collector) listing(ctx context.Context, r *run, s stream, after string)
 		wait, exhausted := collectors.Exhausted(resp.Header, r.now)
 		if exhausted {
 			c.waitUntil(r.now.Add(wait))
-			c.deps.Log.Info("request quota used up; pausing", "for", wait.String(),
+			c.Deps.Log.Info("request quota used up; pausing", "for", wait.String(),
 				"used", resp.Header.Get("X-Ratelimit-Used"))
 		}
 		return l, exhausted, nil

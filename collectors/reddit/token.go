@@ -40,26 +40,26 @@ func (c *Collector) token(ctx context.Context, r *run) (string, error) {
 	if tok.value != "" && r.now.Before(tok.renewAt) {
 		return tok.value, nil
 	}
-	id, err := c.cfg.ClientID.Resolve(nil)
+	id, err := c.Cfg.ClientID.Resolve(nil)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", errToken, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "client_id", Err: err})
+		return "", fmt.Errorf("%w: %w", errToken, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "client_id", Err: err})
 	}
-	secret, err := c.cfg.ClientSecret.Resolve(nil)
+	secret, err := c.Cfg.ClientSecret.Resolve(nil)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", errToken, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "client_secret", Err: err})
+		return "", fmt.Errorf("%w: %w", errToken, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "client_secret", Err: err})
 	}
 	form := url.Values{"grant_type": {"client_credentials"}}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.AuthURL, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.Cfg.AuthURL, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", errToken, err)
 	}
 	req.SetBasicAuth(id, secret)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	resp, err := collectors.Fetch(c.deps, req, maxTokenBody)
+	req.Header.Set("User-Agent", c.Cfg.UserAgent)
+	resp, err := collectors.Fetch(c.Deps, req, maxTokenBody)
 	r.requests++
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", errToken, err)

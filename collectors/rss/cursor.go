@@ -44,14 +44,6 @@ type seenItem struct {
 	At int64 `json:"t,omitempty"`
 }
 
-func parseCursor(s string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	return st, nil
-}
-
 // seen reports whether the item with key and time at was collected before.
 func (st *state) seen(key string, at time.Time) bool {
 	if st.keys == nil {

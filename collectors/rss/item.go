@@ -16,12 +16,12 @@ import (
 func (c *Collector) post(feed *gofeed.Feed, it *gofeed.Item, now time.Time) (earshot.Post, string) {
 	native := c.nativeID(it)
 	p := earshot.Post{
-		ID:          earshot.PostID(c.cfg.Source, native),
-		Source:      c.cfg.Source,
-		Kind:        c.cfg.Kind,
+		ID:          earshot.PostID(c.Cfg.Source, native),
+		Source:      c.Cfg.Source,
+		Kind:        c.Cfg.Kind,
 		URL:         c.link(it),
-		Author:      author(feed, it, c.cfg.Kind),
-		Text:        text(it, c.cfg.Kind),
+		Author:      author(feed, it, c.Cfg.Kind),
+		Text:        text(it, c.Cfg.Kind),
 		Lang:        lang(feed.Language),
 		CreatedAt:   itemTime(it),
 		CollectedAt: now,

@@ -60,9 +60,7 @@ var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if c.URL == "" {
 		return bad("url", "required")
 	}
@@ -76,23 +74,15 @@ func (c Config) Validate(name string) error {
 	if !sourcePattern.MatchString(c.Source) {
 		return bad("source", "must be letters, digits, '.', '_' or '-'")
 	}
-	if c.MaxBytes <= 0 {
-		return bad("max_bytes", "must be positive")
-	}
-	if c.Timeout <= 0 {
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	return nil
+	return collectors.Checks(bad, collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects the items of one feed. It is safe for concurrent use,
 // though the caller normally runs one Collect at a time, passing each the
 // cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
-	url  *url.URL
-	deps collectors.Deps
+	collectors.Base[Config]
+	url *url.URL
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -100,11 +90,7 @@ var _ earshot.Collector = (*Collector)(nil)
 // New is the Factory for kind "rss". raw may be nil only in tests: a feed
 // needs a URL.
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -115,11 +101,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	u, _ := url.Parse(cfg.URL) // checked by Validate
-	return &Collector{name: name, cfg: cfg, url: u, deps: deps.WithDefaults()}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), url: u}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect fetches the feed and returns the items not yet collected, in feed
 // order, and the cursor to pass next time (see the package documentation).
@@ -127,12 +110,8 @@ func (c *Collector) Name() string { return c.name }
 // *collectors.RetryAfterError (wrapping earshot.ErrRateLimited) on 429 or
 // 503.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	cur, err := parseCursor(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = state{}
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	cur := collectors.LoadCursor[state](cursor, cursorVersion, c.Deps.Log)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 
 	body, validators, err := c.fetch(ctx, cur)
@@ -144,7 +123,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		return nil, cursor, err
 	}
 
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	posts := make([]earshot.Post, 0, len(feed.Items))
 	var items []seenItem
 	taken := make(map[string]bool, len(feed.Items)) // a feed may repeat an item
@@ -167,7 +146,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	}
 	cur.remember(items, maxSeen)
 	cur.ETag, cur.LastModified = validators.etag, validators.lastModified
-	c.deps.Log.Debug("fetched feed", "items", len(feed.Items), "new", len(posts))
+	c.Deps.Log.Debug("fetched feed", "items", len(feed.Items), "new", len(posts))
 	return posts, cur.String(), nil
 }
 
@@ -181,7 +160,7 @@ const maxValidator = 512
 // its body, at most MaxBytes of it.
 func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, error) {
 	var v validators
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Cfg.URL, nil)
 	if err != nil {
 		return nil, v, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
 	}
@@ -192,7 +171,7 @@ func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, e
 	if cur.LastModified != "" {
 		req.Header.Set("If-Modified-Since", cur.LastModified)
 	}
-	resp, err := collectors.Fetch(c.deps, req, c.cfg.MaxBytes)
+	resp, err := collectors.Fetch(c.Deps, req, c.Cfg.MaxBytes)
 	if err != nil {
 		return nil, v, err
 	}
@@ -215,7 +194,7 @@ func (c *Collector) parse(body []byte) (feed *gofeed.Feed, err error) {
 		return nil, fmt.Errorf("parsing feed %s: empty body", where)
 	}
 	if !utf8.Valid(body) && declaredUTF8(body) {
-		c.deps.Log.Debug("feed has invalid UTF-8; replacing the bad bytes")
+		c.Deps.Log.Debug("feed has invalid UTF-8; replacing the bad bytes")
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 	// A feed is hostile input; a parser bug it triggers is this feed's

@@ -60,15 +60,15 @@ func (c *Collector) incident(it *gofeed.Item) (earshot.Incident, bool) {
 	}
 	if ref.IsZero() && (len(ups) == 0 || slices.ContainsFunc(ups, func(u update) bool { return u.at.IsZero() })) {
 		// Dated from nothing, it would start anew at every poll.
-		c.deps.Log.Debug("skipping a feed item with no date", "item", native)
+		c.Deps.Log.Debug("skipping a feed item with no date", "item", native)
 		return earshot.Incident{}, false
 	}
 	inc := earshot.Incident{
-		ID:       earshot.PostID(c.cfg.Source, native),
-		Source:   c.cfg.Source,
+		ID:       earshot.PostID(c.Cfg.Source, native),
+		Source:   c.Cfg.Source,
 		Title:    title,
 		URL:      link,
-		Services: slices.Clone(c.cfg.Services),
+		Services: slices.Clone(c.Cfg.Services),
 	}
 	if len(ups) == 0 {
 		inc, _ = inc.Merge(earshot.IncidentUpdate{At: ref, Status: earshot.Investigating, Body: clip.String(text, maxBody, clip.Trim|clip.Ellipsis)})

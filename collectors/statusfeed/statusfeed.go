@@ -54,9 +54,7 @@ var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 // Validate checks c without touching the network. Errors are
 // *collectors.ConfigErrors naming the key.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if c.URL == "" {
 		return bad("url", "required (the feed's address, such as https://status.example.com/history.atom)")
 	}
@@ -72,32 +70,20 @@ func (c Config) Validate(name string) error {
 	if !sourcePattern.MatchString(c.Source) {
 		return bad("source", "must be letters, digits, '.', '_' or '-'")
 	}
-	if c.MaxBytes <= 0 {
-		return bad("max_bytes", "must be positive")
-	}
-	if c.Timeout <= 0 {
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	return nil
+	return collectors.Checks(bad, collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects the incidents of one status feed.
 type Collector struct {
-	name string
-	cfg  Config
-	url  *url.URL
-	deps collectors.Deps
+	collectors.Base[Config]
+	url *url.URL
 }
 
 var _ earshot.IncidentCollector = (*Collector)(nil)
 
 // New is the IncidentFactory for kind "status_feed".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.IncidentCollector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration.
@@ -106,11 +92,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	u, _ := url.Parse(cfg.URL) // checked by Validate
-	return &Collector{name: name, cfg: cfg, url: u, deps: deps.WithDefaults()}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), url: u}, nil
 }
-
-// Name implements earshot.IncidentCollector.
-func (c *Collector) Name() string { return c.name }
 
 // cursor is what the cursor string holds, as JSON.
 type cursor struct {
@@ -130,14 +113,6 @@ const (
 	maxItems = 500
 )
 
-func parseCursor(s string) (cursor, error) {
-	cur, err := collectors.DecodeCursor[cursor](s, cursorVersion)
-	if err != nil {
-		return cursor{}, err
-	}
-	return cur, nil
-}
-
 func (cur cursor) String() string {
 	cur.V = cursorVersion
 	return collectors.EncodeCursor(cur)
@@ -146,15 +121,11 @@ func (cur cursor) String() string {
 // CollectIncidents fetches the feed and returns its new or changed
 // incidents, each whole.
 func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]earshot.Incident, string, error) {
-	cur, err := parseCursor(cursorText)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = cursor{}
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	cur := collectors.LoadCursor[cursor](cursorText, cursorVersion, c.Deps.Log)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.cfg.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Cfg.URL, nil)
 	if err != nil {
 		return nil, cursorText, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
 	}
@@ -165,7 +136,7 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 	if cur.LastModified != "" {
 		req.Header.Set("If-Modified-Since", cur.LastModified)
 	}
-	resp, err := collectors.Fetch(c.deps, req, c.cfg.MaxBytes)
+	resp, err := collectors.Fetch(c.Deps, req, c.Cfg.MaxBytes)
 	if err != nil {
 		return nil, cursorText, err
 	}
@@ -202,7 +173,7 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 			incidents = append(incidents, inc)
 		}
 	}
-	c.deps.Log.Debug("fetched status feed", "items", len(feed.Items), "changed", len(incidents))
+	c.Deps.Log.Debug("fetched status feed", "items", len(feed.Items), "changed", len(incidents))
 	return incidents, next.String(), nil
 }
 

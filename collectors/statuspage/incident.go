@@ -206,7 +206,7 @@ func (c *Collector) services(components []string) []string {
 		if name == "" {
 			continue
 		}
-		if s, ok := c.cfg.Components[name]; ok {
+		if s, ok := c.Cfg.Components[name]; ok {
 			name = s
 		}
 		if !slices.Contains(out, name) {

@@ -44,9 +44,7 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network. Errors are
 // *collectors.ConfigErrors naming the key.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	if c.Page == "" {
 		return bad("page", "required (the status page's address, such as https://status.example.com)")
 	}
@@ -62,32 +60,20 @@ func (c Config) Validate(name string) error {
 			return bad("components", fmt.Sprintf("component %q maps to %q; both must be non-empty", k, v))
 		}
 	}
-	if c.MaxBytes <= 0 {
-		return bad("max_bytes", "must be positive")
-	}
-	if c.Timeout <= 0 {
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	return nil
+	return collectors.Checks(bad, collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects the incidents of one status page.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string // the page's address without a trailing slash
-	deps collectors.Deps
 }
 
 var _ earshot.IncidentCollector = (*Collector)(nil)
 
 // New is the IncidentFactory for kind "statuspage".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.IncidentCollector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration.
@@ -95,11 +81,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	if err := cfg.Validate(name); err != nil {
 		return nil, err
 	}
-	return &Collector{name: name, cfg: cfg, base: strings.TrimRight(cfg.Page, "/"), deps: deps.WithDefaults()}, nil
+	return &Collector{Base: collectors.NewBase(name, cfg, deps), base: strings.TrimRight(cfg.Page, "/")}, nil
 }
-
-// Name implements earshot.IncidentCollector.
-func (c *Collector) Name() string { return c.name }
 
 // cursor is what the cursor string holds, as JSON.
 type cursor struct {
@@ -114,14 +97,6 @@ const cursorVersion = 1
 // maxETag bounds the ETag kept in the cursor; a longer one is dropped.
 const maxETag = 512
 
-func parseCursor(s string) (cursor, error) {
-	cur, err := collectors.DecodeCursor[cursor](s, cursorVersion)
-	if err != nil {
-		return cursor{}, err
-	}
-	return cur, nil
-}
-
 func (cur cursor) String() string {
 	cur.V = cursorVersion
 	return collectors.EncodeCursor(cur)
@@ -130,12 +105,8 @@ func (cur cursor) String() string {
 // CollectIncidents fetches the page's incidents and returns those updated
 // since the cursor, each whole. A 304 answer is earshot.ErrNotModified.
 func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]earshot.Incident, string, error) {
-	cur, err := parseCursor(cursorText)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		cur = cursor{}
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	cur := collectors.LoadCursor[cursor](cursorText, cursorVersion, c.Deps.Log)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 
 	header := http.Header{}
@@ -143,7 +114,7 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 		header.Set("If-None-Match", cur.ETag)
 	}
 	var doc incidentsDoc
-	resp, err := collectors.GetJSON(ctx, c.deps, c.base+"/api/v2/incidents.json", header, c.cfg.MaxBytes, &doc)
+	resp, err := collectors.GetJSON(ctx, c.Deps, c.base+"/api/v2/incidents.json", header, c.Cfg.MaxBytes, &doc)
 	if err != nil {
 		return nil, cursorText, err
 	}
@@ -184,14 +155,14 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 	if etag := resp.Header.Get("ETag"); len(etag) <= maxETag {
 		next.ETag = etag
 	}
-	c.deps.Log.Debug("fetched incidents", "incidents", len(doc.Incidents), "changed", len(incidents))
+	c.Deps.Log.Debug("fetched incidents", "incidents", len(doc.Incidents), "changed", len(incidents))
 	return incidents, next.String(), nil
 }
 
 // componentNames fetches the page's components, by ID.
 func (c *Collector) componentNames(ctx context.Context) (map[string]string, error) {
 	var doc componentsDoc
-	if _, err := collectors.GetJSON(ctx, c.deps, c.base+"/api/v2/components.json", nil, c.cfg.MaxBytes, &doc); err != nil {
+	if _, err := collectors.GetJSON(ctx, c.Deps, c.base+"/api/v2/components.json", nil, c.Cfg.MaxBytes, &doc); err != nil {
 		return nil, err
 	}
 	names := make(map[string]string, len(doc.Components))

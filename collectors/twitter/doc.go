@@ -48,7 +48,7 @@
 // duplicate. When a run has to stop before reaching the old since_id
 // (max_pages used up, or the rate limit exhausted), the range still to fetch
 // is kept as a gap: since_id < id < until_id (the search's max_id is
-// until_id - 1; the cursor is the same [collectors.IDCursor] as the v2
+// until_id - 1; the cursor is the same [collectors.IDWatermark] as the v2
 // collector's). The next run fetches what is new first, then works
 // through the gaps, newest first, with the pages it has left. A gap that falls out of the search's 7-day reach, or the oldest once
 // more than 20 pile up, is given up with a warning naming its time range:

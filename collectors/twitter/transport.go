@@ -14,7 +14,7 @@ import (
 // bearer token. Redirects are not followed: the API does not redirect, and
 // a redirect must not take the token elsewhere.
 func (c *Collector) httpClient(ctx context.Context) *http.Client {
-	next := c.deps.HTTP.Transport
+	next := c.Deps.HTTP.Transport
 	if next == nil {
 		next = http.DefaultTransport
 	}
@@ -23,7 +23,7 @@ func (c *Collector) httpClient(ctx context.Context) *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
-		Timeout: c.deps.HTTP.Timeout,
+		Timeout: c.Deps.HTTP.Timeout,
 	}
 }
 
@@ -52,14 +52,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r.Header.Set("Authorization", "Bearer "+t.c.token)
 	r.Header.Set("Accept", "application/json")
-	if t.c.deps.UserAgent != "" {
-		r.Header.Set("User-Agent", t.c.deps.UserAgent)
+	if t.c.Deps.UserAgent != "" {
+		r.Header.Set("User-Agent", t.c.Deps.UserAgent)
 	}
 	resp, err := t.next.RoundTrip(r)
 	if err != nil {
 		return nil, err
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: t.c.cfg.MaxBytes, max: t.c.cfg.MaxBytes}
+	resp.Body = &limitedBody{rc: resp.Body, left: t.c.Cfg.MaxBytes, max: t.c.Cfg.MaxBytes}
 	return resp, nil
 }
 

@@ -21,7 +21,7 @@ func (c *Collector) post(t *gotwitter.Tweet, now time.Time) (p earshot.Post, ok 
 	if id <= 0 {
 		return p, false
 	}
-	native := formatID(id)
+	native := snowflake.Format(id)
 	p = earshot.Post{
 		ID:          earshot.PostID(Source, native),
 		Source:      Source,
@@ -40,7 +40,7 @@ func (c *Collector) post(t *gotwitter.Tweet, now time.Time) (p earshot.Post, ok 
 		handle = u.ScreenName
 		p.Author = earshot.Author{ID: u.IDStr, Handle: u.ScreenName, Name: u.Name, Followers: int64(u.FollowersCount)}
 		if p.Author.ID == "" && u.ID != 0 {
-			p.Author.ID = formatID(u.ID)
+			p.Author.ID = snowflake.Format(u.ID)
 		}
 	}
 	p.URL = statusURL(handle, native)
@@ -49,13 +49,13 @@ func (c *Collector) post(t *gotwitter.Tweet, now time.Time) (p earshot.Post, ok 
 		p.Kind = earshot.KindReply
 		parent := t.InReplyToStatusIDStr
 		if parent == "" {
-			parent = formatID(t.InReplyToStatusID)
+			parent = snowflake.Format(t.InReplyToStatusID)
 		}
 		p.ParentID = earshot.PostID(Source, parent)
 	case t.QuotedStatusIDStr != "" || t.QuotedStatusID != 0:
 		parent := t.QuotedStatusIDStr
 		if parent == "" {
-			parent = formatID(t.QuotedStatusID)
+			parent = snowflake.Format(t.QuotedStatusID)
 		}
 		p.ParentID = earshot.PostID(Source, parent)
 	}

@@ -30,16 +30,6 @@ const apiHost = "api.twitter.com"
 // searchPath is the path of the standard search endpoint.
 const searchPath = "/1.1/search/tweets.json"
 
-// searchWindow is how far back the standard search reaches.
-const searchWindow = 7 * 24 * time.Hour
-
-// maxGaps bounds the gaps a cursor keeps. A run adds at most one, so only a
-// search that outruns max_pages for many runs in a row reaches it; then the
-// oldest gap is given up, with a warning.
-const maxGaps = 20
-
-func formatID(id int64) string { return strconv.FormatInt(id, 10) }
-
 // pageSize is the number of tweets asked for per page, the API's maximum.
 const pageSize = 100
 
@@ -84,40 +74,19 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network or resolving the token.
 // name is the collector's name, used in the error, a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
-	switch {
-	case strings.TrimSpace(c.Query) == "":
-		return bad("query", "required")
-	case c.BearerToken == "":
-		return bad("bearer_token", `required (write "env:NAME" or "file:/path")`)
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Backfill > searchWindow:
-		return bad("backfill", "must be at most 168h: the standard search reaches back 7 days")
-	case c.MaxPages < 1:
-		return bad("max_pages", "must be at least 1")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
+	checks := append(snowflake.SearchChecks(c.Query, c.BearerToken, c.Backfill, c.MaxPages, "standard"),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 	if c.BaseURL != "" {
-		if !collectors.ValidBaseURL(c.BaseURL) {
-			return bad("base_url", collectors.BaseURLProblem)
-		}
+		checks = append(checks, collectors.BaseURLCheck("base_url", c.BaseURL))
 	}
-	return nil
+	return collectors.Checks(collectors.ConfigProblem(Kind, name), checks...)
 }
 
 // Collector runs one search. It is safe for concurrent use, though the
 // caller normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name  string
-	cfg   Config
-	deps  collectors.Deps
+	collectors.Base[Config]
 	token string // resolved; never logged, never in an error
 	base  *url.URL
 	where string // the endpoint, for errors
@@ -129,11 +98,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "twitter". It resolves the bearer token.
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -152,38 +117,24 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		base, _ = url.Parse(strings.TrimSuffix(cfg.BaseURL, "/")) // checked by Validate
 	}
 	return &Collector{
-		name:  name,
-		cfg:   cfg,
-		deps:  deps.WithDefaults(),
+		Base:  collectors.NewBase(name, cfg, deps),
 		token: token,
 		base:  base,
 		where: base.String() + searchPath,
 	}, nil
 }
 
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
-
 // Collect searches for the tweets posted since the cursor (see the package
 // documentation) and returns them, newest first, with the cursor to pass
 // next time. A run that the rate limit or max_pages stops early returns
 // what it fetched and a cursor that remembers the rest.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.where, Wait: wait}
 	}
-	st, err := collectors.ParseIDCursor(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		st = collectors.IDCursor{}
-	}
-	top := st.SinceID
-	if top == 0 {
-		top = snowflake.At(now.Add(-c.cfg.Backfill))
-	}
 	r := &collectors.IDRun[gotwitter.Tweet]{
-		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
+		Now: now, Budget: c.Cfg.MaxPages, Backoff: &c.backoff, Log: c.Deps.Log,
 		// The v1.1 search pages back by max_id, which is inclusive.
 		Narrow: true,
 		Fetch: func(ctx context.Context, since, until int64, _ string) (collectors.IDPage[gotwitter.Tweet], error) {
@@ -200,7 +151,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 				Post: func(t *gotwitter.Tweet) (earshot.Post, bool) {
 					p, ok := c.post(t, now)
 					if !ok {
-						c.deps.Log.Debug("skipping a tweet without an id")
+						c.Deps.Log.Debug("skipping a tweet without an id")
 					}
 					return p, ok
 				},
@@ -209,22 +160,16 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		// A result without an ID gets 0, which is never in range.
 		ID: func(t *gotwitter.Tweet) (int64, bool) { return tweetID(t), true },
 	}
-	floor := snowflake.At(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
-	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: snowflake.Time}
-	top, gaps, err := r.Run(ctx, search, top, st.Gaps)
-	if err != nil {
-		return nil, cursor, err
-	}
-	return r.Posts, collectors.IDCursor{SinceID: top, Gaps: gaps}.String(), nil
+	return r.Collect(ctx, cursor, snowflake.Search(now), snowflake.At(now.Add(-c.Cfg.Backfill)))
 }
 
 // search fetches one page of results with sinceID < id <= maxID.
 func (c *Collector) search(ctx context.Context, sinceID, maxID int64) (*gotwitter.Search, http.Header, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	client := gotwitter.NewClient(c.httpClient(ctx))
 	search, resp, err := client.Search.Tweets(&gotwitter.SearchTweetParams{
-		Query:           c.cfg.Query,
+		Query:           c.Cfg.Query,
 		ResultType:      "recent",
 		Count:           pageSize,
 		SinceID:         sinceID,
@@ -279,7 +224,7 @@ func (c *Collector) statusError(resp *http.Response, apiErr error) error {
 	}
 	switch {
 	case s == http.StatusTooManyRequests || s == http.StatusServiceUnavailable:
-		return &collectors.RetryAfterError{Source: c.where, Status: resp.Status, Wait: collectors.RateLimitWait(resp.Header, c.deps.Now())}
+		return &collectors.RetryAfterError{Source: c.where, Status: resp.Status, Wait: collectors.RateLimitWait(resp.Header, c.Deps.Now())}
 	case s == http.StatusUnauthorized || s == http.StatusForbidden:
 		return fmt.Errorf("requesting %s: %s%s: %w", c.where, resp.Status, detail, collectors.ErrUnauthorized)
 	}

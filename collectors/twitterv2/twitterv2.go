@@ -27,16 +27,6 @@ const DefaultBaseURL = "https://api.twitter.com"
 // searchPath is the path of the recent search endpoint.
 const searchPath = "/2/tweets/search/recent"
 
-// searchWindow is how far back the recent search reaches.
-const searchWindow = 7 * 24 * time.Hour
-
-// maxGaps bounds the gaps a cursor keeps. A run adds at most one, so only a
-// search that outruns max_pages for many runs in a row reaches it; then the
-// oldest gap is given up, with a warning.
-const maxGaps = 20
-
-func formatID(id int64) string { return strconv.FormatInt(id, 10) }
-
 // The fields asked for. referenced_tweets.id.author_id brings the authors
 // of retweeted and quoted tweets, so a retweet can be collected as its
 // original with the original's author; note_tweet holds the whole text of
@@ -92,40 +82,18 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network or resolving the token.
 // name is the collector's name, used in the error, a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
-	switch {
-	case strings.TrimSpace(c.Query) == "":
-		return bad("query", "required")
-	case c.BearerToken == "":
-		return bad("bearer_token", `required (write "env:NAME" or "file:/path")`)
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Backfill > searchWindow:
-		return bad("backfill", "must be at most 168h: the recent search reaches back 7 days")
-	case c.MaxPages < 1:
-		return bad("max_pages", "must be at least 1")
-	case c.MaxResults < 10 || c.MaxResults > 100:
-		return bad("max_results", "must be between 10 and 100")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	checks := append(snowflake.SearchChecks(c.Query, c.BearerToken, c.Backfill, c.MaxPages, "recent"),
+		collectors.Check{Key: "max_results", OK: c.MaxResults >= 10 && c.MaxResults <= 100, Problem: "must be between 10 and 100"},
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
+	return collectors.Checks(collectors.ConfigProblem(Kind, name), checks...)
 }
 
 // Collector runs one search. It is safe for concurrent use, though the
 // caller normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name     string
-	cfg      Config
-	deps     collectors.Deps
+	collectors.Base[Config]
 	endpoint string
 	token    string      // resolved; never logged, never in an error
 	header   http.Header // carries the token
@@ -137,11 +105,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "twitter_v2". It resolves the bearer token.
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -170,38 +134,24 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		},
 	}
 	return &Collector{
-		name:     name,
-		cfg:      cfg,
-		deps:     deps,
+		Base:     collectors.NewBase(name, cfg, deps),
 		endpoint: strings.TrimSuffix(cfg.BaseURL, "/") + searchPath,
 		token:    token,
 		header:   h,
 	}, nil
 }
 
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
-
 // Collect searches for the tweets posted since the cursor (see the package
 // documentation) and returns them, newest first, with the cursor to pass
 // next time. A run that the rate limit or max_pages stops early returns
 // what it fetched and a cursor that remembers the rest.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.endpoint, Wait: wait}
 	}
-	st, err := collectors.ParseIDCursor(cursor)
-	if err != nil {
-		c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		st = collectors.IDCursor{}
-	}
-	top := st.SinceID
-	if top == 0 {
-		top = snowflake.At(now.Add(-c.cfg.Backfill))
-	}
 	r := &collectors.IDRun[tweet]{
-		Now: now, Budget: c.cfg.MaxPages, Backoff: &c.backoff, Log: c.deps.Log,
+		Now: now, Budget: c.Cfg.MaxPages, Backoff: &c.backoff, Log: c.Deps.Log,
 		// The v2 search pages (with next_token) through the same range.
 		Fetch: func(ctx context.Context, since, until int64, token string) (collectors.IDPage[tweet], error) {
 			pg, header, err := c.search(ctx, since, until, token)
@@ -209,7 +159,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 				return collectors.IDPage[tweet]{}, err
 			}
 			for _, e := range pg.Errors {
-				c.deps.Log.Debug("partial error in the search results", "title", e.Title, "detail", e.Detail)
+				c.Deps.Log.Debug("partial error in the search results", "title", e.Title, "detail", e.Detail)
 			}
 			inc := pg.index()
 			return collectors.IDPage[tweet]{
@@ -217,7 +167,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 				Post: func(t *tweet) (earshot.Post, bool) {
 					p, ok := c.post(t, inc, now)
 					if !ok {
-						c.deps.Log.Debug("skipping a retweet whose original is not in the response", "id", t.ID)
+						c.Deps.Log.Debug("skipping a retweet whose original is not in the response", "id", t.ID)
 					}
 					return p, ok
 				},
@@ -228,26 +178,20 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 			return id, err == nil
 		},
 	}
-	floor := snowflake.At(now.Add(-searchWindow + time.Minute)) // the oldest the search still reaches
-	search := collectors.IDSearch{Floor: floor, MaxGaps: maxGaps, TimeOf: snowflake.Time}
-	top, gaps, err := r.Run(ctx, search, top, st.Gaps)
-	if err != nil {
-		return nil, cursor, err
-	}
-	return r.Posts, collectors.IDCursor{SinceID: top, Gaps: gaps}.String(), nil
+	return r.Collect(ctx, cursor, snowflake.Search(now), snowflake.At(now.Add(-c.Cfg.Backfill)))
 }
 
 // search fetches one page of results with sinceID < id < untilID, or the
 // page token names.
 func (c *Collector) search(ctx context.Context, sinceID, untilID int64, token string) (*page, http.Header, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	q := url.Values{}
-	q.Set("query", c.cfg.Query)
-	q.Set("max_results", strconv.Itoa(c.cfg.MaxResults))
-	q.Set("since_id", formatID(sinceID))
+	q.Set("query", c.Cfg.Query)
+	q.Set("max_results", strconv.Itoa(c.Cfg.MaxResults))
+	q.Set("since_id", snowflake.Format(sinceID))
 	if untilID != 0 {
-		q.Set("until_id", formatID(untilID))
+		q.Set("until_id", snowflake.Format(untilID))
 	}
 	if token != "" {
 		q.Set("next_token", token)
@@ -256,7 +200,7 @@ func (c *Collector) search(ctx context.Context, sinceID, untilID int64, token st
 	q.Set("user.fields", userFields)
 	q.Set("tweet.fields", tweetFields)
 	var pg page
-	resp, err := collectors.GetJSON(ctx, c.deps, c.endpoint+"?"+q.Encode(), c.header, c.cfg.MaxBytes, &pg)
+	resp, err := collectors.GetJSON(ctx, c.Deps, c.endpoint+"?"+q.Encode(), c.header, c.Cfg.MaxBytes, &pg)
 	if err != nil {
 		return nil, nil, err
 	}

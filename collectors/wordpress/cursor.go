@@ -1,7 +1,6 @@
 package wordpress
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/earshot/earshot/collectors"
@@ -17,7 +16,7 @@ const cursorVersion = 1
 //	 "seen":[{"id":311,"at":1748862000,"h":"9f3c1a2b"}],
 //	 "resume":{"after":"2025-06-01T12:00:00","page":11,"from":1748779200}}
 //
-// The window read again (since, newest, seen) is a [collectors.Reread] of
+// The window read again (since, newest, seen) is a [collectors.RereadWindow] of
 // comments by ID: those created within reread of the run's clock, or at
 // newest, with a hash of their text and author.
 type state struct {
@@ -25,7 +24,7 @@ type state struct {
 	// Site is the site the cursor was made for: a cursor of another site
 	// is ignored.
 	Site string `json:"site"`
-	collectors.Reread[int64]
+	collectors.RereadWindow[int64]
 	// Resume is where a run that stopped early (at max_pages, at an
 	// error) left its query; the next run carries on from there.
 	Resume *resume `json:"resume,omitempty"`
@@ -40,14 +39,7 @@ type resume struct {
 }
 
 func parseCursor(s, site string) (state, error) {
-	st, err := collectors.DecodeCursor[state](s, cursorVersion)
-	if err != nil {
-		return state{}, err
-	}
-	if st.Site != site {
-		return state{}, fmt.Errorf("cursor is for another site")
-	}
-	return st, nil
+	return collectors.DecodeCursorFor(s, cursorVersion, "site", site, func(st state) string { return st.Site })
 }
 
 // String encodes the cursor.

@@ -85,9 +85,7 @@ func DefaultConfig() Config {
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case c.Site == "":
 		return bad("site", "required (the site's address, such as https://blog.acme.example)")
@@ -103,12 +101,11 @@ func (c Config) Validate(name string) error {
 		return bad("backfill", "must be a positive duration such as 24h")
 	case c.Reread < 0:
 		return bad("reread", "must be a duration such as 24h, or 0s")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
+	}
+	if err := collectors.Checks(bad,
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout)); err != nil {
+		return err
 	}
 	for _, id := range c.BrandAuthors {
 		if id <= 0 {
@@ -122,24 +119,18 @@ func (c Config) Validate(name string) error {
 // concurrent use, though the caller normally runs one Collect at a time,
 // passing each the cursor the previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	// api is the comments endpoint; site keys IDs and the cursor:
 	// "blog.acme.test", with the path of a site in a folder.
 	api  string
 	site string
-	deps collectors.Deps
 }
 
 var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "wordpress".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -152,16 +143,11 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	u, _ := url.Parse(cfg.Site)
 	root := strings.TrimSuffix(cfg.Site, "/")
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		api:  root + "/wp-json/wp/v2/comments",
 		site: strings.ToLower(u.Host) + strings.TrimSuffix(u.Path, "/"),
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect returns the comments written since the cursor, oldest first, and
 // those of the last Reread that changed since they were collected (see the
@@ -169,24 +155,24 @@ func (c *Collector) Name() string { return c.name }
 // as is, with the cursor unchanged; an error after some pages is logged,
 // and the comments are returned with a cursor to carry on from.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now().UTC()
+	now := c.Deps.Now().UTC()
 	var st state
 	fresh := cursor == ""
 	if !fresh {
 		var err error
 		if st, err = parseCursor(cursor, c.site); err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
+			c.Deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
 			fresh = true
 		}
 	}
 	if fresh {
-		st = state{Site: c.site, Reread: collectors.NewReread[int64](now, c.cfg.Backfill)}
+		st = state{Site: c.site, RereadWindow: collectors.NewRereadWindow[int64](now, c.Cfg.Backfill)}
 	}
 
 	q := st.Resume
 	st.Resume = nil
 	if q == nil {
-		from := st.Start(now, c.cfg.Reread)
+		from := st.Start(now, c.Cfg.Reread)
 		after := time.Unix(from, 0).UTC().Add(-zoneSlack).Format("2006-01-02T15:04:05")
 		q = &resume{After: after, Page: 1, From: from}
 	}
@@ -195,9 +181,9 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 	var err error
 	pages := 0
 	for {
-		if pages >= c.cfg.MaxPages {
+		if pages >= c.Cfg.MaxPages {
 			st.Resume = q
-			c.deps.Log.Info("stopping at max_pages; the next run carries on", "page", q.Page)
+			c.Deps.Log.Info("stopping at max_pages; the next run carries on", "page", q.Page)
 			break
 		}
 		var list []comment
@@ -224,12 +210,12 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		return nil, cursor, err
 	}
 	if err != nil {
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(posts))
+		c.Deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(posts))
 	}
 	if st.Resume == nil {
-		st.Prune(st.Window(now, c.cfg.Reread))
+		st.Prune(st.Window(now, c.Cfg.Reread))
 	}
-	c.deps.Log.Debug("collected", "posts", len(posts), "requests", pages)
+	c.Deps.Log.Debug("collected", "posts", len(posts), "requests", pages)
 	return posts, st.String(), nil
 }
 
@@ -241,7 +227,7 @@ func (c *Collector) take(st *state, cm comment, from int64, now time.Time) (ears
 		return earshot.Post{}, false
 	}
 	if cm.gone() {
-		c.deps.Log.Debug("skipping removed comment", "id", cm.ID, "status", cm.Status)
+		c.Deps.Log.Debug("skipping removed comment", "id", cm.ID, "status", cm.Status)
 		return earshot.Post{}, false
 	}
 	take, changed := st.Take(cm.ID, created.Unix(), cm.hash())
@@ -249,15 +235,15 @@ func (c *Collector) take(st *state, cm comment, from int64, now time.Time) (ears
 		return earshot.Post{}, false
 	}
 	if changed {
-		c.deps.Log.Debug("comment changed", "id", cm.ID)
+		c.Deps.Log.Debug("comment changed", "id", cm.ID)
 	}
-	return cm.post(c.site, created, now, c.cfg.BrandAuthors), true
+	return cm.post(c.site, created, now, c.Cfg.BrandAuthors), true
 }
 
 func (c *Collector) created(cm comment) (time.Time, bool) {
 	t, ok := cm.created()
 	if !ok {
-		c.deps.Log.Debug("skipping comment with an unreadable date_gmt", "id", cm.ID)
+		c.Deps.Log.Debug("skipping comment with an unreadable date_gmt", "id", cm.ID)
 	}
 	return t, ok
 }
@@ -281,22 +267,22 @@ func (c *Collector) page(ctx context.Context, after string, page int) ([]comment
 		"page":     {strconv.Itoa(page)},
 		"_fields":  {fields},
 	}
-	if c.cfg.Status != StatusApproved {
-		q.Set("status", c.cfg.Status)
+	if c.Cfg.Status != StatusApproved {
+		q.Set("status", c.Cfg.Status)
 	}
 	h := http.Header{}
-	if c.cfg.AppPassword != "" {
-		pass, err := c.cfg.AppPassword.Resolve(nil)
+	if c.Cfg.AppPassword != "" {
+		pass, err := c.Cfg.AppPassword.Resolve(nil)
 		if err != nil {
-			return nil, false, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "app_password", Err: err}
+			return nil, false, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "app_password", Err: err}
 		}
 		r := http.Request{Header: h}
-		r.SetBasicAuth(c.cfg.Username, pass)
+		r.SetBasicAuth(c.Cfg.Username, pass)
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
 	var list []comment
-	resp, err := collectors.GetJSON(ctx, c.deps, c.api+"?"+q.Encode(), h, c.cfg.MaxBytes, &list)
+	resp, err := collectors.GetJSON(ctx, c.Deps, c.api+"?"+q.Encode(), h, c.Cfg.MaxBytes, &list)
 	var se *collectors.StatusError
 	if errors.As(err, &se) {
 		code := errorCode(se.Body)

@@ -87,7 +87,7 @@ func (c *Collector) post(cm comment, video, parent string, collected time.Time) 
 		CreatedAt:   s.PublishedAt.UTC(),
 		CollectedAt: collected,
 		Author:      earshot.Author{ID: s.AuthorChannelID.Value, Name: s.AuthorDisplayName},
-		FromBrand:   s.AuthorChannelID.Value != "" && slices.Contains(c.cfg.BrandAccounts, s.AuthorChannelID.Value),
+		FromBrand:   s.AuthorChannelID.Value != "" && slices.Contains(c.Cfg.BrandAccounts, s.AuthorChannelID.Value),
 	}
 	if h, ok := strings.CutPrefix(s.AuthorDisplayName, "@"); ok {
 		p.Author.Handle = h

@@ -2,7 +2,6 @@ package youtube
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -78,9 +77,7 @@ var channelPattern = regexp.MustCompile(`^UC[0-9A-Za-z_-]{22}$`)
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
-	bad := func(key, problem string) error {
-		return &collectors.ConfigError{Kind: Kind, Name: name, Key: key, Problem: problem}
-	}
+	bad := collectors.ConfigProblem(Kind, name)
 	switch {
 	case !channelPattern.MatchString(c.ChannelID):
 		return bad("channel_id", `required: the channel's ID, "UC" and 22 more characters`)
@@ -88,26 +85,14 @@ func (c Config) Validate(name string) error {
 		return bad("api_key", `api_key or access_token required (as "env:NAME" or "file:/path")`)
 	case c.APIKey != "" && c.AccessToken != "":
 		return bad("access_token", "give api_key or access_token, not both")
-	case c.Backfill <= 0:
-		return bad("backfill", "must be a positive duration such as 24h")
-	case c.Revisit <= 0:
-		return bad("revisit", "must be a positive duration such as 72h")
-	case c.MaxPages <= 0:
-		return bad("max_pages", "must be positive")
-	case c.MaxBytes <= 0:
-		return bad("max_bytes", "must be positive")
-	case c.Timeout <= 0:
-		return bad("timeout", "must be a positive duration such as 30s")
 	}
-	for _, id := range c.BrandAccounts {
-		if !channelPattern.MatchString(id) {
-			return bad("brand_accounts", strconv.Quote(id)+" is not a channel ID")
-		}
-	}
-	if !collectors.ValidBaseURL(c.BaseURL) {
-		return bad("base_url", collectors.BaseURLProblem)
-	}
-	return nil
+	return collectors.Checks(bad,
+		collectors.BackfillCheck(c.Backfill),
+		collectors.Check{Key: "revisit", OK: c.Revisit > 0, Problem: "must be a positive duration such as 72h"},
+		collectors.MaxPagesCheck(c.MaxPages), collectors.MaxBytesCheck(c.MaxBytes),
+		collectors.TimeoutCheck(c.Timeout),
+		collectors.EveryCheck("brand_accounts", c.BrandAccounts, channelPattern.MatchString, "is not a channel ID"),
+		collectors.BaseURLCheck("base_url", c.BaseURL))
 }
 
 // Collector collects the comment threads of a YouTube channel's videos,
@@ -115,10 +100,8 @@ func (c Config) Validate(name string) error {
 // normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	name string
-	cfg  Config
+	collectors.Base[Config]
 	base string
-	deps collectors.Deps
 
 	// backoff is when the API lets us ask again, after it said our quota
 	// was used up.
@@ -129,11 +112,7 @@ var _ earshot.Collector = (*Collector)(nil)
 
 // New is the Factory for kind "youtube".
 func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	cfg := DefaultConfig()
-	if err := collectors.DecodeConfig(Kind, name, raw, &cfg); err != nil {
-		return nil, err
-	}
-	return NewCollector(name, cfg, deps)
+	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
 }
 
 // NewCollector builds a collector from a decoded configuration, for
@@ -147,15 +126,10 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		cfg.BrandAccounts = []string{cfg.ChannelID}
 	}
 	return &Collector{
-		name: name,
-		cfg:  cfg,
+		Base: collectors.NewBase(name, cfg, deps),
 		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/youtube/v3",
-		deps: deps.WithDefaults(),
 	}, nil
 }
-
-// Name implements earshot.Collector.
-func (c *Collector) Name() string { return c.name }
 
 // Collect reads the channel's comment threads from the newest down to
 // those it revisits (see the package documentation) and returns the
@@ -164,47 +138,28 @@ func (c *Collector) Name() string { return c.name }
 // returned with the cursor unchanged; one after is logged, and what was
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
-	now := c.deps.Now()
+	now := c.Deps.Now()
 	if wait := c.backoff.Wait(now); wait > 0 {
 		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
 	}
 	r := &run{c: c, now: now}
 	var err error
-	if c.cfg.APIKey != "" {
-		if r.key, err = c.cfg.APIKey.Resolve(nil); err != nil {
-			return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "api_key", Err: err}
+	if c.Cfg.APIKey != "" {
+		if r.key, err = c.Cfg.APIKey.Resolve(nil); err != nil {
+			return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "api_key", Err: err}
 		}
-	} else if r.token, err = c.cfg.AccessToken.Resolve(nil); err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.name, Key: "access_token", Err: err}
+	} else if r.token, err = c.Cfg.AccessToken.Resolve(nil); err != nil {
+		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
 	}
-	var st state
-	if cursor != "" {
-		if st, err = collectors.ParseRevisitCursor[sweepToken](cursor, c.cfg.ChannelID); err != nil {
-			c.deps.Log.Warn("ignoring unreadable cursor; starting afresh", "err", err)
-		}
-	}
-	if cursor == "" || err != nil {
-		st = collectors.NewRevisitCursor[sweepToken](c.cfg.ChannelID, now.Add(-c.cfg.Backfill).Unix())
-	}
+	st := collectors.LoadRevisitCursor[sweepToken](cursor, c.Cfg.ChannelID, now, c.Cfg.Backfill, c.Deps.Log)
 	r.st = &st
 
-	err = st.Run(now, c.cfg.Revisit, func(since int64, from sweepToken) (bool, sweepToken, error) {
+	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepToken) (bool, sweepToken, error) {
 		done, next, err := r.pass(ctx, since, string(from))
 		return done, sweepToken(next), err
 	})
-
-	if err != nil {
-		var ra *collectors.RetryAfterError
-		if errors.As(err, &ra) {
-			c.backoff.Until(now.Add(ra.Wait))
-		}
-		if len(r.posts) == 0 {
-			return nil, cursor, err
-		}
-		c.deps.Log.Warn("stopped early; the next run carries on", "err", err, "posts", len(r.posts))
-	}
-	c.deps.Log.Debug("collected", "posts", len(r.posts), "requests", r.requests, "sweep", st.Sweep != nil)
-	return r.posts, st.String(), nil
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
+		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
 // run is the state of one Collect.
@@ -222,12 +177,12 @@ type run struct {
 // since or the end, else the page token to carry on from.
 func (r *run) pass(ctx context.Context, since int64, token string) (done bool, next string, err error) {
 	for {
-		if r.requests >= r.c.cfg.MaxPages {
+		if r.requests >= r.c.Cfg.MaxPages {
 			return false, token, nil
 		}
 		q := url.Values{
 			"part":                         {"snippet,replies"},
-			"allThreadsRelatedToChannelId": {r.c.cfg.ChannelID},
+			"allThreadsRelatedToChannelId": {r.c.Cfg.ChannelID},
 			"order":                        {"time"},
 			"maxResults":                   {strconv.Itoa(maxResults)},
 			"textFormat":                   {"plainText"},
@@ -278,7 +233,7 @@ func (r *run) thread(ctx context.Context, th commentThread) (ok bool, err error)
 	}
 	token := ""
 	for {
-		if r.requests >= r.c.cfg.MaxPages {
+		if r.requests >= r.c.Cfg.MaxPages {
 			return false, nil
 		}
 		q := url.Values{
@@ -312,7 +267,7 @@ func (r *run) take(rec *collectors.RevisitThread, cm comment, video, parent stri
 	}
 	p, ok := r.c.post(cm, video, parent, r.now)
 	if !ok {
-		r.c.deps.Log.Debug("skipping comment without text", "id", cm.ID)
+		r.c.Deps.Log.Debug("skipping comment without text", "id", cm.ID)
 		return
 	}
 	if take, _ := rec.Take(cm.ID, p.Text); !take {
@@ -331,8 +286,8 @@ func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	} else {
 		h = http.Header{"Authorization": {"Bearer " + r.token}}
 	}
-	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
-	_, err := collectors.GetJSON(ctx, r.c.deps, r.c.base+path+"?"+q.Encode(), h, r.c.cfg.MaxBytes, v)
+	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
 	return classify(err, r.now)
 }

@@ -21,10 +21,10 @@ import (
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment/remote"
 	"github.com/earshot/earshot/collectors"
-	"github.com/earshot/earshot/collectors/opsgenie"
-	"github.com/earshot/earshot/collectors/pagerduty"
-	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/dashboards/digest/deliver"
+	"github.com/earshot/earshot/inbound/ingestapi"
+	"github.com/earshot/earshot/inbound/opsgeniehook"
+	"github.com/earshot/earshot/inbound/pagerdutyhook"
 	"github.com/earshot/earshot/internal/redact"
 )
 
@@ -56,7 +56,7 @@ type Config struct {
 	CollectorConcurrency int `yaml:"collector_concurrency"`
 	// Ingest turns on POST /api/v1/ingest when it has a token or a signing
 	// secret.
-	Ingest push.Config `yaml:"ingest"`
+	Ingest ingestapi.Config `yaml:"ingest"`
 	// Incidents are the places to collect incidents from (status pages,
 	// status feeds), each configured like a collector: a type, a name unique
 	// among collectors and incidents (its cursor is kept under it), an
@@ -129,10 +129,10 @@ type Web struct {
 // on when its secret is set.
 type Webhooks struct {
 	// PagerDuty serves /hooks/pagerduty (v3 webhooks, signed).
-	PagerDuty pagerduty.Config `yaml:"pagerduty"`
+	PagerDuty pagerdutyhook.Config `yaml:"pagerduty"`
 	// Opsgenie serves /hooks/opsgenie (webhook integration, token or basic
 	// auth).
-	Opsgenie opsgenie.Config `yaml:"opsgenie"`
+	Opsgenie opsgeniehook.Config `yaml:"opsgenie"`
 }
 
 // IncidentAPI configures the API for incidents opened by hand.

@@ -17,7 +17,7 @@ import (
 	"github.com/earshot/earshot/collectors"
 	_ "github.com/earshot/earshot/collectors/all"
 	"github.com/earshot/earshot/collectors/collectortest"
-	"github.com/earshot/earshot/collectors/push"
+	"github.com/earshot/earshot/inbound/ingestapi"
 	"github.com/earshot/earshot/store/clickhouse"
 	"github.com/earshot/earshot/store/clickhouse/chtest"
 	"github.com/earshot/earshot/store/duckdb"
@@ -363,10 +363,10 @@ func testPush(t *testing.T, st earshot.Store, scorer earshot.Scorer) {
 	send := func() earshot.PipelineStats {
 		t.Helper()
 		pipe := earshot.NewPipeline(st, scorer, watches, earshot.PipelineOptions{Now: func() time.Time { return now }})
-		h, err := push.New(push.Config{Tokens: []collectors.Secret{"env:EARSHOT_E2E_TOKEN"}},
+		h, err := ingestapi.New(ingestapi.Config{Tokens: []collectors.Secret{"env:EARSHOT_E2E_TOKEN"}},
 			func(ctx context.Context, posts []earshot.Post) error { return pipe.Add(ctx, posts...) }, nil, nil)
 		if err != nil {
-			t.Fatalf("push.New: %v", err)
+			t.Fatalf("ingestapi.New: %v", err)
 		}
 		srv := httptest.NewServer(h)
 		defer srv.Close()
