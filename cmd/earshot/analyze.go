@@ -12,12 +12,10 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment"
+	"github.com/earshot/earshot/internal/lines"
 )
 
-const (
-	analyzeBatch   = 4096
-	maxAnalyzeLine = 1 << 20
-)
+const analyzeBatch = 4096
 
 // analyzeIn is one input line in JSON form.
 type analyzeIn struct {
@@ -137,7 +135,7 @@ func readChunks(ctx context.Context, r io.Reader, free <-chan *analyzeChunk, chu
 		return nil
 	}
 	for line := 1; ; line++ {
-		raw, tooLong, err := readLine(in)
+		raw, tooLong, err := lines.Read(in)
 		if err == io.EOF {
 			break
 		}
@@ -148,7 +146,7 @@ func readChunks(ctx context.Context, r io.Reader, free <-chan *analyzeChunk, chu
 		trimmed := bytes.TrimSpace(raw)
 		switch {
 		case tooLong:
-			row.Error = fmt.Sprintf("line %d is longer than %d bytes", line, maxAnalyzeLine)
+			row.Error = fmt.Sprintf("line %d is longer than %d bytes", line, lines.MaxBytes)
 		case len(trimmed) > 0 && trimmed[0] == '{':
 			var v analyzeIn
 			if err := json.Unmarshal(trimmed, &v); err != nil {
@@ -228,33 +226,6 @@ func writeChunk(ctx context.Context, scorer *sentiment.Scorer, explain bool, c *
 		}
 	}
 	return nil
-}
-
-// readLine reads one line without its newline. A line longer than
-// maxAnalyzeLine is consumed and reported as too long.
-func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
-	var buf []byte
-	for {
-		chunk, err := r.ReadSlice('\n')
-		if len(buf)+len(chunk) <= maxAnalyzeLine+1 {
-			buf = append(buf, chunk...)
-		} else {
-			tooLong = true
-		}
-		switch err {
-		case bufio.ErrBufferFull:
-			continue
-		case io.EOF:
-			if len(buf) == 0 && !tooLong {
-				return nil, false, io.EOF
-			}
-			return bytes.TrimRight(buf, "\r\n"), tooLong, nil
-		case nil:
-			return bytes.TrimRight(buf, "\r\n"), tooLong, nil
-		default:
-			return nil, false, err
-		}
-	}
 }
 
 // idString renders a JSON id (string or number) as a string.

@@ -57,6 +57,10 @@ type usageError struct{ err error }
 func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
 
+// badInput is an error another package marks as the input's fault, such
+// as importfile.InputError: exit code 2 too.
+type badInput interface{ BadInput() }
+
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // run runs the subcommand named in args and returns the exit code: 0 ok,
@@ -78,7 +82,7 @@ func run(ctx context.Context, args []string, e env) int {
 		switch {
 		case err == nil:
 			return 0
-		case errors.As(err, &u):
+		case errors.As(err, &u), errors.As(err, new(badInput)):
 			fmt.Fprintf(e.stderr, "earshot %s: %v\n", c.name, err)
 			return 2
 		default:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/lines"
 )
 
 func testEnv(stdin string) (env, *bytes.Buffer, *bytes.Buffer) {
@@ -96,7 +97,7 @@ func TestAnalyze(t *testing.T) {
 }
 
 func TestAnalyzeLongLine(t *testing.T) {
-	in := strings.Repeat("a", maxAnalyzeLine+10) + "\nfine\n"
+	in := strings.Repeat("a", lines.MaxBytes+10) + "\nfine\n"
 	e, out, _ := testEnv(in)
 	run(t.Context(), []string{"analyze"}, e)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
