@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/analysis/sentiment/linescore"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/lines"
 )
@@ -64,10 +65,10 @@ func TestAnalyze(t *testing.T) {
 	if code := run(t.Context(), []string{"analyze"}, e); code != 2 {
 		t.Fatalf("exit code %d with two bad lines, want 2; stderr: %s", code, errb)
 	}
-	var rows []analyzeOut
+	var rows []linescore.Row
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
-		var r analyzeOut
+		var r linescore.Row
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("output line %q: %v", sc.Text(), err)
 		}
