@@ -6,11 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -20,6 +18,7 @@ import (
 	"github.com/earshot/earshot/dashboards/incidentapi"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/oncall"
 )
 
 const incidentUsage = `Usage: earshot incident COMMAND [flags]
@@ -131,26 +130,6 @@ func (f *incidentFlags) openStore(ctx context.Context, e env) (earshot.Store, er
 	return openStore(ctx, cfg.Store)
 }
 
-// flagNames maps the fields incidentapi names to the flags that set them.
-var flagNames = map[string]string{"started_at": "at", "services": "services", "watches": "watches"}
-
-// refused turns a change incidentapi refused into a usage error naming the
-// flag, in plain words.
-func refused(err error) error {
-	var fe *incidentapi.FieldError
-	if errors.As(err, &fe) {
-		field, _, _ := strings.Cut(fe.Field, "[")
-		if f, ok := flagNames[field]; ok {
-			field = f
-		}
-		return usagef("--%s: %s", field, fe.Problem)
-	}
-	if errors.Is(err, earshot.ErrInvalidTransition) {
-		return usagef("%s", strings.TrimSuffix(err.Error(), ": "+earshot.ErrInvalidTransition.Error()))
-	}
-	return usageError{err}
-}
-
 func incidentOpen(ctx context.Context, args []string, e env) error {
 	f := newIncidentFlags("open", e)
 	title := f.fs.String("title", "", "what is wrong, in a line (required)")
@@ -180,23 +159,17 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 			req.Watches = append(req.Watches, s)
 		}
 	}
-	inc, err := incidentapi.Open(req, time.Now())
+	inc, err := oncall.NewIncident(req, time.Now())
 	if err != nil {
-		return refused(err)
+		return err
 	}
 	st, err := f.openStore(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	switch _, err := st.Incident(ctx, inc.ID); {
-	case err == nil:
-		return usagef("incident %s already exists", inc.ID)
-	case !errors.Is(err, earshot.ErrNotFound):
-		return fmt.Errorf("reading incident %s: %w", inc.ID, err)
-	}
-	if err := st.SaveIncident(ctx, inc); err != nil {
-		return fmt.Errorf("saving incident: %w", err)
+	if err := oncall.Create(ctx, st, inc); err != nil {
+		return err
 	}
 	fmt.Fprintln(e.stdout, inc.ID)
 	return nil
@@ -235,19 +208,9 @@ func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) err
 		return err
 	}
 	defer st.Close()
-	inc, err := st.Incident(ctx, f.id)
-	switch {
-	case errors.Is(err, earshot.ErrNotFound):
-		return usagef("no incident %q (earshot incident list shows them)", f.id)
-	case err != nil:
-		return fmt.Errorf("reading incident %s: %w", f.id, err)
-	}
-	inc, err = incidentapi.Update(inc, req, time.Now())
+	inc, err := oncall.Update(ctx, st, f.id, req, time.Now())
 	if err != nil {
-		return refused(err)
-	}
-	if err := st.SaveIncident(ctx, inc); err != nil {
-		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
+		return err
 	}
 	fmt.Fprintf(e.stdout, "%s %s\n", inc.ID, inc.Status)
 	return nil
@@ -269,15 +232,9 @@ func incidentList(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	now := time.Now()
-	var incidents []earshot.Incident
-	if *active {
-		incidents, err = st.ActiveIncidents(ctx, now)
-	} else {
-		incidents, err = st.Incidents(ctx, now.Add(-*since), now.Add(time.Second))
-	}
+	incidents, err := oncall.List(ctx, st, *active, *since, time.Now())
 	if err != nil {
-		return fmt.Errorf("listing incidents: %w", err)
+		return err
 	}
 	if *asJSON {
 		if incidents == nil {
@@ -285,41 +242,8 @@ func incidentList(ctx context.Context, args []string, e env) error {
 		}
 		return json.NewEncoder(e.stdout).Encode(incidents)
 	}
-	printIncidents(e.stdout, incidents)
+	oncall.WriteIncidents(e.stdout, incidents)
 	return nil
-}
-
-func printIncidents(w io.Writer, incidents []earshot.Incident) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tSEVERITY\tSTARTED\tRESOLVED\tSERVICES\tWATCHES\tTITLE")
-	for _, inc := range incidents {
-		resolved := "-"
-		if !inc.ResolvedAt.IsZero() {
-			resolved = inc.ResolvedAt.UTC().Format("2006-01-02 15:04")
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(inc.ID), inc.Status, or(cell(inc.Severity), "-"),
-			inc.StartedAt.UTC().Format("2006-01-02 15:04"), resolved, or(cell(strings.Join(inc.Services, ",")), "-"),
-			or(cell(strings.Join(inc.Watches, ",")), "-"), cell(inc.Title))
-	}
-	tw.Flush()
-}
-
-// cell keeps a table cell on one line and free of terminal controls:
-// incidents come from status pages and webhooks too.
-func cell(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-func or(s, dflt string) string {
-	if s == "" {
-		return dflt
-	}
-	return s
 }
 
 // incidentRun is a configured incident collector.

@@ -3,15 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/internal/engine"
+	"github.com/earshot/earshot/internal/oncall"
 )
 
 const silenceUsage = `Usage: earshot silence COMMAND [flags]
@@ -104,15 +102,9 @@ func silenceAdd(ctx context.Context, args []string, e env) error {
 	if *dur != 0 {
 		req.Duration = dur.String()
 	}
-	sl, err := engine.NewSilence(req, time.Now())
+	sl, err := oncall.NewSilence(req, time.Now())
 	if err != nil {
-		msg := err.Error()
-		for field, flag := range map[string]string{"matchers": "--match", "ends_at:": "--until/--for:", "duration:": "--for:"} {
-			if rest, ok := strings.CutPrefix(msg, field); ok {
-				msg = flag + rest
-			}
-		}
-		return usagef("%s", msg)
+		return err
 	}
 	st, ss, err := silenceStore(ctx, f, e)
 	if err != nil {
@@ -137,25 +129,14 @@ func silenceList(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	now := time.Now()
-	list, err := ss.Silences(ctx, now.Add(-7*24*time.Hour))
+	views, err := oncall.Silences(ctx, ss, time.Now())
 	if err != nil {
-		return fmt.Errorf("listing silences: %w", err)
-	}
-	views := make([]engine.SilenceView, 0, len(list))
-	for _, s := range list {
-		views = append(views, engine.SilenceView{Silence: s, State: alerts.SilenceState(s, now)})
+		return err
 	}
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(views)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tSTARTS\tENDS\tAUTHOR\tMATCHERS\tCOMMENT")
-	for _, v := range views {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(v.ID), v.State, v.StartsAt.UTC().Format("2006-01-02 15:04"),
-			v.EndsAt.UTC().Format("2006-01-02 15:04"), or(cell(v.CreatedBy), "-"), cell(strings.Join(v.Matchers, ", ")), cell(v.Comment))
-	}
-	return tw.Flush()
+	return oncall.WriteSilences(e.stdout, views)
 }
 
 func silenceExpire(ctx context.Context, args []string, e env) error {
@@ -168,12 +149,9 @@ func silenceExpire(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	sl, err := engine.ExpireSilence(ctx, ss, f.id, time.Now())
-	if errors.Is(err, alerts.ErrSilenceNotFound) {
-		return usagef("%v", err)
-	}
+	sl, err := oncall.Expire(ctx, ss, f.id, time.Now())
 	if err != nil {
-		return fmt.Errorf("expiring silence: %w", err)
+		return err
 	}
 	fmt.Fprintf(e.stdout, "%s expired at %s\n", sl.ID, sl.EndsAt.UTC().Format(time.RFC3339))
 	return nil
