@@ -4,23 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 
 	"github.com/earshot/earshot/internal/bench"
 )
 
-func runBench(ctx context.Context, args []string, e env) error {
-	fs := newFlags("bench", e.stderr)
-	n := fs.Int("posts", 1_000_000, "posts to generate and import")
-	days := fs.Int("days", 30, "days the posts are spread over (ending at the last post)")
-	runs := fs.Int("runs", 9, "times each dashboard query is timed, for p50 and p95")
-	chAddr := fs.String("clickhouse", "", "also import into a throwaway database on this ClickHouse server (host:port)")
-	skipAnalyze := fs.Bool("skip-analyze", false, "do not time 'earshot analyze'")
-	asJSON := fs.Bool("json", false, "print the results as JSON lines")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot bench [flags]
+const benchUsage = `Usage: earshot bench [flags]
 
 Measures Earshot end to end on this machine: generates posts in the import
 format (four sources, one watch, spread over -days), times 'earshot
@@ -31,9 +21,16 @@ second of wall time. Then, on each store, it times what the comms
 dashboard asks for over the whole span (the page, /api/series by hour,
 /api/posts/negative), in process, -runs times each: p50 and p95.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
+Flags:`
+
+func runBench(ctx context.Context, args []string, e env) error {
+	fs := newCommandFlags("bench", benchUsage, e)
+	n := fs.Int("posts", 1_000_000, "posts to generate and import")
+	days := fs.Int("days", 30, "days the posts are spread over (ending at the last post)")
+	runs := fs.Int("runs", 9, "times each dashboard query is timed, for p50 and p95")
+	chAddr := fs.String("clickhouse", "", "also import into a throwaway database on this ClickHouse server (host:port)")
+	skipAnalyze := fs.Bool("skip-analyze", false, "do not time 'earshot analyze'")
+	asJSON := fs.Bool("json", false, "print the results as JSON lines")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -11,12 +11,7 @@ import (
 	"github.com/earshot/earshot/analysis/spikes/csvseries"
 )
 
-func runDetect(ctx context.Context, args []string, e env) error {
-	fs := newFlags("detect", e.stderr)
-	input := fs.String("input", "", "CSV file of timestamp,value rows with a header (- for stdin)")
-	metric := fs.String("metric", string(earshot.MetricVolume), "what the values are: volume (counts), negative_share, net_sentiment, or value (any measurement)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot detect --input series.csv > scores.csv
+const detectUsage = `Usage: earshot detect --input series.csv > scores.csv
 
 Reads a CSV with a header and rows timestamp,value (RFC 3339 or
 "2006-01-02 15:04:05" in UTC; an optional third column is the volume behind
@@ -32,9 +27,12 @@ bucket; a blank or unreadable row is written back with score 0 and not
 learned from, and counted on stderr. Only an empty input or a header that
 is not two or three columns stops the run (exit 2).
 
-Flags:`)
-		fs.PrintDefaults()
-	}
+Flags:`
+
+func runDetect(ctx context.Context, args []string, e env) error {
+	fs := newCommandFlags("detect", detectUsage, e)
+	input := fs.String("input", "", "CSV file of timestamp,value rows with a header (- for stdin)")
+	metric := fs.String("metric", string(earshot.MetricVolume), "what the values are: volume (counts), negative_share, net_sentiment, or value (any measurement)")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

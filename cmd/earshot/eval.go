@@ -33,15 +33,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	return usagef("unknown eval %q; want one of: sentiment", args[0])
 }
 
-func runEvalSentiment(ctx context.Context, args []string, e env) error {
-	fs := newFlags("eval sentiment", e.stderr)
-	data := fs.String("data", "", "labelled set: airline CSV, SemEval TSV file or directory, VADER TSV, or CSV/JSONL with id, text, label[, reason]")
-	part := fs.String("part", sentiment.PartEnsemble, "what labels: ensemble, or one part alone: "+strings.Join(sentiment.Parts, ", "))
-	heldOut := fs.Bool("heldout", false, "only the held-out split (items the fitted weights never saw)")
-	asJSON := fs.Bool("json", false, "print one JSON line of figures instead of the tables")
-	dump := fs.String("dump", "", "also write the items evaluated to this file as JSON lines {id, text, label}, to run other tools on the same texts")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot eval sentiment --data FILE [--part P] [--heldout] [--json] [--dump FILE]
+const evalSentimentUsage = `Usage: earshot eval sentiment --data FILE [--part P] [--heldout] [--json] [--dump FILE]
 
 Scores every labelled text and prints accuracy, macro-F1, macro recall,
 per-class precision/recall/F1 and the confusion matrix; for sets with
@@ -50,9 +42,15 @@ the same for the reasons of the gold-negative texts. VADER's mean ratings
 are classed negative at or below -0.5, positive at or above 0.5.
 Texts left unscored (another language) count as wrong.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
+Flags:`
+
+func runEvalSentiment(ctx context.Context, args []string, e env) error {
+	fs := newCommandFlags("eval sentiment", evalSentimentUsage, e)
+	data := fs.String("data", "", "labelled set: airline CSV, SemEval TSV file or directory, VADER TSV, or CSV/JSONL with id, text, label[, reason]")
+	part := fs.String("part", sentiment.PartEnsemble, "what labels: ensemble, or one part alone: "+strings.Join(sentiment.Parts, ", "))
+	heldOut := fs.Bool("heldout", false, "only the held-out split (items the fitted weights never saw)")
+	asJSON := fs.Bool("json", false, "print one JSON line of figures instead of the tables")
+	dump := fs.String("dump", "", "also write the items evaluated to this file as JSON lines {id, text, label}, to run other tools on the same texts")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

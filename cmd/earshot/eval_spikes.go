@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 
 	"github.com/earshot/earshot"
@@ -11,13 +10,7 @@ import (
 	"github.com/earshot/earshot/analysis/spikes/nabeval"
 )
 
-// runEvalSpikes is `earshot eval spikes`: the spike detector on NAB-style
-// labelled series, next to NAB's published detectors.
-func runEvalSpikes(ctx context.Context, args []string, e env) error {
-	fs := newFlags("eval spikes", e.stderr)
-	data := fs.String("data", "", "folder with data/*.csv or data/CATEGORY/*.csv, windows.json, and the published detectors' results/DETECTOR/ files or published_raw_scores.csv (e.g. ../shared/eval/nab-corpus)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot eval spikes --data DIR [--cv category|file] [--metric value]
+const evalSpikesUsage = `Usage: earshot eval spikes --data DIR [--cv category|file] [--metric value]
 
 Runs the spike detector (streaming, one configuration for every file) over
 every data file, scores it as the Numenta Anomaly Benchmark does (windows,
@@ -40,9 +33,13 @@ same files.
 file) is scored at the threshold chosen on all the others, so no choice
 made from data sees the part it is scored on.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
+Flags:`
+
+// runEvalSpikes is `earshot eval spikes`: the spike detector on NAB-style
+// labelled series, next to NAB's published detectors.
+func runEvalSpikes(ctx context.Context, args []string, e env) error {
+	fs := newCommandFlags("eval spikes", evalSpikesUsage, e)
+	data := fs.String("data", "", "folder with data/*.csv or data/CATEGORY/*.csv, windows.json, and the published detectors' results/DETECTOR/ files or published_raw_scores.csv (e.g. ../shared/eval/nab-corpus)")
 	thresholds := fs.String("thresholds", "optimised", "for published detectors with result files: optimised (tuned on these files) or published (DIR/thresholds.json)")
 	cv := fs.String("cv", "", "cross-validate earshot's threshold: category (leave one category out) or file (leave one file out)")
 	metric := fs.String("metric", "value", "the detector's settings: value (any measurement) or volume (mention counts)")

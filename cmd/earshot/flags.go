@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 )
 
@@ -10,6 +11,17 @@ import (
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("earshot "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	return fs
+}
+
+// newCommandFlags returns the flag set of a command whose -h prints usage
+// and then the flags.
+func newCommandFlags(name, usage string, e env) *flag.FlagSet {
+	fs := newFlags(name, e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, usage)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 

@@ -25,13 +25,7 @@ type importSummary struct {
 	Rejected   int64 `json:"rejected"`
 }
 
-func runImport(ctx context.Context, args []string, e env) error {
-	fs := newFlags("import", e.stderr)
-	cfgPath := fs.String("config", "", "configuration file: its store and watches are used")
-	storeDSN := fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)")
-	asJSON := fs.Bool("json", false, `print the summary as one JSON object {"read":N,"stored":N,"duplicates":N,"rejected":N}`)
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot import [flags] FILE...
+const importUsage = `Usage: earshot import [flags] FILE...
 
 Imports posts from JSON lines (.jsonl, .ndjson, .json) or CSV (.csv) files;
 "-" reads standard input (the format is told from the first line). Each post
@@ -44,9 +38,13 @@ unchanged counts as a duplicate, so importing a file twice stores nothing new.
 Exit status: 0 when the valid lines were stored (rejected lines are listed on
 stderr with their line numbers), 2 for unusable input, 1 when the store fails.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
+Flags:`
+
+func runImport(ctx context.Context, args []string, e env) error {
+	fs := newCommandFlags("import", importUsage, e)
+	cfgPath := fs.String("config", "", "configuration file: its store and watches are used")
+	storeDSN := fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)")
+	asJSON := fs.Bool("json", false, `print the summary as one JSON object {"read":N,"stored":N,"duplicates":N,"rejected":N}`)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flagErrHelp) {
 			return nil

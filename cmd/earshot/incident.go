@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/collectors/opsgenie"
 	"github.com/earshot/earshot/collectors/pagerduty"
 	"github.com/earshot/earshot/dashboards/incidentapi"
@@ -244,29 +243,6 @@ func incidentList(ctx context.Context, args []string, e env) error {
 	}
 	oncall.WriteIncidents(e.stdout, incidents)
 	return nil
-}
-
-// incidentRun is a configured incident collector.
-type incidentRun struct {
-	c        earshot.IncidentCollector
-	kind     string
-	interval time.Duration
-}
-
-// buildIncidentCollectors builds every configured incident collector
-// without touching the network, so a mistake is reported at once.
-func buildIncidentCollectors(cfg config.Config, log *slog.Logger) ([]incidentRun, error) {
-	clients := newOutboundClients()
-	var runs []incidentRun
-	for i, ic := range cfg.Incidents {
-		opts := ic.Options
-		c, err := collectors.NewIncidents(ic.Type, ic.Name, &opts, collectors.Deps{HTTP: clients.get(ic.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
-		if err != nil {
-			return nil, usagef("incidents[%d]: %v", i, err)
-		}
-		runs = append(runs, incidentRun{c, ic.Type, ic.Interval})
-	}
-	return runs, nil
 }
 
 // incidentPollers makes a poller for each incident collector, saving into
