@@ -113,6 +113,10 @@ func runImport(ctx context.Context, args []string, e env) error {
 // importBatchSize is how many posts import scores and stores at once.
 const importBatchSize = 20_000
 
+// readJSONLines reads posts in the import format's JSON lines; replay
+// reads its posts with it too.
+var readJSONLines = importfile.ReadJSONLines
+
 // isTerminal reports whether w is a terminal, for progress bars.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

@@ -20,7 +20,6 @@ import (
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/collectors"
-	"github.com/earshot/earshot/ingest/importfile"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/engine"
 	"github.com/earshot/earshot/store/duckdb"
@@ -377,7 +376,7 @@ func loadReplayPosts(ctx context.Context, pipe *earshot.Pipeline, scorer earshot
 		}
 		fmt.Fprintf(e.stderr, "%s:%d: rejected: %s\n", name, line, reason)
 	}
-	rerr := importfile.ReadJSONLines(bufio.NewReaderSize(r, 1<<20), add, reject)
+	rerr := readJSONLines(bufio.NewReaderSize(r, 1<<20), add, reject)
 	if rerr == nil && len(batch) > 0 {
 		toScore <- batch
 	}
