@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"text/tabwriter"
 	"time"
 
@@ -45,33 +44,17 @@ func buildIncidentCollectors(cfg config.Config, log *slog.Logger) ([]incidentRun
 // buildEach builds each entry of the list at key with build; an error
 // names the entry (key[i]) and is a usage error.
 func buildEach[C any](key string, entries []config.Collector, build func(kind, name string, raw collectors.Decoder, deps collectors.Deps) (C, error), log *slog.Logger) ([]configured[C], error) {
-	clients := newOutboundClients()
+	clients := netguard.NewClients(60 * time.Second)
 	var out []configured[C]
 	for i, cc := range entries {
 		opts := cc.Options
-		c, err := build(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: clients.get(cc.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
+		c, err := build(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: clients.Get(cc.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
 		if err != nil {
 			return nil, usagef("%s[%d]: %v", key, i, err)
 		}
 		out = append(out, configured[C]{c, cc.Type, cc.Interval})
 	}
 	return out, nil
-}
-
-// outboundClients are the two HTTP clients collectors and incident pollers
-// share: the guarded one, refusing private addresses at dial time, and
-// the one for entries with allow_private_networks: true.
-type outboundClients struct{ guarded, open *http.Client }
-
-func newOutboundClients() outboundClients {
-	return outboundClients{guarded: netguard.Client(false, 60*time.Second), open: netguard.Client(true, 60*time.Second)}
-}
-
-func (c outboundClients) get(allowPrivate bool) *http.Client {
-	if allowPrivate {
-		return c.open
-	}
-	return c.guarded
 }
 
 func runCollect(ctx context.Context, args []string, e env) error {

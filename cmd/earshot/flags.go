@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // newFlags returns a flag set whose errors become usage errors.
@@ -41,3 +43,35 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 }
 
 var flagErrHelp = flag.ErrHelp
+
+// subcommand is one of a command's own commands (incident open, silence
+// add).
+type subcommand struct {
+	name string
+	run  func(ctx context.Context, args []string, e env) error
+}
+
+// runSubcommand runs the subcommand args[0] names. Without one it prints
+// usage and fails; help, -h and --help print usage.
+func runSubcommand(ctx context.Context, args []string, e env, usage string, subs []subcommand) error {
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
+	}
+	list := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, usage)
+		return usagef("name a command: %s", list)
+	}
+	for _, s := range subs {
+		if s.name == args[0] {
+			return s.run(ctx, args[1:], e)
+		}
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		fmt.Fprintln(e.stderr, usage)
+		return nil
+	}
+	return usagef("unknown command %q; use %s", args[0], list)
+}

@@ -40,24 +40,12 @@ Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.
 Run 'earshot incident COMMAND -h' for a command's flags.`
 
 func runIncident(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, incidentUsage)
-		return usagef("name a command: open, update, resolve or list")
-	}
-	switch args[0] {
-	case "open":
-		return incidentOpen(ctx, args[1:], e)
-	case "update":
-		return incidentUpdate(ctx, args[1:], e, false)
-	case "resolve":
-		return incidentUpdate(ctx, args[1:], e, true)
-	case "list":
-		return incidentList(ctx, args[1:], e)
-	case "help", "-h", "--help":
-		fmt.Fprintln(e.stderr, incidentUsage)
-		return nil
-	}
-	return usagef("unknown command %q; use open, update, resolve or list", args[0])
+	return runSubcommand(ctx, args, e, incidentUsage, []subcommand{
+		{"open", incidentOpen},
+		{"update", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, false) }},
+		{"resolve", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, true) }},
+		{"list", incidentList},
+	})
 }
 
 // incidentFlags are the flags every incident command takes.

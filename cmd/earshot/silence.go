@@ -31,22 +31,7 @@ process sees them within 30 seconds.
 Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.`
 
 func runSilence(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, silenceUsage)
-		return usagef("name a command: add, list or expire")
-	}
-	switch args[0] {
-	case "add":
-		return silenceAdd(ctx, args[1:], e)
-	case "list":
-		return silenceList(ctx, args[1:], e)
-	case "expire":
-		return silenceExpire(ctx, args[1:], e)
-	case "help", "-h", "--help":
-		fmt.Fprintln(e.stderr, silenceUsage)
-		return nil
-	}
-	return usagef("unknown command %q; use add, list or expire", args[0])
+	return runSubcommand(ctx, args, e, silenceUsage, []subcommand{{"add", silenceAdd}, {"list", silenceList}, {"expire", silenceExpire}})
 }
 
 // multiFlag collects a repeated flag.
