@@ -10,6 +10,6 @@
 // storing, and reports rejected lines and progress on stderr.
 //
 // Input that cannot be imported at all (an unreadable file, an unknown
-// format, a CSV header without a required column) is an *InputError:
-// the caller's mistake, not the machine's.
+// format, a CSV header without a required column) is a
+// *badinput.Error: the caller's mistake, not the machine's.
 package importfile

@@ -3,25 +3,12 @@ package importfile
 import (
 	"bufio"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/earshot/earshot/internal/badinput"
 )
-
-// InputError is input that cannot be imported at all, as against a bad
-// line, which is rejected and counted.
-type InputError struct{ err error }
-
-func (e *InputError) Error() string { return e.err.Error() }
-func (e *InputError) Unwrap() error { return e.err }
-
-// BadInput marks the error as the input's fault.
-func (e *InputError) BadInput() {}
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{fmt.Errorf(format, args...)}
-}
 
 // Format tells a file's format, "jsonl" or "csv", from its name, or for
 // "-" from the first byte of br (JSON lines when br is nil or empty).
@@ -33,7 +20,7 @@ func Format(name string, br *bufio.Reader) (string, error) {
 		return "csv", nil
 	}
 	if name != "-" {
-		return "", &InputError{fmt.Errorf("%s: unknown format; name it .jsonl or .csv", name)}
+		return "", badinput.Errorf("%s: unknown format; name it .jsonl or .csv", name)
 	}
 	if br == nil {
 		return "jsonl", nil
@@ -66,7 +53,7 @@ func Check(files []string) error {
 			return err
 		}
 		if _, err := os.Stat(f); err != nil {
-			return inputErrorf("cannot read %s: %v", f, errors.Unwrap(err))
+			return badinput.Errorf("cannot read %s: %v", f, errors.Unwrap(err))
 		}
 	}
 	return nil

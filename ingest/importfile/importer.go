@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/badinput"
 )
 
 // Importer reads files into a pipeline, counting and reporting. Reading
@@ -116,7 +117,7 @@ func (im *Importer) file(ctx context.Context, name string) error {
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			return inputErrorf("cannot read %s: %v", name, errors.Unwrap(err))
+			return badinput.Errorf("cannot read %s: %v", name, errors.Unwrap(err))
 		}
 		defer f.Close()
 		if fi, err := f.Stat(); err == nil {

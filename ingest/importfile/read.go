@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/badinput"
 	"github.com/earshot/earshot/internal/lines"
 )
 
@@ -62,7 +63,7 @@ func ReadJSONLines(br *bufio.Reader, add func(earshot.Post) error, reject func(i
 // source, text and created_at, and optionally kind, url, lang, parent_id,
 // author_id, author_handle, author_name and author_followers. Each post
 // goes to add, each bad record to reject; a header without a required
-// column is an *InputError.
+// column is a *badinput.Error.
 func ReadCSV(br *bufio.Reader, add func(earshot.Post) error, reject func(int, string)) error {
 	r := csv.NewReader(br)
 	r.FieldsPerRecord = -1
@@ -104,7 +105,7 @@ func readHeader(r *csv.Reader) (map[string]int, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, inputErrorf("reading the CSV header: %v", err)
+		return nil, badinput.Errorf("reading the CSV header: %v", err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -112,7 +113,7 @@ func readHeader(r *csv.Reader) (map[string]int, error) {
 	}
 	for _, need := range []string{"id", "source", "text", "created_at"} {
 		if _, ok := col[need]; !ok {
-			return nil, inputErrorf("the CSV header has no %q column (it needs id, source, text, created_at)", need)
+			return nil, badinput.Errorf("the CSV header has no %q column (it needs id, source, text, created_at)", need)
 		}
 	}
 	return col, nil

@@ -6,6 +6,6 @@
 // from status pages and webhooks too.
 //
 // A change refused for the input's sake (an incident that already exists
-// or does not, a field the incident API refuses) is a *RefusedError whose
+// or does not, a field the incident API refuses) is a *badinput.Error whose
 // message names the command-line flag at fault.
 package oncall

@@ -11,25 +11,13 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/dashboards/incidentapi"
+	"github.com/earshot/earshot/internal/badinput"
 )
-
-// RefusedError is a change refused for the input's sake.
-type RefusedError struct{ err error }
-
-func (e *RefusedError) Error() string { return e.err.Error() }
-func (e *RefusedError) Unwrap() error { return e.err }
-
-// BadInput marks the error as the input's fault.
-func (e *RefusedError) BadInput() {}
-
-func refusedf(format string, args ...any) error {
-	return &RefusedError{fmt.Errorf(format, args...)}
-}
 
 // flagNames maps the fields incidentapi names to the flags that set them.
 var flagNames = map[string]string{"started_at": "at", "services": "services", "watches": "watches"}
 
-// refused turns a change incidentapi refused into a RefusedError naming
+// refused turns a change incidentapi refused into a badinput.Error naming
 // the flag, in plain words.
 func refused(err error) error {
 	var fe *incidentapi.FieldError
@@ -38,12 +26,12 @@ func refused(err error) error {
 		if f, ok := flagNames[field]; ok {
 			field = f
 		}
-		return refusedf("--%s: %s", field, fe.Problem)
+		return badinput.Errorf("--%s: %s", field, fe.Problem)
 	}
 	if errors.Is(err, earshot.ErrInvalidTransition) {
-		return refusedf("%s", strings.TrimSuffix(err.Error(), ": "+earshot.ErrInvalidTransition.Error()))
+		return badinput.Errorf("%s", strings.TrimSuffix(err.Error(), ": "+earshot.ErrInvalidTransition.Error()))
 	}
-	return &RefusedError{err}
+	return &badinput.Error{Err: err}
 }
 
 // NewIncident makes the incident req opens at now, or says why it cannot.
@@ -59,7 +47,7 @@ func NewIncident(req incidentapi.OpenRequest, now time.Time) (earshot.Incident, 
 func Create(ctx context.Context, st earshot.IncidentStore, inc earshot.Incident) error {
 	switch _, err := st.Incident(ctx, inc.ID); {
 	case err == nil:
-		return refusedf("incident %s already exists", inc.ID)
+		return badinput.Errorf("incident %s already exists", inc.ID)
 	case !errors.Is(err, earshot.ErrNotFound):
 		return fmt.Errorf("reading incident %s: %w", inc.ID, err)
 	}
@@ -74,7 +62,7 @@ func Update(ctx context.Context, st earshot.IncidentStore, id string, req incide
 	inc, err := st.Incident(ctx, id)
 	switch {
 	case errors.Is(err, earshot.ErrNotFound):
-		return inc, refusedf("no incident %q (earshot incident list shows them)", id)
+		return inc, badinput.Errorf("no incident %q (earshot incident list shows them)", id)
 	case err != nil:
 		return inc, fmt.Errorf("reading incident %s: %w", id, err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/internal/badinput"
 	"github.com/earshot/earshot/internal/engine"
 )
 
@@ -25,7 +26,7 @@ func NewSilence(req engine.SilenceRequest, now time.Time) (earshot.Silence, erro
 				msg = flag + rest
 			}
 		}
-		return sl, refusedf("%s", msg)
+		return sl, badinput.Errorf("%s", msg)
 	}
 	return sl, nil
 }
@@ -48,7 +49,7 @@ func Silences(ctx context.Context, ss earshot.SilenceStore, now time.Time) ([]en
 func Expire(ctx context.Context, ss earshot.SilenceStore, id string, now time.Time) (earshot.Silence, error) {
 	sl, err := engine.ExpireSilence(ctx, ss, id, now)
 	if errors.Is(err, alerts.ErrSilenceNotFound) {
-		return sl, &RefusedError{err}
+		return sl, &badinput.Error{Err: err}
 	}
 	if err != nil {
 		return sl, fmt.Errorf("expiring silence: %w", err)

@@ -13,21 +13,8 @@ import (
 
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/analysis/spikes/nab"
+	"github.com/earshot/earshot/internal/badinput"
 )
-
-// InputError is input that cannot be scored at all: an empty input or a
-// header that is not two or three columns.
-type InputError struct{ err error }
-
-func (e *InputError) Error() string { return e.err.Error() }
-func (e *InputError) Unwrap() error { return e.err }
-
-// BadInput marks the error as the input's fault.
-func (e *InputError) BadInput() {}
-
-func inputErrorf(format string, args ...any) error {
-	return &InputError{fmt.Errorf(format, args...)}
-}
 
 // Skipped counts the rows Score could not read, with the first few
 // reasons ("line 7: no value").
@@ -46,7 +33,7 @@ func (s *Skipped) add(line int, format string, args ...any) {
 // Score streams a timestamp,value CSV from r through a detector with cfg
 // and writes timestamp,value,anomaly_score to w, one row per input row. A row it cannot
 // read is written back with score 0 and counted; only an empty input or a
-// bad header is an error, an *InputError.
+// bad header is an error, a *badinput.Error.
 func Score(ctx context.Context, cfg spikes.Config, r io.Reader, w io.Writer) (Skipped, error) {
 	var skipped Skipped
 	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
@@ -57,13 +44,13 @@ func Score(ctx context.Context, cfg spikes.Config, r io.Reader, w io.Writer) (Sk
 
 	head, err := cr.Read()
 	if err == io.EOF {
-		return skipped, inputErrorf("the input is empty; want a timestamp,value header")
+		return skipped, badinput.Errorf("the input is empty; want a timestamp,value header")
 	}
 	if err != nil {
-		return skipped, inputErrorf("line 1: %v", csvErr(err))
+		return skipped, badinput.Errorf("line 1: %v", csvErr(err))
 	}
 	if len(head) < 2 || len(head) > 3 {
-		return skipped, inputErrorf("line 1: want a header timestamp,value (and optionally a volume column), got %d columns", len(head))
+		return skipped, badinput.Errorf("line 1: want a header timestamp,value (and optionally a volume column), got %d columns", len(head))
 	}
 	if err := cw.Write([]string{"timestamp", "value", "anomaly_score"}); err != nil {
 		return skipped, fmt.Errorf("writing: %w", err)
