@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -48,73 +46,9 @@ func runIncident(ctx context.Context, args []string, e env) error {
 	})
 }
 
-// incidentFlags are the flags every incident command takes.
-type incidentFlags struct {
-	fs             *flag.FlagSet
-	config, store  *string
-	id             string
-	message, atStr *string
-}
-
-func newIncidentFlags(name string, e env) *incidentFlags {
+// newIncidentFlags are the flags every incident command takes.
+func newIncidentFlags(name string, e env) *storeFlags {
 	return newStoreFlags("incident "+name, e)
-}
-
-// newStoreFlags are the flags of a command (incident ..., silence ...)
-// that works on the configured store.
-func newStoreFlags(command string, e env) *incidentFlags {
-	fs := newFlags(command, e.stderr)
-	return &incidentFlags{
-		fs:     fs,
-		config: fs.String("config", "", "configuration file: its store is used"),
-		store:  fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)"),
-	}
-}
-
-// parse parses args; takesID says whether one ID comes before or after the
-// flags. help is true when -h was asked for.
-func (f *incidentFlags) parse(args []string, takesID bool) (help bool, err error) {
-	if takesID && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		f.id, args = args[0], args[1:]
-	}
-	if err := f.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return true, nil
-		}
-		return false, usageError{err}
-	}
-	rest := f.fs.Args()
-	if takesID && f.id == "" && len(rest) > 0 {
-		f.id, rest = rest[0], rest[1:]
-	}
-	if len(rest) > 0 {
-		return false, usagef("unexpected argument %q", rest[0])
-	}
-	if takesID && strings.TrimSpace(f.id) == "" {
-		what, _, _ := strings.Cut(strings.TrimPrefix(f.fs.Name(), "earshot "), " ")
-		return false, usagef("name the %s: %s ID", what, f.fs.Name())
-	}
-	return false, nil
-}
-
-// at reads --at, or returns the zero time when it is not set.
-func (f *incidentFlags) at() (time.Time, error) {
-	if f.atStr == nil || *f.atStr == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339, *f.atStr)
-	if err != nil {
-		return t, usagef("--at: %q is not an RFC 3339 time such as 2026-03-02T09:15:00Z", *f.atStr)
-	}
-	return t, nil
-}
-
-func (f *incidentFlags) openStore(ctx context.Context, e env) (earshot.Store, error) {
-	cfg, err := loadConfig(*f.config, *f.store, e)
-	if err != nil {
-		return nil, err
-	}
-	return openStore(ctx, cfg.Store)
 }
 
 func incidentOpen(ctx context.Context, args []string, e env) error {
@@ -136,16 +70,7 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 	}
 	req := incidentapi.OpenRequest{ID: *id, Title: *title, Severity: *severity, Status: earshot.IncidentStatus(*status),
 		Message: *f.message, StartedAt: at}
-	for s := range strings.SplitSeq(*services, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			req.Services = append(req.Services, s)
-		}
-	}
-	for s := range strings.SplitSeq(*watches, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			req.Watches = append(req.Watches, s)
-		}
-	}
+	req.Services, req.Watches = commaList(*services), commaList(*watches)
 	inc, err := oncall.NewIncident(req, time.Now())
 	if err != nil {
 		return err
@@ -231,6 +156,17 @@ func incidentList(ctx context.Context, args []string, e env) error {
 	}
 	oncall.WriteIncidents(e.stdout, incidents)
 	return nil
+}
+
+// commaList splits a comma-separated flag, leaving out empty entries.
+func commaList(s string) []string {
+	var out []string
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // incidentPollers makes a poller for each incident collector, saving into

@@ -41,7 +41,7 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // silenceStore opens the store f names as a SilenceStore.
-func silenceStore(ctx context.Context, f *incidentFlags, e env) (earshot.Store, earshot.SilenceStore, error) {
+func silenceStore(ctx context.Context, f *storeFlags, e env) (earshot.Store, earshot.SilenceStore, error) {
 	st, err := f.openStore(ctx, e)
 	if err != nil {
 		return nil, nil, err
