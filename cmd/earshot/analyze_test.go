@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/earshot/earshot/analysis/sentiment/linescore"
 )
 
 func TestAnalyzeMustHold(t *testing.T) {
@@ -33,7 +35,7 @@ func TestAnalyzeMustHold(t *testing.T) {
 	}
 	for i, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			var row analyzeOut
+			var row linescore.Row
 			if err := json.Unmarshal([]byte(lines[i]), &row); err != nil {
 				t.Fatal(err)
 			}
@@ -56,10 +58,10 @@ func TestAnalyzeExplain(t *testing.T) {
 	if code := run(t.Context(), []string{"analyze", "--explain"}, e); code != 0 {
 		t.Fatalf("exit code %d; stderr: %s", code, errb)
 	}
-	var rows []analyzeOut
+	var rows []linescore.Row
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
-		var r analyzeOut
+		var r linescore.Row
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
@@ -70,7 +72,7 @@ func TestAnalyzeExplain(t *testing.T) {
 	}
 	tests := []struct {
 		name               string
-		row                analyzeOut
+		row                linescore.Row
 		label, reason, lng string
 		parts              bool
 	}{

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"text/tabwriter"
 	"time"
 
@@ -16,43 +15,46 @@ import (
 	"github.com/earshot/earshot/internal/netguard"
 )
 
-type collectorRun struct {
-	c        earshot.Collector
+// configured is a collector built from its configuration entry, with how
+// often it runs.
+type configured[C any] struct {
+	c        C
 	kind     string
 	interval time.Duration
 }
+
+type (
+	collectorRun = configured[earshot.Collector]
+	incidentRun  = configured[earshot.IncidentCollector]
+)
 
 // buildCollectors builds every configured collector without touching the
 // network, so a configuration mistake is reported at once, naming the
 // collector and key.
 func buildCollectors(cfg config.Config, log *slog.Logger) ([]collectorRun, error) {
-	clients := newOutboundClients()
-	var cols []collectorRun
-	for i, cc := range cfg.Collectors {
+	return buildEach("collectors", cfg.Collectors, collectors.New, log)
+}
+
+// buildIncidentCollectors builds every configured incident collector
+// likewise.
+func buildIncidentCollectors(cfg config.Config, log *slog.Logger) ([]incidentRun, error) {
+	return buildEach("incidents", cfg.Incidents, collectors.NewIncidents, log)
+}
+
+// buildEach builds each entry of the list at key with build; an error
+// names the entry (key[i]) and is a usage error.
+func buildEach[C any](key string, entries []config.Collector, build func(kind, name string, raw collectors.Decoder, deps collectors.Deps) (C, error), log *slog.Logger) ([]configured[C], error) {
+	clients := netguard.NewClients(60 * time.Second)
+	var out []configured[C]
+	for i, cc := range entries {
 		opts := cc.Options
-		c, err := collectors.New(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: clients.get(cc.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
+		c, err := build(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: clients.Get(cc.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
 		if err != nil {
-			return nil, usagef("collectors[%d]: %v", i, err)
+			return nil, usagef("%s[%d]: %v", key, i, err)
 		}
-		cols = append(cols, collectorRun{c, cc.Type, cc.Interval})
+		out = append(out, configured[C]{c, cc.Type, cc.Interval})
 	}
-	return cols, nil
-}
-
-// outboundClients are the two HTTP clients collectors and incident pollers
-// share: the guarded one, refusing private addresses at dial time, and
-// the one for entries with allow_private_networks: true.
-type outboundClients struct{ guarded, open *http.Client }
-
-func newOutboundClients() outboundClients {
-	return outboundClients{guarded: netguard.Client(false, 60*time.Second), open: netguard.Client(true, 60*time.Second)}
-}
-
-func (c outboundClients) get(allowPrivate bool) *http.Client {
-	if allowPrivate {
-		return c.open
-	}
-	return c.guarded
+	return out, nil
 }
 
 func runCollect(ctx context.Context, args []string, e env) error {

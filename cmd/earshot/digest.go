@@ -10,25 +10,23 @@ import (
 	"github.com/earshot/earshot/dashboards/digest"
 )
 
+const digestUsage = "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n" +
+	"       earshot digest send --now NAME --config FILE   (send a configured digest now)\n\n" +
+	"Writes a reputation digest of the period to stdout: volume, negative share and\n" +
+	"mean sentiment against the period before, incidents, unexplained spikes, top\n" +
+	"complaint reasons, sources, the most negative posts and follow-ups.\n\nFlags:"
+
 func runDigest(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && args[0] == "send" {
 		return runDigestSend(ctx, args[1:], e)
 	}
-	fs := newFlags("digest", e.stderr)
+	fs := newCommandFlags("digest", digestUsage, e)
 	periodStr := fs.String("period", "7d", "the digest's length: 7d, 30d, 24h (compared with the period before it)")
 	endStr := fs.String("end", "", "end of the period, RFC 3339 (default now)")
 	watch := fs.String("watch", "", "only this watch's posts and spikes")
 	format := fs.String("format", "md", "html or md")
 	config := fs.String("config", "", "configuration file: its store is used")
 	store := fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n"+
-			"       earshot digest send --now NAME --config FILE   (send a configured digest now)\n\n"+
-			"Writes a reputation digest of the period to stdout: volume, negative share and\n"+
-			"mean sentiment against the period before, incidents, unexplained spikes, top\n"+
-			"complaint reasons, sources, the most negative posts and follow-ups.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -68,19 +68,17 @@ func digestRoutes(st earshot.Store) map[string]http.Handler {
 	return map[string]http.Handler{"/digests": h, "/digests/": h}
 }
 
+const digestSendUsage = "Usage: earshot digest send --now NAME --config FILE [--store DSN]\n\n" +
+	"Sends the configured digest NAME to its recipients now, for the period ending\n" +
+	"now, and keeps it for /digests.\n\nFlags:"
+
 // runDigestSend is `earshot digest send --now NAME`: the configured digest
 // NAME, for the period ending now, sent to its recipients at once.
 func runDigestSend(ctx context.Context, args []string, e env) error {
-	fs := newFlags("digest send", e.stderr)
+	fs := newCommandFlags("digest send", digestSendUsage, e)
 	name := fs.String("now", "", "the digest to send now (its name under digests: in the config)")
 	path := fs.String("config", "", "configuration file with the digests: section")
 	store := fs.String("store", "", "store address (default: $EARSHOT_STORE or the config's)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: earshot digest send --now NAME --config FILE [--store DSN]\n\n"+
-			"Sends the configured digest NAME to its recipients now, for the period ending\n"+
-			"now, and keeps it for /digests.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

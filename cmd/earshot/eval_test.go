@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/earshot/earshot/analysis/sentiment/eval"
 )
 
 func TestEvalUsage(t *testing.T) {
@@ -71,7 +73,7 @@ func TestEvalSentiment(t *testing.T) {
 			if code := run(t.Context(), args, e); code != 0 {
 				t.Fatalf("exit code %d; stderr: %s", code, errb)
 			}
-			var sum evalSummary
+			var sum eval.Summary
 			if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
 				t.Fatalf("output %q: %v", out, err)
 			}

@@ -7,13 +7,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/bench"
 )
 
 // writePosts writes n generated posts to a file, as earshot bench does.
 func writePosts(tb testing.TB, n int) string {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "posts.jsonl")
-	if _, err := writeBenchFile(path, n, 30*24*time.Hour); err != nil {
+	if _, err := bench.WritePostsFile(path, n, 30*24*time.Hour); err != nil {
 		tb.Fatal(err)
 	}
 	return path
@@ -43,7 +45,7 @@ func TestBench(t *testing.T) {
 	var steps, queries []string
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		if strings.Contains(line, `"query"`) {
-			var q benchQuery
+			var q bench.Query
 			if err := json.Unmarshal([]byte(line), &q); err != nil {
 				t.Fatalf("line %q: %v", line, err)
 			}
@@ -53,7 +55,7 @@ func TestBench(t *testing.T) {
 			queries = append(queries, q.Query)
 			continue
 		}
-		var r benchResult
+		var r bench.Result
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("line %q: %v", line, err)
 		}
@@ -72,42 +74,5 @@ func TestBench(t *testing.T) {
 		if code := run(t.Context(), append([]string{"bench"}, bad...), e); code != 2 {
 			t.Errorf("%v: exit %d, want 2", bad, code)
 		}
-	}
-}
-
-// TestBenchPostsSpread: the generated posts cover the span, from four
-// sources, all mentioning the watch.
-func TestBenchPostsSpread(t *testing.T) {
-	var b strings.Builder
-	span := 10 * 24 * time.Hour
-	if err := writeBenchPosts(&b, 400, span); err != nil {
-		t.Fatal(err)
-	}
-	sources := map[string]bool{}
-	var first, last time.Time
-	for i, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		var r struct {
-			Source    string `json:"source"`
-			Text      string `json:"text"`
-			CreatedAt string `json:"created_at"`
-		}
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatal(err)
-		}
-		at, err := time.Parse(time.RFC3339Nano, r.CreatedAt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if i == 0 {
-			first = at
-		}
-		last = at
-		sources[r.Source] = true
-		if !strings.HasPrefix(r.Text, "Acme") {
-			t.Fatalf("post %d does not mention the watch: %q", i, r.Text)
-		}
-	}
-	if len(sources) != 4 || last.Sub(first) < span*9/10 || last.Sub(first) >= span {
-		t.Errorf("sources %v, %v to %v; want four sources over %v", sources, first, last, span)
 	}
 }

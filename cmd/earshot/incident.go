@@ -3,23 +3,19 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/inbound/incidentapi"
 	"github.com/earshot/earshot/inbound/opsgeniehook"
 	"github.com/earshot/earshot/inbound/pagerdutyhook"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/oncall"
 )
 
 const incidentUsage = `Usage: earshot incident COMMAND [flags]
@@ -42,113 +38,17 @@ Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.
 Run 'earshot incident COMMAND -h' for a command's flags.`
 
 func runIncident(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, incidentUsage)
-		return usagef("name a command: open, update, resolve or list")
-	}
-	switch args[0] {
-	case "open":
-		return incidentOpen(ctx, args[1:], e)
-	case "update":
-		return incidentUpdate(ctx, args[1:], e, false)
-	case "resolve":
-		return incidentUpdate(ctx, args[1:], e, true)
-	case "list":
-		return incidentList(ctx, args[1:], e)
-	case "help", "-h", "--help":
-		fmt.Fprintln(e.stderr, incidentUsage)
-		return nil
-	}
-	return usagef("unknown command %q; use open, update, resolve or list", args[0])
+	return runSubcommand(ctx, args, e, incidentUsage, []subcommand{
+		{"open", incidentOpen},
+		{"update", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, false) }},
+		{"resolve", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, true) }},
+		{"list", incidentList},
+	})
 }
 
-// incidentFlags are the flags every incident command takes.
-type incidentFlags struct {
-	fs             *flag.FlagSet
-	config, store  *string
-	id             string
-	message, atStr *string
-}
-
-func newIncidentFlags(name string, e env) *incidentFlags {
+// newIncidentFlags are the flags every incident command takes.
+func newIncidentFlags(name string, e env) *storeFlags {
 	return newStoreFlags("incident "+name, e)
-}
-
-// newStoreFlags are the flags of a command (incident ..., silence ...)
-// that works on the configured store.
-func newStoreFlags(command string, e env) *incidentFlags {
-	fs := newFlags(command, e.stderr)
-	return &incidentFlags{
-		fs:     fs,
-		config: fs.String("config", "", "configuration file: its store is used"),
-		store:  fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)"),
-	}
-}
-
-// parse parses args; takesID says whether one ID comes before or after the
-// flags. help is true when -h was asked for.
-func (f *incidentFlags) parse(args []string, takesID bool) (help bool, err error) {
-	if takesID && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		f.id, args = args[0], args[1:]
-	}
-	if err := f.fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return true, nil
-		}
-		return false, usageError{err}
-	}
-	rest := f.fs.Args()
-	if takesID && f.id == "" && len(rest) > 0 {
-		f.id, rest = rest[0], rest[1:]
-	}
-	if len(rest) > 0 {
-		return false, usagef("unexpected argument %q", rest[0])
-	}
-	if takesID && strings.TrimSpace(f.id) == "" {
-		what, _, _ := strings.Cut(strings.TrimPrefix(f.fs.Name(), "earshot "), " ")
-		return false, usagef("name the %s: %s ID", what, f.fs.Name())
-	}
-	return false, nil
-}
-
-// at reads --at, or returns the zero time when it is not set.
-func (f *incidentFlags) at() (time.Time, error) {
-	if f.atStr == nil || *f.atStr == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339, *f.atStr)
-	if err != nil {
-		return t, usagef("--at: %q is not an RFC 3339 time such as 2026-03-02T09:15:00Z", *f.atStr)
-	}
-	return t, nil
-}
-
-func (f *incidentFlags) openStore(ctx context.Context, e env) (earshot.Store, error) {
-	cfg, err := loadConfig(*f.config, *f.store, e)
-	if err != nil {
-		return nil, err
-	}
-	return openStore(ctx, cfg.Store)
-}
-
-// flagNames maps the fields incidentapi names to the flags that set them.
-var flagNames = map[string]string{"started_at": "at", "services": "services", "watches": "watches"}
-
-// refused turns a change incidentapi refused into a usage error naming the
-// flag, in plain words.
-func refused(err error) error {
-	var fe *incidentapi.FieldError
-	if errors.As(err, &fe) {
-		field, _, _ := strings.Cut(fe.Field, "[")
-		if f, ok := flagNames[field]; ok {
-			field = f
-		}
-		return usagef("--%s: %s", field, fe.Problem)
-	}
-	if errors.Is(err, earshot.ErrInvalidTransition) {
-		return usagef("%s", strings.TrimSuffix(err.Error(), ": "+earshot.ErrInvalidTransition.Error()))
-	}
-	return usageError{err}
 }
 
 func incidentOpen(ctx context.Context, args []string, e env) error {
@@ -170,33 +70,18 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 	}
 	req := incidentapi.OpenRequest{ID: *id, Title: *title, Severity: *severity, Status: earshot.IncidentStatus(*status),
 		Message: *f.message, StartedAt: at}
-	for s := range strings.SplitSeq(*services, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			req.Services = append(req.Services, s)
-		}
-	}
-	for s := range strings.SplitSeq(*watches, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			req.Watches = append(req.Watches, s)
-		}
-	}
-	inc, err := incidentapi.Open(req, time.Now())
+	req.Services, req.Watches = commaList(*services), commaList(*watches)
+	inc, err := oncall.NewIncident(req, time.Now())
 	if err != nil {
-		return refused(err)
+		return err
 	}
 	st, err := f.openStore(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	switch _, err := st.Incident(ctx, inc.ID); {
-	case err == nil:
-		return usagef("incident %s already exists", inc.ID)
-	case !errors.Is(err, earshot.ErrNotFound):
-		return fmt.Errorf("reading incident %s: %w", inc.ID, err)
-	}
-	if err := st.SaveIncident(ctx, inc); err != nil {
-		return fmt.Errorf("saving incident: %w", err)
+	if err := oncall.Create(ctx, st, inc); err != nil {
+		return err
 	}
 	fmt.Fprintln(e.stdout, inc.ID)
 	return nil
@@ -235,19 +120,9 @@ func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) err
 		return err
 	}
 	defer st.Close()
-	inc, err := st.Incident(ctx, f.id)
-	switch {
-	case errors.Is(err, earshot.ErrNotFound):
-		return usagef("no incident %q (earshot incident list shows them)", f.id)
-	case err != nil:
-		return fmt.Errorf("reading incident %s: %w", f.id, err)
-	}
-	inc, err = incidentapi.Update(inc, req, time.Now())
+	inc, err := oncall.Update(ctx, st, f.id, req, time.Now())
 	if err != nil {
-		return refused(err)
-	}
-	if err := st.SaveIncident(ctx, inc); err != nil {
-		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
+		return err
 	}
 	fmt.Fprintf(e.stdout, "%s %s\n", inc.ID, inc.Status)
 	return nil
@@ -269,15 +144,9 @@ func incidentList(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	now := time.Now()
-	var incidents []earshot.Incident
-	if *active {
-		incidents, err = st.ActiveIncidents(ctx, now)
-	} else {
-		incidents, err = st.Incidents(ctx, now.Add(-*since), now.Add(time.Second))
-	}
+	incidents, err := oncall.List(ctx, st, *active, *since, time.Now())
 	if err != nil {
-		return fmt.Errorf("listing incidents: %w", err)
+		return err
 	}
 	if *asJSON {
 		if incidents == nil {
@@ -285,64 +154,19 @@ func incidentList(ctx context.Context, args []string, e env) error {
 		}
 		return json.NewEncoder(e.stdout).Encode(incidents)
 	}
-	printIncidents(e.stdout, incidents)
+	oncall.WriteIncidents(e.stdout, incidents)
 	return nil
 }
 
-func printIncidents(w io.Writer, incidents []earshot.Incident) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tSEVERITY\tSTARTED\tRESOLVED\tSERVICES\tWATCHES\tTITLE")
-	for _, inc := range incidents {
-		resolved := "-"
-		if !inc.ResolvedAt.IsZero() {
-			resolved = inc.ResolvedAt.UTC().Format("2006-01-02 15:04")
+// commaList splits a comma-separated flag, leaving out empty entries.
+func commaList(s string) []string {
+	var out []string
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(inc.ID), inc.Status, or(cell(inc.Severity), "-"),
-			inc.StartedAt.UTC().Format("2006-01-02 15:04"), resolved, or(cell(strings.Join(inc.Services, ",")), "-"),
-			or(cell(strings.Join(inc.Watches, ",")), "-"), cell(inc.Title))
 	}
-	tw.Flush()
-}
-
-// cell keeps a table cell on one line and free of terminal controls:
-// incidents come from status pages and webhooks too.
-func cell(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
-
-func or(s, dflt string) string {
-	if s == "" {
-		return dflt
-	}
-	return s
-}
-
-// incidentRun is a configured incident collector.
-type incidentRun struct {
-	c        earshot.IncidentCollector
-	kind     string
-	interval time.Duration
-}
-
-// buildIncidentCollectors builds every configured incident collector
-// without touching the network, so a mistake is reported at once.
-func buildIncidentCollectors(cfg config.Config, log *slog.Logger) ([]incidentRun, error) {
-	clients := newOutboundClients()
-	var runs []incidentRun
-	for i, ic := range cfg.Incidents {
-		opts := ic.Options
-		c, err := collectors.NewIncidents(ic.Type, ic.Name, &opts, collectors.Deps{HTTP: clients.get(ic.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
-		if err != nil {
-			return nil, usagef("incidents[%d]: %v", i, err)
-		}
-		runs = append(runs, incidentRun{c, ic.Type, ic.Interval})
-	}
-	return runs, nil
+	return out
 }
 
 // incidentPollers makes a poller for each incident collector, saving into

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/earshot/earshot/internal/badinput"
 )
 
 func main() {
@@ -51,7 +53,8 @@ func commands() []command {
 	}
 }
 
-// usageError marks bad usage or bad input: exit code 2.
+// usageError marks bad usage or bad input: exit code 2, as does a
+// badinput.Error from the packages the commands call.
 type usageError struct{ err error }
 
 func (u usageError) Error() string { return u.err.Error() }
@@ -78,7 +81,7 @@ func run(ctx context.Context, args []string, e env) int {
 		switch {
 		case err == nil:
 			return 0
-		case errors.As(err, &u):
+		case errors.As(err, &u), errors.As(err, new(*badinput.Error)):
 			fmt.Fprintf(e.stderr, "earshot %s: %v\n", c.name, err)
 			return 2
 		default:

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/analysis/sentiment/linescore"
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/lines"
 )
 
 func testEnv(stdin string) (env, *bytes.Buffer, *bytes.Buffer) {
@@ -63,10 +65,10 @@ func TestAnalyze(t *testing.T) {
 	if code := run(t.Context(), []string{"analyze"}, e); code != 2 {
 		t.Fatalf("exit code %d with two bad lines, want 2; stderr: %s", code, errb)
 	}
-	var rows []analyzeOut
+	var rows []linescore.Row
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
-		var r analyzeOut
+		var r linescore.Row
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("output line %q: %v", sc.Text(), err)
 		}
@@ -96,7 +98,7 @@ func TestAnalyze(t *testing.T) {
 }
 
 func TestAnalyzeLongLine(t *testing.T) {
-	in := strings.Repeat("a", maxAnalyzeLine+10) + "\nfine\n"
+	in := strings.Repeat("a", lines.MaxBytes+10) + "\nfine\n"
 	e, out, _ := testEnv(in)
 	run(t.Context(), []string{"analyze"}, e)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")

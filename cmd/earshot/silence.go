@@ -3,15 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/internal/engine"
+	"github.com/earshot/earshot/internal/oncall"
 )
 
 const silenceUsage = `Usage: earshot silence COMMAND [flags]
@@ -33,22 +31,7 @@ process sees them within 30 seconds.
 Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.`
 
 func runSilence(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, silenceUsage)
-		return usagef("name a command: add, list or expire")
-	}
-	switch args[0] {
-	case "add":
-		return silenceAdd(ctx, args[1:], e)
-	case "list":
-		return silenceList(ctx, args[1:], e)
-	case "expire":
-		return silenceExpire(ctx, args[1:], e)
-	case "help", "-h", "--help":
-		fmt.Fprintln(e.stderr, silenceUsage)
-		return nil
-	}
-	return usagef("unknown command %q; use add, list or expire", args[0])
+	return runSubcommand(ctx, args, e, silenceUsage, []subcommand{{"add", silenceAdd}, {"list", silenceList}, {"expire", silenceExpire}})
 }
 
 // multiFlag collects a repeated flag.
@@ -58,7 +41,7 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // silenceStore opens the store f names as a SilenceStore.
-func silenceStore(ctx context.Context, f *incidentFlags, e env) (earshot.Store, earshot.SilenceStore, error) {
+func silenceStore(ctx context.Context, f *storeFlags, e env) (earshot.Store, earshot.SilenceStore, error) {
 	st, err := f.openStore(ctx, e)
 	if err != nil {
 		return nil, nil, err
@@ -104,15 +87,9 @@ func silenceAdd(ctx context.Context, args []string, e env) error {
 	if *dur != 0 {
 		req.Duration = dur.String()
 	}
-	sl, err := engine.NewSilence(req, time.Now())
+	sl, err := oncall.NewSilence(req, time.Now())
 	if err != nil {
-		msg := err.Error()
-		for field, flag := range map[string]string{"matchers": "--match", "ends_at:": "--until/--for:", "duration:": "--for:"} {
-			if rest, ok := strings.CutPrefix(msg, field); ok {
-				msg = flag + rest
-			}
-		}
-		return usagef("%s", msg)
+		return err
 	}
 	st, ss, err := silenceStore(ctx, f, e)
 	if err != nil {
@@ -137,25 +114,14 @@ func silenceList(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	now := time.Now()
-	list, err := ss.Silences(ctx, now.Add(-7*24*time.Hour))
+	views, err := oncall.Silences(ctx, ss, time.Now())
 	if err != nil {
-		return fmt.Errorf("listing silences: %w", err)
-	}
-	views := make([]engine.SilenceView, 0, len(list))
-	for _, s := range list {
-		views = append(views, engine.SilenceView{Silence: s, State: alerts.SilenceState(s, now)})
+		return err
 	}
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(views)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATE\tSTARTS\tENDS\tAUTHOR\tMATCHERS\tCOMMENT")
-	for _, v := range views {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(v.ID), v.State, v.StartsAt.UTC().Format("2006-01-02 15:04"),
-			v.EndsAt.UTC().Format("2006-01-02 15:04"), or(cell(v.CreatedBy), "-"), cell(strings.Join(v.Matchers, ", ")), cell(v.Comment))
-	}
-	return tw.Flush()
+	return oncall.WriteSilences(e.stdout, views)
 }
 
 func silenceExpire(ctx context.Context, args []string, e env) error {
@@ -168,12 +134,9 @@ func silenceExpire(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	sl, err := engine.ExpireSilence(ctx, ss, f.id, time.Now())
-	if errors.Is(err, alerts.ErrSilenceNotFound) {
-		return usagef("%v", err)
-	}
+	sl, err := oncall.Expire(ctx, ss, f.id, time.Now())
 	if err != nil {
-		return fmt.Errorf("expiring silence: %w", err)
+		return err
 	}
 	fmt.Fprintf(e.stdout, "%s expired at %s\n", sl.ID, sl.EndsAt.UTC().Format(time.RFC3339))
 	return nil

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -25,7 +24,6 @@ import (
 	"github.com/earshot/earshot/inbound/ingestapi"
 	"github.com/earshot/earshot/inbound/opsgeniehook"
 	"github.com/earshot/earshot/inbound/pagerdutyhook"
-	"github.com/earshot/earshot/internal/redact"
 )
 
 // Config is the whole configuration of `earshot serve`.
@@ -321,163 +319,4 @@ func (c *Config) ApplyEnv(getenv func(string) string) {
 	if v := getenv("EARSHOT_LOG_LEVEL"); v != "" {
 		c.LogLevel = v
 	}
-}
-
-// Validate reports the first problem found, naming its key.
-func (c Config) Validate() error {
-	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
-	}
-	switch {
-	case c.Store == "":
-		bad("store", "is empty; use duckdb:///path/earshot.duckdb or clickhouse://host:9000/earshot")
-	case !strings.HasPrefix(c.Store, "duckdb://") && !strings.HasPrefix(c.Store, "clickhouse://"):
-		bad("store", "%q is not a duckdb:// or clickhouse:// address", redact.DSN(c.Store))
-	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		bad("listen", "%q is not host:port", c.Listen)
-	}
-	switch c.LogLevel {
-	case "debug", "info", "warn", "error":
-	default:
-		bad("log_level", "%q is not one of debug, info, warn, error", c.LogLevel)
-	}
-	names := map[string]bool{}
-	for i, w := range c.Watches {
-		key := fmt.Sprintf("watches[%d]", i)
-		switch {
-		case w.Name == "":
-			bad(key+".name", "is empty")
-		case names[w.Name]:
-			bad(key+".name", "%q is used twice", w.Name)
-		}
-		names[w.Name] = true
-		if len(w.Terms)+len(w.Keywords)+len(w.Handles) == 0 {
-			bad(key, "watch %q has no terms, keywords or handles, so it can match nothing", w.Name)
-		}
-	}
-	if c.Pipeline.BatchSize < 1 || c.Pipeline.BatchSize > 100_000 {
-		bad("pipeline.batch_size", "%d is not between 1 and 100000", c.Pipeline.BatchSize)
-	}
-	if c.Pipeline.FlushInterval < 10*time.Millisecond {
-		bad("pipeline.flush_interval", "%s is too short (at least 10ms)", c.Pipeline.FlushInterval)
-	}
-	if c.Pipeline.MaxTextBytes < 256 {
-		bad("pipeline.max_text_bytes", "%d is too small (at least 256)", c.Pipeline.MaxTextBytes)
-	}
-	if c.Pipeline.Unmatched != "keep" && c.Pipeline.Unmatched != "drop" {
-		bad("pipeline.unmatched", "%q is not keep or drop", c.Pipeline.Unmatched)
-	}
-	if c.Spool.MaxBytes < 1<<20 {
-		bad("spool.max_bytes", "%d is too small (at least 1048576, 1 MiB)", c.Spool.MaxBytes)
-	}
-	if c.ShutdownTimeout < time.Second || c.ShutdownTimeout > 10*time.Minute {
-		bad("shutdown_timeout", "%s is not between 1s and 10m", c.ShutdownTimeout)
-	}
-	switch c.Sentiment.Scorer {
-	case "local":
-	case "remote":
-		if err := c.Sentiment.Remote.Validate(); err != nil {
-			bad("sentiment.remote", "%v", err)
-		}
-	default:
-		bad("sentiment.scorer", "%q is not local or remote", c.Sentiment.Scorer)
-	}
-	if c.CollectorConcurrency < 1 || c.CollectorConcurrency > 64 {
-		bad("collector_concurrency", "%d is not between 1 and 64", c.CollectorConcurrency)
-	}
-	colNames := map[string]bool{}
-	for i, col := range c.Collectors {
-		key := fmt.Sprintf("collectors[%d]", i)
-		if col.Type == "" {
-			bad(key+".type", "is empty")
-		}
-		if col.Name == "" {
-			bad(key+".name", "is empty")
-		} else if colNames[col.Name] {
-			bad(key+".name", "%q is used twice; cursors are kept by name", col.Name)
-		}
-		colNames[col.Name] = true
-		if col.Interval != 0 && col.Interval < time.Second {
-			bad(key+".interval", "%s is too short (at least 1s)", col.Interval)
-		}
-	}
-	for i, inc := range c.Incidents {
-		key := fmt.Sprintf("incidents[%d]", i)
-		if inc.Type == "" {
-			bad(key+".type", "is empty")
-		}
-		if inc.Name == "" {
-			bad(key+".name", "is empty")
-		} else if colNames[inc.Name] {
-			bad(key+".name", "%q is used twice (among collectors and incidents); cursors are kept by name", inc.Name)
-		}
-		colNames[inc.Name] = true
-		if inc.Interval != 0 && inc.Interval < time.Second {
-			bad(key+".interval", "%s is too short (at least 1s)", inc.Interval)
-		}
-	}
-	if err := c.Webhooks.PagerDuty.Validate("webhooks.pagerduty"); err != nil {
-		errs = append(errs, err)
-	}
-	if err := c.Webhooks.Opsgenie.Validate("webhooks.opsgenie"); err != nil {
-		errs = append(errs, err)
-	}
-	for i, t := range c.IncidentAPI.Tokens {
-		if strings.TrimSpace(string(t)) == "" {
-			bad(fmt.Sprintf("incident_api.tokens[%d]", i), "is empty")
-		}
-	}
-	if c.IncidentAPI.MaxBytes < 0 {
-		bad("incident_api.max_bytes", "must not be negative")
-	}
-	if err := c.Alerting.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := c.Followups.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	if err := deliver.Validate("digests", c.Digests); err != nil {
-		errs = append(errs, err)
-	}
-	for i, t := range c.Web.APITokens {
-		if strings.TrimSpace(string(t)) == "" {
-			bad(fmt.Sprintf("web.api_tokens[%d]", i), "is empty")
-		}
-	}
-	for i, t := range c.Web.ReadTokens {
-		if strings.TrimSpace(string(t)) == "" {
-			bad(fmt.Sprintf("web.read_tokens[%d]", i), "is empty")
-		}
-	}
-	for i, p := range c.Web.PublicPaths {
-		if !strings.HasPrefix(p, "/") {
-			bad(fmt.Sprintf("web.public_paths[%d]", i), "%q is not a path starting with /", p)
-		}
-	}
-	if err := c.Ingest.Validate(); err != nil {
-		errs = append(errs, err)
-	}
-	for _, t := range []struct {
-		key string
-		d   time.Duration
-	}{
-		{"server.read_header_timeout", c.Server.ReadHeaderTimeout}, {"server.read_timeout", c.Server.ReadTimeout},
-		{"server.write_timeout", c.Server.WriteTimeout}, {"server.idle_timeout", c.Server.IdleTimeout},
-	} {
-		if t.d < time.Second {
-			bad(t.key, "%s is too short (at least 1s)", t.d)
-		}
-	}
-	if c.Server.MaxHeaderBytes < 4<<10 || c.Server.MaxHeaderBytes > 1<<20 {
-		bad("server.max_header_bytes", "%d is not between 4096 and 1048576", c.Server.MaxHeaderBytes)
-	}
-	if c.Server.WriteRate < 0 {
-		bad("server.write_rate", "must not be negative (0 turns the limit off)")
-	}
-	if c.Server.WriteRate > 0 && c.Server.WriteBurst < 1 {
-		bad("server.write_burst", "%d: must be at least 1 with a write_rate", c.Server.WriteBurst)
-	}
-	return errors.Join(errs...)
 }

@@ -1,0 +1,15 @@
+// Package importfile reads posts in Earshot's import format, JSON lines
+// (.jsonl, .ndjson, .json) or CSV (.csv), for `earshot import` and
+// `earshot replay`.
+//
+// ReadJSONLines and ReadCSV turn a file's records into posts, handing each
+// good one to add and each bad one, with its line number and the reason,
+// to reject: a bad line never stops a file. Format tells a file's format
+// from its name, or standard input's from its first byte. An Importer
+// reads whole files into a pipeline, overlapping reading with scoring and
+// storing, and reports rejected lines and progress on stderr.
+//
+// Input that cannot be imported at all (an unreadable file, an unknown
+// format, a CSV header without a required column) is a
+// *badinput.Error: the caller's mistake, not the machine's.
+package importfile
