@@ -15,9 +15,9 @@ import (
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/demo"
-	"github.com/earshot/earshot/internal/engine"
 )
 
 func runDemo(ctx context.Context, args []string, e env) error {

@@ -20,8 +20,8 @@ import (
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/internal/config"
-	"github.com/earshot/earshot/internal/engine"
 	"github.com/earshot/earshot/store/duckdb"
 )
 

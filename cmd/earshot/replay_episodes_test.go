@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/internal/engine/synth"
+	"github.com/earshot/earshot/engine/synth"
 )
 
 // fortnight is the scenario: fourteen days of chatter at 300

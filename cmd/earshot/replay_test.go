@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/engine/synth"
 	"github.com/earshot/earshot/internal/demo"
-	"github.com/earshot/earshot/internal/engine/synth"
 )
 
 // writeReplayFiles writes posts and incidents to temporary files in the

@@ -11,7 +11,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
-	"github.com/earshot/earshot/internal/engine"
+	"github.com/earshot/earshot/engine"
 )
 
 const silenceUsage = `Usage: earshot silence COMMAND [flags]

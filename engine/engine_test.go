@@ -18,7 +18,7 @@ import (
 	"github.com/earshot/earshot/alerts/notify/slack"
 	"github.com/earshot/earshot/alerts/notify/webhook"
 	"github.com/earshot/earshot/analysis/sentiment"
-	"github.com/earshot/earshot/internal/engine/synth"
+	"github.com/earshot/earshot/engine/synth"
 	"github.com/earshot/earshot/store/clickhouse"
 	"github.com/earshot/earshot/store/clickhouse/chtest"
 	"github.com/earshot/earshot/store/duckdb"
