@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/engine"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/demo"
 )
@@ -110,7 +111,7 @@ func populateDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, end t
 
 // fill runs the scenario through the pipeline into st, with progress.
 func fill(ctx context.Context, st earshot.Store, scorer earshot.Scorer, sc demo.Scenario, e env) error {
-	p := earshot.NewPipeline(st, scorer, sc.Watches, earshot.PipelineOptions{BatchSize: 2000, DropUnmatched: true})
+	p := ingest.NewPipeline(st, scorer, sc.Watches, ingest.PipelineOptions{BatchSize: 2000, DropUnmatched: true})
 	const step = 2000
 	for i := 0; i < len(sc.Posts); i += step {
 		if err := p.Add(ctx, sc.Posts[i:min(i+step, len(sc.Posts))]...); err != nil {

@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/ingest"
 )
 
 // importSummary is what import prints at the end; with --json exactly
@@ -92,7 +93,7 @@ Flags:`)
 	// Big batches: each costs the store a transaction and a look-up of
 	// the stored hashes (a scan in DuckDB). Overlap scores a batch while
 	// the one before is stored.
-	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, earshot.PipelineOptions{
+	pipe := ingest.NewPipeline(st, scorer, cfg.Watches, ingest.PipelineOptions{
 		BatchSize:     importBatchSize,
 		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
 		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
@@ -142,7 +143,7 @@ const importBatchSize = 20_000
 // and parsing run in the caller's goroutine while a second one hands the
 // batches to the pipeline (scoring, storing), so the two overlap.
 type importer struct {
-	pipe     *earshot.Pipeline
+	pipe     *ingest.Pipeline
 	e        env
 	progress bool
 	read     int64

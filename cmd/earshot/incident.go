@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/collectors/opsgenie"
 	"github.com/earshot/earshot/collectors/pagerduty"
 	"github.com/earshot/earshot/dashboards/incidentapi"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 )
@@ -347,10 +348,10 @@ func buildIncidentCollectors(cfg config.Config, log *slog.Logger) ([]incidentRun
 
 // incidentPollers makes a poller for each incident collector, saving into
 // st.
-func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*earshot.Poller {
-	var out []*earshot.Poller
+func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*ingest.Poller {
+	var out []*ingest.Poller
 	for _, r := range runs {
-		p := earshot.NewIncidentPoller(r.c, incidents, cursors)
+		p := ingest.NewIncidentPoller(r.c, incidents, cursors)
 		p.Kind, p.Interval, p.Health = r.kind, r.interval, health
 		p.Log = log.With("collector", r.c.Name(), "kind", r.kind)
 		out = append(out, p)

@@ -21,6 +21,7 @@ import (
 	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/engine"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/store/duckdb"
 )
@@ -150,7 +151,7 @@ Flags:`)
 	// created after the clock (the monitor reads completed buckets, the
 	// linker the spike's window and the day before it), so this is the
 	// same as feeding posts in as the clock reaches them, and much faster.
-	pipe := earshot.NewPipeline(postsOnly{st}, scorer, cfg.Watches, earshot.PipelineOptions{
+	pipe := ingest.NewPipeline(postsOnly{st}, scorer, cfg.Watches, ingest.PipelineOptions{
 		BatchSize:     replayBatch,
 		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
 		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
@@ -302,7 +303,7 @@ func lineOf(n earshot.Notification) replayLine {
 // rather than scoring again), a third hands the batches to the pipeline,
 // which stores them. Rejected lines are reported on stderr, as import
 // does.
-func loadReplayPosts(ctx context.Context, pipe *earshot.Pipeline, scorer earshot.Scorer, maxText int, r io.Reader, name string, e env, progress bool) (first, last time.Time, err error) {
+func loadReplayPosts(ctx context.Context, pipe *ingest.Pipeline, scorer earshot.Scorer, maxText int, r io.Reader, name string, e env, progress bool) (first, last time.Time, err error) {
 	toScore := make(chan []earshot.Post, 2)
 	toStore := make(chan []earshot.Post, 2)
 	scored := make(chan error, 1)
@@ -313,7 +314,7 @@ func loadReplayPosts(ctx context.Context, pipe *earshot.Pipeline, scorer earshot
 		for batch := range toScore {
 			texts = texts[:0]
 			for _, p := range batch {
-				texts = append(texts, earshot.Normalize(p, maxText).Text)
+				texts = append(texts, ingest.Normalize(p, maxText).Text)
 			}
 			ss, err := scorer.Score(ctx, texts)
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/earshot/earshot/collectors/push"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/spool"
@@ -69,7 +70,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	} else {
 		log.Warn("no spool: posts waiting for the store are in memory only, and a crash loses them")
 	}
-	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, popts)
+	pipe := ingest.NewPipeline(st, scorer, cfg.Watches, popts)
 	if n, err := pipe.Recover(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -81,15 +82,15 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	// One bucket per write credential, shared by every write route.
 	writeLimit := auth.NewLimiter(cfg.Server.WriteRate, cfg.Server.WriteBurst)
-	var ingest *push.Handler
+	var pusher *push.Handler
 	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
-		if ingest, err = push.New(cfg.Ingest, addTo(pipe), e.getenv, log.With("part", "ingest")); err != nil {
+		if pusher, err = push.New(cfg.Ingest, addTo(pipe), e.getenv, log.With("part", "ingest")); err != nil {
 			return usageError{err}
 		}
-		ingest.Limit = writeLimit
+		pusher.Limit = writeLimit
 	}
 	// /metrics; its snapshot reads the pollers, filled in below.
-	var pollers []*earshot.Poller
+	var pollers []*ingest.Poller
 	snapshot := func(ctx context.Context) (metrics.Snapshot, error) { return snapshotFunc(pipe, sp, pollers, st)(ctx) }
 	reg := metrics.New(snapshot)
 	eng, err := newEngine(cfg, st, e.getenv, log, reg)
@@ -129,7 +130,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		if limits[cr.kind] == nil {
 			limits[cr.kind] = make(chan struct{}, cfg.CollectorConcurrency)
 		}
-		p := &earshot.Poller{
+		p := &ingest.Poller{
 			Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: sink, Interval: cr.interval,
 			Health: healthStore, Limit: limits[cr.kind],
 			Log: log.With("collector", cr.c.Name()),
@@ -160,8 +161,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	for path, h := range opsRoutes(reg, snapshot, st) {
 		mux.Handle(path, h)
 	}
-	if ingest != nil {
-		mux.Handle("/api/v1/ingest", ingest)
+	if pusher != nil {
+		mux.Handle("/api/v1/ingest", pusher)
 	}
 	for path, h := range incidentHandlers {
 		mux.Handle(path, h)

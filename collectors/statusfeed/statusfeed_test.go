@@ -19,6 +19,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/ingest"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -244,7 +245,7 @@ func TestRepoll(t *testing.T) {
 		f := &feedServer{file: "acme_history.rss"}
 		c := newCollector(t, f)
 		st := &memStore{incidents: map[string]earshot.Incident{}, cursors: map[string]string{}}
-		p := earshot.NewIncidentPoller(c, st, st)
+		p := ingest.NewIncidentPoller(c, st, st)
 		for range 2 {
 			if _, err := p.Once(t.Context()); err != nil {
 				t.Fatal(err)

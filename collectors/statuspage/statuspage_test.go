@@ -16,6 +16,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/ingest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -174,7 +175,7 @@ func TestRepollNeverDuplicates(t *testing.T) {
 	p := &page{incidents: "incidents_1.json"}
 	c := newCollector(t, p)
 	st := &memStore{incidents: map[string]earshot.Incident{}, cursors: map[string]string{}}
-	poller := earshot.NewIncidentPoller(c, st, st)
+	poller := ingest.NewIncidentPoller(c, st, st)
 	for i := range 3 {
 		if i == 2 {
 			p.mu.Lock()
