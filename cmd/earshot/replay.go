@@ -160,7 +160,7 @@ Flags:`)
 		Log:           log,
 	})
 	defer pipe.Wait() // no save under way when the store closes
-	first, last, err := loadReplayPosts(ctx, pipe, scorer, cfg.Pipeline.MaxTextBytes, posts, *postsPath, e, progress)
+	first, last, err := loadReplayPosts(ctx, pipe, posts, *postsPath, e, progress)
 	if err != nil {
 		return err
 	}
@@ -296,100 +296,54 @@ func lineOf(n earshot.Notification) replayLine {
 	return l
 }
 
-// loadReplayPosts reads posts into the pipeline and returns the first and
-// last creation times. Three stages overlap: this goroutine parses, a
-// second scores each batch (on every core, with the pipeline's scorer, on
-// the text as the pipeline normalizes it, so the pipeline keeps the score
-// rather than scoring again), a third hands the batches to the pipeline,
-// which stores them. Rejected lines are reported on stderr, as import
-// does.
-func loadReplayPosts(ctx context.Context, pipe *ingest.Pipeline, scorer earshot.Scorer, maxText int, r io.Reader, name string, e env, progress bool) (first, last time.Time, err error) {
-	toScore := make(chan []earshot.Post, 2)
-	toStore := make(chan []earshot.Post, 2)
-	scored := make(chan error, 1)
-	stored := make(chan error, 1)
-	go func() {
-		defer close(toStore)
-		texts := make([]string, 0, replayBatch)
-		for batch := range toScore {
-			texts = texts[:0]
-			for _, p := range batch {
-				texts = append(texts, ingest.Normalize(p, maxText).Text)
+// loadReplayPosts reads posts into the pipeline (ingest's bulk Load:
+// parsing, scoring and storing overlap) and returns the first and last
+// creation times. Rejected lines are reported on stderr, as import does.
+func loadReplayPosts(ctx context.Context, pipe *ingest.Pipeline, r io.Reader, name string, e env, progress bool) (first, last time.Time, err error) {
+	err = pipe.Load(ctx, func(send func([]earshot.Post) error) error {
+		batch := make([]earshot.Post, 0, replayBatch)
+		read := 0
+		lastDraw := time.Time{}
+		add := func(p earshot.Post) error {
+			// Collected as created: the data's clock.
+			p.CollectedAt = p.CreatedAt
+			if first.IsZero() || p.CreatedAt.Before(first) {
+				first = p.CreatedAt
 			}
-			ss, err := scorer.Score(ctx, texts)
-			if err != nil {
-				scored <- fmt.Errorf("scoring posts: %w", err)
-				for range toScore {
-				}
-				return
+			if p.CreatedAt.After(last) {
+				last = p.CreatedAt
 			}
-			for i := range batch {
-				batch[i].Sentiment = earshot.Rated(ss[i], batch[i].Rating)
+			batch = append(batch, p)
+			if len(batch) < replayBatch {
+				return nil
 			}
-			toStore <- batch
-		}
-		scored <- nil
-	}()
-	go func() {
-		var failed error
-		for batch := range toStore {
-			if failed != nil {
-				continue
+			read += len(batch)
+			if err := send(batch); err != nil {
+				return err
 			}
-			if err := pipe.Add(ctx, batch...); err != nil && !errors.Is(err, earshot.ErrRejected) {
-				failed = fmt.Errorf("storing posts: %w", err)
+			batch = make([]earshot.Post, 0, replayBatch)
+			if progress && time.Since(lastDraw) > 100*time.Millisecond {
+				lastDraw = time.Now()
+				fmt.Fprintf(e.stderr, "\r\x1b[Kloading %d posts", read)
 			}
-		}
-		stored <- failed
-	}()
-	batch := make([]earshot.Post, 0, replayBatch)
-	read := 0
-	lastDraw := time.Time{}
-	add := func(p earshot.Post) error {
-		// Collected as created: the data's clock.
-		p.CollectedAt = p.CreatedAt
-		if first.IsZero() || p.CreatedAt.Before(first) {
-			first = p.CreatedAt
-		}
-		if p.CreatedAt.After(last) {
-			last = p.CreatedAt
-		}
-		batch = append(batch, p)
-		if len(batch) < replayBatch {
 			return nil
 		}
-		read += len(batch)
-		select {
-		case toScore <- batch:
-		case <-ctx.Done():
-			return ctx.Err()
+		reject := func(line int, reason string) {
+			if progress {
+				fmt.Fprint(e.stderr, "\r\x1b[K")
+			}
+			fmt.Fprintf(e.stderr, "%s:%d: rejected: %s\n", name, line, reason)
 		}
-		batch = make([]earshot.Post, 0, replayBatch)
-		if progress && time.Since(lastDraw) > 100*time.Millisecond {
-			lastDraw = time.Now()
-			fmt.Fprintf(e.stderr, "\r\x1b[Kloading %d posts", read)
+		if err := readJSONLines(bufio.NewReaderSize(r, 1<<20), add, reject); err != nil {
+			return err
+		}
+		if len(batch) > 0 {
+			return send(batch)
 		}
 		return nil
-	}
-	reject := func(line int, reason string) {
-		if progress {
-			fmt.Fprint(e.stderr, "\r\x1b[K")
-		}
-		fmt.Fprintf(e.stderr, "%s:%d: rejected: %s\n", name, line, reason)
-	}
-	rerr := readJSONLines(bufio.NewReaderSize(r, 1<<20), add, reject)
-	if rerr == nil && len(batch) > 0 {
-		toScore <- batch
-	}
-	close(toScore)
-	if err := errors.Join(<-scored, <-stored); err != nil {
+	})
+	if err != nil {
 		return first, last, err
-	}
-	if rerr != nil {
-		return first, last, rerr
-	}
-	if err := pipe.Flush(ctx); err != nil {
-		return first, last, fmt.Errorf("storing posts: %w", err)
 	}
 	if progress {
 		fmt.Fprint(e.stderr, "\r\x1b[K")
