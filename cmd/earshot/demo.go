@@ -149,43 +149,21 @@ func detectDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, from, t
 	if err != nil {
 		return engine.Stats{}, fmt.Errorf("starting the engine: %w", err)
 	}
-	events := incidentVersions(sc.Incidents)
-	next := 0
-	for t := from.Truncate(bucket).Add(warm + bucket + lag); !t.After(to.Add(bucket)); t = t.Add(bucket) {
-		for ; next < len(events) && !events[next].at.After(t); next++ {
-			inc := events[next].inc
-			if err := st.SaveIncident(ctx, inc); err != nil {
-				return engine.Stats{}, fmt.Errorf("storing demo incident: %w", err)
-			}
-			if err := eng.IncidentChanged(ctx, inc); err != nil {
-				return engine.Stats{}, err
-			}
-		}
-		if _, err := eng.Step(ctx, t); err != nil {
-			return engine.Stats{}, fmt.Errorf("detecting spikes: %w", err)
-		}
-	}
-	// Incidents after the last step (none in the scenario) still count.
-	for ; next < len(events); next++ {
-		if err := st.SaveIncident(ctx, events[next].inc); err != nil {
-			return engine.Stats{}, fmt.Errorf("storing demo incident: %w", err)
-		}
+	clock := &engine.Data{From: from.Truncate(bucket).Add(warm + bucket + lag), To: to.Add(bucket), Step: bucket,
+		Incidents: incidentVersions(sc.Incidents), Store: st}
+	if err := eng.Drive(ctx, clock); err != nil {
+		return engine.Stats{}, fmt.Errorf("detecting spikes: %w", err)
 	}
 	return eng.Stats(), nil
 }
 
-type incidentVersion struct {
-	at  time.Time
-	inc earshot.Incident
-}
-
 // incidentVersions returns each incident as it stood after each of its
 // updates (as opened, when it has none), in time order.
-func incidentVersions(incidents []earshot.Incident) []incidentVersion {
-	var out []incidentVersion
+func incidentVersions(incidents []earshot.Incident) []engine.IncidentAt {
+	var out []engine.IncidentAt
 	for _, inc := range incidents {
 		if len(inc.Updates) == 0 {
-			out = append(out, incidentVersion{inc.StartedAt, inc})
+			out = append(out, engine.IncidentAt{At: inc.StartedAt, Incident: inc})
 			continue
 		}
 		for i, u := range inc.Updates {
@@ -195,10 +173,10 @@ func incidentVersions(incidents []earshot.Incident) []incidentVersion {
 			if u.Status != earshot.Resolved {
 				v.ResolvedAt = time.Time{}
 			}
-			out = append(out, incidentVersion{u.At, v})
+			out = append(out, engine.IncidentAt{At: u.At, Incident: v})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b incidentVersion) int { return a.at.Compare(b.at) })
+	slices.SortStableFunc(out, func(a, b engine.IncidentAt) int { return a.At.Compare(b.At) })
 	return out
 }
 

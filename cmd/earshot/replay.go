@@ -57,13 +57,6 @@ type replayIncident struct {
 	ResolvedAt string   `json:"resolved_at"`
 }
 
-// incidentEvent is an incident as it becomes known at a time: opened at
-// its start, resolved at its resolution.
-type incidentEvent struct {
-	at  time.Time
-	inc earshot.Incident
-}
-
 func runReplay(ctx context.Context, args []string, e env) error {
 	fs := newFlags("replay", e.stderr)
 	postsPath := fs.String("posts", "", "posts in the import format, JSON lines (required)")
@@ -210,51 +203,37 @@ Flags:`)
 	// The clock walks the data in detection buckets, each step reading the
 	// bucket that ended Lag before it, as serve does; it runs an hour past
 	// the data so that spikes close and groups due are flushed.
-	if len(events) > 0 && events[len(events)-1].at.After(last) {
-		last = events[len(events)-1].at
+	if len(events) > 0 && events[len(events)-1].At.After(last) {
+		last = events[len(events)-1].At
 	}
 	end := last.Add(time.Hour)
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	lines, next := 0, 0
+	lines := 0
 	lastDraw := time.Time{}
-	for t := first.Truncate(bucket).Add(warm + bucket + lag); ; t = t.Add(bucket) {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		for ; next < len(events) && !events[next].at.After(t); next++ {
-			ev := events[next]
-			if err := st.SaveIncident(ctx, ev.inc); err != nil {
-				return fmt.Errorf("storing incident %s: %w", ev.inc.ID, err)
+	clock := &engine.Data{From: first.Truncate(bucket).Add(warm + bucket + lag), To: end.Add(bucket), Step: bucket, Incidents: events, Store: st,
+		Notes: func(t time.Time, notes []earshot.Notification) error {
+			for _, n := range notes {
+				l := lineOf(n)
+				if err := enc.Encode(l); err != nil {
+					return fmt.Errorf("writing: %w", err)
+				}
+				lines++
+				if truth != nil {
+					truth.add(l, n)
+				}
 			}
-			if err := eng.IncidentChanged(ctx, ev.inc); err != nil {
-				return err
+			if progress && time.Since(lastDraw) > 100*time.Millisecond {
+				lastDraw = time.Now()
+				pct := 100 * t.Sub(first) / max(end.Sub(first), 1)
+				fmt.Fprintf(e.stderr, "\r\x1b[Kreplaying %s %3d%%, %d lines", t.Format("2006-01-02 15:04"), min(pct, 100), lines)
 			}
-		}
-		notes, err := eng.Step(ctx, t)
-		if err != nil {
-			return err
-		}
-		for _, n := range notes {
-			l := lineOf(n)
-			if err := enc.Encode(l); err != nil {
-				return fmt.Errorf("writing: %w", err)
-			}
-			lines++
-			if truth != nil {
-				truth.add(l, n)
-			}
-		}
-		if progress && time.Since(lastDraw) > 100*time.Millisecond {
-			lastDraw = time.Now()
-			pct := 100 * t.Sub(first) / max(end.Sub(first), 1)
-			fmt.Fprintf(e.stderr, "\r\x1b[Kreplaying %s %3d%%, %d lines", t.Format("2006-01-02 15:04"), min(pct, 100), lines)
-		}
-		if t.After(end) {
-			break
-		}
+			return nil
+		}}
+	if err := eng.Drive(ctx, clock); err != nil {
+		return err
 	}
 	if err := out.Flush(); err != nil {
 		return fmt.Errorf("writing: %w", err)
@@ -361,11 +340,11 @@ type postsOnly struct{ earshot.PostStore }
 // readReplayIncidents reads --incidents into the events that make each
 // incident known: opened at started_at, resolved at resolved_at, in time
 // order. Any bad line is bad input.
-func readReplayIncidents(path string) ([]incidentEvent, error) {
+func readReplayIncidents(path string) ([]engine.IncidentAt, error) {
 	if path == "" {
 		return nil, nil
 	}
-	var events []incidentEvent
+	var events []engine.IncidentAt
 	seen := map[string]bool{}
 	err := eachJSONLine(path, "an incident", func(_ int, dec func(any) error, bad func(string, ...any) error) error {
 		var ri replayIncident
@@ -400,20 +379,20 @@ func readReplayIncidents(path string) ([]incidentEvent, error) {
 		open := earshot.Incident{ID: ri.ID, Source: source, Title: ri.Title, Status: earshot.Investigating,
 			Services: ri.Services, Watches: ri.Watches, StartedAt: started, UpdatedAt: started,
 			Updates: []earshot.IncidentUpdate{{At: started, Status: earshot.Investigating}}}
-		events = append(events, incidentEvent{started, open})
+		events = append(events, engine.IncidentAt{At: started, Incident: open})
 		if !resolved.IsZero() {
 			resolved = resolved.UTC()
 			done := open
 			done.Status, done.ResolvedAt, done.UpdatedAt = earshot.Resolved, resolved, resolved
 			done.Updates = append(slices.Clone(open.Updates), earshot.IncidentUpdate{At: resolved, Status: earshot.Resolved})
-			events = append(events, incidentEvent{resolved, done})
+			events = append(events, engine.IncidentAt{At: resolved, Incident: done})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(events, func(a, b incidentEvent) int { return a.at.Compare(b.at) })
+	slices.SortStableFunc(events, func(a, b engine.IncidentAt) int { return a.At.Compare(b.At) })
 	return events, nil
 }
 
