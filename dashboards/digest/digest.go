@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/earshot/earshot"
 )
@@ -340,39 +339,13 @@ func reasons(posts []earshot.Post) []earshot.Count {
 }
 
 // distinct keeps the first n posts with distinct texts, counting the
-// repeats of each: texts compare without case, mentions, links and
-// punctuation, so a retweet or a copied complaint folds into the first.
+// repeats of each (earshot.DistinctTexts).
 func distinct(posts []earshot.Post, n int) []NegativePost {
 	var out []NegativePost
-	index := map[string]int{}
-	for _, p := range posts {
-		key := textKey(p.Text)
-		if i, ok := index[key]; ok {
-			out[i].Repeats++
-			continue
-		}
-		if len(out) == n {
-			continue
-		}
-		index[key] = len(out)
-		out = append(out, NegativePost{Post: p})
+	for _, r := range earshot.DistinctTexts(posts, n) {
+		out = append(out, NegativePost{Post: r.Post, Repeats: r.Repeats})
 	}
 	return out
-}
-
-func textKey(text string) string {
-	var b strings.Builder
-	for _, f := range strings.Fields(strings.ToLower(text)) {
-		if strings.HasPrefix(f, "@") || strings.HasPrefix(f, "http://") || strings.HasPrefix(f, "https://") || f == "rt" {
-			continue
-		}
-		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		if f != "" {
-			b.WriteString(f)
-			b.WriteByte(' ')
-		}
-	}
-	return b.String()
 }
 
 // countFollowUps counts the follow-ups opened and resolved in [from, to)

@@ -23,11 +23,7 @@ const (
 )
 
 // badParam is a client mistake in one query parameter.
-type badParam struct {
-	name, problem string
-}
-
-func (e *badParam) Error() string { return e.name + ": " + e.problem }
+type badParam = httpjson.ParamError
 
 var buckets = map[string]time.Duration{"1m": time.Minute, "1h": time.Hour, "1d": 24 * time.Hour}
 
@@ -42,32 +38,17 @@ func bucketName(d time.Duration) string {
 
 // window reads ?from= and ?to=: the last 7 days up to now by default.
 func window(q url.Values, now time.Time) (from, to time.Time, err error) {
-	to = now
-	if v := q.Get("to"); v != "" {
-		if to, err = time.Parse(time.RFC3339, v); err != nil {
-			return from, to, &badParam{"to", "not an RFC 3339 time, such as 2026-03-10T14:00:00Z"}
-		}
-	}
-	from = to.Add(-defaultWindow)
-	if v := q.Get("from"); v != "" {
-		if from, err = time.Parse(time.RFC3339, v); err != nil {
-			return from, to, &badParam{"from", "not an RFC 3339 time, such as 2026-03-10T14:00:00Z"}
-		}
-	}
-	if !from.Before(to) {
-		return from, to, &badParam{"from", "must be before to"}
-	}
-	return from.UTC(), to.UTC(), nil
+	return httpjson.Window(q, now, defaultWindow)
 }
 
 // filters reads ?watch= and ?source=.
 func filters(q url.Values) (watch, source string, err error) {
 	watch, source = q.Get("watch"), q.Get("source")
 	if len(watch) > maxFilterBytes {
-		return "", "", &badParam{"watch", "too long"}
+		return "", "", &badParam{Name: "watch", Problem: "too long"}
 	}
 	if len(source) > maxFilterBytes {
-		return "", "", &badParam{"source", "too long"}
+		return "", "", &badParam{Name: "source", Problem: "too long"}
 	}
 	return watch, source, nil
 }
@@ -123,19 +104,30 @@ func (s *Server) handleSeries(w http.ResponseWriter, r *http.Request) {
 	}{from, to, bucketName(bucket), group, watch, source, points})
 }
 
-func (s *Server) handleIncidents(w http.ResponseWriter, r *http.Request) {
+// windowed loads a list over the request's window for an API answer,
+// never nil; on a bad window (400) or a store failure it answers and
+// reports false.
+func windowed[T any](s *Server, w http.ResponseWriter, r *http.Request, doing string,
+	load func(ctx context.Context, from, to time.Time) ([]T, error)) (from, to time.Time, xs []T, ok bool) {
 	from, to, err := window(r.URL.Query(), s.opts.Now())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
-		return
+		return from, to, nil, false
 	}
-	incidents, err := s.store.Incidents(r.Context(), from, to)
-	if err != nil {
-		s.storeFailed(w, r, "loading incidents", err)
-		return
+	if xs, err = load(r.Context(), from, to); err != nil {
+		s.storeFailed(w, r, doing, err)
+		return from, to, nil, false
 	}
-	if incidents == nil {
-		incidents = []earshot.Incident{}
+	if xs == nil {
+		xs = []T{}
+	}
+	return from, to, xs, true
+}
+
+func (s *Server) handleIncidents(w http.ResponseWriter, r *http.Request) {
+	from, to, incidents, ok := windowed(s, w, r, "loading incidents", s.store.Incidents)
+	if !ok {
+		return
 	}
 	httpjson.Write(w, http.StatusOK, struct {
 		From      time.Time          `json:"from"`
@@ -145,18 +137,9 @@ func (s *Server) handleIncidents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSpikes(w http.ResponseWriter, r *http.Request) {
-	from, to, err := window(r.URL.Query(), s.opts.Now())
-	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+	from, to, spikes, ok := windowed(s, w, r, "loading spikes", s.store.Spikes)
+	if !ok {
 		return
-	}
-	spikes, err := s.store.Spikes(r.Context(), from, to)
-	if err != nil {
-		s.storeFailed(w, r, "loading spikes", err)
-		return
-	}
-	if spikes == nil {
-		spikes = []earshot.Spike{}
 	}
 	httpjson.Write(w, http.StatusOK, struct {
 		From   time.Time       `json:"from"`

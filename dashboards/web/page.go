@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/earshot/earshot"
 )
@@ -487,40 +486,15 @@ func viewPost(p earshot.Post) postView {
 }
 
 // distinctPosts views the first n posts with distinct texts, counting the
-// repeats of each: texts compare without case, mentions, links and
-// punctuation, so a retweet or a copied complaint folds into the first.
+// repeats of each (earshot.DistinctTexts).
 func distinctPosts(posts []earshot.Post, n int) []postView {
 	var out []postView
-	index := map[string]int{}
-	for _, p := range posts {
-		key := textKey(p.Text)
-		if i, ok := index[key]; ok {
-			out[i].Similar++
-			continue
-		}
-		if len(out) == n {
-			continue // still count repeats of those shown
-		}
-		index[key] = len(out)
-		out = append(out, viewPost(p))
+	for _, r := range earshot.DistinctTexts(posts, n) {
+		v := viewPost(r.Post)
+		v.Similar = r.Repeats
+		out = append(out, v)
 	}
 	return out
-}
-
-// textKey is a post's text reduced to its words.
-func textKey(text string) string {
-	var b strings.Builder
-	for _, f := range strings.Fields(strings.ToLower(text)) {
-		if strings.HasPrefix(f, "@") || strings.HasPrefix(f, "http://") || strings.HasPrefix(f, "https://") || f == "rt" {
-			continue
-		}
-		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-		if f != "" {
-			b.WriteString(f)
-			b.WriteByte(' ')
-		}
-	}
-	return b.String()
 }
 
 func humanCount(n int64) string {

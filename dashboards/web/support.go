@@ -48,7 +48,7 @@ func parseStates(values []string) ([]earshot.FollowUpState, error) {
 			default:
 				st := earshot.FollowUpState(name)
 				if !st.Valid() {
-					return nil, &badParam{"state", "must be open, assigned, contacted, resolved, dismissed, active or all, comma-separated"}
+					return nil, &badParam{Name: "state", Problem: "must be open, assigned, contacted, resolved, dismissed, active or all, comma-separated"}
 				}
 				out = append(out, st)
 			}
