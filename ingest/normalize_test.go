@@ -7,32 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/internal/htmltext"
 )
-
-func TestHTMLToText(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"plain", "the site is down", "the site is down"},
-		{"paragraphs", "<p>first</p><p>second<br/>third</p>", "first second third"},
-		{"entities", "Tom &amp; Jerry &lt;3 &#x1F600;", "Tom & Jerry <3 😀"},
-		{"script dropped", `ok<script>alert("x")</script> then`, "ok then"},
-		{"style dropped", `<style>p{color:red}</style>text`, "text"},
-		{"attributes with >", `<a href="x" title="a>b">link</a> after`, "link after"},
-		{"comment", "a<!-- hidden -->b", "ab"},
-		{"lone less-than", "3 < 4 and 5 > 2", "3 < 4 and 5 > 2"},
-		{"unterminated tag", "before <a href='x", "before"},
-		{"unterminated script", "before <script>evil()", "before"},
-		{"inline tags keep words together", "<b>Ac</b>me", "Acme"},
-		{"uppercase script", "x<SCRIPT>y</SCRIPT>z", "xz"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := foldSpace(htmltext.Text(tt.in)); got != tt.want {
-				t.Errorf("htmltext.Text(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
 
 func TestNormalize(t *testing.T) {
 	collected := time.Date(2026, 3, 2, 10, 0, 0, 0, time.FixedZone("CET", 3600))
