@@ -8,7 +8,7 @@ type Collector interface {
 	Name() string
 	// Collect fetches what is new since cursor ("" for the first call) and
 	// returns the posts with the cursor to pass next time. The caller saves
-	// the new cursor only once the posts are taken (see Poller). On an
+	// the new cursor only once the posts are taken (see ingest.Poller). On an
 	// error with no posts the caller keeps the old cursor; posts returned
 	// with an error are partial progress, kept with their cursor before the
 	// caller backs off. An empty next cursor never replaces a saved one.

@@ -9,6 +9,8 @@
 // collectors, analysis/sentiment the scorer, dashboards/* the screens.
 // cmd/earshot is the only place that knows every part and wires them.
 //
-// The Pipeline type, also here, carries posts from collectors to a store:
-// normalize, dedupe, match watches, score, store in batches.
+// The package holds rules, not machinery: it starts no goroutine and parses
+// no markup. Package ingest carries posts from collectors to a store
+// (normalize, dedupe, match watches, score, store in batches), and package
+// engine runs detection, linking and alerting on a clock.
 package earshot

@@ -3,6 +3,7 @@ package earshot
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Sentinel errors, checked with errors.Is.
@@ -15,7 +16,17 @@ var (
 	ErrRateLimited = errors.New("rate limited")
 	// ErrNotModified: a source has nothing new since the last request.
 	ErrNotModified = errors.New("not modified")
+	// ErrRejected wraps the reason a post was not accepted by a sink (the
+	// pipeline's Add): the post failed validation and is dropped, not
+	// retried.
+	ErrRejected = errors.New("post rejected")
 )
+
+// RetryAfter is implemented by errors that say how long a source asked us
+// to wait (from Retry-After or a rate-limit reset header).
+type RetryAfter interface {
+	RetryAfter() time.Duration
+}
 
 // errorf is fmt.Errorf without importing fmt in files that need nothing else.
 func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

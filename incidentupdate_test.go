@@ -1,7 +1,6 @@
 package earshot
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -74,80 +73,5 @@ func TestIncidentApply(t *testing.T) {
 	}
 	if _, err := inc.Apply(IncidentUpdate{At: t0.Add(2 * time.Hour), Status: Monitoring}); !errors.Is(err, ErrInvalidTransition) {
 		t.Errorf("updating a resolved incident: err = %v, want ErrInvalidTransition", err)
-	}
-}
-
-type memIncidents struct {
-	IncidentStore
-	saved map[string]Incident
-	saves int
-	err   error
-}
-
-func (m *memIncidents) SaveIncident(_ context.Context, inc Incident) error {
-	if m.err != nil {
-		return m.err
-	}
-	m.saves++
-	m.saved[inc.ID] = inc
-	return nil
-}
-
-type scriptIncidents struct {
-	calls   []string
-	answers []func() ([]Incident, string, error)
-}
-
-func (s *scriptIncidents) Name() string { return "status" }
-func (s *scriptIncidents) CollectIncidents(_ context.Context, cursor string) ([]Incident, string, error) {
-	s.calls = append(s.calls, cursor)
-	i := len(s.calls) - 1
-	if i >= len(s.answers) {
-		return nil, cursor, ErrNotModified
-	}
-	return s.answers[i]()
-}
-
-func TestIncidentPoller(t *testing.T) {
-	a := Incident{ID: "statuspage:a", Title: "API down", Status: Investigating}
-	aResolved := a
-	aResolved.Status = Resolved
-	b := Incident{ID: "statuspage:b", Title: "Login slow", Status: Identified}
-	col := &scriptIncidents{answers: []func() ([]Incident, string, error){
-		func() ([]Incident, string, error) { return []Incident{a}, "c1", nil },
-		func() ([]Incident, string, error) { return []Incident{aResolved, b}, "c2", nil }, // store fails
-		func() ([]Incident, string, error) { return []Incident{b}, "c3", errors.New("page 2 failed") },
-		func() ([]Incident, string, error) { return []Incident{aResolved, b}, "c4", nil },
-	}}
-	store := &memIncidents{saved: map[string]Incident{}}
-	cursors := &memCursors{m: map[string]string{}}
-	p := NewIncidentPoller(col, store, cursors)
-
-	ctx := t.Context()
-	if _, err := p.Once(ctx); err != nil || cursors.m["status"] != "c1" || len(store.saved) != 1 {
-		t.Fatalf("run 1: %v cursor %q saved %d", err, cursors.m["status"], len(store.saved))
-	}
-	store.err = errors.New("disk full")
-	if _, err := p.Once(ctx); err == nil || cursors.m["status"] != "c1" {
-		t.Fatalf("run 2 (store down): %v cursor %q", err, cursors.m["status"])
-	}
-	store.err = nil
-	if _, err := p.Once(ctx); err == nil || cursors.m["status"] != "c1" {
-		t.Fatalf("run 3 (collector failed): %v cursor %q", err, cursors.m["status"])
-	}
-	if _, err := p.Once(ctx); err != nil || cursors.m["status"] != "c4" {
-		t.Fatalf("run 4: %v cursor %q", err, cursors.m["status"])
-	}
-	if _, err := p.Once(ctx); !errors.Is(err, ErrNotModified) || cursors.m["status"] != "c4" {
-		t.Fatalf("run 5: %v cursor %q", err, cursors.m["status"])
-	}
-	if len(store.saved) != 2 || store.saved["statuspage:a"].Status != Resolved {
-		t.Errorf("saved = %+v", store.saved)
-	}
-	if want := []string{"", "c1", "c1", "c1", "c4"}; len(col.calls) != len(want) || col.calls[4] != "c4" || col.calls[3] != "c1" {
-		t.Errorf("cursors passed = %q, want %q", col.calls, want)
-	}
-	if h := p.HealthNow(); h.Collector != "status" || h.Failures != 0 {
-		t.Errorf("health = %+v", h)
 	}
 }

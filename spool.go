@@ -53,7 +53,7 @@ var ErrSpoolFull = errors.New("spool full")
 // ErrBusy: the pipeline cannot take posts now (its spool or its buffer is
 // full because the store is slow or down, or it is shutting down). Nothing
 // of the refused batch was kept; send it again after RetryAfter. Errors
-// returned by Pipeline.Add that wrap it are a *BusyError.
+// returned by ingest.Pipeline.Add that wrap it are a *BusyError.
 var ErrBusy = errors.New("busy: cannot take posts now")
 
 // BusyError is a refusal to take posts, with how long to wait.

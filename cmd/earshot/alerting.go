@@ -10,8 +10,8 @@ import (
 	"github.com/earshot/earshot/alerts/notify"
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/dashboards/metrics"
+	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/internal/config"
-	"github.com/earshot/earshot/internal/engine"
 )
 
 // newEngine builds the engine serve runs live: detection on st, linking,

@@ -11,6 +11,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
 	_ "github.com/earshot/earshot/collectors/all" // register every collector
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/netguard"
 )
@@ -93,12 +94,12 @@ func runCollect(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
+	pipe := ingest.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
 
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COLLECTOR\tKIND\tPOSTS\tTOOK\tRESULT")
 	failed := 0
-	runOnce := func(p *earshot.Poller, posts bool) {
+	runOnce := func(p *ingest.Poller, posts bool) {
 		start := time.Now()
 		n, err := p.Once(ctx)
 		result := "ok"
@@ -116,7 +117,7 @@ func runCollect(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Collector.Name(), p.Kind, count, time.Since(start).Round(time.Millisecond), result)
 	}
 	for _, cr := range cols {
-		runOnce(&earshot.Poller{Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: addTo(pipe)}, true)
+		runOnce(&ingest.Poller{Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: addTo(pipe)}, true)
 	}
 	for _, p := range incidentPollers(incidentCols, st, st, nil, log) {
 		runOnce(p, false)
@@ -134,8 +135,8 @@ func runCollect(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-func pipelineOptions(cfg config.Config, log *slog.Logger) earshot.PipelineOptions {
-	return earshot.PipelineOptions{
+func pipelineOptions(cfg config.Config, log *slog.Logger) ingest.PipelineOptions {
+	return ingest.PipelineOptions{
 		BatchSize:     cfg.Pipeline.BatchSize,
 		FlushInterval: cfg.Pipeline.FlushInterval,
 		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
@@ -155,6 +156,6 @@ func firstLine(err error) string {
 }
 
 // addTo adapts the pipeline's Add to the sinks collectors feed.
-func addTo(p *earshot.Pipeline) func(context.Context, []earshot.Post) error {
+func addTo(p *ingest.Pipeline) func(context.Context, []earshot.Post) error {
 	return func(ctx context.Context, posts []earshot.Post) error { return p.Add(ctx, posts...) }
 }

@@ -7,17 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment"
-	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/demo"
-	"github.com/earshot/earshot/internal/engine"
 )
 
 func runDemo(ctx context.Context, args []string, e env) error {
@@ -74,131 +71,18 @@ func runDemo(ctx context.Context, args []string, e env) error {
 }
 
 // populateDemo runs the scenario ending at end into st as the demo shows
-// it: posts through the pipeline, detection and linking on the scenario's
-// clock, then the follow-up queue.
+// it (demo.Populate), with the sentiment model and the default follow-up
+// flagger.
 func populateDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, end time.Time, days int, e env, log *slog.Logger) error {
-	start := time.Now()
 	scorer, err := sentiment.New()
 	if err != nil {
 		return fmt.Errorf("loading the sentiment model: %w", err)
 	}
-	if err := fill(ctx, st, scorer, sc, e); err != nil {
-		return err
-	}
-	// Detection, linking and alerting over the whole scenario, on its own
-	// clock, as replay does: incidents become known as they were opened
-	// and updated, so the outage's spike is first a possible unreported
-	// incident, then linked.
-	es, err := detectDemo(ctx, st, sc, end.Add(-time.Duration(days)*24*time.Hour), end, log)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "earshot demo: %d spike events, %d alerts routed (%s)\n", es.SpikeEvents, es.Notifications, time.Since(start).Round(10*time.Millisecond))
-	// Flag the customers support should reach, stepping through the
-	// scenario as serve would have live.
 	flagger, err := newFlagger(st, followup.DefaultConfig(), log)
 	if err != nil {
 		return err
 	}
-	fst, err := flagger.Replay(ctx, end.Add(-time.Duration(days)*24*time.Hour), end, 6*time.Hour)
-	if err != nil {
-		return fmt.Errorf("flagging follow-ups: %w", err)
-	}
-	fmt.Fprintf(e.stderr, "earshot demo: flagged %d customers to follow up (%s)\n", fst.Opened, time.Since(start).Round(10*time.Millisecond))
-	return nil
-}
-
-// fill runs the scenario through the pipeline into st, with progress.
-func fill(ctx context.Context, st earshot.Store, scorer earshot.Scorer, sc demo.Scenario, e env) error {
-	p := earshot.NewPipeline(st, scorer, sc.Watches, earshot.PipelineOptions{BatchSize: 2000, DropUnmatched: true})
-	const step = 2000
-	for i := 0; i < len(sc.Posts); i += step {
-		if err := p.Add(ctx, sc.Posts[i:min(i+step, len(sc.Posts))]...); err != nil {
-			return fmt.Errorf("storing demo posts: %w", err)
-		}
-		fmt.Fprintf(e.stderr, "\rearshot demo: storing posts %3d%%", 100*min(i+step, len(sc.Posts))/len(sc.Posts))
-	}
-	if err := p.Flush(ctx); err != nil {
-		return fmt.Errorf("storing demo posts: %w", err)
-	}
-	s := p.Stats()
-	fmt.Fprintf(e.stderr, "\rearshot demo: stored %d posts (%d matched no watch, %d duplicates, %d rejected)\n", s.Stored, s.Unmatched, s.Duplicates, s.Rejected)
-	return nil
-}
-
-// detectDemo steps the engine through [from, to] in detection buckets,
-// telling it of each incident as of each of its updates.
-func detectDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, from, to time.Time, log *slog.Logger) (engine.Stats, error) {
-	const bucket, lag = 5 * time.Minute, 2 * time.Minute
-	warm := min(7*24*time.Hour, to.Sub(from)/2).Truncate(bucket)
-	cfg := engine.Config{
-		Store: st, Watches: sc.Watches, Series: engine.NewSeriesCache(st), ManualIncidents: true,
-		Monitor: spikes.MonitorOptions{Bucket: bucket, Lag: lag, History: warm + 2*bucket},
-		Log:     log,
-	}
-	lister, okL := st.(earshot.PostLister)
-	linker, okK := st.(earshot.PostLinker)
-	if okL && okK {
-		// The linker asks for the same baseline posts at every event of a
-		// spike; the cache answers the repeats.
-		cache := &engine.PostsCache{Lister: lister, Linker: linker}
-		cfg.Posts, cfg.PostLinker = cache, cache
-	}
-	eng, err := engine.New(cfg)
-	if err != nil {
-		return engine.Stats{}, fmt.Errorf("starting the engine: %w", err)
-	}
-	events := incidentVersions(sc.Incidents)
-	next := 0
-	for t := from.Truncate(bucket).Add(warm + bucket + lag); !t.After(to.Add(bucket)); t = t.Add(bucket) {
-		for ; next < len(events) && !events[next].at.After(t); next++ {
-			inc := events[next].inc
-			if err := st.SaveIncident(ctx, inc); err != nil {
-				return engine.Stats{}, fmt.Errorf("storing demo incident: %w", err)
-			}
-			if err := eng.IncidentChanged(ctx, inc); err != nil {
-				return engine.Stats{}, err
-			}
-		}
-		if _, err := eng.Step(ctx, t); err != nil {
-			return engine.Stats{}, fmt.Errorf("detecting spikes: %w", err)
-		}
-	}
-	// Incidents after the last step (none in the scenario) still count.
-	for ; next < len(events); next++ {
-		if err := st.SaveIncident(ctx, events[next].inc); err != nil {
-			return engine.Stats{}, fmt.Errorf("storing demo incident: %w", err)
-		}
-	}
-	return eng.Stats(), nil
-}
-
-type incidentVersion struct {
-	at  time.Time
-	inc earshot.Incident
-}
-
-// incidentVersions returns each incident as it stood after each of its
-// updates (as opened, when it has none), in time order.
-func incidentVersions(incidents []earshot.Incident) []incidentVersion {
-	var out []incidentVersion
-	for _, inc := range incidents {
-		if len(inc.Updates) == 0 {
-			out = append(out, incidentVersion{inc.StartedAt, inc})
-			continue
-		}
-		for i, u := range inc.Updates {
-			v := inc
-			v.Updates = slices.Clone(inc.Updates[:i+1])
-			v.Status, v.UpdatedAt = u.Status, u.At
-			if u.Status != earshot.Resolved {
-				v.ResolvedAt = time.Time{}
-			}
-			out = append(out, incidentVersion{u.At, v})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b incidentVersion) int { return a.at.Compare(b.at) })
-	return out
+	return demo.Populate(ctx, st, sc, demo.Run{End: end, Days: days, Scorer: scorer, Flagger: flagger, Progress: e.stderr, Log: log})
 }
 
 // serveUntilDone serves on ln until ctx ends, then shuts down gracefully.

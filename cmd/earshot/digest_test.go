@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/demo"
 )
 
@@ -19,7 +19,7 @@ func TestDigestCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := earshot.NewPipeline(st, nil, sc.Watches, earshot.PipelineOptions{BatchSize: 2000, DropUnmatched: true})
+	p := ingest.NewPipeline(st, nil, sc.Watches, ingest.PipelineOptions{BatchSize: 2000, DropUnmatched: true})
 	if err := p.Add(ctx, sc.Posts...); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/importfile"
 )
 
@@ -74,7 +74,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 	// Big batches: each costs the store a transaction and a look-up of
 	// the stored hashes (a scan in DuckDB). Overlap scores a batch while
 	// the one before is stored.
-	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, earshot.PipelineOptions{
+	pipe := ingest.NewPipeline(st, scorer, cfg.Watches, ingest.PipelineOptions{
 		BatchSize:     importBatchSize,
 		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
 		DropUnmatched: cfg.Pipeline.Unmatched == "drop",

@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/inbound/incidentapi"
 	"github.com/earshot/earshot/inbound/opsgeniehook"
 	"github.com/earshot/earshot/inbound/pagerdutyhook"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/oncall"
@@ -171,10 +172,10 @@ func commaList(s string) []string {
 
 // incidentPollers makes a poller for each incident collector, saving into
 // st.
-func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*earshot.Poller {
-	var out []*earshot.Poller
+func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*ingest.Poller {
+	var out []*ingest.Poller
 	for _, r := range runs {
-		p := earshot.NewIncidentPoller(r.c, incidents, cursors)
+		p := ingest.NewIncidentPoller(r.c, incidents, cursors)
 		p.Kind, p.Interval, p.Health = r.kind, r.interval, health
 		p.Log = log.With("collector", r.c.Name(), "kind", r.kind)
 		out = append(out, p)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/dashboards/metrics"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/spool"
 )
 
@@ -15,7 +16,7 @@ import (
 // counters, the spool's state (sp may be nil), each poller's health, the
 // collection gaps of the last 30 days and the spikes going on now, by
 // watch.
-func snapshotFunc(pipe *earshot.Pipeline, sp *spool.Spool, pollers []*earshot.Poller, st earshot.Store) func(ctx context.Context) (metrics.Snapshot, error) {
+func snapshotFunc(pipe *ingest.Pipeline, sp *spool.Spool, pollers []*ingest.Poller, st earshot.Store) func(ctx context.Context) (metrics.Snapshot, error) {
 	healthStore, _ := st.(earshot.HealthStore)
 	return func(ctx context.Context) (metrics.Snapshot, error) {
 		snap := metrics.Snapshot{Pipeline: pipe.Stats()}

@@ -2,66 +2,24 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
-	"github.com/earshot/earshot/alerts/notify"
 	"github.com/earshot/earshot/analysis/sentiment"
-	"github.com/earshot/earshot/analysis/spikes"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/engine/replay"
 	"github.com/earshot/earshot/internal/config"
-	"github.com/earshot/earshot/internal/engine"
 	"github.com/earshot/earshot/store/duckdb"
 )
 
 // allWatch is the watch every post belongs to when replay has no
 // configuration (or one with no watch).
-const allWatch = "all"
-
-// replayLine is one line of replay's output: one message routing would
-// send, new or an update of an open conversation (episode). Kind, metric,
-// incident, confidence and summary are the message's headline alert's
-// (the most severe, firing first); kind is "resolved" when the episode is
-// over.
-type replayLine struct {
-	At         string  `json:"at"`
-	Episode    string  `json:"episode"`
-	Update     bool    `json:"update"`
-	Kind       string  `json:"kind"`
-	Watch      string  `json:"watch"`
-	Metric     string  `json:"metric"`
-	Incident   *string `json:"incident"`
-	Confidence float64 `json:"confidence"`
-	Summary    string  `json:"summary"`
-}
-
-// replayIncident is a line of --incidents.
-type replayIncident struct {
-	ID         string   `json:"id"`
-	Title      string   `json:"title"`
-	Services   []string `json:"services"`
-	Watches    []string `json:"watches"`
-	StartedAt  string   `json:"started_at"`
-	ResolvedAt string   `json:"resolved_at"`
-}
-
-// incidentEvent is an incident as it becomes known at a time: opened at
-// its start, resolved at its resolution.
-type incidentEvent struct {
-	at  time.Time
-	inc earshot.Incident
-}
+const allWatch = replay.AllWatch
 
 func runReplay(ctx context.Context, args []string, e env) error {
 	fs := newFlags("replay", e.stderr)
@@ -115,411 +73,59 @@ Flags:`)
 			return usageError{err}
 		}
 	}
-	events, err := readReplayIncidents(*incPath)
-	if err != nil {
-		return err
+	o := replay.Options{Watches: cfg.Watches, MaxTextBytes: cfg.Pipeline.MaxTextBytes, DropUnmatched: cfg.Pipeline.Unmatched == "drop",
+		Alerting: &cfg.Alerting, Learn: *learn, PostsName: *postsPath, Out: e.stdout, Stderr: e.stderr, Progress: isTerminal(e.stderr),
+		Log: newLogger(e, "warn")}
+	var err error
+	if o.Incidents, err = replay.ReadIncidents(*incPath); err != nil {
+		return replayError(err)
 	}
-	silences, err := readReplaySilences(*silPath)
-	if err != nil {
-		return err
+	if o.Silences, err = replay.ReadSilences(*silPath); err != nil {
+		return replayError(err)
 	}
-	truth, err := readTruth(*truthPath)
-	if err != nil {
-		return err
+	if o.Truth, err = replay.ReadTruth(*truthPath); err != nil {
+		return replayError(err)
 	}
 	posts, err := os.Open(*postsPath)
 	if err != nil {
 		return usagef("cannot read %s: %v", *postsPath, errors.Unwrap(err))
 	}
 	defer posts.Close()
+	o.ReadPosts = func(add func(earshot.Post) error) error {
+		return readJSONLines(bufio.NewReaderSize(posts, 1<<20), add, func(line int, reason string) {
+			if o.Progress {
+				fmt.Fprint(e.stderr, "\r\x1b[K")
+			}
+			fmt.Fprintf(e.stderr, "%s:%d: rejected: %s\n", *postsPath, line, reason)
+		})
+	}
 
 	st, err := duckdb.Open(ctx, ":memory:")
 	if err != nil {
 		return fmt.Errorf("opening the in-memory store: %w", err)
 	}
 	defer st.Close()
-	scorer, err := sentiment.New()
-	if err != nil {
+	if o.Scorer, err = sentiment.New(); err != nil {
 		return fmt.Errorf("loading the sentiment model: %w", err)
 	}
-	log := newLogger(e, "warn")
-	progress := isTerminal(e.stderr)
-	started := time.Now()
-
-	// Score and store every post first. Nothing downstream reads a post
-	// created after the clock (the monitor reads completed buckets, the
-	// linker the spike's window and the day before it), so this is the
-	// same as feeding posts in as the clock reaches them, and much faster.
-	pipe := earshot.NewPipeline(postsOnly{st}, scorer, cfg.Watches, earshot.PipelineOptions{
-		BatchSize:     replayBatch,
-		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
-		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
-		DedupeWindow:  1 << 20,
-		Overlap:       true,
-		Log:           log,
-	})
-	defer pipe.Wait() // no save under way when the store closes
-	first, last, err := loadReplayPosts(ctx, pipe, scorer, cfg.Pipeline.MaxTextBytes, posts, *postsPath, e, progress)
-	if err != nil {
-		return err
-	}
-	ps := pipe.Stats()
-	loaded := time.Since(started)
-	if ps.Stored == 0 {
-		return usagef("%s: no post to replay", *postsPath)
-	}
-
-	for _, sl := range silences {
-		if err := st.SaveSilence(ctx, sl); err != nil {
-			return fmt.Errorf("storing silence: %w", err)
-		}
-	}
-
-	bucket, lag := 5*time.Minute, 2*time.Minute
-	warm := min(*learn, last.Sub(first)/2).Truncate(bucket)
-	var alertStore earshot.AlertStore = st
-	postsCache := &engine.PostsCache{Lister: st, Linker: st}
-	ecfg := engine.Config{
-		Store: st, Watches: cfg.Watches, Alerting: &cfg.Alerting,
-		Alerts: alertStore, Series: engine.NewSeriesCache(st), ManualIncidents: true,
-		Posts: postsCache, PostLinker: postsCache,
-		Monitor: spikes.MonitorOptions{Bucket: bucket, Lag: lag, History: warm + 2*bucket},
-		Log:     log,
-	}
-	if len(cfg.Watches) == 0 {
-		ecfg.AllWatch = allWatch
-	}
+	o.Store, o.Alerts = st, st
 	if *deliver {
-		receivers, err := cfg.Alerting.Notifiers(alerts.NotifierOptions{
+		if o.Deliver, err = cfg.Alerting.Notifiers(alerts.NotifierOptions{
 			Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(e.getenv) },
-			Deliveries: alertStore,
-			Logger:     log.With("part", "notify"),
+			Deliveries: o.Alerts,
+			Logger:     o.Log.With("part", "notify"),
 			Threads:    threadStoreOf(st),
-		})
-		if err != nil {
+		}); err != nil {
 			return usageError{err}
 		}
-		ecfg.Deliver = receivers
 	}
-	eng, err := engine.New(ecfg)
-	if err != nil {
-		return usageError{err}
-	}
-
-	// The clock walks the data in detection buckets, each step reading the
-	// bucket that ended Lag before it, as serve does; it runs an hour past
-	// the data so that spikes close and groups due are flushed.
-	if len(events) > 0 && events[len(events)-1].at.After(last) {
-		last = events[len(events)-1].at
-	}
-	end := last.Add(time.Hour)
-	out := bufio.NewWriter(e.stdout)
-	defer out.Flush()
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	lines, next := 0, 0
-	lastDraw := time.Time{}
-	for t := first.Truncate(bucket).Add(warm + bucket + lag); ; t = t.Add(bucket) {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		for ; next < len(events) && !events[next].at.After(t); next++ {
-			ev := events[next]
-			if err := st.SaveIncident(ctx, ev.inc); err != nil {
-				return fmt.Errorf("storing incident %s: %w", ev.inc.ID, err)
-			}
-			if err := eng.IncidentChanged(ctx, ev.inc); err != nil {
-				return err
-			}
-		}
-		notes, err := eng.Step(ctx, t)
-		if err != nil {
-			return err
-		}
-		for _, n := range notes {
-			l := lineOf(n)
-			if err := enc.Encode(l); err != nil {
-				return fmt.Errorf("writing: %w", err)
-			}
-			lines++
-			if truth != nil {
-				truth.add(l, n)
-			}
-		}
-		if progress && time.Since(lastDraw) > 100*time.Millisecond {
-			lastDraw = time.Now()
-			pct := 100 * t.Sub(first) / max(end.Sub(first), 1)
-			fmt.Fprintf(e.stderr, "\r\x1b[Kreplaying %s %3d%%, %d lines", t.Format("2006-01-02 15:04"), min(pct, 100), lines)
-		}
-		if t.After(end) {
-			break
-		}
-	}
-	if err := out.Flush(); err != nil {
-		return fmt.Errorf("writing: %w", err)
-	}
-	if progress {
-		fmt.Fprint(e.stderr, "\r\x1b[K")
-	}
-	s := eng.Stats()
-	fmt.Fprintf(e.stderr, "earshot replay: %d posts (%s to %s) stored in %.1fs, replayed in %.1fs: %d spike events, %d notifications, %d lines\n",
-		ps.Stored, first.Format(time.RFC3339), last.Format(time.RFC3339), loaded.Seconds(),
-		(time.Since(started) - loaded).Seconds(), s.SpikeEvents, s.Notifications, lines)
-	if truth != nil {
-		truth.report(e.stderr)
-	}
-	return nil
+	return replayError(replay.Run(ctx, o))
 }
 
-// lineOf is n's line: its headline alert's, the first (Episodes puts the
-// firing, most severe first).
-func lineOf(n earshot.Notification) replayLine {
-	a := n.Alerts[0]
-	kind := string(a.Kind)
-	if notify.Resolved(a, n.At) {
-		kind = string(earshot.AlertResolved)
+// replayError makes replay's bad input a usage error (exit code 2).
+func replayError(err error) error {
+	if bad := (replay.BadInput{}); errors.As(err, &bad) {
+		return usageError{bad}
 	}
-	watch := a.Watch
-	if watch == "" {
-		watch = a.Labels["watch"]
-	}
-	if watch == "" {
-		watch = allWatch
-	}
-	l := replayLine{At: n.At.UTC().Format(time.RFC3339), Episode: n.Episode, Update: n.Update, Kind: kind, Watch: watch, Metric: string(a.Metric),
-		Confidence: a.Confidence, Summary: a.Summary}
-	if a.IncidentID != "" {
-		id := a.IncidentID
-		l.Incident = &id
-	}
-	return l
-}
-
-// loadReplayPosts reads posts into the pipeline and returns the first and
-// last creation times. Three stages overlap: this goroutine parses, a
-// second scores each batch (on every core, with the pipeline's scorer, on
-// the text as the pipeline normalizes it, so the pipeline keeps the score
-// rather than scoring again), a third hands the batches to the pipeline,
-// which stores them. Rejected lines are reported on stderr, as import
-// does.
-func loadReplayPosts(ctx context.Context, pipe *earshot.Pipeline, scorer earshot.Scorer, maxText int, r io.Reader, name string, e env, progress bool) (first, last time.Time, err error) {
-	toScore := make(chan []earshot.Post, 2)
-	toStore := make(chan []earshot.Post, 2)
-	scored := make(chan error, 1)
-	stored := make(chan error, 1)
-	go func() {
-		defer close(toStore)
-		texts := make([]string, 0, replayBatch)
-		for batch := range toScore {
-			texts = texts[:0]
-			for _, p := range batch {
-				texts = append(texts, earshot.Normalize(p, maxText).Text)
-			}
-			ss, err := scorer.Score(ctx, texts)
-			if err != nil {
-				scored <- fmt.Errorf("scoring posts: %w", err)
-				for range toScore {
-				}
-				return
-			}
-			for i := range batch {
-				batch[i].Sentiment = earshot.Rated(ss[i], batch[i].Rating)
-			}
-			toStore <- batch
-		}
-		scored <- nil
-	}()
-	go func() {
-		var failed error
-		for batch := range toStore {
-			if failed != nil {
-				continue
-			}
-			if err := pipe.Add(ctx, batch...); err != nil && !errors.Is(err, earshot.ErrRejected) {
-				failed = fmt.Errorf("storing posts: %w", err)
-			}
-		}
-		stored <- failed
-	}()
-	batch := make([]earshot.Post, 0, replayBatch)
-	read := 0
-	lastDraw := time.Time{}
-	add := func(p earshot.Post) error {
-		// Collected as created: the data's clock.
-		p.CollectedAt = p.CreatedAt
-		if first.IsZero() || p.CreatedAt.Before(first) {
-			first = p.CreatedAt
-		}
-		if p.CreatedAt.After(last) {
-			last = p.CreatedAt
-		}
-		batch = append(batch, p)
-		if len(batch) < replayBatch {
-			return nil
-		}
-		read += len(batch)
-		select {
-		case toScore <- batch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		batch = make([]earshot.Post, 0, replayBatch)
-		if progress && time.Since(lastDraw) > 100*time.Millisecond {
-			lastDraw = time.Now()
-			fmt.Fprintf(e.stderr, "\r\x1b[Kloading %d posts", read)
-		}
-		return nil
-	}
-	reject := func(line int, reason string) {
-		if progress {
-			fmt.Fprint(e.stderr, "\r\x1b[K")
-		}
-		fmt.Fprintf(e.stderr, "%s:%d: rejected: %s\n", name, line, reason)
-	}
-	rerr := readJSONLines(bufio.NewReaderSize(r, 1<<20), add, reject)
-	if rerr == nil && len(batch) > 0 {
-		toScore <- batch
-	}
-	close(toScore)
-	if err := errors.Join(<-scored, <-stored); err != nil {
-		return first, last, err
-	}
-	if rerr != nil {
-		return first, last, rerr
-	}
-	if err := pipe.Flush(ctx); err != nil {
-		return first, last, fmt.Errorf("storing posts: %w", err)
-	}
-	if progress {
-		fmt.Fprint(e.stderr, "\r\x1b[K")
-	}
-	return first.UTC(), last.UTC(), nil
-}
-
-// replayBatch is how many posts are scored and stored at once.
-const replayBatch = 20_000
-
-// postsOnly hides the optional interfaces of a store (PostHashStore):
-// replay's store starts empty, so there is nothing stored to compare with.
-type postsOnly struct{ earshot.PostStore }
-
-// readReplayIncidents reads --incidents into the events that make each
-// incident known: opened at started_at, resolved at resolved_at, in time
-// order. Any bad line is bad input.
-func readReplayIncidents(path string) ([]incidentEvent, error) {
-	if path == "" {
-		return nil, nil
-	}
-	var events []incidentEvent
-	seen := map[string]bool{}
-	err := eachJSONLine(path, "an incident", func(_ int, dec func(any) error, bad func(string, ...any) error) error {
-		var ri replayIncident
-		if err := dec(&ri); err != nil {
-			return err
-		}
-		if strings.TrimSpace(ri.ID) == "" {
-			return bad("missing id")
-		}
-		if seen[ri.ID] {
-			return bad("incident %q appears twice", ri.ID)
-		}
-		seen[ri.ID] = true
-		started, err := time.Parse(time.RFC3339, ri.StartedAt)
-		if err != nil {
-			return bad("started_at %q is not an RFC 3339 time", ri.StartedAt)
-		}
-		var resolved time.Time
-		if ri.ResolvedAt != "" {
-			if resolved, err = time.Parse(time.RFC3339, ri.ResolvedAt); err != nil {
-				return bad("resolved_at %q is not an RFC 3339 time", ri.ResolvedAt)
-			}
-			if !resolved.After(started) {
-				return bad("resolved_at is not after started_at")
-			}
-		}
-		source := "replay"
-		if s, _, ok := strings.Cut(ri.ID, ":"); ok && s != "" {
-			source = s
-		}
-		started = started.UTC()
-		open := earshot.Incident{ID: ri.ID, Source: source, Title: ri.Title, Status: earshot.Investigating,
-			Services: ri.Services, Watches: ri.Watches, StartedAt: started, UpdatedAt: started,
-			Updates: []earshot.IncidentUpdate{{At: started, Status: earshot.Investigating}}}
-		events = append(events, incidentEvent{started, open})
-		if !resolved.IsZero() {
-			resolved = resolved.UTC()
-			done := open
-			done.Status, done.ResolvedAt, done.UpdatedAt = earshot.Resolved, resolved, resolved
-			done.Updates = append(slices.Clone(open.Updates), earshot.IncidentUpdate{At: resolved, Status: earshot.Resolved})
-			events = append(events, incidentEvent{resolved, done})
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	slices.SortStableFunc(events, func(a, b incidentEvent) int { return a.at.Compare(b.at) })
-	return events, nil
-}
-
-// readReplaySilences reads --silences: one silence a line, as the API
-// takes them, with starts_at required (the data's clock is not now). Any
-// bad line is bad input.
-func readReplaySilences(path string) ([]earshot.Silence, error) {
-	if path == "" {
-		return nil, nil
-	}
-	var out []earshot.Silence
-	err := eachJSONLine(path, "a silence", func(line int, dec func(any) error, bad func(string, ...any) error) error {
-		var req engine.SilenceRequest
-		if err := dec(&req); err != nil {
-			return err
-		}
-		if req.StartsAt.IsZero() {
-			return bad("starts_at: required in replay")
-		}
-		sl, err := engine.NewSilence(req, req.StartsAt)
-		if err != nil {
-			return bad("%v", err)
-		}
-		sl.ID = fmt.Sprintf("replay-%d", line)
-		out = append(out, sl)
-		return nil
-	})
-	return out, err
-}
-
-// eachJSONLine reads the JSON lines of path (blank ones skipped), handing
-// each to f with a strict decoder (unknown fields refused; an error says
-// the line is not what) and bad, which makes a usage error naming the
-// file and line.
-func eachJSONLine(path, what string, f func(line int, dec func(any) error, bad func(string, ...any) error) error) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return usagef("cannot read %s: %v", path, errors.Unwrap(err))
-	}
-	for i, raw := range bytes.Split(b, []byte("\n")) {
-		raw = bytes.TrimSpace(raw)
-		if len(raw) == 0 {
-			continue
-		}
-		bad := func(format string, args ...any) error {
-			return usagef("%s:%d: %s", path, i+1, fmt.Sprintf(format, args...))
-		}
-		if !utf8.Valid(raw) {
-			return bad("invalid UTF-8")
-		}
-		dec := func(v any) error {
-			d := json.NewDecoder(bytes.NewReader(raw))
-			d.DisallowUnknownFields()
-			if err := d.Decode(v); err != nil {
-				return bad("not %s: %v", what, err)
-			}
-			return nil
-		}
-		if err := f(i+1, dec, bad); err != nil {
-			return err
-		}
-	}
-	return nil
+	return err
 }

@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/internal/engine/synth"
+	"github.com/earshot/earshot/engine/replay"
+	"github.com/earshot/earshot/engine/synth"
 )
 
 // fortnight is the scenario: fourteen days of chatter at 300
@@ -90,7 +91,7 @@ func checkFortnight(t *testing.T, f fortnight, dayLatency time.Duration) {
 	if len(lines) > 10 {
 		t.Errorf("%d messages in 14 days, want at most 10", len(lines))
 	}
-	within := func(l replayLine, from, to time.Time) bool {
+	within := func(l replay.Line, from, to time.Time) bool {
 		at, err := time.Parse(time.RFC3339, l.At)
 		if err != nil {
 			t.Fatalf("at %q: %v", l.At, err)
@@ -117,7 +118,7 @@ func checkFortnight(t *testing.T, f fortnight, dayLatency time.Duration) {
 		{"day", f.day, f.dayInc, "", dayLatency},
 		{"night", f.night, f.nightInc, "unreported_incident", 15 * time.Minute},
 	} {
-		var news []replayLine
+		var news []replay.Line
 		linked := false
 		for _, l := range lines {
 			if !within(l, o.start, o.start.Add(8*time.Hour)) {

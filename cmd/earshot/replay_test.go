@@ -16,8 +16,9 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/engine/replay"
+	"github.com/earshot/earshot/engine/synth"
 	"github.com/earshot/earshot/internal/demo"
-	"github.com/earshot/earshot/internal/engine/synth"
 )
 
 // writeReplayFiles writes posts and incidents to temporary files in the
@@ -46,18 +47,18 @@ func writeReplayFiles(t testing.TB, posts []earshot.Post, incs []earshot.Inciden
 }
 
 // replayed runs replay and returns its lines, decoded, and its raw output.
-func replayed(t testing.TB, args ...string) ([]replayLine, string) {
+func replayed(t testing.TB, args ...string) ([]replay.Line, string) {
 	t.Helper()
 	e, out, errb := testEnv("")
 	if code := run(t.Context(), append([]string{"replay"}, args...), e); code != 0 {
 		t.Fatalf("replay exited %d: %s", code, errb)
 	}
 	t.Log(strings.TrimSpace(errb.String()))
-	var lines []replayLine
+	var lines []replay.Line
 	sc := bufio.NewScanner(bytes.NewReader(out.Bytes()))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		var l replayLine
+		var l replay.Line
 		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
 			t.Fatalf("line %q: %v", sc.Text(), err)
 		}
@@ -123,7 +124,7 @@ func TestReplayContract(t *testing.T) {
 	if kinds["spike"] == 0 || kinds["resolved"] == 0 {
 		t.Errorf("want spike and resolved lines, got %v", kinds)
 	}
-	linked := slices.ContainsFunc(lines, func(l replayLine) bool { return l.Incident != nil && l.Confidence >= 0.55 })
+	linked := slices.ContainsFunc(lines, func(l replay.Line) bool { return l.Incident != nil && l.Confidence >= 0.55 })
 	if !linked {
 		t.Errorf("no line linked to %s:\n%s", inc.ID, out)
 	}

@@ -11,9 +11,13 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/analysis/followup"
+	"github.com/earshot/earshot/dashboards/digest/deliver"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/inbound/ingestapi"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/redact"
@@ -30,13 +34,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return usageError{err}
 	}
-	log := newLogger(e, cfg.LogLevel)
-
-	cols, err := buildCollectors(cfg, log)
+	s := &server{cfg: cfg, log: newLogger(e, cfg.LogLevel), getenv: e.getenv}
+	cols, err := buildCollectors(cfg, s.log)
 	if err != nil {
 		return err
 	}
-	incidentCols, err := buildIncidentCollectors(cfg, log)
+	incidentCols, err := buildIncidentCollectors(cfg, s.log)
 	if err != nil {
 		return err
 	}
@@ -45,142 +48,39 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return usagef("listen: cannot listen on %s: %v", cfg.Listen, err)
 	}
 	defer ln.Close()
-
-	st, err := openStoreRetrying(ctx, cfg.Store, time.Minute, log)
-	if err != nil {
+	if s.st, err = openStoreRetrying(ctx, cfg.Store, time.Minute, s.log); err != nil {
 		return err
 	}
-	defer st.Close()
-	log.Info("store open", "store", redact.DSN(cfg.Store))
-
-	scorer, err := newScorer(cfg, log)
-	if err != nil {
+	defer s.st.Close()
+	s.log.Info("store open", "store", redact.DSN(cfg.Store))
+	if err := s.openPipeline(ctx); err != nil {
 		return err
 	}
-	popts := pipelineOptions(cfg, log)
-	var sp *spool.Spool
-	if dir := cfg.SpoolDir(); dir != "" {
-		if sp, err = spool.Open(dir, spool.Options{MaxBytes: cfg.Spool.MaxBytes}); err != nil {
-			return err
-		}
-		defer sp.Close()
-		popts.Spool = sp
-		ss := sp.SpoolStats()
-		log.Info("spool open", "dir", dir, "records", ss.Records, "bytes", ss.Bytes, "torn_tails_cut", ss.TornTails)
-	} else {
-		log.Warn("no spool: posts waiting for the store are in memory only, and a crash loses them")
+	if s.sp != nil {
+		defer s.sp.Close()
 	}
-	pipe := earshot.NewPipeline(st, scorer, cfg.Watches, popts)
-	if n, err := pipe.Recover(ctx); err != nil {
-		return err
-	} else if n > 0 {
-		log.Info("recovered spooled posts; storing them first", "posts", n)
-	}
-	// A post is acknowledged (cursor saved, 2xx to a pusher) only once Add
-	// returns nil: with a spool, once it is fsynced there.
-	sink := addTo(pipe)
-
-	// One bucket per write credential, shared by every write route.
-	writeLimit := auth.NewLimiter(cfg.Server.WriteRate, cfg.Server.WriteBurst)
-	var ingest *ingestapi.Handler
-	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
-		if ingest, err = ingestapi.New(cfg.Ingest, addTo(pipe), e.getenv, log.With("part", "ingest")); err != nil {
-			return usageError{err}
-		}
-		ingest.Limit = writeLimit
-	}
-	// /metrics; its snapshot reads the pollers, filled in below.
-	var pollers []*earshot.Poller
-	snapshot := func(ctx context.Context) (metrics.Snapshot, error) { return snapshotFunc(pipe, sp, pollers, st)(ctx) }
-	reg := metrics.New(snapshot)
-	eng, err := newEngine(cfg, st, e.getenv, log, reg)
-	if err != nil {
-		return err
-	}
-	// An incident saved by a webhook, the API or a poller wakes the engine,
-	// so the spike it explains is linked within seconds.
-	incidents := wakingIncidents{IncidentStore: st, wake: eng.Wake}
-	incidentHandlers, err := incidentRoutes(cfg, incidents, writeLimit, e.getenv, log)
-	if err != nil {
-		return usageError{err}
-	}
-	flagger, err := newFlagger(st, cfg.Followups, log.With("part", "followups"))
-	if err != nil {
-		return err
-	}
-	writeTokens, err := webTokens(cfg, e.getenv)
-	if err != nil {
-		return err
-	}
-	readTokens, err := resolveTokens("web.read_tokens", cfg.Web.ReadTokens, e.getenv)
-	if err != nil {
-		return err
-	}
-	digests, err := digestScheduler(cfg, st, e.getenv, log, reg.ObserveDigest)
+	handler, err := s.build()
 	if err != nil {
 		return err
 	}
 
 	collectCtx, stopCollecting := context.WithCancel(ctx)
 	defer stopCollecting()
-	var wg sync.WaitGroup
-	healthStore, _ := st.(earshot.HealthStore)
-	limits := map[string]chan struct{}{}
-	for _, cr := range cols {
-		if limits[cr.kind] == nil {
-			limits[cr.kind] = make(chan struct{}, cfg.CollectorConcurrency)
-		}
-		p := &earshot.Poller{
-			Collector: cr.c, Kind: cr.kind, Cursors: st, Sink: sink, Interval: cr.interval,
-			Health: healthStore, Limit: limits[cr.kind],
-			Log: log.With("collector", cr.c.Name()),
-		}
-		pollers = append(pollers, p)
-		wg.Go(func() { p.Run(collectCtx) })
-	}
-	for _, p := range incidentPollers(incidentCols, incidents, st, healthStore, log) {
-		pollers = append(pollers, p)
-		wg.Go(func() { p.Run(collectCtx) })
-	}
+	s.startPollers(collectCtx, cols, incidentCols)
 	// Detection, linking and alerting, on the wall clock.
-	wg.Go(func() { eng.Run(collectCtx, 0) })
+	s.wg.Go(func() { _ = s.eng.Drive(collectCtx, &engine.Wall{}) })
 	// Support's follow-up queue, every followups.interval.
-	wg.Go(func() { flagger.Run(collectCtx) })
+	s.wg.Go(func() { s.flagger.Run(collectCtx) })
 	// Scheduled digests, on the wall clock.
-	wg.Go(func() { digests.Run(collectCtx) })
+	s.wg.Go(func() { s.digests.Run(collectCtx) })
 	// Shutdown budget: a quarter for collectors and the engine to stop,
 	// half for draining into the store, a quarter for requests in flight.
-	grace := cfg.ShutdownTimeout / 4
 	pipeDone := make(chan error, 1)
 	pipeCtx, stopPipe := context.WithCancel(context.WithoutCancel(ctx))
-	go func() { pipeDone <- pipe.Run(pipeCtx, cfg.ShutdownTimeout/2) }()
+	go func() { pipeDone <- s.pipe.Run(pipeCtx, cfg.ShutdownTimeout/2) }()
 
-	mux := http.NewServeMux()
-	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens, WriteLimit: writeLimit,
-		Watches: watchNames(cfg.Watches), Silences: eng.SilenceStore()}))
-	for path, h := range opsRoutes(reg, snapshot, st) {
-		mux.Handle(path, h)
-	}
-	if ingest != nil {
-		mux.Handle("/api/v1/ingest", ingest)
-	}
-	for path, h := range incidentHandlers {
-		mux.Handle(path, h)
-	}
-	for path, h := range alertRoutes(eng, writeTokens) {
-		mux.Handle(path, h)
-	}
-	for path, h := range digestRoutes(st) {
-		mux.Handle(path, h)
-	}
-	// Reading needs a read token when web.read_tokens is set (a write
-	// token of the dashboard reads too); the write routes check their own.
-	handler := auth.RequireRead(mux, auth.ReadOptions{
-		Tokens: append(readTokens, writeTokens...), Public: cfg.Web.PublicPaths, Writes: writeRoutes,
-		SignIn: auth.NewLimiter(1, 10), Log: log.With("part", "auth"),
-	})
 	srv := newHTTPServer(cfg.Server, handler)
-	log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))
+	s.log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))
 	serveErrc := make(chan error, 1)
 	go func() { serveErrc <- srv.Serve(ln) }()
 	var serveErr error
@@ -189,20 +89,164 @@ func runServe(ctx context.Context, args []string, e env) error {
 		serveErr = fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
+	return s.shutdown(ctx, srv, stopCollecting, stopPipe, pipeDone, serveErr)
+}
 
-	// Shutdown: from now on ingest answers 503 with Retry-After and
-	// collectors keep their cursor (refused, not lost); collectors stop,
-	// the pipeline drains into the store (what it does not take in time
-	// stays spooled), and last the server stops, giving requests in
-	// flight a grace.
-	pipe.Close()
+// server is what serve runs: the store, the pipeline and its spool, the
+// engine and the parts around them, and the goroutines that collect.
+type server struct {
+	cfg     config.Config
+	log     *slog.Logger
+	getenv  func(string) string
+	st      earshot.Store
+	sp      *spool.Spool
+	pipe    *ingest.Pipeline
+	eng     *engine.Engine
+	flagger *followup.Flagger
+	digests *deliver.Scheduler
+	// incidents wakes the engine on every incident saved.
+	incidents wakingIncidents
+	pollers   []*ingest.Poller
+	wg        sync.WaitGroup
+}
+
+// openPipeline opens the spool (when configured) and the pipeline into the
+// store, and takes back what a previous run left spooled.
+func (s *server) openPipeline(ctx context.Context) error {
+	scorer, err := newScorer(s.cfg, s.log)
+	if err != nil {
+		return err
+	}
+	popts := pipelineOptions(s.cfg, s.log)
+	if dir := s.cfg.SpoolDir(); dir != "" {
+		if s.sp, err = spool.Open(dir, spool.Options{MaxBytes: s.cfg.Spool.MaxBytes}); err != nil {
+			return err
+		}
+		popts.Spool = s.sp
+		ss := s.sp.SpoolStats()
+		s.log.Info("spool open", "dir", dir, "records", ss.Records, "bytes", ss.Bytes, "torn_tails_cut", ss.TornTails)
+	} else {
+		s.log.Warn("no spool: posts waiting for the store are in memory only, and a crash loses them")
+	}
+	s.pipe = ingest.NewPipeline(s.st, scorer, s.cfg.Watches, popts)
+	if n, err := s.pipe.Recover(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		s.log.Info("recovered spooled posts; storing them first", "posts", n)
+	}
+	return nil
+}
+
+// build makes the engine, the follow-up flagger and the digest scheduler,
+// and returns the handler serving every route.
+func (s *server) build() (http.Handler, error) {
+	cfg, log, st := s.cfg, s.log, s.st
+	// One bucket per write credential, shared by every write route.
+	writeLimit := auth.NewLimiter(cfg.Server.WriteRate, cfg.Server.WriteBurst)
+	var pusher *ingestapi.Handler
+	var err error
+	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
+		// A post is acknowledged (cursor saved, 2xx to a pusher) only once
+		// Add returns nil: with a spool, once it is fsynced there.
+		if pusher, err = ingestapi.New(cfg.Ingest, addTo(s.pipe), s.getenv, log.With("part", "ingest")); err != nil {
+			return nil, usageError{err}
+		}
+		pusher.Limit = writeLimit
+	}
+	// /metrics; its snapshot reads the pollers, filled in by startPollers.
+	snapshot := func(ctx context.Context) (metrics.Snapshot, error) {
+		return snapshotFunc(s.pipe, s.sp, s.pollers, st)(ctx)
+	}
+	reg := metrics.New(snapshot)
+	if s.eng, err = newEngine(cfg, st, s.getenv, log, reg); err != nil {
+		return nil, err
+	}
+	// An incident saved by a webhook, the API or a poller wakes the engine,
+	// so the spike it explains is linked within seconds.
+	s.incidents = wakingIncidents{IncidentStore: st, wake: s.eng.Wake}
+	incidentHandlers, err := incidentRoutes(cfg, s.incidents, writeLimit, s.getenv, log)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	if s.flagger, err = newFlagger(st, cfg.Followups, log.With("part", "followups")); err != nil {
+		return nil, err
+	}
+	writeTokens, err := webTokens(cfg, s.getenv)
+	if err != nil {
+		return nil, err
+	}
+	readTokens, err := resolveTokens("web.read_tokens", cfg.Web.ReadTokens, s.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if s.digests, err = digestScheduler(cfg, st, s.getenv, log, reg.ObserveDigest); err != nil {
+		return nil, err
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens, WriteLimit: writeLimit,
+		Watches: watchNames(cfg.Watches), Silences: s.eng.SilenceStore()}))
+	for path, h := range opsRoutes(reg, snapshot, st) {
+		mux.Handle(path, h)
+	}
+	if pusher != nil {
+		mux.Handle("/api/v1/ingest", pusher)
+	}
+	for path, h := range incidentHandlers {
+		mux.Handle(path, h)
+	}
+	for path, h := range alertRoutes(s.eng, writeTokens) {
+		mux.Handle(path, h)
+	}
+	for path, h := range digestRoutes(st) {
+		mux.Handle(path, h)
+	}
+	// Reading needs a read token when web.read_tokens is set (a write
+	// token of the dashboard reads too); the write routes check their own.
+	return auth.RequireRead(mux, auth.ReadOptions{
+		Tokens: append(readTokens, writeTokens...), Public: cfg.Web.PublicPaths, Writes: writeRoutes,
+		SignIn: auth.NewLimiter(1, 10), Log: log.With("part", "auth"),
+	}), nil
+}
+
+// startPollers starts a poller for every collector of posts (a limit per
+// kind, so a shared quota is not hammered) and of incidents.
+func (s *server) startPollers(ctx context.Context, cols []collectorRun, incidentCols []incidentRun) {
+	healthStore, _ := s.st.(earshot.HealthStore)
+	sink := addTo(s.pipe)
+	limits := map[string]chan struct{}{}
+	for _, cr := range cols {
+		if limits[cr.kind] == nil {
+			limits[cr.kind] = make(chan struct{}, s.cfg.CollectorConcurrency)
+		}
+		p := &ingest.Poller{
+			Collector: cr.c, Kind: cr.kind, Cursors: s.st, Sink: sink, Interval: cr.interval,
+			Health: healthStore, Limit: limits[cr.kind],
+			Log: s.log.With("collector", cr.c.Name()),
+		}
+		s.pollers = append(s.pollers, p)
+		s.wg.Go(func() { p.Run(ctx) })
+	}
+	for _, p := range incidentPollers(incidentCols, s.incidents, s.st, healthStore, s.log) {
+		s.pollers = append(s.pollers, p)
+		s.wg.Go(func() { p.Run(ctx) })
+	}
+}
+
+// shutdown: from now on ingest answers 503 with Retry-After and
+// collectors keep their cursor (refused, not lost); collectors stop, the
+// pipeline drains into the store (what it does not take in time stays
+// spooled), and last the server stops, giving requests in flight a grace.
+func (s *server) shutdown(ctx context.Context, srv *http.Server, stopCollecting, stopPipe func(), pipeDone <-chan error, serveErr error) error {
+	grace := s.cfg.ShutdownTimeout / 4
+	s.pipe.Close()
 	stopCollecting()
 	stopped := make(chan struct{})
-	go func() { wg.Wait(); close(stopped) }()
+	go func() { s.wg.Wait(); close(stopped) }()
 	select {
 	case <-stopped:
 	case <-time.After(grace):
-		log.Warn("collectors or the engine did not stop in time; draining anyway")
+		s.log.Warn("collectors or the engine did not stop in time; draining anyway")
 	}
 	stopPipe()
 	if err := <-pipeDone; err != nil {
@@ -213,8 +257,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) && serveErr == nil {
 		serveErr = fmt.Errorf("shutting down: %w", err)
 	}
-	s := pipe.Stats()
-	log.Info("stopped", "stored", s.Stored, "duplicates", s.Duplicates, "rejected", s.Rejected, "dropped", s.Dropped, "refused", s.Refused, "left_spooled", s.Pending)
+	st := s.pipe.Stats()
+	s.log.Info("stopped", "stored", st.Stored, "duplicates", st.Duplicates, "rejected", st.Rejected, "dropped", st.Dropped, "refused", st.Refused, "left_spooled", st.Pending)
 	return serveErr
 }
 

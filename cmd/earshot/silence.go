@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/internal/engine"
+	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/internal/oncall"
 )
 

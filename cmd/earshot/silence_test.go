@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/earshot/earshot/internal/engine"
+	"github.com/earshot/earshot/engine"
 )
 
 func TestSilenceCLI(t *testing.T) {

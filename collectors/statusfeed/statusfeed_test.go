@@ -19,6 +19,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/store/memstore"
 )
 
@@ -249,7 +250,7 @@ func TestRepoll(t *testing.T) {
 		f := &feedServer{file: "acme_history.rss"}
 		c := newCollector(t, f)
 		st := &countingStore{Store: memstore.New()}
-		p := earshot.NewIncidentPoller(c, st, st)
+		p := ingest.NewIncidentPoller(c, st, st)
 		for range 2 {
 			if _, err := p.Once(t.Context()); err != nil {
 				t.Fatal(err)

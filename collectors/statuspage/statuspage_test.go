@@ -16,6 +16,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/store/memstore"
 )
 
@@ -170,7 +171,7 @@ func TestRepollNeverDuplicates(t *testing.T) {
 	p := &page{incidents: "incidents_1.json"}
 	c := newCollector(t, p)
 	st := memstore.New()
-	poller := earshot.NewIncidentPoller(c, st, st)
+	poller := ingest.NewIncidentPoller(c, st, st)
 	for i := range 3 {
 		if i == 2 {
 			p.mu.Lock()

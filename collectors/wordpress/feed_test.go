@@ -11,6 +11,7 @@ import (
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/collectors/collectortest"
 	_ "github.com/earshot/earshot/collectors/rss"
+	"github.com/earshot/earshot/ingest"
 )
 
 // TestCommentFeedThroughRSS shows the way the package documentation gives
@@ -64,7 +65,7 @@ func TestCommentFeedThroughRSS(t *testing.T) {
 			t.Errorf("post %d: no text", i)
 		}
 	}
-	n := earshot.Normalize(posts[1], 16<<10)
+	n := ingest.Normalize(posts[1], 16<<10)
 	if want := "Since this morning my functions time out in eu-west and Acme Cloud support hasn’t answered in 6 hours."; n.Text != want {
 		t.Errorf("normalized text %q, want %q", n.Text, want)
 	}

@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/ingest"
 )
 
 // Snapshot is the state the handlers show.
 type Snapshot struct {
 	Collectors []earshot.SourceHealth
 	Gaps       []earshot.Gap
-	Pipeline   earshot.PipelineStats
+	Pipeline   ingest.PipelineStats
 	// OpenSpikes counts the spikes going on now by watch ("all" for the
 	// spikes over every post).
 	OpenSpikes map[string]int
@@ -62,7 +63,7 @@ type healthBody struct {
 	Status     string                 `json:"status"`
 	Collectors []earshot.SourceHealth `json:"collectors"`
 	OpenGaps   []earshot.Gap          `json:"open_gaps"`
-	Pipeline   earshot.PipelineStats  `json:"pipeline"`
+	Pipeline   ingest.PipelineStats   `json:"pipeline"`
 	Spool      *earshot.SpoolStats    `json:"spool,omitempty"`
 }
 

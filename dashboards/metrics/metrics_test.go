@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/ingest"
 )
 
 var at = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -26,7 +27,7 @@ func snapshot() Snapshot {
 			{ID: "g1", Collector: "tw", From: at, Reason: "rate limited"},
 			{ID: "g0", Collector: "tw", From: at.Add(-time.Hour), To: at.Add(-time.Minute), FilledAt: at.Add(-time.Minute)},
 		},
-		Pipeline: earshot.PipelineStats{Received: 100, Stored: 90, Duplicates: 7, Rejected: 3, Pending: 4},
+		Pipeline: ingest.PipelineStats{Received: 100, Stored: 90, Duplicates: 7, Rejected: 3, Pending: 4},
 	}
 }
 
@@ -92,7 +93,7 @@ func TestProm(t *testing.T) {
 
 func TestPromStoreDown(t *testing.T) {
 	r := New(func(context.Context) (Snapshot, error) {
-		return Snapshot{Pipeline: earshot.PipelineStats{Received: 3}}, errors.New("db down")
+		return Snapshot{Pipeline: ingest.PipelineStats{Received: 3}}, errors.New("db down")
 	})
 	body := scrape(t, r)
 	if !strings.Contains(body, "earshot_store_up 0") || !strings.Contains(body, "earshot_pipeline_received_total 3") || strings.Contains(body, "db down") {

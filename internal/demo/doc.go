@@ -26,4 +26,9 @@
 //
 // Every URL points at a reserved .example host, so no generated post links
 // to a real account.
+//
+// Populate runs a scenario into a store as `earshot demo` shows it: the
+// posts through ingest's pipeline, detection and linking on the
+// scenario's own clock (engine.Data, incidents known as each update came),
+// then the follow-up queue.
 package demo

@@ -18,6 +18,7 @@ import (
 	_ "github.com/earshot/earshot/collectors/all"
 	"github.com/earshot/earshot/collectors/collectortest"
 	"github.com/earshot/earshot/inbound/ingestapi"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/store/clickhouse"
 	"github.com/earshot/earshot/store/clickhouse/chtest"
 	"github.com/earshot/earshot/store/duckdb"
@@ -192,7 +193,7 @@ func testSource(t *testing.T, store earshot.Store, scorer earshot.Scorer, src so
 	client := src.suite.Replay(t, dir, 1)
 	name := "e2e-" + src.kind
 
-	once := func() (earshot.PipelineStats, string) {
+	once := func() (ingest.PipelineStats, string) {
 		t.Helper()
 		c, err := collectors.New(src.kind, name, collectortest.Node(t, cfg), collectors.Deps{
 			HTTP: client, Now: func() time.Time { return now }, UserAgent: collectortest.UserAgent,
@@ -200,9 +201,9 @@ func testSource(t *testing.T, store earshot.Store, scorer earshot.Scorer, src so
 		if err != nil {
 			t.Fatalf("collectors.New: %v", err)
 		}
-		pipe := earshot.NewPipeline(st, scorer, watches, earshot.PipelineOptions{Now: func() time.Time { return now }})
+		pipe := ingest.NewPipeline(st, scorer, watches, ingest.PipelineOptions{Now: func() time.Time { return now }})
 		sink := func(ctx context.Context, posts []earshot.Post) error { return pipe.Add(ctx, posts...) }
-		poller := &earshot.Poller{Collector: c, Kind: src.kind, Cursors: st, Sink: sink, Now: func() time.Time { return now }}
+		poller := &ingest.Poller{Collector: c, Kind: src.kind, Cursors: st, Sink: sink, Now: func() time.Time { return now }}
 		if _, err := poller.Once(ctx); err != nil {
 			t.Fatalf("Once: %v", err)
 		}
@@ -284,7 +285,7 @@ func checkStored(t *testing.T, st earshot.PostStore, want []earshot.Post) {
 	matcher := earshot.NewMatcher(watches)
 	matched, scored := 0, 0
 	for _, w := range want {
-		n := earshot.Normalize(w, 16<<10)
+		n := ingest.Normalize(w, 16<<10)
 		got, err := st.Post(t.Context(), w.ID)
 		if err != nil {
 			t.Errorf("Post(%s): %v", w.ID, err)
@@ -360,9 +361,9 @@ func testPush(t *testing.T, st earshot.Store, scorer earshot.Scorer) {
 		want = append(want, p)
 	}
 
-	send := func() earshot.PipelineStats {
+	send := func() ingest.PipelineStats {
 		t.Helper()
-		pipe := earshot.NewPipeline(st, scorer, watches, earshot.PipelineOptions{Now: func() time.Time { return now }})
+		pipe := ingest.NewPipeline(st, scorer, watches, ingest.PipelineOptions{Now: func() time.Time { return now }})
 		h, err := ingestapi.New(ingestapi.Config{Tokens: []collectors.Secret{"env:EARSHOT_E2E_TOKEN"}},
 			func(ctx context.Context, posts []earshot.Post) error { return pipe.Add(ctx, posts...) }, nil, nil)
 		if err != nil {

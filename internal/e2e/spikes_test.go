@@ -7,6 +7,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/spikes"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/demo"
 	"github.com/earshot/earshot/store/clickhouse"
 	"github.com/earshot/earshot/store/clickhouse/chtest"
@@ -41,7 +42,7 @@ func TestSpikesOnClickHouse(t *testing.T) {
 func spikesOnStore(t *testing.T, st earshot.Store) {
 	ctx := t.Context()
 	sc := demo.Generate(demo.Options{Days: 10})
-	p := earshot.NewPipeline(st, nil, sc.Watches, earshot.PipelineOptions{BatchSize: 5000, DropUnmatched: true})
+	p := ingest.NewPipeline(st, nil, sc.Watches, ingest.PipelineOptions{BatchSize: 5000, DropUnmatched: true})
 	if err := p.Add(ctx, sc.Posts...); err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
+	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/internal/badinput"
-	"github.com/earshot/earshot/internal/engine"
 )
 
 // NewSilence makes the silence req asks for at now, or says why it

@@ -1,4 +1,4 @@
-package earshot
+package ingest
 
 import (
 	"context"
@@ -6,10 +6,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot"
 )
 
 type memCursors struct {
-	CursorStore
+	earshot.CursorStore
 	mu sync.Mutex
 	m  map[string]string
 }
@@ -35,33 +37,33 @@ func (e rateLimitErr) RetryAfter() time.Duration { return time.Duration(e) }
 // scriptCollector returns one scripted answer per call.
 type scriptCollector struct {
 	calls   []string // cursors seen
-	answers []func(cursor string) ([]Post, string, error)
+	answers []func(cursor string) ([]earshot.Post, string, error)
 }
 
 func (s *scriptCollector) Name() string { return "script" }
-func (s *scriptCollector) Collect(_ context.Context, cursor string) ([]Post, string, error) {
+func (s *scriptCollector) Collect(_ context.Context, cursor string) ([]earshot.Post, string, error) {
 	s.calls = append(s.calls, cursor)
 	i := len(s.calls) - 1
 	if i >= len(s.answers) {
-		return nil, cursor, ErrNotModified
+		return nil, cursor, earshot.ErrNotModified
 	}
 	return s.answers[i](cursor)
 }
 
 func TestPollerCursorAndBackoff(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
-	col := &scriptCollector{answers: []func(string) ([]Post, string, error){
-		func(string) ([]Post, string, error) { return []Post{post("t:1", "a")}, "c1", nil },
-		func(string) ([]Post, string, error) { return nil, "", errors.New("boom") },
-		func(string) ([]Post, string, error) { return nil, "", rateLimitErr(time.Hour) },
-		func(string) ([]Post, string, error) { return []Post{post("t:2", "b")}, "c2", nil },
+	col := &scriptCollector{answers: []func(string) ([]earshot.Post, string, error){
+		func(string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:1", "a")}, "c1", nil },
+		func(string) ([]earshot.Post, string, error) { return nil, "", errors.New("boom") },
+		func(string) ([]earshot.Post, string, error) { return nil, "", rateLimitErr(time.Hour) },
+		func(string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:2", "b")}, "c2", nil },
 	}}
 	cursors := &memCursors{m: map[string]string{}}
-	var got []Post
+	var got []earshot.Post
 	var waits []time.Duration
 	p := &Poller{
 		Collector: col, Cursors: cursors, Interval: time.Minute, MaxBackoff: 10 * time.Minute,
-		Sink: func(_ context.Context, posts []Post) error { got = append(got, posts...); return nil },
+		Sink: func(_ context.Context, posts []earshot.Post) error { got = append(got, posts...); return nil },
 		Sleep: func(_ context.Context, d time.Duration) error {
 			waits = append(waits, d)
 			if len(waits) == 4 {
@@ -92,11 +94,11 @@ func TestPollerCursorAndBackoff(t *testing.T) {
 }
 
 func TestPollerKeepsCursorWhenSinkFails(t *testing.T) {
-	col := &scriptCollector{answers: []func(string) ([]Post, string, error){
-		func(string) ([]Post, string, error) { return []Post{post("t:1", "a")}, "c1", nil },
+	col := &scriptCollector{answers: []func(string) ([]earshot.Post, string, error){
+		func(string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:1", "a")}, "c1", nil },
 	}}
 	cursors := &memCursors{m: map[string]string{"script": "c0"}}
-	p := &Poller{Collector: col, Cursors: cursors, Sink: func(context.Context, []Post) error { return errors.New("store down") }}
+	p := &Poller{Collector: col, Cursors: cursors, Sink: func(context.Context, []earshot.Post) error { return errors.New("store down") }}
 	if _, err := p.Once(t.Context()); err == nil {
 		t.Fatal("Once returned nil though the sink failed")
 	}
@@ -106,17 +108,17 @@ func TestPollerKeepsCursorWhenSinkFails(t *testing.T) {
 }
 
 type memHealth struct {
-	HealthStore
-	health map[string]SourceHealth
-	gaps   map[string]Gap
+	earshot.HealthStore
+	health map[string]earshot.SourceHealth
+	gaps   map[string]earshot.Gap
 }
 
-func (m *memHealth) SaveHealth(_ context.Context, h SourceHealth) error {
+func (m *memHealth) SaveHealth(_ context.Context, h earshot.SourceHealth) error {
 	m.health[h.Collector] = h
 	return nil
 }
 
-func (m *memHealth) SaveGap(_ context.Context, g Gap) error {
+func (m *memHealth) SaveGap(_ context.Context, g earshot.Gap) error {
 	m.gaps[g.ID] = g
 	return nil
 }
@@ -124,15 +126,17 @@ func (m *memHealth) SaveGap(_ context.Context, g Gap) error {
 func TestPollerHealthAndGaps(t *testing.T) {
 	clock := t0
 	now := func() time.Time { return clock }
-	col := &scriptCollector{answers: []func(string) ([]Post, string, error){
-		func(string) ([]Post, string, error) { return []Post{post("t:1", "a"), post("t:2", "b")}, "c1", nil },
-		func(string) ([]Post, string, error) { return nil, "", errors.New("401 token expired") },
-		func(string) ([]Post, string, error) { return nil, "", rateLimitErr(time.Minute) },
-		func(string) ([]Post, string, error) { return []Post{post("t:3", "c")}, "c2", nil },
+	col := &scriptCollector{answers: []func(string) ([]earshot.Post, string, error){
+		func(string) ([]earshot.Post, string, error) {
+			return []earshot.Post{post("t:1", "a"), post("t:2", "b")}, "c1", nil
+		},
+		func(string) ([]earshot.Post, string, error) { return nil, "", errors.New("401 token expired") },
+		func(string) ([]earshot.Post, string, error) { return nil, "", rateLimitErr(time.Minute) },
+		func(string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:3", "c")}, "c2", nil },
 	}}
-	hs := &memHealth{health: map[string]SourceHealth{}, gaps: map[string]Gap{}}
+	hs := &memHealth{health: map[string]earshot.SourceHealth{}, gaps: map[string]earshot.Gap{}}
 	p := &Poller{Collector: col, Kind: "script", Cursors: &memCursors{m: map[string]string{}}, Health: hs, Now: now,
-		Sink: func(context.Context, []Post) error { return nil }}
+		Sink: func(context.Context, []earshot.Post) error { return nil }}
 
 	p.Once(t.Context())
 	if h := hs.health["script"]; h.PostsLastHour != 2 || !h.LastSuccess.Equal(t0) || h.Failures != 0 || h.Kind != "script" {
@@ -178,22 +182,22 @@ func TestPollerLimit(t *testing.T) {
 		t.Errorf("ran past a full limit: err %v, %d calls", err, len(col.calls))
 	}
 	<-limit
-	if _, err := p.Once(t.Context()); !errors.Is(err, ErrNotModified) || len(limit) != 0 {
+	if _, err := p.Once(t.Context()); !errors.Is(err, earshot.ErrNotModified) || len(limit) != 0 {
 		t.Errorf("after the slot freed: err %v, slot held %d", err, len(limit))
 	}
 }
 
 func TestPollerKeepsPartialProgress(t *testing.T) {
-	col := &scriptCollector{answers: []func(string) ([]Post, string, error){
-		func(string) ([]Post, string, error) {
-			return []Post{post("t:1", "a")}, "c-partial", &collectorsRetry{time.Minute}
+	col := &scriptCollector{answers: []func(string) ([]earshot.Post, string, error){
+		func(string) ([]earshot.Post, string, error) {
+			return []earshot.Post{post("t:1", "a")}, "c-partial", &collectorsRetry{time.Minute}
 		},
 	}}
 	cursors := &memCursors{m: map[string]string{"script": "c0"}}
-	var got []Post
-	p := &Poller{Collector: col, Cursors: cursors, Sink: func(_ context.Context, ps []Post) error { got = append(got, ps...); return nil }}
+	var got []earshot.Post
+	p := &Poller{Collector: col, Cursors: cursors, Sink: func(_ context.Context, ps []earshot.Post) error { got = append(got, ps...); return nil }}
 	n, err := p.Once(t.Context())
-	var ra RetryAfter
+	var ra earshot.RetryAfter
 	if n != 1 || len(got) != 1 || cursors.m["script"] != "c-partial" || !errors.As(err, &ra) {
 		t.Errorf("partial run: n %d, got %d posts, cursor %q, err %v", n, len(got), cursors.m["script"], err)
 	}
@@ -209,20 +213,20 @@ func (e *collectorsRetry) RetryAfter() time.Duration { return e.wait }
 // collected again and taken.
 func TestPollerPausesWhenBusy(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
-	again := func(cur string) ([]Post, string, error) { return []Post{post("t:1", "a")}, "c1", nil }
-	col := &scriptCollector{answers: []func(string) ([]Post, string, error){again, again, again, again}}
+	again := func(cur string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:1", "a")}, "c1", nil }
+	col := &scriptCollector{answers: []func(string) ([]earshot.Post, string, error){again, again, again, again}}
 	cursors := &memCursors{m: map[string]string{"script": "c0"}}
-	health := &memHealth{health: map[string]SourceHealth{}, gaps: map[string]Gap{}}
+	health := &memHealth{health: map[string]earshot.SourceHealth{}, gaps: map[string]earshot.Gap{}}
 	sinks := 0
 	var waits []time.Duration
 	var cursorsSeen []string
 	p := &Poller{
 		Collector: col, Cursors: cursors, Health: health, Interval: time.Minute,
-		Sink: func(context.Context, []Post) error {
+		Sink: func(context.Context, []earshot.Post) error {
 			sinks++
 			cursorsSeen = append(cursorsSeen, cursors.m["script"])
 			if sinks <= 3 {
-				return &BusyError{Reason: "spool full", After: 7 * time.Second}
+				return &earshot.BusyError{Reason: "spool full", After: 7 * time.Second}
 			}
 			return nil
 		},

@@ -1,6 +1,11 @@
-package earshot
+package ingest
 
-import "context"
+import (
+	"context"
+	"fmt"
+
+	"github.com/earshot/earshot"
+)
 
 // NewIncidentPoller returns a Poller that runs an incident collector: every
 // incident a run returns is saved whole to store (replacing the stored one
@@ -8,28 +13,28 @@ import "context"
 // update), and the cursor moves only once all of them are saved. Health,
 // gaps, backoff and rate limits work as for posts; set Interval, Kind,
 // Health, Log and the rest on the result. The poller counts no posts.
-func NewIncidentPoller(c IncidentCollector, store IncidentStore, cursors CursorStore) *Poller {
+func NewIncidentPoller(c earshot.IncidentCollector, store earshot.IncidentStore, cursors earshot.CursorStore) *Poller {
 	return &Poller{
 		Collector: incidentSaver{c, store},
 		Cursors:   cursors,
-		Sink:      func(context.Context, []Post) error { return nil },
+		Sink:      func(context.Context, []earshot.Post) error { return nil },
 	}
 }
 
 // incidentSaver is an IncidentCollector seen as a Collector that stores
 // what it collects and hands on no posts.
 type incidentSaver struct {
-	c     IncidentCollector
-	store IncidentStore
+	c     earshot.IncidentCollector
+	store earshot.IncidentStore
 }
 
 func (s incidentSaver) Name() string { return s.c.Name() }
 
-func (s incidentSaver) Collect(ctx context.Context, cursor string) ([]Post, string, error) {
+func (s incidentSaver) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	incidents, next, err := s.c.CollectIncidents(ctx, cursor)
 	for _, inc := range incidents {
 		if serr := s.store.SaveIncident(ctx, inc); serr != nil {
-			return nil, "", errorf("saving incident %s: %w", inc.ID, serr)
+			return nil, "", fmt.Errorf("saving incident %s: %w", inc.ID, serr)
 		}
 	}
 	if err != nil {

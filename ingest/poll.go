@@ -1,20 +1,17 @@
-package earshot
+package ingest
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
 	"sync"
 	"time"
-)
 
-// RetryAfter is implemented by errors that say how long a source asked us
-// to wait (from Retry-After or a rate-limit reset header).
-type RetryAfter interface {
-	RetryAfter() time.Duration
-}
+	"github.com/earshot/earshot"
+)
 
 // Poller runs one collector on an interval: it loads the collector's cursor,
 // collects, hands the posts to Sink, and saves the new cursor only once the
@@ -29,12 +26,12 @@ type RetryAfter interface {
 // and is marked filled by the next successful run, which resumes from the
 // saved cursor.
 type Poller struct {
-	Collector Collector
+	Collector earshot.Collector
 	// Kind is the collector's type, for health and metrics.
 	Kind       string
-	Cursors    CursorStore
-	Sink       func(ctx context.Context, posts []Post) error
-	Health     HealthStore
+	Cursors    earshot.CursorStore
+	Sink       func(ctx context.Context, posts []earshot.Post) error
+	Health     earshot.HealthStore
 	Interval   time.Duration
 	MaxBackoff time.Duration
 	// Limit, when set, bounds how many collectors sharing it run at once
@@ -46,8 +43,8 @@ type Poller struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 
 	mu     sync.Mutex
-	health SourceHealth
-	gap    *Gap
+	health earshot.SourceHealth
+	gap    *earshot.Gap
 	recent []postCount // posts per run in the last hour
 }
 
@@ -83,15 +80,15 @@ func (p *Poller) Run(ctx context.Context) {
 		wait := p.Interval - p.Interval/10 + rand.N(p.Interval/5+1)
 		n, err := p.Once(ctx)
 		switch {
-		case err == nil || errors.Is(err, ErrNotModified):
+		case err == nil || errors.Is(err, earshot.ErrNotModified):
 			failures = 0
 			p.Log.Debug("collected", "posts", n)
 		case ctx.Err() != nil:
 			return
-		case errors.Is(err, ErrBusy):
+		case errors.Is(err, earshot.ErrBusy):
 			// The pipeline is full: the cursor did not move, so wait as
 			// asked and collect the same posts again, no backoff growing.
-			var ra RetryAfter
+			var ra earshot.RetryAfter
 			if errors.As(err, &ra) {
 				wait = ra.RetryAfter()
 			}
@@ -100,7 +97,7 @@ func (p *Poller) Run(ctx context.Context) {
 			failures++
 			wait = min(p.Interval<<min(failures, 10), p.MaxBackoff)
 			wait = wait/2 + rand.N(wait/2+1)
-			var ra RetryAfter
+			var ra earshot.RetryAfter
 			if errors.As(err, &ra) && ra.RetryAfter() > wait {
 				wait = ra.RetryAfter()
 			}
@@ -135,7 +132,7 @@ func (p *Poller) collect(ctx context.Context) (int, error) {
 	name := p.Collector.Name()
 	cursor, err := p.Cursors.Cursor(ctx, name)
 	if err != nil {
-		return 0, errorf("loading cursor of %s: %w", name, err)
+		return 0, fmt.Errorf("loading cursor of %s: %w", name, err)
 	}
 	posts, next, cerr := p.Collector.Collect(ctx, cursor)
 	if cerr != nil && len(posts) == 0 {
@@ -144,20 +141,20 @@ func (p *Poller) collect(ctx context.Context) (int, error) {
 	// Posts that came with an error are partial progress: keep them and
 	// their cursor, then report the error so the poller backs off.
 	if len(posts) > 0 {
-		if err := p.Sink(ctx, posts); err != nil && !errors.Is(err, ErrRejected) {
-			return 0, errorf("passing on posts of %s: %w", name, err)
+		if err := p.Sink(ctx, posts); err != nil && !errors.Is(err, earshot.ErrRejected) {
+			return 0, fmt.Errorf("passing on posts of %s: %w", name, err)
 		}
 	}
 	if next != cursor && next != "" {
 		if err := p.Cursors.SetCursor(ctx, name, next); err != nil {
-			return len(posts), errorf("saving cursor of %s: %w", name, err)
+			return len(posts), fmt.Errorf("saving cursor of %s: %w", name, err)
 		}
 	}
 	return len(posts), cerr
 }
 
 // HealthNow returns the collector's health as of its last run.
-func (p *Poller) HealthNow() SourceHealth {
+func (p *Poller) HealthNow() earshot.SourceHealth {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.health
@@ -182,12 +179,12 @@ func (p *Poller) record(ctx context.Context, n int, err error) {
 	p.recent = keep
 	h.PostsLastHour = lastHour
 
-	var gapToSave *Gap
-	if errors.Is(err, ErrBusy) {
+	var gapToSave *earshot.Gap
+	if errors.Is(err, earshot.ErrBusy) {
 		// Paused with the cursor kept: nothing is missed, so no failure
 		// and no gap; the reason shows as the last error.
 		h.LastError, h.LastErrorAt = err.Error(), now
-	} else if err == nil || errors.Is(err, ErrNotModified) {
+	} else if err == nil || errors.Is(err, earshot.ErrNotModified) {
 		h.LastSuccess, h.Failures = now, 0
 		if p.gap != nil {
 			p.gap.To, p.gap.FilledAt = now, now
@@ -201,13 +198,13 @@ func (p *Poller) record(ctx context.Context, n int, err error) {
 			if from.IsZero() {
 				from = now
 			}
-			p.gap = &Gap{ID: h.Collector + "@" + strconv.FormatInt(from.UnixNano(), 10), Collector: h.Collector, From: from}
+			p.gap = &earshot.Gap{ID: h.Collector + "@" + strconv.FormatInt(from.UnixNano(), 10), Collector: h.Collector, From: from}
 		}
 		p.gap.Reason = err.Error()
 		gapToSave = p.gap
 	}
 	health := *h
-	var gap Gap
+	var gap earshot.Gap
 	if gapToSave != nil {
 		gap = *gapToSave
 	}

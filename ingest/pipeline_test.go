@@ -1,27 +1,26 @@
-package earshot
+package ingest
 
 import (
 	"context"
 	"errors"
-	"fmt"
-	"hash/fnv"
-	"math"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot"
 )
 
 // memPosts is a hand-written fake PostStore keeping saved batches.
 type memPosts struct {
-	PostStore
+	earshot.PostStore
 	mu      sync.Mutex
-	batches [][]Post
+	batches [][]earshot.Post
 	fail    error
 }
 
-func (m *memPosts) SavePosts(_ context.Context, posts []Post) error {
+func (m *memPosts) SavePosts(_ context.Context, posts []earshot.Post) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
@@ -31,7 +30,7 @@ func (m *memPosts) SavePosts(_ context.Context, posts []Post) error {
 	return nil
 }
 
-func (m *memPosts) all() []Post {
+func (m *memPosts) all() []earshot.Post {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return slices.Concat(m.batches...)
@@ -43,15 +42,15 @@ type wordScorer struct {
 	texts int
 }
 
-func (w *wordScorer) Score(_ context.Context, texts []string) ([]Sentiment, error) {
+func (w *wordScorer) Score(_ context.Context, texts []string) ([]earshot.Sentiment, error) {
 	w.mu.Lock()
 	w.texts += len(texts)
 	w.mu.Unlock()
-	out := make([]Sentiment, len(texts))
+	out := make([]earshot.Sentiment, len(texts))
 	for i, t := range texts {
-		out[i] = Sentiment{Score: 1, Label: Positive}
+		out[i] = earshot.Sentiment{Score: 1, Label: earshot.Positive}
 		if strings.Contains(t, "bad") {
-			out[i] = Sentiment{Score: -1, Label: Negative}
+			out[i] = earshot.Sentiment{Score: -1, Label: earshot.Negative}
 		}
 	}
 	return out, nil
@@ -59,14 +58,14 @@ func (w *wordScorer) Score(_ context.Context, texts []string) ([]Sentiment, erro
 
 var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
-func post(id, text string) Post {
-	return Post{ID: id, Source: "test", Text: text, CreatedAt: t0, CollectedAt: t0}
+func post(id, text string) earshot.Post {
+	return earshot.Post{ID: id, Source: "test", Text: text, CreatedAt: t0, CollectedAt: t0}
 }
 
 func TestPipelineFlow(t *testing.T) {
 	store := &memPosts{}
 	scorer := &wordScorer{}
-	p := NewPipeline(store, scorer, []Watch{{Name: "acme", Terms: []string{"Acme"}}}, PipelineOptions{BatchSize: 3})
+	p := NewPipeline(store, scorer, []earshot.Watch{{Name: "acme", Terms: []string{"Acme"}}}, PipelineOptions{BatchSize: 3})
 	ctx := t.Context()
 
 	err := p.Add(ctx,
@@ -75,7 +74,7 @@ func TestPipelineFlow(t *testing.T) {
 		post("test:1", "<p>Acme is <b>bad</b></p>"), // exact repeat
 		post("", "no id"),
 	)
-	if !errors.Is(err, ErrRejected) {
+	if !errors.Is(err, earshot.ErrRejected) {
 		t.Fatalf("Add err = %v, want ErrRejected for the post with no id", err)
 	}
 	if got := len(store.all()); got != 0 {
@@ -88,10 +87,10 @@ func TestPipelineFlow(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("stored %d posts after a full batch, want 3", len(got))
 	}
-	if got[0].Text != "Acme is bad" || got[0].Sentiment.Label != Negative || !slices.Equal(got[0].Watches, []string{"acme"}) {
+	if got[0].Text != "Acme is bad" || got[0].Sentiment.Label != earshot.Negative || !slices.Equal(got[0].Watches, []string{"acme"}) {
 		t.Errorf("first post = %+v", got[0])
 	}
-	if len(got[1].Watches) != 0 || got[1].Sentiment.Label != Positive {
+	if len(got[1].Watches) != 0 || got[1].Sentiment.Label != earshot.Positive {
 		t.Errorf("second post = %+v", got[1])
 	}
 	// A changed version of a stored post goes through; Flush stores a partial batch.
@@ -141,7 +140,7 @@ func TestPipelineKeepsPostsWhileStoreFails(t *testing.T) {
 
 func TestPipelineDropUnmatched(t *testing.T) {
 	store := &memPosts{}
-	p := NewPipeline(store, nil, []Watch{{Name: "acme", Terms: []string{"acme"}}}, PipelineOptions{DropUnmatched: true})
+	p := NewPipeline(store, nil, []earshot.Watch{{Name: "acme", Terms: []string{"acme"}}}, PipelineOptions{DropUnmatched: true})
 	if err := p.Add(t.Context(), post("test:1", "acme"), post("test:2", "other")); err != nil {
 		t.Fatal(err)
 	}
@@ -213,9 +212,9 @@ type hashPosts struct {
 	hashes map[string]uint64
 }
 
-func (h *hashPosts) SavePosts(ctx context.Context, posts []Post) error {
+func (h *hashPosts) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	for _, p := range posts {
-		h.hashes[p.ID] = ContentHash(p)
+		h.hashes[p.ID] = earshot.ContentHash(p)
 	}
 	return h.memPosts.SavePosts(ctx, posts)
 }
@@ -233,7 +232,7 @@ func (h *hashPosts) PostHashes(_ context.Context, ids []string) (map[string]uint
 func TestPipelineSkipsPostsStoredUnchanged(t *testing.T) {
 	store := &hashPosts{hashes: map[string]uint64{}}
 	scorer := &wordScorer{}
-	run := func(posts ...Post) PipelineStats {
+	run := func(posts ...earshot.Post) PipelineStats {
 		// A new pipeline each time: nothing remembered in memory.
 		p := NewPipeline(store, scorer, nil, PipelineOptions{})
 		if err := p.Add(t.Context(), posts...); err != nil {
@@ -254,77 +253,6 @@ func TestPipelineSkipsPostsStoredUnchanged(t *testing.T) {
 	}
 }
 
-func TestRatedReviews(t *testing.T) {
-	pos := Sentiment{Score: 0.6, Label: Positive}
-	neg := Sentiment{Score: -0.4, Label: Negative, Reason: ReasonBilling}
-	tests := []struct {
-		s     Sentiment
-		stars int
-		label Label
-	}{
-		{pos, 0, Positive},
-		{pos, 1, Negative},
-		{pos, 2, Negative},
-		{pos, 3, Positive},
-		{neg, 3, Negative},
-		{neg, 4, Neutral},
-		{neg, 1, Negative},
-	}
-	for _, tt := range tests {
-		got := Rated(tt.s, tt.stars)
-		if got.Label != tt.label {
-			t.Errorf("%+v with %d stars: label %s, want %s", tt.s, tt.stars, got.Label, tt.label)
-		}
-		if tt.stars > 0 && got.Parts["text"] != tt.s.Score {
-			t.Errorf("%d stars: the text's own score is not kept: %v", tt.stars, got.Parts)
-		}
-	}
-	if got := Rated(pos, 1); got.Score > -0.5 || got.Reason != ReasonOther {
-		t.Errorf("1-star praise = %+v, want a clearly negative score and a reason", got)
-	}
-	if got := Rated(neg, 1); got.Reason != ReasonBilling {
-		t.Errorf("a 1-star review keeps the reason its words give: %+v", got)
-	}
-}
-
-// contentHashFmt is ContentHash as first written, with hash/fnv and
-// fmt: stores keep the hashes, so the fast one must not differ.
-func contentHashFmt(p Post) uint64 {
-	h := fnv.New64a()
-	for _, s := range []string{p.Text, p.URL, p.Author.ID, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID, p.ParentID, p.AppVersion} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	fmt.Fprintf(h, "%d|%d|%d|%t", p.Author.Followers, p.CreatedAt.UnixNano(), p.Rating, p.FromBrand)
-	return h.Sum64()
-}
-
-func TestContentHashUnchanged(t *testing.T) {
-	base := Post{ID: "x:1", Source: "x", Kind: KindReview, Text: "Acme is down ☹ again", URL: "https://example.com/1",
-		Author: Author{ID: "u1", Handle: "h", Name: "Ünï Code", Followers: 12345}, Lang: "en",
-		CreatedAt: time.Date(2026, 3, 2, 10, 0, 0, 123, time.UTC), IncidentID: "inc", ParentID: "x:0",
-		Rating: 4, FromBrand: true, AppVersion: "1.2.3"}
-	posts := []Post{{}, base}
-	for _, change := range []func(*Post){
-		func(p *Post) { p.Author.Followers = -7 },
-		func(p *Post) { p.Rating = -1 },
-		func(p *Post) { p.FromBrand = false },
-		func(p *Post) { p.CreatedAt = time.Time{} },
-		func(p *Post) { p.CreatedAt = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC) },
-		func(p *Post) { p.Text = "\xff\x00 bytes" },
-		func(p *Post) { p.Author.Followers = math.MaxInt64 },
-	} {
-		p := base
-		change(&p)
-		posts = append(posts, p)
-	}
-	for _, p := range posts {
-		if got, want := ContentHash(p), contentHashFmt(p); got != want {
-			t.Errorf("ContentHash(%+v) = %x, want %x", p, got, want)
-		}
-	}
-}
-
 // gatedPosts is a fake store whose SavePosts waits for a token on gate,
 // and says on entered when it starts.
 type gatedPosts struct {
@@ -333,7 +261,7 @@ type gatedPosts struct {
 	gate    chan struct{}
 }
 
-func (g *gatedPosts) SavePosts(ctx context.Context, posts []Post) error {
+func (g *gatedPosts) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	g.entered <- struct{}{}
 	<-g.gate
 	return g.memPosts.SavePosts(ctx, posts)
@@ -394,7 +322,7 @@ func TestPipelineOverlap(t *testing.T) {
 	if !slices.Equal(ids, []string{"test:1", "test:2", "test:3", "test:4", "test:5"}) {
 		t.Errorf("stored %v, want all five in order", ids)
 	}
-	if got := store.all()[1].Sentiment.Label; got != Negative {
+	if got := store.all()[1].Sentiment.Label; got != earshot.Negative {
 		t.Errorf("second post labelled %q, want negative", got)
 	}
 	if s := p.Stats(); s != (PipelineStats{Received: 5, Stored: 5}) {

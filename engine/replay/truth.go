@@ -1,4 +1,4 @@
-package main
+package replay
 
 import (
 	"fmt"
@@ -33,8 +33,8 @@ type truthEpisode struct {
 // as about it (the tail of upset posts, the resolve message).
 const truthTail = 6 * time.Hour
 
-// replayTruth scores replay's messages against --truth.
-type replayTruth struct {
+// Truth scores replay's messages against what really happened (--truth).
+type Truth struct {
 	eps []*truthEpisode
 	// convs maps each conversation to whether its first message fell
 	// within a true episode.
@@ -44,11 +44,13 @@ type replayTruth struct {
 	outside  int
 }
 
-func readTruth(path string) (*replayTruth, error) {
+// ReadTruth reads --truth: one true episode a line, {"start","end","kind"}
+// and an optional "watch". Any bad line is bad input.
+func ReadTruth(path string) (*Truth, error) {
 	if path == "" {
 		return nil, nil
 	}
-	rt := &replayTruth{convs: map[string]bool{}}
+	rt := &Truth{convs: map[string]bool{}}
 	err := eachJSONLine(path, `an episode {"start","end","kind"}`, func(_ int, dec func(any) error, bad func(string, ...any) error) error {
 		var te truthEpisode
 		if err := dec(&te); err != nil {
@@ -75,7 +77,7 @@ func readTruth(path string) (*replayTruth, error) {
 		return nil, err
 	}
 	if len(rt.eps) == 0 {
-		return nil, usagef("%s: no episode", path)
+		return nil, badf("%s: no episode", path)
 	}
 	slices.SortStableFunc(rt.eps, func(a, b *truthEpisode) int { return a.start.Compare(b.start) })
 	return rt, nil
@@ -92,7 +94,7 @@ func crisisKind(kind string) bool {
 }
 
 // add counts one message.
-func (rt *replayTruth) add(l replayLine, n earshot.Notification) {
+func (rt *Truth) add(l Line, n earshot.Notification) {
 	rt.messages++
 	at := n.At
 	var in *truthEpisode
@@ -123,11 +125,11 @@ func (rt *replayTruth) add(l replayLine, n earshot.Notification) {
 	}
 }
 
-// report writes the scores: per true episode the latency of its first
+// Report writes the scores: per true episode the latency of its first
 // message, its conversations and messages, and whether any message called
 // it a crisis; then precision (conversations that began within a true
 // episode) and messages per true episode.
-func (rt *replayTruth) report(w io.Writer) {
+func (rt *Truth) Report(w io.Writer) {
 	found, msgs := 0, 0
 	for _, te := range rt.eps {
 		if te.first.IsZero() {

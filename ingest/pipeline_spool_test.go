@@ -1,4 +1,4 @@
-package earshot_test
+package ingest_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/spool"
 )
 
@@ -92,7 +93,7 @@ func openSpool(t *testing.T, dir string, opts spool.Options) *spool.Spool {
 func TestDurableAddSurvivesCrash(t *testing.T) {
 	dir := t.TempDir()
 	st := newFaultStore()
-	p := earshot.NewPipeline(st, nil, nil, earshot.PipelineOptions{BatchSize: 100, Spool: openSpool(t, dir, spool.Options{})})
+	p := ingest.NewPipeline(st, nil, nil, ingest.PipelineOptions{BatchSize: 100, Spool: openSpool(t, dir, spool.Options{})})
 	for i := 0; i < 50; i += 10 {
 		if err := p.Add(t.Context(), posts(i, i+10)...); err != nil {
 			t.Fatal(err)
@@ -104,7 +105,7 @@ func TestDurableAddSurvivesCrash(t *testing.T) {
 	// "Crash": the first pipeline is abandoned, its spool left open.
 	st2 := newFaultStore()
 	sp2 := openSpool(t, dir, spool.Options{})
-	p2 := earshot.NewPipeline(st2, nil, nil, earshot.PipelineOptions{BatchSize: 100, Spool: sp2})
+	p2 := ingest.NewPipeline(st2, nil, nil, ingest.PipelineOptions{BatchSize: 100, Spool: sp2})
 	n, err := p2.Recover(t.Context())
 	if err != nil || n != 50 {
 		t.Fatalf("Recover = %d, %v; want 50", n, err)
@@ -138,7 +139,7 @@ func TestDurableBackpressure(t *testing.T) {
 	st := newFaultStore()
 	st.set("refuse")
 	sp := openSpool(t, dir, spool.Options{})
-	p := earshot.NewPipeline(st, nil, nil, earshot.PipelineOptions{BatchSize: 10, MaxPending: 45, FlushInterval: 3 * time.Second, Spool: sp})
+	p := ingest.NewPipeline(st, nil, nil, ingest.PipelineOptions{BatchSize: 10, MaxPending: 45, FlushInterval: 3 * time.Second, Spool: sp})
 	accepted := 0
 	var busy error
 	for i := 0; i < 100; i += 10 {
@@ -186,7 +187,7 @@ func TestDurableSpoolFull(t *testing.T) {
 	st := newFaultStore()
 	st.set("refuse")
 	sp := openSpool(t, t.TempDir(), spool.Options{MaxBytes: 8 << 10})
-	p := earshot.NewPipeline(st, nil, nil, earshot.PipelineOptions{BatchSize: 1000, Spool: sp})
+	p := ingest.NewPipeline(st, nil, nil, ingest.PipelineOptions{BatchSize: 1000, Spool: sp})
 	var err error
 	taken := 0
 	for i := 0; err == nil && i < 1000; i += 10 {
@@ -218,7 +219,7 @@ func TestDurableStoreHangs(t *testing.T) {
 	st := newFaultStore()
 	st.set("hang")
 	sp := openSpool(t, dir, spool.Options{})
-	p := earshot.NewPipeline(st, nil, nil, earshot.PipelineOptions{BatchSize: 10, FlushInterval: time.Hour, Spool: sp})
+	p := ingest.NewPipeline(st, nil, nil, ingest.PipelineOptions{BatchSize: 10, FlushInterval: time.Hour, Spool: sp})
 	ctx, cancel := context.WithCancel(t.Context())
 	runDone := make(chan error, 1)
 	go func() { runDone <- p.Run(ctx, 50*time.Millisecond) }()
@@ -239,7 +240,7 @@ func TestDurableStoreHangs(t *testing.T) {
 	sp.Close()
 
 	st2 := newFaultStore()
-	p2 := earshot.NewPipeline(st2, nil, nil, earshot.PipelineOptions{Spool: openSpool(t, dir, spool.Options{})})
+	p2 := ingest.NewPipeline(st2, nil, nil, ingest.PipelineOptions{Spool: openSpool(t, dir, spool.Options{})})
 	if n, err := p2.Recover(t.Context()); err != nil || n != 60 {
 		t.Fatalf("Recover = %d, %v; want 60", n, err)
 	}
@@ -257,7 +258,7 @@ func TestDurableStoreHangs(t *testing.T) {
 func TestSeenMeansStored(t *testing.T) {
 	st := newFaultStore()
 	st.set("refuse")
-	p := earshot.NewPipeline(st, nil, nil, earshot.PipelineOptions{BatchSize: 2, MaxPending: 2})
+	p := ingest.NewPipeline(st, nil, nil, ingest.PipelineOptions{BatchSize: 2, MaxPending: 2})
 	if err := p.Add(t.Context(), posts(0, 4)...); err == nil {
 		t.Fatal("Add flushed into a refusing store without error")
 	}
@@ -293,7 +294,7 @@ func BenchmarkAdd(b *testing.B) {
 			name = "spool"
 		}
 		b.Run(name, func(b *testing.B) {
-			opts := earshot.PipelineOptions{BatchSize: 500}
+			opts := ingest.PipelineOptions{BatchSize: 500}
 			if durable {
 				sp, err := spool.Open(b.TempDir(), spool.Options{})
 				if err != nil {
@@ -302,7 +303,7 @@ func BenchmarkAdd(b *testing.B) {
 				defer sp.Close()
 				opts.Spool = sp
 			}
-			p := earshot.NewPipeline(newFaultStore(), nil, nil, opts)
+			p := ingest.NewPipeline(newFaultStore(), nil, nil, opts)
 			n := 0
 			for i := 0; b.Loop(); i++ {
 				if err := p.Add(b.Context(), posts(n, n+50)...); err != nil {

@@ -18,7 +18,8 @@ import (
 	"github.com/earshot/earshot/alerts/notify/slack"
 	"github.com/earshot/earshot/alerts/notify/webhook"
 	"github.com/earshot/earshot/analysis/sentiment"
-	"github.com/earshot/earshot/internal/engine/synth"
+	"github.com/earshot/earshot/engine/synth"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/store/clickhouse"
 	"github.com/earshot/earshot/store/clickhouse/chtest"
 	"github.com/earshot/earshot/store/duckdb"
@@ -60,7 +61,7 @@ func load(t *testing.T, st earshot.Store, posts []earshot.Post) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := earshot.NewPipeline(st, scorer, synth.Watches(), earshot.PipelineOptions{BatchSize: 5000})
+	p := ingest.NewPipeline(st, scorer, synth.Watches(), ingest.PipelineOptions{BatchSize: 5000})
 	for i := range posts {
 		posts[i].CollectedAt = posts[i].CreatedAt
 	}

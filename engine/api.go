@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -42,45 +41,9 @@ func Handler(o APIOptions) http.Handler {
 	}
 	as, eps, d := o.Alerts, o.Episodes, o.Dispatcher
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/alerts", func(w http.ResponseWriter, r *http.Request) {
-		from, to, err := window(r.URL.Query(), now())
-		if err != nil {
-			httpjson.Error(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		out, err := as.Alerts(r.Context(), from, to)
-		if err != nil {
-			httpjson.Error(w, http.StatusInternalServerError, "listing alerts failed")
-			return
-		}
-		httpjson.Write(w, http.StatusOK, orEmpty(out))
-	})
-	mux.HandleFunc("GET /api/alerts/deliveries", func(w http.ResponseWriter, r *http.Request) {
-		from, to, err := window(r.URL.Query(), now())
-		if err != nil {
-			httpjson.Error(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		out, err := as.Deliveries(r.Context(), from, to)
-		if err != nil {
-			httpjson.Error(w, http.StatusInternalServerError, "listing deliveries failed")
-			return
-		}
-		httpjson.Write(w, http.StatusOK, orEmpty(out))
-	})
-	mux.HandleFunc("GET /api/alerts/episodes", func(w http.ResponseWriter, r *http.Request) {
-		from, to, err := window(r.URL.Query(), now())
-		if err != nil {
-			httpjson.Error(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		out, err := eps.Episodes(r.Context(), from, to)
-		if err != nil {
-			httpjson.Error(w, http.StatusInternalServerError, "listing episodes failed")
-			return
-		}
-		httpjson.Write(w, http.StatusOK, orEmpty(out))
-	})
+	mux.HandleFunc("GET /api/alerts", listIn(now, as.Alerts, "alerts"))
+	mux.HandleFunc("GET /api/alerts/deliveries", listIn(now, as.Deliveries, "deliveries"))
+	mux.HandleFunc("GET /api/alerts/episodes", listIn(now, eps.Episodes, "episodes"))
 	mux.HandleFunc("GET /api/alerts/weekly", func(w http.ResponseWriter, r *http.Request) {
 		at := now()
 		if v := r.URL.Query().Get("at"); v != "" {
@@ -262,28 +225,22 @@ func (h *silenceAPI) expire(w http.ResponseWriter, r *http.Request, _ []byte) bo
 	return false
 }
 
-type paramError struct{ name, problem string }
-
-func (e *paramError) Error() string { return e.name + ": " + e.problem }
-
-// window reads ?from= and ?to=: the last 7 days up to now by default.
-func window(q url.Values, now time.Time) (from, to time.Time, err error) {
-	to = now
-	if v := q.Get("to"); v != "" {
-		if to, err = time.Parse(time.RFC3339, v); err != nil {
-			return from, to, &paramError{"to", "not an RFC 3339 time, such as 2026-03-10T14:00:00Z"}
+// listIn serves what list returns in the request's window (?from=, ?to=:
+// the last week by default) as a JSON array.
+func listIn[T any](now func() time.Time, list func(ctx context.Context, from, to time.Time) ([]T, error), what string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		from, to, err := httpjson.Window(r.URL.Query(), now(), defaultWindow)
+		if err != nil {
+			httpjson.Error(w, http.StatusBadRequest, err.Error())
+			return
 		}
-	}
-	from = to.Add(-defaultWindow)
-	if v := q.Get("from"); v != "" {
-		if from, err = time.Parse(time.RFC3339, v); err != nil {
-			return from, to, &paramError{"from", "not an RFC 3339 time, such as 2026-03-10T14:00:00Z"}
+		out, err := list(r.Context(), from, to)
+		if err != nil {
+			httpjson.Error(w, http.StatusInternalServerError, "listing "+what+" failed")
+			return
 		}
+		httpjson.Write(w, http.StatusOK, orEmpty(out))
 	}
-	if !from.Before(to) {
-		return from, to, &paramError{"from", "must be before to"}
-	}
-	return from.UTC(), to.UTC(), nil
 }
 
 func orEmpty[T any](xs []T) []T {

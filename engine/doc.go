@@ -1,7 +1,9 @@
-// Package engine wires detection, linking and alerting together: the one
-// small package that knows several parts (analysis/spikes, alerts/link,
-// alerts). `earshot serve` runs it live and `earshot replay` on the data's
-// clock; both go through the same Step.
+// Package engine is the heart of Earshot: it wires detection, linking and
+// alerting together, the one small package that knows several parts
+// (analysis/spikes, alerts/link, alerts). One driver moves its clock
+// (Drive on a Clock): `earshot serve` runs it live (Wall), `earshot
+// replay` (package engine/replay) and the demo on the data's clock (Data);
+// all go through the same Step.
 //
 // An Engine is a step function on an injected clock:
 //
@@ -25,9 +27,10 @@
 //
 // Step may be called as often as wanted: the monitor only reads buckets
 // once they are complete, and the dispatcher only sends what is due. Live,
-// Run calls it every few seconds on the wall clock and delivers on a queue
-// per receiver; replay calls it once per detection bucket with the data's
-// time.
+// the Wall clock steps every few seconds (and soon after Wake) and delivers
+// on a queue per receiver; the Data clock steps once per detection bucket
+// with the data's time, telling the engine of each incident as it became
+// known.
 //
 // Which spikes alert: spikes of a watch always do. Spikes over all posts
 // alert only when AllWatch names them (replay without a configuration, or

@@ -216,15 +216,22 @@ func (e *Engine) Stats() Stats {
 // next Step carries on from there.
 func (e *Engine) Step(ctx context.Context, now time.Time) ([]earshot.Notification, error) {
 	notes, err := e.step(ctx, now)
-	if e.cfg.Deliver != nil {
-		for _, n := range notes {
-			if _, derr := e.cfg.Deliver.Notify(ctx, n); derr != nil {
-				// The Retrier has logged and recorded every attempt.
-				e.log.Warn("delivering notification", "receiver", n.Receiver, "group_key", n.GroupKey, "err", derr.Error())
-			}
+	e.deliver(ctx, notes)
+	return notes, err
+}
+
+// deliver delivers notes through Config.Deliver, when set, one after the
+// other.
+func (e *Engine) deliver(ctx context.Context, notes []earshot.Notification) {
+	if e.cfg.Deliver == nil {
+		return
+	}
+	for _, n := range notes {
+		if _, derr := e.cfg.Deliver.Notify(ctx, n); derr != nil {
+			// The Retrier has logged and recorded every attempt.
+			e.log.Warn("delivering notification", "receiver", n.Receiver, "group_key", n.GroupKey, "err", derr.Error())
 		}
 	}
-	return notes, err
 }
 
 func (e *Engine) step(ctx context.Context, now time.Time) ([]earshot.Notification, error) {
@@ -447,66 +454,4 @@ func lastChange(inc earshot.Incident) time.Time {
 		}
 	}
 	return t
-}
-
-// Wake asks Run to step now rather than at its next tick: an incident was
-// opened, updated or resolved (a webhook, the API, a status page), and a
-// spike it explains should be linked, or an "unreported" alert answered,
-// within seconds. Steps come at most one a second (wakeGap); Wake never
-// blocks.
-func (e *Engine) Wake() {
-	select {
-	case e.wake <- struct{}{}:
-	default: // a wake is already pending
-	}
-}
-
-// wakeGap is the least time between two steps Wake causes.
-const wakeGap = time.Second
-
-// Run steps the engine on the wall clock (time.Now) every interval (30s
-// when 0) until ctx ends, sooner when a notification group falls due, and
-// soon after Wake. Notifications go to Config.Deliver on a queue per
-// receiver, so a slow receiver delays only itself and never detection; a
-// full queue drops the notification and logs it.
-func (e *Engine) Run(ctx context.Context, interval time.Duration) {
-	if interval <= 0 {
-		interval = 30 * time.Second
-	}
-	var lastStep time.Time
-	queues := alerts.NewQueues(ctx, e.cfg.Deliver, 64, func(n earshot.Notification, err error) {
-		e.log.Warn("delivering notification", "receiver", n.Receiver, "group_key", n.GroupKey, "err", err.Error())
-	})
-	defer queues.Close()
-	timer := time.NewTimer(0)
-	defer timer.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C:
-		case <-e.wake:
-			if wait := wakeGap - time.Since(lastStep); wait > 0 {
-				// Too soon after the last step: step once the gap is
-				// over.
-				timer.Reset(wait)
-				continue
-			}
-		}
-		lastStep = time.Now()
-		notes, err := e.step(ctx, lastStep)
-		if err != nil && ctx.Err() == nil {
-			e.log.Warn("running the alert engine", "err", err)
-		}
-		for _, n := range notes {
-			if e.cfg.Deliver != nil && !queues.Put(n) {
-				e.log.Warn("delivery queue full, notification dropped", "receiver", n.Receiver, "group_key", n.GroupKey)
-			}
-		}
-		wait := interval
-		if next, ok := e.dispatcher.NextFlush(); ok {
-			wait = min(max(time.Until(next), time.Second), interval)
-		}
-		timer.Reset(wait)
-	}
 }

@@ -1,4 +1,4 @@
-package earshot
+package ingest
 
 import (
 	"context"
@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"time"
+
+	"github.com/earshot/earshot"
 )
 
 // PipelineOptions tune a Pipeline. The zero value of each field takes the
@@ -34,7 +35,7 @@ type PipelineOptions struct {
 	// when the spool or the buffer is full it refuses the whole call with
 	// a *BusyError and keeps nothing of it. Posts leave the spool once
 	// stored; Recover takes back what a previous run left.
-	Spool Spool
+	Spool earshot.Spool
 	// RetryAfter is how long a refused caller is told to wait (the
 	// FlushInterval, at least 1s).
 	RetryAfter time.Duration
@@ -112,9 +113,9 @@ type PipelineStats struct {
 // many goroutines; Run flushes on a timer and once more when its context
 // ends, so a clean shutdown loses nothing it holds.
 type Pipeline struct {
-	store   PostStore
-	scorer  Scorer
-	matcher *Matcher
+	store   earshot.PostStore
+	scorer  earshot.Scorer
+	matcher *earshot.Matcher
 	opts    PipelineOptions
 
 	flushMu sync.Mutex // one flush at a time, in order
@@ -134,19 +135,19 @@ type Pipeline struct {
 // queued is a post waiting to be stored, with its content hash and the
 // spool record holding it.
 type queued struct {
-	post Post
+	post earshot.Post
 	hash uint64
 	seq  uint64
 }
 
 // NewPipeline returns a pipeline into store. scorer may be nil to store
 // posts unscored.
-func NewPipeline(store PostStore, scorer Scorer, watches []Watch, opts PipelineOptions) *Pipeline {
+func NewPipeline(store earshot.PostStore, scorer earshot.Scorer, watches []earshot.Watch, opts PipelineOptions) *Pipeline {
 	opts.defaults()
 	return &Pipeline{
 		store:    store,
 		scorer:   scorer,
-		matcher:  NewMatcher(watches),
+		matcher:  earshot.NewMatcher(watches),
 		opts:     opts,
 		seen:     newRecentSet(opts.DedupeWindow),
 		inflight: map[string]uint64{},
@@ -154,15 +155,12 @@ func NewPipeline(store PostStore, scorer Scorer, watches []Watch, opts PipelineO
 	}
 }
 
-// ErrRejected wraps the reason a post was not accepted by Add.
-var ErrRejected = errors.New("post rejected")
-
 // Add takes posts into the pipeline. Invalid posts are counted and
 // skipped, and reported in the returned error (wrapping ErrRejected); the
 // others are kept. Without a Spool, when a full batch is buffered Add
 // flushes it, and returns the store's error if that fails (the batch stays
 // buffered for retry). With one, see PipelineOptions.Spool.
-func (p *Pipeline) Add(ctx context.Context, posts ...Post) error {
+func (p *Pipeline) Add(ctx context.Context, posts ...earshot.Post) error {
 	var rejected []error
 	keep := make([]queued, 0, len(posts))
 	batchSeen := map[string]uint64{}
@@ -176,12 +174,12 @@ func (p *Pipeline) Add(ctx context.Context, posts ...Post) error {
 				post.CreatedAt = post.CollectedAt
 			}
 		}
-		if err := Validate(post); err != nil {
+		if err := earshot.Validate(post); err != nil {
 			p.stats.Rejected++
 			rejected = append(rejected, err)
 			continue
 		}
-		h := ContentHash(post)
+		h := earshot.ContentHash(post)
 		if old, ok := batchSeen[post.ID]; (ok && old == h) || (!ok && p.known(post.ID, h)) {
 			p.stats.Duplicates++
 			continue
@@ -214,7 +212,7 @@ func (p *Pipeline) Add(ctx context.Context, posts ...Post) error {
 		}
 	}
 	if len(rejected) > 0 {
-		err = errors.Join(err, fmt.Errorf("%w: %w", ErrRejected, errors.Join(rejected...)))
+		err = errors.Join(err, fmt.Errorf("%w: %w", earshot.ErrRejected, errors.Join(rejected...)))
 	}
 	return err
 }
@@ -234,7 +232,7 @@ func (p *Pipeline) known(id string, h uint64) bool {
 func (p *Pipeline) take(keep []queued) error {
 	if p.opts.Spool != nil && p.closed {
 		p.stats.Refused += int64(len(keep))
-		return &BusyError{Reason: "shutting down", After: p.opts.RetryAfter}
+		return &earshot.BusyError{Reason: "shutting down", After: p.opts.RetryAfter}
 	}
 	if len(keep) == 0 {
 		return nil
@@ -242,9 +240,9 @@ func (p *Pipeline) take(keep []queued) error {
 	if p.opts.Spool != nil {
 		if len(p.pending)+len(keep) > p.opts.MaxPending {
 			p.stats.Refused += int64(len(keep))
-			return &BusyError{Reason: fmt.Sprintf("%d posts wait for the store", len(p.pending)), After: p.opts.RetryAfter}
+			return &earshot.BusyError{Reason: fmt.Sprintf("%d posts wait for the store", len(p.pending)), After: p.opts.RetryAfter}
 		}
-		batch := make([]Post, len(keep))
+		batch := make([]earshot.Post, len(keep))
 		for i, q := range keep {
 			batch[i] = q.post
 		}
@@ -253,9 +251,9 @@ func (p *Pipeline) take(keep []queued) error {
 			return fmt.Errorf("encoding posts for the spool: %w", err)
 		}
 		seq, err := p.opts.Spool.Append(payload)
-		if errors.Is(err, ErrSpoolFull) {
+		if errors.Is(err, earshot.ErrSpoolFull) {
 			p.stats.Refused += int64(len(keep))
-			return &BusyError{Reason: err.Error(), After: p.opts.RetryAfter}
+			return &earshot.BusyError{Reason: err.Error(), After: p.opts.RetryAfter}
 		}
 		if err != nil {
 			return fmt.Errorf("spooling posts: %w", err)
@@ -280,14 +278,14 @@ func (p *Pipeline) Recover(ctx context.Context) (int, error) {
 	}
 	n := 0
 	err := p.opts.Spool.Replay(func(seq uint64, payload []byte) error {
-		var posts []Post
+		var posts []earshot.Post
 		if err := json.Unmarshal(payload, &posts); err != nil {
 			return fmt.Errorf("decoding spool record %d: %w", seq, err)
 		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		for _, post := range posts {
-			h := ContentHash(post)
+			h := earshot.ContentHash(post)
 			p.inflight[post.ID] = h
 			p.pending = append(p.pending, queued{post: post, hash: h, seq: seq})
 		}
@@ -329,7 +327,7 @@ func (p *Pipeline) flush(ctx context.Context, all bool) error {
 			p.mu.Unlock()
 			break
 		}
-		batch := make([]Post, n)
+		batch := make([]earshot.Post, n)
 		for i, q := range p.pending[off : off+n] {
 			batch[i] = q.post
 		}
@@ -458,8 +456,8 @@ func (p *Pipeline) failed() {
 // dropStored removes from batch the posts the store already holds
 // unchanged, when the store can tell (PostHashStore), and returns how many
 // it removed.
-func (p *Pipeline) dropStored(ctx context.Context, batch []Post) ([]Post, int, error) {
-	hs, ok := p.store.(PostHashStore)
+func (p *Pipeline) dropStored(ctx context.Context, batch []earshot.Post) ([]earshot.Post, int, error) {
+	hs, ok := p.store.(earshot.PostHashStore)
 	if !ok || len(batch) == 0 {
 		return batch, 0, nil
 	}
@@ -478,7 +476,7 @@ func (p *Pipeline) dropStored(ctx context.Context, batch []Post) ([]Post, int, e
 	}
 	kept := batch[:0]
 	for _, post := range batch {
-		if h, ok := stored[post.ID]; ok && h == ContentHash(post) {
+		if h, ok := stored[post.ID]; ok && h == earshot.ContentHash(post) {
 			continue
 		}
 		kept = append(kept, post)
@@ -487,7 +485,7 @@ func (p *Pipeline) dropStored(ctx context.Context, batch []Post) ([]Post, int, e
 }
 
 // score scores the posts of a batch not already scored.
-func (p *Pipeline) score(ctx context.Context, batch []Post) error {
+func (p *Pipeline) score(ctx context.Context, batch []earshot.Post) error {
 	if p.scorer == nil {
 		return nil
 	}
@@ -507,13 +505,13 @@ func (p *Pipeline) score(ctx context.Context, batch []Post) error {
 		return fmt.Errorf("scoring posts: %w", err)
 	}
 	for j, i := range idx {
-		batch[i].Sentiment = Rated(scores[j], batch[i].Rating)
+		batch[i].Sentiment = earshot.Rated(scores[j], batch[i].Rating)
 	}
 	return nil
 }
 
 // save stores a scored batch.
-func (p *Pipeline) save(ctx context.Context, batch []Post) error {
+func (p *Pipeline) save(ctx context.Context, batch []earshot.Post) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -532,32 +530,6 @@ func (p *Pipeline) storeContext(ctx context.Context) (context.Context, context.C
 		return ctx, func() {}
 	}
 	return context.WithTimeout(ctx, p.opts.SaveTimeout)
-}
-
-// Rated lets a review's stars overrule its words where they disagree: a
-// 1- or 2-star review is negative, a 4- or 5-star one not negative. The
-// model's own score is kept in Parts["text"].
-func Rated(s Sentiment, stars int) Sentiment {
-	if stars < 1 || stars > 5 {
-		return s
-	}
-	starScore := float64(stars-3) / 2 // 1★ -1, 3★ 0, 5★ +1
-	parts := make(map[string]float64, len(s.Parts)+2)
-	for k, v := range s.Parts {
-		parts[k] = v
-	}
-	parts["text"], parts["stars"] = s.Score, starScore
-	s.Parts = parts
-	switch {
-	case stars <= 2 && s.Label != Negative:
-		s.Label, s.Score = Negative, min(starScore, s.Score, -0.5)
-	case stars >= 4 && s.Label == Negative:
-		s.Label, s.Score = Neutral, 0
-	}
-	if stars <= 2 && s.Reason == "" {
-		s.Reason = ReasonOther
-	}
-	return s
 }
 
 // Run flushes the buffer every FlushInterval (and, with a Spool, as soon
@@ -620,44 +592,6 @@ func (p *Pipeline) Stats() PipelineStats {
 	s := p.stats
 	s.Pending = int64(len(p.pending))
 	return s
-}
-
-// ContentHash summarizes the parts of a normalized post that make a new
-// version worth storing: text, URL, author, kind, language, parent,
-// incident and creation time. Stores keep it (see PostHashStore).
-func ContentHash(p Post) uint64 {
-	// FNV-1a, 64 bits, over each string and a zero byte, then
-	// "followers|created ns|rating|brand": as hash/fnv with fmt.Fprintf
-	// would write it, without their allocations.
-	h := uint64(fnvOffset64)
-	for _, s := range [...]string{p.Text, p.URL, p.Author.ID, p.Author.Handle, p.Author.Name, string(p.Kind), p.Lang, p.IncidentID, p.ParentID, p.AppVersion} {
-		h = fnvString(h, s)
-		h = (h ^ 0) * fnvPrime64
-	}
-	var buf [80]byte
-	b := strconv.AppendInt(buf[:0], p.Author.Followers, 10)
-	b = append(b, '|')
-	b = strconv.AppendInt(b, p.CreatedAt.UnixNano(), 10)
-	b = append(b, '|')
-	b = strconv.AppendInt(b, int64(p.Rating), 10)
-	b = append(b, '|')
-	b = strconv.AppendBool(b, p.FromBrand)
-	for _, c := range b {
-		h = (h ^ uint64(c)) * fnvPrime64
-	}
-	return h
-}
-
-const (
-	fnvOffset64 = 14695981039346656037
-	fnvPrime64  = 1099511628211
-)
-
-func fnvString(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * fnvPrime64
-	}
-	return h
 }
 
 // recentSet remembers the content hash of the last n post IDs added.

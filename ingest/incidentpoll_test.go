@@ -1,0 +1,86 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/earshot/earshot"
+)
+
+type memIncidents struct {
+	earshot.IncidentStore
+	saved map[string]earshot.Incident
+	saves int
+	err   error
+}
+
+func (m *memIncidents) SaveIncident(_ context.Context, inc earshot.Incident) error {
+	if m.err != nil {
+		return m.err
+	}
+	m.saves++
+	m.saved[inc.ID] = inc
+	return nil
+}
+
+type scriptIncidents struct {
+	calls   []string
+	answers []func() ([]earshot.Incident, string, error)
+}
+
+func (s *scriptIncidents) Name() string { return "status" }
+func (s *scriptIncidents) CollectIncidents(_ context.Context, cursor string) ([]earshot.Incident, string, error) {
+	s.calls = append(s.calls, cursor)
+	i := len(s.calls) - 1
+	if i >= len(s.answers) {
+		return nil, cursor, earshot.ErrNotModified
+	}
+	return s.answers[i]()
+}
+
+func TestIncidentPoller(t *testing.T) {
+	a := earshot.Incident{ID: "statuspage:a", Title: "API down", Status: earshot.Investigating}
+	aResolved := a
+	aResolved.Status = earshot.Resolved
+	b := earshot.Incident{ID: "statuspage:b", Title: "Login slow", Status: earshot.Identified}
+	col := &scriptIncidents{answers: []func() ([]earshot.Incident, string, error){
+		func() ([]earshot.Incident, string, error) { return []earshot.Incident{a}, "c1", nil },
+		func() ([]earshot.Incident, string, error) { return []earshot.Incident{aResolved, b}, "c2", nil }, // store fails
+		func() ([]earshot.Incident, string, error) {
+			return []earshot.Incident{b}, "c3", errors.New("page 2 failed")
+		},
+		func() ([]earshot.Incident, string, error) { return []earshot.Incident{aResolved, b}, "c4", nil },
+	}}
+	store := &memIncidents{saved: map[string]earshot.Incident{}}
+	cursors := &memCursors{m: map[string]string{}}
+	p := NewIncidentPoller(col, store, cursors)
+
+	ctx := t.Context()
+	if _, err := p.Once(ctx); err != nil || cursors.m["status"] != "c1" || len(store.saved) != 1 {
+		t.Fatalf("run 1: %v cursor %q saved %d", err, cursors.m["status"], len(store.saved))
+	}
+	store.err = errors.New("disk full")
+	if _, err := p.Once(ctx); err == nil || cursors.m["status"] != "c1" {
+		t.Fatalf("run 2 (store down): %v cursor %q", err, cursors.m["status"])
+	}
+	store.err = nil
+	if _, err := p.Once(ctx); err == nil || cursors.m["status"] != "c1" {
+		t.Fatalf("run 3 (collector failed): %v cursor %q", err, cursors.m["status"])
+	}
+	if _, err := p.Once(ctx); err != nil || cursors.m["status"] != "c4" {
+		t.Fatalf("run 4: %v cursor %q", err, cursors.m["status"])
+	}
+	if _, err := p.Once(ctx); !errors.Is(err, earshot.ErrNotModified) || cursors.m["status"] != "c4" {
+		t.Fatalf("run 5: %v cursor %q", err, cursors.m["status"])
+	}
+	if len(store.saved) != 2 || store.saved["statuspage:a"].Status != earshot.Resolved {
+		t.Errorf("saved = %+v", store.saved)
+	}
+	if want := []string{"", "c1", "c1", "c1", "c4"}; len(col.calls) != len(want) || col.calls[4] != "c4" || col.calls[3] != "c1" {
+		t.Errorf("cursors passed = %q, want %q", col.calls, want)
+	}
+	if h := p.HealthNow(); h.Collector != "status" || h.Failures != 0 {
+		t.Errorf("health = %+v", h)
+	}
+}
