@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -67,7 +66,7 @@ func runDemo(ctx context.Context, args []string, e env) error {
 		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
 		ln.Addr(), demoToken, demoToken, ln.Addr())
 	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (JSON API under /api/; Ctrl-C stops)\n", ln.Addr())
-	return serveUntilDone(ctx, srv, ln)
+	return serveUntilDone(ctx, srv, ln, log)
 }
 
 // populateDemo runs the scenario ending at end into st as the demo shows
@@ -86,7 +85,7 @@ func populateDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, end t
 }
 
 // serveUntilDone serves on ln until ctx ends, then shuts down gracefully.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) error {
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -94,10 +93,6 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) erro
 		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutting down: %w", err)
-	}
+	stopHTTP(srv, 10*time.Second, log)
 	return nil
 }

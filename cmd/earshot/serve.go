@@ -252,11 +252,7 @@ func (s *server) shutdown(ctx context.Context, srv *http.Server, stopCollecting,
 	if err := <-pipeDone; err != nil {
 		return err
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) && serveErr == nil {
-		serveErr = fmt.Errorf("shutting down: %w", err)
-	}
+	stopHTTP(srv, grace, s.log)
 	st := s.pipe.Stats()
 	s.log.Info("stopped", "stored", st.Stored, "duplicates", st.Duplicates, "rejected", st.Rejected, "dropped", st.Dropped, "refused", st.Refused, "left_spooled", st.Pending)
 	return serveErr
@@ -307,6 +303,20 @@ func newHTTPServer(c config.Server, h http.Handler) *http.Server {
 		WriteTimeout:      c.WriteTimeout,
 		IdleTimeout:       c.IdleTimeout,
 		MaxHeaderBytes:    c.MaxHeaderBytes,
+	}
+}
+
+// stopHTTP shuts srv down, giving requests in flight up to grace, then
+// closes what is still open. A connection that stays open is no error:
+// net/http counts a connection that has sent nothing yet as busy for its
+// first five seconds (a client's spare dial, a port scanner), and a
+// request cut off was not answered, so its sender sends it again.
+func stopHTTP(srv *http.Server, grace time.Duration, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("connections still open after the shutdown grace; closing them", "grace", grace.String())
+		srv.Close()
 	}
 }
 
