@@ -1,12 +1,15 @@
 package auth
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot"
 )
 
 func TestTokensMatch(t *testing.T) {
@@ -234,5 +237,16 @@ func TestSignInForm(t *testing.T) {
 	// Two attempts a client may make at once; the third waits.
 	if resp := post("wrong", "/"); resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("third attempt: %d, Retry-After %q; want 429", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+}
+
+func TestUserInContext(t *testing.T) {
+	ctx := context.Background()
+	if _, ok := UserFrom(ctx); ok {
+		t.Fatal("a user in an empty context")
+	}
+	want := earshot.User{Name: "sam", Role: earshot.RoleSupport}
+	if got, ok := UserFrom(WithUser(ctx, want)); !ok || got != want {
+		t.Errorf("UserFrom = %+v, %v", got, ok)
 	}
 }
