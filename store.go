@@ -156,6 +156,32 @@ type CursorStore interface {
 	SetCursor(ctx context.Context, collector, cursor string) error
 }
 
+// UserStore keeps the local users, their API tokens and their browser
+// sessions. Secrets are never stored: tokens and sessions are kept by a
+// keyed hash of their secret, passwords as a bcrypt hash.
+type UserStore interface {
+	// SaveAccount creates or replaces the account with a.Name.
+	SaveAccount(ctx context.Context, a Account) error
+	// Account returns one account, or ErrNotFound.
+	Account(ctx context.Context, name string) (Account, error)
+	// Accounts returns every account, by name.
+	Accounts(ctx context.Context) ([]Account, error)
+	// SaveToken creates or replaces the token with t.Hash (revoking is
+	// saving it with RevokedAt set).
+	SaveToken(ctx context.Context, t APIToken) error
+	// Token returns the token with hash, revoked or not, or ErrNotFound.
+	Token(ctx context.Context, hash string) (APIToken, error)
+	// Tokens returns a user's tokens, revoked ones too, oldest first (ties
+	// by name).
+	Tokens(ctx context.Context, user string) ([]APIToken, error)
+	// SaveSession creates or replaces the session with s.Hash (signing out
+	// is saving it with RevokedAt set).
+	SaveSession(ctx context.Context, s Session) error
+	// Session returns the session with hash, expired or revoked or not, or
+	// ErrNotFound.
+	Session(ctx context.Context, hash string) (Session, error)
+}
+
 // Store is everything Earshot keeps. store/duckdb and store/clickhouse
 // implement it, and store/memstore in memory; store/storetest checks that
 // they agree.
@@ -174,6 +200,7 @@ type Store interface {
 	ThreadStore
 	SilenceStore
 	DigestStore
+	UserStore
 	Pinger
 	// Close releases the store's resources.
 	Close() error

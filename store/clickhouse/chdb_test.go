@@ -158,6 +158,22 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got := results[qDigests]; !strings.HasPrefix(got, "weekly.20260302T1000Z\tweekly\t") || strings.Contains(got, "\n") || !strings.HasSuffix(got, "['a@b.example']\t1") {
 		t.Errorf("digests answered %q, want the later, delivered save only", got)
 	}
+	if got, want := results[qAccount], "ana\tsupport\t$2a$10$new\t"+ns(chdbBase)+"\t"+ns(chdbBase.Add(time.Hour)); got != want {
+		t.Errorf("account answered %q, want %q", got, want)
+	}
+	if got := results[qAccounts]; !strings.HasPrefix(got, "ana\t") || !strings.Contains(got, "\nbo\texec\t") || strings.Count(got, "\n") != 1 {
+		t.Errorf("accounts answered %q, want ana's later save then bo", got)
+	}
+	revoked := "h1\tana\tlaptop\tread,queue\t" + ns(chdbBase) + "\t" + ns(chdbBase.Add(time.Minute))
+	if got := results[qToken]; got != revoked {
+		t.Errorf("token answered %q, want %q", got, revoked)
+	}
+	if got := results[qTokens]; got != revoked {
+		t.Errorf("tokens answered %q, want %q", got, revoked)
+	}
+	if got, want := results[qSession], "s1\tana\t"+ns(chdbBase)+"\t"+ns(chdbBase.Add(12*time.Hour))+"\t"+ns(chdbBase.Add(time.Minute)); got != want {
+		t.Errorf("session answered %q, want %q", got, want)
+	}
 	t.Logf("%d statements ran on chdb %s", n, results[qServerVersion])
 }
 
@@ -325,6 +341,25 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	insert(qInsertDigest, s.digestRow(sent))
 	add(qDigest, sent.ID)
 	add(qDigests, uint64(10))
+
+	// Accounts, tokens and sessions: the later save of each key only.
+	ana := earshot.Account{Name: "ana", Role: earshot.RoleSupport, PasswordHash: "$2a$10$old", CreatedAt: chdbBase}
+	insert(qInsertAccount, s.accountRow(ana), s.accountRow(earshot.Account{Name: "bo", Role: earshot.RoleExec}))
+	ana.PasswordHash, ana.PasswordChangedAt = "$2a$10$new", chdbBase.Add(time.Hour)
+	insert(qInsertAccount, s.accountRow(ana))
+	add(qAccount, "ana")
+	add(qAccounts)
+	tok := earshot.APIToken{Hash: "h1", User: "ana", Name: "laptop", Scopes: []earshot.TokenScope{earshot.ScopeRead, earshot.ScopeQueue}, CreatedAt: chdbBase}
+	insert(qInsertToken, s.tokenRow(tok))
+	tok.RevokedAt = chdbBase.Add(time.Minute)
+	insert(qInsertToken, s.tokenRow(tok))
+	add(qToken, "h1")
+	add(qTokens, "ana")
+	sess := earshot.Session{Hash: "s1", User: "ana", CreatedAt: chdbBase, ExpiresAt: chdbBase.Add(12 * time.Hour)}
+	insert(qInsertSession, s.sessionRow(sess))
+	sess.RevokedAt = chdbBase.Add(time.Minute)
+	insert(qInsertSession, s.sessionRow(sess))
+	add(qSession, "s1")
 
 	// Episodes, their threads and silences: JSON bodies with the columns
 	// queries select on.

@@ -49,6 +49,14 @@ const (
 	qInsertDigest      = "insert_digest"
 	qDigest            = "digest"
 	qDigests           = "digests"
+	qInsertAccount     = "insert_account"
+	qAccount           = "account"
+	qAccounts          = "accounts"
+	qInsertToken       = "insert_token"
+	qToken             = "token"
+	qTokens            = "tokens"
+	qInsertSession     = "insert_session"
+	qSession           = "session"
 	qInsertHealth      = "insert_health"
 	qHealth            = "health"
 	qInsertGap         = "insert_gap"
@@ -120,6 +128,13 @@ const (
 	digestColumns = `id, name, {{ns "from_at"}}, {{ns "to_at"}}, {{ns "sent_at"}}, format, subject, html, markdown,
     recipients, ok, error`
 	digestInsertColumns = `id, name, from_at, to_at, sent_at, format, subject, html, markdown, recipients, ok, error, version`
+
+	accountColumns       = `name, role, password_hash, {{ns "created_at"}}, {{ns "password_changed_at"}}`
+	accountInsertColumns = `name, role, password_hash, created_at, password_changed_at, version`
+	tokenColumns         = `hash, user_name, name, scopes, {{ns "created_at"}}, {{ns "revoked_at"}}`
+	tokenInsertColumns   = `hash, user_name, name, scopes, created_at, revoked_at, version`
+	sessionColumns       = `hash, user_name, {{ns "created_at"}}, {{ns "expires_at"}}, {{ns "revoked_at"}}`
+	sessionInsertColumns = `hash, user_name, created_at, expires_at, revoked_at, version`
 )
 
 // seriesSQL counts posts per bucket and key; args: width, width, then
@@ -247,7 +262,29 @@ ORDER BY opened_at ASC, id ASC`,
 FROM {{table "silences"}} FINAL
 WHERE ends_at > {{ts}}
 ORDER BY starts_at ASC, id ASC`,
-	qInsertDigest: `INSERT INTO {{table "digests"}} (` + digestInsertColumns + `)`,
+	qInsertDigest:  `INSERT INTO {{table "digests"}} (` + digestInsertColumns + `)`,
+	qInsertAccount: `INSERT INTO {{table "accounts"}} (` + accountInsertColumns + `)`,
+	qAccount: `SELECT ` + accountColumns + `
+FROM {{table "accounts"}} FINAL
+WHERE name = ?
+LIMIT 1`,
+	qAccounts: `SELECT ` + accountColumns + `
+FROM {{table "accounts"}} FINAL
+ORDER BY name ASC`,
+	qInsertToken: `INSERT INTO {{table "api_tokens"}} (` + tokenInsertColumns + `)`,
+	qToken: `SELECT ` + tokenColumns + `
+FROM {{table "api_tokens"}} FINAL
+WHERE hash = ?
+LIMIT 1`,
+	qTokens: `SELECT ` + tokenColumns + `
+FROM {{table "api_tokens"}} FINAL
+WHERE user_name = ?
+ORDER BY created_at ASC, name ASC, hash ASC`,
+	qInsertSession: `INSERT INTO {{table "sessions"}} (` + sessionInsertColumns + `)`,
+	qSession: `SELECT ` + sessionColumns + `
+FROM {{table "sessions"}} FINAL
+WHERE hash = ?
+LIMIT 1`,
 	qDigest: `SELECT ` + digestColumns + `
 FROM {{table "digests"}} FINAL
 WHERE id = ?

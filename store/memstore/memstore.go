@@ -34,6 +34,9 @@ type Store struct {
 	threads    map[[2]string]string
 	silences   map[string]earshot.Silence
 	digests    map[string]earshot.SentDigest
+	accounts   map[string]earshot.Account
+	tokens     map[string]earshot.APIToken
+	sessions   map[string]earshot.Session
 	// keep is the version stored when a post replaces old: earshot.KeepLink
 	// (the suite's own test swaps it to check the suite catches a wrong one).
 	keep   func(p, old earshot.Post) earshot.Post
@@ -60,6 +63,9 @@ func New() *Store {
 		threads:    map[[2]string]string{},
 		silences:   map[string]earshot.Silence{},
 		digests:    map[string]earshot.SentDigest{},
+		accounts:   map[string]earshot.Account{},
+		tokens:     map[string]earshot.APIToken{},
+		sessions:   map[string]earshot.Session{},
 		keep:       earshot.KeepLink,
 	}
 }

@@ -297,6 +297,57 @@ CREATE VIEW IF NOT EXISTS `earshot`.`grafana_digests` AS
 SELECT id, name, format, subject, ok, error, length(recipients) AS recipients, toDateTime(sent_at, 'UTC') AS time
 FROM `earshot`.`digests` FINAL;
 
+-- migration 0013_users #1
+CREATE TABLE IF NOT EXISTS `earshot`.`accounts`
+(
+    name String,
+    role String,
+    password_hash String,
+    created_at DateTime64(9, 'UTC'),
+    password_changed_at DateTime64(9, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY name;
+
+-- migration 0013_users #2
+CREATE TABLE IF NOT EXISTS `earshot`.`api_tokens`
+(
+    hash String,
+    user_name String,
+    name String,
+    scopes String,
+    created_at DateTime64(9, 'UTC'),
+    revoked_at DateTime64(9, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY hash;
+
+-- migration 0013_users #3
+CREATE TABLE IF NOT EXISTS `earshot`.`sessions`
+(
+    hash String,
+    user_name String,
+    created_at DateTime64(9, 'UTC'),
+    expires_at DateTime64(9, 'UTC'),
+    revoked_at DateTime64(9, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY hash;
+
+-- query account
+SELECT name, role, password_hash, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(password_changed_at)
+FROM `earshot`.`accounts` FINAL
+WHERE name = ?
+LIMIT 1;
+
+-- query accounts
+SELECT name, role, password_hash, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(password_changed_at)
+FROM `earshot`.`accounts` FINAL
+ORDER BY name ASC;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
@@ -423,6 +474,9 @@ FROM `earshot`.`incidents` FINAL
 WHERE started_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
 ORDER BY started_at ASC, id ASC;
 
+-- query insert_account
+INSERT INTO `earshot`.`accounts` (name, role, password_hash, created_at, password_changed_at, version);
+
 -- query insert_alert
 INSERT INTO `earshot`.`alerts` (id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
     summary, why, starts_at, ends_at, raised_at, version);
@@ -461,6 +515,9 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
     parts, incident_id, parent_id, reason, rating,
     from_brand, app_version, content_hash, version);
 
+-- query insert_session
+INSERT INTO `earshot`.`sessions` (hash, user_name, created_at, expires_at, revoked_at, version);
+
 -- query insert_silence
 INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
 
@@ -470,6 +527,9 @@ INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, p
 
 -- query insert_thread
 INSERT INTO `earshot`.`episode_threads` (episode_id, receiver, ref, version);
+
+-- query insert_token
+INSERT INTO `earshot`.`api_tokens` (hash, user_name, name, scopes, created_at, revoked_at, version);
 
 -- query link_candidates
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
@@ -563,6 +623,12 @@ ORDER BY bucket, key;
 -- query server_version
 SELECT version();
 
+-- query session
+SELECT hash, user_name, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(expires_at), toUnixTimestamp64Nano(revoked_at)
+FROM `earshot`.`sessions` FINAL
+WHERE hash = ?
+LIMIT 1;
+
 -- query silences
 SELECT body
 FROM `earshot`.`silences` FINAL
@@ -584,6 +650,18 @@ SELECT engine_full FROM system.tables WHERE database = ? AND name = ?;
 
 -- query thread
 SELECT ref FROM `earshot`.`episode_threads` FINAL WHERE episode_id = ? AND receiver = ? LIMIT 1;
+
+-- query token
+SELECT hash, user_name, name, scopes, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(revoked_at)
+FROM `earshot`.`api_tokens` FINAL
+WHERE hash = ?
+LIMIT 1;
+
+-- query tokens
+SELECT hash, user_name, name, scopes, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(revoked_at)
+FROM `earshot`.`api_tokens` FINAL
+WHERE user_name = ?
+ORDER BY created_at ASC, name ASC, hash ASC;
 
 -- query top_negative
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,

@@ -1,0 +1,163 @@
+package clickhouse
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"github.com/earshot/earshot"
+)
+
+// SaveAccount creates or replaces the account with a.Name: each save
+// writes a row with a newer version.
+func (s *Store) SaveAccount(ctx context.Context, a earshot.Account) error {
+	if err := s.insertRow(ctx, qInsertAccount, s.accountRow(a)); err != nil {
+		return fmt.Errorf("saving account %s: %w", a.Name, err)
+	}
+	return nil
+}
+
+// Account returns one account, or ErrNotFound.
+func (s *Store) Account(ctx context.Context, name string) (earshot.Account, error) {
+	as, err := queryAll(ctx, s.conn, scanAccount, mustQuery(s.q, qAccount), name)
+	if err != nil {
+		return earshot.Account{}, fmt.Errorf("reading account %s: %w", name, err)
+	}
+	if len(as) == 0 {
+		return earshot.Account{}, fmt.Errorf("account %s: %w", name, earshot.ErrNotFound)
+	}
+	return as[0], nil
+}
+
+// Accounts returns every account, by name.
+func (s *Store) Accounts(ctx context.Context) ([]earshot.Account, error) {
+	as, err := queryAll(ctx, s.conn, scanAccount, mustQuery(s.q, qAccounts))
+	if err != nil {
+		return nil, fmt.Errorf("reading accounts: %w", err)
+	}
+	return as, nil
+}
+
+func scanAccount(rows driver.Rows) (earshot.Account, error) {
+	var (
+		a                  earshot.Account
+		role               string
+		created, changedAt int64
+	)
+	if err := rows.Scan(&a.Name, &role, &a.PasswordHash, &created, &changedAt); err != nil {
+		return earshot.Account{}, err
+	}
+	a.Role, a.CreatedAt, a.PasswordChangedAt = earshot.Role(role), fromNS(created), fromNS(changedAt)
+	return a, nil
+}
+
+// SaveToken creates or replaces the token with t.Hash.
+func (s *Store) SaveToken(ctx context.Context, t earshot.APIToken) error {
+	if err := s.insertRow(ctx, qInsertToken, s.tokenRow(t)); err != nil {
+		return fmt.Errorf("saving a token of %s: %w", t.User, err)
+	}
+	return nil
+}
+
+// Token returns the token with hash, or ErrNotFound.
+func (s *Store) Token(ctx context.Context, hash string) (earshot.APIToken, error) {
+	ts, err := queryAll(ctx, s.conn, scanToken, mustQuery(s.q, qToken), hash)
+	if err != nil {
+		return earshot.APIToken{}, fmt.Errorf("reading a token: %w", err)
+	}
+	if len(ts) == 0 {
+		return earshot.APIToken{}, fmt.Errorf("token: %w", earshot.ErrNotFound)
+	}
+	return ts[0], nil
+}
+
+// Tokens returns a user's tokens, oldest first.
+func (s *Store) Tokens(ctx context.Context, user string) ([]earshot.APIToken, error) {
+	ts, err := queryAll(ctx, s.conn, scanToken, mustQuery(s.q, qTokens), user)
+	if err != nil {
+		return nil, fmt.Errorf("reading the tokens of %s: %w", user, err)
+	}
+	return ts, nil
+}
+
+func scanToken(rows driver.Rows) (earshot.APIToken, error) {
+	var (
+		t                earshot.APIToken
+		scopes           string
+		created, revoked int64
+	)
+	if err := rows.Scan(&t.Hash, &t.User, &t.Name, &scopes, &created, &revoked); err != nil {
+		return earshot.APIToken{}, err
+	}
+	t.Scopes, t.CreatedAt, t.RevokedAt = splitScopes(scopes), fromNS(created), fromNS(revoked)
+	return t, nil
+}
+
+// SaveSession creates or replaces the session with se.Hash.
+func (s *Store) SaveSession(ctx context.Context, se earshot.Session) error {
+	if err := s.insertRow(ctx, qInsertSession, s.sessionRow(se)); err != nil {
+		return fmt.Errorf("saving a session of %s: %w", se.User, err)
+	}
+	return nil
+}
+
+// Session returns the session with hash, or ErrNotFound.
+func (s *Store) Session(ctx context.Context, hash string) (earshot.Session, error) {
+	ss, err := queryAll(ctx, s.conn, scanSession, mustQuery(s.q, qSession), hash)
+	if err != nil {
+		return earshot.Session{}, fmt.Errorf("reading a session: %w", err)
+	}
+	if len(ss) == 0 {
+		return earshot.Session{}, fmt.Errorf("session: %w", earshot.ErrNotFound)
+	}
+	return ss[0], nil
+}
+
+func scanSession(rows driver.Rows) (earshot.Session, error) {
+	var (
+		se                        earshot.Session
+		created, expires, revoked int64
+	)
+	if err := rows.Scan(&se.Hash, &se.User, &created, &expires, &revoked); err != nil {
+		return earshot.Session{}, err
+	}
+	se.CreatedAt, se.ExpiresAt, se.RevokedAt = fromNS(created), fromNS(expires), fromNS(revoked)
+	return se, nil
+}
+
+// joinScopes and splitScopes keep a token's scopes as one
+// comma-separated column.
+func joinScopes(s []earshot.TokenScope) string {
+	parts := make([]string, len(s))
+	for i, sc := range s {
+		parts[i] = string(sc)
+	}
+	return strings.Join(parts, ",")
+}
+
+func splitScopes(s string) []earshot.TokenScope {
+	if s == "" {
+		return nil
+	}
+	var out []earshot.TokenScope
+	for f := range strings.SplitSeq(s, ",") {
+		out = append(out, earshot.TokenScope(f))
+	}
+	return out
+}
+
+// accountRow, tokenRow and sessionRow are the insert columns of their
+// tables, with a new version.
+func (s *Store) accountRow(a earshot.Account) []any {
+	return []any{a.Name, string(a.Role), a.PasswordHash, s.timeArg(a.CreatedAt), s.timeArg(a.PasswordChangedAt), s.nextVersion()}
+}
+
+func (s *Store) tokenRow(t earshot.APIToken) []any {
+	return []any{t.Hash, t.User, t.Name, joinScopes(t.Scopes), s.timeArg(t.CreatedAt), s.timeArg(t.RevokedAt), s.nextVersion()}
+}
+
+func (s *Store) sessionRow(se earshot.Session) []any {
+	return []any{se.Hash, se.User, s.timeArg(se.CreatedAt), s.timeArg(se.ExpiresAt), s.timeArg(se.RevokedAt), s.nextVersion()}
+}
