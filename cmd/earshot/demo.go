@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,6 +14,7 @@ import (
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/demo"
 )
@@ -60,13 +63,42 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
-	srv := newHTTPServer(config.Default().Server, web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
-		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}))
+	h, err := demoHandler(ctx, st, web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
+		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}), log)
+	if err != nil {
+		return err
+	}
+	srv := newHTTPServer(config.Default().Server, h)
 	fmt.Fprintf(e.stderr, "earshot demo: support queue at http://%s/support; the demo's write token is %q, e.g.\n"+
 		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
 		ln.Addr(), demoToken, demoToken, ln.Addr())
-	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (JSON API under /api/; Ctrl-C stops)\n", ln.Addr())
+	fmt.Fprintf(e.stderr, "earshot demo: dashboard at http://%s/  (signed in as %q, an admin; JSON API under /api/; Ctrl-C stops)\n", ln.Addr(), demoUser)
 	return serveUntilDone(ctx, srv, ln, log)
+}
+
+// demoUser is who a visitor of the demo is signed in as, automatically.
+const demoUser = "demo"
+
+// demoHandler wraps the demo's dashboard as serve does (sessions, tokens,
+// cross-origin protection), with every visitor signed in as demoUser, an
+// admin without a password; the demo's write token works too.
+func demoHandler(ctx context.Context, st earshot.Store, h http.Handler, log *slog.Logger) (http.Handler, error) {
+	if _, err := st.Account(ctx, demoUser); errors.Is(err, earshot.ErrNotFound) {
+		err = st.SaveAccount(ctx, earshot.Account{Name: demoUser, Role: earshot.RoleAdmin, CreatedAt: time.Now().UTC()})
+		if err != nil {
+			return nil, fmt.Errorf("adding the demo user: %w", err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("reading the demo user: %w", err)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	gated := auth.Gate(h, auth.GateOptions{
+		Users:       &auth.Users{Store: st, SessionKey: key},
+		WriteTokens: []string{demoToken}, Public: auth.DefaultPublic, AutoUser: demoUser,
+		SignIn: auth.NewLimiter(1, 10), Log: log.With("part", "auth"),
+	})
+	return auth.Protect(gated)
 }
 
 // populateDemo runs the scenario ending at end into st as the demo shows

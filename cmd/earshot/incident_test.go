@@ -160,6 +160,8 @@ webhooks:
     secret: file:%s
 incident_api:
   tokens: ["file:%s"]
+web:
+  read_tokens: [reader-secret]
 `, filepath.Join(dir, "e.duckdb"), page.URL, write("pd", pdSecret), write("tok", apiToken)))
 
 	base, _, stop := startCommand(t, []string{"serve", "--config", cfgPath}, `url=(http://\S+/)`)
@@ -190,7 +192,7 @@ incident_api:
 		var body struct {
 			Incidents []earshot.Incident `json:"incidents"`
 		}
-		json.Unmarshal([]byte(get(t, base+"api/v1/incidents?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z")), &body)
+		json.Unmarshal([]byte(getAs(t, base+"api/v1/incidents?from=2026-03-02T00:00:00Z&to=2026-03-03T00:00:00Z", "reader-secret")), &body)
 		if got = body.Incidents; len(got) == 3 {
 			break
 		}

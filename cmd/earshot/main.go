@@ -45,6 +45,7 @@ func commands() []command {
 		{"import", "import posts from JSON lines or CSV files through the pipeline", runImport},
 		{"incident", "open, update, resolve or list incidents by hand (incident open --title T)", runIncident},
 		{"silence", "mute alerts for a while: silence add|list|expire", runSilence},
+		{"user", "manage who signs in: user add|passwd|list|token|revoke", runUser},
 		{"replay", "run history through detection, linking and alerting on the data's clock (replay --posts FILE)", runReplay},
 		{"detect", "score a timestamp,value CSV for anomalies, streaming (timestamp,value,anomaly_score out)", runDetect},
 		{"digest", "write a reputation digest of a period for execs (digest --period 7d --format html|md)", runDigest},

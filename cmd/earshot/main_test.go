@@ -232,7 +232,21 @@ func startCommand(t *testing.T, args []string, pattern string) (string, string, 
 
 func get(t *testing.T, url string) string {
 	t.Helper()
-	resp, err := http.Get(url)
+	return getAs(t, url, "")
+}
+
+// getAs GETs url with "Authorization: Bearer token" (none when ""), and
+// fails the test unless it answers 200.
+func getAs(t *testing.T, url, token string) string {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

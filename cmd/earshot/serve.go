@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -201,12 +202,42 @@ func (s *server) build() (http.Handler, error) {
 	for path, h := range digestRoutes(st) {
 		mux.Handle(path, h)
 	}
-	// Reading needs a read token when web.read_tokens is set (a write
-	// token of the dashboard reads too); the write routes check their own.
-	return auth.RequireRead(mux, auth.ReadOptions{
-		Tokens: append(readTokens, writeTokens...), Public: cfg.Web.PublicPaths, Writes: writeRoutes,
+	// Every page and API needs a session or a token, and carries its user;
+	// the write routes check their own credential. Go's cross-origin
+	// protection refuses forged cross-site posts.
+	sessionKey, err := sessionKey(cfg, s.getenv, log)
+	if err != nil {
+		return nil, err
+	}
+	gated := auth.Gate(mux, auth.GateOptions{
+		Users:      &auth.Users{Store: st, SessionKey: sessionKey, SessionTTL: cfg.Web.SessionTTL},
+		ReadTokens: readTokens, WriteTokens: writeTokens, Public: cfg.Web.PublicPaths, Writes: writeRoutes,
 		SignIn: auth.NewLimiter(1, 10), Log: log.With("part", "auth"),
-	}), nil
+	})
+	h, err := auth.Protect(gated, cfg.Web.TrustedOrigins...)
+	if err != nil {
+		return nil, usagef("web.trusted_origins: %v", err)
+	}
+	return h, nil
+}
+
+// sessionKey resolves web.session_secret; unset, it is random for this
+// process, and sessions end when it stops.
+func sessionKey(cfg config.Config, getenv func(string) string, log *slog.Logger) ([]byte, error) {
+	if cfg.Web.SessionSecret == "" {
+		log.Warn("web.session_secret is not set: using a random one, so everyone signs in again after a restart")
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		return key, nil
+	}
+	v, err := cfg.Web.SessionSecret.Resolve(getenv)
+	if err != nil {
+		return nil, usagef("web.session_secret: %v", err)
+	}
+	if len(v) < 16 {
+		return nil, usagef("web.session_secret: too short: give 16 characters or more (e.g. openssl rand -hex 32)")
+	}
+	return []byte(v), nil
 }
 
 // startPollers starts a poller for every collector of posts (a limit per

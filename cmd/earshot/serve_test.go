@@ -65,6 +65,8 @@ collectors:
 		t.Fatal(err)
 	}
 
+	// An exec reads through an API token made by the CLI.
+	token := addUserWithToken(t, cfgPath, "erin", "exec", "read")
 	base, _, stop := startCommand(t, []string{"serve", "--config", cfgPath}, `url=(http://\S+/)`)
 
 	api := base + "api/posts/negative?from=2026-03-01T00:00:00Z&to=2026-03-03T00:00:00Z"
@@ -73,7 +75,7 @@ collectors:
 		var body struct {
 			Posts []earshot.Post `json:"posts"`
 		}
-		if err := json.Unmarshal([]byte(get(t, api)), &body); err != nil {
+		if err := json.Unmarshal([]byte(getAs(t, api, token)), &body); err != nil {
 			t.Fatal(err)
 		}
 		if posts = body.Posts; len(posts) >= 2 {
@@ -113,7 +115,7 @@ collectors:
 	if got := get(t, base+"readyz"); got != "ready\n" {
 		t.Errorf("/readyz = %q", got)
 	}
-	if got := get(t, base+"digests"); !strings.Contains(got, "No digest has been sent yet") {
+	if got := getAs(t, base+"digests", token); !strings.Contains(got, "No digest has been sent yet") {
 		t.Errorf("/digests = %q", got)
 	}
 

@@ -1,11 +1,18 @@
-// Package auth holds the credential checks every Earshot HTTP endpoint
-// shares: one constant-time token comparison (Tokens), per-credential rate
-// limits on write routes (Limiter), and the middleware that makes reading
-// need a credential when web.read_tokens is set (RequireRead).
+// Package auth holds who may do what in Earshot.
 //
-// Write endpoints (ingest, webhooks, the incident API, follow-up moves)
-// check their credential before they read a body, then ask the Limiter
-// whether that credential may write now.
+// Users (local accounts with a role and a bcrypt password hash, their API
+// tokens with scopes, their browser sessions) live in an
+// earshot.UserStore and are managed through Users. Gate wraps the whole
+// server: every page and API needs a session cookie (from the sign-in form
+// at /signin) or a bearer token, and the request then carries its
+// earshot.User (UserFrom) and scopes (PrincipalFrom). Handlers check roles
+// with Allow or RequireRole. Protect adds Go's cross-origin protection, so
+// a forged cross-site form post is refused.
+//
+// Tokens compares configured tokens in constant time; Limiter bounds
+// writes per credential and sign-in attempts per client. Write endpoints
+// that check a credential of their own (ingest, webhooks) do so before
+// they read a body, then ask the Limiter whether it may write now.
 package auth
 
 import (

@@ -109,18 +109,29 @@ type Server struct {
 
 // Web configures the dashboard and its API.
 type Web struct {
-	// APITokens are the bearer tokens the dashboard's write API accepts
-	// (moving follow-ups: POST /api/followups/{id}/move), written env:NAME
-	// or file:PATH. With none, the API only reads.
+	// APITokens are bearer tokens that act as a user "token" of role admin
+	// (the dashboard's write API: moving follow-ups), written env:NAME or
+	// file:PATH. Prefer users' own tokens (earshot user token).
 	APITokens []collectors.Secret `yaml:"api_tokens"`
-	// ReadTokens, when set, make reading need a credential: every page and
-	// GET API answers 401 without "Authorization: Bearer <token>" with one
-	// of them (or an API token), or the cookie of the sign-in form at
-	// /signin. Written env:NAME or file:PATH.
+	// ReadTokens read every page and GET API, as a user "reader" of role
+	// exec, sent as "Authorization: Bearer <token>". Reading always needs a
+	// credential: a user's session (the sign-in form at /signin), a user's
+	// API token (earshot user token), or one of these or APITokens. Written
+	// env:NAME or file:PATH.
 	ReadTokens []collectors.Secret `yaml:"read_tokens"`
-	// PublicPaths stay open without a read token (exact paths); set [] to
-	// close the health check and the metrics too.
+	// PublicPaths stay open without a credential (exact paths; default
+	// /healthz, /readyz and /metrics); set [] to close them too.
 	PublicPaths []string `yaml:"public_paths"`
+	// SessionSecret keys the sign-in sessions of users (env:NAME or
+	// file:PATH, 16 characters or more). Unset, a random one is made at
+	// each start, with a warning: everyone signs in again after a restart.
+	SessionSecret collectors.Secret `yaml:"session_secret"`
+	// SessionTTL is how long a sign-in lasts (default 12h).
+	SessionTTL time.Duration `yaml:"session_ttl"`
+	// TrustedOrigins may post to Earshot from a browser page of theirs
+	// ("https://status.example.com"); every other site's form post is
+	// refused (cross-origin protection).
+	TrustedOrigins []string `yaml:"trusted_origins"`
 }
 
 // Webhooks configures the endpoints paging tools post incidents to; each is
@@ -258,7 +269,7 @@ func Default() Config {
 		ShutdownTimeout: 20 * time.Second,
 		Alerting:        alerts.DefaultConfig(),
 		Followups:       followup.DefaultConfig(),
-		Web:             Web{PublicPaths: []string{"/healthz", "/metrics"}},
+		Web:             Web{PublicPaths: []string{"/healthz", "/readyz", "/metrics"}, SessionTTL: 12 * time.Hour},
 		Server: Server{
 			ReadHeaderTimeout: 10 * time.Second,
 			ReadTimeout:       time.Minute,

@@ -158,8 +158,11 @@ func TestServerAndReadKeys(t *testing.T) {
 	if cfg.Server.ReadHeaderTimeout != 10*time.Second || cfg.Server.MaxHeaderBytes != 64<<10 || cfg.Server.WriteRate != 10 {
 		t.Errorf("server defaults = %+v", cfg.Server)
 	}
-	if len(cfg.Web.PublicPaths) != 2 {
-		t.Errorf("public paths default = %v, want /healthz and /metrics", cfg.Web.PublicPaths)
+	if cfg.Web.SessionTTL != 12*time.Hour {
+		t.Errorf("session TTL default = %s, want 12h", cfg.Web.SessionTTL)
+	}
+	if len(cfg.Web.PublicPaths) != 3 {
+		t.Errorf("public paths default = %v, want /healthz, /readyz and /metrics", cfg.Web.PublicPaths)
 	}
 	if err := Parse([]byte("web: {read_tokens: [env:R], public_paths: []}\nserver: {read_timeout: 30s}\n"), &cfg); err != nil {
 		t.Fatal(err)
@@ -168,13 +171,16 @@ func TestServerAndReadKeys(t *testing.T) {
 		t.Errorf("parsed: web %+v, server %+v", cfg.Web, cfg.Server)
 	}
 	for yaml, key := range map[string]string{
-		"server: {read_timeout: 10ms}":            "server.read_timeout",
-		"server: {max_header_bytes: 10}":          "server.max_header_bytes",
-		"server: {write_rate: -1}":                "server.write_rate",
-		"server: {write_rate: 5, write_burst: 0}": "server.write_burst",
-		"web: {read_tokens: ['']}":                "web.read_tokens[0]",
-		"web: {public_paths: [healthz]}":          "web.public_paths[0]",
-		"ingest: {signature_window: 1s}":          "ingest.signature_window",
+		"server: {read_timeout: 10ms}":                       "server.read_timeout",
+		"server: {max_header_bytes: 10}":                     "server.max_header_bytes",
+		"server: {write_rate: -1}":                           "server.write_rate",
+		"server: {write_rate: 5, write_burst: 0}":            "server.write_burst",
+		"web: {read_tokens: ['']}":                           "web.read_tokens[0]",
+		"web: {public_paths: [healthz]}":                     "web.public_paths[0]",
+		"web: {session_ttl: 30s}":                            "web.session_ttl",
+		"web: {trusted_origins: [status.example]}":           "web.trusted_origins[0]",
+		"web: {trusted_origins: ['https://a.example/path']}": "web.trusted_origins[0]",
+		"ingest: {signature_window: 1s}":                     "ingest.signature_window",
 	} {
 		c := Default()
 		if err := Parse([]byte(yaml), &c); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/earshot/earshot/internal/redact"
 	"net"
+	"net/url"
 	"strings"
 	"time"
 
@@ -171,6 +172,14 @@ func (c Config) validateInbound(p *problems) {
 func (c Config) validateWeb(p *problems) {
 	p.noEmptySecrets("web.api_tokens", c.Web.APITokens)
 	p.noEmptySecrets("web.read_tokens", c.Web.ReadTokens)
+	if c.Web.SessionTTL < time.Minute {
+		p.bad("web.session_ttl", "%s is too short: give at least 1m, such as 12h", c.Web.SessionTTL)
+	}
+	for i, o := range c.Web.TrustedOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			p.bad(fmt.Sprintf("web.trusted_origins[%d]", i), "%q is not an origin such as https://status.example.com", o)
+		}
+	}
 	for i, path := range c.Web.PublicPaths {
 		if !strings.HasPrefix(path, "/") {
 			p.bad(fmt.Sprintf("web.public_paths[%d]", i), "%q is not a path starting with /", path)

@@ -1,0 +1,310 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/auth"
+)
+
+const userUsage = `Usage: earshot user COMMAND [flags]
+
+Manages the people who sign in to Earshot, and their API tokens, in the
+store the configuration names (--store, else $EARSHOT_STORE, else the
+--config file's). With DuckDB, stop serve first: it holds the file.
+
+  earshot user add NAME --role admin|comms|support|exec [--password-stdin]
+      creates a user; asks for the password twice on a terminal, or reads
+      one line from stdin with --password-stdin (never give it as an argument)
+  earshot user passwd NAME [--password-stdin]
+      sets a new password; the user's sessions end
+  earshot user list [--json]
+      lists users: name, role, created, active tokens
+  earshot user token NAME --scopes read,queue,incidents,admin [--name laptop]
+      makes an API token and prints it once (Earshot keeps only its hash);
+      send it as "Authorization: Bearer TOKEN". A token acts as its user,
+      limited to its scopes: read (pages, GET APIs), queue (follow-ups),
+      incidents (incidents, publications), admin (everything else)
+  earshot user revoke NAME --name laptop
+      revokes the user's tokens of that name
+
+Roles: admin does everything; comms runs incidents; support works the
+follow-up queue; exec reads.
+
+Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.`
+
+func runUser(ctx context.Context, args []string, e env) error {
+	return runSubcommand(ctx, args, e, userUsage, []subcommand{
+		{"add", userAdd}, {"passwd", userPasswd}, {"list", userList}, {"token", userToken}, {"revoke", userRevoke},
+	})
+}
+
+// users opens the store f names and returns its users.
+func users(ctx context.Context, f *storeFlags, e env) (earshot.Store, *auth.Users, error) {
+	st, err := f.openStore(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, &auth.Users{Store: st}, nil
+}
+
+// readPassword reads a new password: one line of stdin with fromStdin,
+// else twice from the terminal without echo.
+func readPassword(e env, fromStdin bool) (string, error) {
+	if fromStdin {
+		line, err := bufio.NewReader(e.stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("reading the password from stdin: %w", err)
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if pw == "" {
+			return "", usagef("--password-stdin: stdin gave no password")
+		}
+		return pw, auth.CheckPasswordRules(pw)
+	}
+	f, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", usagef("no terminal to ask for the password: pipe it in with --password-stdin")
+	}
+	ask := func(prompt string) (string, error) {
+		fmt.Fprint(e.stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		return string(b), err
+	}
+	pw, err := ask("Password: ")
+	if err != nil {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	if err := auth.CheckPasswordRules(pw); err != nil {
+		return "", usageError{err}
+	}
+	again, err := ask("Password again: ")
+	if err != nil {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	if again != pw {
+		return "", usagef("the two passwords differ; nothing changed")
+	}
+	return pw, nil
+}
+
+// refused marks the errors of a refused change (bad name, role, password,
+// scope; a name taken; an unknown user) as usage errors.
+func refused(err error) error {
+	if err == nil {
+		return nil
+	}
+	var u usageError
+	if errors.As(err, &u) {
+		return err
+	}
+	if errors.Is(err, earshot.ErrNotFound) {
+		return usagef("no such user (earshot user list shows them)")
+	}
+	return usageError{err}
+}
+
+func userAdd(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("user add", e)
+	role := f.fs.String("role", "", "admin, comms, support or exec (required)")
+	stdin := f.fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+	if help, err := f.parse(args, true); help || err != nil {
+		return err
+	}
+	r, err := earshot.ParseRole(*role)
+	if err != nil {
+		return usagef("--role: %v", err)
+	}
+	if err := auth.CheckName(f.id); err != nil {
+		return usageError{err}
+	}
+	pw, err := readPassword(e, *stdin)
+	if err != nil {
+		return refused(err)
+	}
+	st, us, err := users(ctx, f, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Account(ctx, f.id); err == nil {
+		return usagef("user %s exists already (earshot user passwd %s changes the password)", f.id, f.id)
+	} else if !errors.Is(err, earshot.ErrNotFound) {
+		return err
+	}
+	if err := us.Add(ctx, f.id, r, pw); err != nil {
+		return refused(err)
+	}
+	fmt.Fprintf(e.stderr, "earshot user: added %s (%s)\n", f.id, r)
+	return nil
+}
+
+func userPasswd(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("user passwd", e)
+	stdin := f.fs.Bool("password-stdin", false, "read the password from the first line of stdin")
+	if help, err := f.parse(args, true); help || err != nil {
+		return err
+	}
+	st, us, err := users(ctx, f, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Account(ctx, f.id); err != nil {
+		return refused(err)
+	}
+	pw, err := readPassword(e, *stdin)
+	if err != nil {
+		return refused(err)
+	}
+	if err := us.SetPassword(ctx, f.id, pw); err != nil {
+		return refused(err)
+	}
+	fmt.Fprintf(e.stderr, "earshot user: new password for %s; their sessions have ended\n", f.id)
+	return nil
+}
+
+// userRow is one line of `earshot user list --json`.
+type userRow struct {
+	Name      string       `json:"name"`
+	Role      earshot.Role `json:"role"`
+	CreatedAt time.Time    `json:"created_at"`
+	Tokens    []string     `json:"tokens"`
+}
+
+func userList(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("user list", e)
+	asJSON := f.fs.Bool("json", false, "print one JSON object a line")
+	if help, err := f.parse(args, false); help || err != nil {
+		return err
+	}
+	st, _, err := users(ctx, f, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	accounts, err := st.Accounts(ctx)
+	if err != nil {
+		return err
+	}
+	var rows []userRow
+	for _, a := range accounts {
+		toks, err := st.Tokens(ctx, a.Name)
+		if err != nil {
+			return err
+		}
+		row := userRow{Name: a.Name, Role: a.Role, CreatedAt: a.CreatedAt, Tokens: []string{}}
+		for _, t := range toks {
+			if t.RevokedAt.IsZero() {
+				row.Tokens = append(row.Tokens, fmt.Sprintf("%s (%s)", t.Name, joinScopes(t.Scopes)))
+			}
+		}
+		rows = append(rows, row)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		for _, r := range rows {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(e.stderr, "earshot user: no users yet; add the first admin with: earshot user add NAME --role admin")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tTOKENS")
+	for _, r := range rows {
+		toks := strings.Join(r.Tokens, ", ")
+		if toks == "" {
+			toks = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Role, r.CreatedAt.Format("2006-01-02 15:04"), toks)
+	}
+	return tw.Flush()
+}
+
+func joinScopes(s []earshot.TokenScope) string {
+	parts := make([]string, len(s))
+	for i, sc := range s {
+		parts[i] = string(sc)
+	}
+	return strings.Join(parts, ",")
+}
+
+func userToken(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("user token", e)
+	scopes := f.fs.String("scopes", "", "what the token may do: read, queue, incidents, admin, comma-separated (required)")
+	name := f.fs.String("name", "", "a name telling the token apart, such as laptop (default: token-DATE)")
+	if help, err := f.parse(args, true); help || err != nil {
+		return err
+	}
+	sc, err := earshot.ParseScopes(*scopes)
+	if err != nil {
+		return usagef("--scopes: %v", err)
+	}
+	if *name == "" {
+		*name = "token-" + time.Now().UTC().Format("20060102-1504")
+	}
+	st, us, err := users(ctx, f, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	secret, _, err := us.NewToken(ctx, f.id, *name, sc)
+	if err != nil {
+		return refused(err)
+	}
+	fmt.Fprintln(e.stdout, secret)
+	fmt.Fprintf(e.stderr, "earshot user: token %q of %s (%s); copy it now, it is not shown again\n", *name, f.id, joinScopes(sc))
+	return nil
+}
+
+func userRevoke(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("user revoke", e)
+	name := f.fs.String("name", "", "the name of the token to revoke (required)")
+	if help, err := f.parse(args, true); help || err != nil {
+		return err
+	}
+	if *name == "" {
+		return usagef("--name: required: which of the user's tokens (earshot user list shows them)")
+	}
+	st, _, err := users(ctx, f, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	toks, err := st.Tokens(ctx, f.id)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, t := range toks {
+		if t.Name == *name && t.RevokedAt.IsZero() {
+			t.RevokedAt = time.Now().UTC()
+			if err := st.SaveToken(ctx, t); err != nil {
+				return err
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return usagef("%s has no working token named %q", f.id, *name)
+	}
+	fmt.Fprintf(e.stderr, "earshot user: revoked %d token(s) %q of %s\n", n, *name, f.id)
+	return nil
+}
