@@ -196,3 +196,41 @@ server:
 		}
 	}
 }
+
+// A fresh serve, with no user and no token, serves nothing but the probes:
+// a page says how to create the first admin, an API says it in JSON.
+func TestServeFreshInstall(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "earshot.yaml")
+	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf("store: duckdb://%s/e.duckdb\nlisten: 127.0.0.1:0\n", dir)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, log, stop := startCommand(t, []string{"serve", "--config", cfgPath}, `url=(http://\S+/)`)
+	defer stop()
+	do := func(path, accept string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Accept", accept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := do("", "text/html"); code != 401 || !strings.Contains(body, "earshot user add NAME --role admin") {
+		t.Errorf("page: %d %q; want 401 telling how to add the first admin", code, body)
+	}
+	if code, body := do("api/incidents", "application/json"); code != 401 || !strings.Contains(body, `"error":"Earshot has no users yet`) {
+		t.Errorf("API: %d %q; want a JSON 401 with the hint", code, body)
+	}
+	for _, p := range []string{"healthz", "readyz"} {
+		if code, _ := do(p, ""); code != 200 {
+			t.Errorf("/%s: %d, want 200", p, code)
+		}
+	}
+	if !strings.Contains(log, "web.session_secret is not set") {
+		t.Errorf("no warning about the random session secret in:\n%s", log)
+	}
+}
