@@ -118,6 +118,25 @@ func TestDemoServes(t *testing.T) {
 		t.Errorf("demo printed no progress: %s", log)
 	}
 
+	// A browser's first visit is signed in as the demo user, with a
+	// session cookie for the next ones.
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Accept", "text/html")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == "earshot_session" {
+			session = c
+		}
+	}
+	if resp.StatusCode != 200 || session == nil || !session.HttpOnly || !strings.Contains(string(body), "Acme") {
+		t.Errorf("first visit: %d, cookie %+v; want the dashboard and an HttpOnly session cookie", resp.StatusCode, session)
+	}
 	page := get(t, url)
 	for _, want := range []string{"Acme", "Elevated API error rates"} {
 		if !strings.Contains(page, want) {

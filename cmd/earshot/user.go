@@ -71,7 +71,10 @@ func readPassword(e env, fromStdin bool) (string, error) {
 		if pw == "" {
 			return "", usagef("--password-stdin: stdin gave no password")
 		}
-		return pw, auth.CheckPasswordRules(pw)
+		if err := auth.CheckPasswordRules(pw); err != nil {
+			return "", usageError{err}
+		}
+		return pw, nil
 	}
 	f, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
@@ -100,20 +103,20 @@ func readPassword(e env, fromStdin bool) (string, error) {
 	return pw, nil
 }
 
-// refused marks the errors of a refused change (bad name, role, password,
-// scope; a name taken; an unknown user) as usage errors.
+// refused makes a refused change (auth.ErrRefused: a bad name, role,
+// password or scope, a name taken) or an unknown user a usage error (exit
+// 2); a store failing stays a runtime failure (exit 1).
 func refused(err error) error {
-	if err == nil {
-		return nil
-	}
 	var u usageError
-	if errors.As(err, &u) {
+	switch {
+	case err == nil || errors.As(err, &u):
 		return err
-	}
-	if errors.Is(err, earshot.ErrNotFound) {
+	case errors.Is(err, earshot.ErrNotFound):
 		return usagef("no such user (earshot user list shows them)")
+	case errors.Is(err, auth.ErrRefused):
+		return usageError{err}
 	}
-	return usageError{err}
+	return err
 }
 
 func userAdd(ctx context.Context, args []string, e env) error {

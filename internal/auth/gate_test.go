@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -423,4 +424,29 @@ func TestCheckName(t *testing.T) {
 	if a.Role != earshot.RoleSupport || strings.Contains(a.PasswordHash, "horse") || !strings.HasPrefix(a.PasswordHash, "$2") {
 		t.Errorf("stored account %+v: want the first role and a bcrypt hash", a)
 	}
+}
+
+func TestRefusedIsNotAStoreFailure(t *testing.T) {
+	users, _ := newUsers(t)
+	ctx := t.Context()
+	for _, err := range []error{
+		users.Add(ctx, "a b", earshot.RoleAdmin, "correct horse battery"),
+		users.Add(ctx, "ana", "boss", "correct horse battery"),
+		users.Add(ctx, "ana", earshot.RoleAdmin, "short"),
+	} {
+		if !errors.Is(err, ErrRefused) {
+			t.Errorf("%v: not ErrRefused", err)
+		}
+	}
+	broken := &Users{Store: failingStore{memstore.New()}}
+	if err := broken.Add(ctx, "ana", earshot.RoleAdmin, "correct horse battery"); err == nil || errors.Is(err, ErrRefused) {
+		t.Errorf("a store failing: %v, want an error that is not ErrRefused", err)
+	}
+}
+
+// failingStore is a store whose account writes fail.
+type failingStore struct{ *memstore.Store }
+
+func (failingStore) SaveAccount(context.Context, earshot.Account) error {
+	return errors.New("disk full")
 }

@@ -32,10 +32,11 @@ func CheckPasswordRules(pw string) error {
 	return nil
 }
 
-// HashPassword returns the bcrypt hash of pw, after CheckPasswordRules.
+// HashPassword returns the bcrypt hash of pw, after CheckPasswordRules
+// (whose error is ErrRefused).
 func HashPassword(pw string) (string, error) {
 	if err := CheckPasswordRules(pw); err != nil {
-		return "", err
+		return "", refuse(err)
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
 	if err != nil {

@@ -28,6 +28,23 @@ const DefaultSessionTTL = 12 * time.Hour
 // password, never saying which.
 var ErrBadCredentials = errors.New("wrong user name or password")
 
+// ErrRefused marks a change refused for what it asks (a bad name, role,
+// password or scope; a name taken), as opposed to a store failing; find it
+// with errors.Is.
+var ErrRefused = errors.New("refused")
+
+type refusedError struct{ error }
+
+func (e refusedError) Is(target error) bool { return target == ErrRefused }
+func (e refusedError) Unwrap() error        { return e.error }
+
+func refuse(err error) error {
+	if err == nil {
+		return nil
+	}
+	return refusedError{err}
+}
+
 // Users manages local users, their API tokens and sessions in a store.
 type Users struct {
 	Store earshot.UserStore
@@ -71,13 +88,13 @@ func CheckName(name string) error {
 // Add creates a user. It refuses a name already taken.
 func (u *Users) Add(ctx context.Context, name string, role earshot.Role, password string) error {
 	if err := CheckName(name); err != nil {
-		return err
+		return refuse(err)
 	}
 	if !role.Valid() {
-		return fmt.Errorf("unknown role %q (one of admin, comms, support, exec)", role)
+		return refuse(fmt.Errorf("unknown role %q (one of admin, comms, support, exec)", role))
 	}
 	if _, err := u.Store.Account(ctx, name); err == nil {
-		return fmt.Errorf("user %s exists already (earshot user passwd %s changes the password)", name, name)
+		return refuse(fmt.Errorf("user %s exists already (earshot user passwd %s changes the password)", name, name))
 	} else if !errors.Is(err, earshot.ErrNotFound) {
 		return err
 	}
@@ -128,11 +145,11 @@ func (u *Users) NewToken(ctx context.Context, user, name string, scopes []earsho
 		return "", earshot.APIToken{}, err
 	}
 	if len(scopes) == 0 {
-		return "", earshot.APIToken{}, errors.New("give the token at least one scope (read, queue, incidents, admin)")
+		return "", earshot.APIToken{}, refuse(errors.New("give the token at least one scope (read, queue, incidents, admin)"))
 	}
 	for _, s := range scopes {
 		if !slices.Contains(RoleScopes(a.Role), s) {
-			return "", earshot.APIToken{}, fmt.Errorf("%s is %s: a token of theirs cannot have scope %s", a.Name, a.Role, s)
+			return "", earshot.APIToken{}, refuse(fmt.Errorf("%s is %s: a token of theirs cannot have scope %s", a.Name, a.Role, s))
 		}
 	}
 	secret := TokenPrefix + randomSecret()
