@@ -21,6 +21,7 @@ import (
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/netguard"
 	"github.com/earshot/earshot/internal/redact"
 	"github.com/earshot/earshot/spool"
 )
@@ -209,8 +210,13 @@ func (s *server) build() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	sso, err := singleSignOn(cfg.Web.OIDC, s.getenv)
+	if err != nil {
+		return nil, err
+	}
 	gated := auth.Gate(mux, auth.GateOptions{
 		Users:      &auth.Users{Store: st, SessionKey: sessionKey, SessionTTL: cfg.Web.SessionTTL},
+		OIDC:       sso,
 		ReadTokens: readTokens, WriteTokens: writeTokens, Public: cfg.Web.PublicPaths, Writes: writeRoutes,
 		SignIn: auth.NewLimiter(1, 10), Log: log.With("part", "auth"),
 	})
@@ -219,6 +225,23 @@ func (s *server) build() (http.Handler, error) {
 		return nil, usagef("web.trusted_origins: %v", err)
 	}
 	return h, nil
+}
+
+// singleSignOn returns the single sign-on web.oidc configures, or nil.
+func singleSignOn(c config.OIDC, getenv func(string) string) (*auth.OIDC, error) {
+	if c.Issuer == "" {
+		return nil, nil
+	}
+	secret, err := c.ClientSecret.Resolve(getenv)
+	if err != nil {
+		return nil, usagef("web.oidc.client_secret: %v", err)
+	}
+	sso, err := auth.NewOIDC(auth.OIDCConfig{Issuer: c.Issuer, ClientID: c.ClientID, ClientSecret: secret,
+		RedirectURL: c.RedirectURL, Claim: c.Claim, Client: netguard.Client(c.AllowPrivateNetworks, 15*time.Second)})
+	if err != nil {
+		return nil, usagef("web.oidc: %v", err)
+	}
+	return sso, nil
 }
 
 // sessionKey resolves web.session_secret; unset, it is random for this

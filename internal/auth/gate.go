@@ -56,6 +56,8 @@ type GateOptions struct {
 	// SignIn bounds sign-in attempts per client address and per user
 	// name; nil: no bound.
 	SignIn *Limiter
+	// OIDC, when set, offers single sign-on on the sign-in form.
+	OIDC *OIDC
 	// AutoUser, when set, signs every visitor without a credential in as
 	// this user (the demo): a browser gets a session cookie.
 	AutoUser string
@@ -73,6 +75,7 @@ type gate struct {
 	writes      *http.ServeMux
 	signIn      *Limiter
 	auto        string
+	oidc        *OIDC
 	log         *slog.Logger
 }
 
@@ -88,7 +91,7 @@ type gate struct {
 // Gate serves SignInPath and SignOutPath itself.
 func Gate(next http.Handler, o GateOptions) http.Handler {
 	g := &gate{next: next, users: o.Users, readTokens: NewTokens(o.ReadTokens...), writeTokens: NewTokens(o.WriteTokens...),
-		public: o.Public, signIn: o.SignIn, auto: o.AutoUser, log: o.Log, writes: http.NewServeMux()}
+		public: o.Public, signIn: o.SignIn, auto: o.AutoUser, oidc: o.OIDC, log: o.Log, writes: http.NewServeMux()}
 	for _, p := range o.Writes {
 		g.writes.Handle(p, writeRoute{})
 	}
@@ -151,6 +154,15 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case SignOutPath:
 		g.serveSignOut(w, r)
 		return
+	case OIDCStartPath, OIDCCallbackPath:
+		if g.oidc != nil && g.users != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			if r.URL.Path == OIDCStartPath {
+				g.oidcStart(w, r)
+			} else {
+				g.oidcCallback(w, r)
+			}
+			return
+		}
 	}
 	p, found, err := g.identify(r)
 	if err != nil {
@@ -381,6 +393,7 @@ var formPage = template.Must(template.New("signin").Parse(pageHead + `
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <input type="submit" value="Sign in">
 </form>
+{{if .SSO}}<p><a href="/signin/oidc?next={{.Next}}">Sign in with single sign-on</a></p>{{end}}
 </body></html>
 `))
 
@@ -398,7 +411,10 @@ var signOutPage = template.Must(template.New("signout").Parse(pageHead + `
 `))
 
 func (g *gate) form(w http.ResponseWriter, r *http.Request, status int, next, msg string) {
-	g.page(w, r, status, formPage, struct{ Next, Err string }{localPath(next), msg})
+	g.page(w, r, status, formPage, struct {
+		Next, Err string
+		SSO       bool
+	}{localPath(next), msg, g.oidc != nil})
 }
 
 func (g *gate) page(w http.ResponseWriter, r *http.Request, status int, t *template.Template, data any) {

@@ -132,6 +132,28 @@ type Web struct {
 	// ("https://status.example.com"); every other site's form post is
 	// refused (cross-origin protection).
 	TrustedOrigins []string `yaml:"trusted_origins"`
+	// OIDC offers single sign-on with an OpenID Connect provider beside
+	// passwords; on when Issuer is set.
+	OIDC OIDC `yaml:"oidc"`
+}
+
+// OIDC configures single sign-on. The provider says who someone is; the
+// user must exist in Earshot (earshot user add), which gives the role.
+type OIDC struct {
+	// Issuer is the provider's issuer URL, such as
+	// https://accounts.google.com or https://login.example.com/realms/acme.
+	Issuer   string `yaml:"issuer"`
+	ClientID string `yaml:"client_id"`
+	// ClientSecret, written env:NAME or file:PATH.
+	ClientSecret collectors.Secret `yaml:"client_secret"`
+	// RedirectURL is Earshot's callback as registered with the provider:
+	// https://earshot.example.com/signin/oidc/callback.
+	RedirectURL string `yaml:"redirect_url"`
+	// Claim of the ID token that is the Earshot user name (default email).
+	Claim string `yaml:"claim"`
+	// AllowPrivateNetworks lets Earshot reach a provider on a private
+	// network (an intranet identity server).
+	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
 }
 
 // Webhooks configures the endpoints paging tools post incidents to; each is

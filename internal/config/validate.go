@@ -200,6 +200,16 @@ func (c Config) validateWeb(p *problems) {
 			p.bad(fmt.Sprintf("web.trusted_origins[%d]", i), "%q is not an origin such as https://status.example.com", o)
 		}
 	}
+	if o := c.Web.OIDC; o.Issuer != "" || o.ClientID != "" || o.RedirectURL != "" {
+		for _, f := range []struct{ key, v string }{{"web.oidc.issuer", o.Issuer}, {"web.oidc.redirect_url", o.RedirectURL}} {
+			if u, err := url.Parse(f.v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				p.bad(f.key, "%q is not an http or https URL", f.v)
+			}
+		}
+		if o.ClientID == "" {
+			p.bad("web.oidc.client_id", "required with web.oidc.issuer")
+		}
+	}
 	for i, path := range c.Web.PublicPaths {
 		if !strings.HasPrefix(path, "/") {
 			p.bad(fmt.Sprintf("web.public_paths[%d]", i), "%q is not a path starting with /", path)
