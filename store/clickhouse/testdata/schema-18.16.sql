@@ -295,9 +295,12 @@ CREATE VIEW IF NOT EXISTS `earshot`.`grafana_digests` AS
 SELECT id, name, format, subject, ok, error, length(recipients) AS recipients, toDateTime(intDiv(sent_at, 1000000000), 'UTC') AS time
 FROM `earshot`.`digests` FINAL;
 
+-- migration 0014_incident_closure #1
+ALTER TABLE `earshot`.`incidents` ADD COLUMN closure String;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches
+    resolved_at, url, updated_at, updates, watches, closure
 FROM `earshot`.`incidents` FINAL
 WHERE started_at <= ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
@@ -409,14 +412,14 @@ ORDER BY collector ASC;
 
 -- query incident
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches
+    resolved_at, url, updated_at, updates, watches, closure
 FROM `earshot`.`incidents` FINAL
 WHERE id = ?
 LIMIT 1;
 
 -- query incidents
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches
+    resolved_at, url, updated_at, updates, watches, closure
 FROM `earshot`.`incidents` FINAL
 WHERE started_at < ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
@@ -451,7 +454,7 @@ INSERT INTO `earshot`.`health` (collector, kind, last_run, last_success, last_er
 
 -- query insert_incident
 INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches, version);
+    resolved_at, url, updated_at, updates, watches, closure, version);
 
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,
