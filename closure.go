@@ -100,14 +100,20 @@ func (c FollowUpCounts) Total() int { return c.Waiting() + c.Resolved + c.Dismis
 
 // ClosureCheck is what deciding on closing an incident for comms needs.
 type ClosureCheck struct {
-	FollowUps FollowUpCounts `json:"followups"`
-	Recovery  Recovery       `json:"recovery"`
+	// ServiceOngoing: the incident is not resolved yet; comms closes after
+	// the service is back.
+	ServiceOngoing bool           `json:"service_ongoing"`
+	FollowUps      FollowUpCounts `json:"followups"`
+	Recovery       Recovery       `json:"recovery"`
 }
 
 // Refusals says, in words with the numbers, what stands in the way of
 // closing; none when closing is allowed.
 func (c ClosureCheck) Refusals() []string {
 	var out []string
+	if c.ServiceOngoing {
+		out = append(out, "the service is not resolved yet: resolve the incident first")
+	}
 	if n := c.FollowUps.Waiting(); n > 0 {
 		out = append(out, fmt.Sprintf("%d follow-up(s) still waiting (%d open, %d assigned, %d contacted): resolve or dismiss them first",
 			n, c.FollowUps.Open, c.FollowUps.Assigned, c.FollowUps.Contacted))
@@ -188,7 +194,7 @@ func RecoveryWindows(inc Incident, now time.Time) (baseFrom, baseTo, sinceFrom, 
 // (those linked to it) and the negative share of its watches (of every
 // post when it names none).
 func CheckClosure(ctx context.Context, src ClosureSource, inc Incident, now time.Time) (ClosureCheck, []FollowUp, error) {
-	var c ClosureCheck
+	c := ClosureCheck{ServiceOngoing: inc.ResolvedAt.IsZero()}
 	all, err := src.FollowUps(ctx)
 	if err != nil {
 		return c, nil, fmt.Errorf("reading follow-ups: %w", err)

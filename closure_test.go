@@ -46,6 +46,8 @@ func TestCloseRule(t *testing.T) {
 		{"comms cannot override", waiting, comms, "customers called", earshot.ErrForbidden, []string{"only an admin"}},
 		{"admin overrides with a reason", waiting, admin, "  all called by phone  ", nil, []string{"3 follow-up(s) still waiting"}},
 		{"a blank override is no override", unhappy, admin, "   ", earshot.ErrClosureRefused, nil},
+		{"the service is still down", earshot.ClosureCheck{ServiceOngoing: true}, comms, "", earshot.ErrClosureRefused, []string{"the service is not resolved yet"}},
+		{"admin closes a still-down incident with a reason", earshot.ClosureCheck{ServiceOngoing: true}, admin, "public story moved to the postmortem", nil, []string{"the service is not resolved yet"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -154,6 +156,9 @@ func TestCheckClosure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if c.ServiceOngoing {
+		t.Error("a resolved incident checks as ongoing")
+	}
 	if len(fs) != 3 || c.FollowUps != (earshot.FollowUpCounts{Open: 1, Resolved: 1, Dismissed: 1}) {
 		t.Errorf("follow-ups %d, counts %+v; want the incident's 3: 1 open, 1 resolved, 1 dismissed", len(fs), c.FollowUps)
 	}
@@ -185,5 +190,16 @@ func TestCheckClosure(t *testing.T) {
 	}
 	if !c.Recovery.SinceFrom.Equal(inc.ResolvedAt) {
 		t.Errorf("SinceFrom %v, want the resolution %v", c.Recovery.SinceFrom, inc.ResolvedAt)
+	}
+
+	// Not resolved: ongoing, and the recent window starts at the start.
+	inc.ResolvedAt = time.Time{}
+	inc.StartedAt = now.Add(-2 * time.Hour)
+	c, _, err = earshot.CheckClosure(t.Context(), src, inc, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ServiceOngoing || !c.Recovery.SinceFrom.Equal(inc.StartedAt) || c.Refusals()[0] != "the service is not resolved yet: resolve the incident first" {
+		t.Errorf("ongoing incident: %+v, refusals %q", c, c.Refusals())
 	}
 }

@@ -39,8 +39,9 @@ configuration names (--store, else $EARSHOT_STORE, else the --config file's).
       --active) as a table, or as a JSON array with --json
   earshot incident close ID [--override REASON] [--json]
       closes it for comms, as an admin (the OS user, else "cli"); refused
-      while its follow-ups wait or its watches' negative share is above the
-      baseline before it, unless --override says why (recorded)
+      while it is unresolved, its follow-ups wait or its watches' negative
+      share is above the baseline before it, unless --override says why
+      (recorded)
 
 Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.
 Run 'earshot incident COMMAND -h' for a command's flags.`
