@@ -108,9 +108,9 @@ func TestSupportActsEndToEnd(t *testing.T) {
 		state  earshot.FollowUpState
 		note   string
 	}{
-		{"assign-me", nil, "Assigned to you 1 follow-up.", earshot.FollowUpAssigned, "state → assigned"},
-		{"note", url.Values{"note": {"  asked for the account ID  "}}, "Noted on 1 follow-up.", earshot.FollowUpAssigned, "asked for the account ID"},
-		{"contacted", url.Values{"channel": {"dm"}, "note": {"sent a DM"}}, "Marked contacted 1 follow-up.", earshot.FollowUpContacted, "state → contacted by dm: sent a DM"},
+		{"assign-me", nil, "Assigned 1 follow-up to you.", earshot.FollowUpAssigned, "state → assigned"},
+		{"note", url.Values{"note": {"  asked for the account ID  "}}, "Added a note to 1 follow-up.", earshot.FollowUpAssigned, "asked for the account ID"},
+		{"contacted", url.Values{"channel": {"dm"}, "note": {"sent a DM"}}, "Marked 1 follow-up contacted.", earshot.FollowUpContacted, "state → contacted by dm: sent a DM"},
 		{"resolve", url.Values{"note": {"refund issued"}}, "Resolved 1 follow-up.", earshot.FollowUpResolved, "state → resolved: refund issued"},
 	}
 	for i, st := range steps {
@@ -230,6 +230,13 @@ func TestSupportActBulk(t *testing.T) {
 	}
 	if f := q.followUp("fu-p2late"); f.State != earshot.FollowUpOpen {
 		t.Errorf("an unselected follow-up moved: %s", f.State)
+	}
+	_, body = b.submit("/support/act", url.Values{"action": {"assign"}, "assignee": {" kim "}, "id": {"fu-p2late"}})
+	if got := flashOf(body); got != "Assigned 1 follow-up to kim." {
+		t.Errorf("assigning to someone: flash %q", got)
+	}
+	if f := q.followUp("fu-p2late"); f.Assignee != "kim" || f.Notes[len(f.Notes)-1].Author != "ada" {
+		t.Errorf("assigned to %q, trail %+v", f.Assignee, f.Notes)
 	}
 }
 

@@ -130,18 +130,18 @@ func TestSupportInChromium(t *testing.T) {
 		}
 		row := `#fu-fu-p2late `
 		tb.press(row + `button[value=assign-me]`)
-		if got := tb.text(".flash"); got != "Assigned to you 1 follow-up." {
+		if got := tb.text(".flash"); got != "Assigned 1 follow-up to you." {
 			t.Errorf("after assigning: %q", got)
 		}
 		if got := tb.eval(`location.search`); !strings.Contains(got, "source=twitter") {
 			t.Errorf("the filter was lost after acting: %q", got)
 		}
 		tb.press(row+`button[value=note]`, [2]string{row + `input[name=note]`, "asked for the account ID"})
-		if got := tb.text(".flash"); got != "Noted on 1 follow-up." {
+		if got := tb.text(".flash"); got != "Added a note to 1 follow-up." {
 			t.Errorf("after the note: %q", got)
 		}
 		tb.press(row+`button[value=contacted]`, [2]string{row + `select[name=channel]`, "phone"})
-		if got := tb.text(".flash"); got != "Marked contacted 1 follow-up." {
+		if got := tb.text(".flash"); got != "Marked 1 follow-up contacted." {
 			t.Errorf("after contacting: %q", got)
 		}
 		tb.press(row+`button[value=resolve]`, [2]string{row + `input[name=note]`, "refund issued"})

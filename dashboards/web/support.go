@@ -654,17 +654,17 @@ const (
 
 // supportAction is one button of the support page.
 type supportAction struct {
-	verb string // for the flash: "Assigned 2 follow-ups"
+	done string // the flash, %s the follow-ups: "Resolved %s."
 	to   earshot.FollowUpState
 }
 
 var supportActions = map[string]supportAction{
-	"assign-me": {"Assigned to you", earshot.FollowUpAssigned},
-	"assign":    {"Assigned", earshot.FollowUpAssigned},
-	"note":      {"Noted on", ""},
-	"contacted": {"Marked contacted", earshot.FollowUpContacted},
-	"resolve":   {"Resolved", earshot.FollowUpResolved},
-	"dismiss":   {"Dismissed", earshot.FollowUpDismissed},
+	"assign-me": {"Assigned %s to you.", earshot.FollowUpAssigned},
+	"assign":    {"Assigned %s to %s.", earshot.FollowUpAssigned},
+	"note":      {"Added a note to %s.", ""},
+	"contacted": {"Marked %s contacted.", earshot.FollowUpContacted},
+	"resolve":   {"Resolved %s.", earshot.FollowUpResolved},
+	"dismiss":   {"Dismissed %s.", earshot.FollowUpDismissed},
 }
 
 // handleSupportAct serves POST /support/act: the support page's forms, on
@@ -789,9 +789,11 @@ func (s *Server) handleSupportAct(w http.ResponseWriter, r *http.Request) {
 	}
 	var msg string
 	if done > 0 {
-		msg = fmt.Sprintf("%s %d follow-up%s.", act.verb, done, plural(done))
+		n := fmt.Sprintf("%d follow-up%s", done, plural(done))
 		if action == "assign" {
-			msg = fmt.Sprintf("Assigned %d follow-up%s to %s.", done, plural(done), assignee)
+			msg = fmt.Sprintf(act.done, n, assignee)
+		} else {
+			msg = fmt.Sprintf(act.done, n)
 		}
 	}
 	if n := len(problems); n > maxProblems {
