@@ -79,6 +79,10 @@ type Note struct {
 }
 
 // Transition is a requested change of a follow-up's state.
+//
+// An empty To adds a note only: the state stays, Note is required, and a
+// final follow-up takes notes too. To assigned on an assigned follow-up
+// with another Assignee reassigns it.
 type Transition struct {
 	To FollowUpState
 	// Assignee, when not empty, becomes the follow-up's assignee.
@@ -87,24 +91,52 @@ type Transition struct {
 	Actor string
 	Note  string
 	At    time.Time
+	// Channel, moving to contacted, says how the customer was reached
+	// (email, phone, dm, reply, ...); recorded in the note.
+	Channel string
+	// Reason, moving to dismissed, says why (not a customer, spam, ...);
+	// recorded in the note.
+	Reason string
 }
 
 // Apply returns f moved by t, or an error wrapping ErrInvalidTransition.
 // Stores use it so that every backend enforces the same rules.
 func (f FollowUp) Apply(t Transition) (FollowUp, error) {
-	if !f.State.CanMoveTo(t.To) {
-		return f, fmt.Errorf("follow-up %s: %s → %s: %w", f.ID, f.State, t.To, ErrInvalidTransition)
-	}
-	if t.To == FollowUpAssigned && t.Assignee == "" && f.Assignee == "" {
-		return f, fmt.Errorf("follow-up %s: assigning needs an assignee: %w", f.ID, ErrInvalidTransition)
-	}
-	f.State = t.To
-	if t.Assignee != "" {
+	var text string
+	switch {
+	case t.To == "":
+		if t.Note == "" {
+			return f, fmt.Errorf("follow-up %s: a note needs text: %w", f.ID, ErrInvalidTransition)
+		}
+		text = t.Note
+	case t.To == FollowUpAssigned && f.State == FollowUpAssigned && t.Assignee != "" && t.Assignee != f.Assignee:
+		text = fmt.Sprintf("reassigned to %s", t.Assignee)
+		if f.Assignee != "" {
+			text += fmt.Sprintf(" (was %s)", f.Assignee)
+		}
+		if t.Note != "" {
+			text += ": " + t.Note
+		}
 		f.Assignee = t.Assignee
-	}
-	text := fmt.Sprintf("state → %s", t.To)
-	if t.Note != "" {
-		text += ": " + t.Note
+	case !f.State.CanMoveTo(t.To):
+		return f, fmt.Errorf("follow-up %s: %s → %s: %w", f.ID, f.State, t.To, ErrInvalidTransition)
+	case t.To == FollowUpAssigned && t.Assignee == "" && f.Assignee == "":
+		return f, fmt.Errorf("follow-up %s: assigning needs an assignee: %w", f.ID, ErrInvalidTransition)
+	default:
+		f.State = t.To
+		if t.Assignee != "" {
+			f.Assignee = t.Assignee
+		}
+		text = fmt.Sprintf("state → %s", t.To)
+		if t.To == FollowUpContacted && t.Channel != "" {
+			text += " by " + t.Channel
+		}
+		if t.To == FollowUpDismissed && t.Reason != "" {
+			text += " (reason: " + t.Reason + ")"
+		}
+		if t.Note != "" {
+			text += ": " + t.Note
+		}
 	}
 	f.Notes = append(append([]Note(nil), f.Notes...), Note{At: t.At, Author: t.Actor, Text: text})
 	f.UpdatedAt = t.At

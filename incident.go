@@ -46,6 +46,9 @@ type Incident struct {
 	URL        string           `json:"url,omitempty"`
 	UpdatedAt  time.Time        `json:"updated_at"`
 	Updates    []IncidentUpdate `json:"updates,omitempty"`
+	// Closure is set once the incident is closed for comms (see
+	// Incident.Close); nil while comms still has work on it.
+	Closure *Closure `json:"closure,omitempty"`
 }
 
 // IncidentUpdate is one message posted on an incident.

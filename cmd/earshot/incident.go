@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os/user"
 	"strings"
 	"time"
 
@@ -34,6 +37,11 @@ configuration names (--store, else $EARSHOT_STORE, else the --config file's).
   earshot incident list [--active] [--since 720h] [--json]
       lists the incidents open in the last --since (or open now, with
       --active) as a table, or as a JSON array with --json
+  earshot incident close ID [--override REASON] [--json]
+      closes it for comms, as an admin (the OS user, else "cli"); refused
+      while it is unresolved, its follow-ups wait or its watches' negative
+      share is above the baseline before it, unless --override says why
+      (recorded)
 
 Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.
 Run 'earshot incident COMMAND -h' for a command's flags.`
@@ -44,6 +52,7 @@ func runIncident(ctx context.Context, args []string, e env) error {
 		{"update", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, false) }},
 		{"resolve", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, true) }},
 		{"list", incidentList},
+		{"close", incidentClose},
 	})
 }
 
@@ -159,6 +168,60 @@ func incidentList(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
+// cliUser is who closes incidents from the command line: an admin named
+// after the OS user, or "cli".
+func cliUser() earshot.User {
+	name := "cli"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	return earshot.User{Name: name, Role: earshot.RoleAdmin}
+}
+
+func incidentClose(ctx context.Context, args []string, e env) error {
+	f := newIncidentFlags("close", e)
+	override := f.fs.String("override", "", "close despite waiting follow-ups or unhappy sentiment, saying why (recorded on the incident)")
+	asJSON := f.fs.Bool("json", false, "print the incident and the check as JSON")
+	if help, err := f.parse(args, true); help || err != nil {
+		return err
+	}
+	if flagSet(f.fs, "override") && strings.TrimSpace(*override) == "" {
+		return usagef("--override: give a reason")
+	}
+	st, err := f.openStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	inc, check, err := incidentapi.Close(ctx, st, st, f.id, cliUser(), strings.TrimSpace(*override), time.Now())
+	var fe *incidentapi.FieldError
+	switch {
+	case errors.Is(err, earshot.ErrNotFound):
+		return usagef("no incident %q", f.id)
+	case errors.Is(err, earshot.ErrClosureRefused):
+		return usagef("incident %s not closed: %s; give --override REASON to close anyway", f.id, strings.Join(check.Refusals(), "; "))
+	case errors.Is(err, earshot.ErrInvalidTransition), errors.As(err, &fe):
+		return usagef("%v", err)
+	case err != nil:
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(incidentapi.CloseResult{Incident: inc, Check: check, Refusals: []string{}})
+	}
+	fmt.Fprintf(e.stdout, "%s closed for comms by %s\n", inc.ID, inc.Closure.By)
+	if c := inc.Closure; c.Override != "" {
+		fmt.Fprintf(e.stdout, "override: %s\noverridden: %s\n", c.Override, strings.Join(c.Overridden, "; "))
+	}
+	return nil
+}
+
+// flagSet reports whether the flag name was given.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // commaList splits a comma-separated flag, leaving out empty entries.
 func commaList(s string) []string {
 	var out []string
@@ -185,7 +248,8 @@ func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursor
 
 // incidentRoutes builds the webhook endpoints and the incident API that the
 // configuration turns on, by the path to serve each at.
-func incidentRoutes(cfg config.Config, st earshot.IncidentStore, limit *auth.Limiter, getenv func(string) string, log *slog.Logger) (map[string]http.Handler, error) {
+// Closing an incident for comms reads follow-ups and posts from closing.
+func incidentRoutes(cfg config.Config, st earshot.IncidentStore, closing earshot.ClosureSource, limit *auth.Limiter, getenv func(string) string, log *slog.Logger) (map[string]http.Handler, error) {
 	routes := map[string]http.Handler{}
 	if cfg.Webhooks.PagerDuty.Enabled() {
 		h, err := pagerdutyhook.New(cfg.Webhooks.PagerDuty, st, getenv, log.With("part", "pagerduty"))
@@ -208,7 +272,7 @@ func incidentRoutes(cfg config.Config, st earshot.IncidentStore, limit *auth.Lim
 		if err != nil {
 			return nil, err
 		}
-		h, err := incidentapi.New(st, incidentapi.Options{Tokens: tokens, MaxBytes: cfg.IncidentAPI.MaxBytes, Log: log.With("part", "incident-api"), Limit: limit})
+		h, err := incidentapi.New(st, incidentapi.Options{Tokens: tokens, MaxBytes: cfg.IncidentAPI.MaxBytes, Log: log.With("part", "incident-api"), Limit: limit, Closing: closing})
 		if err != nil {
 			return nil, err
 		}

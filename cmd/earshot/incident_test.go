@@ -93,7 +93,9 @@ func TestIncidentCLIErrors(t *testing.T) {
 		msg  string
 	}{
 		{nil, 2, "name a command"},
-		{[]string{"close", "x"}, 2, `unknown command "close"`},
+		{[]string{"reopen", "x"}, 2, `unknown command "reopen"`},
+		{[]string{"close", "manual:nope", "--store", store}, 2, `no incident "manual:nope"`},
+		{[]string{"close", "--store", store}, 2, "name the incident"},
 		{[]string{"open", "--store", store}, 2, "--title: required"},
 		{[]string{"open", "--store", store, "--title", "x", "--status", "resolved"}, 2, "--status: an incident cannot be opened resolved"},
 		{[]string{"open", "--store", store, "--title", "x", "--severity", "sev1"}, 2, "--severity:"},

@@ -166,7 +166,7 @@ func (s *server) build() (http.Handler, error) {
 	// An incident saved by a webhook, the API or a poller wakes the engine,
 	// so the spike it explains is linked within seconds.
 	s.incidents = wakingIncidents{IncidentStore: st, wake: s.eng.Wake}
-	incidentHandlers, err := incidentRoutes(cfg, s.incidents, writeLimit, s.getenv, log)
+	incidentHandlers, err := incidentRoutes(cfg, s.incidents, st, writeLimit, s.getenv, log)
 	if err != nil {
 		return nil, usageError{err}
 	}

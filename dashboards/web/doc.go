@@ -18,18 +18,38 @@
 //	                          ?from=&to=&limit=&watch=&source=
 //	GET /support              the support queue: follow-ups by priority
 //	                          then due time, overdue ones highlighted, each
-//	                          with its customer, reason, latest posts,
-//	                          incident, state, assignee and notes.
-//	                          ?state=active|open|assigned|contacted|
-//	                          resolved|dismissed|all (default active).
+//	                          with its customer, reason, latest posts, a
+//	                          link to answer where the post was written,
+//	                          incident, state, assignee and notes; filters
+//	                          in the query string: ?state=active|open|
+//	                          assigned|contacted|resolved|dismissed|all
+//	                          (default active), watch=, source=,
+//	                          priority=1..4, incident= (an ID or none),
+//	                          assignee= (a name, me or none), overdue=1.
+//	POST /support/act         the page's forms: action=assign-me|assign|
+//	                          note|contacted|resolve|dismiss, id= (one or
+//	                          more: bulk), note=, assignee=, channel=
+//	                          (contacted: reply, dm, email, phone, chat,
+//	                          other), reason= (required to dismiss), back=
+//	                          (the page's query). Redirects back with a
+//	                          flash message saying what was done and what
+//	                          was refused, and why.
+//	GET /incidents/{id}       an incident: its follow-ups (counts by state
+//	                          and the list), sentiment recovery (negative
+//	                          share since vs. the baseline before it) and
+//	                          closing it for comms (earshot.Incident.Close).
+//	POST /incidents/{id}/close
+//	                          closes it for comms; override= (an admin's
+//	                          reason) closes despite the refusals.
 //	GET /api/followups        {"states","followups":[FollowUp]} in the same
 //	                          order; ?state= takes states, comma-separated
 //	                          or repeated, "active" (the default) or "all".
 //	POST /api/followups/{id}/move
-//	                          {"to","assignee","note","actor"}: moves a
-//	                          follow-up (see earshot.FollowUp.Apply) and
-//	                          answers it. Needs Authorization: Bearer with
-//	                          one of Options.WriteTokens, else 401; 404 for
+//	                          {"to","assignee","note","channel","reason"}:
+//	                          moves a follow-up (see earshot.FollowUp.Apply)
+//	                          and answers it; an "actor" sent is ignored.
+//	                          401 without a user or a write token, 403 for
+//	                          a role that may not work the queue, 404 for
 //	                          an unknown follow-up, 409 with a plain message
 //	                          for a move its state does not allow.
 //	GET /healthz              "ok"
@@ -41,14 +61,14 @@
 // Posts are hostile input. Everything from a post (text, author, URL) goes
 // through html/template's contextual escaping and is never marked safe;
 // a post's link is rendered only when it is an absolute http or https URL.
-// Responses carry a strict Content-Security-Policy: the page runs no
-// script at all and refreshes itself with a meta tag every 60 seconds.
+// Responses carry a strict Content-Security-Policy: the pages run no
+// script at all; forms post to this origin only (form-action 'self').
 //
-// The pages only read. Moves go through the API alone: a browser form
-// cannot send a bearer header, a form that took the token would invite the
-// browser to save it and add a cross-site request surface, and a
-// read-only page needs neither cookies nor CSRF tokens. (Reading itself
-// may need a credential: earshot serve wraps this server in
-// internal/auth's RequireRead when web.read_tokens is set; its sign-in
-// cookie grants reading only, never a move.)
+// Who acts: every change takes its user from the request's context
+// (auth.UserFrom, put there by the sign-in middleware), and the audit
+// trail records that user's name, never one the client sends. A valid
+// write token (Options.WriteTokens) with no user acts as "token", an
+// admin. Support and admins work the queue; comms and admins close
+// incidents; an admin alone overrides a refused closing; exec reads.
+// Forms carry no CSRF token: cross-origin protection wraps the server.
 package web

@@ -133,6 +133,7 @@ type incidentView struct {
 	Duration string
 	Link     string
 	Latest   string
+	View     string // the incident's page here
 }
 
 type pageData struct {
@@ -517,6 +518,7 @@ func viewIncident(inc earshot.Incident, now time.Time) incidentView {
 		Services: strings.Join(inc.Services, ", "),
 		Started:  inc.StartedAt.UTC().Format("Mon Jan 2 15:04"),
 		Link:     safeLink(inc.URL),
+		View:     "/incidents/" + url.PathEscape(inc.ID),
 	}
 	end := now
 	if inc.ResolvedAt.IsZero() {

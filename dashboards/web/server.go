@@ -15,8 +15,8 @@ import (
 	"github.com/earshot/earshot/internal/httpjson"
 )
 
-// Store is what the dashboard reads, and the one change it makes (moving a
-// follow-up): a subset of earshot.PostStore, earshot.IncidentStore,
+// Store is what the dashboard reads, and the changes it makes (moving a
+// follow-up, closing an incident for comms): a subset of earshot.PostStore, earshot.IncidentStore,
 // earshot.SpikeStore and earshot.FollowUpStore, so any earshot.Store will
 // do.
 type Store interface {
@@ -29,6 +29,7 @@ type Store interface {
 	FollowUp(ctx context.Context, id string) (earshot.FollowUp, error)
 	FollowUps(ctx context.Context, states ...earshot.FollowUpState) ([]earshot.FollowUp, error)
 	MoveFollowUp(ctx context.Context, id string, t earshot.Transition) (earshot.FollowUp, error)
+	SaveIncident(ctx context.Context, inc earshot.Incident) error
 }
 
 var _ Store = earshot.Store(nil)
@@ -62,13 +63,14 @@ type Options struct {
 
 // Server serves the dashboard page and the JSON API.
 type Server struct {
-	store   Store
-	opts    Options
-	log     *slog.Logger
-	mux     *http.ServeMux
-	page    *template.Template
-	support *template.Template
-	tokens  auth.Tokens // the write tokens
+	store    Store
+	opts     Options
+	log      *slog.Logger
+	mux      *http.ServeMux
+	page     *template.Template
+	support  *template.Template
+	incident *template.Template
+	tokens   auth.Tokens // the write tokens
 }
 
 //go:embed assets
@@ -90,12 +92,13 @@ func New(store Store, opts Options) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		store:   store,
-		opts:    opts,
-		log:     log,
-		mux:     http.NewServeMux(),
-		page:    template.Must(template.New("page.html").ParseFS(assets, "assets/page.html")),
-		support: template.Must(template.New("support.html").ParseFS(assets, "assets/support.html")),
+		store:    store,
+		opts:     opts,
+		log:      log,
+		mux:      http.NewServeMux(),
+		page:     template.Must(template.New("page.html").ParseFS(assets, "assets/page.html")),
+		support:  template.Must(template.New("support.html").ParseFS(assets, "assets/support.html")),
+		incident: template.Must(template.New("incident.html").ParseFS(assets, "assets/incident.html")),
 	}
 	var tokens []string
 	for _, t := range opts.WriteTokens {
@@ -116,6 +119,9 @@ func New(store Store, opts Options) *Server {
 	s.mux.HandleFunc("GET /support", s.handleSupport)
 	s.mux.HandleFunc("GET /api/followups", s.handleFollowUps)
 	s.mux.HandleFunc("POST /api/followups/{id}/move", s.handleMove)
+	s.mux.HandleFunc("POST /support/act", s.handleSupportAct)
+	s.mux.HandleFunc("GET /incidents/{id}", s.handleIncident)
+	s.mux.HandleFunc("POST /incidents/{id}/close", s.handleIncidentClose)
 	s.mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)
 	})

@@ -118,27 +118,52 @@ func (s *Server) handleFollowUps(w http.ResponseWriter, r *http.Request) {
 	}{states, fs})
 }
 
-// moveRequest is the body of POST /api/followups/{id}/move.
+// moveRequest is the body of POST /api/followups/{id}/move. Actor is
+// accepted and ignored (older clients send it): the trail records the
+// user the request's credential belongs to.
 type moveRequest struct {
 	To       earshot.FollowUpState `json:"to"`
 	Assignee string                `json:"assignee"`
 	Note     string                `json:"note"`
 	Actor    string                `json:"actor"`
+	Channel  string                `json:"channel"`
+	Reason   string                `json:"reason"`
+}
+
+// tokenUser is who a request made with a write token (and no signed-in
+// user) acts as.
+var tokenUser = earshot.User{Name: "token", Role: earshot.RoleAdmin}
+
+// actor returns the user making r: the one its credential put in the
+// context or, for a valid write token, tokenUser; and a key to rate-limit
+// it by. ok is false when r carries neither.
+func (s *Server) actor(r *http.Request) (u earshot.User, key string, ok bool) {
+	if u, ok := auth.UserFrom(r.Context()); ok {
+		return u, "user:" + u.Name, true
+	}
+	if i, ok := s.tokens.Match(auth.Bearer(r)); ok {
+		return tokenUser, fmt.Sprintf("web:%d", i), true
+	}
+	return earshot.User{}, "", false
 }
 
 // handleMove serves POST /api/followups/{id}/move.
 func (s *Server) handleMove(w http.ResponseWriter, r *http.Request) {
-	i, ok := s.tokens.Match(auth.Bearer(r))
+	u, key, ok := s.actor(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
-		msg := "moving a follow-up needs Authorization: Bearer <token> with a write token"
+		msg := "moving a follow-up needs a signed-in user, or Authorization: Bearer <token> with a write token"
 		if s.tokens.Len() == 0 {
-			msg = "moving a follow-up needs a write token, and this server has none configured"
+			msg = "moving a follow-up needs a signed-in user or a write token, and this server has no write token configured"
 		}
 		writeError(w, http.StatusUnauthorized, msg)
 		return
 	}
-	if !s.opts.WriteLimit.Allow(w, fmt.Sprintf("web:%d", i)) {
+	if !u.CanWorkQueue() {
+		writeError(w, http.StatusForbidden, fmt.Sprintf("%s (role %s) may read the queue but not move follow-ups; support or an admin can", u.Name, u.Role))
+		return
+	}
+	if !s.opts.WriteLimit.Allow(w, key) {
 		return
 	}
 	id := r.PathValue("id")
@@ -155,7 +180,7 @@ func (s *Server) handleMove(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d bytes", maxMoveBytes))
 			return
 		}
-		writeError(w, http.StatusBadRequest, "the body is not a JSON object like {\"to\":\"assigned\",\"assignee\":\"sam\",\"note\":\"...\",\"actor\":\"...\"}: "+err.Error())
+		writeError(w, http.StatusBadRequest, "the body is not a JSON object like {\"to\":\"assigned\",\"assignee\":\"sam\",\"note\":\"...\"}: "+err.Error())
 		return
 	}
 	switch {
@@ -168,18 +193,16 @@ func (s *Server) handleMove(w http.ResponseWriter, r *http.Request) {
 	case len(req.Assignee) > maxNameBytes:
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("assignee: longer than %d bytes", maxNameBytes))
 		return
-	case len(req.Actor) > maxNameBytes:
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("actor: longer than %d bytes", maxNameBytes))
-		return
 	case len(req.Note) > maxNoteBytes:
 		writeError(w, http.StatusBadRequest, fmt.Sprintf("note: longer than %d bytes", maxNoteBytes))
 		return
+	case len(req.Channel) > maxNameBytes || len(req.Reason) > maxNoteBytes:
+		writeError(w, http.StatusBadRequest, "channel or reason: too long")
+		return
 	}
-	actor := strings.TrimSpace(req.Actor)
-	if actor == "" {
-		actor = "api"
-	}
-	t := earshot.Transition{To: req.To, Assignee: strings.TrimSpace(req.Assignee), Actor: actor, Note: strings.TrimSpace(req.Note), At: s.opts.Now().UTC()}
+	actor := u.Name
+	t := earshot.Transition{To: req.To, Assignee: strings.TrimSpace(req.Assignee), Actor: actor, Note: strings.TrimSpace(req.Note),
+		Channel: strings.TrimSpace(req.Channel), Reason: strings.TrimSpace(req.Reason), At: s.opts.Now().UTC()}
 	moved, err := s.store.MoveFollowUp(r.Context(), id, t)
 	switch {
 	case errors.Is(err, earshot.ErrNotFound):
@@ -238,6 +261,7 @@ type followUpView struct {
 	ID       string
 	Priority int
 	State    string
+	Final    bool
 	Overdue  bool
 	Due      string
 	DueISO   string
@@ -249,44 +273,210 @@ type followUpView struct {
 	Reach    string
 	Reason   string
 	Incident string
-	IncLink  string
+	IncLink  string // the incident's status page
+	IncView  string // the incident's page here
 	Assignee string
 	Posts    []postView
 	Hidden   int        // posts not shown: older than those shown, or erased
 	Notes    []noteView // the latest first
 	// EarlierNotes counts the notes not shown.
 	EarlierNotes int
+	// Answer links to the latest post that has a link, where it was
+	// written, to answer the customer there.
+	Answer string
 }
 
 type supportCounts struct {
 	Open, Assigned, Contacted, Overdue int
 }
 
+// option is one choice of a filter's select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// queueFilter is what the support page's filters keep: the query string.
+type queueFilter struct {
+	State    string
+	Watch    string
+	Source   string
+	Priority int    // 0: any
+	Incident string // an incident ID, or "none"
+	Assignee string // a name, "me" or "none"
+	Overdue  bool
+}
+
+// parseQueueFilter reads the support page's query string.
+func parseQueueFilter(q url.Values) (queueFilter, error) {
+	f := queueFilter{
+		State:    cmp.Or(q.Get("state"), "active"),
+		Watch:    strings.TrimSpace(q.Get("watch")),
+		Source:   strings.TrimSpace(q.Get("source")),
+		Incident: strings.TrimSpace(q.Get("incident")),
+		Assignee: strings.TrimSpace(q.Get("assignee")),
+	}
+	if !slices.Contains(stateFilters, f.State) {
+		return f, &badParam{Name: "state", Problem: "must be one of " + strings.Join(stateFilters, ", ")}
+	}
+	switch p := q.Get("priority"); p {
+	case "", "any":
+	case "1", "2", "3", "4":
+		f.Priority = int(p[0] - '0')
+	default:
+		return f, &badParam{Name: "priority", Problem: "must be 1, 2, 3 or 4"}
+	}
+	switch o := q.Get("overdue"); o {
+	case "", "0", "no":
+	case "1", "yes", "on":
+		f.Overdue = true
+	default:
+		return f, &badParam{Name: "overdue", Problem: "must be 1 or 0"}
+	}
+	for _, v := range []string{f.Watch, f.Source, f.Incident, f.Assignee} {
+		if len(v) > maxIDBytes || !utf8.ValidString(v) {
+			return f, &badParam{Name: "filter", Problem: fmt.Sprintf("values must be valid text of at most %d bytes", maxIDBytes)}
+		}
+	}
+	return f, nil
+}
+
+// query is f as a query string, defaults left out.
+func (f queueFilter) query() url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if f.State != "active" {
+		set("state", f.State)
+	}
+	set("watch", f.Watch)
+	set("source", f.Source)
+	if f.Priority > 0 {
+		v.Set("priority", fmt.Sprint(f.Priority))
+	}
+	set("incident", f.Incident)
+	set("assignee", f.Assignee)
+	if f.Overdue {
+		v.Set("overdue", "1")
+	}
+	return v
+}
+
+// url is the support page showing f.
+func (f queueFilter) url() string {
+	if q := f.query().Encode(); q != "" {
+		return "/support?" + q
+	}
+	return "/support"
+}
+
+// filtered reports whether any filter but the state is set.
+func (f queueFilter) filtered() bool {
+	return f.Watch != "" || f.Source != "" || f.Priority > 0 || f.Incident != "" || f.Assignee != "" || f.Overdue
+}
+
+// keeps reports whether follow-up x passes f's filters (but the state and
+// the watch, which need its posts).
+func (f queueFilter) keeps(x earshot.FollowUp, me string, now time.Time) bool {
+	switch {
+	case f.Source != "" && x.Source != f.Source:
+		return false
+	case f.Priority > 0 && min(4, max(1, x.Priority)) != f.Priority:
+		return false
+	case f.Overdue && !overdue(x, now):
+		return false
+	}
+	switch f.Incident {
+	case "":
+	case "none":
+		if x.IncidentID != "" {
+			return false
+		}
+	default:
+		if x.IncidentID != f.Incident {
+			return false
+		}
+	}
+	switch f.Assignee {
+	case "":
+	case "none":
+		if x.Assignee != "" {
+			return false
+		}
+	case "me":
+		if me == "" || x.Assignee != me {
+			return false
+		}
+	default:
+		if x.Assignee != f.Assignee {
+			return false
+		}
+	}
+	return true
+}
+
+// queueFilters are the filter form's choices.
+type queueFilters struct {
+	State      string
+	Watch      string
+	Watches    []option // empty: a free text field
+	Sources    []option
+	Priorities []option
+	Incidents  []option
+	Assignees  []option
+	Overdue    bool
+	Clear      string // the page without filters (same state), "" when none is set
+}
+
+// viewer is who reads the page: Can says whether they may act.
+type viewer struct {
+	Name string
+	Role string
+	Can  bool
+}
+
+type flashView struct {
+	Text  string
+	Error bool
+}
+
 type supportData struct {
-	Title  string
-	Now    string
-	States []stateLink
-	Filter string
-	Counts supportCounts
-	Items  []followUpView
-	Total  int
-	Shown  int
+	Title   string
+	Now     string
+	States  []stateLink
+	Filter  string
+	Filters queueFilters
+	Counts  supportCounts
+	Items   []followUpView
+	Total   int
+	Shown   int
+	User    viewer
+	// Back is the page's query string, for forms to come back to.
+	Back     string
+	Flash    *flashView
+	Channels []string
+	Self     string // this page, filters kept
 }
 
 var stateFilters = []string{"active", "open", "assigned", "contacted", "resolved", "dismissed", "all"}
 
+// channels are the ways support reaches a customer, as the contacted
+// action offers them.
+var channels = []string{"reply", "dm", "email", "phone", "chat", "other"}
+
 func (s *Server) handleSupport(w http.ResponseWriter, r *http.Request) {
-	filter := r.URL.Query().Get("state")
-	if filter == "" {
-		filter = "active"
-	}
-	if !slices.Contains(stateFilters, filter) {
-		pageError(w, http.StatusBadRequest, "state: must be one of "+strings.Join(stateFilters, ", "))
+	flt, err := parseQueueFilter(r.URL.Query())
+	if err != nil {
+		pageError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	ctx := r.Context()
 	now := s.opts.Now().UTC()
-	states, _ := parseStates([]string{filter})
+	u, _ := auth.UserFrom(ctx)
+	states, _ := parseStates([]string{flt.State})
 	fs, err := s.store.FollowUps(ctx, states...)
 	if err != nil {
 		s.pageFailed(w, r, "loading follow-ups", err)
@@ -298,7 +488,9 @@ func (s *Server) handleSupport(w http.ResponseWriter, r *http.Request) {
 		s.pageFailed(w, r, "loading follow-ups", err)
 		return
 	}
-	d := supportData{Title: s.opts.Title, Now: now.Format("Mon 2 Jan 2006 15:04 UTC"), Filter: filter, Total: len(fs)}
+	d := supportData{Title: s.opts.Title, Now: now.Format("Mon 2 Jan 2006 15:04 UTC"), Filter: flt.State, Channels: channels,
+		User: viewer{Name: u.Name, Role: string(u.Role), Can: u.CanWorkQueue()}, Back: flt.query().Encode(), Self: flt.url()}
+	d.Flash = s.takeFlash(w, r)
 	for _, f := range active {
 		switch f.State {
 		case earshot.FollowUpOpen:
@@ -313,14 +505,34 @@ func (s *Server) handleSupport(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, name := range stateFilters {
-		u := "/support"
-		if name != "active" {
-			u += "?" + url.Values{"state": {name}}.Encode()
-		}
-		d.States = append(d.States, stateLink{Name: name, URL: u, Current: name == filter})
+		st := flt
+		st.State = name
+		d.States = append(d.States, stateLink{Name: name, URL: st.url(), Current: name == flt.State})
 	}
 	titles := map[string]earshot.Incident{}
-	for _, f := range fs[:min(len(fs), maxQueue)] {
+	if err := s.fillFilters(r, &d.Filters, flt, fs, titles); err != nil {
+		s.pageFailed(w, r, "loading the incidents of follow-ups", err)
+		return
+	}
+	kept := fs[:0:0]
+	for _, f := range fs {
+		if !flt.keeps(f, u.Name, now) {
+			continue
+		}
+		if flt.Watch != "" {
+			ok, err := s.onWatch(r, f, flt.Watch)
+			if err != nil {
+				s.pageFailed(w, r, "loading the posts of follow-ups", err)
+				return
+			}
+			if !ok {
+				continue
+			}
+		}
+		kept = append(kept, f)
+	}
+	d.Total = len(kept)
+	for _, f := range kept[:min(len(kept), maxQueue)] {
 		v, err := s.viewFollowUp(r, f, now, titles)
 		if err != nil {
 			s.pageFailed(w, r, "loading the posts of follow-ups", err)
@@ -341,6 +553,298 @@ func (s *Server) handleSupport(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(buf.Bytes())
 }
 
+// onWatch reports whether one of f's posts matched watch.
+func (s *Server) onWatch(r *http.Request, f earshot.FollowUp, watch string) (bool, error) {
+	for _, id := range f.PostIDs {
+		p, err := s.store.Post(r.Context(), id)
+		if errors.Is(err, earshot.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if slices.Contains(p.Watches, watch) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// fillFilters offers the filter choices the follow-ups in fs have, the
+// current ones selected (and offered even when no follow-up has them).
+func (s *Server) fillFilters(r *http.Request, out *queueFilters, flt queueFilter, fs []earshot.FollowUp, incidents map[string]earshot.Incident) error {
+	*out = queueFilters{State: flt.State, Watch: flt.Watch, Overdue: flt.Overdue}
+	if flt.filtered() {
+		out.Clear = queueFilter{State: flt.State}.url()
+	}
+	sources, assignees, incs := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, f := range fs {
+		sources[f.Source] = true
+		if f.Assignee != "" {
+			assignees[f.Assignee] = true
+		}
+		if f.IncidentID != "" {
+			incs[f.IncidentID] = true
+		}
+	}
+	opts := func(set map[string]bool, current string, label func(string) string, first ...option) []option {
+		if current != "" && !slices.ContainsFunc(first, func(o option) bool { return o.Value == current }) {
+			set[current] = true
+		}
+		keys := slices.Sorted(func(yield func(string) bool) {
+			for k := range set {
+				if !yield(k) {
+					return
+				}
+			}
+		})
+		o := first
+		for _, k := range keys {
+			o = append(o, option{Value: k, Label: label(k)})
+		}
+		for i := range o {
+			o[i].Selected = o[i].Value == current
+		}
+		return o
+	}
+	same := func(s string) string { return s }
+	if len(s.opts.Watches) > 0 {
+		ws := map[string]bool{}
+		for _, w := range s.opts.Watches {
+			ws[w] = true
+		}
+		out.Watches = opts(ws, flt.Watch, same, option{Label: "any watch"})
+	}
+	out.Sources = opts(sources, flt.Source, same, option{Label: "any source"})
+	out.Priorities = []option{{Label: "any priority"}}
+	for p := 1; p <= 4; p++ {
+		out.Priorities = append(out.Priorities, option{Value: fmt.Sprint(p), Label: fmt.Sprintf("P%d", p), Selected: flt.Priority == p})
+	}
+	out.Assignees = opts(assignees, flt.Assignee, same, option{Label: "anyone"}, option{Value: "me", Label: "me"}, option{Value: "none", Label: "nobody"})
+	var err error
+	title := func(id string) string {
+		inc, ok := incidents[id]
+		if !ok {
+			var e error
+			inc, e = s.store.Incident(r.Context(), id)
+			switch {
+			case errors.Is(e, earshot.ErrNotFound):
+				inc = earshot.Incident{ID: id}
+			case e != nil:
+				err = e
+				return id
+			}
+			incidents[id] = inc
+		}
+		return truncate(cmp.Or(inc.Title, inc.ID), 80)
+	}
+	out.Incidents = opts(incs, flt.Incident, title, option{Label: "any incident"}, option{Value: "none", Label: "no incident"})
+	return err
+}
+
+// The support page's actions: POST /support/act.
+
+const (
+	maxBulk       = maxQueue // follow-ups one action may move
+	maxActBytes   = 256 << 10
+	flashCookie   = "earshot_flash"
+	maxFlashRunes = 300 // of a flash message: a cookie holds 4 kB
+	maxProblems   = 5   // refusals a flash message names
+)
+
+// supportAction is one button of the support page.
+type supportAction struct {
+	done string // the flash, %s the follow-ups: "Resolved %s."
+	to   earshot.FollowUpState
+}
+
+var supportActions = map[string]supportAction{
+	"assign-me": {"Assigned %s to you.", earshot.FollowUpAssigned},
+	"assign":    {"Assigned %s to %s.", earshot.FollowUpAssigned},
+	"note":      {"Added a note to %s.", ""},
+	"contacted": {"Marked %s contacted.", earshot.FollowUpContacted},
+	"resolve":   {"Resolved %s.", earshot.FollowUpResolved},
+	"dismiss":   {"Dismissed %s.", earshot.FollowUpDismissed},
+}
+
+// handleSupportAct serves POST /support/act: the support page's forms, on
+// one follow-up or on the rows selected. It answers with a redirect back
+// to the page (its filters kept) that shows what happened.
+func (s *Server) handleSupportAct(w http.ResponseWriter, r *http.Request) {
+	u, key, ok := s.actor(r)
+	if !ok {
+		pageError(w, http.StatusUnauthorized, "Sign in to work the queue.")
+		return
+	}
+	if !u.CanWorkQueue() {
+		pageError(w, http.StatusForbidden, fmt.Sprintf("You are signed in as %s (%s): you can read the queue, but only support or an admin can act on it.", u.Name, u.Role))
+		return
+	}
+	if !s.opts.WriteLimit.Allow(w, key) {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxActBytes)
+	if err := r.ParseForm(); err != nil {
+		pageError(w, http.StatusBadRequest, "The form could not be read: "+err.Error())
+		return
+	}
+	form := r.PostForm
+	back := "/support"
+	if q, err := url.ParseQuery(form.Get("back")); err == nil {
+		if flt, err := parseQueueFilter(q); err == nil {
+			back = flt.url()
+		}
+	}
+	fail := func(msg string) {
+		s.setFlash(w, r, msg, true)
+		http.Redirect(w, r, back, http.StatusSeeOther)
+	}
+	action := form.Get("action")
+	act, ok := supportActions[action]
+	if !ok {
+		fail("Unknown action; use the page's buttons.")
+		return
+	}
+	var ids []string
+	for _, id := range form["id"] {
+		if id = strings.TrimSpace(id); id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	switch {
+	case len(ids) == 0:
+		fail("Select at least one follow-up first.")
+		return
+	case len(ids) > maxBulk:
+		fail(fmt.Sprintf("At most %d follow-ups at a time.", maxBulk))
+		return
+	}
+	for _, id := range ids {
+		if len(id) > maxIDBytes || !utf8.ValidString(id) {
+			fail("A follow-up ID in the form is not valid.")
+			return
+		}
+	}
+	field := func(name string, limit int) (string, bool) {
+		v := strings.TrimSpace(form.Get(name))
+		if len(v) > limit || !utf8.ValidString(v) {
+			fail(fmt.Sprintf("The %s is longer than %d bytes.", name, limit))
+			return "", false
+		}
+		return v, true
+	}
+	note, ok1 := field("note", maxNoteBytes)
+	assignee, ok2 := field("assignee", maxNameBytes)
+	channel, ok3 := field("channel", maxNameBytes)
+	reason, ok4 := field("reason", maxNoteBytes)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return
+	}
+	t := earshot.Transition{To: act.to, Actor: u.Name, Note: note, At: s.opts.Now().UTC()}
+	switch action {
+	case "assign-me":
+		t.Assignee = u.Name
+	case "assign":
+		if assignee == "" {
+			fail("Assigning needs a name: type who takes it.")
+			return
+		}
+		t.Assignee = assignee
+	case "note":
+		if note == "" {
+			fail("Type a note first.")
+			return
+		}
+	case "contacted":
+		if !slices.Contains(channels, channel) {
+			fail("Say how the customer was contacted: " + strings.Join(channels, ", ") + ".")
+			return
+		}
+		t.Channel = channel
+	case "dismiss":
+		if reason == "" {
+			fail("Dismissing needs a reason (not a customer, spam, already handled...).")
+			return
+		}
+		t.Reason = reason
+	}
+	var done int
+	var problems []string
+	for _, id := range ids {
+		_, err := s.store.MoveFollowUp(r.Context(), id, t)
+		switch {
+		case err == nil:
+			done++
+		case errors.Is(err, earshot.ErrNotFound):
+			problems = append(problems, "no follow-up "+id)
+		case errors.Is(err, earshot.ErrInvalidTransition):
+			problems = append(problems, s.refusal(r, id, t))
+		default:
+			s.logFailure(r, "moving a follow-up", err)
+			problems = append(problems, "follow-up "+id+": saving failed; see the server log")
+		}
+	}
+	if done > 0 {
+		s.log.Info("follow-ups moved", "action", action, "count", done, "actor", u.Name)
+	}
+	var msg string
+	if done > 0 {
+		n := fmt.Sprintf("%d follow-up%s", done, plural(done))
+		if action == "assign" {
+			msg = fmt.Sprintf(act.done, n, assignee)
+		} else {
+			msg = fmt.Sprintf(act.done, n)
+		}
+	}
+	if n := len(problems); n > maxProblems {
+		problems = append(problems[:maxProblems], fmt.Sprintf("and %d more", n-maxProblems))
+	}
+	if len(problems) > 0 {
+		msg = strings.TrimSpace(msg + " Not done: " + strings.Join(problems, "; ") + ".")
+	}
+	s.setFlash(w, r, msg, len(problems) > 0)
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// setFlash keeps msg for the next page the browser loads (after the
+// redirect), in a short-lived cookie only this site can set.
+func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, msg string, isErr bool) {
+	msg = truncate(msg, maxFlashRunes)
+	kind := "ok"
+	if isErr {
+		kind = "error"
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: flashCookie, Value: url.QueryEscape(kind + ":" + msg), Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// takeFlash returns the message a redirect left, and clears it.
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) *flashView {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return nil
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	v, err := url.QueryUnescape(c.Value)
+	if err != nil || !utf8.ValidString(v) {
+		return nil
+	}
+	kind, msg, ok := strings.Cut(v, ":")
+	if !ok || msg == "" {
+		return nil
+	}
+	return &flashView{Text: msg, Error: kind == "error"}
+}
+
 func (s *Server) viewFollowUp(r *http.Request, f earshot.FollowUp, now time.Time, incidents map[string]earshot.Incident) (followUpView, error) {
 	v := followUpView{
 		ID:       f.ID,
@@ -352,6 +856,7 @@ func (s *Server) viewFollowUp(r *http.Request, f earshot.FollowUp, now time.Time
 		Source:   f.Source,
 		Reason:   truncate(f.Reason, maxPostRunes),
 		Assignee: f.Assignee,
+		Final:    f.State.Final(),
 	}
 	if f.Author.Handle != "" {
 		v.Handle = "@" + strings.TrimPrefix(f.Author.Handle, "@")
@@ -388,6 +893,7 @@ func (s *Server) viewFollowUp(r *http.Request, f earshot.FollowUp, now time.Time
 		}
 		v.Incident = cmp.Or(inc.Title, inc.ID)
 		v.IncLink = safeLink(inc.URL)
+		v.IncView = "/incidents/" + url.PathEscape(id)
 	}
 	var posts []earshot.Post
 	ids := f.PostIDs[max(0, len(f.PostIDs)-maxItemPosts):]
@@ -403,7 +909,11 @@ func (s *Server) viewFollowUp(r *http.Request, f earshot.FollowUp, now time.Time
 	}
 	slices.SortFunc(posts, func(a, b earshot.Post) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	for _, p := range posts {
-		v.Posts = append(v.Posts, viewPost(p))
+		pv := viewPost(p)
+		if v.Answer == "" {
+			v.Answer = pv.Link
+		}
+		v.Posts = append(v.Posts, pv)
 	}
 	v.Hidden = len(f.PostIDs) - len(v.Posts)
 	notes := f.Notes[max(0, len(f.Notes)-maxItemNotes):]

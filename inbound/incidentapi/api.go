@@ -28,6 +28,10 @@ type Options struct {
 	Log *slog.Logger
 	// Limit bounds each token's writes (nil: no bound).
 	Limit *auth.Limiter
+	// Closing is where closing an incident for comms reads its follow-ups
+	// and its watches' sentiment (any earshot.Store will do); without it,
+	// POST /api/v1/incidents/{id}/close answers 501.
+	Closing earshot.ClosureSource
 }
 
 // Handler serves the incident API.
@@ -65,6 +69,8 @@ func New(store earshot.IncidentStore, opts Options) (*Handler, error) {
 	h.mux.HandleFunc("POST /api/v1/incidents", h.write(h.open))
 	h.mux.HandleFunc("POST /api/v1/incidents/{id}/updates", h.write(h.update))
 	h.mux.HandleFunc("POST /api/v1/incidents/{id}/resolve", h.write(h.resolve))
+	h.mux.HandleFunc("POST /api/v1/incidents/{id}/close", h.close)
+	h.mux.HandleFunc("GET /api/v1/incidents/{id}/closure", h.closure)
 	return h, nil
 }
 
@@ -131,18 +137,25 @@ func (h *Handler) write(next func(w http.ResponseWriter, r *http.Request, body [
 		if !h.opts.Limit.Allow(w, fmt.Sprintf("incident-api:%d", i)) {
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBytes))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			httpjson.Write(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body larger than %d bytes", h.opts.MaxBytes)})
-			return
-		case err != nil:
-			httpjson.Write(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error()})
-			return
+		if body, ok := h.readBody(w, r); ok {
+			next(w, r, body)
 		}
-		next(w, r, body)
 	}
+}
+
+// readBody reads a request body up to MaxBytes, answering when it cannot.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBytes))
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		httpjson.Write(w, http.StatusRequestEntityTooLarge, apiError{Error: fmt.Sprintf("body larger than %d bytes", h.opts.MaxBytes)})
+		return nil, false
+	case err != nil:
+		httpjson.Write(w, http.StatusBadRequest, apiError{Error: "reading body: " + err.Error()})
+		return nil, false
+	}
+	return body, true
 }
 
 func (h *Handler) open(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -276,7 +276,8 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 
 	inc := []any{"inc-1", "statuspage", "API down", "investigating", "major", []string{"api"},
 		s.timeArg(chdbBase), s.timeArg(time.Time{}), "https://status.test/1", s.timeArg(chdbBase),
-		`[{"at":"2026-03-02T10:00:00Z","status":"investigating","body":"looking"}]`, []string{"acme"}, uint64(1)}
+		`[{"at":"2026-03-02T10:00:00Z","status":"investigating","body":"looking"}]`, []string{"acme"},
+		`{"at":"2026-03-02T12:00:00Z","by":"ada","override":"called them"}`, uint64(1)}
 	insert(qInsertIncident, inc)
 	add(qIncident, "inc-1")
 	add(qIncidents, toNS(to), toNS(from))

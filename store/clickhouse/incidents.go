@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,11 +13,25 @@ import (
 )
 
 // SaveIncident creates or replaces the incident with inc.ID: each save
-// writes a row with a newer version.
+// writes a row with a newer version. A nil Closure keeps the stored
+// incident's closure (read first: incidents are saved rarely).
 func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	body, err := rowcodec.Updates(inc.Updates)
 	if err != nil {
 		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
+	}
+	if inc.Closure == nil {
+		old, err := s.Incident(ctx, inc.ID)
+		switch {
+		case err == nil:
+			inc.Closure = old.Closure
+		case !errors.Is(err, earshot.ErrNotFound):
+			return fmt.Errorf("saving incident %s: %w", inc.ID, err)
+		}
+	}
+	closure, err := rowcodec.Closure(inc.Closure)
+	if err != nil {
+		return fmt.Errorf("saving incident %s: encoding its closure: %w", inc.ID, err)
 	}
 	services := inc.Services
 	if services == nil {
@@ -32,7 +47,7 @@ func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	}
 	if err := b.Append(inc.ID, inc.Source, inc.Title, string(inc.Status), inc.Severity, services,
 		s.timeArg(inc.StartedAt), s.timeArg(inc.ResolvedAt), inc.URL, s.timeArg(inc.UpdatedAt),
-		body, watches, s.nextVersion()); err != nil {
+		body, watches, closure, s.nextVersion()); err != nil {
 		_ = b.Abort()
 		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
 	}
@@ -45,11 +60,11 @@ func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 func scanIncident(rows driver.Rows) (earshot.Incident, error) {
 	var (
 		inc                        earshot.Incident
-		status, updates            string
+		status, updates, closure   string
 		started, resolved, updated int64
 	)
 	if err := rows.Scan(&inc.ID, &inc.Source, &inc.Title, &status, &inc.Severity, &inc.Services,
-		&started, &resolved, &inc.URL, &updated, &updates, &inc.Watches); err != nil {
+		&started, &resolved, &inc.URL, &updated, &updates, &inc.Watches, &closure); err != nil {
 		return earshot.Incident{}, err
 	}
 	inc.Status = earshot.IncidentStatus(status)
@@ -63,6 +78,9 @@ func scanIncident(rows driver.Rows) (earshot.Incident, error) {
 	var err error
 	if inc.Updates, err = rowcodec.DecodeUpdates(updates); err != nil {
 		return earshot.Incident{}, fmt.Errorf("incident %s: decoding updates: %w", inc.ID, err)
+	}
+	if inc.Closure, err = rowcodec.DecodeClosure(closure); err != nil {
+		return earshot.Incident{}, fmt.Errorf("incident %s: decoding closure: %w", inc.ID, err)
 	}
 	return inc, nil
 }

@@ -93,9 +93,9 @@ const (
     AND (? = '' OR source = ?)`
 
 	incidentColumns = `id, source, title, status, severity, services, {{ns "started_at"}},
-    {{ns "resolved_at"}}, url, {{ns "updated_at"}}, updates, watches`
+    {{ns "resolved_at"}}, url, {{ns "updated_at"}}, updates, watches, closure`
 	incidentInsertColumns = `id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches, version`
+    resolved_at, url, updated_at, updates, watches, closure, version`
 
 	followUpColumns = `id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, {{ns "due"}},

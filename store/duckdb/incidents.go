@@ -8,7 +8,8 @@ import (
 	"github.com/earshot/earshot"
 )
 
-// SaveIncident creates or replaces the incident with inc.ID.
+// SaveIncident creates or replaces the incident with inc.ID; a nil
+// Closure keeps the stored incident's closure.
 func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	r, err := incidentRowOf(inc)
 	if err != nil {
@@ -17,7 +18,8 @@ func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO incidents (`+incidentColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.args()...); err != nil {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+			COALESCE(?, (SELECT closure FROM incidents WHERE id = ?)))`, append(r.args(), r.ID)...); err != nil {
 		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
 	}
 	return nil

@@ -187,7 +187,7 @@ func (r *postRow) post() (earshot.Post, error) {
 	return p, nil
 }
 
-const incidentColumns = `id, source, title, status, severity, services, started_at, resolved_at, url, updated_at, updates, watches`
+const incidentColumns = `id, source, title, status, severity, services, started_at, resolved_at, url, updated_at, updates, watches, closure`
 
 type incidentRow struct {
 	ID, Source, Title, Status, Severity string
@@ -198,6 +198,7 @@ type incidentRow struct {
 	UpdatedAt                           sql.NullTime
 	Updates                             string // JSON array of earshot.IncidentUpdate
 	Watches                             stringList
+	Closure                             sql.NullString // JSON of earshot.Closure; NULL while not closed
 }
 
 func incidentRowOf(inc earshot.Incident) (incidentRow, error) {
@@ -205,8 +206,13 @@ func incidentRowOf(inc earshot.Incident) (incidentRow, error) {
 	if err != nil {
 		return incidentRow{}, fmt.Errorf("encoding updates of incident %s: %w", inc.ID, err)
 	}
+	closure, err := rowcodec.Closure(inc.Closure)
+	if err != nil {
+		return incidentRow{}, fmt.Errorf("encoding the closure of incident %s: %w", inc.ID, err)
+	}
 	return incidentRow{
-		ID: inc.ID, Source: inc.Source, Title: inc.Title, Status: string(inc.Status), Severity: inc.Severity,
+		Closure: sql.NullString{String: closure, Valid: closure != ""},
+		ID:      inc.ID, Source: inc.Source, Title: inc.Title, Status: string(inc.Status), Severity: inc.Severity,
 		Services:  stringList(inc.Services),
 		StartedAt: inc.StartedAt.UTC(), ResolvedAt: nullTime(inc.ResolvedAt),
 		URL: inc.URL, UpdatedAt: nullTime(inc.UpdatedAt),
@@ -215,11 +221,11 @@ func incidentRowOf(inc earshot.Incident) (incidentRow, error) {
 }
 
 func (r *incidentRow) args() []any {
-	return []any{r.ID, r.Source, r.Title, r.Status, r.Severity, r.Services.value(), r.StartedAt, arg(r.ResolvedAt), r.URL, arg(r.UpdatedAt), r.Updates, r.Watches.value()}
+	return []any{r.ID, r.Source, r.Title, r.Status, r.Severity, r.Services.value(), r.StartedAt, arg(r.ResolvedAt), r.URL, arg(r.UpdatedAt), r.Updates, r.Watches.value(), r.Closure}
 }
 
 func (r *incidentRow) dest() []any {
-	return []any{&r.ID, &r.Source, &r.Title, &r.Status, &r.Severity, &r.Services, &r.StartedAt, &r.ResolvedAt, &r.URL, &r.UpdatedAt, &r.Updates, &r.Watches}
+	return []any{&r.ID, &r.Source, &r.Title, &r.Status, &r.Severity, &r.Services, &r.StartedAt, &r.ResolvedAt, &r.URL, &r.UpdatedAt, &r.Updates, &r.Watches, &r.Closure}
 }
 
 func (r *incidentRow) incident() (earshot.Incident, error) {
@@ -234,6 +240,9 @@ func (r *incidentRow) incident() (earshot.Incident, error) {
 		return earshot.Incident{}, fmt.Errorf("decoding updates of incident %s: %w", r.ID, err)
 	}
 	inc.Updates = updates
+	if inc.Closure, err = rowcodec.DecodeClosure(r.Closure.String); err != nil {
+		return earshot.Incident{}, fmt.Errorf("decoding the closure of incident %s: %w", r.ID, err)
+	}
 	return inc, nil
 }
 

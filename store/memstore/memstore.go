@@ -142,12 +142,27 @@ func (m *Store) EraseAuthor(_ context.Context, source, authorID string) (int64, 
 
 func cloneIncident(inc earshot.Incident) earshot.Incident {
 	inc.Services = slices.Clone(inc.Services)
+	inc.Watches = slices.Clone(inc.Watches)
 	inc.Updates = slices.Clone(inc.Updates)
+	if c := inc.Closure; c != nil {
+		c2 := *c
+		c2.Overridden = slices.Clone(c.Overridden)
+		inc.Closure = &c2
+	}
 	return inc
 }
 
+// SaveIncident creates or replaces the incident with inc.ID; a nil Closure
+// keeps the stored incident's closure.
 func (m *Store) SaveIncident(_ context.Context, inc earshot.Incident) error {
-	return put(m, m.incidents, inc.ID, cloneIncident(inc))
+	inc = cloneIncident(inc)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.incidents[inc.ID]; ok && inc.Closure == nil {
+		inc.Closure = old.Closure
+	}
+	m.incidents[inc.ID] = inc
+	return nil
 }
 
 func (m *Store) Incident(_ context.Context, id string) (earshot.Incident, error) {

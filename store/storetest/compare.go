@@ -164,6 +164,15 @@ func diffIncident(got, want earshot.Incident) diffs {
 			d.str(p+".Body", g.Body, w.Body)
 		}
 	}
+	switch g, w := got.Closure, want.Closure; {
+	case (g == nil) != (w == nil):
+		d.add("Closure", g, w)
+	case g != nil:
+		d.time("Closure.At", g.At, w.At)
+		d.str("Closure.By", g.By, w.By)
+		d.str("Closure.Override", g.Override, w.Override)
+		d.strings("Closure.Overridden", g.Overridden, w.Overridden)
+	}
 	return d
 }
 

@@ -177,3 +177,50 @@ func testIncidentWindows(t *testing.T, st earshot.Store) {
 		checkIncidents(t, "Incidents("+tc.from.Format(time.RFC3339Nano)+", "+tc.to.Format(time.RFC3339Nano)+")", got, tc.want)
 	}
 }
+
+// testIncidentClosure: an incident's closure for comms (who, when, an
+// admin's override reason and the refusals it overrode) comes back as
+// saved, in the single and the window reads; a later save without a
+// closure (a status page collector's, which knows nothing of it) keeps it;
+// an incident never closed reads with none.
+func testIncidentClosure(t *testing.T, st earshot.Store) {
+	ctx := t.Context()
+	inc := incident("closed-1", Base.Add(-3*time.Hour), Base.Add(-time.Hour))
+	other := incident("open-2", Base.Add(-2*time.Hour), time.Time{})
+	saveIncident(t, st, inc)
+	saveIncident(t, st, other)
+	if got := getIncident(t, st, inc.ID); got.Closure != nil {
+		t.Fatalf("a new incident reads closed: %+v", got.Closure)
+	}
+
+	closed := inc
+	closed.UpdatedAt = Base.Add(10 * time.Minute)
+	closed.Closure = &earshot.Closure{
+		At:         Base.Add(10*time.Minute + 125*time.Millisecond),
+		By:         "ada ünï",
+		Override:   "Called the last 2 customers by phone; \"done\" <b>",
+		Overridden: []string{"2 follow-up(s) still waiting (2 open, 0 assigned, 0 contacted)", "negative share is 12.0%"},
+	}
+	saveIncident(t, st, closed)
+	diffIncident(getIncident(t, st, inc.ID), closed).report(t, "closed incident")
+	got, err := st.Incidents(ctx, Base.Add(-4*time.Hour), Base)
+	if err != nil {
+		t.Fatalf("Incidents: %v", err)
+	}
+	checkIncidents(t, "Incidents after closing", got, []earshot.Incident{closed, other})
+
+	// The status page updates its title later and saves it whole.
+	recollected := inc
+	recollected.Title = "Incident closed-1 (postmortem)"
+	recollected.UpdatedAt = Base.Add(20 * time.Minute)
+	saveIncident(t, st, recollected)
+	want := recollected
+	want.Closure = closed.Closure
+	diffIncident(getIncident(t, st, inc.ID), want).report(t, "closed incident saved again without its closure")
+
+	// A plain closure (nothing overridden) round-trips with empty fields.
+	plain := other
+	plain.Closure = &earshot.Closure{At: Base, By: "cam"}
+	saveIncident(t, st, plain)
+	diffIncident(getIncident(t, st, other.ID), plain).report(t, "plainly closed incident")
+}

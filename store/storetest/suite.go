@@ -41,6 +41,7 @@ var cases = []testCase{
 	{"EraseAuthor", testEraseAuthor},
 	{"IncidentRoundTrip", testIncidentRoundTrip},
 	{"IncidentWindows", testIncidentWindows},
+	{"IncidentClosure", testIncidentClosure},
 	{"FollowUpRoundTrip", testFollowUpRoundTrip},
 	{"FollowUpOrdering", testFollowUpOrdering},
 	{"FollowUpMoves", testFollowUpMoves},

@@ -367,6 +367,9 @@ CREATE TABLE IF NOT EXISTS `earshot`.`sessions` ON CLUSTER `prod`
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/sessions', '{replica}', version)
 ORDER BY hash;
 
+-- migration 0014_incident_closure #1
+ALTER TABLE `earshot`.`incidents` ON CLUSTER `prod` ADD COLUMN closure String;
+
 -- query account
 SELECT name, role, password_hash, created_at, password_changed_at
 FROM `earshot`.`accounts` FINAL
@@ -380,7 +383,7 @@ ORDER BY name ASC;
 
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches
+    resolved_at, url, updated_at, updates, watches, closure
 FROM `earshot`.`incidents` FINAL
 WHERE started_at <= ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
@@ -492,14 +495,14 @@ ORDER BY collector ASC;
 
 -- query incident
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches
+    resolved_at, url, updated_at, updates, watches, closure
 FROM `earshot`.`incidents` FINAL
 WHERE id = ?
 LIMIT 1;
 
 -- query incidents
 SELECT id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches
+    resolved_at, url, updated_at, updates, watches, closure
 FROM `earshot`.`incidents` FINAL
 WHERE started_at < ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
@@ -537,7 +540,7 @@ INSERT INTO `earshot`.`health` (collector, kind, last_run, last_success, last_er
 
 -- query insert_incident
 INSERT INTO `earshot`.`incidents` (id, source, title, status, severity, services, started_at,
-    resolved_at, url, updated_at, updates, watches, version);
+    resolved_at, url, updated_at, updates, watches, closure, version);
 
 -- query insert_posts
 INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, author_name, author_followers,

@@ -155,3 +155,28 @@ func DecodeAll[T any](bodies []string, decode func(string) (T, error)) ([]T, err
 	}
 	return out, nil
 }
+
+// Closure is an incident's closure as the closure column holds it: "" when
+// the incident is not closed, else JSON with times in UTC.
+func Closure(c *earshot.Closure) (string, error) {
+	if c == nil {
+		return "", nil
+	}
+	v := *c
+	v.At = v.At.UTC()
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// DecodeClosure reads the closure column: nil when "".
+func DecodeClosure(s string) (*earshot.Closure, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var c earshot.Closure
+	if err := json.Unmarshal([]byte(s), &c); err != nil {
+		return nil, err
+	}
+	c.At = c.At.UTC()
+	return &c, nil
+}
