@@ -55,46 +55,6 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Recommendation says whether promotional posts should still wait after
-// an incident, until when, and why.
-type Recommendation struct {
-	IncidentID string `json:"incident_id"`
-	// Quiet is true while promotional posts should wait.
-	Quiet bool `json:"quiet"`
-	// Until is when they may resume; zero while that is not known yet
-	// (a condition is still unmet).
-	Until time.Time `json:"until,omitzero"`
-	// Action says what to do, in one sentence; Evidence the numbers.
-	Action   string   `json:"action"`
-	Evidence []string `json:"evidence"`
-
-	// BaselineShare is the usual negative share (before the incident),
-	// over BaselineScored posts; BaselineKnown is false when there were
-	// too few.
-	BaselineShare  float64 `json:"baseline_share"`
-	BaselineScored int64   `json:"baseline_scored"`
-	BaselineKnown  bool    `json:"baseline_known"`
-	// PeakShare is the highest hourly negative share since the incident
-	// began, in the hour starting PeakAt.
-	PeakShare float64   `json:"peak_share"`
-	PeakAt    time.Time `json:"peak_at,omitzero"`
-	// CurrentShare is the negative share of the latest judged hour,
-	// starting CurrentAt, over CurrentScored posts.
-	CurrentShare  float64   `json:"current_share"`
-	CurrentScored int64     `json:"current_scored"`
-	CurrentAt     time.Time `json:"current_at,omitzero"`
-	// RecoveredAt is when the share came back near the baseline for
-	// good (the end of the first hour from which every judged hour was);
-	// zero when it has not.
-	RecoveredAt time.Time `json:"recovered_at,omitzero"`
-	// OpenFollowUps counts the incident's follow-ups open now;
-	// FollowUpsClearedAt is when their count fell to MaxOpenFollowUps
-	// (the incident's start when it never rose above).
-	OpenFollowUps      int       `json:"open_follow_ups"`
-	MaxOpenFollowUps   int       `json:"max_open_follow_ups"`
-	FollowUpsClearedAt time.Time `json:"follow_ups_cleared_at,omitzero"`
-}
-
 // Query is the hourly series Recommend needs for inc at now: from
 // Baseline before it started until now, for its watch when it names
 // exactly one, else over all posts.
@@ -107,6 +67,20 @@ func Query(inc earshot.Incident, now time.Time, cfg Config) earshot.SeriesQuery 
 	return q
 }
 
+// Advisor recommends quiet periods from the data of Source: an
+// earshot.QuietAdvisor.
+type Advisor struct {
+	Source Source
+	Config Config
+}
+
+var _ earshot.QuietAdvisor = Advisor{}
+
+// QuietPeriod computes inc's quiet period at now (see Compute).
+func (a Advisor) QuietPeriod(ctx context.Context, inc earshot.Incident, now time.Time) (earshot.QuietPeriod, error) {
+	return Compute(ctx, a.Source, inc, now, a.Config)
+}
+
 // Source is what Compute reads.
 type Source interface {
 	Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error)
@@ -114,14 +88,14 @@ type Source interface {
 }
 
 // Compute reads inc's series and follow-ups from src and recommends.
-func Compute(ctx context.Context, src Source, inc earshot.Incident, now time.Time, cfg Config) (Recommendation, error) {
+func Compute(ctx context.Context, src Source, inc earshot.Incident, now time.Time, cfg Config) (earshot.QuietPeriod, error) {
 	series, err := src.Series(ctx, Query(inc, now, cfg))
 	if err != nil {
-		return Recommendation{}, fmt.Errorf("loading the series around incident %s: %w", inc.ID, err)
+		return earshot.QuietPeriod{}, fmt.Errorf("loading the series around incident %s: %w", inc.ID, err)
 	}
 	fus, err := src.FollowUps(ctx)
 	if err != nil {
-		return Recommendation{}, fmt.Errorf("loading follow-ups: %w", err)
+		return earshot.QuietPeriod{}, fmt.Errorf("loading follow-ups: %w", err)
 	}
 	return Recommend(inc, series, fus, now, cfg), nil
 }
@@ -129,10 +103,10 @@ func Compute(ctx context.Context, src Source, inc earshot.Incident, now time.Tim
 // Recommend computes the recommendation for inc at now from its hourly
 // series (Query's; buckets after now are ignored) and the follow-ups
 // (those of other incidents are ignored).
-func Recommend(inc earshot.Incident, hours []earshot.Bucket, fus []earshot.FollowUp, now time.Time, cfg Config) Recommendation {
+func Recommend(inc earshot.Incident, hours []earshot.Bucket, fus []earshot.FollowUp, now time.Time, cfg Config) earshot.QuietPeriod {
 	cfg = cfg.withDefaults()
 	now = now.UTC()
-	r := Recommendation{IncidentID: inc.ID, Quiet: true, MaxOpenFollowUps: cfg.MaxOpenFollowUps}
+	r := earshot.QuietPeriod{IncidentID: inc.ID, Quiet: true, MaxOpenFollowUps: cfg.MaxOpenFollowUps}
 
 	var baseNeg int64
 	for _, h := range hours {
