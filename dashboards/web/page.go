@@ -133,6 +133,8 @@ type incidentView struct {
 	Duration string
 	Link     string
 	Latest   string
+	// WarRoom is the address of the incident's war room.
+	WarRoom string
 }
 
 type pageData struct {
@@ -192,6 +194,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		pageError(w, http.StatusInternalServerError, "rendering the dashboard failed; see the server log")
 		return
 	}
+	w.Header().Set("Content-Security-Policy", liveCSP)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
@@ -517,6 +520,7 @@ func viewIncident(inc earshot.Incident, now time.Time) incidentView {
 		Services: strings.Join(inc.Services, ", "),
 		Started:  inc.StartedAt.UTC().Format("Mon Jan 2 15:04"),
 		Link:     safeLink(inc.URL),
+		WarRoom:  "/incidents/" + url.PathEscape(inc.ID) + "/warroom",
 	}
 	end := now
 	if inc.ResolvedAt.IsZero() {
