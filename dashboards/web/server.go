@@ -82,7 +82,7 @@ type Server struct {
 	support *template.Template
 	// warroomT is the incident war room's template.
 	warroomT *template.Template
-	tokens  auth.Tokens // the write tokens
+	tokens   auth.Tokens // the write tokens
 }
 
 //go:embed assets

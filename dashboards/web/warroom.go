@@ -319,7 +319,9 @@ func byReason(posts []earshot.Post) []reasonGroup {
 	for r, ps := range by {
 		out = append(out, reasonGroup{Reason: r, Count: len(ps), Share: percent(int64(len(ps)), int64(total)), Posts: distinctPosts(ps, samplesPerReason)})
 	}
-	slices.SortFunc(out, func(a, b reasonGroup) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Reason, b.Reason)) })
+	slices.SortFunc(out, func(a, b reasonGroup) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Reason, b.Reason))
+	})
 	return out
 }
 
