@@ -80,9 +80,10 @@ type Server struct {
 	mux     *http.ServeMux
 	page    *template.Template
 	support *template.Template
+	tokens  auth.Tokens // the write tokens
+
 	// warroomT is the incident war room's template.
 	warroomT *template.Template
-	tokens   auth.Tokens // the write tokens
 }
 
 //go:embed assets
