@@ -64,10 +64,10 @@ func (w WarRoom) validate(p *problems) {
 	if q.Margin <= 0 || q.Margin >= 1 {
 		p.bad("war_room.quiet_period.margin", "%s: give a share above 0 and under 1 (0.05 is 5 points)", fmt.Sprint(q.Margin))
 	}
-	if q.MaxOpenFollowUps < 0 {
-		p.bad("war_room.quiet_period.max_open_follow_ups", "%d: give 0 or more", q.MaxOpenFollowUps)
+	if q.MaxOpenFollowUps < 1 {
+		p.bad("war_room.quiet_period.max_open_follow_ups", "%d: give 1 or more", q.MaxOpenFollowUps)
 	}
-	if q.Settle < 0 {
-		p.bad("war_room.quiet_period.settle", "%s: give 0 or more", q.Settle)
+	if q.Settle < time.Minute {
+		p.bad("war_room.quiet_period.settle", "%s: give 1m or more", q.Settle)
 	}
 }
