@@ -385,18 +385,19 @@ func topQuestions(posts []earshot.Post, n int) []questionView {
 // questions splits text into sentences and keeps those ending in '?'.
 func questions(text string) []string {
 	var out []string
-	start := 0
 	rs := []rune(text)
-	for i, r := range rs {
-		if r == '?' || r == '.' || r == '!' || r == '\n' {
-			if r == '?' {
-				for i+1 < len(rs) && rs[i+1] == '?' {
-					i++
-				}
-				if q := strings.TrimSpace(string(rs[start : i+1])); q != "" {
-					out = append(out, q)
-				}
+	start := 0
+	for i := 0; i < len(rs); i++ {
+		switch rs[i] {
+		case '?':
+			for i+1 < len(rs) && rs[i+1] == '?' {
+				i++
 			}
+			if q := strings.TrimSpace(string(rs[start : i+1])); q != "" {
+				out = append(out, q)
+			}
+			start = i + 1
+		case '.', '!', '\n':
 			start = i + 1
 		}
 	}

@@ -208,3 +208,17 @@ func TestMovePublishesEvent(t *testing.T) {
 		t.Errorf("a refused move: %d, %d events", res.StatusCode, len(rec.events))
 	}
 }
+
+func TestQuestions(t *testing.T) {
+	got := questions("Down again. When is it back?? Anyone else!\nIs the API down?no idea")
+	want := []string{"When is it back??", "Is the API down?"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("questions = %q, want %q", got, want)
+	}
+	if k1, k2 := questionKey("When will LOGIN be back?"), questionKey("is login back yet??"); k1 != k2 || k1 != "back login" {
+		t.Errorf("keys %q and %q, want both \"back login\"", k1, k2)
+	}
+	if k := questionKey("what?"); k != "" {
+		t.Errorf("a question with no content word has key %q", k)
+	}
+}
