@@ -169,3 +169,21 @@ func TestTimelineLiveInChromium(t *testing.T) {
 		t.Error("a watch name from an event became markup")
 	}
 }
+
+// TestLiveRefusedInChromium: when the stream refuses the page (too many
+// live pages), the page says it is not live rather than pretending.
+func TestLiveRefusedInChromium(t *testing.T) {
+	st := warStore(t)
+	hub := live.NewHub(live.Options{MaxClients: 1})
+	t.Cleanup(hub.Close)
+	sub, _, _, err := hub.Subscribe(0, false) // the one place taken
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Cancel()
+	ctx, base := browse(t, liveServer(New(st, Options{Now: func() time.Time { return now }}), hub))
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/incidents/manual:7/warroom"), chromedp.WaitReady("main")); err != nil {
+		t.Fatal(err)
+	}
+	poll(t, ctx, "the refusal shown", `document.getElementById('live-status').textContent.startsWith('not live')`)
+}

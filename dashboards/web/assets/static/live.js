@@ -244,14 +244,7 @@
     }
   }
 
-  var es = new EventSource('/api/v1/events');
-  es.onopen = function () { setStatus('live', 'on'); };
-  es.onerror = function () { setStatus('reconnecting…', 'off'); };
-  es.addEventListener('reset', function () {
-    // Events were missed: what the page shows may be stale.
-    window.location.reload();
-  });
-  es.onmessage = function (m) {
+  function onMessage(m) {
     var e;
     try {
       e = JSON.parse(m.data);
@@ -262,7 +255,29 @@
       return;
     }
     handle(e);
-  };
+  }
+
+  // EventSource reconnects by itself after a dropped stream, resuming
+  // from the last event; after a refusal (too many live pages, signed
+  // out) it gives up, so try again later.
+  function connect() {
+    var es = new EventSource('/api/v1/events');
+    es.onopen = function () { setStatus('live', 'on'); };
+    es.onerror = function () {
+      if (es.readyState === EventSource.CLOSED) {
+        setStatus('not live: retrying in a minute', 'off');
+        window.setTimeout(connect, 60000);
+      } else {
+        setStatus('reconnecting…', 'off');
+      }
+    };
+    es.addEventListener('reset', function () {
+      // Events were missed: what the page shows may be stale.
+      window.location.reload();
+    });
+    es.onmessage = onMessage;
+  }
+  connect();
   since();
   window.setInterval(since, 30000);
 })();
