@@ -18,6 +18,10 @@ const (
 	AlertUnreported AlertKind = "unreported_incident"
 	// AlertResolved: the spike behind an earlier alert is over.
 	AlertResolved AlertKind = "resolved"
+	// AlertGoingDark: an incident is open and nothing was published about
+	// it (an incident update, a publication) for too long: customers are
+	// left to tell the story themselves.
+	AlertGoingDark AlertKind = "going_dark"
 )
 
 // Alert is something comms should know now. Alerts are built from spikes

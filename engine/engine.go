@@ -68,7 +68,15 @@ type Config struct {
 	MaxEventAge time.Duration
 	// Lookback is how far back incidents are looked at for changes (48h).
 	Lookback time.Duration
-	Log      *slog.Logger
+	// GoingDark, when positive, raises a going_dark alert for every open
+	// incident nothing was published about (an incident update, a
+	// publication) for that long; it ends with the next update or the
+	// incident's resolution. Zero turns it off.
+	GoingDark time.Duration
+	// Publications are the incidents' publications, which count as public
+	// updates for GoingDark; nil: incident updates only.
+	Publications earshot.PublicationStore
+	Log          *slog.Logger
 }
 
 // Engine runs detection, linking and alerting on one clock. Its methods
@@ -95,6 +103,8 @@ type Engine struct {
 	stats Stats
 	// wake asks Run to step now (Wake).
 	wake chan struct{}
+	// dark holds the firing going-dark alert of each incident.
+	dark map[string]earshot.Alert
 }
 
 type spikeLink struct {
@@ -158,7 +168,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	e := &Engine{cfg: cfg, store: cfg.Store, alerts: cfg.Alerts, epStore: cfg.Episodes, episodes: alerts.NewEpisodes(cfg.EpisodeOptions), log: cfg.Log, seen: map[string]incidentSeen{}, links: map[string]spikeLink{},
-		wake: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), dark: map[string]earshot.Alert{}}
 	clock := func() time.Time { return e.now }
 	if cfg.Silences == nil {
 		e.cfg.Silences = alerts.NewSilences(clock)
@@ -263,6 +273,11 @@ func (e *Engine) step(ctx context.Context, now time.Time) ([]earshot.Notificatio
 	}
 	for _, ev := range events {
 		if err := e.spikeEvent(ctx, ev); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if e.cfg.GoingDark > 0 {
+		if err := e.goingDark(ctx); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -125,6 +125,8 @@ func KindTitle(k earshot.AlertKind) string {
 		return "Possible unreported incident"
 	case earshot.AlertResolved:
 		return "Resolved"
+	case earshot.AlertGoingDark:
+		return "Going dark"
 	}
 	if k == "" {
 		return "Alert"

@@ -40,7 +40,8 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 	}
 	ecfg := engine.Config{
 		Store: st, Watches: cfg.Watches, Alerting: &cfg.Alerting, Alerts: alertStore, Deliver: deliver,
-		Log: log.With("part", "engine"),
+		Log:       log.With("part", "engine"),
+		GoingDark: cfg.WarRoom.GoingDark, Publications: publicationsOf(st),
 	}
 	if len(cfg.Watches) == 0 {
 		ecfg.AllWatch = allWatch

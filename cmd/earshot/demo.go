@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -63,12 +64,22 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
-	h, err := demoHandler(ctx, st, web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
-		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}), log)
+	defaults := config.Default()
+	hub, _ := newLive(defaults.WarRoom, st)
+	mux := http.NewServeMux()
+	mux.Handle("/", web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
+		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st),
+		Publications: publicationsOf(st), Quiet: quietAdvisor(defaults.WarRoom.QuietPeriod, st), GoingDark: defaults.WarRoom.GoingDark, Events: hub}))
+	mux.Handle("GET /api/v1/events", hub)
+	h, err := demoHandler(ctx, st, mux, log)
 	if err != nil {
 		return err
 	}
-	srv := newHTTPServer(config.Default().Server, h)
+	srv := newHTTPServer(defaults.Server, h)
+	srv.RegisterOnShutdown(hub.Close)
+	if len(sc.Incidents) > 0 {
+		fmt.Fprintf(e.stderr, "earshot demo: war room of the outage at http://%s/incidents/%s/warroom\n", ln.Addr(), url.PathEscape(sc.Incidents[len(sc.Incidents)-1].ID))
+	}
 	fmt.Fprintf(e.stderr, "earshot demo: support queue at http://%s/support; the demo's write token is %q, e.g.\n"+
 		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
 		ln.Addr(), demoToken, demoToken, ln.Addr())

@@ -56,7 +56,8 @@ func runDigest(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	d, err := digest.Build(ctx, st, digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch)})
+	d, err := digest.Build(ctx, st, digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch),
+		Quiet: quietAdvisor(cfg.WarRoom.QuietPeriod, st)})
 	if err != nil {
 		return fmt.Errorf("building the digest: %w", err)
 	}

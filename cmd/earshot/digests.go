@@ -52,6 +52,7 @@ func digestScheduler(cfg config.Config, st earshot.Store, getenv func(string) st
 	}
 	log = log.With("part", "digests")
 	sender := newDigestSender(st, log, observe)
+	sender.Quiet = quietAdvisor(cfg.WarRoom.QuietPeriod, st)
 	return &deliver.Scheduler{Jobs: jobs, Log: log, Send: func(ctx context.Context, j *deliver.Job, at time.Time) error {
 		_, err := sender.Send(ctx, j, at)
 		return err
@@ -109,7 +110,9 @@ func runDigestSend(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	sent, err := newDigestSender(st, newLogger(e, cfg.LogLevel), nil).Send(ctx, job, time.Now())
+	sender := newDigestSender(st, newLogger(e, cfg.LogLevel), nil)
+	sender.Quiet = quietAdvisor(cfg.WarRoom.QuietPeriod, st)
+	sent, err := sender.Send(ctx, job, time.Now())
 	for _, sd := range sent {
 		status := "sent"
 		if !sd.OK {

@@ -14,6 +14,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/dashboards/digest/deliver"
+	"github.com/earshot/earshot/dashboards/live"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/engine"
@@ -55,6 +56,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer s.st.Close()
 	s.log.Info("store open", "store", redact.DSN(cfg.Store))
+	// What is saved through s.events is published to the live pages.
+	s.hub, s.events = newLive(cfg.WarRoom, s.st)
 	if err := s.openPipeline(ctx); err != nil {
 		return err
 	}
@@ -75,6 +78,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	s.wg.Go(func() { s.flagger.Run(collectCtx) })
 	// Scheduled digests, on the wall clock.
 	s.wg.Go(func() { s.digests.Run(collectCtx) })
+	// The posts stored, counted for the live pages.
+	s.wg.Go(func() { s.events.Run(collectCtx, postCountsEvery) })
 	// Shutdown budget: a quarter for collectors and the engine to stop,
 	// half for draining into the store, a quarter for requests in flight.
 	pipeDone := make(chan error, 1)
@@ -82,6 +87,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	go func() { pipeDone <- s.pipe.Run(pipeCtx, cfg.ShutdownTimeout/2) }()
 
 	srv := newHTTPServer(cfg.Server, handler)
+	// Live pages' streams never end on their own: end them on shutdown.
+	srv.RegisterOnShutdown(s.hub.Close)
 	s.log.Info("serving", "url", "http://"+ln.Addr().String()+"/", "collectors", len(cols), "watches", len(cfg.Watches))
 	serveErrc := make(chan error, 1)
 	go func() { serveErrc <- srv.Serve(ln) }()
@@ -110,6 +117,11 @@ type server struct {
 	incidents wakingIncidents
 	pollers   []*ingest.Poller
 	wg        sync.WaitGroup
+
+	// hub carries live events to the pages; events is the store
+	// publishing to it what is saved through it.
+	hub    *live.Hub
+	events *live.Store
 }
 
 // openPipeline opens the spool (when configured) and the pipeline into the
@@ -130,7 +142,7 @@ func (s *server) openPipeline(ctx context.Context) error {
 	} else {
 		s.log.Warn("no spool: posts waiting for the store are in memory only, and a crash loses them")
 	}
-	s.pipe = ingest.NewPipeline(s.st, scorer, s.cfg.Watches, popts)
+	s.pipe = ingest.NewPipeline(s.events, scorer, s.cfg.Watches, popts)
 	if n, err := s.pipe.Recover(ctx); err != nil {
 		return err
 	} else if n > 0 {
@@ -160,17 +172,17 @@ func (s *server) build() (http.Handler, error) {
 		return snapshotFunc(s.pipe, s.sp, s.pollers, st)(ctx)
 	}
 	reg := metrics.New(snapshot)
-	if s.eng, err = newEngine(cfg, st, s.getenv, log, reg); err != nil {
+	if s.eng, err = newEngine(cfg, s.events, s.getenv, log, reg); err != nil {
 		return nil, err
 	}
 	// An incident saved by a webhook, the API or a poller wakes the engine,
 	// so the spike it explains is linked within seconds.
-	s.incidents = wakingIncidents{IncidentStore: st, wake: s.eng.Wake}
-	incidentHandlers, err := incidentRoutes(cfg, s.incidents, st, writeLimit, s.getenv, log)
+	s.incidents = wakingIncidents{IncidentStore: s.events, wake: s.eng.Wake}
+	incidentHandlers, err := incidentRoutes(cfg, s.incidents, s.events, writeLimit, s.getenv, log)
 	if err != nil {
 		return nil, usageError{err}
 	}
-	if s.flagger, err = newFlagger(st, cfg.Followups, log.With("part", "followups")); err != nil {
+	if s.flagger, err = newFlagger(s.events, cfg.Followups, log.With("part", "followups")); err != nil {
 		return nil, err
 	}
 	writeTokens, err := webTokens(cfg, s.getenv)
@@ -184,10 +196,13 @@ func (s *server) build() (http.Handler, error) {
 	if s.digests, err = digestScheduler(cfg, st, s.getenv, log, reg.ObserveDigest); err != nil {
 		return nil, err
 	}
+	quiet := quietAdvisor(cfg.WarRoom.QuietPeriod, st)
 
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens, WriteLimit: writeLimit,
-		Watches: watchNames(cfg.Watches), Silences: s.eng.SilenceStore()}))
+		Watches: watchNames(cfg.Watches), Silences: s.eng.SilenceStore(),
+		Publications: publicationsOf(st), Quiet: quiet, GoingDark: cfg.WarRoom.GoingDark, Events: s.hub}))
+	mux.Handle("GET /api/v1/events", s.hub)
 	for path, h := range opsRoutes(reg, snapshot, st) {
 		mux.Handle(path, h)
 	}

@@ -28,6 +28,10 @@ type Options struct {
 	Watch string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Quiet, when set, recommends the quiet period after each incident
+	// (from its negative share against its baseline and its open
+	// follow-ups); otherwise it is judged from the incident's cost alone.
+	Quiet earshot.QuietAdvisor
 }
 
 // MaxPeriod is the longest period a digest covers.
@@ -68,6 +72,9 @@ type Incident struct {
 	Spikes   []earshot.Spike `json:"spikes,omitempty"`
 	// Cost is the incident's reputational cost.
 	Cost Cost `json:"cost"`
+	// Quiet is the quiet period recommended after it, at the period's
+	// end, when Options.Quiet is set.
+	Quiet *earshot.QuietPeriod `json:"quiet_period,omitempty"`
 }
 
 // Source is one source's volume in the period and the one before.
@@ -223,6 +230,15 @@ func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) 
 	d.FollowUps = countFollowUps(fus, d.From, d.To)
 	if err := incidentCosts(ctx, st, &d, fus); err != nil {
 		return d, err
+	}
+	if opts.Quiet != nil {
+		for i := range d.Incidents {
+			qp, err := opts.Quiet.QuietPeriod(ctx, d.Incidents[i].Incident, d.To)
+			if err != nil {
+				return d, fmt.Errorf("recommending the quiet period after incident %s: %w", d.Incidents[i].ID, err)
+			}
+			d.Incidents[i].Quiet = &qp
+		}
 	}
 	d.Recommendations = recommend(d, fus)
 

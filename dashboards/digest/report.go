@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -116,6 +117,13 @@ func incidentCosts(ctx context.Context, st earshot.Store, d *Digest, fus []earsh
 func recommend(d Digest, fus []earshot.FollowUp) []Recommendation {
 	var out []Recommendation
 	for _, inc := range d.Incidents {
+		if q := inc.Quiet; q != nil {
+			if q.Quiet {
+				out = append(out, Recommendation{RecommendQuietPeriod,
+					fmt.Sprintf("After %s: %s", incidentName(inc), q.Action), strings.Join(q.Evidence, " ")})
+			}
+			continue
+		}
 		c := inc.Cost
 		if !c.Known || c.PeakNegativeShare <= c.Baseline+recoveryMargin {
 			continue

@@ -134,6 +134,8 @@ type incidentView struct {
 	Link     string
 	Latest   string
 	View     string // the incident's page here
+	// WarRoom is the address of the incident's war room.
+	WarRoom string
 }
 
 type pageData struct {
@@ -193,6 +195,7 @@ func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		pageError(w, http.StatusInternalServerError, "rendering the dashboard failed; see the server log")
 		return
 	}
+	w.Header().Set("Content-Security-Policy", liveCSP)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(buf.Bytes())
@@ -519,6 +522,7 @@ func viewIncident(inc earshot.Incident, now time.Time) incidentView {
 		Started:  inc.StartedAt.UTC().Format("Mon Jan 2 15:04"),
 		Link:     safeLink(inc.URL),
 		View:     "/incidents/" + url.PathEscape(inc.ID),
+		WarRoom:  "/incidents/" + url.PathEscape(inc.ID) + "/warroom",
 	}
 	end := now
 	if inc.ResolvedAt.IsZero() {

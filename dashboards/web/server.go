@@ -59,6 +59,18 @@ type Options struct {
 	Silences earshot.SilenceStore
 	// WriteLimit bounds each write token's requests (nil: no bound).
 	WriteLimit *auth.Limiter
+	// Publications, when set, lists each incident's publications in its
+	// war room (they count as public updates).
+	Publications earshot.PublicationStore
+	// Quiet, when set, shows the quiet period recommended after an
+	// incident in its war room.
+	Quiet earshot.QuietAdvisor
+	// GoingDark is how long an open incident may go without a public
+	// update before its war room warns (30 minutes when zero).
+	GoingDark time.Duration
+	// Events, when set, hears of follow-ups moved through the API, for
+	// the pages that update live.
+	Events earshot.Publisher
 }
 
 // Server serves the dashboard page and the JSON API.
@@ -71,6 +83,9 @@ type Server struct {
 	support  *template.Template
 	incident *template.Template
 	tokens   auth.Tokens // the write tokens
+
+	// warroomT is the incident war room's template.
+	warroomT *template.Template
 }
 
 //go:embed assets
@@ -100,6 +115,7 @@ func New(store Store, opts Options) *Server {
 		support:  template.Must(template.New("support.html").ParseFS(assets, "assets/support.html")),
 		incident: template.Must(template.New("incident.html").ParseFS(assets, "assets/incident.html")),
 	}
+	s.warroomT = template.Must(template.New("warroom.html").ParseFS(assets, "assets/warroom.html"))
 	var tokens []string
 	for _, t := range opts.WriteTokens {
 		tokens = append(tokens, strings.TrimSpace(t))
@@ -117,6 +133,7 @@ func New(store Store, opts Options) *Server {
 	s.mux.HandleFunc("GET /api/spikes", s.handleSpikes)
 	s.mux.HandleFunc("GET /api/posts/negative", s.handleNegative)
 	s.mux.HandleFunc("GET /support", s.handleSupport)
+	s.mux.HandleFunc("GET /incidents/{id}/warroom", s.handleWarRoom)
 	s.mux.HandleFunc("GET /api/followups", s.handleFollowUps)
 	s.mux.HandleFunc("POST /api/followups/{id}/move", s.handleMove)
 	s.mux.HandleFunc("POST /support/act", s.handleSupportAct)

@@ -216,6 +216,7 @@ func (s *Server) handleMove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("follow-up moved", "id", id, "to", t.To, "actor", actor)
+	s.movedEvent(moved)
 	httpjson.Write(w, http.StatusOK, moved)
 }
 

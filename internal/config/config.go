@@ -82,6 +82,9 @@ type Config struct {
 	// Server tunes the HTTP server: timeouts, header limits and the rate
 	// limit of write routes.
 	Server Server `yaml:"server"`
+	// WarRoom tunes the live pages, the going-dark alert and the quiet
+	// period after incidents.
+	WarRoom WarRoom `yaml:"war_room"`
 }
 
 // Server tunes the HTTP server every route is served by.
@@ -306,6 +309,7 @@ func Default() Config {
 			WriteRate:         10,
 			WriteBurst:        50,
 		},
+		WarRoom: DefaultWarRoom(),
 	}
 }
 

@@ -30,6 +30,7 @@ func (c Config) Validate() error {
 	c.validateWeb(&p)
 	p.add(c.Ingest.Validate())
 	c.validateServer(&p)
+	c.WarRoom.validate(&p)
 	return errors.Join(p...)
 }
 

@@ -37,6 +37,9 @@ type Sender struct {
 	PDF func(ctx context.Context, html []byte) ([]byte, error)
 	// Observe is told of each digest sent (or not), for metrics.
 	Observe func(name string, ok bool)
+	// Quiet recommends the quiet period after incidents (see
+	// digest.Options.Quiet); nil judges it from their cost.
+	Quiet earshot.QuietAdvisor
 }
 
 // Send builds the digests of j for the period ending at end (one per
@@ -84,7 +87,7 @@ func ID(name, watch string, end time.Time) string {
 func (s *Sender) log() *slog.Logger { return s.Options.Log() }
 
 func (s *Sender) sendOne(ctx context.Context, j *Job, watch string, end time.Time) (earshot.SentDigest, error) {
-	d, err := digest.Build(ctx, s.Store, digest.Options{Period: j.Period(), End: end, Watch: watch})
+	d, err := digest.Build(ctx, s.Store, digest.Options{Period: j.Period(), End: end, Watch: watch, Quiet: s.Quiet})
 	if err != nil {
 		s.observe(j.Name, false)
 		return earshot.SentDigest{}, fmt.Errorf("digest %s: building: %w", j.Name, err)
