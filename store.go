@@ -174,6 +174,7 @@ type Store interface {
 	ThreadStore
 	SilenceStore
 	DigestStore
+	PublicationStore
 	Pinger
 	// Close releases the store's resources.
 	Close() error

@@ -34,6 +34,8 @@ type Store struct {
 	threads    map[[2]string]string
 	silences   map[string]earshot.Silence
 	digests    map[string]earshot.SentDigest
+	// publications is made by the first SavePublication.
+	publications map[string]earshot.Publication
 	// keep is the version stored when a post replaces old: earshot.KeepLink
 	// (the suite's own test swaps it to check the suite catches a wrong one).
 	keep   func(p, old earshot.Post) earshot.Post

@@ -67,6 +67,7 @@ var cases = []testCase{
 	{"Threads", testThreads},
 	{"Silences", testSilences},
 	{"DigestRoundTrip", testDigestRoundTrip},
+	{"Publications", testPublications},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.

@@ -327,6 +327,18 @@ CREATE VIEW IF NOT EXISTS `earshot`.`grafana_digests` ON CLUSTER `prod` AS
 SELECT id, name, format, subject, ok, error, length(recipients) AS recipients, toDateTime(intDiv(sent_at, 1000000000), 'UTC') AS time
 FROM `earshot`.`digests` FINAL;
 
+-- migration 0016_publications #1
+CREATE TABLE IF NOT EXISTS `earshot`.`publications` ON CLUSTER `prod`
+(
+    id String,
+    incident_id String,
+    created_at Int64,
+    body String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/publications', '{replica}', version)
+ORDER BY id;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
     resolved_at, url, updated_at, updates, watches
@@ -491,6 +503,9 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
     part_models, part_scores, incident_id, parent_id, reason, rating,
     from_brand, app_version, content_hash, version);
 
+-- query insert_publication
+INSERT INTO `earshot`.`publications` (id, incident_id, created_at, body, version);
+
 -- query insert_silence
 INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
 
@@ -549,6 +564,12 @@ WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR source = ?)
 ORDER BY created_at DESC, id ASC
 LIMIT ?;
+
+-- query publications
+SELECT body
+FROM `earshot`.`publications` FINAL
+WHERE incident_id = ?
+ORDER BY created_at ASC, id ASC;
 
 -- query record_migration
 INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);

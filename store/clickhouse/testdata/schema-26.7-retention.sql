@@ -297,6 +297,18 @@ CREATE VIEW IF NOT EXISTS `earshot`.`grafana_digests` AS
 SELECT id, name, format, subject, ok, error, length(recipients) AS recipients, toDateTime(sent_at, 'UTC') AS time
 FROM `earshot`.`digests` FINAL;
 
+-- migration 0016_publications #1
+CREATE TABLE IF NOT EXISTS `earshot`.`publications`
+(
+    id String,
+    incident_id String,
+    created_at DateTime64(9, 'UTC'),
+    body String,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
+
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
     toUnixTimestamp64Nano(resolved_at), url, toUnixTimestamp64Nano(updated_at), updates, watches
@@ -461,6 +473,9 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
     parts, incident_id, parent_id, reason, rating,
     from_brand, app_version, content_hash, version);
 
+-- query insert_publication
+INSERT INTO `earshot`.`publications` (id, incident_id, created_at, body, version);
+
 -- query insert_silence
 INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
 
@@ -522,6 +537,12 @@ WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < 
     AND (? = '' OR source = ?)
 ORDER BY created_at DESC, id ASC
 LIMIT ?;
+
+-- query publications
+SELECT body
+FROM `earshot`.`publications` FINAL
+WHERE incident_id = ?
+ORDER BY created_at ASC, id ASC;
 
 -- query record_migration
 INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);
