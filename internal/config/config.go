@@ -24,6 +24,7 @@ import (
 	"github.com/earshot/earshot/inbound/ingestapi"
 	"github.com/earshot/earshot/inbound/opsgeniehook"
 	"github.com/earshot/earshot/inbound/pagerdutyhook"
+	"github.com/earshot/earshot/publish"
 )
 
 // Config is the whole configuration of `earshot serve`.
@@ -82,6 +83,10 @@ type Config struct {
 	// Server tunes the HTTP server: timeouts, header limits and the rate
 	// limit of write routes.
 	Server Server `yaml:"server"`
+	// Publishing drafts incident updates and publishes them to the status
+	// page and social accounts: channels and their credentials (env:NAME),
+	// templates, approval by a second person (see docs/publishing.md).
+	Publishing publish.Config `yaml:"publishing"`
 }
 
 // Server tunes the HTTP server every route is served by.
@@ -258,6 +263,7 @@ func Default() Config {
 		ShutdownTimeout: 20 * time.Second,
 		Alerting:        alerts.DefaultConfig(),
 		Followups:       followup.DefaultConfig(),
+		Publishing:      publish.DefaultConfig(),
 		Web:             Web{PublicPaths: []string{"/healthz", "/metrics"}},
 		Server: Server{
 			ReadHeaderTimeout: 10 * time.Second,

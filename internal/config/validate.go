@@ -27,6 +27,7 @@ func (c Config) Validate() error {
 	c.validateWeb(&p)
 	p.add(c.Ingest.Validate())
 	c.validateServer(&p)
+	p.add(c.Publishing.Validate())
 	return errors.Join(p...)
 }
 
