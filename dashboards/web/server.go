@@ -58,6 +58,8 @@ type Options struct {
 	Silences earshot.SilenceStore
 	// WriteLimit bounds each write token's requests (nil: no bound).
 	WriteLimit *auth.Limiter
+	// Publish turns on the publish page of each incident.
+	Publish PublishOptions
 }
 
 // Server serves the dashboard page and the JSON API.
@@ -116,6 +118,7 @@ func New(store Store, opts Options) *Server {
 	s.mux.HandleFunc("GET /support", s.handleSupport)
 	s.mux.HandleFunc("GET /api/followups", s.handleFollowUps)
 	s.mux.HandleFunc("POST /api/followups/{id}/move", s.handleMove)
+	s.mux.HandleFunc("GET /incidents/{id}/publish", s.handlePublish)
 	s.mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)
 	})
