@@ -17,6 +17,7 @@ import (
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/inbound/ingestapi"
+	"github.com/earshot/earshot/inbound/publishapi"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
@@ -182,10 +183,14 @@ func (s *server) build() (http.Handler, error) {
 	if s.digests, err = digestScheduler(cfg, st, s.getenv, log, reg.ObserveDigest); err != nil {
 		return nil, err
 	}
+	publishAPI, publishPage, err := publishing(cfg, st, writeTokens, writeLimit, s.getenv, log.With("part", "publish"))
+	if err != nil {
+		return nil, usageError{err}
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens, WriteLimit: writeLimit,
-		Watches: watchNames(cfg.Watches), Silences: s.eng.SilenceStore()}))
+		Watches: watchNames(cfg.Watches), Silences: s.eng.SilenceStore(), Publish: publishPage}))
 	for path, h := range opsRoutes(reg, snapshot, st) {
 		mux.Handle(path, h)
 	}
@@ -200,6 +205,9 @@ func (s *server) build() (http.Handler, error) {
 	}
 	for path, h := range digestRoutes(st) {
 		mux.Handle(path, h)
+	}
+	for _, path := range publishapi.Routes {
+		mux.Handle(path, publishAPI)
 	}
 	// Reading needs a read token when web.read_tokens is set (a write
 	// token of the dashboard reads too); the write routes check their own.
