@@ -100,6 +100,9 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(publishPhases, phase) {
 		phase = "investigating"
 	}
+	if len(po.Channels) == 0 { // drafts of both kinds, to copy
+		d.HasLong, d.HasSocial = true, true
+	}
 	for _, p := range publishPhases {
 		d.Phases = append(d.Phases, phaseOption{Name: p, Selected: p == phase})
 	}

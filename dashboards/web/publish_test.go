@@ -88,6 +88,12 @@ func TestPublishPage(t *testing.T) {
 	if resp, _ := get(t, New(st, Options{}), "/incidents/manual:42/publish"); resp.StatusCode != 404 {
 		t.Errorf("publishing off: %d", resp.StatusCode)
 	}
+	draftsOnly := New(st, Options{Publish: PublishOptions{Publications: st}})
+	if resp, body := get(t, draftsOnly, "/incidents/manual:42/publish"); resp.StatusCode != 200 ||
+		!strings.Contains(body, "Load draft") || !strings.Contains(body, `id="text-long"`) || !strings.Contains(body, `id="text-social"`) ||
+		!strings.Contains(body, "No publishing channel is configured") || strings.Contains(body, "publish-button") {
+		t.Errorf("with no channel: %d, want drafts of both kinds and no publish button", resp.StatusCode)
+	}
 	if resp, body := get(t, s, "/static/publish.js"); resp.StatusCode != 200 || !strings.Contains(body, "/api/v1/incidents/") {
 		t.Errorf("publish.js: %d", resp.StatusCode)
 	}

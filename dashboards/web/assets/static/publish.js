@@ -83,6 +83,7 @@
 
   async function preview() {
     const list = $("previews");
+    if (!list) return; // no channel to preview
     const req = request();
     if (req.channels.length === 0) {
       list.replaceChildren(item("Choose at least one channel."));
