@@ -12,8 +12,10 @@ import (
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/inbound/publishapi"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/demo"
+	"github.com/earshot/earshot/publish"
 )
 
 func runDemo(ctx context.Context, args []string, e env) error {
@@ -60,8 +62,19 @@ func runDemo(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stderr, "earshot demo: ready in %s\n", time.Since(start).Round(10*time.Millisecond))
 
-	srv := newHTTPServer(config.Default().Server, web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
-		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st)}))
+	// Drafting (no channel to publish to: the demo touches no network).
+	publishAPI, publishPage, err := publishing(config.Config{Watches: sc.Watches, Publishing: publish.DefaultConfig()}, st,
+		[]string{demoToken}, nil, e.getenv, log)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/", web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
+		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st), Publish: publishPage}))
+	for _, path := range publishapi.Routes {
+		mux.Handle(path, publishAPI)
+	}
+	srv := newHTTPServer(config.Default().Server, mux)
 	fmt.Fprintf(e.stderr, "earshot demo: support queue at http://%s/support; the demo's write token is %q, e.g.\n"+
 		"  curl -H 'Authorization: Bearer %s' -d '{\"to\":\"assigned\",\"assignee\":\"sam\"}' http://%s/api/followups/ID/move\n",
 		ln.Addr(), demoToken, demoToken, ln.Addr())
