@@ -118,6 +118,10 @@ func kindOf(channel string) string {
 	return "social"
 }
 
+// fillIns are the places the default templates leave to fill besides
+// the ETA: publishing refuses a text still holding one.
+var fillIns = []string{"[CAUSE]", "[ACTIONS]", "[LINK]"}
+
 // socialLimits are the limits a social draft is fitted to when no social
 // channel is configured: X's, Bluesky's and Mastodon's.
 var socialLimits = []struct {
@@ -237,7 +241,8 @@ func (s *Service) names() []string {
 // approval by a second person is on. It refuses a person who may not run
 // incidents (ErrForbidden), an unknown incident (earshot.ErrNotFound), and
 // a bad request (ErrInvalid): an unknown phase or channel, an empty text,
-// a text still holding the ETA placeholder.
+// a text still holding the ETA placeholder or another place to fill
+// ([CAUSE], [ACTIONS], [LINK]).
 func (s *Service) Publish(ctx context.Context, u earshot.User, incidentID string, r Request) ([]earshot.Publication, error) {
 	if !u.CanRunIncidents() {
 		return nil, fmt.Errorf("%w: %s (%s) may not publish about incidents; comms and admins may", ErrForbidden, u.Name, u.Role)
@@ -255,8 +260,10 @@ func (s *Service) Publish(ctx context.Context, u earshot.User, incidentID string
 		return nil, err
 	}
 	for _, p := range previews {
-		if s.eta != "" && strings.Contains(p.Text, s.eta) {
-			return nil, fmt.Errorf("%w: the text for %s still holds %s: fill it in first", ErrInvalid, p.Channel, s.eta)
+		for _, ph := range append([]string{s.eta}, fillIns...) {
+			if ph != "" && strings.Contains(p.Text, ph) {
+				return nil, fmt.Errorf("%w: the text for %s still holds %s: fill it in first", ErrInvalid, p.Channel, ph)
+			}
 		}
 	}
 	inc, err := s.store.Incident(ctx, incidentID)

@@ -159,6 +159,10 @@ func TestPublishEverywhere(t *testing.T) {
 	if _, err := s.Publish(ctx, comms, "inc-1", eta); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "[ETA]") {
 		t.Errorf("a text with the ETA placeholder: %v, want ErrInvalid naming it", err)
 	}
+	pm := Request{Phase: "postmortem", Text: "What happened: [CAUSE].", Channels: []string{"statuspage"}}
+	if _, err := s.Publish(ctx, comms, "inc-1", pm); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "[CAUSE]") {
+		t.Errorf("a postmortem with [CAUSE] left: %v, want ErrInvalid naming it", err)
+	}
 	for _, bad := range []Request{
 		{Phase: "investigating", Text: "x", Channels: []string{"fax"}},
 		{Phase: "investigating", Text: "x"},
