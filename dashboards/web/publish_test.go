@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -21,6 +23,8 @@ import (
 	_ "github.com/earshot/earshot/publish/all"
 	"github.com/earshot/earshot/store/memstore"
 )
+
+var publishShot = flag.String("publish-screenshot", "", "write a screenshot of the publish page, after publishing, to this PNG file")
 
 var pubStart = time.Date(2026, 12, 7, 14, 5, 0, 0, time.UTC)
 
@@ -154,6 +158,10 @@ func TestPublishInChromium(t *testing.T) {
 
 	st := memstore.New()
 	inc := pubIncident(t, st)
+	inc.Title = "Login failures" // hostile titles are TestPublishPage's
+	if err := st.SaveIncident(t.Context(), inc); err != nil {
+		t.Fatal(err)
+	}
 	cfg := publish.DefaultConfig()
 	cfg.Channels = map[string]publish.ChannelConfig{
 		"statuspage": {BaseURL: remote.URL, PageID: "pg1", Token: "env:SP"},
@@ -243,8 +251,9 @@ func TestPublishInChromium(t *testing.T) {
 	do(chromedp.SetValue("#text-long", strings.ReplaceAll(long, "[ETA]", "15:30 UTC")),
 		chromedp.SetValue("#text-social", edited[:typed]),
 		chromedp.SendKeys("#text-social", edited[typed:]),
+		// The preview of the whole text, not of one typed halfway.
 		poll(`document.querySelectorAll("#previews li.preview").length === 2 &&
-			document.querySelector('#previews li[data-channel="mastodon"] .text').textContent.includes("15:30 UTC")`))
+			document.querySelector('#previews li[data-channel="mastodon"] .text').textContent === `+jsString(edited)))
 	if got, want := str(chromedp.Text(`#previews li[data-channel="mastodon"] .count`)), itoa(publish.Graphemes.Count(edited))+" / 500"; got != want {
 		t.Errorf("mastodon preview count %q, want %q", got, want)
 	}
@@ -257,7 +266,7 @@ func TestPublishInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(msg, "Published to statuspage, mastodon") || rows != 2 || link != "https://social.example/@acme/113001" || href.Value != "https://stspg.io/kx5v2" {
+	if !strings.HasPrefix(msg, "Published to Status page, Mastodon") || rows != 2 || link != "https://social.example/@acme/113001" || href.Value != "https://stspg.io/kx5v2" {
 		t.Errorf("after publishing: message %q, %d rows, link %q, href %q", msg, rows, link, href.Value)
 	}
 
@@ -270,6 +279,18 @@ func TestPublishInChromium(t *testing.T) {
 	}
 	apis.mu.Unlock()
 
+	if *publishShot != "" {
+		// The screenshot in docs/publishing.md: go test -run PublishInChromium -publish-screenshot FILE.
+		do(chromedp.SetValue("#text-social", edited), poll(`document.querySelectorAll("#previews li.preview").length === 2`))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(*publishShot, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	// A reload shows the stored publications, rendered by the server.
 	do(chromedp.Navigate(srv.URL+"/incidents/"+inc.ID+"/publish"), chromedp.WaitReady("#publications"))
 	if n := count(`document.querySelectorAll("#publications tr.pub.st-published a").length`); n != 2 {
@@ -280,5 +301,7 @@ func TestPublishInChromium(t *testing.T) {
 		t.Errorf("stored %+v", pubs)
 	}
 }
+
+func jsString(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

@@ -113,7 +113,7 @@
     li.className = "preview";
     li.dataset.channel = p.channel;
     const head = document.createElement("strong");
-    head.textContent = p.channel;
+    head.textContent = titles[p.channel] || p.channel;
     const count = document.createElement("span");
     count.className = "count" + (p.cut ? " over" : "");
     count.textContent = p.count + " / " + p.limit + (p.cut ? " · cut to fit" : "");
@@ -139,11 +139,11 @@
       const failed = d.publications.filter((p) => p.state === "failed");
       const pending = d.publications.filter((p) => p.state === "pending");
       if (failed.length) {
-        say("Published, except: " + failed.map((p) => p.channel + " (" + p.error + ")").join("; "), "error");
+        say("Published, except: " + failed.map((p) => (titles[p.channel] || p.channel) + " (" + p.error + ")").join("; "), "error");
       } else if (pending.length) {
         say("Waiting for another person's approval.", "ok");
       } else {
-        say("Published to " + d.publications.map((p) => p.channel).join(", ") + ".", "ok");
+        say("Published to " + d.publications.map((p) => titles[p.channel] || p.channel).join(", ") + ".", "ok");
       }
       await refresh();
     } catch (e) {
@@ -229,7 +229,8 @@
     try {
       const d = await call("POST", "/publications/" + encodeURIComponent(b.dataset.id) + "/approve");
       const p = d.publication;
-      say(p.state === "published" ? "Approved and published to " + p.channel + "." : "Approved; " + p.channel + " failed: " + p.error,
+      const name = titles[p.channel] || p.channel;
+      say(p.state === "published" ? "Approved and published to " + name + "." : "Approved; " + name + " failed: " + p.error,
         p.state === "published" ? "ok" : "error");
       await refresh();
     } catch (e) {
