@@ -201,6 +201,7 @@ type Store interface {
 	SilenceStore
 	DigestStore
 	UserStore
+	PublicationStore
 	Pinger
 	// Close releases the store's resources.
 	Close() error

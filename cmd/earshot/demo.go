@@ -15,9 +15,11 @@ import (
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/dashboards/web"
+	"github.com/earshot/earshot/inbound/publishapi"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/demo"
+	"github.com/earshot/earshot/publish"
 )
 
 func runDemo(ctx context.Context, args []string, e env) error {
@@ -66,11 +68,20 @@ func runDemo(ctx context.Context, args []string, e env) error {
 
 	defaults := config.Default()
 	hub, _ := newLive(defaults.WarRoom, st)
+	// Drafting (no channel to publish to: the demo touches no network).
+	publishAPI, publishPage, err := publishing(config.Config{Watches: sc.Watches, Publishing: publish.DefaultConfig()}, st,
+		[]string{demoToken}, nil, e.getenv, log)
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{demoToken},
-		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st),
+		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st), Publish: publishPage,
 		Publications: publicationsOf(st), Quiet: quietAdvisor(defaults.WarRoom.QuietPeriod, st), GoingDark: defaults.WarRoom.GoingDark, Events: hub}))
 	mux.Handle("GET /api/v1/events", hub)
+	for _, path := range publishapi.Routes {
+		mux.Handle(path, publishAPI)
+	}
 	h, err := demoHandler(ctx, st, mux, log)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -201,6 +202,14 @@ func TestDemoServes(t *testing.T) {
 		if s.Scope.Kind != earshot.ScopeSource && s.IncidentID == "" && s.Start.After(outage.StartedAt) && s.Start.Before(outage.ResolvedAt.Add(6*time.Hour)) {
 			t.Errorf("spike %s at %s, after the outage, explained by no incident", s.ID, s.Start)
 		}
+	}
+	// Comms can draft an update about the outage from what customers say.
+	draft := get(t, url+"api/v1/incidents/"+neturl.PathEscape(outage.ID)+"/draft?phase=investigating&channel=statuspage")
+	if !strings.Contains(draft, "Customers are reporting") || !strings.Contains(draft, "[ETA]") {
+		t.Errorf("draft of the outage: %s", draft)
+	}
+	if page := get(t, url+"incidents/"+neturl.PathEscape(outage.ID)+"/publish"); !strings.Contains(page, "Load draft") {
+		t.Error("the outage's publish page has no draft button")
 	}
 	if code := stop(); code != 0 {
 		t.Errorf("demo exited %d after Ctrl-C", code)

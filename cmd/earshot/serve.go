@@ -19,6 +19,7 @@ import (
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/inbound/ingestapi"
+	"github.com/earshot/earshot/inbound/publishapi"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/config"
@@ -197,10 +198,14 @@ func (s *server) build() (http.Handler, error) {
 		return nil, err
 	}
 	quiet := quietAdvisor(cfg.WarRoom.QuietPeriod, st)
+	publishAPI, publishPage, err := publishing(cfg, st, writeTokens, writeLimit, s.getenv, log.With("part", "publish"))
+	if err != nil {
+		return nil, usageError{err}
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens, WriteLimit: writeLimit,
-		Watches: watchNames(cfg.Watches), Silences: s.eng.SilenceStore(),
+		Watches: watchNames(cfg.Watches), Silences: s.eng.SilenceStore(), Publish: publishPage,
 		Publications: publicationsOf(st), Quiet: quiet, GoingDark: cfg.WarRoom.GoingDark, Events: s.hub}))
 	mux.Handle("GET /api/v1/events", s.hub)
 	for path, h := range opsRoutes(reg, snapshot, st) {
@@ -217,6 +222,9 @@ func (s *server) build() (http.Handler, error) {
 	}
 	for path, h := range digestRoutes(st) {
 		mux.Handle(path, h)
+	}
+	for _, path := range publishapi.Routes {
+		mux.Handle(path, publishAPI)
 	}
 	// Every page and API needs a session or a token, and carries its user;
 	// the write routes check their own credential. Go's cross-origin

@@ -71,6 +71,8 @@ type Options struct {
 	// Events, when set, hears of follow-ups moved through the API, for
 	// the pages that update live.
 	Events earshot.Publisher
+	// Publish turns on the publish page of each incident.
+	Publish PublishOptions
 }
 
 // Server serves the dashboard page and the JSON API.
@@ -139,6 +141,7 @@ func New(store Store, opts Options) *Server {
 	s.mux.HandleFunc("POST /support/act", s.handleSupportAct)
 	s.mux.HandleFunc("GET /incidents/{id}", s.handleIncident)
 	s.mux.HandleFunc("POST /incidents/{id}/close", s.handleIncidentClose)
+	s.mux.HandleFunc("GET /incidents/{id}/publish", s.handlePublish)
 	s.mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API endpoint: "+r.URL.Path)
 	})

@@ -24,6 +24,7 @@ import (
 	"github.com/earshot/earshot/inbound/ingestapi"
 	"github.com/earshot/earshot/inbound/opsgeniehook"
 	"github.com/earshot/earshot/inbound/pagerdutyhook"
+	"github.com/earshot/earshot/publish"
 )
 
 // Config is the whole configuration of `earshot serve`.
@@ -85,6 +86,10 @@ type Config struct {
 	// WarRoom tunes the live pages, the going-dark alert and the quiet
 	// period after incidents.
 	WarRoom WarRoom `yaml:"war_room"`
+	// Publishing drafts incident updates and publishes them to the status
+	// page and social accounts: channels and their credentials (env:NAME),
+	// templates, approval by a second person (see docs/publishing.md).
+	Publishing publish.Config `yaml:"publishing"`
 }
 
 // Server tunes the HTTP server every route is served by.
@@ -299,6 +304,7 @@ func Default() Config {
 		ShutdownTimeout: 20 * time.Second,
 		Alerting:        alerts.DefaultConfig(),
 		Followups:       followup.DefaultConfig(),
+		Publishing:      publish.DefaultConfig(),
 		Web:             Web{PublicPaths: []string{"/healthz", "/readyz", "/metrics"}, SessionTTL: 12 * time.Hour},
 		Server: Server{
 			ReadHeaderTimeout: 10 * time.Second,

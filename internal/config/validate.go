@@ -31,6 +31,7 @@ func (c Config) Validate() error {
 	p.add(c.Ingest.Validate())
 	c.validateServer(&p)
 	c.WarRoom.validate(&p)
+	p.add(c.Publishing.Validate())
 	return errors.Join(p...)
 }
 

@@ -174,6 +174,9 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got, want := results[qSession], "s1\tana\t"+ns(chdbBase)+"\t"+ns(chdbBase.Add(12*time.Hour))+"\t"+ns(chdbBase.Add(time.Minute)); got != want {
 		t.Errorf("session answered %q, want %q", got, want)
 	}
+	if got := results[qPublications]; got != `{"id":"pub-1"}`+"\n"+`{"id":"pub-2","state":"published"}` {
+		t.Errorf("publications of inc-1 = %q, want pub-1 then pub-2's last save", got)
+	}
 	t.Logf("%d statements ran on chdb %s", n, results[qServerVersion])
 }
 
@@ -373,6 +376,11 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	insert(qInsertSilence, []any{"sil-1", s.timeArg(chdbBase), s.timeArg(chdbBase.Add(2 * time.Hour)), `{"id":"sil-1"}`, uint64(1)},
 		[]any{"sil-0", s.timeArg(chdbBase.Add(-3 * time.Hour)), s.timeArg(chdbBase.Add(-2 * time.Hour)), `{"id":"sil-0"}`, uint64(1)})
 	add(qSilences, toNS(chdbBase))
+	insert(qInsertPublication, []any{"pub-2", "inc-1", s.timeArg(chdbBase.Add(time.Hour)), `{"id":"pub-2","state":"pending"}`, uint64(1)},
+		[]any{"pub-1", "inc-1", s.timeArg(chdbBase), `{"id":"pub-1"}`, uint64(1)},
+		[]any{"pub-9", "inc-9", s.timeArg(chdbBase), `{"id":"pub-9"}`, uint64(1)})
+	insert(qInsertPublication, []any{"pub-2", "inc-1", s.timeArg(chdbBase.Add(time.Hour)), `{"id":"pub-2","state":"published"}`, uint64(2)})
+	add(qPublications, "inc-1")
 
 	failing := earshot.SourceHealth{Collector: "rss", Kind: "rss", LastRun: chdbBase, LastSuccess: chdbBase.Add(-time.Hour),
 		LastError: "HTTP 429 'slow down'", LastErrorAt: chdbBase, Failures: 3, Backoff: 90*time.Second + 1, UpdatedAt: chdbBase}

@@ -57,6 +57,8 @@ const (
 	qTokens            = "tokens"
 	qInsertSession     = "insert_session"
 	qSession           = "session"
+	qInsertPublication = "insert_publication"
+	qPublications      = "publications"
 	qInsertHealth      = "insert_health"
 	qHealth            = "health"
 	qInsertGap         = "insert_gap"
@@ -293,6 +295,11 @@ LIMIT 1`,
 FROM {{table "digests"}} FINAL
 ORDER BY sent_at DESC, id ASC
 LIMIT ?`,
+	qInsertPublication: `INSERT INTO {{table "publications"}} (id, incident_id, created_at, body, version)`,
+	qPublications: `SELECT body
+FROM {{table "publications"}} FINAL
+WHERE incident_id = ?
+ORDER BY created_at ASC, id ASC`,
 
 	qInsertHealth: `INSERT INTO {{table "health"}} (` + healthInsertColumns + `)`,
 	qHealth: `SELECT ` + healthColumns + `

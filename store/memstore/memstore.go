@@ -37,6 +37,8 @@ type Store struct {
 	accounts   map[string]earshot.Account
 	tokens     map[string]earshot.APIToken
 	sessions   map[string]earshot.Session
+	// publications is made by the first SavePublication.
+	publications map[string]earshot.Publication
 	// keep is the version stored when a post replaces old: earshot.KeepLink
 	// (the suite's own test swaps it to check the suite catches a wrong one).
 	keep   func(p, old earshot.Post) earshot.Post

@@ -70,6 +70,7 @@ var cases = []testCase{
 	{"DigestRoundTrip", testDigestRoundTrip},
 	{"Accounts", testAccounts},
 	{"TokensAndSessions", testTokensAndSessions},
+	{"Publications", testPublications},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.

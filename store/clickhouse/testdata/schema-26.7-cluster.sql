@@ -372,6 +372,18 @@ ORDER BY hash;
 -- migration 0014_incident_closure #1
 ALTER TABLE `earshot`.`incidents` ON CLUSTER `prod` ADD COLUMN IF NOT EXISTS closure String;
 
+-- migration 0016_publications #1
+CREATE TABLE IF NOT EXISTS `earshot`.`publications` ON CLUSTER `prod`
+(
+    id String,
+    incident_id String,
+    created_at DateTime64(9, 'UTC'),
+    body String,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/publications', '{replica}', version)
+ORDER BY id;
+
 -- query account
 SELECT name, role, password_hash, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(password_changed_at)
 FROM `earshot`.`accounts` FINAL
@@ -550,6 +562,9 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
     parts, incident_id, parent_id, reason, rating,
     from_brand, app_version, content_hash, version);
 
+-- query insert_publication
+INSERT INTO `earshot`.`publications` (id, incident_id, created_at, body, version);
+
 -- query insert_session
 INSERT INTO `earshot`.`sessions` (hash, user_name, created_at, expires_at, revoked_at, version);
 
@@ -617,6 +632,12 @@ WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < 
     AND (? = '' OR source = ?)
 ORDER BY created_at DESC, id ASC
 LIMIT ?;
+
+-- query publications
+SELECT body
+FROM `earshot`.`publications` FINAL
+WHERE incident_id = ?
+ORDER BY created_at ASC, id ASC;
 
 -- query record_migration
 INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);
