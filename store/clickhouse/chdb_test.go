@@ -125,6 +125,40 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got, want := results[qSeriesByWatch], "acme\t1\t1\t1\t0\t-0.8\n"; !strings.Contains(got+"\n", want) {
 		t.Errorf("series by watch answered %q, want a row ending %q", got, want)
 	}
+	// The rollup agrees with the posts, and leaves out what was taken away.
+	for rollup, posts := range map[string]string{qRollupSeries: qSeries, qRollupSeriesBySrc: qSeriesBySource, qRollupSeriesByWatch: qSeriesByWatch} {
+		if got, want := results[rollup], results[posts]; got != want || got == "" {
+			t.Errorf("%s answered %q, want what %s answered, %q", rollup, got, posts, want)
+		}
+	}
+	if got := results[qRollupSeriesBySrc]; strings.Contains(got, "0.5") {
+		t.Errorf("rollup series by source answered %q: the post taken away counts", got)
+	}
+	// The ranges are [from, chdbBase) and [chdbBase+1h, to): twitter:1,
+	// created at chdbBase, is in neither; twitter:2 (chdbBase+90m) is in
+	// the second.
+	if got, want := results[qEdgeSeriesBySource], ns(chdbBase.Add(time.Hour))+"\ttwitter\t1\t0\t0\t0\t0"; got != want {
+		t.Errorf("edge series by source answered %q, want %q", got, want)
+	}
+	if got := "\n" + results[qPostStates] + "\n"; strings.Count(got, "\n") != 3 ||
+		!strings.Contains(got, "\ntwitter:1\t"+ns(chdbBase)+"\t\t"+ns(chdbPost.CollectedAt)+"\ttwitter\t['acme','acmecloud']\tnegative\t-0.8\n") ||
+		!strings.Contains(got, "\ntwitter:2\t") {
+		t.Errorf("post states answered %q, want twitter:1's latest version and twitter:2", got)
+	}
+	for name, wants := range map[string][]string{
+		"explain rollup series":           {"post_rollup", "PrimaryKey", "Keys:", "watch", "bucket"},
+		"explain rollup series by source": {"post_rollup", "PrimaryKey", "Keys:", "watch", "bucket"},
+		"explain edge series":             {".posts", "PrimaryKey", "Keys:", "created_at"},
+		"explain top negative":            {".posts", "PrimaryKey", "Keys:", "created_at"},
+		"explain posts":                   {".posts", "PrimaryKey", "Keys:", "created_at"},
+	} {
+		got := results[name]
+		for _, want := range wants {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: the plan does not say %q:\n%s", name, want, got)
+			}
+		}
+	}
 	// The latest versions, newest first.
 	if got := results[qPosts]; !strings.HasPrefix(got, "twitter:2\t") || !strings.Contains(got, "\ntwitter:1\t") || strings.Contains(got, "older version") {
 		t.Errorf("posts answered %q, want twitter:2 then twitter:1's latest version", got)
@@ -245,6 +279,14 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	p2.ParentID, p2.IncidentID = "twitter:1", "inc-1"
 	insert(qInsertPosts, s.postRow(p1), s.postRow(p2))
 	insert(qInsertPosts, s.postRow(p1old))
+	// The rollup rows SavePosts writes for these saves: p1 and p2 are
+	// new; p1old, older than p1, replaces nothing.
+	insert(qInsertRollup, stateOf(p1, collectedVersion(p1)).rollupRow(1), stateOf(p2, collectedVersion(p2)).rollupRow(1))
+	// A version replaced, then taken out again: they add up to nothing.
+	ghost := p2
+	ghost.ID, ghost.Sentiment = "twitter:ghost", earshot.Sentiment{Score: 0.5, Label: earshot.Positive}
+	insert(qInsertRollup, stateOf(ghost, 1).rollupRow(1))
+	insert(qInsertRollup, stateOf(ghost, 1).rollupRow(-1))
 
 	from, to := chdbBase.Add(-24*time.Hour), chdbBase.Add(24*time.Hour)
 	window := windowArgs(from, to, "acme", "twitter")
@@ -255,6 +297,28 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 		add(name, append([]any{int64(time.Hour), int64(time.Hour)}, window...)...)
 	}
 	add(qTopNegative, append(window, 100)...)
+	// The rollup answers the same as the posts for the whole minutes of
+	// the window; the edge query reads posts in two ranges.
+	hour := []any{int64(time.Hour), int64(time.Hour), toNS(from), toNS(to)}
+	add(qRollupSeries, append(hour, "acme", "twitter", "twitter")...)
+	add(qRollupSeriesBySrc, append(hour, "acme", "twitter", "twitter")...)
+	add(qRollupSeriesByWatch, append(hour, "", "")...)
+	edges := []any{int64(time.Hour), int64(time.Hour), toNS(from), toNS(chdbBase), toNS(chdbBase.Add(time.Hour)), toNS(to)}
+	add(qEdgeSeries, append(edges, "acme", "acme", "twitter", "twitter")...)
+	add(qEdgeSeriesBySource, append(edges, "", "", "", "")...)
+	add(qEdgeSeriesByWatch, append(edges, "", "", "", "")...)
+	add(qPostStates, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:2", "it's"}})
+	add(qAuthorStates, "twitter", "u1")
+	// What the server does with the dashboard's queries: the rollup read
+	// by its key for series, the posts by their time key for the rest.
+	explain := func(name, query string, args ...any) {
+		out = append(out, chdbStatement{name, "EXPLAIN indexes = 1 " + bindLiterals(t, mustQuery(q, query), args)})
+	}
+	explain("explain rollup series", qRollupSeries, append(hour, "", "", "")...)
+	explain("explain rollup series by source", qRollupSeriesBySrc, append(hour, "", "", "")...)
+	explain("explain edge series", qEdgeSeries, append(edges, "", "", "", "")...)
+	explain("explain top negative", qTopNegative, append(anyWindow, 100)...)
+	explain("explain posts", qPosts, append(anyWindow, 100)...)
 	add(qAuthors, append(anyWindow, 100)...)
 	add(qCountAuthorPosts, "twitter", "u1")
 
@@ -361,6 +425,8 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qPendingMutations, d.DB, "posts")
 	add(qPostPartitions, d.DB, "posts")
 	add(qDropPartition, 202001)
+	add(qDropRollupPartition, 202001)
+	add(qModifyRollupTTL)
 
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		if !covered[name] {
@@ -404,6 +470,8 @@ func literal(t *testing.T, v any) string {
 		return strconv.FormatInt(v, 10)
 	case uint8:
 		return strconv.FormatUint(uint64(v), 10)
+	case int8:
+		return strconv.Itoa(int(v))
 	case uint32:
 		return strconv.FormatUint(uint64(v), 10)
 	case uint64:
