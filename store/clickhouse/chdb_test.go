@@ -43,7 +43,7 @@ func TestChdbCurrentServer(t *testing.T) {
 
 	// Retention long enough that the sample posts of 2026 do not expire.
 	d := DialectFor(Version{26, 7}, "earshot_chdb", "", 20*365*24*time.Hour)
-	stmts := chdbScript(t, d)
+	stmts := append(chdbScript(t, d), chdbUpgradeScript(t)...)
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
 	for _, st := range stmts {
@@ -191,6 +191,22 @@ func TestChdbCurrentServer(t *testing.T) {
 	}
 	if got := results[qDigests]; !strings.HasPrefix(got, "weekly.20260302T1000Z\tweekly\t") || strings.Contains(got, "\n") || !strings.HasSuffix(got, "['a@b.example']\t1") {
 		t.Errorf("digests answered %q, want the later, delivered save only", got)
+	}
+	// A database from before 0017 answers the same after it, and its
+	// rollup as its posts.
+	for _, name := range []string{qSeries, qSeriesBySource, qSeriesByWatch, qCountPosts, qTopNegative, qPost} {
+		before, after := results["upgrade: before, "+name], results["upgrade: after, "+name]
+		if before != after || before == "" {
+			t.Errorf("upgrading: %s answered %q before 0017 and %q after", name, before, after)
+		}
+	}
+	for rollup, posts := range map[string]string{qRollupSeries: qSeries, qRollupSeriesBySrc: qSeriesBySource, qRollupSeriesByWatch: qSeriesByWatch} {
+		if got, want := results["upgrade: after, "+rollup], results["upgrade: after, "+posts]; got != want {
+			t.Errorf("upgrading: %s answered %q, want what %s answered, %q", rollup, got, posts, want)
+		}
+	}
+	if got := results["upgrade: sorting key"]; got != "created_at, source, id" {
+		t.Errorf("upgrading: the posts' sorting key is %q, want created_at, source, id", got)
 	}
 	t.Logf("%d statements ran on chdb %s", n, results[qServerVersion])
 }
@@ -433,6 +449,80 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 			t.Errorf("query %s is not in the chdb script", name)
 		}
 	}
+	return out
+}
+
+// chdbUpgradeScript makes a database with the migrations before 0017,
+// saves posts (one in two versions) and asks the dashboard's queries, then
+// applies 0017 and asks them again, and the rollup's.
+func chdbUpgradeScript(t *testing.T) []chdbStatement {
+	t.Helper()
+	d := DialectFor(Version{26, 7}, "earshot_chdb_upgrade", "", 0)
+	old := d
+	old.Rollups = false
+	qOld, err := old.Queries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := d.Queries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := d.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{d: d, q: q}
+	out := []chdbStatement{{"upgrade: create database", mustQuery(q, qCreateDatabase)}}
+	var upgrade []string
+	for _, m := range ms {
+		if m.Version >= 17 {
+			upgrade = append(upgrade, m.Statements...)
+			continue
+		}
+		for i, stmt := range m.Statements {
+			out = append(out, chdbStatement{fmt.Sprintf("upgrade: migration %04d_%s #%d", m.Version, m.Name, i+1), stmt})
+		}
+	}
+	p1 := chdbPost
+	p1old := p1
+	p1old.Text, p1old.CollectedAt, p1old.Sentiment = "older version", chdbBase.Add(30*time.Second), earshot.Sentiment{Score: 0.6, Label: earshot.Positive}
+	p2 := p1
+	p2.ID, p2.Watches, p2.Sentiment, p2.CreatedAt = "twitter:2", []string{"acme"}, earshot.Sentiment{Score: -0.4, Label: earshot.Negative}, chdbBase.Add(90*time.Minute)
+	p3 := p2
+	p3.ID, p3.Source, p3.CreatedAt = "rss:3", "rss", chdbBase.Add(26*time.Hour)
+	var vals []string
+	for _, p := range []earshot.Post{p1old, p1, p2, p3} {
+		lits := []string{}
+		for _, v := range s.postRow(p) {
+			lits = append(lits, literal(t, v))
+		}
+		vals = append(vals, "("+strings.Join(lits, ", ")+")")
+	}
+	out = append(out, chdbStatement{"upgrade: insert posts", mustQuery(q, qInsertPosts) + " VALUES " + strings.Join(vals, ", ")})
+
+	from, to := chdbBase.Add(-24*time.Hour), chdbBase.Add(48*time.Hour)
+	ask := func(when string, q map[string]string) {
+		for _, name := range []string{qSeries, qSeriesBySource, qSeriesByWatch} {
+			out = append(out, chdbStatement{"upgrade: " + when + ", " + name,
+				bindLiterals(t, mustQuery(q, name), append([]any{int64(time.Hour), int64(time.Hour)}, windowArgs(from, to, "", "")...))})
+		}
+		out = append(out, chdbStatement{"upgrade: " + when + ", " + qCountPosts, bindLiterals(t, mustQuery(q, qCountPosts), windowArgs(from, to, "", ""))},
+			chdbStatement{"upgrade: " + when + ", " + qTopNegative, bindLiterals(t, mustQuery(q, qTopNegative), append(windowArgs(from, to, "", ""), 10))},
+			chdbStatement{"upgrade: " + when + ", " + qPost, bindLiterals(t, mustQuery(q, qPost), []any{p1.ID})})
+	}
+	ask("before", qOld)
+	for i, stmt := range upgrade {
+		out = append(out, chdbStatement{fmt.Sprintf("upgrade: migration 0017 #%d", i+1), stmt})
+	}
+	ask("after", q)
+	for _, name := range []string{qRollupSeries, qRollupSeriesBySrc} {
+		out = append(out, chdbStatement{"upgrade: after, " + name,
+			bindLiterals(t, mustQuery(q, name), []any{int64(time.Hour), int64(time.Hour), toNS(from), toNS(to), "", "", ""})})
+	}
+	out = append(out, chdbStatement{"upgrade: after, " + qRollupSeriesByWatch,
+		bindLiterals(t, mustQuery(q, qRollupSeriesByWatch), []any{int64(time.Hour), int64(time.Hour), toNS(from), toNS(to), "", ""})},
+		chdbStatement{"upgrade: sorting key", "SELECT sorting_key FROM system.tables WHERE database = " + quoteString(d.DB) + " AND name = 'posts'"})
 	return out
 }
 
