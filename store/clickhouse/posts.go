@@ -139,9 +139,23 @@ func (st postState) rollupRow(sign int8) []any {
 	return []any{st.created, st.source, watches, st.label, st.score, sign}
 }
 
+// maxStateIDs caps the IDs of one stored-versions query: the server parses
+// each as an element of the query (at most 50,000 by default).
+const maxStateIDs = 10_000
+
 // storedStates returns the stored version of each post of posts that is
 // stored, by ID and creation time.
 func (s *Store) storedStates(ctx context.Context, posts []earshot.Post) (map[postKey]postState, error) {
+	out := make(map[postKey]postState, len(posts))
+	for part := range slices.Chunk(posts, maxStateIDs) {
+		if err := s.addStoredStates(ctx, out, part); err != nil {
+			return nil, fmt.Errorf("reading stored versions: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) addStoredStates(ctx context.Context, out map[postKey]postState, posts []earshot.Post) error {
 	ids := make([]any, 0, len(posts))
 	from, to := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, p := range posts {
@@ -151,27 +165,23 @@ func (s *Store) storedStates(ctx context.Context, posts []earshot.Post) (map[pos
 	query := mustQuery(s.q, qPostStates)
 	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, from, to, clickhouse.GroupSet{Value: ids})
 	if err != nil {
-		return nil, fmt.Errorf("reading stored versions: %w", err)
+		return err
 	}
 	defer rows.Close()
-	out := make(map[postKey]postState, len(posts))
 	for rows.Next() {
 		var (
 			id string
 			st postState
 		)
 		if err := rows.Scan(&id, &st.created, &st.incident, &st.version, &st.source, &st.watches, &st.label, &st.score); err != nil {
-			return nil, fmt.Errorf("reading stored versions: %w", err)
+			return err
 		}
 		if len(st.watches) == 0 {
 			st.watches = nil
 		}
 		out[postKey{id, st.created}] = st
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading stored versions: %w", err)
-	}
-	return out, nil
+	return rows.Err()
 }
 
 // insertRollup sends rows of post_rollup_in in one insert.

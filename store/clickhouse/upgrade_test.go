@@ -1,6 +1,7 @@
 package clickhouse
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -228,5 +229,70 @@ func compareAnswers(t *testing.T, when string, got, want map[string]string) {
 		if got[name] != w {
 			t.Errorf("%s, %s:\ngot  %s\nwant %s", when, name, got[name], w)
 		}
+	}
+}
+
+// TestWindowReads is what 18.16 allows in place of EXPLAIN (which it has
+// not): the rows the server reports reading. 100,000 posts over a day: a
+// series over the day reads the rollup's rows (a few per minute), far fewer
+// than the posts; the most negative posts of two hours read about those
+// hours' granules, not the table.
+func TestWindowReads(t *testing.T) {
+	addr := testServer(t)
+	st := openTestStore(t, addr)
+	defer st.Close()
+	ctx := t.Context()
+	const n = 100_000
+	posts := make([]earshot.Post, n)
+	span := 24 * time.Hour
+	for i := range posts {
+		created := storetest.Base.Add(time.Duration(i) * (span / n))
+		posts[i] = storetest.NewPost([]string{"twitter", "rss", "hn", "reddit"}[i%4], fmt.Sprint(i), created).
+			Watches("acme").Score(float64(i%201)/100 - 1).Post()
+	}
+	if err := st.SavePosts(ctx, posts); err != nil {
+		t.Fatal(err)
+	}
+	read := func(what string, f func(ctx context.Context) error) uint64 {
+		t.Helper()
+		var rows uint64
+		pctx := clickhouse.Context(ctx, clickhouse.WithProgress(func(p *clickhouse.Progress) { rows += p.Rows }))
+		if err := f(pctx); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		t.Logf("%s read %d rows", what, rows)
+		return rows
+	}
+	var rollupRows uint64
+	if err := st.conn.QueryRow(ctx, "SELECT count() FROM "+st.d.table("post_rollup")).Scan(&rollupRows); err != nil {
+		t.Fatal(err)
+	}
+	whole := read("counting every post", func(ctx context.Context) error {
+		var c uint64
+		return st.conn.QueryRow(ctx, "SELECT count() FROM "+st.d.table("posts")+" WHERE score > -2").Scan(&c)
+	})
+	if whole < n {
+		t.Fatalf("a scan of the posts reported %d rows read, want %d or more: no progress to go by", whole, n)
+	}
+	q := earshot.SeriesQuery{From: storetest.Base, To: storetest.Base.Add(span), Bucket: time.Hour}
+	series := read("the series of a day", func(ctx context.Context) error {
+		bs, err := st.Series(ctx, q)
+		if err == nil && len(bs) != 24 {
+			err = fmt.Errorf("%d buckets, want 24", len(bs))
+		}
+		return err
+	})
+	if series > rollupRows || series > n/4 {
+		t.Errorf("the series of a day read %d rows; the rollup has %d, the posts %d", series, rollupRows, n)
+	}
+	top := read("the most negative posts of two hours", func(ctx context.Context) error {
+		ps, err := st.TopNegative(ctx, earshot.PostQuery{From: storetest.Base.Add(10 * time.Hour), To: storetest.Base.Add(12 * time.Hour), Limit: 10})
+		if err == nil && len(ps) != 10 {
+			err = fmt.Errorf("%d posts, want 10", len(ps))
+		}
+		return err
+	})
+	if top > n/4 {
+		t.Errorf("the most negative posts of two hours (%d posts) read %d rows of %d", n/12, top, n)
 	}
 }

@@ -19,8 +19,10 @@
 -- 3. The store writes a version of a post to post_rollup_in (Null: it
 --    keeps nothing) with sign 1 when it becomes the stored version, and
 --    the version it replaces with sign -1; the materialized view turns
---    each into its rollup rows. So the rollup follows the stored versions
---    when a post is collected again or edited (see SavePosts).
+--    each into its rollup rows, added up per minute, watch and source
+--    within each insert (so an import's rows are few before any merge).
+--    So the rollup follows the stored versions when a post is collected
+--    again or edited (see SavePosts).
 -- 4. The rollup is filled from the posts already stored (FINAL: the
 --    stored version of each).
 --
@@ -78,13 +80,14 @@ CREATE TABLE {{table "post_rollup_in"}}
 ENGINE = Null;
 CREATE MATERIALIZED VIEW {{table "post_rollup_mv"}} TO {{table "post_rollup"}} AS
 SELECT intDiv(created_at, {{rollupWidth}}) * {{rollupWidth}} AS bucket, watch, source,
-    toInt64(sign) AS posts,
-    toInt64(sign * (label != '')) AS scored,
-    toInt64(sign * (label = 'negative')) AS negative,
-    toInt64(sign * (label = 'positive')) AS positive,
-    toInt64(sign * (label != '') * round(score * 1000000000)) AS score_nano
+    sum(toInt64(sign)) AS posts,
+    sum(toInt64(sign * (label != ''))) AS scored,
+    sum(toInt64(sign * (label = 'negative'))) AS negative,
+    sum(toInt64(sign * (label = 'positive'))) AS positive,
+    sum(toInt64(sign * (label != '') * round(score * 1000000000))) AS score_nano
 FROM {{table "post_rollup_in"}}
-ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', watches), '') AS watch;
+ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', watches), '') AS watch
+GROUP BY bucket, watch, source;
 INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)
 SELECT {{ns "created_at"}}, source, watches, label, score, 1
 FROM {{table "posts"}} FINAL;

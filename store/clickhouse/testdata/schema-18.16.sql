@@ -356,13 +356,14 @@ ENGINE = Null;
 -- migration 0017_posts_by_time #12
 CREATE MATERIALIZED VIEW `earshot`.`post_rollup_mv` TO `earshot`.`post_rollup` AS
 SELECT intDiv(created_at, 60000000000) * 60000000000 AS bucket, watch, source,
-    toInt64(sign) AS posts,
-    toInt64(sign * (label != '')) AS scored,
-    toInt64(sign * (label = 'negative')) AS negative,
-    toInt64(sign * (label = 'positive')) AS positive,
-    toInt64(sign * (label != '') * round(score * 1000000000)) AS score_nano
+    sum(toInt64(sign)) AS posts,
+    sum(toInt64(sign * (label != ''))) AS scored,
+    sum(toInt64(sign * (label = 'negative'))) AS negative,
+    sum(toInt64(sign * (label = 'positive'))) AS positive,
+    sum(toInt64(sign * (label != '') * round(score * 1000000000))) AS score_nano
 FROM `earshot`.`post_rollup_in`
-ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', watches), '') AS watch;
+ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', watches), '') AS watch
+GROUP BY bucket, watch, source;
 
 -- migration 0017_posts_by_time #13
 INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, score, sign)
