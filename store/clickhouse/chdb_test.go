@@ -145,6 +145,14 @@ func TestChdbCurrentServer(t *testing.T) {
 		!strings.Contains(got, "\ntwitter:2\t") {
 		t.Errorf("post states answered %q, want twitter:1's latest version and twitter:2", got)
 	}
+	// Rows of every version: twitter:1's older one too, which has the same
+	// score; the stored version of twitter:1 alone.
+	if got, want := results[qNegativeCandidates], "twitter:1\t"+ns(chdbBase)+"\t-0.8\ntwitter:1\t"+ns(chdbBase)+"\t-0.8"; got != want {
+		t.Errorf("negative candidates answered %q, want %q", got, want)
+	}
+	if got := results[qNegativeWinners]; !strings.HasPrefix(got, "twitter:1\t") || strings.Contains(got, "\n") || strings.Contains(got, "older version") {
+		t.Errorf("negative winners answered %q, want twitter:1's stored version alone", got)
+	}
 	for name, wants := range map[string][]string{
 		"explain rollup series":           {"post_rollup", "PrimaryKey", "Keys:", "watch", "bucket"},
 		"explain rollup series by source": {"post_rollup", "PrimaryKey", "Keys:", "watch", "bucket"},
@@ -325,6 +333,8 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qEdgeSeriesByWatch, append(edges, "", "", "", "")...)
 	add(qPostStates, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:2", "it's"}})
 	add(qAuthorStates, "twitter", "u1")
+	add(qNegativeCandidates, append(anyWindow, 10)...)
+	add(qNegativeWinners, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "it's"}})
 	// What the server does with the dashboard's queries: the rollup read
 	// by its key for series, the posts by their time key for the rest.
 	explain := func(name, query string, args ...any) {

@@ -539,12 +539,96 @@ func limit(n int) int {
 
 // TopNegative returns the most negative scored posts in the window.
 func (s *Store) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	if s.d.Rollups {
+		posts, ok, err := s.topNegativeByCandidates(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("reading top negative posts: %w", err)
+		}
+		if ok {
+			return posts, nil
+		}
+	}
 	args := append(windowArgs(q.From, q.To, q.Watch, q.Source), limit(q.Limit))
 	posts, err := s.queryPosts(ctx, mustQuery(s.q, qTopNegative), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading top negative posts: %w", err)
 	}
 	return posts, nil
+}
+
+// topNegativeByCandidates answers TopNegative without reading the window
+// with FINAL: it takes the k rows of any version that rank first (scored,
+// matching q, by score, then newest, then ID), reads the stored versions
+// of their posts with FINAL (a few IDs), and keeps the posts whose stored
+// version matches q and ranks where one of those rows does. Every other
+// post ranks after all k rows; so when at least n posts are kept, or the k
+// rows were every row there is, the first n kept are the answer. Else it
+// tries again with more rows, and after that gives up (ok false) for the
+// FINAL query: a window whose first rows are mostly stale versions.
+func (s *Store) topNegativeByCandidates(ctx context.Context, q earshot.PostQuery) (posts []earshot.Post, ok bool, err error) {
+	n := limit(q.Limit)
+	from, to := toNS(q.From), toNS(q.To)
+	for k := 2*n + 50; k <= min(32*n+800, maxStateIDs); k *= 4 {
+		type row struct {
+			created int64
+			score   float64
+		}
+		rows, err := s.conn.Query(ctx, mustQuery(s.q, qNegativeCandidates),
+			append(windowArgs(q.From, q.To, q.Watch, q.Source), k)...)
+		if err != nil {
+			return nil, false, err
+		}
+		seen := map[string][]row{}
+		var ids []any
+		lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+		got := 0
+		for rows.Next() {
+			var (
+				id string
+				r  row
+			)
+			if err := rows.Scan(&id, &r.created, &r.score); err != nil {
+				rows.Close()
+				return nil, false, err
+			}
+			got++
+			if _, ok := seen[id]; !ok {
+				ids = append(ids, id)
+			}
+			seen[id] = append(seen[id], r)
+			lo, hi = min(lo, r.created), max(hi, r.created)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, false, err
+		}
+		if len(ids) == 0 {
+			return nil, true, nil
+		}
+		query := mustQuery(s.q, qNegativeWinners)
+		winners, err := s.queryPosts(idSetContext(ctx, query, ids), query, lo, hi, clickhouse.GroupSet{Value: ids})
+		if err != nil {
+			return nil, false, err
+		}
+		var kept []earshot.Post
+		for _, p := range winners {
+			created := toNS(p.CreatedAt)
+			if created < from || created >= to || p.Sentiment.Label == "" ||
+				q.Watch != "" && !slices.Contains(p.Watches, q.Watch) || q.Source != "" && p.Source != q.Source {
+				continue
+			}
+			if slices.Contains(seen[p.ID], row{created, p.Sentiment.Score}) {
+				kept = append(kept, p)
+			}
+		}
+		if len(kept) >= n || got < k {
+			slices.SortFunc(kept, func(a, b earshot.Post) int {
+				return cmp.Or(cmp.Compare(a.Sentiment.Score, b.Sentiment.Score), b.CreatedAt.Compare(a.CreatedAt), strings.Compare(a.ID, b.ID))
+			})
+			return kept[:min(n, len(kept))], true, nil
+		}
+	}
+	return nil, false, nil
 }
 
 // Authors aggregates the window's posts per author.

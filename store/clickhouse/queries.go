@@ -78,11 +78,14 @@ const (
 	qEdgeSeriesByWatch   = "edge_series_by_watch"
 	qDropRollupPartition = "drop_rollup_partition"
 	qModifyRollupTTL     = "modify_rollup_ttl"
+	qNegativeCandidates  = "negative_candidates"
+	qNegativeWinners     = "negative_winners"
 )
 
 // rollupQueries are rendered only for a dialect with Rollups.
 var rollupQueries = []string{qPostStates, qAuthorStates, qInsertRollup, qRollupSeries, qRollupSeriesBySrc,
-	qRollupSeriesByWatch, qEdgeSeries, qEdgeSeriesBySource, qEdgeSeriesByWatch, qDropRollupPartition, qModifyRollupTTL}
+	qRollupSeriesByWatch, qEdgeSeries, qEdgeSeriesBySource, qEdgeSeriesByWatch, qDropRollupPartition, qModifyRollupTTL,
+	qNegativeCandidates, qNegativeWinners}
 
 // postColumns are the posts table's columns as the store reads them, in
 // scanning order; postInsertColumns as it writes them.
@@ -206,6 +209,21 @@ PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
 	qAuthorStates: `SELECT {{ns "created_at"}}, source, watches, label, score
 FROM {{table "posts"}} FINAL
 WHERE source = ? AND author_id = ?`,
+	// The rows, of every version, that rank first for TopNegative, read
+	// without FINAL and without the posts' text: postWindow's args, then
+	// how many. TopNegative then reads the stored versions of their posts.
+	qNegativeCandidates: `SELECT id, {{ns "created_at"}}, score
+FROM {{table "posts"}}
+PREWHERE created_at >= {{ts}} AND created_at < {{ts}}
+WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+ORDER BY score ASC, created_at DESC, id ASC
+LIMIT ?`,
+	// The stored versions of the candidates' posts: args from, to (the
+	// candidates' earliest and latest creation times, both included), then
+	// the IDs as a tuple.
+	qNegativeWinners: `SELECT ` + postColumns + `
+FROM {{table "posts"}} FINAL
+PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
 	qInsertRollup:        `INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)`,
 	qRollupSeries:        rollupSeriesSQL("''", false),
 	qRollupSeriesBySrc:   rollupSeriesSQL("source", false),

@@ -296,3 +296,53 @@ func TestWindowReads(t *testing.T) {
 		t.Errorf("the most negative posts of two hours (%d posts) read %d rows of %d", n/12, top, n)
 	}
 }
+
+// TestTopNegativeStaleVersions: where the rows that rank first are older
+// versions of posts since scored otherwise (or moved to another watch),
+// TopNegative still answers what reading every post with FINAL answers:
+// with a few stale rows, and with so many that it falls back to FINAL.
+func TestTopNegativeStaleVersions(t *testing.T) {
+	addr := testServer(t)
+	st := openTestStore(t, addr)
+	defer st.Close()
+	ctx := t.Context()
+	var first, second []earshot.Post
+	for i := range 1200 {
+		b := storetest.NewPost("twitter", fmt.Sprint(i), storetest.Base.Add(time.Duration(i)*time.Minute)).Watches("acme").
+			Score(-1 + float64(i%7)/100)
+		first = append(first, b.Post())
+		switch {
+		case i%10 == 0: // kept: still the most negative
+		case i%10 == 1: // moved to another watch
+			second = append(second, b.Watches("other").Collected(storetest.Base.Add(48*time.Hour)).Post())
+		default: // scored again, less negative
+			second = append(second, b.Score(-0.5+float64(i%50)/100).Collected(storetest.Base.Add(48*time.Hour)).Post())
+		}
+	}
+	if err := st.SavePosts(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SavePosts(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []earshot.PostQuery{
+		{From: storetest.Base, To: storetest.Base.Add(time.Hour), Limit: 5},
+		{From: storetest.Base, To: storetest.Base.Add(24 * time.Hour), Limit: 20},
+		{From: storetest.Base, To: storetest.Base.Add(24 * time.Hour), Limit: 200, Watch: "acme"},
+		{From: storetest.Base, To: storetest.Base.Add(24 * time.Hour), Limit: 150, Watch: "other"},
+		{From: storetest.Base, To: storetest.Base.Add(24 * time.Hour), Limit: 1},
+		{From: storetest.Base.Add(time.Hour), To: storetest.Base.Add(3 * time.Hour), Limit: 100, Source: "twitter"},
+	} {
+		got, err := st.TopNegative(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := st.queryPosts(ctx, mustQuery(st.q, qTopNegative), append(windowArgs(q.From, q.To, q.Watch, q.Source), limit(q.Limit))...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", want); g != w || len(want) == 0 {
+			t.Errorf("TopNegative(%+v):\ngot  %s\nwant %s", q, g, w)
+		}
+	}
+}
