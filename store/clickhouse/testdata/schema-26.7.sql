@@ -601,6 +601,22 @@ PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at
 WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?) AND incident_id != ?;
 
+-- query negative_candidates
+SELECT id, toUnixTimestamp64Nano(created_at), score
+FROM `earshot`.`posts`
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+ORDER BY score ASC, created_at DESC, id ASC
+LIMIT ?;
+
+-- query negative_winners
+SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
+    parts, incident_id, parent_id, reason, rating,
+    from_brand, app_version
+FROM `earshot`.`posts` FINAL
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND id IN ?;
+
 -- query pending_mutations
 SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0;
 
