@@ -43,7 +43,7 @@ func TestChdbCurrentServer(t *testing.T) {
 
 	// Retention long enough that the sample posts of 2026 do not expire.
 	d := DialectFor(Version{26, 7}, "earshot_chdb", "", 20*365*24*time.Hour)
-	stmts := chdbScript(t, d)
+	stmts := append(chdbScript(t, d), chdbUpgradeScript(t)...)
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
 	for _, st := range stmts {
@@ -125,6 +125,48 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got, want := results[qSeriesByWatch], "acme\t1\t1\t1\t0\t-0.8\n"; !strings.Contains(got+"\n", want) {
 		t.Errorf("series by watch answered %q, want a row ending %q", got, want)
 	}
+	// The rollup agrees with the posts, and leaves out what was taken away.
+	for rollup, posts := range map[string]string{qRollupSeries: qSeries, qRollupSeriesBySrc: qSeriesBySource, qRollupSeriesByWatch: qSeriesByWatch} {
+		if got, want := results[rollup], results[posts]; got != want || got == "" {
+			t.Errorf("%s answered %q, want what %s answered, %q", rollup, got, posts, want)
+		}
+	}
+	if got := results[qRollupSeriesBySrc]; strings.Contains(got, "0.5") {
+		t.Errorf("rollup series by source answered %q: the post taken away counts", got)
+	}
+	// The ranges are [from, chdbBase) and [chdbBase+1h, to): twitter:1,
+	// created at chdbBase, is in neither; twitter:2 (chdbBase+90m) is in
+	// the second.
+	if got, want := results[qEdgeSeriesBySource], ns(chdbBase.Add(time.Hour))+"\ttwitter\t1\t0\t0\t0\t0"; got != want {
+		t.Errorf("edge series by source answered %q, want %q", got, want)
+	}
+	if got := "\n" + results[qPostStates] + "\n"; strings.Count(got, "\n") != 3 ||
+		!strings.Contains(got, "\ntwitter:1\t"+ns(chdbBase)+"\t\t"+ns(chdbPost.CollectedAt)+"\ttwitter\t['acme','acmecloud']\tnegative\t-0.8\n") ||
+		!strings.Contains(got, "\ntwitter:2\t") {
+		t.Errorf("post states answered %q, want twitter:1's latest version and twitter:2", got)
+	}
+	// Rows of every version: twitter:1's older one too, which has the same
+	// score; the stored version of twitter:1 alone.
+	if got, want := results[qNegativeCandidates], "twitter:1\t"+ns(chdbBase)+"\t-0.8\ntwitter:1\t"+ns(chdbBase)+"\t-0.8"; got != want {
+		t.Errorf("negative candidates answered %q, want %q", got, want)
+	}
+	if got := results[qNegativeWinners]; !strings.HasPrefix(got, "twitter:1\t") || strings.Contains(got, "\n") || strings.Contains(got, "older version") {
+		t.Errorf("negative winners answered %q, want twitter:1's stored version alone", got)
+	}
+	for name, wants := range map[string][]string{
+		"explain rollup series":           {"post_rollup", "PrimaryKey", "Keys:", "watch", "bucket"},
+		"explain rollup series by source": {"post_rollup", "PrimaryKey", "Keys:", "watch", "bucket"},
+		"explain edge series":             {".posts", "PrimaryKey", "Keys:", "created_at"},
+		"explain top negative":            {".posts", "PrimaryKey", "Keys:", "created_at"},
+		"explain posts":                   {".posts", "PrimaryKey", "Keys:", "created_at"},
+	} {
+		got := results[name]
+		for _, want := range wants {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s: the plan does not say %q:\n%s", name, want, got)
+			}
+		}
+	}
 	// The latest versions, newest first.
 	if got := results[qPosts]; !strings.HasPrefix(got, "twitter:2\t") || !strings.Contains(got, "\ntwitter:1\t") || strings.Contains(got, "older version") {
 		t.Errorf("posts answered %q, want twitter:2 then twitter:1's latest version", got)
@@ -176,6 +218,22 @@ func TestChdbCurrentServer(t *testing.T) {
 	}
 	if got := results[qPublications]; got != `{"id":"pub-1"}`+"\n"+`{"id":"pub-2","state":"published"}` {
 		t.Errorf("publications of inc-1 = %q, want pub-1 then pub-2's last save", got)
+	}
+	// A database from before 0017 answers the same after it, and its
+	// rollup as its posts.
+	for _, name := range []string{qSeries, qSeriesBySource, qSeriesByWatch, qCountPosts, qTopNegative, qPost} {
+		before, after := results["upgrade: before, "+name], results["upgrade: after, "+name]
+		if before != after || before == "" {
+			t.Errorf("upgrading: %s answered %q before 0017 and %q after", name, before, after)
+		}
+	}
+	for rollup, posts := range map[string]string{qRollupSeries: qSeries, qRollupSeriesBySrc: qSeriesBySource, qRollupSeriesByWatch: qSeriesByWatch} {
+		if got, want := results["upgrade: after, "+rollup], results["upgrade: after, "+posts]; got != want {
+			t.Errorf("upgrading: %s answered %q, want what %s answered, %q", rollup, got, posts, want)
+		}
+	}
+	if got := results["upgrade: sorting key"]; got != "created_at, source, id" {
+		t.Errorf("upgrading: the posts' sorting key is %q, want created_at, source, id", got)
 	}
 	t.Logf("%d statements ran on chdb %s", n, results[qServerVersion])
 }
@@ -264,6 +322,14 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	p2.ParentID, p2.IncidentID = "twitter:1", "inc-1"
 	insert(qInsertPosts, s.postRow(p1), s.postRow(p2))
 	insert(qInsertPosts, s.postRow(p1old))
+	// The rollup rows SavePosts writes for these saves: p1 and p2 are
+	// new; p1old, older than p1, replaces nothing.
+	insert(qInsertRollup, stateOf(p1, collectedVersion(p1)).rollupRow(1), stateOf(p2, collectedVersion(p2)).rollupRow(1))
+	// A version replaced, then taken out again: they add up to nothing.
+	ghost := p2
+	ghost.ID, ghost.Sentiment = "twitter:ghost", earshot.Sentiment{Score: 0.5, Label: earshot.Positive}
+	insert(qInsertRollup, stateOf(ghost, 1).rollupRow(1))
+	insert(qInsertRollup, stateOf(ghost, 1).rollupRow(-1))
 
 	from, to := chdbBase.Add(-24*time.Hour), chdbBase.Add(24*time.Hour)
 	window := windowArgs(from, to, "acme", "twitter")
@@ -274,6 +340,30 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 		add(name, append([]any{int64(time.Hour), int64(time.Hour)}, window...)...)
 	}
 	add(qTopNegative, append(window, 100)...)
+	// The rollup answers the same as the posts for the whole minutes of
+	// the window; the edge query reads posts in two ranges.
+	hour := []any{int64(time.Hour), int64(time.Hour), toNS(from), toNS(to)}
+	add(qRollupSeries, append(hour, "acme", "twitter", "twitter")...)
+	add(qRollupSeriesBySrc, append(hour, "acme", "twitter", "twitter")...)
+	add(qRollupSeriesByWatch, append(hour, "", "")...)
+	edges := []any{int64(time.Hour), int64(time.Hour), toNS(from), toNS(chdbBase), toNS(chdbBase.Add(time.Hour)), toNS(to)}
+	add(qEdgeSeries, append(edges, "acme", "acme", "twitter", "twitter")...)
+	add(qEdgeSeriesBySource, append(edges, "", "", "", "")...)
+	add(qEdgeSeriesByWatch, append(edges, "", "", "", "")...)
+	add(qPostStates, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:2", "it's"}})
+	add(qAuthorStates, "twitter", "u1")
+	add(qNegativeCandidates, append(anyWindow, 10)...)
+	add(qNegativeWinners, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "it's"}})
+	// What the server does with the dashboard's queries: the rollup read
+	// by its key for series, the posts by their time key for the rest.
+	explain := func(name, query string, args ...any) {
+		out = append(out, chdbStatement{name, "EXPLAIN indexes = 1 " + bindLiterals(t, mustQuery(q, query), args)})
+	}
+	explain("explain rollup series", qRollupSeries, append(hour, "", "", "")...)
+	explain("explain rollup series by source", qRollupSeriesBySrc, append(hour, "", "", "")...)
+	explain("explain edge series", qEdgeSeries, append(edges, "", "", "", "")...)
+	explain("explain top negative", qTopNegative, append(anyWindow, 100)...)
+	explain("explain posts", qPosts, append(anyWindow, 100)...)
 	add(qAuthors, append(anyWindow, 100)...)
 	add(qCountAuthorPosts, "twitter", "u1")
 
@@ -405,12 +495,88 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qPendingMutations, d.DB, "posts")
 	add(qPostPartitions, d.DB, "posts")
 	add(qDropPartition, 202001)
+	add(qDropRollupPartition, 202001)
+	add(qModifyRollupTTL)
 
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		if !covered[name] {
 			t.Errorf("query %s is not in the chdb script", name)
 		}
 	}
+	return out
+}
+
+// chdbUpgradeScript makes a database with the migrations before 0017,
+// saves posts (one in two versions) and asks the dashboard's queries, then
+// applies 0017 and asks them again, and the rollup's.
+func chdbUpgradeScript(t *testing.T) []chdbStatement {
+	t.Helper()
+	d := DialectFor(Version{26, 7}, "earshot_chdb_upgrade", "", 0)
+	old := d
+	old.Rollups = false
+	qOld, err := old.Queries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := d.Queries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := d.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Store{d: d, q: q}
+	out := []chdbStatement{{"upgrade: create database", mustQuery(q, qCreateDatabase)}}
+	var upgrade []string
+	for _, m := range ms {
+		if m.Version >= 17 {
+			upgrade = append(upgrade, m.Statements...)
+			continue
+		}
+		for i, stmt := range m.Statements {
+			out = append(out, chdbStatement{fmt.Sprintf("upgrade: migration %04d_%s #%d", m.Version, m.Name, i+1), stmt})
+		}
+	}
+	p1 := chdbPost
+	p1old := p1
+	p1old.Text, p1old.CollectedAt, p1old.Sentiment = "older version", chdbBase.Add(30*time.Second), earshot.Sentiment{Score: 0.6, Label: earshot.Positive}
+	p2 := p1
+	p2.ID, p2.Watches, p2.Sentiment, p2.CreatedAt = "twitter:2", []string{"acme"}, earshot.Sentiment{Score: -0.4, Label: earshot.Negative}, chdbBase.Add(90*time.Minute)
+	p3 := p2
+	p3.ID, p3.Source, p3.CreatedAt = "rss:3", "rss", chdbBase.Add(26*time.Hour)
+	var vals []string
+	for _, p := range []earshot.Post{p1old, p1, p2, p3} {
+		lits := []string{}
+		for _, v := range s.postRow(p) {
+			lits = append(lits, literal(t, v))
+		}
+		vals = append(vals, "("+strings.Join(lits, ", ")+")")
+	}
+	out = append(out, chdbStatement{"upgrade: insert posts", mustQuery(q, qInsertPosts) + " VALUES " + strings.Join(vals, ", ")})
+
+	from, to := chdbBase.Add(-24*time.Hour), chdbBase.Add(48*time.Hour)
+	ask := func(when string, q map[string]string) {
+		for _, name := range []string{qSeries, qSeriesBySource, qSeriesByWatch} {
+			out = append(out, chdbStatement{"upgrade: " + when + ", " + name,
+				bindLiterals(t, mustQuery(q, name), append([]any{int64(time.Hour), int64(time.Hour)}, windowArgs(from, to, "", "")...))})
+		}
+		out = append(out, chdbStatement{"upgrade: " + when + ", " + qCountPosts, bindLiterals(t, mustQuery(q, qCountPosts), windowArgs(from, to, "", ""))},
+			chdbStatement{"upgrade: " + when + ", " + qTopNegative, bindLiterals(t, mustQuery(q, qTopNegative), append(windowArgs(from, to, "", ""), 10))},
+			chdbStatement{"upgrade: " + when + ", " + qPost, bindLiterals(t, mustQuery(q, qPost), []any{p1.ID})})
+	}
+	ask("before", qOld)
+	for i, stmt := range upgrade {
+		out = append(out, chdbStatement{fmt.Sprintf("upgrade: migration 0017 #%d", i+1), stmt})
+	}
+	ask("after", q)
+	for _, name := range []string{qRollupSeries, qRollupSeriesBySrc} {
+		out = append(out, chdbStatement{"upgrade: after, " + name,
+			bindLiterals(t, mustQuery(q, name), []any{int64(time.Hour), int64(time.Hour), toNS(from), toNS(to), "", "", ""})})
+	}
+	out = append(out, chdbStatement{"upgrade: after, " + qRollupSeriesByWatch,
+		bindLiterals(t, mustQuery(q, qRollupSeriesByWatch), []any{int64(time.Hour), int64(time.Hour), toNS(from), toNS(to), "", ""})},
+		chdbStatement{"upgrade: sorting key", "SELECT sorting_key FROM system.tables WHERE database = " + quoteString(d.DB) + " AND name = 'posts'"})
 	return out
 }
 
@@ -448,6 +614,8 @@ func literal(t *testing.T, v any) string {
 		return strconv.FormatInt(v, 10)
 	case uint8:
 		return strconv.FormatUint(uint64(v), 10)
+	case int8:
+		return strconv.Itoa(int(v))
 	case uint32:
 		return strconv.FormatUint(uint64(v), 10)
 	case uint64:

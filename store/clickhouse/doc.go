@@ -8,11 +8,25 @@
 //	cfg, err := clickhouse.ParseDSN("clickhouse://default:@127.0.0.1:9000/earshot")
 //	st, err := clickhouse.Open(ctx, cfg)
 //
-// Posts live in a ReplacingMergeTree keyed by (source, id) whose version
-// is the time a post was collected, partitioned by month of creation.
-// Saving a post again adds a row; every query reads with FINAL, so a
-// replay never counts twice and the latest collected version wins even
-// when an older one is saved later. Saves go out as batched inserts.
+// Posts live in a ReplacingMergeTree sorted by (created_at, source, id)
+// (by (source, id) in cluster mode) whose version is the time a post was
+// collected, partitioned by month of creation, so a window of time reads
+// only its own granules (PREWHERE on the creation time). Saving a post
+// again adds a row; queries of posts read with FINAL, so a replay never
+// counts twice and the latest collected version wins even when an older
+// one is saved later.
+//
+// Series read post_rollup instead of posts where they can (not in cluster
+// mode): counts and summed sentiment per minute, watch and source, in a
+// SummingMergeTree filled by a materialized view. SavePosts reads the
+// stored version of each post it saves and writes the rollup rows of the
+// new version (sign 1) and of the one it replaces (sign -1), so the rollup
+// counts stored versions only; EraseAuthor and DropExpired take their
+// posts out of it too. A series whose bucket is a multiple of a minute
+// reads the rollup for the window's whole minutes and the posts for the
+// rest. TopNegative ranks rows of any version without FINAL and reads the
+// stored versions of the first few with FINAL. Migration 0017 moves an
+// existing database's posts to the time-sorted table and fills the rollup. Saves go out as batched inserts.
 // Each row keeps the earshot.ContentHash of its version (content_hash,
 // computed as it is saved); PostHashes reads a batch of IDs with FINAL in
 // one query, the IDs bound as a tuple for IN (18.16 takes no array there).
@@ -49,7 +63,8 @@
 // once it is applied. Retention is a TTL where the server has one, and
 // Store.DropExpired (dropping whole months) where it has not.
 //
-// A post's CreatedAt is assumed not to move to another month between
-// versions: versions in different partitions are merged by FINAL only
-// when the query reads both partitions.
+// A post's CreatedAt is assumed not to change between versions (it is
+// when the post was written): outside cluster mode it is part of the
+// sorting key, so versions with different creation times are different
+// rows to FINAL, and to the rollup alike.
 package clickhouse

@@ -1,10 +1,13 @@
 package clickhouse
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -33,24 +36,171 @@ const maxPosts = 10_000
 // stored as 0, none. A LinkPosts running at the same time as a save of a
 // newer version of one of its posts may lose that post's link (the newer
 // version wins); linking again restores it.
+//
+// With rollups (see Dialect.Rollups), the stored version of each post is
+// read first (the same query that finds its link) and post_rollup is kept
+// to the stored versions: a post not stored yet is added (sign 1); a
+// version that replaces the stored one takes the stored one away (sign -1)
+// and adds itself, unless the two count alike (same time, source, watches,
+// label and score: a post collected again unchanged writes nothing); a
+// version older than the stored one changes nothing, as it does not
+// replace it. The posts go in first, then their rollup rows. Saves, links
+// and erasures of one Store take turns, so two saves of the same post
+// cannot both take away the version they read; two processes saving the
+// same post at the same instant could still (the collectors and import
+// of one serve are one Store). A save that fails between the two inserts
+// leaves the rollup off for its posts.
 func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	if len(posts) == 0 {
 		return nil
 	}
+	if s.d.Rollups {
+		s.postsMu.Lock()
+		defer s.postsMu.Unlock()
+	}
 	for chunk := range slices.Chunk(earshot.LatestVersions(posts), maxBatch) {
-		links, err := s.storedLinks(ctx, chunk)
+		var (
+			links  map[string]string
+			states map[postKey]postState
+			err    error
+		)
+		if s.d.Rollups {
+			states, err = s.storedStates(ctx, chunk)
+		} else {
+			links, err = s.storedLinks(ctx, chunk)
+		}
 		if err != nil {
 			return fmt.Errorf("saving posts: %w", err)
 		}
 		rows := make([][]any, len(chunk))
+		var deltas [][]any
 		for i, p := range chunk {
-			hash := earshot.ContentHash(p)
-			p = earshot.KeepLink(p, earshot.Post{IncidentID: links[p.ID]})
-			rows[i] = s.postRowWith(p, hash, collectedVersion(p))
+			hash, version := earshot.ContentHash(p), collectedVersion(p)
+			if s.d.Rollups {
+				now := stateOf(p, version)
+				old, stored := states[postKey{p.ID, now.created}]
+				switch {
+				case !stored:
+					deltas = append(deltas, now.rollupRow(1))
+				case version >= old.version && !old.countsAs(now):
+					deltas = append(deltas, old.rollupRow(-1), now.rollupRow(1))
+				}
+				p = earshot.KeepLink(p, earshot.Post{IncidentID: old.incident})
+			} else {
+				p = earshot.KeepLink(p, earshot.Post{IncidentID: links[p.ID]})
+			}
+			rows[i] = s.postRowWith(p, hash, version)
 		}
 		if err := s.insertPosts(ctx, chunk, rows); err != nil {
 			return fmt.Errorf("saving posts: %w", err)
 		}
+		if err := s.insertRollup(ctx, deltas); err != nil {
+			return fmt.Errorf("saving posts: %w", err)
+		}
+	}
+	return nil
+}
+
+// postKey identifies a post in the table sorted by time.
+type postKey struct {
+	id      string
+	created int64
+}
+
+// postState is what post_rollup counts of one version of a post, with its
+// row version and incident.
+type postState struct {
+	incident string
+	version  uint64
+	created  int64
+	source   string
+	watches  []string
+	label    string
+	score    float64
+}
+
+func stateOf(p earshot.Post, version uint64) postState {
+	return postState{incident: p.IncidentID, version: version, created: toNS(p.CreatedAt), source: p.Source,
+		watches: p.Watches, label: string(p.Sentiment.Label), score: p.Sentiment.Score}
+}
+
+// countsAs reports whether the rollup counts st and o alike.
+func (st postState) countsAs(o postState) bool {
+	return st.created == o.created && st.source == o.source && slices.Equal(st.watches, o.watches) &&
+		st.label == o.label && (st.label == "" || st.score == o.score)
+}
+
+// rollupRow is st as post_rollup_in's insert columns, with sign.
+func (st postState) rollupRow(sign int8) []any {
+	watches := st.watches
+	if watches == nil {
+		watches = []string{}
+	}
+	return []any{st.created, st.source, watches, st.label, st.score, sign}
+}
+
+// maxStateIDs caps the IDs of one stored-versions query: the server parses
+// each as an element of the query (at most 50,000 by default).
+const maxStateIDs = 10_000
+
+// storedStates returns the stored version of each post of posts that is
+// stored, by ID and creation time.
+func (s *Store) storedStates(ctx context.Context, posts []earshot.Post) (map[postKey]postState, error) {
+	out := make(map[postKey]postState, len(posts))
+	for part := range slices.Chunk(posts, maxStateIDs) {
+		if err := s.addStoredStates(ctx, out, part); err != nil {
+			return nil, fmt.Errorf("reading stored versions: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) addStoredStates(ctx context.Context, out map[postKey]postState, posts []earshot.Post) error {
+	ids := make([]any, 0, len(posts))
+	from, to := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, p := range posts {
+		ids = append(ids, p.ID)
+		from, to = min(from, toNS(p.CreatedAt)), max(to, toNS(p.CreatedAt))
+	}
+	query := mustQuery(s.q, qPostStates)
+	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, from, to, clickhouse.GroupSet{Value: ids})
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id string
+			st postState
+		)
+		if err := rows.Scan(&id, &st.created, &st.incident, &st.version, &st.source, &st.watches, &st.label, &st.score); err != nil {
+			return err
+		}
+		if len(st.watches) == 0 {
+			st.watches = nil
+		}
+		out[postKey{id, st.created}] = st
+	}
+	return rows.Err()
+}
+
+// insertRollup sends rows of post_rollup_in in one insert.
+func (s *Store) insertRollup(ctx context.Context, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, qInsertRollup))
+	if err != nil {
+		return fmt.Errorf("updating the rollup: %w", err)
+	}
+	for _, row := range rows {
+		if err := b.Append(row...); err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("updating the rollup: %w", err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("updating the rollup: %w", err)
 	}
 	return nil
 }
@@ -252,52 +402,132 @@ func (s *Store) CountPosts(ctx context.Context, q earshot.PostQuery) (int64, err
 // Series buckets the posts created in [q.From, q.To) by creation time.
 // Buckets start at multiples of q.Bucket since the epoch, computed on
 // nanoseconds, so no server-side calendar function is involved.
+//
+// With rollups, a width that is a multiple of a minute reads post_rollup
+// for the whole minutes of the window and the posts only for the part of
+// a minute at either end, if any, and adds the two up; grouped by watch
+// with a watch filter (a post's other watches are groups too, which the
+// rollup does not know) it reads the posts.
 func (s *Store) Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
 	if q.Bucket <= 0 {
 		return nil, fmt.Errorf("reading series: bucket width %v is not positive", q.Bucket)
 	}
-	var name string
+	var name, rollup, edges string
 	switch q.GroupBy {
 	case earshot.GroupNone:
-		name = qSeries
+		name, rollup, edges = qSeries, qRollupSeries, qEdgeSeries
 	case earshot.GroupSource:
-		name = qSeriesBySource
+		name, rollup, edges = qSeriesBySource, qRollupSeriesBySrc, qEdgeSeriesBySource
 	case earshot.GroupWatch:
-		name = qSeriesByWatch
+		name, rollup, edges = qSeriesByWatch, qRollupSeriesByWatch, qEdgeSeriesByWatch
 	default:
 		return nil, fmt.Errorf("reading series: unknown grouping %q", q.GroupBy)
 	}
 	width := int64(q.Bucket)
+	from, to := toNS(q.From), toNS(q.To)
+	if lo, hi, ok := s.rollupSpan(q, from, to); ok {
+		args := []any{width, width, lo, hi}
+		if q.GroupBy != earshot.GroupWatch {
+			args = append(args, q.Watch)
+		}
+		sums := bucketSums{}
+		if err := s.addSeries(ctx, sums, rollup, append(args, q.Source, q.Source)...); err != nil {
+			return nil, err
+		}
+		if from < lo || hi < to {
+			args := []any{width, width, from, lo, hi, to, q.Watch, q.Watch, q.Source, q.Source}
+			if err := s.addSeries(ctx, sums, edges, args...); err != nil {
+				return nil, err
+			}
+		}
+		return sums.buckets(), nil
+	}
+	sums := bucketSums{}
 	args := append([]any{width, width}, windowArgs(q.From, q.To, q.Watch, q.Source)...)
+	if err := s.addSeries(ctx, sums, name, args...); err != nil {
+		return nil, err
+	}
+	return sums.buckets(), nil
+}
+
+// rollupSpan returns the whole minutes [lo, hi) of the window [from, to)
+// that post_rollup answers for q, and whether it does.
+func (s *Store) rollupSpan(q earshot.SeriesQuery, from, to int64) (lo, hi int64, ok bool) {
+	w := int64(rollupWidth)
+	if !s.d.Rollups || int64(q.Bucket)%w != 0 || q.GroupBy == earshot.GroupWatch && q.Watch != "" || from < 0 || to < 0 {
+		return 0, 0, false
+	}
+	lo, hi = (from+w-1)/w*w, to/w*w
+	return lo, hi, lo < hi
+}
+
+// bucketKey is a series bucket's start and key.
+type bucketKey struct {
+	start int64
+	key   string
+}
+
+// bucketSum adds the rows of one bucket up.
+type bucketSum struct {
+	count, scored, negative, positive uint64
+	scoreSum                          float64
+}
+
+type bucketSums map[bucketKey]*bucketSum
+
+// addSeries runs a series query and adds its rows to sums.
+func (s *Store) addSeries(ctx context.Context, sums bucketSums, name string, args ...any) error {
 	rows, err := s.conn.Query(ctx, mustQuery(s.q, name), args...)
 	if err != nil {
-		return nil, fmt.Errorf("reading series: %w", err)
+		return fmt.Errorf("reading series: %w", err)
 	}
 	defer rows.Close()
-	var out []earshot.Bucket
 	for rows.Next() {
 		var (
-			start                             int64
-			key                               string
-			count, scored, negative, positive uint64
-			scoreSum                          float64
+			k bucketKey
+			r bucketSum
 		)
-		if err := rows.Scan(&start, &key, &count, &scored, &negative, &positive, &scoreSum); err != nil {
-			return nil, fmt.Errorf("reading series: %w", err)
+		if err := rows.Scan(&k.start, &k.key, &r.count, &r.scored, &r.negative, &r.positive, &r.scoreSum); err != nil {
+			return fmt.Errorf("reading series: %w", err)
 		}
+		sum := sums[k]
+		if sum == nil {
+			sum = &bucketSum{}
+			sums[k] = sum
+		}
+		sum.count += r.count
+		sum.scored += r.scored
+		sum.negative += r.negative
+		sum.positive += r.positive
+		sum.scoreSum += r.scoreSum
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading series: %w", err)
+	}
+	return nil
+}
+
+// buckets returns the sums as buckets, by start then key.
+func (sums bucketSums) buckets() []earshot.Bucket {
+	keys := slices.SortedFunc(maps.Keys(sums), func(a, b bucketKey) int {
+		if c := cmp.Compare(a.start, b.start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	var out []earshot.Bucket
+	for _, k := range keys {
+		r := sums[k]
 		b := earshot.Bucket{
-			Start: time.Unix(0, start).UTC(), Key: key, Count: int64(count),
-			Scored: int64(scored), Negative: int64(negative), Positive: int64(positive),
+			Start: time.Unix(0, k.start).UTC(), Key: k.key, Count: int64(r.count),
+			Scored: int64(r.scored), Negative: int64(r.negative), Positive: int64(r.positive),
 		}
-		if scored > 0 {
-			b.MeanSentiment = scoreSum / float64(scored)
+		if r.scored > 0 {
+			b.MeanSentiment = r.scoreSum / float64(r.scored)
 		}
 		out = append(out, b)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading series: %w", err)
-	}
-	return out, nil
+	return out
 }
 
 func limit(n int) int {
@@ -309,12 +539,96 @@ func limit(n int) int {
 
 // TopNegative returns the most negative scored posts in the window.
 func (s *Store) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	if s.d.Rollups {
+		posts, ok, err := s.topNegativeByCandidates(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("reading top negative posts: %w", err)
+		}
+		if ok {
+			return posts, nil
+		}
+	}
 	args := append(windowArgs(q.From, q.To, q.Watch, q.Source), limit(q.Limit))
 	posts, err := s.queryPosts(ctx, mustQuery(s.q, qTopNegative), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading top negative posts: %w", err)
 	}
 	return posts, nil
+}
+
+// topNegativeByCandidates answers TopNegative without reading the window
+// with FINAL: it takes the k rows of any version that rank first (scored,
+// matching q, by score, then newest, then ID), reads the stored versions
+// of their posts with FINAL (a few IDs), and keeps the posts whose stored
+// version matches q and ranks where one of those rows does. Every other
+// post ranks after all k rows; so when at least n posts are kept, or the k
+// rows were every row there is, the first n kept are the answer. Else it
+// tries again with more rows, and after that gives up (ok false) for the
+// FINAL query: a window whose first rows are mostly stale versions.
+func (s *Store) topNegativeByCandidates(ctx context.Context, q earshot.PostQuery) (posts []earshot.Post, ok bool, err error) {
+	n := limit(q.Limit)
+	from, to := toNS(q.From), toNS(q.To)
+	for k := 2*n + 50; k <= min(32*n+800, maxStateIDs); k *= 4 {
+		type row struct {
+			created int64
+			score   float64
+		}
+		rows, err := s.conn.Query(ctx, mustQuery(s.q, qNegativeCandidates),
+			append(windowArgs(q.From, q.To, q.Watch, q.Source), k)...)
+		if err != nil {
+			return nil, false, err
+		}
+		seen := map[string][]row{}
+		var ids []any
+		lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+		got := 0
+		for rows.Next() {
+			var (
+				id string
+				r  row
+			)
+			if err := rows.Scan(&id, &r.created, &r.score); err != nil {
+				rows.Close()
+				return nil, false, err
+			}
+			got++
+			if _, ok := seen[id]; !ok {
+				ids = append(ids, id)
+			}
+			seen[id] = append(seen[id], r)
+			lo, hi = min(lo, r.created), max(hi, r.created)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, false, err
+		}
+		if len(ids) == 0 {
+			return nil, true, nil
+		}
+		query := mustQuery(s.q, qNegativeWinners)
+		winners, err := s.queryPosts(idSetContext(ctx, query, ids), query, lo, hi, clickhouse.GroupSet{Value: ids})
+		if err != nil {
+			return nil, false, err
+		}
+		var kept []earshot.Post
+		for _, p := range winners {
+			created := toNS(p.CreatedAt)
+			if created < from || created >= to || p.Sentiment.Label == "" ||
+				q.Watch != "" && !slices.Contains(p.Watches, q.Watch) || q.Source != "" && p.Source != q.Source {
+				continue
+			}
+			if slices.Contains(seen[p.ID], row{created, p.Sentiment.Score}) {
+				kept = append(kept, p)
+			}
+		}
+		if len(kept) >= n || got < k {
+			slices.SortFunc(kept, func(a, b earshot.Post) int {
+				return cmp.Or(cmp.Compare(a.Sentiment.Score, b.Sentiment.Score), b.CreatedAt.Compare(a.CreatedAt), strings.Compare(a.ID, b.ID))
+			})
+			return kept[:min(n, len(kept))], true, nil
+		}
+	}
+	return nil, false, nil
 }
 
 // Authors aggregates the window's posts per author.
@@ -355,7 +669,31 @@ func (s *Store) Authors(ctx context.Context, q earshot.PostQuery) ([]earshot.Aut
 // it: with mutations_sync where the server has it (20.8 on), and by
 // watching system.mutations on every server (5 minutes at most). It
 // returns how many posts were visible before.
+//
+// With rollups, the author's posts are taken out of post_rollup once the
+// mutation is done, from the versions read before it.
 func (s *Store) EraseAuthor(ctx context.Context, source, authorID string) (int64, error) {
+	var deltas [][]any
+	if s.d.Rollups {
+		s.postsMu.Lock()
+		defer s.postsMu.Unlock()
+		rows, err := s.conn.Query(ctx, mustQuery(s.q, qAuthorStates), source, authorID)
+		if err != nil {
+			return 0, fmt.Errorf("erasing author: %w", err)
+		}
+		for rows.Next() {
+			var st postState
+			if err := rows.Scan(&st.created, &st.source, &st.watches, &st.label, &st.score); err != nil {
+				rows.Close()
+				return 0, fmt.Errorf("erasing author: %w", err)
+			}
+			deltas = append(deltas, st.rollupRow(-1))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, fmt.Errorf("erasing author: %w", err)
+		}
+	}
 	var n uint64
 	if err := s.conn.QueryRow(ctx, mustQuery(s.q, qCountAuthorPosts), source, authorID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("erasing author: %w", err)
@@ -371,6 +709,9 @@ func (s *Store) EraseAuthor(ctx context.Context, source, authorID string) (int64
 		return 0, fmt.Errorf("erasing author: %w", err)
 	}
 	if err := s.waitMutations(ctx, s.d.localName("posts")); err != nil {
+		return 0, fmt.Errorf("erasing author: %w", err)
+	}
+	if err := s.insertRollup(ctx, deltas); err != nil {
 		return 0, fmt.Errorf("erasing author: %w", err)
 	}
 	return int64(n), nil
@@ -402,6 +743,10 @@ func (s *Store) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post,
 // posts linked, not rewriting parts, and the link is visible when
 // LinkPosts returns.
 func (s *Store) LinkPosts(ctx context.Context, q earshot.PostQuery, incidentID string) (int64, error) {
+	if s.d.Rollups {
+		s.postsMu.Lock()
+		defer s.postsMu.Unlock()
+	}
 	args := append(windowArgs(q.From, q.To, q.Watch, q.Source), incidentID)
 	rows, err := s.conn.Query(ctx, mustQuery(s.q, qLinkCandidates), args...)
 	if err != nil {

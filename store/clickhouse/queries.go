@@ -2,6 +2,7 @@ package clickhouse
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -74,7 +75,27 @@ const (
 	qModifyTTL         = "modify_ttl"
 	qPostPartitions    = "post_partitions"
 	qDropPartition     = "drop_partition"
+
+	// Rollup-only statements (Dialect.Rollups).
+	qPostStates          = "post_states"
+	qAuthorStates        = "author_states"
+	qInsertRollup        = "insert_rollup"
+	qRollupSeries        = "rollup_series"
+	qRollupSeriesBySrc   = "rollup_series_by_source"
+	qRollupSeriesByWatch = "rollup_series_by_watch"
+	qEdgeSeries          = "edge_series"
+	qEdgeSeriesBySource  = "edge_series_by_source"
+	qEdgeSeriesByWatch   = "edge_series_by_watch"
+	qDropRollupPartition = "drop_rollup_partition"
+	qModifyRollupTTL     = "modify_rollup_ttl"
+	qNegativeCandidates  = "negative_candidates"
+	qNegativeWinners     = "negative_winners"
 )
+
+// rollupQueries are rendered only for a dialect with Rollups.
+var rollupQueries = []string{qPostStates, qAuthorStates, qInsertRollup, qRollupSeries, qRollupSeriesBySrc,
+	qRollupSeriesByWatch, qEdgeSeries, qEdgeSeriesBySource, qEdgeSeriesByWatch, qDropRollupPartition, qModifyRollupTTL,
+	qNegativeCandidates, qNegativeWinners}
 
 // postColumns are the posts table's columns as the store reads them, in
 // scanning order; postInsertColumns as it writes them.
@@ -90,8 +111,13 @@ const (
 
 	// postWindow selects posts created in [from, to) matching the optional
 	// watch and source filters: args from, to, watch, watch, source, source.
-	postWindow = `created_at >= {{ts}} AND created_at < {{ts}}
-    AND (? = '' OR has(watches, ?))
+	// It starts with WHERE, or with PREWHERE on the creation time where
+	// posts are sorted by it (Rollups): every version of a post shares its
+	// creation time, so the rows PREWHERE leaves out before FINAL settles
+	// versions are whole posts. The filters on other columns stay in
+	// WHERE, after FINAL (a post's watches change between versions).
+	postWindow = `{{if .Rollups}}PREWHERE{{else}}WHERE{{end}} created_at >= {{ts}} AND created_at < {{ts}}
+{{if .Rollups}}WHERE{{else}}    AND{{end}} (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?)`
 
 	incidentColumns = `id, source, title, status, severity, services, {{ns "started_at"}},
@@ -146,25 +172,98 @@ func seriesSQL(key, join string) string {
     count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
     countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
 FROM {{table "posts"}} FINAL` + join + `
-WHERE ` + postWindow + `
+` + postWindow + `
+GROUP BY bucket, key
+ORDER BY bucket, key`
+}
+
+// rollupSeriesSQL adds post_rollup's rows up per bucket and key; args:
+// width, width, from, to (multiples of rollupWidth), then the watch (” for
+// every post) unless byWatch, then source, source. Rows whose posts were
+// all taken away (sign -1) add up to no post and are left out.
+func rollupSeriesSQL(key string, byWatch bool) string {
+	watch := "watch = ?"
+	if byWatch {
+		watch = "watch != ''"
+	}
+	return `SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, ` + key + ` AS key,
+    toUInt64(sum(posts)), toUInt64(sum(scored)), toUInt64(sum(negative)), toUInt64(sum(positive)),
+    sum(score_nano) / 1000000000
+FROM {{table "post_rollup"}}
+PREWHERE bucket >= ? AND bucket < ? AND ` + watch + `
+WHERE (? = '' OR source = ?)
+GROUP BY b, key
+HAVING sum(posts) > 0
+ORDER BY b, key`
+}
+
+// edgeSeriesSQL is seriesSQL over two ranges of creation times, the parts
+// of a window the rollup's minutes do not cover: args width, width, from1,
+// to1, from2, to2, then postWindow's filters (watch, watch, source,
+// source). PREWHERE holds only the creation time, which every version of
+// a post shares, so FINAL still sees all versions.
+func edgeSeriesSQL(key, join string) string {
+	return `SELECT intDiv({{ns "created_at"}}, toInt64(?)) * toInt64(?) AS bucket, ` + key + ` AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM {{table "posts"}} FINAL` + join + `
+PREWHERE (created_at >= {{ts}} AND created_at < {{ts}}) OR (created_at >= {{ts}} AND created_at < {{ts}})
+WHERE (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
 GROUP BY bucket, key
 ORDER BY bucket, key`
 }
 
 var queryTemplates = map[string]string{
+	// The stored versions of a batch's posts, by ID and creation time
+	// (which identify a post in the table sorted by time): args from, to
+	// (the batch's earliest and latest creation times, both included),
+	// then the IDs as a tuple.
+	qPostStates: `SELECT id, {{ns "created_at"}}, incident_id, version, source, watches, label, score
+FROM {{table "posts"}} FINAL
+PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
+	// The stored versions of an author's posts, which EraseAuthor takes
+	// out of the rollup.
+	qAuthorStates: `SELECT {{ns "created_at"}}, source, watches, label, score
+FROM {{table "posts"}} FINAL
+WHERE source = ? AND author_id = ?`,
+	// The rows, of every version, that rank first for TopNegative, read
+	// without FINAL and without the posts' text: postWindow's args, then
+	// how many. TopNegative then reads the stored versions of their posts.
+	qNegativeCandidates: `SELECT id, {{ns "created_at"}}, score
+FROM {{table "posts"}}
+PREWHERE created_at >= {{ts}} AND created_at < {{ts}}
+WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+ORDER BY score ASC, created_at DESC, id ASC
+LIMIT ?`,
+	// The stored versions of the candidates' posts: args from, to (the
+	// candidates' earliest and latest creation times, both included), then
+	// the IDs as a tuple.
+	qNegativeWinners: `SELECT ` + postColumns + `
+FROM {{table "posts"}} FINAL
+PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
+	qInsertRollup:        `INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)`,
+	qRollupSeries:        rollupSeriesSQL("''", false),
+	qRollupSeriesBySrc:   rollupSeriesSQL("source", false),
+	qRollupSeriesByWatch: rollupSeriesSQL("watch", true),
+	qEdgeSeries:          edgeSeriesSQL("''", ""),
+	qEdgeSeriesBySource:  edgeSeriesSQL("source", ""),
+	qEdgeSeriesByWatch:   edgeSeriesSQL("watch", "\nARRAY JOIN watches AS watch"),
+	qDropRollupPartition: `ALTER TABLE {{table "post_rollup"}} DROP PARTITION ?`,
+	qModifyRollupTTL:     `ALTER TABLE {{table "post_rollup"}} MODIFY TTL {{rollupTTL}}`,
+
 	qInsertPosts: `INSERT INTO {{table "posts"}} (` + postInsertColumns + `)`,
 	qPost: `SELECT ` + postColumns + `
 FROM {{table "posts"}} FINAL
 WHERE id = ?
 LIMIT 1`,
 	qCountPosts: `SELECT count() FROM {{table "posts"}} FINAL
-WHERE ` + postWindow,
+` + postWindow,
 	qSeries:         seriesSQL("''", ""),
 	qSeriesBySource: seriesSQL("source", ""),
 	qSeriesByWatch:  seriesSQL("watch", "\nARRAY JOIN watches AS watch"),
 	qTopNegative: `SELECT ` + postColumns + `
 FROM {{table "posts"}} FINAL
-WHERE ` + postWindow + ` AND label != ''
+` + postWindow + ` AND label != ''
 ORDER BY score ASC, created_at DESC, id ASC
 LIMIT ?`,
 	qAuthors: `SELECT source, author_id, argMax(author_handle, created_at), argMax(author_name, created_at),
@@ -172,7 +271,7 @@ LIMIT ?`,
     countIf(label != ''), sumIf(score, label != ''), max(author_followers),
     min({{ns "created_at"}}), max({{ns "created_at"}})
 FROM {{table "posts"}} FINAL
-WHERE ` + postWindow + `
+` + postWindow + `
 GROUP BY source, author_id
 ORDER BY posts DESC, source ASC, author_id ASC
 LIMIT ?`,
@@ -225,7 +324,7 @@ WHERE id IN ? AND content_hash != 0`,
 
 	qPosts: `SELECT ` + postColumns + `
 FROM {{table "posts"}} FINAL
-WHERE ` + postWindow + `
+` + postWindow + `
 ORDER BY created_at DESC, id ASC
 LIMIT ?`,
 	// The links of the stored versions of a batch's posts, which a version
@@ -239,7 +338,7 @@ WHERE id IN ? AND incident_id != ''`,
 	// incident.
 	qLinkCandidates: `SELECT ` + postColumns + `, content_hash, version
 FROM {{table "posts"}} FINAL
-WHERE ` + postWindow + ` AND incident_id != ?`,
+` + postWindow + ` AND incident_id != ?`,
 
 	qInsertAlert: `INSERT INTO {{table "alerts"}} (` + alertInsertColumns + `)`,
 	qAlerts: `SELECT ` + alertColumns + `
@@ -331,7 +430,10 @@ ORDER BY partition`,
 func (d Dialect) Queries() (map[string]string, error) {
 	out := make(map[string]string, len(queryTemplates))
 	for name, text := range queryTemplates {
-		if name == qModifyTTL && d.postTTL() == "" {
+		if name == qModifyTTL && d.postTTL() == "" || name == qModifyRollupTTL && d.rollupTTL() == "" {
+			continue
+		}
+		if !d.Rollups && slices.Contains(rollupQueries, name) {
 			continue
 		}
 		sql, err := d.render(name, text)

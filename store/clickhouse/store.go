@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,6 +29,10 @@ type Store struct {
 	// lastVersion hands out row versions for the tables where the last
 	// save wins: wall-clock nanoseconds, strictly increasing per Store.
 	lastVersion atomic.Int64
+	// postsMu makes SavePosts, LinkPosts and EraseAuthor take turns where
+	// they keep post_rollup (Dialect.Rollups): each reads stored versions
+	// and writes rows from them.
+	postsMu sync.Mutex
 	// mutationTimeout bounds how long EraseAuthor waits for the server.
 	mutationTimeout time.Duration
 }
@@ -215,11 +220,21 @@ func (s *Store) applyRetention(ctx context.Context) error {
 	if err := s.conn.QueryRow(ctx, mustQuery(s.q, qTableEngine), s.d.DB, s.d.localName("posts")).Scan(&engine); err != nil {
 		return fmt.Errorf("reading the posts TTL: %w", err)
 	}
-	if strings.Contains(engine, fmt.Sprintf("toIntervalSecond(%d)", int64(s.d.Retention/time.Second))) {
+	if !strings.Contains(engine, fmt.Sprintf("toIntervalSecond(%d)", int64(s.d.Retention/time.Second))) {
+		if err := s.conn.Exec(ctx, mustQuery(s.q, qModifyTTL)); err != nil {
+			return fmt.Errorf("setting the posts TTL: %w", err)
+		}
+	}
+	if !s.d.Rollups {
 		return nil
 	}
-	if err := s.conn.Exec(ctx, mustQuery(s.q, qModifyTTL)); err != nil {
-		return fmt.Errorf("setting the posts TTL: %w", err)
+	if err := s.conn.QueryRow(ctx, mustQuery(s.q, qTableEngine), s.d.DB, "post_rollup").Scan(&engine); err != nil {
+		return fmt.Errorf("reading the rollup TTL: %w", err)
+	}
+	if !strings.Contains(engine, fmt.Sprintf("toIntervalSecond(%d)", int64(s.d.Retention/time.Second))) {
+		if err := s.conn.Exec(ctx, mustQuery(s.q, qModifyRollupTTL)); err != nil {
+			return fmt.Errorf("setting the rollup TTL: %w", err)
+		}
 	}
 	return nil
 }
@@ -287,6 +302,12 @@ func (s *Store) DropExpired(ctx context.Context, now time.Time) ([]string, error
 		}
 		if err := s.conn.Exec(ctx, mustQuery(s.q, qDropPartition), ym); err != nil {
 			return dropped, fmt.Errorf("dropping post partition %d: %w", ym, err)
+		}
+		if s.d.Rollups {
+			// The rollup's months are the posts' (a minute never spans two).
+			if err := s.conn.Exec(ctx, mustQuery(s.q, qDropRollupPartition), ym); err != nil {
+				return dropped, fmt.Errorf("dropping rollup partition %d: %w", ym, err)
+			}
 		}
 		dropped = append(dropped, strconv.Itoa(ym))
 	}

@@ -35,6 +35,7 @@ var cases = []testCase{
 	{"CountPosts", testCountPosts},
 	{"Series", testSeries},
 	{"SeriesGrouping", testSeriesGrouping},
+	{"SeriesAfterEdits", testSeriesAfterEdits},
 	{"TopNegative", testTopNegative},
 	{"TopNegativeDefaultLimit", testTopNegativeDefaultLimit},
 	{"Authors", testAuthors},

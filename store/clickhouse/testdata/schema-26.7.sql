@@ -351,6 +351,85 @@ CREATE TABLE IF NOT EXISTS `earshot`.`publications`
 ENGINE = ReplacingMergeTree(version)
 ORDER BY id;
 
+-- migration 0017_posts_by_time #1
+DROP TABLE IF EXISTS `earshot`.`posts_by_time`;
+
+-- migration 0017_posts_by_time #2
+DROP TABLE IF EXISTS `earshot`.`posts_by_source`;
+
+-- migration 0017_posts_by_time #3
+CREATE TABLE `earshot`.`posts_by_time` AS `earshot`.`posts`
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(toDateTime(created_at, 'UTC'))
+ORDER BY (created_at, source, id)
+SETTINGS ttl_only_drop_parts = 1;
+
+-- migration 0017_posts_by_time #4
+ALTER TABLE `earshot`.`posts_by_time` ADD INDEX IF NOT EXISTS post_id_bloom id TYPE bloom_filter GRANULARITY 4;
+
+-- migration 0017_posts_by_time #5
+INSERT INTO `earshot`.`posts_by_time` SELECT * FROM `earshot`.`posts`;
+
+-- migration 0017_posts_by_time #6
+RENAME TABLE `earshot`.`posts` TO `earshot`.`posts_by_source`, `earshot`.`posts_by_time` TO `earshot`.`posts`;
+
+-- migration 0017_posts_by_time #7
+DROP TABLE `earshot`.`posts_by_source`;
+
+-- migration 0017_posts_by_time #8
+DROP TABLE IF EXISTS `earshot`.`post_rollup_mv`;
+
+-- migration 0017_posts_by_time #9
+DROP TABLE IF EXISTS `earshot`.`post_rollup_in`;
+
+-- migration 0017_posts_by_time #10
+DROP TABLE IF EXISTS `earshot`.`post_rollup`;
+
+-- migration 0017_posts_by_time #11
+CREATE TABLE `earshot`.`post_rollup`
+(
+    bucket Int64,
+    watch String,
+    source String,
+    posts Int64,
+    scored Int64,
+    negative Int64,
+    positive Int64,
+    score_nano Int64
+)
+ENGINE = SummingMergeTree((posts, scored, negative, positive, score_nano))
+PARTITION BY toYYYYMM(toDateTime(intDiv(bucket, 1000000000), 'UTC'))
+ORDER BY (watch, bucket, source);
+
+-- migration 0017_posts_by_time #12
+CREATE TABLE `earshot`.`post_rollup_in`
+(
+    created_at Int64,
+    source String,
+    watches Array(String),
+    label String,
+    score Float64,
+    sign Int8
+)
+ENGINE = Null;
+
+-- migration 0017_posts_by_time #13
+CREATE MATERIALIZED VIEW `earshot`.`post_rollup_mv` TO `earshot`.`post_rollup` AS
+SELECT intDiv(created_at, 60000000000) * 60000000000 AS bucket, watch, source,
+    sum(toInt64(sign)) AS posts,
+    sum(toInt64(sign * (label != ''))) AS scored,
+    sum(toInt64(sign * (label = 'negative'))) AS negative,
+    sum(toInt64(sign * (label = 'positive'))) AS positive,
+    sum(toInt64(sign * (label != '') * round(score * 1000000000))) AS score_nano
+FROM `earshot`.`post_rollup_in`
+ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', watches), '') AS watch
+GROUP BY bucket, watch, source;
+
+-- migration 0017_posts_by_time #14
+INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, score, sign)
+SELECT toUnixTimestamp64Nano(created_at), source, watches, label, score, 1
+FROM `earshot`.`posts` FINAL;
+
 -- query account
 SELECT name, role, password_hash, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(password_changed_at)
 FROM `earshot`.`accounts` FINAL
@@ -379,14 +458,19 @@ ORDER BY raised_at ASC, id ASC;
 -- query applied_migrations
 SELECT version FROM `earshot`.`schema_migrations` ORDER BY version;
 
+-- query author_states
+SELECT toUnixTimestamp64Nano(created_at), source, watches, label, score
+FROM `earshot`.`posts` FINAL
+WHERE source = ? AND author_id = ?;
+
 -- query authors
 SELECT source, author_id, argMax(author_handle, created_at), argMax(author_name, created_at),
     argMax(author_followers, created_at), count() AS posts, countIf(label = 'negative'),
     countIf(label != ''), sumIf(score, label != ''), max(author_followers),
     min(toUnixTimestamp64Nano(created_at)), max(toUnixTimestamp64Nano(created_at))
 FROM `earshot`.`posts` FINAL
-WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
-    AND (? = '' OR has(watches, ?))
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?)
 GROUP BY source, author_id
 ORDER BY posts DESC, source ASC, author_id ASC
@@ -397,8 +481,8 @@ SELECT count() FROM `earshot`.`posts` FINAL WHERE source = ? AND author_id = ?;
 
 -- query count_posts
 SELECT count() FROM `earshot`.`posts` FINAL
-WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
-    AND (? = '' OR has(watches, ?))
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?);
 
 -- query create_database
@@ -429,6 +513,40 @@ LIMIT ?;
 
 -- query drop_partition
 ALTER TABLE `earshot`.`posts` DROP PARTITION ?;
+
+-- query drop_rollup_partition
+ALTER TABLE `earshot`.`post_rollup` DROP PARTITION ?;
+
+-- query edge_series
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, '' AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+PREWHERE (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')) OR (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+WHERE (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
+
+-- query edge_series_by_source
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, source AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+PREWHERE (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')) OR (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+WHERE (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
+
+-- query edge_series_by_watch
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, watch AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+ARRAY JOIN watches AS watch
+PREWHERE (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')) OR (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+WHERE (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
 
 -- query episodes
 SELECT body
@@ -532,6 +650,9 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
 -- query insert_publication
 INSERT INTO `earshot`.`publications` (id, incident_id, created_at, body, version);
 
+-- query insert_rollup
+INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, score, sign);
+
 -- query insert_session
 INSERT INTO `earshot`.`sessions` (hash, user_name, created_at, expires_at, revoked_at, version);
 
@@ -554,9 +675,25 @@ SELECT id, source, kind, url, author_id, author_handle, author_name, author_foll
     parts, incident_id, parent_id, reason, rating,
     from_brand, app_version, content_hash, version
 FROM `earshot`.`posts` FINAL
-WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
-    AND (? = '' OR has(watches, ?))
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?) AND incident_id != ?;
+
+-- query negative_candidates
+SELECT id, toUnixTimestamp64Nano(created_at), score
+FROM `earshot`.`posts`
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+ORDER BY score ASC, created_at DESC, id ASC
+LIMIT ?;
+
+-- query negative_winners
+SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
+    parts, incident_id, parent_id, reason, rating,
+    from_brand, app_version
+FROM `earshot`.`posts` FINAL
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND id IN ?;
 
 -- query pending_mutations
 SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0;
@@ -585,14 +722,19 @@ SELECT DISTINCT partition FROM system.parts
 WHERE database = ? AND table = ? AND active
 ORDER BY partition;
 
+-- query post_states
+SELECT id, toUnixTimestamp64Nano(created_at), incident_id, version, source, watches, label, score
+FROM `earshot`.`posts` FINAL
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND id IN ?;
+
 -- query posts
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
     parts, incident_id, parent_id, reason, rating,
     from_brand, app_version
 FROM `earshot`.`posts` FINAL
-WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
-    AND (? = '' OR has(watches, ?))
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?)
 ORDER BY created_at DESC, id ASC
 LIMIT ?;
@@ -606,13 +748,46 @@ ORDER BY created_at ASC, id ASC;
 -- query record_migration
 INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);
 
+-- query rollup_series
+SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, '' AS key,
+    toUInt64(sum(posts)), toUInt64(sum(scored)), toUInt64(sum(negative)), toUInt64(sum(positive)),
+    sum(score_nano) / 1000000000
+FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch = ?
+WHERE (? = '' OR source = ?)
+GROUP BY b, key
+HAVING sum(posts) > 0
+ORDER BY b, key;
+
+-- query rollup_series_by_source
+SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, source AS key,
+    toUInt64(sum(posts)), toUInt64(sum(scored)), toUInt64(sum(negative)), toUInt64(sum(positive)),
+    sum(score_nano) / 1000000000
+FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch = ?
+WHERE (? = '' OR source = ?)
+GROUP BY b, key
+HAVING sum(posts) > 0
+ORDER BY b, key;
+
+-- query rollup_series_by_watch
+SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, watch AS key,
+    toUInt64(sum(posts)), toUInt64(sum(scored)), toUInt64(sum(negative)), toUInt64(sum(positive)),
+    sum(score_nano) / 1000000000
+FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch != ''
+WHERE (? = '' OR source = ?)
+GROUP BY b, key
+HAVING sum(posts) > 0
+ORDER BY b, key;
+
 -- query series
 SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, '' AS key,
     count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
     countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
 FROM `earshot`.`posts` FINAL
-WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
-    AND (? = '' OR has(watches, ?))
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?)
 GROUP BY bucket, key
 ORDER BY bucket, key;
@@ -622,8 +797,8 @@ SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS buc
     count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
     countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
 FROM `earshot`.`posts` FINAL
-WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
-    AND (? = '' OR has(watches, ?))
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?)
 GROUP BY bucket, key
 ORDER BY bucket, key;
@@ -634,8 +809,8 @@ SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS buc
     countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
 FROM `earshot`.`posts` FINAL
 ARRAY JOIN watches AS watch
-WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
-    AND (? = '' OR has(watches, ?))
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?)
 GROUP BY bucket, key
 ORDER BY bucket, key;
@@ -689,8 +864,8 @@ SELECT id, source, kind, url, author_id, author_handle, author_name, author_foll
     parts, incident_id, parent_id, reason, rating,
     from_brand, app_version
 FROM `earshot`.`posts` FINAL
-WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
-    AND (? = '' OR has(watches, ?))
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+WHERE (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?) AND label != ''
 ORDER BY score ASC, created_at DESC, id ASC
 LIMIT ?;

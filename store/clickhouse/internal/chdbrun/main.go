@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/chdb-io/chdb-go/chdb"
 )
@@ -50,15 +51,33 @@ func run() error {
 	}
 	defer sess.Close()
 
+	// Every statement is read before the first runs, and standard input
+	// is then /dev/null: chdb takes an INSERT's data from standard input
+	// when it has any, which would be the statements still unread.
+	var stmts []statement
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 16<<20)
-	out := json.NewEncoder(os.Stdout)
-	failed := 0
 	for in.Scan() {
 		var st statement
 		if err := json.Unmarshal(in.Bytes(), &st); err != nil {
 			return fmt.Errorf("reading statement: %w", err)
 		}
+		stmts = append(stmts, st)
+	}
+	if err := in.Err(); err != nil {
+		return fmt.Errorf("reading statements: %w", err)
+	}
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		return err
+	}
+	defer devNull.Close()
+	if err := syscall.Dup3(int(devNull.Fd()), 0, 0); err != nil {
+		return fmt.Errorf("closing standard input: %w", err)
+	}
+	out := json.NewEncoder(os.Stdout)
+	failed := 0
+	for _, st := range stmts {
 		o := outcome{Name: st.Name}
 		res, err := sess.Query(st.SQL, "TSV")
 		if err != nil {
@@ -71,9 +90,6 @@ func run() error {
 		if err := out.Encode(o); err != nil {
 			return err
 		}
-	}
-	if err := in.Err(); err != nil {
-		return fmt.Errorf("reading statements: %w", err)
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d statements failed", failed)
