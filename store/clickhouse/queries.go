@@ -11,59 +11,67 @@ import (
 // nanoseconds: {{ts}} turns a parameter into the column's time type and
 // {{ns "col"}} a column into nanoseconds. Batch inserts name their columns.
 const (
-	qInsertPosts       = "insert_posts"
-	qPost              = "post"
-	qCountPosts        = "count_posts"
-	qSeries            = "series"
-	qSeriesBySource    = "series_by_source"
-	qSeriesByWatch     = "series_by_watch"
-	qTopNegative       = "top_negative"
-	qAuthors           = "authors"
-	qCountAuthorPosts  = "count_author_posts"
-	qEraseAuthor       = "erase_author"
-	qPendingMutations  = "pending_mutations"
-	qInsertIncident    = "insert_incident"
-	qIncident          = "incident"
-	qIncidents         = "incidents"
-	qActiveIncidents   = "active_incidents"
-	qInsertFollowUp    = "insert_followup"
-	qFollowUp          = "followup"
-	qFollowUps         = "followups"
-	qFollowUpsInStates = "followups_in_states"
-	qInsertSpike       = "insert_spike"
-	qSpikes            = "spikes"
-	qPostHashes        = "post_hashes"
-	qPosts             = "posts"
-	qPostLinks         = "post_links"
-	qLinkCandidates    = "link_candidates"
-	qInsertAlert       = "insert_alert"
-	qAlerts            = "alerts"
-	qInsertDelivery    = "insert_delivery"
-	qDeliveries        = "deliveries"
-	qInsertEpisode     = "insert_episode"
-	qEpisodes          = "episodes"
-	qInsertThread      = "insert_thread"
-	qThread            = "thread"
-	qInsertSilence     = "insert_silence"
-	qSilences          = "silences"
-	qInsertDigest      = "insert_digest"
-	qDigest            = "digest"
-	qDigests           = "digests"
-	qInsertHealth      = "insert_health"
-	qHealth            = "health"
-	qInsertGap         = "insert_gap"
-	qGaps              = "gaps"
-	qInsertCursor      = "insert_cursor"
-	qCursor            = "cursor"
-	qServerVersion     = "server_version"
-	qCreateDatabase    = "create_database"
-	qAppliedMigrations = "applied_migrations"
-	qRecordMigration   = "record_migration"
-	qTableColumns      = "table_columns"
-	qTableEngine       = "table_engine"
-	qModifyTTL         = "modify_ttl"
-	qPostPartitions    = "post_partitions"
-	qDropPartition     = "drop_partition"
+	qInsertPosts          = "insert_posts"
+	qPost                 = "post"
+	qCountPosts           = "count_posts"
+	qSeries               = "series"
+	qSeriesBySource       = "series_by_source"
+	qSeriesByWatch        = "series_by_watch"
+	qTopNegative          = "top_negative"
+	qAuthors              = "authors"
+	qCountAuthorPosts     = "count_author_posts"
+	qEraseAuthor          = "erase_author"
+	qPendingMutations     = "pending_mutations"
+	qInsertIncident       = "insert_incident"
+	qIncident             = "incident"
+	qIncidents            = "incidents"
+	qActiveIncidents      = "active_incidents"
+	qInsertFollowUp       = "insert_followup"
+	qFollowUp             = "followup"
+	qFollowUps            = "followups"
+	qFollowUpsInStates    = "followups_in_states"
+	qInsertSpike          = "insert_spike"
+	qSpikes               = "spikes"
+	qPostHashes           = "post_hashes"
+	qPosts                = "posts"
+	qPostLinks            = "post_links"
+	qLinkCandidates       = "link_candidates"
+	qInsertAlert          = "insert_alert"
+	qAlerts               = "alerts"
+	qInsertDelivery       = "insert_delivery"
+	qDeliveries           = "deliveries"
+	qInsertEpisode        = "insert_episode"
+	qEpisodes             = "episodes"
+	qInsertThread         = "insert_thread"
+	qThread               = "thread"
+	qInsertSilence        = "insert_silence"
+	qSilences             = "silences"
+	qInsertDigest         = "insert_digest"
+	qInsertAccount        = "insert_account"
+	qAccounts             = "accounts"
+	qCountAuthorFollowUps = "count_author_followups"
+	qEraseAuthorFollowUps = "erase_author_followups"
+	qAllAlerts            = "all_alerts"
+	qEraseOldAlert        = "erase_old_alert"
+	qInsertErasure        = "insert_erasure"
+	qErasures             = "erasures"
+	qDigest               = "digest"
+	qDigests              = "digests"
+	qInsertHealth         = "insert_health"
+	qHealth               = "health"
+	qInsertGap            = "insert_gap"
+	qGaps                 = "gaps"
+	qInsertCursor         = "insert_cursor"
+	qCursor               = "cursor"
+	qServerVersion        = "server_version"
+	qCreateDatabase       = "create_database"
+	qAppliedMigrations    = "applied_migrations"
+	qRecordMigration      = "record_migration"
+	qTableColumns         = "table_columns"
+	qTableEngine          = "table_engine"
+	qModifyTTL            = "modify_ttl"
+	qPostPartitions       = "post_partitions"
+	qDropPartition        = "drop_partition"
 )
 
 // postColumns are the posts table's columns as the store reads them, in
@@ -91,10 +99,10 @@ const (
 
 	followUpColumns = `id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, {{ns "due"}},
-    {{ns "created_at"}}, {{ns "updated_at"}}`
+    {{ns "created_at"}}, {{ns "updated_at"}}, customer_id, customer_name, customer_tier`
 	followUpInsertColumns = `id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
-    version`
+    version, customer_id, customer_name, customer_tier`
 
 	spikeColumns = `id, scope_kind, scope_value, metric, {{ns "start_at"}}, {{ns "peak_at"}},
     {{ns "end_at"}}, bucket, observed, expected, score, incident_id, link_confidence`
@@ -248,6 +256,22 @@ FROM {{table "silences"}} FINAL
 WHERE ends_at > {{ts}}
 ORDER BY starts_at ASC, id ASC`,
 	qInsertDigest: `INSERT INTO {{table "digests"}} (` + digestInsertColumns + `)`,
+	qInsertAccount: `INSERT INTO {{table "accounts"}} (source, handle_key, handle, kind, customer_id, name, tier, owner,
+    updated_at, version)`,
+	qAccounts: `SELECT source, handle, kind, customer_id, name, tier, owner, {{ns "updated_at"}}
+FROM {{table "accounts"}} FINAL
+ORDER BY source ASC, handle_key ASC`,
+	qCountAuthorFollowUps: `SELECT count() FROM {{table "followups"}} FINAL WHERE source = ? AND author_id = ?`,
+	qEraseAuthorFollowUps: `ALTER TABLE {{local "followups"}}{{onCluster}} DELETE WHERE source = ? AND author_id = ?`,
+	qAllAlerts: `SELECT ` + alertColumns + `
+FROM {{table "alerts"}} FINAL
+ORDER BY raised_at ASC, id ASC`,
+	qEraseOldAlert: `ALTER TABLE {{local "alerts"}}{{onCluster}} DELETE WHERE id = ? AND version < ?`,
+	qInsertErasure: `INSERT INTO {{table "erasures"}} (id, source, author_id, actor, erased_at, posts, follow_ups,
+    alerts, version)`,
+	qErasures: `SELECT id, source, author_id, actor, {{ns "erased_at"}}, posts, follow_ups, alerts
+FROM {{table "erasures"}} FINAL
+ORDER BY erased_at ASC, id ASC`,
 	qDigest: `SELECT ` + digestColumns + `
 FROM {{table "digests"}} FINAL
 WHERE id = ?

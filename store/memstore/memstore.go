@@ -34,13 +34,19 @@ type Store struct {
 	threads    map[[2]string]string
 	silences   map[string]earshot.Silence
 	digests    map[string]earshot.SentDigest
+	accounts   map[string]earshot.Account // by source and handle key
+	erasures   []earshot.Erasure
 	// keep is the version stored when a post replaces old: earshot.KeepLink
 	// (the suite's own test swaps it to check the suite catches a wrong one).
 	keep   func(p, old earshot.Post) earshot.Post
 	closed bool
 }
 
-var _ earshot.Store = (*Store)(nil)
+var (
+	_ earshot.Store         = (*Store)(nil)
+	_ earshot.CustomerStore = (*Store)(nil)
+	_ earshot.AuthorEraser  = (*Store)(nil)
+)
 
 // New returns an empty Store.
 func New() *Store {
@@ -60,6 +66,7 @@ func New() *Store {
 		threads:    map[[2]string]string{},
 		silences:   map[string]earshot.Silence{},
 		digests:    map[string]earshot.SentDigest{},
+		accounts:   map[string]earshot.Account{},
 		keep:       earshot.KeepLink,
 	}
 }
@@ -466,5 +473,60 @@ func (m *Store) Silences(_ context.Context, since time.Time) ([]earshot.Silence,
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
+	return out, nil
+}
+
+func accountKey(a earshot.Account) string { return a.Source + "\x00" + earshot.HandleKey(a.Handle) }
+
+func (m *Store) SaveAccounts(_ context.Context, accounts []earshot.Account) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, a := range accounts {
+		a.UpdatedAt = a.UpdatedAt.UTC()
+		m.accounts[accountKey(a)] = a
+	}
+	return nil
+}
+
+func (m *Store) Accounts(context.Context) ([]earshot.Account, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := slices.Collect(maps.Values(m.accounts))
+	slices.SortFunc(out, func(a, b earshot.Account) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(earshot.HandleKey(a.Handle), earshot.HandleKey(b.Handle)))
+	})
+	return out, nil
+}
+
+func (m *Store) EraseAuthorData(ctx context.Context, e earshot.Erasure) (earshot.Erasure, error) {
+	e = e.Prepared(time.Now())
+	n, err := m.EraseAuthor(ctx, e.Source, e.AuthorID)
+	if err != nil {
+		return e, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e.Posts = n
+	for id, f := range m.followUps {
+		if f.Source == e.Source && f.Author.ID == e.AuthorID {
+			delete(m.followUps, id)
+			e.FollowUps++
+		}
+	}
+	for id, a := range m.alerts {
+		if cut, ok := a.WithoutAuthor(e.Source, e.AuthorID); ok {
+			m.alerts[id] = cloneAlert(cut)
+			e.Alerts++
+		}
+	}
+	m.erasures = append(m.erasures, e)
+	return e, nil
+}
+
+func (m *Store) Erasures(context.Context) ([]earshot.Erasure, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := slices.Clone(m.erasures)
+	slices.SortStableFunc(out, func(a, b earshot.Erasure) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
 	return out, nil
 }

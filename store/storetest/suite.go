@@ -67,6 +67,8 @@ var cases = []testCase{
 	{"Threads", testThreads},
 	{"Silences", testSilences},
 	{"DigestRoundTrip", testDigestRoundTrip},
+	{"AccountsRoundTrip", testAccountsRoundTrip},
+	{"EraseAuthorData", testEraseAuthorData},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.
