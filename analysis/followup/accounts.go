@@ -144,8 +144,8 @@ func mediaName(a earshot.Author) []string {
 }
 
 // likely returns what an author looks like (media or bot) and the signals
-// that say so, or "" when they look like a person. An author is held on
-// two signals or more, or on articles alone:
+// that say so, or "" when they look like a person. The name and reach are
+// weak signals and hold an author only together; any other holds alone:
 //
 //   - name: words like news, watch, alerts, status, outage, bot, digest in
 //     the handle or display name;
@@ -206,7 +206,9 @@ func (f *Flagger) likely(c customer, a earshot.Author) (earshot.AccountKind, []s
 	if a.Followers >= f.cfg.HighReach && len(signals) > 0 {
 		signals = append(signals, humanCount(a.Followers)+" followers")
 	}
-	if len(signals) < 2 && articles == 0 {
+	// The name and reach are weak signals (people have them too): one of
+	// them alone holds no one. Any other signal is enough on its own.
+	if len(signals) < 2 && !bot && articles == 0 && !(n >= 3 && links*5 >= n*4) {
 		return "", nil
 	}
 	if bot && !media {

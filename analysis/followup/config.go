@@ -19,7 +19,8 @@ type Config struct {
 	// (default 5m).
 	Interval time.Duration `yaml:"interval"`
 	// Window is the span repeated complaints are counted in, and how far
-	// back the first look reaches (default 48h).
+	// back the first look reaches (default 96h: a customer still unhappy
+	// days after an outage complains again over days, not hours).
 	Window time.Duration `yaml:"window"`
 	// Overlap is how much before the previous look each look reads again,
 	// so posts collected late are not missed (default 2h).
@@ -27,10 +28,13 @@ type Config struct {
 	// StrongScore flags a customer on one post: a negative post scoring
 	// this or lower, in [-1, 0) (default -0.6).
 	StrongScore float64 `yaml:"strong_score"`
-	// OnePost says when one strongly negative post is enough: "context"
-	// (the default) when it came during an incident or from an author with
-	// high reach, so that everyday complaints flag only when repeated;
-	// "always" for any strongly negative post.
+	// OnePost says when one strongly negative post is enough: "reach"
+	// (the default) when its author has high reach or is a customer of a
+	// tier named in Tiers, so that other complaints flag only when
+	// repeated; "context" also when it came during an incident; "always"
+	// for any strongly negative post. An outage brings hundreds of one-off
+	// complaints that the incident's own updates answer: "context" puts
+	// every one of them in the queue.
 	OnePost string `yaml:"one_post"`
 	// RepeatCount flags a customer who posted this many negative posts or
 	// more within one Window (default 3; at least 2).
@@ -89,10 +93,10 @@ func (d Due) For(p int) time.Duration {
 func DefaultConfig() Config {
 	return Config{
 		Interval:    5 * time.Minute,
-		Window:      48 * time.Hour,
+		Window:      96 * time.Hour,
 		Overlap:     2 * time.Hour,
 		StrongScore: -0.6,
-		OnePost:     OnePostContext,
+		OnePost:     OnePostReach,
 		RepeatCount: 3,
 		HighReach:   10_000,
 		Due:         Due{P1: 4 * time.Hour, P2: 24 * time.Hour, P3: 72 * time.Hour, P4: 7 * 24 * time.Hour},
