@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/engine"
+	"github.com/earshot/earshot/inbound/customerapi"
 	"github.com/earshot/earshot/inbound/ingestapi"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/auth"
@@ -201,6 +202,9 @@ func (s *server) build() (http.Handler, error) {
 	for path, h := range digestRoutes(st) {
 		mux.Handle(path, h)
 	}
+	for path, h := range customerapi.Routes(st, customerapi.Options{WriteTokens: writeTokens, Log: log.With("part", "customers")}) {
+		mux.Handle(path, h)
+	}
 	// Reading needs a read token when web.read_tokens is set (a write
 	// token of the dashboard reads too); the write routes check their own.
 	return auth.RequireRead(mux, auth.ReadOptions{
@@ -290,6 +294,8 @@ var writeRoutes = []string{
 	"POST /api/v1/incidents/{id}/updates",
 	"POST /api/v1/incidents/{id}/resolve",
 	"POST /api/followups/{id}/move",
+	"POST /api/v1/customers/import",
+	"POST /api/v1/erase",
 }
 
 // newHTTPServer is the server serve and demo listen with: timeouts on
