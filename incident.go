@@ -64,6 +64,18 @@ func (i Incident) ActiveAt(t time.Time) bool {
 	return i.ResolvedAt.IsZero() || i.ResolvedAt.After(t)
 }
 
+// ScopedTo returns i affecting watches when it names none itself: the
+// watches a source's incidents belong to (one brand's status page, one
+// team's PagerDuty), so that one brand's incident is never linked to another
+// brand's spike because both name the same services. An incident that
+// names its watches keeps them.
+func (i Incident) ScopedTo(watches []string) Incident {
+	if len(i.Watches) == 0 && len(watches) > 0 {
+		i.Watches = slices.Clone(watches)
+	}
+	return i
+}
+
 // Overlaps reports whether the incident was open at any time in [from, to).
 func (i Incident) Overlaps(from, to time.Time) bool {
 	if !i.StartedAt.Before(to) {

@@ -75,3 +75,18 @@ func TestIncidentActiveAt(t *testing.T) {
 		t.Error("Covers wrong")
 	}
 }
+
+func TestIncidentScopedTo(t *testing.T) {
+	plain := Incident{ID: "a", Services: []string{"api"}}
+	got := plain.ScopedTo([]string{"acme"})
+	if len(got.Watches) != 1 || got.Watches[0] != "acme" || len(plain.Watches) != 0 {
+		t.Errorf("ScopedTo = %v (original %v), want [acme] on a copy", got.Watches, plain.Watches)
+	}
+	own := Incident{ID: "b", Watches: []string{"globex"}}
+	if got := own.ScopedTo([]string{"acme"}); len(got.Watches) != 1 || got.Watches[0] != "globex" {
+		t.Errorf("an incident naming its watches got %v", got.Watches)
+	}
+	if got := plain.ScopedTo(nil); len(got.Watches) != 0 {
+		t.Errorf("no scope gave %v", got.Watches)
+	}
+}

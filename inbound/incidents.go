@@ -15,6 +15,9 @@ import (
 // other's change. The zero value is not usable: set Store.
 type Incidents struct {
 	Store earshot.IncidentStore
+	// Watches, when set, are the watches the endpoint's incidents affect
+	// when they name none (see earshot.Incident.ScopedTo).
+	Watches []string
 
 	mu sync.Mutex
 }
@@ -53,6 +56,7 @@ func (k *Incidents) Upsert(ctx context.Context, id, source string, change func(i
 	if err != nil {
 		return inc, false, err
 	}
+	inc = inc.ScopedTo(k.Watches)
 	if reflect.DeepEqual(inc, old) {
 		return inc, false, nil
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound"
 	"github.com/earshot/earshot/store/duckdb"
+	"github.com/earshot/earshot/store/memstore"
 )
 
 func TestUpsert(t *testing.T) {
@@ -61,5 +62,28 @@ func TestStoreError(t *testing.T) {
 	err := error(&inbound.StoreError{Doing: "saving", ID: "hook:1", Err: cause})
 	if err.Error() != "saving incident hook:1: disk full" || !errors.Is(err, cause) {
 		t.Errorf("StoreError = %q", err)
+	}
+}
+
+// TestUpsertScopesToWatches: an endpoint with watches gives them to every
+// incident that names none, and leaves an incident that names its own.
+func TestUpsertScopesToWatches(t *testing.T) {
+	st := memstore.New()
+	k := &inbound.Incidents{Store: st, Watches: []string{"acme"}}
+	at := time.Date(2026, 3, 2, 9, 15, 0, 0, time.UTC)
+	for id, own := range map[string][]string{"hook:plain": nil, "hook:own": {"globex"}} {
+		if _, _, err := k.Upsert(t.Context(), id, "hook", func(inc earshot.Incident, _ bool) (earshot.Incident, error) {
+			inc.Title, inc.Services, inc.Watches = "API down", []string{"api"}, own
+			inc, _ = inc.Merge(earshot.IncidentUpdate{At: at, Status: earshot.Investigating})
+			return inc, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, want := range map[string]string{"hook:plain": "acme", "hook:own": "globex"} {
+		got, err := st.Incident(t.Context(), id)
+		if err != nil || len(got.Watches) != 1 || got.Watches[0] != want {
+			t.Errorf("%s stored with watches %v (%v), want [%s]", id, got.Watches, err, want)
+		}
 	}
 }

@@ -44,3 +44,22 @@ func (s incidentSaver) Collect(ctx context.Context, cursor string) ([]earshot.Po
 	}
 	return nil, next, nil
 }
+
+// ScopedIncidents returns store, saving every incident scoped to watches
+// (see earshot.Incident.ScopedTo): the incidents of a source that belongs
+// to one brand. With no watches it returns store itself.
+func ScopedIncidents(store earshot.IncidentStore, watches []string) earshot.IncidentStore {
+	if len(watches) == 0 {
+		return store
+	}
+	return scopedIncidents{store, watches}
+}
+
+type scopedIncidents struct {
+	earshot.IncidentStore
+	watches []string
+}
+
+func (s scopedIncidents) SaveIncident(ctx context.Context, inc earshot.Incident) error {
+	return s.IncidentStore.SaveIncident(ctx, inc.ScopedTo(s.watches))
+}

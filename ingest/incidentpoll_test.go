@@ -84,3 +84,30 @@ func TestIncidentPoller(t *testing.T) {
 		t.Errorf("health = %+v", h)
 	}
 }
+
+// TestScopedIncidents: a poller for a source with watches saves its
+// incidents scoped to them; one naming its own watches keeps them.
+func TestScopedIncidents(t *testing.T) {
+	store := &memIncidents{saved: map[string]earshot.Incident{}}
+	if got := ScopedIncidents(store, nil); got != earshot.IncidentStore(store) {
+		t.Error("no watches: want the store itself")
+	}
+	col := &scriptIncidents{answers: []func() ([]earshot.Incident, string, error){
+		func() ([]earshot.Incident, string, error) {
+			return []earshot.Incident{
+				{ID: "statuspage:a", Title: "API down", Services: []string{"api"}},
+				{ID: "statuspage:b", Title: "Globex login", Watches: []string{"globex"}},
+			}, "c1", nil
+		},
+	}}
+	p := NewIncidentPoller(col, ScopedIncidents(store, []string{"acme"}), &memCursors{m: map[string]string{}})
+	if _, err := p.Once(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if w := store.saved["statuspage:a"].Watches; len(w) != 1 || w[0] != "acme" {
+		t.Errorf("statuspage:a saved with watches %v, want [acme]", w)
+	}
+	if w := store.saved["statuspage:b"].Watches; len(w) != 1 || w[0] != "globex" {
+		t.Errorf("statuspage:b saved with watches %v, want its own [globex]", w)
+	}
+}

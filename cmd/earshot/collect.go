@@ -22,6 +22,7 @@ type configured[C any] struct {
 	c        C
 	kind     string
 	interval time.Duration
+	watches  []string // an incident source's (see config.Collector.Watches)
 }
 
 type (
@@ -53,7 +54,7 @@ func buildEach[C any](key string, entries []config.Collector, build func(kind, n
 		if err != nil {
 			return nil, usagef("%s[%d]: %v", key, i, err)
 		}
-		out = append(out, configured[C]{c, cc.Type, cc.Interval})
+		out = append(out, configured[C]{c, cc.Type, cc.Interval, cc.Watches})
 	}
 	return out, nil
 }

@@ -175,7 +175,7 @@ func commaList(s string) []string {
 func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*ingest.Poller {
 	var out []*ingest.Poller
 	for _, r := range runs {
-		p := ingest.NewIncidentPoller(r.c, incidents, cursors)
+		p := ingest.NewIncidentPoller(r.c, ingest.ScopedIncidents(incidents, r.watches), cursors)
 		p.Kind, p.Interval, p.Health = r.kind, r.interval, health
 		p.Log = log.With("collector", r.c.Name(), "kind", r.kind)
 		out = append(out, p)

@@ -37,6 +37,11 @@ type Config struct {
 	// Services maps alert tags and entities to the service names watches
 	// use ("checkout-prod": checkout). A tag "service:NAME" needs no entry.
 	Services map[string]string `yaml:"services"`
+	// Watches are the watches this account's incidents affect (the
+	// brand or product its services belong to), when an incident names
+	// none; without them an incident affects every watch whose services
+	// it names.
+	Watches []string `yaml:"watches"`
 	// MaxBytes bounds a delivery's body; larger ones get 413. Default 1 MiB.
 	MaxBytes int64 `yaml:"max_bytes"`
 }
@@ -81,7 +86,7 @@ func New(cfg Config, store earshot.IncidentStore, getenv func(string) string, lo
 	if err := cfg.Validate("webhooks.opsgenie"); err != nil {
 		return nil, err
 	}
-	h := &Handler{cfg: cfg, incidents: inbound.Incidents{Store: store}, log: log}
+	h := &Handler{cfg: cfg, incidents: inbound.Incidents{Store: store, Watches: cfg.Watches}, log: log}
 	if cfg.Token != "" {
 		v, err := cfg.Token.Resolve(getenv)
 		if err != nil {

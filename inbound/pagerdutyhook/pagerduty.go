@@ -36,6 +36,11 @@ type Config struct {
 	// watches use ("Checkout API": api). A service not in the map counts
 	// under its own name.
 	Services map[string]string `yaml:"services"`
+	// Watches are the watches this account's incidents affect (the
+	// brand or product its services belong to), when an incident names
+	// none; without them an incident affects every watch whose services
+	// it names.
+	Watches []string `yaml:"watches"`
 	// MaxBytes bounds a delivery's body; larger ones get 413. Default 1 MiB.
 	MaxBytes int64 `yaml:"max_bytes"`
 }
@@ -83,7 +88,7 @@ func New(cfg Config, store earshot.IncidentStore, getenv func(string) string, lo
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{secret: []byte(secret), cfg: cfg, incidents: inbound.Incidents{Store: store}, log: log}, nil
+	return &Handler{secret: []byte(secret), cfg: cfg, incidents: inbound.Incidents{Store: store, Watches: cfg.Watches}, log: log}, nil
 }
 
 // payload is a v3 webhook delivery.

@@ -314,3 +314,16 @@ func TestUnsignedRefusedBeforeBody(t *testing.T) {
 type readRecorder struct{ read bool }
 
 func (b *readRecorder) Read(p []byte) (int, error) { b.read = true; return 0, io.EOF }
+
+// TestWatches: the account's configured watches scope its incidents, so
+// another brand whose watch names the same service is not linked to them.
+func TestWatches(t *testing.T) {
+	srv, st := newServer(t, Config{Services: map[string]string{"Checkout API": "checkout"}, Watches: []string{"acme"}})
+	body := incidentEvent("01EVTRIG", "incident.triggered", "2026-03-02T09:04:52.120Z", "triggered")
+	if code, resp := deliver(t, srv.URL, body, sign(secret, body)); code != 200 {
+		t.Fatalf("%d %s", code, resp)
+	}
+	if inc := st.stored(t, "pagerduty:Q2XK8V1LMNOP"); len(inc.Watches) != 1 || inc.Watches[0] != "acme" {
+		t.Errorf("stored with watches %v, want [acme]", inc.Watches)
+	}
+}

@@ -214,8 +214,13 @@ type Collector struct {
 	// which every outbound fetch refuses by default (an intranet feed, a
 	// status page on the LAN).
 	AllowPrivateNetworks bool `yaml:"allow_private_networks"`
-	// Options holds the collector's own keys (all but type, name, interval
-	// and allow_private_networks), for its factory to decode.
+	// Watches, on an incident source only, are the watches its incidents
+	// affect (the brand a status page belongs to) when an incident names
+	// none; without them an incident affects every watch whose services it
+	// names.
+	Watches []string `yaml:"watches"`
+	// Options holds the collector's own keys (all but type, name, interval,
+	// allow_private_networks and watches), for its factory to decode.
 	Options yaml.Node `yaml:"-"`
 }
 
@@ -232,7 +237,7 @@ func (c *Collector) UnmarshalYAML(n *yaml.Node) error {
 	c.Options.Content = nil
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch n.Content[i].Value {
-		case "type", "name", "interval", "allow_private_networks":
+		case "type", "name", "interval", "allow_private_networks", "watches":
 		default:
 			c.Options.Content = append(c.Options.Content, n.Content[i], n.Content[i+1])
 		}

@@ -73,6 +73,10 @@ func TestIncidentValidation(t *testing.T) {
 		{"webhooks:\n  slack: {}", "field slack not found"},
 		{"incident_api:\n  tokens: ['']", "incident_api.tokens[0]: is empty"},
 		{"incident_api:\n  max_bytes: -5", "incident_api.max_bytes"},
+		{"incidents:\n  - {type: statuspage, name: a, page: 'https://status.example.com', watches: [globex]}", `incidents[0].watches: "globex" is not a configured watch`},
+		{"collectors:\n  - {type: rss, name: a, url: 'https://example.com/feed', watches: [acme]}", "collectors[0].watches: only incident sources take watches"},
+		{"webhooks:\n  pagerduty: {secret: env:X, watches: [globex]}", `webhooks.pagerduty.watches: "globex" is not a configured watch`},
+		{"webhooks:\n  opsgenie: {token: env:X, watches: [initech]}", `webhooks.opsgenie.watches: "initech" is not a configured watch`},
 	}
 	for _, tt := range tests {
 		cfg := Default()
@@ -83,5 +87,40 @@ func TestIncidentValidation(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: err = %v, want %q", tt.yaml, err, tt.want)
 		}
+	}
+}
+
+// TestIncidentSourceWatches: an incident source's watches are the entry's
+// key, not the collector's (its factory never sees them), and name
+// configured watches.
+func TestIncidentSourceWatches(t *testing.T) {
+	cfg := Default()
+	err := Parse([]byte(`
+watches:
+  - {name: acme, keywords: [acme]}
+  - {name: globex, keywords: [globex]}
+incidents:
+  - {type: statuspage, name: acme-status, page: "https://status.acme.example", watches: [acme]}
+webhooks:
+  pagerduty: {secret: env:PD, watches: [globex]}
+`), &cfg)
+	if err == nil {
+		err = cfg.Validate()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Incidents[0].Watches; len(got) != 1 || got[0] != "acme" {
+		t.Errorf("incidents[0].watches = %v, want [acme]", got)
+	}
+	if got := cfg.Webhooks.PagerDuty.Watches; len(got) != 1 || got[0] != "globex" {
+		t.Errorf("webhooks.pagerduty.watches = %v, want [globex]", got)
+	}
+	var own map[string]any
+	if err := cfg.Incidents[0].Options.Decode(&own); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := own["watches"]; ok || own["page"] != "https://status.acme.example" {
+		t.Errorf("the collector's own keys = %v", own)
 	}
 }

@@ -3,13 +3,15 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/earshot/earshot/internal/redact"
 	"net"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/dashboards/digest/deliver"
+	"github.com/earshot/earshot/internal/redact"
 )
 
 // Validate reports the first problem found, naming its key.
@@ -133,10 +135,26 @@ func (c Config) validateCollectors(p *problems) {
 	}
 	names := map[string]bool{}
 	for i, col := range c.Collectors {
-		p.collector(fmt.Sprintf("collectors[%d]", i), col, names, "%q is used twice; cursors are kept by name")
+		key := fmt.Sprintf("collectors[%d]", i)
+		p.collector(key, col, names, "%q is used twice; cursors are kept by name")
+		if len(col.Watches) > 0 {
+			p.bad(key+".watches", "only incident sources take watches; posts find their watches by what they say")
+		}
 	}
 	for i, inc := range c.Incidents {
-		p.collector(fmt.Sprintf("incidents[%d]", i), inc, names, "%q is used twice (among collectors and incidents); cursors are kept by name")
+		key := fmt.Sprintf("incidents[%d]", i)
+		p.collector(key, inc, names, "%q is used twice (among collectors and incidents); cursors are kept by name")
+		c.knownWatches(p, key+".watches", inc.Watches)
+	}
+}
+
+// knownWatches checks that every name in watches, at key, is a configured
+// watch.
+func (c Config) knownWatches(p *problems, key string, watches []string) {
+	for _, name := range watches {
+		if !slices.ContainsFunc(c.Watches, func(w earshot.Watch) bool { return w.Name == name }) {
+			p.bad(key, "%q is not a configured watch", name)
+		}
 	}
 }
 
@@ -160,7 +178,9 @@ func (p *problems) collector(key string, col Collector, names map[string]bool, t
 // validateInbound checks the webhooks and the incident API.
 func (c Config) validateInbound(p *problems) {
 	p.add(c.Webhooks.PagerDuty.Validate("webhooks.pagerduty"))
+	c.knownWatches(p, "webhooks.pagerduty.watches", c.Webhooks.PagerDuty.Watches)
 	p.add(c.Webhooks.Opsgenie.Validate("webhooks.opsgenie"))
+	c.knownWatches(p, "webhooks.opsgenie.watches", c.Webhooks.Opsgenie.Watches)
 	p.noEmptySecrets("incident_api.tokens", c.IncidentAPI.Tokens)
 	if c.IncidentAPI.MaxBytes < 0 {
 		p.bad("incident_api.max_bytes", "must not be negative")
