@@ -14,7 +14,7 @@ import (
 // flagged for support; the other kinds are marked so that they never are.
 type AccountKind string
 
-// Account kinds.
+// SocialAccount kinds.
 const (
 	AccountCustomer   AccountKind = "customer"
 	AccountMedia      AccountKind = "media"
@@ -37,10 +37,10 @@ func (k AccountKind) Valid() bool {
 	return false
 }
 
-// Account is one known account on one source: a customer's handle, or an
+// SocialAccount is one known account on one source: a customer's handle, or an
 // account that is not a customer (media, a bot, a competitor, the brand's
 // own). Support imports them (`earshot customers import`).
-type Account struct {
+type SocialAccount struct {
 	// Source is the network the handle is on: "twitter", "mastodon", ...
 	Source string `json:"source"`
 	// Handle is the public handle as the source shows it; a leading "@"
@@ -70,7 +70,7 @@ const (
 )
 
 // Validate reports what is wrong with a, naming the field.
-func (a Account) Validate() error {
+func (a SocialAccount) Validate() error {
 	var errs []error
 	if strings.TrimSpace(a.Source) == "" {
 		errs = append(errs, errors.New("source is empty"))
@@ -111,18 +111,18 @@ type Customer struct {
 func (c Customer) IsZero() bool { return c == Customer{} }
 
 // CustomerOf returns the customer a customer account describes.
-func (a Account) CustomerOf() Customer {
+func (a SocialAccount) CustomerOf() Customer {
 	return Customer{ID: a.CustomerID, Name: a.Name, Tier: a.Tier}
 }
 
 // CustomerStore keeps the imported accounts.
 type CustomerStore interface {
-	// SaveAccounts creates or replaces accounts, keyed by Source and
+	// SaveSocialAccounts creates or replaces accounts, keyed by Source and
 	// HandleKey(Handle); of two in one call with the same key the later
 	// wins. It returns nil only once they are stored.
-	SaveAccounts(ctx context.Context, accounts []Account) error
+	SaveSocialAccounts(ctx context.Context, accounts []SocialAccount) error
 	// Accounts returns every account, by source then handle key.
-	Accounts(ctx context.Context) ([]Account, error)
+	SocialAccounts(ctx context.Context) ([]SocialAccount, error)
 }
 
 // validText reports whether s is UTF-8 with no control characters.

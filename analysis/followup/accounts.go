@@ -18,7 +18,7 @@ import (
 // store that has it (every earshot.Store does) gives the flagger its
 // customers and marked accounts.
 type AccountLister interface {
-	Accounts(ctx context.Context) ([]earshot.Account, error)
+	SocialAccounts(ctx context.Context) ([]earshot.SocialAccount, error)
 }
 
 // Held is an author held out of the queue: an account marked as not a
@@ -41,7 +41,7 @@ type Held struct {
 }
 
 // directory is the imported accounts, by source and handle key.
-type directory map[string]earshot.Account
+type directory map[string]earshot.SocialAccount
 
 func dirKey(source, handle string) string { return source + "\x00" + earshot.HandleKey(handle) }
 
@@ -50,7 +50,7 @@ func (f *Flagger) loadDirectory(ctx context.Context) (directory, error) {
 	if !ok {
 		return nil, nil
 	}
-	accounts, err := al.Accounts(ctx)
+	accounts, err := al.SocialAccounts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("loading accounts: %w", err)
 	}
@@ -62,9 +62,9 @@ func (f *Flagger) loadDirectory(ctx context.Context) (directory, error) {
 }
 
 // lookup returns the imported account of an author, matched by handle.
-func (d directory) lookup(source string, a earshot.Author) (earshot.Account, bool) {
+func (d directory) lookup(source string, a earshot.Author) (earshot.SocialAccount, bool) {
 	if a.Handle == "" {
-		return earshot.Account{}, false
+		return earshot.SocialAccount{}, false
 	}
 	acc, ok := d[dirKey(source, a.Handle)]
 	return acc, ok

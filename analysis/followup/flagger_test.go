@@ -523,9 +523,9 @@ func TestSpan(t *testing.T) {
 }
 
 // accountStore is a test store with imported accounts.
-func (s *testStore) import_(t *testing.T, accounts ...earshot.Account) {
+func (s *testStore) import_(t *testing.T, accounts ...earshot.SocialAccount) {
 	t.Helper()
-	if err := s.SaveAccounts(t.Context(), accounts); err != nil {
+	if err := s.SaveSocialAccounts(t.Context(), accounts); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -542,13 +542,13 @@ func TestCustomersAndMarkedAccounts(t *testing.T) {
 	// the tier raises the priority.
 	s.add(t, post("ent1", "ent", time.Hour, -0.8))
 	s.import_(t,
-		earshot.Account{Source: "twitter", Handle: "@H_Cust", Kind: earshot.AccountCustomer, CustomerID: "crm-7", Name: "Cust Ltd", Tier: "business"},
-		earshot.Account{Source: "twitter", Handle: "h_ent", Kind: earshot.AccountCustomer, CustomerID: "crm-8", Name: "Ent Inc", Tier: "Enterprise"},
-		earshot.Account{Source: "twitter", Handle: "h_media", Kind: earshot.AccountMedia},
-		earshot.Account{Source: "twitter", Handle: "h_bot", Kind: earshot.AccountBot},
-		earshot.Account{Source: "twitter", Handle: "h_rival", Kind: earshot.AccountCompetitor},
-		earshot.Account{Source: "twitter", Handle: "h_own", Kind: earshot.AccountBrand},
-		earshot.Account{Source: "mastodon", Handle: "h_plain", Kind: earshot.AccountMedia}, // another source
+		earshot.SocialAccount{Source: "twitter", Handle: "@H_Cust", Kind: earshot.AccountCustomer, CustomerID: "crm-7", Name: "Cust Ltd", Tier: "business"},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_ent", Kind: earshot.AccountCustomer, CustomerID: "crm-8", Name: "Ent Inc", Tier: "Enterprise"},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_media", Kind: earshot.AccountMedia},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_bot", Kind: earshot.AccountBot},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_rival", Kind: earshot.AccountCompetitor},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_own", Kind: earshot.AccountBrand},
+		earshot.SocialAccount{Source: "mastodon", Handle: "h_plain", Kind: earshot.AccountMedia}, // another source
 	)
 	f := newFlagger(t, s)
 	st, err := f.Step(t.Context(), now)

@@ -99,7 +99,7 @@ func customersList(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	accounts, err := st.Accounts(ctx)
+	accounts, err := st.SocialAccounts(ctx)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func Import(ctx context.Context, st earshot.CustomerStore, r io.Reader, format s
 	}
 	rep := Report{Read: len(accounts) + len(bad), Imported: len(accounts), Rejected: len(bad), Errors: bad}
 	if len(accounts) > 0 {
-		if err := st.SaveAccounts(ctx, accounts); err != nil {
+		if err := st.SaveSocialAccounts(ctx, accounts); err != nil {
 			return Report{}, StoreError{fmt.Errorf("saving accounts: %w", err)}
 		}
 		rep.ByKind = map[earshot.AccountKind]int{}

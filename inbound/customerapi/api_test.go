@@ -60,7 +60,7 @@ func TestImportAPI(t *testing.T) {
 		if rep.Read != 3 || rep.Imported != 2 || rep.Rejected != 1 || rep.Errors[0].Line != 3 || rep.ByKind[earshot.AccountMedia] != 1 {
 			t.Errorf("report: %+v", rep)
 		}
-		got, _ := st.Accounts(t.Context())
+		got, _ := st.SocialAccounts(t.Context())
 		if len(got) != 2 || got[1].Name != "Zoë" || got[1].Tier != "enterprise" {
 			t.Errorf("stored: %+v", got)
 		}
@@ -68,7 +68,7 @@ func TestImportAPI(t *testing.T) {
 	t.Run("JSON by content type", func(t *testing.T) {
 		st := memstore.New()
 		w := do(t, as(admin, st, Options{}), "/api/v1/customers/import", "application/json", `[{"source":"twitter","handle":"a","kind":"bot"}]`, "")
-		if got, _ := st.Accounts(t.Context()); w.Code != http.StatusOK || len(got) != 1 || got[0].Kind != earshot.AccountBot {
+		if got, _ := st.SocialAccounts(t.Context()); w.Code != http.StatusOK || len(got) != 1 || got[0].Kind != earshot.AccountBot {
 			t.Errorf("status %d %s; stored %+v", w.Code, w.Body, got)
 		}
 	})
@@ -89,7 +89,7 @@ func TestImportAPI(t *testing.T) {
 			if w.Code != tc.want {
 				t.Errorf("status %d, want %d: %s", w.Code, tc.want, w.Body)
 			}
-			if got, _ := st.Accounts(t.Context()); (len(got) > 0) != (tc.want == http.StatusOK) {
+			if got, _ := st.SocialAccounts(t.Context()); (len(got) > 0) != (tc.want == http.StatusOK) {
 				t.Errorf("stored %d accounts with status %d", len(got), w.Code)
 			}
 		})
@@ -98,7 +98,7 @@ func TestImportAPI(t *testing.T) {
 		st := memstore.New()
 		big := "source,handle,name\n" + strings.Repeat("twitter,someone,Someone\n", 100)
 		w := do(t, as(admin, st, Options{MaxBody: 200}), "/api/v1/customers/import", "text/csv", big, "")
-		if got, _ := st.Accounts(t.Context()); w.Code != http.StatusRequestEntityTooLarge || len(got) != 0 {
+		if got, _ := st.SocialAccounts(t.Context()); w.Code != http.StatusRequestEntityTooLarge || len(got) != 0 {
 			t.Errorf("status %d (want 413), stored %d", w.Code, len(got))
 		}
 	})

@@ -1,7 +1,7 @@
 // Package customerapi reads customer account lists (CSV or JSON) and
 // serves the admin APIs that import them and erase an author's data.
 //
-// # Account lists
+// # SocialAccount lists
 //
 // [Parse] reads accounts as CSV with a header row, or as JSON (an array
 // of objects, or one object a line). The fields, by CSV column or JSON

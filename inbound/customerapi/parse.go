@@ -50,7 +50,7 @@ type record struct {
 	Owner      string `json:"owner"`
 }
 
-func (r record) account(now time.Time) (earshot.Account, error) {
+func (r record) account(now time.Time) (earshot.SocialAccount, error) {
 	src := strings.ToLower(strings.TrimSpace(r.Source))
 	if src == "" {
 		src = strings.ToLower(strings.TrimSpace(r.Network))
@@ -59,7 +59,7 @@ func (r record) account(now time.Time) (earshot.Account, error) {
 	if kind == "" {
 		kind = earshot.AccountCustomer
 	}
-	a := earshot.Account{
+	a := earshot.SocialAccount{
 		Source: src, Handle: strings.TrimPrefix(strings.TrimSpace(r.Handle), "@"), Kind: kind,
 		CustomerID: strings.TrimSpace(r.CustomerID), Name: strings.TrimSpace(r.Name),
 		Tier: strings.ToLower(strings.TrimSpace(r.Tier)), Owner: strings.TrimSpace(r.Owner), UpdatedAt: now,
@@ -85,7 +85,7 @@ func FormatOf(name string) string {
 // Parse reads an account list in format. It returns the good accounts
 // and a LineError for each bad line; the error is for a list that cannot
 // be read at all (no header, not JSON).
-func Parse(r io.Reader, format string, now time.Time) ([]earshot.Account, []LineError, error) {
+func Parse(r io.Reader, format string, now time.Time) ([]earshot.SocialAccount, []LineError, error) {
 	switch format {
 	case FormatCSV:
 		return parseCSV(r, now)
@@ -97,7 +97,7 @@ func Parse(r io.Reader, format string, now time.Time) ([]earshot.Account, []Line
 
 var columns = []string{"source", "network", "handle", "kind", "customer_id", "name", "tier", "owner"}
 
-func parseCSV(r io.Reader, now time.Time) ([]earshot.Account, []LineError, error) {
+func parseCSV(r io.Reader, now time.Time) ([]earshot.SocialAccount, []LineError, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
@@ -121,7 +121,7 @@ func parseCSV(r io.Reader, now time.Time) ([]earshot.Account, []LineError, error
 	if _, ok := at["handle"]; !ok || (!hasSource && !hasNetwork) {
 		return nil, nil, errors.New("header: want at least the columns source and handle")
 	}
-	var out []earshot.Account
+	var out []earshot.SocialAccount
 	var bad []LineError
 	for {
 		row, err := cr.Read()
@@ -163,7 +163,7 @@ func parseCSV(r io.Reader, now time.Time) ([]earshot.Account, []LineError, error
 
 // parseJSON reads an array of objects (errors name the item, from 1) or
 // one object a line (errors name the line).
-func parseJSON(r io.Reader, now time.Time) ([]earshot.Account, []LineError, error) {
+func parseJSON(r io.Reader, now time.Time) ([]earshot.SocialAccount, []LineError, error) {
 	br := bufio.NewReader(r)
 	first, err := firstNonSpace(br)
 	if err == io.EOF {
@@ -172,7 +172,7 @@ func parseJSON(r io.Reader, now time.Time) ([]earshot.Account, []LineError, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []earshot.Account
+	var out []earshot.SocialAccount
 	var bad []LineError
 	add := func(n int, raw []byte) {
 		var rec record

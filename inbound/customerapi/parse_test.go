@@ -23,7 +23,7 @@ func TestParseCSV(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
-	want := []earshot.Account{
+	want := []earshot.SocialAccount{
 		{Source: "twitter", Handle: "ZoeB", Kind: earshot.AccountCustomer, CustomerID: "crm-1", Name: "Zoë's Bakery", Tier: "enterprise", Owner: "sam", UpdatedAt: now},
 		{Source: "twitter", Handle: "cloudoutagewatch", Kind: earshot.AccountMedia, UpdatedAt: now},
 	}

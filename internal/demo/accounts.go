@@ -17,12 +17,12 @@ var companySuffixes = []string{"Logistics", "Labs", "Health", "Retail", "Studio"
 // the strategic or enterprise tier. It draws from its own random source,
 // so the posts are the same with or without it. News accounts are not
 // listed: flagging recognises them by their signals.
-func accounts(seed uint64, posts []earshot.Post) []earshot.Account {
+func accounts(seed uint64, posts []earshot.Post) []earshot.SocialAccount {
 	rng := rand.New(rand.NewPCG(seed^0x5eed, seed+0xacc0))
-	var out []earshot.Account
+	var out []earshot.SocialAccount
 	for _, w := range Watches() {
 		for _, h := range w.Handles {
-			out = append(out, earshot.Account{Source: "twitter", Handle: h, Kind: earshot.AccountBrand, Name: "Acme (our account)"})
+			out = append(out, earshot.SocialAccount{Source: "twitter", Handle: h, Kind: earshot.AccountBrand, Name: "Acme (our account)"})
 		}
 	}
 	seen := map[string]bool{}
@@ -55,7 +55,7 @@ func accounts(seed uint64, posts []earshot.Post) []earshot.Account {
 		} else {
 			last = "Northwind"
 		}
-		out = append(out, earshot.Account{
+		out = append(out, earshot.SocialAccount{
 			Source: p.Source, Handle: p.Author.Handle, Kind: earshot.AccountCustomer,
 			CustomerID: "acme-" + strings.ToUpper(base32(uint64(i)*2654435761+uint64(rng.IntN(1000)), 6)),
 			Name:       last + " " + pick(rng, companySuffixes), Tier: tier, Owner: pick(rng, []string{"jordan", "amira", "kenji"}),

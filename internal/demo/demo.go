@@ -37,7 +37,7 @@ type Scenario struct {
 	Incidents []earshot.Incident
 	// Accounts are what support imported: the brand's own handles and a
 	// customer list with tiers (see accounts).
-	Accounts []earshot.Account
+	Accounts []earshot.SocialAccount
 }
 
 // Outage returns the scenario's major outage.

@@ -47,7 +47,7 @@ func Populate(ctx context.Context, st earshot.Store, sc Scenario, r Run) error {
 	// The accounts support imported, then the customers support should
 	// reach, flagged stepping through the scenario as serve would have
 	// live.
-	if err := st.SaveAccounts(ctx, sc.Accounts); err != nil {
+	if err := st.SaveSocialAccounts(ctx, sc.Accounts); err != nil {
 		return fmt.Errorf("saving demo accounts: %w", err)
 	}
 	fst, err := r.Flagger.Replay(ctx, end.Add(-time.Duration(days)*24*time.Hour), end, 6*time.Hour)

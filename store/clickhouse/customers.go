@@ -16,14 +16,14 @@ var (
 	_ earshot.AuthorEraser  = (*Store)(nil)
 )
 
-// SaveAccounts creates or replaces accounts by source and handle key, in
+// SaveSocialAccounts creates or replaces accounts by source and handle key, in
 // one batch: each row has a newer version than the one before, so the
 // later of two with one key wins.
-func (s *Store) SaveAccounts(ctx context.Context, accounts []earshot.Account) error {
+func (s *Store) SaveSocialAccounts(ctx context.Context, accounts []earshot.SocialAccount) error {
 	if len(accounts) == 0 {
 		return nil
 	}
-	b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, qInsertAccount))
+	b, err := s.conn.PrepareBatch(ctx, mustQuery(s.q, qInsertSocialAccount))
 	if err != nil {
 		return fmt.Errorf("saving accounts: %w", err)
 	}
@@ -40,22 +40,22 @@ func (s *Store) SaveAccounts(ctx context.Context, accounts []earshot.Account) er
 	return nil
 }
 
-func scanAccount(rows driver.Rows) (earshot.Account, error) {
+func scanSocialAccount(rows driver.Rows) (earshot.SocialAccount, error) {
 	var (
-		a       earshot.Account
+		a       earshot.SocialAccount
 		kind    string
 		updated int64
 	)
 	if err := rows.Scan(&a.Source, &a.Handle, &kind, &a.CustomerID, &a.Name, &a.Tier, &a.Owner, &updated); err != nil {
-		return earshot.Account{}, err
+		return earshot.SocialAccount{}, err
 	}
 	a.Kind, a.UpdatedAt = earshot.AccountKind(kind), fromNS(updated)
 	return a, nil
 }
 
 // Accounts returns every account, by source then handle key.
-func (s *Store) Accounts(ctx context.Context) ([]earshot.Account, error) {
-	out, err := queryAll(ctx, s.conn, scanAccount, mustQuery(s.q, qAccounts))
+func (s *Store) SocialAccounts(ctx context.Context) ([]earshot.SocialAccount, error) {
+	out, err := queryAll(ctx, s.conn, scanSocialAccount, mustQuery(s.q, qSocialAccounts))
 	if err != nil {
 		return nil, fmt.Errorf("reading accounts: %w", err)
 	}

@@ -47,8 +47,8 @@ const (
 	qInsertSilence        = "insert_silence"
 	qSilences             = "silences"
 	qInsertDigest         = "insert_digest"
-	qInsertAccount        = "insert_account"
-	qAccounts             = "accounts"
+	qInsertSocialAccount  = "insert_social_account"
+	qSocialAccounts       = "social_accounts"
 	qCountAuthorFollowUps = "count_author_followups"
 	qEraseAuthorFollowUps = "erase_author_followups"
 	qAllAlerts            = "all_alerts"
@@ -256,10 +256,10 @@ FROM {{table "silences"}} FINAL
 WHERE ends_at > {{ts}}
 ORDER BY starts_at ASC, id ASC`,
 	qInsertDigest: `INSERT INTO {{table "digests"}} (` + digestInsertColumns + `)`,
-	qInsertAccount: `INSERT INTO {{table "accounts"}} (source, handle_key, handle, kind, customer_id, name, tier, owner,
+	qInsertSocialAccount: `INSERT INTO {{table "social_accounts"}} (source, handle_key, handle, kind, customer_id, name, tier, owner,
     updated_at, version)`,
-	qAccounts: `SELECT source, handle, kind, customer_id, name, tier, owner, {{ns "updated_at"}}
-FROM {{table "accounts"}} FINAL
+	qSocialAccounts: `SELECT source, handle, kind, customer_id, name, tier, owner, {{ns "updated_at"}}
+FROM {{table "social_accounts"}} FINAL
 ORDER BY source ASC, handle_key ASC`,
 	qCountAuthorFollowUps: `SELECT count() FROM {{table "followups"}} FINAL WHERE source = ? AND author_id = ?`,
 	qEraseAuthorFollowUps: `ALTER TABLE {{local "followups"}}{{onCluster}} DELETE WHERE source = ? AND author_id = ?`,

@@ -14,25 +14,25 @@ var (
 	_ earshot.AuthorEraser  = (*Store)(nil)
 )
 
-const accountColumns = `source, handle, kind, customer_id, name, tier, owner, updated_at`
+const socialAccountColumns = `source, handle, kind, customer_id, name, tier, owner, updated_at`
 
-type accountRow struct {
+type socialAccountRow struct {
 	Source, Handle, Kind, CustomerID, Name, Tier, Owner string
 	UpdatedAt                                           sql.NullTime
 }
 
-func (r *accountRow) dest() []any {
+func (r *socialAccountRow) dest() []any {
 	return []any{&r.Source, &r.Handle, &r.Kind, &r.CustomerID, &r.Name, &r.Tier, &r.Owner, &r.UpdatedAt}
 }
 
-func (r *accountRow) account() (earshot.Account, error) {
-	return earshot.Account{Source: r.Source, Handle: r.Handle, Kind: earshot.AccountKind(r.Kind), CustomerID: r.CustomerID,
+func (r *socialAccountRow) account() (earshot.SocialAccount, error) {
+	return earshot.SocialAccount{Source: r.Source, Handle: r.Handle, Kind: earshot.AccountKind(r.Kind), CustomerID: r.CustomerID,
 		Name: r.Name, Tier: r.Tier, Owner: r.Owner, UpdatedAt: timeOf(r.UpdatedAt)}, nil
 }
 
-// SaveAccounts creates or replaces accounts by source and handle key, in
+// SaveSocialAccounts creates or replaces accounts by source and handle key, in
 // one transaction.
-func (s *Store) SaveAccounts(ctx context.Context, accounts []earshot.Account) error {
+func (s *Store) SaveSocialAccounts(ctx context.Context, accounts []earshot.SocialAccount) error {
 	if len(accounts) == 0 {
 		return nil
 	}
@@ -44,7 +44,7 @@ func (s *Store) SaveAccounts(ctx context.Context, accounts []earshot.Account) er
 	}
 	defer tx.Rollback()
 	for _, a := range accounts {
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO accounts (handle_key, `+accountColumns+`)
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO social_accounts (handle_key, `+socialAccountColumns+`)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			validUTF8(earshot.HandleKey(a.Handle)), validUTF8(a.Source), validUTF8(a.Handle), validUTF8(string(a.Kind)),
 			validUTF8(a.CustomerID), validUTF8(a.Name), validUTF8(a.Tier), validUTF8(a.Owner), arg(nullTime(a.UpdatedAt))); err != nil {
@@ -58,8 +58,8 @@ func (s *Store) SaveAccounts(ctx context.Context, accounts []earshot.Account) er
 }
 
 // Accounts returns every account, by source then handle key.
-func (s *Store) Accounts(ctx context.Context) ([]earshot.Account, error) {
-	out, err := queryAll(ctx, s.db, (*accountRow).account, `SELECT `+accountColumns+` FROM accounts ORDER BY source, handle_key`)
+func (s *Store) SocialAccounts(ctx context.Context) ([]earshot.SocialAccount, error) {
+	out, err := queryAll(ctx, s.db, (*socialAccountRow).account, `SELECT `+socialAccountColumns+` FROM social_accounts ORDER BY source, handle_key`)
 	if err != nil {
 		return nil, fmt.Errorf("reading accounts: %w", err)
 	}

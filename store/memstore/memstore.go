@@ -27,15 +27,15 @@ type Store struct {
 	gaps      map[string]earshot.Gap
 	// hashes holds the ContentHash of each stored post as SavePosts was
 	// given it: a kept or set incident link is not part of it.
-	hashes     map[string]uint64
-	alerts     map[string]earshot.Alert
-	deliveries map[string]earshot.Delivery
-	episodes   map[string]earshot.Episode
-	threads    map[[2]string]string
-	silences   map[string]earshot.Silence
-	digests    map[string]earshot.SentDigest
-	accounts   map[string]earshot.Account // by source and handle key
-	erasures   []earshot.Erasure
+	hashes         map[string]uint64
+	alerts         map[string]earshot.Alert
+	deliveries     map[string]earshot.Delivery
+	episodes       map[string]earshot.Episode
+	threads        map[[2]string]string
+	silences       map[string]earshot.Silence
+	digests        map[string]earshot.SentDigest
+	socialAccounts map[string]earshot.SocialAccount // by source and handle key
+	erasures       []earshot.Erasure
 	// keep is the version stored when a post replaces old: earshot.KeepLink
 	// (the suite's own test swaps it to check the suite catches a wrong one).
 	keep   func(p, old earshot.Post) earshot.Post
@@ -59,15 +59,15 @@ func New() *Store {
 		health:    map[string]earshot.SourceHealth{},
 		gaps:      map[string]earshot.Gap{},
 
-		hashes:     map[string]uint64{},
-		alerts:     map[string]earshot.Alert{},
-		deliveries: map[string]earshot.Delivery{},
-		episodes:   map[string]earshot.Episode{},
-		threads:    map[[2]string]string{},
-		silences:   map[string]earshot.Silence{},
-		digests:    map[string]earshot.SentDigest{},
-		accounts:   map[string]earshot.Account{},
-		keep:       earshot.KeepLink,
+		hashes:         map[string]uint64{},
+		alerts:         map[string]earshot.Alert{},
+		deliveries:     map[string]earshot.Delivery{},
+		episodes:       map[string]earshot.Episode{},
+		threads:        map[[2]string]string{},
+		silences:       map[string]earshot.Silence{},
+		digests:        map[string]earshot.SentDigest{},
+		socialAccounts: map[string]earshot.SocialAccount{},
+		keep:           earshot.KeepLink,
 	}
 }
 
@@ -476,23 +476,25 @@ func (m *Store) Silences(_ context.Context, since time.Time) ([]earshot.Silence,
 	return out, nil
 }
 
-func accountKey(a earshot.Account) string { return a.Source + "\x00" + earshot.HandleKey(a.Handle) }
+func accountKey(a earshot.SocialAccount) string {
+	return a.Source + "\x00" + earshot.HandleKey(a.Handle)
+}
 
-func (m *Store) SaveAccounts(_ context.Context, accounts []earshot.Account) error {
+func (m *Store) SaveSocialAccounts(_ context.Context, accounts []earshot.SocialAccount) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, a := range accounts {
 		a.UpdatedAt = a.UpdatedAt.UTC()
-		m.accounts[accountKey(a)] = a
+		m.socialAccounts[accountKey(a)] = a
 	}
 	return nil
 }
 
-func (m *Store) Accounts(context.Context) ([]earshot.Account, error) {
+func (m *Store) SocialAccounts(context.Context) ([]earshot.SocialAccount, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out := slices.Collect(maps.Values(m.accounts))
-	slices.SortFunc(out, func(a, b earshot.Account) int {
+	out := slices.Collect(maps.Values(m.socialAccounts))
+	slices.SortFunc(out, func(a, b earshot.SocialAccount) int {
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(earshot.HandleKey(a.Handle), earshot.HandleKey(b.Handle)))
 	})
 	return out, nil

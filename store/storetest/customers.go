@@ -8,16 +8,16 @@ import (
 	"github.com/earshot/earshot"
 )
 
-func accounts(t *testing.T, st earshot.Store) []earshot.Account {
+func socialAccounts(t *testing.T, st earshot.Store) []earshot.SocialAccount {
 	t.Helper()
-	got, err := st.Accounts(t.Context())
+	got, err := st.SocialAccounts(t.Context())
 	if err != nil {
-		t.Fatalf("Accounts: %v", err)
+		t.Fatalf("SocialAccounts: %v", err)
 	}
 	return got
 }
 
-func diffAccount(got, want earshot.Account) diffs {
+func diffSocialAccount(got, want earshot.SocialAccount) diffs {
 	var d diffs
 	d.str("Source", got.Source, want.Source)
 	d.str("Handle", got.Handle, want.Handle)
@@ -30,34 +30,34 @@ func diffAccount(got, want earshot.Account) diffs {
 	return d
 }
 
-func checkAccounts(t *testing.T, what string, got, want []earshot.Account) {
+func checkSocialAccounts(t *testing.T, what string, got, want []earshot.SocialAccount) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("%s: got %d accounts %v, want %d %v", what, len(got), got, len(want), want)
 		return
 	}
 	for i := range want {
-		diffAccount(got[i], want[i]).report(t, what+": account "+want[i].Source+"/"+want[i].Handle)
+		diffSocialAccount(got[i], want[i]).report(t, what+": account "+want[i].Source+"/"+want[i].Handle)
 	}
 }
 
-// testAccountsRoundTrip: accounts come back as saved, by source then
+// testSocialAccountsRoundTrip: accounts come back as saved, by source then
 // handle key; saving the same source and handle (whatever its case or a
 // leading "@") replaces the account, the later of two in one call winning.
-func testAccountsRoundTrip(t *testing.T, st earshot.Store) {
+func testSocialAccountsRoundTrip(t *testing.T, st earshot.Store) {
 	ctx := t.Context()
-	if got := accounts(t, st); len(got) != 0 {
-		t.Errorf("Accounts on an empty store: got %v, want none", got)
+	if got := socialAccounts(t, st); len(got) != 0 {
+		t.Errorf("SocialAccounts on an empty store: got %v, want none", got)
 	}
-	zoe := earshot.Account{Source: "twitter", Handle: "Zoë_B", Kind: earshot.AccountCustomer, CustomerID: "crm-1",
+	zoe := earshot.SocialAccount{Source: "twitter", Handle: "Zoë_B", Kind: earshot.AccountCustomer, CustomerID: "crm-1",
 		Name: "Zoë's \"Bakery\"", Tier: "enterprise", Owner: "sam@example.com", UpdatedAt: Base.Add(123 * time.Millisecond)}
-	news := earshot.Account{Source: "twitter", Handle: "cloudoutagewatch", Kind: earshot.AccountMedia, UpdatedAt: Base}
-	masto := earshot.Account{Source: "mastodon", Handle: "lena@hachyderm.example", Kind: earshot.AccountCustomer, Name: "Lena", UpdatedAt: Base}
-	bot := earshot.Account{Source: "twitter", Handle: "acmebot", Kind: earshot.AccountBot, UpdatedAt: Base}
-	if err := st.SaveAccounts(ctx, []earshot.Account{zoe, news, masto, bot}); err != nil {
-		t.Fatalf("SaveAccounts: %v", err)
+	news := earshot.SocialAccount{Source: "twitter", Handle: "cloudoutagewatch", Kind: earshot.AccountMedia, UpdatedAt: Base}
+	masto := earshot.SocialAccount{Source: "mastodon", Handle: "lena@hachyderm.example", Kind: earshot.AccountCustomer, Name: "Lena", UpdatedAt: Base}
+	bot := earshot.SocialAccount{Source: "twitter", Handle: "acmebot", Kind: earshot.AccountBot, UpdatedAt: Base}
+	if err := st.SaveSocialAccounts(ctx, []earshot.SocialAccount{zoe, news, masto, bot}); err != nil {
+		t.Fatalf("SaveSocialAccounts: %v", err)
 	}
-	checkAccounts(t, "Accounts", accounts(t, st), []earshot.Account{masto, bot, news, zoe})
+	checkSocialAccounts(t, "SocialAccounts", socialAccounts(t, st), []earshot.SocialAccount{masto, bot, news, zoe})
 
 	// The same handle, another spelling: replaced, not added; the later
 	// of two in one call wins.
@@ -65,12 +65,12 @@ func testAccountsRoundTrip(t *testing.T, st earshot.Store) {
 	first.Handle, first.Tier = "@zoë_b", "business"
 	second := first
 	second.Handle, second.Tier, second.Owner, second.UpdatedAt = "ZOË_B", "standard", "", Base.Add(time.Hour)
-	if err := st.SaveAccounts(ctx, []earshot.Account{first, second}); err != nil {
-		t.Fatalf("SaveAccounts again: %v", err)
+	if err := st.SaveSocialAccounts(ctx, []earshot.SocialAccount{first, second}); err != nil {
+		t.Fatalf("SaveSocialAccounts again: %v", err)
 	}
-	checkAccounts(t, "Accounts after replacing", accounts(t, st), []earshot.Account{masto, bot, news, second})
-	if err := st.SaveAccounts(ctx, nil); err != nil {
-		t.Errorf("SaveAccounts(nil): %v", err)
+	checkSocialAccounts(t, "SocialAccounts after replacing", socialAccounts(t, st), []earshot.SocialAccount{masto, bot, news, second})
+	if err := st.SaveSocialAccounts(ctx, nil); err != nil {
+		t.Errorf("SaveSocialAccounts(nil): %v", err)
 	}
 }
 

@@ -67,7 +67,7 @@ var cases = []testCase{
 	{"Threads", testThreads},
 	{"Silences", testSilences},
 	{"DigestRoundTrip", testDigestRoundTrip},
-	{"AccountsRoundTrip", testAccountsRoundTrip},
+	{"SocialAccountsRoundTrip", testSocialAccountsRoundTrip},
 	{"EraseAuthorData", testEraseAuthorData},
 }
 

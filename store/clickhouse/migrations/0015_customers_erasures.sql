@@ -1,11 +1,11 @@
--- Customer accounts (earshot.Account), the customer on each follow-up, and
+-- Customer accounts (earshot.SocialAccount), the customer on each follow-up, and
 -- the audit lines of erased authors (earshot.Erasure).
 
 -- One row per source and handle key (the handle trimmed, without "@", in
 -- lower case); handle is the spelling imported. The last save of a key
 -- wins (version is a write counter); queries read with FINAL. Small:
 -- replicated whole in cluster mode.
-CREATE TABLE IF NOT EXISTS {{local "accounts"}}{{onCluster}}
+CREATE TABLE IF NOT EXISTS {{local "social_accounts"}}{{onCluster}}
 (
     source String,
     handle_key String,
@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS {{local "accounts"}}{{onCluster}}
     updated_at {{time}},
     version UInt64
 )
-ENGINE = {{engine "ReplacingMergeTree" "accounts" "version"}}
+ENGINE = {{engine "ReplacingMergeTree" "social_accounts" "version"}}
 ORDER BY (source, handle_key);
 
 -- The customer a follow-up's author is ('' when not a known customer;

@@ -296,7 +296,7 @@ SELECT id, name, format, subject, ok, error, length(recipients) AS recipients, t
 FROM `earshot`.`digests` FINAL;
 
 -- migration 0015_customers_erasures #1
-CREATE TABLE IF NOT EXISTS `earshot`.`accounts`
+CREATE TABLE IF NOT EXISTS `earshot`.`social_accounts`
 (
     source String,
     handle_key String,
@@ -336,11 +336,6 @@ CREATE TABLE IF NOT EXISTS `earshot`.`erasures`
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY id;
-
--- query accounts
-SELECT source, handle, kind, customer_id, name, tier, owner, updated_at
-FROM `earshot`.`accounts` FINAL
-ORDER BY source ASC, handle_key ASC;
 
 -- query active_incidents
 SELECT id, source, title, status, severity, services, started_at,
@@ -488,10 +483,6 @@ FROM `earshot`.`incidents` FINAL
 WHERE started_at < ? AND (resolved_at = 0 OR resolved_at > ?)
 ORDER BY started_at ASC, id ASC;
 
--- query insert_account
-INSERT INTO `earshot`.`accounts` (source, handle_key, handle, kind, customer_id, name, tier, owner,
-    updated_at, version);
-
 -- query insert_alert
 INSERT INTO `earshot`.`alerts` (id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
     summary, why, starts_at, ends_at, raised_at, version);
@@ -536,6 +527,10 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
 
 -- query insert_silence
 INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
+
+-- query insert_social_account
+INSERT INTO `earshot`.`social_accounts` (source, handle_key, handle, kind, customer_id, name, tier, owner,
+    updated_at, version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -638,6 +633,11 @@ SELECT body
 FROM `earshot`.`silences` FINAL
 WHERE ends_at > ?
 ORDER BY starts_at ASC, id ASC;
+
+-- query social_accounts
+SELECT source, handle, kind, customer_id, name, tier, owner, updated_at
+FROM `earshot`.`social_accounts` FINAL
+ORDER BY source ASC, handle_key ASC;
 
 -- query spikes
 SELECT id, scope_kind, scope_value, metric, start_at, peak_at,

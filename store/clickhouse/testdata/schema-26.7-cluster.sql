@@ -330,7 +330,7 @@ SELECT id, name, format, subject, ok, error, length(recipients) AS recipients, t
 FROM `earshot`.`digests` FINAL;
 
 -- migration 0015_customers_erasures #1
-CREATE TABLE IF NOT EXISTS `earshot`.`accounts` ON CLUSTER `prod`
+CREATE TABLE IF NOT EXISTS `earshot`.`social_accounts` ON CLUSTER `prod`
 (
     source String,
     handle_key String,
@@ -343,7 +343,7 @@ CREATE TABLE IF NOT EXISTS `earshot`.`accounts` ON CLUSTER `prod`
     updated_at DateTime64(9, 'UTC'),
     version UInt64
 )
-ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/accounts', '{replica}', version)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/social_accounts', '{replica}', version)
 ORDER BY (source, handle_key);
 
 -- migration 0015_customers_erasures #2
@@ -370,11 +370,6 @@ CREATE TABLE IF NOT EXISTS `earshot`.`erasures` ON CLUSTER `prod`
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/erasures', '{replica}', version)
 ORDER BY id;
-
--- query accounts
-SELECT source, handle, kind, customer_id, name, tier, owner, toUnixTimestamp64Nano(updated_at)
-FROM `earshot`.`accounts` FINAL
-ORDER BY source ASC, handle_key ASC;
 
 -- query active_incidents
 SELECT id, source, title, status, severity, services, toUnixTimestamp64Nano(started_at),
@@ -522,10 +517,6 @@ FROM `earshot`.`incidents` FINAL
 WHERE started_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND (toUnixTimestamp64Nano(resolved_at) = 0 OR resolved_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
 ORDER BY started_at ASC, id ASC;
 
--- query insert_account
-INSERT INTO `earshot`.`accounts` (source, handle_key, handle, kind, customer_id, name, tier, owner,
-    updated_at, version);
-
 -- query insert_alert
 INSERT INTO `earshot`.`alerts` (id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
     summary, why, starts_at, ends_at, raised_at, version);
@@ -570,6 +561,10 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
 
 -- query insert_silence
 INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
+
+-- query insert_social_account
+INSERT INTO `earshot`.`social_accounts` (source, handle_key, handle, kind, customer_id, name, tier, owner,
+    updated_at, version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -675,6 +670,11 @@ SELECT body
 FROM `earshot`.`silences` FINAL
 WHERE ends_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC')
 ORDER BY starts_at ASC, id ASC;
+
+-- query social_accounts
+SELECT source, handle, kind, customer_id, name, tier, owner, toUnixTimestamp64Nano(updated_at)
+FROM `earshot`.`social_accounts` FINAL
+ORDER BY source ASC, handle_key ASC;
 
 -- query spikes
 SELECT id, scope_kind, scope_value, metric, toUnixTimestamp64Nano(start_at), toUnixTimestamp64Nano(peak_at),

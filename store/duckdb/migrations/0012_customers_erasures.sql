@@ -1,9 +1,9 @@
--- Customer accounts (earshot.Account), the customer on each follow-up, and
+-- Customer accounts (earshot.SocialAccount), the customer on each follow-up, and
 -- the audit lines of erased authors (earshot.Erasure).
 
 -- One row per source and handle key (the handle trimmed, without "@", in
 -- lower case); handle is the spelling imported.
-CREATE TABLE accounts (
+CREATE TABLE social_accounts (
     source      VARCHAR NOT NULL,
     handle_key  VARCHAR NOT NULL,
     handle      VARCHAR NOT NULL,
