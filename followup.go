@@ -56,6 +56,9 @@ type FollowUp struct {
 	// Source and Author say who to reach, and where.
 	Source string `json:"source"`
 	Author Author `json:"author"`
+	// Customer is who the author is to the business, when the author's
+	// handle is an imported customer account; zero otherwise.
+	Customer Customer `json:"customer,omitzero"`
 	// PostIDs are the posts that flagged the customer.
 	PostIDs []string `json:"post_ids"`
 	// Reason says why, in words support can act on.

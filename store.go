@@ -182,6 +182,36 @@ type UserStore interface {
 	Session(ctx context.Context, hash string) (Session, error)
 }
 
+// Erasure is the audit line of one author's erasure: who asked, when,
+// which author, and how much was removed. It keeps none of the erased
+// content (no handle, name or text).
+type Erasure struct {
+	ID       string    `json:"id"`
+	Source   string    `json:"source"`
+	AuthorID string    `json:"author_id"`
+	Actor    string    `json:"actor"`
+	At       time.Time `json:"at"`
+	// Posts, FollowUps and Alerts count the posts removed, the follow-ups
+	// removed, and the stored alerts whose sample posts were cut.
+	Posts     int64 `json:"posts"`
+	FollowUps int64 `json:"follow_ups"`
+	Alerts    int64 `json:"alerts"`
+}
+
+// AuthorEraser erases everything kept about one author (a data subject's
+// request).
+type AuthorEraser interface {
+	// EraseAuthorData removes every post of e.Source/e.AuthorID, every
+	// follow-up of that author, and their posts among the sample posts of
+	// stored alerts (Alert.Why.Posts; the alert itself stays), then
+	// records e with the counts filled in as an audit line and returns
+	// it. It returns only once the data is gone from every query. Erasing
+	// an author with nothing stored records a line with zero counts.
+	EraseAuthorData(ctx context.Context, e Erasure) (Erasure, error)
+	// Erasures returns the audit lines, oldest first (ties by ID).
+	Erasures(ctx context.Context) ([]Erasure, error)
+}
+
 // Store is everything Earshot keeps. store/duckdb and store/clickhouse
 // implement it, and store/memstore in memory; store/storetest checks that
 // they agree.
@@ -202,6 +232,8 @@ type Store interface {
 	DigestStore
 	UserStore
 	PublicationStore
+	CustomerStore
+	AuthorEraser
 	Pinger
 	// Close releases the store's resources.
 	Close() error

@@ -9,19 +9,43 @@
 //   - they posted Config.RepeatCount negative posts or more within one
 //     Config.Window (repeated complaints), or
 //   - one of their posts is strongly negative (score at or below
-//     Config.StrongScore) and came during an incident or from an author
-//     with high reach. With Config.OnePost "always", any strongly negative
-//     post is enough; by default ("context") an everyday complaint flags
-//     only when repeated, because the sentiment models score most
-//     complaints strongly negative and support would drown in them.
+//     Config.StrongScore) and comes from an author with high reach or from
+//     a customer whose tier Config.Tiers names. With Config.OnePost
+//     "context", one during an incident is enough too; with "always", any
+//     strongly negative post. By default ("reach") a one-off complaint
+//     flags only when repeated, because the sentiment models score most
+//     complaints strongly negative: an outage brings hundreds of them,
+//     which the incident's updates answer, and support would drown.
 //
 // Posts by the brand's own accounts (Post.FromBrand) and posts whose author
 // has no ID are never flagged; a post is negative when its sentiment label
 // is negative (a 1- or 2-star review is, whatever its words).
 //
+// # Customers, marked accounts, likely media and bots
+//
+// When the store keeps imported accounts (earshot.CustomerStore), an
+// author is matched to one by source and handle (earshot.HandleKey). An
+// account of a kind other than customer (media, bot, competitor, brand) is
+// never flagged. A customer's follow-up carries the customer (ID, name,
+// tier), and its tier adds Config.Tiers points to the priority.
+//
+// Authors that are not imported are held out when they look like media or
+// a bot (Config.HoldLikely "hold", the default), by signals from the posts
+// of the last Window, every post counted, not only complaints:
+// words of news, status and alert feeds in the handle or name (news,
+// watch, alerts, status, outage, digest, bot, ...), high reach, a bot's
+// posting rate (Config.BotRate a day), posts that are a link and little
+// else, the same text three times, articles. The name and reach are weak
+// (people have them too) and hold only together; each other signal holds
+// alone. [Flagger.Held] lists who was held and why: "held out: likely
+// media (signals: name says watch, outage; 96k followers)". Import a held
+// author as a customer to have them flagged.
+//
 // # Priority
 //
-// A flagged customer gets one point for each of four signals:
+// A flagged customer gets one point for each of four signals, plus the
+// points of their tier (Config.Tiers: strategic 2, enterprise 1 by
+// default):
 //
 //   - strong: a strongly negative post;
 //   - repeated: RepeatCount negative posts or more within one Window;
@@ -32,8 +56,8 @@
 //     (a linked incident wins over one that was merely open, a later post's
 //     over an earlier one's).
 //
-// Priority is 5 minus the points: four points make P1 (most urgent), three
-// P2, two P3, one P4 (repeated complaints alone, or with one_post
+// Priority is 5 minus the points (never above P1): four points make P1
+// (most urgent), three P2, two P3, one P4 (repeated complaints alone, or with one_post
 // "always" a strongly negative post alone). A follow-up is due Config.Due after it was flagged (by
 // default P1 4h, P2 24h, P3 72h, P4 7 days). Its Reason says the same in
 // words support can act on: "3 negative posts in 2 days during incident

@@ -56,6 +56,9 @@ type Stats struct {
 	// new posts, a higher priority or an incident.
 	Opened  int `json:"opened"`
 	Updated int `json:"updated"`
+	// Held counts customers with new negative posts held out of the queue
+	// (marked, or likely media or bots; see Flagger.Held).
+	Held int `json:"held"`
 }
 
 func (s *Stats) add(o Stats) {
@@ -63,6 +66,7 @@ func (s *Stats) add(o Stats) {
 	s.Negative += o.Negative
 	s.Opened += o.Opened
 	s.Updated += o.Updated
+	s.Held += o.Held
 }
 
 // customer is one author on one source.
@@ -83,6 +87,10 @@ type Flagger struct {
 	// recent holds each customer's negative posts created in the last
 	// Window, by ID.
 	recent map[customer]map[string]earshot.Post
+	// activity holds what the media and bot signals need of every post
+	// of the last Window, by author and ID.
+	activity map[customer]map[string]seen
+	held     map[customer]Held
 }
 
 // New returns a Flagger over store, or an error when cfg is not valid.
@@ -96,7 +104,8 @@ func New(store Store, cfg Config, opts Options) (*Flagger, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Flagger{store: store, cfg: cfg, log: opts.Log, now: opts.Now, pageSize: maxPage, recent: map[customer]map[string]earshot.Post{}}, nil
+	return &Flagger{store: store, cfg: cfg, log: opts.Log, now: opts.Now, pageSize: maxPage, recent: map[customer]map[string]earshot.Post{},
+		activity: map[customer]map[string]seen{}, held: map[customer]Held{}}, nil
 }
 
 // Run steps every Config.Interval on the Options' clock until ctx ends,
@@ -130,6 +139,7 @@ func (f *Flagger) Replay(ctx context.Context, from, to time.Time, every time.Dur
 	}
 	f.mu.Lock()
 	f.last, f.recent = from.UTC(), map[customer]map[string]earshot.Post{}
+	f.activity, f.held = map[customer]map[string]seen{}, map[customer]Held{}
 	f.mu.Unlock()
 	var total Stats
 	for t := from.Add(every); ; t = t.Add(every) {
@@ -167,6 +177,7 @@ func (f *Flagger) Step(ctx context.Context, now time.Time) (Stats, error) {
 	st.Read = len(posts)
 	touched := map[customer]bool{}
 	for _, p := range posts {
+		f.note(p)
 		if !complaint(p) {
 			continue
 		}
@@ -236,6 +247,12 @@ func (f *Flagger) prune(cutoff time.Time) {
 			delete(f.recent, c)
 		}
 	}
+	for c, byID := range f.activity {
+		maps.DeleteFunc(byID, func(_ string, s seen) bool { return s.at.Before(cutoff) })
+		if len(byID) == 0 {
+			delete(f.activity, c)
+		}
+	}
 }
 
 // queue is what the store's follow-ups say about each customer.
@@ -275,6 +292,10 @@ func (f *Flagger) flag(ctx context.Context, now time.Time, touched map[customer]
 	if err != nil {
 		return err
 	}
+	dir, err := f.loadDirectory(ctx)
+	if err != nil {
+		return err
+	}
 	inc := &incidents{store: f.store, byID: map[string]earshot.Incident{}}
 	if inc.open, err = f.store.Incidents(ctx, now.Add(-f.cfg.Window-f.cfg.Overlap), now); err != nil {
 		return fmt.Errorf("loading incidents: %w", err)
@@ -295,8 +316,26 @@ func (f *Flagger) flag(ctx context.Context, now time.Time, touched map[customer]
 		if len(fresh) == 0 {
 			continue
 		}
+		who := whoOf(fresh)
+		acc, known := dir.lookup(c.source, who)
+		var cust earshot.Customer
+		switch {
+		case known && acc.Kind != earshot.AccountCustomer:
+			f.hold(c, who, acc.Kind, true, []string{"imported as " + string(acc.Kind)}, len(fresh))
+			st.Held++
+			continue
+		case known:
+			cust = acc.CustomerOf()
+		case f.cfg.HoldLikely == HoldLikelyHold:
+			if kind, signals := f.likely(c, who); kind != "" {
+				f.hold(c, who, kind, false, signals, len(fresh))
+				st.Held++
+				continue
+			}
+		}
+		delete(f.held, c)
 		if cur, ok := q.active[c]; ok {
-			changed, err := f.update(ctx, now, cur, fresh, inc)
+			changed, err := f.update(ctx, now, cur, fresh, inc, cust)
 			if err != nil {
 				return err
 			}
@@ -305,7 +344,7 @@ func (f *Flagger) flag(ctx context.Context, now time.Time, touched map[customer]
 			}
 			continue
 		}
-		fu, ok, err := f.open(ctx, now, c, fresh, inc)
+		fu, ok, err := f.open(ctx, now, c, fresh, inc, cust)
 		if err != nil {
 			return err
 		}
@@ -320,9 +359,9 @@ func (f *Flagger) flag(ctx context.Context, now time.Time, touched map[customer]
 }
 
 // open returns a new follow-up for c when its posts call for one.
-func (f *Flagger) open(ctx context.Context, now time.Time, c customer, posts []earshot.Post, inc *incidents) (earshot.FollowUp, bool, error) {
+func (f *Flagger) open(ctx context.Context, now time.Time, c customer, posts []earshot.Post, inc *incidents, cust earshot.Customer) (earshot.FollowUp, bool, error) {
 	sortPosts(posts)
-	sig, err := f.assess(ctx, posts, inc)
+	sig, err := f.assess(ctx, posts, inc, cust)
 	if err != nil || !sig.flagged(f.cfg) {
 		return earshot.FollowUp{}, false, err
 	}
@@ -331,6 +370,7 @@ func (f *Flagger) open(ctx context.Context, now time.Time, c customer, posts []e
 		ID:         followUpID(c, posts[0].ID),
 		Source:     c.source,
 		Author:     author(posts, sig.reach),
+		Customer:   cust,
 		PostIDs:    ids(posts),
 		Reason:     sig.reason(f.cfg),
 		Priority:   p,
@@ -346,7 +386,7 @@ func (f *Flagger) open(ctx context.Context, now time.Time, c customer, posts []e
 // update adds posts to the follow-up in progress cur, raising its
 // priority when they call for it, and reports whether it changed. It
 // works on a fresh copy, so that a move support made meanwhile is kept.
-func (f *Flagger) update(ctx context.Context, now time.Time, cur earshot.FollowUp, posts []earshot.Post, inc *incidents) (bool, error) {
+func (f *Flagger) update(ctx context.Context, now time.Time, cur earshot.FollowUp, posts []earshot.Post, inc *incidents, cust earshot.Customer) (bool, error) {
 	cur, err := f.store.FollowUp(ctx, cur.ID)
 	if err != nil {
 		return false, fmt.Errorf("reading follow-up: %w", err)
@@ -383,7 +423,7 @@ func (f *Flagger) update(ctx context.Context, now time.Time, cur earshot.FollowU
 		return false, nil
 	}
 	sortPosts(all)
-	sig, err := f.assess(ctx, all, inc)
+	sig, err := f.assess(ctx, all, inc, cust)
 	if err != nil {
 		return false, err
 	}
@@ -397,6 +437,9 @@ func (f *Flagger) update(ctx context.Context, now time.Time, cur earshot.FollowU
 	}
 	next.Author = author(all, max(sig.reach, cur.Author.Followers))
 	next.Reason = sig.reason(f.cfg)
+	if !cust.IsZero() {
+		next.Customer = cust
+	}
 	if sig.incident.ID != "" {
 		next.IncidentID = sig.incident.ID // the latest incident the customer complained in
 	}
@@ -417,7 +460,7 @@ func (f *Flagger) update(ctx context.Context, now time.Time, cur earshot.FollowU
 	if next.IncidentID != cur.IncidentID {
 		what = append(what, "during incident "+quote(sig.incident.Title, next.IncidentID))
 	}
-	if len(what) == 0 && next.Reason == cur.Reason {
+	if len(what) == 0 && next.Reason == cur.Reason && next.Customer == cur.Customer {
 		return false, nil
 	}
 	next.UpdatedAt = now
@@ -473,11 +516,14 @@ type signals struct {
 	repeat      int // most posts within one Window
 	reach       int64
 	incident    earshot.Incident
+	customer    earshot.Customer
+	tier        int // points the customer's tier adds
 }
 
 // assess reads the signals of posts, sorted by creation time.
-func (f *Flagger) assess(ctx context.Context, posts []earshot.Post, inc *incidents) (signals, error) {
-	s := signals{n: len(posts), first: posts[0].CreatedAt, last: posts[len(posts)-1].CreatedAt, worst: 1}
+func (f *Flagger) assess(ctx context.Context, posts []earshot.Post, inc *incidents, cust earshot.Customer) (signals, error) {
+	s := signals{n: len(posts), first: posts[0].CreatedAt, last: posts[len(posts)-1].CreatedAt, worst: 1,
+		customer: cust, tier: f.tierPoints(cust)}
 	lo := 0
 	for hi, p := range posts {
 		s.worst = min(s.worst, p.Sentiment.Score)
@@ -519,13 +565,23 @@ func (s signals) flagged(cfg Config) bool {
 	if s.repeated(cfg) {
 		return true
 	}
-	return s.strong(cfg) && (cfg.OnePost == OnePostAlways || s.loud(cfg) || s.incident.ID != "")
+	if !s.strong(cfg) {
+		return false
+	}
+	switch cfg.OnePost {
+	case OnePostAlways:
+		return true
+	case OnePostContext:
+		return s.loud(cfg) || s.tier > 0 || s.incident.ID != ""
+	}
+	return s.loud(cfg) || s.tier > 0
+
 }
 
-// priority is 5 less one point per signal: strong, repeated, reach,
-// incident.
+// priority is 5 less one point per signal (strong, repeated, reach,
+// incident) and the tier's points.
 func (s signals) priority(cfg Config) int {
-	points := 0
+	points := s.tier
 	for _, on := range []bool{s.strong(cfg), s.repeated(cfg), s.loud(cfg), s.incident.ID != ""} {
 		if on {
 			points++
@@ -553,6 +609,15 @@ func (s signals) reason(cfg Config) string {
 	}
 	if s.loud(cfg) {
 		b.WriteString("; " + humanCount(s.reach) + " followers")
+	}
+	if c := s.customer; !c.IsZero() {
+		b.WriteString("; customer")
+		if c.Name != "" {
+			b.WriteString(" " + c.Name)
+		}
+		if c.Tier != "" {
+			b.WriteString(" (" + c.Tier + ")")
+		}
 	}
 	return b.String()
 }
@@ -598,6 +663,19 @@ func humanCount(n int64) string {
 func followUpID(c customer, firstPost string) string {
 	h := sha256.Sum256([]byte(c.source + "\x00" + c.author + "\x00" + firstPost))
 	return "fu-" + hex.EncodeToString(h[:8])
+}
+
+// whoOf is the author of the latest of posts, with the largest reach
+// seen.
+func whoOf(posts []earshot.Post) earshot.Author {
+	latest := slices.MaxFunc(posts, func(a, b earshot.Post) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	a := latest.Author
+	for _, p := range posts {
+		a.Followers = max(a.Followers, p.Author.Followers)
+	}
+	return a
 }
 
 // author is the latest post's author, with the largest reach seen.

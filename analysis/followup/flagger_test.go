@@ -105,9 +105,13 @@ func with(p earshot.Post, change func(*earshot.Post)) earshot.Post {
 // always flags every strongly negative post.
 func always(c *Config) { c.OnePost = OnePostAlways }
 
+// inContext flags a strongly negative post during an incident too.
+func inContext(c *Config) { c.OnePost = OnePostContext }
+
 func newFlagger(t *testing.T, s *testStore, opts ...func(*Config)) *Flagger {
 	t.Helper()
 	cfg := DefaultConfig()
+	cfg.Window = 48 * time.Hour // the tests' times are written for a two-day window
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -160,9 +164,10 @@ func TestFlagRules(t *testing.T) {
 		{name: "high reach raises the priority", posts: []earshot.Post{with(post("1", "a", time.Hour, -0.7), loud)},
 			want: 1, priority: 3, reason: "a strongly negative post (-0.70); 48k followers", due: 72 * time.Hour},
 		{name: "high reach alone flags nothing", posts: []earshot.Post{with(post("1", "a", time.Hour, -0.3), loud)}},
-		{name: "created while an incident was open", posts: []earshot.Post{post("1", "a", 28*time.Hour, -0.8)},
+		{name: "one strongly negative post during an incident", posts: []earshot.Post{post("1", "a", 28*time.Hour, -0.8)}},
+		{name: "created while an incident was open, one_post context", cfg: inContext, posts: []earshot.Post{post("1", "a", 28*time.Hour, -0.8)},
 			want: 1, priority: 3, reason: "a strongly negative post (-0.80) during incident 'Elevated API error rates'", incident: outage.ID},
-		{name: "linked to an incident after it ended", posts: []earshot.Post{with(post("1", "a", 2*time.Hour, -0.8), linked)},
+		{name: "linked to an incident after it ended, one_post context", cfg: inContext, posts: []earshot.Post{with(post("1", "a", 2*time.Hour, -0.8), linked)},
 			want: 1, priority: 3, incident: outage.ID},
 		{name: "repeated, during an incident, high reach",
 			posts: []earshot.Post{with(post("1", "a", 29*time.Hour, -0.4), loud), post("2", "a", 10*time.Hour, -0.3), post("3", "a", 5*time.Hour, -0.5)},
@@ -478,7 +483,10 @@ func TestConfigValidate(t *testing.T) {
 	}{
 		{func(c *Config) { c.Interval = 0 }, "followups.interval"},
 		{func(c *Config) { c.Window = time.Minute }, "followups.window"},
-		{func(c *Config) { c.Overlap = 72 * time.Hour }, "followups.overlap"},
+		{func(c *Config) { c.Overlap = 200 * time.Hour }, "followups.overlap"},
+		{func(c *Config) { c.Tiers = map[string]int{"gold": 3} }, "followups.tiers.gold"},
+		{func(c *Config) { c.HoldLikely = "maybe" }, "followups.hold_likely"},
+		{func(c *Config) { c.BotRate = 0 }, "followups.bot_rate"},
 		{func(c *Config) { c.Overlap = -time.Hour }, "followups.overlap"},
 		{func(c *Config) { c.StrongScore = 0 }, "followups.strong_score"},
 		{func(c *Config) { c.StrongScore = -1.5 }, "followups.strong_score"},
@@ -511,5 +519,140 @@ func TestSpan(t *testing.T) {
 		if got := span(d); got != want {
 			t.Errorf("span(%s) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// accountStore is a test store with imported accounts.
+func (s *testStore) import_(t *testing.T, accounts ...earshot.SocialAccount) {
+	t.Helper()
+	if err := s.SaveSocialAccounts(t.Context(), accounts); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCustomersAndMarkedAccounts(t *testing.T) {
+	three := func(author string) []earshot.Post {
+		return []earshot.Post{post(author+"1", author, time.Hour, -0.4), post(author+"2", author, 2*time.Hour, -0.5), post(author+"3", author, 3*time.Hour, -0.3)}
+	}
+	s := newStore(t)
+	for _, a := range []string{"cust", "media", "bot", "rival", "own", "plain"} {
+		s.add(t, three(a)...)
+	}
+	// One strongly negative post of an enterprise customer is enough, and
+	// the tier raises the priority.
+	s.add(t, post("ent1", "ent", time.Hour, -0.8))
+	s.import_(t,
+		earshot.SocialAccount{Source: "twitter", Handle: "@H_Cust", Kind: earshot.AccountCustomer, CustomerID: "crm-7", Name: "Cust Ltd", Tier: "business"},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_ent", Kind: earshot.AccountCustomer, CustomerID: "crm-8", Name: "Ent Inc", Tier: "Enterprise"},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_media", Kind: earshot.AccountMedia},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_bot", Kind: earshot.AccountBot},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_rival", Kind: earshot.AccountCompetitor},
+		earshot.SocialAccount{Source: "twitter", Handle: "h_own", Kind: earshot.AccountBrand},
+		earshot.SocialAccount{Source: "mastodon", Handle: "h_plain", Kind: earshot.AccountMedia}, // another source
+	)
+	f := newFlagger(t, s)
+	st, err := f.Step(t.Context(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]earshot.FollowUp{}
+	for _, fu := range s.all() {
+		got[fu.Author.ID] = fu
+	}
+	if len(got) != 3 || st.Held != 4 {
+		t.Fatalf("flagged %v (stats %+v), want cust, ent and plain, 4 held", slices.Sorted(mapsKeys(got)), st)
+	}
+	if c := got["cust"].Customer; c != (earshot.Customer{ID: "crm-7", Name: "Cust Ltd", Tier: "business"}) {
+		t.Errorf("customer of cust: %+v", c)
+	}
+	if got["cust"].Priority != 4 || !strings.HasSuffix(got["cust"].Reason, "; customer Cust Ltd (business)") {
+		t.Errorf("cust: P%d %q, want P4 (business adds nothing) naming the customer", got["cust"].Priority, got["cust"].Reason)
+	}
+	if ent := got["ent"]; ent.Priority != 3 || ent.Customer.Tier != "Enterprise" {
+		t.Errorf("ent: P%d %+v, want P3 (strong + enterprise's point)", ent.Priority, ent.Customer)
+	}
+	if !got["plain"].Customer.IsZero() {
+		t.Errorf("plain is no known customer: %+v", got["plain"].Customer)
+	}
+	held := f.Held()
+	if len(held) != 4 {
+		t.Fatalf("held %+v, want 4", held)
+	}
+	for _, h := range held {
+		if !h.Marked || h.Posts != 3 || !strings.HasPrefix(h.Reason, "held out: marked ") {
+			t.Errorf("held %+v", h)
+		}
+	}
+}
+
+func mapsKeys(m map[string]earshot.FollowUp) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func TestLikelyMediaAndBotsHeldOut(t *testing.T) {
+	loud := func(name, handle string) func(*earshot.Post) {
+		return func(p *earshot.Post) { p.Author.Name, p.Author.Handle, p.Author.Followers = name, handle, 96_400 }
+	}
+	s := newStore(t,
+		// A news account with reach: held, the name and reach explain it.
+		with(post("n1", "news", time.Hour, -0.9), loud("Cloud Outage Watch", "cloudoutagewatch")),
+		// A person with high reach: flagged.
+		with(post("p1", "priya", time.Hour, -0.9), loud("Priya Raman", "priyaraman_tech")),
+		// The same text again and again: a bot.
+		with(post("b1", "rob", time.Hour, -0.5), func(p *earshot.Post) { p.Text = "Acme is DOWN" }),
+		with(post("b2", "rob", 2*time.Hour, -0.5), func(p *earshot.Post) { p.Text = "acme is down" }),
+		with(post("b3", "rob", 3*time.Hour, -0.5), func(p *earshot.Post) { p.Text = "Acme  is down" }),
+		// Links and little else, three complaints: a feed.
+		with(post("l1", "linky", time.Hour, -0.5), func(p *earshot.Post) { p.Text = "Acme outage https://x.example/1" }),
+		with(post("l2", "linky", 2*time.Hour, -0.5), func(p *earshot.Post) { p.Text = "https://x.example/2" }),
+		with(post("l3", "linky", 3*time.Hour, -0.5), func(p *earshot.Post) { p.Text = "Acme down: https://x.example/3" }),
+		// An article writer.
+		with(post("a1", "writer", time.Hour, -0.5), func(p *earshot.Post) { p.Kind = earshot.KindArticle }),
+		with(post("a2", "writer", 2*time.Hour, -0.5), func(p *earshot.Post) { p.Kind = earshot.KindArticle }),
+		with(post("a3", "writer", 3*time.Hour, -0.5), func(p *earshot.Post) { p.Kind = earshot.KindArticle }),
+		// A person whose name has a news word, little reach: flagged.
+		with(post("w1", "watcher", time.Hour, -0.5), func(p *earshot.Post) { p.Author.Name = "Watch Maker Jo" }),
+		with(post("w2", "watcher", 2*time.Hour, -0.5), func(p *earshot.Post) { p.Author.Name = "Watch Maker Jo" }),
+		with(post("w3", "watcher", 3*time.Hour, -0.5), func(p *earshot.Post) { p.Author.Name = "Watch Maker Jo" }),
+	)
+	f := newFlagger(t, s)
+	if _, err := f.Step(t.Context(), now); err != nil {
+		t.Fatal(err)
+	}
+	var flagged []string
+	for _, fu := range s.all() {
+		flagged = append(flagged, fu.Author.ID)
+	}
+	slices.Sort(flagged)
+	if !slices.Equal(flagged, []string{"priya", "watcher"}) {
+		t.Errorf("flagged %v, want priya and watcher", flagged)
+	}
+	want := map[string]string{
+		"news":   "held out: likely media (signals: name says watch, outage; 96k followers)",
+		"rob":    "held out: likely bot (signals: the same text 3 times",
+		"linky":  "held out: likely media (signals: 3 of 3 posts just a link",
+		"writer": "held out: likely media (signals: 3 article(s))",
+	}
+	held := f.Held()
+	if len(held) != len(want) {
+		t.Fatalf("held %+v, want %v", held, want)
+	}
+	for _, h := range held {
+		if w := want[h.Author.ID]; !strings.HasPrefix(h.Reason, w) || h.Marked {
+			t.Errorf("held %s: %q, want %q...", h.Author.ID, h.Reason, w)
+		}
+	}
+
+	// hold_likely flag puts them back in the queue; marked accounts stay out.
+	s2 := newStore(t, with(post("n1", "news", time.Hour, -0.9), loud("Cloud Outage Watch", "cloudoutagewatch")))
+	f2 := newFlagger(t, s2, func(c *Config) { c.HoldLikely = HoldLikelyFlag })
+	if _, err := f2.Step(t.Context(), now); err != nil || len(s2.all()) != 1 {
+		t.Errorf("hold_likely flag: %d follow-ups, %v; want the news account flagged", len(s2.all()), err)
 	}
 }

@@ -14,7 +14,8 @@ const evalUsage = `Usage: earshot eval KIND [flags]
 
 Measures quality on labelled data. Kinds:
   sentiment   sentiment labels and complaint reasons (earshot eval sentiment -h)
-  spikes      spike detection on NAB-style labelled series (earshot eval spikes -h)`
+  spikes      spike detection on NAB-style labelled series (earshot eval spikes -h)
+  followups   follow-up flagging against human labels (earshot eval followups -h)`
 
 // runEval dispatches to the eval of one kind: one case per kind.
 func runEval(ctx context.Context, args []string, e env) error {
@@ -29,6 +30,8 @@ func runEval(ctx context.Context, args []string, e env) error {
 		return runEvalSentiment(ctx, args[1:], e)
 	case "spikes":
 		return runEvalSpikes(ctx, args[1:], e)
+	case "followups":
+		return runEvalFollowups(ctx, args[1:], e)
 	}
 	return usagef("unknown eval %q; want one of: sentiment", args[0])
 }

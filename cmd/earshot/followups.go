@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/followup"
@@ -45,4 +48,150 @@ func resolveTokens(key string, secrets []collectors.Secret, getenv func(string) 
 		tokens = append(tokens, v)
 	}
 	return tokens, nil
+}
+
+const followupsUsage = `Usage: earshot followups COMMAND [flags]
+
+Flags and lists support's follow-ups in the store the configuration names
+(--store, else $EARSHOT_STORE, else the --config file's).
+
+  earshot followups flag [--since 96h|RFC3339] [--json]
+      runs the flagging over the stored posts created since then, as serve's
+      flagger does (the config's followups: settings), and prints the
+      follow-ups it opened or changed and the authors it held out
+  earshot followups list [--state open,assigned] [--json]
+      lists follow-ups (author source, ID and handle; customer when known)
+  earshot followups list --held [--since 96h|RFC3339] [--json]
+      lists the authors flagging holds out (marked accounts, likely media
+      and bots) and why, changing nothing
+
+Exit status: 0 ok, 2 bad usage, 1 when the store fails.`
+
+func runFollowups(ctx context.Context, args []string, e env) error {
+	return runSubcommand(ctx, args, e, followupsUsage, []subcommand{
+		{"flag", followupsFlag},
+		{"list", followupsList},
+	})
+}
+
+// sinceFlag reads --since: a duration before now, or an RFC 3339 time.
+func sinceFlag(s string, def time.Duration, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now.Add(-def), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(-d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil && t.Before(now) {
+		return t, nil
+	}
+	return time.Time{}, usagef("--since: %q is neither a positive duration (96h) nor a past RFC 3339 time", s)
+}
+
+// flagOver runs serve's flagger (cfg's followups settings) over st's posts
+// created since --since.
+func flagOver(ctx context.Context, st followup.Store, fc followup.Config, since string, now time.Time, log *slog.Logger) (followup.Report, error) {
+	from, err := sinceFlag(since, fc.Window, now)
+	if err != nil {
+		return followup.Report{}, err
+	}
+	f, err := followup.New(st, fc, followup.Options{Log: log})
+	if err != nil {
+		return followup.Report{}, usageError{err}
+	}
+	return f.Flag(ctx, from, now)
+}
+
+func followupsFlag(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("followups flag", e)
+	since := f.fs.String("since", "", "flag the posts created since this long ago (96h) or this RFC 3339 time (default: followups.window)")
+	asJSON := f.fs.Bool("json", false, "print one JSON object: stats, flagged follow-ups, held-out authors")
+	if help, err := f.parse(args, false); help || err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*f.config, *f.store, e)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now := time.Now().UTC()
+	rep, err := flagOver(ctx, st, cfg.Followups, *since, now, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(rep)
+	}
+	fmt.Fprintf(e.stdout, "Read %d posts since %s: %d new follow-ups, %d updated, %d authors held out.\n\n",
+		rep.Stats.Read, rep.From.Format(time.RFC3339), rep.Stats.Opened, rep.Stats.Updated, len(rep.Held))
+	followup.WriteFollowUps(e.stdout, rep.Flagged, now)
+	if len(rep.Held) > 0 {
+		fmt.Fprintln(e.stdout, "\nHeld out of the queue:")
+		followup.WriteHeld(e.stdout, rep.Held)
+	}
+	return nil
+}
+
+// readOnly is a store whose follow-ups are not written: flagging over it
+// says what it would do.
+type readOnly struct{ earshot.Store }
+
+func (readOnly) SaveFollowUp(context.Context, earshot.FollowUp) error { return nil }
+
+func followupsList(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("followups list", e)
+	states := f.fs.String("state", "open,assigned,contacted", "states to list, comma-separated: open, assigned, contacted, resolved, dismissed, or all")
+	held := f.fs.Bool("held", false, "list the authors held out of the queue instead, and why (flags nothing)")
+	since := f.fs.String("since", "", "with --held: look at the posts since this long ago or this RFC 3339 time (default: followups.window)")
+	asJSON := f.fs.Bool("json", false, "print a JSON array")
+	if help, err := f.parse(args, false); help || err != nil {
+		return err
+	}
+	var want []earshot.FollowUpState
+	if *states != "all" {
+		for _, s := range commaList(*states) {
+			st := earshot.FollowUpState(s)
+			if !st.Valid() {
+				return usagef("--state: %q is not open, assigned, contacted, resolved, dismissed or all", s)
+			}
+			want = append(want, st)
+		}
+	}
+	cfg, err := loadConfig(*f.config, *f.store, e)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now := time.Now().UTC()
+	if *held {
+		rep, err := flagOver(ctx, readOnly{st}, cfg.Followups, *since, now, slog.New(slog.DiscardHandler))
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(e.stdout).Encode(rep.Held)
+		}
+		followup.WriteHeld(e.stdout, rep.Held)
+		return nil
+	}
+	fus, err := st.FollowUps(ctx, want...)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if fus == nil {
+			fus = []earshot.FollowUp{}
+		}
+		return json.NewEncoder(e.stdout).Encode(fus)
+	}
+	followup.WriteFollowUps(e.stdout, fus, now)
+	return nil
 }

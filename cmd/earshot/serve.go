@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/engine"
+	"github.com/earshot/earshot/inbound/customerapi"
 	"github.com/earshot/earshot/inbound/ingestapi"
 	"github.com/earshot/earshot/inbound/publishapi"
 	"github.com/earshot/earshot/ingest"
@@ -226,6 +227,9 @@ func (s *server) build() (http.Handler, error) {
 	for _, path := range publishapi.Routes {
 		mux.Handle(path, publishAPI)
 	}
+	for path, h := range customerapi.Routes(st, customerapi.Options{WriteTokens: writeTokens, Log: log.With("part", "customers")}) {
+		mux.Handle(path, h)
+	}
 	// Every page and API needs a session or a token, and carries its user;
 	// the write routes check their own credential. Go's cross-origin
 	// protection refuses forged cross-site posts.
@@ -367,6 +371,8 @@ var writeRoutes = []string{
 	"POST /api/v1/incidents/{id}/updates",
 	"POST /api/v1/incidents/{id}/resolve",
 	"POST /api/followups/{id}/move",
+	"POST /api/v1/customers/import",
+	"POST /api/v1/erase",
 }
 
 // newHTTPServer is the server serve and demo listen with: timeouts on

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/analysis/followup"
 )
 
 func TestFollowupsAndWeb(t *testing.T) {
@@ -22,7 +24,7 @@ web:
 		t.Fatal(err)
 	}
 	f := cfg.Followups
-	if f.Interval != time.Minute || f.StrongScore != -0.7 || f.Due.P1 != 2*time.Hour || f.Window != 48*time.Hour || f.RepeatCount != 3 {
+	if f.Interval != time.Minute || f.StrongScore != -0.7 || f.Due.P1 != 2*time.Hour || f.Window != followup.DefaultConfig().Window || f.RepeatCount != 3 {
 		t.Errorf("followups %+v (unset keys keep their defaults)", f)
 	}
 	if len(cfg.Web.APITokens) != 1 || string(cfg.Web.APITokens[0]) != "env:EARSHOT_WEB_TOKEN" {

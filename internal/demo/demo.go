@@ -35,6 +35,9 @@ type Scenario struct {
 	Posts []earshot.Post
 	// Incidents are ordered by StartedAt; the major outage is the last one.
 	Incidents []earshot.Incident
+	// Accounts are what support imported: the brand's own handles and a
+	// customer list with tiers (see accounts).
+	Accounts []earshot.SocialAccount
 }
 
 // Outage returns the scenario's major outage.
@@ -149,7 +152,7 @@ func generate(opts Options) (Scenario, []origin) {
 	g.hostile()
 
 	posts, origins := g.finish()
-	return Scenario{Watches: Watches(), Posts: posts, Incidents: incidents}, origins
+	return Scenario{Watches: Watches(), Posts: posts, Incidents: incidents, Accounts: accounts(opts.Seed, posts)}, origins
 }
 
 // atClock returns hour:minute UTC on the day of t.

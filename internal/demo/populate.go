@@ -44,13 +44,18 @@ func Populate(ctx context.Context, st earshot.Store, sc Scenario, r Run) error {
 		return err
 	}
 	fmt.Fprintf(r.Progress, "earshot demo: %d spike events, %d alerts routed (%s)\n", es.SpikeEvents, es.Notifications, time.Since(start).Round(10*time.Millisecond))
-	// Flag the customers support should reach, stepping through the
-	// scenario as serve would have live.
+	// The accounts support imported, then the customers support should
+	// reach, flagged stepping through the scenario as serve would have
+	// live.
+	if err := st.SaveSocialAccounts(ctx, sc.Accounts); err != nil {
+		return fmt.Errorf("saving demo accounts: %w", err)
+	}
 	fst, err := r.Flagger.Replay(ctx, end.Add(-time.Duration(days)*24*time.Hour), end, 6*time.Hour)
 	if err != nil {
 		return fmt.Errorf("flagging follow-ups: %w", err)
 	}
-	fmt.Fprintf(r.Progress, "earshot demo: flagged %d customers to follow up (%s)\n", fst.Opened, time.Since(start).Round(10*time.Millisecond))
+	fmt.Fprintf(r.Progress, "earshot demo: flagged %d customers to follow up, held out %d likely media, bots and marked accounts (%s)\n",
+		fst.Opened, len(r.Flagger.Held()), time.Since(start).Round(10*time.Millisecond))
 	return nil
 }
 

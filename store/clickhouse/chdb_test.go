@@ -235,6 +235,12 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got := results["upgrade: sorting key"]; got != "created_at, source, id" {
 		t.Errorf("upgrading: the posts' sorting key is %q, want created_at, source, id", got)
 	}
+	if got := results[qSocialAccounts]; got != "twitter\tnewsbot\tmedia\t\t\t\t\t"+ns(chdbBase)+"\ntwitter\t@Zoe_Ops\tcustomer\tc-1\tZoe Shop\tstrategic\tsam\t"+ns(chdbBase.Add(time.Minute)) {
+		t.Errorf("social accounts answered %q, want newsbot then zoe's later save", got)
+	}
+	if got := results[qErasures]; got != "er-1\ttwitter\tu9\tcli:ana\t"+ns(chdbBase)+"\t2\t1\t0" {
+		t.Errorf("erasures answered %q", got)
+	}
 	t.Logf("%d statements ran on chdb %s", n, results[qServerVersion])
 }
 
@@ -378,7 +384,7 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 
 	fu := []any{"f-1", "twitter", "u1", "h_u1", "Name u1", int64(10), []string{"twitter:1", "twitter:2"},
 		"angry", int64(1), "open", "", "inc-1", `[{"at":"2026-03-02T11:00:00Z","author":"bot","text":"flagged"}]`,
-		s.timeArg(time.Time{}), s.timeArg(chdbBase), s.timeArg(chdbBase), uint64(1)}
+		s.timeArg(time.Time{}), s.timeArg(chdbBase), s.timeArg(chdbBase), uint64(1), "", "", ""}
 	insert(qInsertFollowUp, fu)
 	add(qFollowUp, "f-1")
 	add(qFollowUps)
@@ -490,6 +496,20 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 
 	insert(qInsertCursor, []any{"rss", "cursor-1", uint64(1)}, []any{"rss", "cursor-2", uint64(2)})
 	add(qCursor, "rss")
+
+	// Customer accounts, and erasing an author: the follow-ups and old
+	// alert versions go by mutation, the audit line is inserted.
+	insert(qInsertSocialAccount, []any{"twitter", "zoe_ops", "@Zoe_Ops", "customer", "c-1", "Zoe Shop", "enterprise", "sam",
+		s.timeArg(chdbBase), uint64(1)}, []any{"twitter", "newsbot", "newsbot", "media", "", "", "", "", s.timeArg(chdbBase), uint64(1)})
+	insert(qInsertSocialAccount, []any{"twitter", "zoe_ops", "@Zoe_Ops", "customer", "c-1", "Zoe Shop", "strategic", "sam",
+		s.timeArg(chdbBase.Add(time.Minute)), uint64(2)})
+	add(qSocialAccounts)
+	add(qAllAlerts)
+	add(qCountAuthorFollowUps, "twitter", "u9")
+	add(qEraseAuthorFollowUps, "twitter", "u9")
+	add(qEraseOldAlert, "a-9", uint64(1))
+	insert(qInsertErasure, []any{"er-1", "twitter", "u9", "cli:ana", s.timeArg(chdbBase), int64(2), int64(1), int64(0), uint64(1)})
+	add(qErasures)
 
 	add(qEraseAuthor, "twitter", "u2")
 	add(qPendingMutations, d.DB, "posts")

@@ -172,6 +172,9 @@ func TestSchemaOldServer(t *testing.T) {
 		"ALTER TABLE `earshot`.`posts` ADD COLUMN app_version String",
 		"ALTER TABLE `earshot`.`incidents` ADD COLUMN watches Array(String)",
 		"ALTER TABLE `earshot`.`incidents` ADD COLUMN closure String",
+		"ALTER TABLE `earshot`.`followups` ADD COLUMN customer_id String",
+		"ALTER TABLE `earshot`.`followups` ADD COLUMN customer_name String",
+		"ALTER TABLE `earshot`.`followups` ADD COLUMN customer_tier String",
 	}; !slices.Equal(added, want) {
 		t.Errorf("18.16 ALTER statements = %q, want %q", added, want)
 	}

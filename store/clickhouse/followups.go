@@ -27,7 +27,8 @@ func (s *Store) SaveFollowUp(ctx context.Context, f earshot.FollowUp) error {
 	}
 	if err := b.Append(f.ID, f.Source, f.Author.ID, f.Author.Handle, f.Author.Name, f.Author.Followers,
 		postIDs, f.Reason, int64(f.Priority), string(f.State), f.Assignee, f.IncidentID, body,
-		s.timeArg(f.Due), s.timeArg(f.CreatedAt), s.timeArg(f.UpdatedAt), s.nextVersion()); err != nil {
+		s.timeArg(f.Due), s.timeArg(f.CreatedAt), s.timeArg(f.UpdatedAt), s.nextVersion(),
+		f.Customer.ID, f.Customer.Name, f.Customer.Tier); err != nil {
 		_ = b.Abort()
 		return fmt.Errorf("saving follow-up %s: %w", f.ID, err)
 	}
@@ -46,7 +47,7 @@ func scanFollowUp(rows driver.Rows) (earshot.FollowUp, error) {
 	)
 	if err := rows.Scan(&f.ID, &f.Source, &f.Author.ID, &f.Author.Handle, &f.Author.Name, &f.Author.Followers,
 		&f.PostIDs, &f.Reason, &priority, &state, &f.Assignee, &f.IncidentID, &notes,
-		&due, &created, &updated); err != nil {
+		&due, &created, &updated, &f.Customer.ID, &f.Customer.Name, &f.Customer.Tier); err != nil {
 		return earshot.FollowUp{}, err
 	}
 	f.Priority = int(priority)

@@ -77,19 +77,27 @@ const (
 	qDropPartition     = "drop_partition"
 
 	// Rollup-only statements (Dialect.Rollups).
-	qPostStates          = "post_states"
-	qAuthorStates        = "author_states"
-	qInsertRollup        = "insert_rollup"
-	qRollupSeries        = "rollup_series"
-	qRollupSeriesBySrc   = "rollup_series_by_source"
-	qRollupSeriesByWatch = "rollup_series_by_watch"
-	qEdgeSeries          = "edge_series"
-	qEdgeSeriesBySource  = "edge_series_by_source"
-	qEdgeSeriesByWatch   = "edge_series_by_watch"
-	qDropRollupPartition = "drop_rollup_partition"
-	qModifyRollupTTL     = "modify_rollup_ttl"
-	qNegativeCandidates  = "negative_candidates"
-	qNegativeWinners     = "negative_winners"
+	qPostStates           = "post_states"
+	qAuthorStates         = "author_states"
+	qInsertRollup         = "insert_rollup"
+	qRollupSeries         = "rollup_series"
+	qRollupSeriesBySrc    = "rollup_series_by_source"
+	qRollupSeriesByWatch  = "rollup_series_by_watch"
+	qEdgeSeries           = "edge_series"
+	qEdgeSeriesBySource   = "edge_series_by_source"
+	qEdgeSeriesByWatch    = "edge_series_by_watch"
+	qDropRollupPartition  = "drop_rollup_partition"
+	qModifyRollupTTL      = "modify_rollup_ttl"
+	qNegativeCandidates   = "negative_candidates"
+	qNegativeWinners      = "negative_winners"
+	qInsertSocialAccount  = "insert_social_account"
+	qSocialAccounts       = "social_accounts"
+	qCountAuthorFollowUps = "count_author_followups"
+	qEraseAuthorFollowUps = "erase_author_followups"
+	qAllAlerts            = "all_alerts"
+	qEraseOldAlert        = "erase_old_alert"
+	qInsertErasure        = "insert_erasure"
+	qErasures             = "erasures"
 )
 
 // rollupQueries are rendered only for a dialect with Rollups.
@@ -127,10 +135,10 @@ const (
 
 	followUpColumns = `id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, {{ns "due"}},
-    {{ns "created_at"}}, {{ns "updated_at"}}`
+    {{ns "created_at"}}, {{ns "updated_at"}}, customer_id, customer_name, customer_tier`
 	followUpInsertColumns = `id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
-    version`
+    version, customer_id, customer_name, customer_tier`
 
 	spikeColumns = `id, scope_kind, scope_value, metric, {{ns "start_at"}}, {{ns "peak_at"}},
     {{ns "end_at"}}, bucket, observed, expected, score, incident_id, link_confidence`
@@ -386,6 +394,22 @@ ORDER BY created_at ASC, name ASC, hash ASC`,
 FROM {{table "sessions"}} FINAL
 WHERE hash = ?
 LIMIT 1`,
+	qInsertSocialAccount: `INSERT INTO {{table "social_accounts"}} (source, handle_key, handle, kind, customer_id, name, tier, owner,
+    updated_at, version)`,
+	qSocialAccounts: `SELECT source, handle, kind, customer_id, name, tier, owner, {{ns "updated_at"}}
+FROM {{table "social_accounts"}} FINAL
+ORDER BY source ASC, handle_key ASC`,
+	qCountAuthorFollowUps: `SELECT count() FROM {{table "followups"}} FINAL WHERE source = ? AND author_id = ?`,
+	qEraseAuthorFollowUps: `ALTER TABLE {{local "followups"}}{{onCluster}} DELETE WHERE source = ? AND author_id = ?`,
+	qAllAlerts: `SELECT ` + alertColumns + `
+FROM {{table "alerts"}} FINAL
+ORDER BY raised_at ASC, id ASC`,
+	qEraseOldAlert: `ALTER TABLE {{local "alerts"}}{{onCluster}} DELETE WHERE id = ? AND version < ?`,
+	qInsertErasure: `INSERT INTO {{table "erasures"}} (id, source, author_id, actor, erased_at, posts, follow_ups,
+    alerts, version)`,
+	qErasures: `SELECT id, source, author_id, actor, {{ns "erased_at"}}, posts, follow_ups, alerts
+FROM {{table "erasures"}} FINAL
+ORDER BY erased_at ASC, id ASC`,
 	qDigest: `SELECT ` + digestColumns + `
 FROM {{table "digests"}} FINAL
 WHERE id = ?

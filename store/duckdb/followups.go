@@ -12,7 +12,7 @@ import (
 )
 
 const saveFollowUp = `INSERT OR REPLACE INTO follow_ups (` + followUpColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // SaveFollowUp creates or replaces the follow-up with f.ID.
 func (s *Store) SaveFollowUp(ctx context.Context, f earshot.FollowUp) error {

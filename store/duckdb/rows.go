@@ -247,18 +247,20 @@ func (r *incidentRow) incident() (earshot.Incident, error) {
 }
 
 const followUpColumns = `id, source, author_id, author_handle, author_name, author_followers, post_ids,
-	reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at`
+	reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
+	customer_id, customer_name, customer_tier`
 
 type followUpRow struct {
-	ID, Source                         string
-	AuthorID, AuthorHandle, AuthorName string
-	AuthorFollowers                    int64
-	PostIDs                            stringList
-	Reason                             string
-	Priority                           int64
-	State, Assignee, IncidentID        string
-	Notes                              string // JSON array of earshot.Note
-	Due, CreatedAt, UpdatedAt          sql.NullTime
+	ID, Source                             string
+	AuthorID, AuthorHandle, AuthorName     string
+	AuthorFollowers                        int64
+	PostIDs                                stringList
+	Reason                                 string
+	Priority                               int64
+	State, Assignee, IncidentID            string
+	Notes                                  string // JSON array of earshot.Note
+	Due, CreatedAt, UpdatedAt              sql.NullTime
+	CustomerID, CustomerName, CustomerTier string
 }
 
 func followUpRowOf(f earshot.FollowUp) (followUpRow, error) {
@@ -273,17 +275,20 @@ func followUpRowOf(f earshot.FollowUp) (followUpRow, error) {
 		State: string(f.State), Assignee: f.Assignee, IncidentID: f.IncidentID,
 		Notes: notes,
 		Due:   nullTime(f.Due), CreatedAt: nullTime(f.CreatedAt), UpdatedAt: nullTime(f.UpdatedAt),
+		CustomerID: validUTF8(f.Customer.ID), CustomerName: validUTF8(f.Customer.Name), CustomerTier: validUTF8(f.Customer.Tier),
 	}, nil
 }
 
 func (r *followUpRow) args() []any {
 	return []any{r.ID, r.Source, r.AuthorID, r.AuthorHandle, r.AuthorName, r.AuthorFollowers, r.PostIDs.value(),
-		r.Reason, r.Priority, r.State, r.Assignee, r.IncidentID, r.Notes, arg(r.Due), arg(r.CreatedAt), arg(r.UpdatedAt)}
+		r.Reason, r.Priority, r.State, r.Assignee, r.IncidentID, r.Notes, arg(r.Due), arg(r.CreatedAt), arg(r.UpdatedAt),
+		r.CustomerID, r.CustomerName, r.CustomerTier}
 }
 
 func (r *followUpRow) dest() []any {
 	return []any{&r.ID, &r.Source, &r.AuthorID, &r.AuthorHandle, &r.AuthorName, &r.AuthorFollowers, &r.PostIDs,
-		&r.Reason, &r.Priority, &r.State, &r.Assignee, &r.IncidentID, &r.Notes, &r.Due, &r.CreatedAt, &r.UpdatedAt}
+		&r.Reason, &r.Priority, &r.State, &r.Assignee, &r.IncidentID, &r.Notes, &r.Due, &r.CreatedAt, &r.UpdatedAt,
+		&r.CustomerID, &r.CustomerName, &r.CustomerTier}
 }
 
 func (r *followUpRow) followUp() (earshot.FollowUp, error) {
@@ -293,6 +298,7 @@ func (r *followUpRow) followUp() (earshot.FollowUp, error) {
 		PostIDs: r.PostIDs.slice(), Reason: r.Reason, Priority: int(r.Priority),
 		State: earshot.FollowUpState(r.State), Assignee: r.Assignee, IncidentID: r.IncidentID,
 		Due: timeOf(r.Due), CreatedAt: timeOf(r.CreatedAt), UpdatedAt: timeOf(r.UpdatedAt),
+		Customer: earshot.Customer{ID: r.CustomerID, Name: r.CustomerName, Tier: r.CustomerTier},
 	}
 	notes, err := rowcodec.DecodeNotes(r.Notes)
 	if err != nil {

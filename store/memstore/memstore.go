@@ -38,14 +38,20 @@ type Store struct {
 	tokens     map[string]earshot.APIToken
 	sessions   map[string]earshot.Session
 	// publications is made by the first SavePublication.
-	publications map[string]earshot.Publication
+	publications   map[string]earshot.Publication
+	socialAccounts map[string]earshot.SocialAccount // by source and handle key
+	erasures       []earshot.Erasure
 	// keep is the version stored when a post replaces old: earshot.KeepLink
 	// (the suite's own test swaps it to check the suite catches a wrong one).
 	keep   func(p, old earshot.Post) earshot.Post
 	closed bool
 }
 
-var _ earshot.Store = (*Store)(nil)
+var (
+	_ earshot.Store         = (*Store)(nil)
+	_ earshot.CustomerStore = (*Store)(nil)
+	_ earshot.AuthorEraser  = (*Store)(nil)
+)
 
 // New returns an empty Store.
 func New() *Store {
@@ -58,17 +64,18 @@ func New() *Store {
 		health:    map[string]earshot.SourceHealth{},
 		gaps:      map[string]earshot.Gap{},
 
-		hashes:     map[string]uint64{},
-		alerts:     map[string]earshot.Alert{},
-		deliveries: map[string]earshot.Delivery{},
-		episodes:   map[string]earshot.Episode{},
-		threads:    map[[2]string]string{},
-		silences:   map[string]earshot.Silence{},
-		digests:    map[string]earshot.SentDigest{},
-		accounts:   map[string]earshot.Account{},
-		tokens:     map[string]earshot.APIToken{},
-		sessions:   map[string]earshot.Session{},
-		keep:       earshot.KeepLink,
+		hashes:         map[string]uint64{},
+		alerts:         map[string]earshot.Alert{},
+		deliveries:     map[string]earshot.Delivery{},
+		episodes:       map[string]earshot.Episode{},
+		threads:        map[[2]string]string{},
+		silences:       map[string]earshot.Silence{},
+		digests:        map[string]earshot.SentDigest{},
+		accounts:       map[string]earshot.Account{},
+		tokens:         map[string]earshot.APIToken{},
+		sessions:       map[string]earshot.Session{},
+		socialAccounts: map[string]earshot.SocialAccount{},
+		keep:           earshot.KeepLink,
 	}
 }
 
@@ -489,5 +496,62 @@ func (m *Store) Silences(_ context.Context, since time.Time) ([]earshot.Silence,
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
+	return out, nil
+}
+
+func accountKey(a earshot.SocialAccount) string {
+	return a.Source + "\x00" + earshot.HandleKey(a.Handle)
+}
+
+func (m *Store) SaveSocialAccounts(_ context.Context, accounts []earshot.SocialAccount) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, a := range accounts {
+		a.UpdatedAt = a.UpdatedAt.UTC()
+		m.socialAccounts[accountKey(a)] = a
+	}
+	return nil
+}
+
+func (m *Store) SocialAccounts(context.Context) ([]earshot.SocialAccount, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := slices.Collect(maps.Values(m.socialAccounts))
+	slices.SortFunc(out, func(a, b earshot.SocialAccount) int {
+		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(earshot.HandleKey(a.Handle), earshot.HandleKey(b.Handle)))
+	})
+	return out, nil
+}
+
+func (m *Store) EraseAuthorData(ctx context.Context, e earshot.Erasure) (earshot.Erasure, error) {
+	e = e.Prepared(time.Now())
+	n, err := m.EraseAuthor(ctx, e.Source, e.AuthorID)
+	if err != nil {
+		return e, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e.Posts = n
+	for id, f := range m.followUps {
+		if f.Source == e.Source && f.Author.ID == e.AuthorID {
+			delete(m.followUps, id)
+			e.FollowUps++
+		}
+	}
+	for id, a := range m.alerts {
+		if cut, ok := a.WithoutAuthor(e.Source, e.AuthorID); ok {
+			m.alerts[id] = cloneAlert(cut)
+			e.Alerts++
+		}
+	}
+	m.erasures = append(m.erasures, e)
+	return e, nil
+}
+
+func (m *Store) Erasures(context.Context) ([]earshot.Erasure, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := slices.Clone(m.erasures)
+	slices.SortStableFunc(out, func(a, b earshot.Erasure) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
 	return out, nil
 }

@@ -698,11 +698,11 @@ var mutants = map[string]struct {
 		mutant{oneByOne: true},
 	},
 	"drops an alert's Why": {
-		[]string{"AlertRoundTrip"},
+		[]string{"AlertRoundTrip", "EraseAuthorData"},
 		mutant{saveAlert: func(a, _ earshot.Alert) earshot.Alert { a.Why = earshot.Why{}; return a }},
 	},
 	"drops the posts of an alert's Why": {
-		[]string{"AlertRoundTrip"},
+		[]string{"AlertRoundTrip", "EraseAuthorData"},
 		mutant{saveAlert: func(a, _ earshot.Alert) earshot.Alert { a.Why.Posts = nil; return a }},
 	},
 	"merges an alert's labels": {

@@ -55,6 +55,7 @@ func testFollowUpRoundTrip(t *testing.T, st earshot.Store) {
 		ID:         "fu-1",
 		Source:     "twitter",
 		Author:     earshot.Author{ID: "9912", Handle: "zoë", Name: "Zoë 🦊", Followers: 12000},
+		Customer:   earshot.Customer{ID: "crm-0042", Name: "Zoë's \"Bakery\" Ltd", Tier: "enterprise"},
 		PostIDs:    []string{"twitter:1", "twitter:2", "twitter:3"},
 		Reason:     "Threatens to cancel: \"third outage this month\"",
 		Priority:   1,
@@ -78,6 +79,7 @@ func testFollowUpRoundTrip(t *testing.T, st earshot.Store) {
 	changed := full
 	changed.PostIDs = []string{"twitter:1"}
 	changed.Notes = nil
+	changed.Customer = earshot.Customer{}
 	changed.Due = time.Time{}
 	changed.Priority = 2
 	changed.State = earshot.FollowUpContacted

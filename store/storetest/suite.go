@@ -72,6 +72,8 @@ var cases = []testCase{
 	{"Accounts", testAccounts},
 	{"TokensAndSessions", testTokensAndSessions},
 	{"Publications", testPublications},
+	{"SocialAccountsRoundTrip", testSocialAccountsRoundTrip},
+	{"EraseAuthorData", testEraseAuthorData},
 }
 
 // Cases returns the names of the suite's cases, in the order Run runs them.

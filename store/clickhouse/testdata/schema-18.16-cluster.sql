@@ -370,6 +370,48 @@ ORDER BY hash;
 -- migration 0014_incident_closure #1
 ALTER TABLE `earshot`.`incidents` ON CLUSTER `prod` ADD COLUMN closure String;
 
+-- migration 0015_customers_erasures #1
+CREATE TABLE IF NOT EXISTS `earshot`.`social_accounts` ON CLUSTER `prod`
+(
+    source String,
+    handle_key String,
+    handle String,
+    kind String,
+    customer_id String,
+    name String,
+    tier String,
+    owner String,
+    updated_at Int64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/social_accounts', '{replica}', version)
+ORDER BY (source, handle_key);
+
+-- migration 0015_customers_erasures #2
+ALTER TABLE `earshot`.`followups` ON CLUSTER `prod` ADD COLUMN customer_id String;
+
+-- migration 0015_customers_erasures #3
+ALTER TABLE `earshot`.`followups` ON CLUSTER `prod` ADD COLUMN customer_name String;
+
+-- migration 0015_customers_erasures #4
+ALTER TABLE `earshot`.`followups` ON CLUSTER `prod` ADD COLUMN customer_tier String;
+
+-- migration 0015_customers_erasures #5
+CREATE TABLE IF NOT EXISTS `earshot`.`erasures` ON CLUSTER `prod`
+(
+    id String,
+    source String,
+    author_id String,
+    actor String,
+    erased_at Int64,
+    posts Int64,
+    follow_ups Int64,
+    alerts Int64,
+    version UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/erasures', '{replica}', version)
+ORDER BY id;
+
 -- migration 0016_publications #1
 CREATE TABLE IF NOT EXISTS `earshot`.`publications` ON CLUSTER `prod`
 (
@@ -407,6 +449,12 @@ FROM `earshot`.`alerts` FINAL
 WHERE raised_at >= ? AND raised_at < ?
 ORDER BY raised_at ASC, id ASC;
 
+-- query all_alerts
+SELECT id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
+    summary, why, starts_at, ends_at, raised_at
+FROM `earshot`.`alerts` FINAL
+ORDER BY raised_at ASC, id ASC;
+
 -- query applied_migrations
 SELECT version FROM `earshot`.`schema_migrations` ORDER BY version;
 
@@ -422,6 +470,9 @@ WHERE created_at >= ? AND created_at < ?
 GROUP BY source, author_id
 ORDER BY posts DESC, source ASC, author_id ASC
 LIMIT ?;
+
+-- query count_author_followups
+SELECT count() FROM `earshot`.`followups` FINAL WHERE source = ? AND author_id = ?;
 
 -- query count_author_posts
 SELECT count() FROM `earshot`.`posts` FINAL WHERE source = ? AND author_id = ?;
@@ -470,10 +521,21 @@ ORDER BY opened_at ASC, id ASC;
 -- query erase_author
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` DELETE WHERE source = ? AND author_id = ?;
 
+-- query erase_author_followups
+ALTER TABLE `earshot`.`followups` ON CLUSTER `prod` DELETE WHERE source = ? AND author_id = ?;
+
+-- query erase_old_alert
+ALTER TABLE `earshot`.`alerts` ON CLUSTER `prod` DELETE WHERE id = ? AND version < ?;
+
+-- query erasures
+SELECT id, source, author_id, actor, erased_at, posts, follow_ups, alerts
+FROM `earshot`.`erasures` FINAL
+ORDER BY erased_at ASC, id ASC;
+
 -- query followup
 SELECT id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, due,
-    created_at, updated_at
+    created_at, updated_at, customer_id, customer_name, customer_tier
 FROM `earshot`.`followups` FINAL
 WHERE id = ?
 LIMIT 1;
@@ -481,14 +543,14 @@ LIMIT 1;
 -- query followups
 SELECT id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, due,
-    created_at, updated_at
+    created_at, updated_at, customer_id, customer_name, customer_tier
 FROM `earshot`.`followups` FINAL
 ORDER BY priority ASC, created_at ASC, id ASC;
 
 -- query followups_in_states
 SELECT id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, due,
-    created_at, updated_at
+    created_at, updated_at, customer_id, customer_name, customer_tier
 FROM `earshot`.`followups` FINAL
 WHERE has(?, state)
 ORDER BY priority ASC, created_at ASC, id ASC;
@@ -538,10 +600,14 @@ INSERT INTO `earshot`.`digests` (id, name, from_at, to_at, sent_at, format, subj
 -- query insert_episode
 INSERT INTO `earshot`.`episodes` (id, watch, opened_at, updated_at, body, version);
 
+-- query insert_erasure
+INSERT INTO `earshot`.`erasures` (id, source, author_id, actor, erased_at, posts, follow_ups,
+    alerts, version);
+
 -- query insert_followup
 INSERT INTO `earshot`.`followups` (id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
-    version);
+    version, customer_id, customer_name, customer_tier);
 
 -- query insert_gap
 INSERT INTO `earshot`.`gaps` (id, collector, from_at, to_at, reason, filled_at, version);
@@ -568,6 +634,10 @@ INSERT INTO `earshot`.`sessions` (hash, user_name, created_at, expires_at, revok
 
 -- query insert_silence
 INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
+
+-- query insert_social_account
+INSERT INTO `earshot`.`social_accounts` (source, handle_key, handle, kind, customer_id, name, tier, owner,
+    updated_at, version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -685,6 +755,11 @@ SELECT body
 FROM `earshot`.`silences` FINAL
 WHERE ends_at > ?
 ORDER BY starts_at ASC, id ASC;
+
+-- query social_accounts
+SELECT source, handle, kind, customer_id, name, tier, owner, updated_at
+FROM `earshot`.`social_accounts` FINAL
+ORDER BY source ASC, handle_key ASC;
 
 -- query spikes
 SELECT id, scope_kind, scope_value, metric, start_at, peak_at,

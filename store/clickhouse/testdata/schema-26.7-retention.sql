@@ -340,6 +340,48 @@ ORDER BY hash;
 -- migration 0014_incident_closure #1
 ALTER TABLE `earshot`.`incidents` ADD COLUMN IF NOT EXISTS closure String;
 
+-- migration 0015_customers_erasures #1
+CREATE TABLE IF NOT EXISTS `earshot`.`social_accounts`
+(
+    source String,
+    handle_key String,
+    handle String,
+    kind LowCardinality(String),
+    customer_id String,
+    name String,
+    tier String,
+    owner String,
+    updated_at DateTime64(9, 'UTC'),
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY (source, handle_key);
+
+-- migration 0015_customers_erasures #2
+ALTER TABLE `earshot`.`followups` ADD COLUMN IF NOT EXISTS customer_id String;
+
+-- migration 0015_customers_erasures #3
+ALTER TABLE `earshot`.`followups` ADD COLUMN IF NOT EXISTS customer_name String;
+
+-- migration 0015_customers_erasures #4
+ALTER TABLE `earshot`.`followups` ADD COLUMN IF NOT EXISTS customer_tier String;
+
+-- migration 0015_customers_erasures #5
+CREATE TABLE IF NOT EXISTS `earshot`.`erasures`
+(
+    id String,
+    source String,
+    author_id String,
+    actor String,
+    erased_at DateTime64(9, 'UTC'),
+    posts Int64,
+    follow_ups Int64,
+    alerts Int64,
+    version UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY id;
+
 -- migration 0016_publications #1
 CREATE TABLE IF NOT EXISTS `earshot`.`publications`
 (
@@ -458,6 +500,12 @@ FROM `earshot`.`alerts` FINAL
 WHERE raised_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND raised_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
 ORDER BY raised_at ASC, id ASC;
 
+-- query all_alerts
+SELECT id, kind, spike_id, watch, metric, severity, labels, incident_id, confidence,
+    summary, why, toUnixTimestamp64Nano(starts_at), toUnixTimestamp64Nano(ends_at), toUnixTimestamp64Nano(raised_at)
+FROM `earshot`.`alerts` FINAL
+ORDER BY raised_at ASC, id ASC;
+
 -- query applied_migrations
 SELECT version FROM `earshot`.`schema_migrations` ORDER BY version;
 
@@ -478,6 +526,9 @@ WHERE (? = '' OR has(watches, ?))
 GROUP BY source, author_id
 ORDER BY posts DESC, source ASC, author_id ASC
 LIMIT ?;
+
+-- query count_author_followups
+SELECT count() FROM `earshot`.`followups` FINAL WHERE source = ? AND author_id = ?;
 
 -- query count_author_posts
 SELECT count() FROM `earshot`.`posts` FINAL WHERE source = ? AND author_id = ?;
@@ -560,10 +611,21 @@ ORDER BY opened_at ASC, id ASC;
 -- query erase_author
 ALTER TABLE `earshot`.`posts` DELETE WHERE source = ? AND author_id = ?;
 
+-- query erase_author_followups
+ALTER TABLE `earshot`.`followups` DELETE WHERE source = ? AND author_id = ?;
+
+-- query erase_old_alert
+ALTER TABLE `earshot`.`alerts` DELETE WHERE id = ? AND version < ?;
+
+-- query erasures
+SELECT id, source, author_id, actor, toUnixTimestamp64Nano(erased_at), posts, follow_ups, alerts
+FROM `earshot`.`erasures` FINAL
+ORDER BY erased_at ASC, id ASC;
+
 -- query followup
 SELECT id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, toUnixTimestamp64Nano(due),
-    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at)
+    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at), customer_id, customer_name, customer_tier
 FROM `earshot`.`followups` FINAL
 WHERE id = ?
 LIMIT 1;
@@ -571,14 +633,14 @@ LIMIT 1;
 -- query followups
 SELECT id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, toUnixTimestamp64Nano(due),
-    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at)
+    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at), customer_id, customer_name, customer_tier
 FROM `earshot`.`followups` FINAL
 ORDER BY priority ASC, created_at ASC, id ASC;
 
 -- query followups_in_states
 SELECT id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, toUnixTimestamp64Nano(due),
-    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at)
+    toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(updated_at), customer_id, customer_name, customer_tier
 FROM `earshot`.`followups` FINAL
 WHERE has(?, state)
 ORDER BY priority ASC, created_at ASC, id ASC;
@@ -628,10 +690,14 @@ INSERT INTO `earshot`.`digests` (id, name, from_at, to_at, sent_at, format, subj
 -- query insert_episode
 INSERT INTO `earshot`.`episodes` (id, watch, opened_at, updated_at, body, version);
 
+-- query insert_erasure
+INSERT INTO `earshot`.`erasures` (id, source, author_id, actor, erased_at, posts, follow_ups,
+    alerts, version);
+
 -- query insert_followup
 INSERT INTO `earshot`.`followups` (id, source, author_id, author_handle, author_name, author_followers,
     post_ids, reason, priority, state, assignee, incident_id, notes, due, created_at, updated_at,
-    version);
+    version, customer_id, customer_name, customer_tier);
 
 -- query insert_gap
 INSERT INTO `earshot`.`gaps` (id, collector, from_at, to_at, reason, filled_at, version);
@@ -661,6 +727,10 @@ INSERT INTO `earshot`.`sessions` (hash, user_name, created_at, expires_at, revok
 
 -- query insert_silence
 INSERT INTO `earshot`.`silences` (id, starts_at, ends_at, body, version);
+
+-- query insert_social_account
+INSERT INTO `earshot`.`social_accounts` (source, handle_key, handle, kind, customer_id, name, tier, owner,
+    updated_at, version);
 
 -- query insert_spike
 INSERT INTO `earshot`.`spikes` (id, scope_kind, scope_value, metric, start_at, peak_at, end_at, bucket,
@@ -838,6 +908,11 @@ SELECT body
 FROM `earshot`.`silences` FINAL
 WHERE ends_at > fromUnixTimestamp64Nano(toInt64(?), 'UTC')
 ORDER BY starts_at ASC, id ASC;
+
+-- query social_accounts
+SELECT source, handle, kind, customer_id, name, tier, owner, toUnixTimestamp64Nano(updated_at)
+FROM `earshot`.`social_accounts` FINAL
+ORDER BY source ASC, handle_key ASC;
 
 -- query spikes
 SELECT id, scope_kind, scope_value, metric, toUnixTimestamp64Nano(start_at), toUnixTimestamp64Nano(peak_at),

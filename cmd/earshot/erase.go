@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/inbound/customerapi"
+)
+
+const eraseUsage = `Usage: earshot erase --author SOURCE:ID [--json]
+       earshot erase --audit [--json]
+
+Erases everything Earshot keeps of one author (a data subject's request):
+their posts, their follow-ups, and their posts among the sample posts of
+stored alerts, in the store the configuration names (--store, else
+$EARSHOT_STORE, else the --config file's). An audit line records who
+erased which author when, and how much went, never the content;
+--audit lists those lines.
+
+Flags:`
+
+func runErase(ctx context.Context, args []string, e env) error {
+	f := newStoreFlags("erase", e)
+	f.fs.Usage = func() {
+		fmt.Fprintln(e.stderr, eraseUsage)
+		f.fs.PrintDefaults()
+	}
+	author := f.fs.String("author", "", "the author, as SOURCE:ID (twitter:12345; the ID as the source gives it)")
+	audit := f.fs.Bool("audit", false, "list the audit lines of past erasures instead")
+	asJSON := f.fs.Bool("json", false, "print JSON")
+	if help, err := f.parse(args, false); help || err != nil {
+		return err
+	}
+	if *audit == (*author != "") {
+		return usagef("give --author SOURCE:ID, or --audit")
+	}
+	if *author != "" {
+		if _, _, err := customerapi.ParseAuthor(*author); err != nil {
+			return usageError{err}
+		}
+	}
+	st, err := f.openStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *audit {
+		lines, err := st.Erasures(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if lines == nil {
+				lines = []earshot.Erasure{}
+			}
+			return json.NewEncoder(e.stdout).Encode(lines)
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "AT\tBY\tAUTHOR\tPOSTS\tFOLLOW-UPS\tALERTS")
+		for _, l := range lines {
+			fmt.Fprintf(tw, "%s\t%s\t%s:%s\t%d\t%d\t%d\n", l.At.Format(time.RFC3339), l.Actor, l.Source, l.AuthorID, l.Posts, l.FollowUps, l.Alerts)
+		}
+		return tw.Flush()
+	}
+	actor := "cli"
+	if u := e.getenv("USER"); u != "" {
+		actor = "cli:" + u
+	}
+	line, err := customerapi.Erase(ctx, st, *author, actor, time.Now())
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(line)
+	}
+	fmt.Fprintf(e.stdout, "Erased %s: %d posts, %d follow-ups, sample posts cut from %d alerts (audit line %s).\n",
+		*author, line.Posts, line.FollowUps, line.Alerts, line.ID)
+	return nil
+}
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+func accountKind(s string) earshot.AccountKind { return earshot.AccountKind(s) }
