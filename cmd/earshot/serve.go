@@ -199,7 +199,7 @@ func (s *server) build() (http.Handler, error) {
 		return nil, err
 	}
 	quiet := quietAdvisor(cfg.WarRoom.QuietPeriod, st)
-	publishAPI, publishPage, err := publishing(cfg, st, writeTokens, writeLimit, s.getenv, log.With("part", "publish"))
+	publishAPI, publishPage, err := publishing(cfg, s.events, writeTokens, writeLimit, s.getenv, log.With("part", "publish"))
 	if err != nil {
 		return nil, usageError{err}
 	}

@@ -342,11 +342,14 @@ func TestStorePublishes(t *testing.T) {
 	if err := st.SaveSpike(ctx, earshot.Spike{ID: "s1", IncidentID: "manual:1", Start: t0}); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.SavePublication(ctx, earshot.Publication{ID: "p1", IncidentID: "manual:1", Channel: "mastodon", State: "published", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
 	var types []string
 	for _, e := range rec.events[1:] {
 		types = append(types, string(e.Type)+"/"+e.IncidentID)
 	}
-	if w := "incident/manual:1 followup/manual:1 followup/manual:1 spike/manual:1"; strings.Join(types, " ") != w {
+	if w := "incident/manual:1 followup/manual:1 followup/manual:1 spike/manual:1 publication/manual:1"; strings.Join(types, " ") != w {
 		t.Errorf("published %q, want %q (a refused move publishes nothing)", strings.Join(types, " "), w)
 	}
 	b, _ := json.Marshal(rec.events[3].Data)

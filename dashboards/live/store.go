@@ -154,6 +154,17 @@ func (s *Store) MoveFollowUp(ctx context.Context, id string, t earshot.Transitio
 	return f, nil
 }
 
+// SavePublication saves a publication about an incident and publishes it,
+// so the war room lists it (and its time since the last public update
+// restarts) without a reload.
+func (s *Store) SavePublication(ctx context.Context, x earshot.Publication) error {
+	if err := s.Store.SavePublication(ctx, x); err != nil {
+		return err
+	}
+	s.pub.Publish(earshot.Event{Type: earshot.EventPublication, IncidentID: x.IncidentID, Data: x})
+	return nil
+}
+
 // followUpEvent reports a follow-up's move without the customer's details:
 // the pages only count states.
 func followUpEvent(f earshot.FollowUp) earshot.Event {
