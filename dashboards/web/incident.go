@@ -59,6 +59,28 @@ func windowText(from, to time.Time) string {
 	return from.UTC().Format(f) + " – " + to.UTC().Format(f) + " UTC"
 }
 
+// incidentClosure loads the incident id and checks, now, whether it may
+// close for comms (with its follow-ups); when it cannot, it has answered
+// the request and ok is false.
+func (s *Server) incidentClosure(w http.ResponseWriter, r *http.Request, id string) (inc earshot.Incident, check earshot.ClosureCheck, fs []earshot.FollowUp, now time.Time, ok bool) {
+	inc, err := s.store.Incident(r.Context(), id)
+	if errors.Is(err, earshot.ErrNotFound) {
+		pageError(w, http.StatusNotFound, "No incident "+id+".")
+		return inc, check, nil, now, false
+	}
+	if err != nil {
+		s.pageFailed(w, r, "loading the incident", err)
+		return inc, check, nil, now, false
+	}
+	now = s.opts.Now().UTC()
+	check, fs, err = earshot.CheckClosure(r.Context(), s.store, inc, now)
+	if err != nil {
+		s.pageFailed(w, r, "checking the incident's closure", err)
+		return inc, check, nil, now, false
+	}
+	return inc, check, fs, now, true
+}
+
 // handleIncident serves GET /incidents/{id}: the incident, its follow-ups,
 // sentiment recovery, and closing it for comms.
 func (s *Server) handleIncident(w http.ResponseWriter, r *http.Request) {
@@ -67,20 +89,8 @@ func (s *Server) handleIncident(w http.ResponseWriter, r *http.Request) {
 		pageError(w, http.StatusNotFound, "No such incident.")
 		return
 	}
-	ctx := r.Context()
-	inc, err := s.store.Incident(ctx, id)
-	if errors.Is(err, earshot.ErrNotFound) {
-		pageError(w, http.StatusNotFound, "No incident "+id+".")
-		return
-	}
-	if err != nil {
-		s.pageFailed(w, r, "loading the incident", err)
-		return
-	}
-	now := s.opts.Now().UTC()
-	check, fs, err := earshot.CheckClosure(ctx, s.store, inc, now)
-	if err != nil {
-		s.pageFailed(w, r, "checking the incident's closure", err)
+	inc, check, fs, now, ok := s.incidentClosure(w, r, id)
+	if !ok {
 		return
 	}
 	u, _, _ := s.actor(r)
@@ -176,19 +186,8 @@ func (s *Server) handleIncidentClose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	inc, err := s.store.Incident(ctx, id)
-	if errors.Is(err, earshot.ErrNotFound) {
-		pageError(w, http.StatusNotFound, "No incident "+id+".")
-		return
-	}
-	if err != nil {
-		s.pageFailed(w, r, "loading the incident", err)
-		return
-	}
-	now := s.opts.Now().UTC()
-	check, _, err := earshot.CheckClosure(ctx, s.store, inc, now)
-	if err != nil {
-		s.pageFailed(w, r, "checking the incident's closure", err)
+	inc, check, _, now, ok := s.incidentClosure(w, r, id)
+	if !ok {
 		return
 	}
 	closed, err := inc.Close(check, u, override, now)
