@@ -272,6 +272,9 @@ type followUpView struct {
 	Handle   string
 	Source   string
 	Reach    string
+	// Customer names the customer behind the author, with their tier,
+	// when the account is on an imported customer list.
+	Customer string
 	Reason   string
 	Incident string
 	IncLink  string // the incident's status page
@@ -867,6 +870,12 @@ func (s *Server) viewFollowUp(r *http.Request, f earshot.FollowUp, now time.Time
 	}
 	if f.Author.Followers > 0 {
 		v.Reach = humanCount(f.Author.Followers) + " followers"
+	}
+	if c := f.Customer; !c.IsZero() {
+		v.Customer = strings.TrimSpace(cmp.Or(c.Name, c.ID))
+		if c.Tier != "" {
+			v.Customer += " (" + c.Tier + ")"
+		}
 	}
 	if !f.Due.IsZero() {
 		v.Due = f.Due.UTC().Format("Mon Jan 2 15:04")

@@ -80,7 +80,7 @@ func queue() *queueStore {
 	)
 	add(earshot.FollowUp{
 		ID: "fu-p1", Source: "mastodon", Author: earshot.Author{ID: "2", Handle: "ops@social.example", Name: "Ops Person", Followers: 90},
-		Priority: 1, State: earshot.FollowUpAssigned, Assignee: "sam", Reason: "a strongly negative post (-0.95)",
+		Customer: earshot.Customer{ID: "c-9", Name: "Initech <Ops>", Tier: "enterprise"}, Priority: 1, State: earshot.FollowUpAssigned, Assignee: "sam", Reason: "a strongly negative post (-0.95)",
 		Due: now.Add(3 * time.Hour), CreatedAt: now.Add(-time.Hour),
 		Notes: []earshot.Note{{At: now.Add(-30 * time.Minute), Author: "lee", Text: "state → assigned: DM sent"}},
 	},
@@ -126,6 +126,7 @@ func TestSupportPage(t *testing.T) {
 		`class="status st-assigned">assigned</span> <span class="dim">→ sam</span>`,
 		"<strong>lee</strong>: state → assigned: DM sent",
 		"1h 30m overdue", "due in 3h 00m", "<code>fu-p1</code>",
+		`<span class="customer">customer: Initech &lt;Ops&gt; (enterprise)</span>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
