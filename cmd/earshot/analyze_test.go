@@ -79,10 +79,10 @@ func TestAnalyzeExplain(t *testing.T) {
 		parts              bool
 	}{
 		{"billing", rows[0], "negative", "billing", "en", true},
-		// It gives two reasons: see "several reasons" below.
-		// The reasons model learned from airline tweets puts support
-		// first; the rules' availability follows (see "several reasons").
-		{"outage", rows[1], "negative", "support", "en", true},
+		// "the site is not working": the words of an outage put
+		// availability first, before what the reasons model learned from
+		// airline tweets (support; see "several reasons").
+		{"outage", rows[1], "negative", "availability", "en", true},
 		{"spanish", rows[2], "negative", "other", "es", false},
 		{"empty", rows[3], "neutral", "", "und", false},
 	}

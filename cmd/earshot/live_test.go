@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,7 +23,11 @@ func TestServeEventStream(t *testing.T) {
 	}
 	dir := t.TempDir()
 	tok := filepath.Join(dir, "tok")
+	readTok := filepath.Join(dir, "read")
 	if err := os.WriteFile(tok, []byte("api-token"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(readTok, []byte("read-token"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfgPath := filepath.Join(dir, "earshot.yaml")
@@ -30,14 +35,22 @@ func TestServeEventStream(t *testing.T) {
 listen: 127.0.0.1:0
 incident_api:
   tokens: ["file:%s"]
+web:
+  read_tokens: ["file:%s"]
 war_room:
   heartbeat: 1s
-`, filepath.Join(dir, "e.duckdb"), tok)), 0o600); err != nil {
+`, filepath.Join(dir, "e.duckdb"), tok, readTok)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	base, _, stop := startCommand(t, []string{"serve", "--config", cfgPath}, `url=(http://\S+/)`)
 
-	resp, err := http.Get(base + "api/v1/events")
+	// Reading needs a credential: a read token.
+	read := func(url string) (*http.Response, error) {
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Header.Set("Authorization", "Bearer read-token")
+		return http.DefaultClient.Do(req)
+	}
+	resp, err := read(base + "api/v1/events")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +87,13 @@ war_room:
 	if ev.Type != earshot.EventIncident || inc.Title != "Checkout <b>down</b>" || ev.IncidentID != inc.ID || ev.ID == 0 {
 		t.Fatalf("event %+v, incident %+v", ev, inc)
 	}
-	page := get(t, base+"incidents/"+inc.ID+"/warroom")
+	wr, err := read(base + "incidents/" + inc.ID + "/warroom")
+	if err != nil || wr.StatusCode != 200 {
+		t.Fatalf("war room: %v %v", wr, err)
+	}
+	b, _ := io.ReadAll(wr.Body)
+	wr.Body.Close()
+	page := string(b)
 	if !strings.Contains(page, "Checkout &lt;b&gt;down&lt;/b&gt;") || !strings.Contains(page, "/static/live.js") {
 		t.Errorf("war room of the new incident: %.300s", page)
 	}

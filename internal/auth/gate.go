@@ -182,7 +182,9 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		g.next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 	case public || g.isWrite(r):
 		g.next.ServeHTTP(w, r)
-	case g.auto != "":
+	case g.auto != "" && Bearer(r) == "":
+		// A wrong token is refused, not taken for a visitor: a client
+		// that sends one expects it to be checked.
 		g.serveAuto(w, r)
 	default:
 		g.refuse(w, r)

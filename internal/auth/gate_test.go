@@ -338,6 +338,10 @@ func TestGateAutoUser(t *testing.T) {
 	if resp, body := c.do("GET", "/", withCookie(ck), nil); resp.StatusCode != 200 || !strings.Contains(body, `"name":"demo"`) || sessionCookie(resp) != nil {
 		t.Errorf("second visit: %d %q; want the same session, no new cookie", resp.StatusCode, body)
 	}
+	// A wrong token is refused, not taken for a visitor.
+	if resp, _ := c.do("GET", "/api/x", bearer("wrong"), nil); resp.StatusCode != 401 {
+		t.Errorf("a wrong token on the demo: %d, want 401", resp.StatusCode)
+	}
 	// The demo user has no password: it cannot be signed in as.
 	if resp, _ := c.do("POST", SignInPath, nil, url.Values{"name": {"demo"}, "password": {""}}); resp.StatusCode != 401 {
 		t.Errorf("signing in as the password-less demo user: %d, want 401", resp.StatusCode)
