@@ -73,14 +73,10 @@ func TestPickReasons(t *testing.T) {
 	}{
 		{"billing, seen most by the rules, first", map[earshot.Reason]float64{earshot.ReasonBilling: 0.9, earshot.ReasonOutage: 0.5},
 			[]earshot.Reason{earshot.ReasonBilling, earshot.ReasonSupport, earshot.ReasonPerformance}},
-		{"availability, seen most by the rules, first", map[earshot.Reason]float64{earshot.ReasonOutage: 0.5, earshot.ReasonShipping: 0.2},
-			[]earshot.Reason{earshot.ReasonOutage, earshot.ReasonSupport, earshot.ReasonPerformance}},
-		{"login, seen most by the rules, first", map[earshot.Reason]float64{earshot.ReasonLogin: 0.7},
-			[]earshot.Reason{earshot.ReasonLogin, earshot.ReasonSupport, earshot.ReasonPerformance}},
-		{"the rules' strongest after the learned ones", map[earshot.Reason]float64{earshot.ReasonShipping: 0.5},
-			[]earshot.Reason{earshot.ReasonSupport, earshot.ReasonPerformance, earshot.ReasonShipping}},
-		{"security seen at all, last", map[earshot.Reason]float64{earshot.ReasonShipping: 0.8, earshot.ReasonSecurity: 0.3},
-			[]earshot.Reason{earshot.ReasonSupport, earshot.ReasonPerformance, earshot.ReasonShipping, earshot.ReasonSecurity}},
+		{"the rules' strongest after the learned ones", map[earshot.Reason]float64{earshot.ReasonOutage: 0.5},
+			[]earshot.Reason{earshot.ReasonSupport, earshot.ReasonPerformance, earshot.ReasonOutage}},
+		{"security seen at all, last", map[earshot.Reason]float64{earshot.ReasonOutage: 0.8, earshot.ReasonSecurity: 0.3},
+			[]earshot.Reason{earshot.ReasonSupport, earshot.ReasonPerformance, earshot.ReasonOutage, earshot.ReasonSecurity}},
 		{"no rules", nil, []earshot.Reason{earshot.ReasonSupport, earshot.ReasonPerformance}},
 	}
 	for _, tt := range tests {

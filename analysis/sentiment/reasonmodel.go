@@ -33,12 +33,6 @@ var learnedReasons = []earshot.Reason{
 // LearnedReasons returns the reasons the reasons model learns from labels.
 func LearnedReasons() []earshot.Reason { return slices.Clone(learnedReasons) }
 
-// serviceFirst are the reasons whose words a software service's customers
-// use and the airline tweets the model learned from hardly do ("down",
-// "500 errors", "not loading", "locked out"): when the rules see one most,
-// it comes first.
-var serviceFirst = []earshot.Reason{earshot.ReasonOutage, earshot.ReasonLogin}
-
 // ruleOnly are the reasons given by the rules alone.
 var ruleOnly = []earshot.Reason{earshot.ReasonBilling, earshot.ReasonSecurity}
 
@@ -219,8 +213,8 @@ func CrossValidateReasons(examples []Example, fold []int, folds int) ([]earshot.
 
 // pickReasons returns the reasons of a negative text from its learned
 // reasons' log-odds z (turned into probabilities in place) and its rule
-// scores, most likely first, appended to dst: billing, security,
-// availability or login first when the rules see them most, then the most likely learned reason, then
+// scores, most likely first, appended to dst: billing or security first
+// when the rules see them most, then the most likely learned reason, then
 // any other learned reason at least alsoReason likely, then the rules'
 // strongest reason, then billing or security when the rules see them at
 // all.
@@ -240,7 +234,7 @@ func pickReasons(z []float64, rules [numRuleReasons]float64, dst []earshot.Reaso
 		}
 	}
 	start := len(dst)
-	if top >= 0 && (slices.Contains(ruleOnly, reasonOrder[top]) || slices.Contains(serviceFirst, reasonOrder[top])) {
+	if top >= 0 && slices.Contains(ruleOnly, reasonOrder[top]) {
 		dst = append(dst, reasonOrder[top])
 	}
 	dst = append(dst, learnedReasons[best])
