@@ -47,9 +47,6 @@ type Sentiment struct {
 	Parts map[string]float64 `json:"parts,omitempty"`
 	// Reason says why a negative post is negative; empty otherwise.
 	Reason Reason `json:"reason,omitempty"`
-	// Reasons lists every reason a negative post gives, Reason first (a
-	// post can complain of a failed login and a double charge at once).
-	Reasons []Reason `json:"reasons,omitempty"`
 }
 
 // Reason is the category of a complaint, so comms can see why people are
@@ -64,7 +61,6 @@ const (
 	ReasonBilling     Reason = "billing"
 	ReasonSupport     Reason = "support"
 	ReasonSecurity    Reason = "security"
-	ReasonShipping    Reason = "shipping" // shipping and delivery: a parcel, a bag, an order not arriving
 	ReasonOther       Reason = "other"
 )
 

@@ -434,9 +434,6 @@ func postReasons(s earshot.Sentiment, st []string) map[earshot.Reason]bool {
 	if s.Reason != "" {
 		out[s.Reason] = true
 	}
-	for _, r := range s.Reasons {
-		out[r] = true
-	}
 	for r := range reasonHits(st) {
 		out[r] = true
 	}

@@ -1,50 +1,67 @@
 // Package sentiment scores the sentiment of short public texts about a
 // brand: social posts, replies, reviews, support complaints.
 //
-// A Scorer labels a text negative, neutral or positive with a multinomial
-// logistic regression over hashed features of its words (marked in a
-// negation's scope), word pairs, character n-grams and a few marks of the
-// text as written ("!!", capitals), plus three dense features: the sums
-// of VADER's lexicon valences (govader's lexicon) and the score of a
-// hand-weighted lexicon of service language (down, outage, not loading,
-// can't log in, 500, refund, cancel, fixed, back up, thank you, with
-// negation, intensifiers and sarcasm). Its score is P(positive) -
-// P(negative). [earshot.Sentiment.Parts] holds how far each part pulled,
-// on [-1, 1]: "words", "lexicon" and "domain".
+// A Scorer is an ensemble of four parts, each kept in
+// [earshot.Sentiment.Parts] as its own score in [-1, 1]:
 //
-// The weights are in model.bin, embedded, written by
+//   - "bayes": the naive Bayes model bundled with
+//     github.com/cdipaolo/sentiment, trained on IMDB movie reviews: a large
+//     vocabulary, no negation.
+//   - "vader": VADER (Hutto & Gilbert, 2014) as ported by
+//     github.com/jonreiter/govader, a rule-based lexicon for social media
+//     that reads negation, intensifiers, capitals, "!!!", emoji and "but".
+//     It reads the text as written, with mentions and URLs dropped and
+//     hashtags split.
+//   - "domain": a hand-weighted lexicon of service language (down, outage,
+//     not loading, can't log in, 500, refund, cancel, switching, fixed,
+//     back up, thank you), emoticons and emoji, with negation ("not
+//     working"), intensifiers ("really slow", "a bit slow") and sarcasm
+//     ("great, another outage").
+//   - "learned": a multinomial logistic regression over the text's
+//     unigrams and bigrams, fitted on labelled tweets and reviews: 15,000
+//     n-grams with a weight per class.
 //
-//	go run ./analysis/sentiment/internal/fit -data ../shared/eval/sentiment -out analysis/sentiment/model.bin
+// The ensemble is a second logistic regression stacked on the parts'
+// scores (the learned part's seen out of fold while fitting, so the
+// ensemble learns how far to trust it on unseen text). Its label is the
+// most likely of negative, neutral and positive, and its score P(positive)
+// - P(negative). The domain part's weight is kept at or above a floor set
+// by hand (DomainPrior): service complaints are rare in the labelled sets
+// but are what Earshot's users watch for.
 //
-// from the airline and SemEval labelled sets: the same inputs give the
-// same file. [Fit] does the work; [CrossValidate] measures the whole
-// fitting procedure by nested cross-validation; [WithModel] scores with
-// another model.
+// The weights are in model.json, embedded, written by
+//
+//	go run ./analysis/sentiment/internal/fit -data ../shared/eval/sentiment -out analysis/sentiment/model.json
+//
+// from the training split of the labelled sets (see package eval for the
+// split): the same inputs give the same file. [Fit] does the work;
+// [WithModel] scores with another model, [WithPart] with one part alone
+// (each part has its own small fitted model for that, in model.json's
+// "solo").
 //
 // Texts are normalized before scoring (lowercase, URLs and @mentions
 // dropped, hashtags split into words: #NotWorking reads "not working",
 // apostrophes joined: "can't" → "cant", emoticons and emoji kept as
 // tokens).
 //
-// Reasons: a negative text gets one or several [earshot.Reason]s, the
-// main one first: availability, performance, login, support, shipping and
-// other from a second regression learned on the airline set's reasons
-// with keyword rules as features; billing and security from the rules
-// alone. [ReasonOf] gives the rules' reason of any text.
+// Languages: the parts are English only. The language is detected with
+// package lang; a text confidently (0.5 or more) in another language is
+// left unscored (Label "") unless most of its words are English words the
+// Bayes model knows (the detector can take a short or repetitive English
+// text for another language). Short or ambiguous texts are scored as
+// English. A text with no words (empty, only a URL) is neutral with score
+// 0.
 //
-// Languages: a text mostly of English words is scored as English. Others
-// go through language detection (package lang): Spanish, French, German
-// and Portuguese are scored by small lexicons written for them (no
-// labelled data in those languages exists to measure them on), any other
-// language confidently detected is left unscored (Label ""). A text with
-// no words (empty, only a URL) is neutral with score 0.
+// Reasons: a negative text gets an [earshot.Reason] (availability,
+// performance, login, billing, support, security, other) from keyword
+// rules; [ReasonOf] gives the reason of any text.
 //
 // [Scorer.Explain] says how far each part (and the model's bias) moved
 // the log-odds of positive over negative, and the detected language.
 //
-// A Scorer is safe for concurrent use. [Scorer.Score] and
-// [Scorer.ScoreInto] spread large batches over runtime.GOMAXPROCS
-// goroutines; ScoreInto without parts allocates nothing per text.
-// docs/sentiment.md has the measured quality and speed, and the commands
-// that reproduce them.
+// The Bayes model is restored once per process (about 0.2s and 18 MB) on
+// the first call to [New]; a Scorer is safe for concurrent use.
+// [Scorer.Score] and [Scorer.ScoreInto] spread large batches over
+// runtime.GOMAXPROCS goroutines. docs/sentiment.md has the measured
+// quality and speed, and the commands that reproduce them.
 package sentiment

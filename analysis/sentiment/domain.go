@@ -269,20 +269,16 @@ func indexPhrases(lex map[string]term) map[string][]phrase {
 	return idx
 }
 
-// matchInfo returns the lexicon term starting at tokens[i], whose entry
-// in the word index is info (nil when none), and how many tokens it spans,
-// longest phrase first; n is 0 when there is none.
-func matchInfo(tokens []string, i int, info *wordInfo) (t term, n int) {
-	if info == nil {
-		return term{}, 0
-	}
-	for _, p := range info.phrases {
+// match returns the lexicon term starting at tokens[i] and how many tokens
+// it spans, longest phrase first; n is 0 when there is none.
+func match(tokens []string, i int) (t term, n int) {
+	for _, p := range phrases[tokens[i]] {
 		if hasPrefix(tokens[i+1:], p.words) {
 			return p.term, 1 + len(p.words)
 		}
 	}
-	if info.hasTerm {
-		return info.term, 1
+	if t, ok := lexicon[tokens[i]]; ok {
+		return t, 1
 	}
 	return term{}, 0
 }
@@ -303,18 +299,6 @@ func hasPrefix(tokens, words []string) bool {
 // of the weights of the lexicon terms found (negated ones by their negated
 // weight), squashed by tanh. hits counts the terms that weighed anything.
 func domainScore(tokens []string) (score float64, hits int) {
-	idx := domainIndex()
-	infos := make([]*wordInfo, len(tokens))
-	for i, t := range tokens {
-		infos[i] = idx[t]
-	}
-	return domainScoreInfos(tokens, infos)
-}
-
-// domainScoreInfos is domainScore with each token's entry in a word index
-// (see wordIndex) looked up already: infos[i] is tokens[i]'s, nil when
-// none.
-func domainScoreInfos(tokens []string, infos []*wordInfo) (score float64, hits int) {
 	var sum float64
 	lastNegator := -negationReach - 1 // index of the last negator in this clause
 	lastIntensifier, factor := -intensifierReach-1, 1.0
@@ -345,14 +329,13 @@ func domainScoreInfos(tokens []string, infos []*wordInfo) (score float64, hits i
 			continue
 		}
 		clauseStart = false
-		info := infos[i]
-		t, n := matchInfo(tokens, i, info)
+		t, n := match(tokens, i)
 		clauseWords++
 		if n == 0 {
-			if info != nil && info.negator {
+			if negators[tok] {
 				lastNegator = i
-			} else if info != nil && info.intensifier != 0 {
-				lastIntensifier, factor = i, info.intensifier
+			} else if f, ok := intensifiers[tok]; ok {
+				lastIntensifier, factor = i, f
 			}
 			i++
 			continue

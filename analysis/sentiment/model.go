@@ -1,28 +1,28 @@
 package sentiment
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
-	"slices"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/earshot/earshot"
 )
 
-// Names of the parts, in earshot.Sentiment.Parts and in Explain's
-// contributions.
+// Names of the parts, in earshot.Sentiment.Parts and for WithPart.
 const (
-	PartWords   = "words"
-	PartLexicon = "lexicon"
-	PartDomain  = "domain"
+	PartBayes    = "bayes"
+	PartVader    = "vader"
+	PartDomain   = "domain"
+	PartLearned  = "learned"
+	PartEnsemble = "ensemble"
 )
 
-// Parts lists the parts of the model, in the order they are reported.
-var Parts = []string{PartWords, PartLexicon, PartDomain}
+// Parts lists the parts of the ensemble, in the order they are reported.
+var Parts = []string{PartBayes, PartVader, PartDomain, PartLearned}
 
 // classes are the model's classes, in the order of every weight vector.
 var classes = [3]earshot.Label{earshot.Negative, earshot.Neutral, earshot.Positive}
@@ -33,188 +33,209 @@ const (
 	pos
 )
 
+// DomainPrior is the least weight the ensemble gives the domain part: its
+// fitted weights for the negative and positive classes are kept at or
+// beyond -DomainPrior and DomainPrior. The labelled sets are general
+// tweets and reviews, where service complaints ("the checkout page won't
+// load") are rare, so a fit alone trusts the hand-set service lexicon less
+// than Earshot's users need; the floor is set by hand, and the fit adapts
+// the other weights to it.
+const DomainPrior = 1.5
+
 // vec3 holds one number per class: negative, neutral, positive.
 type vec3 = [3]float64
 
-// Model holds the fitted weights: a multinomial logistic regression whose
-// class log-odds for a text are
+// The dense features the parts give the ensemble, in this order.
+const (
+	fBayes = iota
+	fVaderCompound
+	fVaderPos
+	fVaderNeg
+	fDomain
+	fLearnedNeg
+	fLearnedNeu
+	fLearnedPos
+	numDense
+)
+
+// denseNames names the dense features in the model file.
+var denseNames = [numDense]string{"bayes", "vader.compound", "vader.pos", "vader.neg", "domain", "learned.negative", "learned.neutral", "learned.positive"}
+
+// denseParts says which part each dense feature comes from.
+var denseParts = [numDense]string{PartBayes, PartVader, PartVader, PartVader, PartDomain, PartLearned, PartLearned, PartLearned}
+
+// Solo is a part's own small model, for scoring with that part alone: a
+// multinomial logistic regression over the part's features (for
+// "learned", the three class sums of its n-gram weights).
+type Solo struct {
+	Bias    vec3   `json:"bias"`
+	Weights []vec3 `json:"weights"`
+}
+
+// Model holds the fitted weights. The learned part is a multinomial
+// logistic regression over a text's unigrams and bigrams (GramBias and
+// Grams): its class log-odds, centred, are
 //
-//	z = Bias + Σ Dense[d]·x_d + Step·Σ W[b] / √n
+//	l = GramBias + Σ Grams[g] (over the text's n-grams, as often as they occur)
 //
-// over the text's n hashed features (each folded into one of 1<<Bits
-// buckets b; see the package documentation) and its dense features x (the
-// VADER lexicon's positive and negative sums and the domain lexicon's
-// score). The label is the most likely class.
+// The ensemble is a second one, stacked on the parts: its class log-odds
+// are
 //
-// On disk (model.bin, embedded): a first line "earshot-sentiment 2", a
-// second line of JSON (the fields below but W), then W as little-endian
-// int16, three per bucket (negative, neutral, positive).
+//	z = Bias + Σ Dense[f]·x_f
+//
+// over the parts' scores x (bayes, vader's compound, positive and negative
+// shares, domain, and l). The label is the most likely class. Fit
+// produces a Model; model.json, embedded, is the one New uses.
 type Model struct {
 	// About says how the model was made.
 	About string `json:"about"`
 	// Classes names the order of every weight vector.
 	Classes [3]earshot.Label `json:"classes"`
-	Bits    uint             `json:"bits"`
 	Bias    vec3             `json:"bias"`
-	// Dense weighs the dense features, by name (see denseHashedNames).
+	// Dense weighs the parts' scores, by feature name (see denseNames).
 	Dense map[string]vec3 `json:"dense"`
-	// Step is the size of one unit of W.
-	Step float64 `json:"step"`
-	// English lists the words (as normalized) of the English training
-	// texts found in at least a few of them: the language check's
-	// vocabulary.
-	English []string `json:"english"`
+	// Solo holds each part's own model, by part name.
+	Solo map[string]Solo `json:"solo"`
+	// GramBias and Grams are the learned part: weights of normalized
+	// unigrams and bigrams ("not working").
+	GramBias vec3            `json:"gram_bias"`
+	Grams    map[string]vec3 `json:"grams"`
 
-	// The reasons model (see reasonmodel.go): its weights follow the
-	// sentiment model's in the file, len(LearnedReasons) per bucket.
-	LearnedReasons []earshot.Reason          `json:"learned_reasons"`
-	ReasonBits     uint                      `json:"reason_bits"`
-	ReasonBias     []float64                 `json:"reason_bias"`
-	ReasonRules    [][numRuleReasons]float64 `json:"reason_rules"`
-	ReasonStep     float64                   `json:"reason_step"`
-
-	w     []int16 // 3 per bucket
-	rw    []int16 // len(LearnedReasons) per bucket
-	dense [numHashedDense]vec3
-	words map[string]*wordInfo
+	dense [numDense]vec3
+	grams map[uint64]vec3 // by gramHash
 }
 
-//go:embed model.bin
+//go:embed model.json
 var embeddedModel []byte
 
-const modelMagic = "earshot-sentiment 2\n"
-
-// ParseModel reads a model file as Marshal writes it.
+// ParseModel reads a model file as Fit writes it.
 func ParseModel(data []byte) (*Model, error) {
-	rest, ok := bytes.CutPrefix(data, []byte(modelMagic))
-	if !ok {
-		return nil, errors.New("reading sentiment model: not an earshot-sentiment 2 file")
-	}
-	header, body, ok := bytes.Cut(rest, []byte("\n"))
-	if !ok {
-		return nil, errors.New("reading sentiment model: no header line")
-	}
 	var m Model
-	if err := json.Unmarshal(header, &m); err != nil {
+	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("reading sentiment model: %w", err)
 	}
-	if m.Classes != classes {
-		return nil, fmt.Errorf("sentiment model: classes %v, want %v", m.Classes, classes)
+	if err := m.compile(); err != nil {
+		return nil, err
 	}
-	if m.Bits < 1 || m.Bits > MaxBits {
-		return nil, fmt.Errorf("sentiment model: %d bits, want 1 to %d", m.Bits, MaxBits)
-	}
-	if !slices.Equal(m.LearnedReasons, learnedReasons) || len(m.ReasonBias) != len(learnedReasons) || len(m.ReasonRules) != len(learnedReasons) {
-		return nil, fmt.Errorf("sentiment model: reasons %v, want %v with their weights", m.LearnedReasons, learnedReasons)
-	}
-	if m.ReasonBits < 1 || m.ReasonBits > MaxBits {
-		return nil, fmt.Errorf("sentiment model: %d reason bits, want 1 to %d", m.ReasonBits, MaxBits)
-	}
-	nw, nrw := 3<<m.Bits, len(learnedReasons)<<m.ReasonBits
-	if want := 2 * (nw + nrw); len(body) != want {
-		return nil, fmt.Errorf("sentiment model: %d bytes of weights, want %d", len(body), want)
-	}
-	for d, name := range denseHashedNames {
-		w, ok := m.Dense[name]
-		if !ok && d < dVaderCompound {
-			return nil, fmt.Errorf("sentiment model: no weights for %q", name)
-		}
-		m.dense[d] = w
-	}
-	m.w = make([]int16, nw)
-	for i := range m.w {
-		m.w[i] = int16(binary.LittleEndian.Uint16(body[2*i:]))
-	}
-	body = body[2*nw:]
-	m.rw = make([]int16, nrw)
-	for i := range m.rw {
-		m.rw[i] = int16(binary.LittleEndian.Uint16(body[2*i:]))
-	}
-	m.words = wordIndex(vaderLexicon(), m.English)
 	return &m, nil
 }
 
-// Marshal writes m as ParseModel reads it. The same model always gives the
+// compile checks m and builds its lookup tables.
+func (m *Model) compile() error {
+	if m.Classes != classes {
+		return fmt.Errorf("sentiment model: classes %v, want %v", m.Classes, classes)
+	}
+	for i, name := range denseNames {
+		w, ok := m.Dense[name]
+		if !ok {
+			return fmt.Errorf("sentiment model: no weights for %q", name)
+		}
+		m.dense[i] = w
+	}
+	for _, part := range Parts {
+		if _, ok := m.Solo[part]; !ok {
+			return fmt.Errorf("sentiment model: no solo model for %q", part)
+		}
+	}
+	m.grams = make(map[uint64]vec3, len(m.Grams))
+	for g, w := range m.Grams {
+		words := strings.Fields(g)
+		if len(words) < 1 || len(words) > 2 || strings.Join(words, " ") != g {
+			return fmt.Errorf("sentiment model: n-gram %q is not one or two words", g)
+		}
+		h := gramHash(words[0])
+		if len(words) == 2 {
+			h = bigramHash(words[0], words[1])
+		}
+		m.grams[h] = w
+	}
+	return nil
+}
+
+// Marshal writes m as a reviewable JSON file: one n-gram a line, in
+// order, weights rounded to 3 decimals. The same model always gives the
 // same bytes.
 func (m *Model) Marshal() []byte {
-	var b bytes.Buffer
-	b.WriteString(modelMagic)
-	header, _ := json.Marshal(m) // plain fields: always marshals
-	b.Write(header)
-	b.WriteByte('\n')
-	out := b.Bytes()
-	for _, w := range m.w {
-		out = binary.LittleEndian.AppendUint16(out, uint16(w))
+	var b strings.Builder
+	b.WriteString("{\n")
+	fmt.Fprintf(&b, "  \"about\": %s,\n", quote(m.About))
+	fmt.Fprintf(&b, "  \"classes\": [%q, %q, %q],\n", m.Classes[0], m.Classes[1], m.Classes[2])
+	fmt.Fprintf(&b, "  \"bias\": %s,\n", fmtVec(m.Bias))
+	b.WriteString("  \"dense\": {\n")
+	for i, name := range denseNames {
+		fmt.Fprintf(&b, "    %q: %s%s\n", name, fmtVec(m.Dense[name]), comma(i, numDense))
 	}
-	for _, w := range m.rw {
-		out = binary.LittleEndian.AppendUint16(out, uint16(w))
+	b.WriteString("  },\n  \"solo\": {\n")
+	for i, part := range Parts {
+		s := m.Solo[part]
+		ws := make([]string, len(s.Weights))
+		for k, w := range s.Weights {
+			ws[k] = fmtVec(w)
+		}
+		fmt.Fprintf(&b, "    %q: {\"bias\": %s, \"weights\": [%s]}%s\n", part, fmtVec(s.Bias), strings.Join(ws, ", "), comma(i, len(Parts)))
 	}
-	return out
+	fmt.Fprintf(&b, "  },\n  \"gram_bias\": %s,\n", fmtVec(m.GramBias))
+	b.WriteString("  \"grams\": {\n")
+	keys := make([]string, 0, len(m.Grams))
+	for g := range m.Grams {
+		keys = append(keys, g)
+	}
+	sort.Strings(keys)
+	for i, g := range keys {
+		fmt.Fprintf(&b, "    %s: %s%s\n", quote(g), fmtVec(m.Grams[g]), comma(i, len(keys)))
+	}
+	b.WriteString("  }\n}\n")
+	return []byte(b.String())
 }
 
-// quantize turns a fitted hashedModel into a Model: weights rounded to
-// multiples of a step, int16.
-func (h *hashedModel) quantize(about string, english []string, reasons *reasonFit) (*Model, error) {
-	var maxAbs float32
-	for _, w := range h.w {
-		maxAbs = max(maxAbs, w, -w)
-	}
-	step := float64(maxAbs) / math.MaxInt16
-	if step == 0 {
-		step = 1
-	}
-	// Rounded to a float32 and written in full, so it reads back exactly.
-	step = float64(float32(step))
-	m := &Model{
-		About: about, Classes: classes, Bits: h.bits, Bias: roundVec(h.bias),
-		Dense: map[string]vec3{}, Step: step, English: english,
-		w: make([]int16, len(h.w)),
-	}
-	for i, w := range h.w {
-		m.w[i] = int16(math.Round(float64(w) / step))
-	}
-	for d, name := range denseHashedNames {
-		if h.dense[d] != (vec3{}) || d < dVaderCompound {
-			m.Dense[name] = roundVec(h.dense[d])
-		}
-	}
-	reasons.quantize(m)
-	// Parse what we would write, so the Model is exactly what the file
-	// gives.
-	return ParseModel(m.Marshal())
+func quote(s string) string {
+	q, _ := json.Marshal(s) // a string always marshals
+	return string(q)
 }
 
-func roundVec(v vec3) vec3 { return vec3{round6(v[0]), round6(v[1]), round6(v[2])} }
+func comma(i, n int) string {
+	if i < n-1 {
+		return ","
+	}
+	return ""
+}
 
-func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+func fmtVec(v vec3) string {
+	return "[" + fmtNum(v[0]) + ", " + fmtNum(v[1]) + ", " + fmtNum(v[2]) + "]"
+}
 
-// logits returns the model's class log-odds for f, and each part's share
-// of them (words, lexicon, domain) when parts is not nil.
-func (m *Model) logits(f *features, parts *[3]vec3) vec3 {
-	shift := 64 - m.Bits
-	var s [3]int32
-	w := m.w
-	for _, h := range f.hashes {
-		o := 3 * uint32(mix(h)>>shift)
-		s[0] += int32(w[o])
-		s[1] += int32(w[o+1])
-		s[2] += int32(w[o+2])
+func fmtNum(x float64) string {
+	x = round3(x)
+	if x == 0 {
+		return "0"
 	}
-	z := m.Bias
-	scale := 0.0
-	if n := len(f.hashes); n > 0 {
-		scale = m.Step / math.Sqrt(float64(n))
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// gramHash is FNV-1a (64 bits) of a word; bigramHash of "w1 w2". Neither
+// allocates.
+func gramHash(w string) uint64 {
+	return fnvAdd(fnvOffset, w)
+}
+
+func bigramHash(w1, w2 string) uint64 {
+	h := fnvAdd(fnvOffset, w1)
+	h = (h ^ ' ') * fnvPrime
+	return fnvAdd(h, w2)
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
 	}
-	for k := range 3 {
-		words := float64(s[k]) * scale
-		lex := m.dense[dLexPos][k]*f.dense[dLexPos] + m.dense[dLexNeg][k]*f.dense[dLexNeg]
-		domain := m.dense[dDomain][k] * f.dense[dDomain]
-		z[k] += words + lex + domain
-		if parts != nil {
-			parts[0][k], parts[1][k], parts[2][k] = words, lex, domain
-		}
-	}
-	return z
+	return h
 }
 
 // softmax returns the class probabilities of the log-odds z.
@@ -241,25 +262,4 @@ func argmax(v vec3) int {
 		}
 	}
 	return best
-}
-
-func classIndex(l earshot.Label) int {
-	for k, c := range classes {
-		if c == l {
-			return k
-		}
-	}
-	return -1
-}
-
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func fnvAdd(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h = (h ^ uint64(s[i])) * fnvPrime
-	}
-	return h
 }

@@ -3,7 +3,6 @@ package sentiment
 import (
 	"bytes"
 	"context"
-	"slices"
 	"strings"
 	"testing"
 
@@ -18,34 +17,24 @@ func TestModelRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := m.Marshal(); !bytes.Equal(got, embeddedModel) {
-		t.Error("model.bin does not round-trip through ParseModel and Marshal")
+		t.Error("model.json does not round-trip through ParseModel and Marshal")
 	}
-	if len(embeddedModel) > 3<<20 {
-		t.Errorf("model.bin is %d bytes, want under 3 MB", len(embeddedModel))
+	if len(embeddedModel) > 2<<20 {
+		t.Errorf("model.json is %d bytes, want under 2 MB", len(embeddedModel))
 	}
-	nonzero := 0
-	for _, w := range m.w {
-		if w != 0 {
-			nonzero++
-		}
-	}
-	if nonzero < len(m.w)/4 || len(m.English) < 1000 {
-		t.Errorf("%d of %d weights set, %d English words: not a fitted model", nonzero, len(m.w), len(m.English))
+	if len(m.Grams) == 0 || len(m.grams) != len(m.Grams) {
+		t.Errorf("%d n-grams, %d compiled", len(m.Grams), len(m.grams))
 	}
 }
 
 func TestParseModelErrors(t *testing.T) {
 	good := string(embeddedModel)
-	header := good[:strings.Index(good[len(modelMagic):], "\n")+len(modelMagic)]
 	tests := []struct{ name, data string }{
-		{"empty", ""},
-		{"magic", strings.Replace(good, "earshot-sentiment 2", "earshot-sentiment 1", 1)},
-		{"not json", modelMagic + "{\n"},
-		{"classes", strings.Replace(good, `"classes":["negative","neutral","positive"]`, `"classes":["positive","neutral","negative"]`, 1)},
-		{"bits", strings.Replace(good, `"bits":18`, `"bits":30`, 1)},
-		{"short", good[:len(good)-2]},
-		{"dense", strings.Replace(good, `"lexicon.positive"`, `"lexicon.p"`, 1)},
-		{"header only", header},
+		{"not json", "{"},
+		{"classes", strings.Replace(good, `"classes": ["negative", "neutral", "positive"]`, `"classes": ["positive", "neutral", "negative"]`, 1)},
+		{"dense", strings.Replace(good, `"vader.pos"`, `"vader.p"`, 1)},
+		{"solo", strings.Replace(good, `"domain": {"bias"`, `"other": {"bias"`, 1)},
+		{"gram", strings.Replace(good, `"grams": {`, `"grams": {"a  b": [0, 0, 0],`, 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,12 +48,20 @@ func TestParseModelErrors(t *testing.T) {
 	}
 }
 
+func TestGramHash(t *testing.T) {
+	if bigramHash("not", "working") != gramHash("not working") {
+		t.Error(`bigramHash("not", "working") != gramHash("not working")`)
+	}
+	if gramHash("down") == gramHash("up") {
+		t.Error("two words hash alike")
+	}
+}
+
 // TestFit fits on a few sentences written for the test: the result must
-// be deterministic and learn the obvious.
+// be deterministic, learn the obvious, and honour the domain floor.
 func TestFit(t *testing.T) {
 	var examples []Example
-	var fold []int
-	for i := range 6 {
+	for range 5 {
 		for _, e := range []struct {
 			text  string
 			label earshot.Label
@@ -80,89 +77,36 @@ func TestFit(t *testing.T) {
 			{"meeting moved to monday", earshot.Neutral},
 		} {
 			examples = append(examples, Example{Set: "mine", Text: e.text, Label: e.label})
-			fold = append(fold, i%3)
 		}
 	}
-	objective := func(gold, pred []int, rows []int) float64 {
-		right := 0
-		for _, i := range rows {
-			if gold[i] == pred[i] {
-				right++
-			}
+	fit := func() *Model {
+		m, err := Fit(context.Background(), examples, FitOptions{MinCount: 2, About: "test"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		return float64(right) / float64(len(rows))
+		return m
 	}
-	a, _, err := Fit(context.Background(), examples, fold, objective, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _, err := Fit(context.Background(), examples, fold, objective, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := fit(), fit()
 	if !bytes.Equal(a.Marshal(), b.Marshal()) {
 		t.Error("two fits on the same examples differ")
+	}
+	if d := a.Dense["domain"]; d[neg] > -DomainPrior || d[pos] < DomainPrior {
+		t.Errorf("domain weights %v, want beyond ±%v", d, DomainPrior)
 	}
 	s, err := New(WithModel(a), WithLanguage(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range []struct {
-		text string
-		want earshot.Label
-	}{
-		{"down again, so angry", earshot.Negative},
-		{"love the quick fix", earshot.Positive},
-		{"the office moved", earshot.Neutral},
+	for text, want := range map[string]earshot.Label{
+		"the service is down again":  earshot.Negative,
+		"thanks, works great":        earshot.Positive,
+		"the office moved to monday": earshot.Neutral,
 	} {
-		if got := s.ScoreText(tt.text); got.Label != tt.want {
-			t.Errorf("%q: %q, want %q", tt.text, got.Label, tt.want)
+		if got := s.ScoreText(text); got.Label != want {
+			t.Errorf("%q: %q, want %q (%v)", text, got.Label, want, got)
 		}
 	}
-	if !slices.Contains(a.English, "outage") || slices.Contains(a.English, "annoyingly") {
-		t.Errorf("English vocabulary %v", a.English)
+	if _, err := Fit(context.Background(), []Example{{Text: "x", Label: "meh"}}, FitOptions{}); err == nil {
+		t.Error("Fit took a label outside the classes")
 	}
-}
-
-func TestFeatures(t *testing.T) {
-	extract := func(text string) *features {
-		var f features
-		tokens := tokenize(text)
-		f.lookup(tokens, domainIndex())
-		f.extract(text, tokens, domainIndex())
-		return &f
-	}
-	has := func(f *features, h uint64) bool { return slices.Contains(f.hashes, h) }
-	t.Run("negation marks the words after it, to the clause's end", func(t *testing.T) {
-		f := extract("not good. good")
-		if !has(f, fnvAdd(seedNegWord, "good")) || !has(f, fnvAdd(seedWord, "good")) {
-			t.Error("want good negated, then plain after the full stop")
-		}
-		if has(f, fnvAdd(seedNegWord, "not")) {
-			t.Error("the negator itself is marked")
-		}
-	})
-	t.Run("elongations are squeezed", func(t *testing.T) {
-		f := extract("sooooo goood")
-		if !has(f, fnvAdd(seedWord, "soo")) || !has(f, fnvAdd(seedWord, "good")) || !has(f, markElongated) {
-			t.Error("want soo, good and the elongation mark")
-		}
-	})
-	t.Run("lexicon sums flip under negation", func(t *testing.T) {
-		plain, negated := extract("good"), extract("not good")
-		if plain.dense[dLexPos] <= 0 || plain.dense[dLexNeg] != 0 {
-			t.Errorf("good: %v", plain.dense)
-		}
-		if negated.dense[dLexNeg] <= 0 || negated.dense[dLexPos] != 0 {
-			t.Errorf("not good: %v", negated.dense)
-		}
-	})
-	t.Run("marks", func(t *testing.T) {
-		f := extract("WHY is it down?!!")
-		for _, m := range []uint64{markCaps, markExclaim, markExclaim2, markQuestion} {
-			if !has(f, m) {
-				t.Errorf("mark %x missing", m)
-			}
-		}
-	})
 }

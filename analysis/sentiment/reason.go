@@ -49,12 +49,6 @@ var reasonTerms = map[earshot.Reason][]string{
 		"no one", "ignored", "ignoring", "attendant", "attendants", "crew",
 		"gate agent", "manager", "chat",
 	},
-	earshot.ReasonShipping: {
-		"shipping", "shipped", "ship", "delivery", "delivered", "deliver",
-		"package", "parcel", "order", "tracking", "courier", "arrived",
-		"never arrived", "lost", "luggage", "bag", "bags", "baggage",
-		"damaged", "missing", "postage", "dispatch", "dispatched",
-	},
 	earshot.ReasonSecurity: {
 		"hacked", "hack", "breach", "breached", "leak", "leaked", "privacy",
 		"phishing", "scam", "scammed", "fraud", "stolen", "security",
@@ -73,18 +67,13 @@ var reasonWeight = map[earshot.Reason]float64{
 	earshot.ReasonOutage:      1.2,
 	earshot.ReasonPerformance: 1.1,
 	earshot.ReasonSupport:     1.0,
-	earshot.ReasonShipping:    1.1,
 }
 
 // reasonOrder breaks ties between reasons.
-var reasonOrder = [numRuleReasons]earshot.Reason{
+var reasonOrder = []earshot.Reason{
 	earshot.ReasonSecurity, earshot.ReasonBilling, earshot.ReasonOutage,
 	earshot.ReasonLogin, earshot.ReasonPerformance, earshot.ReasonSupport,
-	earshot.ReasonShipping,
 }
-
-// numRuleReasons is how many reasons the rules know (all but other).
-const numRuleReasons = 7
 
 type reasonEntry struct {
 	rest   []string // words after the first
@@ -113,18 +102,7 @@ var reasonIndex = func() map[string][]reasonEntry {
 // reasonOf says why a negative text is negative: the reason whose terms
 // weigh most in tokens, ReasonOther when none is found.
 func reasonOf(tokens []string) earshot.Reason {
-	score := reasonScores(tokens)
-	best, bestScore := earshot.ReasonOther, 0.0
-	for i, r := range reasonOrder {
-		if s := score[i]; s > bestScore {
-			best, bestScore = r, s
-		}
-	}
-	return best
-}
-
-// reasonScores weighs the terms of each reason in tokens, in reasonOrder.
-func reasonScores(tokens []string) (score [numRuleReasons]float64) {
+	var score [6]float64
 	for i := 0; i < len(tokens); {
 		n := 1
 		for _, e := range reasonIndex[tokens[i]] {
@@ -136,7 +114,13 @@ func reasonScores(tokens []string) (score [numRuleReasons]float64) {
 		}
 		i += n
 	}
-	return score
+	best, bestScore := earshot.ReasonOther, 0.0
+	for _, r := range reasonOrder {
+		if s := score[slot(r)]; s > bestScore {
+			best, bestScore = r, s
+		}
+	}
+	return best
 }
 
 func slot(r earshot.Reason) int {

@@ -62,7 +62,7 @@ func TestExplain(t *testing.T) {
 		contribs bool
 	}{
 		{"your app has been down for an hour, this is unacceptable", earshot.Negative, "en", true},
-		{"la aplicación no funciona desde ayer, qué desastre", earshot.Negative, "es", false}, // by the Spanish lexicon
+		{"la aplicación no funciona desde ayer, qué desastre", "", "es", false},
 		{"", earshot.Neutral, "und", false},
 	}
 	for _, tt := range tests {
@@ -92,13 +92,20 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-func TestWithoutReasons(t *testing.T) {
-	s, err := New(WithoutReasons())
-	if err != nil {
-		t.Fatal(err)
+func TestWithPart(t *testing.T) {
+	for _, part := range append([]string{PartEnsemble}, Parts...) {
+		t.Run(part, func(t *testing.T) {
+			s, err := New(WithPart(part))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := s.ScoreText("this is terrible, the worst service ever")
+			if got.Label != earshot.Negative {
+				t.Errorf("label %q, want negative (%s)", got.Label, explain(got))
+			}
+		})
 	}
-	got := s.ScoreText("the site is down, this is unacceptable")
-	if got.Label != earshot.Negative || got.Reason != "" || got.Reasons != nil {
-		t.Errorf("%+v, want negative without reasons", got)
+	if _, err := New(WithPart("nope")); err == nil {
+		t.Error("New took an unknown part")
 	}
 }

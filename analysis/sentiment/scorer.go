@@ -2,12 +2,12 @@ package sentiment
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/jonreiter/govader"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment/lang"
@@ -26,12 +26,15 @@ const (
 
 var _ earshot.Scorer = (*Scorer)(nil)
 
-// Scorer scores English text with the model of the package
-// documentation. It is safe for concurrent use.
+// Scorer scores English text with the ensemble of the package
+// documentation, or one part alone (WithPart). It is safe for concurrent
+// use.
 type Scorer struct {
-	model     *Model
-	noReasons bool
-	detect    func(text string) (code string, confidence float64)
+	bayes  *bayes
+	vader  *govader.SentimentIntensityAnalyzer
+	model  *Model
+	part   string // PartEnsemble or one of Parts
+	detect func(text string) (code string, confidence float64)
 }
 
 // Option changes a Scorer made by New.
@@ -40,20 +43,20 @@ type Option func(*Scorer) error
 // WithModel makes the Scorer use m instead of the embedded model.
 func WithModel(m *Model) Option {
 	return func(s *Scorer) error {
-		if m == nil {
-			return errors.New("sentiment: WithModel(nil)")
-		}
 		s.model = m
 		return nil
 	}
 }
 
-// WithoutReasons makes the Scorer leave Reason and Reasons empty, for
-// callers that do not use them (earshot analyze without --explain): a
-// tenth of the time goes to the reasons.
-func WithoutReasons() Option {
+// WithPart makes the Scorer label texts by one part alone (PartBayes,
+// PartVader, PartDomain, PartLearned, each through its own fitted solo
+// model) or by the ensemble (PartEnsemble, the default), for evaluation.
+func WithPart(part string) Option {
 	return func(s *Scorer) error {
-		s.noReasons = true
+		if part != PartEnsemble && !slices.Contains(Parts, part) {
+			return fmt.Errorf("unknown sentiment part %q (want %s or %v)", part, PartEnsemble, Parts)
+		}
+		s.part = part
 		return nil
 	}
 }
@@ -73,21 +76,24 @@ func WithLanguage(detect func(text string) (code string, confidence float64)) Op
 // embedded is the model bundled in the binary, parsed once.
 var embedded = sync.OnceValues(func() (*Model, error) { return ParseModel(embeddedModel) })
 
-// New returns a Scorer. The first call in a process reads the embedded
-// model (a few milliseconds); later calls share it.
+// New returns a Scorer. The first call in a process restores the Bayes
+// model (about 0.2s) and reads the embedded ensemble model; later calls
+// share them.
 func New(opts ...Option) (*Scorer, error) {
-	s := &Scorer{detect: lang.Detect}
+	b, err := restore()
+	if err != nil {
+		return nil, err
+	}
+	s := &Scorer{bayes: b, vader: analyzer(), part: PartEnsemble, detect: lang.Detect}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
 			return nil, err
 		}
 	}
 	if s.model == nil {
-		m, err := embedded()
-		if err != nil {
+		if s.model, err = embedded(); err != nil {
 			return nil, err
 		}
-		s.model = m
 	}
 	return s, nil
 }
@@ -105,8 +111,8 @@ func (s *Scorer) Score(ctx context.Context, texts []string) ([]earshot.Sentiment
 }
 
 // ScoreInto is Score writing into out, which must be as long as texts.
-// Without parts it leaves Parts and Reasons nil (Reason is set) and
-// allocates nothing per text, for throughput.
+// Without parts it leaves Parts nil and allocates nothing per text, for
+// throughput.
 func (s *Scorer) ScoreInto(ctx context.Context, out []earshot.Sentiment, texts []string, parts bool) error {
 	if len(out) != len(texts) {
 		return fmt.Errorf("scoring texts: %d texts, room for %d", len(texts), len(out))
@@ -172,9 +178,7 @@ func (s *Scorer) each(ctx context.Context, texts []string, fn func(i int, text s
 
 // ScoreText scores one text, with each part's own score in Parts. A text
 // without words (empty, only a URL) is neutral with score 0; a text
-// confidently in Spanish, French, German or Portuguese is scored by that
-// language's lexicon (see foreign.go), one in any other language than
-// English is unscored (Label "").
+// confidently in another language than English is unscored (Label "").
 func (s *Scorer) ScoreText(text string) earshot.Sentiment {
 	var sc scratch
 	var e Explanation
@@ -205,75 +209,76 @@ func (s *Scorer) Explain(text string) Explanation {
 
 // scratch is a worker's reusable memory.
 type scratch struct {
-	tokens  []string
-	buf     []byte
-	f       features
-	reasons []earshot.Reason
+	tokens []string
+	buf    []byte
 }
 
 // explain fills e for text: the sentiment, with Parts when parts is set,
 // and with the language and contributions when contrib is set.
 func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contrib bool) {
+	code, conf := s.detect(text)
+	if contrib {
+		e.Lang, e.LangConfidence = code, conf
+	}
 	sc.tokens, sc.buf = tokenizeInto(sc.tokens[:0], sc.buf[:0], text)
 	tokens := sc.tokens
-	m := s.model
-	sc.f.lookup(tokens, m.words)
-	// A text mostly of English words is scored whatever its language
-	// looks like, so the detector only reads the others (or all, to
-	// explain).
-	english := mostlyEnglish(tokens, sc.f.infos)
-	if !english || contrib {
-		code, conf := s.detect(text)
-		if contrib {
-			e.Lang, e.LangConfidence = code, conf
-		}
-		if !english && code != "en" && code != lang.Und && conf >= langConfidence {
-			// Spanish, French, German, Portuguese: their lexicons.
-			// Other languages: unscored.
-			if fs, ok := scoreForeign(code, tokens); ok {
-				e.Sentiment = fs
-				if parts && fs.Reason != "" {
-					e.Reasons = []earshot.Reason{fs.Reason}
-				}
-			}
-			return
-		}
+	bayesScore, known := s.bayes.score(tokens)
+	if code != "en" && code != lang.Und && conf >= langConfidence && !mostlyEnglish(tokens, known) {
+		return // unscored
 	}
 	if len(tokens) == 0 || (len(tokens) == 1 && tokens[0] == clauseBreak) {
 		e.Sentiment = earshot.Sentiment{Label: earshot.Neutral}
 		if parts {
-			e.Parts = map[string]float64{PartWords: 0, PartLexicon: 0, PartDomain: 0}
+			e.Parts = map[string]float64{PartBayes: 0, PartVader: 0, PartDomain: 0, PartLearned: 0}
 		}
 		return
 	}
-	sc.f.extract(text, tokens, m.words)
-	var shares [3]vec3
-	var sp *[3]vec3
-	if parts || contrib {
-		sp = &shares
+
+	x := s.denseWith(text, tokens, bayesScore, known)
+	m := s.model
+	learned := m.learned(tokens)
+	x[fLearnedNeg], x[fLearnedNeu], x[fLearnedPos] = learned[neg], learned[neu], learned[pos]
+
+	var z vec3
+	switch s.part {
+	case PartEnsemble:
+		z = m.Bias
+		for f := range numDense {
+			for k := range 3 {
+				z[k] += m.dense[f][k] * x[f]
+			}
+		}
+	case PartBayes:
+		z = m.Solo[PartBayes].apply(x[fBayes : fBayes+1])
+	case PartVader:
+		z = m.Solo[PartVader].apply(x[fVaderCompound : fVaderNeg+1])
+	case PartDomain:
+		z = m.Solo[PartDomain].apply(x[fDomain : fDomain+1])
+	case PartLearned:
+		z = m.Solo[PartLearned].apply(learned[:])
 	}
-	z := m.logits(&sc.f, sp)
 	p := softmax(z)
 	e.Score = p[pos] - p[neg]
 	e.Label = classes[argmax(p)]
-	if e.Label == earshot.Negative && !s.noReasons {
-		sc.reasons = m.reasons(&sc.f, tokens, sc.reasons[:0])
-		e.Reason = sc.reasons[0]
-		if parts || contrib {
-			e.Reasons = slices.Clone(sc.reasons)
-		}
+	if e.Label == earshot.Negative {
+		e.Reason = reasonOf(tokens)
 	}
 	if parts {
-		// Each part's own pull, positive over negative, squashed to [-1, 1].
-		e.Parts = make(map[string]float64, len(Parts))
-		for i, name := range Parts {
-			e.Parts[name] = math.Tanh((shares[i][pos] - shares[i][neg]) / 2)
+		lp := softmax(m.Solo[PartLearned].apply(learned[:]))
+		e.Parts = map[string]float64{
+			PartBayes:   x[fBayes],
+			PartVader:   x[fVaderCompound],
+			PartDomain:  x[fDomain],
+			PartLearned: lp[pos] - lp[neg],
 		}
 	}
 	if contrib {
 		c := map[string]float64{"bias": m.Bias[pos] - m.Bias[neg]}
-		for i, name := range Parts {
-			c[name] = shares[i][pos] - shares[i][neg]
+		for f := range numDense {
+			c[denseParts[f]] += (m.dense[f][pos] - m.dense[f][neg]) * x[f]
+		}
+		if s.part != PartEnsemble {
+			c = map[string]float64{s.part: z[pos] - z[neg]}
 		}
 		e.Contributions = c
 	}
@@ -287,17 +292,72 @@ func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contri
 const englishShare = 0.6
 
 // mostlyEnglish reports whether at least englishShare of tokens (clause
-// breaks aside) are in the model's English vocabulary.
-func mostlyEnglish(tokens []string, infos []*wordInfo) bool {
-	words, known := 0, 0
+// breaks aside) are among the known English words.
+func mostlyEnglish(tokens []string, known int) bool {
+	words := 0
+	for _, t := range tokens {
+		if t != clauseBreak {
+			words++
+		}
+	}
+	return words > 0 && float64(known) >= englishShare*float64(words)
+}
+
+// apply returns the solo model's class log-odds for the part's features.
+func (s Solo) apply(x []float64) vec3 {
+	z := s.Bias
+	for f, w := range s.Weights {
+		if f >= len(x) {
+			break
+		}
+		for k := range 3 {
+			z[k] += w[k] * x[f]
+		}
+	}
+	return z
+}
+
+// learned is the learned part's class log-odds for tokens, centred (they
+// sum to 0): GramBias plus the weights of the unigrams and bigrams in
+// tokens (counted as often as they occur; bigrams do not span a clause
+// break).
+func (m *Model) learned(tokens []string) vec3 {
+	z := m.GramBias
+	add := func(h uint64) {
+		if w, ok := m.grams[h]; ok {
+			z[0] += w[0]
+			z[1] += w[1]
+			z[2] += w[2]
+		}
+	}
 	for i, t := range tokens {
 		if t == clauseBreak {
 			continue
 		}
-		words++
-		if infos[i] != nil && infos[i].english {
-			known++
+		add(gramHash(t))
+		if i+1 < len(tokens) && tokens[i+1] != clauseBreak {
+			add(bigramHash(t, tokens[i+1]))
 		}
 	}
-	return words > 0 && float64(known) >= englishShare*float64(words)
+	return centre(z)
+}
+
+// centre shifts z to sum to 0, which leaves its softmax as it is.
+func centre(z vec3) vec3 {
+	mean := (z[0] + z[1] + z[2]) / 3
+	return vec3{z[0] - mean, z[1] - mean, z[2] - mean}
+}
+
+// grams calls fn with each unigram and bigram of tokens, as gramSum sees
+// them.
+func grams(tokens []string, fn func(string)) {
+	for i, t := range tokens {
+		if t == clauseBreak {
+			continue
+		}
+		fn(t)
+		if i+1 < len(tokens) && tokens[i+1] != clauseBreak {
+			fn(t + " " + tokens[i+1])
+		}
+	}
 }

@@ -56,22 +56,11 @@ func tokenizeInto(tokens []string, buf []byte, text string) ([]string, []byte) {
 // nbuf is the byte buffer normalize writes to.
 type nbuf []byte
 
-func (b *nbuf) addByte(c byte)       { *b = append(*b, c) }
-func (b *nbuf) WriteString(s string) { *b = append(*b, s...) }
-func (b *nbuf) WriteRune(r rune)     { *b = utf8.AppendRune(*b, r) }
-func (b *nbuf) Len() int             { return len(*b) }
-func (b *nbuf) endsWith(s string) bool {
-	n := len(*b)
-	if n < len(s) {
-		return false
-	}
-	for i := 0; i < len(s); i++ { // no string(*b): that would copy the buffer
-		if (*b)[n-len(s)+i] != s[i] {
-			return false
-		}
-	}
-	return true
-}
+func (b *nbuf) addByte(c byte)         { *b = append(*b, c) }
+func (b *nbuf) WriteString(s string)   { *b = append(*b, s...) }
+func (b *nbuf) WriteRune(r rune)       { *b = utf8.AppendRune(*b, r) }
+func (b *nbuf) Len() int               { return len(*b) }
+func (b *nbuf) endsWith(s string) bool { return strings.HasSuffix(string(*b), s) }
 
 // appendNormalized appends the normalized form of text to dst (see
 // normalize), with a space after every token but perhaps the last.

@@ -21,15 +21,11 @@ Flags:`
 
 func runAnalyze(ctx context.Context, args []string, e env) error {
 	fs := newCommandFlags("analyze", analyzeUsage, e)
-	explain := fs.Bool("explain", false, `add "reason" and "reasons" (why a negative post is negative: the main reason, and all it gives), "lang" (the detected language) and "parts" (how far each part, and the model's "bias", moved the log-odds of positive over negative) to each line`)
+	explain := fs.Bool("explain", false, `add "reason" (why a negative post is negative), "lang" (the detected language) and "parts" (how far each part, and the model's "bias", moved the log-odds of positive over negative) to each line`)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
-	var opts []sentiment.Option
-	if !*explain {
-		opts = append(opts, sentiment.WithoutReasons()) // not written without --explain
-	}
-	scorer, err := sentiment.New(opts...)
+	scorer, err := sentiment.New()
 	if err != nil {
 		return fmt.Errorf("loading the sentiment model: %w", err)
 	}

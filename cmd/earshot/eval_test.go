@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +26,7 @@ func TestEvalUsage(t *testing.T) {
 		{[]string{"eval", "-h"}, 0, "sentiment"},
 		{[]string{"eval", "sentiment"}, 2, "--data is required"},
 		{[]string{"eval", "sentiment", "--data", filepath.Join(dir, "missing.csv")}, 2, "missing.csv"},
-		{[]string{"eval", "sentiment", "--data", good, "--cv", "1"}, 2, "at least 2 folds"},
+		{[]string{"eval", "sentiment", "--data", good, "--part", "nope"}, 2, `unknown sentiment part "nope"`},
 		{[]string{"eval", "sentiment", "--data", good, "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"eval", "sentiment", "--data", good}, 0, ""},
 	}
@@ -61,7 +60,11 @@ func TestEvalSentiment(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"all", nil},
+		{"ensemble", nil},
+		{"bayes alone", []string{"--part", "bayes"}},
+		{"vader alone", []string{"--part", "vader"}},
+		{"domain alone", []string{"--part", "domain"}},
+		{"learned alone", []string{"--part", "learned"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,7 +88,7 @@ func TestEvalSentiment(t *testing.T) {
 			}
 		})
 	}
-	t.Run("the model gets the easy ones", func(t *testing.T) {
+	t.Run("ensemble gets the easy ones", func(t *testing.T) {
 		e, out, errb := testEnv("")
 		if code := run(t.Context(), []string{"eval", "sentiment", "--data", data}, e); code != 0 {
 			t.Fatalf("exit code %d; stderr: %s", code, errb)
@@ -99,48 +102,5 @@ func TestEvalSentiment(t *testing.T) {
 	dumped, err := os.ReadFile(dump)
 	if err != nil || strings.Count(string(dumped), "\n") != 5 {
 		t.Errorf("dump has %d lines (%v), want 5", strings.Count(string(dumped), "\n"), err)
-	}
-}
-
-// TestEvalSentimentCV cross-validates on a small set written for the test:
-// the model is fitted per fold, so the obvious classes must come out.
-func TestEvalSentimentCV(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "mine.jsonl")
-	var b strings.Builder
-	texts := map[string][]string{
-		"negative": {"the service is down and I am angry", "outage again, so annoying", "it crashed twice today, awful"},
-		"positive": {"love it, works great", "thanks for the quick fix, great", "really happy with support, love it"},
-		"neutral":  {"the office opens at nine", "new version released today", "meeting moved to monday"},
-	}
-	n := 0
-	for copy := range 8 {
-		for label, ts := range texts {
-			for _, text := range ts {
-				n++
-				fmt.Fprintf(&b, "{\"id\":\"%d\",\"text\":\"%s %d\",\"label\":\"%s\"}\n", n, text, copy, label)
-			}
-		}
-	}
-	if err := os.WriteFile(data, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e, out, errb := testEnv("")
-	if code := run(t.Context(), []string{"eval", "sentiment", "--cv", "3", "--data", data}, e); code != 0 {
-		t.Fatalf("exit code %d; stderr: %s", code, errb)
-	}
-	var f1 float64
-	for line := range strings.SplitSeq(out.String(), "\n") {
-		if strings.HasPrefix(line, "mine ") {
-			if _, err := fmt.Sscanf(line[strings.Index(line, "macro-F1"):], "macro-F1 %f", &f1); err != nil {
-				t.Fatalf("line %q: %v", line, err)
-			}
-		}
-	}
-	if f1 < 0.9 {
-		t.Errorf("3-fold macro-F1 %.3f on the obvious, want at least 0.9:\n%s", f1, out)
-	}
-	if c := strings.Count(out.String(), "chose epochs"); c != 3 {
-		t.Errorf("%d folds report their choice, want 3:\n%s", c, out)
 	}
 }

@@ -62,9 +62,9 @@ var AirlineReasons = map[string]earshot.Reason{
 	"longlines":                   earshot.ReasonPerformance,
 	"Customer Service Issue":      earshot.ReasonSupport,
 	"Flight Attendant Complaints": earshot.ReasonSupport,
-	"Flight Booking Problems":     earshot.ReasonLogin,    // the customer's booking, their account
-	"Lost Luggage":                earshot.ReasonShipping, // the customer's goods not delivered
-	"Damaged Luggage":             earshot.ReasonShipping,
+	"Flight Booking Problems":     earshot.ReasonLogin, // the customer's booking, their account
+	"Lost Luggage":                earshot.ReasonOther,
+	"Damaged Luggage":             earshot.ReasonOther,
 	"Bad Flight":                  earshot.ReasonOther,
 	"Can't Tell":                  "",
 }

@@ -16,6 +16,7 @@ import (
 // --json` prints.
 type Summary struct {
 	Set         string             `json:"set"`
+	Part        string             `json:"part"`
 	Split       string             `json:"split"`
 	Items       int                `json:"items"`
 	Unscored    int                `json:"unscored"`
@@ -54,10 +55,10 @@ func HeldOutItems(items []Item) []Item {
 }
 
 // Measure scores items of set with scorer and counts the labels, and for
-// the gold-negative items with a reason, the reasons. split names what is
-// measured, for the summary. A text left unscored (another
+// the gold-negative items with a reason, the reasons. part and split name
+// what is measured, for the summary. A text left unscored (another
 // language) counts as wrong.
-func Measure(ctx context.Context, scorer *sentiment.Scorer, set *Set, items []Item, split string) (*Run, error) {
+func Measure(ctx context.Context, scorer *sentiment.Scorer, set *Set, items []Item, part, split string) (*Run, error) {
 	texts := make([]string, len(items))
 	for i, it := range items {
 		texts[i] = it.Text
@@ -86,7 +87,7 @@ func Measure(ctx context.Context, scorer *sentiment.Scorer, set *Set, items []It
 	}
 
 	sum := Summary{
-		Set: set.Name, Split: split, Items: labels.Total(), Unscored: unscored,
+		Set: set.Name, Part: part, Split: split, Items: labels.Total(), Unscored: unscored,
 		Accuracy: labels.Accuracy(), MacroF1: labels.MacroF1(), MacroRecall: labels.MacroRecall(),
 		F1: map[string]float64{},
 	}
@@ -103,7 +104,7 @@ func Measure(ctx context.Context, scorer *sentiment.Scorer, set *Set, items []It
 // matrix and, when there are any, the reasons'.
 func (r *Run) Write(w io.Writer) {
 	sum := r.Summary
-	fmt.Fprintf(w, "set %s (%s), %s split, %d items\n", r.Set.Name, r.Set.Format, sum.Split, sum.Items)
+	fmt.Fprintf(w, "set %s (%s), %s split, %d items, part %s\n", r.Set.Name, r.Set.Format, sum.Split, sum.Items, sum.Part)
 	fmt.Fprintf(w, "accuracy %.4f  macro-F1 %.4f  macro recall %.4f  unscored %d\n\n", sum.Accuracy, sum.MacroF1, sum.MacroRecall, sum.Unscored)
 	r.Labels.Write(w, "unscored")
 	if r.Reasons.Total() > 0 {

@@ -24,19 +24,17 @@ type inLine struct {
 	Text *string         `json:"text"`
 }
 
-// Row is one output line. Reason, Reasons, Lang and Parts are written when
+// Row is one output line. Reason, Lang and Parts are written when
 // explaining only; Error, for a line that cannot be read, instead of a
 // score.
 type Row struct {
-	ID     string  `json:"id"`
-	Score  float64 `json:"score"`
-	Label  string  `json:"label"`
-	Reason string  `json:"reason,omitempty"`
-	// Reasons are all the reasons of a negative post, Reason first.
-	Reasons []earshot.Reason   `json:"reasons,omitempty"`
-	Lang    string             `json:"lang,omitempty"`
-	Parts   map[string]float64 `json:"parts,omitempty"`
-	Error   string             `json:"error,omitempty"`
+	ID     string             `json:"id"`
+	Score  float64            `json:"score"`
+	Label  string             `json:"label"`
+	Reason string             `json:"reason,omitempty"`
+	Lang   string             `json:"lang,omitempty"`
+	Parts  map[string]float64 `json:"parts,omitempty"`
+	Error  string             `json:"error,omitempty"`
 }
 
 // chunk is a batch of input lines on their way through analyze.
@@ -173,7 +171,6 @@ func writeChunk(ctx context.Context, scorer *sentiment.Scorer, explain bool, c *
 			row := &rows[c.which[i]]
 			row.Score = math.Round(x.Score*1e4) / 1e4
 			row.Label, row.Reason, row.Lang = string(x.Label), string(x.Reason), x.Lang
-			row.Reasons = x.Reasons
 			row.Parts = x.Contributions
 			for k, v := range row.Parts {
 				row.Parts[k] = math.Round(v*1e4) / 1e4
