@@ -149,14 +149,8 @@ func draftData(ctx context.Context, posts earshot.PostStore, watches []earshot.W
 				continue
 			}
 			seen[p.ID] = true
-			rs := p.Sentiment.Reasons // every reason a post gives, the main one first
-			if len(rs) == 0 {
-				rs = []earshot.Reason{p.Sentiment.Reason}
-			}
-			for _, r := range rs {
-				if words, ok := reasonWords[r]; ok {
-					reasons[words]++
-				}
+			if words, ok := reasonWords[p.Sentiment.Reason]; ok {
+				reasons[words]++
 			}
 			text := strings.ToLower(p.Text)
 			for _, k := range keywords {

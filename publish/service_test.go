@@ -70,11 +70,8 @@ func newService(t *testing.T, cfg Config, chans ...Channel) (*Service, *memstore
 	for i := range 3 {
 		add(fmt.Sprintf("slow%d", i), started.Add(time.Duration(i+1)*time.Minute), "acme", earshot.Negative, earshot.ReasonPerformance, "checkout so slow")
 	}
-	// A post with two reasons counts for both: billing problems come
-	// third, from this post alone.
-	posts = append(posts, earshot.Post{ID: "t:both", Source: "t", Kind: "post", Text: "slow and charged twice", CreatedAt: started.Add(time.Minute),
-		CollectedAt: started.Add(time.Minute), Watches: []string{"acme"}, Sentiment: earshot.Sentiment{Score: -0.9, Label: earshot.Negative,
-			Reason: earshot.ReasonPerformance, Reasons: []earshot.Reason{earshot.ReasonPerformance, earshot.ReasonBilling}}})
+	// Billing problems come third, from one post.
+	add("both", started.Add(time.Minute), "acme", earshot.Negative, earshot.ReasonBilling, "slow and charged twice")
 	add("billing-before", started.Add(-time.Hour), "acme", earshot.Negative, earshot.ReasonBilling, "double charged") // before the incident
 	add("other-watch", started.Add(time.Minute), "other", earshot.Negative, earshot.ReasonSecurity, "hacked?")        // another brand
 	if err := st.SavePosts(ctx, posts); err != nil {
