@@ -122,6 +122,15 @@ func (d Dialect) localName(name string) string {
 	return name
 }
 
+// everyServer names the system table name as every server of the
+// cluster holds it (the cluster table function), or this server's.
+func (d Dialect) everyServer(name string) string {
+	if d.Cluster == "" {
+		return "system." + quoteIdent(name)
+	}
+	return fmt.Sprintf("cluster(%s, system, %s)", quoteString(d.Cluster), quoteIdent(name))
+}
+
 func (d Dialect) onCluster() string {
 	if d.Cluster == "" {
 		return ""
@@ -241,6 +250,7 @@ func (d Dialect) funcs() template.FuncMap {
 		"table":          d.table,
 		"local":          d.local,
 		"onCluster":      d.onCluster,
+		"everyServer":    d.everyServer,
 		"engine":         d.engine,
 		"distributed":    d.distributed,
 		"redistribute":   d.redistribute,

@@ -285,7 +285,7 @@ ORDER BY posts DESC, source ASC, author_id ASC
 LIMIT ?`,
 	qCountAuthorPosts: `SELECT count() FROM {{table "posts"}} FINAL WHERE source = ? AND author_id = ?`,
 	qEraseAuthor:      `ALTER TABLE {{local "posts"}}{{onCluster}} DELETE WHERE source = ? AND author_id = ?`,
-	qPendingMutations: `SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0`,
+	qPendingMutations: `SELECT count() FROM {{everyServer "mutations"}} WHERE database = ? AND table = ? AND is_done = 0`,
 
 	qInsertIncident: `INSERT INTO {{table "incidents"}} (` + incidentInsertColumns + `)`,
 	qIncident: `SELECT ` + incidentColumns + `

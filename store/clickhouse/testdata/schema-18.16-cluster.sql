@@ -660,7 +660,7 @@ WHERE created_at >= ? AND created_at < ?
     AND (? = '' OR source = ?) AND incident_id != ?;
 
 -- query pending_mutations
-SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0;
+SELECT count() FROM cluster('prod', system, `mutations`) WHERE database = ? AND table = ? AND is_done = 0;
 
 -- query post
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,

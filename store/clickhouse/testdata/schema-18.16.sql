@@ -761,7 +761,7 @@ FROM `earshot`.`posts` FINAL
 PREWHERE created_at >= ? AND created_at <= ? AND id IN ?;
 
 -- query pending_mutations
-SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0;
+SELECT count() FROM system.`mutations` WHERE database = ? AND table = ? AND is_done = 0;
 
 -- query post
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,

@@ -665,7 +665,7 @@ WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < 
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` MODIFY TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000);
 
 -- query pending_mutations
-SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0;
+SELECT count() FROM cluster('prod', system, `mutations`) WHERE database = ? AND table = ? AND is_done = 0;
 
 -- query post
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,

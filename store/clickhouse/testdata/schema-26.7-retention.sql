@@ -775,7 +775,7 @@ FROM `earshot`.`posts` FINAL
 PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND id IN ?;
 
 -- query pending_mutations
-SELECT count() FROM system.mutations WHERE database = ? AND table = ? AND is_done = 0;
+SELECT count() FROM system.`mutations` WHERE database = ? AND table = ? AND is_done = 0;
 
 -- query post
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
