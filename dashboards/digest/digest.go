@@ -145,11 +145,46 @@ type Digest struct {
 
 // Build computes the digest opts describe from st.
 func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) {
+	opts, end, err := opts.resolve()
+	if err != nil {
+		return Digest{}, err
+	}
+	d := Digest{Watch: opts.Watch, To: end, From: end.Add(-opts.Period), PrevFrom: end.Add(-2 * opts.Period), Period: opts.Period}
+	if err := d.compare(ctx, st); err != nil {
+		return d, err
+	}
+	if err := d.incidents(ctx, st); err != nil {
+		return d, err
+	}
+	if err := d.posts(ctx, st); err != nil {
+		return d, err
+	}
+	fus, err := st.FollowUps(ctx)
+	if err != nil {
+		return d, fmt.Errorf("loading follow-ups: %w", err)
+	}
+	d.FollowUps = countFollowUps(fus, d.From, d.To)
+	if err := incidentCosts(ctx, st, &d, fus); err != nil {
+		return d, err
+	}
+	if err := d.quietPeriods(ctx, opts.Quiet); err != nil {
+		return d, err
+	}
+	d.Recommendations = recommend(d, fus)
+
+	d.Empty = d.Current.Posts == 0 && len(d.Incidents) == 0 && len(d.Unexplained) == 0
+	d.Summary = summarize(d)
+	return d, nil
+}
+
+// resolve fills opts' defaults, checks the period and returns the period's
+// end, in UTC.
+func (opts Options) resolve() (Options, time.Time, error) {
 	if opts.Period == 0 {
 		opts.Period = 7 * 24 * time.Hour
 	}
 	if opts.Period < time.Hour || opts.Period > MaxPeriod {
-		return Digest{}, fmt.Errorf("period %s: give one hour to 366 days", opts.Period)
+		return opts, time.Time{}, fmt.Errorf("period %s: give one hour to 366 days", opts.Period)
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -158,17 +193,20 @@ func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) 
 	if end.IsZero() {
 		end = opts.Now().Truncate(time.Minute)
 	}
-	end = end.UTC()
-	d := Digest{Watch: opts.Watch, To: end, From: end.Add(-opts.Period), PrevFrom: end.Add(-2 * opts.Period), Period: opts.Period}
+	return opts, end.UTC(), nil
+}
 
-	cur, curSources, days, err := stats(ctx, st, d.From, d.To, opts.Watch)
+// compare fills the period's and the previous period's figures, the
+// changes between them, the daily series and the sources.
+func (d *Digest) compare(ctx context.Context, st earshot.Store) error {
+	cur, curSources, days, err := stats(ctx, st, d.From, d.To, d.Watch)
 	if err != nil {
-		return d, err
+		return err
 	}
 	d.Days = days
-	prev, prevSources, _, err := stats(ctx, st, d.PrevFrom, d.From, opts.Watch)
+	prev, prevSources, _, err := stats(ctx, st, d.PrevFrom, d.From, d.Watch)
 	if err != nil {
-		return d, err
+		return err
 	}
 	d.Current, d.Previous = cur, prev
 	d.VolumeChange = relative(cur.Posts, prev.Posts)
@@ -177,14 +215,20 @@ func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) 
 		d.MeanSentimentChange = Change{cur.MeanSentiment - prev.MeanSentiment, true}
 	}
 	d.Sources = sources(curSources, prevSources)
+	return nil
+}
 
+// incidents fills the period's incidents, each with its duration and the
+// spikes it explains, and the spikes in the watch's scope no incident
+// explains.
+func (d *Digest) incidents(ctx context.Context, st earshot.Store) error {
 	incidents, err := st.Incidents(ctx, d.From, d.To)
 	if err != nil {
-		return d, fmt.Errorf("loading incidents: %w", err)
+		return fmt.Errorf("loading incidents: %w", err)
 	}
 	spikes, err := st.Spikes(ctx, d.From, d.To)
 	if err != nil {
-		return d, fmt.Errorf("loading spikes: %w", err)
+		return fmt.Errorf("loading spikes: %w", err)
 	}
 	byID := map[string]int{}
 	for _, inc := range incidents {
@@ -199,7 +243,7 @@ func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) 
 		d.Incidents = append(d.Incidents, v)
 	}
 	for _, sp := range spikes {
-		if !inScope(sp.Scope, opts.Watch) {
+		if !inScope(sp.Scope, d.Watch) {
 			continue
 		}
 		if i, ok := byID[sp.IncidentID]; ok {
@@ -208,43 +252,42 @@ func Build(ctx context.Context, st earshot.Store, opts Options) (Digest, error) 
 			d.Unexplained = append(d.Unexplained, sp)
 		}
 	}
+	return nil
+}
 
+// posts fills the complaint reasons of the period's posts and its most
+// negative posts.
+func (d *Digest) posts(ctx context.Context, st earshot.Store) error {
 	d.ReasonsKnown = true
-	posts, err := st.Posts(ctx, earshot.PostQuery{From: d.From, To: d.To, Watch: opts.Watch, Limit: reasonsFetch})
+	posts, err := st.Posts(ctx, earshot.PostQuery{From: d.From, To: d.To, Watch: d.Watch, Limit: reasonsFetch})
 	if err != nil {
-		return d, fmt.Errorf("listing posts: %w", err)
+		return fmt.Errorf("listing posts: %w", err)
 	}
 	d.ReasonsSampled = len(posts) >= reasonsFetch
 	d.Reasons = reasons(posts)
 
-	worst, err := st.TopNegative(ctx, earshot.PostQuery{From: d.From, To: d.To, Watch: opts.Watch, Limit: negativeFetch})
+	worst, err := st.TopNegative(ctx, earshot.PostQuery{From: d.From, To: d.To, Watch: d.Watch, Limit: negativeFetch})
 	if err != nil {
-		return d, fmt.Errorf("loading negative posts: %w", err)
+		return fmt.Errorf("loading negative posts: %w", err)
 	}
 	d.Negative = distinct(worst, negativeShown)
+	return nil
+}
 
-	fus, err := st.FollowUps(ctx)
-	if err != nil {
-		return d, fmt.Errorf("loading follow-ups: %w", err)
+// quietPeriods gives each incident the quiet period q recommends after it;
+// a nil q leaves them without.
+func (d *Digest) quietPeriods(ctx context.Context, q earshot.QuietAdvisor) error {
+	if q == nil {
+		return nil
 	}
-	d.FollowUps = countFollowUps(fus, d.From, d.To)
-	if err := incidentCosts(ctx, st, &d, fus); err != nil {
-		return d, err
-	}
-	if opts.Quiet != nil {
-		for i := range d.Incidents {
-			qp, err := opts.Quiet.QuietPeriod(ctx, d.Incidents[i].Incident, d.To)
-			if err != nil {
-				return d, fmt.Errorf("recommending the quiet period after incident %s: %w", d.Incidents[i].ID, err)
-			}
-			d.Incidents[i].Quiet = &qp
+	for i := range d.Incidents {
+		qp, err := q.QuietPeriod(ctx, d.Incidents[i].Incident, d.To)
+		if err != nil {
+			return fmt.Errorf("recommending the quiet period after incident %s: %w", d.Incidents[i].ID, err)
 		}
+		d.Incidents[i].Quiet = &qp
 	}
-	d.Recommendations = recommend(d, fus)
-
-	d.Empty = cur.Posts == 0 && len(d.Incidents) == 0 && len(d.Unexplained) == 0
-	d.Summary = summarize(d)
-	return d, nil
+	return nil
 }
 
 // acc accumulates buckets.
