@@ -80,37 +80,7 @@ func testSocialAccountsRoundTrip(t *testing.T, st earshot.Store) {
 // none of the content, and leaves nothing of the author for any query.
 func testEraseAuthorData(t *testing.T, st earshot.Store) {
 	ctx := t.Context()
-	gone := earshot.Author{ID: "u1", Handle: "secret_handle", Name: "Secret Name", Followers: 5}
-	mine := []earshot.Post{
-		NewPost("twitter", "m1", Base).AuthorFull(gone).Text("private words one").Score(-0.8).Post(),
-		NewPost("twitter", "m2", Base.Add(time.Minute)).AuthorFull(gone).Text("private words two").Score(-0.7).Post(),
-	}
-	sameIDElsewhere := NewPost("mastodon", "o1", Base).Author("u1", 3).Text("not the same person").Score(-0.5).Post()
-	other := NewPost("twitter", "o2", Base).Author("u2", 3).Text("someone else").Score(-0.5).Post()
-	save(t, st, append(slices.Clone(mine), sameIDElsewhere, other)...)
-
-	fu := followUp("fu-gone", 1, earshot.FollowUpOpen, Base)
-	fu.Author, fu.PostIDs = gone, []string{mine[0].ID, mine[1].ID}
-	fu2 := fu
-	fu2.ID, fu2.State = "fu-gone-old", earshot.FollowUpResolved
-	keep := followUp("fu-keep", 2, earshot.FollowUpOpen, Base)
-	keep.Source, keep.Author = "mastodon", sameIDElsewhere.Author
-	for _, f := range []earshot.FollowUp{fu, fu2, keep} {
-		saveFollowUp(t, st, f)
-	}
-
-	withMine := alert("alert:a1", Base.Add(time.Hour))
-	withMine.Why.Posts = []earshot.Post{mine[0], other}
-	onlyMine := alert("alert:a2", Base.Add(2*time.Hour))
-	onlyMine.Why.Posts = []earshot.Post{mine[1]}
-	none := alert("alert:a3", Base.Add(3*time.Hour))
-	none.Why.Posts = []earshot.Post{sameIDElsewhere}
-	for _, a := range []earshot.Alert{withMine, onlyMine, none} {
-		if err := st.SaveAlert(ctx, a); err != nil {
-			t.Fatalf("SaveAlert: %v", err)
-		}
-	}
-
+	f := saveErasureFixture(t, st)
 	at := Base.Add(24 * time.Hour)
 	got, err := st.EraseAuthorData(ctx, earshot.Erasure{Source: "twitter", AuthorID: "u1", Actor: "ada", At: at})
 	if err != nil {
@@ -122,56 +92,8 @@ func testEraseAuthorData(t *testing.T, st earshot.Store) {
 	if got.ID == "" || got.Actor != "ada" || !got.At.Equal(at) {
 		t.Errorf("EraseAuthorData: got %+v, want an ID, actor ada, at %s", got, at)
 	}
-
-	// Nothing of the author remains.
-	for _, p := range mine {
-		_, err := st.Post(ctx, p.ID)
-		wantNotFound(t, "Post("+p.ID+") after erasing", err)
-	}
-	for _, id := range []string{fu.ID, fu2.ID} {
-		_, err := st.FollowUp(ctx, id)
-		wantNotFound(t, "FollowUp("+id+") after erasing", err)
-	}
-	all, err := st.FollowUps(ctx)
-	if err != nil {
-		t.Fatalf("FollowUps: %v", err)
-	}
-	if len(all) != 1 || all[0].ID != keep.ID {
-		t.Errorf("FollowUps after erasing: got %v, want only %s", all, keep.ID)
-	}
-	lister := st.(earshot.PostLister)
-	left, err := lister.Posts(ctx, earshot.PostQuery{From: Base.Add(-time.Hour), To: Base.Add(time.Hour), Limit: 100})
-	if err != nil {
-		t.Fatalf("Posts: %v", err)
-	}
-	for _, p := range left {
-		if p.Source == "twitter" && p.Author.ID == "u1" {
-			t.Errorf("Posts after erasing: still has %s", p.ID)
-		}
-	}
-	if len(left) != 2 {
-		t.Errorf("Posts after erasing: got %d, want the 2 of other authors", len(left))
-	}
-	as := alerts(t, st, wide.From, wide.To)
-	if len(as) != 3 {
-		t.Fatalf("Alerts after erasing: got %d, want 3 (alerts stay, only the author's posts go)", len(as))
-	}
-	wantPosts := map[string][]string{withMine.ID: {other.ID}, onlyMine.ID: nil, none.ID: {sameIDElsewhere.ID}}
-	for _, a := range as {
-		var ids []string
-		for _, p := range a.Why.Posts {
-			ids = append(ids, p.ID)
-			if p.Source == "twitter" && p.Author.ID == "u1" {
-				t.Errorf("alert %s still holds a post of the erased author", a.ID)
-			}
-		}
-		if !slices.Equal(ids, wantPosts[a.ID]) {
-			t.Errorf("alert %s sample posts: got %v, want %v", a.ID, ids, wantPosts[a.ID])
-		}
-		if a.Summary != withMine.Summary {
-			t.Errorf("alert %s summary changed: %q", a.ID, a.Summary)
-		}
-	}
+	f.wantAuthorGone(t, st)
+	f.wantAlertsPruned(t, st)
 
 	// The audit line keeps who, when, which author and counts, and none
 	// of the content.
@@ -195,5 +117,114 @@ func testEraseAuthorData(t *testing.T, st earshot.Store) {
 	}
 	if lines, err := st.Erasures(ctx); err != nil || len(lines) != 2 || lines[1].Actor != "bob" {
 		t.Errorf("Erasures after erasing twice: got %+v, %v; want ada's then bob's", lines, err)
+	}
+}
+
+// erasureFixture is what testEraseAuthorData stores before erasing the
+// twitter author u1: two of u1's posts (mine), a post of an author with the
+// same ID on another source and one of another author; two follow-ups of
+// u1's and one to keep; an alert sampling one of u1's posts and another,
+// one sampling only u1's, one sampling none.
+type erasureFixture struct {
+	mine                     []earshot.Post
+	sameIDElsewhere, other   earshot.Post
+	fu, fu2, keep            earshot.FollowUp
+	withMine, onlyMine, none earshot.Alert
+}
+
+func saveErasureFixture(t *testing.T, st earshot.Store) erasureFixture {
+	t.Helper()
+	var f erasureFixture
+	gone := earshot.Author{ID: "u1", Handle: "secret_handle", Name: "Secret Name", Followers: 5}
+	f.mine = []earshot.Post{
+		NewPost("twitter", "m1", Base).AuthorFull(gone).Text("private words one").Score(-0.8).Post(),
+		NewPost("twitter", "m2", Base.Add(time.Minute)).AuthorFull(gone).Text("private words two").Score(-0.7).Post(),
+	}
+	f.sameIDElsewhere = NewPost("mastodon", "o1", Base).Author("u1", 3).Text("not the same person").Score(-0.5).Post()
+	f.other = NewPost("twitter", "o2", Base).Author("u2", 3).Text("someone else").Score(-0.5).Post()
+	save(t, st, append(slices.Clone(f.mine), f.sameIDElsewhere, f.other)...)
+
+	f.fu = followUp("fu-gone", 1, earshot.FollowUpOpen, Base)
+	f.fu.Author, f.fu.PostIDs = gone, []string{f.mine[0].ID, f.mine[1].ID}
+	f.fu2 = f.fu
+	f.fu2.ID, f.fu2.State = "fu-gone-old", earshot.FollowUpResolved
+	f.keep = followUp("fu-keep", 2, earshot.FollowUpOpen, Base)
+	f.keep.Source, f.keep.Author = "mastodon", f.sameIDElsewhere.Author
+	for _, fu := range []earshot.FollowUp{f.fu, f.fu2, f.keep} {
+		saveFollowUp(t, st, fu)
+	}
+
+	f.withMine = alert("alert:a1", Base.Add(time.Hour))
+	f.withMine.Why.Posts = []earshot.Post{f.mine[0], f.other}
+	f.onlyMine = alert("alert:a2", Base.Add(2*time.Hour))
+	f.onlyMine.Why.Posts = []earshot.Post{f.mine[1]}
+	f.none = alert("alert:a3", Base.Add(3*time.Hour))
+	f.none.Why.Posts = []earshot.Post{f.sameIDElsewhere}
+	for _, a := range []earshot.Alert{f.withMine, f.onlyMine, f.none} {
+		if err := st.SaveAlert(t.Context(), a); err != nil {
+			t.Fatalf("SaveAlert: %v", err)
+		}
+	}
+	return f
+}
+
+// wantAuthorGone checks that nothing of the erased author remains: not
+// their posts, not their follow-ups.
+func (f erasureFixture) wantAuthorGone(t *testing.T, st earshot.Store) {
+	t.Helper()
+	ctx := t.Context()
+	for _, p := range f.mine {
+		_, err := st.Post(ctx, p.ID)
+		wantNotFound(t, "Post("+p.ID+") after erasing", err)
+	}
+	for _, id := range []string{f.fu.ID, f.fu2.ID} {
+		_, err := st.FollowUp(ctx, id)
+		wantNotFound(t, "FollowUp("+id+") after erasing", err)
+	}
+	all, err := st.FollowUps(ctx)
+	if err != nil {
+		t.Fatalf("FollowUps: %v", err)
+	}
+	if len(all) != 1 || all[0].ID != f.keep.ID {
+		t.Errorf("FollowUps after erasing: got %v, want only %s", all, f.keep.ID)
+	}
+	lister := st.(earshot.PostLister)
+	left, err := lister.Posts(ctx, earshot.PostQuery{From: Base.Add(-time.Hour), To: Base.Add(time.Hour), Limit: 100})
+	if err != nil {
+		t.Fatalf("Posts: %v", err)
+	}
+	for _, p := range left {
+		if p.Source == "twitter" && p.Author.ID == "u1" {
+			t.Errorf("Posts after erasing: still has %s", p.ID)
+		}
+	}
+	if len(left) != 2 {
+		t.Errorf("Posts after erasing: got %d, want the 2 of other authors", len(left))
+	}
+}
+
+// wantAlertsPruned checks that the alerts stay, each without the erased
+// author's sample posts and with its summary unchanged.
+func (f erasureFixture) wantAlertsPruned(t *testing.T, st earshot.Store) {
+	t.Helper()
+	as := alerts(t, st, wide.From, wide.To)
+	if len(as) != 3 {
+		t.Fatalf("Alerts after erasing: got %d, want 3 (alerts stay, only the author's posts go)", len(as))
+	}
+	wantPosts := map[string][]string{f.withMine.ID: {f.other.ID}, f.onlyMine.ID: nil, f.none.ID: {f.sameIDElsewhere.ID}}
+	for _, a := range as {
+		var ids []string
+		for _, p := range a.Why.Posts {
+			ids = append(ids, p.ID)
+			if p.Source == "twitter" && p.Author.ID == "u1" {
+				t.Errorf("alert %s still holds a post of the erased author", a.ID)
+			}
+		}
+		if !slices.Equal(ids, wantPosts[a.ID]) {
+			t.Errorf("alert %s sample posts: got %v, want %v", a.ID, ids, wantPosts[a.ID])
+		}
+		if a.Summary != f.withMine.Summary {
+			t.Errorf("alert %s summary changed: %q", a.ID, a.Summary)
+		}
 	}
 }

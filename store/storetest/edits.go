@@ -43,31 +43,9 @@ func testSeriesAfterEdits(t *testing.T, st earshot.Store) {
 	save(t, st, first...)
 	stored(kept, first...)
 
-	from, to := Base.Add(-day), Base.Add(2*day)
 	check := func(step string) {
 		t.Helper()
-		posts := keptPosts(kept)
-		for _, g := range []earshot.GroupBy{earshot.GroupNone, earshot.GroupSource, earshot.GroupWatch} {
-			for _, q := range []earshot.SeriesQuery{
-				{From: from, To: to, Bucket: time.Hour},
-				{From: from, To: to, Bucket: time.Minute},
-				{From: from, To: to, Bucket: day},
-				{From: Base.Add(30 * time.Second), To: Base.Add(90*time.Minute + 30*time.Second), Bucket: time.Minute},
-				{From: Base.Add(-time.Millisecond), To: Base.Add(15 * time.Hour), Bucket: time.Hour},
-				{From: from, To: to, Bucket: time.Hour, Watch: "acme"},
-				{From: from, To: to, Bucket: time.Hour, Watch: "acmecloud"},
-				{From: from, To: to, Bucket: 5 * time.Minute, Source: "twitter"},
-				{From: from, To: to, Bucket: 90 * time.Second},
-			} {
-				q.GroupBy = g
-				got := series(t, st, q)
-				checkBuckets(t, step+": Series("+describeSeries(q)+")", got, model.Series(posts, q))
-			}
-		}
-		q := wide
-		if n := count(t, st, q); n != int64(len(posts)) {
-			t.Errorf("%s: CountPosts: got %d, want %d", step, n, len(posts))
-		}
+		checkSeriesModel(t, st, keptPosts(kept), step)
 	}
 	check("saved once")
 
@@ -140,4 +118,33 @@ func testSeriesAfterEdits(t *testing.T, st earshot.Store) {
 	save(t, st, r2)
 	stored(kept, r2)
 	check("an erased post collected again")
+}
+
+// checkSeriesModel compares the store's series, in every grouping and over
+// windows and buckets that cut through the data, and its post count, with
+// the model's of posts, the posts the store should keep; step names the
+// point of the test.
+func checkSeriesModel(t *testing.T, st earshot.Store, posts []earshot.Post, step string) {
+	t.Helper()
+	from, to := Base.Add(-day), Base.Add(2*day)
+	for _, g := range []earshot.GroupBy{earshot.GroupNone, earshot.GroupSource, earshot.GroupWatch} {
+		for _, q := range []earshot.SeriesQuery{
+			{From: from, To: to, Bucket: time.Hour},
+			{From: from, To: to, Bucket: time.Minute},
+			{From: from, To: to, Bucket: day},
+			{From: Base.Add(30 * time.Second), To: Base.Add(90*time.Minute + 30*time.Second), Bucket: time.Minute},
+			{From: Base.Add(-time.Millisecond), To: Base.Add(15 * time.Hour), Bucket: time.Hour},
+			{From: from, To: to, Bucket: time.Hour, Watch: "acme"},
+			{From: from, To: to, Bucket: time.Hour, Watch: "acmecloud"},
+			{From: from, To: to, Bucket: 5 * time.Minute, Source: "twitter"},
+			{From: from, To: to, Bucket: 90 * time.Second},
+		} {
+			q.GroupBy = g
+			got := series(t, st, q)
+			checkBuckets(t, step+": Series("+describeSeries(q)+")", got, model.Series(posts, q))
+		}
+	}
+	if n := count(t, st, wide); n != int64(len(posts)) {
+		t.Errorf("%s: CountPosts: got %d, want %d", step, n, len(posts))
+	}
 }
