@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/netguard"
 )
 
@@ -162,10 +163,34 @@ func ValidBaseURL(s string) bool {
 		u.RawQuery == "" && u.Fragment == "" && u.User == nil
 }
 
-// Build is the body of a kind's factory: it decodes raw over cfg, which
-// holds the defaults, with DecodeConfig, and builds the collector from the
+// NewFactory returns the Factory of a post collector kind: it decodes raw
+// over defaults() with DecodeConfig and builds the collector from the
 // result with newCollector (which validates it).
-func Build[C, T any](kind, name string, raw Decoder, deps Deps, cfg C, newCollector func(name string, cfg C, deps Deps) (T, error)) (T, error) {
+func NewFactory[C any, T earshot.Collector](kind string, defaults func() C, newCollector func(name string, cfg C, deps Deps) (T, error)) Factory {
+	return func(name string, raw Decoder, deps Deps) (earshot.Collector, error) {
+		c, err := build(kind, name, raw, deps, defaults(), newCollector)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}
+
+// NewIncidentFactory returns the IncidentFactory of an incident collector
+// kind, as NewFactory does for a post collector kind.
+func NewIncidentFactory[C any, T earshot.IncidentCollector](kind string, defaults func() C, newCollector func(name string, cfg C, deps Deps) (T, error)) IncidentFactory {
+	return func(name string, raw Decoder, deps Deps) (earshot.IncidentCollector, error) {
+		c, err := build(kind, name, raw, deps, defaults(), newCollector)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}
+
+// build decodes raw over cfg, which holds the defaults, with DecodeConfig,
+// and builds the collector named name from the result with newCollector.
+func build[C, T any](kind, name string, raw Decoder, deps Deps, cfg C, newCollector func(name string, cfg C, deps Deps) (T, error)) (T, error) {
 	if err := DecodeConfig(kind, name, raw, &cfg); err != nil {
 		var zero T
 		return zero, err

@@ -10,7 +10,7 @@
 // share one registry, so a kind, the type a configuration names, is one or
 // the other:
 //
-//	func init() { collectors.Register("rss", New) }
+//	func init() { collectors.Register(Kind, collectors.NewFactory(Kind, DefaultConfig, NewCollector)) }
 //
 // The program imports collectors/all, which imports every collector package
 // for its side effect, and builds the collectors its configuration names:
@@ -30,10 +30,11 @@
 // report a source asking them to slow down with an error wrapping
 // earshot.ErrRateLimited, and "nothing new" with earshot.ErrNotModified.
 //
-// A collector embeds Base (its name, validated config and deps), builds
-// itself in its factory with Build, checks the keys most collectors share
-// with Checks (BackfillCheck, MaxPagesCheck, MaxBytesCheck, TimeoutCheck,
-// BaseURLCheck, EveryCheck), fetches with GetJSON or Fetch, and ends a
+// A collector embeds Base (its name, validated config and deps), has its
+// factory made by NewFactory (or NewIncidentFactory) from its defaults and
+// its constructor, which validates the config; it checks the keys most
+// collectors share with Checks (BackfillCheck, MaxPagesCheck,
+// MaxBytesCheck, TimeoutCheck, BaseURLCheck, EveryCheck), fetches with GetJSON or Fetch, and ends a
 // run with EndRun: an error before anything was collected keeps the old
 // cursor, one after is logged and the posts are kept.
 //

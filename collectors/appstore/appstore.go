@@ -24,7 +24,7 @@ const maxFeedPages = 10
 // pageSize is how many reviews a full page holds.
 const pageSize = 50
 
-func init() { collectors.Register(Kind, New) }
+func init() { collectors.Register(Kind, collectors.NewFactory(Kind, DefaultConfig, NewCollector)) }
 
 // Config configures the App Store reviews of one app.
 type Config struct {
@@ -109,11 +109,6 @@ type Collector struct {
 }
 
 var _ earshot.Collector = (*Collector)(nil)
-
-// New is the Factory for kind "appstore".
-func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
-}
 
 // NewCollector builds a collector from a decoded configuration, for
 // programs and tests that skip the registry. Zero fields of deps get

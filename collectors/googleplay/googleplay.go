@@ -29,7 +29,7 @@ const maxResults = 100
 // modified in the last week.
 const window = 7 * 24 * time.Hour
 
-func init() { collectors.Register(Kind, New) }
+func init() { collectors.Register(Kind, collectors.NewFactory(Kind, DefaultConfig, NewCollector)) }
 
 // Config configures the Google Play reviews of one app.
 type Config struct {
@@ -102,11 +102,6 @@ type Collector struct {
 }
 
 var _ earshot.Collector = (*Collector)(nil)
-
-// New is the Factory for kind "googleplay".
-func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
-}
 
 // NewCollector builds a collector from a decoded configuration, for
 // programs and tests that skip the registry. Zero fields of deps get

@@ -23,7 +23,7 @@ const (
 	commentsPerPage = 100
 )
 
-func init() { collectors.Register(Kind, New) }
+func init() { collectors.Register(Kind, collectors.NewFactory(Kind, DefaultConfig, NewCollector)) }
 
 // Config configures the collection of one LinkedIn organization (a
 // company page).
@@ -122,11 +122,6 @@ type Collector struct {
 }
 
 var _ earshot.Collector = (*Collector)(nil)
-
-// New is the Factory for kind "linkedin".
-func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
-}
 
 // NewCollector builds a collector from a decoded configuration, for
 // programs and tests that skip the registry. Zero fields of deps get

@@ -19,7 +19,7 @@ import (
 // Kind is the collector kind this package registers.
 const Kind = "mastodon"
 
-func init() { collectors.Register(Kind, New) }
+func init() { collectors.Register(Kind, collectors.NewFactory(Kind, DefaultConfig, NewCollector)) }
 
 // Config configures one Mastodon instance.
 type Config struct {
@@ -107,11 +107,6 @@ type Collector struct {
 }
 
 var _ earshot.Collector = (*Collector)(nil)
-
-// New is the Factory for kind "mastodon".
-func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
-}
 
 // NewCollector builds a collector from a decoded configuration, for
 // programs and tests that skip the registry. It checks that the access

@@ -23,7 +23,7 @@ const Kind = "reddit"
 // pageSize is the listing page size asked of Reddit, its maximum.
 const pageSize = 100
 
-func init() { collectors.Register(Kind, New) }
+func init() { collectors.Register(Kind, collectors.NewFactory(Kind, DefaultConfig, NewCollector)) }
 
 // Config configures one Reddit collector: a search, subreddits to follow,
 // or both.
@@ -180,11 +180,6 @@ type Collector struct {
 }
 
 var _ earshot.Collector = (*Collector)(nil)
-
-// New is the Factory for kind "reddit".
-func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
-}
 
 // NewCollector builds a collector from a decoded configuration, for
 // programs and tests that skip the registry. Zero fields of deps get

@@ -24,7 +24,9 @@ import (
 // Kind is the incident collector kind this package registers.
 const Kind = "status_feed"
 
-func init() { collectors.RegisterIncidents(Kind, New) }
+func init() {
+	collectors.RegisterIncidents(Kind, collectors.NewIncidentFactory(Kind, DefaultConfig, NewCollector))
+}
 
 // Config configures one status feed.
 type Config struct {
@@ -80,11 +82,6 @@ type Collector struct {
 }
 
 var _ earshot.IncidentCollector = (*Collector)(nil)
-
-// New is the IncidentFactory for kind "status_feed".
-func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.IncidentCollector, error) {
-	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
-}
 
 // NewCollector builds a collector from a decoded configuration.
 func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {

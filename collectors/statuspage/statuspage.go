@@ -19,7 +19,9 @@ const Kind = "statuspage"
 // Source is the source of the incidents, and the prefix of their IDs.
 const Source = "statuspage"
 
-func init() { collectors.RegisterIncidents(Kind, New) }
+func init() {
+	collectors.RegisterIncidents(Kind, collectors.NewIncidentFactory(Kind, DefaultConfig, NewCollector))
+}
 
 // Config configures one status page.
 type Config struct {
@@ -70,11 +72,6 @@ type Collector struct {
 }
 
 var _ earshot.IncidentCollector = (*Collector)(nil)
-
-// New is the IncidentFactory for kind "statuspage".
-func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.IncidentCollector, error) {
-	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
-}
 
 // NewCollector builds a collector from a decoded configuration.
 func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, error) {

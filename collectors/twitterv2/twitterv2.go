@@ -37,7 +37,7 @@ const (
 	tweetFields = "created_at,lang,public_metrics,conversation_id,referenced_tweets,author_id,note_tweet"
 )
 
-func init() { collectors.Register(Kind, New) }
+func init() { collectors.Register(Kind, collectors.NewFactory(Kind, DefaultConfig, NewCollector)) }
 
 // Config configures one search.
 type Config struct {
@@ -102,11 +102,6 @@ type Collector struct {
 }
 
 var _ earshot.Collector = (*Collector)(nil)
-
-// New is the Factory for kind "twitter_v2". It resolves the bearer token.
-func New(name string, raw collectors.Decoder, deps collectors.Deps) (earshot.Collector, error) {
-	return collectors.Build(Kind, name, raw, deps, DefaultConfig(), NewCollector)
-}
 
 // NewCollector builds a collector from a decoded configuration, for
 // programs and tests that skip the registry. Zero fields of deps get
