@@ -77,6 +77,15 @@ func newClient(allowPrivate bool) *http.Client {
 // value.
 type ResolveFunc func(ref string) (string, error)
 
+// CheckTimeout checks a notifier's timeout key (0 is the default); key
+// prefixes the key it names.
+func CheckTimeout(key string, timeout time.Duration) error {
+	if timeout < 0 {
+		return fmt.Errorf("%s.timeout: must not be negative", key)
+	}
+	return nil
+}
+
 // Resolve resolves ref with f; nil f keeps ref as the literal secret.
 // Empty references stay empty. key names the config key in errors.
 func (f ResolveFunc) Resolve(key, ref string) (string, error) {

@@ -109,10 +109,7 @@ func (c Config) Validate(key string) error {
 	if c.Password != "" && c.Username == "" {
 		return fmt.Errorf("%s.username: required when a password is set", key)
 	}
-	if c.Timeout < 0 {
-		return fmt.Errorf("%s.timeout: must not be negative", key)
-	}
-	return nil
+	return notify.CheckTimeout(key, c.Timeout)
 }
 
 // ResolveSecrets returns c with its password resolved by resolve.

@@ -70,10 +70,7 @@ func (c Config) Validate(key string) error {
 			return fmt.Errorf("%s.url: not an http(s) URL", key)
 		}
 	}
-	if c.Timeout < 0 {
-		return fmt.Errorf("%s.timeout: must not be negative", key)
-	}
-	return nil
+	return notify.CheckTimeout(key, c.Timeout)
 }
 
 // ResolveSecrets returns c with its routing key resolved by resolve.

@@ -81,8 +81,8 @@ func (c Config) Validate(key string) error {
 	default:
 		return fmt.Errorf("%s.updates: %q is not update or thread", key, c.Updates)
 	}
-	if c.Timeout < 0 {
-		return fmt.Errorf("%s.timeout: must not be negative", key)
+	if err := notify.CheckTimeout(key, c.Timeout); err != nil {
+		return err
 	}
 	if c.MaxAlerts < 0 || c.MaxAlerts > 10 {
 		return fmt.Errorf("%s.max_alerts: must be between 1 and 10 (0 means 5)", key)

@@ -62,10 +62,7 @@ func (c Config) Validate(key string) error {
 	if c.URL == "" {
 		return fmt.Errorf("%s.url: required", key)
 	}
-	if c.Timeout < 0 {
-		return fmt.Errorf("%s.timeout: must not be negative", key)
-	}
-	return nil
+	return notify.CheckTimeout(key, c.Timeout)
 }
 
 // ResolveSecrets returns c with its URL and secret resolved by resolve.
