@@ -3,11 +3,11 @@ package clickhouse
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 // SaveAccount creates or replaces the account with a.Name: each save
@@ -91,7 +91,7 @@ func scanToken(rows driver.Rows) (earshot.APIToken, error) {
 	if err := rows.Scan(&t.Hash, &t.User, &t.Name, &scopes, &created, &revoked); err != nil {
 		return earshot.APIToken{}, err
 	}
-	t.Scopes, t.CreatedAt, t.RevokedAt = splitScopes(scopes), fromNS(created), fromNS(revoked)
+	t.Scopes, t.CreatedAt, t.RevokedAt = rowcodec.DecodeScopes(scopes), fromNS(created), fromNS(revoked)
 	return t, nil
 }
 
@@ -127,27 +127,6 @@ func scanSession(rows driver.Rows) (earshot.Session, error) {
 	return se, nil
 }
 
-// joinScopes and splitScopes keep a token's scopes as one
-// comma-separated column.
-func joinScopes(s []earshot.TokenScope) string {
-	parts := make([]string, len(s))
-	for i, sc := range s {
-		parts[i] = string(sc)
-	}
-	return strings.Join(parts, ",")
-}
-
-func splitScopes(s string) []earshot.TokenScope {
-	if s == "" {
-		return nil
-	}
-	var out []earshot.TokenScope
-	for f := range strings.SplitSeq(s, ",") {
-		out = append(out, earshot.TokenScope(f))
-	}
-	return out
-}
-
 // accountRow, tokenRow and sessionRow are the insert columns of their
 // tables, with a new version.
 func (s *Store) accountRow(a earshot.Account) []any {
@@ -155,7 +134,7 @@ func (s *Store) accountRow(a earshot.Account) []any {
 }
 
 func (s *Store) tokenRow(t earshot.APIToken) []any {
-	return []any{t.Hash, t.User, t.Name, joinScopes(t.Scopes), s.timeArg(t.CreatedAt), s.timeArg(t.RevokedAt), s.nextVersion()}
+	return []any{t.Hash, t.User, t.Name, rowcodec.Scopes(t.Scopes), s.timeArg(t.CreatedAt), s.timeArg(t.RevokedAt), s.nextVersion()}
 }
 
 func (s *Store) sessionRow(se earshot.Session) []any {

@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/rowcodec"
 )
 
 const (
@@ -40,7 +40,7 @@ func (r *tokenRow) dest() []any {
 }
 
 func (r *tokenRow) token() (earshot.APIToken, error) {
-	return earshot.APIToken{Hash: r.Hash, User: r.User, Name: r.Name, Scopes: splitScopes(r.Scopes),
+	return earshot.APIToken{Hash: r.Hash, User: r.User, Name: r.Name, Scopes: rowcodec.DecodeScopes(r.Scopes),
 		CreatedAt: timeOf(r.CreatedAt), RevokedAt: timeOf(r.RevokedAt)}, nil
 }
 
@@ -56,27 +56,6 @@ func (r *sessionRow) dest() []any {
 func (r *sessionRow) session() (earshot.Session, error) {
 	return earshot.Session{Hash: r.Hash, User: r.User, CreatedAt: timeOf(r.CreatedAt),
 		ExpiresAt: timeOf(r.ExpiresAt), RevokedAt: timeOf(r.RevokedAt)}, nil
-}
-
-// joinScopes and splitScopes keep a token's scopes as one
-// comma-separated column.
-func joinScopes(s []earshot.TokenScope) string {
-	parts := make([]string, len(s))
-	for i, sc := range s {
-		parts[i] = string(sc)
-	}
-	return strings.Join(parts, ",")
-}
-
-func splitScopes(s string) []earshot.TokenScope {
-	if s == "" {
-		return nil
-	}
-	var out []earshot.TokenScope
-	for f := range strings.SplitSeq(s, ",") {
-		out = append(out, earshot.TokenScope(f))
-	}
-	return out
 }
 
 // SaveAccount creates or replaces the account with a.Name.
@@ -116,7 +95,7 @@ func (s *Store) SaveToken(ctx context.Context, t earshot.APIToken) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO api_tokens (`+tokenColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
-		t.Hash, validUTF8(t.User), validUTF8(t.Name), joinScopes(t.Scopes), arg(nullTime(t.CreatedAt)), arg(nullTime(t.RevokedAt))); err != nil {
+		t.Hash, validUTF8(t.User), validUTF8(t.Name), rowcodec.Scopes(t.Scopes), arg(nullTime(t.CreatedAt)), arg(nullTime(t.RevokedAt))); err != nil {
 		return fmt.Errorf("saving a token of %s: %w", t.User, err)
 	}
 	return nil
