@@ -158,9 +158,42 @@ func (inc Incident) Close(c ClosureCheck, u User, override string, at time.Time)
 	return inc, nil
 }
 
+// SeriesReader is what Recovery.Count reads: a subset of Store.
+type SeriesReader interface {
+	Series(ctx context.Context, q SeriesQuery) ([]Bucket, error)
+}
+
+// Count sets r's counts: the scored and the negative posts of its two
+// windows, summed over the daily series of each of watches ("" for every
+// post). A window that is empty (From not before To) counts none.
+func (r *Recovery) Count(ctx context.Context, src SeriesReader, watches []string) error {
+	count := func(from, to time.Time) (scored, neg int64, err error) {
+		if !from.Before(to) {
+			return 0, 0, nil
+		}
+		for _, w := range watches {
+			bs, err := src.Series(ctx, SeriesQuery{From: from, To: to, Bucket: 24 * time.Hour, Watch: w})
+			if err != nil {
+				return 0, 0, fmt.Errorf("reading the negative share: %w", err)
+			}
+			for _, b := range bs {
+				scored += b.Scored
+				neg += b.Negative
+			}
+		}
+		return scored, neg, nil
+	}
+	var err error
+	if r.BaselineScored, r.BaselineNegative, err = count(r.BaselineFrom, r.BaselineTo); err != nil {
+		return err
+	}
+	r.SinceScored, r.SinceNegative, err = count(r.SinceFrom, r.SinceTo)
+	return err
+}
+
 // ClosureSource is what CheckClosure reads: a subset of Store.
 type ClosureSource interface {
-	Series(ctx context.Context, q SeriesQuery) ([]Bucket, error)
+	SeriesReader
 	FollowUps(ctx context.Context, states ...FollowUpState) ([]FollowUp, error)
 }
 
@@ -212,26 +245,7 @@ func CheckClosure(ctx context.Context, src ClosureSource, inc Incident, now time
 	if len(watches) == 0 {
 		watches = []string{""}
 	}
-	count := func(from, to time.Time, scored, neg *int64) error {
-		if !from.Before(to) {
-			return nil
-		}
-		for _, w := range watches {
-			bs, err := src.Series(ctx, SeriesQuery{From: from, To: to, Bucket: 24 * time.Hour, Watch: w})
-			if err != nil {
-				return fmt.Errorf("reading the negative share: %w", err)
-			}
-			for _, b := range bs {
-				*scored += b.Scored
-				*neg += b.Negative
-			}
-		}
-		return nil
-	}
-	if err := count(r.BaselineFrom, r.BaselineTo, &r.BaselineScored, &r.BaselineNegative); err != nil {
-		return c, fs, err
-	}
-	if err := count(r.SinceFrom, r.SinceTo, &r.SinceScored, &r.SinceNegative); err != nil {
+	if err := r.Count(ctx, src, watches); err != nil {
 		return c, fs, err
 	}
 	return c, fs, nil

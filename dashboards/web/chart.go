@@ -18,6 +18,7 @@ func (p px) String() string { return strconv.FormatFloat(float64(p), 'f', 1, 64)
 // chart is everything the template needs to draw one SVG chart, with every
 // coordinate computed here.
 type chart struct {
+	Label        string // what the chart shows, for screen readers
 	W, H         px
 	Left, Top    px
 	Right, Floor px // right edge and bottom of the plot area

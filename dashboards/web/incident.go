@@ -151,16 +151,9 @@ func (s *Server) handleIncident(w http.ResponseWriter, r *http.Request) {
 // with a reason (form field override). It redirects back to the incident
 // page, which says what happened.
 func (s *Server) handleIncidentClose(w http.ResponseWriter, r *http.Request) {
-	u, key, ok := s.actor(r)
+	u, ok := s.pageActor(w, r, "Sign in to close an incident.", earshot.User.CanRunIncidents,
+		"only comms or an admin can close an incident.")
 	if !ok {
-		pageError(w, http.StatusUnauthorized, "Sign in to close an incident.")
-		return
-	}
-	if !u.CanRunIncidents() {
-		pageError(w, http.StatusForbidden, fmt.Sprintf("You are signed in as %s (%s): only comms or an admin can close an incident.", u.Name, u.Role))
-		return
-	}
-	if !s.opts.WriteLimit.Allow(w, key) {
 		return
 	}
 	id := r.PathValue("id")
@@ -168,9 +161,7 @@ func (s *Server) handleIncidentClose(w http.ResponseWriter, r *http.Request) {
 		pageError(w, http.StatusNotFound, "No such incident.")
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxActBytes)
-	if err := r.ParseForm(); err != nil {
-		pageError(w, http.StatusBadRequest, "The form could not be read: "+err.Error())
+	if !parsePageForm(w, r) {
 		return
 	}
 	back := "/incidents/" + url.PathEscape(id)

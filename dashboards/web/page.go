@@ -283,7 +283,9 @@ func (s *Server) fillPage(d *pageData, in pageInputs, from, now time.Time, step 
 	d.Empty = d.Summary.Posts == 0 && len(in.incidents) == 0
 	if !d.Empty {
 		d.Volume = volumeChart(bins, in.incidents, now, step)
+		d.Volume.Label = "Posts per " + d.Step + ", negative posts highlighted, incidents shaded"
 		d.Sentiment = sentimentChart(bins, in.incidents, now, step)
+		d.Sentiment.Label = "Mean sentiment per " + d.Step + ", incidents shaded"
 	}
 	d.Sources = sourceRows(in.bySource, d.Range, d.Watch)
 	for _, inc := range in.incidents {

@@ -113,11 +113,11 @@ func New(store Store, opts Options) *Server {
 		opts:     opts,
 		log:      log,
 		mux:      http.NewServeMux(),
-		page:     template.Must(template.New("page.html").ParseFS(assets, "assets/page.html")),
+		page:     template.Must(template.New("page.html").ParseFS(assets, "assets/page.html", "assets/charts.html")),
 		support:  template.Must(template.New("support.html").ParseFS(assets, "assets/support.html")),
 		incident: template.Must(template.New("incident.html").ParseFS(assets, "assets/incident.html")),
 	}
-	s.warroomT = template.Must(template.New("warroom.html").ParseFS(assets, "assets/warroom.html"))
+	s.warroomT = template.Must(template.New("warroom.html").ParseFS(assets, "assets/warroom.html", "assets/charts.html"))
 	var tokens []string
 	for _, t := range opts.WriteTokens {
 		tokens = append(tokens, strings.TrimSpace(t))

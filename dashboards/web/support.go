@@ -675,21 +675,9 @@ var supportActions = map[string]supportAction{
 // one follow-up or on the rows selected. It answers with a redirect back
 // to the page (its filters kept) that shows what happened.
 func (s *Server) handleSupportAct(w http.ResponseWriter, r *http.Request) {
-	u, key, ok := s.actor(r)
-	if !ok {
-		pageError(w, http.StatusUnauthorized, "Sign in to work the queue.")
-		return
-	}
-	if !u.CanWorkQueue() {
-		pageError(w, http.StatusForbidden, fmt.Sprintf("You are signed in as %s (%s): you can read the queue, but only support or an admin can act on it.", u.Name, u.Role))
-		return
-	}
-	if !s.opts.WriteLimit.Allow(w, key) {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxActBytes)
-	if err := r.ParseForm(); err != nil {
-		pageError(w, http.StatusBadRequest, "The form could not be read: "+err.Error())
+	u, ok := s.pageActor(w, r, "Sign in to work the queue.", earshot.User.CanWorkQueue,
+		"you can read the queue, but only support or an admin can act on it.")
+	if !ok || !parsePageForm(w, r) {
 		return
 	}
 	form := r.PostForm
@@ -699,81 +687,124 @@ func (s *Server) handleSupportAct(w http.ResponseWriter, r *http.Request) {
 			back = flt.url()
 		}
 	}
-	fail := func(msg string) {
-		s.setFlash(w, r, msg, true)
+	req, problem := parseSupportAct(form, u, s.opts.Now().UTC())
+	if problem != "" {
+		s.setFlash(w, r, problem, true)
 		http.Redirect(w, r, back, http.StatusSeeOther)
-	}
-	action := form.Get("action")
-	act, ok := supportActions[action]
-	if !ok {
-		fail("Unknown action; use the page's buttons.")
 		return
 	}
-	var ids []string
+	done, problems := s.moveFollowUps(r, req.ids, req.t)
+	if done > 0 {
+		s.log.Info("follow-ups moved", "action", req.action, "count", done, "actor", u.Name)
+	}
+	s.setFlash(w, r, req.outcome(done, problems), len(problems) > 0)
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// pageActor returns the user making r, a page's POST, when they are
+// signed in, can act (can) and are within the write limit; otherwise it
+// has answered r, with signIn or "You are signed in as ...: " and
+// forbidden, and ok is false.
+func (s *Server) pageActor(w http.ResponseWriter, r *http.Request, signIn string, can func(earshot.User) bool, forbidden string) (earshot.User, bool) {
+	u, key, ok := s.actor(r)
+	if !ok {
+		pageError(w, http.StatusUnauthorized, signIn)
+		return u, false
+	}
+	if !can(u) {
+		pageError(w, http.StatusForbidden, fmt.Sprintf("You are signed in as %s (%s): %s", u.Name, u.Role, forbidden))
+		return u, false
+	}
+	return u, s.opts.WriteLimit.Allow(w, key)
+}
+
+// parsePageForm reads r's form, at most maxActBytes; when it cannot, it
+// has answered r and returns false.
+func parsePageForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxActBytes)
+	if err := r.ParseForm(); err != nil {
+		pageError(w, http.StatusBadRequest, "The form could not be read: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// supportAct is one submitted support form: the action, the follow-ups it
+// moves and the transition.
+type supportAct struct {
+	action   string
+	act      supportAction
+	ids      []string
+	assignee string
+	t        earshot.Transition
+}
+
+// parseSupportAct reads the support page's form, submitted by u at now;
+// problem, when not empty, says in the page's words why it cannot be done.
+func parseSupportAct(form url.Values, u earshot.User, now time.Time) (req supportAct, problem string) {
+	req.action = form.Get("action")
+	var ok bool
+	if req.act, ok = supportActions[req.action]; !ok {
+		return req, "Unknown action; use the page's buttons."
+	}
 	for _, id := range form["id"] {
-		if id = strings.TrimSpace(id); id != "" && !slices.Contains(ids, id) {
-			ids = append(ids, id)
+		if id = strings.TrimSpace(id); id != "" && !slices.Contains(req.ids, id) {
+			req.ids = append(req.ids, id)
 		}
 	}
 	switch {
-	case len(ids) == 0:
-		fail("Select at least one follow-up first.")
-		return
-	case len(ids) > maxBulk:
-		fail(fmt.Sprintf("At most %d follow-ups at a time.", maxBulk))
-		return
+	case len(req.ids) == 0:
+		return req, "Select at least one follow-up first."
+	case len(req.ids) > maxBulk:
+		return req, fmt.Sprintf("At most %d follow-ups at a time.", maxBulk)
 	}
-	for _, id := range ids {
+	for _, id := range req.ids {
 		if len(id) > maxIDBytes || !utf8.ValidString(id) {
-			fail("A follow-up ID in the form is not valid.")
-			return
+			return req, "A follow-up ID in the form is not valid."
 		}
 	}
-	field := func(name string, limit int) (string, bool) {
-		v := strings.TrimSpace(form.Get(name))
-		if len(v) > limit || !utf8.ValidString(v) {
-			fail(fmt.Sprintf("The %s is longer than %d bytes.", name, limit))
-			return "", false
+	fields := map[string]string{}
+	for _, f := range []struct {
+		name  string
+		limit int
+	}{{"note", maxNoteBytes}, {"assignee", maxNameBytes}, {"channel", maxNameBytes}, {"reason", maxNoteBytes}} {
+		v := strings.TrimSpace(form.Get(f.name))
+		if len(v) > f.limit || !utf8.ValidString(v) {
+			return req, fmt.Sprintf("The %s is longer than %d bytes.", f.name, f.limit)
 		}
-		return v, true
+		fields[f.name] = v
 	}
-	note, ok1 := field("note", maxNoteBytes)
-	assignee, ok2 := field("assignee", maxNameBytes)
-	channel, ok3 := field("channel", maxNameBytes)
-	reason, ok4 := field("reason", maxNoteBytes)
-	if !ok1 || !ok2 || !ok3 || !ok4 {
-		return
-	}
-	t := earshot.Transition{To: act.to, Actor: u.Name, Note: note, At: s.opts.Now().UTC()}
-	switch action {
+	req.assignee = fields["assignee"]
+	req.t = earshot.Transition{To: req.act.to, Actor: u.Name, Note: fields["note"], At: now}
+	switch req.action {
 	case "assign-me":
-		t.Assignee = u.Name
+		req.t.Assignee = u.Name
 	case "assign":
-		if assignee == "" {
-			fail("Assigning needs a name: type who takes it.")
-			return
+		if req.assignee == "" {
+			return req, "Assigning needs a name: type who takes it."
 		}
-		t.Assignee = assignee
+		req.t.Assignee = req.assignee
 	case "note":
-		if note == "" {
-			fail("Type a note first.")
-			return
+		if req.t.Note == "" {
+			return req, "Type a note first."
 		}
 	case "contacted":
-		if !slices.Contains(channels, channel) {
-			fail("Say how the customer was contacted: " + strings.Join(channels, ", ") + ".")
-			return
+		if !slices.Contains(channels, fields["channel"]) {
+			return req, "Say how the customer was contacted: " + strings.Join(channels, ", ") + "."
 		}
-		t.Channel = channel
+		req.t.Channel = fields["channel"]
 	case "dismiss":
-		if reason == "" {
-			fail("Dismissing needs a reason (not a customer, spam, already handled...).")
-			return
+		if fields["reason"] == "" {
+			return req, "Dismissing needs a reason (not a customer, spam, already handled...)."
 		}
-		t.Reason = reason
+		req.t.Reason = fields["reason"]
 	}
-	var done int
-	var problems []string
+	return req, ""
+}
+
+// moveFollowUps makes t on each of ids, and returns how many moved and,
+// in the page's words, why the others did not.
+func (s *Server) moveFollowUps(r *http.Request, ids []string, t earshot.Transition) (done int, problems []string) {
 	for _, id := range ids {
 		_, err := s.store.MoveFollowUp(r.Context(), id, t)
 		switch {
@@ -788,16 +819,19 @@ func (s *Server) handleSupportAct(w http.ResponseWriter, r *http.Request) {
 			problems = append(problems, "follow-up "+id+": saving failed; see the server log")
 		}
 	}
-	if done > 0 {
-		s.log.Info("follow-ups moved", "action", action, "count", done, "actor", u.Name)
-	}
+	return done, problems
+}
+
+// outcome is the flash that says what the action did: done follow-ups
+// moved, and the first maxProblems of problems.
+func (req supportAct) outcome(done int, problems []string) string {
 	var msg string
 	if done > 0 {
 		n := fmt.Sprintf("%d follow-up%s", done, plural(done))
-		if action == "assign" {
-			msg = fmt.Sprintf(act.done, n, assignee)
+		if req.action == "assign" {
+			msg = fmt.Sprintf(req.act.done, n, req.assignee)
 		} else {
-			msg = fmt.Sprintf(act.done, n)
+			msg = fmt.Sprintf(req.act.done, n)
 		}
 	}
 	if n := len(problems); n > maxProblems {
@@ -806,8 +840,7 @@ func (s *Server) handleSupportAct(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		msg = strings.TrimSpace(msg + " Not done: " + strings.Join(problems, "; ") + ".")
 	}
-	s.setFlash(w, r, msg, len(problems) > 0)
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	return msg
 }
 
 func plural(n int) string {

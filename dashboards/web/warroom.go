@@ -19,7 +19,6 @@ import (
 const (
 	warroomBefore     = 2 * time.Hour // timeline before the incident began
 	warroomAfter      = 2 * time.Hour // and after it was resolved
-	baselineSpan      = 7 * 24 * time.Hour
 	samplesPerReason  = 3
 	questionsShown    = 8
 	questionsFetch    = 2000
@@ -160,58 +159,13 @@ func (s *Server) warroom(ctx context.Context, inc earshot.Incident) (warroomData
 	if len(inc.Watches) == 1 {
 		watch = inc.Watches[0]
 	}
-
-	// The timeline around the incident.
-	from := inc.StartedAt.Add(-warroomBefore)
-	to := now
-	if !inc.ResolvedAt.IsZero() && inc.ResolvedAt.Add(warroomAfter).Before(now) {
-		to = inc.ResolvedAt.Add(warroomAfter)
-	}
-	if !from.Before(to) {
-		from = to.Add(-warroomBefore)
-	}
-	bucket, step := plan(to.Sub(from))
-	from = from.Truncate(step)
-	series, err := s.store.Series(ctx, earshot.SeriesQuery{From: from, To: to, Bucket: bucket, Watch: watch})
+	to, what, err := s.warTimeline(ctx, &d, inc, watch, now)
 	if err != nil {
-		return d, "loading the series", err
+		return d, what, err
 	}
-	bins := rebin(series, from, to, step)
-	d.Step = stepName(step)
-	sum := summarize(bins, nil, now)
-	d.Empty = sum.Posts == 0
-	if !d.Empty {
-		d.Volume = volumeChart(bins, []earshot.Incident{inc}, to, step)
-		d.Sentiment = sentimentChart(bins, []earshot.Incident{inc}, to, step)
+	if what, err := s.warVoices(ctx, &d, inc, watch, to); err != nil {
+		return d, what, err
 	}
-	spikes, err := s.store.Spikes(ctx, from, to)
-	if err != nil {
-		return d, "loading spikes", err
-	}
-	for _, sp := range spikes {
-		if sp.IncidentID == inc.ID {
-			d.Spikes = append(d.Spikes, viewSpike(sp, []earshot.Incident{inc}))
-		}
-	}
-
-	// What customers say since it began.
-	since := earshot.PostQuery{From: inc.StartedAt, To: to, Watch: watch, Limit: warroomNegFetch}
-	negative, err := s.store.TopNegative(ctx, since)
-	if err != nil {
-		return d, "loading negative posts", err
-	}
-	d.Reasons = byReason(negative)
-	if lister, ok := s.store.(earshot.PostLister); ok {
-		d.QuestionsKnown = true
-		q := since
-		q.Limit = questionsFetch
-		posts, err := lister.Posts(ctx, q)
-		if err != nil {
-			return d, "listing posts", err
-		}
-		d.Questions = topQuestions(posts, questionsShown)
-	}
-
 	fus, err := s.store.FollowUps(ctx)
 	if err != nil {
 		return d, "loading follow-ups", err
@@ -234,11 +188,84 @@ func (s *Server) warroom(ctx context.Context, inc earshot.Incident) (warroomData
 		}
 		d.Quiet = &quietView{Quiet: qp.Quiet, Action: qp.Action, Evidence: qp.Evidence}
 	}
+	if err := s.warPublic(ctx, &d, inc, now); err != nil {
+		return d, "loading publications", err
+	}
+	return d, "", nil
+}
 
+// warTimeline fills the war room's charts and the incident's spikes, from
+// warroomBefore its start to now (warroomAfter its resolution, once that
+// has passed), and returns the timeline's end; on an error it also says
+// what it was doing.
+func (s *Server) warTimeline(ctx context.Context, d *warroomData, inc earshot.Incident, watch string, now time.Time) (time.Time, string, error) {
+	from := inc.StartedAt.Add(-warroomBefore)
+	to := now
+	if !inc.ResolvedAt.IsZero() && inc.ResolvedAt.Add(warroomAfter).Before(now) {
+		to = inc.ResolvedAt.Add(warroomAfter)
+	}
+	if !from.Before(to) {
+		from = to.Add(-warroomBefore)
+	}
+	bucket, step := plan(to.Sub(from))
+	from = from.Truncate(step)
+	series, err := s.store.Series(ctx, earshot.SeriesQuery{From: from, To: to, Bucket: bucket, Watch: watch})
+	if err != nil {
+		return to, "loading the series", err
+	}
+	bins := rebin(series, from, to, step)
+	d.Step = stepName(step)
+	sum := summarize(bins, nil, now)
+	d.Empty = sum.Posts == 0
+	if !d.Empty {
+		d.Volume = volumeChart(bins, []earshot.Incident{inc}, to, step)
+		d.Volume.Label = "Posts per " + d.Step + " around the incident, negative posts highlighted"
+		d.Sentiment = sentimentChart(bins, []earshot.Incident{inc}, to, step)
+		d.Sentiment.Label = "Mean sentiment per " + d.Step + " around the incident"
+	}
+	spikes, err := s.store.Spikes(ctx, from, to)
+	if err != nil {
+		return to, "loading spikes", err
+	}
+	for _, sp := range spikes {
+		if sp.IncidentID == inc.ID {
+			d.Spikes = append(d.Spikes, viewSpike(sp, []earshot.Incident{inc}))
+		}
+	}
+	return to, "", nil
+}
+
+// warVoices fills what customers say since inc began, until to: the
+// complaint reasons of the most negative posts and the questions asked
+// most; on an error it also says what it was doing.
+func (s *Server) warVoices(ctx context.Context, d *warroomData, inc earshot.Incident, watch string, to time.Time) (string, error) {
+	since := earshot.PostQuery{From: inc.StartedAt, To: to, Watch: watch, Limit: warroomNegFetch}
+	negative, err := s.store.TopNegative(ctx, since)
+	if err != nil {
+		return "loading negative posts", err
+	}
+	d.Reasons = byReason(negative)
+	if lister, ok := s.store.(earshot.PostLister); ok {
+		d.QuestionsKnown = true
+		q := since
+		q.Limit = questionsFetch
+		posts, err := lister.Posts(ctx, q)
+		if err != nil {
+			return "listing posts", err
+		}
+		d.Questions = topQuestions(posts, questionsShown)
+	}
+	return "", nil
+}
+
+// warPublic fills what the public was told of inc, and whether, at now,
+// it has gone without an update for longer than GoingDark.
+func (s *Server) warPublic(ctx context.Context, d *warroomData, inc earshot.Incident, now time.Time) error {
 	var pubs []earshot.Publication
 	if s.opts.Publications != nil {
+		var err error
 		if pubs, err = s.opts.Publications.Publications(ctx, inc.ID); err != nil {
-			return d, "loading publications", err
+			return err
 		}
 	}
 	d.Updates = updates(inc, pubs)
@@ -252,7 +279,7 @@ func (s *Server) warroom(ctx context.Context, inc earshot.Incident) (warroomData
 	d.LastUpdate = last.Format(time.RFC3339)
 	d.Since = duration(now.Sub(last))
 	d.Dark = d.Active && now.Sub(last) >= dark
-	return d, "", nil
+	return nil
 }
 
 // lastPublic is when the public last heard of inc (its start when never),
@@ -275,28 +302,18 @@ func lastPublic(inc earshot.Incident, pubs []earshot.Publication) (time.Time, bo
 // recovery compares the negative share since the incident began with the
 // week before it.
 func (s *Server) recovery(ctx context.Context, inc earshot.Incident, watch string, to time.Time) (warRecoveryView, error) {
-	var v warRecoveryView
-	share := func(from, to time.Time) (string, int64, error) {
-		bs, err := s.store.Series(ctx, earshot.SeriesQuery{From: from, To: to, Bucket: 24 * time.Hour, Watch: watch})
-		if err != nil {
-			return "", 0, err
-		}
-		var neg, scored int64
-		for _, b := range bs {
-			neg += b.Negative
-			scored += b.Scored
-		}
-		return percent(neg, scored), scored, nil
+	rc := earshot.Recovery{
+		BaselineFrom: inc.StartedAt.Add(-earshot.BaselineWindow), BaselineTo: inc.StartedAt,
+		SinceFrom: inc.StartedAt, SinceTo: to,
 	}
-	var err error
-	if v.BaselineShare, v.BaselinePosts, err = share(inc.StartedAt.Add(-baselineSpan), inc.StartedAt); err != nil {
-		return v, err
+	if err := rc.Count(ctx, s.store, []string{watch}); err != nil {
+		return warRecoveryView{}, err
 	}
-	if v.SinceShare, v.SincePosts, err = share(inc.StartedAt, to); err != nil {
-		return v, err
-	}
-	v.Known = v.BaselinePosts > 0 && v.SincePosts > 0
-	return v, nil
+	return warRecoveryView{
+		BaselineShare: percent(rc.BaselineNegative, rc.BaselineScored), BaselinePosts: rc.BaselineScored,
+		SinceShare: percent(rc.SinceNegative, rc.SinceScored), SincePosts: rc.SinceScored,
+		Known: rc.BaselineScored > 0 && rc.SinceScored > 0,
+	}, nil
 }
 
 // byReason groups negative posts by complaint reason, most common first,
