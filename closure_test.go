@@ -3,11 +3,14 @@ package earshot_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
+	"github.com/earshot/earshot/store/storetest"
 )
 
 var (
@@ -117,40 +120,59 @@ func TestRecoveredAtBaseline(t *testing.T) {
 	}
 }
 
-type fakeClosureSource struct {
-	fs      []earshot.FollowUp
+// seriesRecorder is the in-memory store, recording the series asked of it.
+type seriesRecorder struct {
+	*memstore.Store
 	queries []earshot.SeriesQuery
-	// negative and scored per watch per day, keyed by watch
-	series func(q earshot.SeriesQuery) []earshot.Bucket
 }
 
-func (f *fakeClosureSource) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
-	f.queries = append(f.queries, q)
-	return f.series(q), nil
+func (r *seriesRecorder) Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
+	r.queries = append(r.queries, q)
+	return r.Store.Series(ctx, q)
 }
 
-func (f *fakeClosureSource) FollowUps(_ context.Context, states ...earshot.FollowUpState) ([]earshot.FollowUp, error) {
-	return f.fs, nil
+// scoredPosts returns n posts of watch created from at on, a minute apart,
+// the first neg of them negative and the others positive.
+func scoredPosts(watch string, at time.Time, n, neg int) []earshot.Post {
+	var out []earshot.Post
+	for i := range n {
+		score := 0.8
+		if i < neg {
+			score = -0.8
+		}
+		id := fmt.Sprintf("%s-%d-%d", strings.ReplaceAll(watch, " ", "-"), at.Unix(), i)
+		out = append(out, storetest.NewPost("rss", id, at.Add(time.Duration(i)*time.Minute)).Watches(watch).Score(score).Post())
+	}
+	return out
 }
 
 func TestCheckClosure(t *testing.T) {
 	now := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
 	inc := earshot.Incident{ID: "manual:7", Watches: []string{"acme", "acme pay"},
 		StartedAt: now.Add(-50 * time.Hour), ResolvedAt: now.Add(-30 * time.Hour)}
-	src := &fakeClosureSource{
-		fs: []earshot.FollowUp{
-			{ID: "a", IncidentID: "manual:7", State: earshot.FollowUpOpen},
-			{ID: "b", IncidentID: "manual:7", State: earshot.FollowUpResolved},
-			{ID: "c", IncidentID: "manual:7", State: earshot.FollowUpDismissed},
-			{ID: "d", IncidentID: "manual:8", State: earshot.FollowUpOpen},
-			{ID: "e", State: earshot.FollowUpOpen},
-		},
-		series: func(q earshot.SeriesQuery) []earshot.Bucket {
-			if q.To.Equal(inc.StartedAt) { // baseline
-				return []earshot.Bucket{{Scored: 40, Negative: 4}}
-			}
-			return []earshot.Bucket{{Scored: 10, Negative: 3}}
-		},
+	src := &seriesRecorder{Store: memstore.New()}
+	for _, f := range []earshot.FollowUp{
+		{ID: "a", IncidentID: "manual:7", State: earshot.FollowUpOpen},
+		{ID: "b", IncidentID: "manual:7", State: earshot.FollowUpResolved},
+		{ID: "c", IncidentID: "manual:7", State: earshot.FollowUpDismissed},
+		{ID: "d", IncidentID: "manual:8", State: earshot.FollowUpOpen},
+		{ID: "e", State: earshot.FollowUpOpen},
+	} {
+		f.Source, f.Author, f.CreatedAt = "rss", earshot.Author{ID: "u-" + f.ID}, now.Add(-time.Hour)
+		if err := src.SaveFollowUp(t.Context(), f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Each watch: 40 scored posts, 4 negative, in the baseline week; 10, 3
+	// negative, in the last day; and negative ones between, which neither
+	// window holds.
+	for _, w := range inc.Watches {
+		posts := scoredPosts(w, inc.StartedAt.Add(-3*24*time.Hour), 40, 4)
+		posts = append(posts, scoredPosts(w, now.Add(-2*time.Hour), 10, 3)...)
+		posts = append(posts, scoredPosts(w, inc.StartedAt.Add(time.Hour), 5, 5)...)
+		if err := src.SavePosts(t.Context(), posts); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c, fs, err := earshot.CheckClosure(t.Context(), src, inc, now)
 	if err != nil {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -124,40 +125,19 @@ func testSpikeRoundTrip(t *testing.T, st earshot.Store) {
 // starting exactly at to has not begun. An open spike (zero End) overlaps
 // every window that ends after its start. Ordered by Start, then ID.
 func testSpikeWindows(t *testing.T, st earshot.Store) {
-	s1 := spike("s1", Base.Add(-2*time.Hour), Base.Add(-time.Hour))
-	s2 := spike("s2", Base.Add(-30*time.Minute), time.Time{})
-	s3 := spike("s3", Base, Base.Add(time.Hour))
-	s4 := spike("s4", Base.Add(time.Hour), Base.Add(2*time.Hour))
-	s5 := spike("s5", Base.Add(3*time.Hour), time.Time{})
-	s0 := spike("s0", Base, Base.Add(time.Minute)) // starts with s3; its ID sorts first
-	all := []earshot.Spike{s1, s2, s0, s3, s4, s5}
-	for _, sp := range []earshot.Spike{s4, s1, s5, s3, s2, s0} {
-		saveSpike(t, st, sp)
+	var ss [6]earshot.Spike
+	for i, sp := range intervalSpans {
+		ss[i] = spike(fmt.Sprintf("s%d", i), sp.start, sp.end)
 	}
-	ms := time.Millisecond
-	for _, tc := range []struct {
-		from, to time.Time
-		want     []earshot.Spike // written out by hand; the model must agree
-	}{
-		{Base.Add(-time.Hour), Base, []earshot.Spike{s2}},                       // s1 ends at from, s3 starts at to
-		{Base.Add(-time.Hour - ms), Base, []earshot.Spike{s1, s2}},              // s1's last millisecond
-		{Base.Add(-time.Hour), Base.Add(ms), []earshot.Spike{s2, s0, s3}},       // s0 and s3's first millisecond
-		{Base, Base.Add(time.Hour), []earshot.Spike{s2, s0, s3}},                // s4 starts at to
-		{Base.Add(time.Minute), Base.Add(time.Hour), []earshot.Spike{s2, s3}},   // s0 ends at from
-		{Base, Base.Add(time.Hour + ms), []earshot.Spike{s2, s0, s3, s4}},       // s4's first millisecond
-		{Base.Add(time.Hour), Base.Add(2 * time.Hour), []earshot.Spike{s2, s4}}, // s3 ends at from
-		{Base.Add(2 * time.Hour), Base.Add(3 * time.Hour), []earshot.Spike{s2}}, // between s4 and s5: only the open one
-		{Base.Add(2 * time.Hour), Base.Add(3*time.Hour + ms), []earshot.Spike{s2, s5}},
-		{Base.Add(-3 * time.Hour), Base.Add(4 * time.Hour), all},
-		{Base.Add(-5 * time.Hour), Base.Add(-2 * time.Hour), nil}, // ends at s1's start
-		{Base.Add(-5 * time.Hour), Base.Add(-2*time.Hour + ms), []earshot.Spike{s1}},
-		{Base.Add(-time.Hour + ms), Base.Add(-30 * time.Minute), nil},     // s2 starts at to
-		{Base.Add(10 * day), Base.Add(11 * day), []earshot.Spike{s2, s5}}, // open spikes go on
-		{Base.Add(-40 * time.Minute), Base.Add(-35 * time.Minute), nil},   // before s2 began
-	} {
+	for _, i := range []int{4, 1, 5, 3, 2, 0} {
+		saveSpike(t, st, ss[i])
+	}
+	all := ss[:]
+	for _, tc := range intervalWindows() {
+		want := pick(ss, tc.want)
 		what := describeWindow(tc.from, tc.to)
-		checkSpikes(t, "storetest bug: model disagrees on "+what, model.Spikes(all, tc.from, tc.to), tc.want)
-		checkSpikes(t, what, spikes(t, st, tc.from, tc.to), tc.want)
+		checkSpikes(t, "storetest bug: model disagrees on "+what, model.Spikes(all, tc.from, tc.to), want)
+		checkSpikes(t, what, spikes(t, st, tc.from, tc.to), want)
 	}
 }
 
