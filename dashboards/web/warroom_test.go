@@ -142,6 +142,8 @@ func TestWarRoom(t *testing.T) {
 		"Hold promotional posts: the incident is still open.", "Usual negative share 10%",
 		// Only the spike linked to it.
 		"negative share", ">90%<",
+		// The timeline's charts, named for screen readers.
+		` around the incident, negative posts highlighted"`, ` around the incident"`, `class="bar-neg"`, `<path class="line" d="M`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("war room lacks %q", want)

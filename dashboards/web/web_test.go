@@ -195,6 +195,9 @@ func TestPage(t *testing.T) {
 		`href="/?range=24h"`, `href="/?range=30d"`,
 		">twitter</a>", ">reddit</a>",
 		"Mar 13", // a labelled day on the time axis
+		// Both charts, each named for screen readers.
+		`aria-label="Posts per hour, negative posts highlighted, incidents shaded"`,
+		`aria-label="Mean sentiment per hour, incidents shaded"`, `<path class="line" d="M`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
