@@ -28,11 +28,10 @@ const cursorVersion = 1
 // maxSeen the oldest keys are dropped and Floor rises to the newest time
 // dropped: items dated at or before Floor count as seen.
 type state struct {
-	V            int        `json:"v"`
-	ETag         string     `json:"etag,omitempty"`
-	LastModified string     `json:"last_modified,omitempty"`
-	Floor        int64      `json:"floor,omitempty"`
-	Seen         []seenItem `json:"seen,omitempty"`
+	V int `json:"v"`
+	collectors.Validators
+	Floor int64      `json:"floor,omitempty"`
+	Seen  []seenItem `json:"seen,omitempty"`
 
 	keys map[string]bool
 }

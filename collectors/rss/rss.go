@@ -139,43 +139,25 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		posts = append(posts, p)
 	}
 	cur.remember(items, maxSeen)
-	cur.ETag, cur.LastModified = validators.etag, validators.lastModified
+	cur.Validators = validators
 	c.Deps.Log.Debug("fetched feed", "items", len(feed.Items), "new", len(posts))
 	return posts, cur.String(), nil
 }
 
-type validators struct{ etag, lastModified string }
-
-// maxValidator bounds the ETag and Last-Modified values kept in the cursor;
-// longer ones are dropped (and the next fetch is unconditional).
-const maxValidator = 512
-
 // fetch GETs the feed, conditionally when cur has validators, and returns
-// its body, at most MaxBytes of it.
-func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, validators, error) {
-	var v validators
+// the body and the response's validators.
+func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, collectors.Validators, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Cfg.URL, nil)
 	if err != nil {
-		return nil, v, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
+		return nil, collectors.Validators{}, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
 	}
 	req.Header.Set("Accept", "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, application/json;q=0.8, */*;q=0.5")
-	if cur.ETag != "" {
-		req.Header.Set("If-None-Match", cur.ETag)
-	}
-	if cur.LastModified != "" {
-		req.Header.Set("If-Modified-Since", cur.LastModified)
-	}
+	cur.Validators.Ask(req.Header)
 	resp, err := collectors.Fetch(c.Deps, req, c.Cfg.MaxBytes)
 	if err != nil {
-		return nil, v, err
+		return nil, collectors.Validators{}, err
 	}
-	if e := resp.Header.Get("ETag"); len(e) <= maxValidator {
-		v.etag = e
-	}
-	if lm := resp.Header.Get("Last-Modified"); len(lm) <= maxValidator {
-		v.lastModified = lm
-	}
-	return resp.Body, v, nil
+	return resp.Body, collectors.ValidatorsOf(resp.Header), nil
 }
 
 // parse parses body as RSS, Atom or JSON Feed. A feed declared (or

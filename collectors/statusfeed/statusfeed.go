@@ -94,9 +94,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 
 // cursor is what the cursor string holds, as JSON.
 type cursor struct {
-	V            int    `json:"v"`
-	ETag         string `json:"etag,omitempty"`
-	LastModified string `json:"last_modified,omitempty"`
+	V int `json:"v"`
+	collectors.Validators
 	// Seen maps the ID of each incident in the feed to a hash of what was
 	// collected of it.
 	Seen map[string]string `json:"seen,omitempty"`
@@ -104,7 +103,6 @@ type cursor struct {
 
 const (
 	cursorVersion = 1
-	maxValidator  = 512
 	// maxItems bounds the items read from one feed (history feeds hold 25
 	// or so).
 	maxItems = 500
@@ -127,12 +125,7 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 		return nil, cursorText, fmt.Errorf("fetching %s: %w", collectors.Redact(c.url), err)
 	}
 	req.Header.Set("Accept", "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5")
-	if cur.ETag != "" {
-		req.Header.Set("If-None-Match", cur.ETag)
-	}
-	if cur.LastModified != "" {
-		req.Header.Set("If-Modified-Since", cur.LastModified)
-	}
+	cur.Validators.Ask(req.Header)
 	resp, err := collectors.Fetch(c.Deps, req, c.Cfg.MaxBytes)
 	if err != nil {
 		return nil, cursorText, err
@@ -142,13 +135,7 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 		return nil, cursorText, err
 	}
 
-	next := cursor{Seen: map[string]string{}}
-	if v := resp.Header.Get("ETag"); len(v) <= maxValidator {
-		next.ETag = v
-	}
-	if v := resp.Header.Get("Last-Modified"); len(v) <= maxValidator {
-		next.LastModified = v
-	}
+	next := cursor{Validators: collectors.ValidatorsOf(resp.Header), Seen: map[string]string{}}
 	var incidents []earshot.Incident
 	for i, it := range feed.Items {
 		if i == maxItems {
