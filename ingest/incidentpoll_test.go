@@ -4,24 +4,38 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-type memIncidents struct {
-	earshot.IncidentStore
-	saved map[string]earshot.Incident
-	saves int
-	err   error
+// incidentStore is the in-memory store; err, when set, fails every save
+// of an incident.
+type incidentStore struct {
+	*memstore.Store
+	err error
 }
 
-func (m *memIncidents) SaveIncident(_ context.Context, inc earshot.Incident) error {
-	if m.err != nil {
-		return m.err
+func (s *incidentStore) SaveIncident(ctx context.Context, inc earshot.Incident) error {
+	if s.err != nil {
+		return s.err
 	}
-	m.saves++
-	m.saved[inc.ID] = inc
-	return nil
+	return s.Store.SaveIncident(ctx, inc)
+}
+
+// storedIncidents returns every incident st keeps, by ID.
+func storedIncidents(t *testing.T, st earshot.IncidentStore) map[string]earshot.Incident {
+	t.Helper()
+	all, err := st.Incidents(t.Context(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]earshot.Incident{}
+	for _, inc := range all {
+		out[inc.ID] = inc
+	}
+	return out
 }
 
 type scriptIncidents struct {
@@ -52,30 +66,30 @@ func TestIncidentPoller(t *testing.T) {
 		},
 		func() ([]earshot.Incident, string, error) { return []earshot.Incident{aResolved, b}, "c4", nil },
 	}}
-	store := &memIncidents{saved: map[string]earshot.Incident{}}
-	cursors := &memCursors{m: map[string]string{}}
+	store := &incidentStore{Store: memstore.New()}
+	cursors := cursorsAt(t, "")
 	p := NewIncidentPoller(col, store, cursors)
 
 	ctx := t.Context()
-	if _, err := p.Once(ctx); err != nil || cursors.m["status"] != "c1" || len(store.saved) != 1 {
-		t.Fatalf("run 1: %v cursor %q saved %d", err, cursors.m["status"], len(store.saved))
+	if _, err := p.Once(ctx); err != nil || cursorOf(t, cursors, "status") != "c1" || len(storedIncidents(t, store)) != 1 {
+		t.Fatalf("run 1: %v cursor %q saved %d", err, cursorOf(t, cursors, "status"), len(storedIncidents(t, store)))
 	}
 	store.err = errors.New("disk full")
-	if _, err := p.Once(ctx); err == nil || cursors.m["status"] != "c1" {
-		t.Fatalf("run 2 (store down): %v cursor %q", err, cursors.m["status"])
+	if _, err := p.Once(ctx); err == nil || cursorOf(t, cursors, "status") != "c1" {
+		t.Fatalf("run 2 (store down): %v cursor %q", err, cursorOf(t, cursors, "status"))
 	}
 	store.err = nil
-	if _, err := p.Once(ctx); err == nil || cursors.m["status"] != "c1" {
-		t.Fatalf("run 3 (collector failed): %v cursor %q", err, cursors.m["status"])
+	if _, err := p.Once(ctx); err == nil || cursorOf(t, cursors, "status") != "c1" {
+		t.Fatalf("run 3 (collector failed): %v cursor %q", err, cursorOf(t, cursors, "status"))
 	}
-	if _, err := p.Once(ctx); err != nil || cursors.m["status"] != "c4" {
-		t.Fatalf("run 4: %v cursor %q", err, cursors.m["status"])
+	if _, err := p.Once(ctx); err != nil || cursorOf(t, cursors, "status") != "c4" {
+		t.Fatalf("run 4: %v cursor %q", err, cursorOf(t, cursors, "status"))
 	}
-	if _, err := p.Once(ctx); !errors.Is(err, earshot.ErrNotModified) || cursors.m["status"] != "c4" {
-		t.Fatalf("run 5: %v cursor %q", err, cursors.m["status"])
+	if _, err := p.Once(ctx); !errors.Is(err, earshot.ErrNotModified) || cursorOf(t, cursors, "status") != "c4" {
+		t.Fatalf("run 5: %v cursor %q", err, cursorOf(t, cursors, "status"))
 	}
-	if len(store.saved) != 2 || store.saved["statuspage:a"].Status != earshot.Resolved {
-		t.Errorf("saved = %+v", store.saved)
+	if len(storedIncidents(t, store)) != 2 || storedIncidents(t, store)["statuspage:a"].Status != earshot.Resolved {
+		t.Errorf("saved = %+v", storedIncidents(t, store))
 	}
 	if want := []string{"", "c1", "c1", "c1", "c4"}; len(col.calls) != len(want) || col.calls[4] != "c4" || col.calls[3] != "c1" {
 		t.Errorf("cursors passed = %q, want %q", col.calls, want)
@@ -88,7 +102,7 @@ func TestIncidentPoller(t *testing.T) {
 // TestScopedIncidents: a poller for a source with watches saves its
 // incidents scoped to them; one naming its own watches keeps them.
 func TestScopedIncidents(t *testing.T) {
-	store := &memIncidents{saved: map[string]earshot.Incident{}}
+	store := memstore.New()
 	if got := ScopedIncidents(store, nil); got != earshot.IncidentStore(store) {
 		t.Error("no watches: want the store itself")
 	}
@@ -100,14 +114,14 @@ func TestScopedIncidents(t *testing.T) {
 			}, "c1", nil
 		},
 	}}
-	p := NewIncidentPoller(col, ScopedIncidents(store, []string{"acme"}), &memCursors{m: map[string]string{}})
+	p := NewIncidentPoller(col, ScopedIncidents(store, []string{"acme"}), cursorsAt(t, ""))
 	if _, err := p.Once(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if w := store.saved["statuspage:a"].Watches; len(w) != 1 || w[0] != "acme" {
+	if w := storedIncidents(t, store)["statuspage:a"].Watches; len(w) != 1 || w[0] != "acme" {
 		t.Errorf("statuspage:a saved with watches %v, want [acme]", w)
 	}
-	if w := store.saved["statuspage:b"].Watches; len(w) != 1 || w[0] != "globex" {
+	if w := storedIncidents(t, store)["statuspage:b"].Watches; len(w) != 1 || w[0] != "globex" {
 		t.Errorf("statuspage:b saved with watches %v, want its own [globex]", w)
 	}
 }

@@ -11,21 +11,21 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/spool"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// faultStore is a hand-written fake PostStore that stores, refuses or
-// hangs, as the test sets it.
+// faultStore is the in-memory store, whose saves store, refuse or hang
+// as the test sets it, counting the rows it took.
 type faultStore struct {
-	earshot.PostStore
+	*memstore.Store
 	mu     sync.Mutex
 	mode   string // "", "refuse" or "hang"
-	posts  map[string]int
-	saves  int
+	rows   int
 	hangCh chan struct{} // closed to end a hang
 }
 
 func newFaultStore() *faultStore {
-	return &faultStore{posts: map[string]int{}, hangCh: make(chan struct{})}
+	return &faultStore{Store: memstore.New(), hangCh: make(chan struct{})}
 }
 
 func (f *faultStore) set(mode string) {
@@ -52,22 +52,26 @@ func (f *faultStore) SavePosts(ctx context.Context, posts []earshot.Post) error 
 			return ctx.Err()
 		}
 	}
+	if err := f.Store.SavePosts(ctx, posts); err != nil {
+		return err
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.saves++
-	for _, p := range posts {
-		f.posts[p.ID]++
-	}
+	f.rows += len(posts)
 	return nil
 }
 
-func (f *faultStore) count() (distinct, rows int) {
+// count returns how many posts are stored and how many rows were saved
+// (a post saved twice is two rows).
+func (f *faultStore) count(t testing.TB) (distinct, rows int) {
+	t.Helper()
+	n, err := f.CountPosts(t.Context(), earshot.PostQuery{To: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for _, n := range f.posts {
-		rows += n
-	}
-	return len(f.posts), rows
+	return int(n), f.rows
 }
 
 func posts(from, to int) []earshot.Post {
@@ -99,7 +103,7 @@ func TestDurableAddSurvivesCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, rows := st.count(); rows != 0 {
+	if _, rows := st.count(t); rows != 0 {
 		t.Fatalf("stored %d before any flush; Add must not flush inline with a spool", rows)
 	}
 	// "Crash": the first pipeline is abandoned, its spool left open.
@@ -118,7 +122,7 @@ func TestDurableAddSurvivesCrash(t *testing.T) {
 	if err := p2.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	distinct, rows := st2.count()
+	distinct, rows := st2.count(t)
 	if distinct != 55 || rows != 55 {
 		t.Errorf("stored %d rows of %d posts, want 55 of 55", rows, distinct)
 	}
@@ -175,7 +179,7 @@ func TestDurableBackpressure(t *testing.T) {
 	if err := p.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if distinct, rows := st.count(); distinct != 50 || rows != 50 {
+	if distinct, rows := st.count(t); distinct != 50 || rows != 50 {
 		t.Errorf("stored %d rows of %d posts, want 50 of 50", rows, distinct)
 	}
 	if ss := sp.SpoolStats(); ss.Records != 0 {
@@ -247,7 +251,7 @@ func TestDurableStoreHangs(t *testing.T) {
 	if err := p2.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if distinct, rows := st2.count(); distinct != 60 || rows != 60 {
+	if distinct, rows := st2.count(t); distinct != 60 || rows != 60 {
 		t.Errorf("stored %d rows of %d posts, want 60 of 60", rows, distinct)
 	}
 	st.set("") // end the abandoned hang
@@ -272,7 +276,7 @@ func TestSeenMeansStored(t *testing.T) {
 	if err := p.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if distinct, _ := st.count(); distinct != 4 {
+	if distinct, _ := st.count(t); distinct != 4 {
 		t.Errorf("stored %d distinct posts, want all 4", distinct)
 	}
 	// Once stored, a repeat is a duplicate.
@@ -285,8 +289,8 @@ func TestSeenMeansStored(t *testing.T) {
 }
 
 // BenchmarkAdd measures Add of a 50-post batch (as one push), with and
-// without a spool (the spool fsyncs every call); the store is a fast fake
-// and Flush runs every 10 batches.
+// without a spool (the spool fsyncs every call); the store is the
+// in-memory store and Flush runs every 10 batches.
 func BenchmarkAdd(b *testing.B) {
 	for _, durable := range []bool{false, true} {
 		name := "memory"

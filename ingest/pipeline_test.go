@@ -10,30 +10,57 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// memPosts is a hand-written fake PostStore keeping saved batches.
-type memPosts struct {
-	earshot.PostStore
-	mu      sync.Mutex
-	batches [][]earshot.Post
-	fail    error
+// savingStore is the in-memory store, remembering the IDs of the posts it
+// took, in order (a post saved twice is there twice); fail, when set,
+// refuses every save.
+type savingStore struct {
+	*memstore.Store
+	mu    sync.Mutex
+	fail  error
+	saved []string
 }
 
-func (m *memPosts) SavePosts(_ context.Context, posts []earshot.Post) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail != nil {
-		return m.fail
+func newStore() *savingStore { return &savingStore{Store: memstore.New()} }
+
+func (s *savingStore) SavePosts(ctx context.Context, posts []earshot.Post) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail != nil {
+		return s.fail
 	}
-	m.batches = append(m.batches, slices.Clone(posts))
+	if err := s.Store.SavePosts(ctx, posts); err != nil {
+		return err
+	}
+	for _, p := range posts {
+		s.saved = append(s.saved, p.ID)
+	}
 	return nil
 }
 
-func (m *memPosts) all() []earshot.Post {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Concat(m.batches...)
+func (s *savingStore) setFail(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail = err
+}
+
+// all returns the stored version of each post saved, in the order saved.
+func (s *savingStore) all(t *testing.T) []earshot.Post {
+	t.Helper()
+	s.mu.Lock()
+	ids := slices.Clone(s.saved)
+	s.mu.Unlock()
+	out := make([]earshot.Post, 0, len(ids))
+	for _, id := range ids {
+		p, err := s.Post(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // wordScorer scores "bad" texts -1 and everything else +1, counting calls.
@@ -63,7 +90,7 @@ func post(id, text string) earshot.Post {
 }
 
 func TestPipelineFlow(t *testing.T) {
-	store := &memPosts{}
+	store := newStore()
 	scorer := &wordScorer{}
 	p := NewPipeline(store, scorer, []earshot.Watch{{Name: "acme", Terms: []string{"Acme"}}}, PipelineOptions{BatchSize: 3})
 	ctx := t.Context()
@@ -77,13 +104,13 @@ func TestPipelineFlow(t *testing.T) {
 	if !errors.Is(err, earshot.ErrRejected) {
 		t.Fatalf("Add err = %v, want ErrRejected for the post with no id", err)
 	}
-	if got := len(store.all()); got != 0 {
+	if got := len(store.all(t)); got != 0 {
 		t.Fatalf("stored %d posts before a full batch", got)
 	}
 	if err := p.Add(ctx, post("test:3", "acme rocks")); err != nil {
 		t.Fatal(err)
 	}
-	got := store.all()
+	got := store.all(t)
 	if len(got) != 3 {
 		t.Fatalf("stored %d posts after a full batch, want 3", len(got))
 	}
@@ -110,7 +137,8 @@ func TestPipelineFlow(t *testing.T) {
 }
 
 func TestPipelineKeepsPostsWhileStoreFails(t *testing.T) {
-	store := &memPosts{fail: errors.New("connection refused")}
+	store := newStore()
+	store.setFail(errors.New("connection refused"))
 	p := NewPipeline(store, nil, nil, PipelineOptions{BatchSize: 2, MaxPending: 3})
 	ctx := t.Context()
 	if err := p.Add(ctx, post("test:1", "a"), post("test:2", "b")); err == nil {
@@ -123,14 +151,12 @@ func TestPipelineKeepsPostsWhileStoreFails(t *testing.T) {
 	if s.Pending != 3 || s.Dropped != 1 || s.Stored != 0 {
 		t.Fatalf("while failing: %+v, want 3 pending and 1 dropped", s)
 	}
-	store.mu.Lock()
-	store.fail = nil
-	store.mu.Unlock()
+	store.setFail(nil)
 	if err := p.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, p := range store.all() {
+	for _, p := range store.all(t) {
 		ids = append(ids, p.ID)
 	}
 	if !slices.Equal(ids, []string{"test:2", "test:3", "test:4"}) {
@@ -139,7 +165,7 @@ func TestPipelineKeepsPostsWhileStoreFails(t *testing.T) {
 }
 
 func TestPipelineDropUnmatched(t *testing.T) {
-	store := &memPosts{}
+	store := newStore()
 	p := NewPipeline(store, nil, []earshot.Watch{{Name: "acme", Terms: []string{"acme"}}}, PipelineOptions{DropUnmatched: true})
 	if err := p.Add(t.Context(), post("test:1", "acme"), post("test:2", "other")); err != nil {
 		t.Fatal(err)
@@ -153,7 +179,7 @@ func TestPipelineDropUnmatched(t *testing.T) {
 }
 
 func TestPipelineRunFlushesOnShutdown(t *testing.T) {
-	store := &memPosts{}
+	store := newStore()
 	p := NewPipeline(store, nil, nil, PipelineOptions{FlushInterval: time.Hour})
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error)
@@ -165,13 +191,13 @@ func TestPipelineRunFlushesOnShutdown(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if got := len(store.all()); got != 1 {
+	if got := len(store.all(t)); got != 1 {
 		t.Errorf("stored %d posts on shutdown, want 1", got)
 	}
 }
 
 func TestPipelineConcurrentAdd(t *testing.T) {
-	store := &memPosts{}
+	store := newStore()
 	p := NewPipeline(store, &wordScorer{}, nil, PipelineOptions{BatchSize: 7})
 	var wg sync.WaitGroup
 	for g := range 4 {
@@ -185,7 +211,7 @@ func TestPipelineConcurrentAdd(t *testing.T) {
 	if err := p.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(store.all()); got != 200 {
+	if got := len(store.all(t)); got != 200 {
 		t.Errorf("stored %d posts, want 200", got)
 	}
 }
@@ -205,32 +231,8 @@ func TestRecentSetEvicts(t *testing.T) {
 	}
 }
 
-// hashPosts is a fake store that remembers content hashes, like the real
-// stores do.
-type hashPosts struct {
-	memPosts
-	hashes map[string]uint64
-}
-
-func (h *hashPosts) SavePosts(ctx context.Context, posts []earshot.Post) error {
-	for _, p := range posts {
-		h.hashes[p.ID] = earshot.ContentHash(p)
-	}
-	return h.memPosts.SavePosts(ctx, posts)
-}
-
-func (h *hashPosts) PostHashes(_ context.Context, ids []string) (map[string]uint64, error) {
-	out := map[string]uint64{}
-	for _, id := range ids {
-		if v, ok := h.hashes[id]; ok {
-			out[id] = v
-		}
-	}
-	return out, nil
-}
-
 func TestPipelineSkipsPostsStoredUnchanged(t *testing.T) {
-	store := &hashPosts{hashes: map[string]uint64{}}
+	store := newStore()
 	scorer := &wordScorer{}
 	run := func(posts ...earshot.Post) PipelineStats {
 		// A new pipeline each time: nothing remembered in memory.
@@ -253,25 +255,25 @@ func TestPipelineSkipsPostsStoredUnchanged(t *testing.T) {
 	}
 }
 
-// gatedPosts is a fake store whose SavePosts waits for a token on gate,
-// and says on entered when it starts.
-type gatedPosts struct {
-	memPosts
+// gatedStore is the in-memory store whose SavePosts waits for a token on
+// gate, and says on entered when it starts.
+type gatedStore struct {
+	*savingStore
 	entered chan struct{}
 	gate    chan struct{}
 }
 
-func (g *gatedPosts) SavePosts(ctx context.Context, posts []earshot.Post) error {
+func (g *gatedStore) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	g.entered <- struct{}{}
 	<-g.gate
-	return g.memPosts.SavePosts(ctx, posts)
+	return g.savingStore.SavePosts(ctx, posts)
 }
 
 // TestPipelineOverlap: with Overlap, the next batch is scored while the
 // one before it is being stored; batches are stored in order, and Flush
 // waits for every save.
 func TestPipelineOverlap(t *testing.T) {
-	store := &gatedPosts{entered: make(chan struct{}, 10), gate: make(chan struct{}, 10)}
+	store := &gatedStore{savingStore: newStore(), entered: make(chan struct{}, 10), gate: make(chan struct{}, 10)}
 	scorer := &wordScorer{}
 	p := NewPipeline(store, scorer, nil, PipelineOptions{BatchSize: 2, Overlap: true})
 	ctx := t.Context()
@@ -316,13 +318,13 @@ func TestPipelineOverlap(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, p := range store.all() {
+	for _, p := range store.all(t) {
 		ids = append(ids, p.ID)
 	}
 	if !slices.Equal(ids, []string{"test:1", "test:2", "test:3", "test:4", "test:5"}) {
 		t.Errorf("stored %v, want all five in order", ids)
 	}
-	if got := store.all()[1].Sentiment.Label; got != earshot.Negative {
+	if got := store.all(t)[1].Sentiment.Label; got != earshot.Negative {
 		t.Errorf("second post labelled %q, want negative", got)
 	}
 	if s := p.Stats(); s != (PipelineStats{Received: 5, Stored: 5}) {
@@ -334,7 +336,8 @@ func TestPipelineOverlap(t *testing.T) {
 // by the next flush, and its posts, with those after them, stay pending
 // for the retry, in order.
 func TestPipelineOverlapStoreFails(t *testing.T) {
-	store := &memPosts{fail: errors.New("disk full")}
+	store := newStore()
+	store.setFail(errors.New("disk full"))
 	p := NewPipeline(store, nil, nil, PipelineOptions{BatchSize: 2, Overlap: true})
 	ctx := t.Context()
 	if err := p.Add(ctx, post("test:1", "a"), post("test:2", "b")); err != nil {
@@ -349,14 +352,12 @@ func TestPipelineOverlapStoreFails(t *testing.T) {
 	if err := p.Flush(ctx); err == nil {
 		t.Fatal("Flush with a failing store returned nil")
 	}
-	store.mu.Lock()
-	store.fail = nil
-	store.mu.Unlock()
+	store.setFail(nil)
 	if err := p.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, p := range store.all() {
+	for _, p := range store.all(t) {
 		ids = append(ids, p.ID)
 	}
 	if !slices.Equal(ids, []string{"test:1", "test:2", "test:3", "test:4"}) {

@@ -3,30 +3,34 @@ package ingest
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-type memCursors struct {
-	earshot.CursorStore
-	mu sync.Mutex
-	m  map[string]string
+// cursorsAt returns an in-memory store holding cursor for the collector
+// named "script" ("" for none).
+func cursorsAt(t *testing.T, cursor string) *memstore.Store {
+	t.Helper()
+	st := memstore.New()
+	if cursor != "" {
+		if err := st.SetCursor(t.Context(), "script", cursor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return st
 }
 
-func (c *memCursors) Cursor(_ context.Context, name string) (string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[name], nil
-}
-
-func (c *memCursors) SetCursor(_ context.Context, name, cur string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[name] = cur
-	return nil
+// cursorOf returns the cursor st keeps for collector.
+func cursorOf(t *testing.T, st earshot.CursorStore, collector string) string {
+	t.Helper()
+	c, err := st.Cursor(t.Context(), collector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 type rateLimitErr time.Duration
@@ -58,7 +62,7 @@ func TestPollerCursorAndBackoff(t *testing.T) {
 		func(string) ([]earshot.Post, string, error) { return nil, "", rateLimitErr(time.Hour) },
 		func(string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:2", "b")}, "c2", nil },
 	}}
-	cursors := &memCursors{m: map[string]string{}}
+	cursors := cursorsAt(t, "")
 	var got []earshot.Post
 	var waits []time.Duration
 	p := &Poller{
@@ -77,8 +81,8 @@ func TestPollerCursorAndBackoff(t *testing.T) {
 	if want := []string{"", "c1", "c1", "c1"}; len(col.calls) != 4 || col.calls[1] != want[1] || col.calls[3] != want[3] {
 		t.Errorf("cursors passed = %q, want %q", col.calls, want)
 	}
-	if cursors.m["script"] != "c2" || len(got) != 2 {
-		t.Errorf("saved cursor %q, got %d posts", cursors.m["script"], len(got))
+	if cursorOf(t, cursors, "script") != "c2" || len(got) != 2 {
+		t.Errorf("saved cursor %q, got %d posts", cursorOf(t, cursors, "script"), len(got))
 	}
 	for _, w := range []time.Duration{waits[0], waits[3]} {
 		if w < 54*time.Second || w > 66*time.Second {
@@ -97,30 +101,39 @@ func TestPollerKeepsCursorWhenSinkFails(t *testing.T) {
 	col := &scriptCollector{answers: []func(string) ([]earshot.Post, string, error){
 		func(string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:1", "a")}, "c1", nil },
 	}}
-	cursors := &memCursors{m: map[string]string{"script": "c0"}}
+	cursors := cursorsAt(t, "c0")
 	p := &Poller{Collector: col, Cursors: cursors, Sink: func(context.Context, []earshot.Post) error { return errors.New("store down") }}
 	if _, err := p.Once(t.Context()); err == nil {
 		t.Fatal("Once returned nil though the sink failed")
 	}
-	if cursors.m["script"] != "c0" {
-		t.Errorf("cursor moved to %q though the posts were not taken", cursors.m["script"])
+	if cursorOf(t, cursors, "script") != "c0" {
+		t.Errorf("cursor moved to %q though the posts were not taken", cursorOf(t, cursors, "script"))
 	}
 }
 
-type memHealth struct {
-	earshot.HealthStore
-	health map[string]earshot.SourceHealth
-	gaps   map[string]earshot.Gap
+// healthOf returns the health st keeps for collector, zero when none.
+func healthOf(t *testing.T, st earshot.HealthStore, collector string) earshot.SourceHealth {
+	t.Helper()
+	all, err := st.Health(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range all {
+		if h.Collector == collector {
+			return h
+		}
+	}
+	return earshot.SourceHealth{}
 }
 
-func (m *memHealth) SaveHealth(_ context.Context, h earshot.SourceHealth) error {
-	m.health[h.Collector] = h
-	return nil
-}
-
-func (m *memHealth) SaveGap(_ context.Context, g earshot.Gap) error {
-	m.gaps[g.ID] = g
-	return nil
+// gapsOf returns every gap st keeps.
+func gapsOf(t *testing.T, st earshot.HealthStore) []earshot.Gap {
+	t.Helper()
+	gaps, err := st.Gaps(t.Context(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gaps
 }
 
 func TestPollerHealthAndGaps(t *testing.T) {
@@ -134,37 +147,37 @@ func TestPollerHealthAndGaps(t *testing.T) {
 		func(string) ([]earshot.Post, string, error) { return nil, "", rateLimitErr(time.Minute) },
 		func(string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:3", "c")}, "c2", nil },
 	}}
-	hs := &memHealth{health: map[string]earshot.SourceHealth{}, gaps: map[string]earshot.Gap{}}
-	p := &Poller{Collector: col, Kind: "script", Cursors: &memCursors{m: map[string]string{}}, Health: hs, Now: now,
+	hs := memstore.New()
+	p := &Poller{Collector: col, Kind: "script", Cursors: cursorsAt(t, ""), Health: hs, Now: now,
 		Sink: func(context.Context, []earshot.Post) error { return nil }}
 
 	p.Once(t.Context())
-	if h := hs.health["script"]; h.PostsLastHour != 2 || !h.LastSuccess.Equal(t0) || h.Failures != 0 || h.Kind != "script" {
+	if h := healthOf(t, hs, "script"); h.PostsLastHour != 2 || !h.LastSuccess.Equal(t0) || h.Failures != 0 || h.Kind != "script" {
 		t.Errorf("after success: %+v", h)
 	}
 	clock = t0.Add(10 * time.Minute)
 	p.Once(t.Context())
 	clock = t0.Add(20 * time.Minute)
 	p.Once(t.Context())
-	h := hs.health["script"]
+	h := healthOf(t, hs, "script")
 	if h.Failures != 2 || h.LastError != "rate limited" || !h.LastSuccess.Equal(t0) {
 		t.Errorf("after two failures: %+v", h)
 	}
-	if len(hs.gaps) != 1 {
-		t.Fatalf("%d gaps recorded for one outage, want 1", len(hs.gaps))
+	if len(gapsOf(t, hs)) != 1 {
+		t.Fatalf("%d gaps recorded for one outage, want 1", len(gapsOf(t, hs)))
 	}
-	for _, g := range hs.gaps {
+	for _, g := range gapsOf(t, hs) {
 		if !g.From.Equal(t0) || !g.Open() || g.Reason != "rate limited" {
 			t.Errorf("open gap = %+v", g)
 		}
 	}
 	clock = t0.Add(70 * time.Minute)
 	p.Once(t.Context())
-	h = hs.health["script"]
+	h = healthOf(t, hs, "script")
 	if h.Failures != 0 || h.PostsLastHour != 1 {
 		t.Errorf("after recovery: %+v (the first run's 2 posts are over an hour old)", h)
 	}
-	for _, g := range hs.gaps {
+	for _, g := range gapsOf(t, hs) {
 		if g.Open() || !g.To.Equal(clock) {
 			t.Errorf("gap not filled on recovery: %+v", g)
 		}
@@ -177,7 +190,7 @@ func TestPollerLimit(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	col := &scriptCollector{}
-	p := &Poller{Collector: col, Cursors: &memCursors{m: map[string]string{}}, Limit: limit}
+	p := &Poller{Collector: col, Cursors: cursorsAt(t, ""), Limit: limit}
 	if _, err := p.Once(ctx); !errors.Is(err, context.DeadlineExceeded) || len(col.calls) != 0 {
 		t.Errorf("ran past a full limit: err %v, %d calls", err, len(col.calls))
 	}
@@ -193,13 +206,13 @@ func TestPollerKeepsPartialProgress(t *testing.T) {
 			return []earshot.Post{post("t:1", "a")}, "c-partial", &collectorsRetry{time.Minute}
 		},
 	}}
-	cursors := &memCursors{m: map[string]string{"script": "c0"}}
+	cursors := cursorsAt(t, "c0")
 	var got []earshot.Post
 	p := &Poller{Collector: col, Cursors: cursors, Sink: func(_ context.Context, ps []earshot.Post) error { got = append(got, ps...); return nil }}
 	n, err := p.Once(t.Context())
 	var ra earshot.RetryAfter
-	if n != 1 || len(got) != 1 || cursors.m["script"] != "c-partial" || !errors.As(err, &ra) {
-		t.Errorf("partial run: n %d, got %d posts, cursor %q, err %v", n, len(got), cursors.m["script"], err)
+	if n != 1 || len(got) != 1 || cursorOf(t, cursors, "script") != "c-partial" || !errors.As(err, &ra) {
+		t.Errorf("partial run: n %d, got %d posts, cursor %q, err %v", n, len(got), cursorOf(t, cursors, "script"), err)
 	}
 }
 
@@ -215,8 +228,8 @@ func TestPollerPausesWhenBusy(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	again := func(cur string) ([]earshot.Post, string, error) { return []earshot.Post{post("t:1", "a")}, "c1", nil }
 	col := &scriptCollector{answers: []func(string) ([]earshot.Post, string, error){again, again, again, again}}
-	cursors := &memCursors{m: map[string]string{"script": "c0"}}
-	health := &memHealth{health: map[string]earshot.SourceHealth{}, gaps: map[string]earshot.Gap{}}
+	cursors := cursorsAt(t, "c0")
+	health := memstore.New()
 	sinks := 0
 	var waits []time.Duration
 	var cursorsSeen []string
@@ -224,7 +237,7 @@ func TestPollerPausesWhenBusy(t *testing.T) {
 		Collector: col, Cursors: cursors, Health: health, Interval: time.Minute,
 		Sink: func(context.Context, []earshot.Post) error {
 			sinks++
-			cursorsSeen = append(cursorsSeen, cursors.m["script"])
+			cursorsSeen = append(cursorsSeen, cursorOf(t, cursors, "script"))
 			if sinks <= 3 {
 				return &earshot.BusyError{Reason: "spool full", After: 7 * time.Second}
 			}
@@ -250,10 +263,10 @@ func TestPollerPausesWhenBusy(t *testing.T) {
 			t.Errorf("collect %d from cursor %q, want c0 (unchanged while busy)", i, c)
 		}
 	}
-	if cursors.m["script"] != "c1" || sinks != 4 {
-		t.Errorf("cursor %q after %d sinks; want c1 once taken", cursors.m["script"], sinks)
+	if cursorOf(t, cursors, "script") != "c1" || sinks != 4 {
+		t.Errorf("cursor %q after %d sinks; want c1 once taken", cursorOf(t, cursors, "script"), sinks)
 	}
-	if h := health.health["script"]; h.Failures != 0 || len(health.gaps) != 0 {
-		t.Errorf("busy counted as failure: %+v, gaps %v", h, health.gaps)
+	if h := healthOf(t, health, "script"); h.Failures != 0 || len(gapsOf(t, health)) != 0 {
+		t.Errorf("busy counted as failure: %+v, gaps %v", h, gapsOf(t, health))
 	}
 }
