@@ -112,7 +112,7 @@ func TestBuild(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := newLinker(t, Deps{Incidents: fakeIncidents(tt.incidents), Posts: &fakePosts{world(tt.posts)}})
+			l := newLinker(t, Deps{Incidents: incidentStore(t, tt.incidents...), Posts: postStore(t, world(tt.posts)...)})
 			x, err := l.Explain(t.Context(), tt.spike)
 			if err != nil {
 				t.Fatal(err)
@@ -173,8 +173,8 @@ func mapsEqual(a, b map[string]string) bool {
 }
 
 func TestBuildStableIDs(t *testing.T) {
-	ps := &fakePosts{world(outagePosts())}
-	l := newLinker(t, Deps{Incidents: fakeIncidents(nil), Posts: ps})
+	ps := postStore(t, world(outagePosts())...)
+	l := newLinker(t, Deps{Incidents: incidentStore(t), Posts: ps})
 	s := spikeOf(earshot.MetricNegativeShare)
 	first, err := l.Build(t.Context(), s)
 	if err != nil {
@@ -182,7 +182,9 @@ func TestBuildStableIDs(t *testing.T) {
 	}
 	// The spike grows: a new peak, more posts. Same spike, same IDs.
 	s.Peak, s.Score = t0.Add(30*time.Minute), 0.93
-	ps.posts = append(ps.posts, posts(5000, 10, t0.Add(20*time.Minute), time.Minute, outage)...)
+	if err := ps.SavePosts(t.Context(), posts(5000, 10, t0.Add(20*time.Minute), time.Minute, outage)); err != nil {
+		t.Fatal(err)
+	}
 	again, err := l.Build(t.Context(), s)
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +229,7 @@ func TestBuildScopes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.scope.Kind), func(t *testing.T) {
-			l := newLinker(t, Deps{Incidents: fakeIncidents{apiIncident(t0.Add(5 * time.Minute))}, Posts: &fakePosts{world(outagePosts())}})
+			l := newLinker(t, Deps{Incidents: incidentStore(t, apiIncident(t0.Add(5*time.Minute))), Posts: postStore(t, world(outagePosts())...)})
 			s := spikeOf(earshot.MetricNegativeShare)
 			s.Scope = tt.scope
 			as, err := l.Build(t.Context(), s)
@@ -252,8 +254,8 @@ func TestBuildScopes(t *testing.T) {
 }
 
 func TestBuildMarksPosts(t *testing.T) {
-	ps := &linkingPosts{fakePosts: fakePosts{world(outagePosts())}}
-	l := newLinker(t, Deps{Incidents: fakeIncidents{apiIncident(t0.Add(5 * time.Minute))}, Posts: ps})
+	ps := &linkRecorder{Store: postStore(t, world(outagePosts())...)}
+	l := newLinker(t, Deps{Incidents: incidentStore(t, apiIncident(t0.Add(5*time.Minute))), Posts: ps})
 	s := spikeOf(earshot.MetricNegativeShare)
 	if _, err := l.Build(t.Context(), s); err != nil {
 		t.Fatal(err)
@@ -265,7 +267,7 @@ func TestBuildMarksPosts(t *testing.T) {
 
 	// No link, no marking.
 	ps.calls = nil
-	l = newLinker(t, Deps{Incidents: fakeIncidents(nil), Posts: ps})
+	l = newLinker(t, Deps{Incidents: incidentStore(t), Posts: ps})
 	if _, err := l.Build(t.Context(), s); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
 func TestLink(t *testing.T) {
@@ -132,7 +133,7 @@ func TestLink(t *testing.T) {
 			if s.ID == "" {
 				s = spikeOf(earshot.MetricNegativeShare)
 			}
-			l := newLinker(t, Deps{Incidents: fakeIncidents(tt.incidents), Posts: &fakePosts{world(ps)}})
+			l := newLinker(t, Deps{Incidents: incidentStore(t, tt.incidents...), Posts: postStore(t, world(ps)...)})
 			m, err := l.Link(t.Context(), s)
 			if err != nil {
 				t.Fatal(err)
@@ -159,7 +160,7 @@ func TestServicesMismatchLowersConfidence(t *testing.T) {
 	match := apiIncident(t0.Add(10 * time.Minute))
 	mismatch := match
 	mismatch.Services = []string{"billing"}
-	l := newLinker(t, Deps{Incidents: fakeIncidents(nil), Posts: &fakePosts{world(outagePosts())}})
+	l := newLinker(t, Deps{Incidents: incidentStore(t), Posts: postStore(t, world(outagePosts())...)})
 	s := spikeOf(earshot.MetricNegativeShare)
 	ev, err := l.gather(t.Context(), s, l.spikeTime(s))
 	if err != nil {
@@ -179,7 +180,7 @@ func TestServicesMismatchLowersConfidence(t *testing.T) {
 }
 
 func TestTimeSignal(t *testing.T) {
-	l := newLinker(t, Deps{Incidents: fakeIncidents(nil), Posts: &fakePosts{}})
+	l := newLinker(t, Deps{Incidents: incidentStore(t), Posts: postStore(t)})
 	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
 	tests := []struct {
 		name             string
@@ -218,7 +219,7 @@ func TestLinkKeepsCurrentIncident(t *testing.T) {
 	b := a
 	b.ID = "statuspage:api-2"
 	b.StartedAt = t0.Add(5 * time.Minute)
-	l := newLinker(t, Deps{Incidents: fakeIncidents{a, b}, Posts: &fakePosts{world(outagePosts())}})
+	l := newLinker(t, Deps{Incidents: incidentStore(t, a, b), Posts: postStore(t, world(outagePosts())...)})
 	s := spikeOf(earshot.MetricNegativeShare)
 	m, err := l.Link(t.Context(), s)
 	if err != nil {
@@ -238,11 +239,11 @@ func TestLinkKeepsCurrentIncident(t *testing.T) {
 
 func TestLinkErrors(t *testing.T) {
 	s := spikeOf(earshot.MetricNegativeShare)
-	l := newLinker(t, Deps{Incidents: failing{}, Posts: &fakePosts{world(outagePosts())}})
+	l := newLinker(t, Deps{Incidents: failing{memstore.New()}, Posts: postStore(t, world(outagePosts())...)})
 	if _, err := l.Link(t.Context(), s); err == nil || !strings.Contains(err.Error(), "listing incidents") {
 		t.Errorf("error %v, want one about listing incidents", err)
 	}
-	l = newLinker(t, Deps{Incidents: fakeIncidents(nil), Posts: failing{}})
+	l = newLinker(t, Deps{Incidents: incidentStore(t), Posts: failing{memstore.New()}})
 	if _, err := l.Build(t.Context(), s); err == nil || !strings.Contains(err.Error(), "listing the spike's posts") {
 		t.Errorf("error %v, want one about listing posts", err)
 	}
@@ -284,7 +285,7 @@ func TestConfigValidate(t *testing.T) {
 // is still near enough in time; a spike never linked is not.
 func TestLinkKeptWhenLaterPostsSayLess(t *testing.T) {
 	inc := apiIncident(t0.Add(5 * time.Minute))
-	l := newLinker(t, Deps{Incidents: fakeIncidents{inc}, Posts: &fakePosts{world(launchPosts())}})
+	l := newLinker(t, Deps{Incidents: incidentStore(t, inc), Posts: postStore(t, world(launchPosts())...)})
 	s := spikeOf(earshot.MetricNegativeShare)
 	m, err := l.Link(t.Context(), s)
 	if err != nil {
@@ -302,7 +303,7 @@ func TestLinkKeptWhenLaterPostsSayLess(t *testing.T) {
 	}
 	// An incident that started too late to explain the spike is not kept.
 	late := apiIncident(t0.Add(3 * time.Hour))
-	l = newLinker(t, Deps{Incidents: fakeIncidents{late}, Posts: &fakePosts{world(launchPosts())}})
+	l = newLinker(t, Deps{Incidents: incidentStore(t, late), Posts: postStore(t, world(launchPosts())...)})
 	s.IncidentID = late.ID
 	if m, err = l.Link(t.Context(), s); err != nil {
 		t.Fatal(err)

@@ -20,9 +20,9 @@ func TestRelink(t *testing.T) {
 	launchSpike.End = t0.Add(-20 * time.Minute)
 	during := append(outagePosts(), posts(3000, 20, t0.Add(-40*time.Minute), time.Minute, launch)...)
 
-	ps := &linkingPosts{fakePosts: fakePosts{world(during)}}
-	incidents := fakeIncidents{}
-	spikes := &fakeSpikes{}
+	ps := &linkRecorder{Store: postStore(t, world(during)...)}
+	incidents := incidentStore(t)
+	spikes := spikeStore(t)
 	l := newLinker(t, Deps{Incidents: incidents, Posts: ps, Spikes: spikes})
 
 	// At first nothing explains the outage spike.
@@ -33,8 +33,11 @@ func TestRelink(t *testing.T) {
 	if kinds(x.Alerts) != "spike,unreported_incident" {
 		t.Fatalf("first alerts %s, want spike,unreported_incident", kinds(x.Alerts))
 	}
-	spikes.save(x.Spike)
-	spikes.save(launchSpike)
+	for _, s := range []earshot.Spike{x.Spike, launchSpike} {
+		if err := spikes.SaveSpike(t.Context(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	inc := apiIncident(t0.Add(25 * time.Minute))
 	rs, err := l.Relink(t.Context(), inc) // not stored yet: Relink takes it as given
@@ -66,7 +69,7 @@ func TestRelink(t *testing.T) {
 	if !slices.Equal(ps.calls, want) {
 		t.Errorf("LinkPosts calls %+v, want %+v", ps.calls, want)
 	}
-	for _, p := range ps.posts {
+	for _, p := range allPosts(t, ps) {
 		inSpike := !p.CreatedAt.Before(t0) && p.CreatedAt.Before(inc.StartedAt)
 		if (p.IncidentID == inc.ID) != inSpike {
 			t.Errorf("post %s at %v has incident %q", p.ID, p.CreatedAt, p.IncidentID)
@@ -74,8 +77,12 @@ func TestRelink(t *testing.T) {
 	}
 
 	// Again, once saved: nothing changes.
-	spikes.save(r.Spike)
-	incidents = append(incidents, inc)
+	if err := spikes.SaveSpike(t.Context(), r.Spike); err != nil {
+		t.Fatal(err)
+	}
+	if err := incidents.SaveIncident(t.Context(), inc); err != nil {
+		t.Fatal(err)
+	}
 	rs, err = l.Relink(t.Context(), inc)
 	if err != nil {
 		t.Fatal(err)
@@ -114,8 +121,8 @@ func TestRelinkWindow(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := spikeOf(earshot.MetricNegativeShare)
-			l := newLinker(t, Deps{Incidents: fakeIncidents(nil), Posts: &fakePosts{world(outagePosts())},
-				Spikes: &fakeSpikes{[]earshot.Spike{s}}})
+			l := newLinker(t, Deps{Incidents: incidentStore(t), Posts: postStore(t, world(outagePosts())...),
+				Spikes: spikeStore(t, s)})
 			rs, err := l.Relink(t.Context(), tt.inc)
 			if err != nil {
 				t.Fatal(err)
@@ -132,7 +139,7 @@ func TestRelinkKeepsABetterLink(t *testing.T) {
 	// later does not take it.
 	s := spikeOf(earshot.MetricNegativeShare)
 	api := apiIncident(t0.Add(5 * time.Minute))
-	l := newLinker(t, Deps{Incidents: fakeIncidents{api}, Posts: &fakePosts{world(outagePosts())}, Spikes: &fakeSpikes{}})
+	l := newLinker(t, Deps{Incidents: incidentStore(t, api), Posts: postStore(t, world(outagePosts())...), Spikes: spikeStore(t)})
 	x, err := l.Explain(t.Context(), s)
 	if err != nil || x.Spike.IncidentID != api.ID {
 		t.Fatalf("spike linked to %q (%v)", x.Spike.IncidentID, err)
@@ -140,7 +147,7 @@ func TestRelinkKeepsABetterLink(t *testing.T) {
 	dash := dashIncident()
 	dash.StartedAt, dash.ResolvedAt = t0.Add(15*time.Minute), time.Time{}
 	dash.Services = nil
-	l.deps.Spikes = &fakeSpikes{[]earshot.Spike{x.Spike}}
+	l.deps.Spikes = spikeStore(t, x.Spike)
 	rs, err := l.Relink(t.Context(), dash)
 	if err != nil {
 		t.Fatal(err)

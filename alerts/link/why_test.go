@@ -24,7 +24,7 @@ func TestWhy(t *testing.T) {
 	// A negative post with no reason: classified locally.
 	during = append(during, mkPost(9100, t0.Add(5*time.Minute), text{"Acme keeps charging my card twice", -0.5, "", "reddit"}))
 
-	l := newLinker(t, Deps{Incidents: fakeIncidents(nil), Posts: &fakePosts{world(during)}})
+	l := newLinker(t, Deps{Incidents: incidentStore(t), Posts: postStore(t, world(during)...)})
 	as, err := l.Build(t.Context(), spikeOf(earshot.MetricNegativeShare))
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func TestWhy(t *testing.T) {
 }
 
 func TestWhyPositiveSpikePosts(t *testing.T) {
-	l := newLinker(t, Deps{Incidents: fakeIncidents(nil), Posts: &fakePosts{world(launchPosts())}})
+	l := newLinker(t, Deps{Incidents: incidentStore(t), Posts: postStore(t, world(launchPosts())...)})
 	as, err := l.Build(t.Context(), volumeSpike())
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +155,7 @@ func TestHostileText(t *testing.T) {
 	}
 	inc := apiIncident(t0.Add(5 * time.Minute))
 	inc.Title = strings.Repeat("\xff down ", 1000)
-	l := newLinker(t, Deps{Incidents: fakeIncidents{inc}, Posts: &fakePosts{world(ps)}})
+	l := newLinker(t, Deps{Incidents: incidentStore(t, inc), Posts: postStore(t, world(ps)...)})
 	as, err := l.Build(t.Context(), spikeOf(earshot.MetricNegativeShare))
 	if err != nil {
 		t.Fatal(err)
