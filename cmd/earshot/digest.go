@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/earshot/earshot/internal/app"
 	"strings"
 	"time"
 
@@ -57,7 +58,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 	}
 	defer st.Close()
 	d, err := digest.Build(ctx, st, digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch),
-		Quiet: quietAdvisor(cfg.WarRoom.QuietPeriod, st)})
+		Quiet: app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)})
 	if err != nil {
 		return fmt.Errorf("building the digest: %w", err)
 	}

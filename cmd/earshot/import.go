@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/earshot/earshot/internal/app"
 	"io"
 	"os"
 	"runtime/debug"
@@ -67,7 +68,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	scorer, err := newScorer(cfg, nil)
+	scorer, err := app.NewScorer(cfg, nil)
 	if err != nil {
 		return err
 	}

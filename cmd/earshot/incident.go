@@ -6,19 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
-	"net/http"
 	"os/user"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound/incidentapi"
-	"github.com/earshot/earshot/inbound/opsgeniehook"
-	"github.com/earshot/earshot/inbound/pagerdutyhook"
-	"github.com/earshot/earshot/ingest"
-	"github.com/earshot/earshot/internal/auth"
-	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/oncall"
 )
 
@@ -231,68 +224,4 @@ func commaList(s string) []string {
 		}
 	}
 	return out
-}
-
-// incidentPollers makes a poller for each incident collector, saving into
-// st.
-func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*ingest.Poller {
-	var out []*ingest.Poller
-	for _, r := range runs {
-		p := ingest.NewIncidentPoller(r.c, ingest.ScopedIncidents(incidents, r.watches), cursors)
-		p.Kind, p.Interval, p.Health = r.kind, r.interval, health
-		p.Log = log.With("collector", r.c.Name(), "kind", r.kind)
-		out = append(out, p)
-	}
-	return out
-}
-
-// incidentRoutes builds the webhook endpoints and the incident API that the
-// configuration turns on, by the path to serve each at.
-// Closing an incident for comms reads follow-ups and posts from closing.
-func incidentRoutes(cfg config.Config, st earshot.IncidentStore, closing earshot.ClosureSource, limit *auth.Limiter, getenv func(string) string, log *slog.Logger) (map[string]http.Handler, error) {
-	routes := map[string]http.Handler{}
-	if cfg.Webhooks.PagerDuty.Enabled() {
-		h, err := pagerdutyhook.New(cfg.Webhooks.PagerDuty, st, getenv, log.With("part", "pagerduty"))
-		if err != nil {
-			return nil, err
-		}
-		h.Limit = limit
-		routes["/hooks/pagerduty"] = h
-	}
-	if cfg.Webhooks.Opsgenie.Enabled() {
-		h, err := opsgeniehook.New(cfg.Webhooks.Opsgenie, st, getenv, log.With("part", "opsgenie"))
-		if err != nil {
-			return nil, err
-		}
-		h.Limit = limit
-		routes["/hooks/opsgenie"] = h
-	}
-	if len(cfg.IncidentAPI.Tokens) > 0 {
-		tokens, err := resolveTokens("incident_api.tokens", cfg.IncidentAPI.Tokens, getenv)
-		if err != nil {
-			return nil, err
-		}
-		h, err := incidentapi.New(st, incidentapi.Options{Tokens: tokens, MaxBytes: cfg.IncidentAPI.MaxBytes, Log: log.With("part", "incident-api"), Limit: limit, Closing: closing})
-		if err != nil {
-			return nil, err
-		}
-		routes["/api/v1/incidents"] = h
-		routes["/api/v1/incidents/"] = h
-	}
-	return routes, nil
-}
-
-// wakingIncidents is an IncidentStore that calls wake after every incident
-// it saves.
-type wakingIncidents struct {
-	earshot.IncidentStore
-	wake func()
-}
-
-func (w wakingIncidents) SaveIncident(ctx context.Context, inc earshot.Incident) error {
-	if err := w.IncidentStore.SaveIncident(ctx, inc); err != nil {
-		return err
-	}
-	w.wake()
-	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"log/slog"
@@ -11,6 +11,8 @@ import (
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/engine"
+	"github.com/earshot/earshot/engine/replay"
+	"github.com/earshot/earshot/internal/badinput"
 	"github.com/earshot/earshot/internal/config"
 )
 
@@ -32,7 +34,7 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 		Threads:    threadStoreOf(st),
 	})
 	if err != nil {
-		return nil, usageError{err}
+		return nil, &badinput.Error{Err: err}
 	}
 	var deliver earshot.Notifier = receivers
 	if reg != nil {
@@ -44,11 +46,11 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 		GoingDark: cfg.WarRoom.GoingDark, Publications: publicationsOf(st),
 	}
 	if len(cfg.Watches) == 0 {
-		ecfg.AllWatch = allWatch
+		ecfg.AllWatch = replay.AllWatch
 	}
 	eng, err := engine.New(ecfg)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, &badinput.Error{Err: err}
 	}
 	return eng, nil
 }

@@ -1,0 +1,257 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/alerts/notify"
+	"github.com/earshot/earshot/analysis/followup"
+	"github.com/earshot/earshot/analysis/sentiment"
+	"github.com/earshot/earshot/analysis/sentiment/remote"
+	"github.com/earshot/earshot/collectors"
+	_ "github.com/earshot/earshot/collectors/all" // register every collector
+	"github.com/earshot/earshot/dashboards/digest/deliver"
+	"github.com/earshot/earshot/inbound/incidentapi"
+	"github.com/earshot/earshot/inbound/opsgeniehook"
+	"github.com/earshot/earshot/inbound/pagerdutyhook"
+	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/badinput"
+	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/netguard"
+)
+
+// NewScorer builds the configured scorer: the local ensemble, or a remote
+// model that falls back to it.
+func NewScorer(cfg config.Config, log *slog.Logger) (earshot.Scorer, error) {
+	local, err := sentiment.New()
+	if err != nil {
+		return nil, fmt.Errorf("loading the sentiment model: %w", err)
+	}
+	if cfg.Sentiment.Scorer != "remote" {
+		return local, nil
+	}
+	opts := []remote.Option{}
+	if log != nil {
+		opts = append(opts, remote.WithLogger(log.With("part", "remote-scorer")))
+	}
+	r, err := remote.New(cfg.Sentiment.Remote, local, opts...)
+	if err != nil {
+		return nil, badinput.Errorf("sentiment.remote: %v", err)
+	}
+	return r, nil
+}
+
+// configured is a collector built from its configuration entry, with how
+// often it runs.
+type configured[C any] struct {
+	C        C
+	Kind     string
+	Interval time.Duration
+	Watches  []string // an incident source's (see config.Collector.Watches)
+}
+
+type (
+	CollectorRun = configured[earshot.Collector]
+	IncidentRun  = configured[earshot.IncidentCollector]
+)
+
+// BuildCollectors builds every configured collector without touching the
+// network, so a configuration mistake is reported at once, naming the
+// collector and key.
+func BuildCollectors(cfg config.Config, log *slog.Logger, version string) ([]CollectorRun, error) {
+	return buildEach("collectors", cfg.Collectors, collectors.New, log, version)
+}
+
+// BuildIncidentCollectors builds every configured incident collector
+// likewise.
+func BuildIncidentCollectors(cfg config.Config, log *slog.Logger, version string) ([]IncidentRun, error) {
+	return buildEach("incidents", cfg.Incidents, collectors.NewIncidents, log, version)
+}
+
+// buildEach builds each entry of the list at key with build; an error
+// names the entry (key[i]) and is a *badinput.Error.
+func buildEach[C any](key string, entries []config.Collector, build func(kind, name string, raw collectors.Decoder, deps collectors.Deps) (C, error), log *slog.Logger, version string) ([]configured[C], error) {
+	clients := netguard.NewClients(60 * time.Second)
+	var out []configured[C]
+	for i, cc := range entries {
+		opts := cc.Options
+		c, err := build(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: clients.Get(cc.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
+		if err != nil {
+			return nil, badinput.Errorf("%s[%d]: %v", key, i, err)
+		}
+		out = append(out, configured[C]{c, cc.Type, cc.Interval, cc.Watches})
+	}
+	return out, nil
+}
+
+// PipelineOptions are the pipeline settings of cfg.
+func PipelineOptions(cfg config.Config, log *slog.Logger) ingest.PipelineOptions {
+	return ingest.PipelineOptions{
+		BatchSize:     cfg.Pipeline.BatchSize,
+		FlushInterval: cfg.Pipeline.FlushInterval,
+		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
+		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
+		Log:           log.With("part", "pipeline"),
+	}
+}
+
+// AddTo adapts the pipeline's Add to the sinks collectors feed.
+func AddTo(p *ingest.Pipeline) func(context.Context, []earshot.Post) error {
+	return func(ctx context.Context, posts []earshot.Post) error { return p.Add(ctx, posts...) }
+}
+
+// IncidentPollers makes a poller for each incident collector, saving into
+// st.
+func IncidentPollers(runs []IncidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*ingest.Poller {
+	var out []*ingest.Poller
+	for _, r := range runs {
+		p := ingest.NewIncidentPoller(r.C, ingest.ScopedIncidents(incidents, r.Watches), cursors)
+		p.Kind, p.Interval, p.Health = r.Kind, r.Interval, health
+		p.Log = log.With("collector", r.C.Name(), "kind", r.Kind)
+		out = append(out, p)
+	}
+	return out
+}
+
+// incidentRoutes builds the webhook endpoints and the incident API that the
+// configuration turns on, by the path to serve each at.
+// Closing an incident for comms reads follow-ups and posts from closing.
+func incidentRoutes(cfg config.Config, st earshot.IncidentStore, closing earshot.ClosureSource, limit *auth.Limiter, getenv func(string) string, log *slog.Logger) (map[string]http.Handler, error) {
+	routes := map[string]http.Handler{}
+	if cfg.Webhooks.PagerDuty.Enabled() {
+		h, err := pagerdutyhook.New(cfg.Webhooks.PagerDuty, st, getenv, log.With("part", "pagerduty"))
+		if err != nil {
+			return nil, err
+		}
+		h.Limit = limit
+		routes["/hooks/pagerduty"] = h
+	}
+	if cfg.Webhooks.Opsgenie.Enabled() {
+		h, err := opsgeniehook.New(cfg.Webhooks.Opsgenie, st, getenv, log.With("part", "opsgenie"))
+		if err != nil {
+			return nil, err
+		}
+		h.Limit = limit
+		routes["/hooks/opsgenie"] = h
+	}
+	if len(cfg.IncidentAPI.Tokens) > 0 {
+		tokens, err := resolveTokens("incident_api.tokens", cfg.IncidentAPI.Tokens, getenv)
+		if err != nil {
+			return nil, err
+		}
+		h, err := incidentapi.New(st, incidentapi.Options{Tokens: tokens, MaxBytes: cfg.IncidentAPI.MaxBytes, Log: log.With("part", "incident-api"), Limit: limit, Closing: closing})
+		if err != nil {
+			return nil, err
+		}
+		routes["/api/v1/incidents"] = h
+		routes["/api/v1/incidents/"] = h
+	}
+	return routes, nil
+}
+
+// wakingIncidents is an IncidentStore that calls wake after every incident
+// it saves.
+type wakingIncidents struct {
+	earshot.IncidentStore
+	wake func()
+}
+
+func (w wakingIncidents) SaveIncident(ctx context.Context, inc earshot.Incident) error {
+	if err := w.IncidentStore.SaveIncident(ctx, inc); err != nil {
+		return err
+	}
+	w.wake()
+	return nil
+}
+
+// DigestJobs validates the config's digests and resolves their secrets
+// (env:NAME, file:PATH).
+func DigestJobs(cfg config.Config, getenv func(string) string) ([]*deliver.Job, error) {
+	jobs, err := deliver.Jobs("digests", cfg.Digests)
+	if err != nil {
+		return nil, &badinput.Error{Err: err}
+	}
+	resolve := notify.ResolveFunc(func(ref string) (string, error) { return collectors.Secret(ref).Resolve(getenv) })
+	for i, j := range jobs {
+		if jobs[i], err = j.ResolveSecrets(fmt.Sprintf("digests[%d]", i), resolve); err != nil {
+			return nil, &badinput.Error{Err: err}
+		}
+	}
+	return jobs, nil
+}
+
+// NewDigestSender sends digests from st, keeping them and their delivery
+// attempts there when the store can; observe is told of each outcome.
+func NewDigestSender(st earshot.Store, log *slog.Logger, observe func(name string, ok bool)) *deliver.Sender {
+	s := &deliver.Sender{Store: st, Options: notify.Options{Logger: log}, Observe: observe}
+	if ds, ok := st.(earshot.DigestStore); ok {
+		s.Digests = ds
+	}
+	if as, ok := st.(earshot.AlertStore); ok {
+		s.Deliveries = as
+	}
+	return s
+}
+
+// digestScheduler fires the configured digests on the wall clock.
+func digestScheduler(cfg config.Config, st earshot.Store, getenv func(string) string, log *slog.Logger, observe func(string, bool)) (*deliver.Scheduler, error) {
+	jobs, err := DigestJobs(cfg, getenv)
+	if err != nil {
+		return nil, err
+	}
+	log = log.With("part", "digests")
+	sender := NewDigestSender(st, log, observe)
+	sender.Quiet = QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
+	return &deliver.Scheduler{Jobs: jobs, Log: log, Send: func(ctx context.Context, j *deliver.Job, at time.Time) error {
+		_, err := sender.Send(ctx, j, at)
+		return err
+	}}, nil
+}
+
+// digestRoutes serve the digests sent, when the store keeps them.
+func digestRoutes(st earshot.Store) map[string]http.Handler {
+	ds, ok := st.(earshot.DigestStore)
+	if !ok {
+		return nil
+	}
+	h := deliver.Handler{Store: ds}
+	return map[string]http.Handler{"/digests": h, "/digests/": h}
+}
+
+// NewFlagger returns the follow-up flagger over st, configured by cfg's
+// followups key.
+func NewFlagger(st earshot.Store, fc followup.Config, log *slog.Logger) (*followup.Flagger, error) {
+	fs, ok := st.(followup.Store)
+	if !ok {
+		return nil, fmt.Errorf("the store cannot list posts, which flagging follow-ups needs")
+	}
+	f, err := followup.New(fs, fc, followup.Options{Log: log})
+	if err != nil {
+		return nil, &badinput.Error{Err: err}
+	}
+	return f, nil
+}
+
+// WebTokens resolves web.api_tokens, the dashboard's write tokens.
+func WebTokens(cfg config.Config, getenv func(string) string) ([]string, error) {
+	return resolveTokens("web.api_tokens", cfg.Web.APITokens, getenv)
+}
+
+// resolveTokens resolves the secrets of the list at key; an error names
+// the entry (key[i]) and is a *badinput.Error.
+func resolveTokens(key string, secrets []collectors.Secret, getenv func(string) string) ([]string, error) {
+	var tokens []string
+	for i, t := range secrets {
+		v, err := t.Resolve(getenv)
+		if err != nil {
+			return nil, badinput.Errorf("%s[%d]: %v", key, i, err)
+		}
+		tokens = append(tokens, v)
+	}
+	return tokens, nil
+}
