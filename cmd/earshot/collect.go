@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/earshot/earshot/internal/app"
 	"text/tabwriter"
 	"time"
 
 	"github.com/earshot/earshot"
-	_ "github.com/earshot/earshot/collectors/all" // register every collector
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/app"
 )
 
 func runCollect(ctx context.Context, args []string, e env) error {

@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/earshot/earshot/internal/app"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot/dashboards/digest"
+	"github.com/earshot/earshot/internal/app"
 )
 
 const digestUsage = "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n" +

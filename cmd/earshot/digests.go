@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"github.com/earshot/earshot/internal/app"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot/dashboards/digest/deliver"
+	"github.com/earshot/earshot/internal/app"
 )
 
 const digestSendUsage = "Usage: earshot digest send --now NAME --config FILE [--store DSN]\n\n" +
@@ -35,23 +35,16 @@ func runDigestSend(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	var job *deliver.Job
-	var names []string
-	for _, j := range jobs {
-		names = append(names, j.Name)
-		if j.Name == *name {
-			job = j
-		}
-	}
-	if job == nil {
-		return usagef("digest send: no digest is named %q (configured: %s)", *name, strings.Join(names, ", "))
+	job, err := deliver.Named(jobs, *name)
+	if err != nil {
+		return usagef("digest send: %v", err)
 	}
 	st, err := openStore(ctx, cfg.Store)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sender := app.NewDigestSender(st, newLogger(e, cfg.LogLevel), nil)
+	sender := deliver.NewSender(st, newLogger(e, cfg.LogLevel), nil)
 	sender.Quiet = app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
 	sent, err := sender.Send(ctx, job, time.Now())
 	for _, sd := range sent {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"github.com/earshot/earshot/internal/app"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/demo"
 )
 

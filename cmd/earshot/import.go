@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/earshot/earshot/internal/app"
 	"io"
 	"os"
 	"runtime/debug"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/importfile"
+	"github.com/earshot/earshot/internal/app"
 )
 
 // importSummary is what import prints at the end; with --json exactly

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/alerts/notify"
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/sentiment/remote"
@@ -172,30 +171,7 @@ func (w wakingIncidents) SaveIncident(ctx context.Context, inc earshot.Incident)
 // DigestJobs validates the config's digests and resolves their secrets
 // (env:NAME, file:PATH).
 func DigestJobs(cfg config.Config, getenv func(string) string) ([]*deliver.Job, error) {
-	jobs, err := deliver.Jobs("digests", cfg.Digests)
-	if err != nil {
-		return nil, &badinput.Error{Err: err}
-	}
-	resolve := notify.ResolveFunc(func(ref string) (string, error) { return collectors.Secret(ref).Resolve(getenv) })
-	for i, j := range jobs {
-		if jobs[i], err = j.ResolveSecrets(fmt.Sprintf("digests[%d]", i), resolve); err != nil {
-			return nil, &badinput.Error{Err: err}
-		}
-	}
-	return jobs, nil
-}
-
-// NewDigestSender sends digests from st, keeping them and their delivery
-// attempts there when the store can; observe is told of each outcome.
-func NewDigestSender(st earshot.Store, log *slog.Logger, observe func(name string, ok bool)) *deliver.Sender {
-	s := &deliver.Sender{Store: st, Options: notify.Options{Logger: log}, Observe: observe}
-	if ds, ok := st.(earshot.DigestStore); ok {
-		s.Digests = ds
-	}
-	if as, ok := st.(earshot.AlertStore); ok {
-		s.Deliveries = as
-	}
-	return s
+	return deliver.ResolvedJobs("digests", cfg.Digests, func(ref string) (string, error) { return collectors.Secret(ref).Resolve(getenv) })
 }
 
 // digestScheduler fires the configured digests on the wall clock.
@@ -205,22 +181,9 @@ func digestScheduler(cfg config.Config, st earshot.Store, getenv func(string) st
 		return nil, err
 	}
 	log = log.With("part", "digests")
-	sender := NewDigestSender(st, log, observe)
+	sender := deliver.NewSender(st, log, observe)
 	sender.Quiet = QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
-	return &deliver.Scheduler{Jobs: jobs, Log: log, Send: func(ctx context.Context, j *deliver.Job, at time.Time) error {
-		_, err := sender.Send(ctx, j, at)
-		return err
-	}}, nil
-}
-
-// digestRoutes serve the digests sent, when the store keeps them.
-func digestRoutes(st earshot.Store) map[string]http.Handler {
-	ds, ok := st.(earshot.DigestStore)
-	if !ok {
-		return nil
-	}
-	h := deliver.Handler{Store: ds}
-	return map[string]http.Handler{"/digests": h, "/digests/": h}
+	return deliver.NewScheduler(jobs, sender, log), nil
 }
 
 // NewFlagger returns the follow-up flagger over st, configured by cfg's

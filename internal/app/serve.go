@@ -222,7 +222,7 @@ func (s *Server) build() (http.Handler, error) {
 	for path, h := range alertRoutes(s.eng, writeTokens) {
 		mux.Handle(path, h)
 	}
-	for path, h := range digestRoutes(st) {
+	for path, h := range deliver.Routes(st) {
 		mux.Handle(path, h)
 	}
 	for _, path := range publishapi.Routes {
