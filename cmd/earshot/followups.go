@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -51,14 +50,14 @@ func sinceFlag(s string, def time.Duration, now time.Time) (time.Time, error) {
 
 // flagOver runs serve's flagger (cfg's followups settings) over st's posts
 // created since --since.
-func flagOver(ctx context.Context, st followup.Store, fc followup.Config, since string, now time.Time, log *slog.Logger) (followup.Report, error) {
+func flagOver(ctx context.Context, st earshot.Store, fc followup.Config, since string, now time.Time) (followup.Report, error) {
 	from, err := sinceFlag(since, fc.Window, now)
 	if err != nil {
 		return followup.Report{}, err
 	}
-	f, err := followup.New(st, fc, followup.Options{Log: log})
+	f, err := followup.Over(st, fc, followup.Options{Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
-		return followup.Report{}, usageError{err}
+		return followup.Report{}, err
 	}
 	return f.Flag(ctx, from, now)
 }
@@ -80,28 +79,16 @@ func followupsFlag(ctx context.Context, args []string, e env) error {
 	}
 	defer st.Close()
 	now := time.Now().UTC()
-	rep, err := flagOver(ctx, st, cfg.Followups, *since, now, slog.New(slog.DiscardHandler))
+	rep, err := flagOver(ctx, st, cfg.Followups, *since, now)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(rep)
 	}
-	fmt.Fprintf(e.stdout, "Read %d posts since %s: %d new follow-ups, %d updated, %d authors held out.\n\n",
-		rep.Stats.Read, rep.From.Format(time.RFC3339), rep.Stats.Opened, rep.Stats.Updated, len(rep.Held))
-	followup.WriteFollowUps(e.stdout, rep.Flagged, now)
-	if len(rep.Held) > 0 {
-		fmt.Fprintln(e.stdout, "\nHeld out of the queue:")
-		followup.WriteHeld(e.stdout, rep.Held)
-	}
+	followup.WriteReport(e.stdout, rep, now)
 	return nil
 }
-
-// readOnly is a store whose follow-ups are not written: flagging over it
-// says what it would do.
-type readOnly struct{ earshot.Store }
-
-func (readOnly) SaveFollowUp(context.Context, earshot.FollowUp) error { return nil }
 
 func followupsList(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("followups list", e)
@@ -133,7 +120,7 @@ func followupsList(ctx context.Context, args []string, e env) error {
 	defer st.Close()
 	now := time.Now().UTC()
 	if *held {
-		rep, err := flagOver(ctx, readOnly{st}, cfg.Followups, *since, now, slog.New(slog.DiscardHandler))
+		rep, err := flagOver(ctx, followup.DryRun(st), cfg.Followups, *since, now)
 		if err != nil {
 			return err
 		}

@@ -123,7 +123,7 @@ func PopulateDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, end t
 	if err != nil {
 		return fmt.Errorf("loading the sentiment model: %w", err)
 	}
-	flagger, err := NewFlagger(st, followup.DefaultConfig(), log)
+	flagger, err := followup.Over(st, followup.DefaultConfig(), followup.Options{Log: log})
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/sentiment/remote"
 	"github.com/earshot/earshot/collectors"
@@ -184,20 +183,6 @@ func digestScheduler(cfg config.Config, st earshot.Store, getenv func(string) st
 	sender := deliver.NewSender(st, log, observe)
 	sender.Quiet = QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
 	return deliver.NewScheduler(jobs, sender, log), nil
-}
-
-// NewFlagger returns the follow-up flagger over st, configured by cfg's
-// followups key.
-func NewFlagger(st earshot.Store, fc followup.Config, log *slog.Logger) (*followup.Flagger, error) {
-	fs, ok := st.(followup.Store)
-	if !ok {
-		return nil, fmt.Errorf("the store cannot list posts, which flagging follow-ups needs")
-	}
-	f, err := followup.New(fs, fc, followup.Options{Log: log})
-	if err != nil {
-		return nil, &badinput.Error{Err: err}
-	}
-	return f, nil
 }
 
 // WebTokens resolves web.api_tokens, the dashboard's write tokens.

@@ -185,7 +185,7 @@ func (s *Server) build() (http.Handler, error) {
 	if err != nil {
 		return nil, &badinput.Error{Err: err}
 	}
-	if s.flagger, err = NewFlagger(s.events, cfg.Followups, log.With("part", "followups")); err != nil {
+	if s.flagger, err = followup.Over(s.events, cfg.Followups, followup.Options{Log: log.With("part", "followups")}); err != nil {
 		return nil, err
 	}
 	writeTokens, err := WebTokens(cfg, s.getenv)
