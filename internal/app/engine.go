@@ -2,8 +2,6 @@ package app
 
 import (
 	"log/slog"
-	"net/http"
-	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
@@ -53,14 +51,6 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 		return nil, &badinput.Error{Err: err}
 	}
 	return eng, nil
-}
-
-// alertRoutes are the alert API's endpoints, by the path to serve each at;
-// tokens may write silences.
-func alertRoutes(eng *engine.Engine, tokens []string) map[string]http.Handler {
-	h := engine.Handler(engine.APIOptions{Alerts: eng.Alerts(), Episodes: eng.Episodes(), Dispatcher: eng.Dispatcher(),
-		Silences: eng.SilenceStore(), Tokens: tokens, Changed: eng.Wake, Now: time.Now})
-	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h, "/api/silences": h, "/api/silences/": h}
 }
 
 // watchNames are the watches' names.

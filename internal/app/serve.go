@@ -219,7 +219,7 @@ func (s *Server) build() (http.Handler, error) {
 	for path, h := range incidentHandlers {
 		mux.Handle(path, h)
 	}
-	for path, h := range alertRoutes(s.eng, writeTokens) {
+	for path, h := range s.eng.Routes(writeTokens) {
 		mux.Handle(path, h)
 	}
 	for path, h := range deliver.Routes(st) {
