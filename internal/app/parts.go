@@ -152,21 +152,6 @@ func incidentRoutes(cfg config.Config, st earshot.IncidentStore, closing earshot
 	return routes, nil
 }
 
-// wakingIncidents is an IncidentStore that calls wake after every incident
-// it saves.
-type wakingIncidents struct {
-	earshot.IncidentStore
-	wake func()
-}
-
-func (w wakingIncidents) SaveIncident(ctx context.Context, inc earshot.Incident) error {
-	if err := w.IncidentStore.SaveIncident(ctx, inc); err != nil {
-		return err
-	}
-	w.wake()
-	return nil
-}
-
 // DigestJobs validates the config's digests and resolves their secrets
 // (env:NAME, file:PATH).
 func DigestJobs(cfg config.Config, getenv func(string) string) ([]*deliver.Job, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/engine"
+	"github.com/earshot/earshot/inbound"
 	"github.com/earshot/earshot/inbound/customerapi"
 	"github.com/earshot/earshot/inbound/ingestapi"
 	"github.com/earshot/earshot/inbound/publishapi"
@@ -117,7 +118,7 @@ type Server struct {
 	flagger      *followup.Flagger
 	digests      *deliver.Scheduler
 	// incidents wakes the engine on every incident saved.
-	incidents wakingIncidents
+	incidents inbound.Waking
 	pollers   []*ingest.Poller
 	wg        sync.WaitGroup
 
@@ -180,7 +181,7 @@ func (s *Server) build() (http.Handler, error) {
 	}
 	// An incident saved by a webhook, the API or a poller wakes the engine,
 	// so the spike it explains is linked within seconds.
-	s.incidents = wakingIncidents{IncidentStore: s.events, wake: s.eng.Wake}
+	s.incidents = inbound.Waking{IncidentStore: s.events, Wake: s.eng.Wake}
 	incidentHandlers, err := incidentRoutes(cfg, s.incidents, s.events, writeLimit, s.getenv, log)
 	if err != nil {
 		return nil, &badinput.Error{Err: err}
