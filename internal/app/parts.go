@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment"
@@ -20,7 +19,6 @@ import (
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/badinput"
 	"github.com/earshot/earshot/internal/config"
-	"github.com/earshot/earshot/internal/netguard"
 )
 
 // NewScorer builds the configured scorer: the local ensemble, or a remote
@@ -44,47 +42,34 @@ func NewScorer(cfg config.Config, log *slog.Logger) (earshot.Scorer, error) {
 	return r, nil
 }
 
-// configured is a collector built from its configuration entry, with how
-// often it runs.
-type configured[C any] struct {
-	C        C
-	Kind     string
-	Interval time.Duration
-	Watches  []string // an incident source's (see config.Collector.Watches)
-}
-
 type (
-	CollectorRun = configured[earshot.Collector]
-	IncidentRun  = configured[earshot.IncidentCollector]
+	CollectorRun = collectors.Configured[earshot.Collector]
+	IncidentRun  = collectors.Configured[earshot.IncidentCollector]
 )
 
 // BuildCollectors builds every configured collector without touching the
 // network, so a configuration mistake is reported at once, naming the
 // collector and key.
 func BuildCollectors(cfg config.Config, log *slog.Logger, version string) ([]CollectorRun, error) {
-	return buildEach("collectors", cfg.Collectors, collectors.New, log, version)
+	return collectors.BuildAll("collectors", entries(cfg.Collectors), collectors.New, log, "earshot/"+version)
 }
 
 // BuildIncidentCollectors builds every configured incident collector
 // likewise.
 func BuildIncidentCollectors(cfg config.Config, log *slog.Logger, version string) ([]IncidentRun, error) {
-	return buildEach("incidents", cfg.Incidents, collectors.NewIncidents, log, version)
+	return collectors.BuildAll("incidents", entries(cfg.Incidents), collectors.NewIncidents, log, "earshot/"+version)
 }
 
-// buildEach builds each entry of the list at key with build; an error
-// names the entry (key[i]) and is a *badinput.Error.
-func buildEach[C any](key string, entries []config.Collector, build func(kind, name string, raw collectors.Decoder, deps collectors.Deps) (C, error), log *slog.Logger, version string) ([]configured[C], error) {
-	clients := netguard.NewClients(60 * time.Second)
-	var out []configured[C]
-	for i, cc := range entries {
-		opts := cc.Options
-		c, err := build(cc.Type, cc.Name, &opts, collectors.Deps{HTTP: clients.Get(cc.AllowPrivateNetworks), Log: log, UserAgent: "earshot/" + version})
-		if err != nil {
-			return nil, badinput.Errorf("%s[%d]: %v", key, i, err)
-		}
-		out = append(out, configured[C]{c, cc.Type, cc.Interval, cc.Watches})
+// entries are the configuration's collector entries as collectors.Build
+// takes them.
+func entries(cs []config.Collector) []collectors.Entry {
+	out := make([]collectors.Entry, len(cs))
+	for i, c := range cs {
+		opts := c.Options
+		out[i] = collectors.Entry{Type: c.Type, Name: c.Name, Options: &opts, Interval: c.Interval,
+			AllowPrivateNetworks: c.AllowPrivateNetworks, Watches: c.Watches}
 	}
-	return out, nil
+	return out
 }
 
 // PipelineOptions are the pipeline settings of cfg.
