@@ -19,11 +19,11 @@ import (
 // through the pipeline, and writes to w a table of what each collected,
 // then what was stored. A collector failing is an error once all have run.
 func CollectOnce(ctx context.Context, cfg config.Config, log *slog.Logger, version string, w io.Writer) error {
-	cols, err := BuildCollectors(cfg, log, version)
+	cols, err := buildCollectors(cfg, log, version)
 	if err != nil {
 		return err
 	}
-	incidentCols, err := BuildIncidentCollectors(cfg, log, version)
+	incidentCols, err := buildIncidentCollectors(cfg, log, version)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func CollectOnce(ctx context.Context, cfg config.Config, log *slog.Logger, versi
 	if err != nil {
 		return err
 	}
-	pipe := ingest.NewPipeline(st, scorer, cfg.Watches, PipelineOptions(cfg, log))
+	pipe := ingest.NewPipeline(st, scorer, cfg.Watches, pipelineOptions(cfg, log))
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COLLECTOR\tKIND\tPOSTS\tTOOK\tRESULT")
@@ -62,9 +62,9 @@ func CollectOnce(ctx context.Context, cfg config.Config, log *slog.Logger, versi
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Collector.Name(), p.Kind, count, time.Since(start).Round(time.Millisecond), result)
 	}
 	for _, cr := range cols {
-		runOnce(&ingest.Poller{Collector: cr.C, Kind: cr.Kind, Cursors: st, Sink: AddTo(pipe)}, true)
+		runOnce(&ingest.Poller{Collector: cr.C, Kind: cr.Kind, Cursors: st, Sink: addTo(pipe)}, true)
 	}
-	for _, p := range IncidentPollers(incidentCols, st, st, nil, log) {
+	for _, p := range incidentPollers(incidentCols, st, st, nil, log) {
 		runOnce(p, false)
 	}
 	if err := pipe.Flush(ctx); err != nil {

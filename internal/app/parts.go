@@ -43,20 +43,20 @@ func NewScorer(cfg config.Config, log *slog.Logger) (earshot.Scorer, error) {
 }
 
 type (
-	CollectorRun = collectors.Configured[earshot.Collector]
-	IncidentRun  = collectors.Configured[earshot.IncidentCollector]
+	collectorRun = collectors.Configured[earshot.Collector]
+	incidentRun  = collectors.Configured[earshot.IncidentCollector]
 )
 
-// BuildCollectors builds every configured collector without touching the
+// buildCollectors builds every configured collector without touching the
 // network, so a configuration mistake is reported at once, naming the
 // collector and key.
-func BuildCollectors(cfg config.Config, log *slog.Logger, version string) ([]CollectorRun, error) {
+func buildCollectors(cfg config.Config, log *slog.Logger, version string) ([]collectorRun, error) {
 	return collectors.BuildAll("collectors", entries(cfg.Collectors), collectors.New, log, "earshot/"+version)
 }
 
-// BuildIncidentCollectors builds every configured incident collector
+// buildIncidentCollectors builds every configured incident collector
 // likewise.
-func BuildIncidentCollectors(cfg config.Config, log *slog.Logger, version string) ([]IncidentRun, error) {
+func buildIncidentCollectors(cfg config.Config, log *slog.Logger, version string) ([]incidentRun, error) {
 	return collectors.BuildAll("incidents", entries(cfg.Incidents), collectors.NewIncidents, log, "earshot/"+version)
 }
 
@@ -72,8 +72,8 @@ func entries(cs []config.Collector) []collectors.Entry {
 	return out
 }
 
-// PipelineOptions are the pipeline settings of cfg.
-func PipelineOptions(cfg config.Config, log *slog.Logger) ingest.PipelineOptions {
+// pipelineOptions are the pipeline settings of cfg.
+func pipelineOptions(cfg config.Config, log *slog.Logger) ingest.PipelineOptions {
 	return ingest.PipelineOptions{
 		BatchSize:     cfg.Pipeline.BatchSize,
 		FlushInterval: cfg.Pipeline.FlushInterval,
@@ -83,14 +83,14 @@ func PipelineOptions(cfg config.Config, log *slog.Logger) ingest.PipelineOptions
 	}
 }
 
-// AddTo adapts the pipeline's Add to the sinks collectors feed.
-func AddTo(p *ingest.Pipeline) func(context.Context, []earshot.Post) error {
+// addTo adapts the pipeline's Add to the sinks collectors feed.
+func addTo(p *ingest.Pipeline) func(context.Context, []earshot.Post) error {
 	return func(ctx context.Context, posts []earshot.Post) error { return p.Add(ctx, posts...) }
 }
 
-// IncidentPollers makes a poller for each incident collector, saving into
+// incidentPollers makes a poller for each incident collector, saving into
 // st.
-func IncidentPollers(runs []IncidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*ingest.Poller {
+func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*ingest.Poller {
 	var out []*ingest.Poller
 	for _, r := range runs {
 		p := ingest.NewIncidentPoller(r.C, ingest.ScopedIncidents(incidents, r.Watches), cursors)
@@ -155,8 +155,8 @@ func digestScheduler(cfg config.Config, st earshot.Store, getenv func(string) st
 	return deliver.NewScheduler(jobs, sender, log), nil
 }
 
-// WebTokens resolves web.api_tokens, the dashboard's write tokens.
-func WebTokens(cfg config.Config, getenv func(string) string) ([]string, error) {
+// webTokens resolves web.api_tokens, the dashboard's write tokens.
+func webTokens(cfg config.Config, getenv func(string) string) ([]string, error) {
 	return resolveTokens("web.api_tokens", cfg.Web.APITokens, getenv)
 }
 

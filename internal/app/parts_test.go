@@ -20,11 +20,11 @@ func TestWebTokens(t *testing.T) {
 		}
 		return ""
 	}
-	got, err := WebTokens(cfg, env)
+	got, err := webTokens(cfg, env)
 	if err != nil || !slices.Equal(got, []string{"from-env", "plain"}) {
 		t.Fatalf("tokens %q, err %v", got, err)
 	}
-	_, err = WebTokens(cfg, func(string) string { return "" })
+	_, err = webTokens(cfg, func(string) string { return "" })
 	if !errors.As(err, new(*badinput.Error)) || !strings.Contains(err.Error(), "web.api_tokens[0]: environment variable EARSHOT_WEB_TOKEN is not set") {
 		t.Errorf("err = %v", err)
 	}

@@ -38,10 +38,10 @@ import (
 func NewServer(cfg config.Config, log *slog.Logger, getenv func(string) string, version string) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, getenv: getenv}
 	var err error
-	if s.cols, err = BuildCollectors(cfg, log, version); err != nil {
+	if s.cols, err = buildCollectors(cfg, log, version); err != nil {
 		return nil, err
 	}
-	if s.incidentCols, err = BuildIncidentCollectors(cfg, log, version); err != nil {
+	if s.incidentCols, err = buildIncidentCollectors(cfg, log, version); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -107,8 +107,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // engine and the parts around them, and the goroutines that collect.
 type Server struct {
 	cfg          config.Config
-	cols         []CollectorRun
-	incidentCols []IncidentRun
+	cols         []collectorRun
+	incidentCols []incidentRun
 	log          *slog.Logger
 	getenv       func(string) string
 	st           earshot.Store
@@ -135,7 +135,7 @@ func (s *Server) openPipeline(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	popts := PipelineOptions(s.cfg, s.log)
+	popts := pipelineOptions(s.cfg, s.log)
 	if dir := s.cfg.SpoolDir(); dir != "" {
 		if s.sp, err = spool.Open(dir, spool.Options{MaxBytes: s.cfg.Spool.MaxBytes}); err != nil {
 			return err
@@ -166,7 +166,7 @@ func (s *Server) build() (http.Handler, error) {
 	if len(cfg.Ingest.Tokens) > 0 || cfg.Ingest.SigningSecret != "" {
 		// A post is acknowledged (cursor saved, 2xx to a pusher) only once
 		// Add returns nil: with a spool, once it is fsynced there.
-		if pusher, err = ingestapi.New(cfg.Ingest, AddTo(s.pipe), s.getenv, log.With("part", "ingest")); err != nil {
+		if pusher, err = ingestapi.New(cfg.Ingest, addTo(s.pipe), s.getenv, log.With("part", "ingest")); err != nil {
 			return nil, &badinput.Error{Err: err}
 		}
 		pusher.Limit = writeLimit
@@ -189,7 +189,7 @@ func (s *Server) build() (http.Handler, error) {
 	if s.flagger, err = followup.Over(s.events, cfg.Followups, followup.Options{Log: log.With("part", "followups")}); err != nil {
 		return nil, err
 	}
-	writeTokens, err := WebTokens(cfg, s.getenv)
+	writeTokens, err := webTokens(cfg, s.getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -294,9 +294,9 @@ func sessionKey(cfg config.Config, getenv func(string) string, log *slog.Logger)
 
 // startPollers starts a poller for every collector of posts (a limit per
 // kind, so a shared quota is not hammered) and of incidents.
-func (s *Server) startPollers(ctx context.Context, cols []CollectorRun, incidentCols []IncidentRun) {
+func (s *Server) startPollers(ctx context.Context, cols []collectorRun, incidentCols []incidentRun) {
 	healthStore, _ := s.st.(earshot.HealthStore)
-	sink := AddTo(s.pipe)
+	sink := addTo(s.pipe)
 	limits := map[string]chan struct{}{}
 	for _, cr := range cols {
 		if limits[cr.Kind] == nil {
@@ -310,7 +310,7 @@ func (s *Server) startPollers(ctx context.Context, cols []CollectorRun, incident
 		s.pollers = append(s.pollers, p)
 		s.wg.Go(func() { p.Run(ctx) })
 	}
-	for _, p := range IncidentPollers(incidentCols, s.incidents, s.st, healthStore, s.log) {
+	for _, p := range incidentPollers(incidentCols, s.incidents, s.st, healthStore, s.log) {
 		s.pollers = append(s.pollers, p)
 		s.wg.Go(func() { p.Run(ctx) })
 	}
