@@ -41,10 +41,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 			return usagef("--end: %q is not an RFC 3339 time such as 2026-03-09T00:00:00Z", *endStr)
 		}
 	}
-	render := map[string]func(w *bufio.Writer, d digest.Digest) error{
-		"html": func(w *bufio.Writer, d digest.Digest) error { return digest.HTML(w, d) },
-		"md":   func(w *bufio.Writer, d digest.Digest) error { return digest.Markdown(w, d) },
-	}[*format]
+	render := digest.Renderer(*format)
 	if render == nil {
 		return usagef("--format: %q is not html or md", *format)
 	}

@@ -47,13 +47,7 @@ func runDigestSend(ctx context.Context, args []string, e env) error {
 	sender := deliver.NewSender(st, newLogger(e, cfg.LogLevel), nil)
 	sender.Quiet = app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
 	sent, err := sender.Send(ctx, job, time.Now())
-	for _, sd := range sent {
-		status := "sent"
-		if !sd.OK {
-			status = "not delivered to every recipient"
-		}
-		fmt.Fprintf(e.stdout, "%s: %s to %s (%s)\n", sd.ID, status, strings.Join(sd.Recipients, ", "), sd.Subject)
-	}
+	deliver.WriteSent(e.stdout, sent)
 	if err != nil {
 		return fmt.Errorf("sending digest %s: %w", *name, err)
 	}

@@ -3,6 +3,7 @@ package deliver
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -72,4 +73,16 @@ func Routes(st earshot.Store) map[string]http.Handler {
 	}
 	h := Handler{Store: ds}
 	return map[string]http.Handler{"/digests": h, "/digests/": h}
+}
+
+// WriteSent says, a line each, to whom each digest of sent went, or that it
+// did not reach every recipient.
+func WriteSent(w io.Writer, sent []earshot.SentDigest) {
+	for _, sd := range sent {
+		status := "sent"
+		if !sd.OK {
+			status = "not delivered to every recipient"
+		}
+		fmt.Fprintf(w, "%s: %s to %s (%s)\n", sd.ID, status, strings.Join(sd.Recipients, ", "), sd.Subject)
+	}
 }
