@@ -129,16 +129,3 @@ func PopulateDemo(ctx context.Context, st earshot.Store, sc demo.Scenario, end t
 	}
 	return demo.Populate(ctx, st, sc, demo.Run{End: end, Days: days, Scorer: scorer, Flagger: flagger, Progress: progress, Log: log})
 }
-
-// serveUntilDone serves on ln until ctx ends, then shuts down gracefully.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, log *slog.Logger) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serving: %w", err)
-	case <-ctx.Done():
-	}
-	StopHTTP(srv, 10*time.Second, log)
-	return nil
-}

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -26,7 +24,6 @@ import (
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/badinput"
 	"github.com/earshot/earshot/internal/config"
-	"github.com/earshot/earshot/internal/netguard"
 	"github.com/earshot/earshot/internal/redact"
 	"github.com/earshot/earshot/spool"
 )
@@ -256,42 +253,6 @@ func (s *Server) build() (http.Handler, error) {
 	return h, nil
 }
 
-// singleSignOn returns the single sign-on web.oidc configures, or nil.
-func singleSignOn(c config.OIDC, getenv func(string) string) (*auth.OIDC, error) {
-	if c.Issuer == "" {
-		return nil, nil
-	}
-	secret, err := c.ClientSecret.Resolve(getenv)
-	if err != nil {
-		return nil, badinput.Errorf("web.oidc.client_secret: %v", err)
-	}
-	sso, err := auth.NewOIDC(auth.OIDCConfig{Issuer: c.Issuer, ClientID: c.ClientID, ClientSecret: secret,
-		RedirectURL: c.RedirectURL, Claim: c.Claim, Client: netguard.Client(c.AllowPrivateNetworks, 15*time.Second)})
-	if err != nil {
-		return nil, badinput.Errorf("web.oidc: %v", err)
-	}
-	return sso, nil
-}
-
-// sessionKey resolves web.session_secret; unset, it is random for this
-// process, and sessions end when it stops.
-func sessionKey(cfg config.Config, getenv func(string) string, log *slog.Logger) ([]byte, error) {
-	if cfg.Web.SessionSecret == "" {
-		log.Warn("web.session_secret is not set: using a random one, so everyone signs in again after a restart")
-		key := make([]byte, 32)
-		_, _ = rand.Read(key)
-		return key, nil
-	}
-	v, err := cfg.Web.SessionSecret.Resolve(getenv)
-	if err != nil {
-		return nil, badinput.Errorf("web.session_secret: %v", err)
-	}
-	if len(v) < 16 {
-		return nil, badinput.Errorf("web.session_secret: too short: give 16 characters or more (e.g. openssl rand -hex 32)")
-	}
-	return []byte(v), nil
-}
-
 // startPollers starts a poller for every collector of posts (a limit per
 // kind, so a shared quota is not hammered) and of incidents.
 func (s *Server) startPollers(ctx context.Context, cols []collectorRun, incidentCols []incidentRun) {
@@ -339,67 +300,4 @@ func (s *Server) shutdown(ctx context.Context, srv *http.Server, stopCollecting,
 	st := s.pipe.Stats()
 	s.log.Info("stopped", "stored", st.Stored, "duplicates", st.Duplicates, "rejected", st.Rejected, "dropped", st.Dropped, "refused", st.Refused, "left_spooled", st.Pending)
 	return serveErr
-}
-
-// OpenStoreRetrying opens the store, retrying for up to patience when it
-// does not answer (a store restarting, or hanging, as earshot restarts);
-// a bad DSN fails at once.
-func OpenStoreRetrying(ctx context.Context, dsn string, patience time.Duration, log *slog.Logger) (earshot.Store, error) {
-	deadline := time.Now().Add(patience)
-	wait := 500 * time.Millisecond
-	for {
-		st, err := OpenStore(ctx, dsn)
-		if err == nil || errors.As(err, new(*badinput.Error)) || time.Now().Add(wait).After(deadline) {
-			return st, err
-		}
-		log.Warn("store not answering; retrying", "err", err, "retry_in", wait.String())
-		select {
-		case <-ctx.Done():
-			return nil, err
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 8*time.Second)
-	}
-}
-
-// writeRoutes are the routes that check a write credential of their own
-// (before reading a body), which reading's check lets through.
-var writeRoutes = []string{
-	"POST /api/v1/ingest",
-	"POST /hooks/pagerduty",
-	"POST /hooks/opsgenie",
-	"POST /api/v1/incidents",
-	"POST /api/v1/incidents/{id}/updates",
-	"POST /api/v1/incidents/{id}/resolve",
-	"POST /api/followups/{id}/move",
-	"POST /api/v1/customers/import",
-	"POST /api/v1/erase",
-}
-
-// NewHTTPServer is the server serve and demo listen with: timeouts on
-// every phase of a request and bounded headers, so a slow or hostile
-// client cannot hold connections or memory.
-func NewHTTPServer(c config.Server, h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: c.ReadHeaderTimeout,
-		ReadTimeout:       c.ReadTimeout,
-		WriteTimeout:      c.WriteTimeout,
-		IdleTimeout:       c.IdleTimeout,
-		MaxHeaderBytes:    c.MaxHeaderBytes,
-	}
-}
-
-// StopHTTP shuts srv down, giving requests in flight up to grace, then
-// closes what is still open. A connection that stays open is no error:
-// net/http counts a connection that has sent nothing yet as busy for its
-// first five seconds (a client's spare dial, a port scanner), and a
-// request cut off was not answered, so its sender sends it again.
-func StopHTTP(srv *http.Server, grace time.Duration, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Warn("connections still open after the shutdown grace; closing them", "grace", grace.String())
-		srv.Close()
-	}
 }

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/badinput"
@@ -41,4 +44,25 @@ func openStoreDSN(ctx context.Context, dsn string) (earshot.Store, error) {
 		return s, nil
 	}
 	return nil, badinput.Errorf("store %q: not a duckdb:// or clickhouse:// address", redact.DSN(dsn))
+}
+
+// OpenStoreRetrying opens the store, retrying for up to patience when it
+// does not answer (a store restarting, or hanging, as earshot restarts);
+// a bad DSN fails at once.
+func OpenStoreRetrying(ctx context.Context, dsn string, patience time.Duration, log *slog.Logger) (earshot.Store, error) {
+	deadline := time.Now().Add(patience)
+	wait := 500 * time.Millisecond
+	for {
+		st, err := OpenStore(ctx, dsn)
+		if err == nil || errors.As(err, new(*badinput.Error)) || time.Now().Add(wait).After(deadline) {
+			return st, err
+		}
+		log.Warn("store not answering; retrying", "err", err, "retry_in", wait.String())
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 8*time.Second)
+	}
 }
