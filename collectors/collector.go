@@ -27,7 +27,7 @@ type Deps struct {
 	// collectors. Collectors bound each request with a context, not by
 	// changing the client. Default: a client that refuses loopback,
 	// private, link-local and metadata addresses (see internal/netguard);
-	// cmd/earshot builds each entry's from its allow_private_networks key.
+	// BuildAll builds each entry's from its allow_private_networks key.
 	HTTP *http.Client
 	// Log is already scoped to the collector ("collector", name, "kind",
 	// kind). Default: a logger that discards.

@@ -48,4 +48,8 @@
 //	rereadwindow.go   re-read window, for lists read oldest first from a time
 //	                  (Disqus, WordPress): RereadWindow
 //	gaps.go           helpers for cursors that keep spans still to fetch
+//
+// BuildAll builds the collectors of a configuration's entries (New or
+// NewIncidents for each), without touching the network, so that a mistake
+// is reported at once with the entry it is in.
 package collectors

@@ -249,3 +249,11 @@ func orEmpty[T any](xs []T) []T {
 	}
 	return xs
 }
+
+// Routes are the alert API's endpoints on e, by the path to serve each at;
+// tokens may write silences, and a silence written wakes e.
+func (e *Engine) Routes(tokens []string) map[string]http.Handler {
+	h := Handler(APIOptions{Alerts: e.Alerts(), Episodes: e.Episodes(), Dispatcher: e.Dispatcher(),
+		Silences: e.SilenceStore(), Tokens: tokens, Changed: e.Wake, Now: time.Now})
+	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h, "/api/silences": h, "/api/silences/": h}
+}

@@ -45,5 +45,5 @@
 // earshot.Store keeps them all), unless Config names others.
 //
 // Handler serves /api/alerts, /api/alerts/deliveries and
-// /api/alerts/weekly.
+// /api/alerts/weekly; Engine.Routes mounts it, with the silences, for serve.
 package engine

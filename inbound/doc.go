@@ -8,5 +8,7 @@
 //
 // Pollers, which go out and fetch, live in collectors/; nothing here polls.
 // The endpoints that keep incidents share one read-modify-write of a stored
-// incident, Incidents.Upsert, so they load, change and save the same way.
+// incident, Incidents.Upsert, so they load, change and save the same way;
+// serve hands them a Waking store, which wakes the engine after each save
+// so the spike an incident explains is linked within seconds.
 package inbound

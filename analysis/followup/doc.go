@@ -84,4 +84,7 @@
 // Config.Interval, as `earshot serve` does. [Flagger.Replay] steps through
 // a past span on the data's clock, as `earshot demo` does over its
 // scenario, so follow-ups are flagged when they would have been live.
+// [Over] makes a Flagger over any earshot.Store; [Flagger.Flag] over a
+// [DryRun] of the store says what flagging would do without writing
+// (`earshot followups list --held`), and [WriteReport] prints a Report.
 package followup

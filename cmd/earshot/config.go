@@ -1,12 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"log/slog"
-
-	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/analysis/sentiment"
-	"github.com/earshot/earshot/analysis/sentiment/remote"
 	"github.com/earshot/earshot/internal/config"
 )
 
@@ -24,25 +18,4 @@ func loadConfig(path, store string, e env) (config.Config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// newScorer builds the configured scorer: the local ensemble, or a remote
-// model that falls back to it.
-func newScorer(cfg config.Config, log *slog.Logger) (earshot.Scorer, error) {
-	local, err := sentiment.New()
-	if err != nil {
-		return nil, fmt.Errorf("loading the sentiment model: %w", err)
-	}
-	if cfg.Sentiment.Scorer != "remote" {
-		return local, nil
-	}
-	opts := []remote.Option{}
-	if log != nil {
-		opts = append(opts, remote.WithLogger(log.With("part", "remote-scorer")))
-	}
-	r, err := remote.New(cfg.Sentiment.Remote, local, opts...)
-	if err != nil {
-		return nil, usagef("sentiment.remote: %v", err)
-	}
-	return r, nil
 }

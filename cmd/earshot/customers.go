@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"os"
-	"text/tabwriter"
 	"time"
 
+	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound/customerapi"
 )
 
@@ -53,39 +53,26 @@ func customersImport(ctx context.Context, args []string, e env) error {
 		return usagef("%v", err)
 	}
 	defer file.Close()
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	rep, err := customerapi.Import(ctx, st, file, *format, time.Now())
-	if err != nil {
-		var se customerapi.StoreError
-		if errorsAs(err, &se) {
-			return err
-		}
-		return usagef("%s: %v", f.id, err)
-	}
-	if *asJSON {
-		if err := json.NewEncoder(e.stdout).Encode(rep); err != nil {
-			return err
-		}
-	} else {
-		for _, le := range rep.Errors {
-			fmt.Fprintf(e.stderr, "%s: %s\n", f.id, le)
-		}
-		fmt.Fprintf(e.stdout, "Imported %d of %d accounts from %s", rep.Imported, rep.Read, f.id)
-		for _, k := range []string{"customer", "media", "bot", "competitor", "brand"} {
-			if n := rep.ByKind[accountKind(k)]; n > 0 {
-				fmt.Fprintf(e.stdout, "; %d %s", n, k)
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		rep, err := customerapi.Import(ctx, st, file, *format, time.Now())
+		if err != nil {
+			if errors.As(err, new(customerapi.StoreError)) {
+				return err
 			}
+			return usagef("%s: %v", f.id, err)
 		}
-		fmt.Fprintln(e.stdout, ".")
-	}
-	if rep.Rejected > 0 {
-		return usagef("%d of %d lines rejected (listed above; the others were imported)", rep.Rejected, rep.Read)
-	}
-	return nil
+		if *asJSON {
+			if err := json.NewEncoder(e.stdout).Encode(rep); err != nil {
+				return err
+			}
+		} else {
+			customerapi.WriteImported(e.stdout, e.stderr, f.id, rep)
+		}
+		if rep.Rejected > 0 {
+			return usagef("%d of %d lines rejected (listed above; the others were imported)", rep.Rejected, rep.Read)
+		}
+		return nil
+	})
 }
 
 func customersList(ctx context.Context, args []string, e env) error {
@@ -94,36 +81,16 @@ func customersList(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, false); help || err != nil {
 		return err
 	}
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	accounts, err := st.SocialAccounts(ctx)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		if accounts == nil {
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		accounts, err := st.SocialAccounts(ctx)
+		switch {
+		case err != nil:
+			return err
+		case *asJSON && accounts == nil:
 			return json.NewEncoder(e.stdout).Encode([]any{})
+		case *asJSON:
+			return json.NewEncoder(e.stdout).Encode(accounts)
 		}
-		return json.NewEncoder(e.stdout).Encode(accounts)
-	}
-	if len(accounts) == 0 {
-		fmt.Fprintln(e.stdout, "No accounts imported.")
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tHANDLE\tKIND\tCUSTOMER ID\tNAME\tTIER\tOWNER")
-	for _, a := range accounts {
-		fmt.Fprintf(tw, "%s\t@%s\t%s\t%s\t%s\t%s\t%s\n", a.Source, a.Handle, a.Kind, dash(a.CustomerID), dash(a.Name), dash(a.Tier), dash(a.Owner))
-	}
-	return tw.Flush()
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+		return customerapi.WriteAccounts(e.stdout, accounts)
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/dashboards/digest"
+	"github.com/earshot/earshot/internal/app"
 )
 
 const digestUsage = "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n" +
@@ -40,10 +41,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 			return usagef("--end: %q is not an RFC 3339 time such as 2026-03-09T00:00:00Z", *endStr)
 		}
 	}
-	render := map[string]func(w *bufio.Writer, d digest.Digest) error{
-		"html": func(w *bufio.Writer, d digest.Digest) error { return digest.HTML(w, d) },
-		"md":   func(w *bufio.Writer, d digest.Digest) error { return digest.Markdown(w, d) },
-	}[*format]
+	render := digest.Renderer(*format)
 	if render == nil {
 		return usagef("--format: %q is not html or md", *format)
 	}
@@ -57,7 +55,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 	}
 	defer st.Close()
 	d, err := digest.Build(ctx, st, digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch),
-		Quiet: quietAdvisor(cfg.WarRoom.QuietPeriod, st)})
+		Quiet: app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)})
 	if err != nil {
 		return fmt.Errorf("building the digest: %w", err)
 	}

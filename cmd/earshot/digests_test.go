@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/demo"
 )
 
@@ -46,7 +47,7 @@ func demoStore(t *testing.T) string {
 		defer st.Close()
 		sc := demo.Generate(demo.Options{End: demo.DefaultEnd, Days: 14, Scale: 0.3})
 		e, _, _ := testEnv("")
-		demoErr = populateDemo(ctx, st, sc, demo.DefaultEnd, 14, e, slog.New(slog.DiscardHandler))
+		demoErr = app.PopulateDemo(ctx, st, sc, demo.DefaultEnd, 14, e.stderr, slog.New(slog.DiscardHandler))
 	})
 	if demoErr != nil {
 		t.Fatal(demoErr)

@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -44,45 +42,32 @@ func runErase(ctx context.Context, args []string, e env) error {
 			return usageError{err}
 		}
 	}
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if *audit {
-		lines, err := st.Erasures(ctx)
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		if *audit {
+			lines, err := st.Erasures(ctx)
+			switch {
+			case err != nil:
+				return err
+			case *asJSON && lines == nil:
+				return json.NewEncoder(e.stdout).Encode([]earshot.Erasure{})
+			case *asJSON:
+				return json.NewEncoder(e.stdout).Encode(lines)
+			}
+			return customerapi.WriteErasures(e.stdout, lines)
+		}
+		actor := "cli"
+		if u := e.getenv("USER"); u != "" {
+			actor = "cli:" + u
+		}
+		line, err := customerapi.Erase(ctx, st, *author, actor, time.Now())
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			if lines == nil {
-				lines = []earshot.Erasure{}
-			}
-			return json.NewEncoder(e.stdout).Encode(lines)
+			return json.NewEncoder(e.stdout).Encode(line)
 		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "AT\tBY\tAUTHOR\tPOSTS\tFOLLOW-UPS\tALERTS")
-		for _, l := range lines {
-			fmt.Fprintf(tw, "%s\t%s\t%s:%s\t%d\t%d\t%d\n", l.At.Format(time.RFC3339), l.Actor, l.Source, l.AuthorID, l.Posts, l.FollowUps, l.Alerts)
-		}
-		return tw.Flush()
-	}
-	actor := "cli"
-	if u := e.getenv("USER"); u != "" {
-		actor = "cli:" + u
-	}
-	line, err := customerapi.Erase(ctx, st, *author, actor, time.Now())
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(line)
-	}
-	fmt.Fprintf(e.stdout, "Erased %s: %d posts, %d follow-ups, sample posts cut from %d alerts (audit line %s).\n",
-		*author, line.Posts, line.FollowUps, line.Alerts, line.ID)
-	return nil
+		fmt.Fprintf(e.stdout, "Erased %s: %d posts, %d follow-ups, sample posts cut from %d alerts (audit line %s).\n",
+			*author, line.Posts, line.FollowUps, line.Alerts, line.ID)
+		return nil
+	})
 }
-
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
-
-func accountKind(s string) earshot.AccountKind { return earshot.AccountKind(s) }

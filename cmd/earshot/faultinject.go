@@ -11,11 +11,12 @@ package main
 import (
 	"os"
 
+	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/faultinject"
 )
 
 func init() {
 	if dir := os.Getenv("EARSHOT_FAULT_DIR"); dir != "" {
-		openStore = faultinject.Wrap(openStore, dir)
+		app.OpenStore = faultinject.Wrap(app.OpenStore, dir)
 	}
 }

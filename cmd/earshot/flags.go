@@ -144,3 +144,13 @@ func (f *storeFlags) openStore(ctx context.Context, e env) (earshot.Store, error
 	}
 	return openStore(ctx, cfg.Store)
 }
+
+// withStore runs do on the store the flags name, and closes it.
+func (f *storeFlags) withStore(ctx context.Context, e env, do func(st earshot.Store) error) error {
+	st, err := f.openStore(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return do(st)
+}

@@ -3,52 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/followup"
-	"github.com/earshot/earshot/collectors"
-	"github.com/earshot/earshot/internal/config"
 )
-
-// demoToken is the write token of `earshot demo`'s dashboard, printed at
-// startup: the demo holds nothing worth protecting.
-const demoToken = "earshot-demo"
-
-// newFlagger returns the follow-up flagger over st, configured by cfg's
-// followups key.
-func newFlagger(st earshot.Store, fc followup.Config, log *slog.Logger) (*followup.Flagger, error) {
-	fs, ok := st.(followup.Store)
-	if !ok {
-		return nil, fmt.Errorf("the store cannot list posts, which flagging follow-ups needs")
-	}
-	f, err := followup.New(fs, fc, followup.Options{Log: log})
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return f, nil
-}
-
-// webTokens resolves web.api_tokens, the dashboard's write tokens.
-func webTokens(cfg config.Config, getenv func(string) string) ([]string, error) {
-	return resolveTokens("web.api_tokens", cfg.Web.APITokens, getenv)
-}
-
-// resolveTokens resolves the secrets of the list at key; an error names
-// the entry (key[i]) and is a usage error.
-func resolveTokens(key string, secrets []collectors.Secret, getenv func(string) string) ([]string, error) {
-	var tokens []string
-	for i, t := range secrets {
-		v, err := t.Resolve(getenv)
-		if err != nil {
-			return nil, usagef("%s[%d]: %v", key, i, err)
-		}
-		tokens = append(tokens, v)
-	}
-	return tokens, nil
-}
 
 const followupsUsage = `Usage: earshot followups COMMAND [flags]
 
@@ -90,14 +50,14 @@ func sinceFlag(s string, def time.Duration, now time.Time) (time.Time, error) {
 
 // flagOver runs serve's flagger (cfg's followups settings) over st's posts
 // created since --since.
-func flagOver(ctx context.Context, st followup.Store, fc followup.Config, since string, now time.Time, log *slog.Logger) (followup.Report, error) {
+func flagOver(ctx context.Context, st earshot.Store, fc followup.Config, since string, now time.Time) (followup.Report, error) {
 	from, err := sinceFlag(since, fc.Window, now)
 	if err != nil {
 		return followup.Report{}, err
 	}
-	f, err := followup.New(st, fc, followup.Options{Log: log})
+	f, err := followup.Over(st, fc, followup.Options{Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
-		return followup.Report{}, usageError{err}
+		return followup.Report{}, err
 	}
 	return f.Flag(ctx, from, now)
 }
@@ -119,28 +79,16 @@ func followupsFlag(ctx context.Context, args []string, e env) error {
 	}
 	defer st.Close()
 	now := time.Now().UTC()
-	rep, err := flagOver(ctx, st, cfg.Followups, *since, now, slog.New(slog.DiscardHandler))
+	rep, err := flagOver(ctx, st, cfg.Followups, *since, now)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(rep)
 	}
-	fmt.Fprintf(e.stdout, "Read %d posts since %s: %d new follow-ups, %d updated, %d authors held out.\n\n",
-		rep.Stats.Read, rep.From.Format(time.RFC3339), rep.Stats.Opened, rep.Stats.Updated, len(rep.Held))
-	followup.WriteFollowUps(e.stdout, rep.Flagged, now)
-	if len(rep.Held) > 0 {
-		fmt.Fprintln(e.stdout, "\nHeld out of the queue:")
-		followup.WriteHeld(e.stdout, rep.Held)
-	}
+	followup.WriteReport(e.stdout, rep, now)
 	return nil
 }
-
-// readOnly is a store whose follow-ups are not written: flagging over it
-// says what it would do.
-type readOnly struct{ earshot.Store }
-
-func (readOnly) SaveFollowUp(context.Context, earshot.FollowUp) error { return nil }
 
 func followupsList(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("followups list", e)
@@ -172,7 +120,7 @@ func followupsList(ctx context.Context, args []string, e env) error {
 	defer st.Close()
 	now := time.Now().UTC()
 	if *held {
-		rep, err := flagOver(ctx, readOnly{st}, cfg.Followups, *since, now, slog.New(slog.DiscardHandler))
+		rep, err := flagOver(ctx, followup.DryRun(st), cfg.Followups, *since, now)
 		if err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -11,8 +10,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/collectors"
-	"github.com/earshot/earshot/internal/config"
+	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/demo"
 )
 
@@ -31,7 +29,7 @@ func TestDemoFollowUps(t *testing.T) {
 			stop()
 		}
 	}()
-	if !strings.Contains(log, "flagged") || !strings.Contains(log, `write token is "`+demoToken+`"`) {
+	if !strings.Contains(log, "flagged") || !strings.Contains(log, `write token is "`+app.DemoToken+`"`) {
 		t.Errorf("the demo does not say what it flagged or its write token:\n%s", log)
 	}
 
@@ -93,7 +91,7 @@ func TestDemoFollowUps(t *testing.T) {
 		for _, tc := range []struct {
 			auth, target string
 			code         int
-		}{{"Bearer wrong", target, http.StatusUnauthorized}, {"", target, http.StatusOK}, {"Bearer " + demoToken, other, http.StatusOK}} {
+		}{{"Bearer wrong", target, http.StatusUnauthorized}, {"", target, http.StatusOK}, {"Bearer " + app.DemoToken, other, http.StatusOK}} {
 			target := tc.target
 			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, target, strings.NewReader(`{"to":"assigned","assignee":"sam","actor":"test"}`))
 			if tc.auth != "" {
@@ -135,25 +133,5 @@ func TestDemoFollowUps(t *testing.T) {
 				t.Errorf("follow-up %s holds post %+v", f.ID, p)
 			}
 		}
-	}
-}
-
-func TestWebTokens(t *testing.T) {
-	cfg := config.Default()
-	cfg.Web.APITokens = []collectors.Secret{"env:EARSHOT_WEB_TOKEN", "plain"}
-	env := func(name string) string {
-		if name == "EARSHOT_WEB_TOKEN" {
-			return "from-env"
-		}
-		return ""
-	}
-	got, err := webTokens(cfg, env)
-	if err != nil || !slices.Equal(got, []string{"from-env", "plain"}) {
-		t.Fatalf("tokens %q, err %v", got, err)
-	}
-	_, err = webTokens(cfg, func(string) string { return "" })
-	var usage usageError
-	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "web.api_tokens[0]: environment variable EARSHOT_WEB_TOKEN is not set") {
-		t.Errorf("err = %v", err)
 	}
 }

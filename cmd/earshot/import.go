@@ -10,20 +10,9 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/importfile"
+	"github.com/earshot/earshot/internal/app"
 )
-
-// importSummary is what import prints at the end; with --json exactly
-// these four fields. Read counts every record (non-blank line) read:
-// stored + duplicates + rejected, plus any that matched no watch when the
-// configuration drops those.
-type importSummary struct {
-	Read       int64 `json:"read"`
-	Stored     int64 `json:"stored"`
-	Duplicates int64 `json:"duplicates"`
-	Rejected   int64 `json:"rejected"`
-}
 
 const importUsage = `Usage: earshot import [flags] FILE...
 
@@ -67,51 +56,33 @@ func runImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer st.Close()
-	scorer, err := newScorer(cfg, nil)
+	scorer, err := app.NewScorer(cfg, nil)
 	if err != nil {
 		return err
 	}
-	// Big batches: each costs the store a transaction and a look-up of
-	// the stored hashes (a scan in DuckDB). Overlap scores a batch while
-	// the one before is stored.
-	pipe := ingest.NewPipeline(st, scorer, cfg.Watches, ingest.PipelineOptions{
-		BatchSize:     importBatchSize,
-		MaxTextBytes:  cfg.Pipeline.MaxTextBytes,
-		DropUnmatched: cfg.Pipeline.Unmatched == "drop",
-		DedupeWindow:  1 << 20,
-		Overlap:       true,
-	})
-	defer pipe.Wait() // no save under way when the store closes
 	if e.getenv("GOGC") == "" {
 		// A bulk load allocates fast while holding little: collecting
 		// half as often saves about 5% of its time, for more memory.
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
-	imp := &importfile.Importer{Add: pipe.Add, Stdin: e.stdin, Stderr: e.stderr, Progress: isTerminal(e.stderr)}
 	start := time.Now()
-	if err := imp.Import(ctx, files); err != nil {
+	sum, err := importfile.Run(ctx, files, importfile.Options{Store: st, Scorer: scorer, Watches: cfg.Watches,
+		MaxTextBytes: cfg.Pipeline.MaxTextBytes, DropUnmatched: cfg.Pipeline.Unmatched == "drop",
+		Stdin: e.stdin, Stderr: e.stderr, Progress: isTerminal(e.stderr)})
+	if err != nil {
 		return err
 	}
-	if err := pipe.Flush(ctx); err != nil {
-		return fmt.Errorf("storing posts: %w", err)
-	}
-	imp.ClearProgress()
-	s := pipe.Stats()
-	sum := importSummary{Read: imp.Read(), Stored: s.Stored, Duplicates: s.Duplicates, Rejected: imp.Rejected() + s.Rejected}
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(sum)
 	}
 	secs := time.Since(start).Seconds()
 	fmt.Fprintf(e.stdout, "read %d, stored %d, duplicates %d, rejected %d", sum.Read, sum.Stored, sum.Duplicates, sum.Rejected)
-	if s.Unmatched > 0 {
-		fmt.Fprintf(e.stdout, ", matched no watch %d", s.Unmatched)
+	if sum.Unmatched > 0 {
+		fmt.Fprintf(e.stdout, ", matched no watch %d", sum.Unmatched)
 	}
 	fmt.Fprintf(e.stdout, " in %.1fs (%.0f posts/s)\n", secs, float64(sum.Read)/max(secs, 1e-9))
 	return nil
 }
-
-// importBatchSize is how many posts import scores and stores at once.
-const importBatchSize = 20_000
 
 // readJSONLines reads posts in the import format's JSON lines; replay
 // reads its posts with it too.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/earshot/earshot/ingest/importfile"
 	"github.com/earshot/earshot/store/clickhouse/chtest"
 )
 
@@ -42,13 +43,13 @@ func testImport(t *testing.T, store string) {
 	os.WriteFile(jsonl, []byte(importJSONL), 0o600)
 	os.WriteFile(csvf, []byte(importCSV), 0o600)
 
-	imp := func(files ...string) (importSummary, string) {
+	imp := func(files ...string) (importfile.Summary, string) {
 		t.Helper()
 		e, out, errb := testEnv("")
 		if code := run(t.Context(), append([]string{"import", "--json", "--store", store}, files...), e); code != 0 {
 			t.Fatalf("import exited %d: %s", code, errb)
 		}
-		var s importSummary
+		var s importfile.Summary
 		if err := json.Unmarshal(out.Bytes(), &s); err != nil {
 			t.Fatalf("--json output %q: %v", out, err)
 		}
@@ -56,7 +57,7 @@ func testImport(t *testing.T, store string) {
 	}
 
 	first, stderr := imp(jsonl, csvf)
-	want := importSummary{Read: 11, Stored: 4, Duplicates: 1, Rejected: 6}
+	want := importfile.Summary{Read: 11, Stored: 4, Duplicates: 1, Rejected: 6}
 	if first != want {
 		t.Errorf("first import = %+v, want %+v", first, want)
 	}

@@ -3,22 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
-	"net/http"
-	"os/user"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound/incidentapi"
-	"github.com/earshot/earshot/inbound/opsgeniehook"
-	"github.com/earshot/earshot/inbound/pagerdutyhook"
-	"github.com/earshot/earshot/ingest"
-	"github.com/earshot/earshot/internal/auth"
-	"github.com/earshot/earshot/internal/config"
 	"github.com/earshot/earshot/internal/oncall"
 )
 
@@ -85,16 +76,13 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := oncall.Create(ctx, st, inc); err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, inc.ID)
-	return nil
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		if err := oncall.Create(ctx, st, inc); err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, inc.ID)
+		return nil
+	})
 }
 
 func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) error {
@@ -125,17 +113,14 @@ func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) err
 			return usagef("give --status, --message or both")
 		}
 	}
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	inc, err := oncall.Update(ctx, st, f.id, req, time.Now())
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s %s\n", inc.ID, inc.Status)
-	return nil
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		inc, err := oncall.Update(ctx, st, f.id, req, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s %s\n", inc.ID, inc.Status)
+		return nil
+	})
 }
 
 func incidentList(ctx context.Context, args []string, e env) error {
@@ -149,33 +134,20 @@ func incidentList(ctx context.Context, args []string, e env) error {
 	if *since <= 0 {
 		return usagef("--since: must be positive, such as 168h")
 	}
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	incidents, err := oncall.List(ctx, st, *active, *since, time.Now())
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		if incidents == nil {
-			incidents = []earshot.Incident{}
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		incidents, err := oncall.List(ctx, st, *active, *since, time.Now())
+		if err != nil {
+			return err
 		}
-		return json.NewEncoder(e.stdout).Encode(incidents)
-	}
-	oncall.WriteIncidents(e.stdout, incidents)
-	return nil
-}
-
-// cliUser is who closes incidents from the command line: an admin named
-// after the OS user, or "cli".
-func cliUser() earshot.User {
-	name := "cli"
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		name = u.Username
-	}
-	return earshot.User{Name: name, Role: earshot.RoleAdmin}
+		if *asJSON {
+			if incidents == nil {
+				incidents = []earshot.Incident{}
+			}
+			return json.NewEncoder(e.stdout).Encode(incidents)
+		}
+		oncall.WriteIncidents(e.stdout, incidents)
+		return nil
+	})
 }
 
 func incidentClose(ctx context.Context, args []string, e env) error {
@@ -188,31 +160,17 @@ func incidentClose(ctx context.Context, args []string, e env) error {
 	if flagSet(f.fs, "override") && strings.TrimSpace(*override) == "" {
 		return usagef("--override: give a reason")
 	}
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	inc, check, err := incidentapi.Close(ctx, st, st, f.id, cliUser(), strings.TrimSpace(*override), time.Now())
-	var fe *incidentapi.FieldError
-	switch {
-	case errors.Is(err, earshot.ErrNotFound):
-		return usagef("no incident %q", f.id)
-	case errors.Is(err, earshot.ErrClosureRefused):
-		return usagef("incident %s not closed: %s; give --override REASON to close anyway", f.id, strings.Join(check.Refusals(), "; "))
-	case errors.Is(err, earshot.ErrInvalidTransition), errors.As(err, &fe):
-		return usagef("%v", err)
-	case err != nil:
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(incidentapi.CloseResult{Incident: inc, Check: check, Refusals: []string{}})
-	}
-	fmt.Fprintf(e.stdout, "%s closed for comms by %s\n", inc.ID, inc.Closure.By)
-	if c := inc.Closure; c.Override != "" {
-		fmt.Fprintf(e.stdout, "override: %s\noverridden: %s\n", c.Override, strings.Join(c.Overridden, "; "))
-	}
-	return nil
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		res, err := oncall.Close(ctx, st, f.id, strings.TrimSpace(*override), time.Now())
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(e.stdout).Encode(res)
+		}
+		oncall.WriteClosed(e.stdout, res.Incident)
+		return nil
+	})
 }
 
 // flagSet reports whether the flag name was given.
@@ -231,68 +189,4 @@ func commaList(s string) []string {
 		}
 	}
 	return out
-}
-
-// incidentPollers makes a poller for each incident collector, saving into
-// st.
-func incidentPollers(runs []incidentRun, incidents earshot.IncidentStore, cursors earshot.CursorStore, health earshot.HealthStore, log *slog.Logger) []*ingest.Poller {
-	var out []*ingest.Poller
-	for _, r := range runs {
-		p := ingest.NewIncidentPoller(r.c, ingest.ScopedIncidents(incidents, r.watches), cursors)
-		p.Kind, p.Interval, p.Health = r.kind, r.interval, health
-		p.Log = log.With("collector", r.c.Name(), "kind", r.kind)
-		out = append(out, p)
-	}
-	return out
-}
-
-// incidentRoutes builds the webhook endpoints and the incident API that the
-// configuration turns on, by the path to serve each at.
-// Closing an incident for comms reads follow-ups and posts from closing.
-func incidentRoutes(cfg config.Config, st earshot.IncidentStore, closing earshot.ClosureSource, limit *auth.Limiter, getenv func(string) string, log *slog.Logger) (map[string]http.Handler, error) {
-	routes := map[string]http.Handler{}
-	if cfg.Webhooks.PagerDuty.Enabled() {
-		h, err := pagerdutyhook.New(cfg.Webhooks.PagerDuty, st, getenv, log.With("part", "pagerduty"))
-		if err != nil {
-			return nil, err
-		}
-		h.Limit = limit
-		routes["/hooks/pagerduty"] = h
-	}
-	if cfg.Webhooks.Opsgenie.Enabled() {
-		h, err := opsgeniehook.New(cfg.Webhooks.Opsgenie, st, getenv, log.With("part", "opsgenie"))
-		if err != nil {
-			return nil, err
-		}
-		h.Limit = limit
-		routes["/hooks/opsgenie"] = h
-	}
-	if len(cfg.IncidentAPI.Tokens) > 0 {
-		tokens, err := resolveTokens("incident_api.tokens", cfg.IncidentAPI.Tokens, getenv)
-		if err != nil {
-			return nil, err
-		}
-		h, err := incidentapi.New(st, incidentapi.Options{Tokens: tokens, MaxBytes: cfg.IncidentAPI.MaxBytes, Log: log.With("part", "incident-api"), Limit: limit, Closing: closing})
-		if err != nil {
-			return nil, err
-		}
-		routes["/api/v1/incidents"] = h
-		routes["/api/v1/incidents/"] = h
-	}
-	return routes, nil
-}
-
-// wakingIncidents is an IncidentStore that calls wake after every incident
-// it saves.
-type wakingIncidents struct {
-	earshot.IncidentStore
-	wake func()
-}
-
-func (w wakingIncidents) SaveIncident(ctx context.Context, inc earshot.Incident) error {
-	if err := w.IncidentStore.SaveIncident(ctx, inc); err != nil {
-		return err
-	}
-	w.wake()
-	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound/incidentapi"
+	"github.com/earshot/earshot/internal/oncall"
 	"github.com/earshot/earshot/store/duckdb"
 )
 
@@ -50,7 +51,7 @@ func TestIncidentCloseCLI(t *testing.T) {
 		t.Fatalf("close --json: %v: %s", err, out)
 	}
 	c := res.Incident.Closure
-	if c == nil || c.By != cliUser().Name || c.Override != "handled by the account team" || len(c.Overridden) != 1 || res.Check.FollowUps.Open != 1 {
+	if c == nil || c.By != oncall.CLIUser().Name || c.Override != "handled by the account team" || len(c.Overridden) != 1 || res.Check.FollowUps.Open != 1 {
 		t.Fatalf("closed: %+v, check %+v", c, res.Check)
 	}
 	// Stored, and shown by list --json.

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,7 +16,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/store/duckdb"
 )
 
 func TestIncidentCLI(t *testing.T) {
@@ -209,40 +206,5 @@ web:
 	}
 	if code := stop(); code != 0 {
 		t.Errorf("serve exited %d", code)
-	}
-}
-
-// failingIncidents refuses every save.
-type failingIncidents struct{ earshot.IncidentStore }
-
-func (failingIncidents) SaveIncident(context.Context, earshot.Incident) error {
-	return errors.New("store down")
-}
-
-func TestWakingIncidents(t *testing.T) {
-	st, err := duckdb.Open(t.Context(), ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	wakes := 0
-	w := wakingIncidents{IncidentStore: st, wake: func() { wakes++ }}
-	inc := earshot.Incident{ID: "manual:1", Title: "Login failures", Status: earshot.Investigating,
-		StartedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC), Source: "manual"}
-	if err := w.SaveIncident(t.Context(), inc); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := st.Incident(t.Context(), "manual:1"); err != nil || got.Title != inc.Title {
-		t.Fatalf("saved incident not in the store: %+v, %v", got, err)
-	}
-	if wakes != 1 {
-		t.Errorf("%d wakes after one save, want 1", wakes)
-	}
-	f := wakingIncidents{IncidentStore: failingIncidents{st}, wake: func() { wakes++ }}
-	if err := f.SaveIncident(t.Context(), inc); err == nil {
-		t.Error("a failed save reported no error")
-	}
-	if wakes != 1 {
-		t.Errorf("a failed save woke the engine (%d wakes)", wakes)
 	}
 }

@@ -40,18 +40,16 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-// silenceStore opens the store f names as a SilenceStore.
-func silenceStore(ctx context.Context, f *storeFlags, e env) (earshot.Store, earshot.SilenceStore, error) {
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return nil, nil, err
-	}
-	ss, ok := st.(earshot.SilenceStore)
-	if !ok {
-		st.Close()
-		return nil, nil, usagef("this store keeps no silences")
-	}
-	return st, ss, nil
+// withSilences runs do on the silences of the store f names; a store
+// keeping none is bad usage.
+func withSilences(ctx context.Context, f *storeFlags, e env, do func(ss earshot.SilenceStore) error) error {
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		ss, ok := st.(earshot.SilenceStore)
+		if !ok {
+			return usagef("this store keeps no silences")
+		}
+		return do(ss)
+	})
 }
 
 func silenceAdd(ctx context.Context, args []string, e env) error {
@@ -91,16 +89,13 @@ func silenceAdd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	st, ss, err := silenceStore(ctx, f, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := ss.SaveSilence(ctx, sl); err != nil {
-		return fmt.Errorf("saving silence: %w", err)
-	}
-	fmt.Fprintln(e.stdout, sl.ID)
-	return nil
+	return withSilences(ctx, f, e, func(ss earshot.SilenceStore) error {
+		if err := ss.SaveSilence(ctx, sl); err != nil {
+			return fmt.Errorf("saving silence: %w", err)
+		}
+		fmt.Fprintln(e.stdout, sl.ID)
+		return nil
+	})
 }
 
 func silenceList(ctx context.Context, args []string, e env) error {
@@ -109,19 +104,16 @@ func silenceList(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, false); help || err != nil {
 		return err
 	}
-	st, ss, err := silenceStore(ctx, f, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	views, err := oncall.Silences(ctx, ss, time.Now())
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(views)
-	}
-	return oncall.WriteSilences(e.stdout, views)
+	return withSilences(ctx, f, e, func(ss earshot.SilenceStore) error {
+		views, err := oncall.Silences(ctx, ss, time.Now())
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(e.stdout).Encode(views)
+		}
+		return oncall.WriteSilences(e.stdout, views)
+	})
 }
 
 func silenceExpire(ctx context.Context, args []string, e env) error {
@@ -129,15 +121,12 @@ func silenceExpire(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, true); help || err != nil {
 		return err
 	}
-	st, ss, err := silenceStore(ctx, f, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	sl, err := oncall.Expire(ctx, ss, f.id, time.Now())
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s expired at %s\n", sl.ID, sl.EndsAt.UTC().Format(time.RFC3339))
-	return nil
+	return withSilences(ctx, f, e, func(ss earshot.SilenceStore) error {
+		sl, err := oncall.Expire(ctx, ss, f.id, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s expired at %s\n", sl.ID, sl.EndsAt.UTC().Format(time.RFC3339))
+		return nil
+	})
 }

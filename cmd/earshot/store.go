@@ -2,41 +2,20 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/internal/redact"
-	"github.com/earshot/earshot/store/clickhouse"
-	"github.com/earshot/earshot/store/duckdb"
+	"github.com/earshot/earshot/internal/app"
 )
 
-// openStore opens the store a DSN names. Errors never show the password.
-// The fault tests wrap it in the child serve they start.
-var openStore = openStoreDSN
+// openStore opens the store a DSN names (app.OpenStore, which the fault
+// tests wrap).
+func openStore(ctx context.Context, dsn string) (earshot.Store, error) {
+	return app.OpenStore(ctx, dsn)
+}
 
-func openStoreDSN(ctx context.Context, dsn string) (earshot.Store, error) {
-	switch {
-	case strings.HasPrefix(dsn, "duckdb://"):
-		path, err := duckdb.ParseDSN(dsn)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		s, err := duckdb.Open(ctx, path)
-		if err != nil {
-			return nil, fmt.Errorf("opening %s: %w", dsn, err)
-		}
-		return s, nil
-	case strings.HasPrefix(dsn, "clickhouse://"):
-		cfg, err := clickhouse.ParseDSN(dsn)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		s, err := clickhouse.Open(ctx, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("opening %s: %w", redact.DSN(dsn), err)
-		}
-		return s, nil
-	}
-	return nil, usagef("store %q: not a duckdb:// or clickhouse:// address", redact.DSN(dsn))
+// threadStoreOf is st as a ThreadStore, or nil (threads then kept in
+// memory).
+func threadStoreOf(st any) earshot.ThreadStore {
+	ts, _ := st.(earshot.ThreadStore)
+	return ts
 }

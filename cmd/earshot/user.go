@@ -1,18 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"strings"
-	"text/tabwriter"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/internal/auth"
@@ -50,59 +43,6 @@ func runUser(ctx context.Context, args []string, e env) error {
 	})
 }
 
-// users opens the store f names and returns its users.
-func users(ctx context.Context, f *storeFlags, e env) (earshot.Store, *auth.Users, error) {
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, &auth.Users{Store: st}, nil
-}
-
-// readPassword reads a new password: one line of stdin with fromStdin,
-// else twice from the terminal without echo.
-func readPassword(e env, fromStdin bool) (string, error) {
-	if fromStdin {
-		line, err := bufio.NewReader(e.stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("reading the password from stdin: %w", err)
-		}
-		pw := strings.TrimRight(line, "\r\n")
-		if pw == "" {
-			return "", usagef("--password-stdin: stdin gave no password")
-		}
-		if err := auth.CheckPasswordRules(pw); err != nil {
-			return "", usageError{err}
-		}
-		return pw, nil
-	}
-	f, ok := e.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", usagef("no terminal to ask for the password: pipe it in with --password-stdin")
-	}
-	ask := func(prompt string) (string, error) {
-		fmt.Fprint(e.stderr, prompt)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(e.stderr)
-		return string(b), err
-	}
-	pw, err := ask("Password: ")
-	if err != nil {
-		return "", fmt.Errorf("reading the password: %w", err)
-	}
-	if err := auth.CheckPasswordRules(pw); err != nil {
-		return "", usageError{err}
-	}
-	again, err := ask("Password again: ")
-	if err != nil {
-		return "", fmt.Errorf("reading the password: %w", err)
-	}
-	if again != pw {
-		return "", usagef("the two passwords differ; nothing changed")
-	}
-	return pw, nil
-}
-
 // refused makes a refused change (auth.ErrRefused: a bad name, role,
 // password or scope, a name taken) or an unknown user a usage error (exit
 // 2); a store failing stays a runtime failure (exit 1).
@@ -133,25 +73,22 @@ func userAdd(ctx context.Context, args []string, e env) error {
 	if err := auth.CheckName(f.id); err != nil {
 		return usageError{err}
 	}
-	pw, err := readPassword(e, *stdin)
+	pw, err := auth.ReadPassword(e.stdin, e.stderr, *stdin)
 	if err != nil {
 		return refused(err)
 	}
-	st, us, err := users(ctx, f, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, err := st.Account(ctx, f.id); err == nil {
-		return usagef("user %s exists already (earshot user passwd %s changes the password)", f.id, f.id)
-	} else if !errors.Is(err, earshot.ErrNotFound) {
-		return err
-	}
-	if err := us.Add(ctx, f.id, r, pw); err != nil {
-		return refused(err)
-	}
-	fmt.Fprintf(e.stderr, "earshot user: added %s (%s)\n", f.id, r)
-	return nil
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		if _, err := st.Account(ctx, f.id); err == nil {
+			return usagef("user %s exists already (earshot user passwd %s changes the password)", f.id, f.id)
+		} else if !errors.Is(err, earshot.ErrNotFound) {
+			return err
+		}
+		if err := (&auth.Users{Store: st}).Add(ctx, f.id, r, pw); err != nil {
+			return refused(err)
+		}
+		fmt.Fprintf(e.stderr, "earshot user: added %s (%s)\n", f.id, r)
+		return nil
+	})
 }
 
 func userPasswd(ctx context.Context, args []string, e env) error {
@@ -160,31 +97,20 @@ func userPasswd(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, true); help || err != nil {
 		return err
 	}
-	st, us, err := users(ctx, f, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, err := st.Account(ctx, f.id); err != nil {
-		return refused(err)
-	}
-	pw, err := readPassword(e, *stdin)
-	if err != nil {
-		return refused(err)
-	}
-	if err := us.SetPassword(ctx, f.id, pw); err != nil {
-		return refused(err)
-	}
-	fmt.Fprintf(e.stderr, "earshot user: new password for %s; their sessions have ended\n", f.id)
-	return nil
-}
-
-// userRow is one line of `earshot user list --json`.
-type userRow struct {
-	Name      string       `json:"name"`
-	Role      earshot.Role `json:"role"`
-	CreatedAt time.Time    `json:"created_at"`
-	Tokens    []string     `json:"tokens"`
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		if _, err := st.Account(ctx, f.id); err != nil {
+			return refused(err)
+		}
+		pw, err := auth.ReadPassword(e.stdin, e.stderr, *stdin)
+		if err != nil {
+			return refused(err)
+		}
+		if err := (&auth.Users{Store: st}).SetPassword(ctx, f.id, pw); err != nil {
+			return refused(err)
+		}
+		fmt.Fprintf(e.stderr, "earshot user: new password for %s; their sessions have ended\n", f.id)
+		return nil
+	})
 }
 
 func userList(ctx context.Context, args []string, e env) error {
@@ -193,60 +119,25 @@ func userList(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, false); help || err != nil {
 		return err
 	}
-	st, _, err := users(ctx, f, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	accounts, err := st.Accounts(ctx)
-	if err != nil {
-		return err
-	}
-	var rows []userRow
-	for _, a := range accounts {
-		toks, err := st.Tokens(ctx, a.Name)
-		if err != nil {
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		rows, err := (&auth.Users{Store: st}).List(ctx)
+		switch {
+		case err != nil:
 			return err
-		}
-		row := userRow{Name: a.Name, Role: a.Role, CreatedAt: a.CreatedAt, Tokens: []string{}}
-		for _, t := range toks {
-			if t.RevokedAt.IsZero() {
-				row.Tokens = append(row.Tokens, fmt.Sprintf("%s (%s)", t.Name, joinScopes(t.Scopes)))
+		case *asJSON:
+			enc := json.NewEncoder(e.stdout)
+			for _, r := range rows {
+				if err := enc.Encode(r); err != nil {
+					return err
+				}
 			}
+			return nil
+		case len(rows) == 0:
+			fmt.Fprintln(e.stderr, "earshot user: no users yet; add the first admin with: earshot user add NAME --role admin")
+			return nil
 		}
-		rows = append(rows, row)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		for _, r := range rows {
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if len(rows) == 0 {
-		fmt.Fprintln(e.stderr, "earshot user: no users yet; add the first admin with: earshot user add NAME --role admin")
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tTOKENS")
-	for _, r := range rows {
-		toks := strings.Join(r.Tokens, ", ")
-		if toks == "" {
-			toks = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Name, r.Role, r.CreatedAt.Format("2006-01-02 15:04"), toks)
-	}
-	return tw.Flush()
-}
-
-func joinScopes(s []earshot.TokenScope) string {
-	parts := make([]string, len(s))
-	for i, sc := range s {
-		parts[i] = string(sc)
-	}
-	return strings.Join(parts, ",")
+		return auth.WriteUsers(e.stdout, rows)
+	})
 }
 
 func userToken(ctx context.Context, args []string, e env) error {
@@ -263,18 +154,15 @@ func userToken(ctx context.Context, args []string, e env) error {
 	if *name == "" {
 		*name = "token-" + time.Now().UTC().Format("20060102-1504")
 	}
-	st, us, err := users(ctx, f, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	secret, _, err := us.NewToken(ctx, f.id, *name, sc)
-	if err != nil {
-		return refused(err)
-	}
-	fmt.Fprintln(e.stdout, secret)
-	fmt.Fprintf(e.stderr, "earshot user: token %q of %s (%s); copy it now, it is not shown again\n", *name, f.id, joinScopes(sc))
-	return nil
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		secret, _, err := (&auth.Users{Store: st}).NewToken(ctx, f.id, *name, sc)
+		if err != nil {
+			return refused(err)
+		}
+		fmt.Fprintln(e.stdout, secret)
+		fmt.Fprintf(e.stderr, "earshot user: token %q of %s (%s); copy it now, it is not shown again\n", *name, f.id, auth.JoinScopes(sc))
+		return nil
+	})
 }
 
 func userRevoke(ctx context.Context, args []string, e env) error {
@@ -286,28 +174,15 @@ func userRevoke(ctx context.Context, args []string, e env) error {
 	if *name == "" {
 		return usagef("--name: required: which of the user's tokens (earshot user list shows them)")
 	}
-	st, _, err := users(ctx, f, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	toks, err := st.Tokens(ctx, f.id)
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, t := range toks {
-		if t.Name == *name && t.RevokedAt.IsZero() {
-			t.RevokedAt = time.Now().UTC()
-			if err := st.SaveToken(ctx, t); err != nil {
-				return err
-			}
-			n++
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		n, err := (&auth.Users{Store: st}).Revoke(ctx, f.id, *name)
+		if err != nil {
+			return err
 		}
-	}
-	if n == 0 {
-		return usagef("%s has no working token named %q", f.id, *name)
-	}
-	fmt.Fprintf(e.stderr, "earshot user: revoked %d token(s) %q of %s\n", n, *name, f.id)
-	return nil
+		if n == 0 {
+			return usagef("%s has no working token named %q", f.id, *name)
+		}
+		fmt.Fprintf(e.stderr, "earshot user: revoked %d token(s) %q of %s\n", n, *name, f.id)
+		return nil
+	})
 }

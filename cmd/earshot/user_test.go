@@ -62,9 +62,9 @@ func TestUserCLI(t *testing.T) {
 		t.Errorf("list:\n%s", out)
 	}
 	out, _ = user(0, "", "list", "--json", "--store", store)
-	var rows []userRow
+	var rows []auth.Listed
 	for line := range strings.Lines(out) {
-		var r userRow
+		var r auth.Listed
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("list --json line %q: %v", line, err)
 		}

@@ -365,3 +365,9 @@ func md(s string) string {
 func mdURL(u string) string {
 	return strings.NewReplacer("(", "%28", ")", "%29", "<", "%3C", ">", "%3E", " ", "%20", "\\", "%5C").Replace(u)
 }
+
+// Renderer returns the writer of a digest in format, "html" (HTML) or
+// "md" (Markdown); nil for any other.
+func Renderer(format string) func(w io.Writer, d Digest) error {
+	return map[string]func(io.Writer, Digest) error{"html": HTML, "md": Markdown}[format]
+}

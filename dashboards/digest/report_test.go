@@ -102,3 +102,14 @@ func TestChartsDraw(t *testing.T) {
 		t.Errorf("a period with no scored posts: %d charts (%v), want the volume chart only", len(empty), err)
 	}
 }
+
+func TestRenderer(t *testing.T) {
+	if Renderer("pdf") != nil || Renderer("") != nil {
+		t.Error("a renderer for a format that is not html or md")
+	}
+	d := Digest{Watch: "acme"}
+	var md strings.Builder
+	if err := Renderer("md")(&md, d); err != nil || !strings.HasPrefix(md.String(), "# Reputation digest: acme") {
+		t.Errorf("md: %q, %v", md.String(), err)
+	}
+}

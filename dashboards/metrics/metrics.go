@@ -4,6 +4,8 @@
 // GET /api/health as JSON (every collector's health and the open gaps in
 // collection), so a stopped source is never a silent blind spot, and the
 // probes /healthz (the process runs) and /readyz (the store answers).
+// Routes mounts them all; SnapshotFunc reads what they show from the
+// pipeline, the spool, the pollers and the store.
 package metrics
 
 import (

@@ -26,4 +26,7 @@
 // Both need an admin: the user the request carries (auth.UserFrom), or a
 // bearer write token of the dashboard, which acts as an admin named
 // "token". Bodies are limited (Options.MaxBody).
+//
+// The same Import and Erase serve `earshot customers` and `earshot erase`,
+// which print with WriteImported, WriteAccounts and WriteErasures.
 package customerapi

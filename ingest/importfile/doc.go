@@ -7,7 +7,9 @@
 // to reject: a bad line never stops a file. Format tells a file's format
 // from its name, or standard input's from its first byte. An Importer
 // reads whole files into a pipeline, overlapping reading with scoring and
-// storing, and reports rejected lines and progress on stderr.
+// storing, and reports rejected lines and progress on stderr. Run is a
+// whole `earshot import`: the files through a pipeline tuned for bulk loads
+// into a store, and the Summary of what was read, stored and rejected.
 //
 // Input that cannot be imported at all (an unreadable file, an unknown
 // format, a CSV header without a required column) is a

@@ -13,6 +13,11 @@
 // writes per credential and sign-in attempts per client. Write endpoints
 // that check a credential of their own (ingest, webhooks) do so before
 // they read a body, then ask the Limiter whether it may write now.
+//
+// `earshot user` manages users through the same Users: ReadPassword reads
+// a new password (a line of stdin, or twice from the terminal), List and
+// WriteUsers show users with their working tokens, Revoke revokes tokens by
+// name.
 package auth
 
 import (

@@ -3,7 +3,8 @@
 // (through the same rules as the incident API), and `earshot silence`
 // lists the silences; both print plain tables whose cells are kept on one
 // line and free of terminal controls, since incidents and silences come
-// from status pages and webhooks too.
+// from status pages and webhooks too. Close closes an incident for comms
+// as the command line's user (CLIUser), and WriteClosed says so.
 //
 // A change refused for the input's sake (an incident that already exists
 // or does not, a field the incident API refuses) is a *badinput.Error whose

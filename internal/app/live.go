@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"github.com/earshot/earshot"
@@ -32,8 +32,8 @@ func publicationsOf(st earshot.Store) earshot.PublicationStore {
 	return ps
 }
 
-// quietAdvisor recommends quiet periods from st's data, tuned by c.
-func quietAdvisor(c config.QuietPeriod, st earshot.Store) earshot.QuietAdvisor {
+// QuietAdvisor recommends quiet periods from st's data, tuned by c.
+func QuietAdvisor(c config.QuietPeriod, st earshot.Store) earshot.QuietAdvisor {
 	return recovery.Advisor{Source: st, Config: recovery.Config{
 		Baseline: c.Baseline, Margin: c.Margin, MaxOpenFollowUps: c.MaxOpenFollowUps, Settle: c.Settle,
 	}}

@@ -1,4 +1,4 @@
-package main
+package metrics
 
 import (
 	"context"
@@ -7,19 +7,18 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/spool"
 )
 
-// snapshotFunc reads what /metrics and /api/health show: the pipeline's
+// SnapshotFunc reads what /metrics and /api/health show: the pipeline's
 // counters, the spool's state (sp may be nil), each poller's health, the
 // collection gaps of the last 30 days and the spikes going on now, by
 // watch.
-func snapshotFunc(pipe *ingest.Pipeline, sp *spool.Spool, pollers []*ingest.Poller, st earshot.Store) func(ctx context.Context) (metrics.Snapshot, error) {
+func SnapshotFunc(pipe *ingest.Pipeline, sp *spool.Spool, pollers []*ingest.Poller, st earshot.Store) func(ctx context.Context) (Snapshot, error) {
 	healthStore, _ := st.(earshot.HealthStore)
-	return func(ctx context.Context) (metrics.Snapshot, error) {
-		snap := metrics.Snapshot{Pipeline: pipe.Stats()}
+	return func(ctx context.Context) (Snapshot, error) {
+		snap := Snapshot{Pipeline: pipe.Stats()}
 		if sp != nil {
 			ss := sp.SpoolStats()
 			snap.Spool = &ss
@@ -78,11 +77,11 @@ func storeReady(st earshot.Store) func(ctx context.Context) error {
 	}
 }
 
-// opsRoutes are the operators' endpoints: /metrics (reg), /api/health,
+// Routes are the operators' endpoints: /metrics (reg), /api/health,
 // /healthz and /readyz.
-func opsRoutes(reg *metrics.Registry, snapshot func(ctx context.Context) (metrics.Snapshot, error), st earshot.Store) map[string]http.Handler {
-	health := &metrics.Handler{Snapshot: func(r *http.Request) (metrics.Snapshot, error) { return snapshot(r.Context()) }}
-	probes := metrics.Probes{Ready: storeReady(st)}
+func Routes(reg *Registry, snapshot func(ctx context.Context) (Snapshot, error), st earshot.Store) map[string]http.Handler {
+	health := &Handler{Snapshot: func(r *http.Request) (Snapshot, error) { return snapshot(r.Context()) }}
+	probes := Probes{Ready: storeReady(st)}
 	return map[string]http.Handler{
 		"/metrics":    reg.Handler(),
 		"/api/health": health,

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func TestStopHTTPClosesSilentConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newHTTPServer(config.Default().Server, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv := NewHTTPServer(config.Default().Server, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -42,7 +42,7 @@ func TestStopHTTPClosesSilentConnections(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // let the server accept it
 
 	var logs bytes.Buffer
-	stopHTTP(srv, 200*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
+	StopHTTP(srv, 200*time.Millisecond, slog.New(slog.NewTextHandler(&logs, nil)))
 
 	silent.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := silent.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {

@@ -1,9 +1,7 @@
-package main
+package app
 
 import (
 	"log/slog"
-	"net/http"
-	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts"
@@ -11,6 +9,8 @@ import (
 	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/engine"
+	"github.com/earshot/earshot/engine/replay"
+	"github.com/earshot/earshot/internal/badinput"
 	"github.com/earshot/earshot/internal/config"
 )
 
@@ -32,7 +32,7 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 		Threads:    threadStoreOf(st),
 	})
 	if err != nil {
-		return nil, usageError{err}
+		return nil, &badinput.Error{Err: err}
 	}
 	var deliver earshot.Notifier = receivers
 	if reg != nil {
@@ -44,21 +44,13 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 		GoingDark: cfg.WarRoom.GoingDark, Publications: publicationsOf(st),
 	}
 	if len(cfg.Watches) == 0 {
-		ecfg.AllWatch = allWatch
+		ecfg.AllWatch = replay.AllWatch
 	}
 	eng, err := engine.New(ecfg)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, &badinput.Error{Err: err}
 	}
 	return eng, nil
-}
-
-// alertRoutes are the alert API's endpoints, by the path to serve each at;
-// tokens may write silences.
-func alertRoutes(eng *engine.Engine, tokens []string) map[string]http.Handler {
-	h := engine.Handler(engine.APIOptions{Alerts: eng.Alerts(), Episodes: eng.Episodes(), Dispatcher: eng.Dispatcher(),
-		Silences: eng.SilenceStore(), Tokens: tokens, Changed: eng.Wake, Now: time.Now})
-	return map[string]http.Handler{"/api/alerts": h, "/api/alerts/": h, "/api/silences": h, "/api/silences/": h}
 }
 
 // watchNames are the watches' names.

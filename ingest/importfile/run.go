@@ -1,0 +1,64 @@
+package importfile
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/ingest"
+)
+
+// Summary is what an import did; `earshot import --json` prints exactly
+// these four fields. Read counts every record (non-blank line) read:
+// stored + duplicates + rejected, plus any that matched no watch when the
+// configuration drops those (Unmatched).
+type Summary struct {
+	Read       int64 `json:"read"`
+	Stored     int64 `json:"stored"`
+	Duplicates int64 `json:"duplicates"`
+	Rejected   int64 `json:"rejected"`
+	Unmatched  int64 `json:"-"`
+}
+
+// BatchSize is how many posts an import scores and stores at once.
+const BatchSize = 20_000
+
+// Options are what Run imports into and how.
+type Options struct {
+	Store         earshot.Store
+	Scorer        earshot.Scorer
+	Watches       []earshot.Watch
+	MaxTextBytes  int  // pipeline.max_text_bytes
+	DropUnmatched bool // pipeline.unmatched: drop
+	// Stdin is read for the file "-"; Stderr gets the rejected lines and,
+	// with Progress, a progress bar.
+	Stdin    io.Reader
+	Stderr   io.Writer
+	Progress bool
+}
+
+// Run imports files into o.Store through the pipeline, as collected posts
+// go (normalize, dedupe, match watches, score, store), in big batches:
+// each costs the store a transaction and a look-up of the stored hashes (a
+// scan in DuckDB). Overlap scores a batch while the one before is stored.
+func Run(ctx context.Context, files []string, o Options) (Summary, error) {
+	pipe := ingest.NewPipeline(o.Store, o.Scorer, o.Watches, ingest.PipelineOptions{
+		BatchSize:     BatchSize,
+		MaxTextBytes:  o.MaxTextBytes,
+		DropUnmatched: o.DropUnmatched,
+		DedupeWindow:  1 << 20,
+		Overlap:       true,
+	})
+	defer pipe.Wait() // no save under way when the store closes
+	imp := &Importer{Add: pipe.Add, Stdin: o.Stdin, Stderr: o.Stderr, Progress: o.Progress}
+	if err := imp.Import(ctx, files); err != nil {
+		return Summary{}, err
+	}
+	if err := pipe.Flush(ctx); err != nil {
+		return Summary{}, fmt.Errorf("storing posts: %w", err)
+	}
+	imp.ClearProgress()
+	s := pipe.Stats()
+	return Summary{Read: imp.Read(), Stored: s.Stored, Duplicates: s.Duplicates, Rejected: imp.Rejected() + s.Rejected, Unmatched: s.Unmatched}, nil
+}
