@@ -12,8 +12,9 @@
 // spikes, alerts, episodes, incidents, follow-ups, and posts in aggregate
 // (counts per watch and minute, flushed every few seconds by Run).
 //
-//	hub := live.NewHub(live.Options{})
-//	st := live.Wrap(store, hub)
-//	go st.Run(ctx, 5*time.Second)
+//	hub, st := live.New(store, live.Options{}) // NewHub, then Wrap
+//	go st.Run(ctx, live.PostCountsEvery)
 //	mux.Handle("GET /api/v1/events", hub)
+//
+// PublicationsOf finds the publications of a store under the wrapper.
 package live

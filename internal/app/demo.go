@@ -15,6 +15,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/analysis/sentiment"
+	"github.com/earshot/earshot/dashboards/live"
 	"github.com/earshot/earshot/dashboards/web"
 	"github.com/earshot/earshot/inbound/publishapi"
 	"github.com/earshot/earshot/internal/auth"
@@ -69,7 +70,7 @@ func Demo(ctx context.Context, ln net.Listener, o DemoOptions) error {
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot demo: Acme Cloud", Log: log, WriteTokens: []string{DemoToken},
 		Watches: watchNames(sc.Watches), Silences: silenceStoreOf(st), Publish: publishPage,
-		Publications: publicationsOf(st), Quiet: QuietAdvisor(defaults.WarRoom.QuietPeriod, st), GoingDark: defaults.WarRoom.GoingDark, Events: hub}))
+		Publications: live.PublicationsOf(st), Quiet: QuietAdvisor(defaults.WarRoom.QuietPeriod, st), GoingDark: defaults.WarRoom.GoingDark, Events: hub}))
 	mux.Handle("GET /api/v1/events", hub)
 	for _, path := range publishapi.Routes {
 		mux.Handle(path, publishAPI)

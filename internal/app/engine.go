@@ -7,6 +7,7 @@ import (
 	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/alerts/notify"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/dashboards/live"
 	"github.com/earshot/earshot/dashboards/metrics"
 	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/engine/replay"
@@ -41,7 +42,7 @@ func newEngine(cfg config.Config, st earshot.Store, getenv func(string) string, 
 	ecfg := engine.Config{
 		Store: st, Watches: cfg.Watches, Alerting: &cfg.Alerting, Alerts: alertStore, Deliver: deliver,
 		Log:       log.With("part", "engine"),
-		GoingDark: cfg.WarRoom.GoingDark, Publications: publicationsOf(st),
+		GoingDark: cfg.WarRoom.GoingDark, Publications: live.PublicationsOf(st),
 	}
 	if len(cfg.Watches) == 0 {
 		ecfg.AllWatch = replay.AllWatch

@@ -78,7 +78,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Scheduled digests, on the wall clock.
 	s.wg.Go(func() { s.digests.Run(collectCtx) })
 	// The posts stored, counted for the live pages.
-	s.wg.Go(func() { s.events.Run(collectCtx, postCountsEvery) })
+	s.wg.Go(func() { s.events.Run(collectCtx, live.PostCountsEvery) })
 	// Shutdown budget: a quarter for collectors and the engine to stop,
 	// half for draining into the store, a quarter for requests in flight.
 	pipeDone := make(chan error, 1)
@@ -206,7 +206,7 @@ func (s *Server) build() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/", web.New(st, web.Options{Title: "Earshot", Log: log.With("part", "web"), WriteTokens: writeTokens, WriteLimit: writeLimit,
 		Watches: watchNames(cfg.Watches), Silences: s.eng.SilenceStore(), Publish: publishPage,
-		Publications: publicationsOf(st), Quiet: quiet, GoingDark: cfg.WarRoom.GoingDark, Events: s.hub}))
+		Publications: live.PublicationsOf(st), Quiet: quiet, GoingDark: cfg.WarRoom.GoingDark, Events: s.hub}))
 	mux.Handle("GET /api/v1/events", s.hub)
 	for path, h := range metrics.Routes(reg, snapshot, st) {
 		mux.Handle(path, h)
