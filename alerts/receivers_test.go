@@ -15,19 +15,8 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/alerts/notify/pagerduty"
 	"github.com/earshot/earshot/alerts/notify/webhook"
+	"github.com/earshot/earshot/store/memstore"
 )
-
-type deliveryLog struct {
-	mu  sync.Mutex
-	got []earshot.Delivery
-}
-
-func (l *deliveryLog) SaveDelivery(ctx context.Context, d earshot.Delivery) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.got = append(l.got, d)
-	return nil
-}
 
 func TestNotifiersEndToEnd(t *testing.T) {
 	// An incident day: a spike, linked, one grouped Slack message with the
@@ -67,7 +56,7 @@ func TestNotifiersEndToEnd(t *testing.T) {
 	}}
 	c.Route.Receiver = "comms"
 	env := map[string]string{"SLACK_URL": srv.URL + "/services/T/B/secret", "HOOK_SECRET": "s"}
-	store := &deliveryLog{}
+	store := memstore.New()
 	var waits []time.Duration
 	recv, err := c.Notifiers(NotifierOptions{
 		Resolve: func(ref string) (string, error) {
@@ -126,10 +115,12 @@ func TestNotifiersEndToEnd(t *testing.T) {
 		t.Errorf("resolve message header %q", h)
 	}
 	// Every attempt is recorded: 2 Slack, 3 webhook (one failed).
-	store.mu.Lock()
-	defer store.mu.Unlock()
+	got, err := store.Deliveries(t.Context(), time.Time{}, time.Now().Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
 	failed := 0
-	for _, dl := range store.got {
+	for _, dl := range got {
 		if !dl.OK {
 			failed++
 			if !strings.Contains(dl.Error, "503") {
@@ -140,8 +131,8 @@ func TestNotifiersEndToEnd(t *testing.T) {
 			t.Errorf("delivery %+v", dl)
 		}
 	}
-	if len(store.got) != 5 || failed != 1 || len(waits) != 1 || waits[0] != time.Second {
-		t.Errorf("%d deliveries, %d failed, waits %v", len(store.got), failed, waits)
+	if len(got) != 5 || failed != 1 || len(waits) != 1 || waits[0] != time.Second {
+		t.Errorf("%d deliveries, %d failed, waits %v", len(got), failed, waits)
 	}
 	if wc := d.WeeklyCounts(t0); len(wc) != 1 || wc[0].Alerts != 2 || wc[0].Notifications != 2 || wc[0].Receiver != "comms" {
 		t.Errorf("weekly counts %+v", wc)

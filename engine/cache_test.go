@@ -2,30 +2,43 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// countingPosts lists one post per query and counts queries and links.
-type countingPosts struct{ queries, links int }
-
-func (c *countingPosts) Posts(_ context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
-	c.queries++
-	return []earshot.Post{{ID: "p", CreatedAt: q.From, IncidentID: ""}}, nil
+// countingStore is the in-memory store, counting the posts queries and
+// the links asked of it.
+type countingStore struct {
+	*memstore.Store
+	queries, links int
 }
 
-func (c *countingPosts) LinkPosts(context.Context, earshot.PostQuery, string) (int64, error) {
+func (c *countingStore) Posts(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
+	c.queries++
+	return c.Store.Posts(ctx, q)
+}
+
+func (c *countingStore) LinkPosts(ctx context.Context, q earshot.PostQuery, incidentID string) (int64, error) {
 	c.links++
-	return 1, nil
+	return c.Store.LinkPosts(ctx, q, incidentID)
 }
 
 func TestPostsCache(t *testing.T) {
 	ctx := t.Context()
-	st := &countingPosts{}
-	c := &PostsCache{Lister: st, Linker: st, Max: 2}
 	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	st := &countingStore{Store: memstore.New()}
+	// One post in each of the first three hours: p0, p1, p2.
+	for h := range 3 {
+		p := earshot.Post{ID: fmt.Sprintf("p%d", h), Source: "test", Text: "a post", CreatedAt: t0.Add(time.Duration(h)*time.Hour + time.Minute)}
+		if err := st.SavePosts(ctx, []earshot.Post{p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &PostsCache{Lister: st, Linker: st, Max: 2}
 	q := func(h int) earshot.PostQuery {
 		return earshot.PostQuery{From: t0.Add(time.Duration(h) * time.Hour), To: t0.Add(time.Duration(h+1) * time.Hour), Limit: 10}
 	}
@@ -39,7 +52,7 @@ func TestPostsCache(t *testing.T) {
 	}
 	got := ask(0)
 	got[0].ID = "changed by the caller"
-	if again := ask(0); again[0].ID != "p" || st.queries != 1 {
+	if again := ask(0); again[0].ID != "p0" || st.queries != 1 {
 		t.Errorf("asked again: %+v after %d queries; want the cached answer, unchanged", again, st.queries)
 	}
 	// The same instant in another zone is the same query.
@@ -55,11 +68,10 @@ func TestPostsCache(t *testing.T) {
 		t.Errorf("%d queries, want 4", st.queries)
 	}
 	// A link empties the cache.
-	if _, err := c.LinkPosts(ctx, q(0), "inc"); err != nil || st.links != 1 {
-		t.Fatalf("LinkPosts: %v, %d links", err, st.links)
+	if n, err := c.LinkPosts(ctx, q(0), "inc"); err != nil || n != 1 || st.links != 1 {
+		t.Fatalf("LinkPosts: %d linked, %v, %d links", n, err, st.links)
 	}
-	ask(0)
-	if st.queries != 5 {
-		t.Errorf("%d queries after a link, want 5", st.queries)
+	if got := ask(0); got[0].IncidentID != "inc" || st.queries != 5 {
+		t.Errorf("after a link: %+v after %d queries, want the linked post from a fifth query", got[0], st.queries)
 	}
 }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -11,23 +10,6 @@ import (
 	"github.com/earshot/earshot/store/memstore"
 )
 
-type fakePublications struct{ pubs []earshot.Publication }
-
-func (f *fakePublications) SavePublication(_ context.Context, p earshot.Publication) error {
-	f.pubs = append(f.pubs, p)
-	return nil
-}
-
-func (f *fakePublications) Publications(_ context.Context, id string) ([]earshot.Publication, error) {
-	var out []earshot.Publication
-	for _, p := range f.pubs {
-		if p.IncidentID == id {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 // TestGoingDark: an open incident nothing is published about for 30
 // minutes raises a going_dark alert, routed and delivered like others; an
 // update (on the incident, or a publication) ends it, a new silence raises
@@ -35,8 +17,7 @@ func (f *fakePublications) Publications(_ context.Context, id string) ([]earshot
 func TestGoingDark(t *testing.T) {
 	ctx := t.Context()
 	st := memstore.New()
-	pubs := &fakePublications{}
-	e, err := New(Config{Store: st, Watches: []earshot.Watch{{Name: "acme"}}, GoingDark: 30 * time.Minute, Publications: pubs})
+	e, err := New(Config{Store: st, Watches: []earshot.Watch{{Name: "acme"}}, GoingDark: 30 * time.Minute, Publications: st})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,9 +98,14 @@ func TestGoingDark(t *testing.T) {
 		t.Fatalf("after an update: %+v, want the alert ended at 10:40", got)
 	}
 	// A publication counts as an update; a failed one does not.
-	pubs.pubs = append(pubs.pubs,
-		earshot.Publication{ID: "p1", IncidentID: "manual:1", Channel: "statuspage", State: "published", PublishedAt: at("11:05")},
-		earshot.Publication{ID: "p2", IncidentID: "manual:1", Channel: "x", State: "failed", CreatedAt: at("11:30")})
+	for _, p := range []earshot.Publication{
+		{ID: "p1", IncidentID: "manual:1", Channel: "statuspage", State: "published", PublishedAt: at("11:05")},
+		{ID: "p2", IncidentID: "manual:1", Channel: "x", State: "failed", CreatedAt: at("11:30")},
+	} {
+		if err := st.SavePublication(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
 	step("11:20")
 	if n := len(darkAlerts()); n != 1 {
 		t.Fatalf("40 minutes after the update but 15 after a publication: %d alerts, want still 1", n)

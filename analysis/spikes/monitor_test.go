@@ -2,74 +2,68 @@ package spikes
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/memstore"
 )
 
-// minuteStore is a fake PostStore answering Series from per-minute counts
-// of one watch on one source, and a fake SpikeStore keeping the latest
-// version of each spike.
-type minuteStore struct {
-	earshot.PostStore
-	count, negative map[time.Time]int64
-	mu              sync.Mutex
-	spikes          map[string]earshot.Spike
-	queries         []earshot.SeriesQuery
+// seriesRecorder is the in-memory store, recording the series asked of it.
+type seriesRecorder struct {
+	*memstore.Store
+	mu      sync.Mutex
+	queries []earshot.SeriesQuery
 }
 
-func (f *minuteStore) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
-	f.queries = append(f.queries, q)
-	key := map[earshot.GroupBy]string{earshot.GroupNone: "", earshot.GroupWatch: "acme", earshot.GroupSource: "twitter"}[q.GroupBy]
-	var out []earshot.Bucket
-	for t := q.From; t.Before(q.To); t = t.Add(time.Minute) {
-		if n := f.count[t]; n > 0 {
-			neg := f.negative[t]
-			out = append(out, earshot.Bucket{Start: t, Key: key, Count: n, Scored: n, Negative: neg, Positive: n - neg,
-				MeanSentiment: (float64(n-neg)*0.5 - float64(neg)*0.7) / float64(n)})
-		}
-	}
-	return out, nil
+func (r *seriesRecorder) Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
+	r.mu.Lock()
+	r.queries = append(r.queries, q)
+	r.mu.Unlock()
+	return r.Store.Series(ctx, q)
 }
 
-func (f *minuteStore) SaveSpike(_ context.Context, s earshot.Spike) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.spikes[s.ID] = s
-	return nil
-}
-
-func (f *minuteStore) Spikes(context.Context, time.Time, time.Time) ([]earshot.Spike, error) {
-	return nil, nil
-}
-
-// outageSeries builds days of minute counts with a daily rhythm (about 4
-// posts a minute by day, under 1 at night, a quarter of them negative) and
-// an outage at outage: 30 posts a minute, 80% negative, for two hours.
-func outageSeries(start time.Time, days int, outage time.Time) *minuteStore {
-	f := &minuteStore{count: map[time.Time]int64{}, negative: map[time.Time]int64{}, spikes: map[string]earshot.Spike{}}
+// outageSeries stores days of posts about acme on twitter with a daily
+// rhythm (about 4 posts a minute by day, under 1 at night, a quarter of
+// them negative) and an outage at outage: 30 posts a minute, 80%
+// negative, for two hours.
+func outageSeries(t *testing.T, start time.Time, days int, outage time.Time) *seriesRecorder {
+	t.Helper()
+	var posts []earshot.Post
 	for i := range days * 24 * 60 {
-		t := start.Add(time.Duration(i) * time.Minute)
-		h := float64(t.Hour()) + float64(t.Minute())/60
+		at := start.Add(time.Duration(i) * time.Minute)
+		h := float64(at.Hour()) + float64(at.Minute())/60
 		rate := 0.6 + 3.4*math.Max(0, math.Sin((h-6)/24*2*math.Pi))
 		// A deterministic jitter: quasi-random counts around the rate.
 		n := int64(rate + 0.999*math.Abs(math.Sin(float64(i)*12.9898)))
 		neg := n / 4
-		if !t.Before(outage) && t.Before(outage.Add(2*time.Hour)) {
+		if !at.Before(outage) && at.Before(outage.Add(2*time.Hour)) {
 			n, neg = 30, 24
 		}
-		f.count[t], f.negative[t] = n, neg
+		for j := range n {
+			p := earshot.Post{ID: fmt.Sprintf("twitter:%d-%d", i, j), Source: "twitter", Kind: earshot.KindPost,
+				Text: "acme", CreatedAt: at, CollectedAt: at, Watches: []string{"acme"},
+				Sentiment: earshot.Sentiment{Score: 0.5, Label: earshot.Positive}}
+			if j < neg {
+				p.Sentiment = earshot.Sentiment{Score: -0.7, Label: earshot.Negative}
+			}
+			posts = append(posts, p)
+		}
 	}
-	return f
+	st := memstore.New()
+	if err := st.SavePosts(t.Context(), posts); err != nil {
+		t.Fatal(err)
+	}
+	return &seriesRecorder{Store: st}
 }
 
 func TestMonitorFindsTheOutageEarly(t *testing.T) {
 	start := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	outage := start.Add(8*24*time.Hour + 14*time.Hour + 7*time.Minute)
-	store := outageSeries(start, 10, outage)
+	store := outageSeries(t, start, 10, outage)
 	clock := start.Add(5 * 24 * time.Hour)
 	m := NewMonitor(store, store, MonitorOptions{Now: func() time.Time { return clock }, History: 5 * 24 * time.Hour})
 
@@ -100,12 +94,21 @@ func TestMonitorFindsTheOutageEarly(t *testing.T) {
 	if d := first.Start.Sub(outage); d < -5*time.Minute || d > 15*time.Minute {
 		t.Errorf("spike starts %s after the outage, want within its first buckets", d)
 	}
-	saved, ok := store.spikes[first.ID]
-	if !ok || saved.End.IsZero() || saved.Observed <= saved.Expected {
+	spikes, err := store.Spikes(t.Context(), time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved earshot.Spike
+	for _, s := range spikes {
+		if s.ID == first.ID {
+			saved = s
+		}
+	}
+	if saved.ID == "" || saved.End.IsZero() || saved.Observed <= saved.Expected {
 		t.Errorf("stored spike = %+v (want closed, observed above expected)", saved)
 	}
 	negSpike := false
-	for _, s := range store.spikes {
+	for _, s := range spikes {
 		if s.Metric == earshot.MetricNegativeShare && s.Scope.Kind == earshot.ScopeWatch {
 			negSpike = true
 		}

@@ -26,19 +26,6 @@ var warIncident = earshot.Incident{
 	},
 }
 
-type fakePubs []earshot.Publication
-
-func (f fakePubs) SavePublication(context.Context, earshot.Publication) error { return nil }
-func (f fakePubs) Publications(_ context.Context, id string) ([]earshot.Publication, error) {
-	var out []earshot.Publication
-	for _, p := range f {
-		if p.IncidentID == id {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
-
 type fakeQuiet struct{ inc, calls int }
 
 func (q *fakeQuiet) QuietPeriod(_ context.Context, inc earshot.Incident, at time.Time) (earshot.QuietPeriod, error) {
@@ -104,13 +91,17 @@ func warStore(t *testing.T) *memstore.Store {
 func TestWarRoom(t *testing.T) {
 	st := warStore(t)
 	quiet := &fakeQuiet{}
-	pubs := fakePubs{
+	for _, p := range []earshot.Publication{
 		{ID: "p1", IncidentID: warIncident.ID, Channel: "mastodon", State: "published", By: "alex", Text: "We are on it <i>now</i>",
 			URL: "https://social.example/@acme/1", CreatedAt: now.Add(-70 * time.Minute), PublishedAt: now.Add(-70 * time.Minute)},
 		{ID: "p2", IncidentID: warIncident.ID, Channel: "x", State: "failed", By: "alex", Text: "retry me", Error: "rate limited",
 			URL: "javascript:alert(1)", CreatedAt: now.Add(-10 * time.Minute)},
+	} {
+		if err := st.SavePublication(t.Context(), p); err != nil {
+			t.Fatal(err)
+		}
 	}
-	srv := New(st, Options{Title: "Acme comms", Now: func() time.Time { return now }, Publications: pubs, Quiet: quiet})
+	srv := New(st, Options{Title: "Acme comms", Now: func() time.Time { return now }, Publications: st, Quiet: quiet})
 	res, body := get(t, srv, "/incidents/manual:7/warroom")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d: %s", res.StatusCode, body)
