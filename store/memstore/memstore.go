@@ -87,9 +87,23 @@ func clonePost(p earshot.Post) earshot.Post {
 }
 
 func (m *Store) all() []earshot.Post {
+	return m.where(func(earshot.Post) bool { return true })
+}
+
+// within is all() cut to the posts created in [from, to): every query
+// selects by that window, so the window is cut before posts are copied
+// and sorted (a long series of short reads stays cheap).
+func (m *Store) within(from, to time.Time) []earshot.Post {
+	return m.where(func(p earshot.Post) bool { return model.InWindow(p, from, to) })
+}
+
+// where is a copy of the stored posts that keep accepts, sorted by ID.
+func (m *Store) where(keep func(earshot.Post) bool) []earshot.Post {
 	out := make([]earshot.Post, 0, len(m.posts))
 	for _, p := range m.posts {
-		out = append(out, clonePost(p))
+		if keep(p) {
+			out = append(out, clonePost(p))
+		}
 	}
 	slices.SortFunc(out, func(a, b earshot.Post) int { return cmp.Compare(a.ID, b.ID) })
 	return out
@@ -114,25 +128,25 @@ func (m *Store) Post(_ context.Context, id string) (earshot.Post, error) {
 func (m *Store) CountPosts(_ context.Context, q earshot.PostQuery) (int64, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return model.Count(m.all(), q), nil
+	return model.Count(m.within(q.From, q.To), q), nil
 }
 
 func (m *Store) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return model.Series(m.all(), q), nil
+	return model.Series(m.within(q.From, q.To), q), nil
 }
 
 func (m *Store) TopNegative(_ context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return model.TopNegative(m.all(), q), nil
+	return model.TopNegative(m.within(q.From, q.To), q), nil
 }
 
 func (m *Store) Authors(_ context.Context, q earshot.PostQuery) ([]earshot.AuthorStats, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return model.Authors(m.all(), q), nil
+	return model.Authors(m.within(q.From, q.To), q), nil
 }
 
 func (m *Store) EraseAuthor(_ context.Context, source, authorID string) (int64, error) {
@@ -285,7 +299,7 @@ func (m *Store) PostHashes(_ context.Context, ids []string) (map[string]uint64, 
 func (m *Store) Posts(_ context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return model.Posts(m.all(), q), nil
+	return model.Posts(m.within(q.From, q.To), q), nil
 }
 
 func (m *Store) LinkPosts(_ context.Context, q earshot.PostQuery, incidentID string) (int64, error) {
