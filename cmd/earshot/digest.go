@@ -11,11 +11,7 @@ import (
 	"github.com/earshot/earshot/internal/app"
 )
 
-const digestUsage = "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n" +
-	"       earshot digest send --now NAME --config FILE   (send a configured digest now)\n\n" +
-	"Writes a reputation digest of the period to stdout: volume, negative share and\n" +
-	"mean sentiment against the period before, incidents, unexplained spikes, top\n" +
-	"complaint reasons, sources, the most negative posts and follow-ups.\n\nFlags:"
+var digestUsage = helpText("digest")
 
 func runDigest(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && args[0] == "send" {

@@ -10,9 +10,7 @@ import (
 	"github.com/earshot/earshot/internal/app"
 )
 
-const digestSendUsage = "Usage: earshot digest send --now NAME --config FILE [--store DSN]\n\n" +
-	"Sends the configured digest NAME to its recipients now, for the period ending\n" +
-	"now, and keeps it for /digests.\n\nFlags:"
+var digestSendUsage = helpText("digest-send")
 
 // runDigestSend is `earshot digest send --now NAME`: the configured digest
 // NAME, for the period ending now, sent to its recipients at once.

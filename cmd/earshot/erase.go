@@ -10,17 +10,7 @@ import (
 	"github.com/earshot/earshot/inbound/customerapi"
 )
 
-const eraseUsage = `Usage: earshot erase --author SOURCE:ID [--json]
-       earshot erase --audit [--json]
-
-Erases everything Earshot keeps of one author (a data subject's request):
-their posts, their follow-ups, and their posts among the sample posts of
-stored alerts, in the store the configuration names (--store, else
-$EARSHOT_STORE, else the --config file's). An audit line records who
-erased which author when, and how much went, never the content;
---audit lists those lines.
-
-Flags:`
+var eraseUsage = helpText("erase")
 
 func runErase(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("erase", e)

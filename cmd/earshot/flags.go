@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,20 @@ import (
 
 	"github.com/earshot/earshot"
 )
+
+// helpFiles holds the commands' usage texts, one file a command.
+//
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// helpText returns the usage text help/name.txt, without its final newline.
+func helpText(name string) string {
+	b, err := helpFiles.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
 
 // newFlags returns a flag set whose errors become usage errors.
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {

@@ -10,22 +10,7 @@ import (
 	"github.com/earshot/earshot/analysis/followup"
 )
 
-const followupsUsage = `Usage: earshot followups COMMAND [flags]
-
-Flags and lists support's follow-ups in the store the configuration names
-(--store, else $EARSHOT_STORE, else the --config file's).
-
-  earshot followups flag [--since 96h|RFC3339] [--json]
-      runs the flagging over the stored posts created since then, as serve's
-      flagger does (the config's followups: settings), and prints the
-      follow-ups it opened or changed and the authors it held out
-  earshot followups list [--state open,assigned] [--json]
-      lists follow-ups (author source, ID and handle; customer when known)
-  earshot followups list --held [--since 96h|RFC3339] [--json]
-      lists the authors flagging holds out (marked accounts, likely media
-      and bots) and why, changing nothing
-
-Exit status: 0 ok, 2 bad usage, 1 when the store fails.`
+var followupsUsage = helpText("followups")
 
 func runFollowups(ctx context.Context, args []string, e env) error {
 	return runSubcommand(ctx, args, e, followupsUsage, []subcommand{

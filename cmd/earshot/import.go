@@ -14,20 +14,7 @@ import (
 	"github.com/earshot/earshot/internal/app"
 )
 
-const importUsage = `Usage: earshot import [flags] FILE...
-
-Imports posts from JSON lines (.jsonl, .ndjson, .json) or CSV (.csv) files;
-"-" reads standard input (the format is told from the first line). Each post
-needs id, source, text and created_at (RFC 3339); kind, url, lang, parent_id
-and the author (id, handle, name, followers; author_id, author_handle, ...
-as CSV columns) are optional. Posts go through the same pipeline as collected
-ones: normalize, dedupe, match watches, score, store. A post already stored
-unchanged counts as a duplicate, so importing a file twice stores nothing new.
-
-Exit status: 0 when the valid lines were stored (rejected lines are listed on
-stderr with their line numbers), 2 for unusable input, 1 when the store fails.
-
-Flags:`
+var importUsage = helpText("import")
 
 func runImport(ctx context.Context, args []string, e env) error {
 	fs := newCommandFlags("import", importUsage, e)

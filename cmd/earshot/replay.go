@@ -22,7 +22,7 @@ import (
 const allWatch = replay.AllWatch
 
 func runReplay(ctx context.Context, args []string, e env) error {
-	fs := newFlags("replay", e.stderr)
+	fs := newCommandFlags("replay", helpText("replay"), e)
 	postsPath := fs.String("posts", "", "posts in the import format, JSON lines (required)")
 	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"watches":[...],"started_at","resolved_at"}`)
 	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")
@@ -30,33 +30,6 @@ func runReplay(ctx context.Context, args []string, e env) error {
 	silPath := fs.String("silences", "", `silences, JSON lines {"matchers":[...],"starts_at","ends_at" (or "duration"),"created_by","comment"}`)
 	truthPath := fs.String("truth", "", `what really happened, JSON lines {"start","end","kind"}: prints latency, precision and messages per episode on stderr`)
 	learn := fs.Duration("learn", 7*24*time.Hour, "history the detectors learn from before anything may alert (at most half the data)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--silences FILE] [--config FILE] [--truth FILE] [--deliver]
-
-Runs history through the live pipeline: the same scoring, detection, linking,
-routing and grouping code as serve, on an in-memory store, on a clock driven
-by the data's timestamps. Each incident becomes known at its started_at and
-its resolution at its resolved_at. Without --config every post belongs to one
-watch, "all", and every alert goes to one receiver.
-
-As when serve starts on a store that holds history, the detectors first learn
-the data's rhythm: the clock starts --learn (7 days; at most half the data)
-after the first post, the first step reads everything before it, and spikes
-found in that history are linked and saved but raise no alert.
-
-Writes one JSON line per message routing would send, new or an update of
-an open conversation (episode: one per watch and trouble), in order:
-  {"at":RFC3339,"episode":ID,"update":bool,
-   "kind":"spike"|"unreported_incident"|"resolved","watch":...,
-   "metric":...,"incident":ID or null,"confidence":0..1,"summary":...}
---silences mute the alerts they match while they last, on the data's clock.
-With --truth (JSON lines {"start","end","kind"}), prints on stderr each true
-episode's latency, conversations and messages, and the precision.
-Notifiers deliver only with --deliver.
-
-Flags:`)
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
