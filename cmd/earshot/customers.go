@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"time"
@@ -47,7 +46,7 @@ func customersImport(ctx context.Context, args []string, e env) error {
 			return usagef("%s: %v", f.id, err)
 		}
 		if *asJSON {
-			if err := json.NewEncoder(e.stdout).Encode(rep); err != nil {
+			if err := printJSON(e.stdout, rep); err != nil {
 				return err
 			}
 		} else {
@@ -71,10 +70,8 @@ func customersList(ctx context.Context, args []string, e env) error {
 		switch {
 		case err != nil:
 			return err
-		case *asJSON && accounts == nil:
-			return json.NewEncoder(e.stdout).Encode([]any{})
 		case *asJSON:
-			return json.NewEncoder(e.stdout).Encode(accounts)
+			return printJSON(e.stdout, accounts)
 		}
 		return customerapi.WriteAccounts(e.stdout, accounts)
 	})

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -14,10 +13,7 @@ var eraseUsage = helpText("erase")
 
 func runErase(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("erase", e)
-	f.fs.Usage = func() {
-		fmt.Fprintln(e.stderr, eraseUsage)
-		f.fs.PrintDefaults()
-	}
+	f.fs.Usage = usageFunc(f.fs, eraseUsage, e)
 	author := f.fs.String("author", "", "the author, as SOURCE:ID (twitter:12345; the ID as the source gives it)")
 	audit := f.fs.Bool("audit", false, "list the audit lines of past erasures instead")
 	asJSON := f.fs.Bool("json", false, "print JSON")
@@ -38,10 +34,8 @@ func runErase(ctx context.Context, args []string, e env) error {
 			switch {
 			case err != nil:
 				return err
-			case *asJSON && lines == nil:
-				return json.NewEncoder(e.stdout).Encode([]earshot.Erasure{})
 			case *asJSON:
-				return json.NewEncoder(e.stdout).Encode(lines)
+				return printJSON(e.stdout, lines)
 			}
 			return customerapi.WriteErasures(e.stdout, lines)
 		}
@@ -54,7 +48,7 @@ func runErase(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		if *asJSON {
-			return json.NewEncoder(e.stdout).Encode(line)
+			return printJSON(e.stdout, line)
 		}
 		fmt.Fprintf(e.stdout, "Erased %s: %d posts, %d follow-ups, sample posts cut from %d alerts (audit line %s).\n",
 			*author, line.Posts, line.FollowUps, line.Alerts, line.ID)

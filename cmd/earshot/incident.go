@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -118,10 +117,7 @@ func incidentList(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		if *asJSON {
-			if incidents == nil {
-				incidents = []earshot.Incident{}
-			}
-			return json.NewEncoder(e.stdout).Encode(incidents)
+			return printJSON(e.stdout, incidents)
 		}
 		oncall.WriteIncidents(e.stdout, incidents)
 		return nil
@@ -144,7 +140,7 @@ func incidentClose(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		if *asJSON {
-			return json.NewEncoder(e.stdout).Encode(res)
+			return printJSON(e.stdout, res)
 		}
 		oncall.WriteClosed(e.stdout, res.Incident)
 		return nil

@@ -52,19 +52,12 @@ func silenceAdd(ctx context.Context, args []string, e env) error {
 		return usagef("--author: required: say who silences alerts")
 	}
 	req := engine.SilenceRequest{Matchers: match, CreatedBy: *author, Comment: *comment}
-	for _, t := range []struct {
-		name string
-		v    string
-		to   *time.Time
-	}{{"from", *from, &req.StartsAt}, {"until", *until, &req.EndsAt}} {
-		if t.v == "" {
-			continue
-		}
-		v, err := time.Parse(time.RFC3339, t.v)
-		if err != nil {
-			return usagef("--%s: %q is not an RFC 3339 time such as 2026-03-02T09:15:00Z", t.name, t.v)
-		}
-		*t.to = v
+	var err error
+	if req.StartsAt, err = timeFlag("from", *from, "2026-03-02T09:15:00Z"); err != nil {
+		return err
+	}
+	if req.EndsAt, err = timeFlag("until", *until, "2026-03-02T09:15:00Z"); err != nil {
+		return err
 	}
 	if *dur != 0 {
 		req.Duration = dur.String()
