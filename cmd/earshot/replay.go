@@ -1,20 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"time"
 
-	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/alerts"
-	"github.com/earshot/earshot/analysis/sentiment"
-	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/engine/replay"
+	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/config"
-	"github.com/earshot/earshot/store/duckdb"
 )
 
 // allWatch is the watch every post belongs to when replay has no
@@ -46,53 +39,9 @@ func runReplay(ctx context.Context, args []string, e env) error {
 			return usageError{err}
 		}
 	}
-	o := replay.Options{Watches: cfg.Watches, MaxTextBytes: cfg.Pipeline.MaxTextBytes, DropUnmatched: cfg.Pipeline.Unmatched == "drop",
-		Alerting: &cfg.Alerting, Learn: *learn, PostsName: *postsPath, Out: e.stdout, Stderr: e.stderr, Progress: isTerminal(e.stderr),
-		Log: newLogger(e, "warn")}
-	var err error
-	if o.Incidents, err = replay.ReadIncidents(*incPath); err != nil {
-		return replayError(err)
-	}
-	if o.Silences, err = replay.ReadSilences(*silPath); err != nil {
-		return replayError(err)
-	}
-	if o.Truth, err = replay.ReadTruth(*truthPath); err != nil {
-		return replayError(err)
-	}
-	posts, err := os.Open(*postsPath)
-	if err != nil {
-		return usagef("cannot read %s: %v", *postsPath, errors.Unwrap(err))
-	}
-	defer posts.Close()
-	o.ReadPosts = func(add func(earshot.Post) error) error {
-		return readJSONLines(bufio.NewReaderSize(posts, 1<<20), add, func(line int, reason string) {
-			if o.Progress {
-				fmt.Fprint(e.stderr, "\r\x1b[K")
-			}
-			fmt.Fprintf(e.stderr, "%s:%d: rejected: %s\n", *postsPath, line, reason)
-		})
-	}
-
-	st, err := duckdb.Open(ctx, ":memory:")
-	if err != nil {
-		return fmt.Errorf("opening the in-memory store: %w", err)
-	}
-	defer st.Close()
-	if o.Scorer, err = sentiment.New(); err != nil {
-		return fmt.Errorf("loading the sentiment model: %w", err)
-	}
-	o.Store, o.Alerts = st, st
-	if *deliver {
-		if o.Deliver, err = cfg.Alerting.Notifiers(alerts.NotifierOptions{
-			Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(e.getenv) },
-			Deliveries: o.Alerts,
-			Logger:     o.Log.With("part", "notify"),
-			Threads:    threadStoreOf(st),
-		}); err != nil {
-			return usageError{err}
-		}
-	}
-	return replayError(replay.Run(ctx, o))
+	return replayError(app.Replay(ctx, cfg, app.ReplayOptions{Posts: *postsPath, Incidents: *incPath, Silences: *silPath,
+		Truth: *truthPath, Deliver: *deliver, Learn: *learn, Out: e.stdout, Stderr: e.stderr, Progress: isTerminal(e.stderr),
+		Log: newLogger(e, "warn"), Getenv: e.getenv}))
 }
 
 // replayError makes replay's bad input a usage error (exit code 2).
