@@ -8,8 +8,7 @@ import (
 
 func runCollect(ctx context.Context, args []string, e env) error {
 	fs := newFlags("collect", e.stderr)
-	cfgPath := fs.String("config", "", "configuration file (see earshot.example.yaml)")
-	storeDSN := fs.String("store", "", "store address (default: $EARSHOT_STORE or the config's)")
+	cf := addConfigFlags(fs, "configuration file (see earshot.example.yaml)")
 	once := fs.Bool("once", false, "run every configured collector once and print what each collected")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -17,7 +16,7 @@ func runCollect(ctx context.Context, args []string, e env) error {
 	if !*once {
 		return usagef("only --once is supported; `earshot serve` collects continuously")
 	}
-	cfg, err := loadConfig(*cfgPath, *storeDSN, e)
+	cfg, err := cf.load(e)
 	if err != nil {
 		return err
 	}

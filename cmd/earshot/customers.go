@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"time"
@@ -11,22 +10,7 @@ import (
 	"github.com/earshot/earshot/inbound/customerapi"
 )
 
-const customersUsage = `Usage: earshot customers COMMAND [flags]
-
-Imports and lists the accounts flagging knows, in the store the
-configuration names (--store, else $EARSHOT_STORE, else the --config file's).
-
-  earshot customers import FILE [--format csv|json] [--json]
-      imports accounts: CSV with a header (source,handle,kind,customer_id,
-      name,tier,owner) or JSON (an array, or one object a line). kind is
-      customer (default), media, bot, competitor or brand; those last four
-      are never flagged. Bad lines are reported with their number and left
-      out; the good ones are imported. The same source and handle again
-      replaces the account.
-  earshot customers list [--json]
-
-Exit status: 0 ok, 2 bad usage or rejected lines (the good ones imported),
-1 when the store fails.`
+var customersUsage = helpText("customers")
 
 func runCustomers(ctx context.Context, args []string, e env) error {
 	return runSubcommand(ctx, args, e, customersUsage, []subcommand{
@@ -62,7 +46,7 @@ func customersImport(ctx context.Context, args []string, e env) error {
 			return usagef("%s: %v", f.id, err)
 		}
 		if *asJSON {
-			if err := json.NewEncoder(e.stdout).Encode(rep); err != nil {
+			if err := printJSON(e.stdout, rep); err != nil {
 				return err
 			}
 		} else {
@@ -86,10 +70,8 @@ func customersList(ctx context.Context, args []string, e env) error {
 		switch {
 		case err != nil:
 			return err
-		case *asJSON && accounts == nil:
-			return json.NewEncoder(e.stdout).Encode([]any{})
 		case *asJSON:
-			return json.NewEncoder(e.stdout).Encode(accounts)
+			return printJSON(e.stdout, accounts)
 		}
 		return customerapi.WriteAccounts(e.stdout, accounts)
 	})

@@ -2,23 +2,18 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net"
 
 	"github.com/earshot/earshot/internal/app"
 )
 
 func runDemo(ctx context.Context, args []string, e env) error {
-	fs := newFlags("demo", e.stderr)
+	fs := newCommandFlags("demo", helpText("demo"), e)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to serve the dashboard on")
 	store := fs.String("store", "duckdb://:memory:", "store to fill (duckdb:///path/demo.duckdb keeps it)")
 	days := fs.Int("days", 14, "days of history to generate")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same scenario")
 	scale := fs.Float64("scale", 1, "volume multiplier")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: earshot demo [flags]\n\nGenerates two weeks of posts about an invented brand, Acme Cloud, with an\noutage along the way, runs them through the real pipeline into the store and\nserves the dashboard. Needs no network and no configuration.\n\nFlags:")
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}

@@ -5,17 +5,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
+	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/dashboards/digest"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/config"
 )
 
-const digestUsage = "Usage: earshot digest [--period 7d] [--end RFC3339] [--watch W] [--format html|md] [--store DSN] [--config FILE]\n" +
-	"       earshot digest send --now NAME --config FILE   (send a configured digest now)\n\n" +
-	"Writes a reputation digest of the period to stdout: volume, negative share and\n" +
-	"mean sentiment against the period before, incidents, unexplained spikes, top\n" +
-	"complaint reasons, sources, the most negative posts and follow-ups.\n\nFlags:"
+var digestUsage = helpText("digest")
 
 func runDigest(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && args[0] == "send" {
@@ -26,8 +23,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 	endStr := fs.String("end", "", "end of the period, RFC 3339 (default now)")
 	watch := fs.String("watch", "", "only this watch's posts and spikes")
 	format := fs.String("format", "md", "html or md")
-	config := fs.String("config", "", "configuration file: its store is used")
-	store := fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)")
+	cf := addConfigFlags(fs, "configuration file: its store is used")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -35,36 +31,27 @@ func runDigest(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return usagef("--period: %v", err)
 	}
-	var end time.Time
-	if *endStr != "" {
-		if end, err = time.Parse(time.RFC3339, *endStr); err != nil {
-			return usagef("--end: %q is not an RFC 3339 time such as 2026-03-09T00:00:00Z", *endStr)
-		}
+	end, err := timeFlag("end", *endStr, "2026-03-09T00:00:00Z")
+	if err != nil {
+		return err
 	}
 	render := digest.Renderer(*format)
 	if render == nil {
 		return usagef("--format: %q is not html or md", *format)
 	}
-	cfg, err := loadConfig(*config, *store, e)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg.Store)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	d, err := digest.Build(ctx, st, digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch),
-		Quiet: app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)})
-	if err != nil {
-		return fmt.Errorf("building the digest: %w", err)
-	}
-	w := bufio.NewWriter(e.stdout)
-	if err := render(w, d); err != nil {
-		return fmt.Errorf("writing the digest: %w", err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("writing the digest: %w", err)
-	}
-	return nil
+	return cf.withStore(ctx, e, func(cfg config.Config, st earshot.Store) error {
+		d, err := digest.Build(ctx, st, digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch),
+			Quiet: app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)})
+		if err != nil {
+			return fmt.Errorf("building the digest: %w", err)
+		}
+		w := bufio.NewWriter(e.stdout)
+		if err := render(w, d); err != nil {
+			return fmt.Errorf("writing the digest: %w", err)
+		}
+		if err := w.Flush(); err != nil {
+			return fmt.Errorf("writing the digest: %w", err)
+		}
+		return nil
+	})
 }

@@ -6,28 +6,26 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/dashboards/digest/deliver"
 	"github.com/earshot/earshot/internal/app"
 )
 
-const digestSendUsage = "Usage: earshot digest send --now NAME --config FILE [--store DSN]\n\n" +
-	"Sends the configured digest NAME to its recipients now, for the period ending\n" +
-	"now, and keeps it for /digests.\n\nFlags:"
+var digestSendUsage = helpText("digest-send")
 
 // runDigestSend is `earshot digest send --now NAME`: the configured digest
 // NAME, for the period ending now, sent to its recipients at once.
 func runDigestSend(ctx context.Context, args []string, e env) error {
 	fs := newCommandFlags("digest send", digestSendUsage, e)
 	name := fs.String("now", "", "the digest to send now (its name under digests: in the config)")
-	path := fs.String("config", "", "configuration file with the digests: section")
-	store := fs.String("store", "", "store address (default: $EARSHOT_STORE or the config's)")
+	cf := addConfigFlags(fs, "configuration file with the digests: section")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
 	if strings.TrimSpace(*name) == "" {
 		return usagef("digest send: give --now NAME")
 	}
-	cfg, err := loadConfig(*path, *store, e)
+	cfg, err := cf.load(e)
 	if err != nil {
 		return err
 	}
@@ -39,17 +37,14 @@ func runDigestSend(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return usagef("digest send: %v", err)
 	}
-	st, err := openStore(ctx, cfg.Store)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	sender := deliver.NewSender(st, newLogger(e, cfg.LogLevel), nil)
-	sender.Quiet = app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
-	sent, err := sender.Send(ctx, job, time.Now())
-	deliver.WriteSent(e.stdout, sent)
-	if err != nil {
-		return fmt.Errorf("sending digest %s: %w", *name, err)
-	}
-	return nil
+	return withStoreOf(ctx, cfg, func(st earshot.Store) error {
+		sender := deliver.NewSender(st, newLogger(e, cfg.LogLevel), nil)
+		sender.Quiet = app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
+		sent, err := sender.Send(ctx, job, time.Now())
+		deliver.WriteSent(e.stdout, sent)
+		if err != nil {
+			return fmt.Errorf("sending digest %s: %w", *name, err)
+		}
+		return nil
+	})
 }

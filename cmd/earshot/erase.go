@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -10,24 +9,11 @@ import (
 	"github.com/earshot/earshot/inbound/customerapi"
 )
 
-const eraseUsage = `Usage: earshot erase --author SOURCE:ID [--json]
-       earshot erase --audit [--json]
-
-Erases everything Earshot keeps of one author (a data subject's request):
-their posts, their follow-ups, and their posts among the sample posts of
-stored alerts, in the store the configuration names (--store, else
-$EARSHOT_STORE, else the --config file's). An audit line records who
-erased which author when, and how much went, never the content;
---audit lists those lines.
-
-Flags:`
+var eraseUsage = helpText("erase")
 
 func runErase(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("erase", e)
-	f.fs.Usage = func() {
-		fmt.Fprintln(e.stderr, eraseUsage)
-		f.fs.PrintDefaults()
-	}
+	f.fs.Usage = usageFunc(f.fs, eraseUsage, e)
 	author := f.fs.String("author", "", "the author, as SOURCE:ID (twitter:12345; the ID as the source gives it)")
 	audit := f.fs.Bool("audit", false, "list the audit lines of past erasures instead")
 	asJSON := f.fs.Bool("json", false, "print JSON")
@@ -48,10 +34,8 @@ func runErase(ctx context.Context, args []string, e env) error {
 			switch {
 			case err != nil:
 				return err
-			case *asJSON && lines == nil:
-				return json.NewEncoder(e.stdout).Encode([]earshot.Erasure{})
 			case *asJSON:
-				return json.NewEncoder(e.stdout).Encode(lines)
+				return printJSON(e.stdout, lines)
 			}
 			return customerapi.WriteErasures(e.stdout, lines)
 		}
@@ -64,7 +48,7 @@ func runErase(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		if *asJSON {
-			return json.NewEncoder(e.stdout).Encode(line)
+			return printJSON(e.stdout, line)
 		}
 		fmt.Fprintf(e.stdout, "Erased %s: %d posts, %d follow-ups, sample posts cut from %d alerts (audit line %s).\n",
 			*author, line.Posts, line.FollowUps, line.Alerts, line.ID)

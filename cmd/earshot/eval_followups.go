@@ -11,20 +11,7 @@ import (
 	"github.com/earshot/earshot/internal/config"
 )
 
-const evalFollowupsUsage = `Usage: earshot eval followups --data FILE [--authors FILE] [--config FILE] [--target 0.9] [--json]
-
-Measures follow-up flagging against people's judgement on labelled tweets
-(the airline set: tweet_id, airline_sentiment, airline, tweet_created,
-text) with their authors (tweet_id, author; by default FILE_authors.csv
-beside the data). The tweets are scored by Earshot's sentiment model and
-flagged on their own clock with the followups: settings (--config, else
-the defaults). It prints the share of flagged authors with a tweet people
-labelled negative, and the share of authors with two or more
-human-negative tweets who were flagged: first cross-validated (settings
-picked on one half of the authors, scored on the other), then for the
-settings as given.
-
-Flags:`
+var evalFollowupsUsage = helpText("eval-followups")
 
 func runEvalFollowups(ctx context.Context, args []string, e env) error {
 	fs := newCommandFlags("eval followups", evalFollowupsUsage, e)

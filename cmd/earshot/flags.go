@@ -2,15 +2,33 @@ package main
 
 import (
 	"context"
+	"embed"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/config"
 )
+
+// helpFiles holds the commands' usage texts, one file a command.
+//
+//go:embed help/*.txt
+var helpFiles embed.FS
+
+// helpText returns the usage text help/name.txt, without its final newline.
+func helpText(name string) string {
+	b, err := helpFiles.ReadFile("help/" + name + ".txt")
+	if err != nil {
+		panic(err)
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
 
 // newFlags returns a flag set whose errors become usage errors.
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
@@ -23,11 +41,16 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 // and then the flags.
 func newCommandFlags(name, usage string, e env) *flag.FlagSet {
 	fs := newFlags(name, e.stderr)
-	fs.Usage = func() {
+	fs.Usage = usageFunc(fs, usage, e)
+	return fs
+}
+
+// usageFunc prints usage and then fs's flags.
+func usageFunc(fs *flag.FlagSet, usage string, e env) func() {
+	return func() {
 		fmt.Fprintln(e.stderr, usage)
 		fs.PrintDefaults()
 	}
-	return fs
 }
 
 // parseFlags parses args; -h is not an error.
@@ -44,8 +67,6 @@ func parseFlags(fs *flag.FlagSet, args []string) (help bool, err error) {
 	}
 	return false, nil
 }
-
-var flagErrHelp = flag.ErrHelp
 
 // subcommand is one of a command's own commands (incident open, silence
 // add).
@@ -79,12 +100,48 @@ func runSubcommand(ctx context.Context, args []string, e env, usage string, subs
 	return usagef("unknown command %q; use %s", args[0], list)
 }
 
+// storeUsage describes --store wherever a command takes it.
+const storeUsage = "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)"
+
+// configFlags are --config and --store: the configuration a command loads
+// and, over its store, another.
+type configFlags struct{ config, store *string }
+
+// addConfigFlags adds --config (configUsage says what of it is used) and
+// --store to fs.
+func addConfigFlags(fs *flag.FlagSet, configUsage string) configFlags {
+	return configFlags{config: fs.String("config", "", configUsage), store: fs.String("store", "", storeUsage)}
+}
+
+// load loads the configuration the flags name.
+func (c configFlags) load(e env) (config.Config, error) { return loadConfig(*c.config, *c.store, e) }
+
+// withStore loads the configuration, opens its store, runs do on both and
+// closes the store.
+func (c configFlags) withStore(ctx context.Context, e env, do func(cfg config.Config, st earshot.Store) error) error {
+	cfg, err := c.load(e)
+	if err != nil {
+		return err
+	}
+	return withStoreOf(ctx, cfg, func(st earshot.Store) error { return do(cfg, st) })
+}
+
+// withStoreOf opens cfg's store, runs do on it and closes it.
+func withStoreOf(ctx context.Context, cfg config.Config, do func(st earshot.Store) error) error {
+	st, err := openStore(ctx, cfg.Store)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return do(st)
+}
+
 // storeFlags are the flags of a command (incident ..., silence ...) that
 // works on the configured store, with the ID it acts on and, for some,
 // --message and --at.
 type storeFlags struct {
+	configFlags
 	fs             *flag.FlagSet
-	config, store  *string
 	id             string
 	message, atStr *string
 }
@@ -92,11 +149,7 @@ type storeFlags struct {
 // newStoreFlags returns the flags of command with --config and --store.
 func newStoreFlags(command string, e env) *storeFlags {
 	fs := newFlags(command, e.stderr)
-	return &storeFlags{
-		fs:     fs,
-		config: fs.String("config", "", "configuration file: its store is used"),
-		store:  fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)"),
-	}
+	return &storeFlags{fs: fs, configFlags: addConfigFlags(fs, "configuration file: its store is used")}
 }
 
 // parse parses args; takesID says whether one ID comes before or after the
@@ -127,30 +180,48 @@ func (f *storeFlags) parse(args []string, takesID bool) (help bool, err error) {
 
 // at reads --at, or returns the zero time when it is not set.
 func (f *storeFlags) at() (time.Time, error) {
-	if f.atStr == nil || *f.atStr == "" {
+	if f.atStr == nil {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.RFC3339, *f.atStr)
-	if err != nil {
-		return t, usagef("--at: %q is not an RFC 3339 time such as 2026-03-02T09:15:00Z", *f.atStr)
-	}
-	return t, nil
-}
-
-func (f *storeFlags) openStore(ctx context.Context, e env) (earshot.Store, error) {
-	cfg, err := loadConfig(*f.config, *f.store, e)
-	if err != nil {
-		return nil, err
-	}
-	return openStore(ctx, cfg.Store)
+	return timeFlag("at", *f.atStr, "2026-03-02T09:15:00Z")
 }
 
 // withStore runs do on the store the flags name, and closes it.
 func (f *storeFlags) withStore(ctx context.Context, e env, do func(st earshot.Store) error) error {
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
+	return f.configFlags.withStore(ctx, e, func(_ config.Config, st earshot.Store) error { return do(st) })
+}
+
+// timeFlag reads the RFC 3339 time given to --name, or returns the zero
+// time for ""; example shows one in the error.
+func timeFlag(name, s, example string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
 	}
-	defer st.Close()
-	return do(st)
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return t, usagef("--%s: %q is not an RFC 3339 time such as %s", name, s, example)
+	}
+	return t, nil
+}
+
+// sinceFlag reads --since: a duration before now, or an RFC 3339 time.
+func sinceFlag(s string, def time.Duration, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now.Add(-def), nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(-d), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil && t.Before(now) {
+		return t, nil
+	}
+	return time.Time{}, usagef("--since: %q is neither a positive duration (96h) nor a past RFC 3339 time", s)
+}
+
+// printJSON writes v as one JSON value, a nil slice as [].
+func printJSON(w io.Writer, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = []any{}
+	}
+	return json.NewEncoder(w).Encode(v)
 }

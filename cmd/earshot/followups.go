@@ -8,44 +8,16 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/followup"
+	"github.com/earshot/earshot/internal/config"
 )
 
-const followupsUsage = `Usage: earshot followups COMMAND [flags]
-
-Flags and lists support's follow-ups in the store the configuration names
-(--store, else $EARSHOT_STORE, else the --config file's).
-
-  earshot followups flag [--since 96h|RFC3339] [--json]
-      runs the flagging over the stored posts created since then, as serve's
-      flagger does (the config's followups: settings), and prints the
-      follow-ups it opened or changed and the authors it held out
-  earshot followups list [--state open,assigned] [--json]
-      lists follow-ups (author source, ID and handle; customer when known)
-  earshot followups list --held [--since 96h|RFC3339] [--json]
-      lists the authors flagging holds out (marked accounts, likely media
-      and bots) and why, changing nothing
-
-Exit status: 0 ok, 2 bad usage, 1 when the store fails.`
+var followupsUsage = helpText("followups")
 
 func runFollowups(ctx context.Context, args []string, e env) error {
 	return runSubcommand(ctx, args, e, followupsUsage, []subcommand{
 		{"flag", followupsFlag},
 		{"list", followupsList},
 	})
-}
-
-// sinceFlag reads --since: a duration before now, or an RFC 3339 time.
-func sinceFlag(s string, def time.Duration, now time.Time) (time.Time, error) {
-	if s == "" {
-		return now.Add(-def), nil
-	}
-	if d, err := time.ParseDuration(s); err == nil && d > 0 {
-		return now.Add(-d), nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil && t.Before(now) {
-		return t, nil
-	}
-	return time.Time{}, usagef("--since: %q is neither a positive duration (96h) nor a past RFC 3339 time", s)
 }
 
 // flagOver runs serve's flagger (cfg's followups settings) over st's posts
@@ -69,25 +41,18 @@ func followupsFlag(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, false); help || err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*f.config, *f.store, e)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg.Store)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	now := time.Now().UTC()
-	rep, err := flagOver(ctx, st, cfg.Followups, *since, now)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(rep)
-	}
-	followup.WriteReport(e.stdout, rep, now)
-	return nil
+	return f.configFlags.withStore(ctx, e, func(cfg config.Config, st earshot.Store) error {
+		now := time.Now().UTC()
+		rep, err := flagOver(ctx, st, cfg.Followups, *since, now)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(e.stdout, rep)
+		}
+		followup.WriteReport(e.stdout, rep, now)
+		return nil
+	})
 }
 
 func followupsList(ctx context.Context, args []string, e env) error {
@@ -109,37 +74,27 @@ func followupsList(ctx context.Context, args []string, e env) error {
 			want = append(want, st)
 		}
 	}
-	cfg, err := loadConfig(*f.config, *f.store, e)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg.Store)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	now := time.Now().UTC()
-	if *held {
-		rep, err := flagOver(ctx, followup.DryRun(st), cfg.Followups, *since, now)
+	return f.configFlags.withStore(ctx, e, func(cfg config.Config, st earshot.Store) error {
+		now := time.Now().UTC()
+		if *held {
+			rep, err := flagOver(ctx, followup.DryRun(st), cfg.Followups, *since, now)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return json.NewEncoder(e.stdout).Encode(rep.Held)
+			}
+			followup.WriteHeld(e.stdout, rep.Held)
+			return nil
+		}
+		fus, err := st.FollowUps(ctx, want...)
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			return json.NewEncoder(e.stdout).Encode(rep.Held)
+			return printJSON(e.stdout, fus)
 		}
-		followup.WriteHeld(e.stdout, rep.Held)
+		followup.WriteFollowUps(e.stdout, fus, now)
 		return nil
-	}
-	fus, err := st.FollowUps(ctx, want...)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		if fus == nil {
-			fus = []earshot.FollowUp{}
-		}
-		return json.NewEncoder(e.stdout).Encode(fus)
-	}
-	followup.WriteFollowUps(e.stdout, fus, now)
-	return nil
+	})
 }

@@ -2,40 +2,27 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
+	"flag"
 	"io"
 	"os"
 	"runtime/debug"
 	"time"
 
+	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/ingest/importfile"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/config"
 )
 
-const importUsage = `Usage: earshot import [flags] FILE...
-
-Imports posts from JSON lines (.jsonl, .ndjson, .json) or CSV (.csv) files;
-"-" reads standard input (the format is told from the first line). Each post
-needs id, source, text and created_at (RFC 3339); kind, url, lang, parent_id
-and the author (id, handle, name, followers; author_id, author_handle, ...
-as CSV columns) are optional. Posts go through the same pipeline as collected
-ones: normalize, dedupe, match watches, score, store. A post already stored
-unchanged counts as a duplicate, so importing a file twice stores nothing new.
-
-Exit status: 0 when the valid lines were stored (rejected lines are listed on
-stderr with their line numbers), 2 for unusable input, 1 when the store fails.
-
-Flags:`
+var importUsage = helpText("import")
 
 func runImport(ctx context.Context, args []string, e env) error {
 	fs := newCommandFlags("import", importUsage, e)
-	cfgPath := fs.String("config", "", "configuration file: its store and watches are used")
-	storeDSN := fs.String("store", "", "store address (default: $EARSHOT_STORE, the config's, or duckdb://earshot.duckdb)")
+	cf := addConfigFlags(fs, "configuration file: its store and watches are used")
 	asJSON := fs.Bool("json", false, `print the summary as one JSON object {"read":N,"stored":N,"duplicates":N,"rejected":N}`)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flagErrHelp) {
+		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
 		return usageError{err}
@@ -47,41 +34,29 @@ func runImport(ctx context.Context, args []string, e env) error {
 	if err := importfile.Check(files); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath, *storeDSN, e)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg.Store)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	scorer, err := app.NewScorer(cfg, nil)
-	if err != nil {
-		return err
-	}
-	if e.getenv("GOGC") == "" {
-		// A bulk load allocates fast while holding little: collecting
-		// half as often saves about 5% of its time, for more memory.
-		defer debug.SetGCPercent(debug.SetGCPercent(200))
-	}
-	start := time.Now()
-	sum, err := importfile.Run(ctx, files, importfile.Options{Store: st, Scorer: scorer, Watches: cfg.Watches,
-		MaxTextBytes: cfg.Pipeline.MaxTextBytes, DropUnmatched: cfg.Pipeline.Unmatched == "drop",
-		Stdin: e.stdin, Stderr: e.stderr, Progress: isTerminal(e.stderr)})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(sum)
-	}
-	secs := time.Since(start).Seconds()
-	fmt.Fprintf(e.stdout, "read %d, stored %d, duplicates %d, rejected %d", sum.Read, sum.Stored, sum.Duplicates, sum.Rejected)
-	if sum.Unmatched > 0 {
-		fmt.Fprintf(e.stdout, ", matched no watch %d", sum.Unmatched)
-	}
-	fmt.Fprintf(e.stdout, " in %.1fs (%.0f posts/s)\n", secs, float64(sum.Read)/max(secs, 1e-9))
-	return nil
+	return cf.withStore(ctx, e, func(cfg config.Config, st earshot.Store) error {
+		scorer, err := app.NewScorer(cfg, nil)
+		if err != nil {
+			return err
+		}
+		if e.getenv("GOGC") == "" {
+			// A bulk load allocates fast while holding little: collecting
+			// half as often saves about 5% of its time, for more memory.
+			defer debug.SetGCPercent(debug.SetGCPercent(200))
+		}
+		start := time.Now()
+		sum, err := importfile.Run(ctx, files, importfile.Options{Store: st, Scorer: scorer, Watches: cfg.Watches,
+			MaxTextBytes: cfg.Pipeline.MaxTextBytes, DropUnmatched: cfg.Pipeline.Unmatched == "drop",
+			Stdin: e.stdin, Stderr: e.stderr, Progress: isTerminal(e.stderr)})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(e.stdout, sum)
+		}
+		sum.Write(e.stdout, time.Since(start))
+		return nil
+	})
 }
 
 // readJSONLines reads posts in the import format's JSON lines; replay

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -13,29 +12,7 @@ import (
 	"github.com/earshot/earshot/internal/oncall"
 )
 
-const incidentUsage = `Usage: earshot incident COMMAND [flags]
-
-Opens, updates, resolves and lists incidents by hand, in the store the
-configuration names (--store, else $EARSHOT_STORE, else the --config file's).
-
-  earshot incident open --title T [--services api,login] [--watches acme] [--severity major]
-                        [--status investigating] [--message M] [--at RFC3339] [--id ID]
-      opens an incident and prints its ID (manual:...)
-  earshot incident update ID [--status identified] [--message M] [--at RFC3339]
-      posts an update; a status moves the incident (resolved resolves it)
-  earshot incident resolve ID [--message M] [--at RFC3339]
-      resolves it; a resolved incident cannot be updated or resolved again
-  earshot incident list [--active] [--since 720h] [--json]
-      lists the incidents open in the last --since (or open now, with
-      --active) as a table, or as a JSON array with --json
-  earshot incident close ID [--override REASON] [--json]
-      closes it for comms, as an admin (the OS user, else "cli"); refused
-      while it is unresolved, its follow-ups wait or its watches' negative
-      share is above the baseline before it, unless --override says why
-      (recorded)
-
-Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.
-Run 'earshot incident COMMAND -h' for a command's flags.`
+var incidentUsage = helpText("incident")
 
 func runIncident(ctx context.Context, args []string, e env) error {
 	return runSubcommand(ctx, args, e, incidentUsage, []subcommand{
@@ -140,10 +117,7 @@ func incidentList(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		if *asJSON {
-			if incidents == nil {
-				incidents = []earshot.Incident{}
-			}
-			return json.NewEncoder(e.stdout).Encode(incidents)
+			return printJSON(e.stdout, incidents)
 		}
 		oncall.WriteIncidents(e.stdout, incidents)
 		return nil
@@ -166,7 +140,7 @@ func incidentClose(ctx context.Context, args []string, e env) error {
 			return err
 		}
 		if *asJSON {
-			return json.NewEncoder(e.stdout).Encode(res)
+			return printJSON(e.stdout, res)
 		}
 		oncall.WriteClosed(e.stdout, res.Incident)
 		return nil

@@ -1,20 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
-	"os"
 	"time"
 
-	"github.com/earshot/earshot"
-	"github.com/earshot/earshot/alerts"
-	"github.com/earshot/earshot/analysis/sentiment"
-	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/engine/replay"
+	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/config"
-	"github.com/earshot/earshot/store/duckdb"
 )
 
 // allWatch is the watch every post belongs to when replay has no
@@ -22,7 +15,7 @@ import (
 const allWatch = replay.AllWatch
 
 func runReplay(ctx context.Context, args []string, e env) error {
-	fs := newFlags("replay", e.stderr)
+	fs := newCommandFlags("replay", helpText("replay"), e)
 	postsPath := fs.String("posts", "", "posts in the import format, JSON lines (required)")
 	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"watches":[...],"started_at","resolved_at"}`)
 	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")
@@ -30,33 +23,6 @@ func runReplay(ctx context.Context, args []string, e env) error {
 	silPath := fs.String("silences", "", `silences, JSON lines {"matchers":[...],"starts_at","ends_at" (or "duration"),"created_by","comment"}`)
 	truthPath := fs.String("truth", "", `what really happened, JSON lines {"start","end","kind"}: prints latency, precision and messages per episode on stderr`)
 	learn := fs.Duration("learn", 7*24*time.Hour, "history the detectors learn from before anything may alert (at most half the data)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, `Usage: earshot replay --posts FILE [--incidents FILE] [--silences FILE] [--config FILE] [--truth FILE] [--deliver]
-
-Runs history through the live pipeline: the same scoring, detection, linking,
-routing and grouping code as serve, on an in-memory store, on a clock driven
-by the data's timestamps. Each incident becomes known at its started_at and
-its resolution at its resolved_at. Without --config every post belongs to one
-watch, "all", and every alert goes to one receiver.
-
-As when serve starts on a store that holds history, the detectors first learn
-the data's rhythm: the clock starts --learn (7 days; at most half the data)
-after the first post, the first step reads everything before it, and spikes
-found in that history are linked and saved but raise no alert.
-
-Writes one JSON line per message routing would send, new or an update of
-an open conversation (episode: one per watch and trouble), in order:
-  {"at":RFC3339,"episode":ID,"update":bool,
-   "kind":"spike"|"unreported_incident"|"resolved","watch":...,
-   "metric":...,"incident":ID or null,"confidence":0..1,"summary":...}
---silences mute the alerts they match while they last, on the data's clock.
-With --truth (JSON lines {"start","end","kind"}), prints on stderr each true
-episode's latency, conversations and messages, and the precision.
-Notifiers deliver only with --deliver.
-
-Flags:`)
-		fs.PrintDefaults()
-	}
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -73,53 +39,9 @@ Flags:`)
 			return usageError{err}
 		}
 	}
-	o := replay.Options{Watches: cfg.Watches, MaxTextBytes: cfg.Pipeline.MaxTextBytes, DropUnmatched: cfg.Pipeline.Unmatched == "drop",
-		Alerting: &cfg.Alerting, Learn: *learn, PostsName: *postsPath, Out: e.stdout, Stderr: e.stderr, Progress: isTerminal(e.stderr),
-		Log: newLogger(e, "warn")}
-	var err error
-	if o.Incidents, err = replay.ReadIncidents(*incPath); err != nil {
-		return replayError(err)
-	}
-	if o.Silences, err = replay.ReadSilences(*silPath); err != nil {
-		return replayError(err)
-	}
-	if o.Truth, err = replay.ReadTruth(*truthPath); err != nil {
-		return replayError(err)
-	}
-	posts, err := os.Open(*postsPath)
-	if err != nil {
-		return usagef("cannot read %s: %v", *postsPath, errors.Unwrap(err))
-	}
-	defer posts.Close()
-	o.ReadPosts = func(add func(earshot.Post) error) error {
-		return readJSONLines(bufio.NewReaderSize(posts, 1<<20), add, func(line int, reason string) {
-			if o.Progress {
-				fmt.Fprint(e.stderr, "\r\x1b[K")
-			}
-			fmt.Fprintf(e.stderr, "%s:%d: rejected: %s\n", *postsPath, line, reason)
-		})
-	}
-
-	st, err := duckdb.Open(ctx, ":memory:")
-	if err != nil {
-		return fmt.Errorf("opening the in-memory store: %w", err)
-	}
-	defer st.Close()
-	if o.Scorer, err = sentiment.New(); err != nil {
-		return fmt.Errorf("loading the sentiment model: %w", err)
-	}
-	o.Store, o.Alerts = st, st
-	if *deliver {
-		if o.Deliver, err = cfg.Alerting.Notifiers(alerts.NotifierOptions{
-			Resolve:    func(ref string) (string, error) { return collectors.Secret(ref).Resolve(e.getenv) },
-			Deliveries: o.Alerts,
-			Logger:     o.Log.With("part", "notify"),
-			Threads:    threadStoreOf(st),
-		}); err != nil {
-			return usageError{err}
-		}
-	}
-	return replayError(replay.Run(ctx, o))
+	return replayError(app.Replay(ctx, cfg, app.ReplayOptions{Posts: *postsPath, Incidents: *incPath, Silences: *silPath,
+		Truth: *truthPath, Deliver: *deliver, Learn: *learn, Out: e.stdout, Stderr: e.stderr, Progress: isTerminal(e.stderr),
+		Log: newLogger(e, "warn"), Getenv: e.getenv}))
 }
 
 // replayError makes replay's bad input a usage error (exit code 2).

@@ -12,23 +12,7 @@ import (
 	"github.com/earshot/earshot/internal/oncall"
 )
 
-const silenceUsage = `Usage: earshot silence COMMAND [flags]
-
-Mutes alerts for a while (planned maintenance, a known issue being handled),
-in the store the configuration names (--store, else $EARSHOT_STORE, else the
---config file's). Serve reads the store's silences at each step, so every
-process sees them within 30 seconds.
-
-  earshot silence add --match 'watch="acme"' [--match ...] (--for 2h | --until RFC3339)
-                      [--from RFC3339] --author NAME [--comment TEXT]
-      creates a silence and prints its ID; matchers are as in routes
-      (label=value, !=, =~, !~), all must match
-  earshot silence list [--json]
-      lists the silences pending, active, or expired in the last 7 days
-  earshot silence expire ID
-      ends a silence now
-
-Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.`
+var silenceUsage = helpText("silence")
 
 func runSilence(ctx context.Context, args []string, e env) error {
 	return runSubcommand(ctx, args, e, silenceUsage, []subcommand{{"add", silenceAdd}, {"list", silenceList}, {"expire", silenceExpire}})
@@ -68,19 +52,12 @@ func silenceAdd(ctx context.Context, args []string, e env) error {
 		return usagef("--author: required: say who silences alerts")
 	}
 	req := engine.SilenceRequest{Matchers: match, CreatedBy: *author, Comment: *comment}
-	for _, t := range []struct {
-		name string
-		v    string
-		to   *time.Time
-	}{{"from", *from, &req.StartsAt}, {"until", *until, &req.EndsAt}} {
-		if t.v == "" {
-			continue
-		}
-		v, err := time.Parse(time.RFC3339, t.v)
-		if err != nil {
-			return usagef("--%s: %q is not an RFC 3339 time such as 2026-03-02T09:15:00Z", t.name, t.v)
-		}
-		*t.to = v
+	var err error
+	if req.StartsAt, err = timeFlag("from", *from, "2026-03-02T09:15:00Z"); err != nil {
+		return err
+	}
+	if req.EndsAt, err = timeFlag("until", *until, "2026-03-02T09:15:00Z"); err != nil {
+		return err
 	}
 	if *dur != 0 {
 		req.Duration = dur.String()

@@ -11,31 +11,7 @@ import (
 	"github.com/earshot/earshot/internal/auth"
 )
 
-const userUsage = `Usage: earshot user COMMAND [flags]
-
-Manages the people who sign in to Earshot, and their API tokens, in the
-store the configuration names (--store, else $EARSHOT_STORE, else the
---config file's). With DuckDB, stop serve first: it holds the file.
-
-  earshot user add NAME --role admin|comms|support|exec [--password-stdin]
-      creates a user; asks for the password twice on a terminal, or reads
-      one line from stdin with --password-stdin (never give it as an argument)
-  earshot user passwd NAME [--password-stdin]
-      sets a new password; the user's sessions end
-  earshot user list [--json]
-      lists users: name, role, created, active tokens
-  earshot user token NAME --scopes read,queue,incidents,admin [--name laptop]
-      makes an API token and prints it once (Earshot keeps only its hash);
-      send it as "Authorization: Bearer TOKEN". A token acts as its user,
-      limited to its scopes: read (pages, GET APIs), queue (follow-ups),
-      incidents (incidents, publications), admin (everything else)
-  earshot user revoke NAME --name laptop
-      revokes the user's tokens of that name
-
-Roles: admin does everything; comms runs incidents; support works the
-follow-up queue; exec reads.
-
-Exit status: 0 ok, 2 bad usage or a refused change, 1 when the store fails.`
+var userUsage = helpText("user")
 
 func runUser(ctx context.Context, args []string, e env) error {
 	return runSubcommand(ctx, args, e, userUsage, []subcommand{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/ingest"
@@ -61,4 +62,14 @@ func Run(ctx context.Context, files []string, o Options) (Summary, error) {
 	imp.ClearProgress()
 	s := pipe.Stats()
 	return Summary{Read: imp.Read(), Stored: s.Stored, Duplicates: s.Duplicates, Rejected: imp.Rejected() + s.Rejected, Unmatched: s.Unmatched}, nil
+}
+
+// Write prints s on one line, with the import's rate over elapsed.
+func (s Summary) Write(w io.Writer, elapsed time.Duration) {
+	secs := elapsed.Seconds()
+	fmt.Fprintf(w, "read %d, stored %d, duplicates %d, rejected %d", s.Read, s.Stored, s.Duplicates, s.Rejected)
+	if s.Unmatched > 0 {
+		fmt.Fprintf(w, ", matched no watch %d", s.Unmatched)
+	}
+	fmt.Fprintf(w, " in %.1fs (%.0f posts/s)\n", secs, float64(s.Read)/max(secs, 1e-9))
 }

@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/store/memstore"
@@ -44,5 +46,20 @@ func TestRun(t *testing.T) {
 	}
 	if want := (Summary{Read: 3, Duplicates: 2, Rejected: 1}); sum != want {
 		t.Errorf("second import: %+v, want %+v", sum, want)
+	}
+}
+
+// TestSummaryWrite: the line names every count, the posts matching no
+// watch only when there are some, and the rate over the time taken.
+func TestSummaryWrite(t *testing.T) {
+	var b strings.Builder
+	Summary{Read: 300, Stored: 200, Duplicates: 60, Rejected: 40}.Write(&b, 1500*time.Millisecond)
+	if got, want := b.String(), "read 300, stored 200, duplicates 60, rejected 40 in 1.5s (200 posts/s)\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	b.Reset()
+	Summary{Read: 10, Stored: 7, Rejected: 1, Unmatched: 2}.Write(&b, 4*time.Second)
+	if got, want := b.String(), "read 10, stored 7, duplicates 0, rejected 1, matched no watch 2 in 4.0s (2 posts/s)\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -13,6 +13,9 @@
 //	...
 //	err = s.Serve(ctx, ln)
 //
+// Replay runs history from files through the same engine on an in-memory
+// store, on the data's clock (package engine/replay drives it).
+//
 // Each part builds itself from its own section of the configuration; app
 // passes each the others it needs (the store, the engine's wake-up, the
 // metrics registry). It lives under internal/ because it is no library:
