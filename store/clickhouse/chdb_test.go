@@ -43,6 +43,7 @@ func TestChdbCurrentServer(t *testing.T) {
 
 	// Retention long enough that the sample posts of 2026 do not expire.
 	d := DialectFor(Version{26, 7}, "earshot_chdb", "", 20*365*24*time.Hour)
+	d.Retention.Rollups = 25 * 365 * 24 * time.Hour // the rollup's TTL apart from the posts'
 	stmts := append(chdbScript(t, d), chdbUpgradeScript(t)...)
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
@@ -124,6 +125,19 @@ func TestChdbCurrentServer(t *testing.T) {
 	}
 	if got, want := results[qSeriesByWatch], "acme\t1\t1\t1\t0\t-0.8\n"; !strings.Contains(got+"\n", want) {
 		t.Errorf("series by watch answered %q, want a row ending %q", got, want)
+	}
+	// A right rollup needs no fix; a bogus row is taken away.
+	if got, want := results[qPostSpan], ns(chdbBase)+"\t"+ns(chdbBase.Add(90*time.Minute))+"\t3"; got != want {
+		t.Errorf("post span answered %q, want %q", got, want)
+	}
+	if got := results[qRollupFixes]; got != "" {
+		t.Errorf("rollup fixes of a right rollup answered %q, want nothing", got)
+	}
+	if got, want := results[qRollupPosts], "2"; got != want {
+		t.Errorf("rollup posts answered %q, want %q", got, want)
+	}
+	if got, want := results["rollup fixes of a bogus row"], ns(chdbBase)+"\t\thn\t-1\t-1\t0\t-1\t-500000000"; got != want {
+		t.Errorf("rollup fixes of a bogus row answered %q, want %q", got, want)
 	}
 	// The rollup agrees with the posts, and leaves out what was taken away.
 	for rollup, posts := range map[string]string{qRollupSeries: qSeries, qRollupSeriesBySrc: qSeriesBySource, qRollupSeriesByWatch: qSeriesByWatch} {
@@ -360,6 +374,14 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qAuthorStates, "twitter", "u1")
 	add(qNegativeCandidates, append(anyWindow, 10)...)
 	add(qNegativeWinners, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "it's"}})
+	// Rebuilding: the rollup is right, so nothing to fix; then a row of no
+	// post, which the fixes take away.
+	add(qPostSpan)
+	add(qRollupBucketSpan)
+	add(qRollupFixes, toNS(from), toNS(to), toNS(from), toNS(to))
+	add(qRollupPosts, toNS(from), toNS(to))
+	insert(qInsertRollupRows, []any{toNS(chdbBase), "", "hn", int64(1), int64(1), int64(0), int64(1), int64(500000000)})
+	out = append(out, chdbStatement{"rollup fixes of a bogus row", bindLiterals(t, mustQuery(q, qRollupFixes), []any{toNS(from), toNS(to), toNS(from), toNS(to)})})
 	// What the server does with the dashboard's queries: the rollup read
 	// by its key for series, the posts by their time key for the rest.
 	explain := func(name, query string, args ...any) {

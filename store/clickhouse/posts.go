@@ -78,7 +78,7 @@ func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 			hash, version := earshot.ContentHash(p), collectedVersion(p)
 			if s.d.Rollups {
 				now := stateOf(p, version)
-				old, stored := states[postKey{p.ID, now.created}]
+				old, stored := states[s.postKey(p.ID, now.created)]
 				switch {
 				case !stored:
 					deltas = append(deltas, now.rollupRow(1))
@@ -101,10 +101,18 @@ func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	return nil
 }
 
-// postKey identifies a post in the table sorted by time.
+// postKey identifies a post: by ID and creation time in the table sorted
+// by time, by ID alone in the one sorted by source and ID (created 0).
 type postKey struct {
 	id      string
 	created int64
+}
+
+func (s *Store) postKey(id string, created int64) postKey {
+	if !s.d.TimeSorted {
+		created = 0
+	}
+	return postKey{id, created}
 }
 
 // postState is what post_rollup counts of one version of a post, with its
@@ -163,7 +171,11 @@ func (s *Store) addStoredStates(ctx context.Context, out map[postKey]postState, 
 		from, to = min(from, toNS(p.CreatedAt)), max(to, toNS(p.CreatedAt))
 	}
 	query := mustQuery(s.q, qPostStates)
-	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, from, to, clickhouse.GroupSet{Value: ids})
+	args := []any{clickhouse.GroupSet{Value: ids}}
+	if s.d.TimeSorted {
+		args = append([]any{from, to}, args...)
+	}
+	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, args...)
 	if err != nil {
 		return err
 	}
@@ -179,7 +191,7 @@ func (s *Store) addStoredStates(ctx context.Context, out map[postKey]postState, 
 		if len(st.watches) == 0 {
 			st.watches = nil
 		}
-		out[postKey{id, st.created}] = st
+		out[s.postKey(id, st.created)] = st
 	}
 	return rows.Err()
 }

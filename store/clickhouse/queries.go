@@ -90,6 +90,11 @@ const (
 	qModifyRollupTTL      = "modify_rollup_ttl"
 	qNegativeCandidates   = "negative_candidates"
 	qNegativeWinners      = "negative_winners"
+	qRollupFixes          = "rollup_fixes"
+	qInsertRollupRows     = "insert_rollup_rows"
+	qRollupPosts          = "rollup_posts"
+	qPostSpan             = "post_span"
+	qRollupBucketSpan     = "rollup_bucket_span"
 	qInsertSocialAccount  = "insert_social_account"
 	qSocialAccounts       = "social_accounts"
 	qCountAuthorFollowUps = "count_author_followups"
@@ -103,7 +108,7 @@ const (
 // rollupQueries are rendered only for a dialect with Rollups.
 var rollupQueries = []string{qPostStates, qAuthorStates, qInsertRollup, qRollupSeries, qRollupSeriesBySrc,
 	qRollupSeriesByWatch, qEdgeSeries, qEdgeSeriesBySource, qEdgeSeriesByWatch, qDropRollupPartition, qModifyRollupTTL,
-	qNegativeCandidates, qNegativeWinners}
+	qNegativeCandidates, qNegativeWinners, qRollupFixes, qInsertRollupRows, qRollupPosts, qPostSpan, qRollupBucketSpan}
 
 // postColumns are the posts table's columns as the store reads them, in
 // scanning order; postInsertColumns as it writes them.
@@ -120,12 +125,12 @@ const (
 	// postWindow selects posts created in [from, to) matching the optional
 	// watch and source filters: args from, to, watch, watch, source, source.
 	// It starts with WHERE, or with PREWHERE on the creation time where
-	// posts are sorted by it (Rollups): every version of a post shares its
+	// posts are sorted by it (TimeSorted): every version of a post shares its
 	// creation time, so the rows PREWHERE leaves out before FINAL settles
 	// versions are whole posts. The filters on other columns stay in
 	// WHERE, after FINAL (a post's watches change between versions).
-	postWindow = `{{if .Rollups}}PREWHERE{{else}}WHERE{{end}} created_at >= {{ts}} AND created_at < {{ts}}
-{{if .Rollups}}WHERE{{else}}    AND{{end}} (? = '' OR has(watches, ?))
+	postWindow = `{{if .TimeSorted}}PREWHERE{{else}}WHERE{{end}} created_at >= {{ts}} AND created_at < {{ts}}
+{{if .TimeSorted}}WHERE{{else}}    AND{{end}} (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?)`
 
 	incidentColumns = `id, source, title, status, severity, services, {{ns "started_at"}},
@@ -225,10 +230,12 @@ var queryTemplates = map[string]string{
 	// The stored versions of a batch's posts, by ID and creation time
 	// (which identify a post in the table sorted by time): args from, to
 	// (the batch's earliest and latest creation times, both included),
-	// then the IDs as a tuple.
+	// then the IDs as a tuple. Where posts are sorted by source and ID
+	// (cluster mode) a post is its ID, whatever its creation time: args
+	// the IDs alone.
 	qPostStates: `SELECT id, {{ns "created_at"}}, incident_id, version, source, watches, label, score
 FROM {{table "posts"}} FINAL
-PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
+{{if .TimeSorted}}PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?{{else}}WHERE id IN ?{{end}}`,
 	// The stored versions of an author's posts, which EraseAuthor takes
 	// out of the rollup.
 	qAuthorStates: `SELECT {{ns "created_at"}}, source, watches, label, score
@@ -249,15 +256,49 @@ LIMIT ?`,
 	qNegativeWinners: `SELECT ` + postColumns + `
 FROM {{table "posts"}} FINAL
 PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
-	qInsertRollup:        `INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)`,
+	qInsertRollup: `INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)`,
+	// What post_rollup lacks, per minute, watch and source, to say what
+	// the stored posts created in [from, to) say: the posts' counts (as
+	// the materialized view computes them) less the rollup's, where they
+	// differ. Args: from, to as times, then as buckets.
+	qRollupFixes: `SELECT bucket, watch, source, toInt64(sum(posts)) AS p, toInt64(sum(scored)) AS sc,
+    toInt64(sum(negative)) AS n, toInt64(sum(positive)) AS po, toInt64(sum(score_nano)) AS sn
+FROM (
+    SELECT toInt64(intDiv(created, {{rollupWidth}}) * {{rollupWidth}}) AS bucket, watch, source,
+        toInt64(count()) AS posts, toInt64(countIf(label != '')) AS scored,
+        toInt64(countIf(label = 'negative')) AS negative, toInt64(countIf(label = 'positive')) AS positive,
+        toInt64(sum(toInt64((label != '') * round(score * 1000000000)))) AS score_nano
+    FROM (
+        SELECT {{ns "created_at"}} AS created, toString(source) AS source,
+            {{if .LowCardinality}}CAST(watches AS Array(String)){{else}}watches{{end}} AS ws, toString(label) AS label, score
+        FROM {{table "posts"}} FINAL
+        {{if .TimeSorted}}PREWHERE{{else}}WHERE{{end}} created_at >= {{ts}} AND created_at < {{ts}}
+    )
+    ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', ws), '') AS watch
+    GROUP BY bucket, watch, source
+    UNION ALL
+    SELECT bucket, watch, source, -sum(posts), -sum(scored), -sum(negative), -sum(positive), -sum(score_nano)
+    FROM {{table "post_rollup"}}
+    PREWHERE bucket >= ? AND bucket < ?
+    GROUP BY bucket, watch, source
+)
+GROUP BY bucket, watch, source
+HAVING p != 0 OR sc != 0 OR n != 0 OR po != 0 OR sn != 0`,
+	qInsertRollupRows: `INSERT INTO {{table "post_rollup"}} (bucket, watch, source, posts, scored, negative, positive, score_nano)`,
+	// The posts post_rollup counts in [from, to) (buckets).
+	qRollupPosts: `SELECT toInt64(sum(posts)) FROM {{table "post_rollup"}}
+PREWHERE bucket >= ? AND bucket < ? AND watch = ''`,
+	// The first and last creation times of the posts, and whether any.
+	qPostSpan:            `SELECT min({{ns "created_at"}}), max({{ns "created_at"}}), count() FROM {{table "posts"}}`,
+	qRollupBucketSpan:    `SELECT min(bucket), max(bucket), count() FROM {{table "post_rollup"}}`,
 	qRollupSeries:        rollupSeriesSQL("''", false),
 	qRollupSeriesBySrc:   rollupSeriesSQL("source", false),
 	qRollupSeriesByWatch: rollupSeriesSQL("watch", true),
 	qEdgeSeries:          edgeSeriesSQL("''", ""),
 	qEdgeSeriesBySource:  edgeSeriesSQL("source", ""),
 	qEdgeSeriesByWatch:   edgeSeriesSQL("watch", "\nARRAY JOIN watches AS watch"),
-	qDropRollupPartition: `ALTER TABLE {{table "post_rollup"}} DROP PARTITION ?`,
-	qModifyRollupTTL:     `ALTER TABLE {{table "post_rollup"}} MODIFY TTL {{rollupTTL}}`,
+	qDropRollupPartition: `ALTER TABLE {{local "post_rollup"}}{{onCluster}} DROP PARTITION ?`,
+	qModifyRollupTTL:     `ALTER TABLE {{local "post_rollup"}}{{onCluster}} MODIFY TTL {{rollupTTL}}`,
 
 	qInsertPosts: `INSERT INTO {{table "posts"}} (` + postInsertColumns + `)`,
 	qPost: `SELECT ` + postColumns + `
@@ -444,7 +485,9 @@ ORDER BY from_at ASC, id ASC`,
 	qTableColumns:      `SELECT name, type FROM system.columns WHERE database = ? AND table = ?`,
 	qTableEngine:       `SELECT engine_full FROM system.tables WHERE database = ? AND name = ?`,
 	qModifyTTL:         `ALTER TABLE {{local "posts"}}{{onCluster}} MODIFY TTL {{postTTL}}`,
-	qPostPartitions: `SELECT DISTINCT partition FROM system.parts
+	// The months a table holds, on every server: args database, table
+	// (the local one).
+	qPostPartitions: `SELECT DISTINCT partition FROM {{everyServer "parts"}}
 WHERE database = ? AND table = ? AND active
 ORDER BY partition`,
 	qDropPartition: `ALTER TABLE {{local "posts"}}{{onCluster}} DROP PARTITION ?`,

@@ -722,6 +722,9 @@ INSERT INTO `earshot`.`publications` (id, incident_id, created_at, body, version
 -- query insert_rollup
 INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, score, sign);
 
+-- query insert_rollup_rows
+INSERT INTO `earshot`.`post_rollup` (bucket, watch, source, posts, scored, negative, positive, score_nano);
+
 -- query insert_session
 INSERT INTO `earshot`.`sessions` (hash, user_name, created_at, expires_at, revoked_at, version);
 
@@ -797,9 +800,12 @@ FROM `earshot`.`posts` FINAL
 WHERE id IN ? AND incident_id != '';
 
 -- query post_partitions
-SELECT DISTINCT partition FROM system.parts
+SELECT DISTINCT partition FROM system.`parts`
 WHERE database = ? AND table = ? AND active
 ORDER BY partition;
+
+-- query post_span
+SELECT min(toUnixTimestamp64Nano(created_at)), max(toUnixTimestamp64Nano(created_at)), count() FROM `earshot`.`posts`;
 
 -- query post_states
 SELECT id, toUnixTimestamp64Nano(created_at), incident_id, version, source, watches, label, score
@@ -826,6 +832,38 @@ ORDER BY created_at ASC, id ASC;
 
 -- query record_migration
 INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);
+
+-- query rollup_bucket_span
+SELECT min(bucket), max(bucket), count() FROM `earshot`.`post_rollup`;
+
+-- query rollup_fixes
+SELECT bucket, watch, source, toInt64(sum(posts)) AS p, toInt64(sum(scored)) AS sc,
+    toInt64(sum(negative)) AS n, toInt64(sum(positive)) AS po, toInt64(sum(score_nano)) AS sn
+FROM (
+    SELECT toInt64(intDiv(created, 60000000000) * 60000000000) AS bucket, watch, source,
+        toInt64(count()) AS posts, toInt64(countIf(label != '')) AS scored,
+        toInt64(countIf(label = 'negative')) AS negative, toInt64(countIf(label = 'positive')) AS positive,
+        toInt64(sum(toInt64((label != '') * round(score * 1000000000)))) AS score_nano
+    FROM (
+        SELECT toUnixTimestamp64Nano(created_at) AS created, toString(source) AS source,
+            CAST(watches AS Array(String)) AS ws, toString(label) AS label, score
+        FROM `earshot`.`posts` FINAL
+        PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    )
+    ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', ws), '') AS watch
+    GROUP BY bucket, watch, source
+    UNION ALL
+    SELECT bucket, watch, source, -sum(posts), -sum(scored), -sum(negative), -sum(positive), -sum(score_nano)
+    FROM `earshot`.`post_rollup`
+    PREWHERE bucket >= ? AND bucket < ?
+    GROUP BY bucket, watch, source
+)
+GROUP BY bucket, watch, source
+HAVING p != 0 OR sc != 0 OR n != 0 OR po != 0 OR sn != 0;
+
+-- query rollup_posts
+SELECT toInt64(sum(posts)) FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch = '';
 
 -- query rollup_series
 SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, '' AS key,
