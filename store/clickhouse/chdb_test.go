@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,12 +161,29 @@ func TestChdbCurrentServer(t *testing.T) {
 		t.Errorf("post states answered %q, want twitter:1's latest version and twitter:2", got)
 	}
 	// Rows of every version: twitter:1's older one too, which has the same
-	// score; the stored version of twitter:1 alone.
+	// score; both versions of twitter:1 with their row versions and parts,
+	// the stored one with the higher version.
 	if got, want := results[qNegativeCandidates], "twitter:1\t"+ns(chdbBase)+"\t-0.8\ntwitter:1\t"+ns(chdbBase)+"\t-0.8"; got != want {
 		t.Errorf("negative candidates answered %q, want %q", got, want)
 	}
-	if got := results[qNegativeWinners]; !strings.HasPrefix(got, "twitter:1\t") || strings.Contains(got, "\n") || strings.Contains(got, "older version") {
-		t.Errorf("negative winners answered %q, want twitter:1's stored version alone", got)
+	winners := strings.Split(results[qNegativeWinners], "\n")
+	versionOf := func(line string) string {
+		f := strings.Split(line, "\t")
+		if len(f) < 2 || partBlock(f[len(f)-1]) == 0 {
+			return ""
+		}
+		return f[len(f)-2]
+	}
+	var stored, older string
+	for _, l := range winners {
+		if strings.Contains(l, "older version") {
+			older = versionOf(l)
+		} else if strings.Contains(l, "acme is down") {
+			stored = versionOf(l)
+		}
+	}
+	if len(winners) != 2 || stored != ns(chdbPost.CollectedAt) || older != ns(chdbBase.Add(30*time.Second)) {
+		t.Errorf("negative winners answered %q, want both versions of twitter:1 with their versions and parts", results[qNegativeWinners])
 	}
 	for name, wants := range map[string][]string{
 		"explain rollup series":           {"post_rollup", "PrimaryKey", "Keys:", "watch", "bucket"},
@@ -372,7 +390,7 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qEdgeSeriesByWatch, append(edges, "", "", "", "")...)
 	add(qPostStates, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:2", "it's"}})
 	add(qAuthorStates, "twitter", "u1")
-	add(qNegativeCandidates, append(anyWindow, 10)...)
+	add(qNegativeCandidates, toNS(from), toNS(to), math.MaxFloat64, "", "", "", "", 10)
 	add(qNegativeWinners, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "it's"}})
 	// Rebuilding: the rollup is right, so nothing to fix; then a row of no
 	// post, which the fixes take away.

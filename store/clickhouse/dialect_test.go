@@ -428,3 +428,19 @@ func findStatement(t *testing.T, stmts []string, substr string) string {
 	t.Fatalf("no statement contains %q", substr)
 	return ""
 }
+
+func TestPartBlock(t *testing.T) {
+	for part, want := range map[string]uint64{
+		"202603_12_15_2":    15,
+		"202603_3_3_0":      3,
+		"202603_12_15_2_20": 15, // mutated
+		"all_1_9_1":         9,
+		"":                  0,
+		"bogus":             0,
+		"202603_x_y_0":      0,
+	} {
+		if got := partBlock(part); got != want {
+			t.Errorf("partBlock(%q) = %d, want %d", part, got, want)
+		}
+	}
+}

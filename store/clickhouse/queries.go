@@ -241,20 +241,26 @@ FROM {{table "posts"}} FINAL
 	qAuthorStates: `SELECT {{ns "created_at"}}, source, watches, label, score
 FROM {{table "posts"}} FINAL
 WHERE source = ? AND author_id = ?`,
-	// The rows, of every version, that rank first for TopNegative, read
-	// without FINAL and without the posts' text: postWindow's args, then
-	// how many. TopNegative then reads the stored versions of their posts.
+	// The rows, of every version, that rank first for TopNegative among
+	// those scored at most a bound, read without FINAL and without the
+	// posts' text: args from, to, the bound, watch, watch, source, source,
+	// how many. The bound is in PREWHERE with the window: only the rows
+	// under it are read whole. TopNegative then reads the stored versions
+	// of their posts.
 	qNegativeCandidates: `SELECT id, {{ns "created_at"}}, score
 FROM {{table "posts"}}
-PREWHERE created_at >= {{ts}} AND created_at < {{ts}}
+PREWHERE created_at >= {{ts}} AND created_at < {{ts}} AND score <= ?
 WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
 ORDER BY score ASC, created_at DESC, id ASC
 LIMIT ?`,
-	// The stored versions of the candidates' posts: args from, to (the
-	// candidates' earliest and latest creation times, both included), then
-	// the IDs as a tuple.
-	qNegativeWinners: `SELECT ` + postColumns + `
-FROM {{table "posts"}} FINAL
+	// The versions of the candidates' posts, each with its row version and
+	// part, of which TopNegative keeps the stored one (the highest version;
+	// of equal versions the one of the later part, as FINAL does): args
+	// from, to (the candidates' earliest and latest creation times, both
+	// included), then the IDs as a tuple. Where posts are not sorted by time
+	// (cluster mode) FINAL settles them instead, and the part is ''.
+	qNegativeWinners: `SELECT ` + postColumns + `, version, {{if .TimeSorted}}_part{{else}}''{{end}}
+FROM {{table "posts"}}{{if not .TimeSorted}} FINAL{{end}}
 PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
 	qInsertRollup: `INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)`,
 	// What post_rollup lacks, per minute, watch and source, to say what

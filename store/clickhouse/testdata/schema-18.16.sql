@@ -750,7 +750,7 @@ WHERE (? = '' OR has(watches, ?))
 -- query negative_candidates
 SELECT id, created_at, score
 FROM `earshot`.`posts`
-PREWHERE created_at >= ? AND created_at < ?
+PREWHERE created_at >= ? AND created_at < ? AND score <= ?
 WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
 ORDER BY score ASC, created_at DESC, id ASC
 LIMIT ?;
@@ -759,8 +759,8 @@ LIMIT ?;
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     part_models, part_scores, incident_id, parent_id, reason, rating,
-    from_brand, app_version
-FROM `earshot`.`posts` FINAL
+    from_brand, app_version, version, _part
+FROM `earshot`.`posts`
 PREWHERE created_at >= ? AND created_at <= ? AND id IN ?;
 
 -- query pending_mutations

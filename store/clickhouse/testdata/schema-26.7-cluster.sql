@@ -777,7 +777,7 @@ ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` MODIFY TTL toDateTime(crea
 -- query negative_candidates
 SELECT id, toUnixTimestamp64Nano(created_at), score
 FROM `earshot`.`posts`
-PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND score <= ?
 WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
 ORDER BY score ASC, created_at DESC, id ASC
 LIMIT ?;
@@ -786,7 +786,7 @@ LIMIT ?;
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
     parts, incident_id, parent_id, reason, rating,
-    from_brand, app_version
+    from_brand, app_version, version, ''
 FROM `earshot`.`posts` FINAL
 PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND id IN ?;
 
