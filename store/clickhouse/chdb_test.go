@@ -557,6 +557,9 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qDropPartition, 202001)
 	add(qDropRollupPartition, 202001)
 	add(qModifyRollupTTL)
+	add(qEraseRanks, "twitter", "u2")
+	add(qDropRanksPartition, 202001)
+	add(qModifyRanksTTL)
 
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		if !covered[name] {

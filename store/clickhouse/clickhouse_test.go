@@ -497,3 +497,38 @@ func sameBuckets(a, b []earshot.Bucket) bool {
 		return x == y && math.Abs(mx-my) < 1e-9
 	})
 }
+
+// TestEraseAuthorRanks: the author's rows go from post_ranks too (which
+// TopNegative reads its candidates from), and the most negative posts are
+// the others'.
+func TestEraseAuthorRanks(t *testing.T) {
+	ctx := t.Context()
+	st := openTestStore(t, testServer(t))
+	defer st.Close()
+	base := storetest.Base
+	gone := storetest.NewPost("twitter", "g", base).Author("gone", 1).Score(-0.95).Post()
+	stays := storetest.NewPost("twitter", "s", base.Add(time.Minute)).Author("stays", 1).Score(-0.5).Post()
+	if err := st.SavePosts(ctx, []earshot.Post{gone, stays}); err != nil {
+		t.Fatal(err)
+	}
+	ranks := func(author string) uint64 {
+		var n uint64
+		if err := st.conn.QueryRow(ctx, "SELECT count() FROM "+st.d.table("post_ranks")+" WHERE author_id = ?", author).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if ranks("gone") != 1 || ranks("stays") != 1 {
+		t.Fatalf("post_ranks holds %d rows of gone and %d of stays, want 1 each", ranks("gone"), ranks("stays"))
+	}
+	if _, err := st.EraseAuthor(ctx, "twitter", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	if n := ranks("gone"); n != 0 {
+		t.Errorf("post_ranks keeps %d rows of the erased author", n)
+	}
+	top, err := st.TopNegative(ctx, earshot.PostQuery{From: base.Add(-time.Hour), To: base.Add(time.Hour), Limit: 5})
+	if err != nil || len(top) != 1 || top[0].ID != stays.ID {
+		t.Errorf("TopNegative after the erasure = %v, %v; want %s alone", top, err, stays.ID)
+	}
+}

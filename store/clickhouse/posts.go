@@ -813,6 +813,14 @@ func (s *Store) EraseAuthor(ctx context.Context, source, authorID string) (int64
 	if err := s.waitMutations(ctx, s.d.localName("posts")); err != nil {
 		return 0, fmt.Errorf("erasing author: %w", err)
 	}
+	if s.d.TimeSorted {
+		if err := s.conn.Exec(mctx, mustQuery(s.q, qEraseRanks), source, authorID); err != nil {
+			return 0, fmt.Errorf("erasing author: %w", err)
+		}
+		if err := s.waitMutations(ctx, "post_ranks"); err != nil {
+			return 0, fmt.Errorf("erasing author: %w", err)
+		}
+	}
 	if err := s.insertRollup(ctx, deltas); err != nil {
 		return 0, fmt.Errorf("erasing author: %w", err)
 	}

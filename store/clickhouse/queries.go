@@ -87,6 +87,9 @@ const (
 	qEdgeSeriesBySource   = "edge_series_by_source"
 	qEdgeSeriesByWatch    = "edge_series_by_watch"
 	qDropRollupPartition  = "drop_rollup_partition"
+	qEraseRanks           = "erase_ranks"
+	qDropRanksPartition   = "drop_ranks_partition"
+	qModifyRanksTTL       = "modify_ranks_ttl"
 	qModifyRollupTTL      = "modify_rollup_ttl"
 	qNegativeCandidates   = "negative_candidates"
 	qNegativeWinners      = "negative_winners"
@@ -104,6 +107,9 @@ const (
 	qInsertErasure        = "insert_erasure"
 	qErasures             = "erasures"
 )
+
+// rankQueries are rendered only for a dialect with TimeSorted (post_ranks).
+var rankQueries = []string{qEraseRanks, qDropRanksPartition, qModifyRanksTTL}
 
 // rollupQueries are rendered only for a dialect with Rollups.
 var rollupQueries = []string{qPostStates, qAuthorStates, qInsertRollup, qRollupSeries, qRollupSeriesBySrc,
@@ -247,8 +253,10 @@ WHERE source = ? AND author_id = ?`,
 	// how many. The bound is in PREWHERE with the window: only the rows
 	// under it are read whole. TopNegative then reads the stored versions
 	// of their posts.
+	// Where posts are sorted by time they are read from post_ranks, sorted
+	// by score (migration 0019).
 	qNegativeCandidates: `SELECT id, {{ns "created_at"}}, score
-FROM {{table "posts"}}
+FROM {{if .TimeSorted}}{{table "post_ranks"}}{{else}}{{table "posts"}}{{end}}
 PREWHERE created_at >= {{ts}} AND created_at < {{ts}} AND score <= ?
 WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
 ORDER BY score ASC, created_at DESC, id ASC
@@ -304,6 +312,9 @@ PREWHERE bucket >= ? AND bucket < ? AND watch = ''`,
 	qEdgeSeriesBySource:  edgeSeriesSQL("source", ""),
 	qEdgeSeriesByWatch:   edgeSeriesSQL("watch", "\nARRAY JOIN watches AS watch"),
 	qDropRollupPartition: `ALTER TABLE {{local "post_rollup"}}{{onCluster}} DROP PARTITION ?`,
+	qEraseRanks:          `ALTER TABLE {{table "post_ranks"}} DELETE WHERE source = ? AND author_id = ?`,
+	qDropRanksPartition:  `ALTER TABLE {{table "post_ranks"}} DROP PARTITION ?`,
+	qModifyRanksTTL:      `ALTER TABLE {{table "post_ranks"}} MODIFY TTL {{postTTL}}`,
 	qModifyRollupTTL:     `ALTER TABLE {{local "post_rollup"}}{{onCluster}} MODIFY TTL {{rollupTTL}}`,
 
 	qInsertPosts: `INSERT INTO {{table "posts"}} (` + postInsertColumns + `)`,
@@ -503,7 +514,10 @@ ORDER BY partition`,
 func (d Dialect) Queries() (map[string]string, error) {
 	out := make(map[string]string, len(queryTemplates))
 	for name, text := range queryTemplates {
-		if name == qModifyTTL && d.postTTL() == "" || name == qModifyRollupTTL && d.rollupTTL() == "" {
+		if (name == qModifyTTL || name == qModifyRanksTTL) && d.postTTL() == "" || name == qModifyRollupTTL && d.rollupTTL() == "" {
+			continue
+		}
+		if !d.TimeSorted && slices.Contains(rankQueries, name) {
 			continue
 		}
 		if !d.Rollups && slices.Contains(rollupQueries, name) {

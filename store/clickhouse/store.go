@@ -222,6 +222,11 @@ func (s *Store) applyRetention(ctx context.Context) error {
 			return err
 		}
 	}
+	if s.d.TimeSorted && s.d.postTTL() != "" {
+		if err := s.applyTTL(ctx, "post_ranks", s.d.Retention.Posts, qModifyRanksTTL); err != nil {
+			return err
+		}
+	}
 	if s.d.Rollups && s.d.rollupTTL() != "" {
 		if err := s.applyTTL(ctx, "post_rollup", s.d.Retention.rollups(), qModifyRollupTTL); err != nil {
 			return err
@@ -284,6 +289,13 @@ func (s *Store) DropExpired(ctx context.Context, now time.Time) ([]string, error
 		keep time.Duration
 		drop string
 	}{{"posts", s.cfg.Retention.Posts, qDropPartition}}
+	if s.d.TimeSorted {
+		tables = append(tables, struct {
+			name string
+			keep time.Duration
+			drop string
+		}{"post_ranks", s.cfg.Retention.Posts, qDropRanksPartition})
+	}
 	if s.d.Rollups {
 		tables = append(tables, struct {
 			name string

@@ -472,6 +472,40 @@ INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, scor
 SELECT toUnixTimestamp64Nano(created_at), source, watches, label, score, 1
 FROM `earshot`.`posts` FINAL;
 
+-- migration 0019_post_ranks #1
+DROP TABLE IF EXISTS `earshot`.`post_ranks_mv`;
+
+-- migration 0019_post_ranks #2
+DROP TABLE IF EXISTS `earshot`.`post_ranks`;
+
+-- migration 0019_post_ranks #3
+CREATE TABLE `earshot`.`post_ranks`
+(
+    score Float64,
+    created_at DateTime64(9, 'UTC'),
+    id String,
+    source LowCardinality(String),
+    author_id String,
+    label LowCardinality(String),
+    watches Array(LowCardinality(String))
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(toDateTime(created_at, 'UTC'))
+ORDER BY (score, created_at)
+SETTINGS ttl_only_drop_parts = 1;
+
+-- migration 0019_post_ranks #4
+CREATE MATERIALIZED VIEW `earshot`.`post_ranks_mv` TO `earshot`.`post_ranks` AS
+SELECT score, created_at, id, source, author_id, label, watches
+FROM `earshot`.`posts`
+WHERE label != '';
+
+-- migration 0019_post_ranks #5
+INSERT INTO `earshot`.`post_ranks` (score, created_at, id, source, author_id, label, watches)
+SELECT score, created_at, id, source, author_id, label, watches
+FROM `earshot`.`posts`
+WHERE label != '';
+
 -- query account
 SELECT name, role, password_hash, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(password_changed_at)
 FROM `earshot`.`accounts` FINAL
@@ -565,6 +599,9 @@ LIMIT ?;
 -- query drop_partition
 ALTER TABLE `earshot`.`posts` DROP PARTITION ?;
 
+-- query drop_ranks_partition
+ALTER TABLE `earshot`.`post_ranks` DROP PARTITION ?;
+
 -- query drop_rollup_partition
 ALTER TABLE `earshot`.`post_rollup` DROP PARTITION ?;
 
@@ -613,6 +650,9 @@ ALTER TABLE `earshot`.`followups` DELETE WHERE source = ? AND author_id = ?;
 
 -- query erase_old_alert
 ALTER TABLE `earshot`.`alerts` DELETE WHERE id = ? AND version < ?;
+
+-- query erase_ranks
+ALTER TABLE `earshot`.`post_ranks` DELETE WHERE source = ? AND author_id = ?;
 
 -- query erasures
 SELECT id, source, author_id, actor, toUnixTimestamp64Nano(erased_at), posts, follow_ups, alerts
@@ -754,7 +794,7 @@ WHERE (? = '' OR has(watches, ?))
 
 -- query negative_candidates
 SELECT id, toUnixTimestamp64Nano(created_at), score
-FROM `earshot`.`posts`
+FROM `earshot`.`post_ranks`
 PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND score <= ?
 WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
 ORDER BY score ASC, created_at DESC, id ASC
