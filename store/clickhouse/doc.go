@@ -26,8 +26,11 @@
 // counts stored versions only; EraseAuthor and DropExpired take their
 // posts out of it too. A series whose bucket is a multiple of a minute
 // reads the rollup for the window's whole minutes and the posts for the
-// rest. TopNegative ranks rows of any version without FINAL and reads the
-// stored versions of the first few with FINAL. Migration 0017 moves an
+// rest. TopNegative ranks rows of any version without FINAL, from
+// post_ranks (the scored rows sorted by score, filled by a materialized
+// view from posts; migration 0019, not in cluster mode) under a bound on
+// the score, and settles the versions of the first few in Go as FINAL
+// would (highest version, then latest part). Migration 0017 moves an
 // existing database's posts to the time-sorted table and fills the rollup;
 // 0018 fills it in cluster mode. Saves go out as batched inserts.
 // Each row keeps the earshot.ContentHash of its version (content_hash,
