@@ -53,6 +53,7 @@ func commands() []command {
 		{"detect", "score a timestamp,value CSV for anomalies, streaming (timestamp,value,anomaly_score out)", runDetect},
 		{"digest", "write a reputation digest of a period for execs (digest --period 7d --format html|md)", runDigest},
 		{"bench", "measure analyze and import speed on this machine, end to end", runBench},
+		{"store", "maintain the store: store rebuild-rollups [--from T --to T]", runStoreCommand},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -53,6 +53,36 @@ func TimeDashboard(ctx context.Context, st earshot.Store, end time.Time, span ti
 		sort.Float64s(took)
 		out = append(out, Query{Query: tg.name, Runs: runs, P50: quantile(took, 0.5), P95: quantile(took, 0.95)})
 	}
+	// The store calls the page makes, one by one: where its time goes.
+	sq := earshot.SeriesQuery{From: end.Add(-span), To: end, Bucket: time.Hour}
+	daily := sq
+	daily.Bucket, daily.GroupBy = 24*time.Hour, earshot.GroupSource
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"store: Series 1h", func() error { _, err := st.Series(ctx, sq); return err }},
+		{"store: Series by source 1d", func() error { _, err := st.Series(ctx, daily); return err }},
+		{"store: Incidents", func() error { _, err := st.Incidents(ctx, sq.From, sq.To); return err }},
+		{"store: Spikes", func() error { _, err := st.Spikes(ctx, sq.From, sq.To); return err }},
+		{"store: TopNegative 200", func() error {
+			_, err := st.TopNegative(ctx, earshot.PostQuery{From: sq.From, To: sq.To, Limit: 200})
+			return err
+		}},
+		{"store: CountPosts", func() error { _, err := st.CountPosts(ctx, earshot.PostQuery{From: sq.From, To: sq.To}); return err }},
+	}
+	for _, c := range calls {
+		took := make([]float64, 0, runs)
+		for range runs {
+			start := time.Now()
+			if err := c.call(); err != nil {
+				return out, fmt.Errorf("%s: %w", c.name, err)
+			}
+			took = append(took, float64(time.Since(start).Microseconds())/1000)
+		}
+		sort.Float64s(took)
+		out = append(out, Query{Query: c.name, Runs: runs, P50: quantile(took, 0.5), P95: quantile(took, 0.95)})
+	}
 	return out, nil
 }
 

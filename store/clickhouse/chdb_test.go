@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,6 +44,7 @@ func TestChdbCurrentServer(t *testing.T) {
 
 	// Retention long enough that the sample posts of 2026 do not expire.
 	d := DialectFor(Version{26, 7}, "earshot_chdb", "", 20*365*24*time.Hour)
+	d.Retention.Rollups = 25 * 365 * 24 * time.Hour // the rollup's TTL apart from the posts'
 	stmts := append(chdbScript(t, d), chdbUpgradeScript(t)...)
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
@@ -125,6 +127,19 @@ func TestChdbCurrentServer(t *testing.T) {
 	if got, want := results[qSeriesByWatch], "acme\t1\t1\t1\t0\t-0.8\n"; !strings.Contains(got+"\n", want) {
 		t.Errorf("series by watch answered %q, want a row ending %q", got, want)
 	}
+	// A right rollup needs no fix; a bogus row is taken away.
+	if got, want := results[qPostSpan], ns(chdbBase)+"\t"+ns(chdbBase.Add(90*time.Minute))+"\t3"; got != want {
+		t.Errorf("post span answered %q, want %q", got, want)
+	}
+	if got := results[qRollupFixes]; got != "" {
+		t.Errorf("rollup fixes of a right rollup answered %q, want nothing", got)
+	}
+	if got, want := results[qRollupPosts], "2"; got != want {
+		t.Errorf("rollup posts answered %q, want %q", got, want)
+	}
+	if got, want := results["rollup fixes of a bogus row"], ns(chdbBase)+"\t\thn\t-1\t-1\t0\t-1\t-500000000"; got != want {
+		t.Errorf("rollup fixes of a bogus row answered %q, want %q", got, want)
+	}
 	// The rollup agrees with the posts, and leaves out what was taken away.
 	for rollup, posts := range map[string]string{qRollupSeries: qSeries, qRollupSeriesBySrc: qSeriesBySource, qRollupSeriesByWatch: qSeriesByWatch} {
 		if got, want := results[rollup], results[posts]; got != want || got == "" {
@@ -146,12 +161,29 @@ func TestChdbCurrentServer(t *testing.T) {
 		t.Errorf("post states answered %q, want twitter:1's latest version and twitter:2", got)
 	}
 	// Rows of every version: twitter:1's older one too, which has the same
-	// score; the stored version of twitter:1 alone.
+	// score; both versions of twitter:1 with their row versions and parts,
+	// the stored one with the higher version.
 	if got, want := results[qNegativeCandidates], "twitter:1\t"+ns(chdbBase)+"\t-0.8\ntwitter:1\t"+ns(chdbBase)+"\t-0.8"; got != want {
 		t.Errorf("negative candidates answered %q, want %q", got, want)
 	}
-	if got := results[qNegativeWinners]; !strings.HasPrefix(got, "twitter:1\t") || strings.Contains(got, "\n") || strings.Contains(got, "older version") {
-		t.Errorf("negative winners answered %q, want twitter:1's stored version alone", got)
+	winners := strings.Split(results[qNegativeWinners], "\n")
+	versionOf := func(line string) string {
+		f := strings.Split(line, "\t")
+		if len(f) < 2 || partBlock(f[len(f)-1]) == 0 {
+			return ""
+		}
+		return f[len(f)-2]
+	}
+	var stored, older string
+	for _, l := range winners {
+		if strings.Contains(l, "older version") {
+			older = versionOf(l)
+		} else if strings.Contains(l, "acme is down") {
+			stored = versionOf(l)
+		}
+	}
+	if len(winners) != 2 || stored != ns(chdbPost.CollectedAt) || older != ns(chdbBase.Add(30*time.Second)) {
+		t.Errorf("negative winners answered %q, want both versions of twitter:1 with their versions and parts", results[qNegativeWinners])
 	}
 	for name, wants := range map[string][]string{
 		"explain rollup series":           {"post_rollup", "PrimaryKey", "Keys:", "watch", "bucket"},
@@ -358,8 +390,16 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qEdgeSeriesByWatch, append(edges, "", "", "", "")...)
 	add(qPostStates, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:2", "it's"}})
 	add(qAuthorStates, "twitter", "u1")
-	add(qNegativeCandidates, append(anyWindow, 10)...)
+	add(qNegativeCandidates, toNS(from), toNS(to), math.MaxFloat64, "", "", "", "", 10)
 	add(qNegativeWinners, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "it's"}})
+	// Rebuilding: the rollup is right, so nothing to fix; then a row of no
+	// post, which the fixes take away.
+	add(qPostSpan)
+	add(qRollupBucketSpan)
+	add(qRollupFixes, toNS(from), toNS(to), toNS(from), toNS(to))
+	add(qRollupPosts, toNS(from), toNS(to))
+	insert(qInsertRollupRows, []any{toNS(chdbBase), "", "hn", int64(1), int64(1), int64(0), int64(1), int64(500000000)})
+	out = append(out, chdbStatement{"rollup fixes of a bogus row", bindLiterals(t, mustQuery(q, qRollupFixes), []any{toNS(from), toNS(to), toNS(from), toNS(to)})})
 	// What the server does with the dashboard's queries: the rollup read
 	// by its key for series, the posts by their time key for the rest.
 	explain := func(name, query string, args ...any) {
@@ -517,6 +557,9 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qDropPartition, 202001)
 	add(qDropRollupPartition, 202001)
 	add(qModifyRollupTTL)
+	add(qEraseRanks, "twitter", "u2")
+	add(qDropRanksPartition, 202001)
+	add(qModifyRanksTTL)
 
 	for _, name := range slices.Sorted(maps.Keys(q)) {
 		if !covered[name] {

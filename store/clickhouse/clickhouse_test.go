@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/model"
 	"github.com/earshot/earshot/store/storetest"
 )
 
@@ -221,35 +223,86 @@ func testUpgradeHalfApplied(t *testing.T, addr, crashed string) {
 }
 
 // TestDropExpired checks retention on servers without TTL: whole months
-// past the retention go, the rest stay.
+// past each table's retention go, the rest stay, and the series read the
+// rollup's months kept longer than their posts.
 func TestDropExpired(t *testing.T) {
 	addr := testServer(t)
-	st := openTestStore(t, addr)
-	defer st.Close()
-	st.cfg.Retention = 60 * 24 * time.Hour
+	testDropExpired(t, func(t *testing.T) *Store { return openTestStore(t, addr) })
+}
+
+func testDropExpired(t *testing.T, open func(*testing.T) *Store) {
 	now := time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC)
-	var posts []earshot.Post
-	for i, created := range []time.Time{
-		time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC),  // January ended > 60 days before now: dropped
-		time.Date(2026, 3, 31, 23, 0, 0, 0, time.UTC), // March ended 76 days before: dropped
-		time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC),  // April ended 45 days before: kept
-		time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC),
-	} {
-		posts = append(posts, earshot.Post{ID: fmt.Sprintf("t:%d", i), Source: "t", CreatedAt: created, CollectedAt: created})
+	day := 24 * time.Hour
+	tests := []struct {
+		name      string
+		retention Retention
+		dropped   []string
+		series    []int64 // posts per day of the series from January to now, on the days with posts
+	}{
+		{
+			// January and March ended more than 60 days before now; April
+			// 45 days before. The rollup follows the posts.
+			name:      "rollup as long as posts",
+			retention: Retention{Posts: 60 * day},
+			dropped:   []string{"posts 202601", "posts 202603", "post_rollup 202601", "post_rollup 202603"},
+			series:    []int64{1, 2},
+		},
+		{
+			// The rollup keeps 120 days: only January (156 days) goes; the
+			// series still count March's post from the rollup.
+			name:      "rollup longer",
+			retention: Retention{Posts: 60 * day, Rollups: 120 * day},
+			dropped:   []string{"posts 202601", "posts 202603", "post_rollup 202601"},
+			series:    []int64{1, 1, 2},
+		},
 	}
-	if err := st.SavePosts(t.Context(), posts); err != nil {
-		t.Fatal(err)
-	}
-	dropped, err := st.DropExpired(t.Context(), now)
-	if err != nil {
-		t.Fatalf("DropExpired: %v", err)
-	}
-	if want := []string{"202601", "202603"}; !slices.Equal(dropped, want) {
-		t.Errorf("dropped %v, want %v", dropped, want)
-	}
-	n, err := st.CountPosts(t.Context(), earshot.PostQuery{From: time.Unix(0, 1), To: now})
-	if err != nil || n != 2 {
-		t.Errorf("CountPosts after DropExpired = %d, %v; want 2", n, err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := open(t)
+			defer st.Close()
+			st.cfg.Retention = tt.retention
+			var posts []earshot.Post
+			for i, created := range []time.Time{
+				time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC),
+				time.Date(2026, 3, 31, 23, 0, 0, 0, time.UTC),
+				time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC),
+				time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC),
+				time.Date(2026, 6, 1, 0, 5, 0, 0, time.UTC),
+			} {
+				posts = append(posts, earshot.Post{ID: fmt.Sprintf("t:%d", i), Source: "t", CreatedAt: created, CollectedAt: created})
+			}
+			if err := st.SavePosts(t.Context(), posts); err != nil {
+				t.Fatal(err)
+			}
+			dropped, err := st.DropExpired(t.Context(), now)
+			if err != nil {
+				t.Fatalf("DropExpired: %v", err)
+			}
+			if !slices.Equal(dropped, tt.dropped) {
+				t.Errorf("dropped %v, want %v", dropped, tt.dropped)
+			}
+			n, err := st.CountPosts(t.Context(), earshot.PostQuery{From: time.Unix(0, 1), To: now})
+			if err != nil || n != 3 {
+				t.Errorf("CountPosts after DropExpired = %d, %v; want 3", n, err)
+			}
+			buckets, err := st.Series(t.Context(), earshot.SeriesQuery{
+				From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: now, Bucket: day,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var counts []int64
+			for _, b := range buckets {
+				counts = append(counts, b.Count)
+			}
+			if !slices.Equal(counts, tt.series) {
+				t.Errorf("series after DropExpired counts %v (%v), want %v", counts, buckets, tt.series)
+			}
+			again, err := st.DropExpired(t.Context(), now)
+			if err != nil || len(again) != 0 {
+				t.Errorf("DropExpired again dropped %v, %v; want nothing", again, err)
+			}
+		})
 	}
 }
 
@@ -276,27 +329,206 @@ func testCluster(t *testing.T) (addr, cluster string) {
 func TestConformanceCluster(t *testing.T) {
 	addr, cluster := testCluster(t)
 	storetest.Suite{
-		New: func(t *testing.T) earshot.Store {
-			buf := make([]byte, 6)
-			_, _ = rand.Read(buf)
-			cfg := DefaultConfig()
-			cfg.Addr = []string{addr}
-			cfg.Cluster = cluster
-			cfg.Database = "earshot_cluster_" + hex.EncodeToString(buf)
-			st, err := Open(t.Context(), cfg)
-			if err != nil {
-				t.Fatalf("Open: %v", err)
-			}
-			t.Cleanup(func() {
-				drop, err := Open(context.Background(), cfg)
-				if err == nil {
-					err = drop.DropDatabase(context.Background())
-				}
-				if err != nil {
-					t.Errorf("dropping %s on the cluster: %v", cfg.Database, err)
-				}
-			})
-			return st
-		},
+		New: func(t *testing.T) earshot.Store { return openClusterStore(t, addr, cluster) },
 	}.Run(t)
+}
+
+// TestDropExpiredCluster is TestDropExpired on a cluster: posts and the
+// rollup are split over the shards, and every shard's months go.
+func TestDropExpiredCluster(t *testing.T) {
+	addr, cluster := testCluster(t)
+	testDropExpired(t, func(t *testing.T) *Store { return openClusterStore(t, addr, cluster) })
+}
+
+// openClusterStore opens a store on a fresh database of the cluster,
+// dropped on every server at cleanup.
+func openClusterStore(t *testing.T, addr, cluster string) *Store {
+	t.Helper()
+	buf := make([]byte, 6)
+	_, _ = rand.Read(buf)
+	cfg := DefaultConfig()
+	cfg.Addr = []string{addr}
+	cfg.Cluster = cluster
+	cfg.Database = "earshot_cluster_" + hex.EncodeToString(buf)
+	st, err := Open(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		drop, err := Open(context.Background(), cfg)
+		if err == nil {
+			err = drop.DropDatabase(context.Background())
+		}
+		if err != nil {
+			t.Errorf("dropping %s on the cluster: %v", cfg.Database, err)
+		}
+	})
+	return st
+}
+
+// TestRebuildRollups checks that a rollup gone wrong (rows of no post, a
+// post it never counted) is put right from the posts, within the span
+// asked only, that a rollup already right gets no row, and that progress
+// goes a day at a time.
+func TestRebuildRollups(t *testing.T) {
+	addr := testServer(t)
+	testRebuildRollups(t, openTestStore(t, addr))
+}
+
+// TestRebuildRollupsCluster is TestRebuildRollups through the Distributed
+// tables.
+func TestRebuildRollupsCluster(t *testing.T) {
+	addr, cluster := testCluster(t)
+	testRebuildRollups(t, openClusterStore(t, addr, cluster))
+}
+
+func testRebuildRollups(t *testing.T, st *Store) {
+	ctx := t.Context()
+	defer st.Close()
+	day := 24 * time.Hour
+	base := storetest.Base
+	var posts []earshot.Post
+	for i := range 6 {
+		p := storetest.NewPost("twitter", fmt.Sprintf("r%d", i), base.Add(time.Duration(i)*(day/2+time.Minute))).
+			Watches("acme").Score(float64(i)/5 - 0.5).Post()
+		posts = append(posts, p)
+	}
+	if err := st.SavePosts(ctx, posts); err != nil {
+		t.Fatal(err)
+	}
+	// An edit, through the store: the rollup follows it.
+	edited := posts[1]
+	edited.Sentiment = earshot.Sentiment{Score: -0.9, Label: earshot.Negative}
+	edited.Watches = []string{"acme", "acmecloud"}
+	edited.CollectedAt = edited.CollectedAt.Add(time.Hour)
+	if err := st.SavePosts(ctx, []earshot.Post{edited}); err != nil {
+		t.Fatal(err)
+	}
+	posts[1] = edited
+	// The rollup goes wrong: a post stored without its rollup rows (on the
+	// first day and the third), and rollup rows of no post (the second).
+	lost := []earshot.Post{
+		storetest.NewPost("rss", "lost1", base.Add(3*time.Hour)).Watches("acme").Score(0.7).Post(),
+		storetest.NewPost("rss", "lost2", base.Add(2*day+time.Hour)).Score(-0.4).Post(),
+	}
+	var rows [][]any
+	for _, p := range lost {
+		rows = append(rows, st.postRow(p))
+	}
+	if err := st.insertPosts(ctx, lost, rows); err != nil {
+		t.Fatal(err)
+	}
+	posts = append(posts, lost...)
+	ghost := storetest.NewPost("hn", "ghost", base.Add(day+time.Hour)).Watches("acme").Score(-0.8).Post()
+	if err := st.insertRollup(ctx, [][]any{stateOf(ghost, 1).rollupRow(1)}); err != nil {
+		t.Fatal(err)
+	}
+
+	queries := []earshot.SeriesQuery{
+		{From: base.Add(-day), To: base.Add(4 * day), Bucket: time.Hour},
+		{From: base.Add(-day), To: base.Add(4 * day), Bucket: time.Minute, GroupBy: earshot.GroupWatch},
+		{From: base.Add(-day), To: base.Add(4 * day), Bucket: day, GroupBy: earshot.GroupSource},
+	}
+	wrong := func(q earshot.SeriesQuery) bool {
+		got, err := st.Series(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return !sameBuckets(got, model.Series(posts, q))
+	}
+	for _, q := range queries {
+		if !wrong(q) {
+			t.Fatalf("the rollup is not wrong before the rebuild: %+v", q)
+		}
+	}
+
+	// The second day only: the ghost goes, the posts lost on the first
+	// and third days stay uncounted.
+	p, err := st.RebuildRollups(ctx, base.Add(day), base.Add(2*day), nil)
+	if err != nil {
+		t.Fatalf("RebuildRollups of a day: %v", err)
+	}
+	if p.Fixed == 0 || p.Posts != 2 || !p.From.Equal(base.Add(day)) || !p.Done.Equal(base.Add(2*day)) {
+		t.Errorf("RebuildRollups of the second day = %+v, want rows fixed and its 2 posts", p)
+	}
+	secondDay := earshot.SeriesQuery{From: base.Add(day), To: base.Add(2 * day), Bucket: time.Hour}
+	if wrong(secondDay) {
+		t.Error("the second day is still wrong after its rebuild")
+	}
+	if !wrong(queries[0]) {
+		t.Error("rebuilding the second day put the others right too")
+	}
+
+	// Everything, from the first post or row to the last.
+	var seen []earshot.RebuildProgress
+	p, err = st.RebuildRollups(ctx, time.Time{}, time.Time{}, func(p earshot.RebuildProgress) { seen = append(seen, p) })
+	if err != nil {
+		t.Fatalf("RebuildRollups: %v", err)
+	}
+	for _, q := range queries {
+		if wrong(q) {
+			got, _ := st.Series(ctx, q)
+			t.Errorf("after the rebuild Series(%+v) = %v, want %v", q, got, model.Series(posts, q))
+		}
+	}
+	if p.Posts != int64(len(posts)) || p.Fixed == 0 || !p.Done.Equal(p.To) {
+		t.Errorf("RebuildRollups = %+v, want %d posts, rows fixed, done", p, len(posts))
+	}
+	if !p.From.Equal(base) || !p.To.Equal(posts[5].CreatedAt.Add(time.Minute)) {
+		t.Errorf("RebuildRollups spanned [%v, %v), want the first post's minute to the one after the last's", p.From, p.To)
+	}
+	if len(seen) != 3 || !seen[0].Done.Equal(base.Add(day)) || seen[len(seen)-1] != p {
+		t.Errorf("progress %+v, want a day at a time ending with %+v", seen, p)
+	}
+
+	// A rollup that is right gets nothing.
+	p, err = st.RebuildRollups(ctx, time.Time{}, time.Time{}, nil)
+	if err != nil || p.Fixed != 0 || p.Posts != int64(len(posts)) {
+		t.Errorf("RebuildRollups of a right rollup = %+v, %v; want nothing fixed", p, err)
+	}
+}
+
+// sameBuckets compares series, means to 1e-9 (the rollup sums scores in
+// nano-units).
+func sameBuckets(a, b []earshot.Bucket) bool {
+	return slices.EqualFunc(a, b, func(x, y earshot.Bucket) bool {
+		mx, my := x.MeanSentiment, y.MeanSentiment
+		x.MeanSentiment, y.MeanSentiment = 0, 0
+		return x == y && math.Abs(mx-my) < 1e-9
+	})
+}
+
+// TestEraseAuthorRanks: the author's rows go from post_ranks too (which
+// TopNegative reads its candidates from), and the most negative posts are
+// the others'.
+func TestEraseAuthorRanks(t *testing.T) {
+	ctx := t.Context()
+	st := openTestStore(t, testServer(t))
+	defer st.Close()
+	base := storetest.Base
+	gone := storetest.NewPost("twitter", "g", base).Author("gone", 1).Score(-0.95).Post()
+	stays := storetest.NewPost("twitter", "s", base.Add(time.Minute)).Author("stays", 1).Score(-0.5).Post()
+	if err := st.SavePosts(ctx, []earshot.Post{gone, stays}); err != nil {
+		t.Fatal(err)
+	}
+	ranks := func(author string) uint64 {
+		var n uint64
+		if err := st.conn.QueryRow(ctx, "SELECT count() FROM "+st.d.table("post_ranks")+" WHERE author_id = ?", author).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if ranks("gone") != 1 || ranks("stays") != 1 {
+		t.Fatalf("post_ranks holds %d rows of gone and %d of stays, want 1 each", ranks("gone"), ranks("stays"))
+	}
+	if _, err := st.EraseAuthor(ctx, "twitter", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	if n := ranks("gone"); n != 0 {
+		t.Errorf("post_ranks keeps %d rows of the erased author", n)
+	}
+	top, err := st.TopNegative(ctx, earshot.PostQuery{From: base.Add(-time.Hour), To: base.Add(time.Hour), Limit: 5})
+	if err != nil || len(top) != 1 || top[0].ID != stays.ID {
+		t.Errorf("TopNegative after the erasure = %v, %v; want %s alone", top, err, stays.ID)
+	}
 }

@@ -28,13 +28,54 @@ type Config struct {
 	// table. The servers need ZooKeeper (or Keeper) and the {shard} and
 	// {replica} macros. Empty means one server.
 	Cluster string `yaml:"cluster"`
-	// Retention, when positive, is how long posts are kept, counted from
-	// their creation. Servers that know TTL (20.8 on) drop expired posts
-	// by themselves; on older servers call Store.DropExpired, which drops
+	// Retention is how long each kind of table keeps its rows (see
+	// Retention). Servers that know TTL (20.8 on) drop expired rows by
+	// themselves; on older servers call Store.DropExpired, which drops
 	// whole months.
-	Retention time.Duration `yaml:"retention"`
+	Retention Retention `yaml:"retention"`
 	// Debug logs the driver's protocol chatter.
 	Debug bool `yaml:"debug"`
+}
+
+// Retention says how long each kind of table keeps its rows, counted from
+// the post's creation (the rollup: from its minute's start). Zero keeps
+// them for ever.
+type Retention struct {
+	// Posts is how long posts are kept.
+	Posts time.Duration `yaml:"posts"`
+	// Rollups is how long post_rollup, the per-minute counts the series
+	// read, is kept: at least as long as the posts, so that a series
+	// never reads a window whose counts expired and whose posts did not
+	// (longer keeps the counts of months whose posts are gone). Zero
+	// keeps it as long as the posts.
+	Rollups time.Duration `yaml:"rollups"`
+}
+
+// rollups is how long post_rollup is kept; zero is for ever.
+func (r Retention) rollups() time.Duration {
+	if r.Rollups > 0 {
+		return r.Rollups
+	}
+	return r.Posts
+}
+
+// validate names the first key that is wrong, and why.
+func (r Retention) validate() error {
+	for _, k := range []struct {
+		key string
+		d   time.Duration
+	}{{"retention.posts", r.Posts}, {"retention.rollups", r.Rollups}} {
+		if k.d < 0 {
+			return fmt.Errorf("%s: %v is negative", k.key, k.d)
+		}
+		if k.d > 0 && k.d < time.Hour {
+			return fmt.Errorf("%s: %v is shorter than an hour", k.key, k.d)
+		}
+	}
+	if r.Rollups > 0 && (r.Posts == 0 || r.Rollups < r.Posts) {
+		return fmt.Errorf("retention.rollups: %v is shorter than the posts' retention (%v): a series would read counts expired before their posts", r.Rollups, r.Posts)
+	}
+	return nil
 }
 
 // DefaultConfig returns the configuration of a single local server.
@@ -63,13 +104,7 @@ func (c Config) Validate() error {
 	if c.Cluster != "" && !clusterRE.MatchString(c.Cluster) {
 		return fmt.Errorf("cluster: %q has characters a cluster name cannot have", c.Cluster)
 	}
-	if c.Retention < 0 {
-		return fmt.Errorf("retention: %v is negative", c.Retention)
-	}
-	if c.Retention > 0 && c.Retention < time.Hour {
-		return fmt.Errorf("retention: %v is shorter than an hour", c.Retention)
-	}
-	return nil
+	return c.Retention.validate()
 }
 
 // String describes the config with the password redacted, fit for logs.
@@ -85,8 +120,11 @@ func (c Config) String() string {
 	if c.Cluster != "" {
 		q.Set("cluster", c.Cluster)
 	}
-	if c.Retention > 0 {
-		q.Set("retention", c.Retention.String())
+	if c.Retention.Posts > 0 {
+		q.Set("retention", c.Retention.Posts.String())
+	}
+	if c.Retention.Rollups > 0 {
+		q.Set("rollup_retention", c.Retention.Rollups.String())
 	}
 	if c.Debug {
 		q.Set("debug", "true")
@@ -97,8 +135,10 @@ func (c Config) String() string {
 
 // ParseDSN reads a store DSN:
 //
-//	clickhouse://user:pass@host:9000[,host2:9000]/database?cluster=x&retention=2160h&debug=true
+//	clickhouse://user:pass@host:9000[,host2:9000]/database?cluster=x&retention=90d&rollup_retention=730d&debug=true
 //
+// retention is the posts' retention, rollup_retention the rollup's (see
+// Retention).
 // Missing parts take DefaultConfig's values. Error messages never repeat
 // the password, nor the user-info part of the DSN.
 func ParseDSN(dsn string) (Config, error) {
@@ -173,12 +213,16 @@ func ParseDSN(dsn string) (Config, error) {
 		switch k {
 		case "cluster":
 			cfg.Cluster = v
-		case "retention":
+		case "retention", "rollup_retention":
 			d, err := parseRetention(v)
 			if err != nil {
-				return Config{}, fmt.Errorf("parsing clickhouse DSN: retention: %w", err)
+				return Config{}, fmt.Errorf("parsing clickhouse DSN: %s: %w", k, err)
 			}
-			cfg.Retention = d
+			if k == "retention" {
+				cfg.Retention.Posts = d
+			} else {
+				cfg.Retention.Rollups = d
+			}
 		case "debug":
 			b, err := strconv.ParseBool(v)
 			if err != nil {

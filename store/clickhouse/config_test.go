@@ -26,11 +26,11 @@ func TestParseDSN(t *testing.T) {
 		},
 		{
 			dsn:  "clickhouse://bob@a:9001,b,[::1]:9002/db_2?retention=90d&debug=true",
-			want: Config{Addr: []string{"a:9001", "b:9000", "[::1]:9002"}, Database: "db_2", Username: "bob", Retention: 90 * 24 * time.Hour, Debug: true},
+			want: Config{Addr: []string{"a:9001", "b:9000", "[::1]:9002"}, Database: "db_2", Username: "bob", Retention: Retention{Posts: 90 * 24 * time.Hour}, Debug: true},
 		},
 		{
-			dsn:  "clickhouse://u:p%40ss%3Aw0rd@h/earshot?retention=720h",
-			want: Config{Addr: []string{"h:9000"}, Database: "earshot", Username: "u", Password: "p@ss:w0rd", Retention: 720 * time.Hour},
+			dsn:  "clickhouse://u:p%40ss%3Aw0rd@h/earshot?retention=720h&rollup_retention=730d",
+			want: Config{Addr: []string{"h:9000"}, Database: "earshot", Username: "u", Password: "p@ss:w0rd", Retention: Retention{Posts: 720 * time.Hour, Rollups: 730 * 24 * time.Hour}},
 		},
 		{
 			dsn:  "clickhouse://u:p@ss@h:9000",
@@ -107,6 +107,10 @@ func TestConfigValidate(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("DefaultConfig().Validate() = %v", err)
 	}
+	ok.Retention = Retention{Posts: 90 * 24 * time.Hour, Rollups: 730 * 24 * time.Hour}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("a rollup kept longer than posts: Validate() = %v", err)
+	}
 	tests := []struct {
 		name   string
 		change func(*Config)
@@ -116,8 +120,11 @@ func TestConfigValidate(t *testing.T) {
 		{"addr without port", func(c *Config) { c.Addr = []string{"h"} }, "addr"},
 		{"database", func(c *Config) { c.Database = "a;DROP" }, "database"},
 		{"cluster", func(c *Config) { c.Cluster = "a`b" }, "cluster"},
-		{"negative retention", func(c *Config) { c.Retention = -time.Hour }, "retention"},
-		{"tiny retention", func(c *Config) { c.Retention = time.Minute }, "retention"},
+		{"negative retention", func(c *Config) { c.Retention.Posts = -time.Hour }, "retention.posts"},
+		{"tiny retention", func(c *Config) { c.Retention.Posts = time.Minute }, "retention.posts"},
+		{"tiny rollup retention", func(c *Config) { c.Retention.Rollups = time.Minute }, "retention.rollups"},
+		{"rollups shorter than posts", func(c *Config) { c.Retention = Retention{Posts: 48 * time.Hour, Rollups: 24 * time.Hour} }, "retention.rollups"},
+		{"rollups expire, posts kept", func(c *Config) { c.Retention.Rollups = 24 * time.Hour }, "retention.rollups"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

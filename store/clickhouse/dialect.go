@@ -47,8 +47,8 @@ type Dialect struct {
 	// Cluster, when set, lays tables out with ON CLUSTER, Replicated
 	// engines and a Distributed posts table.
 	Cluster string
-	// Retention, when positive and the server has TTL, expires posts.
-	Retention time.Duration
+	// Retention, where the server has TTL, expires posts and the rollup.
+	Retention Retention
 
 	// DateTime64 stores times as DateTime64(9, 'UTC'); without it, as
 	// Int64 nanoseconds since the epoch. Either way Go code sees int64
@@ -59,7 +59,7 @@ type Dialect struct {
 	// Map stores sentiment parts as Map(String, Float64); without it as
 	// two parallel arrays.
 	Map bool
-	// TTL lets the server expire posts (needs Retention).
+	// TTL lets the server expire posts and the rollup (needs Retention).
 	TTL bool
 	// MutationsSync lets ALTER ... DELETE wait for itself.
 	MutationsSync bool
@@ -69,23 +69,29 @@ type Dialect struct {
 	// EXISTS. Without it (18.16 has not) a migration adding a column that
 	// is already there fails, and the store takes the failure as done.
 	AddColumnIfNotExists bool
-	// Rollups sorts posts by creation time and keeps post_rollup, counts
-	// and sentiment per minute, watch and source, that series read
-	// instead of posts (migration 0017). Not in cluster mode.
+	// Rollups keeps post_rollup, counts and sentiment per minute, watch
+	// and source, that series read instead of posts (migration 0017; in
+	// cluster mode 0018: a table per shard behind a Distributed one).
 	Rollups bool
+	// TimeSorted is set when posts are sorted by (created_at, source, id)
+	// (migration 0017, not in cluster mode, where posts stay sorted by
+	// source and ID): a post is then identified by its ID and creation
+	// time, and window queries filter the creation time in PREWHERE.
+	TimeSorted bool
 }
 
 // rollupWidth is the width of post_rollup's buckets: a series whose
 // bucket width is a multiple of it reads the rollup.
 const rollupWidth = time.Minute
 
-// DialectFor returns the dialect of a server of version v holding db.
+// DialectFor returns the dialect of a server of version v holding db,
+// keeping posts (and the rollup) for retention (0: for ever).
 func DialectFor(v Version, db, cluster string, retention time.Duration) Dialect {
 	modern := v.AtLeast(20, 8) // DateTime64 with to/fromUnixTimestamp64Nano, TTL, mutations_sync
 	return Dialect{
 		DB:             db,
 		Cluster:        cluster,
-		Retention:      retention,
+		Retention:      Retention{Posts: retention},
 		DateTime64:     modern,
 		LowCardinality: modern,
 		Map:            v.AtLeast(22, 3),
@@ -94,13 +100,14 @@ func DialectFor(v Version, db, cluster string, retention time.Duration) Dialect 
 		SkipIndexes:    modern,
 
 		AddColumnIfNotExists: modern,
-		Rollups:              cluster == "",
+		Rollups:              true,
+		TimeSorted:           cluster == "",
 	}
 }
 
 // shardedTables are split over the cluster's shards behind a Distributed
 // table; the others are replicated whole to every server.
-var shardedTables = []string{"posts"}
+var shardedTables = []string{"posts", "post_rollup"}
 
 func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "\\`") + "`" }
 
@@ -139,7 +146,8 @@ func (d Dialect) onCluster() string {
 }
 
 // engine renders a MergeTree-family engine; kind is "MergeTree" or
-// "ReplacingMergeTree", args its own arguments (a version column).
+// "ReplacingMergeTree", args its own arguments (a version column, the
+// columns to sum).
 func (d Dialect) engine(kind, name string, args ...string) string {
 	if d.Cluster == "" {
 		return kind + "(" + strings.Join(args, ", ") + ")"
@@ -217,23 +225,24 @@ func (d Dialect) dateTime(col string) string {
 
 // postTTL is the TTL expression of the posts table, "" when none.
 func (d Dialect) postTTL() string {
-	if !d.TTL || d.Retention <= 0 {
+	if !d.TTL || d.Retention.Posts <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s + toIntervalSecond(%d)", d.dateTime("created_at"), int64(d.Retention/time.Second))
+	return fmt.Sprintf("%s + toIntervalSecond(%d)", d.dateTime("created_at"), int64(d.Retention.Posts/time.Second))
 }
 
 // rollupDateTime is post_rollup's bucket as a DateTime, for partitioning
 // and TTL.
 func (d Dialect) rollupDateTime() string { return "toDateTime(intDiv(bucket, 1000000000), 'UTC')" }
 
-// rollupTTL is the TTL expression of post_rollup, "" when none: the posts'
-// retention, counted from the bucket's start.
+// rollupTTL is the TTL expression of post_rollup, "" when none: the
+// rollup's retention, counted from the bucket's start.
 func (d Dialect) rollupTTL() string {
-	if !d.TTL || d.Retention <= 0 {
+	keep := d.Retention.rollups()
+	if !d.TTL || keep <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s + toIntervalSecond(%d)", d.rollupDateTime(), int64(d.Retention/time.Second))
+	return fmt.Sprintf("%s + toIntervalSecond(%d)", d.rollupDateTime(), int64(keep/time.Second))
 }
 
 // addColumn starts an ALTER TABLE action adding a column, idempotent where

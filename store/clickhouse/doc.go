@@ -16,17 +16,23 @@
 // counts twice and the latest collected version wins even when an older
 // one is saved later.
 //
-// Series read post_rollup instead of posts where they can (not in cluster
-// mode): counts and summed sentiment per minute, watch and source, in a
-// SummingMergeTree filled by a materialized view. SavePosts reads the
+// Series read post_rollup instead of posts where they can: counts and
+// summed sentiment per minute, watch and source, in a SummingMergeTree
+// filled by a materialized view (in cluster mode a ReplicatedSummingMergeTree
+// per shard, post_rollup_local, which each server's view writes to, behind
+// a Distributed post_rollup; migration 0018). SavePosts reads the
 // stored version of each post it saves and writes the rollup rows of the
 // new version (sign 1) and of the one it replaces (sign -1), so the rollup
 // counts stored versions only; EraseAuthor and DropExpired take their
 // posts out of it too. A series whose bucket is a multiple of a minute
 // reads the rollup for the window's whole minutes and the posts for the
-// rest. TopNegative ranks rows of any version without FINAL and reads the
-// stored versions of the first few with FINAL. Migration 0017 moves an
-// existing database's posts to the time-sorted table and fills the rollup. Saves go out as batched inserts.
+// rest. TopNegative ranks rows of any version without FINAL, from
+// post_ranks (the scored rows sorted by score, filled by a materialized
+// view from posts; migration 0019, not in cluster mode) under a bound on
+// the score, and settles the versions of the first few in Go as FINAL
+// would (highest version, then latest part). Migration 0017 moves an
+// existing database's posts to the time-sorted table and fills the rollup;
+// 0018 fills it in cluster mode. Saves go out as batched inserts.
 // Each row keeps the earshot.ContentHash of its version (content_hash,
 // computed as it is saved); PostHashes reads a batch of IDs with FINAL in
 // one query, the IDs bound as a tuple for IN (18.16 takes no array there).
@@ -46,7 +52,10 @@
 //
 // With Config.Cluster set, tables are created ON CLUSTER with Replicated
 // engines; posts are sharded by ID behind a Distributed table, the small
-// tables replicated to every server.
+// tables replicated to every server. Inserts go with insert_deduplicate
+// off: a replicated table would drop an insert equal to an earlier one (a
+// post erased and collected again unchanged, its rollup rows), and the
+// store's tables settle repeats themselves.
 //
 // Posts lists a window's posts with FINAL, newest first. LinkPosts needs
 // no mutation: it reads the winning version of each post to link and
@@ -60,8 +69,11 @@
 // alert's labels and Why kept as JSON text.
 //
 // EraseAuthor deletes with an ALTER TABLE ... DELETE mutation and returns
-// once it is applied. Retention is a TTL where the server has one, and
-// Store.DropExpired (dropping whole months) where it has not.
+// once it is applied. Retention is per kind of table (Config.Retention:
+// posts, and the rollup, kept as long or longer so series keep the counts
+// of months whose posts are gone): a TTL where the server has one, and
+// Store.DropExpired (dropping whole months of each table, on every shard)
+// where it has not.
 //
 // A post's CreatedAt is assumed not to change between versions (it is
 // when the post was written): outside cluster mode it is part of the

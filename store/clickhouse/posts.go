@@ -7,6 +7,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,7 +79,7 @@ func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 			hash, version := earshot.ContentHash(p), collectedVersion(p)
 			if s.d.Rollups {
 				now := stateOf(p, version)
-				old, stored := states[postKey{p.ID, now.created}]
+				old, stored := states[s.postKey(p.ID, now.created)]
 				switch {
 				case !stored:
 					deltas = append(deltas, now.rollupRow(1))
@@ -101,10 +102,18 @@ func (s *Store) SavePosts(ctx context.Context, posts []earshot.Post) error {
 	return nil
 }
 
-// postKey identifies a post in the table sorted by time.
+// postKey identifies a post: by ID and creation time in the table sorted
+// by time, by ID alone in the one sorted by source and ID (created 0).
 type postKey struct {
 	id      string
 	created int64
+}
+
+func (s *Store) postKey(id string, created int64) postKey {
+	if !s.d.TimeSorted {
+		created = 0
+	}
+	return postKey{id, created}
 }
 
 // postState is what post_rollup counts of one version of a post, with its
@@ -163,7 +172,11 @@ func (s *Store) addStoredStates(ctx context.Context, out map[postKey]postState, 
 		from, to = min(from, toNS(p.CreatedAt)), max(to, toNS(p.CreatedAt))
 	}
 	query := mustQuery(s.q, qPostStates)
-	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, from, to, clickhouse.GroupSet{Value: ids})
+	args := []any{clickhouse.GroupSet{Value: ids}}
+	if s.d.TimeSorted {
+		args = append([]any{from, to}, args...)
+	}
+	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, args...)
 	if err != nil {
 		return err
 	}
@@ -179,7 +192,7 @@ func (s *Store) addStoredStates(ctx context.Context, out map[postKey]postState, 
 		if len(st.watches) == 0 {
 			st.watches = nil
 		}
-		out[postKey{id, st.created}] = st
+		out[s.postKey(id, st.created)] = st
 	}
 	return rows.Err()
 }
@@ -556,57 +569,34 @@ func (s *Store) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot
 	return posts, nil
 }
 
+// negativeBounds are the scores under which topNegativeByCandidates
+// looks for its rows first, in turn: most windows have enough very
+// negative posts, and rows above the bound are not read whole.
+var negativeBounds = []float64{-0.99, -0.9, -0.5, 0, math.MaxFloat64}
+
 // topNegativeByCandidates answers TopNegative without reading the window
 // with FINAL: it takes the k rows of any version that rank first (scored,
-// matching q, by score, then newest, then ID), reads the stored versions
-// of their posts with FINAL (a few IDs), and keeps the posts whose stored
-// version matches q and ranks where one of those rows does. Every other
-// post ranks after all k rows; so when at least n posts are kept, or the k
-// rows were every row there is, the first n kept are the answer. Else it
-// tries again with more rows, and after that gives up (ok false) for the
-// FINAL query: a window whose first rows are mostly stale versions.
+// matching q, by score, then newest, then ID), reads the versions of their
+// posts (a few IDs) and settles which is stored, and keeps the posts whose
+// stored version matches q and ranks where one of those rows does. Every
+// other post ranks after all k rows; so when at least n posts are kept, or
+// the k rows were every row there is, the first n kept are the answer. Else
+// it tries again with more rows, and after that gives up (ok false) for the
+// FINAL query: a window whose first rows are mostly stale versions. The k
+// rows are looked for under a bound on the score first (negativeBounds):
+// when k rows are under it, they are the k that rank first.
 func (s *Store) topNegativeByCandidates(ctx context.Context, q earshot.PostQuery) (posts []earshot.Post, ok bool, err error) {
 	n := limit(q.Limit)
 	from, to := toNS(q.From), toNS(q.To)
 	for k := 2*n + 50; k <= min(32*n+800, maxStateIDs); k *= 4 {
-		type row struct {
-			created int64
-			score   float64
-		}
-		rows, err := s.conn.Query(ctx, mustQuery(s.q, qNegativeCandidates),
-			append(windowArgs(q.From, q.To, q.Watch, q.Source), k)...)
+		seen, ids, lo, hi, got, err := s.negativeCandidates(ctx, q, k)
 		if err != nil {
-			return nil, false, err
-		}
-		seen := map[string][]row{}
-		var ids []any
-		lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-		got := 0
-		for rows.Next() {
-			var (
-				id string
-				r  row
-			)
-			if err := rows.Scan(&id, &r.created, &r.score); err != nil {
-				rows.Close()
-				return nil, false, err
-			}
-			got++
-			if _, ok := seen[id]; !ok {
-				ids = append(ids, id)
-			}
-			seen[id] = append(seen[id], r)
-			lo, hi = min(lo, r.created), max(hi, r.created)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, false, err
 		}
 		if len(ids) == 0 {
 			return nil, true, nil
 		}
-		query := mustQuery(s.q, qNegativeWinners)
-		winners, err := s.queryPosts(idSetContext(ctx, query, ids), query, lo, hi, clickhouse.GroupSet{Value: ids})
+		winners, err := s.storedVersions(ctx, lo, hi, ids)
 		if err != nil {
 			return nil, false, err
 		}
@@ -617,7 +607,7 @@ func (s *Store) topNegativeByCandidates(ctx context.Context, q earshot.PostQuery
 				q.Watch != "" && !slices.Contains(p.Watches, q.Watch) || q.Source != "" && p.Source != q.Source {
 				continue
 			}
-			if slices.Contains(seen[p.ID], row{created, p.Sentiment.Score}) {
+			if slices.Contains(seen[p.ID], candidateRow{created, p.Sentiment.Score}) {
 				kept = append(kept, p)
 			}
 		}
@@ -629,6 +619,118 @@ func (s *Store) topNegativeByCandidates(ctx context.Context, q earshot.PostQuery
 		}
 	}
 	return nil, false, nil
+}
+
+// candidateRow is a row TopNegative ranks: a version's creation time and
+// score.
+type candidateRow struct {
+	created int64
+	score   float64
+}
+
+// negativeCandidates returns the k rows of any version that rank first
+// for q, by post ID, the IDs, their earliest and latest creation times,
+// and how many rows there were (fewer than k: every row there is).
+func (s *Store) negativeCandidates(ctx context.Context, q earshot.PostQuery, k int) (seen map[string][]candidateRow, ids []any, lo, hi int64, got int, err error) {
+	for _, bound := range negativeBounds {
+		seen, ids, got = map[string][]candidateRow{}, nil, 0
+		lo, hi = int64(math.MaxInt64), int64(math.MinInt64)
+		rows, err := s.conn.Query(ctx, mustQuery(s.q, qNegativeCandidates),
+			toNS(q.From), toNS(q.To), bound, q.Watch, q.Watch, q.Source, q.Source, k)
+		if err != nil {
+			return nil, nil, 0, 0, 0, err
+		}
+		for rows.Next() {
+			var (
+				id string
+				r  candidateRow
+			)
+			if err := rows.Scan(&id, &r.created, &r.score); err != nil {
+				rows.Close()
+				return nil, nil, 0, 0, 0, err
+			}
+			got++
+			if _, ok := seen[id]; !ok {
+				ids = append(ids, id)
+			}
+			seen[id] = append(seen[id], r)
+			lo, hi = min(lo, r.created), max(hi, r.created)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, 0, 0, 0, err
+		}
+		if got >= k {
+			break
+		}
+	}
+	return seen, ids, lo, hi, got, nil
+}
+
+// storedVersions returns the stored version of each post of ids created in
+// [lo, hi] (both included), as FINAL would: of the rows of one post (ID,
+// source and, where posts are sorted by time, creation time) the highest
+// version, and of equal versions the one of the part with the later block
+// numbers (rows of one post with equal versions in one part were settled
+// when the part was made).
+func (s *Store) storedVersions(ctx context.Context, lo, hi int64, ids []any) ([]earshot.Post, error) {
+	query := mustQuery(s.q, qNegativeWinners)
+	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, lo, hi, clickhouse.GroupSet{Value: ids})
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type key struct {
+		id, source string
+		created    int64
+	}
+	type best struct {
+		p              earshot.Post
+		version, block uint64
+	}
+	stored := map[key]best{}
+	var order []key
+	for rows.Next() {
+		var (
+			version uint64
+			part    string
+		)
+		p, err := s.scanPost(rows, &version, &part)
+		if err != nil {
+			return nil, err
+		}
+		k := key{p.ID, p.Source, toNS(p.CreatedAt)}
+		b := best{p, version, partBlock(part)}
+		old, ok := stored[k]
+		if !ok {
+			order = append(order, k)
+		}
+		if !ok || b.version > old.version || b.version == old.version && b.block >= old.block {
+			stored[k] = b
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]earshot.Post, len(order))
+	for i, k := range order {
+		out[i] = stored[k].p
+	}
+	return out, nil
+}
+
+// partBlock is the last block number of a part named
+// partition_minblock_maxblock_level[_mutation], 0 when the name is not one.
+func partBlock(part string) uint64 {
+	fields := strings.Split(part, "_")
+	if len(fields) < 4 {
+		return 0
+	}
+	n, err := strconv.ParseUint(fields[2], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // Authors aggregates the window's posts per author.
@@ -710,6 +812,14 @@ func (s *Store) EraseAuthor(ctx context.Context, source, authorID string) (int64
 	}
 	if err := s.waitMutations(ctx, s.d.localName("posts")); err != nil {
 		return 0, fmt.Errorf("erasing author: %w", err)
+	}
+	if s.d.TimeSorted {
+		if err := s.conn.Exec(mctx, mustQuery(s.q, qEraseRanks), source, authorID); err != nil {
+			return 0, fmt.Errorf("erasing author: %w", err)
+		}
+		if err := s.waitMutations(ctx, "post_ranks"); err != nil {
+			return 0, fmt.Errorf("erasing author: %w", err)
+		}
 	}
 	if err := s.insertRollup(ctx, deltas); err != nil {
 		return 0, fmt.Errorf("erasing author: %w", err)

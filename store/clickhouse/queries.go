@@ -87,9 +87,17 @@ const (
 	qEdgeSeriesBySource   = "edge_series_by_source"
 	qEdgeSeriesByWatch    = "edge_series_by_watch"
 	qDropRollupPartition  = "drop_rollup_partition"
+	qEraseRanks           = "erase_ranks"
+	qDropRanksPartition   = "drop_ranks_partition"
+	qModifyRanksTTL       = "modify_ranks_ttl"
 	qModifyRollupTTL      = "modify_rollup_ttl"
 	qNegativeCandidates   = "negative_candidates"
 	qNegativeWinners      = "negative_winners"
+	qRollupFixes          = "rollup_fixes"
+	qInsertRollupRows     = "insert_rollup_rows"
+	qRollupPosts          = "rollup_posts"
+	qPostSpan             = "post_span"
+	qRollupBucketSpan     = "rollup_bucket_span"
 	qInsertSocialAccount  = "insert_social_account"
 	qSocialAccounts       = "social_accounts"
 	qCountAuthorFollowUps = "count_author_followups"
@@ -100,10 +108,13 @@ const (
 	qErasures             = "erasures"
 )
 
+// rankQueries are rendered only for a dialect with TimeSorted (post_ranks).
+var rankQueries = []string{qEraseRanks, qDropRanksPartition, qModifyRanksTTL}
+
 // rollupQueries are rendered only for a dialect with Rollups.
 var rollupQueries = []string{qPostStates, qAuthorStates, qInsertRollup, qRollupSeries, qRollupSeriesBySrc,
 	qRollupSeriesByWatch, qEdgeSeries, qEdgeSeriesBySource, qEdgeSeriesByWatch, qDropRollupPartition, qModifyRollupTTL,
-	qNegativeCandidates, qNegativeWinners}
+	qNegativeCandidates, qNegativeWinners, qRollupFixes, qInsertRollupRows, qRollupPosts, qPostSpan, qRollupBucketSpan}
 
 // postColumns are the posts table's columns as the store reads them, in
 // scanning order; postInsertColumns as it writes them.
@@ -120,12 +131,12 @@ const (
 	// postWindow selects posts created in [from, to) matching the optional
 	// watch and source filters: args from, to, watch, watch, source, source.
 	// It starts with WHERE, or with PREWHERE on the creation time where
-	// posts are sorted by it (Rollups): every version of a post shares its
+	// posts are sorted by it (TimeSorted): every version of a post shares its
 	// creation time, so the rows PREWHERE leaves out before FINAL settles
 	// versions are whole posts. The filters on other columns stay in
 	// WHERE, after FINAL (a post's watches change between versions).
-	postWindow = `{{if .Rollups}}PREWHERE{{else}}WHERE{{end}} created_at >= {{ts}} AND created_at < {{ts}}
-{{if .Rollups}}WHERE{{else}}    AND{{end}} (? = '' OR has(watches, ?))
+	postWindow = `{{if .TimeSorted}}PREWHERE{{else}}WHERE{{end}} created_at >= {{ts}} AND created_at < {{ts}}
+{{if .TimeSorted}}WHERE{{else}}    AND{{end}} (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?)`
 
 	incidentColumns = `id, source, title, status, severity, services, {{ns "started_at"}},
@@ -225,39 +236,86 @@ var queryTemplates = map[string]string{
 	// The stored versions of a batch's posts, by ID and creation time
 	// (which identify a post in the table sorted by time): args from, to
 	// (the batch's earliest and latest creation times, both included),
-	// then the IDs as a tuple.
+	// then the IDs as a tuple. Where posts are sorted by source and ID
+	// (cluster mode) a post is its ID, whatever its creation time: args
+	// the IDs alone.
 	qPostStates: `SELECT id, {{ns "created_at"}}, incident_id, version, source, watches, label, score
 FROM {{table "posts"}} FINAL
-PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
+{{if .TimeSorted}}PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?{{else}}WHERE id IN ?{{end}}`,
 	// The stored versions of an author's posts, which EraseAuthor takes
 	// out of the rollup.
 	qAuthorStates: `SELECT {{ns "created_at"}}, source, watches, label, score
 FROM {{table "posts"}} FINAL
 WHERE source = ? AND author_id = ?`,
-	// The rows, of every version, that rank first for TopNegative, read
-	// without FINAL and without the posts' text: postWindow's args, then
-	// how many. TopNegative then reads the stored versions of their posts.
+	// The rows, of every version, that rank first for TopNegative among
+	// those scored at most a bound, read without FINAL and without the
+	// posts' text: args from, to, the bound, watch, watch, source, source,
+	// how many. The bound is in PREWHERE with the window: only the rows
+	// under it are read whole. TopNegative then reads the stored versions
+	// of their posts.
+	// Where posts are sorted by time they are read from post_ranks, sorted
+	// by score (migration 0019).
 	qNegativeCandidates: `SELECT id, {{ns "created_at"}}, score
-FROM {{table "posts"}}
-PREWHERE created_at >= {{ts}} AND created_at < {{ts}}
+FROM {{if .TimeSorted}}{{table "post_ranks"}}{{else}}{{table "posts"}}{{end}}
+PREWHERE created_at >= {{ts}} AND created_at < {{ts}} AND score <= ?
 WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
 ORDER BY score ASC, created_at DESC, id ASC
 LIMIT ?`,
-	// The stored versions of the candidates' posts: args from, to (the
-	// candidates' earliest and latest creation times, both included), then
-	// the IDs as a tuple.
-	qNegativeWinners: `SELECT ` + postColumns + `
-FROM {{table "posts"}} FINAL
+	// The versions of the candidates' posts, each with its row version and
+	// part, of which TopNegative keeps the stored one (the highest version;
+	// of equal versions the one of the later part, as FINAL does): args
+	// from, to (the candidates' earliest and latest creation times, both
+	// included), then the IDs as a tuple. Where posts are not sorted by time
+	// (cluster mode) FINAL settles them instead, and the part is ''.
+	qNegativeWinners: `SELECT ` + postColumns + `, version, {{if .TimeSorted}}_part{{else}}''{{end}}
+FROM {{table "posts"}}{{if not .TimeSorted}} FINAL{{end}}
 PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
-	qInsertRollup:        `INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)`,
+	qInsertRollup: `INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)`,
+	// What post_rollup lacks, per minute, watch and source, to say what
+	// the stored posts created in [from, to) say: the posts' counts (as
+	// the materialized view computes them) less the rollup's, where they
+	// differ. Args: from, to as times, then as buckets.
+	qRollupFixes: `SELECT bucket, watch, source, toInt64(sum(posts)) AS p, toInt64(sum(scored)) AS sc,
+    toInt64(sum(negative)) AS n, toInt64(sum(positive)) AS po, toInt64(sum(score_nano)) AS sn
+FROM (
+    SELECT toInt64(intDiv(created, {{rollupWidth}}) * {{rollupWidth}}) AS bucket, watch, source,
+        toInt64(count()) AS posts, toInt64(countIf(label != '')) AS scored,
+        toInt64(countIf(label = 'negative')) AS negative, toInt64(countIf(label = 'positive')) AS positive,
+        toInt64(sum(toInt64((label != '') * round(score * 1000000000)))) AS score_nano
+    FROM (
+        SELECT {{ns "created_at"}} AS created, toString(source) AS source,
+            {{if .LowCardinality}}CAST(watches AS Array(String)){{else}}watches{{end}} AS ws, toString(label) AS label, score
+        FROM {{table "posts"}} FINAL
+        {{if .TimeSorted}}PREWHERE{{else}}WHERE{{end}} created_at >= {{ts}} AND created_at < {{ts}}
+    )
+    ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', ws), '') AS watch
+    GROUP BY bucket, watch, source
+    UNION ALL
+    SELECT bucket, watch, source, -sum(posts), -sum(scored), -sum(negative), -sum(positive), -sum(score_nano)
+    FROM {{table "post_rollup"}}
+    PREWHERE bucket >= ? AND bucket < ?
+    GROUP BY bucket, watch, source
+)
+GROUP BY bucket, watch, source
+HAVING p != 0 OR sc != 0 OR n != 0 OR po != 0 OR sn != 0`,
+	qInsertRollupRows: `INSERT INTO {{table "post_rollup"}} (bucket, watch, source, posts, scored, negative, positive, score_nano)`,
+	// The posts post_rollup counts in [from, to) (buckets).
+	qRollupPosts: `SELECT toInt64(sum(posts)) FROM {{table "post_rollup"}}
+PREWHERE bucket >= ? AND bucket < ? AND watch = ''`,
+	// The first and last creation times of the posts, and whether any.
+	qPostSpan:            `SELECT min({{ns "created_at"}}), max({{ns "created_at"}}), count() FROM {{table "posts"}}`,
+	qRollupBucketSpan:    `SELECT min(bucket), max(bucket), count() FROM {{table "post_rollup"}}`,
 	qRollupSeries:        rollupSeriesSQL("''", false),
 	qRollupSeriesBySrc:   rollupSeriesSQL("source", false),
 	qRollupSeriesByWatch: rollupSeriesSQL("watch", true),
 	qEdgeSeries:          edgeSeriesSQL("''", ""),
 	qEdgeSeriesBySource:  edgeSeriesSQL("source", ""),
 	qEdgeSeriesByWatch:   edgeSeriesSQL("watch", "\nARRAY JOIN watches AS watch"),
-	qDropRollupPartition: `ALTER TABLE {{table "post_rollup"}} DROP PARTITION ?`,
-	qModifyRollupTTL:     `ALTER TABLE {{table "post_rollup"}} MODIFY TTL {{rollupTTL}}`,
+	qDropRollupPartition: `ALTER TABLE {{local "post_rollup"}}{{onCluster}} DROP PARTITION ?`,
+	qEraseRanks:          `ALTER TABLE {{table "post_ranks"}} DELETE WHERE source = ? AND author_id = ?`,
+	qDropRanksPartition:  `ALTER TABLE {{table "post_ranks"}} DROP PARTITION ?`,
+	qModifyRanksTTL:      `ALTER TABLE {{table "post_ranks"}} MODIFY TTL {{postTTL}}`,
+	qModifyRollupTTL:     `ALTER TABLE {{local "post_rollup"}}{{onCluster}} MODIFY TTL {{rollupTTL}}`,
 
 	qInsertPosts: `INSERT INTO {{table "posts"}} (` + postInsertColumns + `)`,
 	qPost: `SELECT ` + postColumns + `
@@ -444,7 +502,9 @@ ORDER BY from_at ASC, id ASC`,
 	qTableColumns:      `SELECT name, type FROM system.columns WHERE database = ? AND table = ?`,
 	qTableEngine:       `SELECT engine_full FROM system.tables WHERE database = ? AND name = ?`,
 	qModifyTTL:         `ALTER TABLE {{local "posts"}}{{onCluster}} MODIFY TTL {{postTTL}}`,
-	qPostPartitions: `SELECT DISTINCT partition FROM system.parts
+	// The months a table holds, on every server: args database, table
+	// (the local one).
+	qPostPartitions: `SELECT DISTINCT partition FROM {{everyServer "parts"}}
 WHERE database = ? AND table = ? AND active
 ORDER BY partition`,
 	qDropPartition: `ALTER TABLE {{local "posts"}}{{onCluster}} DROP PARTITION ?`,
@@ -454,7 +514,10 @@ ORDER BY partition`,
 func (d Dialect) Queries() (map[string]string, error) {
 	out := make(map[string]string, len(queryTemplates))
 	for name, text := range queryTemplates {
-		if name == qModifyTTL && d.postTTL() == "" || name == qModifyRollupTTL && d.rollupTTL() == "" {
+		if (name == qModifyTTL || name == qModifyRanksTTL) && d.postTTL() == "" || name == qModifyRollupTTL && d.rollupTTL() == "" {
+			continue
+		}
+		if !d.TimeSorted && slices.Contains(rankQueries, name) {
 			continue
 		}
 		if !d.Rollups && slices.Contains(rollupQueries, name) {

@@ -68,8 +68,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.Cluster != "" {
 		// Inserts into the Distributed table return once the shards
-		// have the rows, not when they are queued locally.
-		opts.Settings = clickhouse.Settings{"insert_distributed_sync": 1}
+		// have the rows, not when they are queued locally. Replicated
+		// tables drop an insert equal to one they had: the store needs
+		// every insert (a post erased and collected again unchanged, the
+		// rollup rows of it), and its tables settle repeats themselves.
+		opts.Settings = clickhouse.Settings{"insert_distributed_sync": 1, "insert_deduplicate": 0}
 	}
 	conn, err := clickhouse.Open(opts)
 	if err != nil {
@@ -96,7 +99,8 @@ func (s *Store) init(ctx context.Context) error {
 		return err
 	}
 	s.version = v
-	s.d = DialectFor(v, s.cfg.Database, s.cfg.Cluster, s.cfg.Retention)
+	s.d = DialectFor(v, s.cfg.Database, s.cfg.Cluster, s.cfg.Retention.Posts)
+	s.d.Retention = s.cfg.Retention
 	if s.q, err = s.d.Queries(); err != nil {
 		return err
 	}
@@ -209,32 +213,40 @@ func columnExists(stmt string, err error) bool {
 		errors.As(err, &ex) && ex.Code == 44 && strings.Contains(ex.Message, "already exists")
 }
 
-// applyRetention sets the posts table's TTL to the configured retention
-// when the server knows TTL and the table does not have it yet.
+// applyRetention sets the TTL of the posts table and of the rollup to
+// their configured retention when the server knows TTL and the table does
+// not have that TTL yet.
 func (s *Store) applyRetention(ctx context.Context) error {
-	ttl := s.d.postTTL()
-	if ttl == "" {
-		return nil
+	if s.d.postTTL() != "" {
+		if err := s.applyTTL(ctx, "posts", s.d.Retention.Posts, qModifyTTL); err != nil {
+			return err
+		}
 	}
+	if s.d.TimeSorted && s.d.postTTL() != "" {
+		if err := s.applyTTL(ctx, "post_ranks", s.d.Retention.Posts, qModifyRanksTTL); err != nil {
+			return err
+		}
+	}
+	if s.d.Rollups && s.d.rollupTTL() != "" {
+		if err := s.applyTTL(ctx, "post_rollup", s.d.Retention.rollups(), qModifyRollupTTL); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyTTL sets the TTL of table to keep with the statement modify,
+// unless it has it already.
+func (s *Store) applyTTL(ctx context.Context, table string, keep time.Duration, modify string) error {
 	var engine string
-	if err := s.conn.QueryRow(ctx, mustQuery(s.q, qTableEngine), s.d.DB, s.d.localName("posts")).Scan(&engine); err != nil {
-		return fmt.Errorf("reading the posts TTL: %w", err)
+	if err := s.conn.QueryRow(ctx, mustQuery(s.q, qTableEngine), s.d.DB, s.d.localName(table)).Scan(&engine); err != nil {
+		return fmt.Errorf("reading the %s TTL: %w", table, err)
 	}
-	if !strings.Contains(engine, fmt.Sprintf("toIntervalSecond(%d)", int64(s.d.Retention/time.Second))) {
-		if err := s.conn.Exec(ctx, mustQuery(s.q, qModifyTTL)); err != nil {
-			return fmt.Errorf("setting the posts TTL: %w", err)
-		}
-	}
-	if !s.d.Rollups {
+	if strings.Contains(engine, fmt.Sprintf("toIntervalSecond(%d)", int64(keep/time.Second))) {
 		return nil
 	}
-	if err := s.conn.QueryRow(ctx, mustQuery(s.q, qTableEngine), s.d.DB, "post_rollup").Scan(&engine); err != nil {
-		return fmt.Errorf("reading the rollup TTL: %w", err)
-	}
-	if !strings.Contains(engine, fmt.Sprintf("toIntervalSecond(%d)", int64(s.d.Retention/time.Second))) {
-		if err := s.conn.Exec(ctx, mustQuery(s.q, qModifyRollupTTL)); err != nil {
-			return fmt.Errorf("setting the rollup TTL: %w", err)
-		}
+	if err := s.conn.Exec(ctx, mustQuery(s.q, modify)); err != nil {
+		return fmt.Errorf("setting the %s TTL: %w", table, err)
 	}
 	return nil
 }
@@ -264,54 +276,78 @@ func (s *Store) nextVersion() uint64 {
 	}
 }
 
-// DropExpired drops the months of posts that ended more than Retention
-// before now, and returns the partitions dropped. Servers with TTL expire
-// posts by themselves; older ones need this called now and then. It does
-// nothing when no retention is configured.
+// DropExpired drops the months of posts that ended more than the posts'
+// retention before now, and the months of the rollup that ended more than
+// the rollup's retention before now, and returns the partitions dropped,
+// as "posts 202401" and "post_rollup 202401". Servers with TTL expire rows
+// by themselves; older ones need this called now and then. It does
+// nothing for a table kept for ever.
 func (s *Store) DropExpired(ctx context.Context, now time.Time) ([]string, error) {
-	if s.cfg.Retention <= 0 {
-		return nil, nil
+	var dropped []string
+	tables := []struct {
+		name string
+		keep time.Duration
+		drop string
+	}{{"posts", s.cfg.Retention.Posts, qDropPartition}}
+	if s.d.TimeSorted {
+		tables = append(tables, struct {
+			name string
+			keep time.Duration
+			drop string
+		}{"post_ranks", s.cfg.Retention.Posts, qDropRanksPartition})
 	}
-	rows, err := s.conn.Query(ctx, mustQuery(s.q, qPostPartitions), s.d.DB, s.d.localName("posts"))
+	if s.d.Rollups {
+		tables = append(tables, struct {
+			name string
+			keep time.Duration
+			drop string
+		}{"post_rollup", s.cfg.Retention.rollups(), qDropRollupPartition})
+	}
+	for _, t := range tables {
+		if t.keep <= 0 {
+			continue
+		}
+		months, err := s.expiredMonths(ctx, t.name, now.Add(-t.keep))
+		if err != nil {
+			return dropped, err
+		}
+		for _, ym := range months {
+			if err := s.conn.Exec(ctx, mustQuery(s.q, t.drop), ym); err != nil {
+				return dropped, fmt.Errorf("dropping %s partition %d: %w", t.name, ym, err)
+			}
+			dropped = append(dropped, fmt.Sprintf("%s %d", t.name, ym))
+		}
+	}
+	return dropped, nil
+}
+
+// expiredMonths returns the months (yyyymm) of table, on every server,
+// that ended at or before cutoff.
+func (s *Store) expiredMonths(ctx context.Context, table string, cutoff time.Time) ([]int, error) {
+	rows, err := s.conn.Query(ctx, mustQuery(s.q, qPostPartitions), s.d.DB, s.d.localName(table))
 	if err != nil {
-		return nil, fmt.Errorf("listing post partitions: %w", err)
+		return nil, fmt.Errorf("listing %s partitions: %w", table, err)
 	}
-	var parts []string
+	defer rows.Close()
+	var months []int
 	for rows.Next() {
 		var p string
 		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("listing post partitions: %w", err)
+			return nil, fmt.Errorf("listing %s partitions: %w", table, err)
 		}
-		parts = append(parts, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing post partitions: %w", err)
-	}
-	cutoff := now.Add(-s.cfg.Retention)
-	var dropped []string
-	for _, p := range parts {
 		ym, err := strconv.Atoi(strings.Trim(p, "'"))
 		if err != nil {
 			continue
 		}
 		end := time.Date(ym/100, time.Month(ym%100)+1, 1, 0, 0, 0, 0, time.UTC)
-		if end.After(cutoff) {
-			continue
+		if !end.After(cutoff) {
+			months = append(months, ym)
 		}
-		if err := s.conn.Exec(ctx, mustQuery(s.q, qDropPartition), ym); err != nil {
-			return dropped, fmt.Errorf("dropping post partition %d: %w", ym, err)
-		}
-		if s.d.Rollups {
-			// The rollup's months are the posts' (a minute never spans two).
-			if err := s.conn.Exec(ctx, mustQuery(s.q, qDropRollupPartition), ym); err != nil {
-				return dropped, fmt.Errorf("dropping rollup partition %d: %w", ym, err)
-			}
-		}
-		dropped = append(dropped, strconv.Itoa(ym))
 	}
-	return dropped, nil
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing %s partitions: %w", table, err)
+	}
+	return months, nil
 }
 
 // waitMutations waits until the table has no unfinished mutation.

@@ -104,6 +104,9 @@ func (s *Store) EraseAuthorData(ctx context.Context, e earshot.Erasure) (earshot
 		}
 		return res.RowsAffected()
 	}
+	if err := takeAuthorFromRollup(ctx, tx, e.Source, e.AuthorID); err != nil {
+		return fail(err)
+	}
 	if e.Posts, err = count(`DELETE FROM posts WHERE source = ? AND author_id = ?`); err != nil {
 		return fail(err)
 	}

@@ -16,9 +16,14 @@
 //
 // Posts are upserted by ID through DuckDB's query appender: a batch is
 // deduplicated in Go, then merged with INSERT ... ON CONFLICT DO UPDATE that
-// keeps the version collected last, so replays never duplicate. Series,
-// rankings and author aggregates are single SQL queries over the posts table;
-// grouping by watch unnests the watches list. Each post row keeps the
+// keeps the version collected last, so replays never duplicate. Rankings
+// and author aggregates are single SQL queries over the posts table;
+// grouping by watch unnests the watches list. Series of whole minutes read
+// post_rollup (counts and summed sentiment per minute, watch and source),
+// and the posts only for the part of a minute at either end of the window;
+// the rollup changes in the transaction that changes posts (a merged post's
+// stored version taken away, the new one added; erased posts taken away),
+// and RebuildRollups computes it again from the posts. Each post row keeps the
 // earshot.ContentHash of the version stored, computed as it is saved, and
 // PostHashes answers a batch of IDs in one query (the IDs bound as one
 // list); the hash is of the version as given, so an incident link does not

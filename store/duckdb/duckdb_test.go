@@ -154,6 +154,10 @@ func TestMigrationUpgrade(t *testing.T) {
 		old.Rating != 0 || old.FromBrand || old.AppVersion != "" {
 		t.Errorf("old post after upgrading: %+v", old)
 	}
+	// Migration 0014 counted the old post in the rollup.
+	if n := rollupPosts(t, st); n != 1 {
+		t.Errorf("post_rollup counts %d posts after upgrading, want 1", n)
+	}
 	reply := storetest.NewPost("rss", "reply", created).Parent("rss:old").Score(-0.6).Reason(earshot.ReasonBilling).
 		Rating(1).FromBrand(true).AppVersion("5.0.2").Post()
 	if err := st.SavePosts(ctx, []earshot.Post{reply}); err != nil {

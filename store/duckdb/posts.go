@@ -130,6 +130,15 @@ func savePostRows(ctx context.Context, conn *sql.Conn, rows []postRow, mode int)
 		found = len(stored)
 		fresh, merge = splitStored(rows, stored)
 	}
+	// post_rollup follows in the same transaction: what the stored
+	// versions of the merged posts counted goes, what the fresh posts and
+	// the merged posts' versions stored after the merge count comes.
+	delta := rollupDelta{}
+	if len(merge) > 0 {
+		if err := addStored(ctx, conn, delta, merge, -1); err != nil {
+			return found, err
+		}
+	}
 	err = conn.Raw(func(dc any) error {
 		if len(fresh) > 0 {
 			a, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "posts")
@@ -150,6 +159,17 @@ func savePostRows(ctx context.Context, conn *sql.Conn, rows []postRow, mode int)
 		return nil
 	})
 	if err != nil {
+		return found, err
+	}
+	for i := range fresh {
+		delta.add(&fresh[i], 1)
+	}
+	if len(merge) > 0 {
+		if err := addStored(ctx, conn, delta, merge, 1); err != nil {
+			return found, err
+		}
+	}
+	if err := applyRollup(ctx, conn, delta); err != nil {
 		return found, err
 	}
 	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
@@ -272,6 +292,12 @@ func (s *Store) CountPosts(ctx context.Context, q earshot.PostQuery) (int64, err
 
 // Series buckets the posts created in [q.From, q.To) by creation time, in
 // buckets starting at whole multiples of q.Bucket since the epoch.
+//
+// A width that is a multiple of a minute reads post_rollup for the whole
+// minutes of the window and the posts only for the part of a minute at
+// either end; grouped by watch with a watch filter (a post's other
+// watches are groups too, which the rollup does not know) it reads the
+// posts.
 func (s *Store) Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
 	width := q.Bucket.Microseconds()
 	if width <= 0 || q.Bucket%time.Microsecond != 0 {
@@ -288,6 +314,10 @@ func (s *Store) Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bu
 	default:
 		return nil, fmt.Errorf("querying series: unknown grouping %q", q.GroupBy)
 	}
+	if lo, hi, ok := rollupSpan(q); ok {
+		query, args := rollupSeries(q, lo, hi)
+		return s.series(ctx, query, args)
+	}
 	w, args := where(q.From, q.To, q.Watch, q.Source)
 	// The inner query picks the posts and, grouping by watch, repeats each
 	// once per watch; the outer one buckets: floor(us / width) * width.
@@ -302,6 +332,12 @@ func (s *Store) Series(ctx context.Context, q earshot.SeriesQuery) ([]earshot.Bu
 		GROUP BY start_us, key
 		ORDER BY start_us, key`
 	query = strings.ReplaceAll(query, "$width", fmt.Sprint(width))
+	return s.series(ctx, query, args)
+}
+
+// series runs a series query whose rows are start_us, key, count, scored,
+// negative, positive and mean.
+func (s *Store) series(ctx context.Context, query string, args []any) ([]earshot.Bucket, error) {
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("querying series: %w", err)
@@ -379,13 +415,27 @@ func (s *Store) Authors(ctx context.Context, q earshot.PostQuery) ([]earshot.Aut
 func (s *Store) EraseAuthor(ctx context.Context, source, authorID string) (int64, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	res, err := s.db.ExecContext(ctx, `DELETE FROM posts WHERE source = ? AND author_id = ?`, source, authorID)
-	if err != nil {
+	fail := func(err error) (int64, error) {
 		return 0, fmt.Errorf("erasing author %s on %s: %w", authorID, source, err)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fail(err)
+	}
+	defer tx.Rollback()
+	if err := takeAuthorFromRollup(ctx, tx, source, authorID); err != nil {
+		return fail(err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE source = ? AND author_id = ?`, source, authorID)
+	if err != nil {
+		return fail(err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, fmt.Errorf("erasing author %s on %s: %w", authorID, source, err)
+		return fail(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fail(err)
 	}
 	return n, nil
 }

@@ -36,6 +36,7 @@ var cases = []testCase{
 	{"Series", testSeries},
 	{"SeriesGrouping", testSeriesGrouping},
 	{"SeriesAfterEdits", testSeriesAfterEdits},
+	{"SeriesEraseRepeated", testSeriesEraseRepeated},
 	{"TopNegative", testTopNegative},
 	{"TopNegativeDefaultLimit", testTopNegativeDefaultLimit},
 	{"Authors", testAuthors},

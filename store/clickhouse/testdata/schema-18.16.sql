@@ -467,6 +467,39 @@ INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, scor
 SELECT created_at, source, watches, label, score, 1
 FROM `earshot`.`posts` FINAL;
 
+-- migration 0019_post_ranks #1
+DROP TABLE IF EXISTS `earshot`.`post_ranks_mv`;
+
+-- migration 0019_post_ranks #2
+DROP TABLE IF EXISTS `earshot`.`post_ranks`;
+
+-- migration 0019_post_ranks #3
+CREATE TABLE `earshot`.`post_ranks`
+(
+    score Float64,
+    created_at Int64,
+    id String,
+    source String,
+    author_id String,
+    label String,
+    watches Array(String)
+)
+ENGINE = MergeTree
+PARTITION BY toYYYYMM(toDateTime(intDiv(created_at, 1000000000), 'UTC'))
+ORDER BY (score, created_at);
+
+-- migration 0019_post_ranks #4
+CREATE MATERIALIZED VIEW `earshot`.`post_ranks_mv` TO `earshot`.`post_ranks` AS
+SELECT score, created_at, id, source, author_id, label, watches
+FROM `earshot`.`posts`
+WHERE label != '';
+
+-- migration 0019_post_ranks #5
+INSERT INTO `earshot`.`post_ranks` (score, created_at, id, source, author_id, label, watches)
+SELECT score, created_at, id, source, author_id, label, watches
+FROM `earshot`.`posts`
+WHERE label != '';
+
 -- query account
 SELECT name, role, password_hash, created_at, password_changed_at
 FROM `earshot`.`accounts` FINAL
@@ -560,6 +593,9 @@ LIMIT ?;
 -- query drop_partition
 ALTER TABLE `earshot`.`posts` DROP PARTITION ?;
 
+-- query drop_ranks_partition
+ALTER TABLE `earshot`.`post_ranks` DROP PARTITION ?;
+
 -- query drop_rollup_partition
 ALTER TABLE `earshot`.`post_rollup` DROP PARTITION ?;
 
@@ -608,6 +644,9 @@ ALTER TABLE `earshot`.`followups` DELETE WHERE source = ? AND author_id = ?;
 
 -- query erase_old_alert
 ALTER TABLE `earshot`.`alerts` DELETE WHERE id = ? AND version < ?;
+
+-- query erase_ranks
+ALTER TABLE `earshot`.`post_ranks` DELETE WHERE source = ? AND author_id = ?;
 
 -- query erasures
 SELECT id, source, author_id, actor, erased_at, posts, follow_ups, alerts
@@ -714,6 +753,9 @@ INSERT INTO `earshot`.`publications` (id, incident_id, created_at, body, version
 -- query insert_rollup
 INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, score, sign);
 
+-- query insert_rollup_rows
+INSERT INTO `earshot`.`post_rollup` (bucket, watch, source, posts, scored, negative, positive, score_nano);
+
 -- query insert_session
 INSERT INTO `earshot`.`sessions` (hash, user_name, created_at, expires_at, revoked_at, version);
 
@@ -746,8 +788,8 @@ WHERE (? = '' OR has(watches, ?))
 
 -- query negative_candidates
 SELECT id, created_at, score
-FROM `earshot`.`posts`
-PREWHERE created_at >= ? AND created_at < ?
+FROM `earshot`.`post_ranks`
+PREWHERE created_at >= ? AND created_at < ? AND score <= ?
 WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
 ORDER BY score ASC, created_at DESC, id ASC
 LIMIT ?;
@@ -756,8 +798,8 @@ LIMIT ?;
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
     text, lang, created_at, collected_at, watches, score, label,
     part_models, part_scores, incident_id, parent_id, reason, rating,
-    from_brand, app_version
-FROM `earshot`.`posts` FINAL
+    from_brand, app_version, version, _part
+FROM `earshot`.`posts`
 PREWHERE created_at >= ? AND created_at <= ? AND id IN ?;
 
 -- query pending_mutations
@@ -783,9 +825,12 @@ FROM `earshot`.`posts` FINAL
 WHERE id IN ? AND incident_id != '';
 
 -- query post_partitions
-SELECT DISTINCT partition FROM system.parts
+SELECT DISTINCT partition FROM system.`parts`
 WHERE database = ? AND table = ? AND active
 ORDER BY partition;
+
+-- query post_span
+SELECT min(created_at), max(created_at), count() FROM `earshot`.`posts`;
 
 -- query post_states
 SELECT id, created_at, incident_id, version, source, watches, label, score
@@ -812,6 +857,38 @@ ORDER BY created_at ASC, id ASC;
 
 -- query record_migration
 INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);
+
+-- query rollup_bucket_span
+SELECT min(bucket), max(bucket), count() FROM `earshot`.`post_rollup`;
+
+-- query rollup_fixes
+SELECT bucket, watch, source, toInt64(sum(posts)) AS p, toInt64(sum(scored)) AS sc,
+    toInt64(sum(negative)) AS n, toInt64(sum(positive)) AS po, toInt64(sum(score_nano)) AS sn
+FROM (
+    SELECT toInt64(intDiv(created, 60000000000) * 60000000000) AS bucket, watch, source,
+        toInt64(count()) AS posts, toInt64(countIf(label != '')) AS scored,
+        toInt64(countIf(label = 'negative')) AS negative, toInt64(countIf(label = 'positive')) AS positive,
+        toInt64(sum(toInt64((label != '') * round(score * 1000000000)))) AS score_nano
+    FROM (
+        SELECT created_at AS created, toString(source) AS source,
+            watches AS ws, toString(label) AS label, score
+        FROM `earshot`.`posts` FINAL
+        PREWHERE created_at >= ? AND created_at < ?
+    )
+    ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', ws), '') AS watch
+    GROUP BY bucket, watch, source
+    UNION ALL
+    SELECT bucket, watch, source, -sum(posts), -sum(scored), -sum(negative), -sum(positive), -sum(score_nano)
+    FROM `earshot`.`post_rollup`
+    PREWHERE bucket >= ? AND bucket < ?
+    GROUP BY bucket, watch, source
+)
+GROUP BY bucket, watch, source
+HAVING p != 0 OR sc != 0 OR n != 0 OR po != 0 OR sn != 0;
+
+-- query rollup_posts
+SELECT toInt64(sum(posts)) FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch = '';
 
 -- query rollup_series
 SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, '' AS key,

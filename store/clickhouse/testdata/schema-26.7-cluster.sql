@@ -426,6 +426,68 @@ CREATE TABLE IF NOT EXISTS `earshot`.`publications` ON CLUSTER `prod`
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/earshot/publications', '{replica}', version)
 ORDER BY id;
 
+-- migration 0018_rollup_cluster #1
+DROP TABLE IF EXISTS `earshot`.`post_rollup_mv` ON CLUSTER `prod`;
+
+-- migration 0018_rollup_cluster #2
+DROP TABLE IF EXISTS `earshot`.`post_rollup_in` ON CLUSTER `prod`;
+
+-- migration 0018_rollup_cluster #3
+DROP TABLE IF EXISTS `earshot`.`post_rollup` ON CLUSTER `prod`;
+
+-- migration 0018_rollup_cluster #4
+DROP TABLE IF EXISTS `earshot`.`post_rollup_local` ON CLUSTER `prod`;
+
+-- migration 0018_rollup_cluster #5
+CREATE TABLE `earshot`.`post_rollup_local` ON CLUSTER `prod`
+(
+    bucket Int64,
+    watch String,
+    source String,
+    posts Int64,
+    scored Int64,
+    negative Int64,
+    positive Int64,
+    score_nano Int64
+)
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/earshot/post_rollup_local', '{replica}', (posts, scored, negative, positive, score_nano))
+PARTITION BY toYYYYMM(toDateTime(intDiv(bucket, 1000000000), 'UTC'))
+ORDER BY (watch, bucket, source)
+TTL toDateTime(intDiv(bucket, 1000000000), 'UTC') + toIntervalSecond(7776000);
+
+-- migration 0018_rollup_cluster #6
+CREATE TABLE IF NOT EXISTS `earshot`.`post_rollup` ON CLUSTER `prod` AS `earshot`.`post_rollup_local`
+ENGINE = Distributed('prod', 'earshot', 'post_rollup_local', rand());
+
+-- migration 0018_rollup_cluster #7
+CREATE TABLE `earshot`.`post_rollup_in` ON CLUSTER `prod`
+(
+    created_at Int64,
+    source String,
+    watches Array(String),
+    label String,
+    score Float64,
+    sign Int8
+)
+ENGINE = Null;
+
+-- migration 0018_rollup_cluster #8
+CREATE MATERIALIZED VIEW `earshot`.`post_rollup_mv` ON CLUSTER `prod` TO `earshot`.`post_rollup_local` AS
+SELECT intDiv(created_at, 60000000000) * 60000000000 AS bucket, watch, source,
+    sum(toInt64(sign)) AS posts,
+    sum(toInt64(sign * (label != ''))) AS scored,
+    sum(toInt64(sign * (label = 'negative'))) AS negative,
+    sum(toInt64(sign * (label = 'positive'))) AS positive,
+    sum(toInt64(sign * (label != '') * round(score * 1000000000))) AS score_nano
+FROM `earshot`.`post_rollup_in`
+ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', watches), '') AS watch
+GROUP BY bucket, watch, source;
+
+-- migration 0018_rollup_cluster #9
+INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, score, sign)
+SELECT toUnixTimestamp64Nano(created_at), source, watches, label, score, 1
+FROM `earshot`.`posts` FINAL;
+
 -- query account
 SELECT name, role, password_hash, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(password_changed_at)
 FROM `earshot`.`accounts` FINAL
@@ -459,6 +521,11 @@ ORDER BY raised_at ASC, id ASC;
 
 -- query applied_migrations
 SELECT version FROM `earshot`.`schema_migrations` ORDER BY version;
+
+-- query author_states
+SELECT toUnixTimestamp64Nano(created_at), source, watches, label, score
+FROM `earshot`.`posts` FINAL
+WHERE source = ? AND author_id = ?;
 
 -- query authors
 SELECT source, author_id, argMax(author_handle, created_at), argMax(author_name, created_at),
@@ -513,6 +580,40 @@ LIMIT ?;
 
 -- query drop_partition
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` DROP PARTITION ?;
+
+-- query drop_rollup_partition
+ALTER TABLE `earshot`.`post_rollup_local` ON CLUSTER `prod` DROP PARTITION ?;
+
+-- query edge_series
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, '' AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+PREWHERE (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')) OR (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+WHERE (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
+
+-- query edge_series_by_source
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, source AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+PREWHERE (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')) OR (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+WHERE (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
+
+-- query edge_series_by_watch
+SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, watch AS key,
+    count() AS posts, countIf(label != '') AS scored, countIf(label = 'negative') AS negative,
+    countIf(label = 'positive') AS positive, sumIf(score, label != '') AS score_sum
+FROM `earshot`.`posts` FINAL
+ARRAY JOIN watches AS watch
+PREWHERE (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')) OR (created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC'))
+WHERE (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+GROUP BY bucket, key
+ORDER BY bucket, key;
 
 -- query episodes
 SELECT body
@@ -631,6 +732,12 @@ INSERT INTO `earshot`.`posts` (id, source, kind, url, author_id, author_handle, 
 -- query insert_publication
 INSERT INTO `earshot`.`publications` (id, incident_id, created_at, body, version);
 
+-- query insert_rollup
+INSERT INTO `earshot`.`post_rollup_in` (created_at, source, watches, label, score, sign);
+
+-- query insert_rollup_rows
+INSERT INTO `earshot`.`post_rollup` (bucket, watch, source, posts, scored, negative, positive, score_nano);
+
 -- query insert_session
 INSERT INTO `earshot`.`sessions` (hash, user_name, created_at, expires_at, revoked_at, version);
 
@@ -661,8 +768,27 @@ WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < 
     AND (? = '' OR has(watches, ?))
     AND (? = '' OR source = ?) AND incident_id != ?;
 
+-- query modify_rollup_ttl
+ALTER TABLE `earshot`.`post_rollup_local` ON CLUSTER `prod` MODIFY TTL toDateTime(intDiv(bucket, 1000000000), 'UTC') + toIntervalSecond(7776000);
+
 -- query modify_ttl
 ALTER TABLE `earshot`.`posts_local` ON CLUSTER `prod` MODIFY TTL toDateTime(created_at, 'UTC') + toIntervalSecond(7776000);
+
+-- query negative_candidates
+SELECT id, toUnixTimestamp64Nano(created_at), score
+FROM `earshot`.`posts`
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND score <= ?
+WHERE label != '' AND (? = '' OR has(watches, ?)) AND (? = '' OR source = ?)
+ORDER BY score ASC, created_at DESC, id ASC
+LIMIT ?;
+
+-- query negative_winners
+SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
+    text, lang, toUnixTimestamp64Nano(created_at), toUnixTimestamp64Nano(collected_at), watches, score, label,
+    parts, incident_id, parent_id, reason, rating,
+    from_brand, app_version, version, ''
+FROM `earshot`.`posts` FINAL
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND id IN ?;
 
 -- query pending_mutations
 SELECT count() FROM cluster('prod', system, `mutations`) WHERE database = ? AND table = ? AND is_done = 0;
@@ -687,9 +813,17 @@ FROM `earshot`.`posts` FINAL
 WHERE id IN ? AND incident_id != '';
 
 -- query post_partitions
-SELECT DISTINCT partition FROM system.parts
+SELECT DISTINCT partition FROM cluster('prod', system, `parts`)
 WHERE database = ? AND table = ? AND active
 ORDER BY partition;
+
+-- query post_span
+SELECT min(toUnixTimestamp64Nano(created_at)), max(toUnixTimestamp64Nano(created_at)), count() FROM `earshot`.`posts`;
+
+-- query post_states
+SELECT id, toUnixTimestamp64Nano(created_at), incident_id, version, source, watches, label, score
+FROM `earshot`.`posts` FINAL
+WHERE id IN ?;
 
 -- query posts
 SELECT id, source, kind, url, author_id, author_handle, author_name, author_followers,
@@ -711,6 +845,71 @@ ORDER BY created_at ASC, id ASC;
 
 -- query record_migration
 INSERT INTO `earshot`.`schema_migrations` (version, name, applied_at);
+
+-- query rollup_bucket_span
+SELECT min(bucket), max(bucket), count() FROM `earshot`.`post_rollup`;
+
+-- query rollup_fixes
+SELECT bucket, watch, source, toInt64(sum(posts)) AS p, toInt64(sum(scored)) AS sc,
+    toInt64(sum(negative)) AS n, toInt64(sum(positive)) AS po, toInt64(sum(score_nano)) AS sn
+FROM (
+    SELECT toInt64(intDiv(created, 60000000000) * 60000000000) AS bucket, watch, source,
+        toInt64(count()) AS posts, toInt64(countIf(label != '')) AS scored,
+        toInt64(countIf(label = 'negative')) AS negative, toInt64(countIf(label = 'positive')) AS positive,
+        toInt64(sum(toInt64((label != '') * round(score * 1000000000)))) AS score_nano
+    FROM (
+        SELECT toUnixTimestamp64Nano(created_at) AS created, toString(source) AS source,
+            CAST(watches AS Array(String)) AS ws, toString(label) AS label, score
+        FROM `earshot`.`posts` FINAL
+        WHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at < fromUnixTimestamp64Nano(toInt64(?), 'UTC')
+    )
+    ARRAY JOIN arrayPushFront(arrayFilter(w -> w != '', ws), '') AS watch
+    GROUP BY bucket, watch, source
+    UNION ALL
+    SELECT bucket, watch, source, -sum(posts), -sum(scored), -sum(negative), -sum(positive), -sum(score_nano)
+    FROM `earshot`.`post_rollup`
+    PREWHERE bucket >= ? AND bucket < ?
+    GROUP BY bucket, watch, source
+)
+GROUP BY bucket, watch, source
+HAVING p != 0 OR sc != 0 OR n != 0 OR po != 0 OR sn != 0;
+
+-- query rollup_posts
+SELECT toInt64(sum(posts)) FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch = '';
+
+-- query rollup_series
+SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, '' AS key,
+    toUInt64(sum(posts)), toUInt64(sum(scored)), toUInt64(sum(negative)), toUInt64(sum(positive)),
+    sum(score_nano) / 1000000000
+FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch = ?
+WHERE (? = '' OR source = ?)
+GROUP BY b, key
+HAVING sum(posts) > 0
+ORDER BY b, key;
+
+-- query rollup_series_by_source
+SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, source AS key,
+    toUInt64(sum(posts)), toUInt64(sum(scored)), toUInt64(sum(negative)), toUInt64(sum(positive)),
+    sum(score_nano) / 1000000000
+FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch = ?
+WHERE (? = '' OR source = ?)
+GROUP BY b, key
+HAVING sum(posts) > 0
+ORDER BY b, key;
+
+-- query rollup_series_by_watch
+SELECT intDiv(bucket, toInt64(?)) * toInt64(?) AS b, watch AS key,
+    toUInt64(sum(posts)), toUInt64(sum(scored)), toUInt64(sum(negative)), toUInt64(sum(positive)),
+    sum(score_nano) / 1000000000
+FROM `earshot`.`post_rollup`
+PREWHERE bucket >= ? AND bucket < ? AND watch != ''
+WHERE (? = '' OR source = ?)
+GROUP BY b, key
+HAVING sum(posts) > 0
+ORDER BY b, key;
 
 -- query series
 SELECT intDiv(toUnixTimestamp64Nano(created_at), toInt64(?)) * toInt64(?) AS bucket, '' AS key,
