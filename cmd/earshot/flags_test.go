@@ -21,6 +21,7 @@ func TestHelpTexts(t *testing.T) {
 		"incident":       {"incident", "--help"},
 		"replay":         {"replay", "-h"},
 		"silence":        {"silence", "help"},
+		"store":          {"store", "help"},
 		"user":           {"user", "help"},
 	}
 	files, err := fs.Glob(helpFiles, "help/*.txt")

@@ -9,32 +9,14 @@ import (
 	"github.com/earshot/earshot"
 )
 
-const storeUsage = `Usage: earshot store COMMAND [flags]
-
-Maintains the store the configuration names (--store, else $EARSHOT_STORE,
-else the --config file's).
-
-  earshot store rebuild-rollups [--from TIME] [--to TIME]
-      computes the rollups (counts and sentiment per minute, watch and
-      source, which the series and the dashboard read) again from the
-      stored posts created in [--from, --to), a day at a time, and says
-      how many rollup rows had to change; without --from and --to, every
-      post. TIME is RFC 3339 or a date (2026-03-02, UTC). Run it after a
-      crash, or when the series disagree with the posts; saves by other
-      processes while it runs may be counted wrong (run it again once
-      they stop). Where posts expire before the rollups, it starts at the
-      earliest post still stored, so counts of expired posts stay.
-
-Exit status: 0 ok, 2 bad usage, 1 when the store fails.`
-
 func runStoreCommand(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, storeUsage, []subcommand{{"rebuild-rollups", storeRebuildRollups}})
+	return runSubcommand(ctx, args, e, helpText("store"), []subcommand{{"rebuild-rollups", storeRebuildRollups}})
 }
 
 func storeRebuildRollups(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("store rebuild-rollups", e)
 	f.fs.Usage = func() {
-		fmt.Fprintln(e.stderr, storeUsage)
+		fmt.Fprintln(e.stderr, helpText("store"))
 		f.fs.PrintDefaults()
 	}
 	fromStr := f.fs.String("from", "", "rebuild from this time (RFC 3339 or YYYY-MM-DD); default the first post")
@@ -53,11 +35,14 @@ func storeRebuildRollups(ctx context.Context, args []string, e env) error {
 	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
 		return usagef("--from %s is not before --to %s", *fromStr, *toStr)
 	}
-	st, err := f.openStore(ctx, e)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		return rebuildRollups(ctx, st, from, to, e)
+	})
+}
+
+// rebuildRollups rebuilds st's rollups over [from, to), drawing progress
+// on a terminal.
+func rebuildRollups(ctx context.Context, st earshot.Store, from, to time.Time, e env) error {
 	rb, ok := st.(earshot.RollupRebuilder)
 	if !ok {
 		return fmt.Errorf("rebuilding rollups: this store keeps none")
