@@ -27,6 +27,11 @@ type Point struct {
 	// episode ends after EpisodeGap of calm. It equals Severity when
 	// Novelty is 0.
 	Score float64
+	// Alone in [0, 1] is the severity of the bucket by itself, before the
+	// longer spans add their evidence (for a share, with its count test).
+	// For a share, the Tracker asks a spike that only the spans raise to
+	// hold for a second bucket.
+	Alone float64
 	// Rarity in [0, 1] is how rarely the series has taken a value like
 	// this one: 1 for a value outside every value it has held in its
 	// memory (RarityMemory), less as more of its history lies in the same
@@ -278,6 +283,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 		// it: rare for the series and significant for its count.
 		u = min(u, countSurprise(n, v*n, expected*n))
 	}
+	alone := u
 	least := math.Inf(1) // the least mean deviation of the shorter spans
 	for k := range d.nScales {
 		d.ew[k] += d.aScale[k] * (math.Max(-zCap, math.Min(zCap, z)) - d.ew[k])
@@ -304,6 +310,10 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 		}
 	}
 	p.Severity, p.Score = d.score(u, v, expected, n)
+	if p.Severity > 0 && alone > 0 {
+		u50 := math.Log10(max(d.perWeek, 10))
+		p.Alone = alone * alone / (alone*alone + u50*u50)
+	}
 
 	d.learn(e, z, sigma, hour, week)
 	d.seen++
