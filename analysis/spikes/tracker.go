@@ -47,7 +47,7 @@ type Tracker struct {
 	spike    earshot.Spike
 	lastHigh time.Time // start of the last bucket at or above CloseBelow
 	last     time.Time
-	alone    bool // a bucket of the pending spike reached Threshold alone
+	alone    bool // a bucket of the pending spike reached CloseBelow alone
 }
 
 // NewTracker returns a tracker of one scope's metric. bucket is the series'
@@ -66,10 +66,10 @@ func NewTracker(scope earshot.Scope, metric earshot.Metric, bucket time.Duration
 type trackerConfig struct {
 	Threshold, CloseBelow   float64
 	MinDuration, CloseAfter time.Duration
-	// Confirm: a spike no bucket of which reached Threshold by itself
-	// (Point.Alone), only with the longer spans, must hold for two
-	// buckets (shares: one bucket is chance, the spans describe a
-	// period, and a period is confirmed by its next bucket).
+	// Confirm: a spike no bucket of which reached CloseBelow by itself
+	// (Point.Alone: the level that keeps a spike open), only with the
+	// longer spans, must hold for two buckets (shares: the spans
+	// describe a period, and a period is confirmed by its next bucket).
 	Confirm bool
 }
 
@@ -102,7 +102,7 @@ func (tr *Tracker) Observe(p Point) (Event, bool) {
 		}
 		tr.peak(p)
 		tr.lastHigh = p.Time
-		tr.alone = p.Alone >= tr.cfg.Threshold
+		tr.alone = p.Alone >= tr.cfg.CloseBelow
 		return tr.maybeOpen(p)
 	}
 
@@ -114,7 +114,7 @@ func (tr *Tracker) Observe(p Point) (Event, bool) {
 		}
 		tr.lastHigh = p.Time
 		tr.peak(p)
-		tr.alone = tr.alone || p.Alone >= tr.cfg.Threshold
+		tr.alone = tr.alone || p.Alone >= tr.cfg.CloseBelow
 		return tr.maybeOpen(p)
 	}
 
