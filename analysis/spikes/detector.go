@@ -284,6 +284,23 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 		u = min(u, countSurprise(n, v*n, expected*n))
 	}
 	alone := u
+	u = max(u, d.spans(z, v, n, expected, share))
+	p.Severity, p.Score = d.score(u, v, expected, n)
+	if p.Severity > 0 && alone > 0 {
+		u50 := math.Log10(max(d.perWeek, 10))
+		p.Alone = alone * alone / (alone*alone + u50*u50)
+	}
+
+	d.learn(e, z, sigma, hour, week)
+	d.seen++
+	return p
+}
+
+// spans feeds the bucket's deviation z (and, for a share, its counts: v
+// of n, expected the expected share) to the longer spans and returns the
+// largest surprise among those that are about now.
+func (d *Detector) spans(z, v, n, expected float64, share bool) float64 {
+	u := 0.0
 	least := math.Inf(1) // the least mean deviation of the shorter spans
 	for k := range d.nScales {
 		d.ew[k] += d.aScale[k] * (math.Max(-zCap, math.Min(zCap, z)) - d.ew[k])
@@ -309,15 +326,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 			u = max(u, uk)
 		}
 	}
-	p.Severity, p.Score = d.score(u, v, expected, n)
-	if p.Severity > 0 && alone > 0 {
-		u50 := math.Log10(max(d.perWeek, 10))
-		p.Alone = alone * alone / (alone*alone + u50*u50)
-	}
-
-	d.learn(e, z, sigma, hour, week)
-	d.seen++
-	return p
+	return u
 }
 
 // deviation is the usual deviation of the transformed series: learned,
