@@ -308,7 +308,12 @@ func (st *episode) news(p *part, told map[string]string, over bool) bool {
 		prev, heard := told[id]
 		switch {
 		case !heard:
-			news = news || !resolved
+			// A new alert is news unless the receiver was already told
+			// the incident that explains it, at this severity or
+			// higher: another metric of an outage already linked adds
+			// nothing comms must act on (it is in the next message).
+			news = news || !resolved && (a.IncidentID == "" || !toldIncident(told, a.IncidentID) ||
+				severityRank(a.Severity) > st.loudest[p.receiver])
 		case resolved:
 			// One alert's end is news only with the episode's.
 		case strings.HasPrefix(prev, resolvedFP):
@@ -461,6 +466,17 @@ func splitFP(fp string) (state, incident, severity string) {
 		parts = append(parts, "")
 	}
 	return parts[0], parts[2], parts[1]
+}
+
+// toldIncident reports whether told (what a receiver was told of each
+// alert) names incident id.
+func toldIncident(told map[string]string, id string) bool {
+	for _, fp := range told {
+		if _, inc, _ := splitFP(fp); inc == id {
+			return true
+		}
+	}
+	return false
 }
 
 func containsMetric(ms []earshot.Metric, m earshot.Metric) bool {

@@ -193,3 +193,38 @@ func TestEpisodesSpikeClosed(t *testing.T) {
 		t.Errorf("the end: %q", g)
 	}
 }
+
+// TestEpisodesSameIncidentNoNews: once a receiver was told the incident
+// that explains an episode, another metric's spike explained by the same
+// incident, no more severe, is kept in the episode but sends nothing (it
+// is in the next message); one explained by another incident, or by
+// none, or more severe, is news.
+func TestEpisodesSameIncidentNoNews(t *testing.T) {
+	eps := NewEpisodes(EpisodeOptions{})
+	linked := func(id string, m earshot.Metric, sev, inc string) earshot.Alert {
+		a := alert(id, "acme", earshot.AlertSpike, sev, t0)
+		a.Metric, a.IncidentID = m, inc
+		return a
+	}
+	neg := linked("neg", earshot.MetricNegativeShare, "warning", "inc1")
+	var got []earshot.Notification
+	send := func(at time.Time, as ...earshot.Alert) {
+		msgs, _ := eps.Apply([]earshot.Notification{{Receiver: "slack", Alerts: as, At: at}})
+		got = append(got, msgs...)
+	}
+	send(t0.Add(time.Minute), neg)
+	send(t0.Add(30*time.Minute), neg, linked("vol", earshot.MetricVolume, "warning", "inc1"))
+	send(t0.Add(40*time.Minute), neg, linked("net", earshot.MetricNetSentiment, "critical", "inc1"))
+	send(t0.Add(50*time.Minute), neg, linked("vol2", earshot.MetricVolume, "warning", "inc2"))
+	send(t0.Add(60*time.Minute), neg, linked("plain", earshot.MetricVolume, "warning", ""))
+	ep := EpisodeID("acme", t0.Add(time.Minute))
+	want := []string{
+		"12:01:00 slack " + ep + " #1 new [neg@inc1]",
+		"12:40:00 slack " + ep + " #2 update [net@inc1 neg@inc1 vol@inc1]",
+		"12:50:00 slack " + ep + " #3 update [net@inc1 neg@inc1 vol@inc1 vol2@inc2]",
+		"13:00:00 slack " + ep + " #4 update [net@inc1 neg@inc1 vol@inc1 vol2@inc2 plain]",
+	}
+	if g := messages(got); !slices.Equal(g, want) {
+		t.Errorf("messages:\n%q\nwant\n%q", g, want)
+	}
+}

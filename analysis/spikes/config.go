@@ -118,6 +118,13 @@ type Config struct {
 	// 64: the finer, the more values are new to the series.
 	RarityBands int `yaml:"rarity_bands"`
 
+	// Proportion says the value is a share of the volume n (the negative
+	// share): a rise then scores only as far as it is also significant
+	// for the count behind it (a binomial test of the observed count out
+	// of n against the expected share), at every scale. A rare share over
+	// a handful of posts is chance, not news.
+	Proportion bool `yaml:"proportion"`
+
 	// MinVolume is the least volume (posts in the bucket; for a ratio, the
 	// posts behind it) a bucket needs to score at all.
 	MinVolume float64 `yaml:"min_volume"`
@@ -180,6 +187,7 @@ func ConfigFor(m earshot.Metric) Config {
 	switch m {
 	case earshot.MetricNegativeShare:
 		c.Transform = TransformLinear
+		c.Proportion = true
 		c.MinVolume = 10
 		c.MinExcess = 0.1
 	case earshot.MetricNetSentiment:

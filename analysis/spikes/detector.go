@@ -27,6 +27,11 @@ type Point struct {
 	// episode ends after EpisodeGap of calm. It equals Severity when
 	// Novelty is 0.
 	Score float64
+	// Alone in [0, 1] is the severity of the bucket by itself, before the
+	// longer spans add their evidence (for a share, with its count test).
+	// For a share, the Tracker asks a spike that only the spans raise to
+	// hold for a second bucket.
+	Alone float64
 	// Rarity in [0, 1] is how rarely the series has taken a value like
 	// this one: 1 for a value outside every value it has held in its
 	// memory (RarityMemory), less as more of its history lies in the same
@@ -70,6 +75,10 @@ type Detector struct {
 	// its own tail model (index 0 is the single bucket).
 	ew [maxScales]float64
 	tl [maxScales + 1]tailModel
+	// For a share (Config.Proportion), the counts behind each scale:
+	// exponential averages, with the scale's weights, of the volume, the
+	// count observed and the count expected.
+	pn, pk, pe [maxScales]float64
 
 	// The value histogram behind Rarity.
 	hist histogram
@@ -259,24 +268,65 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	// itself.
 	p.Z = z
 	d.peak *= d.aPeak
+	share := d.cfg.Proportion && linear
 	if day := d.localDay(t); day != d.day {
 		if d.day != 0 {
 			for k := range d.tl {
-				d.tl[k].closeDay(d.aDay)
+				d.tl[k].closeDay(d.aDay, share)
 			}
 		}
 		d.day = day
 	}
 	u := d.surprise(0, z)
-	for k := range d.nScales {
-		d.ew[k] += d.aScale[k] * (math.Max(-zCap, math.Min(zCap, z)) - d.ew[k])
-		u = max(u, d.surprise(k+1, d.ew[k]/d.scaleNorm[k]))
+	if share {
+		// A share's rise must also be beyond chance for the posts behind
+		// it: rare for the series and significant for its count.
+		u = min(u, countSurprise(n, v*n, expected*n))
 	}
+	alone := u
+	u = max(u, d.spans(z, v, n, expected, share))
 	p.Severity, p.Score = d.score(u, v, expected, n)
+	if p.Severity > 0 && alone > 0 {
+		u50 := math.Log10(max(d.perWeek, 10))
+		p.Alone = alone * alone / (alone*alone + u50*u50)
+	}
 
 	d.learn(e, z, sigma, hour, week)
 	d.seen++
 	return p
+}
+
+// spans feeds the bucket's deviation z (and, for a share, its counts: v
+// of n, expected the expected share) to the longer spans and returns the
+// largest surprise among those that are about now.
+func (d *Detector) spans(z, v, n, expected float64, share bool) float64 {
+	u := 0.0
+	least := math.Inf(1) // the least mean deviation of the shorter spans
+	for k := range d.nScales {
+		d.ew[k] += d.aScale[k] * (math.Max(-zCap, math.Min(zCap, z)) - d.ew[k])
+		uk := d.surprise(k+1, d.ew[k]/d.scaleNorm[k])
+		if share {
+			a := d.aScale[k]
+			d.pn[k] += a * (n - d.pn[k])
+			d.pk[k] += a * (v*n - d.pk[k])
+			d.pe[k] += a * (expected*n - d.pe[k])
+			// The averages' weights sum to 1 and their squares to
+			// a/(2-a): as many posts as (2-a)/a buckets' worth.
+			w := (2 - a) / a
+			uk = min(uk, countSurprise(w*d.pn[k], w*d.pk[k], w*d.pe[k]))
+		}
+		// For a share, a longer span's evidence is about now only while
+		// every shorter span still deviates at least half as much on
+		// average: once they have faded, the span remembers an event
+		// that is over (the hours after an outage), and a bucket that
+		// merely clears the guards must not borrow its surprise.
+		current := !share || least >= d.ew[k]/2
+		least = min(least, d.ew[k])
+		if current {
+			u = max(u, uk)
+		}
+	}
+	return u
 }
 
 // deviation is the usual deviation of the transformed series: learned,
@@ -440,9 +490,42 @@ func (m *tailModel) learn(z, aTail float64) {
 	m.exceed, m.excess = float32(exceed), float32(excess)
 }
 
+// countSurprise is how surprising k events out of n are when e were
+// expected (a binomial count), in decades: the Chernoff bound
+// n·KL(k/n ‖ e/n), so never more than the exact tail says. Fewer than
+// expected is no surprise.
+func countSurprise(n, k, e float64) float64 {
+	if n <= 0 || k <= e {
+		return 0
+	}
+	p, q := k/n, max(e/n, 1e-9)
+	if q >= 1 {
+		return 0
+	}
+	kl := p * math.Log(p/q)
+	if p < 1 {
+		kl += (1 - p) * math.Log((1-p)/(1-q))
+	}
+	return n * kl / math.Ln10
+}
+
+// capDays sets where a share's day's maximum is clipped before it is
+// folded into the fit of daily maxima, once the fit has a few days: at
+// the maximum the fit expects to be exceeded one day in capDays. An
+// incident's day tells how big incidents are, not how far an ordinary
+// day deviates, and would otherwise numb the series to the next one for
+// weeks; the count test (countSurprise) keeps the noise of small
+// buckets out instead.
+const capDays = 30
+
 // closeDay folds today's maximum into the fit of daily maxima; a is the
-// weight of a day (TailHalfLife).
-func (m *tailModel) closeDay(a float64) {
+// weight of a day (TailHalfLife); capped clips it first (capDays).
+func (m *tailModel) closeDay(a float64, capped bool) {
+	if capped && m.days >= 3 {
+		beta := max(math.Sqrt(float64(m.gVar))*math.Sqrt(6)/math.Pi, 0.25)
+		mu := float64(m.gMean) - 0.5772*beta
+		m.dmax = min(m.dmax, float32(mu-beta*math.Log(-math.Log1p(-1.0/capDays))))
+	}
 	m.days++
 	a = max(a, 1/float64(m.days))
 	mean, v := float64(m.gMean), float64(m.gVar)

@@ -47,6 +47,7 @@ type Tracker struct {
 	spike    earshot.Spike
 	lastHigh time.Time // start of the last bucket at or above CloseBelow
 	last     time.Time
+	alone    bool // a bucket of the pending spike reached CloseBelow alone
 }
 
 // NewTracker returns a tracker of one scope's metric. bucket is the series'
@@ -55,6 +56,7 @@ func NewTracker(scope earshot.Scope, metric earshot.Metric, bucket time.Duration
 	tc := trackerConfig{
 		Threshold: cfg.Threshold, CloseBelow: cfg.CloseBelow,
 		MinDuration: cfg.MinDuration, CloseAfter: cfg.CloseAfter,
+		Confirm: cfg.Proportion,
 	}
 	return &Tracker{scope: scope, metric: metric, cfg: tc, bucket: bucket}
 }
@@ -64,6 +66,11 @@ func NewTracker(scope earshot.Scope, metric earshot.Metric, bucket time.Duration
 type trackerConfig struct {
 	Threshold, CloseBelow   float64
 	MinDuration, CloseAfter time.Duration
+	// Confirm: a spike no bucket of which reached CloseBelow by itself
+	// (Point.Alone: the level that keeps a spike open), only with the
+	// longer spans, must hold for two buckets (shares: the spans
+	// describe a period, and a period is confirmed by its next bucket).
+	Confirm bool
 }
 
 // Open returns the spike in progress, if one is open.
@@ -95,6 +102,7 @@ func (tr *Tracker) Observe(p Point) (Event, bool) {
 		}
 		tr.peak(p)
 		tr.lastHigh = p.Time
+		tr.alone = p.Alone >= tr.cfg.CloseBelow
 		return tr.maybeOpen(p)
 	}
 
@@ -106,6 +114,7 @@ func (tr *Tracker) Observe(p Point) (Event, bool) {
 		}
 		tr.lastHigh = p.Time
 		tr.peak(p)
+		tr.alone = tr.alone || p.Alone >= tr.cfg.CloseBelow
 		return tr.maybeOpen(p)
 	}
 
@@ -127,7 +136,8 @@ func (tr *Tracker) Observe(p Point) (Event, bool) {
 
 // maybeOpen opens the pending spike once it has lasted MinDuration.
 func (tr *Tracker) maybeOpen(p Point) (Event, bool) {
-	if p.Time.Add(tr.bucket).Sub(tr.spike.Start) < tr.cfg.MinDuration {
+	lasted := p.Time.Add(tr.bucket).Sub(tr.spike.Start)
+	if lasted < tr.cfg.MinDuration || tr.cfg.Confirm && !tr.alone && lasted < 2*tr.bucket {
 		return Event{}, false
 	}
 	tr.open = true

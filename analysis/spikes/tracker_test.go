@@ -1,6 +1,7 @@
 package spikes
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -109,5 +110,38 @@ func TestSeriesFillsGaps(t *testing.T) {
 	}
 	if v, n := Value(earshot.MetricNegativeShare, earshot.Bucket{Count: 10, Scored: 8, Negative: 2}); v != 0.25 || n != 8 {
 		t.Errorf("negative share %v over %v, want 0.25 over 8", v, n)
+	}
+}
+
+// TestTrackerConfirm: for a share, a spike only the longer spans raise
+// (no bucket over the threshold by itself) opens at its second bucket,
+// and a one-bucket blip of that kind opens none; a bucket over the
+// threshold by itself opens at once. Other metrics open at once.
+func TestTrackerConfirm(t *testing.T) {
+	scope := earshot.Scope{Kind: earshot.ScopeWatch, Value: "acme"}
+	type pt struct{ sev, alone float64 }
+	opened := func(cfg Config, pts []pt) []int {
+		tr := NewTracker(scope, earshot.MetricNegativeShare, bucket, cfg)
+		var at []int
+		for i, p := range pts {
+			if ev, ok := tr.Observe(Point{Time: t0.Add(time.Duration(i) * bucket), Severity: p.sev, Alone: p.alone}); ok && ev.Kind == Opened {
+				at = append(at, i)
+			}
+		}
+		return at
+	}
+	pts := []pt{
+		{0.1, 0.1}, {0.9, 0.2}, {0.1, 0.1}, {0.1, 0.1}, {0.1, 0.1}, {0.1, 0.1}, {0.1, 0.1}, {0.1, 0.1}, {0.1, 0.1}, // a span-only blip
+		{0.8, 0.3}, {0.85, 0.3}, {0.1, 0}, {0.1, 0}, {0.1, 0}, {0.1, 0}, {0.1, 0}, {0.1, 0}, {0.1, 0}, // a span-only rise that holds
+		{0.95, 0.9}, // a bucket over the threshold by itself
+	}
+	share := ConfigFor(earshot.MetricNegativeShare)
+	if got, want := opened(share, pts), []int{10, 18}; !slices.Equal(got, want) {
+		t.Errorf("share: spikes opened at buckets %v, want %v", got, want)
+	}
+	plain := share
+	plain.Proportion = false
+	if got, want := opened(plain, pts), []int{1, 9, 18}; !slices.Equal(got, want) {
+		t.Errorf("without Proportion: spikes opened at buckets %v, want %v", got, want)
 	}
 }
