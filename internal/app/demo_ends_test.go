@@ -1,6 +1,7 @@
-package main
+package app
 
 import (
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -28,7 +29,7 @@ func demoEnds() []time.Time {
 }
 
 // TestDemoEnds runs the demo's scenario as `earshot demo` does
-// (demo.Generate, then populateDemo into an in-memory DuckDB) for many
+// (demo.Generate, then PopulateDemo into an in-memory DuckDB) for many
 // end times, and checks what TestDemoServes checks at one: after the
 // outage began and until 6 hours after it was resolved, every spike on
 // the page's scopes (all posts, the watch) is explained by an incident
@@ -54,14 +55,13 @@ func TestDemoEnds(t *testing.T) {
 	for _, end := range ends {
 		t.Run(end.Format("15:04"), func(t *testing.T) {
 			ctx := t.Context()
-			st, err := openStore(ctx, "duckdb://:memory:")
+			st, err := openStoreDSN(ctx, "duckdb://:memory:")
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer st.Close()
 			sc := demo.Generate(demo.Options{End: end, Days: days, Seed: 1, Scale: 1})
-			e, _, _ := testEnv("")
-			if err := populateDemo(ctx, st, sc, end, days, e, slog.New(slog.DiscardHandler)); err != nil {
+			if err := PopulateDemo(ctx, st, sc, end, days, io.Discard, slog.New(slog.DiscardHandler)); err != nil {
 				t.Fatal(err)
 			}
 			outage := sc.Outage()
