@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestBench(t *testing.T) {
 	if code := run(t.Context(), []string{"bench", "-posts", "2000", "-days", "3", "-runs", "3", "-json"}, e); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb)
 	}
-	var steps, queries []string
+	var steps, queries, calls []string
 	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
 		if strings.Contains(line, `"query"`) {
 			var q bench.Query
@@ -52,7 +53,11 @@ func TestBench(t *testing.T) {
 			if q.Store != "DuckDB" || q.Runs != 3 || q.P50 <= 0 || q.P95 < q.P50 {
 				t.Errorf("query %+v", q)
 			}
-			queries = append(queries, q.Query)
+			if strings.HasPrefix(q.Query, "store: ") {
+				calls = append(calls, q.Query)
+			} else {
+				queries = append(queries, q.Query)
+			}
 			continue
 		}
 		var r bench.Result
@@ -69,6 +74,9 @@ func TestBench(t *testing.T) {
 	}
 	if len(queries) != 4 {
 		t.Errorf("queries %v, want the page, two series and the negative posts", queries)
+	}
+	if !slices.Contains(calls, "store: TopNegative 200") || !slices.Contains(calls, "store: Series 1h") {
+		t.Errorf("store calls %v, want each call the page makes timed, the most negative posts and the hourly series among them", calls)
 	}
 	for _, bad := range [][]string{{"-posts", "5"}, {"-days", "0"}, {"-runs", "0"}} {
 		if code := run(t.Context(), append([]string{"bench"}, bad...), e); code != 2 {
