@@ -5,8 +5,10 @@
 --
 -- 1. The posts table is made again sorted by (created_at, source, id), so
 --    a window reads only its own granules: CREATE ... AS posts copies the
---    columns in place (whatever migrations added them), the rows are
---    copied over, and the tables swap names. A post's creation time is now
+--    columns in place (whatever migrations added them), the stored
+--    version of each post is copied over (FINAL: a link is written as a
+--    row of the same version, which wins by coming later, an order a
+--    plain copy does not keep), and the tables swap names. A post's creation time is now
 --    part of what identifies it to the table (versions of a post share it:
 --    it is when the post was written, not when it was collected).
 -- 2. post_rollup holds, per minute (bucket, nanoseconds since the epoch,
@@ -44,7 +46,7 @@ SETTINGS ttl_only_drop_parts = 1
 {{- if .SkipIndexes}}
 ALTER TABLE {{table "posts_by_time"}} ADD INDEX IF NOT EXISTS post_id_bloom id TYPE bloom_filter GRANULARITY 4;
 {{- end}}
-INSERT INTO {{table "posts_by_time"}} SELECT * FROM {{table "posts"}};
+INSERT INTO {{table "posts_by_time"}} SELECT * FROM {{table "posts"}} FINAL;
 RENAME TABLE {{table "posts"}} TO {{table "posts_by_source"}}, {{table "posts_by_time"}} TO {{table "posts"}};
 DROP TABLE {{table "posts_by_source"}};
 
