@@ -232,11 +232,23 @@ func (l *Linker) score(ev *evidence, inc earshot.Incident) Match {
 
 	it := l.incidentTerms(inc)
 	var used []string
-	sig.Terms, used = termSignal(ev, it)
+	sig.Terms, used = termSignal(ev, it, after)
 
 	var about string
 	sig.Reasons, about = reasonSignal(ev, inc)
 
+	// A spike of posts mostly not negative in an incident's aftermath:
+	// its few negative posts may say little; how much of its excess talks
+	// of the outage or says the service is back says whether it is the
+	// incident's tail too.
+	if after && !ev.negative {
+		switch talk, said := ev.excessTalk(); {
+		case talk > sig.Reasons || about == "":
+			sig.Reasons, about = max(sig.Reasons, talk), said
+		case talk == sig.Reasons:
+			about += "; " + said
+		}
+	}
 	if about != "" {
 		why = append(why, about)
 	}
@@ -360,8 +372,10 @@ func (l *Linker) incidentTerms(inc earshot.Incident) incidentWords {
 }
 
 // termSignal is the weighted share of the spike's telling posts that use
-// the incident's words, and the words most used.
-func termSignal(ev *evidence, iw incidentWords) (float64, []string) {
+// the incident's words, and the words most used. In the incident's
+// aftermath, a post that talks of an outage or says the service is back
+// is about it too, in whatever words.
+func termSignal(ev *evidence, iw incidentWords, aftermath bool) (float64, []string) {
 	docs := ev.telling()
 	if len(docs) == 0 || len(iw.weight) == 0 {
 		return 0, nil
@@ -370,6 +384,9 @@ func termSignal(ev *evidence, iw incidentWords) (float64, []string) {
 	var sum float64
 	for _, d := range docs {
 		var best float64
+		if aftermath && (d.outage || d.recovery) {
+			best = 1
+		}
 		for s := range d.stemSet {
 			if w, ok := iw.weight[s]; ok {
 				uses[s]++
@@ -477,6 +494,8 @@ type doc struct {
 	stemSet  map[string]bool
 	negative bool
 	outage   bool
+	// recovery is set when the post says the service is back.
+	recovery bool
 	// reasons are every reason a negative post gives: the scorer's and
 	// those its words name.
 	reasons map[earshot.Reason]bool
@@ -496,6 +515,31 @@ func (ev *evidence) telling() []doc {
 		}
 	}
 	return out
+}
+
+// excessTalk rates how much of a spike's excess, the posts over those
+// expected, talk of an outage or say the service is back, and says it in
+// words.
+func (ev *evidence) excessTalk() (float64, string) {
+	docs := ev.telling()
+	n := 0
+	for _, d := range docs {
+		if d.outage || d.recovery {
+			n++
+		}
+	}
+	excess := float64(len(docs))
+	if o, e := ev.spike.Observed, ev.spike.Expected; ev.spike.Metric == earshot.MetricVolume && o > e && e > 0 {
+		excess *= 1 - e/o
+	}
+	if n == 0 || excess <= 0 {
+		return 0, "none of its posts talks of an outage or says the service is back"
+	}
+	verb := "talk of an outage or say"
+	if n == 1 {
+		verb = "talks of an outage or says"
+	}
+	return min(1, float64(n)/max(excess, 1)), fmt.Sprintf("%d of its %d posts %s the service is back", n, len(docs), verb)
 }
 
 // spikeTime is when a spike is looked at: the clock, or on the data's
@@ -550,6 +594,7 @@ func (l *Linker) gather(ctx context.Context, s earshot.Spike, at time.Time) (*ev
 			ev.reasons[r]++
 			d.reasons = postReasons(p.Sentiment, st)
 		}
+		d.recovery = len(recoveryTerms(ws)) > 0
 		if ot := outageTerms(ws); len(ot) > 0 {
 			d.outage = true
 			for _, t := range uniq(ot) {

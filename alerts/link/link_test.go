@@ -63,6 +63,21 @@ func TestLink(t *testing.T) {
 			reason: []string{"the spike began 2 h after it was resolved, in its aftermath"},
 		},
 		{
+			name:      "aftermath: resolved 2 h before, people saying it is back",
+			incidents: []earshot.Incident{aftermath},
+			posts:     recoveryPosts(),
+			spike:     doubledVolume(),
+			want:      "statuspage:api", min: 0.55, max: 1,
+			reason: []string{"8 of its 16 posts talk of an outage or say the service is back"},
+		},
+		{
+			name:      "no aftermath of twice the usual chatter",
+			incidents: []earshot.Incident{aftermath},
+			posts:     posts(4000, 16, t0, 37*time.Second, chatter),
+			spike:     doubledVolume(),
+			reason:    []string{"none of its posts talks of an outage or says the service is back", "too little in the posts points at it"},
+		},
+		{
 			name:      "no aftermath of a launch: the posts are not about the incident",
 			incidents: []earshot.Incident{aftermath},
 			posts:     launchPosts(),

@@ -50,6 +50,14 @@ var launch = []text{
 	{"Acme edge functions are in beta, anyone tried them?", 0, "", "reddit"},
 }
 
+// recovered is what people say once the outage is over.
+var recovered = []text{
+	{"Acme Cloud is working again, great job on the recovery.", 0.8, "", "twitter"},
+	{"@acmecloud back up here, appreciate the updates.", 0.6, "", "mastodon"},
+	{"Can log in to Acme again. Thank you!", 0.6, "", "twitter"},
+	{"Everything green again on Acme, thanks for the quick fix.", 0.7, "", "reddit"},
+}
+
 func mkPost(i int, at time.Time, t text) earshot.Post {
 	label := earshot.Neutral
 	switch {
@@ -101,6 +109,13 @@ func outagePosts() []earshot.Post {
 
 func launchPosts() []earshot.Post {
 	return posts(3000, 30, t0, 40*time.Second, launch)
+}
+
+// recoveryPosts are 8 posts saying the service is back and 8 ordinary
+// ones over the spike's first 10 minutes: a volume spike of twice the
+// usual posts.
+func recoveryPosts() []earshot.Post {
+	return append(posts(4000, 8, t0, 75*time.Second, recovered), posts(5000, 8, t0.Add(30*time.Second), 75*time.Second, chatter)...)
 }
 
 func spikeOf(metric earshot.Metric) earshot.Spike {
@@ -172,4 +187,11 @@ func kinds(as []earshot.Alert) string {
 		ks = append(ks, string(a.Kind))
 	}
 	return strings.Join(ks, ",")
+}
+
+// doubledVolume is a volume spike of twice the posts expected.
+func doubledVolume() earshot.Spike {
+	s := spikeOf(earshot.MetricVolume)
+	s.Observed, s.Expected = 16, 8
+	return s
 }

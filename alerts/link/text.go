@@ -193,6 +193,39 @@ var (
 	)
 )
 
+// Recovery language: people saying a service is back. In an incident's
+// aftermath such posts are about the incident even when they use none of
+// its words ("back up here, thanks"). Plain "back up" is left out: it is
+// also what one does to data. Matched as phrases, on words as
+// words() makes them; a phrase right after a negator ("not working again",
+// "still not back up") does not count.
+var recoveryPhrases = phrases(
+	"working again", "works again", "up again", "online again", "loading again",
+	"log in again", "login again", "sign in again", "signed in again", "logged in again",
+	"can log in", "can login", "can sign in", "able to log in", "able to login", "able to sign in",
+	"back up here", "back up now", "back up and", "back online", "back to normal", "is back", "are back", "its back",
+	"seems back", "looks back", "green again", "all green", "is fixed", "are fixed",
+	"been fixed", "fixed now", "the fix", "quick fix", "been restored", "is restored",
+	"are restored", "service restored", "has recovered", "have recovered", "recovered now",
+)
+
+// recoveryTerms returns the recovery language in ws (words), each match
+// in the form it was matched, negated ones left out.
+func recoveryTerms(ws []string) []string {
+	var found []string
+	for i := 0; i < len(ws); {
+		if p := matchPhrase(ws, i, recoveryPhrases); p != nil {
+			if !negated(ws, i) {
+				found = append(found, strings.Join(p, " "))
+			}
+			i += len(p)
+			continue
+		}
+		i++
+	}
+	return found
+}
+
 // negationReach is how many words back a negator reaches.
 const negationReach = 2
 

@@ -40,6 +40,31 @@ func TestOutageLanguage(t *testing.T) {
 	}
 }
 
+func TestRecoveryLanguage(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string // recovery terms found
+	}{
+		{"Acme Cloud is working again, great job", []string{"working again"}},
+		{"@acmecloud back up here, appreciate the updates.", []string{"back up here"}},
+		{"Can log in to Acme again. Thank you!", []string{"can log in"}},
+		{"Still not able to log in", nil},
+		{"How can I log in with SSO?", nil},
+		{"It's back! Thanks for the quick fix", []string{"its back", "quick fix"}},
+		{"Still not working again after the outage", nil},
+		{"Login isn't back to normal yet", nil},
+		{"Remember to back up your data before upgrading", nil},
+		{"Fixed my billing issue in ten minutes", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		got := recoveryTerms(words(tt.text))
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("recoveryTerms(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestWords(t *testing.T) {
 	tests := []struct {
 		text string
