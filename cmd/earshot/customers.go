@@ -10,10 +10,8 @@ import (
 	"github.com/earshot/earshot/inbound/customerapi"
 )
 
-var customersUsage = helpText("customers")
-
 func runCustomers(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, customersUsage, []subcommand{
+	return runSubcommand(ctx, args, e, "customers", []subcommand{
 		{"import", customersImport},
 		{"list", customersList},
 	})

@@ -12,13 +12,11 @@ import (
 	"github.com/earshot/earshot/internal/config"
 )
 
-var digestUsage = helpText("digest")
-
 func runDigest(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && args[0] == "send" {
 		return runDigestSend(ctx, args[1:], e)
 	}
-	fs := newCommandFlags("digest", digestUsage, e)
+	fs := newCommandFlags("digest", e)
 	periodStr := fs.String("period", "7d", "the digest's length: 7d, 30d, 24h (compared with the period before it)")
 	endStr := fs.String("end", "", "end of the period, RFC 3339 (default now)")
 	watch := fs.String("watch", "", "only this watch's posts and spikes")

@@ -11,12 +11,10 @@ import (
 	"github.com/earshot/earshot/internal/app"
 )
 
-var digestSendUsage = helpText("digest-send")
-
 // runDigestSend is `earshot digest send --now NAME`: the configured digest
 // NAME, for the period ending now, sent to its recipients at once.
 func runDigestSend(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("digest send", digestSendUsage, e)
+	fs := newCommandFlags("digest send", e)
 	name := fs.String("now", "", "the digest to send now (its name under digests: in the config)")
 	cf := addConfigFlags(fs, "configuration file with the digests: section")
 	if help, err := parseFlags(fs, args); help || err != nil {

@@ -9,11 +9,9 @@ import (
 	"github.com/earshot/earshot/inbound/customerapi"
 )
 
-var eraseUsage = helpText("erase")
-
 func runErase(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("erase", e)
-	f.fs.Usage = usageFunc(f.fs, eraseUsage, e)
+	f.fs.Usage = usageFunc(f.fs, helpText("erase"), e)
 	author := f.fs.String("author", "", "the author, as SOURCE:ID (twitter:12345; the ID as the source gives it)")
 	audit := f.fs.Bool("audit", false, "list the audit lines of past erasures instead")
 	asJSON := f.fs.Bool("json", false, "print JSON")

@@ -11,10 +11,8 @@ import (
 	"github.com/earshot/earshot/internal/config"
 )
 
-var evalFollowupsUsage = helpText("eval-followups")
-
 func runEvalFollowups(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("eval followups", evalFollowupsUsage, e)
+	fs := newCommandFlags("eval followups", e)
 	data := fs.String("data", "", "labelled tweets (airline_dev.csv)")
 	authors := fs.String("authors", "", "tweet authors, tweet_id,author (default: the data file's name with _authors)")
 	cfgPath := fs.String("config", "", "configuration file whose followups: settings are measured (default: the defaults)")

@@ -37,11 +37,11 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// newCommandFlags returns the flag set of a command whose -h prints usage
-// and then the flags.
-func newCommandFlags(name, usage string, e env) *flag.FlagSet {
+// newCommandFlags returns the flag set of a command whose -h prints its
+// usage text (help/NAME.txt, a space in name a dash) and then the flags.
+func newCommandFlags(name string, e env) *flag.FlagSet {
 	fs := newFlags(name, e.stderr)
-	fs.Usage = usageFunc(fs, usage, e)
+	fs.Usage = usageFunc(fs, helpText(strings.ReplaceAll(name, " ", "-")), e)
 	return fs
 }
 
@@ -75,9 +75,11 @@ type subcommand struct {
 	run  func(ctx context.Context, args []string, e env) error
 }
 
-// runSubcommand runs the subcommand args[0] names. Without one it prints
-// usage and fails; help, -h and --help print usage.
-func runSubcommand(ctx context.Context, args []string, e env, usage string, subs []subcommand) error {
+// runSubcommand runs the subcommand of command that args[0] names. Without
+// one it prints the command's usage text and fails; help, -h and --help
+// print it.
+func runSubcommand(ctx context.Context, args []string, e env, command string, subs []subcommand) error {
+	usage := helpText(command)
 	names := make([]string, len(subs))
 	for i, s := range subs {
 		names[i] = s.name

@@ -11,10 +11,8 @@ import (
 	"github.com/earshot/earshot/internal/config"
 )
 
-var followupsUsage = helpText("followups")
-
 func runFollowups(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, followupsUsage, []subcommand{
+	return runSubcommand(ctx, args, e, "followups", []subcommand{
 		{"flag", followupsFlag},
 		{"list", followupsList},
 	})

@@ -15,10 +15,8 @@ import (
 	"github.com/earshot/earshot/internal/config"
 )
 
-var importUsage = helpText("import")
-
 func runImport(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("import", importUsage, e)
+	fs := newCommandFlags("import", e)
 	cf := addConfigFlags(fs, "configuration file: its store and watches are used")
 	asJSON := fs.Bool("json", false, `print the summary as one JSON object {"read":N,"stored":N,"duplicates":N,"rejected":N}`)
 	if err := fs.Parse(args); err != nil {

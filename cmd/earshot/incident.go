@@ -12,10 +12,8 @@ import (
 	"github.com/earshot/earshot/internal/oncall"
 )
 
-var incidentUsage = helpText("incident")
-
 func runIncident(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, incidentUsage, []subcommand{
+	return runSubcommand(ctx, args, e, "incident", []subcommand{
 		{"open", incidentOpen},
 		{"update", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, false) }},
 		{"resolve", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, true) }},

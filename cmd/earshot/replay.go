@@ -15,7 +15,7 @@ import (
 const allWatch = replay.AllWatch
 
 func runReplay(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("replay", helpText("replay"), e)
+	fs := newCommandFlags("replay", e)
 	postsPath := fs.String("posts", "", "posts in the import format, JSON lines (required)")
 	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"watches":[...],"started_at","resolved_at"}`)
 	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")

@@ -12,10 +12,8 @@ import (
 	"github.com/earshot/earshot/internal/oncall"
 )
 
-var silenceUsage = helpText("silence")
-
 func runSilence(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, silenceUsage, []subcommand{{"add", silenceAdd}, {"list", silenceList}, {"expire", silenceExpire}})
+	return runSubcommand(ctx, args, e, "silence", []subcommand{{"add", silenceAdd}, {"list", silenceList}, {"expire", silenceExpire}})
 }
 
 // multiFlag collects a repeated flag.

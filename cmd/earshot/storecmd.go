@@ -10,15 +10,12 @@ import (
 )
 
 func runStoreCommand(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, helpText("store"), []subcommand{{"rebuild-rollups", storeRebuildRollups}})
+	return runSubcommand(ctx, args, e, "store", []subcommand{{"rebuild-rollups", storeRebuildRollups}})
 }
 
 func storeRebuildRollups(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("store rebuild-rollups", e)
-	f.fs.Usage = func() {
-		fmt.Fprintln(e.stderr, helpText("store"))
-		f.fs.PrintDefaults()
-	}
+	f.fs.Usage = usageFunc(f.fs, helpText("store"), e)
 	fromStr := f.fs.String("from", "", "rebuild from this time (RFC 3339 or YYYY-MM-DD); default the first post")
 	toStr := f.fs.String("to", "", "rebuild up to this time, excluded; default the last post")
 	if help, err := f.parse(args, false); help || err != nil {

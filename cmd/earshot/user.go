@@ -11,10 +11,8 @@ import (
 	"github.com/earshot/earshot/internal/auth"
 )
 
-var userUsage = helpText("user")
-
 func runUser(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, userUsage, []subcommand{
+	return runSubcommand(ctx, args, e, "user", []subcommand{
 		{"add", userAdd}, {"passwd", userPasswd}, {"list", userList}, {"token", userToken}, {"revoke", userRevoke},
 	})
 }
