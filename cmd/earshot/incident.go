@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"strings"
 	"time"
 
@@ -51,13 +50,7 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	return f.withStore(ctx, e, func(st earshot.Store) error {
-		if err := oncall.Create(ctx, st, inc); err != nil {
-			return err
-		}
-		fmt.Fprintln(e.stdout, inc.ID)
-		return nil
-	})
+	return f.withStore(ctx, e, func(st earshot.Store) error { return oncall.Create(ctx, st, inc, e.stdout) })
 }
 
 func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) error {
@@ -88,14 +81,7 @@ func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) err
 			return usagef("give --status, --message or both")
 		}
 	}
-	return f.withStore(ctx, e, func(st earshot.Store) error {
-		inc, err := oncall.Update(ctx, st, f.id, req, time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "%s %s\n", inc.ID, inc.Status)
-		return nil
-	})
+	return f.withStore(ctx, e, func(st earshot.Store) error { return oncall.Update(ctx, st, f.id, req, time.Now(), e.stdout) })
 }
 
 func incidentList(ctx context.Context, args []string, e env) error {
@@ -110,15 +96,7 @@ func incidentList(ctx context.Context, args []string, e env) error {
 		return usagef("--since: must be positive, such as 168h")
 	}
 	return f.withStore(ctx, e, func(st earshot.Store) error {
-		incidents, err := oncall.List(ctx, st, *active, *since, time.Now())
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(e.stdout, incidents)
-		}
-		oncall.WriteIncidents(e.stdout, incidents)
-		return nil
+		return oncall.List(ctx, st, *active, *since, time.Now(), *asJSON, e.stdout)
 	})
 }
 
@@ -133,15 +111,7 @@ func incidentClose(ctx context.Context, args []string, e env) error {
 		return usagef("--override: give a reason")
 	}
 	return f.withStore(ctx, e, func(st earshot.Store) error {
-		res, err := oncall.Close(ctx, st, f.id, strings.TrimSpace(*override), time.Now())
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(e.stdout, res)
-		}
-		oncall.WriteClosed(e.stdout, res.Incident)
-		return nil
+		return oncall.Close(ctx, st, f.id, strings.TrimSpace(*override), time.Now(), *asJSON, e.stdout)
 	})
 }
 
