@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 	"time"
 
@@ -218,12 +216,4 @@ func sinceFlag(s string, def time.Duration, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, usagef("--since: %q is neither a positive duration (96h) nor a past RFC 3339 time", s)
-}
-
-// printJSON writes v as one JSON value, a nil slice as [].
-func printJSON(w io.Writer, v any) error {
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
-		v = []any{}
-	}
-	return json.NewEncoder(w).Encode(v)
 }

@@ -7,12 +7,9 @@ import (
 
 	"github.com/earshot/earshot/engine/replay"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/cli"
 	"github.com/earshot/earshot/internal/config"
 )
-
-// allWatch is the watch every post belongs to when replay has no
-// configuration (or one with no watch).
-const allWatch = replay.AllWatch
 
 func runReplay(ctx context.Context, args []string, e env) error {
 	fs := newCommandFlags("replay", e)
@@ -40,7 +37,7 @@ func runReplay(ctx context.Context, args []string, e env) error {
 		}
 	}
 	return replayError(app.Replay(ctx, cfg, app.ReplayOptions{Posts: *postsPath, Incidents: *incPath, Silences: *silPath,
-		Truth: *truthPath, Deliver: *deliver, Learn: *learn, Out: e.stdout, Stderr: e.stderr, Progress: isTerminal(e.stderr),
+		Truth: *truthPath, Deliver: *deliver, Learn: *learn, Out: e.stdout, Stderr: e.stderr, Progress: cli.IsTerminal(e.stderr),
 		Log: newLogger(e, "warn"), Getenv: e.getenv}))
 }
 
