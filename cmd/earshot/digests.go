@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/dashboards/digest/deliver"
@@ -36,13 +34,6 @@ func runDigestSend(ctx context.Context, args []string, e env) error {
 		return usagef("digest send: %v", err)
 	}
 	return withStoreOf(ctx, cfg, func(st earshot.Store) error {
-		sender := deliver.NewSender(st, newLogger(e, cfg.LogLevel), nil)
-		sender.Quiet = app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
-		sent, err := sender.Send(ctx, job, time.Now())
-		deliver.WriteSent(e.stdout, sent)
-		if err != nil {
-			return fmt.Errorf("sending digest %s: %w", *name, err)
-		}
-		return nil
+		return app.SendDigest(ctx, cfg, st, job, newLogger(e, cfg.LogLevel), e.stdout)
 	})
 }

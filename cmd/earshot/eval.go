@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -42,30 +41,5 @@ func runEvalSentiment(ctx context.Context, args []string, e env) error {
 	if *data == "" {
 		return usagef("--data is required")
 	}
-	scorer, err := sentiment.New(sentiment.WithPart(*part))
-	if err != nil {
-		return usageError{err}
-	}
-	set, err := eval.Load(*data)
-	if err != nil {
-		return usagef("reading %s: %v", *data, err)
-	}
-	items, split := set.Items, "all"
-	if *heldOut {
-		items, split = eval.HeldOutItems(set.Items), "held-out"
-	}
-	if *dump != "" {
-		if err := eval.Dump(*dump, items); err != nil {
-			return err
-		}
-	}
-	res, err := eval.Measure(ctx, scorer, set, items, *part, split)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(res.Summary)
-	}
-	res.Write(e.stdout)
-	return nil
+	return eval.Print(ctx, eval.Options{Data: *data, Part: *part, HeldOut: *heldOut, Dump: *dump, JSON: *asJSON}, e.stdout)
 }

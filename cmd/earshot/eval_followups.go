@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/earshot/earshot/analysis/followup"
 	fueval "github.com/earshot/earshot/analysis/followup/eval"
-	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/internal/config"
 )
 
@@ -35,26 +33,5 @@ func runEvalFollowups(ctx context.Context, args []string, e env) error {
 		}
 		fc = cfg.Followups
 	}
-	tweets, noAuthor, err := fueval.Load(*data, *authors)
-	if err != nil {
-		return usageError{err}
-	}
-	scorer, err := sentiment.New()
-	if err != nil {
-		return err
-	}
-	scored, err := fueval.Score(ctx, scorer, tweets)
-	if err != nil {
-		return err
-	}
-	res, err := fueval.CrossValidate(ctx, scored, fc, *target)
-	if err != nil {
-		return err
-	}
-	res.NoAuthor = noAuthor
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(res)
-	}
-	res.Write(e.stdout)
-	return nil
+	return fueval.Print(ctx, fueval.Options{Tweets: *data, Authors: *authors, Config: fc, Target: *target, JSON: *asJSON}, e.stdout)
 }

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/spikes"
-	"github.com/earshot/earshot/analysis/spikes/nab"
 	"github.com/earshot/earshot/analysis/spikes/nabeval"
 )
 
@@ -39,29 +37,6 @@ func runEvalSpikes(ctx context.Context, args []string, e env) error {
 	if *data == "" {
 		return usagef("--data is required")
 	}
-	ds, err := nab.LoadDir(*data)
-	if err != nil {
-		return usagef("reading --data: %v", err)
-	}
-	var published map[string]map[string]float64
-	if *thresholds == "published" {
-		if published, err = nab.ReadThresholds(filepath.Join(*data, "thresholds.json")); err != nil {
-			return usagef("reading --data: %v", err)
-		}
-	}
-	scores, err := nab.ReadPublishedScores(filepath.Join(*data, "published_raw_scores.csv"))
-	if err != nil {
-		return usagef("reading --data: %v", err)
-	}
-	rep, err := nabeval.Evaluate(ctx, ds, cfg, published, scores)
-	if err != nil {
-		return err
-	}
-	rep.Metric = *metric
-	if *cv != "" {
-		if err := rep.CrossValidate(*cv); err != nil {
-			return usagef("--cv %s: %v", *cv, err)
-		}
-	}
-	return rep.Write(e.stdout)
+	return nabeval.Print(ctx, nabeval.Options{Data: *data, Config: cfg, Metric: *metric,
+		Published: *thresholds == "published", CV: *cv}, e.stdout)
 }
