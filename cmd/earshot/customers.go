@@ -9,13 +9,6 @@ import (
 	"github.com/earshot/earshot/inbound/customerapi"
 )
 
-func runCustomers(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, "customers", []subcommand{
-		{"import", customersImport},
-		{"list", customersList},
-	})
-}
-
 func customersImport(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("customers import", e)
 	format := f.fs.String("format", "", "csv or json (default: from the file name; csv)")

@@ -9,13 +9,6 @@ import (
 	"github.com/earshot/earshot/internal/config"
 )
 
-func runFollowups(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, "followups", []subcommand{
-		{"flag", followupsFlag},
-		{"list", followupsList},
-	})
-}
-
 func followupsFlag(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("followups flag", e)
 	since := f.fs.String("since", "", "flag the posts created since this long ago (96h) or this RFC 3339 time (default: followups.window)")

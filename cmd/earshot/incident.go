@@ -11,16 +11,6 @@ import (
 	"github.com/earshot/earshot/internal/oncall"
 )
 
-func runIncident(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, "incident", []subcommand{
-		{"open", incidentOpen},
-		{"update", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, false) }},
-		{"resolve", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, true) }},
-		{"list", incidentList},
-		{"close", incidentClose},
-	})
-}
-
 // newIncidentFlags are the flags every incident command takes.
 func newIncidentFlags(name string, e env) *storeFlags {
 	return newStoreFlags("incident "+name, e)
@@ -53,7 +43,16 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 	return f.withStore(ctx, e, func(st earshot.Store) error { return oncall.Create(ctx, st, inc, e.stdout) })
 }
 
-func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) error {
+func incidentUpdate(ctx context.Context, args []string, e env) error {
+	return changeIncident(ctx, args, e, false)
+}
+
+func incidentResolve(ctx context.Context, args []string, e env) error {
+	return changeIncident(ctx, args, e, true)
+}
+
+// changeIncident is incident update, or with resolve incident resolve.
+func changeIncident(ctx context.Context, args []string, e env, resolve bool) error {
 	name := "update"
 	if resolve {
 		name = "resolve"

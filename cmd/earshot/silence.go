@@ -10,10 +10,6 @@ import (
 	"github.com/earshot/earshot/internal/oncall"
 )
 
-func runSilence(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, "silence", []subcommand{{"add", silenceAdd}, {"list", silenceList}, {"expire", silenceExpire}})
-}
-
 // multiFlag collects a repeated flag.
 type multiFlag []string
 

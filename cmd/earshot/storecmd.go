@@ -9,10 +9,6 @@ import (
 	"github.com/earshot/earshot/internal/cli"
 )
 
-func runStoreCommand(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, "store", []subcommand{{"rebuild-rollups", storeRebuildRollups}})
-}
-
 func storeRebuildRollups(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("store rebuild-rollups", e)
 	f.fs.Usage = usageFunc(f.fs, helpText("store"), e)

@@ -8,12 +8,6 @@ import (
 	"github.com/earshot/earshot/internal/auth"
 )
 
-func runUser(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, "user", []subcommand{
-		{"add", userAdd}, {"passwd", userPasswd}, {"list", userList}, {"token", userToken}, {"revoke", userRevoke},
-	})
-}
-
 func userAdd(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("user add", e)
 	role := f.fs.String("role", "", "admin, comms, support or exec (required)")
