@@ -87,4 +87,6 @@
 // [Over] makes a Flagger over any earshot.Store; [Flagger.Flag] over a
 // [DryRun] of the store says what flagging would do without writing
 // (`earshot followups list --held`), and [WriteReport] prints a Report.
+// [PrintFlagged] and [PrintQueue] are the work of `earshot followups flag`
+// and `earshot followups list`.
 package followup

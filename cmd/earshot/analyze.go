@@ -8,19 +8,8 @@ import (
 	"github.com/earshot/earshot/analysis/sentiment/linescore"
 )
 
-const analyzeUsage = `Usage: earshot analyze < posts.jsonl > scores.jsonl
-
-Reads JSON lines {"id": "...", "text": "..."} (or plain text, one post a
-line, numbered from 1) on stdin and writes one JSON line per input line, in
-order: {"id": "...", "score": -0.62, "label": "negative"}. A text in another
-language than English is labelled "unscored". A line that cannot be read gets
-{"id": ..., "error": "..."}; the others are still scored, and the exit code is
-then 2.
-
-Flags:`
-
 func runAnalyze(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("analyze", analyzeUsage, e)
+	fs := newCommandFlags("analyze", e)
 	explain := fs.Bool("explain", false, `add "reason" (why a negative post is negative), "lang" (the detected language) and "parts" (how far each part, and the model's "bias", moved the log-odds of positive over negative) to each line`)
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err

@@ -10,21 +10,8 @@ import (
 	"github.com/earshot/earshot/internal/bench"
 )
 
-const benchUsage = `Usage: earshot bench [flags]
-
-Measures Earshot end to end on this machine: generates posts in the import
-format (four sources, one watch, spread over -days), times 'earshot
-analyze' over them (scoring, JSON in and out) and 'earshot import' into a
-new DuckDB file (and into ClickHouse with -clickhouse), through the whole
-pipeline: parse, normalize, match, score, store. Speeds are posts per
-second of wall time. Then, on each store, it times what the comms
-dashboard asks for over the whole span (the page, /api/series by hour,
-/api/posts/negative), in process, -runs times each: p50 and p95.
-
-Flags:`
-
 func runBench(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("bench", benchUsage, e)
+	fs := newCommandFlags("bench", e)
 	n := fs.Int("posts", 1_000_000, "posts to generate and import")
 	days := fs.Int("days", 30, "days the posts are spread over (ending at the last post)")
 	runs := fs.Int("runs", 9, "times each dashboard query is timed, for p50 and p95")

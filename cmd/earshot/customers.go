@@ -2,22 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"os"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound/customerapi"
 )
-
-var customersUsage = helpText("customers")
-
-func runCustomers(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, customersUsage, []subcommand{
-		{"import", customersImport},
-		{"list", customersList},
-	})
-}
 
 func customersImport(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("customers import", e)
@@ -38,24 +28,7 @@ func customersImport(ctx context.Context, args []string, e env) error {
 	}
 	defer file.Close()
 	return f.withStore(ctx, e, func(st earshot.Store) error {
-		rep, err := customerapi.Import(ctx, st, file, *format, time.Now())
-		if err != nil {
-			if errors.As(err, new(customerapi.StoreError)) {
-				return err
-			}
-			return usagef("%s: %v", f.id, err)
-		}
-		if *asJSON {
-			if err := printJSON(e.stdout, rep); err != nil {
-				return err
-			}
-		} else {
-			customerapi.WriteImported(e.stdout, e.stderr, f.id, rep)
-		}
-		if rep.Rejected > 0 {
-			return usagef("%d of %d lines rejected (listed above; the others were imported)", rep.Rejected, rep.Read)
-		}
-		return nil
+		return customerapi.ImportFile(ctx, st, file, f.id, *format, time.Now(), *asJSON, e.stdout, e.stderr)
 	})
 }
 
@@ -65,14 +38,5 @@ func customersList(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, false); help || err != nil {
 		return err
 	}
-	return f.withStore(ctx, e, func(st earshot.Store) error {
-		accounts, err := st.SocialAccounts(ctx)
-		switch {
-		case err != nil:
-			return err
-		case *asJSON:
-			return printJSON(e.stdout, accounts)
-		}
-		return customerapi.WriteAccounts(e.stdout, accounts)
-	})
+	return f.withStore(ctx, e, func(st earshot.Store) error { return customerapi.PrintAccounts(ctx, st, *asJSON, e.stdout) })
 }

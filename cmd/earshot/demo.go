@@ -8,7 +8,7 @@ import (
 )
 
 func runDemo(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("demo", helpText("demo"), e)
+	fs := newCommandFlags("demo", e)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to serve the dashboard on")
 	store := fs.String("store", "duckdb://:memory:", "store to fill (duckdb:///path/demo.duckdb keeps it)")
 	days := fs.Int("days", 14, "days of history to generate")

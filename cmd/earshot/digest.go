@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/earshot/earshot"
@@ -12,13 +10,11 @@ import (
 	"github.com/earshot/earshot/internal/config"
 )
 
-var digestUsage = helpText("digest")
-
 func runDigest(ctx context.Context, args []string, e env) error {
 	if len(args) > 0 && args[0] == "send" {
 		return runDigestSend(ctx, args[1:], e)
 	}
-	fs := newCommandFlags("digest", digestUsage, e)
+	fs := newCommandFlags("digest", e)
 	periodStr := fs.String("period", "7d", "the digest's length: 7d, 30d, 24h (compared with the period before it)")
 	endStr := fs.String("end", "", "end of the period, RFC 3339 (default now)")
 	watch := fs.String("watch", "", "only this watch's posts and spikes")
@@ -40,18 +36,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 		return usagef("--format: %q is not html or md", *format)
 	}
 	return cf.withStore(ctx, e, func(cfg config.Config, st earshot.Store) error {
-		d, err := digest.Build(ctx, st, digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch),
-			Quiet: app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)})
-		if err != nil {
-			return fmt.Errorf("building the digest: %w", err)
-		}
-		w := bufio.NewWriter(e.stdout)
-		if err := render(w, d); err != nil {
-			return fmt.Errorf("writing the digest: %w", err)
-		}
-		if err := w.Flush(); err != nil {
-			return fmt.Errorf("writing the digest: %w", err)
-		}
-		return nil
+		opts := digest.Options{Period: period, End: end, Watch: strings.TrimSpace(*watch)}
+		return app.WriteDigest(ctx, cfg, st, opts, render, e.stdout)
 	})
 }

@@ -2,21 +2,17 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/dashboards/digest/deliver"
 	"github.com/earshot/earshot/internal/app"
 )
 
-var digestSendUsage = helpText("digest-send")
-
 // runDigestSend is `earshot digest send --now NAME`: the configured digest
 // NAME, for the period ending now, sent to its recipients at once.
 func runDigestSend(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("digest send", digestSendUsage, e)
+	fs := newCommandFlags("digest send", e)
 	name := fs.String("now", "", "the digest to send now (its name under digests: in the config)")
 	cf := addConfigFlags(fs, "configuration file with the digests: section")
 	if help, err := parseFlags(fs, args); help || err != nil {
@@ -38,13 +34,6 @@ func runDigestSend(ctx context.Context, args []string, e env) error {
 		return usagef("digest send: %v", err)
 	}
 	return withStoreOf(ctx, cfg, func(st earshot.Store) error {
-		sender := deliver.NewSender(st, newLogger(e, cfg.LogLevel), nil)
-		sender.Quiet = app.QuietAdvisor(cfg.WarRoom.QuietPeriod, st)
-		sent, err := sender.Send(ctx, job, time.Now())
-		deliver.WriteSent(e.stdout, sent)
-		if err != nil {
-			return fmt.Errorf("sending digest %s: %w", *name, err)
-		}
-		return nil
+		return app.SendDigest(ctx, cfg, st, job, newLogger(e, cfg.LogLevel), e.stdout)
 	})
 }

@@ -2,18 +2,15 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound/customerapi"
 )
 
-var eraseUsage = helpText("erase")
-
 func runErase(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("erase", e)
-	f.fs.Usage = usageFunc(f.fs, eraseUsage, e)
+	f.fs.Usage = usageFunc(f.fs, helpText("erase"), e)
 	author := f.fs.String("author", "", "the author, as SOURCE:ID (twitter:12345; the ID as the source gives it)")
 	audit := f.fs.Bool("audit", false, "list the audit lines of past erasures instead")
 	asJSON := f.fs.Bool("json", false, "print JSON")
@@ -30,28 +27,12 @@ func runErase(ctx context.Context, args []string, e env) error {
 	}
 	return f.withStore(ctx, e, func(st earshot.Store) error {
 		if *audit {
-			lines, err := st.Erasures(ctx)
-			switch {
-			case err != nil:
-				return err
-			case *asJSON:
-				return printJSON(e.stdout, lines)
-			}
-			return customerapi.WriteErasures(e.stdout, lines)
+			return customerapi.PrintErasures(ctx, st, *asJSON, e.stdout)
 		}
 		actor := "cli"
 		if u := e.getenv("USER"); u != "" {
 			actor = "cli:" + u
 		}
-		line, err := customerapi.Erase(ctx, st, *author, actor, time.Now())
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(e.stdout, line)
-		}
-		fmt.Fprintf(e.stdout, "Erased %s: %d posts, %d follow-ups, sample posts cut from %d alerts (audit line %s).\n",
-			*author, line.Posts, line.FollowUps, line.Alerts, line.ID)
-		return nil
+		return customerapi.EraseAuthor(ctx, st, *author, actor, time.Now(), *asJSON, e.stdout)
 	})
 }

@@ -2,20 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/analysis/sentiment/eval"
 )
-
-const evalUsage = `Usage: earshot eval KIND [flags]
-
-Measures quality on labelled data. Kinds:
-  sentiment   sentiment labels and complaint reasons (earshot eval sentiment -h)
-  spikes      spike detection on NAB-style labelled series (earshot eval spikes -h)
-  followups   follow-up flagging against human labels (earshot eval followups -h)`
 
 // runEval dispatches to the eval of one kind: one case per kind.
 func runEval(ctx context.Context, args []string, e env) error {
@@ -24,7 +16,7 @@ func runEval(ctx context.Context, args []string, e env) error {
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		fmt.Fprintln(e.stderr, evalUsage)
+		fmt.Fprintln(e.stderr, helpText("eval"))
 		return nil
 	case "sentiment":
 		return runEvalSentiment(ctx, args[1:], e)
@@ -36,19 +28,8 @@ func runEval(ctx context.Context, args []string, e env) error {
 	return usagef("unknown eval %q; want one of: sentiment", args[0])
 }
 
-const evalSentimentUsage = `Usage: earshot eval sentiment --data FILE [--part P] [--heldout] [--json] [--dump FILE]
-
-Scores every labelled text and prints accuracy, macro-F1, macro recall,
-per-class precision/recall/F1 and the confusion matrix; for sets with
-complaint reasons (the airline set's negativereason, a "reason" column),
-the same for the reasons of the gold-negative texts. VADER's mean ratings
-are classed negative at or below -0.5, positive at or above 0.5.
-Texts left unscored (another language) count as wrong.
-
-Flags:`
-
 func runEvalSentiment(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("eval sentiment", evalSentimentUsage, e)
+	fs := newCommandFlags("eval sentiment", e)
 	data := fs.String("data", "", "labelled set: airline CSV, SemEval TSV file or directory, VADER TSV, or CSV/JSONL with id, text, label[, reason]")
 	part := fs.String("part", sentiment.PartEnsemble, "what labels: ensemble, or one part alone: "+strings.Join(sentiment.Parts, ", "))
 	heldOut := fs.Bool("heldout", false, "only the held-out split (items the fitted weights never saw)")
@@ -60,30 +41,5 @@ func runEvalSentiment(ctx context.Context, args []string, e env) error {
 	if *data == "" {
 		return usagef("--data is required")
 	}
-	scorer, err := sentiment.New(sentiment.WithPart(*part))
-	if err != nil {
-		return usageError{err}
-	}
-	set, err := eval.Load(*data)
-	if err != nil {
-		return usagef("reading %s: %v", *data, err)
-	}
-	items, split := set.Items, "all"
-	if *heldOut {
-		items, split = eval.HeldOutItems(set.Items), "held-out"
-	}
-	if *dump != "" {
-		if err := eval.Dump(*dump, items); err != nil {
-			return err
-		}
-	}
-	res, err := eval.Measure(ctx, scorer, set, items, *part, split)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(res.Summary)
-	}
-	res.Write(e.stdout)
-	return nil
+	return eval.Print(ctx, eval.Options{Data: *data, Part: *part, HeldOut: *heldOut, Dump: *dump, JSON: *asJSON}, e.stdout)
 }

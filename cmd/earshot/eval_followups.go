@@ -2,19 +2,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/earshot/earshot/analysis/followup"
 	fueval "github.com/earshot/earshot/analysis/followup/eval"
-	"github.com/earshot/earshot/analysis/sentiment"
 	"github.com/earshot/earshot/internal/config"
 )
 
-var evalFollowupsUsage = helpText("eval-followups")
-
 func runEvalFollowups(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("eval followups", evalFollowupsUsage, e)
+	fs := newCommandFlags("eval followups", e)
 	data := fs.String("data", "", "labelled tweets (airline_dev.csv)")
 	authors := fs.String("authors", "", "tweet authors, tweet_id,author (default: the data file's name with _authors)")
 	cfgPath := fs.String("config", "", "configuration file whose followups: settings are measured (default: the defaults)")
@@ -37,26 +33,5 @@ func runEvalFollowups(ctx context.Context, args []string, e env) error {
 		}
 		fc = cfg.Followups
 	}
-	tweets, noAuthor, err := fueval.Load(*data, *authors)
-	if err != nil {
-		return usageError{err}
-	}
-	scorer, err := sentiment.New()
-	if err != nil {
-		return err
-	}
-	scored, err := fueval.Score(ctx, scorer, tweets)
-	if err != nil {
-		return err
-	}
-	res, err := fueval.CrossValidate(ctx, scored, fc, *target)
-	if err != nil {
-		return err
-	}
-	res.NoAuthor = noAuthor
-	if *asJSON {
-		return json.NewEncoder(e.stdout).Encode(res)
-	}
-	res.Write(e.stdout)
-	return nil
+	return fueval.Print(ctx, fueval.Options{Tweets: *data, Authors: *authors, Config: fc, Target: *target, JSON: *asJSON}, e.stdout)
 }

@@ -2,43 +2,16 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/spikes"
-	"github.com/earshot/earshot/analysis/spikes/nab"
 	"github.com/earshot/earshot/analysis/spikes/nabeval"
 )
-
-const evalSpikesUsage = `Usage: earshot eval spikes --data DIR [--cv category|file] [--metric value]
-
-Runs the spike detector (streaming, one configuration for every file) over
-every data file, scores it as the Numenta Anomaly Benchmark does (windows,
-scaled sigmoid, one threshold for all files) and prints the normalised
-standard, reward-low-FP and reward-low-FN scores (null detector 0, perfect
-100), overall and per category, next to every published detector on the
-same files.
-
-  earshot                its anomaly score (Rarity), at the threshold
-                         that maximises each profile over these files:
-                         in-sample, the threshold is chosen on the files
-                         it is scored on
-  earshot spikes opened  the buckets where the Tracker opens a spike (what
-                         alerts follow), a 0/1 detector: nothing tuned
-  published detectors    from DIR/results (threshold optimised here the
-                         same way, or --thresholds published) or from
-                         DIR/published_raw_scores.csv (NAB's thresholds)
-
---cv category or file adds the cross-validated figure: each category (or
-file) is scored at the threshold chosen on all the others, so no choice
-made from data sees the part it is scored on.
-
-Flags:`
 
 // runEvalSpikes is `earshot eval spikes`: the spike detector on NAB-style
 // labelled series, next to NAB's published detectors.
 func runEvalSpikes(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("eval spikes", evalSpikesUsage, e)
+	fs := newCommandFlags("eval spikes", e)
 	data := fs.String("data", "", "folder with data/*.csv or data/CATEGORY/*.csv, windows.json, and the published detectors' results/DETECTOR/ files or published_raw_scores.csv (e.g. ../shared/eval/nab-corpus)")
 	thresholds := fs.String("thresholds", "optimised", "for published detectors with result files: optimised (tuned on these files) or published (DIR/thresholds.json)")
 	cv := fs.String("cv", "", "cross-validate earshot's threshold: category (leave one category out) or file (leave one file out)")
@@ -64,29 +37,6 @@ func runEvalSpikes(ctx context.Context, args []string, e env) error {
 	if *data == "" {
 		return usagef("--data is required")
 	}
-	ds, err := nab.LoadDir(*data)
-	if err != nil {
-		return usagef("reading --data: %v", err)
-	}
-	var published map[string]map[string]float64
-	if *thresholds == "published" {
-		if published, err = nab.ReadThresholds(filepath.Join(*data, "thresholds.json")); err != nil {
-			return usagef("reading --data: %v", err)
-		}
-	}
-	scores, err := nab.ReadPublishedScores(filepath.Join(*data, "published_raw_scores.csv"))
-	if err != nil {
-		return usagef("reading --data: %v", err)
-	}
-	rep, err := nabeval.Evaluate(ctx, ds, cfg, published, scores)
-	if err != nil {
-		return err
-	}
-	rep.Metric = *metric
-	if *cv != "" {
-		if err := rep.CrossValidate(*cv); err != nil {
-			return usagef("--cv %s: %v", *cv, err)
-		}
-	}
-	return rep.Write(e.stdout)
+	return nabeval.Print(ctx, nabeval.Options{Data: *data, Config: cfg, Metric: *metric,
+		Published: *thresholds == "published", CV: *cv}, e.stdout)
 }

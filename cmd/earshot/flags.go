@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"reflect"
 	"strings"
 	"time"
 
@@ -37,11 +35,11 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// newCommandFlags returns the flag set of a command whose -h prints usage
-// and then the flags.
-func newCommandFlags(name, usage string, e env) *flag.FlagSet {
+// newCommandFlags returns the flag set of a command whose -h prints its
+// usage text (help/NAME.txt, a space in name a dash) and then the flags.
+func newCommandFlags(name string, e env) *flag.FlagSet {
 	fs := newFlags(name, e.stderr)
-	fs.Usage = usageFunc(fs, usage, e)
+	fs.Usage = usageFunc(fs, helpText(strings.ReplaceAll(name, " ", "-")), e)
 	return fs
 }
 
@@ -75,9 +73,11 @@ type subcommand struct {
 	run  func(ctx context.Context, args []string, e env) error
 }
 
-// runSubcommand runs the subcommand args[0] names. Without one it prints
-// usage and fails; help, -h and --help print usage.
-func runSubcommand(ctx context.Context, args []string, e env, usage string, subs []subcommand) error {
+// runSubcommand runs the subcommand of command that args[0] names. Without
+// one it prints the command's usage text and fails; help, -h and --help
+// print it.
+func runSubcommand(ctx context.Context, args []string, e env, command string, subs []subcommand) error {
+	usage := helpText(command)
 	names := make([]string, len(subs))
 	for i, s := range subs {
 		names[i] = s.name
@@ -216,12 +216,4 @@ func sinceFlag(s string, def time.Duration, now time.Time) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, usagef("--since: %q is neither a positive duration (96h) nor a past RFC 3339 time", s)
-}
-
-// printJSON writes v as one JSON value, a nil slice as [].
-func printJSON(w io.Writer, v any) error {
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
-		v = []any{}
-	}
-	return json.NewEncoder(w).Encode(v)
 }

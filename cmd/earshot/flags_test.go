@@ -10,7 +10,13 @@ import (
 // -h or help is not an error.
 func TestHelpTexts(t *testing.T) {
 	cases := map[string][]string{
+		"analyze":        {"analyze", "-h"},
+		"bench":          {"bench", "-h"},
 		"customers":      {"customers", "help"},
+		"detect":         {"detect", "-h"},
+		"eval":           {"eval", "-h"},
+		"eval-sentiment": {"eval", "sentiment", "-h"},
+		"eval-spikes":    {"eval", "spikes", "-h"},
 		"demo":           {"demo", "-h"},
 		"digest":         {"digest", "-h"},
 		"digest-send":    {"digest", "send", "-h"},

@@ -2,37 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"log/slog"
 	"time"
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/followup"
 	"github.com/earshot/earshot/internal/config"
 )
-
-var followupsUsage = helpText("followups")
-
-func runFollowups(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, followupsUsage, []subcommand{
-		{"flag", followupsFlag},
-		{"list", followupsList},
-	})
-}
-
-// flagOver runs serve's flagger (cfg's followups settings) over st's posts
-// created since --since.
-func flagOver(ctx context.Context, st earshot.Store, fc followup.Config, since string, now time.Time) (followup.Report, error) {
-	from, err := sinceFlag(since, fc.Window, now)
-	if err != nil {
-		return followup.Report{}, err
-	}
-	f, err := followup.Over(st, fc, followup.Options{Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		return followup.Report{}, err
-	}
-	return f.Flag(ctx, from, now)
-}
 
 func followupsFlag(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("followups flag", e)
@@ -41,17 +16,20 @@ func followupsFlag(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, false); help || err != nil {
 		return err
 	}
+	return flagFollowups(ctx, f, e, *since, false, *asJSON)
+}
+
+// flagFollowups runs serve's flagger over the posts created since --since
+// (default: the config's followups.window) and prints the report, or with
+// heldOnly only who it holds out.
+func flagFollowups(ctx context.Context, f *storeFlags, e env, since string, heldOnly, asJSON bool) error {
 	return f.configFlags.withStore(ctx, e, func(cfg config.Config, st earshot.Store) error {
 		now := time.Now().UTC()
-		rep, err := flagOver(ctx, st, cfg.Followups, *since, now)
+		from, err := sinceFlag(since, cfg.Followups.Window, now)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return printJSON(e.stdout, rep)
-		}
-		followup.WriteReport(e.stdout, rep, now)
-		return nil
+		return followup.PrintFlagged(ctx, st, cfg.Followups, from, now, heldOnly, asJSON, e.stdout)
 	})
 }
 
@@ -74,27 +52,10 @@ func followupsList(ctx context.Context, args []string, e env) error {
 			want = append(want, st)
 		}
 	}
-	return f.configFlags.withStore(ctx, e, func(cfg config.Config, st earshot.Store) error {
-		now := time.Now().UTC()
-		if *held {
-			rep, err := flagOver(ctx, followup.DryRun(st), cfg.Followups, *since, now)
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				return json.NewEncoder(e.stdout).Encode(rep.Held)
-			}
-			followup.WriteHeld(e.stdout, rep.Held)
-			return nil
-		}
-		fus, err := st.FollowUps(ctx, want...)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(e.stdout, fus)
-		}
-		followup.WriteFollowUps(e.stdout, fus, now)
-		return nil
+	if *held {
+		return flagFollowups(ctx, f, e, *since, true, *asJSON)
+	}
+	return f.withStore(ctx, e, func(st earshot.Store) error {
+		return followup.PrintQueue(ctx, st, want, time.Now().UTC(), *asJSON, e.stdout)
 	})
 }

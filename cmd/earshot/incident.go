@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"strings"
 	"time"
 
@@ -11,18 +10,6 @@ import (
 	"github.com/earshot/earshot/inbound/incidentapi"
 	"github.com/earshot/earshot/internal/oncall"
 )
-
-var incidentUsage = helpText("incident")
-
-func runIncident(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, incidentUsage, []subcommand{
-		{"open", incidentOpen},
-		{"update", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, false) }},
-		{"resolve", func(ctx context.Context, args []string, e env) error { return incidentUpdate(ctx, args, e, true) }},
-		{"list", incidentList},
-		{"close", incidentClose},
-	})
-}
 
 // newIncidentFlags are the flags every incident command takes.
 func newIncidentFlags(name string, e env) *storeFlags {
@@ -53,16 +40,19 @@ func incidentOpen(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	return f.withStore(ctx, e, func(st earshot.Store) error {
-		if err := oncall.Create(ctx, st, inc); err != nil {
-			return err
-		}
-		fmt.Fprintln(e.stdout, inc.ID)
-		return nil
-	})
+	return f.withStore(ctx, e, func(st earshot.Store) error { return oncall.Create(ctx, st, inc, e.stdout) })
 }
 
-func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) error {
+func incidentUpdate(ctx context.Context, args []string, e env) error {
+	return changeIncident(ctx, args, e, false)
+}
+
+func incidentResolve(ctx context.Context, args []string, e env) error {
+	return changeIncident(ctx, args, e, true)
+}
+
+// changeIncident is incident update, or with resolve incident resolve.
+func changeIncident(ctx context.Context, args []string, e env, resolve bool) error {
 	name := "update"
 	if resolve {
 		name = "resolve"
@@ -90,14 +80,7 @@ func incidentUpdate(ctx context.Context, args []string, e env, resolve bool) err
 			return usagef("give --status, --message or both")
 		}
 	}
-	return f.withStore(ctx, e, func(st earshot.Store) error {
-		inc, err := oncall.Update(ctx, st, f.id, req, time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "%s %s\n", inc.ID, inc.Status)
-		return nil
-	})
+	return f.withStore(ctx, e, func(st earshot.Store) error { return oncall.Update(ctx, st, f.id, req, time.Now(), e.stdout) })
 }
 
 func incidentList(ctx context.Context, args []string, e env) error {
@@ -112,15 +95,7 @@ func incidentList(ctx context.Context, args []string, e env) error {
 		return usagef("--since: must be positive, such as 168h")
 	}
 	return f.withStore(ctx, e, func(st earshot.Store) error {
-		incidents, err := oncall.List(ctx, st, *active, *since, time.Now())
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(e.stdout, incidents)
-		}
-		oncall.WriteIncidents(e.stdout, incidents)
-		return nil
+		return oncall.List(ctx, st, *active, *since, time.Now(), *asJSON, e.stdout)
 	})
 }
 
@@ -135,15 +110,7 @@ func incidentClose(ctx context.Context, args []string, e env) error {
 		return usagef("--override: give a reason")
 	}
 	return f.withStore(ctx, e, func(st earshot.Store) error {
-		res, err := oncall.Close(ctx, st, f.id, strings.TrimSpace(*override), time.Now())
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return printJSON(e.stdout, res)
-		}
-		oncall.WriteClosed(e.stdout, res.Incident)
-		return nil
+		return oncall.Close(ctx, st, f.id, strings.TrimSpace(*override), time.Now(), *asJSON, e.stdout)
 	})
 }
 

@@ -30,31 +30,38 @@ type env struct {
 	getenv         func(string) string
 }
 
+// command is one of earshot's commands: run runs it, or, for a command
+// made of its own commands (incident open, user add), subs name them.
 type command struct {
 	name, summary string
 	run           func(ctx context.Context, args []string, e env) error
+	subs          []subcommand
 }
 
 func commands() []command {
 	return []command{
-		{"demo", "run Earshot on a generated two-week scenario and serve the dashboard", runDemo},
-		{"serve", "collect, analyze, store and serve dashboards from a config file", runServe},
-		{"analyze", "score the sentiment of JSON lines or plain text lines on stdin", runAnalyze},
-		{"eval", "measure quality on labelled data (eval sentiment --data FILE)", runEval},
-		{"collect", "run every configured collector once (--once) and print what each collected", runCollect},
-		{"import", "import posts from JSON lines or CSV files through the pipeline", runImport},
-		{"incident", "open, update, resolve or list incidents by hand (incident open --title T)", runIncident},
-		{"silence", "mute alerts for a while: silence add|list|expire", runSilence},
-		{"user", "manage who signs in: user add|passwd|list|token|revoke", runUser},
-		{"followups", "flag customers to follow up over stored posts, list the queue: followups flag|list", runFollowups},
-		{"customers", "import customer accounts (and media, bots, competitors) from CSV or JSON: customers import|list", runCustomers},
-		{"erase", "erase an author's posts, follow-ups and alert copies (erase --author SOURCE:ID)", runErase},
-		{"replay", "run history through detection, linking and alerting on the data's clock (replay --posts FILE)", runReplay},
-		{"detect", "score a timestamp,value CSV for anomalies, streaming (timestamp,value,anomaly_score out)", runDetect},
-		{"digest", "write a reputation digest of a period for execs (digest --period 7d --format html|md)", runDigest},
-		{"bench", "measure analyze and import speed on this machine, end to end", runBench},
-		{"store", "maintain the store: store rebuild-rollups [--from T --to T]", runStoreCommand},
-		{"version", "print the version", runVersion},
+		{"demo", "run Earshot on a generated two-week scenario and serve the dashboard", runDemo, nil},
+		{"serve", "collect, analyze, store and serve dashboards from a config file", runServe, nil},
+		{"analyze", "score the sentiment of JSON lines or plain text lines on stdin", runAnalyze, nil},
+		{"eval", "measure quality on labelled data (eval sentiment --data FILE)", runEval, nil},
+		{"collect", "run every configured collector once (--once) and print what each collected", runCollect, nil},
+		{"import", "import posts from JSON lines or CSV files through the pipeline", runImport, nil},
+		{"incident", "open, update, resolve or list incidents by hand (incident open --title T)", nil, []subcommand{
+			{"open", incidentOpen}, {"update", incidentUpdate}, {"resolve", incidentResolve}, {"list", incidentList}, {"close", incidentClose},
+		}},
+		{"silence", "mute alerts for a while: silence add|list|expire", nil, []subcommand{{"add", silenceAdd}, {"list", silenceList}, {"expire", silenceExpire}}},
+		{"user", "manage who signs in: user add|passwd|list|token|revoke", nil, []subcommand{
+			{"add", userAdd}, {"passwd", userPasswd}, {"list", userList}, {"token", userToken}, {"revoke", userRevoke},
+		}},
+		{"followups", "flag customers to follow up over stored posts, list the queue: followups flag|list", nil, []subcommand{{"flag", followupsFlag}, {"list", followupsList}}},
+		{"customers", "import customer accounts (and media, bots, competitors) from CSV or JSON: customers import|list", nil, []subcommand{{"import", customersImport}, {"list", customersList}}},
+		{"erase", "erase an author's posts, follow-ups and alert copies (erase --author SOURCE:ID)", runErase, nil},
+		{"replay", "run history through detection, linking and alerting on the data's clock (replay --posts FILE)", runReplay, nil},
+		{"detect", "score a timestamp,value CSV for anomalies, streaming (timestamp,value,anomaly_score out)", runDetect, nil},
+		{"digest", "write a reputation digest of a period for execs (digest --period 7d --format html|md)", runDigest, nil},
+		{"bench", "measure analyze and import speed on this machine, end to end", runBench, nil},
+		{"store", "maintain the store: store rebuild-rollups [--from T --to T]", nil, []subcommand{{"rebuild-rollups", storeRebuildRollups}}},
+		{"version", "print the version", runVersion, nil},
 	}
 }
 
@@ -81,7 +88,12 @@ func run(ctx context.Context, args []string, e env) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(ctx, args[1:], e)
+		var err error
+		if c.subs != nil {
+			err = runSubcommand(ctx, args[1:], e, c.name, c.subs)
+		} else {
+			err = c.run(ctx, args[1:], e)
+		}
 		var u usageError
 		switch {
 		case err == nil:

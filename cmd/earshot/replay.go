@@ -7,15 +7,12 @@ import (
 
 	"github.com/earshot/earshot/engine/replay"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/cli"
 	"github.com/earshot/earshot/internal/config"
 )
 
-// allWatch is the watch every post belongs to when replay has no
-// configuration (or one with no watch).
-const allWatch = replay.AllWatch
-
 func runReplay(ctx context.Context, args []string, e env) error {
-	fs := newCommandFlags("replay", helpText("replay"), e)
+	fs := newCommandFlags("replay", e)
 	postsPath := fs.String("posts", "", "posts in the import format, JSON lines (required)")
 	incPath := fs.String("incidents", "", `incidents, JSON lines {"id","title","services":[...],"watches":[...],"started_at","resolved_at"}`)
 	cfgPath := fs.String("config", "", "configuration file: its watches, pipeline and alerting sections are used")
@@ -40,7 +37,7 @@ func runReplay(ctx context.Context, args []string, e env) error {
 		}
 	}
 	return replayError(app.Replay(ctx, cfg, app.ReplayOptions{Posts: *postsPath, Incidents: *incPath, Silences: *silPath,
-		Truth: *truthPath, Deliver: *deliver, Learn: *learn, Out: e.stdout, Stderr: e.stderr, Progress: isTerminal(e.stderr),
+		Truth: *truthPath, Deliver: *deliver, Learn: *learn, Out: e.stdout, Stderr: e.stderr, Progress: cli.IsTerminal(e.stderr),
 		Log: newLogger(e, "warn"), Getenv: e.getenv}))
 }
 

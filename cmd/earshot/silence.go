@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -12,29 +10,11 @@ import (
 	"github.com/earshot/earshot/internal/oncall"
 )
 
-var silenceUsage = helpText("silence")
-
-func runSilence(ctx context.Context, args []string, e env) error {
-	return runSubcommand(ctx, args, e, silenceUsage, []subcommand{{"add", silenceAdd}, {"list", silenceList}, {"expire", silenceExpire}})
-}
-
 // multiFlag collects a repeated flag.
 type multiFlag []string
 
 func (m *multiFlag) String() string     { return strings.Join(*m, ", ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-// withSilences runs do on the silences of the store f names; a store
-// keeping none is bad usage.
-func withSilences(ctx context.Context, f *storeFlags, e env, do func(ss earshot.SilenceStore) error) error {
-	return f.withStore(ctx, e, func(st earshot.Store) error {
-		ss, ok := st.(earshot.SilenceStore)
-		if !ok {
-			return usagef("this store keeps no silences")
-		}
-		return do(ss)
-	})
-}
 
 func silenceAdd(ctx context.Context, args []string, e env) error {
 	f := newStoreFlags("silence add", e)
@@ -66,13 +46,7 @@ func silenceAdd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	return withSilences(ctx, f, e, func(ss earshot.SilenceStore) error {
-		if err := ss.SaveSilence(ctx, sl); err != nil {
-			return fmt.Errorf("saving silence: %w", err)
-		}
-		fmt.Fprintln(e.stdout, sl.ID)
-		return nil
-	})
+	return f.withStore(ctx, e, func(st earshot.Store) error { return oncall.AddSilence(ctx, st, sl, e.stdout) })
 }
 
 func silenceList(ctx context.Context, args []string, e env) error {
@@ -81,16 +55,7 @@ func silenceList(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, false); help || err != nil {
 		return err
 	}
-	return withSilences(ctx, f, e, func(ss earshot.SilenceStore) error {
-		views, err := oncall.Silences(ctx, ss, time.Now())
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return json.NewEncoder(e.stdout).Encode(views)
-		}
-		return oncall.WriteSilences(e.stdout, views)
-	})
+	return f.withStore(ctx, e, func(st earshot.Store) error { return oncall.ListSilences(ctx, st, time.Now(), *asJSON, e.stdout) })
 }
 
 func silenceExpire(ctx context.Context, args []string, e env) error {
@@ -98,12 +63,5 @@ func silenceExpire(ctx context.Context, args []string, e env) error {
 	if help, err := f.parse(args, true); help || err != nil {
 		return err
 	}
-	return withSilences(ctx, f, e, func(ss earshot.SilenceStore) error {
-		sl, err := oncall.Expire(ctx, ss, f.id, time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "%s expired at %s\n", sl.ID, sl.EndsAt.UTC().Format(time.RFC3339))
-		return nil
-	})
+	return f.withStore(ctx, e, func(st earshot.Store) error { return oncall.Expire(ctx, st, f.id, time.Now(), e.stdout) })
 }

@@ -12,10 +12,3 @@ import (
 func openStore(ctx context.Context, dsn string) (earshot.Store, error) {
 	return app.OpenStore(ctx, dsn)
 }
-
-// threadStoreOf is st as a ThreadStore, or nil (threads then kept in
-// memory).
-func threadStoreOf(st any) earshot.ThreadStore {
-	ts, _ := st.(earshot.ThreadStore)
-	return ts
-}

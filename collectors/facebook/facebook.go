@@ -114,12 +114,7 @@ func (c Config) Validate(name string) error {
 // concurrent use, though the caller normally runs one Collect at a time,
 // passing each the cursor the previous one returned.
 type Collector struct {
-	collectors.Base[Config]
-	base string
-
-	// backoff is when the API lets us ask again, after it said we had
-	// used up our calls.
-	backoff collectors.Backoff
+	collectors.API[Config]
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -131,13 +126,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	if err := cfg.Validate(name); err != nil {
 		return nil, err
 	}
-	if len(cfg.BrandAccounts) == 0 {
-		cfg.BrandAccounts = []string{cfg.PageID}
-	}
-	return &Collector{
-		Base: collectors.NewBase(name, cfg, deps),
-		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/" + cfg.APIVersion,
-	}, nil
+	cfg.BrandAccounts = collectors.OwnAccounts(cfg.BrandAccounts, cfg.PageID)
+	return &Collector{collectors.NewAPI(name, cfg, deps, strings.TrimSuffix(cfg.BaseURL, "/")+"/"+cfg.APIVersion)}, nil
 }
 
 // Collect reads the feed from the top down to the posts it revisits (see
@@ -148,8 +138,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 // a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.Deps.Now()
-	if wait := c.backoff.Wait(now); wait > 0 {
-		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
+	if err := c.Waiting(now); err != nil {
+		return nil, cursor, err
 	}
 	token, err := c.Cfg.AccessToken.Resolve(nil)
 	if err != nil {
@@ -162,7 +152,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		done, next, err := r.pass(ctx, since, int64(from))
 		return done, sweepUntil(next), err
 	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.Backoff.Until, c.Deps.Log,
 		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
@@ -324,14 +314,14 @@ func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
 	h := http.Header{"Authorization": {"Bearer " + r.token}}
-	resp, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
+	resp, err := collectors.GetJSON(ctx, r.c.Deps, r.c.Root+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
 	if err != nil {
 		return classify(err)
 	}
 	if wait, pct := usage(resp.Header); pct >= r.c.Cfg.UsageThreshold {
 		r.stop = true
 		if wait > 0 {
-			r.c.backoff.Until(r.now.Add(wait))
+			r.c.Backoff.Until(r.now.Add(wait))
 		}
 		r.c.Deps.Log.Info("rate limit nearly used up; the next run carries on", "percent", pct, "wait", wait.String())
 	}

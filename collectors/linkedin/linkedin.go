@@ -112,13 +112,9 @@ func (c Config) Validate(name string) error {
 // caller normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	collectors.Base[Config]
-	base  string
+	collectors.API[Config]
 	org   string   // the organization's URN
 	brand []string // URNs
-
-	// backoff is when the API lets us ask again, after a 429.
-	backoff collectors.Backoff
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -131,9 +127,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		return nil, err
 	}
 	c := &Collector{
-		Base: collectors.NewBase(name, cfg, deps),
-		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/rest",
-		org:  "urn:li:organization:" + cfg.OrganizationID,
+		API: collectors.NewAPI(name, cfg, deps, strings.TrimSuffix(cfg.BaseURL, "/")+"/rest"),
+		org: "urn:li:organization:" + cfg.OrganizationID,
 	}
 	for _, a := range cfg.BrandAccounts {
 		if idPattern.MatchString(a) {
@@ -141,9 +136,7 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 		}
 		c.brand = append(c.brand, a)
 	}
-	if len(c.brand) == 0 {
-		c.brand = []string{c.org}
-	}
+	c.brand = collectors.OwnAccounts(c.brand, c.org)
 	return c, nil
 }
 
@@ -155,8 +148,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.Deps.Now()
-	if wait := c.backoff.Wait(now); wait > 0 {
-		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
+	if err := c.Waiting(now); err != nil {
+		return nil, cursor, err
 	}
 	token, err := c.Cfg.AccessToken.Resolve(nil)
 	if err != nil {
@@ -169,7 +162,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		done, next, err := r.pass(ctx, since, int(from))
 		return done, sweepOffset(next), err
 	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.Backoff.Until, c.Deps.Log,
 		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
@@ -295,6 +288,6 @@ func (r *run) get(ctx context.Context, pathQuery string, v any) error {
 		"Linkedin-Version":          {r.c.Cfg.APIVersion},
 		"X-Restli-Protocol-Version": {"2.0.0"},
 	}
-	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+pathQuery, h, r.c.Cfg.MaxBytes, v)
+	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.Root+pathQuery, h, r.c.Cfg.MaxBytes, v)
 	return describe(err)
 }

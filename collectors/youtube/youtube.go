@@ -100,12 +100,7 @@ func (c Config) Validate(name string) error {
 // normally runs one Collect at a time, passing each the cursor the
 // previous one returned.
 type Collector struct {
-	collectors.Base[Config]
-	base string
-
-	// backoff is when the API lets us ask again, after it said our quota
-	// was used up.
-	backoff collectors.Backoff
+	collectors.API[Config]
 }
 
 var _ earshot.Collector = (*Collector)(nil)
@@ -117,13 +112,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 	if err := cfg.Validate(name); err != nil {
 		return nil, err
 	}
-	if len(cfg.BrandAccounts) == 0 {
-		cfg.BrandAccounts = []string{cfg.ChannelID}
-	}
-	return &Collector{
-		Base: collectors.NewBase(name, cfg, deps),
-		base: strings.TrimSuffix(cfg.BaseURL, "/") + "/youtube/v3",
-	}, nil
+	cfg.BrandAccounts = collectors.OwnAccounts(cfg.BrandAccounts, cfg.ChannelID)
+	return &Collector{collectors.NewAPI(name, cfg, deps, strings.TrimSuffix(cfg.BaseURL, "/")+"/youtube/v3")}, nil
 }
 
 // Collect reads the channel's comment threads from the newest down to
@@ -134,8 +124,8 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.Deps.Now()
-	if wait := c.backoff.Wait(now); wait > 0 {
-		return nil, cursor, &collectors.RetryAfterError{Source: c.base, Wait: wait}
+	if err := c.Waiting(now); err != nil {
+		return nil, cursor, err
 	}
 	r := &run{c: c, now: now}
 	var err error
@@ -153,7 +143,7 @@ func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post,
 		done, next, err := r.pass(ctx, since, string(from))
 		return done, sweepToken(next), err
 	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.backoff.Until, c.Deps.Log,
+	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.Backoff.Until, c.Deps.Log,
 		"requests", r.requests, "sweep", st.Sweep != nil)
 }
 
@@ -283,6 +273,6 @@ func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
-	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.base+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
+	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.Root+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
 	return classify(err, r.now)
 }

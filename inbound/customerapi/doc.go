@@ -27,6 +27,8 @@
 // bearer write token of the dashboard, which acts as an admin named
 // "token". Bodies are limited (Options.MaxBody).
 //
-// The same Import and Erase serve `earshot customers` and `earshot erase`,
-// which print with WriteImported, WriteAccounts and WriteErasures.
+// The same Import and Erase serve `earshot customers` and `earshot erase`:
+// ImportFile, PrintAccounts, PrintErasures and EraseAuthor do those
+// commands' work and print with WriteImported, WriteAccounts and
+// WriteErasures.
 package customerapi

@@ -14,7 +14,10 @@
 //	err = s.Serve(ctx, ln)
 //
 // Replay runs history from files through the same engine on an in-memory
-// store, on the data's clock (package engine/replay drives it).
+// store, on the data's clock (package engine/replay drives it). Import,
+// RebuildRollups, WriteDigest and SendDigest do the work of the commands
+// that join a configuration's parts to a store: import, store
+// rebuild-rollups, digest and digest send.
 //
 // Each part builds itself from its own section of the configuration; app
 // passes each the others it needs (the store, the engine's wake-up, the

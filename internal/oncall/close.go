@@ -12,6 +12,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound/incidentapi"
 	"github.com/earshot/earshot/internal/badinput"
+	"github.com/earshot/earshot/internal/cli"
 )
 
 // CLIUser is who closes incidents from the command line: an admin named
@@ -25,29 +26,30 @@ func CLIUser() earshot.User {
 }
 
 // Close closes incident id for comms as CLIUser, through the incident
-// API's rules, reading follow-ups and posts from st. An unknown incident,
-// a closing refused (saying what stands in the way, and that --override
-// REASON closes anyway) or a transition refused is a *badinput.Error.
-func Close(ctx context.Context, st earshot.Store, id, override string, now time.Time) (incidentapi.CloseResult, error) {
+// API's rules, reading follow-ups and posts from st, and prints the
+// incident and the check as JSON, or who closed it and the override when
+// there was one. An unknown incident, a closing refused (saying what
+// stands in the way, and that --override REASON closes anyway) or a
+// transition refused is a *badinput.Error.
+func Close(ctx context.Context, st earshot.Store, id, override string, now time.Time, asJSON bool, w io.Writer) error {
 	inc, check, err := incidentapi.Close(ctx, st, st, id, CLIUser(), override, now)
 	var fe *incidentapi.FieldError
 	switch {
 	case errors.Is(err, earshot.ErrNotFound):
-		return incidentapi.CloseResult{}, badinput.Errorf("no incident %q", id)
+		return badinput.Errorf("no incident %q", id)
 	case errors.Is(err, earshot.ErrClosureRefused):
-		return incidentapi.CloseResult{}, badinput.Errorf("incident %s not closed: %s; give --override REASON to close anyway", id, strings.Join(check.Refusals(), "; "))
+		return badinput.Errorf("incident %s not closed: %s; give --override REASON to close anyway", id, strings.Join(check.Refusals(), "; "))
 	case errors.Is(err, earshot.ErrInvalidTransition), errors.As(err, &fe):
-		return incidentapi.CloseResult{}, badinput.Errorf("%v", err)
+		return badinput.Errorf("%v", err)
 	case err != nil:
-		return incidentapi.CloseResult{}, err
+		return err
 	}
-	return incidentapi.CloseResult{Incident: inc, Check: check, Refusals: []string{}}, nil
-}
-
-// WriteClosed says who closed inc, and the override when there was one.
-func WriteClosed(w io.Writer, inc earshot.Incident) {
-	fmt.Fprintf(w, "%s closed for comms by %s\n", inc.ID, inc.Closure.By)
-	if c := inc.Closure; c.Override != "" {
-		fmt.Fprintf(w, "override: %s\noverridden: %s\n", c.Override, strings.Join(c.Overridden, "; "))
-	}
+	res := incidentapi.CloseResult{Incident: inc, Check: check, Refusals: []string{}}
+	return cli.Print(w, asJSON, res, func() error {
+		fmt.Fprintf(w, "%s closed for comms by %s\n", inc.ID, inc.Closure.By)
+		if c := inc.Closure; c.Override != "" {
+			fmt.Fprintf(w, "override: %s\noverridden: %s\n", c.Override, strings.Join(c.Overridden, "; "))
+		}
+		return nil
+	})
 }

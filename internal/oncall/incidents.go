@@ -12,6 +12,7 @@ import (
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/inbound/incidentapi"
 	"github.com/earshot/earshot/internal/badinput"
+	"github.com/earshot/earshot/internal/cli"
 )
 
 // flagNames maps the fields incidentapi names to the flags that set them.
@@ -43,8 +44,9 @@ func NewIncident(req incidentapi.OpenRequest, now time.Time) (earshot.Incident, 
 	return inc, nil
 }
 
-// Create saves a new incident; one with its ID already stored is refused.
-func Create(ctx context.Context, st earshot.IncidentStore, inc earshot.Incident) error {
+// Create saves a new incident and prints its ID on w; one with its ID
+// already stored is refused.
+func Create(ctx context.Context, st earshot.IncidentStore, inc earshot.Incident, w io.Writer) error {
 	switch _, err := st.Incident(ctx, inc.ID); {
 	case err == nil:
 		return badinput.Errorf("incident %s already exists", inc.ID)
@@ -54,31 +56,34 @@ func Create(ctx context.Context, st earshot.IncidentStore, inc earshot.Incident)
 	if err := st.SaveIncident(ctx, inc); err != nil {
 		return fmt.Errorf("saving incident: %w", err)
 	}
+	fmt.Fprintln(w, inc.ID)
 	return nil
 }
 
-// Update applies req at now to the stored incident id and saves it.
-func Update(ctx context.Context, st earshot.IncidentStore, id string, req incidentapi.UpdateRequest, now time.Time) (earshot.Incident, error) {
+// Update applies req at now to the stored incident id, saves it and
+// prints its ID and status on w.
+func Update(ctx context.Context, st earshot.IncidentStore, id string, req incidentapi.UpdateRequest, now time.Time, w io.Writer) error {
 	inc, err := st.Incident(ctx, id)
 	switch {
 	case errors.Is(err, earshot.ErrNotFound):
-		return inc, badinput.Errorf("no incident %q (earshot incident list shows them)", id)
+		return badinput.Errorf("no incident %q (earshot incident list shows them)", id)
 	case err != nil:
-		return inc, fmt.Errorf("reading incident %s: %w", id, err)
+		return fmt.Errorf("reading incident %s: %w", id, err)
 	}
 	inc, err = incidentapi.Update(inc, req, now)
 	if err != nil {
-		return inc, refused(err)
+		return refused(err)
 	}
 	if err := st.SaveIncident(ctx, inc); err != nil {
-		return inc, fmt.Errorf("saving incident %s: %w", inc.ID, err)
+		return fmt.Errorf("saving incident %s: %w", inc.ID, err)
 	}
-	return inc, nil
+	fmt.Fprintf(w, "%s %s\n", inc.ID, inc.Status)
+	return nil
 }
 
-// List returns the incidents open at now (active), or else open at any
-// time in since before now.
-func List(ctx context.Context, st earshot.IncidentStore, active bool, since time.Duration, now time.Time) ([]earshot.Incident, error) {
+// List prints the incidents open at now (active), or else open at any
+// time in since before now, as a table or a JSON array.
+func List(ctx context.Context, st earshot.IncidentStore, active bool, since time.Duration, now time.Time, asJSON bool, w io.Writer) error {
 	var incidents []earshot.Incident
 	var err error
 	if active {
@@ -87,9 +92,12 @@ func List(ctx context.Context, st earshot.IncidentStore, active bool, since time
 		incidents, err = st.Incidents(ctx, now.Add(-since), now.Add(time.Second))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("listing incidents: %w", err)
+		return fmt.Errorf("listing incidents: %w", err)
 	}
-	return incidents, nil
+	return cli.Print(w, asJSON, incidents, func() error {
+		WriteIncidents(w, incidents)
+		return nil
+	})
 }
 
 // WriteIncidents prints incidents as a table.

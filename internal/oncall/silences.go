@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/alerts"
 	"github.com/earshot/earshot/engine"
 	"github.com/earshot/earshot/internal/badinput"
+	"github.com/earshot/earshot/internal/cli"
 )
 
 // NewSilence makes the silence req asks for at now, or says why it
@@ -31,30 +32,62 @@ func NewSilence(req engine.SilenceRequest, now time.Time) (earshot.Silence, erro
 	return sl, nil
 }
 
-// Silences returns the silences pending or active at now, or expired in
-// the 7 days before, each with its state.
-func Silences(ctx context.Context, ss earshot.SilenceStore, now time.Time) ([]engine.SilenceView, error) {
+// silences is st's silences; a store keeping none is refused.
+func silences(st earshot.Store) (earshot.SilenceStore, error) {
+	ss, ok := st.(earshot.SilenceStore)
+	if !ok {
+		return nil, badinput.Errorf("this store keeps no silences")
+	}
+	return ss, nil
+}
+
+// AddSilence saves sl in st and prints its ID on w.
+func AddSilence(ctx context.Context, st earshot.Store, sl earshot.Silence, w io.Writer) error {
+	ss, err := silences(st)
+	if err != nil {
+		return err
+	}
+	if err := ss.SaveSilence(ctx, sl); err != nil {
+		return fmt.Errorf("saving silence: %w", err)
+	}
+	fmt.Fprintln(w, sl.ID)
+	return nil
+}
+
+// ListSilences prints the silences pending or active at now, or expired
+// in the 7 days before, each with its state, as a table or a JSON array.
+func ListSilences(ctx context.Context, st earshot.Store, now time.Time, asJSON bool, w io.Writer) error {
+	ss, err := silences(st)
+	if err != nil {
+		return err
+	}
 	list, err := ss.Silences(ctx, now.Add(-7*24*time.Hour))
 	if err != nil {
-		return nil, fmt.Errorf("listing silences: %w", err)
+		return fmt.Errorf("listing silences: %w", err)
 	}
 	views := make([]engine.SilenceView, 0, len(list))
 	for _, s := range list {
 		views = append(views, engine.SilenceView{Silence: s, State: alerts.SilenceState(s, now)})
 	}
-	return views, nil
+	return cli.Print(w, asJSON, views, func() error { return WriteSilences(w, views) })
 }
 
-// Expire ends the silence id at now; an unknown ID is refused.
-func Expire(ctx context.Context, ss earshot.SilenceStore, id string, now time.Time) (earshot.Silence, error) {
+// Expire ends the silence id at now and says so on w; an unknown ID is
+// refused.
+func Expire(ctx context.Context, st earshot.Store, id string, now time.Time, w io.Writer) error {
+	ss, err := silences(st)
+	if err != nil {
+		return err
+	}
 	sl, err := engine.ExpireSilence(ctx, ss, id, now)
 	if errors.Is(err, alerts.ErrSilenceNotFound) {
-		return sl, &badinput.Error{Err: err}
+		return &badinput.Error{Err: err}
 	}
 	if err != nil {
-		return sl, fmt.Errorf("expiring silence: %w", err)
+		return fmt.Errorf("expiring silence: %w", err)
 	}
-	return sl, nil
+	fmt.Fprintf(w, "%s expired at %s\n", sl.ID, sl.EndsAt.UTC().Format(time.RFC3339))
+	return nil
 }
 
 // WriteSilences prints silences as a table.

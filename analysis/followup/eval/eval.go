@@ -12,6 +12,7 @@
 // Settings tuned on the same file are reported only as cross-validated
 // figures: the authors are split in two halves by a hash of their name,
 // settings are picked on one half and scored on the other, and back.
+// Print is `earshot eval followups`: load, score, cross-validate, print.
 package eval
 
 import (

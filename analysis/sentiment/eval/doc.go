@@ -11,4 +11,6 @@
 // the same for every tool that reads the sets: the fit
 // (analysis/sentiment/internal/fit) never sees a held-out item and the
 // figures in docs/sentiment.md are computed on held-out items only.
+//
+// Print is `earshot eval sentiment`: load, score, measure, print.
 package eval

@@ -7,5 +7,6 @@
 // maximises each profile, the spikes the Tracker opens as a 0/1 detector,
 // and every published detector, overall and per category. CrossValidate
 // adds the leave-one-category-out or leave-one-file-out figure; Write
-// prints the tables.
+// prints the tables. Print is `earshot eval spikes`: it loads a folder and
+// does all of that.
 package nabeval
