@@ -13,6 +13,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"github.com/earshot/earshot/internal/draw"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -177,22 +178,7 @@ func (g *gen) source() string {
 	return sources[0].name
 }
 
-func (g *gen) poisson(lambda float64) int {
-	if lambda <= 0 {
-		return 0
-	}
-	if lambda > 30 {
-		return max(0, int(math.Round(lambda+math.Sqrt(lambda)*g.rng.NormFloat64())))
-	}
-	limit, p, k := math.Exp(-lambda), 1.0, 0
-	for {
-		p *= g.rng.Float64()
-		if p <= limit {
-			return k
-		}
-		k++
-	}
-}
+func (g *gen) poisson(lambda float64) int { return draw.Poisson(g.rng, lambda, 30) }
 
 func (g *gen) pick(xs []string) string { return xs[g.rng.IntN(len(xs))] }
 

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"github.com/earshot/earshot/internal/draw"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -207,22 +208,7 @@ func (g *gen) add(d draft) {
 }
 
 // poisson draws from a Poisson distribution with mean lambda.
-func (g *gen) poisson(lambda float64) int {
-	if lambda <= 0 {
-		return 0
-	}
-	if lambda > 40 {
-		return max(0, int(math.Round(lambda+math.Sqrt(lambda)*g.rng.NormFloat64())))
-	}
-	limit, p, k := math.Exp(-lambda), 1.0, 0
-	for {
-		p *= g.rng.Float64()
-		if p <= limit {
-			return k
-		}
-		k++
-	}
-}
+func (g *gen) poisson(lambda float64) int { return draw.Poisson(g.rng, lambda, 40) }
 
 // chatter is the everyday conversation: hour by hour with the daily rhythm.
 func (g *gen) chatter() {
