@@ -13,7 +13,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"github.com/earshot/earshot/internal/draw"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/draw"
 )
 
 // Options shape the generated chatter.

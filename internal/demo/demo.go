@@ -1,12 +1,12 @@
 package demo
 
 import (
-	"github.com/earshot/earshot/internal/draw"
 	"math"
 	"math/rand/v2"
 	"time"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/internal/draw"
 )
 
 // DefaultEnd is the end of the scenario when Options.End is zero: a fixed
