@@ -405,7 +405,7 @@ PARTITION BY toYYYYMM(toDateTime(intDiv(created_at, 1000000000), 'UTC'))
 ORDER BY (created_at, source, id);
 
 -- migration 0017_posts_by_time #4
-INSERT INTO `earshot`.`posts_by_time` SELECT * FROM `earshot`.`posts`;
+INSERT INTO `earshot`.`posts_by_time` SELECT * FROM `earshot`.`posts` FINAL;
 
 -- migration 0017_posts_by_time #5
 RENAME TABLE `earshot`.`posts` TO `earshot`.`posts_by_source`, `earshot`.`posts_by_time` TO `earshot`.`posts`;

@@ -410,7 +410,7 @@ SETTINGS ttl_only_drop_parts = 1;
 ALTER TABLE `earshot`.`posts_by_time` ADD INDEX IF NOT EXISTS post_id_bloom id TYPE bloom_filter GRANULARITY 4;
 
 -- migration 0017_posts_by_time #5
-INSERT INTO `earshot`.`posts_by_time` SELECT * FROM `earshot`.`posts`;
+INSERT INTO `earshot`.`posts_by_time` SELECT * FROM `earshot`.`posts` FINAL;
 
 -- migration 0017_posts_by_time #6
 RENAME TABLE `earshot`.`posts` TO `earshot`.`posts_by_source`, `earshot`.`posts_by_time` TO `earshot`.`posts`;
