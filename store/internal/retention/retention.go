@@ -1,7 +1,8 @@
 // Package retention reads the retention keys of a store address, the same
 // for store/duckdb and store/clickhouse: retention=90d for posts and
-// rollup_retention=730d for the rollup (see earshot.Retention), and cuts
-// times to the minute the way both stores' rollups count them.
+// rollup_retention=730d for the rollup (see earshot.Retention), and says
+// where a retention cuts by the minute (store/duckdb and store/memstore;
+// store/clickhouse without TTL cuts by the month).
 package retention
 
 import (
