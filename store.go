@@ -234,6 +234,7 @@ type Store interface {
 	PublicationStore
 	CustomerStore
 	AuthorEraser
+	Expirer
 	Pinger
 	// Close releases the store's resources.
 	Close() error

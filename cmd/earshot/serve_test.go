@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -232,5 +233,43 @@ func TestServeFreshInstall(t *testing.T) {
 	}
 	if !strings.Contains(log, "web.session_secret is not set") {
 		t.Errorf("no warning about the random session secret in:\n%s", log)
+	}
+}
+
+// TestServeRetention: serve with a DuckDB store keeping posts 30 days
+// drops the older ones as it starts, logs it, and keeps the rest.
+func TestServeRetention(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "e.duckdb")
+	st, err := duckdb.Open(t.Context(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := earshot.Post{ID: "rss:old", Source: "rss", Kind: earshot.KindPost, CreatedAt: time.Now().Add(-31 * 24 * time.Hour), CollectedAt: time.Now()}
+	recent := earshot.Post{ID: "rss:recent", Source: "rss", Kind: earshot.KindPost, CreatedAt: time.Now().Add(-time.Hour), CollectedAt: time.Now()}
+	if err := st.SavePosts(t.Context(), []earshot.Post{old, recent}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	cfgPath := filepath.Join(dir, "earshot.yaml")
+	if err := os.WriteFile(cfgPath, []byte(fmt.Sprintf("store: duckdb://%s?retention=30d\nlisten: 127.0.0.1:0\n", dbPath)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dropped, _, stop := startCommand(t, []string{"serve", "--config", cfgPath}, `msg="dropped expired data" part=retention dropped="\[(posts: \d+) created before`)
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+	if dropped != "posts: 1" {
+		t.Errorf("serve logged it dropped %q, want the one old post", dropped)
+	}
+	if st, err = duckdb.Open(t.Context(), dbPath); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Post(t.Context(), old.ID); !errors.Is(err, earshot.ErrNotFound) {
+		t.Errorf("the old post after serve: %v, want not found", err)
+	}
+	if _, err := st.Post(t.Context(), recent.ID); err != nil {
+		t.Errorf("the recent post after serve: %v", err)
 	}
 }

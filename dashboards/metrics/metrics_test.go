@@ -50,6 +50,9 @@ func TestProm(t *testing.T) {
 	})
 	r.ObserveDigest("weekly-exec", true)
 	r.ObserveDigest("weekly-exec", false)
+	r.ObserveRetention(true)
+	r.ObserveRetention(true)
+	r.ObserveRetention(false)
 	rec := r.Deliveries(nil)
 	rec.SaveDelivery(t.Context(), earshot.Delivery{Receiver: "slack-comms", OK: false})
 	rec.SaveDelivery(t.Context(), earshot.Delivery{Receiver: "slack-comms", OK: true})
@@ -74,6 +77,8 @@ func TestProm(t *testing.T) {
 		`earshot_store_up 1`,
 		`earshot_digests_total{digest="weekly-exec",outcome="ok"} 1`,
 		`earshot_digests_total{digest="weekly-exec",outcome="failed"} 1`,
+		`earshot_retention_runs_total{outcome="ok"} 2`,
+		`earshot_retention_runs_total{outcome="failed"} 1`,
 		`earshot_delivery_attempts_total{outcome="failed",receiver="slack-comms"} 1`,
 		`earshot_alerts_notified_total{kind="spike",receiver="oncall",severity="critical"} 1`,
 		`earshot_test_depth 7`,

@@ -14,8 +14,9 @@ import (
 
 // Registry holds every metric /metrics serves, with the Prometheus client
 // library: the snapshot's collector health, pipeline counters and open
-// spikes (read at each scrape), counters of alerts, deliveries and digests
-// (counted as they happen), and the Go runtime's and process's metrics.
+// spikes (read at each scrape), counters of alerts, deliveries, digests
+// and retention runs (counted as they happen), and the Go runtime's and
+// process's metrics.
 //
 // A part with a gauge of its own (a spool's depth, say) adds it with
 // GaugeFunc or Register.
@@ -26,6 +27,7 @@ type Registry struct {
 	deliveries *prometheus.CounterVec
 	digests    *prometheus.CounterVec
 	digestLast *prometheus.GaugeVec
+	retention  *prometheus.CounterVec
 }
 
 // snapshotTimeout bounds how long one scrape waits for the snapshot.
@@ -53,8 +55,12 @@ func New(snapshot func(ctx context.Context) (Snapshot, error)) *Registry {
 			Name: "earshot_digest_last_success_timestamp_seconds",
 			Help: "When the digest last reached every recipient.",
 		}, []string{"digest"}),
+		retention: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "earshot_retention_runs_total",
+			Help: "Runs of the store's retention (dropping expired posts and rollups), by outcome (ok, failed).",
+		}, []string{"outcome"}),
 	}
-	r.reg.MustRegister(r.alerts, r.deliveries, r.digests, r.digestLast,
+	r.reg.MustRegister(r.alerts, r.deliveries, r.digests, r.digestLast, r.retention,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		&snapshotCollector{snapshot: snapshot})
 	return r
@@ -79,6 +85,11 @@ func (r *Registry) ObserveDigest(name string, ok bool) {
 	if ok {
 		r.digestLast.WithLabelValues(name).SetToCurrentTime()
 	}
+}
+
+// ObserveRetention counts one run of the store's retention, ok or failed.
+func (r *Registry) ObserveRetention(ok bool) {
+	r.retention.WithLabelValues(outcome(ok)).Inc()
 }
 
 func outcome(ok bool) string {

@@ -6,8 +6,9 @@
 // the live pages, open the spool and the pipeline, build the engine with
 // its receivers, the follow-up flagger and the digest scheduler, mount
 // every route behind sign-in and cross-origin protection, start the
-// pollers, and on shutdown stop them in order: collectors and the engine,
-// then the pipeline draining into the store, then HTTP (StopHTTP).
+// pollers (and, for a store with a retention, its hourly DropExpired),
+// and on shutdown stop them in order: collectors and the engine, then the
+// pipeline draining into the store, then HTTP (StopHTTP).
 //
 //	s, err := app.NewServer(cfg, log, getenv, version) // builds the collectors: config errors first
 //	...

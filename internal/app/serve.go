@@ -45,8 +45,9 @@ func NewServer(cfg config.Config, log *slog.Logger, getenv func(string) string, 
 }
 
 // Serve opens the store and the pipeline, starts the collectors, the
-// engine, the follow-up flagger and the digests, and serves every route on
-// ln until ctx ends; then it shuts down in order (see shutdown).
+// engine, the follow-up flagger, the digests and the store's retention,
+// and serves every route on ln until ctx ends; then it shuts down in order
+// (see shutdown).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	cfg := s.cfg
 	var err error
@@ -79,6 +80,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.wg.Go(func() { s.digests.Run(collectCtx) })
 	// The posts stored, counted for the live pages.
 	s.wg.Go(func() { s.events.Run(collectCtx, live.PostCountsEvery) })
+	// The store's retention, if it has one: at start, then hourly.
+	s.startRetention(collectCtx, s.reg.ObserveRetention)
 	// Shutdown budget: a quarter for collectors and the engine to stop,
 	// half for draining into the store, a quarter for requests in flight.
 	pipeDone := make(chan error, 1)
@@ -114,6 +117,7 @@ type Server struct {
 	eng          *engine.Engine
 	flagger      *followup.Flagger
 	digests      *deliver.Scheduler
+	reg          *metrics.Registry
 	// incidents wakes the engine on every incident saved.
 	incidents inbound.Waking
 	pollers   []*ingest.Poller
@@ -173,6 +177,7 @@ func (s *Server) build() (http.Handler, error) {
 		return metrics.SnapshotFunc(s.pipe, s.sp, s.pollers, st)(ctx)
 	}
 	reg := metrics.New(snapshot)
+	s.reg = reg
 	if s.eng, err = newEngine(cfg, s.events, s.getenv, log, reg); err != nil {
 		return nil, err
 	}

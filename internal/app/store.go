@@ -23,11 +23,11 @@ var OpenStore = openStoreDSN
 func openStoreDSN(ctx context.Context, dsn string) (earshot.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "duckdb://"):
-		path, err := duckdb.ParseDSN(dsn)
+		cfg, err := duckdb.ParseDSN(dsn)
 		if err != nil {
 			return nil, &badinput.Error{Err: err}
 		}
-		s, err := duckdb.Open(ctx, path)
+		s, err := duckdb.OpenConfig(ctx, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", dsn, err)
 		}

@@ -30,7 +30,8 @@ import (
 // Config is the whole configuration of `earshot serve`.
 type Config struct {
 	// Store is where posts are kept: duckdb:///path/file.duckdb,
-	// duckdb://:memory:, or clickhouse://user:pass@host:9000/db.
+	// duckdb://:memory:, or clickhouse://user:pass@host:9000/db; either
+	// takes ?retention=90d&rollup_retention=730d, which serve enforces.
 	Store string `yaml:"store"`
 	// Listen is the address the dashboards and API serve on.
 	Listen string `yaml:"listen"`

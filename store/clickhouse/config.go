@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/store/internal/retention"
 )
 
 // Config says where the store lives and how its tables are laid out.
@@ -37,46 +39,10 @@ type Config struct {
 	Debug bool `yaml:"debug"`
 }
 
-// Retention says how long each kind of table keeps its rows, counted from
-// the post's creation (the rollup: from its minute's start). Zero keeps
-// them for ever.
-type Retention struct {
-	// Posts is how long posts are kept.
-	Posts time.Duration `yaml:"posts"`
-	// Rollups is how long post_rollup, the per-minute counts the series
-	// read, is kept: at least as long as the posts, so that a series
-	// never reads a window whose counts expired and whose posts did not
-	// (longer keeps the counts of months whose posts are gone). Zero
-	// keeps it as long as the posts.
-	Rollups time.Duration `yaml:"rollups"`
-}
-
-// rollups is how long post_rollup is kept; zero is for ever.
-func (r Retention) rollups() time.Duration {
-	if r.Rollups > 0 {
-		return r.Rollups
-	}
-	return r.Posts
-}
-
-// validate names the first key that is wrong, and why.
-func (r Retention) validate() error {
-	for _, k := range []struct {
-		key string
-		d   time.Duration
-	}{{"retention.posts", r.Posts}, {"retention.rollups", r.Rollups}} {
-		if k.d < 0 {
-			return fmt.Errorf("%s: %v is negative", k.key, k.d)
-		}
-		if k.d > 0 && k.d < time.Hour {
-			return fmt.Errorf("%s: %v is shorter than an hour", k.key, k.d)
-		}
-	}
-	if r.Rollups > 0 && (r.Posts == 0 || r.Rollups < r.Posts) {
-		return fmt.Errorf("retention.rollups: %v is shorter than the posts' retention (%v): a series would read counts expired before their posts", r.Rollups, r.Posts)
-	}
-	return nil
-}
+// Retention says how long each kind of table keeps its rows: posts (and
+// post_ranks) for Posts, post_rollup for RollupsKept (see
+// earshot.Retention).
+type Retention = earshot.Retention
 
 // DefaultConfig returns the configuration of a single local server.
 func DefaultConfig() Config {
@@ -104,7 +70,7 @@ func (c Config) Validate() error {
 	if c.Cluster != "" && !clusterRE.MatchString(c.Cluster) {
 		return fmt.Errorf("cluster: %q has characters a cluster name cannot have", c.Cluster)
 	}
-	return c.Retention.validate()
+	return c.Retention.Validate()
 }
 
 // String describes the config with the password redacted, fit for logs.
@@ -120,11 +86,8 @@ func (c Config) String() string {
 	if c.Cluster != "" {
 		q.Set("cluster", c.Cluster)
 	}
-	if c.Retention.Posts > 0 {
-		q.Set("retention", c.Retention.Posts.String())
-	}
-	if c.Retention.Rollups > 0 {
-		q.Set("rollup_retention", c.Retention.Rollups.String())
+	for k, v := range retention.Keys(c.Retention) {
+		q.Set(k, v)
 	}
 	if c.Debug {
 		q.Set("debug", "true")
@@ -214,14 +177,8 @@ func ParseDSN(dsn string) (Config, error) {
 		case "cluster":
 			cfg.Cluster = v
 		case "retention", "rollup_retention":
-			d, err := parseRetention(v)
-			if err != nil {
-				return Config{}, fmt.Errorf("parsing clickhouse DSN: %s: %w", k, err)
-			}
-			if k == "retention" {
-				cfg.Retention.Posts = d
-			} else {
-				cfg.Retention.Rollups = d
+			if _, err := retention.Set(&cfg.Retention, k, v); err != nil {
+				return Config{}, fmt.Errorf("parsing clickhouse DSN: %w", err)
 			}
 		case "debug":
 			b, err := strconv.ParseBool(v)
@@ -237,20 +194,4 @@ func ParseDSN(dsn string) (Config, error) {
 		return Config{}, fmt.Errorf("parsing clickhouse DSN: %w", err)
 	}
 	return cfg, nil
-}
-
-// parseRetention reads a duration, also in days ("90d").
-func parseRetention(s string) (time.Duration, error) {
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("%q is not a number of days", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not a duration", s)
-	}
-	return d, nil
 }

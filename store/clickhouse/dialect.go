@@ -238,7 +238,7 @@ func (d Dialect) rollupDateTime() string { return "toDateTime(intDiv(bucket, 100
 // rollupTTL is the TTL expression of post_rollup, "" when none: the
 // rollup's retention, counted from the bucket's start.
 func (d Dialect) rollupTTL() string {
-	keep := d.Retention.rollups()
+	keep := d.Retention.RollupsKept()
 	if !d.TTL || keep <= 0 {
 		return ""
 	}

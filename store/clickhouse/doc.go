@@ -73,7 +73,7 @@
 // posts, and the rollup, kept as long or longer so series keep the counts
 // of months whose posts are gone): a TTL where the server has one, and
 // Store.DropExpired (dropping whole months of each table, on every shard)
-// where it has not.
+// where it has not; serve calls it hourly.
 //
 // A post's CreatedAt is assumed not to change between versions (it is
 // when the post was written): outside cluster mode it is part of the

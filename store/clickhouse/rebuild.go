@@ -73,7 +73,7 @@ func (s *Store) rebuildBounds(ctx context.Context, from, to time.Time) (lo, hi i
 	if !to.IsZero() {
 		hi = toNS(to)
 	}
-	if s.cfg.Retention.Posts > 0 && s.cfg.Retention.rollups() > s.cfg.Retention.Posts {
+	if s.cfg.Retention.Posts > 0 && s.cfg.Retention.RollupsKept() > s.cfg.Retention.Posts {
 		// The counts of posts already expired stay.
 		if posts == 0 {
 			return 0, 0, false, nil

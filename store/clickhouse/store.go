@@ -228,7 +228,7 @@ func (s *Store) applyRetention(ctx context.Context) error {
 		}
 	}
 	if s.d.Rollups && s.d.rollupTTL() != "" {
-		if err := s.applyTTL(ctx, "post_rollup", s.d.Retention.rollups(), qModifyRollupTTL); err != nil {
+		if err := s.applyTTL(ctx, "post_rollup", s.d.Retention.RollupsKept(), qModifyRollupTTL); err != nil {
 			return err
 		}
 	}
@@ -276,12 +276,17 @@ func (s *Store) nextVersion() uint64 {
 	}
 }
 
+// Retention returns how long the store keeps each kind of table
+// (Config.Retention).
+func (s *Store) Retention() earshot.Retention { return s.cfg.Retention }
+
 // DropExpired drops the months of posts that ended more than the posts'
 // retention before now, and the months of the rollup that ended more than
 // the rollup's retention before now, and returns the partitions dropped,
-// as "posts 202401" and "post_rollup 202401". Servers with TTL expire rows
-// by themselves; older ones need this called now and then. It does
-// nothing for a table kept for ever.
+// as "posts 202401" and "post_rollup 202401" (see earshot.Expirer). Servers
+// with TTL expire rows by themselves, and this drops the whole months
+// their merges have not emptied yet; older ones need it called now and
+// then, which serve does. It does nothing for a table kept for ever.
 func (s *Store) DropExpired(ctx context.Context, now time.Time) ([]string, error) {
 	var dropped []string
 	tables := []struct {
@@ -301,7 +306,7 @@ func (s *Store) DropExpired(ctx context.Context, now time.Time) ([]string, error
 			name string
 			keep time.Duration
 			drop string
-		}{"post_rollup", s.cfg.Retention.rollups(), qDropRollupPartition})
+		}{"post_rollup", s.cfg.Retention.RollupsKept(), qDropRollupPartition})
 	}
 	for _, t := range tables {
 		if t.keep <= 0 {

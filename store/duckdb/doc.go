@@ -1,9 +1,11 @@
 // Package duckdb is Earshot's embedded default store: one DuckDB file, or an
 // in-memory database for demos and tests, behind earshot.Store.
 //
-// Open a store with a path ("" or ":memory:" for memory); ParseDSN turns the
-// DSNs of Earshot's configuration, "duckdb:///var/lib/earshot/earshot.duckdb"
-// and "duckdb://:memory:", into such a path:
+// Open a store with a path ("" or ":memory:" for memory), or with a Config
+// (OpenConfig) that also sets a retention; ParseDSN turns the DSNs of
+// Earshot's configuration, "duckdb:///var/lib/earshot/earshot.duckdb",
+// "duckdb://:memory:" and either with "?retention=90d&rollup_retention=730d",
+// into a Config:
 //
 //	st, err := duckdb.Open(ctx, "/var/lib/earshot/earshot.duckdb")
 //	if err != nil { ... }
@@ -23,7 +25,10 @@
 // and the posts only for the part of a minute at either end of the window;
 // the rollup changes in the transaction that changes posts (a merged post's
 // stored version taken away, the new one added; erased posts taken away),
-// and RebuildRollups computes it again from the posts. Each post row keeps the
+// and RebuildRollups computes it again from the posts. DropExpired deletes
+// the posts and the rollup minutes past their retention, by the minute,
+// leaving the rollup's counts of the posts it deletes (serve calls it
+// hourly). Each post row keeps the
 // earshot.ContentHash of the version stored, computed as it is saved, and
 // PostHashes answers a batch of IDs in one query (the IDs bound as one
 // list); the hash is of the version as given, so an incident link does not

@@ -25,29 +25,47 @@ func openMemory(t testing.TB) *Store {
 func TestConformance(t *testing.T) {
 	storetest.Suite{
 		New: func(t *testing.T) earshot.Store { return openMemory(t) },
+		NewRetained: func(t *testing.T, r earshot.Retention) earshot.Store {
+			st, err := OpenConfig(t.Context(), Config{Path: ":memory:", Retention: r})
+			if err != nil {
+				t.Fatalf("OpenConfig: %v", err)
+			}
+			return st
+		},
 	}.Run(t)
 }
 
 func TestParseDSN(t *testing.T) {
+	day := 24 * time.Hour
 	for _, tc := range []struct {
 		dsn, path string
+		retention earshot.Retention
 		ok        bool
 	}{
-		{"duckdb:///var/lib/earshot/earshot.duckdb", "/var/lib/earshot/earshot.duckdb", true},
-		{"duckdb://:memory:", ":memory:", true},
-		{"duckdb:///tmp/a b.duckdb", "/tmp/a b.duckdb", true},
-		{"duckdb://", "", false},
-		{"duckdb:///", "", false},
-		{"duckdb://relative/file.duckdb", "relative/file.duckdb", true},
-		{"duckdb://earshot.duckdb", "earshot.duckdb", true},
-		{"duckdb:///x.duckdb?mode=ro", "", false},
-		{"clickhouse://user:pass@host:9000/earshot", "", false},
-		{"/var/lib/earshot/earshot.duckdb", "", false},
-		{"", "", false},
+		{"duckdb:///var/lib/earshot/earshot.duckdb", "/var/lib/earshot/earshot.duckdb", earshot.Retention{}, true},
+		{"duckdb://:memory:", ":memory:", earshot.Retention{}, true},
+		{"duckdb:///tmp/a b.duckdb", "/tmp/a b.duckdb", earshot.Retention{}, true},
+		{"duckdb://", "", earshot.Retention{}, false},
+		{"duckdb:///", "", earshot.Retention{}, false},
+		{"duckdb://relative/file.duckdb", "relative/file.duckdb", earshot.Retention{}, true},
+		{"duckdb://earshot.duckdb", "earshot.duckdb", earshot.Retention{}, true},
+		{"duckdb:///x.duckdb?mode=ro", "", earshot.Retention{}, false},
+		{"duckdb:///x.duckdb?retention=90d", "/x.duckdb", earshot.Retention{Posts: 90 * day}, true},
+		{"duckdb:///x.duckdb?retention=90d&rollup_retention=730d", "/x.duckdb", earshot.Retention{Posts: 90 * day, Rollups: 730 * day}, true},
+		{"duckdb://:memory:?retention=36h", ":memory:", earshot.Retention{Posts: 36 * time.Hour}, true},
+		{"duckdb:///x.duckdb?retention=ninety", "", earshot.Retention{}, false},
+		{"duckdb:///x.duckdb?retention=10m", "", earshot.Retention{}, false},                      // shorter than an hour
+		{"duckdb:///x.duckdb?retention=90d&rollup_retention=30d", "", earshot.Retention{}, false}, // rollup shorter than posts
+		{"duckdb:///x.duckdb?rollup_retention=30d", "", earshot.Retention{}, false},               // rollup with posts for ever
+		{"duckdb:///x.duckdb#retention=90d", "", earshot.Retention{}, false},
+		{"duckdb:///x.duckdb?retention=90d#x", "", earshot.Retention{}, false},
+		{"clickhouse://user:pass@host:9000/earshot", "", earshot.Retention{}, false},
+		{"/var/lib/earshot/earshot.duckdb", "", earshot.Retention{}, false},
+		{"", "", earshot.Retention{}, false},
 	} {
-		path, err := ParseDSN(tc.dsn)
-		if (err == nil) != tc.ok || path != tc.path {
-			t.Errorf("ParseDSN(%q) = %q, %v; want %q, ok %v", tc.dsn, path, err, tc.path, tc.ok)
+		cfg, err := ParseDSN(tc.dsn)
+		if (err == nil) != tc.ok || cfg.Path != tc.path || cfg.Retention != tc.retention {
+			t.Errorf("ParseDSN(%q) = %+v, %v; want %q %+v, ok %v", tc.dsn, cfg, err, tc.path, tc.retention, tc.ok)
 		}
 	}
 }

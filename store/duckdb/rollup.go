@@ -241,6 +241,8 @@ const rebuildSpan = 24 * time.Hour
 // created in [from, to) (see earshot.RollupRebuilder), a day per
 // transaction: it adds to each row the difference between what the posts
 // count and what the row holds, where they differ.
+// With the rollup kept longer than the posts, it starts at the earliest
+// post stored, so that the counts of posts expired stay.
 func (s *Store) RebuildRollups(ctx context.Context, from, to time.Time, progress func(earshot.RebuildProgress)) (earshot.RebuildProgress, error) {
 	var postLo, postHi, bucketLo, bucketHi sql.NullInt64
 	if err := s.db.QueryRowContext(ctx, `SELECT epoch_us(min(created_at)), epoch_us(max(created_at)) FROM posts`).Scan(&postLo, &postHi); err != nil {
@@ -266,6 +268,14 @@ func (s *Store) RebuildRollups(ctx context.Context, from, to time.Time, progress
 	}
 	if !to.IsZero() {
 		hi = to.UnixMicro()
+	}
+	if s.retention.Posts > 0 && s.retention.RollupsKept() > s.retention.Posts {
+		// The counts of posts expired already stay: start at the
+		// earliest post stored, whose minute DropExpired left whole.
+		if !postLo.Valid {
+			return earshot.RebuildProgress{}, nil
+		}
+		lo = max(lo, postLo.Int64)
 	}
 	lo = bucketOf(time.UnixMicro(lo))
 	hi = -bucketOf(time.UnixMicro(-hi))

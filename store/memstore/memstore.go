@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/store/internal/model"
+	"github.com/earshot/earshot/store/internal/retention"
 )
 
 // Store is an earshot.Store kept in maps, answering from the model the
@@ -41,6 +42,11 @@ type Store struct {
 	publications   map[string]earshot.Publication
 	socialAccounts map[string]earshot.SocialAccount // by source and handle key
 	erasures       []earshot.Erasure
+	// retention is how long posts and the rollup are kept (NewRetained).
+	// expired is what the rollup still counts of the posts DropExpired
+	// removed: their ID, source, creation, watches and sentiment only.
+	retention earshot.Retention
+	expired   []earshot.Post
 	// keep is the version stored when a post replaces old: earshot.KeepLink
 	// (the suite's own test swaps it to check the suite catches a wrong one).
 	keep   func(p, old earshot.Post) earshot.Post
@@ -51,9 +57,18 @@ var (
 	_ earshot.Store         = (*Store)(nil)
 	_ earshot.CustomerStore = (*Store)(nil)
 	_ earshot.AuthorEraser  = (*Store)(nil)
+	_ earshot.Expirer       = (*Store)(nil)
 )
 
-// New returns an empty Store.
+// NewRetained returns an empty Store that keeps posts and the rollup for
+// r (see DropExpired); r is not validated.
+func NewRetained(r earshot.Retention) *Store {
+	m := New()
+	m.retention = r
+	return m
+}
+
+// New returns an empty Store that keeps everything for ever.
 func New() *Store {
 	return &Store{
 		posts:     map[string]earshot.Post{},
@@ -131,10 +146,20 @@ func (m *Store) CountPosts(_ context.Context, q earshot.PostQuery) (int64, error
 	return model.Count(m.within(q.From, q.To), q), nil
 }
 
+// Series counts the stored posts, and the posts removed for age in the
+// minutes of the window the rollup answers (see earshot.Expirer).
 func (m *Store) Series(_ context.Context, q earshot.SeriesQuery) ([]earshot.Bucket, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return model.Series(m.within(q.From, q.To), q), nil
+	posts := m.within(q.From, q.To)
+	if lo, hi, ok := model.RollupMinutes(q); ok {
+		for _, p := range m.expired {
+			if model.InWindow(p, lo, hi) {
+				posts = append(posts, p)
+			}
+		}
+	}
+	return model.Series(posts, q), nil
 }
 
 func (m *Store) TopNegative(_ context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
@@ -568,4 +593,46 @@ func (m *Store) Erasures(context.Context) ([]earshot.Erasure, error) {
 	out := slices.Clone(m.erasures)
 	slices.SortStableFunc(out, func(a, b earshot.Erasure) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
 	return out, nil
+}
+
+// Retention returns what NewRetained was given.
+func (m *Store) Retention() earshot.Retention { return m.retention }
+
+// DropExpired removes the posts created before the posts' cut, keeping
+// what the rollup counts of them, and forgets those counts for minutes
+// before the rollup's cut (each cut is now minus its retention, rounded
+// down to the minute, as store/duckdb cuts).
+func (m *Store) DropExpired(_ context.Context, now time.Time) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var dropped []string
+	if cut := retention.Cut(now, m.retention.Posts); !cut.IsZero() {
+		n := 0
+		for id, p := range m.posts {
+			if p.CreatedAt.Before(cut) {
+				delete(m.posts, id)
+				delete(m.hashes, id)
+				m.expired = append(m.expired, earshot.Post{ID: p.ID, Source: p.Source, CreatedAt: p.CreatedAt,
+					Watches: p.Watches, Sentiment: earshot.Sentiment{Score: p.Sentiment.Score, Label: p.Sentiment.Label}})
+				n++
+			}
+		}
+		if n > 0 {
+			dropped = append(dropped, fmt.Sprintf("posts: %d created before %s", n, cut.Format(time.RFC3339)))
+		}
+	}
+	if cut := retention.Cut(now, m.retention.RollupsKept()); !cut.IsZero() {
+		kept := m.expired[:0]
+		for _, p := range m.expired {
+			if !p.CreatedAt.Before(cut) {
+				kept = append(kept, p)
+			}
+		}
+		if n := len(m.expired) - len(kept); n > 0 {
+			dropped = append(dropped, fmt.Sprintf("rollup: the counts of %d posts of minutes before %s", n, cut.Format(time.RFC3339)))
+		}
+		clear(m.expired[len(kept):])
+		m.expired = kept
+	}
+	return dropped, nil
 }

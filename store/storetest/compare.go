@@ -270,28 +270,36 @@ func checkSpikes(t *testing.T, what string, got, want []earshot.Spike) {
 
 func checkBuckets(t *testing.T, what string, got, want []earshot.Bucket) {
 	t.Helper()
-	show := func(bs []earshot.Bucket) string {
-		var sb strings.Builder
-		for _, b := range bs {
-			fmt.Fprintf(&sb, "\n\t\t%s %q count=%d scored=%d neg=%d pos=%d mean=%.4f",
-				b.Start.Format(time.RFC3339), b.Key, b.Count, b.Scored, b.Negative, b.Positive, b.MeanSentiment)
-		}
-		return sb.String()
+	if !sameBuckets(got, want) {
+		t.Errorf("%s:\n\tgot:%s\n\twant:%s", what, showBuckets(got), showBuckets(want))
 	}
-	fail := func() { t.Errorf("%s:\n\tgot:%s\n\twant:%s", what, show(got), show(want)) }
+}
+
+// sameBuckets reports whether got is want, bucket by bucket, starts in
+// UTC, means within rounding.
+func sameBuckets(got, want []earshot.Bucket) bool {
 	if len(got) != len(want) {
-		fail()
-		return
+		return false
 	}
 	for i, w := range want {
 		g := got[i]
 		if !g.Start.Equal(w.Start) || g.Start.Location() != time.UTC || g.Key != w.Key ||
 			g.Count != w.Count || g.Scored != w.Scored || g.Negative != w.Negative ||
 			g.Positive != w.Positive || !sameFloat(g.MeanSentiment, w.MeanSentiment) {
-			fail()
-			return
+			return false
 		}
 	}
+	return true
+}
+
+// showBuckets is bs for a failure message, one bucket a line.
+func showBuckets(bs []earshot.Bucket) string {
+	var sb strings.Builder
+	for _, b := range bs {
+		fmt.Fprintf(&sb, "\n\t\t%s %q count=%d scored=%d neg=%d pos=%d mean=%.4f",
+			b.Start.Format(time.RFC3339), b.Key, b.Count, b.Scored, b.Negative, b.Positive, b.MeanSentiment)
+	}
+	return sb.String()
 }
 
 func diffHealth(got, want earshot.SourceHealth) diffs {

@@ -60,5 +60,12 @@
 //   - gaps follow the spikes' rules with From, To and ID: an open gap
 //     (zero To) overlaps every window that ends after its From, and a
 //     closed one ends at To whether filled or not; health is ordered by
-//     collector name compared byte by byte.
+//     collector name compared byte by byte;
+//   - DropExpired may keep expired data longer, never shorter: a post
+//     created in the month of the cut but before it may stay (ClickHouse
+//     without TTL drops whole months), and so may the rollup's counts of
+//     that month; posts of earlier months go, posts from the cut on stay,
+//     and series read from the rollup keep counting the posts gone for age
+//     while the rollup's retention lasts. Suite.NewRetained makes the
+//     stores the case needs.
 package storetest

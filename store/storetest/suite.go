@@ -13,6 +13,11 @@ type Suite struct {
 	New func(t *testing.T) earshot.Store
 	// CleanUp, if set, is called after each case, once its store is closed.
 	CleanUp func(t *testing.T)
+	// NewRetained returns a fresh, empty store that keeps posts and the
+	// rollup for r, as the backend's address sets it, for the case
+	// Retention (which also runs DropExpired on a store from New, kept
+	// for ever). A backend sets it or names Retention in Skip.
+	NewRetained func(t *testing.T, r earshot.Retention) earshot.Store
 	// Skip lists case names a backend is excused from, explicitly (zero
 	// value runs all). Names are those of [Cases].
 	Skip []string
@@ -77,11 +82,23 @@ var cases = []testCase{
 	{"EraseAuthorData", testEraseAuthorData},
 }
 
+// suiteCases are the cases that also make stores of their own with the
+// suite; they run after cases, each with a fresh store from New too.
+var suiteCases = []struct {
+	name string
+	run  func(t *testing.T, s Suite, st earshot.Store)
+}{
+	{"Retention", testRetention},
+}
+
 // Cases returns the names of the suite's cases, in the order Run runs them.
 func Cases() []string {
-	names := make([]string, len(cases))
-	for i, c := range cases {
-		names[i] = c.name
+	var names []string
+	for _, c := range cases {
+		names = append(names, c.name)
+	}
+	for _, c := range suiteCases {
+		names = append(names, c.name)
 	}
 	return names
 }
@@ -97,7 +114,11 @@ func (s Suite) Run(t *testing.T) {
 			t.Errorf("storetest: Skip names unknown case %q (known: %v)", name, Cases())
 		}
 	}
-	for _, c := range cases {
+	all := slices.Clone(cases)
+	for _, c := range suiteCases {
+		all = append(all, testCase{c.name, func(t *testing.T, st earshot.Store) { c.run(t, s, st) }})
+	}
+	for _, c := range all {
 		t.Run(c.name, func(t *testing.T) {
 			if slices.Contains(s.Skip, c.name) {
 				t.Skipf("backend is excused from %s", c.name)

@@ -113,6 +113,23 @@ func BucketStart(t time.Time, width time.Duration) time.Time {
 	return time.Unix(0, start).UTC()
 }
 
+// RollupMinutes returns the whole minutes [lo, hi) of q's window that the
+// stores' rollup answers, and whether it answers q at all: a bucket of
+// whole minutes, and not grouped by watch with a watch filter (the rollup
+// does not know a post's other watches). There a series still counts the
+// posts removed for age whose rollup minutes are kept (earshot.Expirer).
+func RollupMinutes(q earshot.SeriesQuery) (lo, hi time.Time, ok bool) {
+	if q.Bucket <= 0 || q.Bucket%time.Minute != 0 || q.GroupBy == earshot.GroupWatch && q.Watch != "" {
+		return time.Time{}, time.Time{}, false
+	}
+	lo = BucketStart(q.From, time.Minute)
+	if lo.Before(q.From) {
+		lo = lo.Add(time.Minute)
+	}
+	hi = BucketStart(q.To, time.Minute)
+	return lo, hi, lo.Before(hi)
+}
+
 // Series is Series over the stored posts.
 func Series(posts []earshot.Post, q earshot.SeriesQuery) []earshot.Bucket {
 	type key struct {
