@@ -132,16 +132,25 @@ func yamlKeys(cfg any) []string {
 	if t.Kind() != reflect.Struct {
 		panic(errors.New("collectors: DecodeConfig needs a pointer to a struct"))
 	}
+	return structKeys(t)
+}
+
+// structKeys lists the yaml keys of struct type t in field order, those of
+// a struct embedded inline (Limits) where it stands.
+func structKeys(t reflect.Type) []string {
 	var keys []string
 	for f := range t.Fields() {
 		if !f.IsExported() {
 			continue
 		}
-		tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		switch tag {
-		case "-":
+		tag, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		switch {
+		case tag == "-":
 			continue
-		case "":
+		case f.Anonymous && opts == "inline" && f.Type.Kind() == reflect.Struct:
+			keys = append(keys, structKeys(f.Type)...)
+			continue
+		case tag == "":
 			tag = strings.ToLower(f.Name)
 		}
 		keys = append(keys, tag)

@@ -32,11 +32,13 @@
 //
 // A collector embeds Base (its name, validated config and deps), has its
 // factory made by NewFactory (or NewIncidentFactory) from its defaults and
-// its constructor, which validates the config; it checks the keys most
-// collectors share with Checks (BackfillCheck, MaxPagesCheck,
-// MaxBytesCheck, TimeoutCheck, BaseURLCheck, EveryCheck), fetches with GetJSON or Fetch, and ends a
-// run with EndRun: an error before anything was collected keeps the old
-// cursor, one after is logged and the posts are kept.
+// its constructor, which validates the config. Its Config embeds Limits
+// inline for the max_bytes and timeout keys every collector has. It checks
+// the keys most collectors share with Checks (BackfillCheck,
+// MaxPagesCheck, MaxBytesCheck, TimeoutCheck, BaseURLCheck, EveryCheck),
+// fetches with GetJSON or Fetch, and ends a run with EndRun: an error
+// before anything was collected keeps the old cursor, one after is logged
+// and the posts are kept.
 //
 // The cursor kit holds one file per strategy of keeping a cursor, named for
 // what it does; every cursor is versioned JSON (cursorjson.go):

@@ -39,11 +39,8 @@ type Config struct {
 	Backfill time.Duration `yaml:"backfill"`
 	// MaxPages caps the pages (of 50 reviews) read per country and run;
 	// Apple serves 10 at most, the default.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps the size of one response body. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 	// BaseURL is the feed's root. Default https://itunes.apple.com.
 	BaseURL string `yaml:"base_url"`
 }
@@ -55,8 +52,7 @@ func DefaultConfig() Config {
 		Countries: []string{"us"},
 		Backfill:  7 * 24 * time.Hour,
 		MaxPages:  maxFeedPages,
-		MaxBytes:  collectors.DefaultMaxBytes,
-		Timeout:   30 * time.Second,
+		Limits:    collectors.DefaultLimits(),
 		BaseURL:   "https://itunes.apple.com",
 	}
 }

@@ -43,12 +43,8 @@ type Config struct {
 	Backfill time.Duration `yaml:"backfill"`
 	// MaxPages bounds the search requests in one run (100 posts a page).
 	// What a run leaves is fetched by the next. Default 10.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps one response body; a larger one is an error. Default
-	// 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 }
 
 // DefaultConfig returns the configuration used for the keys a user leaves
@@ -59,8 +55,7 @@ func DefaultConfig() Config {
 		PDS:      "https://bsky.social",
 		Backfill: 24 * time.Hour,
 		MaxPages: 10,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 	}
 }
 

@@ -45,11 +45,8 @@ type Config struct {
 	Reread time.Duration `yaml:"reread"`
 	// MaxPages caps the requests (of 100 posts) of one run; the next run
 	// carries on where it stopped. Default 10.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps the size of one response body. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 	// BaseURL is the API's root. Default https://disqus.com/api/3.0.
 	BaseURL string `yaml:"base_url"`
 }
@@ -61,8 +58,7 @@ func DefaultConfig() Config {
 		Backfill: 24 * time.Hour,
 		Reread:   24 * time.Hour,
 		MaxPages: 10,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 		BaseURL:  "https://disqus.com/api/3.0",
 	}
 }

@@ -53,12 +53,8 @@ type Config struct {
 	// UsageThreshold is the percentage of a rate limit (from X-App-Usage,
 	// X-Page-Usage and X-Business-Use-Case-Usage) above which a run stops
 	// paging and leaves the rest to the next. Default 80.
-	UsageThreshold float64 `yaml:"usage_threshold"`
-	// MaxBytes caps the size of one response body; a larger one is an
-	// error. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	UsageThreshold    float64 `yaml:"usage_threshold"`
+	collectors.Limits `yaml:",inline"`
 	// BaseURL is the Graph API's root. Default https://graph.facebook.com.
 	BaseURL string `yaml:"base_url"`
 }
@@ -72,8 +68,7 @@ func DefaultConfig() Config {
 		Revisit:        72 * time.Hour,
 		MaxPages:       20,
 		UsageThreshold: 80,
-		MaxBytes:       collectors.DefaultMaxBytes,
-		Timeout:        30 * time.Second,
+		Limits:         collectors.DefaultLimits(),
 		BaseURL:        "https://graph.facebook.com",
 	}
 }

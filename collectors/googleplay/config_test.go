@@ -65,7 +65,7 @@ func TestBadServiceAccount(t *testing.T) {
 			t.Setenv("EARSHOT_TEST_BAD_SA", tt.json)
 			c, err := googleplay.NewCollector("c", googleplay.Config{
 				PackageName: "com.acme.cloud", ServiceAccount: "env:EARSHOT_TEST_BAD_SA",
-				Backfill: 24 * 3600e9, MaxPages: 1, MaxBytes: 1 << 20, Timeout: 1e9, BaseURL: "http://127.0.0.1:1",
+				Backfill: 24 * 3600e9, MaxPages: 1, Limits: collectors.Limits{MaxBytes: 1 << 20, Timeout: 1e9}, BaseURL: "http://127.0.0.1:1",
 			}, collectors.Deps{})
 			if err != nil {
 				t.Fatal(err)

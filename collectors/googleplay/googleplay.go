@@ -43,11 +43,8 @@ type Config struct {
 	// week at most. Default 168h.
 	Backfill time.Duration `yaml:"backfill"`
 	// MaxPages caps the requests (of 100 reviews) of one run. Default 10.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps the size of one response body. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 	// BaseURL is the API's root. Default
 	// https://androidpublisher.googleapis.com. The token endpoint is the
 	// key file's token_uri.
@@ -60,8 +57,7 @@ func DefaultConfig() Config {
 	return Config{
 		Backfill: window,
 		MaxPages: 10,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 		BaseURL:  "https://androidpublisher.googleapis.com",
 	}
 }

@@ -34,12 +34,8 @@ type Config struct {
 	// MaxPages caps the requests of one run (of 100 hits each). A run that
 	// reaches it remembers where it stopped and the next run carries on.
 	// Default 10.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps the size of one response body; a larger one is an
-	// error. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 	// BaseURL is the search API's root. Default
 	// https://hn.algolia.com/api/v1; tests point it elsewhere.
 	BaseURL string `yaml:"base_url"`
@@ -51,8 +47,7 @@ func DefaultConfig() Config {
 	return Config{
 		Backfill: 24 * time.Hour,
 		MaxPages: 10,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 		BaseURL:  "https://hn.algolia.com/api/v1",
 	}
 }

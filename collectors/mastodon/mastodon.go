@@ -44,12 +44,8 @@ type Config struct {
 	// MaxPages bounds the requests for one hashtag or the query in one
 	// run (40 statuses a page). What a run leaves is fetched by the next.
 	// Default 10.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps one response body; a larger one is an error. Default
-	// 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 }
 
 // DefaultConfig returns the configuration used for the keys a user leaves
@@ -58,8 +54,7 @@ func DefaultConfig() Config {
 	return Config{
 		Backfill: 24 * time.Hour,
 		MaxPages: 10,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 	}
 }
 

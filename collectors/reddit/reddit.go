@@ -53,12 +53,8 @@ type Config struct {
 	// search and listing. A run that reaches it remembers where it stopped
 	// and the next run carries on. Reddit serves about 1000 items of a
 	// listing: older ones are out of reach. Default 10.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps the size of one response body; a larger one is an
-	// error. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 	// AuthURL is the OAuth token endpoint. Default
 	// https://www.reddit.com/api/v1/access_token.
 	AuthURL string `yaml:"auth_url"`
@@ -72,8 +68,7 @@ func DefaultConfig() Config {
 	return Config{
 		Backfill: 24 * time.Hour,
 		MaxPages: 10,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 		AuthURL:  "https://www.reddit.com/api/v1/access_token",
 		APIURL:   "https://oauth.reddit.com",
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"time"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
@@ -37,21 +36,20 @@ type Config struct {
 	// ("rss:https://blog.example/?p=1"). Default "rss". Letters, digits,
 	// ".", "_" and "-" only.
 	Source string `yaml:"source"`
-	// MaxBytes caps the size of the feed body, after decompression; a
-	// larger body is an error, never silently truncated. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one fetch, from request to parsed feed. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	// Limits: max_bytes caps the size of the feed body, after
+	// decompression; a larger body is an error, never silently truncated
+	// (default 10 MiB). timeout bounds one fetch, from request to parsed
+	// feed (default 30s).
+	collectors.Limits `yaml:",inline"`
 }
 
 // DefaultConfig returns the configuration used for the keys a user leaves
 // out.
 func DefaultConfig() Config {
 	return Config{
-		Kind:     earshot.KindArticle,
-		Source:   "rss",
-		MaxBytes: 10 << 20,
-		Timeout:  30 * time.Second,
+		Kind:   earshot.KindArticle,
+		Source: "rss",
+		Limits: collectors.DefaultLimits(),
 	}
 }
 

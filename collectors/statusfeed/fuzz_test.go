@@ -21,7 +21,7 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	c, err := NewCollector("fuzz", Config{URL: "https://status.acme.test/history", Source: "acme_status",
-		MaxBytes: 1 << 20, Timeout: 5 * time.Second}, collectors.Deps{})
+		Limits: collectors.Limits{MaxBytes: 1 << 20, Timeout: 5 * time.Second}}, collectors.Deps{})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
@@ -40,15 +39,14 @@ type Config struct {
 	// Source names where the incidents come from and prefixes their IDs.
 	// Default "status_feed". Letters, digits, ".", "_" and "-" only.
 	Source string `yaml:"source"`
-	// MaxBytes caps the feed body; a larger one is an error. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one fetch. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	// Limits: max_bytes caps the feed body (default 10 MiB); timeout bounds
+	// one fetch (default 30s).
+	collectors.Limits `yaml:",inline"`
 }
 
 // DefaultConfig returns the configuration used for the keys left out.
 func DefaultConfig() Config {
-	return Config{Source: "status_feed", MaxBytes: 10 << 20, Timeout: 30 * time.Second}
+	return Config{Source: "status_feed", Limits: collectors.DefaultLimits()}
 }
 
 var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)

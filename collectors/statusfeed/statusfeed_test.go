@@ -63,7 +63,7 @@ func newCollector(t *testing.T, f *feedServer, services ...string) *Collector {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	c, err := NewCollector("acme-history", Config{URL: srv.URL + "/history", Services: services, Source: "acme_status",
-		MaxBytes: 1 << 20, Timeout: 5 * time.Second}, collectors.Deps{HTTP: srv.Client()})
+		Limits: collectors.Limits{MaxBytes: 1 << 20, Timeout: 5 * time.Second}}, collectors.Deps{HTTP: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}

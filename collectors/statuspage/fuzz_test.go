@@ -20,7 +20,7 @@ func FuzzIncidents(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	c, err := NewCollector("fuzz", Config{Page: "https://status.acme.test/", MaxBytes: 1 << 20, Timeout: 5e9,
+	c, err := NewCollector("fuzz", Config{Page: "https://status.acme.test/", Limits: collectors.Limits{MaxBytes: 1 << 20, Timeout: 5e9},
 		Components: map[string]string{"API": "api"}}, collectors.Deps{})
 	if err != nil {
 		f.Fatal(err)

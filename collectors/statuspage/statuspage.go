@@ -32,15 +32,14 @@ type Config struct {
 	// service names watches use ("API": api). A component not in the map
 	// counts as a service of its own name.
 	Components map[string]string `yaml:"components"`
-	// MaxBytes caps a response body; a larger one is an error. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one collection, both requests included. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	// Limits: max_bytes caps a response body (default 10 MiB); timeout
+	// bounds one collection, both requests included (default 30s).
+	collectors.Limits `yaml:",inline"`
 }
 
 // DefaultConfig returns the configuration used for the keys left out.
 func DefaultConfig() Config {
-	return Config{MaxBytes: 10 << 20, Timeout: 30 * time.Second}
+	return Config{Limits: collectors.DefaultLimits()}
 }
 
 // Validate checks c without touching the network. Errors are

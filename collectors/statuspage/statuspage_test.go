@@ -73,7 +73,7 @@ func newCollector(t *testing.T, p *page) *Collector {
 	c, err := NewCollector("acme-status", Config{
 		Page:       srv.URL + "/",
 		Components: map[string]string{"API": "api", "Login and SSO": "login"},
-		MaxBytes:   1 << 20, Timeout: 5e9,
+		Limits:     collectors.Limits{MaxBytes: 1 << 20, Timeout: 5e9},
 	}, collectors.Deps{HTTP: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +208,7 @@ func TestCollectErrors(t *testing.T) {
 			w.Write([]byte(`{"incidents": [{"id": 42}]}`))
 		}))
 		t.Cleanup(srv.Close)
-		c, _ := NewCollector("x", Config{Page: srv.URL, MaxBytes: 1 << 20, Timeout: 5e9}, collectors.Deps{HTTP: srv.Client()})
+		c, _ := NewCollector("x", Config{Page: srv.URL, Limits: collectors.Limits{MaxBytes: 1 << 20, Timeout: 5e9}}, collectors.Deps{HTTP: srv.Client()})
 		if _, _, err := c.CollectIncidents(t.Context(), ""); err == nil || !strings.Contains(err.Error(), "decoding") {
 			t.Errorf("err = %v", err)
 		}

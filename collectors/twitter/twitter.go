@@ -52,12 +52,8 @@ type Config struct {
 	MaxPages int `yaml:"max_pages"`
 	// BaseURL replaces https://api.twitter.com, for a proxy or a test
 	// server. Default empty: the API itself.
-	BaseURL string `yaml:"base_url"`
-	// MaxBytes caps the size of one response body; a larger one is an
-	// error. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	BaseURL           string `yaml:"base_url"`
+	collectors.Limits `yaml:",inline"`
 }
 
 // DefaultConfig returns the configuration used for the keys a user leaves
@@ -66,8 +62,7 @@ func DefaultConfig() Config {
 	return Config{
 		Backfill: 24 * time.Hour,
 		MaxPages: 10,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 	}
 }
 

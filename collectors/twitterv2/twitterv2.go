@@ -58,12 +58,8 @@ type Config struct {
 	MaxResults int `yaml:"max_results"`
 	// BaseURL is the API's address, for a proxy or a test server. Default
 	// https://api.twitter.com.
-	BaseURL string `yaml:"base_url"`
-	// MaxBytes caps the size of one response body; a larger one is an
-	// error. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	BaseURL           string `yaml:"base_url"`
+	collectors.Limits `yaml:",inline"`
 }
 
 // DefaultConfig returns the configuration used for the keys a user leaves
@@ -74,8 +70,7 @@ func DefaultConfig() Config {
 		MaxPages:   10,
 		MaxResults: 100,
 		BaseURL:    DefaultBaseURL,
-		MaxBytes:   collectors.DefaultMaxBytes,
-		Timeout:    30 * time.Second,
+		Limits:     collectors.DefaultLimits(),
 	}
 }
 

@@ -62,11 +62,8 @@ type Config struct {
 	Reread time.Duration `yaml:"reread"`
 	// MaxPages caps the requests (of 100 comments) of one run; the next
 	// run carries on where it stopped. Default 10.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps the size of one response body. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 }
 
 // DefaultConfig returns the configuration used for the keys a user leaves
@@ -77,8 +74,7 @@ func DefaultConfig() Config {
 		Backfill: 24 * time.Hour,
 		Reread:   24 * time.Hour,
 		MaxPages: 10,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 	}
 }
 

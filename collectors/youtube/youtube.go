@@ -49,12 +49,8 @@ type Config struct {
 	// MaxPages caps the requests of one run (pages of threads and of
 	// replies; one quota unit each). A run that reaches it remembers where
 	// it stopped and the next run carries on. Default 20.
-	MaxPages int `yaml:"max_pages"`
-	// MaxBytes caps the size of one response body; a larger one is an
-	// error. Default 10 MiB.
-	MaxBytes int64 `yaml:"max_bytes"`
-	// Timeout bounds one request. Default 30s.
-	Timeout time.Duration `yaml:"timeout"`
+	MaxPages          int `yaml:"max_pages"`
+	collectors.Limits `yaml:",inline"`
 	// BaseURL is the API's root. Default https://www.googleapis.com.
 	BaseURL string `yaml:"base_url"`
 }
@@ -66,8 +62,7 @@ func DefaultConfig() Config {
 		Backfill: 24 * time.Hour,
 		Revisit:  72 * time.Hour,
 		MaxPages: 20,
-		MaxBytes: collectors.DefaultMaxBytes,
-		Timeout:  30 * time.Second,
+		Limits:   collectors.DefaultLimits(),
 		BaseURL:  "https://www.googleapis.com",
 	}
 }
