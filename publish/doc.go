@@ -12,7 +12,9 @@
 // A Channel sends one Message and returns what the channel answered: the
 // remote ID and address. The channels live in subpackages (statuspage,
 // mastodon, bluesky, x, slack) and register themselves by name; package
-// publish/all imports them all. Later updates answer the first one: a
+// publish/all imports them all. Each embeds an Endpoint (its name, base
+// URL, length limit and HTTP client, from NewEndpoint) and resolves its
+// credential with RequiredSecret. Later updates answer the first one: a
 // Message carries the thread's root and parent on its channel.
 //
 // A Service ties it together: Publish sends one text to the chosen

@@ -32,10 +32,9 @@ func init() { publish.Register("bluesky", New) }
 
 // Channel is one Bluesky account.
 type Channel struct {
-	base, identifier, password string
-	limit                      int
-	client                     *http.Client
-	now                        func() time.Time
+	publish.Endpoint
+	identifier, password string
+	now                  func() time.Time
 }
 
 // New returns the channel for c: identifier (the handle) and password
@@ -44,14 +43,11 @@ func New(c publish.ChannelConfig, d publish.Deps) (publish.Channel, error) {
 	if c.Identifier == "" {
 		return nil, errors.New("identifier: required (the account's handle)")
 	}
-	if c.Password == "" {
-		return nil, errors.New("password: required (an app password, as env:NAME)")
-	}
-	password, err := c.Password.Resolve(d.Getenv)
+	password, err := publish.RequiredSecret(c.Password, d, "password: required (an app password, as env:NAME)")
 	if err != nil {
 		return nil, err
 	}
-	base, err := publish.BaseURL(c.BaseURL, DefaultBaseURL)
+	e, err := publish.NewEndpoint("bluesky", c, d, DefaultBaseURL, DefaultLimit, publish.Graphemes)
 	if err != nil {
 		return nil, err
 	}
@@ -59,15 +55,8 @@ func New(c publish.ChannelConfig, d publish.Deps) (publish.Channel, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Channel{base: base, identifier: c.Identifier, password: password, limit: cmp.Or(c.Limit, DefaultLimit),
-		client: cmp.Or(d.Client, http.DefaultClient), now: now}, nil
+	return &Channel{Endpoint: e, identifier: c.Identifier, password: password, now: now}, nil
 }
-
-// Name is "bluesky".
-func (*Channel) Name() string { return "bluesky" }
-
-// Limit is the configured limit in graphemes.
-func (c *Channel) Limit() (int, publish.Unit) { return c.limit, publish.Graphemes }
 
 type strongRef struct {
 	URI string `json:"uri"`
@@ -107,7 +96,7 @@ func (c *Channel) Send(ctx context.Context, m publish.Message) (publish.Result, 
 		Handle    string `json:"handle"`
 	}
 	in := map[string]string{"identifier": c.identifier, "password": c.password}
-	if err := publish.DoJSON(ctx, c.client, "bluesky", http.MethodPost, c.base+"/xrpc/com.atproto.server.createSession", nil, in, &session, message); err != nil {
+	if err := publish.DoJSON(ctx, c.Client, "bluesky", http.MethodPost, c.Base+"/xrpc/com.atproto.server.createSession", nil, in, &session, message); err != nil {
 		return publish.Result{}, fmt.Errorf("signing in: %w", err)
 	}
 	if session.AccessJwt == "" || session.DID == "" {
@@ -116,7 +105,7 @@ func (c *Channel) Send(ctx context.Context, m publish.Message) (publish.Result, 
 	var out strongRef
 	h := http.Header{"Authorization": {"Bearer " + session.AccessJwt}}
 	req := map[string]any{"repo": session.DID, "collection": "app.bsky.feed.post", "record": rec}
-	if err := publish.DoJSON(ctx, c.client, "bluesky", http.MethodPost, c.base+"/xrpc/com.atproto.repo.createRecord", h, req, &out, message); err != nil {
+	if err := publish.DoJSON(ctx, c.Client, "bluesky", http.MethodPost, c.Base+"/xrpc/com.atproto.repo.createRecord", h, req, &out, message); err != nil {
 		return publish.Result{}, err
 	}
 	if out.URI == "" || out.CID == "" {

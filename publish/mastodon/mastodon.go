@@ -4,7 +4,6 @@
 package mastodon
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,9 +20,8 @@ func init() { publish.Register("mastodon", New) }
 
 // Channel is one Mastodon account.
 type Channel struct {
-	base, token string
-	limit       int
-	client      *http.Client
+	publish.Endpoint
+	token string
 }
 
 // New returns the channel for c: base_url (the instance) and token (an
@@ -32,25 +30,16 @@ func New(c publish.ChannelConfig, d publish.Deps) (publish.Channel, error) {
 	if c.BaseURL == "" {
 		return nil, errors.New("base_url: required (the instance, e.g. https://mastodon.social)")
 	}
-	base, err := publish.BaseURL(c.BaseURL, "")
+	e, err := publish.NewEndpoint("mastodon", c, d, "", DefaultLimit, publish.Graphemes)
 	if err != nil {
 		return nil, err
 	}
-	if c.Token == "" {
-		return nil, errors.New("token: required (an access token, as env:NAME)")
-	}
-	token, err := c.Token.Resolve(d.Getenv)
+	token, err := publish.RequiredSecret(c.Token, d, "token: required (an access token, as env:NAME)")
 	if err != nil {
 		return nil, err
 	}
-	return &Channel{base: base, token: token, limit: cmp.Or(c.Limit, DefaultLimit), client: cmp.Or(d.Client, http.DefaultClient)}, nil
+	return &Channel{Endpoint: e, token: token}, nil
 }
-
-// Name is "mastodon".
-func (*Channel) Name() string { return "mastodon" }
-
-// Limit is the configured limit in graphemes.
-func (c *Channel) Limit() (int, publish.Unit) { return c.limit, publish.Graphemes }
 
 type statusRequest struct {
 	Status      string `json:"status"`
@@ -71,7 +60,7 @@ func (c *Channel) Send(ctx context.Context, m publish.Message) (publish.Result, 
 		h.Set("Idempotency-Key", m.Key)
 	}
 	req := statusRequest{Status: m.Text, InReplyToID: m.Parent, Visibility: "public"}
-	if err := publish.DoJSON(ctx, c.client, "mastodon", http.MethodPost, c.base+"/api/v1/statuses", h, req, &out, message); err != nil {
+	if err := publish.DoJSON(ctx, c.Client, "mastodon", http.MethodPost, c.Base+"/api/v1/statuses", h, req, &out, message); err != nil {
 		return publish.Result{}, err
 	}
 	if out.ID == "" {

@@ -25,9 +25,8 @@ func init() { publish.Register("slack", New) }
 
 // Channel is one Slack channel.
 type Channel struct {
-	base, channel, token string
-	limit                int
-	client               *http.Client
+	publish.Endpoint
+	channel, token string
 }
 
 // New returns the channel for c: channel (its ID) and token (a bot token
@@ -36,25 +35,16 @@ func New(c publish.ChannelConfig, d publish.Deps) (publish.Channel, error) {
 	if c.Channel == "" {
 		return nil, errors.New("channel: required (the Slack channel's ID)")
 	}
-	if c.Token == "" {
-		return nil, errors.New("token: required (a bot token, as env:NAME)")
-	}
-	token, err := c.Token.Resolve(d.Getenv)
+	token, err := publish.RequiredSecret(c.Token, d, "token: required (a bot token, as env:NAME)")
 	if err != nil {
 		return nil, err
 	}
-	base, err := publish.BaseURL(c.BaseURL, DefaultBaseURL)
+	e, err := publish.NewEndpoint("slack", c, d, DefaultBaseURL, DefaultLimit, publish.Runes)
 	if err != nil {
 		return nil, err
 	}
-	return &Channel{base: base, channel: c.Channel, token: token, limit: cmp.Or(c.Limit, DefaultLimit), client: cmp.Or(d.Client, http.DefaultClient)}, nil
+	return &Channel{Endpoint: e, channel: c.Channel, token: token}, nil
 }
-
-// Name is "slack".
-func (*Channel) Name() string { return "slack" }
-
-// Limit is the configured limit in code points.
-func (c *Channel) Limit() (int, publish.Unit) { return c.limit, publish.Runes }
 
 type postMessage struct {
 	Channel     string `json:"channel"`
@@ -76,7 +66,7 @@ func (c *Channel) Send(ctx context.Context, m publish.Message) (publish.Result, 
 	h := http.Header{"Authorization": {"Bearer " + c.token}}
 	var out answer
 	req := postMessage{Channel: c.channel, Text: m.Text, ThreadTS: m.Root}
-	if err := publish.DoJSON(ctx, c.client, "slack", http.MethodPost, c.base+"/chat.postMessage", h, req, &out, nil); err != nil {
+	if err := publish.DoJSON(ctx, c.Client, "slack", http.MethodPost, c.Base+"/chat.postMessage", h, req, &out, nil); err != nil {
 		return publish.Result{}, err
 	}
 	if !out.OK || out.TS == "" {
@@ -85,7 +75,7 @@ func (c *Channel) Send(ctx context.Context, m publish.Message) (publish.Result, 
 	res := publish.Result{RemoteID: out.TS}
 	var link answer
 	q := url.Values{"channel": {c.channel}, "message_ts": {out.TS}}
-	if err := publish.DoJSON(ctx, c.client, "slack", http.MethodGet, c.base+"/chat.getPermalink?"+q.Encode(), h, nil, &link, nil); err == nil && link.OK {
+	if err := publish.DoJSON(ctx, c.Client, "slack", http.MethodGet, c.Base+"/chat.getPermalink?"+q.Encode(), h, nil, &link, nil); err == nil && link.OK {
 		res.URL = link.Permalink
 	}
 	return res, nil

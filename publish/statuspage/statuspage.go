@@ -26,9 +26,8 @@ func init() { publish.Register("statuspage", New) }
 
 // Channel is one Statuspage page.
 type Channel struct {
-	base, page, key string
-	limit           int
-	client          *http.Client
+	publish.Endpoint
+	page, key string
 }
 
 // New returns the channel for c: page_id and token (the API key) are
@@ -37,25 +36,16 @@ func New(c publish.ChannelConfig, d publish.Deps) (publish.Channel, error) {
 	if c.PageID == "" {
 		return nil, errors.New("page_id: required")
 	}
-	if c.Token == "" {
-		return nil, errors.New("token: required (the Statuspage API key, as env:NAME)")
-	}
-	key, err := c.Token.Resolve(d.Getenv)
+	key, err := publish.RequiredSecret(c.Token, d, "token: required (the Statuspage API key, as env:NAME)")
 	if err != nil {
 		return nil, err
 	}
-	base, err := publish.BaseURL(c.BaseURL, DefaultBaseURL)
+	e, err := publish.NewEndpoint("statuspage", c, d, DefaultBaseURL, DefaultLimit, publish.Runes)
 	if err != nil {
 		return nil, err
 	}
-	return &Channel{base: base, page: c.PageID, key: key, limit: cmp.Or(c.Limit, DefaultLimit), client: cmp.Or(d.Client, http.DefaultClient)}, nil
+	return &Channel{Endpoint: e, page: c.PageID, key: key}, nil
 }
-
-// Name is "statuspage".
-func (*Channel) Name() string { return "statuspage" }
-
-// Limit is the configured limit in code points.
-func (c *Channel) Limit() (int, publish.Unit) { return c.limit, publish.Runes }
 
 type incidentBody struct {
 	Name   string `json:"name,omitempty"`
@@ -76,7 +66,7 @@ func (c *Channel) Send(ctx context.Context, m publish.Message) (publish.Result, 
 		status = "resolved"
 	}
 	body := incidentBody{Status: status, Body: m.Text}
-	method, u := http.MethodPost, c.base+"/v1/pages/"+url.PathEscape(c.page)+"/incidents"
+	method, u := http.MethodPost, c.Base+"/v1/pages/"+url.PathEscape(c.page)+"/incidents"
 	if m.Root == "" {
 		body.Name = cmp.Or(m.Title, "Service disruption")
 	} else {
@@ -84,7 +74,7 @@ func (c *Channel) Send(ctx context.Context, m publish.Message) (publish.Result, 
 	}
 	var out incident
 	h := http.Header{"Authorization": {"OAuth " + c.key}}
-	if err := publish.DoJSON(ctx, c.client, "statuspage", method, u, h, map[string]incidentBody{"incident": body}, &out, message); err != nil {
+	if err := publish.DoJSON(ctx, c.Client, "statuspage", method, u, h, map[string]incidentBody{"incident": body}, &out, message); err != nil {
 		return publish.Result{}, err
 	}
 	if out.ID == "" {

@@ -24,33 +24,23 @@ func init() { publish.Register("x", New) }
 
 // Channel is one X account.
 type Channel struct {
-	base, token string
-	limit       int
-	client      *http.Client
+	publish.Endpoint
+	token string
 }
 
 // New returns the channel for c: token (an OAuth 2 user access token with
 // tweet.write) is required.
 func New(c publish.ChannelConfig, d publish.Deps) (publish.Channel, error) {
-	if c.Token == "" {
-		return nil, errors.New("token: required (an OAuth 2 user access token, as env:NAME)")
-	}
-	token, err := c.Token.Resolve(d.Getenv)
+	token, err := publish.RequiredSecret(c.Token, d, "token: required (an OAuth 2 user access token, as env:NAME)")
 	if err != nil {
 		return nil, err
 	}
-	base, err := publish.BaseURL(c.BaseURL, DefaultBaseURL)
+	e, err := publish.NewEndpoint("x", c, d, DefaultBaseURL, DefaultLimit, publish.Weighted)
 	if err != nil {
 		return nil, err
 	}
-	return &Channel{base: base, token: token, limit: cmp.Or(c.Limit, DefaultLimit), client: cmp.Or(d.Client, http.DefaultClient)}, nil
+	return &Channel{Endpoint: e, token: token}, nil
 }
-
-// Name is "x".
-func (*Channel) Name() string { return "x" }
-
-// Limit is the configured limit in X's weighted characters.
-func (c *Channel) Limit() (int, publish.Unit) { return c.limit, publish.Weighted }
 
 type tweetRequest struct {
 	Text  string `json:"text"`
@@ -77,7 +67,7 @@ func (c *Channel) Send(ctx context.Context, m publish.Message) (publish.Result, 
 		} `json:"errors"`
 	}
 	h := http.Header{"Authorization": {"Bearer " + c.token}}
-	if err := publish.DoJSON(ctx, c.client, "x", http.MethodPost, c.base+"/2/tweets", h, req, &out, message); err != nil {
+	if err := publish.DoJSON(ctx, c.Client, "x", http.MethodPost, c.Base+"/2/tweets", h, req, &out, message); err != nil {
 		return publish.Result{}, err
 	}
 	if out.Data.ID == "" {
