@@ -1,6 +1,8 @@
 package collectors
 
 import (
+	"net/url"
+	"regexp"
 	"strconv"
 	"time"
 )
@@ -64,4 +66,26 @@ func ConfigProblem(kind, name string) func(key, problem string) error {
 	return func(key, problem string) error {
 		return &ConfigError{Kind: kind, Name: name, Key: key, Problem: problem}
 	}
+}
+
+// WebURL reports whether u is an absolute http or https URL with a host.
+func WebURL(u *url.URL) bool { return (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" }
+
+// URLCheck checks that raw, the address under key, is there (required is
+// the problem when it is empty) and is an absolute http(s) URL.
+func URLCheck(key, raw, required string) Check {
+	if raw == "" {
+		return Check{key, false, required}
+	}
+	u, err := url.Parse(raw)
+	return Check{key, err == nil && WebURL(u), "must be an absolute http(s) URL"}
+}
+
+var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// SourceCheck checks that source, the name a collector's posts or
+// incidents come from and the prefix of their IDs, is letters, digits,
+// '.', '_' or '-'.
+func SourceCheck(source string) Check {
+	return Check{"source", sourcePattern.MatchString(source), "must be letters, digits, '.', '_' or '-'"}
 }

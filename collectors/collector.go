@@ -168,8 +168,7 @@ const BaseURLProblem = "must be an absolute http(s) URL without a query, fragmen
 // are never logged).
 func ValidBaseURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
-		u.RawQuery == "" && u.Fragment == "" && u.User == nil
+	return err == nil && WebURL(u) && u.RawQuery == "" && u.Fragment == "" && u.User == nil
 }
 
 // NewFactory returns the Factory of a post collector kind: it decodes raw

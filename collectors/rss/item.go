@@ -10,6 +10,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
 )
 
 // post turns a feed item into a Post, and returns the item's cursor key.
@@ -86,7 +87,7 @@ func (c *Collector) resolve(link string) string {
 		return ""
 	}
 	u = c.url.ResolveReference(u)
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !collectors.WebURL(u) {
 		return ""
 	}
 	return u.String()

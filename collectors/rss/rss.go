@@ -3,7 +3,6 @@ package rss
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/collectors/internal/feedparse"
 )
 
 // Kind is the collector kind this package registers.
@@ -53,26 +53,18 @@ func DefaultConfig() Config {
 	}
 }
 
-var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-
 // Validate checks c without touching the network. name is the collector's
 // name, used in the error, which is a *collectors.ConfigError.
 func (c Config) Validate(name string) error {
 	bad := collectors.ConfigProblem(Kind, name)
-	if c.URL == "" {
-		return bad("url", "required")
-	}
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return bad("url", "must be an absolute http(s) URL")
+	if err := collectors.Checks(bad, collectors.URLCheck("url", c.URL, "required")); err != nil {
+		return err
 	}
 	if !c.Kind.Valid() {
 		return bad("kind", fmt.Sprintf("must be one of article, comment, post, reply, review (got %q)", c.Kind))
 	}
-	if !sourcePattern.MatchString(c.Source) {
-		return bad("source", "must be letters, digits, '.', '_' or '-'")
-	}
-	return collectors.Checks(bad, collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
+	return collectors.Checks(bad, collectors.SourceCheck(c.Source),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects the items of one feed. It is safe for concurrent use,
@@ -162,32 +154,12 @@ func (c *Collector) fetch(ctx context.Context, cur state) ([]byte, collectors.Va
 // defaulting) to UTF-8 that holds invalid bytes would fail as a whole in
 // the XML parser, so those bytes become U+FFFD first: one bad comment must
 // not hide the rest.
-func (c *Collector) parse(body []byte) (feed *gofeed.Feed, err error) {
-	where := collectors.Redact(c.url)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, fmt.Errorf("parsing feed %s: empty body", where)
-	}
+func (c *Collector) parse(body []byte) (*gofeed.Feed, error) {
 	if !utf8.Valid(body) && declaredUTF8(body) {
 		c.Deps.Log.Debug("feed has invalid UTF-8; replacing the bad bytes")
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
-	// A feed is hostile input; a parser bug it triggers is this feed's
-	// error, not the program's crash.
-	defer func() {
-		if r := recover(); r != nil {
-			feed, err = nil, fmt.Errorf("parsing feed %s: parser panicked: %v", where, r)
-		}
-	}()
-	p := gofeed.NewParser()
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	feed, err = p.Parse(bytes.NewReader(body))
-	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-		return nil, fmt.Errorf("parsing feed %s: not an RSS, Atom or JSON feed", where)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("parsing feed %s: %w", where, err)
-	}
-	return feed, nil
+	return feedparse.Parse(body, collectors.Redact(c.url), "an RSS, Atom or JSON feed")
 }
 
 var xmlEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']`)

@@ -14,6 +14,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/earshot/earshot"
+	"github.com/earshot/earshot/collectors"
 	"github.com/earshot/earshot/internal/clip"
 )
 
@@ -291,7 +292,7 @@ func (c *Collector) resolve(link string) string {
 		return ""
 	}
 	u = c.url.ResolveReference(u)
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !collectors.WebURL(u) {
 		return ""
 	}
 	return u.String()

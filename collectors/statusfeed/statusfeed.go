@@ -6,11 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -18,6 +16,7 @@ import (
 
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/collectors"
+	"github.com/earshot/earshot/collectors/internal/feedparse"
 )
 
 // Kind is the incident collector kind this package registers.
@@ -49,28 +48,21 @@ func DefaultConfig() Config {
 	return Config{Source: "status_feed", Limits: collectors.DefaultLimits()}
 }
 
-var sourcePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
-
 // Validate checks c without touching the network. Errors are
 // *collectors.ConfigErrors naming the key.
 func (c Config) Validate(name string) error {
 	bad := collectors.ConfigProblem(Kind, name)
-	if c.URL == "" {
-		return bad("url", "required (the feed's address, such as https://status.example.com/history.atom)")
-	}
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return bad("url", "must be an absolute http(s) URL")
+	required := "required (the feed's address, such as https://status.example.com/history.atom)"
+	if err := collectors.Checks(bad, collectors.URLCheck("url", c.URL, required)); err != nil {
+		return err
 	}
 	for i, s := range c.Services {
 		if strings.TrimSpace(s) == "" {
 			return bad(fmt.Sprintf("services[%d]", i), "is empty")
 		}
 	}
-	if !sourcePattern.MatchString(c.Source) {
-		return bad("source", "must be letters, digits, '.', '_' or '-'")
-	}
-	return collectors.Checks(bad, collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
+	return collectors.Checks(bad, collectors.SourceCheck(c.Source),
+		collectors.MaxBytesCheck(c.MaxBytes), collectors.TimeoutCheck(c.Timeout))
 }
 
 // Collector collects the incidents of one status feed.
@@ -160,29 +152,11 @@ func (c *Collector) CollectIncidents(ctx context.Context, cursorText string) ([]
 }
 
 // parse parses body as RSS or Atom, mending invalid UTF-8 first.
-func (c *Collector) parse(body []byte) (feed *gofeed.Feed, err error) {
-	where := collectors.Redact(c.url)
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil, fmt.Errorf("parsing feed %s: empty body", where)
-	}
+func (c *Collector) parse(body []byte) (*gofeed.Feed, error) {
 	if !utf8.Valid(body) {
 		body = bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			feed, err = nil, fmt.Errorf("parsing feed %s: parser panicked: %v", where, r)
-		}
-	}()
-	p := gofeed.NewParser()
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	feed, err = p.Parse(bytes.NewReader(body))
-	if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-		return nil, fmt.Errorf("parsing feed %s: not an RSS or Atom feed", where)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("parsing feed %s: %w", where, err)
-	}
-	return feed, nil
+	return feedparse.Parse(body, collectors.Redact(c.url), "an RSS or Atom feed")
 }
 
 // hash sums what an incident says, to tell a changed one.

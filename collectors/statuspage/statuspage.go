@@ -46,14 +46,11 @@ func DefaultConfig() Config {
 // *collectors.ConfigErrors naming the key.
 func (c Config) Validate(name string) error {
 	bad := collectors.ConfigProblem(Kind, name)
-	if c.Page == "" {
-		return bad("page", "required (the status page's address, such as https://status.example.com)")
+	required := "required (the status page's address, such as https://status.example.com)"
+	if err := collectors.Checks(bad, collectors.URLCheck("page", c.Page, required)); err != nil {
+		return err
 	}
-	u, err := url.Parse(c.Page)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return bad("page", "must be an absolute http(s) URL")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	if u, _ := url.Parse(c.Page); u.RawQuery != "" || u.Fragment != "" {
 		return bad("page", "must be the page's address, without a query or fragment")
 	}
 	for k, v := range c.Components {
