@@ -101,47 +101,27 @@ func (s *Store) Run(ctx context.Context, every time.Duration) {
 
 // SaveSpike saves s and publishes it.
 func (s *Store) SaveSpike(ctx context.Context, sp earshot.Spike) error {
-	if err := s.Store.SaveSpike(ctx, sp); err != nil {
-		return err
-	}
-	s.pub.Publish(earshot.Event{Type: earshot.EventSpike, IncidentID: sp.IncidentID, Data: sp})
-	return nil
+	return s.publishSaved(s.Store.SaveSpike(ctx, sp), earshot.Event{Type: earshot.EventSpike, IncidentID: sp.IncidentID, Data: sp})
 }
 
 // SaveAlert saves a and publishes it.
 func (s *Store) SaveAlert(ctx context.Context, a earshot.Alert) error {
-	if err := s.Store.SaveAlert(ctx, a); err != nil {
-		return err
-	}
-	s.pub.Publish(earshot.Event{Type: earshot.EventAlert, IncidentID: a.IncidentID, Data: a})
-	return nil
+	return s.publishSaved(s.Store.SaveAlert(ctx, a), earshot.Event{Type: earshot.EventAlert, IncidentID: a.IncidentID, Data: a})
 }
 
 // SaveEpisode saves e and publishes it.
 func (s *Store) SaveEpisode(ctx context.Context, e earshot.Episode) error {
-	if err := s.Store.SaveEpisode(ctx, e); err != nil {
-		return err
-	}
-	s.pub.Publish(earshot.Event{Type: earshot.EventEpisode, IncidentID: e.IncidentID, Data: e})
-	return nil
+	return s.publishSaved(s.Store.SaveEpisode(ctx, e), earshot.Event{Type: earshot.EventEpisode, IncidentID: e.IncidentID, Data: e})
 }
 
 // SaveIncident saves inc and publishes it.
 func (s *Store) SaveIncident(ctx context.Context, inc earshot.Incident) error {
-	if err := s.Store.SaveIncident(ctx, inc); err != nil {
-		return err
-	}
-	s.pub.Publish(earshot.Event{Type: earshot.EventIncident, IncidentID: inc.ID, Data: inc})
-	return nil
+	return s.publishSaved(s.Store.SaveIncident(ctx, inc), earshot.Event{Type: earshot.EventIncident, IncidentID: inc.ID, Data: inc})
 }
 
 // SaveFollowUp saves f and publishes it.
 func (s *Store) SaveFollowUp(ctx context.Context, f earshot.FollowUp) error {
-	if err := s.Store.SaveFollowUp(ctx, f); err != nil {
-		return err
-	}
-	s.pub.Publish(followUpEvent(f))
-	return nil
+	return s.publishSaved(s.Store.SaveFollowUp(ctx, f), followUpEvent(f))
 }
 
 // MoveFollowUp moves the follow-up and publishes the result.
@@ -158,10 +138,16 @@ func (s *Store) MoveFollowUp(ctx context.Context, id string, t earshot.Transitio
 // so the war room lists it (and its time since the last public update
 // restarts) without a reload.
 func (s *Store) SavePublication(ctx context.Context, x earshot.Publication) error {
-	if err := s.Store.SavePublication(ctx, x); err != nil {
+	return s.publishSaved(s.Store.SavePublication(ctx, x), earshot.Event{Type: earshot.EventPublication, IncidentID: x.IncidentID, Data: x})
+}
+
+// publishSaved publishes ev once err, what saving its record returned,
+// is nil (a record that was not saved is not announced), and returns err.
+func (s *Store) publishSaved(err error, ev earshot.Event) error {
+	if err != nil {
 		return err
 	}
-	s.pub.Publish(earshot.Event{Type: earshot.EventPublication, IncidentID: x.IncidentID, Data: x})
+	s.pub.Publish(ev)
 	return nil
 }
 
