@@ -40,3 +40,18 @@ func OwnAccounts(accounts []string, own string) []string {
 	}
 	return accounts
 }
+
+// Credential returns the value of secret, the collector's credential under
+// key, once the API lets the collector ask at now: the *RetryAfterError of
+// Waiting while it asks to wait, a *ConfigError of kind when the secret
+// cannot be read.
+func (a *API[C]) Credential(kind string, now time.Time, key string, secret Secret) (string, error) {
+	if err := a.Waiting(now); err != nil {
+		return "", err
+	}
+	v, err := secret.Resolve(nil)
+	if err != nil {
+		return "", &ConfigError{Kind: kind, Name: a.Name(), Key: key, Err: err}
+	}
+	return v, nil
+}

@@ -47,6 +47,7 @@
 //	                  with time (Twitter): IDWatermark, IDSearch, IDRun
 //	revisitwindow*.go revisit window, for newest-first lists whose items keep
 //	                  changing (Facebook, LinkedIn, YouTube): RevisitWindow, RevisitCursor
+//	revisitrun.go     one run of such a collector: RevisitRun (start, keep, finish)
 //	rereadwindow.go   re-read window, for lists read oldest first from a time
 //	                  (Disqus, WordPress): RereadWindow
 //	gaps.go           helpers for cursors that keep spans still to fetch

@@ -133,34 +133,25 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 // a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.Deps.Now()
-	if err := c.Waiting(now); err != nil {
+	token, err := c.Credential(Kind, now, "access_token", c.Cfg.AccessToken)
+	if err != nil {
 		return nil, cursor, err
 	}
-	token, err := c.Cfg.AccessToken.Resolve(nil)
-	if err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
-	}
-	st := collectors.LoadRevisitCursor[sweepUntil](cursor, c.Cfg.PageID, now, c.Cfg.Backfill, c.Deps.Log)
-
-	r := &run{c: c, now: now, token: token, st: &st}
-	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepUntil) (bool, sweepUntil, error) {
+	r := &run{c: c, token: token,
+		RevisitRun: collectors.StartRevisitRun[sweepUntil](cursor, c.Cfg.PageID, now, c.Cfg.Backfill, c.Deps.Log)}
+	return r.Finish(cursor, c.Cfg.Revisit, func(since int64, from sweepUntil) (bool, sweepUntil, error) {
 		done, next, err := r.pass(ctx, since, int64(from))
 		return done, sweepUntil(next), err
-	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.Backoff.Until, c.Deps.Log,
-		"requests", r.requests, "sweep", st.Sweep != nil)
+	}, c.Backoff.Until, c.Deps.Log)
 }
 
 // run is the state of one Collect.
 type run struct {
-	c        *Collector
-	now      time.Time
-	token    string
-	st       *state
-	requests int
+	collectors.RevisitRun[sweepUntil]
+	c     *Collector
+	token string
 	// stop is set when the run must make no more requests.
-	stop  bool
-	posts []earshot.Post
+	stop bool
 }
 
 // pass reads the feed's posts created from since to until (0: no upper
@@ -212,7 +203,7 @@ func (r *run) pass(ctx context.Context, since, until int64) (done bool, next int
 // pages the feed did not hold. ok is false when the run ran out of
 // requests before the end.
 func (r *run) thread(ctx context.Context, p feedPost) (ok bool, err error) {
-	th := r.st.Thread(p.ID, p.CreatedTime.Unix())
+	th := r.Cursor.Thread(p.ID, p.CreatedTime.Unix())
 	r.take(th, item{id: p.ID, text: p.Message, url: p.Permalink, from: p.From,
 		created: p.CreatedTime.Time, kind: earshot.KindPost})
 	comments := p.Comments
@@ -269,24 +260,19 @@ func (r *run) takeComment(th *collectors.RevisitThread, cm graphComment, parent 
 // take adds the post of it unless it was returned before with the same
 // text.
 func (r *run) take(th *collectors.RevisitThread, it item) {
-	p, ok := r.c.post(it, r.now)
+	p, ok := r.c.post(it, r.Now)
 	if !ok {
 		r.c.Deps.Log.Debug("skipping item without text", "id", it.id)
 		return
 	}
-	take, edited := th.Take(it.id, p.Text)
-	if !take {
-		return
-	}
-	if edited {
+	if r.Keep(th, it.id, p) {
 		r.c.Deps.Log.Debug("edited", "id", it.id)
 	}
-	r.posts = append(r.posts, p)
 }
 
 // budget reports whether the run may make one more request.
 func (r *run) budget() bool {
-	return !r.stop && r.requests < r.c.Cfg.MaxPages
+	return !r.stop && r.Requests < r.c.Cfg.MaxPages
 }
 
 // Fields asked of the Graph API: a post with its first comments, each
@@ -305,7 +291,7 @@ func commentQuery(fields, after string) url.Values {
 // header (never in the URL), and reads the usage headers: above the
 // threshold the run stops.
 func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
-	r.requests++
+	r.Requests++
 	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
 	h := http.Header{"Authorization": {"Bearer " + r.token}}
@@ -316,7 +302,7 @@ func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	if wait, pct := usage(resp.Header); pct >= r.c.Cfg.UsageThreshold {
 		r.stop = true
 		if wait > 0 {
-			r.c.Backoff.Until(r.now.Add(wait))
+			r.c.Backoff.Until(r.Now.Add(wait))
 		}
 		r.c.Deps.Log.Info("rate limit nearly used up; the next run carries on", "percent", pct, "wait", wait.String())
 	}

@@ -143,32 +143,23 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.Deps.Now()
-	if err := c.Waiting(now); err != nil {
+	token, err := c.Credential(Kind, now, "access_token", c.Cfg.AccessToken)
+	if err != nil {
 		return nil, cursor, err
 	}
-	token, err := c.Cfg.AccessToken.Resolve(nil)
-	if err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
-	}
-	st := collectors.LoadRevisitCursor[sweepOffset](cursor, c.Cfg.OrganizationID, now, c.Cfg.Backfill, c.Deps.Log)
-
-	r := &run{c: c, now: now, token: token, st: &st}
-	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepOffset) (bool, sweepOffset, error) {
+	r := &run{c: c, token: token,
+		RevisitRun: collectors.StartRevisitRun[sweepOffset](cursor, c.Cfg.OrganizationID, now, c.Cfg.Backfill, c.Deps.Log)}
+	return r.Finish(cursor, c.Cfg.Revisit, func(since int64, from sweepOffset) (bool, sweepOffset, error) {
 		done, next, err := r.pass(ctx, since, int(from))
 		return done, sweepOffset(next), err
-	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.Backoff.Until, c.Deps.Log,
-		"requests", r.requests, "sweep", st.Sweep != nil)
+	}, c.Backoff.Until, c.Deps.Log)
 }
 
 // run is the state of one Collect.
 type run struct {
-	c        *Collector
-	now      time.Time
-	token    string
-	st       *state
-	requests int
-	posts    []earshot.Post
+	collectors.RevisitRun[sweepOffset]
+	c     *Collector
+	token string
 }
 
 // pass reads the posts created from since on, newest first, from the
@@ -177,7 +168,7 @@ type run struct {
 func (r *run) pass(ctx context.Context, since int64, offset int) (done bool, next int, err error) {
 	start := offset
 	for {
-		if r.requests >= r.c.Cfg.MaxPages {
+		if r.Requests >= r.c.Cfg.MaxPages {
 			return false, start, nil
 		}
 		q := "q=author&author=" + escapeURN(r.c.org) + "&sortBy=CREATED" +
@@ -209,7 +200,7 @@ func (r *run) pass(ctx context.Context, since int64, offset int) (done bool, nex
 // when the run ran out of requests before the end.
 func (r *run) thread(ctx context.Context, p post) (ok bool, err error) {
 	created := millis(p.CreatedAt)
-	th := r.st.Thread(p.ID, created.Unix())
+	th := r.Cursor.Thread(p.ID, created.Unix())
 	if p.LifecycleState == "" || p.LifecycleState == "PUBLISHED" {
 		if pub := millis(p.PublishedAt); !pub.IsZero() {
 			created = pub
@@ -224,7 +215,7 @@ func (r *run) thread(ctx context.Context, p post) (ok bool, err error) {
 // replies), whose post is postURN, and with nested the replies to each.
 func (r *run) comments(ctx context.Context, th *collectors.RevisitThread, urn, postURN string, nested bool) (ok bool, err error) {
 	for start := 0; ; {
-		if r.requests >= r.c.Cfg.MaxPages {
+		if r.Requests >= r.c.Cfg.MaxPages {
 			return false, nil
 		}
 		q := "count=" + strconv.Itoa(commentsPerPage) + "&start=" + strconv.Itoa(start)
@@ -261,21 +252,18 @@ func (r *run) comments(ctx context.Context, th *collectors.RevisitThread, urn, p
 // take adds the post of it unless it was returned before with the same
 // text.
 func (r *run) take(th *collectors.RevisitThread, it item) {
-	p, ok := r.c.toPost(it, r.now)
+	p, ok := r.c.toPost(it, r.Now)
 	if !ok {
 		r.c.Deps.Log.Debug("skipping item without text", "urn", it.urn)
 		return
 	}
-	if take, _ := th.Take(it.urn, p.Text); !take {
-		return
-	}
-	r.posts = append(r.posts, p)
+	r.Keep(th, it.urn, p)
 }
 
 // get fetches the path and query pathQuery (escaped) into v with the
 // headers LinkedIn's versioned API wants.
 func (r *run) get(ctx context.Context, pathQuery string, v any) error {
-	r.requests++
+	r.Requests++
 	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
 	h := http.Header{

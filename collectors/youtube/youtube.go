@@ -119,37 +119,33 @@ func NewCollector(name string, cfg Config, deps collectors.Deps) (*Collector, er
 // collected is returned with a cursor that remembers where to carry on.
 func (c *Collector) Collect(ctx context.Context, cursor string) ([]earshot.Post, string, error) {
 	now := c.Deps.Now()
-	if err := c.Waiting(now); err != nil {
+	// The API key when there is one, else the access token.
+	key, secret := "api_key", c.Cfg.APIKey
+	if secret == "" {
+		key, secret = "access_token", c.Cfg.AccessToken
+	}
+	cred, err := c.Credential(Kind, now, key, secret)
+	if err != nil {
 		return nil, cursor, err
 	}
-	r := &run{c: c, now: now}
-	var err error
-	if c.Cfg.APIKey != "" {
-		if r.key, err = c.Cfg.APIKey.Resolve(nil); err != nil {
-			return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "api_key", Err: err}
-		}
-	} else if r.token, err = c.Cfg.AccessToken.Resolve(nil); err != nil {
-		return nil, cursor, &collectors.ConfigError{Kind: Kind, Name: c.Name(), Key: "access_token", Err: err}
+	r := &run{c: c,
+		RevisitRun: collectors.StartRevisitRun[sweepToken](cursor, c.Cfg.ChannelID, now, c.Cfg.Backfill, c.Deps.Log)}
+	if key == "api_key" {
+		r.key = cred
+	} else {
+		r.token = cred
 	}
-	st := collectors.LoadRevisitCursor[sweepToken](cursor, c.Cfg.ChannelID, now, c.Cfg.Backfill, c.Deps.Log)
-	r.st = &st
-
-	err = st.Run(now, c.Cfg.Revisit, func(since int64, from sweepToken) (bool, sweepToken, error) {
+	return r.Finish(cursor, c.Cfg.Revisit, func(since int64, from sweepToken) (bool, sweepToken, error) {
 		done, next, err := r.pass(ctx, since, string(from))
 		return done, sweepToken(next), err
-	})
-	return collectors.EndRun(cursor, st.String(), r.posts, err, now, c.Backoff.Until, c.Deps.Log,
-		"requests", r.requests, "sweep", st.Sweep != nil)
+	}, c.Backoff.Until, c.Deps.Log)
 }
 
 // run is the state of one Collect.
 type run struct {
+	collectors.RevisitRun[sweepToken]
 	c          *Collector
-	now        time.Time
 	key, token string
-	st         *state
-	requests   int
-	posts      []earshot.Post
 }
 
 // pass reads the threads started from since on, newest first, from the
@@ -157,7 +153,7 @@ type run struct {
 // since or the end, else the page token to carry on from.
 func (r *run) pass(ctx context.Context, since int64, token string) (done bool, next string, err error) {
 	for {
-		if r.requests >= r.c.Cfg.MaxPages {
+		if r.Requests >= r.c.Cfg.MaxPages {
 			return false, token, nil
 		}
 		q := url.Values{
@@ -202,7 +198,7 @@ func (r *run) thread(ctx context.Context, th commentThread) (ok bool, err error)
 	if id == "" {
 		id = top.ID
 	}
-	rec := r.st.Thread(id, top.Snippet.PublishedAt.Unix())
+	rec := r.Cursor.Thread(id, top.Snippet.PublishedAt.Unix())
 	video := th.Snippet.VideoID
 	r.take(rec, top, video, video)
 	for _, reply := range th.Replies.Comments {
@@ -213,7 +209,7 @@ func (r *run) thread(ctx context.Context, th commentThread) (ok bool, err error)
 	}
 	token := ""
 	for {
-		if r.requests >= r.c.Cfg.MaxPages {
+		if r.Requests >= r.c.Cfg.MaxPages {
 			return false, nil
 		}
 		q := url.Values{
@@ -245,21 +241,18 @@ func (r *run) take(rec *collectors.RevisitThread, cm comment, video, parent stri
 	if cm.Snippet.ParentID != "" {
 		parent = cm.Snippet.ParentID
 	}
-	p, ok := r.c.post(cm, video, parent, r.now)
+	p, ok := r.c.post(cm, video, parent, r.Now)
 	if !ok {
 		r.c.Deps.Log.Debug("skipping comment without text", "id", cm.ID)
 		return
 	}
-	if take, _ := rec.Take(cm.ID, p.Text); !take {
-		return
-	}
-	r.posts = append(r.posts, p)
+	r.Keep(rec, cm.ID, p)
 }
 
 // get fetches path with q into v: the API key goes in the query (which
 // errors and logs redact), an access token in the Authorization header.
 func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
-	r.requests++
+	r.Requests++
 	var h http.Header
 	if r.key != "" {
 		q.Set("key", r.key)
@@ -269,5 +262,5 @@ func (r *run) get(ctx context.Context, path string, q url.Values, v any) error {
 	ctx, cancel := context.WithTimeout(ctx, r.c.Cfg.Timeout)
 	defer cancel()
 	_, err := collectors.GetJSON(ctx, r.c.Deps, r.c.Root+path+"?"+q.Encode(), h, r.c.Cfg.MaxBytes, v)
-	return classify(err, r.now)
+	return classify(err, r.Now)
 }
