@@ -10,34 +10,22 @@ import (
 
 func saveAlert(t *testing.T, as earshot.AlertStore, a earshot.Alert) {
 	t.Helper()
-	if err := as.SaveAlert(t.Context(), a); err != nil {
-		t.Fatalf("SaveAlert(%s): %v", a.ID, err)
-	}
+	must(t, as.SaveAlert(t.Context(), a), "SaveAlert(%s)", a.ID)
 }
 
 func alerts(t *testing.T, as earshot.AlertStore, from, to time.Time) []earshot.Alert {
 	t.Helper()
-	got, err := as.Alerts(t.Context(), from, to)
-	if err != nil {
-		t.Fatalf("Alerts(%s, %s): %v", from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), err)
-	}
-	return got
+	return got(as.Alerts(t.Context(), from, to)).or(t, "Alerts(%s)", span(from, to))
 }
 
 func saveDelivery(t *testing.T, as earshot.AlertStore, d earshot.Delivery) {
 	t.Helper()
-	if err := as.SaveDelivery(t.Context(), d); err != nil {
-		t.Fatalf("SaveDelivery(%s): %v", d.ID, err)
-	}
+	must(t, as.SaveDelivery(t.Context(), d), "SaveDelivery(%s)", d.ID)
 }
 
 func deliveries(t *testing.T, as earshot.AlertStore, from, to time.Time) []earshot.Delivery {
 	t.Helper()
-	got, err := as.Deliveries(t.Context(), from, to)
-	if err != nil {
-		t.Fatalf("Deliveries(%s, %s): %v", from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), err)
-	}
-	return got
+	return got(as.Deliveries(t.Context(), from, to)).or(t, "Deliveries(%s)", span(from, to))
 }
 
 // alert is a warning raised at at about a spike on watch "acme".
@@ -141,7 +129,7 @@ func testAlertWindows(t *testing.T, st earshot.Store) {
 		{Base.Add(time.Hour), Base, nil},
 	} {
 		checkAlerts(t, "storetest bug: model disagrees", model.Alerts(all, tc.from, tc.to), tc.want)
-		checkAlerts(t, "Alerts("+tc.from.Format(time.RFC3339Nano)+", "+tc.to.Format(time.RFC3339Nano)+")",
+		checkAlerts(t, "Alerts("+span(tc.from, tc.to)+")",
 			alerts(t, as, tc.from, tc.to), tc.want)
 	}
 }
@@ -199,7 +187,7 @@ func testDeliveryWindows(t *testing.T, st earshot.Store) {
 		{Base, Base, nil},
 	} {
 		checkDeliveries(t, "storetest bug: model disagrees", model.Deliveries(all, tc.from, tc.to), tc.want)
-		checkDeliveries(t, "Deliveries("+tc.from.Format(time.RFC3339Nano)+", "+tc.to.Format(time.RFC3339Nano)+")",
+		checkDeliveries(t, "Deliveries("+span(tc.from, tc.to)+")",
 			deliveries(t, as, tc.from, tc.to), tc.want)
 	}
 }

@@ -120,25 +120,15 @@ func checkPost(t *testing.T, got, want earshot.Post) {
 	diffPost(got, want).report(t, "post "+want.ID)
 }
 
-// checkPostIDs compares the IDs of got with want, in order, then each post.
+// checkPosts compares the IDs of got with want, in order, then each post.
 func checkPosts(t *testing.T, what string, got, want []earshot.Post) {
 	t.Helper()
-	if !slices.Equal(postIDs(got), postIDs(want)) {
-		t.Errorf("%s: got posts %v, want %v", what, postIDs(got), postIDs(want))
-		return
-	}
-	for i := range want {
-		diffPost(got[i], want[i]).report(t, what+": post "+want[i].ID)
-	}
+	checkList(t, what, "posts", "post ", got, want, postID, diffPost)
 }
 
-func postIDs(ps []earshot.Post) []string {
-	ids := make([]string, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
-	}
-	return ids
-}
+func postIDs(ps []earshot.Post) []string { return keysOf(ps, postID) }
+
+func postID(p earshot.Post) string { return p.ID }
 
 func diffIncident(got, want earshot.Incident) diffs {
 	var d diffs
@@ -178,20 +168,8 @@ func diffIncident(got, want earshot.Incident) diffs {
 
 func checkIncidents(t *testing.T, what string, got, want []earshot.Incident) {
 	t.Helper()
-	ids := func(is []earshot.Incident) []string {
-		out := make([]string, len(is))
-		for i, in := range is {
-			out[i] = in.ID
-		}
-		return out
-	}
-	if !slices.Equal(ids(got), ids(want)) {
-		t.Errorf("%s: got incidents %v, want %v", what, ids(got), ids(want))
-		return
-	}
-	for i := range want {
-		diffIncident(got[i], want[i]).report(t, what+": incident "+want[i].ID)
-	}
+	checkList(t, what, "incidents", "incident ", got, want,
+		func(in earshot.Incident) string { return in.ID }, diffIncident)
 }
 
 func diffFollowUp(got, want earshot.FollowUp) diffs {
@@ -248,24 +226,11 @@ func diffSpike(got, want earshot.Spike) diffs {
 	return d
 }
 
-func spikeIDs(ss []earshot.Spike) []string {
-	ids := make([]string, len(ss))
-	for i, sp := range ss {
-		ids[i] = sp.ID
-	}
-	return ids
-}
-
 // checkSpikes compares the IDs of got with want, in order, then each spike.
 func checkSpikes(t *testing.T, what string, got, want []earshot.Spike) {
 	t.Helper()
-	if !slices.Equal(spikeIDs(got), spikeIDs(want)) {
-		t.Errorf("%s: got spikes %v, want %v", what, spikeIDs(got), spikeIDs(want))
-		return
-	}
-	for i := range want {
-		diffSpike(got[i], want[i]).report(t, what+": spike "+want[i].ID)
-	}
+	checkList(t, what, "spikes", "spike ", got, want,
+		func(sp earshot.Spike) string { return sp.ID }, diffSpike)
 }
 
 func checkBuckets(t *testing.T, what string, got, want []earshot.Bucket) {
@@ -321,20 +286,8 @@ func diffHealth(got, want earshot.SourceHealth) diffs {
 // each collector's health.
 func checkHealth(t *testing.T, what string, got, want []earshot.SourceHealth) {
 	t.Helper()
-	names := func(hs []earshot.SourceHealth) []string {
-		out := make([]string, len(hs))
-		for i, h := range hs {
-			out[i] = h.Collector
-		}
-		return out
-	}
-	if !slices.Equal(names(got), names(want)) {
-		t.Errorf("%s: got collectors %q, want %q", what, names(got), names(want))
-		return
-	}
-	for i := range want {
-		diffHealth(got[i], want[i]).report(t, what+": health of "+want[i].Collector)
-	}
+	checkList(t, what, "collectors", "health of ", got, want,
+		func(h earshot.SourceHealth) string { return h.Collector }, diffHealth)
 }
 
 func diffGap(got, want earshot.Gap) diffs {
@@ -348,24 +301,10 @@ func diffGap(got, want earshot.Gap) diffs {
 	return d
 }
 
-func gapIDs(gs []earshot.Gap) []string {
-	ids := make([]string, len(gs))
-	for i, g := range gs {
-		ids[i] = g.ID
-	}
-	return ids
-}
-
 // checkGaps compares the IDs of got with want, in order, then each gap.
 func checkGaps(t *testing.T, what string, got, want []earshot.Gap) {
 	t.Helper()
-	if !slices.Equal(gapIDs(got), gapIDs(want)) {
-		t.Errorf("%s: got gaps %q, want %q", what, gapIDs(got), gapIDs(want))
-		return
-	}
-	for i := range want {
-		diffGap(got[i], want[i]).report(t, what+": gap "+want[i].ID)
-	}
+	checkList(t, what, "gaps", "gap ", got, want, func(g earshot.Gap) string { return g.ID }, diffGap)
 }
 
 // checkHashes compares got, the answer of PostHashes, with want.
@@ -459,20 +398,7 @@ func diffAlert(got, want earshot.Alert) diffs {
 // alert.
 func checkAlerts(t *testing.T, what string, got, want []earshot.Alert) {
 	t.Helper()
-	ids := func(as []earshot.Alert) []string {
-		out := make([]string, len(as))
-		for i, a := range as {
-			out[i] = a.ID
-		}
-		return out
-	}
-	if !slices.Equal(ids(got), ids(want)) {
-		t.Errorf("%s: got alerts %q, want %q", what, ids(got), ids(want))
-		return
-	}
-	for i := range want {
-		diffAlert(got[i], want[i]).report(t, what+": alert "+want[i].ID)
-	}
+	checkList(t, what, "alerts", "alert ", got, want, func(a earshot.Alert) string { return a.ID }, diffAlert)
 }
 
 func diffDelivery(got, want earshot.Delivery) diffs {
@@ -494,48 +420,51 @@ func diffDelivery(got, want earshot.Delivery) diffs {
 // attempt.
 func checkDeliveries(t *testing.T, what string, got, want []earshot.Delivery) {
 	t.Helper()
-	ids := func(ds []earshot.Delivery) []string {
-		out := make([]string, len(ds))
-		for i, d := range ds {
-			out[i] = d.ID
-		}
-		return out
-	}
-	if !slices.Equal(ids(got), ids(want)) {
-		t.Errorf("%s: got deliveries %q, want %q", what, ids(got), ids(want))
-		return
-	}
-	for i := range want {
-		diffDelivery(got[i], want[i]).report(t, what+": delivery "+want[i].ID)
-	}
+	checkList(t, what, "deliveries", "delivery ", got, want,
+		func(d earshot.Delivery) string { return d.ID }, diffDelivery)
 }
 
 func checkAuthors(t *testing.T, what string, got, want []earshot.AuthorStats) {
 	t.Helper()
-	keys := func(as []earshot.AuthorStats) []string {
-		out := make([]string, len(as))
-		for i, a := range as {
-			out[i] = a.Source + "/" + a.Author.ID
-		}
-		return out
-	}
-	if !slices.Equal(keys(got), keys(want)) {
-		t.Errorf("%s: got authors %v, want %v", what, keys(got), keys(want))
+	checkList(t, what, "authors", "author ", got, want,
+		func(a earshot.AuthorStats) string { return a.Source + "/" + a.Author.ID }, diffAuthorStats)
+}
+
+func diffAuthorStats(g, w earshot.AuthorStats) diffs {
+	var d diffs
+	d.str("Source", g.Source, w.Source)
+	d.str("Author.ID", g.Author.ID, w.Author.ID)
+	d.str("Author.Handle", g.Author.Handle, w.Author.Handle)
+	d.str("Author.Name", g.Author.Name, w.Author.Name)
+	d.int("Posts", g.Posts, w.Posts)
+	d.int("Negative", g.Negative, w.Negative)
+	d.float("MeanSentiment", g.MeanSentiment, w.MeanSentiment)
+	d.int("Reach", g.Reach, w.Reach)
+	d.time("FirstAt", g.FirstAt, w.FirstAt)
+	d.time("LastAt", g.LastAt, w.LastAt)
+	return d
+}
+
+// checkList compares the lists a store returned (got) and should have
+// (want): first the keys of their items, in order, then each pair of items
+// with diff. A failure names the list's items (plural, "alerts") and each
+// item as label and its key ("alert a-1").
+func checkList[T any](t *testing.T, what, plural, label string, got, want []T, key func(T) string, diff func(got, want T) diffs) {
+	t.Helper()
+	if !slices.Equal(keysOf(got, key), keysOf(want, key)) {
+		t.Errorf("%s: got %s %q, want %q", what, plural, keysOf(got, key), keysOf(want, key))
 		return
 	}
-	for i, w := range want {
-		g := got[i]
-		var d diffs
-		d.str("Source", g.Source, w.Source)
-		d.str("Author.ID", g.Author.ID, w.Author.ID)
-		d.str("Author.Handle", g.Author.Handle, w.Author.Handle)
-		d.str("Author.Name", g.Author.Name, w.Author.Name)
-		d.int("Posts", g.Posts, w.Posts)
-		d.int("Negative", g.Negative, w.Negative)
-		d.float("MeanSentiment", g.MeanSentiment, w.MeanSentiment)
-		d.int("Reach", g.Reach, w.Reach)
-		d.time("FirstAt", g.FirstAt, w.FirstAt)
-		d.time("LastAt", g.LastAt, w.LastAt)
-		d.report(t, what+": author "+w.Source+"/"+w.Author.ID)
+	for i := range want {
+		diff(got[i], want[i]).report(t, what+": "+label+key(want[i]))
 	}
+}
+
+// keysOf returns the key of each of items.
+func keysOf[T any](items []T, key func(T) string) []string {
+	out := make([]string, len(items))
+	for i, it := range items {
+		out[i] = key(it)
+	}
+	return out
 }

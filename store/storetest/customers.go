@@ -10,11 +10,7 @@ import (
 
 func socialAccounts(t *testing.T, st earshot.Store) []earshot.SocialAccount {
 	t.Helper()
-	got, err := st.SocialAccounts(t.Context())
-	if err != nil {
-		t.Fatalf("SocialAccounts: %v", err)
-	}
-	return got
+	return got(st.SocialAccounts(t.Context())).or(t, "SocialAccounts")
 }
 
 func diffSocialAccount(got, want earshot.SocialAccount) diffs {

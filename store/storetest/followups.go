@@ -29,18 +29,12 @@ func followUp(id string, priority int, state earshot.FollowUpState, created time
 
 func saveFollowUp(t *testing.T, st earshot.Store, f earshot.FollowUp) {
 	t.Helper()
-	if err := st.SaveFollowUp(t.Context(), f); err != nil {
-		t.Fatalf("SaveFollowUp(%s): %v", f.ID, err)
-	}
+	must(t, st.SaveFollowUp(t.Context(), f), "SaveFollowUp(%s)", f.ID)
 }
 
 func getFollowUp(t *testing.T, st earshot.Store, id string) earshot.FollowUp {
 	t.Helper()
-	f, err := st.FollowUp(t.Context(), id)
-	if err != nil {
-		t.Fatalf("FollowUp(%q): %v", id, err)
-	}
-	return f
+	return got(st.FollowUp(t.Context(), id)).or(t, "FollowUp(%q)", id)
 }
 
 // testFollowUpRoundTrip: a follow-up comes back as saved (post IDs, notes,

@@ -12,11 +12,7 @@ import (
 
 func postHashes(t *testing.T, hs earshot.PostHashStore, ids []string) map[string]uint64 {
 	t.Helper()
-	got, err := hs.PostHashes(t.Context(), ids)
-	if err != nil {
-		t.Fatalf("PostHashes(%d IDs): %v", len(ids), err)
-	}
-	return got
+	return got(hs.PostHashes(t.Context(), ids)).or(t, "PostHashes(%d IDs)", len(ids))
 }
 
 // hashesOf is what PostHashes must answer when posts are the stored

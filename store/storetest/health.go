@@ -11,34 +11,22 @@ import (
 
 func saveHealth(t *testing.T, hs earshot.HealthStore, h earshot.SourceHealth) {
 	t.Helper()
-	if err := hs.SaveHealth(t.Context(), h); err != nil {
-		t.Fatalf("SaveHealth(%s): %v", h.Collector, err)
-	}
+	must(t, hs.SaveHealth(t.Context(), h), "SaveHealth(%s)", h.Collector)
 }
 
 func health(t *testing.T, hs earshot.HealthStore) []earshot.SourceHealth {
 	t.Helper()
-	hh, err := hs.Health(t.Context())
-	if err != nil {
-		t.Fatalf("Health: %v", err)
-	}
-	return hh
+	return got(hs.Health(t.Context())).or(t, "Health")
 }
 
 func saveGap(t *testing.T, hs earshot.HealthStore, g earshot.Gap) {
 	t.Helper()
-	if err := hs.SaveGap(t.Context(), g); err != nil {
-		t.Fatalf("SaveGap(%s): %v", g.ID, err)
-	}
+	must(t, hs.SaveGap(t.Context(), g), "SaveGap(%s)", g.ID)
 }
 
 func gaps(t *testing.T, hs earshot.HealthStore, from, to time.Time) []earshot.Gap {
 	t.Helper()
-	gs, err := hs.Gaps(t.Context(), from, to)
-	if err != nil {
-		t.Fatalf("Gaps(%s, %s): %v", from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), err)
-	}
-	return gs
+	return got(hs.Gaps(t.Context(), from, to)).or(t, "Gaps(%s)", span(from, to))
 }
 
 // healthy is the health of a collector running fine: its last run, at
@@ -220,7 +208,7 @@ func testGapWindows(t *testing.T, st earshot.Store) {
 	all := gs[:]
 	for _, tc := range intervalWindows() {
 		want := pick(gs, tc.want)
-		what := "Gaps(" + tc.from.Format(time.RFC3339Nano) + ", " + tc.to.Format(time.RFC3339Nano) + ")"
+		what := "Gaps(" + span(tc.from, tc.to) + ")"
 		checkGaps(t, "storetest bug: model disagrees on "+what, model.Gaps(all, tc.from, tc.to), want)
 		checkGaps(t, what, gaps(t, st, tc.from, tc.to), want)
 	}

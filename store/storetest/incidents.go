@@ -25,18 +25,12 @@ func incident(id string, started, resolved time.Time) earshot.Incident {
 
 func saveIncident(t *testing.T, st earshot.Store, inc earshot.Incident) {
 	t.Helper()
-	if err := st.SaveIncident(t.Context(), inc); err != nil {
-		t.Fatalf("SaveIncident(%s): %v", inc.ID, err)
-	}
+	must(t, st.SaveIncident(t.Context(), inc), "SaveIncident(%s)", inc.ID)
 }
 
 func getIncident(t *testing.T, st earshot.Store, id string) earshot.Incident {
 	t.Helper()
-	inc, err := st.Incident(t.Context(), id)
-	if err != nil {
-		t.Fatalf("Incident(%q): %v", id, err)
-	}
-	return inc
+	return got(st.Incident(t.Context(), id)).or(t, "Incident(%q)", id)
 }
 
 // testIncidentRoundTrip: an incident comes back as saved; saving one with
@@ -174,7 +168,7 @@ func testIncidentWindows(t *testing.T, st earshot.Store) {
 		if err != nil {
 			t.Fatalf("Incidents: %v", err)
 		}
-		checkIncidents(t, "Incidents("+tc.from.Format(time.RFC3339Nano)+", "+tc.to.Format(time.RFC3339Nano)+")", got, tc.want)
+		checkIncidents(t, "Incidents("+span(tc.from, tc.to)+")", got, tc.want)
 	}
 }
 

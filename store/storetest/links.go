@@ -13,20 +13,12 @@ import (
 
 func listPosts(t *testing.T, l earshot.PostLister, q earshot.PostQuery) []earshot.Post {
 	t.Helper()
-	ps, err := l.Posts(t.Context(), q)
-	if err != nil {
-		t.Fatalf("Posts(%s): %v", showQuery(q), err)
-	}
-	return ps
+	return got(l.Posts(t.Context(), q)).or(t, "Posts(%s)", showQuery(q))
 }
 
 func link(t *testing.T, l earshot.PostLinker, q earshot.PostQuery, incidentID string) int64 {
 	t.Helper()
-	n, err := l.LinkPosts(t.Context(), q, incidentID)
-	if err != nil {
-		t.Fatalf("LinkPosts(%s, %q): %v", showQuery(q), incidentID, err)
-	}
-	return n
+	return got(l.LinkPosts(t.Context(), q, incidentID)).or(t, "LinkPosts(%s, %q)", showQuery(q), incidentID)
 }
 
 func showQuery(q earshot.PostQuery) string {

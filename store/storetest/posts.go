@@ -14,27 +14,17 @@ import (
 
 func save(t *testing.T, st earshot.Store, posts ...earshot.Post) {
 	t.Helper()
-	if err := st.SavePosts(t.Context(), posts); err != nil {
-		t.Fatalf("SavePosts(%d posts): %v", len(posts), err)
-	}
+	must(t, st.SavePosts(t.Context(), posts), "SavePosts(%d posts)", len(posts))
 }
 
 func getPost(t *testing.T, st earshot.Store, id string) earshot.Post {
 	t.Helper()
-	p, err := st.Post(t.Context(), id)
-	if err != nil {
-		t.Fatalf("Post(%q): %v", id, err)
-	}
-	return p
+	return got(st.Post(t.Context(), id)).or(t, "Post(%q)", id)
 }
 
 func count(t *testing.T, st earshot.Store, q earshot.PostQuery) int64 {
 	t.Helper()
-	n, err := st.CountPosts(t.Context(), q)
-	if err != nil {
-		t.Fatalf("CountPosts(%+v): %v", q, err)
-	}
-	return n
+	return got(st.CountPosts(t.Context(), q)).or(t, "CountPosts(%+v)", q)
 }
 
 func wantNotFound(t *testing.T, what string, err error) {

@@ -13,25 +13,12 @@ import (
 
 func topNegative(t *testing.T, st earshot.Store, q earshot.PostQuery) []earshot.Post {
 	t.Helper()
-	ps, err := st.TopNegative(t.Context(), q)
-	if err != nil {
-		t.Fatalf("TopNegative(%s): %v", describeQuery(q), err)
-	}
-	return ps
+	return got(st.TopNegative(t.Context(), q)).or(t, "TopNegative(%s)", showQuery(q))
 }
 
 func authors(t *testing.T, st earshot.Store, q earshot.PostQuery) []earshot.AuthorStats {
 	t.Helper()
-	as, err := st.Authors(t.Context(), q)
-	if err != nil {
-		t.Fatalf("Authors(%s): %v", describeQuery(q), err)
-	}
-	return as
-}
-
-func describeQuery(q earshot.PostQuery) string {
-	return fmt.Sprintf("from %s to %s watch %q source %q limit %d",
-		q.From.Format(time.RFC3339Nano), q.To.Format(time.RFC3339Nano), q.Watch, q.Source, q.Limit)
+	return got(st.Authors(t.Context(), q)).or(t, "Authors(%s)", showQuery(q))
 }
 
 func topNegativeData() []earshot.Post {
@@ -76,9 +63,9 @@ func testTopNegative(t *testing.T, st earshot.Store) {
 			want = append(want, posts[i])
 		}
 		if m := model.TopNegative(posts, tc.q); !slices.Equal(postIDs(m), postIDs(want)) {
-			t.Fatalf("storetest bug: model gives %v for %s, want %v", postIDs(m), describeQuery(tc.q), postIDs(want))
+			t.Fatalf("storetest bug: model gives %v for %s, want %v", postIDs(m), showQuery(tc.q), postIDs(want))
 		}
-		checkPosts(t, "TopNegative("+describeQuery(tc.q)+")", topNegative(t, st, tc.q), want)
+		checkPosts(t, "TopNegative("+showQuery(tc.q)+")", topNegative(t, st, tc.q), want)
 	}
 }
 
@@ -151,7 +138,7 @@ func testAuthors(t *testing.T, st earshot.Store) {
 		t.Fatalf("storetest bug: model orders authors %v", keys)
 	}
 	checkAuthors(t, "storetest bug: model", want[1:2], []earshot.AuthorStats{alice})
-	checkAuthors(t, "Authors("+describeQuery(q)+")", authors(t, st, q), want)
+	checkAuthors(t, "Authors("+showQuery(q)+")", authors(t, st, q), want)
 
 	for _, q := range []earshot.PostQuery{
 		{From: from, To: to, Limit: 2},
@@ -163,7 +150,7 @@ func testAuthors(t *testing.T, st earshot.Store) {
 		{From: Base.Add(6 * time.Minute), To: Base.Add(40 * time.Minute)},
 		{From: from, To: to, Source: "hn"},
 	} {
-		checkAuthors(t, "Authors("+describeQuery(q)+")", authors(t, st, q), model.Authors(posts, q))
+		checkAuthors(t, "Authors("+showQuery(q)+")", authors(t, st, q), model.Authors(posts, q))
 	}
 }
 

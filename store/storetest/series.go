@@ -41,11 +41,7 @@ func at(s string) time.Time {
 
 func series(t *testing.T, st earshot.Store, q earshot.SeriesQuery) []earshot.Bucket {
 	t.Helper()
-	bs, err := st.Series(t.Context(), q)
-	if err != nil {
-		t.Fatalf("Series(%s): %v", describeSeries(q), err)
-	}
-	return bs
+	return got(st.Series(t.Context(), q)).or(t, "Series(%s)", describeSeries(q))
 }
 
 func describeSeries(q earshot.SeriesQuery) string {

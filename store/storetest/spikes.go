@@ -28,22 +28,12 @@ func spike(id string, start, end time.Time) earshot.Spike {
 
 func saveSpike(t *testing.T, st earshot.Store, sp earshot.Spike) {
 	t.Helper()
-	if err := st.SaveSpike(t.Context(), sp); err != nil {
-		t.Fatalf("SaveSpike(%s): %v", sp.ID, err)
-	}
+	must(t, st.SaveSpike(t.Context(), sp), "SaveSpike(%s)", sp.ID)
 }
 
 func spikes(t *testing.T, st earshot.Store, from, to time.Time) []earshot.Spike {
 	t.Helper()
-	ss, err := st.Spikes(t.Context(), from, to)
-	if err != nil {
-		t.Fatalf("Spikes(%s, %s): %v", from.Format(time.RFC3339Nano), to.Format(time.RFC3339Nano), err)
-	}
-	return ss
-}
-
-func describeWindow(from, to time.Time) string {
-	return "Spikes(" + from.Format(time.RFC3339Nano) + ", " + to.Format(time.RFC3339Nano) + ")"
+	return got(st.Spikes(t.Context(), from, to)).or(t, "Spikes(%s)", span(from, to))
 }
 
 // testSpikeRoundTrip: a spike comes back as saved, every field; saving one
@@ -135,7 +125,7 @@ func testSpikeWindows(t *testing.T, st earshot.Store) {
 	all := ss[:]
 	for _, tc := range intervalWindows() {
 		want := pick(ss, tc.want)
-		what := describeWindow(tc.from, tc.to)
+		what := "Spikes(" + span(tc.from, tc.to) + ")"
 		checkSpikes(t, "storetest bug: model disagrees on "+what, model.Spikes(all, tc.from, tc.to), want)
 		checkSpikes(t, what, spikes(t, st, tc.from, tc.to), want)
 	}
