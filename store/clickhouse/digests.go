@@ -35,13 +35,7 @@ func (s *Store) digestRow(d earshot.SentDigest) []any {
 // SentDigest returns the sent digest with id, or ErrNotFound.
 func (s *Store) SentDigest(ctx context.Context, id string) (earshot.SentDigest, error) {
 	ds, err := s.queryDigests(ctx, qDigest, id)
-	if err != nil {
-		return earshot.SentDigest{}, fmt.Errorf("reading digest %s: %w", id, err)
-	}
-	if len(ds) == 0 {
-		return earshot.SentDigest{}, fmt.Errorf("reading digest %s: %w", id, earshot.ErrNotFound)
-	}
-	return ds[0], nil
+	return first(ds, err, "reading digest "+id, "reading digest "+id)
 }
 
 // SentDigests returns the sent digests, newest first, at most limit.

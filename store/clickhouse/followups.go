@@ -70,13 +70,7 @@ func (s *Store) queryFollowUps(ctx context.Context, query string, args ...any) (
 // FollowUp returns one follow-up, or earshot.ErrNotFound.
 func (s *Store) FollowUp(ctx context.Context, id string) (earshot.FollowUp, error) {
 	fs, err := s.queryFollowUps(ctx, mustQuery(s.q, qFollowUp), id)
-	if err != nil {
-		return earshot.FollowUp{}, fmt.Errorf("reading follow-up %s: %w", id, err)
-	}
-	if len(fs) == 0 {
-		return earshot.FollowUp{}, fmt.Errorf("reading follow-up %s: %w", id, earshot.ErrNotFound)
-	}
-	return fs[0], nil
+	return first(fs, err, "reading follow-up "+id, "reading follow-up "+id)
 }
 
 // FollowUps returns the follow-ups in any of states (all when none is

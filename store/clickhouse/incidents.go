@@ -92,13 +92,7 @@ func (s *Store) queryIncidents(ctx context.Context, query string, args ...any) (
 // Incident returns one incident, or earshot.ErrNotFound.
 func (s *Store) Incident(ctx context.Context, id string) (earshot.Incident, error) {
 	incs, err := s.queryIncidents(ctx, mustQuery(s.q, qIncident), id)
-	if err != nil {
-		return earshot.Incident{}, fmt.Errorf("reading incident %s: %w", id, err)
-	}
-	if len(incs) == 0 {
-		return earshot.Incident{}, fmt.Errorf("reading incident %s: %w", id, earshot.ErrNotFound)
-	}
-	return incs[0], nil
+	return first(incs, err, "reading incident "+id, "reading incident "+id)
 }
 
 // Incidents returns the incidents open at any time in [from, to).

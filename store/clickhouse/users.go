@@ -22,13 +22,7 @@ func (s *Store) SaveAccount(ctx context.Context, a earshot.Account) error {
 // Account returns one account, or ErrNotFound.
 func (s *Store) Account(ctx context.Context, name string) (earshot.Account, error) {
 	as, err := queryAll(ctx, s.conn, scanAccount, mustQuery(s.q, qAccount), name)
-	if err != nil {
-		return earshot.Account{}, fmt.Errorf("reading account %s: %w", name, err)
-	}
-	if len(as) == 0 {
-		return earshot.Account{}, fmt.Errorf("account %s: %w", name, earshot.ErrNotFound)
-	}
-	return as[0], nil
+	return first(as, err, "reading account "+name, "account "+name)
 }
 
 // Accounts returns every account, by name.
@@ -64,13 +58,7 @@ func (s *Store) SaveToken(ctx context.Context, t earshot.APIToken) error {
 // Token returns the token with hash, or ErrNotFound.
 func (s *Store) Token(ctx context.Context, hash string) (earshot.APIToken, error) {
 	ts, err := queryAll(ctx, s.conn, scanToken, mustQuery(s.q, qToken), hash)
-	if err != nil {
-		return earshot.APIToken{}, fmt.Errorf("reading a token: %w", err)
-	}
-	if len(ts) == 0 {
-		return earshot.APIToken{}, fmt.Errorf("token: %w", earshot.ErrNotFound)
-	}
-	return ts[0], nil
+	return first(ts, err, "reading a token", "token")
 }
 
 // Tokens returns a user's tokens, oldest first.
@@ -106,13 +94,7 @@ func (s *Store) SaveSession(ctx context.Context, se earshot.Session) error {
 // Session returns the session with hash, or ErrNotFound.
 func (s *Store) Session(ctx context.Context, hash string) (earshot.Session, error) {
 	ss, err := queryAll(ctx, s.conn, scanSession, mustQuery(s.q, qSession), hash)
-	if err != nil {
-		return earshot.Session{}, fmt.Errorf("reading a session: %w", err)
-	}
-	if len(ss) == 0 {
-		return earshot.Session{}, fmt.Errorf("session: %w", earshot.ErrNotFound)
-	}
-	return ss[0], nil
+	return first(ss, err, "reading a session", "session")
 }
 
 func scanSession(rows driver.Rows) (earshot.Session, error) {

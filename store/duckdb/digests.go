@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/earshot/earshot"
@@ -63,15 +62,8 @@ func (s *Store) SaveDigest(ctx context.Context, d earshot.SentDigest) error {
 
 // SentDigest returns the sent digest with id, or ErrNotFound.
 func (s *Store) SentDigest(ctx context.Context, id string) (earshot.SentDigest, error) {
-	var r digestRow
-	err := s.db.QueryRowContext(ctx, `SELECT `+digestColumns+` FROM digests WHERE id = ?`, id).Scan(r.dest()...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return earshot.SentDigest{}, fmt.Errorf("digest %s: %w", id, earshot.ErrNotFound)
-	}
-	if err != nil {
-		return earshot.SentDigest{}, fmt.Errorf("reading digest %s: %w", id, err)
-	}
-	return r.digest()
+	return queryOne(ctx, s.db, (*digestRow).digest, "reading digest "+id, "digest "+id,
+		`SELECT `+digestColumns+` FROM digests WHERE id = ?`, id)
 }
 
 // SentDigests returns the sent digests, newest first, at most limit.

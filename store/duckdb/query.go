@@ -3,6 +3,10 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/earshot/earshot"
 )
 
 // queryAll runs query and returns the value of each of its rows, each
@@ -45,3 +49,22 @@ type bodyRow struct{ body string }
 
 func (r *bodyRow) dest() []any            { return []any{&r.body} }
 func (r *bodyRow) value() (string, error) { return r.body, nil }
+
+// queryOne runs query, which finds at most one row, and returns the value
+// of its row: an error wrapping earshot.ErrNotFound, prefixed with missing,
+// when it finds none, and a failing query's error prefixed with reading.
+func queryOne[T, R any, P interface {
+	*R
+	dest() []any
+}](ctx context.Context, db *sql.DB, value func(P) (T, error), reading, missing, query string, args ...any) (T, error) {
+	var zero T
+	r := P(new(R))
+	err := db.QueryRowContext(ctx, query, args...).Scan(r.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return zero, fmt.Errorf("%s: %w", missing, earshot.ErrNotFound)
+	}
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", reading, err)
+	}
+	return value(r)
+}

@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/earshot/earshot"
@@ -103,15 +102,8 @@ func (s *Store) SaveToken(ctx context.Context, t earshot.APIToken) error {
 
 // Token returns the token with hash, or ErrNotFound.
 func (s *Store) Token(ctx context.Context, hash string) (earshot.APIToken, error) {
-	var r tokenRow
-	err := s.db.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, hash).Scan(r.dest()...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return earshot.APIToken{}, fmt.Errorf("token: %w", earshot.ErrNotFound)
-	}
-	if err != nil {
-		return earshot.APIToken{}, fmt.Errorf("reading a token: %w", err)
-	}
-	return r.token()
+	return queryOne(ctx, s.db, (*tokenRow).token, "reading a token", "token",
+		`SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, hash)
 }
 
 // Tokens returns a user's tokens, oldest first.
@@ -137,13 +129,6 @@ func (s *Store) SaveSession(ctx context.Context, se earshot.Session) error {
 
 // Session returns the session with hash, or ErrNotFound.
 func (s *Store) Session(ctx context.Context, hash string) (earshot.Session, error) {
-	var r sessionRow
-	err := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE hash = ?`, hash).Scan(r.dest()...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return earshot.Session{}, fmt.Errorf("session: %w", earshot.ErrNotFound)
-	}
-	if err != nil {
-		return earshot.Session{}, fmt.Errorf("reading a session: %w", err)
-	}
-	return r.session()
+	return queryOne(ctx, s.db, (*sessionRow).session, "reading a session", "session",
+		`SELECT `+sessionColumns+` FROM sessions WHERE hash = ?`, hash)
 }

@@ -107,40 +107,45 @@ func DecodeAlert(a *earshot.Alert, labels, why string) error {
 // it.
 func Episode(e earshot.Episode) (earshot.Episode, string, error) {
 	e.OpenedAt, e.UpdatedAt, e.ResolvedAt = e.OpenedAt.UTC(), e.UpdatedAt.UTC(), e.ResolvedAt.UTC()
-	body, err := json.Marshal(e)
-	if err != nil {
-		return e, "", fmt.Errorf("encoding episode %s: %w", e.ID, err)
-	}
-	return e, string(body), nil
+	return body(e, "episode", e.ID)
 }
 
 // DecodeEpisode reads an episode's body column.
 func DecodeEpisode(body string) (earshot.Episode, error) {
-	var e earshot.Episode
-	if err := json.Unmarshal([]byte(body), &e); err != nil {
-		return earshot.Episode{}, fmt.Errorf("decoding an episode: %w", err)
-	}
-	return e, nil
+	return decodeBody[earshot.Episode](body, "an episode")
 }
 
 // Silence returns sl with its times in UTC, and as the body column holds
 // it.
 func Silence(sl earshot.Silence) (earshot.Silence, string, error) {
 	sl.StartsAt, sl.EndsAt = sl.StartsAt.UTC(), sl.EndsAt.UTC()
-	body, err := json.Marshal(sl)
-	if err != nil {
-		return sl, "", fmt.Errorf("encoding silence %s: %w", sl.ID, err)
-	}
-	return sl, string(body), nil
+	return body(sl, "silence", sl.ID)
 }
 
 // DecodeSilence reads a silence's body column.
 func DecodeSilence(body string) (earshot.Silence, error) {
-	var sl earshot.Silence
-	if err := json.Unmarshal([]byte(body), &sl); err != nil {
-		return earshot.Silence{}, fmt.Errorf("decoding a silence: %w", err)
+	return decodeBody[earshot.Silence](body, "a silence")
+}
+
+// body returns v, a record whose times are in UTC, and v as its body
+// column holds it: JSON. what and id name it in an error ("episode e-1").
+func body[T any](v T, what, id string) (T, string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v, "", fmt.Errorf("encoding %s %s: %w", what, id, err)
 	}
-	return sl, nil
+	return v, string(b), nil
+}
+
+// decodeBody reads a record's body column; what names it in an error
+// ("an episode").
+func decodeBody[T any](s, what string) (T, error) {
+	var v T
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		var zero T
+		return zero, fmt.Errorf("decoding %s: %w", what, err)
+	}
+	return v, nil
 }
 
 // DecodeAll decodes each of bodies with decode; nil when there are none.
