@@ -32,44 +32,14 @@ func TestChdbCurrentServer(t *testing.T) {
 	if os.Getenv("CHDB_LIB_PATH") == "" {
 		t.Skip("set CHDB_LIB_PATH to libchdb.so (.ci/chdb.sh DIR prints it) to check the SQL on a current ClickHouse")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go tool is needed to build internal/chdbrun")
-	}
-	bin := filepath.Join(t.TempDir(), "chdbrun")
-	build := exec.Command(goTool, "build", "-o", bin, "./internal/chdbrun")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building chdbrun: %v\n%s", err, out)
-	}
-
 	// Retention long enough that the sample posts of 2026 do not expire.
 	d := DialectFor(Version{26, 7}, "earshot_chdb", "", 20*365*24*time.Hour)
 	d.Retention.Rollups = 25 * 365 * 24 * time.Hour // the rollup's TTL apart from the posts'
 	stmts := append(chdbScript(t, d), chdbUpgradeScript(t)...)
-	var in bytes.Buffer
-	enc := json.NewEncoder(&in)
-	for _, st := range stmts {
-		if err := enc.Encode(map[string]string{"name": st.name, "sql": st.sql}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run := exec.Command(bin)
-	run.Stdin = &in
-	var stderr bytes.Buffer
-	run.Stderr = &stderr
-	out, err := run.Output()
-	if err != nil && len(out) == 0 {
-		t.Fatalf("running chdbrun: %v\n%s", err, stderr.String())
-	}
+	outcomes, stderr := runChdb(t, stmts)
 	results := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	n := 0
-	for i := 0; sc.Scan(); i++ {
-		var o struct{ Name, Error, Result string }
-		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
-			t.Fatalf("reading chdbrun output: %v", err)
-		}
+	for i, o := range outcomes {
 		n++
 		results[o.Name] = o.Result
 		if o.Error != "" {
@@ -77,7 +47,7 @@ func TestChdbCurrentServer(t *testing.T) {
 		}
 	}
 	if n != len(stmts) {
-		t.Fatalf("chdbrun answered %d of %d statements\n%s", n, len(stmts), stderr.String())
+		t.Fatalf("chdbrun answered %d of %d statements\n%s", n, len(stmts), stderr)
 	}
 	v, err := ParseVersion(results[qServerVersion])
 	if err != nil || !v.AtLeast(26, 0) {
@@ -277,6 +247,54 @@ func TestChdbCurrentServer(t *testing.T) {
 }
 
 type chdbStatement struct{ name, sql string }
+
+// chdbOutcome is chdbrun's answer to one statement.
+type chdbOutcome struct {
+	Name, Error, Result string
+	Millis              float64
+}
+
+// runChdb builds internal/chdbrun and runs stmts on it, in one session, in
+// order. It returns the answers (fewer than stmts if chdbrun stopped) and
+// what chdbrun wrote on stderr.
+func runChdb(t *testing.T, stmts []chdbStatement) ([]chdbOutcome, string) {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go tool is needed to build internal/chdbrun")
+	}
+	bin := filepath.Join(t.TempDir(), "chdbrun")
+	build := exec.Command(goTool, "build", "-o", bin, "./internal/chdbrun")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building chdbrun: %v\n%s", err, out)
+	}
+	var in bytes.Buffer
+	enc := json.NewEncoder(&in)
+	for _, st := range stmts {
+		if err := enc.Encode(map[string]string{"name": st.name, "sql": st.sql}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := exec.Command(bin)
+	run.Stdin = &in
+	var stderr bytes.Buffer
+	run.Stderr = &stderr
+	out, err := run.Output()
+	if err != nil && len(out) == 0 {
+		t.Fatalf("running chdbrun: %v\n%s", err, stderr.String())
+	}
+	var outcomes []chdbOutcome
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var o chdbOutcome
+		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
+			t.Fatalf("reading chdbrun output: %v", err)
+		}
+		outcomes = append(outcomes, o)
+	}
+	return outcomes, stderr.String()
+}
 
 // ns is t in nanoseconds since the epoch, as the queries answer times.
 func ns(t time.Time) string { return strconv.FormatInt(t.UnixNano(), 10) }

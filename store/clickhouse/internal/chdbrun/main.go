@@ -6,8 +6,8 @@
 //
 // Input on stdin: JSON lines {"name": "...", "sql": "..."}, run in order in
 // one session. Output on stdout: one JSON line per statement,
-// {"name": "...", "error": "...", "result": "..."} (error empty when it
-// ran). The exit status is 1 if any statement failed.
+// {"name": "...", "error": "...", "result": "...", "millis": ...} (error
+// empty when it ran; millis the time it took). The exit status is 1 if any statement failed.
 package main
 
 import (
@@ -17,6 +17,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/chdb-io/chdb-go/chdb"
 )
@@ -27,9 +28,10 @@ type statement struct {
 }
 
 type outcome struct {
-	Name   string `json:"name"`
-	Error  string `json:"error,omitempty"`
-	Result string `json:"result,omitempty"`
+	Name   string  `json:"name"`
+	Error  string  `json:"error,omitempty"`
+	Result string  `json:"result,omitempty"`
+	Millis float64 `json:"millis"` // how long the statement took
 }
 
 func main() {
@@ -79,7 +81,9 @@ func run() error {
 	failed := 0
 	for _, st := range stmts {
 		o := outcome{Name: st.Name}
+		start := time.Now()
 		res, err := sess.Query(st.SQL, "TSV")
+		o.Millis = float64(time.Since(start).Microseconds()) / 1000
 		if err != nil {
 			o.Error = err.Error()
 			failed++
