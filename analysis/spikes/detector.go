@@ -43,7 +43,7 @@ type Point struct {
 }
 
 // Detector scores one series, bucket by bucket, against a baseline it
-// learns as it goes. It keeps a fixed amount of state (about 1.4 KB),
+// learns as it goes. It keeps a fixed amount of state (about 1.9 KB),
 // whatever the length of the series, and never looks ahead: the score of a
 // bucket depends on it and the buckets before it only.
 //
@@ -71,6 +71,13 @@ type Detector struct {
 	daily        [24]float32
 	weekly       [168]float32
 	dailySeen    [24]bool
+	// The first week (from start, in Unix nanoseconds): while it lasts,
+	// weekly[slot] holds the mean of the slot's values instead, for the
+	// slots marked in visited; primed once it is over and the weekly
+	// terms were started from those means.
+	start   int64
+	visited [3]uint64
+	primed  bool
 	// Evidence over longer spans: exponential averages of z, each with
 	// its own tail model (index 0 is the single bucket).
 	ew [maxScales]float64
@@ -79,6 +86,10 @@ type Detector struct {
 	// exponential averages, with the scale's weights, of the volume, the
 	// count observed and the count expected.
 	pn, pk, pe [maxScales]float64
+	// For a share, the posts and the count behind it over the
+	// calibration's memory (TailHalfLife), summed with fading weights:
+	// the series' usual share, the least the count test expects.
+	poolN, poolK float64
 
 	// The value histogram behind Rarity.
 	hist histogram
@@ -243,6 +254,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	hour, week := d.slots(t)
 	if d.seen == 0 {
 		d.last = t
+		d.start = t.UnixNano()
 		d.level = y
 		d.seen = 1
 		p.Expected = v
@@ -250,13 +262,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	}
 	d.last = t
 
-	if !d.dailySeen[hour] {
-		// First visit of this hour: its first value is the first guess of
-		// its rhythm (bounded: the first day may hold a spike).
-		d.dailySeen[hour] = true
-		d.daily[hour] = float32(math.Max(-1, math.Min(1, y-d.level)))
-	}
-	fy := d.level + float64(d.daily[hour]) + float64(d.weekly[week])
+	fy, first := d.forecast(t, y, hour, week)
 	expected := d.untransform(fy)
 	p.Expected = expected
 
@@ -269,22 +275,18 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	p.Z = z
 	d.peak *= d.aPeak
 	share := d.cfg.Proportion && linear
-	if day := d.localDay(t); day != d.day {
-		if d.day != 0 {
-			for k := range d.tl {
-				d.tl[k].closeDay(d.aDay, share)
-			}
-		}
-		d.day = day
-	}
+	d.closeDays(t, share)
 	u := d.surprise(0, z)
 	if share {
 		// A share's rise must also be beyond chance for the posts behind
 		// it: rare for the series and significant for its count.
-		u = min(u, countSurprise(n, v*n, expected*n))
+		u = min(u, countSurprise(n, v*n, d.countExpected(expected)*n))
 	}
 	alone := u
-	u = max(u, d.spans(z, v, n, expected, share))
+	u = max(u, d.spans(z, v, n, d.countExpected(expected), share))
+	if share {
+		d.pool(v, n)
+	}
 	p.Severity, p.Score = d.score(u, v, expected, n)
 	if p.Severity > 0 && alone > 0 {
 		u50 := math.Log10(max(d.perWeek, 10))
@@ -292,8 +294,147 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 	}
 
 	d.learn(e, z, sigma, hour, week)
+	if first {
+		d.noteFirstWeek(t, fy+math.Max(-3*sigma, math.Min(3*sigma, e)), week)
+	}
 	d.seen++
 	return p
+}
+
+// firstWeek tells whether t is in the series' first week, while the
+// weekly slots hold their first visit's mean.
+func (d *Detector) firstWeek(t time.Time) bool {
+	return !d.primed && t.UnixNano()-d.start < int64(7*24*time.Hour)
+}
+
+// weeklyTerm is the weekly slot's part of the forecast: none in the first
+// week (the slot holds its mean then).
+func (d *Detector) weeklyTerm(week int) float64 {
+	if !d.primed {
+		return 0
+	}
+	return float64(d.weekly[week])
+}
+
+func (d *Detector) wasVisited(week int) bool {
+	return d.visited[week/64]&(1<<(week%64)) != 0
+}
+
+// noteFirstWeek folds y, a first-week value of slot week at t (clipped
+// at three usual deviations from the forecast: a spike in the first week
+// is not the slot's rhythm), into the slot's mean.
+func (d *Detector) noteFirstWeek(t time.Time, y float64, week int) {
+	w, bit := week/64, uint64(1)<<(week%64)
+	if d.visited[w]&bit == 0 {
+		d.visited[w] |= bit
+		d.weekly[week] = float32(y)
+		return
+	}
+	// The k-th bucket of the slot's hour weighs 1/(k+1).
+	k := 0
+	if d.bucket > 0 {
+		k = int(t.Sub(t.Truncate(time.Hour)) / d.bucket)
+	}
+	d.weekly[week] += float32((y - float64(d.weekly[week])) / float64(k+1))
+}
+
+// primeWeekly starts the weekly terms once the first week is over: each
+// slot's is how far its first-week mean lay from the mean of the same hour
+// over that week's days, shrunk toward 0 by the part of their spread that
+// chance explains (the noise of a mean of one visit's buckets; all of it
+// for a series with no weekly rhythm), and bounded, as the daily
+// profile's first guess is. Learned from zero instead, the terms
+// take weeks to hold a rhythm the level and the daily profile miss (the
+// Monday after a quiet weekend), which reads as a spike meanwhile. The
+// difference is taken within the first week, not against the level when
+// the slot recurs: a level that is off then (an outage) would otherwise
+// be built into the rhythm.
+func (d *Detector) primeWeekly(t time.Time) {
+	d.primed = true
+	per := 1.0
+	if d.bucket > 0 {
+		per = max(1, float64(time.Hour)/float64(d.bucket))
+	}
+	// Each slot's difference from its hour's mean over the week, and
+	// their spread against what a mean of one visit's buckets would
+	// spread by chance.
+	var diff [168]float32
+	sum2, cnt := 0.0, 0
+	for h := range 24 {
+		mean, n := 0.0, 0
+		for day := range 7 {
+			if w := day*24 + h; d.wasVisited(w) {
+				mean += float64(d.weekly[w])
+				n++
+			}
+		}
+		if n < 2 {
+			continue
+		}
+		mean /= float64(n)
+		for day := range 7 {
+			if w := day*24 + h; d.wasVisited(w) {
+				diff[w] = float32(float64(d.weekly[w]) - mean)
+				sum2 += float64(diff[w]) * float64(diff[w]) * float64(n) / float64(n-1)
+				cnt++
+			}
+		}
+	}
+	chance := (1.25 * d.noise) * (1.25 * d.noise) / per
+	shrink := 0.0
+	if cnt > 0 && sum2 > 0 {
+		shrink = max(0, 1-chance/(sum2/float64(cnt)))
+	}
+	var primed [168]float32
+	for w := range primed {
+		primed[w] = float32(math.Max(-1, math.Min(1, shrink*float64(diff[w]))))
+	}
+	d.weekly = primed
+	// The level followed the first week's rhythm that the weekly terms
+	// now hold (it fell over the weekend): take out of it their part, as
+	// the level's weights saw them over the hours before t.
+	keep := math.Pow(1-d.aLevel, per) // a level weight kept over an hour
+	wsum, corr := 0.0, 0.0
+	for j, w := 1, 1-keep; j <= 168; j, w = j+1, w*keep {
+		_, slot := d.slots(t.Add(-time.Duration(j) * time.Hour))
+		wsum += w
+		corr += w * float64(primed[slot])
+	}
+	if wsum > 0 {
+		d.level -= corr / wsum
+	}
+}
+
+// forecast is the baseline's forecast, in transformed space, for the
+// bucket at t of value y in slots hour and week, and whether t is in the
+// series' first week. A slot's first visit starts its rhythm: the daily
+// profile's first guess is that value (bounded: the first day may hold a
+// spike), and the week's end starts the weekly terms (primeWeekly).
+func (d *Detector) forecast(t time.Time, y float64, hour, week int) (float64, bool) {
+	if !d.dailySeen[hour] {
+		d.dailySeen[hour] = true
+		d.daily[hour] = float32(math.Max(-1, math.Min(1, y-d.level)))
+	}
+	first := d.firstWeek(t)
+	if !first && !d.primed {
+		d.primeWeekly(t)
+	}
+	return d.level + float64(d.daily[hour]) + d.weeklyTerm(week), first
+}
+
+// closeDays folds the day's maxima into the tail models when t starts a
+// new local day.
+func (d *Detector) closeDays(t time.Time, share bool) {
+	day := d.localDay(t)
+	if day == d.day {
+		return
+	}
+	if d.day != 0 {
+		for k := range d.tl {
+			d.tl[k].closeDay(d.aDay, share)
+		}
+	}
+	d.day = day
 }
 
 // spans feeds the bucket's deviation z (and, for a share, its counts: v
@@ -302,6 +443,7 @@ func (d *Detector) Observe(t time.Time, v, n float64) Point {
 func (d *Detector) spans(z, v, n, expected float64, share bool) float64 {
 	u := 0.0
 	least := math.Inf(1) // the least mean deviation of the shorter spans
+	posts := share || d.cfg.Transform == TransformLog
 	for k := range d.nScales {
 		d.ew[k] += d.aScale[k] * (math.Max(-zCap, math.Min(zCap, z)) - d.ew[k])
 		uk := d.surprise(k+1, d.ew[k]/d.scaleNorm[k])
@@ -315,18 +457,46 @@ func (d *Detector) spans(z, v, n, expected float64, share bool) float64 {
 			w := (2 - a) / a
 			uk = min(uk, countSurprise(w*d.pn[k], w*d.pk[k], w*d.pe[k]))
 		}
-		// For a share, a longer span's evidence is about now only while
-		// every shorter span still deviates at least half as much on
-		// average: once they have faded, the span remembers an event
-		// that is over (the hours after an outage), and a bucket that
-		// merely clears the guards must not borrow its surprise.
-		current := !share || least >= d.ew[k]/2
+		// For posts (a count or a share), a longer span's evidence is
+		// about now only while every shorter span still deviates at
+		// least half as much on average: once they have faded, the span
+		// remembers an event that is over (the hours after an outage or
+		// a burst of mentions), and a bucket that merely clears the
+		// guards must not borrow its surprise.
+		current := !posts || least >= d.ew[k]/2
 		least = min(least, d.ew[k])
 		if current {
 			u = max(u, uk)
 		}
 	}
 	return u
+}
+
+// countExpected is the share a count test expects: the forecast, but never
+// less than the series' usual share. With few posts a bucket (at night),
+// the forecast learns a share below the usual one (most buckets hold no
+// negative post, and one bucket pulls the baseline by a clipped amount
+// only), and against it a chance handful of negatives reads as a rare
+// count.
+func (d *Detector) countExpected(expected float64) float64 {
+	if d.poolN <= 0 {
+		return expected
+	}
+	return max(expected, d.poolK/d.poolN)
+}
+
+// pool adds a share's bucket, v of n, to the usual share, its count
+// bounded at three binomial deviations over the usual share (an outage
+// must not raise the bar for the next one).
+func (d *Detector) pool(v, n float64) {
+	keep := 1 - d.aTail
+	k := v * n
+	if d.poolN > 0 {
+		q := d.poolK / d.poolN
+		k = min(k, n*q+3*math.Sqrt(n*q*(1-q))+1)
+	}
+	d.poolN = keep*d.poolN + n
+	d.poolK = keep*d.poolK + k
 }
 
 // deviation is the usual deviation of the transformed series: learned,
@@ -354,7 +524,9 @@ func (d *Detector) learn(e, z, sigma float64, hour, week int) {
 	ec := math.Max(-c, math.Min(c, e))
 	d.level += d.aLevel * ec
 	d.daily[hour] += float32(d.aDaily * ec)
-	d.weekly[week] += float32(d.aWeekly * (ec - d.aDaily*ec))
+	if d.primed {
+		d.weekly[week] += float32(d.aWeekly * (ec - d.aDaily*ec))
+	}
 	d.noise += d.aNoise * (math.Min(math.Abs(e), c) - d.noise)
 
 	// A deviation that lasts is a new level, not an anomaly.
@@ -374,7 +546,7 @@ func (d *Detector) learn(e, z, sigma float64, hour, week int) {
 // expectedAt is the baseline's forecast at t in transformed space.
 func (d *Detector) expectedAt(t time.Time) float64 {
 	hour, week := d.slots(t)
-	return d.level + float64(d.daily[hour]) + float64(d.weekly[week])
+	return d.level + float64(d.daily[hour]) + d.weeklyTerm(week)
 }
 
 // surprise returns how surprising deviation z is at scale k, in decades
@@ -448,6 +620,11 @@ func (d *Detector) score(u, v, expected, n float64) (severity, score float64) {
 			return squash(u), squash(news)
 		}
 		d.reported = true
+	} else if d.cfg.ReportAt > 0 {
+		// Once it is reported, only what goes beyond its peak is news:
+		// an episode whose evidence creeps up as it lasts (the longer
+		// spans filling) does not alert again for each step.
+		news = min(news, u-d.peak)
 	}
 	d.peak = max(u, d.peak)
 	return squash(u), squash(news)

@@ -7,7 +7,7 @@
 // and returns a [Point] with the value expected before seeing it, a
 // Severity and a Score in [0, 1]. Nothing is looked up later: a bucket's
 // Point depends on it and on the buckets before it only. A Detector keeps
-// about 1.4 KB whatever the length of the series, so a deployment can
+// about 1.9 KB whatever the length of the series, so a deployment can
 // follow thousands of scopes.
 //
 // The baseline, in log(v+c) space for counts (linear for ratios), is
@@ -16,7 +16,13 @@
 //
 // three exponentially weighted estimates updated Holt-Winters style by
 // the forecast error, with per-slot rates given as half-lives in days and
-// weeks, so Monday 9:00 and Sunday 3:00 are expected differently. Every
+// weeks, so Monday 9:00 and Sunday 3:00 are expected differently. The
+// weekly terms are not learned from zero: through the series' first week
+// each slot keeps the mean of its values, and when the week is over each
+// term starts at how far its slot lay from the same hour's mean over that
+// week (shrunk by the part chance explains), the level losing the part of
+// the rhythm it had followed; so the Monday after a quiet weekend is
+// expected from the second week on. Every
 // update is clipped to Clip usual deviations (Huber): a past spike moves
 // the baseline by a bounded amount, and never inflates it. A deviation
 // that lasts ShiftAfter on one side is taken as a new level and the level
@@ -42,7 +48,7 @@
 // -log10 units. It follows episodes: a rise is measured against what came
 // before it until its Score reaches ReportAt (so a slow rise alerts once
 // it has grown enough), after which only an escalation beyond the
-// episode's peak scores; the episode ends, and its peak is forgotten,
+// episode's peak scores, and only by what goes beyond it; the episode ends, and its peak is forgotten,
 // after EpisodeGap of calm, so a new episode alerts even soon after a
 // bigger one. It does not re-alert at every bucket a spike lasts.
 //

