@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/jonreiter/govader"
-
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment/lang"
 )
@@ -31,7 +29,7 @@ var _ earshot.Scorer = (*Scorer)(nil)
 // use.
 type Scorer struct {
 	bayes  *bayes
-	vader  *govader.SentimentIntensityAnalyzer
+	vader  *vaderLexicon
 	model  *Model
 	part   string // PartEnsemble or one of Parts
 	detect func(text string) (code string, confidence float64)
@@ -84,7 +82,7 @@ func New(opts ...Option) (*Scorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Scorer{bayes: b, vader: analyzer(), part: PartEnsemble, detect: lang.Detect}
+	s := &Scorer{bayes: b, vader: vaderData(), part: PartEnsemble, detect: lang.Detect}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
 			return nil, err
@@ -211,6 +209,7 @@ func (s *Scorer) Explain(text string) Explanation {
 type scratch struct {
 	tokens []string
 	buf    []byte
+	vader  vaderScratch
 }
 
 // explain fills e for text: the sentiment, with Parts when parts is set,
@@ -234,7 +233,7 @@ func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contri
 		return
 	}
 
-	x := s.denseWith(text, tokens, bayesScore, known)
+	x := s.denseWith(&sc.vader, text, tokens, bayesScore, known)
 	m := s.model
 	learned := m.learned(tokens)
 	x[fLearnedNeg], x[fLearnedNeu], x[fLearnedPos] = learned[neg], learned[neu], learned[pos]
