@@ -61,7 +61,7 @@
 // [Scorer.Explain] says how far each part (and the model's bias) moved
 // the log-odds of positive over negative, and the detected language.
 //
-// The Bayes model is restored once per process (about 0.2s and 18 MB) on
+// The Bayes model is read once per process (about 0.06s) on
 // the first call to [New]; a Scorer is safe for concurrent use.
 // [Scorer.Score] and [Scorer.ScoreInto] spread large batches over
 // runtime.GOMAXPROCS goroutines. docs/sentiment.md has the measured

@@ -43,18 +43,27 @@ const vaderTrim = "\"!#$%&\\'()*+,-./:;<=>?@[\\]^_`{|}~"
 // vaderLexicon is VADER's data: word valences, boosters, negations, the
 // special idioms and the emoji descriptions.
 type vaderLexicon struct {
-	words   map[string]float64
+	// words has what VADER knows of each single word, for one lookup.
+	words   map[string]vaderEntry
 	boost   map[string]float64 // boosters and dampeners, a few of two words
 	special map[string]float64 // idioms that set the valence ("the bomb")
-	negate  map[string]bool
-	// idiomWord holds every word of a key of more than one word in boost
-	// or special: a sequence of words can only match such a key if each
-	// of its words is here.
-	idiomWord map[string]bool
-	emoji     map[rune]string
+	emoji   map[rune]string
 	// asciiEmoji holds the descriptions of ASCII characters, if any.
 	asciiEmoji [utf8.RuneSelf]*string
 	trim       [utf8.RuneSelf]bool
+}
+
+// vaderEntry is what VADER knows of a word.
+type vaderEntry struct {
+	valence  float64 // when inLex
+	boost    float64 // when isBoost
+	inLex    bool    // in the lexicon
+	isBoost  bool    // a booster or dampener
+	negation bool
+	// idiomWord: a word of a key of more than one word in boost or
+	// special. A sequence of words can only match such a key if each of
+	// its words is one.
+	idiomWord bool
 }
 
 // vaderData reads govader's data once per process (a few ms).
@@ -62,21 +71,30 @@ var vaderData = sync.OnceValue(func() *vaderLexicon {
 	a := govader.NewSentimentIntensityAnalyzer()
 	c := a.Constants
 	lx := &vaderLexicon{
-		words:     a.Lexicon,
-		boost:     c.BoosterDict,
-		special:   c.SpecialCaseIdioms,
-		negate:    make(map[string]bool, len(c.NegateList)),
-		idiomWord: map[string]bool{},
-		emoji:     make(map[rune]string, len(a.EmojiDict)),
+		words:   make(map[string]vaderEntry, len(a.Lexicon)),
+		boost:   c.BoosterDict,
+		special: c.SpecialCaseIdioms,
+		emoji:   make(map[rune]string, len(a.EmojiDict)),
+	}
+	entry := func(w string, set func(e *vaderEntry)) {
+		e := lx.words[w]
+		set(&e)
+		lx.words[w] = e
+	}
+	for w, v := range a.Lexicon {
+		entry(w, func(e *vaderEntry) { e.valence, e.inLex = v, true })
+	}
+	for w, v := range c.BoosterDict {
+		entry(w, func(e *vaderEntry) { e.boost, e.isBoost = v, true })
 	}
 	for _, w := range c.NegateList {
-		lx.negate[w] = true
+		entry(w, func(e *vaderEntry) { e.negation = true })
 	}
 	for _, m := range []map[string]float64{c.BoosterDict, c.SpecialCaseIdioms} {
 		for k := range m {
 			if ws := strings.Split(k, " "); len(ws) > 1 {
 				for _, w := range ws {
-					lx.idiomWord[w] = true
+					entry(w, func(e *vaderEntry) { e.idiomWord = true })
 				}
 			}
 		}
@@ -218,15 +236,15 @@ func (lx *vaderLexicon) emojiOf(r rune) (string, bool) {
 // describe fills w's lookups, with w.lower's bytes in lower.
 func (lx *vaderLexicon) describe(w *vword, lower []byte) {
 	w.lower = unsafe.String(unsafe.SliceData(lower[w.lo:]), w.hi-w.lo)
-	w.valence, w.inLex = lx.words[w.lower]
+	e := lx.words[w.lower]
+	w.valence, w.inLex, w.boost, w.isBoost = e.valence, e.inLex, e.boost, e.isBoost
+	w.negation = e.negation || strings.Contains(w.lower, "n't")
+	w.idiomWord = e.idiomWord
 	w.wordInLex = w.inLex
 	if w.word != w.lower {
-		_, w.wordInLex = lx.words[w.word]
+		w.wordInLex = lx.words[w.word].inLex
 	}
-	w.boost, w.isBoost = lx.boost[w.lower]
 	w.upper = isUpperASCII(w.word)
-	w.negation = lx.negate[w.lower] || strings.Contains(w.lower, "n't")
-	w.idiomWord = lx.idiomWord[w.lower]
 }
 
 // stripPunctuation trims punctuation from both ends of tok unless fewer
