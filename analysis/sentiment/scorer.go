@@ -215,15 +215,20 @@ type scratch struct {
 // explain fills e for text: the sentiment, with Parts when parts is set,
 // and with the language and contributions when contrib is set.
 func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contrib bool) {
-	code, conf := s.detect(text)
-	if contrib {
-		e.Lang, e.LangConfidence = code, conf
-	}
 	sc.tokens, sc.buf = tokenizeInto(sc.tokens[:0], sc.buf[:0], text)
 	tokens := sc.tokens
 	bayesScore, known := s.bayes.score(tokens)
-	if code != "en" && code != lang.Und && conf >= langConfidence && !mostlyEnglish(tokens, known) {
-		return // unscored
+	// A text mostly of English words is scored whatever its language, so
+	// the language is only detected when it is not, or to be reported.
+	english := mostlyEnglish(tokens, known)
+	if contrib || !english {
+		code, conf := s.detect(text)
+		if contrib {
+			e.Lang, e.LangConfidence = code, conf
+		}
+		if code != "en" && code != lang.Und && conf >= langConfidence && !english {
+			return // unscored
+		}
 	}
 	if len(tokens) == 0 || (len(tokens) == 1 && tokens[0] == clauseBreak) {
 		e.Sentiment = earshot.Sentiment{Label: earshot.Neutral}
