@@ -56,11 +56,13 @@ func tokenizeInto(tokens []string, buf []byte, text string) ([]string, []byte) {
 // nbuf is the byte buffer normalize writes to.
 type nbuf []byte
 
-func (b *nbuf) addByte(c byte)         { *b = append(*b, c) }
-func (b *nbuf) WriteString(s string)   { *b = append(*b, s...) }
-func (b *nbuf) WriteRune(r rune)       { *b = utf8.AppendRune(*b, r) }
-func (b *nbuf) Len() int               { return len(*b) }
-func (b *nbuf) endsWith(s string) bool { return strings.HasSuffix(string(*b), s) }
+func (b *nbuf) addByte(c byte)       { *b = append(*b, c) }
+func (b *nbuf) WriteString(s string) { *b = append(*b, s...) }
+func (b *nbuf) WriteRune(r rune)     { *b = utf8.AppendRune(*b, r) }
+func (b *nbuf) Len() int             { return len(*b) }
+func (b *nbuf) endsWith(s string) bool {
+	return len(*b) >= len(s) && string((*b)[len(*b)-len(s):]) == s
+}
 
 // appendNormalized appends the normalized form of text to dst (see
 // normalize), with a space after every token but perhaps the last.
@@ -164,7 +166,20 @@ func hashtagBoundary(prev, r rune, rest []rune) bool {
 	return false
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// asciiWord holds the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))
+	}
+	return t
+}()
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
 
@@ -180,6 +195,9 @@ func nextIsLetter(s string) bool {
 
 // isURL reports whether s starts with a URL scheme or "www.".
 func isURL(s string) bool {
+	if len(s) < 4 || (s[0]|0x20 != 'h' && s[0]|0x20 != 'w') {
+		return false
+	}
 	for _, p := range []string{"http://", "https://", "www."} {
 		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 			return true
