@@ -328,7 +328,7 @@ func (s Solo) apply(x []float64) vec3 {
 func (m *Model) learned(tokens []string) vec3 {
 	z := m.GramBias
 	add := func(h uint64) {
-		if w, ok := m.grams[h]; ok {
+		if w, ok := m.grams.get(h); ok {
 			z[0] += w[0]
 			z[1] += w[1]
 			z[2] += w[2]
@@ -338,9 +338,10 @@ func (m *Model) learned(tokens []string) vec3 {
 		if t == clauseBreak {
 			continue
 		}
-		add(gramHash(t))
+		h := gramHash(t)
+		add(h)
 		if i+1 < len(tokens) && tokens[i+1] != clauseBreak {
-			add(bigramHash(t, tokens[i+1]))
+			add(bigramAfter(h, tokens[i+1])) // bigramHash(t, tokens[i+1])
 		}
 	}
 	return centre(z)
