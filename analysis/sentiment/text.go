@@ -292,11 +292,21 @@ func isEmoji(r rune) bool {
 // split into words keeping their case (#NotWorking → "Not Working"); the
 // rest is kept as written.
 func vaderText(text string) string {
-	if !strings.ContainsAny(text, "@#") && !strings.Contains(text, "://") && !strings.Contains(text, "www.") && !strings.Contains(text, "WWW.") {
-		return text // no mention, hashtag or URL: nothing to do
+	if !vaderRewrites(text) {
+		return text
 	}
-	var b strings.Builder
-	b.Grow(len(text))
+	return string(appendVaderText(nil, text))
+}
+
+// vaderRewrites reports whether vaderText may change text: whether it has
+// a mention, hashtag or URL.
+func vaderRewrites(text string) bool {
+	return strings.ContainsAny(text, "@#") || strings.Contains(text, "://") || strings.Contains(text, "www.") || strings.Contains(text, "WWW.")
+}
+
+// appendVaderText appends vaderText's rewriting of text to b, for a text
+// where vaderRewrites.
+func appendVaderText(b []byte, text string) []byte {
 	var prev rune = ' '
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -316,22 +326,22 @@ func vaderText(text string) string {
 			for k, r := range runes {
 				switch {
 				case r == '_':
-					b.WriteByte(' ')
+					b = append(b, ' ')
 					continue
 				case k > 0 && hashtagBoundary(runes[k-1], r, runes[k+1:]):
-					b.WriteByte(' ')
+					b = append(b, ' ')
 				}
-				b.WriteRune(r)
+				b = utf8.AppendRune(b, r)
 			}
 			if end == i+size {
-				b.WriteByte('#')
+				b = append(b, '#')
 			}
 			i, prev = end, ' '
 			continue
 		}
-		b.WriteString(text[i : i+size])
+		b = append(b, text[i:i+size]...)
 		prev = r
 		i += size
 	}
-	return b.String()
+	return b
 }

@@ -138,6 +138,7 @@ type vword struct {
 
 // vaderScratch is one worker's reusable memory for VADER.
 type vaderScratch struct {
+	pre              []byte // the text as vaderText writes it
 	text, lower, key []byte
 	words            []vword
 	sentiments       []float64
@@ -146,7 +147,11 @@ type vaderScratch struct {
 // vaderScore runs VADER on text with mentions and URLs dropped and
 // hashtags split (see vaderText).
 func vaderScore(lx *vaderLexicon, sc *vaderScratch, text string) vaderScores {
-	return lx.score(sc, vaderText(text))
+	if vaderRewrites(text) {
+		sc.pre = appendVaderText(sc.pre[:0], text)
+		text = unsafe.String(unsafe.SliceData(sc.pre), len(sc.pre))
+	}
+	return lx.score(sc, text)
 }
 
 // score returns VADER's scores of text, as govader's PolarityScores.
