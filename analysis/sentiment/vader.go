@@ -66,7 +66,7 @@ type vaderEntry struct {
 	idiomWord bool
 }
 
-// vaderData reads govader's data once per process (a few ms).
+// vaderData reads govader's data once per process.
 var vaderData = sync.OnceValue(func() *vaderLexicon {
 	a := govader.NewSentimentIntensityAnalyzer()
 	c := a.Constants
