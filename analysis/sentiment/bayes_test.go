@@ -4,15 +4,31 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+
+	"github.com/cdipaolo/goml/text"
+	cdsentiment "github.com/cdipaolo/sentiment"
 )
 
-// TestTokenBias recomputes tokenBias from the bundled model.
-func TestTokenBias(t *testing.T) {
-	b, err := restore()
+// bundledModel is cdipaolo/sentiment's English model decoded by its own
+// Restore, the oracle for parseBayes.
+func bundledModel(t *testing.T) *text.NaiveBayes {
+	t.Helper()
+	models, err := cdsentiment.Restore()
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := json.Marshal(&b.nb.Words)
+	nb := models[cdsentiment.English]
+	if nb == nil || len(nb.Probabilities) != 2 {
+		t.Fatal("no two-class English model in the bundle")
+	}
+	return nb
+}
+
+// bundledCounts returns each word's counts in negative and positive
+// reviews as the bundle's own decoder reads them.
+func bundledCounts(t *testing.T, nb *text.NaiveBayes) map[string][2]uint64 {
+	t.Helper()
+	data, err := json.Marshal(&nb.Words)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,15 +36,66 @@ func TestTokenBias(t *testing.T) {
 	if err := json.Unmarshal(data, &words); err != nil {
 		t.Fatal(err)
 	}
-	var neg, pos uint64
-	for _, w := range words {
-		neg += w.Count[0]
-		pos += w.Count[1]
+	counts := make(map[string][2]uint64, len(words))
+	for w, c := range words {
+		counts[w] = [2]uint64{c.Count[0], c.Count[1]}
 	}
-	v := float64(b.nb.DictCount)
+	return counts
+}
+
+// TestTokenBias recomputes tokenBias from the bundled model.
+func TestTokenBias(t *testing.T) {
+	nb := bundledModel(t)
+	var neg, pos uint64
+	for _, c := range bundledCounts(t, nb) {
+		neg += c[0]
+		pos += c[1]
+	}
+	v := float64(nb.DictCount)
 	want := math.Log((float64(pos) + v) / (float64(neg) + v))
 	if math.Abs(tokenBias-want) > 1e-6 {
 		t.Errorf("tokenBias = %v, want %v (N+ %d, N- %d, V %v)", tokenBias, want, pos, neg, v)
+	}
+}
+
+// TestParseBayes checks the package's reading of the bundle against the
+// bundle's own decoder, word by word, and the prior.
+func TestParseBayes(t *testing.T) {
+	nb := bundledModel(t)
+	b, err := restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := bundledCounts(t, nb)
+	if len(b.words) != len(counts) {
+		t.Errorf("%d words, the bundle has %d", len(b.words), len(counts))
+	}
+	for w, c := range counts {
+		if got, want := b.words[w], wordOdds(c[0], c[1]); got != want {
+			t.Errorf("%q: log odds %v, want %v", w, got, want)
+		}
+	}
+	if want := math.Log(nb.Probabilities[1] / nb.Probabilities[0]); b.prior != want {
+		t.Errorf("prior %v, want %v", b.prior, want)
+	}
+}
+
+func TestParseBayesEscapes(t *testing.T) {
+	data := []byte(`{"en":{"words":{"a\"b":{"Count":[1,3],"Seen":4},"c":{"Count":[0,0],"Seen":0}},"count":[1,1],"probabilities":[0.25,0.75]}}`)
+	b, err := parseBayes(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.words[`a"b`], wordOdds(1, 3); got != want || len(b.words) != 2 {
+		t.Errorf("words %v; want a\"b at %v and c", b.words, want)
+	}
+	if want := math.Log(3); math.Abs(b.prior-want) > 1e-12 {
+		t.Errorf("prior %v, want %v", b.prior, want)
+	}
+	for _, bad := range []string{`{"en":{}}`, `{"en":{"words":{"a":{"Count":[x,1]}}}}`, `{"en":{"words":{"a":{"Count":[1,1]}}}}`} {
+		if _, err := parseBayes([]byte(bad)); err == nil {
+			t.Errorf("parseBayes(%s): no error", bad)
+		}
 	}
 }
 
@@ -55,4 +122,27 @@ func TestBayesScore(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkReadBayes reads the bundled model the package's way
+// (parseBayes) and the bundle's way (Restore).
+func BenchmarkReadBayes(b *testing.B) {
+	b.Run("parseBayes", func(b *testing.B) {
+		for b.Loop() {
+			data, err := cdsentiment.Asset("model.json")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := parseBayes(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Restore", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := cdsentiment.Restore(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -269,16 +269,52 @@ func indexPhrases(lex map[string]term) map[string][]phrase {
 	return idx
 }
 
-// match returns the lexicon term starting at tokens[i] and how many tokens
-// it spans, longest phrase first; n is 0 when there is none.
-func match(tokens []string, i int) (t term, n int) {
-	for _, p := range phrases[tokens[i]] {
+// domainWord is what the domain layer knows of one token, so that a
+// token takes one lookup.
+type domainWord struct {
+	phrases       []phrase // the lexicon's phrases that start with it, longest first
+	term          term     // when inLexicon
+	inLexicon     bool
+	negator       bool
+	intensifier   float64 // when isIntensifier
+	isIntensifier bool
+}
+
+// domainWords holds every token that starts a lexicon phrase, is a lexicon
+// word, a negator or an intensifier.
+var domainWords = func() map[string]domainWord {
+	m := map[string]domainWord{}
+	update := func(w string, set func(d *domainWord)) {
+		d := m[w]
+		set(&d)
+		m[w] = d
+	}
+	for w, ps := range phrases {
+		update(w, func(d *domainWord) { d.phrases = ps })
+	}
+	for w, t := range lexicon {
+		update(w, func(d *domainWord) { d.term, d.inLexicon = t, true })
+	}
+	for w, ok := range negators {
+		update(w, func(d *domainWord) { d.negator = ok })
+	}
+	for w, f := range intensifiers {
+		update(w, func(d *domainWord) { d.intensifier, d.isIntensifier = f, true })
+	}
+	return m
+}()
+
+// match returns the lexicon term starting at tokens[i], whose domainWord is
+// d, and how many tokens it spans, longest phrase first; n is 0 when there
+// is none.
+func (d *domainWord) match(tokens []string, i int) (t term, n int) {
+	for _, p := range d.phrases {
 		if hasPrefix(tokens[i+1:], p.words) {
 			return p.term, 1 + len(p.words)
 		}
 	}
-	if t, ok := lexicon[tokens[i]]; ok {
-		return t, 1
+	if d.inLexicon {
+		return d.term, 1
 	}
 	return term{}, 0
 }
@@ -329,13 +365,14 @@ func domainScore(tokens []string) (score float64, hits int) {
 			continue
 		}
 		clauseStart = false
-		t, n := match(tokens, i)
+		d := domainWords[tok]
+		t, n := d.match(tokens, i)
 		clauseWords++
 		if n == 0 {
-			if negators[tok] {
+			if d.negator {
 				lastNegator = i
-			} else if f, ok := intensifiers[tok]; ok {
-				lastIntensifier, factor = i, f
+			} else if d.isIntensifier {
+				lastIntensifier, factor = i, d.intensifier
 			}
 			i++
 			continue

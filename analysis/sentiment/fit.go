@@ -253,16 +253,17 @@ func (s *Scorer) dense(text string, tokens []string) [numDense]float64 {
 		return [numDense]float64{}
 	}
 	b, known := s.bayes.score(tokens)
-	return s.denseWith(text, tokens, b, known)
+	var sc vaderScratch
+	return s.denseWith(&sc, text, tokens, b, known)
 }
 
 // denseWith is dense with the Bayes part's score already known.
-func (s *Scorer) denseWith(text string, tokens []string, bayes float64, known int) [numDense]float64 {
+func (s *Scorer) denseWith(sc *vaderScratch, text string, tokens []string, bayes float64, known int) [numDense]float64 {
 	var x [numDense]float64
 	if known > 0 {
 		x[fBayes] = bayes
 	}
-	v := vaderScore(s.vader, text)
+	v := vaderScore(s.vader, sc, text)
 	x[fVaderCompound], x[fVaderPos], x[fVaderNeg] = v.compound, v.pos, v.neg
 	x[fDomain], _ = domainScore(tokens)
 	return x

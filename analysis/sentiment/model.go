@@ -102,7 +102,7 @@ type Model struct {
 	Grams    map[string]vec3 `json:"grams"`
 
 	dense [numDense]vec3
-	grams map[uint64]vec3 // by gramHash
+	grams *gramTable // by gramHash and bigramHash
 }
 
 //go:embed model.json
@@ -137,7 +137,7 @@ func (m *Model) compile() error {
 			return fmt.Errorf("sentiment model: no solo model for %q", part)
 		}
 	}
-	m.grams = make(map[uint64]vec3, len(m.Grams))
+	m.grams = newGramTable(len(m.Grams))
 	for g, w := range m.Grams {
 		words := strings.Fields(g)
 		if len(words) < 1 || len(words) > 2 || strings.Join(words, " ") != g {
@@ -147,7 +147,7 @@ func (m *Model) compile() error {
 		if len(words) == 2 {
 			h = bigramHash(words[0], words[1])
 		}
-		m.grams[h] = w
+		m.grams.set(h, w)
 	}
 	return nil
 }
@@ -221,9 +221,12 @@ func gramHash(w string) uint64 {
 }
 
 func bigramHash(w1, w2 string) uint64 {
-	h := fnvAdd(fnvOffset, w1)
-	h = (h ^ ' ') * fnvPrime
-	return fnvAdd(h, w2)
+	return bigramAfter(gramHash(w1), w2)
+}
+
+// bigramAfter is bigramHash(w1, w2) from h = gramHash(w1).
+func bigramAfter(h uint64, w2 string) uint64 {
+	return fnvAdd((h^' ')*fnvPrime, w2)
 }
 
 const (

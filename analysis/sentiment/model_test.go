@@ -22,8 +22,18 @@ func TestModelRoundTrip(t *testing.T) {
 	if len(embeddedModel) > 2<<20 {
 		t.Errorf("model.json is %d bytes, want under 2 MB", len(embeddedModel))
 	}
-	if len(m.Grams) == 0 || len(m.grams) != len(m.Grams) {
-		t.Errorf("%d n-grams, %d compiled", len(m.Grams), len(m.grams))
+	if len(m.Grams) == 0 || m.grams.len() != len(m.Grams) {
+		t.Errorf("%d n-grams, %d compiled", len(m.Grams), m.grams.len())
+	}
+	for g, w := range m.Grams {
+		words := strings.Fields(g)
+		h := gramHash(words[0])
+		if len(words) == 2 {
+			h = bigramHash(words[0], words[1])
+		}
+		if got, ok := m.grams.get(h); !ok || got != w {
+			t.Errorf("%q: compiled %v %v, want %v", g, got, ok, w)
+		}
 	}
 }
 

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/jonreiter/govader"
-
 	"github.com/earshot/earshot"
 	"github.com/earshot/earshot/analysis/sentiment/lang"
 )
@@ -31,7 +29,7 @@ var _ earshot.Scorer = (*Scorer)(nil)
 // use.
 type Scorer struct {
 	bayes  *bayes
-	vader  *govader.SentimentIntensityAnalyzer
+	vader  *vaderLexicon
 	model  *Model
 	part   string // PartEnsemble or one of Parts
 	detect func(text string) (code string, confidence float64)
@@ -76,15 +74,15 @@ func WithLanguage(detect func(text string) (code string, confidence float64)) Op
 // embedded is the model bundled in the binary, parsed once.
 var embedded = sync.OnceValues(func() (*Model, error) { return ParseModel(embeddedModel) })
 
-// New returns a Scorer. The first call in a process restores the Bayes
-// model (about 0.2s) and reads the embedded ensemble model; later calls
+// New returns a Scorer. The first call in a process reads the Bayes
+// model (about 0.06s) and reads the embedded ensemble model; later calls
 // share them.
 func New(opts ...Option) (*Scorer, error) {
 	b, err := restore()
 	if err != nil {
 		return nil, err
 	}
-	s := &Scorer{bayes: b, vader: analyzer(), part: PartEnsemble, detect: lang.Detect}
+	s := &Scorer{bayes: b, vader: vaderData(), part: PartEnsemble, detect: lang.Detect}
 	for _, opt := range opts {
 		if err := opt(s); err != nil {
 			return nil, err
@@ -211,20 +209,26 @@ func (s *Scorer) Explain(text string) Explanation {
 type scratch struct {
 	tokens []string
 	buf    []byte
+	vader  vaderScratch
 }
 
 // explain fills e for text: the sentiment, with Parts when parts is set,
 // and with the language and contributions when contrib is set.
 func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contrib bool) {
-	code, conf := s.detect(text)
-	if contrib {
-		e.Lang, e.LangConfidence = code, conf
-	}
 	sc.tokens, sc.buf = tokenizeInto(sc.tokens[:0], sc.buf[:0], text)
 	tokens := sc.tokens
 	bayesScore, known := s.bayes.score(tokens)
-	if code != "en" && code != lang.Und && conf >= langConfidence && !mostlyEnglish(tokens, known) {
-		return // unscored
+	// A text mostly of English words is scored whatever its language, so
+	// the language is only detected when it is not, or to be reported.
+	english := mostlyEnglish(tokens, known)
+	if contrib || !english {
+		code, conf := s.detect(text)
+		if contrib {
+			e.Lang, e.LangConfidence = code, conf
+		}
+		if code != "en" && code != lang.Und && conf >= langConfidence && !english {
+			return // unscored
+		}
 	}
 	if len(tokens) == 0 || (len(tokens) == 1 && tokens[0] == clauseBreak) {
 		e.Sentiment = earshot.Sentiment{Label: earshot.Neutral}
@@ -234,7 +238,7 @@ func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contri
 		return
 	}
 
-	x := s.denseWith(text, tokens, bayesScore, known)
+	x := s.denseWith(&sc.vader, text, tokens, bayesScore, known)
 	m := s.model
 	learned := m.learned(tokens)
 	x[fLearnedNeg], x[fLearnedNeu], x[fLearnedPos] = learned[neg], learned[neu], learned[pos]
@@ -324,7 +328,7 @@ func (s Solo) apply(x []float64) vec3 {
 func (m *Model) learned(tokens []string) vec3 {
 	z := m.GramBias
 	add := func(h uint64) {
-		if w, ok := m.grams[h]; ok {
+		if w, ok := m.grams.get(h); ok {
 			z[0] += w[0]
 			z[1] += w[1]
 			z[2] += w[2]
@@ -334,9 +338,10 @@ func (m *Model) learned(tokens []string) vec3 {
 		if t == clauseBreak {
 			continue
 		}
-		add(gramHash(t))
+		h := gramHash(t)
+		add(h)
 		if i+1 < len(tokens) && tokens[i+1] != clauseBreak {
-			add(bigramHash(t, tokens[i+1]))
+			add(bigramAfter(h, tokens[i+1])) // bigramHash(t, tokens[i+1])
 		}
 	}
 	return centre(z)

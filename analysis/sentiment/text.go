@@ -56,11 +56,13 @@ func tokenizeInto(tokens []string, buf []byte, text string) ([]string, []byte) {
 // nbuf is the byte buffer normalize writes to.
 type nbuf []byte
 
-func (b *nbuf) addByte(c byte)         { *b = append(*b, c) }
-func (b *nbuf) WriteString(s string)   { *b = append(*b, s...) }
-func (b *nbuf) WriteRune(r rune)       { *b = utf8.AppendRune(*b, r) }
-func (b *nbuf) Len() int               { return len(*b) }
-func (b *nbuf) endsWith(s string) bool { return strings.HasSuffix(string(*b), s) }
+func (b *nbuf) addByte(c byte)       { *b = append(*b, c) }
+func (b *nbuf) WriteString(s string) { *b = append(*b, s...) }
+func (b *nbuf) WriteRune(r rune)     { *b = utf8.AppendRune(*b, r) }
+func (b *nbuf) Len() int             { return len(*b) }
+func (b *nbuf) endsWith(s string) bool {
+	return len(*b) >= len(s) && string((*b)[len(*b)-len(s):]) == s
+}
 
 // appendNormalized appends the normalized form of text to dst (see
 // normalize), with a space after every token but perhaps the last.
@@ -164,7 +166,20 @@ func hashtagBoundary(prev, r rune, rest []rune) bool {
 	return false
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// asciiWord holds the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))
+	}
+	return t
+}()
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
 
@@ -180,6 +195,9 @@ func nextIsLetter(s string) bool {
 
 // isURL reports whether s starts with a URL scheme or "www.".
 func isURL(s string) bool {
+	if len(s) < 4 || (s[0]|0x20 != 'h' && s[0]|0x20 != 'w') {
+		return false
+	}
 	for _, p := range []string{"http://", "https://", "www."} {
 		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 			return true
@@ -274,11 +292,21 @@ func isEmoji(r rune) bool {
 // split into words keeping their case (#NotWorking → "Not Working"); the
 // rest is kept as written.
 func vaderText(text string) string {
-	if !strings.ContainsAny(text, "@#") && !strings.Contains(text, "://") && !strings.Contains(text, "www.") && !strings.Contains(text, "WWW.") {
-		return text // no mention, hashtag or URL: nothing to do
+	if !vaderRewrites(text) {
+		return text
 	}
-	var b strings.Builder
-	b.Grow(len(text))
+	return string(appendVaderText(nil, text))
+}
+
+// vaderRewrites reports whether vaderText may change text: whether it has
+// a mention, hashtag or URL.
+func vaderRewrites(text string) bool {
+	return strings.ContainsAny(text, "@#") || strings.Contains(text, "://") || strings.Contains(text, "www.") || strings.Contains(text, "WWW.")
+}
+
+// appendVaderText appends vaderText's rewriting of text to b, for a text
+// where vaderRewrites.
+func appendVaderText(b []byte, text string) []byte {
 	var prev rune = ' '
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -298,22 +326,22 @@ func vaderText(text string) string {
 			for k, r := range runes {
 				switch {
 				case r == '_':
-					b.WriteByte(' ')
+					b = append(b, ' ')
 					continue
 				case k > 0 && hashtagBoundary(runes[k-1], r, runes[k+1:]):
-					b.WriteByte(' ')
+					b = append(b, ' ')
 				}
-				b.WriteRune(r)
+				b = utf8.AppendRune(b, r)
 			}
 			if end == i+size {
-				b.WriteByte('#')
+				b = append(b, '#')
 			}
 			i, prev = end, ' '
 			continue
 		}
-		b.WriteString(text[i : i+size])
+		b = append(b, text[i:i+size]...)
 		prev = r
 		i += size
 	}
-	return b.String()
+	return b
 }

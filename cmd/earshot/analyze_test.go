@@ -2,7 +2,10 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -101,5 +104,26 @@ func TestAnalyzeExplain(t *testing.T) {
 				t.Errorf("contributions sum to %v, score %v: want the same sign", sum, tt.row.Score)
 			}
 		})
+	}
+}
+
+// BenchmarkAnalyze runs analyze over the JSON lines file named by
+// EARSHOT_BENCH_ANALYZE (docs/sentiment.md makes one from the held-out
+// texts), for a CPU profile of the whole command: with -benchtime 1x the
+// run loads the models as a process does.
+func BenchmarkAnalyze(b *testing.B) {
+	path := os.Getenv("EARSHOT_BENCH_ANALYZE")
+	if path == "" {
+		b.Skip("set EARSHOT_BENCH_ANALYZE to a JSON lines file")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		e := env{stdin: bytes.NewReader(data), stdout: io.Discard, stderr: io.Discard, getenv: os.Getenv}
+		if code := run(b.Context(), []string{"analyze"}, e); code != 0 {
+			b.Fatalf("exit code %d", code)
+		}
 	}
 }
