@@ -9,9 +9,10 @@ import (
 )
 
 // decodeRecord decodes one line of the import format, a JSON object, into
-// rec as encoding/json would, without reflection and with one allocation
-// for all its strings (they share one copy of the line). raw must be valid
-// UTF-8 (ReadJSONLines checks it first).
+// rec as encoding/json would, without reflection and with two allocations
+// for all its strings (they share one copy of the line, but for the ID,
+// copied on its own). raw must be valid UTF-8 (ReadJSONLines checks it
+// first).
 //
 // It reports false when the line holds anything it leaves to
 // encoding/json: bad syntax, a value of the wrong type, a number that is
@@ -26,6 +27,9 @@ func decodeRecord(raw []byte, rec *earshot.PostRecord) bool {
 		return false
 	}
 	d.space()
+	// The pipeline remembers IDs long after the post (to skip repeats):
+	// the ID gets its own copy, so as not to keep the whole line.
+	rec.ID = strings.Clone(rec.ID)
 	return d.i == len(d.s)
 }
 

@@ -5,7 +5,7 @@
 // ReadJSONLines and ReadCSV turn a file's records into posts, handing each
 // good one to add and each bad one, with its line number and the reason,
 // to reject: a bad line never stops a file. ReadJSONLines decodes a line
-// by hand (no reflection, one allocation for its strings) and hands
+// by hand (no reflection, its strings sharing one copy of it) and hands
 // anything unusual (keys matched only ignoring case, values of another
 // type, bad syntax) to encoding/json, which decides it and words the
 // error; a fuzz test holds the two to the same answers. Format tells a
