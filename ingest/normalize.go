@@ -69,6 +69,9 @@ func isStrayControl(r rune) bool { return r != '\n' && r != '\t' && unicode.IsCo
 
 // foldSpace trims s and folds every run of white space into one space.
 func foldSpace(s string) string {
+	if folded(s) {
+		return s // most texts: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -84,4 +87,18 @@ func foldSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// folded reports whether foldSpace would return s as it is: no white space
+// at either end, none but single spaces inside, no invalid UTF-8.
+func folded(s string) bool {
+	space := true // white space at the start is not folded
+	for _, r := range s {
+		isSpace := unicode.IsSpace(r)
+		if isSpace && (r != ' ' || space) || r == utf8.RuneError {
+			return false
+		}
+		space = isSpace
+	}
+	return !space || s == ""
 }

@@ -45,3 +45,15 @@ func TestNormalizeBoundsText(t *testing.T) {
 		t.Errorf("cut text invalid or unmarked: %q", p.Text[len(p.Text)-8:])
 	}
 }
+
+func TestFoldSpace(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""}, {"a", "a"}, {"a b", "a b"}, {" a", "a"}, {"a ", "a"}, {"a  b", "a b"},
+		{"a\tb", "a b"}, {"a\nb", "a b"}, {"a\u00a0b", "a b"}, {"a \u2003b", "a b"}, {"   ", ""},
+		{"café ☕ ok", "café ☕ ok"}, {"bad \xff", "bad \uFFFD"}, {"ok \uFFFD", "ok \uFFFD"},
+	} {
+		if got := foldSpace(tt.in); got != tt.want {
+			t.Errorf("foldSpace(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -266,6 +266,11 @@ func (p *Pipeline) take(keep []queued) error {
 	for _, q := range keep {
 		p.inflight[q.post.ID] = q.hash
 	}
+	if p.pending == nil {
+		// Room for a batch being saved and the next one (Overlap), so
+		// the buffer does not grow by copying posts over and over.
+		p.pending = make([]queued, 0, max(2*p.opts.BatchSize, len(keep)))
+	}
 	p.pending = append(p.pending, keep...)
 	return nil
 }

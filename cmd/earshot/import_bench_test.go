@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/bench"
+	"github.com/earshot/earshot/store/clickhouse/chtest"
 )
 
 // writePosts writes n generated posts to a file, as earshot bench does.
@@ -25,13 +26,31 @@ func writePosts(tb testing.TB, n int) string {
 // BenchmarkImportDuckDB imports 100,000 posts into a new DuckDB file per
 // iteration, end to end: parse, normalize, match, score, store.
 func BenchmarkImportDuckDB(b *testing.B) {
+	benchImport(b, func(i int) string {
+		return "duckdb://" + filepath.Join(b.TempDir(), fmt.Sprint(i, ".duckdb"))
+	})
+}
+
+// BenchmarkImportClickHouse imports 100,000 posts into a new database on
+// the server EARSHOT_TEST_CLICKHOUSE names per iteration, end to end.
+func BenchmarkImportClickHouse(b *testing.B) {
+	addr, prefix := chtest.Fresh(b, "earshot_bench")
+	benchImport(b, func(i int) string {
+		db := fmt.Sprint(prefix, "_", i)
+		b.Cleanup(func() { chtest.Drop(b, addr, db) })
+		return "clickhouse://" + addr + "/" + db
+	})
+}
+
+// benchImport imports 100,000 generated posts per iteration into the store
+// storeAt(iteration) names.
+func benchImport(b *testing.B, storeAt func(int) string) {
 	const n = 100_000
 	file := writePosts(b, n)
 	b.ResetTimer()
 	for i := range b.N {
-		store := "duckdb://" + filepath.Join(b.TempDir(), fmt.Sprint(i, ".duckdb"))
 		e, _, errb := testEnv("")
-		if code := run(b.Context(), []string{"import", "--store", store, file}, e); code != 0 {
+		if code := run(b.Context(), []string{"import", "--store", storeAt(i), file}, e); code != 0 {
 			b.Fatalf("import exited %d: %s", code, errb)
 		}
 	}

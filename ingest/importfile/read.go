@@ -44,9 +44,12 @@ func ReadJSONLines(br *bufio.Reader, add func(earshot.Post) error, reject func(i
 			continue
 		}
 		var rec earshot.PostRecord
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			reject(line, "not a JSON object: "+err.Error())
-			continue
+		if !decodeRecord(raw, &rec) {
+			rec = earshot.PostRecord{}
+			if err := json.Unmarshal(raw, &rec); err != nil {
+				reject(line, "not a JSON object: "+err.Error())
+				continue
+			}
 		}
 		p, err := rec.Post()
 		if err != nil {

@@ -547,3 +547,35 @@ func TestEraseAuthorRanks(t *testing.T) {
 		t.Errorf("TopNegative after the erasure = %v, %v; want %s alone", top, err, stays.ID)
 	}
 }
+
+// TestQueriesByManyIDs asks for more IDs than one query's text may hold
+// (the server parses at most 50,000 elements): the look-ups by ID split
+// them.
+func TestQueriesByManyIDs(t *testing.T) {
+	st := openTestStore(t, testServer(t))
+	defer st.Close()
+	ctx := t.Context()
+	stored := storetest.NewPost("twitter", "stored", storetest.Base).Post()
+	linked := storetest.NewPost("twitter", "linked", storetest.Base).Post()
+	linked.IncidentID = "inc1"
+	if err := st.SavePosts(ctx, []earshot.Post{stored, linked}); err != nil {
+		t.Fatalf("SavePosts: %v", err)
+	}
+	posts := make([]earshot.Post, 60_000)
+	ids := make([]string, len(posts))
+	for i := range posts {
+		posts[i] = storetest.NewPost("twitter", fmt.Sprint(i), storetest.Base).Post()
+		ids[i] = posts[i].ID
+	}
+	posts[len(posts)-1], ids[len(ids)-1] = stored, stored.ID
+	posts[len(posts)-2], ids[len(ids)-2] = linked, linked.ID
+	posts[len(posts)-2].IncidentID = ""
+	hashes, err := st.PostHashes(ctx, ids)
+	if err != nil || len(hashes) != 2 || hashes[stored.ID] != earshot.ContentHash(stored) {
+		t.Errorf("PostHashes of %d IDs = %d hashes, %v; want the 2 stored", len(ids), len(hashes), err)
+	}
+	links, err := st.storedLinks(ctx, posts)
+	if err != nil || len(links) != 1 || links[linked.ID] != "inc1" {
+		t.Errorf("storedLinks of %d posts = %v, %v; want %s's incident", len(posts), links, err, linked.ID)
+	}
+}

@@ -148,8 +148,9 @@ func (st postState) rollupRow(sign int8) []any {
 	return []any{st.created, st.source, watches, st.label, st.score, sign}
 }
 
-// maxStateIDs caps the IDs of one stored-versions query: the server parses
-// each as an element of the query (at most 50,000 by default).
+// maxStateIDs caps the IDs of one query by ID (stored versions, links,
+// hashes): the server parses each as an element of the query (at most
+// 50,000 by default).
 const maxStateIDs = 10_000
 
 // storedStates returns the stored version of each post of posts that is
@@ -219,7 +220,8 @@ func (s *Store) insertRollup(ctx context.Context, rows [][]any) error {
 }
 
 // storedLinks returns the incident of the stored version of each post of
-// posts that has none of its own, where the stored version has one.
+// posts that has none of its own, where the stored version has one, in
+// one query per maxStateIDs posts.
 func (s *Store) storedLinks(ctx context.Context, posts []earshot.Post) (map[string]string, error) {
 	var ids []any
 	for _, p := range posts {
@@ -228,26 +230,29 @@ func (s *Store) storedLinks(ctx context.Context, posts []earshot.Post) (map[stri
 		}
 	}
 	links := map[string]string{}
-	if len(ids) == 0 {
-		return links, nil
+	for part := range slices.Chunk(ids, maxStateIDs) {
+		if err := s.addStoredLinks(ctx, links, part); err != nil {
+			return nil, fmt.Errorf("reading links: %w", err)
+		}
 	}
+	return links, nil
+}
+
+func (s *Store) addStoredLinks(ctx context.Context, links map[string]string, ids []any) error {
 	query := mustQuery(s.q, qPostLinks)
 	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, clickhouse.GroupSet{Value: ids})
 	if err != nil {
-		return nil, fmt.Errorf("reading links: %w", err)
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, incident string
 		if err := rows.Scan(&id, &incident); err != nil {
-			return nil, fmt.Errorf("reading links: %w", err)
+			return err
 		}
 		links[id] = incident
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading links: %w", err)
-	}
-	return links, nil
+	return rows.Err()
 }
 
 // idSetContext lets the server parse a query whose text holds ids (bound

@@ -33,7 +33,7 @@ func benchPosts(first, n int) []earshot.Post {
 // BenchmarkSaveImport saves 200,000 new posts in batches into a new
 // database file per iteration, as import does.
 func BenchmarkSaveImport(b *testing.B) {
-	for _, batch := range []int{5000, 20_000} {
+	for _, batch := range []int{5000, 20_000, 122_880} {
 		b.Run(fmt.Sprint(batch), func(b *testing.B) { benchSave(b, 200_000, batch) })
 	}
 }
