@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/earshot/earshot"
@@ -239,32 +240,39 @@ type pageInputs struct {
 	silences         []earshot.Silence
 }
 
-// loadPage reads the page's inputs for the window and filters of sq; on an
-// error it also says what it was loading.
+// loadPage reads the page's inputs for the window and filters of sq, all
+// at once (the page waits for the slowest, not for their sum); on an error
+// it also says what it was loading, the first in the page's order.
 func (s *Server) loadPage(ctx context.Context, sq earshot.SeriesQuery) (pageInputs, string, error) {
 	var in pageInputs
-	var err error
-	if in.series, err = s.store.Series(ctx, sq); err != nil {
-		return in, "loading the series", err
-	}
 	daily := sq
 	daily.Bucket, daily.GroupBy = 24*time.Hour, earshot.GroupSource
-	if in.bySource, err = s.store.Series(ctx, daily); err != nil {
-		return in, "loading the per-source series", err
-	}
-	if in.incidents, err = s.store.Incidents(ctx, sq.From, sq.To); err != nil {
-		return in, "loading incidents", err
-	}
-	if in.spikes, err = s.store.Spikes(ctx, sq.From, sq.To); err != nil {
-		return in, "loading spikes", err
-	}
 	pq := earshot.PostQuery{From: sq.From, To: sq.To, Watch: sq.Watch, Source: sq.Source, Limit: negativeFetch}
-	if in.negative, err = s.store.TopNegative(ctx, pq); err != nil {
-		return in, "loading negative posts", err
+	loads := []struct {
+		what string
+		load func() error
+	}{
+		{"loading the series", func() (err error) { in.series, err = s.store.Series(ctx, sq); return }},
+		{"loading the per-source series", func() (err error) { in.bySource, err = s.store.Series(ctx, daily); return }},
+		{"loading incidents", func() (err error) { in.incidents, err = s.store.Incidents(ctx, sq.From, sq.To); return }},
+		{"loading spikes", func() (err error) { in.spikes, err = s.store.Spikes(ctx, sq.From, sq.To); return }},
+		{"loading negative posts", func() (err error) { in.negative, err = s.store.TopNegative(ctx, pq); return }},
+		{"loading silences", func() (err error) {
+			if s.opts.Silences != nil {
+				in.silences, err = s.opts.Silences.Silences(ctx, sq.To.Add(-24*time.Hour))
+			}
+			return
+		}},
 	}
-	if s.opts.Silences != nil {
-		if in.silences, err = s.opts.Silences.Silences(ctx, sq.To.Add(-24*time.Hour)); err != nil {
-			return in, "loading silences", err
+	errs := make([]error, len(loads))
+	var wg sync.WaitGroup
+	for i, l := range loads {
+		wg.Go(func() { errs[i] = l.load() })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return in, loads[i].what, err
 		}
 	}
 	return in, "", nil

@@ -365,9 +365,9 @@ func (s *Store) series(ctx context.Context, query string, args []any) ([]earshot
 // Ranking with every column reads every column of every post in the window,
 // and ranking by the ID's text is most of the cost (1.8 s at 10M posts;
 // docs/performance.md). So it ranks in three steps, in one snapshot: the
-// score and time of the k-th post, from the two numeric columns; the IDs
-// of the posts at or under that score, ranked in full (ties included);
-// then those posts' rows, by their primary key.
+// k-th lowest score, from the score column alone; the IDs of the posts at
+// or under it, ranked in full (ties included); then those posts' rows, by
+// their primary key.
 func (s *Store) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot.Post, error) {
 	fail := func(err error) ([]earshot.Post, error) {
 		return nil, fmt.Errorf("querying top negative posts: %w", err)
@@ -382,7 +382,7 @@ func (s *Store) TopNegative(ctx context.Context, q earshot.PostQuery) ([]earshot
 	w += ` AND label <> ''`
 	var cut float64
 	err = tx.QueryRowContext(ctx, `SELECT score FROM posts`+w+`
-		ORDER BY score, created_at DESC LIMIT 1 OFFSET ?`, append(args, k-1)...).Scan(&cut)
+		ORDER BY score LIMIT 1 OFFSET ?`, append(args, k-1)...).Scan(&cut)
 	switch {
 	case errors.Is(err, sql.ErrNoRows): // fewer than k posts: all of them
 	case err != nil:
