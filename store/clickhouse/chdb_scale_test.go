@@ -25,15 +25,7 @@ func TestChdbScale(t *testing.T) {
 	if n <= 0 || os.Getenv("CHDB_LIB_PATH") == "" {
 		t.Skip("set EARSHOT_CHDB_SCALE (posts) and CHDB_LIB_PATH to time the dashboard's queries on chdb")
 	}
-	d := DialectFor(Version{26, 7}, "earshot_scale", "", 0)
-	q, err := d.Queries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := d.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, ms := dialectSQL(t, DialectFor(Version{26, 7}, "earshot_scale", "", 0))
 	stmts := []chdbStatement{{qCreateDatabase, mustQuery(q, qCreateDatabase)}}
 	for _, m := range ms {
 		for i, stmt := range m.Statements {

@@ -321,9 +321,9 @@ var chdbAlert = earshot.Alert{
 	StartsAt: chdbBase, At: chdbBase.Add(30 * time.Minute),
 }
 
-// chdbScript lists the statements to run, in order, each query with
-// sample parameters bound; it fails the test if a query has no sample.
-func chdbScript(t *testing.T, d Dialect) []chdbStatement {
+// dialectSQL is d's queries and migrations, failing t if they do not
+// render.
+func dialectSQL(t *testing.T, d Dialect) (map[string]string, []Migration) {
 	t.Helper()
 	q, err := d.Queries()
 	if err != nil {
@@ -333,6 +333,14 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return q, ms
+}
+
+// chdbScript lists the statements to run, in order, each query with
+// sample parameters bound; it fails the test if a query has no sample.
+func chdbScript(t *testing.T, d Dialect) []chdbStatement {
+	t.Helper()
+	q, ms := dialectSQL(t, d)
 	s := &Store{d: d, q: q}
 	var out []chdbStatement
 	covered := map[string]bool{}

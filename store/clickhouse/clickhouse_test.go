@@ -143,14 +143,7 @@ func testUpgradeHalfApplied(t *testing.T, addr, crashed string) {
 		t.Fatal(err)
 	}
 	d := DialectFor(v, cfg.Database, "", 0)
-	q, err := d.Queries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := d.Migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, ms := dialectSQL(t, d)
 	exec := func(sql string) {
 		t.Helper()
 		if err := conn.Exec(ctx, sql); err != nil {
