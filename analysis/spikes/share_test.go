@@ -151,3 +151,65 @@ func TestShareSecondOutage(t *testing.T) {
 		t.Errorf("without the count test and clipped maxima: %d buckets after the outages (with: %d), the second outage later on %d of 8; the test no longer tests them", oldAfter, after, oldLater)
 	}
 }
+
+// TestShareFirstVisitPooled: a share's daily slot starts from every post of
+// its hour's first visit, not from the one bucket that passes the volume
+// guard. On the first day, 05:00 holds one bucket of 12 posts with no
+// negative one and eleven of 8 posts at the usual quarter; the next day the
+// hour is expected at about the quarter (its hundred posts hold 22%), not at
+// none, and an ordinary 05:00 bucket raises little.
+func TestShareFirstVisitPooled(t *testing.T) {
+	cfg := ConfigFor(earshot.MetricNegativeShare)
+	cfg.Bucket = bucket
+	d := NewDetector(cfg)
+	for i := range index(at(1, 5, 0)) {
+		tm := at(0, 0, 5*i)
+		n, k := 12.0, 3.0
+		if tm.Hour() == 5 {
+			n, k = 8, 2
+			if tm.Minute() == 0 {
+				n, k = 12, 0
+			}
+		}
+		d.Observe(tm, k/n, n)
+	}
+	p := d.Observe(at(1, 5, 0), 4.0/12, 12)
+	if p.Expected < 0.15 {
+		t.Errorf("05:00 on the second day expected at %.3f negative, want about the hour's pooled 0.22 (over 0.15)", p.Expected)
+	}
+	if p.Severity >= 0.3 {
+		t.Errorf("4 negative of 12 at 05:00 scores severity %.2f, want under 0.3", p.Severity)
+	}
+}
+
+// TestShareSpanForgets: hours after an outage, ten minutes of a few more
+// negative posts than usual (3 of 12 against about 5%, twice) does not revive the
+// outage's memory in the longer spans: no bucket reaches the threshold,
+// as none does on the same series without the outage.
+func TestShareSpanForgets(t *testing.T) {
+	cfg := ConfigFor(earshot.MetricNegativeShare)
+	cfg.Bucket = bucket
+	outage := at(12, 14, 0)
+	blip := at(12, 19, 0)
+	for seed := uint64(1); seed <= 8; seed++ {
+		for _, with := range []bool{true, false} {
+			var times []time.Time
+			var shares, counts []float64
+			if with {
+				times, shares, counts = shareDay(seed, outage)
+			} else {
+				times, shares, counts = shareDay(seed)
+			}
+			d := NewDetector(cfg)
+			for i, tm := range times {
+				if s := tm.Sub(blip); s >= 0 && s < 2*bucket {
+					shares[i], counts[i] = 3.0/12, 12
+				}
+				p := d.Observe(tm, shares[i], counts[i])
+				if s := tm.Sub(blip); s >= 0 && s < time.Hour && p.Severity >= cfg.Threshold {
+					t.Errorf("seed %d (outage %v): %s, 3 negative of 12, severity %.2f, want under %.2f", seed, with, tm.Format("15:04"), p.Severity, cfg.Threshold)
+				}
+			}
+		}
+	}
+}
