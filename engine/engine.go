@@ -99,6 +99,9 @@ type Engine struct {
 	// links are the incidents linked to the open spikes, which the
 	// monitor's events do not carry.
 	links map[string]spikeLink
+	// relinked holds the incident of each spike whose "now linked" alert
+	// was raised since the last flush (see spikeEvent).
+	relinked map[string]string
 	// counters
 	stats Stats
 	// wake asks Run to step now (Wake).
@@ -167,7 +170,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	e := &Engine{cfg: cfg, store: cfg.Store, alerts: cfg.Alerts, epStore: cfg.Episodes, episodes: alerts.NewEpisodes(cfg.EpisodeOptions), log: cfg.Log, seen: map[string]incidentSeen{}, links: map[string]spikeLink{},
+	e := &Engine{cfg: cfg, store: cfg.Store, alerts: cfg.Alerts, epStore: cfg.Episodes, episodes: alerts.NewEpisodes(cfg.EpisodeOptions), log: cfg.Log, seen: map[string]incidentSeen{}, links: map[string]spikeLink{}, relinked: map[string]string{},
 		wake: make(chan struct{}, 1), dark: map[string]earshot.Alert{}}
 	clock := func() time.Time { return e.now }
 	if cfg.Silences == nil {
@@ -282,6 +285,7 @@ func (e *Engine) step(ctx context.Context, now time.Time) ([]earshot.Notificatio
 		}
 	}
 	notes, eps := e.episodes.Apply(e.dispatcher.Flush(e.now))
+	clear(e.relinked)
 	for _, ep := range eps {
 		if err := e.epStore.SaveEpisode(ctx, ep); err != nil {
 			errs = append(errs, fmt.Errorf("saving episode %s: %w", ep.ID, err))
@@ -349,6 +353,7 @@ func (e *Engine) relink(ctx context.Context, inc earshot.Incident) error {
 			if err := e.raise(ctx, r.Alert, r.Spike); err != nil {
 				errs = append(errs, err)
 			}
+			e.relinked[r.Spike.ID] = r.Spike.IncidentID
 		}
 	}
 	return errors.Join(errs...)
@@ -411,6 +416,13 @@ func (e *Engine) spikeEvent(ctx context.Context, ev spikes.Event) error {
 	}
 	var errs []error
 	for _, a := range x.Alerts {
+		if inc, ok := e.relinked[s.ID]; ok && ev.Kind != spikes.Closed && a.Kind == earshot.AlertSpike && a.IncidentID == inc {
+			// The spike grew in the step its incident was linked: its
+			// "now linked" alert, not yet sent, says more than this one
+			// would, which replaces it (the same ID) as a plain "linked
+			// to"; the spike's next change tells its new size.
+			continue
+		}
 		if err := e.raise(ctx, a, x.Spike); err != nil {
 			errs = append(errs, err)
 		}
