@@ -16,7 +16,9 @@ import (
 // IMDB reviews, as gzipped JSON. It scans the JSON itself for the counts
 // (0.06s in BenchmarkReadBayes, against 0.8s or more for the bundle's own
 // Restore, which decodes every field into maps behind a lock) and keeps
-// each word's log odds.
+// each word's log odds in a wordTable, to which it adds the domain
+// lexicon's and the reasons' words, so that every part finds what it knows
+// of a token in one lookup (see lookup).
 // Every Scorer shares the result; scoring only reads it.
 var restore = sync.OnceValues(func() (*bayes, error) {
 	data, err := sentiment.Asset("model.json")
@@ -27,6 +29,7 @@ var restore = sync.OnceValues(func() (*bayes, error) {
 	if err != nil {
 		return nil, fmt.Errorf("restoring bayes model: %w", err)
 	}
+	addExtras(b.words)
 	return b, nil
 })
 
@@ -46,23 +49,37 @@ const temperature = 2
 // bayes is the IMDB naive Bayes part, classes 0 negative and 1 positive.
 type bayes struct {
 	// words holds each known word's log odds of positive over negative,
-	// log((count₊+1) / (count₋+1)) - tokenBias.
-	words map[string]float64
+	// log((count₊+1) / (count₋+1)) - tokenBias, in slots marked bayes;
+	// restore adds the words of tokenExtras.
+	words *wordTable
+	n     int     // the words of the Bayes vocabulary
 	prior float64 // log P(positive) / P(negative)
+}
+
+// odds returns word's log odds and whether the model knows word.
+func (b *bayes) odds(word string) (float64, bool) {
+	if s := b.words.get(word, gramHash(word)); s != nil && s.bayes {
+		return s.odds, true
+	}
+	return 0, false
 }
 
 // score returns 2·P(positive | tokens) - 1 in [-1, 1], from the model's
 // length-corrected log odds damped by temperature, and how many tokens the
 // model knew. Unknown tokens are skipped, as the model does.
 func (b *bayes) score(tokens []string) (score float64, known int) {
+	return b.scoreWords(b.lookup(nil, tokens))
+}
+
+// scoreWords is score from the tokens' lookups.
+func (b *bayes) scoreWords(words []tokenWord) (score float64, known int) {
 	logOdds := b.prior
-	for _, tok := range tokens {
-		w, ok := b.words[tok]
-		if !ok {
+	for _, w := range words {
+		if w.slot == nil || !w.slot.bayes {
 			continue
 		}
 		known++
-		logOdds += w
+		logOdds += w.slot.odds
 	}
 	// 2·sigmoid(x) - 1 = tanh(x/2).
 	return math.Tanh(logOdds / temperature / 2), known
@@ -83,14 +100,18 @@ func parseBayes(data []byte) (*bayes, error) {
 	if !bytes.HasPrefix(data, []byte(wordsKey)) {
 		return nil, errors.New("no English words at the start of the bundle")
 	}
-	b := &bayes{words: make(map[string]float64, 1<<17)}
+	b := &bayes{words: newWordTable(1 << 17)}
 	p := data[len(wordsKey):]
 	for len(p) > 0 && p[0] == '"' {
 		word, rest, err := parseBayesWord(p)
 		if err != nil {
-			return nil, fmt.Errorf("word %d: %w", len(b.words)+1, err)
+			return nil, fmt.Errorf("word %d: %w", b.n+1, err)
 		}
-		b.words[word.text] = wordOdds(word.neg, word.pos)
+		slot := b.words.add(word.text)
+		if !slot.bayes {
+			b.n++
+		}
+		slot.odds, slot.bayes = wordOdds(word.neg, word.pos), true
 		p = rest
 		if len(p) > 0 && p[0] == ',' {
 			p = p[1:]

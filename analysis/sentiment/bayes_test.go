@@ -67,13 +67,27 @@ func TestParseBayes(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts := bundledCounts(t, nb)
-	if len(b.words) != len(counts) {
-		t.Errorf("%d words, the bundle has %d", len(b.words), len(counts))
+	if b.n != len(counts) {
+		t.Errorf("%d words, the bundle has %d", b.n, len(counts))
 	}
 	for w, c := range counts {
-		if got, want := b.words[w], wordOdds(c[0], c[1]); got != want {
-			t.Errorf("%q: log odds %v, want %v", w, got, want)
+		if got, ok := b.odds(w); got != wordOdds(c[0], c[1]) || !ok {
+			t.Errorf("%q: log odds %v, %v; want %v", w, got, ok, wordOdds(c[0], c[1]))
 		}
+	}
+	// The domain lexicon's and the reasons' words are in the table too,
+	// but only the bundle's words count as known.
+	for w, id := range extraIDs {
+		slot := b.words.get(w, gramHash(w))
+		if slot == nil || slot.id != id {
+			t.Fatalf("%q: slot %+v, want id %d", w, slot, id)
+		}
+		if _, inBundle := counts[w]; slot.bayes != inBundle {
+			t.Errorf("%q: in the Bayes vocabulary %v, in the bundle %v", w, slot.bayes, inBundle)
+		}
+	}
+	if _, ok := b.odds("qqqxqqq-not-a-word"); ok {
+		t.Error("an unknown word has log odds")
 	}
 	if want := math.Log(nb.Probabilities[1] / nb.Probabilities[0]); b.prior != want {
 		t.Errorf("prior %v, want %v", b.prior, want)
@@ -86,8 +100,8 @@ func TestParseBayesEscapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := b.words[`a"b`], wordOdds(1, 3); got != want || len(b.words) != 2 {
-		t.Errorf("words %v; want a\"b at %v and c", b.words, want)
+	if got, _ := b.odds(`a"b`); got != wordOdds(1, 3) || b.n != 2 {
+		t.Errorf("a\"b at %v, %d words; want %v and 2 words", got, b.n, wordOdds(1, 3))
 	}
 	if want := math.Log(3); math.Abs(b.prior-want) > 1e-12 {
 		t.Errorf("prior %v, want %v", b.prior, want)

@@ -1,0 +1,102 @@
+package sentiment
+
+import "math/bits"
+
+// wordTable maps words to what the parts know of them: an open-addressing
+// table with linear probing, at most half full, keyed by the word's
+// gramHash (the hash the learned part computes anyway), whose 32-byte slot
+// holds the hash, where the word's bytes are and the data most lookups
+// need, so that a lookup of a known word reads one slot and the word's
+// bytes (compared in full: a hash collision never mixes two words), and a
+// lookup of an unknown word usually one slot. A Go map of 117,448 strings
+// reads its control word, its slot and the key's bytes, each a likely
+// cache miss, and hashes the word again for every part.
+type wordTable struct {
+	slots []wordSlot
+	shift uint   // 64 - log2(len(slots))
+	text  []byte // the words' bytes, end to end
+	n     int
+}
+
+// wordSlot is one word of a wordTable.
+type wordSlot struct {
+	key   uint64  // gramHash(word) | 1; 0 marks an empty slot
+	off   uint32  // the word's bytes are text[off : off+n]
+	n     uint32  // the word's length in bytes
+	odds  float64 // the Bayes log odds, when bayes
+	id    int32   // the index of the word's other data (see its table's user), -1 none
+	bayes bool    // a word of the Bayes vocabulary
+}
+
+// newWordTable returns an empty table with room for about n words; it
+// grows as needed.
+func newWordTable(n int) *wordTable {
+	t := &wordTable{}
+	t.resize(1 << bits.Len(uint(2*max(n, 8))))
+	return t
+}
+
+func (t *wordTable) resize(size int) {
+	old := t.slots
+	t.slots = make([]wordSlot, size)
+	t.shift = uint(64 - bits.Len(uint(size-1)))
+	mask := size - 1
+	for _, s := range old {
+		if s.key == 0 {
+			continue
+		}
+		i := t.home(s.key)
+		for t.slots[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
+}
+
+// home is the first slot of key: the top bits of key times 2⁶⁴/φ.
+func (t *wordTable) home(key uint64) int {
+	return int((key * 0x9E3779B97F4A7C15) >> t.shift)
+}
+
+// add returns word's slot, adding the word (with id -1) if it is not in
+// the table. The slot is valid until the next add.
+func (t *wordTable) add(word string) *wordSlot {
+	if s := t.get(word, gramHash(word)); s != nil {
+		return s
+	}
+	if 2*(t.n+1) > len(t.slots) {
+		t.resize(2 * len(t.slots))
+	}
+	key := gramHash(word) | 1
+	mask := len(t.slots) - 1
+	i := t.home(key)
+	for t.slots[i].key != 0 {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = wordSlot{key: key, off: uint32(len(t.text)), n: uint32(len(word)), id: -1}
+	t.text = append(t.text, word...)
+	t.n++
+	return &t.slots[i]
+}
+
+// get returns word's slot, nil if word is not in the table; h is
+// gramHash(word).
+func (t *wordTable) get(word string, h uint64) *wordSlot {
+	key := h | 1
+	mask := len(t.slots) - 1
+	for i := t.home(key); ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.key == key && int(s.n) == len(word) && string(t.text[s.off:s.off+s.n]) == word {
+			return s
+		}
+		if s.key == 0 {
+			return nil
+		}
+	}
+}
+
+// word returns the bytes of s's word as a string (copied).
+func (t *wordTable) word(s *wordSlot) string { return string(t.text[s.off : s.off+s.n]) }
+
+// len returns the number of words.
+func (t *wordTable) len() int { return t.n }
