@@ -75,6 +75,13 @@ func appendNormalized(dst []byte, text string) []byte {
 	}
 	var prev rune = ' '
 	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf && asciiWord[c] && (isWordRune(prev) || !isURL(text[i:])) {
+			// A run of ASCII letters and digits, not a URL: the common
+			// case, written as the switch below would write it.
+			i = appendASCIIWord(&b, text, i)
+			prev = rune(text[i-1])
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		atWordStart := !isWordRune(prev)
 		if r < utf8.RuneSelf && emoticonStart[r] {
@@ -133,6 +140,23 @@ func appendNormalized(dst []byte, text string) []byte {
 		i += size
 	}
 	return b
+}
+
+// appendASCIIWord appends the run of ASCII letters and digits that starts
+// at text[i], lowercased, to b, and returns the index after it.
+func appendASCIIWord(b *nbuf, text string, i int) int {
+	j := i
+	for j < len(text) && text[j] < utf8.RuneSelf && asciiWord[text[j]] {
+		j++
+	}
+	s := append(*b, text[i:j]...)
+	for k := len(s) - (j - i); k < len(s); k++ {
+		if c := s[k]; 'A' <= c && c <= 'Z' {
+			s[k] = c + 'a' - 'A'
+		}
+	}
+	*b = s
+	return j
 }
 
 // writeHashtag writes the body of a hashtag (no '#') to b as lowercase
