@@ -107,6 +107,9 @@ func parseBayes(data []byte) (*bayes, error) {
 		if err != nil {
 			return nil, fmt.Errorf("word %d: %w", b.n+1, err)
 		}
+		if len(word.text) > maxWord {
+			return nil, fmt.Errorf("word %d: longer than %d bytes", b.n+1, maxWord)
+		}
 		slot := b.words.add(word.text)
 		if !slot.bayes {
 			b.n++

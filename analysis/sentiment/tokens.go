@@ -18,13 +18,16 @@ type tokenExtra struct {
 
 // tokenExtras holds the tokens the domain lexicon or the reasons know;
 // extraIDs gives each one's index.
-var tokenExtras, extraIDs = func() ([]tokenExtra, map[string]int32) {
+var tokenExtras, extraIDs = func() ([]tokenExtra, map[string]int16) {
 	var extras []tokenExtra
-	ids := map[string]int32{}
+	ids := map[string]int16{}
 	id := func(w string) *tokenExtra {
 		i, ok := ids[w]
 		if !ok {
-			i = int32(len(extras))
+			if len(extras) >= maxID {
+				panic("sentiment: more domain and reason words than a wordTable's ids")
+			}
+			i = int16(len(extras))
 			ids[w] = i
 			extras = append(extras, tokenExtra{})
 		}

@@ -43,8 +43,10 @@ const vaderTrim = "\"!#$%&\\'()*+,-./:;<=>?@[\\]^_`{|}~"
 // vaderLexicon is VADER's data: word valences, boosters, negations, the
 // special idioms and the emoji descriptions.
 type vaderLexicon struct {
-	// words has what VADER knows of each single word, for one lookup.
-	words   map[string]vaderEntry
+	// words has what VADER knows of each single word, for one lookup:
+	// the slot's id is the word's index in entries.
+	words   *wordTable
+	entries []vaderEntry
 	boost   map[string]float64 // boosters and dampeners, a few of two words
 	special map[string]float64 // idioms that set the valence ("the bomb")
 	emoji   map[rune]string
@@ -71,15 +73,21 @@ var vaderData = sync.OnceValue(func() *vaderLexicon {
 	a := govader.NewSentimentIntensityAnalyzer()
 	c := a.Constants
 	lx := &vaderLexicon{
-		words:   make(map[string]vaderEntry, len(a.Lexicon)),
+		words:   newWordTable(len(a.Lexicon)),
 		boost:   c.BoosterDict,
 		special: c.SpecialCaseIdioms,
 		emoji:   make(map[rune]string, len(a.EmojiDict)),
 	}
 	entry := func(w string, set func(e *vaderEntry)) {
-		e := lx.words[w]
-		set(&e)
-		lx.words[w] = e
+		s := lx.words.add(w)
+		if s.id < 0 {
+			if len(lx.entries) >= maxID {
+				panic("sentiment: more VADER words than a wordTable's ids")
+			}
+			s.id = int16(len(lx.entries))
+			lx.entries = append(lx.entries, vaderEntry{})
+		}
+		set(&lx.entries[s.id])
 	}
 	for w, v := range a.Lexicon {
 		entry(w, func(e *vaderEntry) { e.valence, e.inLex = v, true })
@@ -190,22 +198,7 @@ func (lx *vaderLexicon) score(sc *vaderScratch, text string) vaderScores {
 // strings in sc.words point into sc's buffers and are valid until the next
 // call.
 func (lx *vaderLexicon) readWords(sc *vaderScratch, text string) string {
-	b := sc.text[:0]
-	prevSpace := true
-	for _, r := range text {
-		if d, ok := lx.emojiOf(r); ok {
-			if !prevSpace {
-				b = append(b, ' ')
-			}
-			b = append(b, d...)
-			prevSpace = false
-			continue
-		}
-		b = utf8.AppendRune(b, r)
-		prevSpace = r == ' '
-	}
-	sc.text = b
-	trimmed := strings.TrimSpace(unsafe.String(unsafe.SliceData(b), len(b)))
+	trimmed := strings.TrimSpace(lx.withEmoji(sc, text))
 	words, lower := sc.words[:0], sc.lower[:0]
 	for rest := trimmed; ; {
 		tok, after, more := strings.Cut(rest, " ")
@@ -226,6 +219,34 @@ func (lx *vaderLexicon) readWords(sc *vaderScratch, text string) string {
 	return trimmed
 }
 
+// withEmoji returns text with its emoji replaced by their descriptions,
+// in sc.text when it changes.
+func (lx *vaderLexicon) withEmoji(sc *vaderScratch, text string) string {
+	plain := true
+	for i := 0; i < len(text) && plain; i++ {
+		plain = text[i] < utf8.RuneSelf && lx.asciiEmoji[text[i]] == nil
+	}
+	if plain {
+		return text
+	}
+	b := sc.text[:0]
+	prevSpace := true
+	for _, r := range text {
+		if d, ok := lx.emojiOf(r); ok {
+			if !prevSpace {
+				b = append(b, ' ')
+			}
+			b = append(b, d...)
+			prevSpace = false
+			continue
+		}
+		b = utf8.AppendRune(b, r)
+		prevSpace = r == ' '
+	}
+	sc.text = b
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
 // emojiOf returns the description of r if r is an emoji.
 func (lx *vaderLexicon) emojiOf(r rune) (string, bool) {
 	if r < utf8.RuneSelf {
@@ -241,15 +262,26 @@ func (lx *vaderLexicon) emojiOf(r rune) (string, bool) {
 // describe fills w's lookups, with w.lower's bytes in lower.
 func (lx *vaderLexicon) describe(w *vword, lower []byte) {
 	w.lower = unsafe.String(unsafe.SliceData(lower[w.lo:]), w.hi-w.lo)
-	e := lx.words[w.lower]
+	e := lx.entry(w.lower)
 	w.valence, w.inLex, w.boost, w.isBoost = e.valence, e.inLex, e.boost, e.isBoost
 	w.negation = e.negation || strings.Contains(w.lower, "n't")
 	w.idiomWord = e.idiomWord
 	w.wordInLex = w.inLex
 	if w.word != w.lower {
-		w.wordInLex = lx.words[w.word].inLex
+		w.wordInLex = lx.entry(w.word).inLex
 	}
 	w.upper = isUpperASCII(w.word)
+}
+
+// noVaderEntry is the entry of a word VADER does not know.
+var noVaderEntry vaderEntry
+
+// entry returns what VADER knows of word.
+func (lx *vaderLexicon) entry(word string) *vaderEntry {
+	if s := lx.words.get(word, gramHash(word)); s != nil {
+		return &lx.entries[s.id]
+	}
+	return &noVaderEntry
 }
 
 // stripPunctuation trims punctuation from both ends of tok unless fewer

@@ -1,14 +1,17 @@
 package sentiment
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 // wordTable maps words to what the parts know of them: an open-addressing
 // table with linear probing, at most half full, keyed by the word's
 // gramHash (the hash the learned part computes anyway), whose 32-byte slot
-// holds the hash, where the word's bytes are and the data most lookups
-// need, so that a lookup of a known word reads one slot and the word's
-// bytes (compared in full: a hash collision never mixes two words), and a
-// lookup of an unknown word usually one slot. A Go map of 117,448 strings
+// holds the hash, the word's first 8 bytes and where the rest are, and the
+// data most lookups need, so that a lookup usually reads one slot (the
+// word is compared in full: a hash collision never mixes two words; the
+// bytes after the first 8 are read from text). A Go map of 117,448 strings
 // reads its control word, its slot and the key's bytes, each a likely
 // cache miss, and hashes the word again for every part.
 type wordTable struct {
@@ -21,11 +24,29 @@ type wordTable struct {
 // wordSlot is one word of a wordTable.
 type wordSlot struct {
 	key   uint64  // gramHash(word) | 1; 0 marks an empty slot
-	off   uint32  // the word's bytes are text[off : off+n]
-	n     uint32  // the word's length in bytes
+	head  uint64  // the word's first 8 bytes (see wordHead)
 	odds  float64 // the Bayes log odds, when bayes
-	id    int32   // the index of the word's other data (see its table's user), -1 none
+	off   uint32  // the word's bytes after the first 8 are text[off : off+n-8]
+	id    int16   // the index of the word's other data (see its table's user), -1 none
+	n     uint8   // the word's length in bytes
 	bayes bool    // a word of the Bayes vocabulary
+}
+
+// maxWord is the longest word a wordTable holds, in bytes, and maxID the
+// largest id.
+const (
+	maxWord = math.MaxUint8
+	maxID   = math.MaxInt16
+)
+
+// wordHead is the first 8 bytes of word, the first the lowest, zero
+// after its end.
+func wordHead(word string) uint64 {
+	var h uint64
+	for i := min(len(word), 8) - 1; i >= 0; i-- {
+		h = h<<8 | uint64(word[i])
+	}
+	return h
 }
 
 // newWordTable returns an empty table with room for about n words; it
@@ -59,8 +80,12 @@ func (t *wordTable) home(key uint64) int {
 }
 
 // add returns word's slot, adding the word (with id -1) if it is not in
-// the table. The slot is valid until the next add.
+// the table; word must not be longer than maxWord. The slot is valid until
+// the next add.
 func (t *wordTable) add(word string) *wordSlot {
+	if len(word) > maxWord {
+		panic("sentiment: a word of more than maxWord bytes")
+	}
 	if s := t.get(word, gramHash(word)); s != nil {
 		return s
 	}
@@ -73,8 +98,10 @@ func (t *wordTable) add(word string) *wordSlot {
 	for t.slots[i].key != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = wordSlot{key: key, off: uint32(len(t.text)), n: uint32(len(word)), id: -1}
-	t.text = append(t.text, word...)
+	t.slots[i] = wordSlot{key: key, head: wordHead(word), off: uint32(len(t.text)), n: uint8(len(word)), id: -1}
+	if len(word) > 8 {
+		t.text = append(t.text, word[8:]...)
+	}
 	t.n++
 	return &t.slots[i]
 }
@@ -86,7 +113,8 @@ func (t *wordTable) get(word string, h uint64) *wordSlot {
 	mask := len(t.slots) - 1
 	for i := t.home(key); ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		if s.key == key && int(s.n) == len(word) && string(t.text[s.off:s.off+s.n]) == word {
+		if s.key == key && int(s.n) == len(word) && s.head == wordHead(word) &&
+			(len(word) <= 8 || string(t.text[s.off:s.off+uint32(s.n)-8]) == word[8:]) {
 			return s
 		}
 		if s.key == 0 {
@@ -94,9 +122,6 @@ func (t *wordTable) get(word string, h uint64) *wordSlot {
 		}
 	}
 }
-
-// word returns the bytes of s's word as a string (copied).
-func (t *wordTable) word(s *wordSlot) string { return string(t.text[s.off : s.off+s.n]) }
 
 // len returns the number of words.
 func (t *wordTable) len() int { return t.n }
