@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"github.com/cdipaolo/sentiment"
 )
@@ -169,7 +170,9 @@ func parseBayesWord(p []byte) (w bayesWord, rest []byte, err error) {
 			return w, nil, err
 		}
 	} else {
-		w.text = string(p[1:end])
+		// Not copied: the word is copied into the wordTable, and data is
+		// never changed.
+		w.text = unsafe.String(unsafe.SliceData(p[1:]), end-1)
 	}
 	p = p[end+1:]
 	if !bytes.HasPrefix(p, []byte(countKey)) {
@@ -192,13 +195,15 @@ func parseBayesWord(p []byte) (w bayesWord, rest []byte, err error) {
 // parseCount reads a decimal count ended by sep from the start of p and
 // returns the rest after sep.
 func parseCount(p []byte, sep byte) (uint64, []byte, error) {
-	i := bytes.IndexByte(p, sep)
-	if i <= 0 {
-		return 0, nil, errors.New("bad count")
+	var n uint64
+	for i, c := range p {
+		switch {
+		case c == sep && i > 0:
+			return n, p[i+1:], nil
+		case c < '0' || c > '9' || n > (math.MaxUint64-9)/10:
+			return 0, nil, errors.New("bad count")
+		}
+		n = n*10 + uint64(c-'0')
 	}
-	n, err := strconv.ParseUint(string(p[:i]), 10, 64)
-	if err != nil {
-		return 0, nil, err
-	}
-	return n, p[i+1:], nil
+	return 0, nil, errors.New("bad count")
 }

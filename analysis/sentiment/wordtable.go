@@ -86,13 +86,14 @@ func (t *wordTable) add(word string) *wordSlot {
 	if len(word) > maxWord {
 		panic("sentiment: a word of more than maxWord bytes")
 	}
-	if s := t.get(word, gramHash(word)); s != nil {
+	h := gramHash(word)
+	if s := t.get(word, h); s != nil {
 		return s
 	}
 	if 2*(t.n+1) > len(t.slots) {
 		t.resize(2 * len(t.slots))
 	}
-	key := gramHash(word) | 1
+	key := h | 1
 	mask := len(t.slots) - 1
 	i := t.home(key)
 	for t.slots[i].key != 0 {
