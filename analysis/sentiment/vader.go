@@ -66,6 +66,10 @@ type vaderEntry struct {
 	// special. A sequence of words can only match such a key if each of
 	// its words is one.
 	idiomWord bool
+	// casedKey: the lowercase form of a lexicon word with capitals
+	// (":D" → ":d"). A word with capitals is only in the lexicon as
+	// written if its lowercase form is one.
+	casedKey bool
 }
 
 // vaderData reads govader's data once per process.
@@ -91,6 +95,11 @@ var vaderData = sync.OnceValue(func() *vaderLexicon {
 	}
 	for w, v := range a.Lexicon {
 		entry(w, func(e *vaderEntry) { e.valence, e.inLex = v, true })
+	}
+	for w := range a.Lexicon {
+		if lower := string(appendLower(nil, w)); lower != w {
+			entry(lower, func(e *vaderEntry) { e.casedKey = true })
+		}
 	}
 	for w, v := range c.BoosterDict {
 		entry(w, func(e *vaderEntry) { e.boost, e.isBoost = v, true })
@@ -268,7 +277,7 @@ func (lx *vaderLexicon) describe(w *vword, lower []byte) {
 	w.idiomWord = e.idiomWord
 	w.wordInLex = w.inLex
 	if w.word != w.lower {
-		w.wordInLex = lx.entry(w.word).inLex
+		w.wordInLex = e.casedKey && lx.entry(w.word).inLex
 	}
 	w.upper = isUpperASCII(w.word)
 }
