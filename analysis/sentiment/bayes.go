@@ -31,6 +31,7 @@ var restore = sync.OnceValues(func() (*bayes, error) {
 		return nil, fmt.Errorf("restoring bayes model: %w", err)
 	}
 	addExtras(b.words)
+	b.buildHot()
 	return b, nil
 })
 
@@ -53,8 +54,55 @@ type bayes struct {
 	// log((count₊+1) / (count₋+1)) - tokenBias, in slots marked bayes;
 	// restore adds the words of tokenExtras.
 	words *wordTable
-	n     int     // the words of the Bayes vocabulary
-	prior float64 // log P(positive) / P(negative)
+	// hot holds, with their data in words, the words seen at least
+	// hotCount times in the bundle's reviews, every word of at most
+	// hotShort bytes and the words of tokenExtras, in a table small
+	// enough to stay in the processor's cache (see lookup). nil until
+	// buildHot.
+	hot      *wordTable
+	hotWords []string // the words for hot, until buildHot
+	n        int      // the words of the Bayes vocabulary
+	prior    float64  // log P(positive) / P(negative)
+}
+
+// The hot table: the 3,274 words of the bundle seen at least hotCount
+// times, every word of hotShort bytes or fewer (the bundle has none) and
+// the domain and reason words: 3,503 words in 8,192 slots (256 KB). On the
+// 100,000 texts of docs/sentiment.md's speed test, 51% of the tokens were
+// in it and 27% were of 1 or 2 bytes and not in it (clause breaks, "i",
+// "to", "a"), so 4 lookups in 5 never read the full table.
+const (
+	hotCount = 130
+	hotShort = 2
+)
+
+// buildHot builds b.hot from b.hotWords and tokenExtras.
+func (b *bayes) buildHot() {
+	b.hot = newWordTable(len(b.hotWords) + len(extraIDs))
+	copyTo := func(w string) {
+		s := b.words.get(w, gramHash(w))
+		h := b.hot.add(w)
+		h.odds, h.id, h.bayes = s.odds, s.id, s.bayes
+	}
+	for _, w := range b.hotWords {
+		copyTo(w)
+	}
+	for w := range extraIDs {
+		copyTo(w)
+	}
+	b.hotWords = nil
+}
+
+// get returns tok's slot (h is gramHash(tok)), nil when no part knows tok:
+// from the hot table when it has it, else from words, except for words
+// of hotShort bytes or fewer, which are all in the hot table.
+func (b *bayes) get(tok string, h uint64) *wordSlot {
+	if b.hot != nil {
+		if s := b.hot.get(tok, h); s != nil || len(tok) <= hotShort {
+			return s
+		}
+	}
+	return b.words.get(tok, h)
 }
 
 // odds returns word's log odds and whether the model knows word.
@@ -116,6 +164,9 @@ func parseBayes(data []byte) (*bayes, error) {
 			b.n++
 		}
 		slot.odds, slot.bayes = wordOdds(word.neg, word.pos), true
+		if word.neg+word.pos >= hotCount || len(word.text) <= hotShort {
+			b.hotWords = append(b.hotWords, word.text)
+		}
 		p = rest
 		if len(p) > 0 && p[0] == ',' {
 			p = p[1:]

@@ -160,3 +160,34 @@ func BenchmarkReadBayes(b *testing.B) {
 		}
 	})
 }
+
+// TestHotTable checks that a lookup through the hot table finds what the
+// full table has, for every word of the bundle, the domain and reason
+// words and unknown words, and that the hot table stays small.
+func TestHotTable(t *testing.T) {
+	b, err := restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := []string{"qqq", "zz", "i", "to", "😡", ":)", "no", "xx-unknown-word"}
+	for w := range bundledCounts(t, bundledModel(t)) {
+		words = append(words, w)
+	}
+	for w := range extraIDs {
+		words = append(words, w)
+	}
+	inHot := 0
+	for _, w := range words {
+		h := gramHash(w)
+		got, want := b.get(w, h), b.words.get(w, h)
+		if (got == nil) != (want == nil) || (got != nil && (got.odds != want.odds || got.id != want.id || got.bayes != want.bayes)) {
+			t.Errorf("%q: get %+v, the full table %+v", w, got, want)
+		}
+		if b.hot.get(w, h) != nil {
+			inHot++
+		}
+	}
+	if n := len(b.hot.slots); n > 8192 || inHot < 3000 {
+		t.Errorf("hot table: %d slots, %d of the words; want at most 8,192 slots (256 KB) and at least 3,000 words", n, inHot)
+	}
+}

@@ -42,7 +42,8 @@ var tokenExtras, extraIDs = func() ([]tokenExtra, map[string]int16) {
 	return extras, ids
 }()
 
-// addExtras adds the words of tokenExtras to t with their ids.
+// addExtras adds the words of tokenExtras to t with their ids (before
+// bayes.buildHot, which copies them).
 func addExtras(t *wordTable) {
 	for w, i := range extraIDs {
 		t.add(w).id = i
@@ -53,7 +54,7 @@ func addExtras(t *wordTable) {
 func (b *bayes) lookup(dst []tokenWord, tokens []string) []tokenWord {
 	for _, tok := range tokens {
 		h := gramHash(tok)
-		dst = append(dst, tokenWord{hash: h, slot: b.words.get(tok, h)})
+		dst = append(dst, tokenWord{hash: h, slot: b.get(tok, h)})
 	}
 	return dst
 }
