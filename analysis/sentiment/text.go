@@ -322,6 +322,13 @@ func vaderText(text string) string {
 	return string(appendVaderText(nil, text))
 }
 
+// mayStartSkip reports whether c, at the start of a word, may start
+// what appendVaderText rewrites: a mention, a hashtag or a URL (http://,
+// https://, www.).
+func mayStartSkip(c byte) bool {
+	return c == '@' || c == '#' || c|0x20 == 'h' || c|0x20 == 'w'
+}
+
 // vaderRewrites reports whether vaderText may change text: whether it has
 // a mention, hashtag or URL.
 func vaderRewrites(text string) bool {
@@ -333,6 +340,14 @@ func vaderRewrites(text string) bool {
 func appendVaderText(b []byte, text string) []byte {
 	var prev rune = ' '
 	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf && (isWordRune(prev) || !mayStartSkip(c)) {
+			// An ASCII byte that starts no mention, hashtag or URL: copied,
+			// as the default below would.
+			b = append(b, c)
+			prev = rune(c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		atWordStart := !isWordRune(prev)
 		switch {
