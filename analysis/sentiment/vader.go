@@ -143,6 +143,8 @@ type vaderScores struct {
 type vword struct {
 	word, lower string
 	lo, hi      int     // lower's bytes in vaderScratch.lower, before lower is set
+	hash        uint64  // gramHash(lower)
+	cased       bool    // word != lower
 	valence     float64 // the lexicon's valence of lower, when inLex
 	boost       float64 // the booster's increment, when isBoost
 	inLex       bool    // lower is in the lexicon
@@ -213,7 +215,7 @@ func (lx *vaderLexicon) readWords(sc *vaderScratch, text string) string {
 		tok, after, more := strings.Cut(rest, " ")
 		w := vword{word: lx.stripPunctuation(tok)}
 		w.lo = len(lower)
-		lower = appendLower(lower, w.word)
+		lower = appendLowerWord(lower, &w)
 		w.hi = len(lower)
 		words = append(words, w)
 		if !more {
@@ -271,15 +273,44 @@ func (lx *vaderLexicon) emojiOf(r rune) (string, bool) {
 // describe fills w's lookups, with w.lower's bytes in lower.
 func (lx *vaderLexicon) describe(w *vword, lower []byte) {
 	w.lower = unsafe.String(unsafe.SliceData(lower[w.lo:]), w.hi-w.lo)
-	e := lx.entry(w.lower)
+	e := &noVaderEntry
+	if s := lx.words.get(w.lower, w.hash); s != nil {
+		e = &lx.entries[s.id]
+	}
 	w.valence, w.inLex, w.boost, w.isBoost = e.valence, e.inLex, e.boost, e.isBoost
 	w.negation = e.negation || strings.Contains(w.lower, "n't")
 	w.idiomWord = e.idiomWord
 	w.wordInLex = w.inLex
-	if w.word != w.lower {
+	if w.cased {
 		w.wordInLex = e.casedKey && lx.entry(w.word).inLex
 	}
-	w.upper = isUpperASCII(w.word)
+}
+
+// appendLowerWord appends w.word lowercased to b and sets w's hash, cased
+// and upper, in one pass when the word is ASCII.
+func appendLowerWord(b []byte, w *vword) []byte {
+	h, hasUpper, hasLower := uint64(fnvOffset), false, false
+	for i := range len(w.word) {
+		c := w.word[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			start := len(b) - i
+			b = appendLower(b[:start], w.word)
+			w.hash = gramHash(string(b[start:]))
+			w.cased = string(b[start:]) != w.word
+			w.upper = isUpperASCII(w.word)
+			return b
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+			hasUpper = true
+		case 'a' <= c && c <= 'z':
+			hasLower = true
+		}
+		b = append(b, c)
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	w.hash, w.cased, w.upper = h, hasUpper, hasUpper && !hasLower
+	return b
 }
 
 // noVaderEntry is the entry of a word VADER does not know.
