@@ -16,6 +16,11 @@ import (
 // cache miss, and hashes the word again for every part.
 type wordTable struct {
 	slots []wordSlot
+	// seen has one bit set per word, 8 bits per slot (see seenBit): a
+	// lookup of a word whose bit is clear, as most unknown words', ends
+	// there, in 1/32 of the table's memory, which stays in the
+	// processor's cache.
+	seen  []uint64
 	shift uint   // 64 - log2(len(slots))
 	text  []byte // the words' bytes, end to end
 	n     int
@@ -60,6 +65,7 @@ func newWordTable(n int) *wordTable {
 func (t *wordTable) resize(size int) {
 	old := t.slots
 	t.slots = make([]wordSlot, size)
+	t.seen = make([]uint64, size/8)
 	t.shift = uint(64 - bits.Len(uint(size-1)))
 	mask := size - 1
 	for _, s := range old {
@@ -71,7 +77,20 @@ func (t *wordTable) resize(size int) {
 			i = (i + 1) & mask
 		}
 		t.slots[i] = s
+		t.see(s.key)
 	}
+}
+
+// seenBit is key's bit in seen: the top bits of key times another odd
+// constant than home's, so that words sharing a home slot rarely share a
+// bit.
+func (t *wordTable) seenBit(key uint64) uint64 {
+	return (key * 0xC2B2AE3D27D4EB4F) >> (t.shift - 3)
+}
+
+func (t *wordTable) see(key uint64) {
+	b := t.seenBit(key)
+	t.seen[b/64] |= 1 << (b % 64)
 }
 
 // home is the first slot of key: the top bits of key times 2⁶⁴/φ.
@@ -100,6 +119,7 @@ func (t *wordTable) add(word string) *wordSlot {
 		i = (i + 1) & mask
 	}
 	t.slots[i] = wordSlot{key: key, head: wordHead(word), off: uint32(len(t.text)), n: uint8(len(word)), id: -1}
+	t.see(key)
 	if len(word) > 8 {
 		t.text = append(t.text, word[8:]...)
 	}
@@ -111,6 +131,9 @@ func (t *wordTable) add(word string) *wordSlot {
 // gramHash(word).
 func (t *wordTable) get(word string, h uint64) *wordSlot {
 	key := h | 1
+	if b := t.seenBit(key); t.seen[b/64]&(1<<(b%64)) == 0 {
+		return nil
+	}
 	mask := len(t.slots) - 1
 	for i := t.home(key); ; i = (i + 1) & mask {
 		s := &t.slots[i]
