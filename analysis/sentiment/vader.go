@@ -145,6 +145,7 @@ type vword struct {
 	lo, hi      int     // lower's bytes in vaderScratch.lower, before lower is set
 	hash        uint64  // gramHash(lower)
 	cased       bool    // word != lower
+	nt          bool    // lower contains "n't"
 	valence     float64 // the lexicon's valence of lower, when inLex
 	boost       float64 // the booster's increment, when isBoost
 	inLex       bool    // lower is in the lexicon
@@ -278,7 +279,7 @@ func (lx *vaderLexicon) describe(w *vword, lower []byte) {
 		e = &lx.entries[s.id]
 	}
 	w.valence, w.inLex, w.boost, w.isBoost = e.valence, e.inLex, e.boost, e.isBoost
-	w.negation = e.negation || strings.Contains(w.lower, "n't")
+	w.negation = e.negation || w.nt
 	w.idiomWord = e.idiomWord
 	w.wordInLex = w.inLex
 	if w.cased {
@@ -286,8 +287,8 @@ func (lx *vaderLexicon) describe(w *vword, lower []byte) {
 	}
 }
 
-// appendLowerWord appends w.word lowercased to b and sets w's hash, cased
-// and upper, in one pass when the word is ASCII.
+// appendLowerWord appends w.word lowercased to b and sets w's hash, cased,
+// nt and upper, in one pass when the word is ASCII.
 func appendLowerWord(b []byte, w *vword) []byte {
 	h, hasUpper, hasLower := uint64(fnvOffset), false, false
 	for i := range len(w.word) {
@@ -299,12 +300,15 @@ func appendLowerWord(b []byte, w *vword) []byte {
 			w.hash = gramHash(string(b[start:]))
 			w.cased = string(b[start:]) != w.word
 			w.upper = isUpperASCII(w.word)
+			w.nt = strings.Contains(string(b[start:]), "n't")
 			return b
 		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
 			hasUpper = true
 		case 'a' <= c && c <= 'z':
 			hasLower = true
+		case c == '\'' && i > 0 && i+1 < len(w.word) && w.word[i-1]|0x20 == 'n' && w.word[i+1]|0x20 == 't':
+			w.nt = true
 		}
 		b = append(b, c)
 		h = (h ^ uint64(c)) * fnvPrime

@@ -40,6 +40,7 @@ var vaderEdgeCases = []string{
 	// they are not boosters; "least" is checked as written.
 	":D good", ":d good", "very :D good", "=D so good", "O.o bad", "o.O bad", "O_O bad", ":P :P",
 	"XD great", "Least :D", "least =D", "O.O", "(:O nice", ":-D very bad", ":O",
+	"DoN'T good", "aren'T bad", "n't good", "'t good", "n' t good", "wouldn't'n't good", "cañ't good", "CAN'T good",
 }
 
 func TestVaderMatchesGovader(t *testing.T) {
