@@ -149,7 +149,9 @@ func parseBayes(data []byte) (*bayes, error) {
 	if !bytes.HasPrefix(data, []byte(wordsKey)) {
 		return nil, errors.New("no English words at the start of the bundle")
 	}
-	b := &bayes{words: newWordTable(1 << 17)}
+	// 262,144 slots (8 MB), room for 131,071 words: the bundle has 117,448,
+	// and the domain and reason words add a few hundred.
+	b := &bayes{words: newWordTable(1 << 16)}
 	p := data[len(wordsKey):]
 	for len(p) > 0 && p[0] == '"' {
 		word, rest, err := parseBayesWord(p)

@@ -54,8 +54,9 @@ func wordHead(word string) uint64 {
 	return h
 }
 
-// newWordTable returns an empty table with room for about n words; it
-// grows as needed.
+// newWordTable returns an empty table with room for at least n words (at
+// most half full: its size is the power of 2 above 2n); it grows as
+// needed.
 func newWordTable(n int) *wordTable {
 	t := &wordTable{}
 	t.resize(1 << bits.Len(uint(2*max(n, 8))))
