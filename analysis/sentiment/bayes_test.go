@@ -1,8 +1,10 @@
 package sentiment
 
 import (
+	"bufio"
 	"encoding/json"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/cdipaolo/goml/text"
@@ -190,4 +192,48 @@ func TestHotTable(t *testing.T) {
 	if n := len(b.hot.slots); n > 8192 || inHot < 3000 {
 		t.Errorf("hot table: %d slots, %d of the words; want at most 8,192 slots (256 KB) and at least 3,000 words", n, inHot)
 	}
+}
+
+// BenchmarkTokenLookups looks up every token of the JSON lines in
+// EARSHOT_BENCH_ANALYZE (docs/sentiment.md makes the file) and reports the
+// share of tokens the hot table answers: found in it ("hot-share") or of
+// hotShort bytes or fewer and not in it ("short-share").
+func BenchmarkTokenLookups(b *testing.B) {
+	path := os.Getenv("EARSHOT_BENCH_ANALYZE")
+	if path == "" {
+		b.Skip("set EARSHOT_BENCH_ANALYZE to a JSON lines file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var tokens []string
+	lines := bufio.NewScanner(f)
+	lines.Buffer(nil, 1<<20)
+	for lines.Scan() {
+		var line struct{ Text string }
+		if err := json.Unmarshal(lines.Bytes(), &line); err != nil {
+			b.Fatal(err)
+		}
+		tokens = append(tokens, tokenize(line.Text)...)
+	}
+	bm, err := restore()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var hot, short int
+	for _, tok := range tokens {
+		if bm.hot.get(tok, gramHash(tok)) != nil {
+			hot++
+		} else if len(tok) <= hotShort {
+			short++
+		}
+	}
+	var words []tokenWord
+	for b.Loop() {
+		words = bm.lookup(words[:0], tokens)
+	}
+	b.ReportMetric(float64(hot)/float64(len(tokens)), "hot-share")
+	b.ReportMetric(float64(short)/float64(len(tokens)), "short-share")
 }
