@@ -82,6 +82,13 @@ func appendNormalized(dst []byte, text string) []byte {
 			prev = rune(text[i-1])
 			continue
 		}
+		if text[i] == ' ' {
+			// A space separates words, as the default below would.
+			space()
+			prev = ' '
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		atWordStart := !isWordRune(prev)
 		if r < utf8.RuneSelf && emoticonStart[r] {
