@@ -1,8 +1,10 @@
 package sentiment
 
 import (
+	"bufio"
 	"encoding/json"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/cdipaolo/goml/text"
@@ -67,13 +69,27 @@ func TestParseBayes(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts := bundledCounts(t, nb)
-	if len(b.words) != len(counts) {
-		t.Errorf("%d words, the bundle has %d", len(b.words), len(counts))
+	if b.n != len(counts) {
+		t.Errorf("%d words, the bundle has %d", b.n, len(counts))
 	}
 	for w, c := range counts {
-		if got, want := b.words[w], wordOdds(c[0], c[1]); got != want {
-			t.Errorf("%q: log odds %v, want %v", w, got, want)
+		if got, ok := b.odds(w); got != wordOdds(c[0], c[1]) || !ok {
+			t.Errorf("%q: log odds %v, %v; want %v", w, got, ok, wordOdds(c[0], c[1]))
 		}
+	}
+	// The domain lexicon's and the reasons' words are in the table too,
+	// but only the bundle's words count as known.
+	for w, id := range extraIDs {
+		slot := b.words.get(w, gramHash(w))
+		if slot == nil || slot.id != id {
+			t.Fatalf("%q: slot %+v, want id %d", w, slot, id)
+		}
+		if _, inBundle := counts[w]; slot.bayes != inBundle {
+			t.Errorf("%q: in the Bayes vocabulary %v, in the bundle %v", w, slot.bayes, inBundle)
+		}
+	}
+	if _, ok := b.odds("qqqxqqq-not-a-word"); ok {
+		t.Error("an unknown word has log odds")
 	}
 	if want := math.Log(nb.Probabilities[1] / nb.Probabilities[0]); b.prior != want {
 		t.Errorf("prior %v, want %v", b.prior, want)
@@ -86,8 +102,8 @@ func TestParseBayesEscapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := b.words[`a"b`], wordOdds(1, 3); got != want || len(b.words) != 2 {
-		t.Errorf("words %v; want a\"b at %v and c", b.words, want)
+	if got, _ := b.odds(`a"b`); got != wordOdds(1, 3) || b.n != 2 {
+		t.Errorf("a\"b at %v, %d words; want %v and 2 words", got, b.n, wordOdds(1, 3))
 	}
 	if want := math.Log(3); math.Abs(b.prior-want) > 1e-12 {
 		t.Errorf("prior %v, want %v", b.prior, want)
@@ -145,4 +161,79 @@ func BenchmarkReadBayes(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestHotTable checks that a lookup through the hot table finds what the
+// full table has, for every word of the bundle, the domain and reason
+// words and unknown words, and that the hot table stays small.
+func TestHotTable(t *testing.T) {
+	b, err := restore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := []string{"qqq", "zz", "i", "to", "😡", ":)", "no", "xx-unknown-word"}
+	for w := range bundledCounts(t, bundledModel(t)) {
+		words = append(words, w)
+	}
+	for w := range extraIDs {
+		words = append(words, w)
+	}
+	inHot := 0
+	for _, w := range words {
+		h := gramHash(w)
+		got, want := b.get(w, h), b.words.get(w, h)
+		if (got == nil) != (want == nil) || (got != nil && (got.odds != want.odds || got.id != want.id || got.bayes != want.bayes)) {
+			t.Errorf("%q: get %+v, the full table %+v", w, got, want)
+		}
+		if b.hot.get(w, h) != nil {
+			inHot++
+		}
+	}
+	if n := len(b.hot.slots); n > 8192 || inHot < 3000 {
+		t.Errorf("hot table: %d slots, %d of the words; want at most 8,192 slots (256 KB) and at least 3,000 words", n, inHot)
+	}
+}
+
+// BenchmarkTokenLookups looks up every token of the JSON lines in
+// EARSHOT_BENCH_ANALYZE (docs/sentiment.md makes the file) and reports the
+// share of tokens the hot table answers: found in it ("hot-share") or of
+// hotShort bytes or fewer and not in it ("short-share").
+func BenchmarkTokenLookups(b *testing.B) {
+	path := os.Getenv("EARSHOT_BENCH_ANALYZE")
+	if path == "" {
+		b.Skip("set EARSHOT_BENCH_ANALYZE to a JSON lines file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var tokens []string
+	lines := bufio.NewScanner(f)
+	lines.Buffer(nil, 1<<20)
+	for lines.Scan() {
+		var line struct{ Text string }
+		if err := json.Unmarshal(lines.Bytes(), &line); err != nil {
+			b.Fatal(err)
+		}
+		tokens = append(tokens, tokenize(line.Text)...)
+	}
+	bm, err := restore()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var hot, short int
+	for _, tok := range tokens {
+		if bm.hot.get(tok, gramHash(tok)) != nil {
+			hot++
+		} else if len(tok) <= hotShort {
+			short++
+		}
+	}
+	var words []tokenWord
+	for b.Loop() {
+		words = bm.lookup(words[:0], tokens)
+	}
+	b.ReportMetric(float64(hot)/float64(len(tokens)), "hot-share")
+	b.ReportMetric(float64(short)/float64(len(tokens)), "short-share")
 }

@@ -319,6 +319,22 @@ func (d *domainWord) match(tokens []string, i int) (t term, n int) {
 	return term{}, 0
 }
 
+// noDomainWord is the domainWord of a token the domain layer does not know.
+var noDomainWord domainWord
+
+// domainWordOf returns the domainWord of tokens[i], from words[i] when
+// words is not nil.
+func domainWordOf(tokens []string, words []tokenWord, i int) *domainWord {
+	if words == nil {
+		d := domainWords[tokens[i]]
+		return &d
+	}
+	if e := words[i].extra(); e != nil {
+		return &e.domain
+	}
+	return &noDomainWord
+}
+
 func hasPrefix(tokens, words []string) bool {
 	if len(tokens) < len(words) {
 		return false
@@ -334,7 +350,9 @@ func hasPrefix(tokens, words []string) bool {
 // domainScore is the domain layer's opinion of tokens in [-1, 1]: the sum
 // of the weights of the lexicon terms found (negated ones by their negated
 // weight), squashed by tanh. hits counts the terms that weighed anything.
-func domainScore(tokens []string) (score float64, hits int) {
+// words, when not nil, are the tokens' lookups (see tokenWord), read
+// instead of domainWords.
+func domainScore(tokens []string, words []tokenWord) (score float64, hits int) {
 	var sum float64
 	lastNegator := -negationReach - 1 // index of the last negator in this clause
 	lastIntensifier, factor := -intensifierReach-1, 1.0
@@ -365,7 +383,7 @@ func domainScore(tokens []string) (score float64, hits int) {
 			continue
 		}
 		clauseStart = false
-		d := domainWords[tok]
+		d := domainWordOf(tokens, words, i)
 		t, n := d.match(tokens, i)
 		clauseWords++
 		if n == 0 {

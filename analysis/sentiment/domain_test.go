@@ -35,11 +35,20 @@ func TestDomainScore(t *testing.T) {
 		{"great service . one issue", 1, 2}, // more than praise alone
 		{"", 0, 0},
 	}
+	b, err := restore()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
-			score, hits := domainScore(strings.Fields(tt.text))
+			tokens := strings.Fields(tt.text)
+			score, hits := domainScore(tokens, nil)
 			if sign(score) != tt.wantSign || hits != tt.wantHits {
 				t.Errorf("domainScore(%q) = %.3f, %d hits; want sign %d, %d hits", tt.text, score, hits, tt.wantSign, tt.wantHits)
+			}
+			// The same from the tokens' lookups in the Bayes model's table.
+			if s2, h2 := domainScore(tokens, b.lookup(nil, tokens)); s2 != score || h2 != hits {
+				t.Errorf("domainScore(%q) from lookups = %v, %d hits; from domainWords %v, %d", tt.text, s2, h2, score, hits)
 			}
 			if score < -1 || score > 1 {
 				t.Errorf("domainScore(%q) = %v, out of [-1, 1]", tt.text, score)

@@ -254,18 +254,19 @@ func (s *Scorer) dense(text string, tokens []string) [numDense]float64 {
 	}
 	b, known := s.bayes.score(tokens)
 	var sc vaderScratch
-	return s.denseWith(&sc, text, tokens, b, known)
+	return s.denseWith(&sc, text, tokens, nil, b, known)
 }
 
-// denseWith is dense with the Bayes part's score already known.
-func (s *Scorer) denseWith(sc *vaderScratch, text string, tokens []string, bayes float64, known int) [numDense]float64 {
+// denseWith is dense with the Bayes part's score already known, and the
+// tokens' lookups when words is not nil.
+func (s *Scorer) denseWith(sc *vaderScratch, text string, tokens []string, words []tokenWord, bayes float64, known int) [numDense]float64 {
 	var x [numDense]float64
 	if known > 0 {
 		x[fBayes] = bayes
 	}
 	v := vaderScore(s.vader, sc, text)
 	x[fVaderCompound], x[fVaderPos], x[fVaderNeg] = v.compound, v.pos, v.neg
-	x[fDomain], _ = domainScore(tokens)
+	x[fDomain], _ = domainScore(tokens, words)
 	return x
 }
 

@@ -9,7 +9,10 @@ import "math/bits"
 // slot). Hash 0 marks an empty slot; an n-gram whose hash is 0 is kept
 // apart.
 type gramTable struct {
-	slots   []gramSlot
+	slots []gramSlot
+	// seen has one bit set per key, 8 bits per slot, as wordTable's: most
+	// bigrams of a text are not in the model, and their lookups end there.
+	seen    []uint64
 	shift   uint // 64 - log2(len(slots))
 	n       int
 	zero    vec3 // the weights of hash 0, when hasZero
@@ -24,7 +27,13 @@ type gramSlot struct {
 // newGramTable returns an empty table with room for n keys.
 func newGramTable(n int) *gramTable {
 	size := 1 << bits.Len(uint(2*n)) // over twice n, a power of 2
-	return &gramTable{slots: make([]gramSlot, size), shift: uint(64 - bits.Len(uint(size-1)))}
+	size = max(size, 8)
+	return &gramTable{slots: make([]gramSlot, size), seen: make([]uint64, size/8), shift: uint(64 - bits.Len(uint(size-1)))}
+}
+
+// seenBit is h's bit in seen (see wordTable.seenBit).
+func (t *gramTable) seenBit(h uint64) uint64 {
+	return (h * 0xC2B2AE3D27D4EB4F) >> (t.shift - 3)
 }
 
 // home is h's first slot: the top bits of h times 2⁶⁴/φ.
@@ -50,6 +59,8 @@ func (t *gramTable) set(h uint64, w vec3) {
 		case 0:
 			t.slots[i] = gramSlot{key: h, w: w}
 			t.n++
+			b := t.seenBit(h)
+			t.seen[b/64] |= 1 << (b % 64)
 			return
 		}
 	}
@@ -59,6 +70,9 @@ func (t *gramTable) set(h uint64, w vec3) {
 func (t *gramTable) get(h uint64) (vec3, bool) {
 	if h == 0 {
 		return t.zero, t.hasZero
+	}
+	if b := t.seenBit(h); t.seen[b/64]&(1<<(b%64)) == 0 {
+		return vec3{}, false
 	}
 	mask := len(t.slots) - 1
 	for i := t.home(h); ; i = (i + 1) & mask {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/earshot/earshot"
 )
@@ -111,7 +112,7 @@ var embeddedModel []byte
 // ParseModel reads a model file as Fit writes it.
 func ParseModel(data []byte) (*Model, error) {
 	var m Model
-	if err := json.Unmarshal(data, &m); err != nil {
+	if err := readModel(data, &m); err != nil {
 		return nil, fmt.Errorf("reading sentiment model: %w", err)
 	}
 	if err := m.compile(); err != nil {
@@ -139,13 +140,13 @@ func (m *Model) compile() error {
 	}
 	m.grams = newGramTable(len(m.Grams))
 	for g, w := range m.Grams {
-		words := strings.Fields(g)
-		if len(words) < 1 || len(words) > 2 || strings.Join(words, " ") != g {
+		w1, w2, two := strings.Cut(g, " ")
+		if w1 == "" || (two && w2 == "") || strings.ContainsFunc(w1, unicode.IsSpace) || strings.ContainsFunc(w2, unicode.IsSpace) {
 			return fmt.Errorf("sentiment model: n-gram %q is not one or two words", g)
 		}
-		h := gramHash(words[0])
-		if len(words) == 2 {
-			h = bigramHash(words[0], words[1])
+		h := gramHash(w1)
+		if two {
+			h = bigramHash(w1, w2)
 		}
 		m.grams.set(h, w)
 	}

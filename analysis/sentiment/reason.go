@@ -100,12 +100,20 @@ var reasonIndex = func() map[string][]reasonEntry {
 }()
 
 // reasonOf says why a negative text is negative: the reason whose terms
-// weigh most in tokens, ReasonOther when none is found.
-func reasonOf(tokens []string) earshot.Reason {
+// weigh most in tokens, ReasonOther when none is found. words, when not
+// nil, are the tokens' lookups (see tokenWord), read instead of
+// reasonIndex.
+func reasonOf(tokens []string, words []tokenWord) earshot.Reason {
 	var score [6]float64
 	for i := 0; i < len(tokens); {
 		n := 1
-		for _, e := range reasonIndex[tokens[i]] {
+		var terms []reasonEntry
+		if words == nil {
+			terms = reasonIndex[tokens[i]]
+		} else if e := words[i].extra(); e != nil {
+			terms = e.reasons
+		}
+		for _, e := range terms {
 			if hasPrefix(tokens[i+1:], e.rest) {
 				score[slot(e.reason)] += reasonWeight[e.reason]
 				n = 1 + len(e.rest)
@@ -136,5 +144,5 @@ func slot(r earshot.Reason) int {
 // earshot.Reason constants, ReasonOther when no term points anywhere. The
 // Scorer sets it on negative texts; ReasonOf is for evaluation.
 func ReasonOf(text string) earshot.Reason {
-	return reasonOf(tokenize(text))
+	return reasonOf(tokenize(text), nil)
 }

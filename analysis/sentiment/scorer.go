@@ -208,6 +208,7 @@ func (s *Scorer) Explain(text string) Explanation {
 // scratch is a worker's reusable memory.
 type scratch struct {
 	tokens []string
+	words  []tokenWord // the tokens' lookups
 	buf    []byte
 	vader  vaderScratch
 }
@@ -217,7 +218,8 @@ type scratch struct {
 func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contrib bool) {
 	sc.tokens, sc.buf = tokenizeInto(sc.tokens[:0], sc.buf[:0], text)
 	tokens := sc.tokens
-	bayesScore, known := s.bayes.score(tokens)
+	sc.words = s.bayes.lookup(sc.words[:0], tokens)
+	bayesScore, known := s.bayes.scoreWords(sc.words)
 	// A text mostly of English words is scored whatever its language, so
 	// the language is only detected when it is not, or to be reported.
 	english := mostlyEnglish(tokens, known)
@@ -238,9 +240,9 @@ func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contri
 		return
 	}
 
-	x := s.denseWith(&sc.vader, text, tokens, bayesScore, known)
+	x := s.denseWith(&sc.vader, text, tokens, sc.words, bayesScore, known)
 	m := s.model
-	learned := m.learned(tokens)
+	learned := m.learned(tokens, sc.words)
 	x[fLearnedNeg], x[fLearnedNeu], x[fLearnedPos] = learned[neg], learned[neu], learned[pos]
 
 	var z vec3
@@ -265,7 +267,7 @@ func (s *Scorer) explain(text string, sc *scratch, e *Explanation, parts, contri
 	e.Score = p[pos] - p[neg]
 	e.Label = classes[argmax(p)]
 	if e.Label == earshot.Negative {
-		e.Reason = reasonOf(tokens)
+		e.Reason = reasonOf(tokens, sc.words)
 	}
 	if parts {
 		lp := softmax(m.Solo[PartLearned].apply(learned[:]))
@@ -324,8 +326,9 @@ func (s Solo) apply(x []float64) vec3 {
 // learned is the learned part's class log-odds for tokens, centred (they
 // sum to 0): GramBias plus the weights of the unigrams and bigrams in
 // tokens (counted as often as they occur; bigrams do not span a clause
-// break).
-func (m *Model) learned(tokens []string) vec3 {
+// break). words, when not nil, are the tokens' lookups, whose hashes it
+// reads.
+func (m *Model) learned(tokens []string, words []tokenWord) vec3 {
 	z := m.GramBias
 	add := func(h uint64) {
 		if w, ok := m.grams.get(h); ok {
@@ -338,7 +341,12 @@ func (m *Model) learned(tokens []string) vec3 {
 		if t == clauseBreak {
 			continue
 		}
-		h := gramHash(t)
+		var h uint64
+		if words != nil {
+			h = words[i].hash
+		} else {
+			h = gramHash(t)
+		}
 		add(h)
 		if i+1 < len(tokens) && tokens[i+1] != clauseBreak {
 			add(bigramAfter(h, tokens[i+1])) // bigramHash(t, tokens[i+1])

@@ -75,6 +75,20 @@ func appendNormalized(dst []byte, text string) []byte {
 	}
 	var prev rune = ' '
 	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf && asciiWord[c] && (isWordRune(prev) || !isURL(text[i:])) {
+			// A run of ASCII letters and digits, not a URL: the common
+			// case, written as the switch below would write it.
+			i = appendASCIIWord(&b, text, i)
+			prev = rune(text[i-1])
+			continue
+		}
+		if text[i] == ' ' {
+			// A space separates words, as the default below would.
+			space()
+			prev = ' '
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		atWordStart := !isWordRune(prev)
 		if r < utf8.RuneSelf && emoticonStart[r] {
@@ -133,6 +147,23 @@ func appendNormalized(dst []byte, text string) []byte {
 		i += size
 	}
 	return b
+}
+
+// appendASCIIWord appends the run of ASCII letters and digits that starts
+// at text[i], lowercased, to b, and returns the index after it.
+func appendASCIIWord(b *nbuf, text string, i int) int {
+	j := i
+	for j < len(text) && text[j] < utf8.RuneSelf && asciiWord[text[j]] {
+		j++
+	}
+	s := append(*b, text[i:j]...)
+	for k := len(s) - (j - i); k < len(s); k++ {
+		if c := s[k]; 'A' <= c && c <= 'Z' {
+			s[k] = c + 'a' - 'A'
+		}
+	}
+	*b = s
+	return j
 }
 
 // writeHashtag writes the body of a hashtag (no '#') to b as lowercase
@@ -298,6 +329,13 @@ func vaderText(text string) string {
 	return string(appendVaderText(nil, text))
 }
 
+// mayStartSkip reports whether c, at the start of a word, may start
+// what appendVaderText rewrites: a mention, a hashtag or a URL (http://,
+// https://, www.).
+func mayStartSkip(c byte) bool {
+	return c == '@' || c == '#' || c|0x20 == 'h' || c|0x20 == 'w'
+}
+
 // vaderRewrites reports whether vaderText may change text: whether it has
 // a mention, hashtag or URL.
 func vaderRewrites(text string) bool {
@@ -309,6 +347,14 @@ func vaderRewrites(text string) bool {
 func appendVaderText(b []byte, text string) []byte {
 	var prev rune = ' '
 	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf && (isWordRune(prev) || !mayStartSkip(c)) {
+			// An ASCII byte that starts no mention, hashtag or URL: copied,
+			// as the default below would.
+			b = append(b, c)
+			prev = rune(c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		atWordStart := !isWordRune(prev)
 		switch {

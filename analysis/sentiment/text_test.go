@@ -69,6 +69,11 @@ func TestVaderText(t *testing.T) {
 		{"GREAT service!!!", "GREAT service!!!"},
 		{"@Acme the app is #NotWorking https://x.co/1 :(", " the app is Not Working  :("},
 		{"# alone", "# alone"},
+		// Inside a word, "@", "#", "h" and "w" start nothing.
+		{"mail me@x.com, a#b!", "mail me@x.com, a#b!"},
+		{"Wow what HOW", "Wow what HOW"},
+		{"see www.x.com then HTTP://X.COM done", "see  then  done"},
+		{"née @Ann ok #two_words", "née  ok two words"},
 	}
 	for _, tt := range tests {
 		if got := vaderText(tt.in); got != tt.want {

@@ -43,8 +43,10 @@ const vaderTrim = "\"!#$%&\\'()*+,-./:;<=>?@[\\]^_`{|}~"
 // vaderLexicon is VADER's data: word valences, boosters, negations, the
 // special idioms and the emoji descriptions.
 type vaderLexicon struct {
-	// words has what VADER knows of each single word, for one lookup.
-	words   map[string]vaderEntry
+	// words has what VADER knows of each single word, for one lookup:
+	// the slot's id is the word's index in entries.
+	words   *wordTable
+	entries []vaderEntry
 	boost   map[string]float64 // boosters and dampeners, a few of two words
 	special map[string]float64 // idioms that set the valence ("the bomb")
 	emoji   map[rune]string
@@ -64,6 +66,10 @@ type vaderEntry struct {
 	// special. A sequence of words can only match such a key if each of
 	// its words is one.
 	idiomWord bool
+	// casedKey: the lowercase form of a lexicon word with capitals
+	// (":D" → ":d"). A word with capitals is only in the lexicon as
+	// written if its lowercase form is one.
+	casedKey bool
 }
 
 // vaderData reads govader's data once per process.
@@ -71,18 +77,29 @@ var vaderData = sync.OnceValue(func() *vaderLexicon {
 	a := govader.NewSentimentIntensityAnalyzer()
 	c := a.Constants
 	lx := &vaderLexicon{
-		words:   make(map[string]vaderEntry, len(a.Lexicon)),
+		words:   newWordTable(len(a.Lexicon)),
 		boost:   c.BoosterDict,
 		special: c.SpecialCaseIdioms,
 		emoji:   make(map[rune]string, len(a.EmojiDict)),
 	}
 	entry := func(w string, set func(e *vaderEntry)) {
-		e := lx.words[w]
-		set(&e)
-		lx.words[w] = e
+		s := lx.words.add(w)
+		if s.id < 0 {
+			if len(lx.entries) >= maxID {
+				panic("sentiment: more VADER words than a wordTable's ids")
+			}
+			s.id = int16(len(lx.entries))
+			lx.entries = append(lx.entries, vaderEntry{})
+		}
+		set(&lx.entries[s.id])
 	}
 	for w, v := range a.Lexicon {
 		entry(w, func(e *vaderEntry) { e.valence, e.inLex = v, true })
+	}
+	for w := range a.Lexicon {
+		if lower := string(appendLower(nil, w)); lower != w {
+			entry(lower, func(e *vaderEntry) { e.casedKey = true })
+		}
 	}
 	for w, v := range c.BoosterDict {
 		entry(w, func(e *vaderEntry) { e.boost, e.isBoost = v, true })
@@ -126,6 +143,9 @@ type vaderScores struct {
 type vword struct {
 	word, lower string
 	lo, hi      int     // lower's bytes in vaderScratch.lower, before lower is set
+	hash        uint64  // gramHash(lower)
+	cased       bool    // word != lower
+	nt          bool    // lower contains "n't"
 	valence     float64 // the lexicon's valence of lower, when inLex
 	boost       float64 // the booster's increment, when isBoost
 	inLex       bool    // lower is in the lexicon
@@ -190,6 +210,37 @@ func (lx *vaderLexicon) score(sc *vaderScratch, text string) vaderScores {
 // strings in sc.words point into sc's buffers and are valid until the next
 // call.
 func (lx *vaderLexicon) readWords(sc *vaderScratch, text string) string {
+	trimmed := strings.TrimSpace(lx.withEmoji(sc, text))
+	words, lower := sc.words[:0], sc.lower[:0]
+	for rest := trimmed; ; {
+		tok, after, more := strings.Cut(rest, " ")
+		w := vword{word: lx.stripPunctuation(tok)}
+		w.lo = len(lower)
+		lower = appendLowerWord(lower, &w)
+		w.hi = len(lower)
+		words = append(words, w)
+		if !more {
+			break
+		}
+		rest = after
+	}
+	sc.words, sc.lower = words, lower
+	for i := range words {
+		lx.describe(&words[i], lower)
+	}
+	return trimmed
+}
+
+// withEmoji returns text with its emoji replaced by their descriptions,
+// in sc.text when it changes.
+func (lx *vaderLexicon) withEmoji(sc *vaderScratch, text string) string {
+	plain := true
+	for i := 0; i < len(text) && plain; i++ {
+		plain = text[i] < utf8.RuneSelf && lx.asciiEmoji[text[i]] == nil
+	}
+	if plain {
+		return text
+	}
 	b := sc.text[:0]
 	prevSpace := true
 	for _, r := range text {
@@ -205,25 +256,7 @@ func (lx *vaderLexicon) readWords(sc *vaderScratch, text string) string {
 		prevSpace = r == ' '
 	}
 	sc.text = b
-	trimmed := strings.TrimSpace(unsafe.String(unsafe.SliceData(b), len(b)))
-	words, lower := sc.words[:0], sc.lower[:0]
-	for rest := trimmed; ; {
-		tok, after, more := strings.Cut(rest, " ")
-		w := vword{word: lx.stripPunctuation(tok)}
-		w.lo = len(lower)
-		lower = appendLower(lower, w.word)
-		w.hi = len(lower)
-		words = append(words, w)
-		if !more {
-			break
-		}
-		rest = after
-	}
-	sc.words, sc.lower = words, lower
-	for i := range words {
-		lx.describe(&words[i], lower)
-	}
-	return trimmed
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // emojiOf returns the description of r if r is an emoji.
@@ -241,15 +274,58 @@ func (lx *vaderLexicon) emojiOf(r rune) (string, bool) {
 // describe fills w's lookups, with w.lower's bytes in lower.
 func (lx *vaderLexicon) describe(w *vword, lower []byte) {
 	w.lower = unsafe.String(unsafe.SliceData(lower[w.lo:]), w.hi-w.lo)
-	e := lx.words[w.lower]
+	e := &noVaderEntry
+	if s := lx.words.get(w.lower, w.hash); s != nil {
+		e = &lx.entries[s.id]
+	}
 	w.valence, w.inLex, w.boost, w.isBoost = e.valence, e.inLex, e.boost, e.isBoost
-	w.negation = e.negation || strings.Contains(w.lower, "n't")
+	w.negation = e.negation || w.nt
 	w.idiomWord = e.idiomWord
 	w.wordInLex = w.inLex
-	if w.word != w.lower {
-		w.wordInLex = lx.words[w.word].inLex
+	if w.cased {
+		w.wordInLex = e.casedKey && lx.entry(w.word).inLex
 	}
-	w.upper = isUpperASCII(w.word)
+}
+
+// appendLowerWord appends w.word lowercased to b and sets w's hash, cased,
+// nt and upper, in one pass when the word is ASCII.
+func appendLowerWord(b []byte, w *vword) []byte {
+	h, hasUpper, hasLower := uint64(fnvOffset), false, false
+	for i := range len(w.word) {
+		c := w.word[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			start := len(b) - i
+			b = appendLower(b[:start], w.word)
+			w.hash = gramHash(string(b[start:]))
+			w.cased = string(b[start:]) != w.word
+			w.upper = isUpperASCII(w.word)
+			w.nt = strings.Contains(string(b[start:]), "n't")
+			return b
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+			hasUpper = true
+		case 'a' <= c && c <= 'z':
+			hasLower = true
+		case c == '\'' && i > 0 && i+1 < len(w.word) && w.word[i-1]|0x20 == 'n' && w.word[i+1]|0x20 == 't':
+			w.nt = true
+		}
+		b = append(b, c)
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	w.hash, w.cased, w.upper = h, hasUpper, hasUpper && !hasLower
+	return b
+}
+
+// noVaderEntry is the entry of a word VADER does not know.
+var noVaderEntry vaderEntry
+
+// entry returns what VADER knows of word.
+func (lx *vaderLexicon) entry(word string) *vaderEntry {
+	if s := lx.words.get(word, gramHash(word)); s != nil {
+		return &lx.entries[s.id]
+	}
+	return &noVaderEntry
 }
 
 // stripPunctuation trims punctuation from both ends of tok unless fewer

@@ -36,6 +36,11 @@ var vaderEdgeCases = []string{
 	"I haven't had a bad experience", "it isn't the bomb", "never so very good",
 	"this is SO amazing!!! but kind of pricey?", "uh-uh no way", "seldom good", "despite the good",
 	"no no no", "ok ok", "fuckin great", "fucking awful", "almost perfect", "kind-of good",
+	// Lexicon words with capitals, as written and not: before a lexicon word
+	// they are not boosters; "least" is checked as written.
+	":D good", ":d good", "very :D good", "=D so good", "O.o bad", "o.O bad", "O_O bad", ":P :P",
+	"XD great", "Least :D", "least =D", "O.O", "(:O nice", ":-D very bad", ":O",
+	"DoN'T good", "aren'T bad", "n't good", "'t good", "n' t good", "wouldn't'n't good", "cañ't good", "CAN'T good",
 }
 
 func TestVaderMatchesGovader(t *testing.T) {

@@ -75,7 +75,7 @@ func Score(ctx context.Context, scorer *sentiment.Scorer, explain bool, r io.Rea
 	scores := make([]earshot.Sentiment, batchSize)
 	for c := range chunks {
 		bad += c.bad
-		if err := writeChunk(ctx, scorer, explain, c, scores, enc); err != nil {
+		if err := writeChunk(ctx, scorer, explain, c, scores, out, enc); err != nil {
 			return bad, err // the deferred cancel stops the reader
 		}
 		c.rows, c.texts, c.which, c.bad = c.rows[:0], c.texts[:0], c.which[:0], 0
@@ -169,7 +169,7 @@ func send(ctx context.Context, chunks chan<- *chunk, c *chunk) bool {
 }
 
 // writeChunk scores a chunk's texts and writes its rows.
-func writeChunk(ctx context.Context, scorer *sentiment.Scorer, explain bool, c *chunk, scores []earshot.Sentiment, enc *json.Encoder) error {
+func writeChunk(ctx context.Context, scorer *sentiment.Scorer, explain bool, c *chunk, scores []earshot.Sentiment, out *bufio.Writer, enc *json.Encoder) error {
 	rows := c.rows
 	switch {
 	case len(c.texts) == 0:
@@ -201,11 +201,51 @@ func writeChunk(ctx context.Context, scorer *sentiment.Scorer, explain bool, c *
 		if rows[i].Label == "" && rows[i].Error == "" {
 			rows[i].Label = "unscored"
 		}
+		if line, ok := appendRow(out.AvailableBuffer(), &rows[i]); ok {
+			if _, err := out.Write(line); err != nil {
+				return fmt.Errorf("writing: %w", err)
+			}
+			continue
+		}
 		if err := enc.Encode(&rows[i]); err != nil {
 			return fmt.Errorf("writing: %w", err)
 		}
 	}
 	return nil
+}
+
+// appendRow appends r to b as a line of JSON, byte for byte as the
+// Encoder of Score writes it, when r has only an id, a score and a label
+// and its strings need no escaping (the common row; encoding/json goes
+// through reflection for each); ok is false for any other row.
+func appendRow(b []byte, r *Row) (line []byte, ok bool) {
+	if r.Reason != "" || r.Lang != "" || r.Parts != nil || r.Error != "" || !plainJSON(r.ID) || !plainJSON(r.Label) {
+		return b, false
+	}
+	// encoding/json writes a float64 as AppendFloat's 'f' format unless it
+	// is small or large (then 'e'), and refuses NaN and infinities.
+	if a := math.Abs(r.Score); math.IsNaN(a) || (a != 0 && (a < 1e-6 || a >= 1e21)) {
+		return b, false
+	}
+	b = append(b, `{"id":"`...)
+	b = append(b, r.ID...)
+	b = append(b, `","score":`...)
+	b = strconv.AppendFloat(b, r.Score, 'f', -1, 64)
+	b = append(b, `,"label":"`...)
+	b = append(b, r.Label...)
+	b = append(b, "\"}\n"...)
+	return b, true
+}
+
+// plainJSON reports whether encoding/json writes s as it is between
+// quotes: printable ASCII without a quote or a backslash.
+func plainJSON(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // idString renders a JSON id (string or number) as a string.

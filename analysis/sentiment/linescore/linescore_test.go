@@ -1,7 +1,9 @@
 package linescore
 
 import (
+	"bytes"
 	"encoding/json"
+	"math"
 	"testing"
 )
 
@@ -58,5 +60,56 @@ func TestPlainLine(t *testing.T) {
 				t.Errorf("id %q text %q; encoding/json: id %q text %v", id, text, want, v.Text)
 			}
 		})
+	}
+}
+
+// TestAppendRow checks appendRow against the Encoder Score uses: the rows
+// it writes must come out byte for byte the same, and it must leave to the
+// Encoder every row it cannot write so.
+func TestAppendRow(t *testing.T) {
+	rows := []Row{
+		{ID: "0", Score: -0.0595, Label: "neutral"},
+		{ID: "123", Score: 1, Label: "positive"},
+		{ID: "x", Score: -1, Label: "negative"},
+		{ID: "a<b>&c d", Score: 0.5, Label: "unscored"},
+		{ID: "", Score: 0, Label: "neutral"},
+		{ID: "z", Score: math.Copysign(0, -1), Label: "neutral"},
+		{ID: "z", Score: 1e-7, Label: "neutral"},
+		{ID: "z", Score: 1e-6, Label: "neutral"},
+		{ID: "z", Score: 123456789.125, Label: "neutral"},
+		{ID: "z", Score: 1e21, Label: "neutral"},
+		{ID: "z", Score: 0.30000000000000004, Label: "neutral"},
+		{ID: "quote\"d", Score: 0.1, Label: "positive"},
+		{ID: `back\slash`, Score: 0.1, Label: "positive"},
+		{ID: "tab\t", Score: 0.1, Label: "positive"},
+		{ID: "café", Score: 0.1, Label: "positive"},
+		{ID: "bad\xff", Score: 0.1, Label: "positive"},
+		{ID: "del\x7f", Score: 0.1, Label: "positive"},
+		{ID: "x", Score: 0.1, Label: "negative", Reason: "login"},
+		{ID: "x", Score: 0.1, Label: "negative", Lang: "en"},
+		{ID: "x", Score: 0.1, Label: "negative", Parts: map[string]float64{"bias": 1}},
+		{ID: "x", Error: "bad line"},
+	}
+	wantFast := []bool{true, true, true, true, true, true, false, true, true, false, true, false, false, false, false, false, false, false, false, false, false}
+	for i, r := range rows {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(&r); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := appendRow([]byte("prefix"), &r)
+		if ok != wantFast[i] {
+			t.Errorf("%+v: appendRow ok %v, want %v", r, ok, wantFast[i])
+		}
+		if ok && string(got) != "prefix"+want.String() {
+			t.Errorf("%+v: appendRow wrote %q, the Encoder %q", r, got, want.String())
+		}
+		if !ok && string(got) != "prefix" {
+			t.Errorf("%+v: appendRow wrote %q though not ok", r, got)
+		}
+	}
+	if _, ok := appendRow(nil, &Row{ID: "x", Score: math.NaN(), Label: "neutral"}); ok {
+		t.Error("appendRow wrote NaN, which the Encoder refuses")
 	}
 }
