@@ -55,10 +55,11 @@ SELECT toUnixTimestamp64Nano(created_at), source, watches, label, score, 1 FROM 
 		chdbStatement{"count", `SELECT count() FROM earshot_scale.posts`},
 	)
 	// The 200 posts TopNegative answers: the lowest score, newest first.
-	var winners []any
+	var winners, created []any
 	for i := n - 1; i >= 0 && len(winners) < 200; i-- {
 		if (int64(i)*7919)%20001 == 0 {
 			winners = append(winners, "s:"+strconv.Itoa(i))
+			created = append(created, from.UnixNano()+int64(i)*step)
 		}
 	}
 	hour := []any{int64(time.Hour), int64(time.Hour)}
@@ -74,7 +75,7 @@ SELECT toUnixTimestamp64Nano(created_at), source, watches, label, score, 1 FROM 
 		{qRollupSeriesBySrc, "series by source (rollup)", append(slices.Clone(whole), "", "", ""), 2880},
 		{qRollupSeries, "series by hour, watch acme (rollup)", append(slices.Clone(whole), "acme", "", ""), 720},
 		{qNegativeCandidates, "top negative: candidates", []any{toNS(from), toNS(to), -0.99, "", "", "", "", 200}, 200},
-		{qNegativeWinners, "top negative: their stored versions", []any{toNS(from), toNS(to), clickhouse.GroupSet{Value: winners}}, len(winners)},
+		{qNegativeWinners, "top negative: their stored versions", []any{toNS(from), toNS(to), clickhouse.GroupSet{Value: created}, clickhouse.GroupSet{Value: winners}}, len(winners)},
 	}
 	const runs = 9
 	for _, qq := range queries {

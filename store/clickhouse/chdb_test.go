@@ -161,6 +161,8 @@ func TestChdbCurrentServer(t *testing.T) {
 		"explain edge series":             {".posts", "PrimaryKey", "Keys:", "created_at"},
 		"explain top negative":            {".posts", "PrimaryKey", "Keys:", "created_at"},
 		"explain posts":                   {".posts", "PrimaryKey", "Keys:", "created_at"},
+		// The candidates' exact creation times reach the sorting key.
+		"explain negative winners": {".posts", "PrimaryKey", "toUnixTimestamp64Nano(created_at) in 2-element set"},
 	} {
 		got := results[name]
 		for _, want := range wants {
@@ -417,7 +419,9 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	add(qPostStates, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "twitter:2", "it's"}})
 	add(qAuthorStates, "twitter", "u1")
 	add(qNegativeCandidates, toNS(from), toNS(to), math.MaxFloat64, "", "", "", "", 10)
-	add(qNegativeWinners, toNS(chdbBase), toNS(chdbBase.Add(90*time.Minute)), clickhouse.GroupSet{Value: []any{"twitter:1", "it's"}})
+	winnersArgs := []any{toNS(chdbBase), toNS(chdbBase.Add(90 * time.Minute)),
+		clickhouse.GroupSet{Value: []any{toNS(chdbBase), toNS(chdbBase.Add(90 * time.Minute))}}, clickhouse.GroupSet{Value: []any{"twitter:1", "it's"}}}
+	add(qNegativeWinners, winnersArgs...)
 	// Rebuilding: the rollup is right, so nothing to fix; then a row of no
 	// post, which the fixes take away.
 	add(qPostSpan)
@@ -436,6 +440,7 @@ func chdbScript(t *testing.T, d Dialect) []chdbStatement {
 	explain("explain edge series", qEdgeSeries, append(edges, "", "", "", "")...)
 	explain("explain top negative", qTopNegative, append(anyWindow, 100)...)
 	explain("explain posts", qPosts, append(anyWindow, 100)...)
+	explain("explain negative winners", qNegativeWinners, winnersArgs...)
 	add(qAuthors, append(anyWindow, 100)...)
 	add(qCountAuthorPosts, "twitter", "u1")
 

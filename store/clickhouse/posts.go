@@ -257,11 +257,16 @@ func (s *Store) addStoredLinks(ctx context.Context, links map[string]string, ids
 
 // idSetContext lets the server parse a query whose text holds ids (bound
 // as a tuple) whole: it raises max_query_size when they need it.
-func idSetContext(ctx context.Context, query string, ids []any) context.Context {
+func idSetContext(ctx context.Context, query string, sets ...[]any) context.Context {
 	size := len(query)
-	for _, id := range ids {
-		if s, ok := id.(string); ok {
-			size += 2*len(s) + 4 // quoted, escaped at worst, and a separator
+	for _, set := range sets {
+		for _, v := range set {
+			switch v := v.(type) {
+			case string:
+				size += 2*len(v) + 4 // quoted, escaped at worst, and a separator
+			case int64:
+				size += 21 // a sign, 19 digits and a separator
+			}
 		}
 	}
 	if size > defaultMaxQuerySize/2 {
@@ -594,14 +599,14 @@ func (s *Store) topNegativeByCandidates(ctx context.Context, q earshot.PostQuery
 	n := limit(q.Limit)
 	from, to := toNS(q.From), toNS(q.To)
 	for k := 2*n + 50; k <= min(32*n+800, maxStateIDs); k *= 4 {
-		seen, ids, lo, hi, got, err := s.negativeCandidates(ctx, q, k)
+		c, err := s.negativeCandidates(ctx, q, k)
 		if err != nil {
 			return nil, false, err
 		}
-		if len(ids) == 0 {
+		if len(c.ids) == 0 {
 			return nil, true, nil
 		}
-		winners, err := s.storedVersions(ctx, lo, hi, ids)
+		winners, err := s.storedVersions(ctx, c)
 		if err != nil {
 			return nil, false, err
 		}
@@ -612,11 +617,11 @@ func (s *Store) topNegativeByCandidates(ctx context.Context, q earshot.PostQuery
 				q.Watch != "" && !slices.Contains(p.Watches, q.Watch) || q.Source != "" && p.Source != q.Source {
 				continue
 			}
-			if slices.Contains(seen[p.ID], candidateRow{created, p.Sentiment.Score}) {
+			if slices.Contains(c.seen[p.ID], candidateRow{created, p.Sentiment.Score}) {
 				kept = append(kept, p)
 			}
 		}
-		if len(kept) >= n || got < k {
+		if len(kept) >= n || c.got < k {
 			slices.SortFunc(kept, func(a, b earshot.Post) int {
 				return cmp.Or(cmp.Compare(a.Sentiment.Score, b.Sentiment.Score), b.CreatedAt.Compare(a.CreatedAt), strings.Compare(a.ID, b.ID))
 			})
@@ -633,17 +638,44 @@ type candidateRow struct {
 	score   float64
 }
 
+// candidates are the rows of any version that rank first for a query:
+// each post's rows by its ID (seen), the IDs and the rows' distinct
+// creation times in the order met, the earliest and latest of those
+// times, and how many rows there were.
+type candidates struct {
+	seen      map[string][]candidateRow
+	ids       []any
+	times     []any
+	lo, hi    int64
+	got       int
+	timesSeen map[int64]bool
+}
+
+// add records one row of the post id.
+func (c *candidates) add(id string, r candidateRow) {
+	c.got++
+	if _, ok := c.seen[id]; !ok {
+		c.ids = append(c.ids, id)
+	}
+	c.seen[id] = append(c.seen[id], r)
+	if !c.timesSeen[r.created] {
+		c.timesSeen[r.created] = true
+		c.times = append(c.times, r.created)
+	}
+	c.lo, c.hi = min(c.lo, r.created), max(c.hi, r.created)
+}
+
 // negativeCandidates returns the k rows of any version that rank first
-// for q, by post ID, the IDs, their earliest and latest creation times,
-// and how many rows there were (fewer than k: every row there is).
-func (s *Store) negativeCandidates(ctx context.Context, q earshot.PostQuery, k int) (seen map[string][]candidateRow, ids []any, lo, hi int64, got int, err error) {
+// for q (fewer than k: every row there is).
+func (s *Store) negativeCandidates(ctx context.Context, q earshot.PostQuery, k int) (*candidates, error) {
+	var c *candidates
 	for _, bound := range negativeBounds {
-		seen, ids, got = map[string][]candidateRow{}, nil, 0
-		lo, hi = int64(math.MaxInt64), int64(math.MinInt64)
+		c = &candidates{seen: map[string][]candidateRow{}, timesSeen: map[int64]bool{},
+			lo: math.MaxInt64, hi: math.MinInt64}
 		rows, err := s.conn.Query(ctx, mustQuery(s.q, qNegativeCandidates),
 			toNS(q.From), toNS(q.To), bound, q.Watch, q.Watch, q.Source, q.Source, k)
 		if err != nil {
-			return nil, nil, 0, 0, 0, err
+			return nil, err
 		}
 		for rows.Next() {
 			var (
@@ -652,35 +684,33 @@ func (s *Store) negativeCandidates(ctx context.Context, q earshot.PostQuery, k i
 			)
 			if err := rows.Scan(&id, &r.created, &r.score); err != nil {
 				rows.Close()
-				return nil, nil, 0, 0, 0, err
+				return nil, err
 			}
-			got++
-			if _, ok := seen[id]; !ok {
-				ids = append(ids, id)
-			}
-			seen[id] = append(seen[id], r)
-			lo, hi = min(lo, r.created), max(hi, r.created)
+			c.add(id, r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, nil, 0, 0, 0, err
+			return nil, err
 		}
-		if got >= k {
+		if c.got >= k {
 			break
 		}
 	}
-	return seen, ids, lo, hi, got, nil
+	return c, nil
 }
 
-// storedVersions returns the stored version of each post of ids created in
-// [lo, hi] (both included), as FINAL would: of the rows of one post (ID,
-// source and, where posts are sorted by time, creation time) the highest
-// version, and of equal versions the one of the part with the later block
-// numbers (rows of one post with equal versions in one part were settled
-// when the part was made).
-func (s *Store) storedVersions(ctx context.Context, lo, hi int64, ids []any) ([]earshot.Post, error) {
+// storedVersions returns the stored version of each candidate post, as
+// FINAL would: of the rows of one post (ID, source and, where posts are
+// sorted by time, creation time) the highest version, and of equal
+// versions the one of the part with the later block numbers (rows of one
+// post with equal versions in one part were settled when the part was
+// made). It asks for the candidates' exact creation times as well as
+// their IDs: where posts are sorted by time, only the granules holding one
+// of those times are read, however far apart the candidates lie.
+func (s *Store) storedVersions(ctx context.Context, c *candidates) ([]earshot.Post, error) {
 	query := mustQuery(s.q, qNegativeWinners)
-	rows, err := s.conn.Query(idSetContext(ctx, query, ids), query, lo, hi, clickhouse.GroupSet{Value: ids})
+	rows, err := s.conn.Query(idSetContext(ctx, query, c.ids, c.times), query, c.lo, c.hi,
+		clickhouse.GroupSet{Value: c.times}, clickhouse.GroupSet{Value: c.ids})
 	if err != nil {
 		return nil, err
 	}

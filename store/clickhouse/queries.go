@@ -265,11 +265,14 @@ LIMIT ?`,
 	// part, of which TopNegative keeps the stored one (the highest version;
 	// of equal versions the one of the later part, as FINAL does): args
 	// from, to (the candidates' earliest and latest creation times, both
-	// included), then the IDs as a tuple. Where posts are not sorted by time
-	// (cluster mode) FINAL settles them instead, and the part is ''.
+	// included), their exact creation times (nanoseconds) as a tuple, then
+	// the IDs as a tuple. The exact times select, through the sorting key,
+	// only the granules that hold a candidate (the span alone reads every
+	// granule between the first and the last). Where posts are not sorted
+	// by time (cluster mode) FINAL settles them instead, and the part is ''.
 	qNegativeWinners: `SELECT ` + postColumns + `, version, {{if .TimeSorted}}_part{{else}}''{{end}}
 FROM {{table "posts"}}{{if not .TimeSorted}} FINAL{{end}}
-PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND id IN ?`,
+PREWHERE created_at >= {{ts}} AND created_at <= {{ts}} AND {{ns "created_at"}} IN ? AND id IN ?`,
 	qInsertRollup: `INSERT INTO {{table "post_rollup_in"}} (created_at, source, watches, label, score, sign)`,
 	// What post_rollup lacks, per minute, watch and source, to say what
 	// the stored posts created in [from, to) say: the posts' counts (as

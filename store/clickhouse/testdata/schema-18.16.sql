@@ -800,7 +800,7 @@ SELECT id, source, kind, url, author_id, author_handle, author_name, author_foll
     part_models, part_scores, incident_id, parent_id, reason, rating,
     from_brand, app_version, version, _part
 FROM `earshot`.`posts`
-PREWHERE created_at >= ? AND created_at <= ? AND id IN ?;
+PREWHERE created_at >= ? AND created_at <= ? AND created_at IN ? AND id IN ?;
 
 -- query pending_mutations
 SELECT count() FROM system.`mutations` WHERE database = ? AND table = ? AND is_done = 0;

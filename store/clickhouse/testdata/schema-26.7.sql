@@ -806,7 +806,7 @@ SELECT id, source, kind, url, author_id, author_handle, author_name, author_foll
     parts, incident_id, parent_id, reason, rating,
     from_brand, app_version, version, _part
 FROM `earshot`.`posts`
-PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND id IN ?;
+PREWHERE created_at >= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND created_at <= fromUnixTimestamp64Nano(toInt64(?), 'UTC') AND toUnixTimestamp64Nano(created_at) IN ? AND id IN ?;
 
 -- query pending_mutations
 SELECT count() FROM system.`mutations` WHERE database = ? AND table = ? AND is_done = 0;
