@@ -50,8 +50,16 @@ type PipelineOptions struct {
 	// the next Add that flushes, or by Flush, which waits for every save.
 	// Call Flush at the end.
 	Overlap bool
-	Log     *slog.Logger
-	Now     func() time.Time
+	// FreshStore says the store held no posts when the pipeline started
+	// and nothing else stores posts meanwhile (an import into a new
+	// store): a post can then be stored already only if the pipeline
+	// stored a post of its ID itself, so the look-up of stored posts
+	// before scoring asks the store only about those IDs, while the
+	// pipeline remembers every ID it stored (DedupeWindow), and about
+	// every ID after that.
+	FreshStore bool
+	Log        *slog.Logger
+	Now        func() time.Time
 }
 
 func (o *PipelineOptions) defaults() {
@@ -466,9 +474,9 @@ func (p *Pipeline) dropStored(ctx context.Context, batch []earshot.Post) ([]ears
 	if !ok || len(batch) == 0 {
 		return batch, 0, nil
 	}
-	ids := make([]string, len(batch))
-	for i, post := range batch {
-		ids[i] = post.ID
+	ids := p.mayBeStored(batch)
+	if len(ids) == 0 {
+		return batch, 0, nil
 	}
 	ctx, cancel := p.storeContext(ctx)
 	defer cancel()
@@ -487,6 +495,24 @@ func (p *Pipeline) dropStored(ctx context.Context, batch []earshot.Post) ([]ears
 		kept = append(kept, post)
 	}
 	return kept, len(batch) - len(kept), nil
+}
+
+// mayBeStored returns the IDs of the posts of batch that the store may
+// hold: all of them, but with FreshStore only those the pipeline stored
+// itself, while it remembers them all. The posts of a save under way are
+// not among those: one of them can only match a post of batch that has
+// other content (an equal one is a duplicate in Add).
+func (p *Pipeline) mayBeStored(batch []earshot.Post) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	all := !p.opts.FreshStore || p.seen.forgot
+	ids := make([]string, 0, len(batch))
+	for _, post := range batch {
+		if _, ok := p.seen.get(post.ID); all || ok {
+			ids = append(ids, post.ID)
+		}
+	}
+	return ids
 }
 
 // score scores the posts of a batch not already scored.
@@ -605,6 +631,8 @@ type recentSet struct {
 	hash  map[string]uint64
 	order []string
 	next  int
+	// forgot is set once an ID was forgotten to make room.
+	forgot bool
 }
 
 func newRecentSet(n int) *recentSet {
@@ -628,6 +656,7 @@ func (r *recentSet) add(id string, hash uint64) bool {
 		r.order = append(r.order, id)
 	} else {
 		delete(r.hash, r.order[r.next])
+		r.forgot = true
 		r.order[r.next] = id
 		r.next = (r.next + 1) % r.n
 	}

@@ -367,3 +367,46 @@ func TestPipelineOverlapStoreFails(t *testing.T) {
 		t.Errorf("stats %+v", s)
 	}
 }
+
+// askingStore is savingStore remembering the IDs each PostHashes asked.
+type askingStore struct {
+	*savingStore
+	asked [][]string
+}
+
+func (a *askingStore) PostHashes(ctx context.Context, ids []string) (map[string]uint64, error) {
+	a.asked = append(a.asked, slices.Clone(ids))
+	return a.savingStore.PostHashes(ctx, ids)
+}
+
+// TestPipelineFreshStore: into a store that held no posts, the look-up of
+// stored posts asks only about IDs the pipeline stored itself (and finds
+// a version it stored that a later, older one did not replace), and about
+// every ID once the pipeline has forgotten one.
+func TestPipelineFreshStore(t *testing.T) {
+	store := &askingStore{savingStore: newStore()}
+	p := NewPipeline(store, &wordScorer{}, nil, PipelineOptions{BatchSize: 2, DedupeWindow: 3, FreshStore: true})
+	later := post("test:1", "a")
+	later.CollectedAt = t0.Add(time.Hour)
+	older := post("test:1", "a, edited")
+	for _, batch := range [][]earshot.Post{
+		{later, post("test:2", "b")},
+		{older, post("test:3", "c")}, // stored, but the later version stays
+		{later, post("test:4", "d")}, // the stored version again: a duplicate; test:1 forgotten after
+		{post("test:5", "e"), post("test:6", "f")},
+	} {
+		if err := p.Add(t.Context(), batch...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := [][]string{{"test:1"}, {"test:1"}, {"test:5", "test:6"}}
+	if !slices.EqualFunc(store.asked, want, slices.Equal) {
+		t.Errorf("asked %q, want %q", store.asked, want)
+	}
+	if s := p.Stats(); s.Stored != 7 || s.Duplicates != 1 {
+		t.Errorf("stats %+v, want 7 stored and 1 duplicate", s)
+	}
+	if got, err := store.Post(t.Context(), "test:1"); err != nil || got.Text != "a" {
+		t.Errorf("test:1 stored as %q (%v), want the later version", got.Text, err)
+	}
+}

@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +25,7 @@ func writePosts(tb testing.TB, n int) string {
 	return path
 }
 
-// BenchmarkImportDuckDB imports 100,000 posts into a new DuckDB file per
+// BenchmarkImportDuckDB imports 100,000 posts (see benchImport) into a new DuckDB file per
 // iteration, end to end: parse, normalize, match, score, store.
 func BenchmarkImportDuckDB(b *testing.B) {
 	benchImport(b, func(i int) string {
@@ -31,7 +33,7 @@ func BenchmarkImportDuckDB(b *testing.B) {
 	})
 }
 
-// BenchmarkImportClickHouse imports 100,000 posts into a new database on
+// BenchmarkImportClickHouse imports 100,000 posts (see benchImport) into a new database on
 // the server EARSHOT_TEST_CLICKHOUSE names per iteration, end to end.
 func BenchmarkImportClickHouse(b *testing.B) {
 	addr, prefix := chtest.Fresh(b, "earshot_bench")
@@ -42,15 +44,28 @@ func BenchmarkImportClickHouse(b *testing.B) {
 	})
 }
 
-// benchImport imports 100,000 generated posts per iteration into the store
-// storeAt(iteration) names.
+// benchImport imports generated posts per iteration into the store
+// storeAt(iteration) names, with earshot bench's configuration (one
+// watch): 100,000, or as many as EARSHOT_BENCH_IMPORT_POSTS says (at
+// 100,000 the fixed costs, a new database's migrations and the models'
+// loading, weigh; the import's figures are of 1,000,000).
 func benchImport(b *testing.B, storeAt func(int) string) {
-	const n = 100_000
+	n := 100_000
+	if v := os.Getenv("EARSHOT_BENCH_IMPORT_POSTS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n <= 0 {
+			b.Fatalf("EARSHOT_BENCH_IMPORT_POSTS=%q: want a number of posts", v)
+		}
+	}
 	file := writePosts(b, n)
+	cfg := filepath.Join(b.TempDir(), "earshot.yaml")
+	if err := os.WriteFile(cfg, []byte(bench.Config), 0o600); err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for i := range b.N {
 		e, _, errb := testEnv("")
-		if code := run(b.Context(), []string{"import", "--store", storeAt(i), file}, e); code != 0 {
+		if code := run(b.Context(), []string{"import", "--config", cfg, "--store", storeAt(i), file}, e); code != 0 {
 			b.Fatalf("import exited %d: %s", code, errb)
 		}
 	}

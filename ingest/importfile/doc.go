@@ -14,7 +14,10 @@
 // scoring and storing, and reports rejected lines and progress on stderr.
 // Run is a whole `earshot import`: the files through a pipeline tuned for
 // bulk loads into a store (BatchSize posts at a time, one DuckDB row
-// group), and the Summary of what was read, stored and rejected.
+// group), and the Summary of what was read, stored and rejected. Into a
+// store holding no posts when it starts, it asks the store whether a post
+// is stored already only for IDs it stored itself (the look-up found
+// nothing there, at 5% of the import's CPU on DuckDB).
 //
 // Input that cannot be imported at all (an unreadable file, an unknown
 // format, a CSV header without a required column) is a

@@ -49,13 +49,23 @@ type Options struct {
 // go (normalize, dedupe, match watches, score, store), in big batches:
 // each costs the store a transaction and a look-up of the stored hashes (a
 // scan in DuckDB). Overlap scores a batch while the one before is stored.
+//
+// Into a store holding no posts, the look-up of stored posts asks only
+// about the IDs the import itself stored (ingest.PipelineOptions
+// FreshStore): a post another process stores meanwhile is then saved
+// again rather than counted a duplicate (the store keeps one version).
 func Run(ctx context.Context, files []string, o Options) (Summary, error) {
+	fresh, err := holdsNoPosts(ctx, o.Store)
+	if err != nil {
+		return Summary{}, err
+	}
 	pipe := ingest.NewPipeline(o.Store, o.Scorer, o.Watches, ingest.PipelineOptions{
 		BatchSize:     BatchSize,
 		MaxTextBytes:  o.MaxTextBytes,
 		DropUnmatched: o.DropUnmatched,
 		DedupeWindow:  1 << 20,
 		Overlap:       true,
+		FreshStore:    fresh,
 	})
 	defer pipe.Wait() // no save under way when the store closes
 	imp := &Importer{Add: pipe.Add, Stdin: o.Stdin, Stderr: o.Stderr, Progress: o.Progress}
@@ -68,6 +78,20 @@ func Run(ctx context.Context, files []string, o Options) (Summary, error) {
 	imp.ClearProgress()
 	s := pipe.Stats()
 	return Summary{Read: imp.Read(), Stored: s.Stored, Duplicates: s.Duplicates, Rejected: imp.Rejected() + s.Rejected, Unmatched: s.Unmatched}, nil
+}
+
+// holdsNoPosts reports whether st holds no posts: none created from 1990
+// (earshot.Validate refuses a post created before) to 2262 (where
+// ClickHouse's times end).
+func holdsNoPosts(ctx context.Context, st earshot.PostStore) (bool, error) {
+	n, err := st.CountPosts(ctx, earshot.PostQuery{
+		From: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC),
+		To:   time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		return false, fmt.Errorf("counting stored posts: %w", err)
+	}
+	return n == 0, nil
 }
 
 // Write prints s on one line, with the import's rate over elapsed.
